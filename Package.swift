@@ -1,0 +1,44 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "terminal-chat",
+    products: [
+        .executable(name: "chat-server", targets: ["ChatServerDaemon"]),
+        .executable(name: "chat-tui", targets: ["ChatTUI"]),
+        .library(name: "ChatProtocol", targets: ["ChatProtocol"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // Linux calls that Swift's Glibc module does not export (signalfd, epoll, pipe2, prctl).
+        .systemLibrary(name: "CLinux"),
+        // ncursesw; no pkgConfig on purpose (SwiftPM drops its -D flags and warns), see docs/CLIENT.md.
+        .systemLibrary(name: "CNcurses"),
+        // Wire and text logic shared by server, client and benchmark. No Foundation.
+        .target(name: "ChatProtocol"),
+        // The one thin layer over system calls.
+        .target(name: "ChatPOSIX", dependencies: ["CLinux"]),
+        .executableTarget(
+            name: "ChatServerDaemon",
+            dependencies: [
+                "ChatProtocol", "ChatPOSIX",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "ChatTUI",
+            dependencies: [
+                "ChatProtocol", "ChatPOSIX", "CNcurses",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "ChatProtocolTests", dependencies: ["ChatProtocol"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ChatServerTests", dependencies: ["ChatServerDaemon", "ChatProtocol", "ChatPOSIX"]),
+        .testTarget(name: "ChatTUITests", dependencies: ["ChatTUI", "ChatProtocol"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

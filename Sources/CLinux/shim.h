@@ -1,0 +1,39 @@
+#ifndef CLINUX_SHIM_H
+#define CLINUX_SHIM_H
+// Linux calls that Swift's Glibc module leaves out. `#define _GNU_SOURCE` here would not
+// affect headers the Glibc module already owns, so the prototypes are declared by hand.
+#include <signal.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/eventfd.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <termios.h>
+#include <pty.h>
+
+extern int pipe2(int fds[2], int flags);
+extern int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags);
+extern int close_range(unsigned int first, unsigned int last, int flags);
+
+static inline int clinux_set_pdeathsig(int sig) { return prctl(PR_SET_PDEATHSIG, sig, 0, 0, 0); }
+static inline int clinux_set_no_new_privs(void) { return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); }
+static inline int clinux_set_dumpable(int on) { return prctl(PR_SET_DUMPABLE, on, 0, 0, 0); }
+static inline int clinux_set_name(const char *name) { return prctl(PR_SET_NAME, (unsigned long)name, 0, 0, 0); }
+
+/// SO_PEERCRED of a Unix socket: uid of the peer, or -1.
+static inline int clinux_peer_uid(int fd, unsigned int *uid, int *pid) {
+    struct ucred cred; socklen_t len = sizeof(cred);
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) return -1;
+    *uid = cred.uid; *pid = cred.pid; return 0;
+}
+
+static inline int clinux_sigset_of(sigset_t *set, const int *sigs, int n) {
+    sigemptyset(set);
+    for (int i = 0; i < n; i++) sigaddset(set, sigs[i]);
+    return 0;
+}
+#endif

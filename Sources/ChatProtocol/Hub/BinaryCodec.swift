@@ -1,0 +1,164 @@
+/// Little-endian binary writer for hub payloads: fixed-width integers, LEB128 varints and
+/// length-prefixed UTF-8 strings, appended to one growing buffer.
+public struct BinaryWriter {
+    public var bytes: [UInt8]
+
+    public init(capacity: Int = 128) {
+        bytes = []
+        bytes.reserveCapacity(capacity)
+    }
+
+    @inline(__always) public mutating func u8(_ v: UInt8) { bytes.append(v) }
+    @inline(__always) public mutating func bool(_ v: Bool) { bytes.append(v ? 1 : 0) }
+
+    @inline(__always) public mutating func u16(_ v: UInt16) {
+        bytes.append(UInt8(truncatingIfNeeded: v))
+        bytes.append(UInt8(truncatingIfNeeded: v >> 8))
+    }
+
+    @inline(__always) public mutating func u32(_ v: UInt32) {
+        bytes.append(UInt8(truncatingIfNeeded: v))
+        bytes.append(UInt8(truncatingIfNeeded: v >> 8))
+        bytes.append(UInt8(truncatingIfNeeded: v >> 16))
+        bytes.append(UInt8(truncatingIfNeeded: v >> 24))
+    }
+
+    @inline(__always) public mutating func varint(_ v: UInt64) {
+        var v = v
+        while v >= 0x80 {
+            bytes.append(UInt8(truncatingIfNeeded: v) | 0x80)
+            v >>= 7
+        }
+        bytes.append(UInt8(v))
+    }
+
+    @inline(__always) public mutating func int(_ v: Int64) {
+        // zig-zag so that small negative values stay small
+        varint(UInt64(bitPattern: (v << 1) ^ (v >> 63)))
+    }
+
+    public mutating func string(_ s: String) {
+        var s = s
+        s.withUTF8 { utf8 in
+            varint(UInt64(utf8.count))
+            bytes.append(contentsOf: utf8)
+        }
+    }
+
+    public mutating func optionalString(_ s: String?) {
+        if let s { u8(1); string(s) } else { u8(0) }
+    }
+
+    public mutating func strings(_ list: [String]) {
+        varint(UInt64(list.count))
+        for s in list { string(s) }
+    }
+}
+
+/// Why a hub payload could not be decoded.
+public enum PayloadError: Error, Equatable, Sendable, CustomStringConvertible {
+    case truncated
+    case overlongVarint
+    case invalidUTF8
+    case unknownType(UInt8)
+    case invalidValue(String)
+    case trailingBytes(Int)
+
+    public var description: String {
+        switch self {
+        case .truncated: return "payload ends early"
+        case .overlongVarint: return "varint longer than 10 bytes"
+        case .invalidUTF8: return "string is not valid UTF-8"
+        case .unknownType(let t): return "unknown message type \(t)"
+        case .invalidValue(let what): return "invalid \(what)"
+        case .trailingBytes(let n): return "\(n) unexpected bytes after the message"
+        }
+    }
+}
+
+/// Bounds-checked reader over a payload; every read throws `PayloadError` instead of trapping.
+public struct BinaryReader: ~Copyable {
+    let base: UnsafeRawBufferPointer
+    public private(set) var offset: Int = 0
+
+    public init(_ base: UnsafeRawBufferPointer) { self.base = base }
+
+    public var remaining: Int { base.count - offset }
+
+    @inline(__always) public mutating func u8() throws(PayloadError) -> UInt8 {
+        guard offset < base.count else { throw .truncated }
+        defer { offset += 1 }
+        return base[offset]
+    }
+
+    public mutating func bool() throws(PayloadError) -> Bool {
+        switch try u8() {
+        case 0: return false
+        case 1: return true
+        default: throw .invalidValue("boolean")
+        }
+    }
+
+    public mutating func u16() throws(PayloadError) -> UInt16 {
+        guard remaining >= 2 else { throw .truncated }
+        defer { offset += 2 }
+        return UInt16(base[offset]) | UInt16(base[offset + 1]) << 8
+    }
+
+    public mutating func u32() throws(PayloadError) -> UInt32 {
+        guard remaining >= 4 else { throw .truncated }
+        defer { offset += 4 }
+        return UInt32(base[offset]) | UInt32(base[offset + 1]) << 8 | UInt32(base[offset + 2]) << 16
+            | UInt32(base[offset + 3]) << 24
+    }
+
+    public mutating func varint() throws(PayloadError) -> UInt64 {
+        var result: UInt64 = 0
+        var shift: UInt64 = 0
+        while true {
+            let b = try u8()
+            if shift == 63 && b > 1 { throw .overlongVarint }
+            result |= UInt64(b & 0x7F) << shift
+            if b & 0x80 == 0 { return result }
+            shift += 7
+            if shift > 63 { throw .overlongVarint }
+        }
+    }
+
+    public mutating func int() throws(PayloadError) -> Int64 {
+        let z = try varint()
+        return Int64(bitPattern: (z >> 1) ^ (0 &- (z & 1)))
+    }
+
+    public mutating func count(limit: Int = 1 << 16) throws(PayloadError) -> Int {
+        let n = try varint()
+        guard n <= UInt64(limit) else { throw .invalidValue("count") }
+        return Int(n)
+    }
+
+    public mutating func string() throws(PayloadError) -> String {
+        let n = try count(limit: remaining)
+        let slice = UnsafeRawBufferPointer(rebasing: base[offset..<offset + n])
+        offset += n
+        guard let s = String(validating: slice.bindMemory(to: UInt8.self), as: UTF8.self) else {
+            throw .invalidUTF8
+        }
+        return s
+    }
+
+    public mutating func optionalString() throws(PayloadError) -> String? {
+        try bool() ? try string() : nil
+    }
+
+    public mutating func strings() throws(PayloadError) -> [String] {
+        let n = try count(limit: remaining)
+        var out: [String] = []
+        out.reserveCapacity(n)
+        for _ in 0..<n { out.append(try string()) }
+        return out
+    }
+
+    public func finish() throws(PayloadError) {
+        if remaining != 0 { throw .trailingBytes(remaining) }
+    }
+}

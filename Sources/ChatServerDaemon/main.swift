@@ -1,0 +1,1 @@
+print("chat-server: not built yet")

@@ -1,0 +1,1 @@
+print("chat-tui: not built yet")

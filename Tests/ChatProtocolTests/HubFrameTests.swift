@@ -1,0 +1,284 @@
+import Testing
+@testable import ChatProtocol
+
+/// Deterministic generator so randomised tests are reproducible.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+func decodeAll(_ decoder: inout FrameDecoder) throws -> [(UInt8, [UInt8])] {
+    var out: [(UInt8, [UInt8])] = []
+    while let f = try decoder.next({ t, p in (t, Array(p)) }) { out.append(f) }
+    return out
+}
+
+@Suite struct CRC32CTests {
+    @Test func knownVectors() {
+        // RFC 3720 appendix B.4 and the common "123456789" check value.
+        #expect(CRC32C.checksum(Array("123456789".utf8)) == 0xE306_9283)
+        #expect(CRC32C.checksum([UInt8](repeating: 0, count: 32)) == 0x8A91_36AA)
+        #expect(CRC32C.checksum([UInt8](repeating: 0xFF, count: 32)) == 0x62A8_AB43)
+        #expect(CRC32C.checksum(Array(0...31)) == 0x46DD_794E)
+        #expect(CRC32C.checksum([]) == 0)
+    }
+
+    @Test func continuingEqualsWhole() {
+        let data = (0..<1000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        for cut in [0, 1, 7, 8, 9, 500, 999, 1000] {
+            let a = data[..<cut].withUnsafeBytes { CRC32C.checksum($0) }
+            let b = data[cut...].withUnsafeBytes { CRC32C.checksum($0, continuing: a) }
+            #expect(b == CRC32C.checksum(data))
+        }
+    }
+}
+
+@Suite struct HubFrameTests {
+    let sample: [HubEvent] = [
+        .message(source: "alice!alice@127.0.0.1", kind: .privmsg, target: "#lobby", text: "hello 世界 😀", time: 1_764_300_000_123),
+        .join(channel: "#lobby", source: "bob!bob@::1"),
+        .error(code: .nicknameInUse, params: ["alice"], text: "Nickname is already in use"),
+        .names(channel: "#lobby", members: [Member(nick: "alice", isOperator: true), Member(nick: "bob", isOperator: false)]),
+        .disconnect(reason: "send queue exceeded"),
+    ]
+
+    @Test func roundTripsEveryEventAndRequestThroughOneStream() throws {
+        var stream: [UInt8] = []
+        for e in sample { e.appendFrame(to: &stream) }
+        var d = FrameDecoder()
+        d.append(stream)
+        let frames = try decodeAll(&d)
+        #expect(frames.count == sample.count)
+        for (f, e) in zip(frames, sample) {
+            let decoded = try f.1.withUnsafeBytes { try HubEvent(type: f.0, payload: $0) }
+            #expect(decoded == e)
+        }
+        #expect(d.buffered == 0)
+    }
+
+    @Test func splitAtEveryByteBoundary() throws {
+        var stream: [UInt8] = []
+        for e in sample { e.appendFrame(to: &stream) }
+        for cut in 0...stream.count {
+            var d = FrameDecoder()
+            d.append(Array(stream[..<cut]))
+            var got = try decodeAll(&d)
+            d.append(Array(stream[cut...]))
+            got += try decodeAll(&d)
+            #expect(got.count == sample.count, "cut at \(cut)")
+        }
+    }
+
+    @Test func oneByteAtATime() throws {
+        var stream: [UInt8] = []
+        for e in sample { e.appendFrame(to: &stream) }
+        var d = FrameDecoder()
+        var got = 0
+        for b in stream {
+            d.append([b])
+            got += try decodeAll(&d).count
+        }
+        #expect(got == sample.count)
+    }
+
+    @Test func rejectsBadMagic() {
+        var frame = HubEvent.serverNotice(text: "hi").frame()
+        frame[0] ^= 0xFF
+        var d = FrameDecoder()
+        d.append(frame)
+        #expect(throws: FrameError.self) { _ = try decodeAll(&d) }
+        if case .badMagic = d.failure {} else { Issue.record("expected badMagic, got \(String(describing: d.failure))") }
+    }
+
+    @Test func rejectsUnknownVersion() {
+        var frame = HubEvent.serverNotice(text: "hi").frame()
+        frame[2] = 9
+        var d = FrameDecoder()
+        d.append(frame)
+        #expect(throws: FrameError.unsupportedVersion(9)) { _ = try decodeAll(&d) }
+    }
+
+    @Test func rejectsOversizeLengthBeforeBufferingIt() {
+        var frame = HubEvent.serverNotice(text: "hi").frame()
+        frame[4] = 0xFF; frame[5] = 0xFF; frame[6] = 0xFF; frame[7] = 0x00
+        var d = FrameDecoder()
+        d.append(Array(frame[..<12]))
+        #expect(throws: FrameError.oversize(0x00FF_FFFF)) { _ = try decodeAll(&d) }
+    }
+
+    @Test func rejectsEveryFlippedBitInPayloadAndHeader() throws {
+        let frame = HubEvent.message(source: "a!a@h", kind: .privmsg, target: "#x", text: "payload", time: 5).frame()
+        for byte in 2..<frame.count {
+            for bit in 0..<8 {
+                var bad = frame
+                bad[byte] ^= UInt8(1 << bit)
+                var d = FrameDecoder()
+                d.append(bad)
+                var failed = false
+                do { _ = try decodeAll(&d) } catch { failed = true }
+                // A flip in the length can make the frame look longer: then it simply waits for more.
+                let waiting = d.failure == nil && d.buffered == bad.count
+                #expect(failed || waiting, "flip at byte \(byte) bit \(bit) went unnoticed")
+            }
+        }
+    }
+
+    @Test func staysFailedAfterCorruption() {
+        var d = FrameDecoder()
+        d.append([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0])
+        #expect(throws: FrameError.self) { _ = try decodeAll(&d) }
+        d.append(HubEvent.serverNotice(text: "x").frame())
+        #expect(throws: FrameError.self) { _ = try decodeAll(&d) }
+    }
+
+    @Test func payloadErrorsAreTyped() throws {
+        // A valid frame whose payload is truncated for its type.
+        let frame = HubFrame.make(type: HubEvent.join(channel: "", source: "").typeCode) { w in w.string("#only") }
+        var d = FrameDecoder()
+        d.append(frame)
+        let f = try #require(try decodeAll(&d).first)
+        #expect(throws: PayloadError.truncated) { try f.1.withUnsafeBytes { _ = try HubEvent(type: f.0, payload: $0) } }
+        #expect(throws: PayloadError.unknownType(200)) { try [UInt8]().withUnsafeBytes { _ = try HubEvent(type: 200, payload: $0) } }
+        let trailing = HubFrame.make(type: 81) { w in w.string("x"); w.u8(0) }
+        var d2 = FrameDecoder()
+        d2.append(trailing)
+        let f2 = try #require(try decodeAll(&d2).first)
+        #expect(throws: PayloadError.trailingBytes(1)) { try f2.1.withUnsafeBytes { _ = try HubEvent(type: f2.0, payload: $0) } }
+        let badUTF8 = HubFrame.make(type: 81) { w in w.varint(2); w.u8(0xC3); w.u8(0x28) }
+        var d3 = FrameDecoder()
+        d3.append(badUTF8)
+        let f3 = try #require(try decodeAll(&d3).first)
+        #expect(throws: PayloadError.invalidUTF8) { try f3.1.withUnsafeBytes { _ = try HubEvent(type: f3.0, payload: $0) } }
+    }
+}
+
+/// Random values of every request and event, for round-trip tests.
+struct RandomMessages {
+    var rng: SplitMix64
+
+    mutating func string() -> String {
+        let alphabet: [Character] = ["a", "b", "Z", "#", " ", ":", "é", "世", "😀", "\u{0}", "\r", "!", "@"]
+        let n = Int.random(in: 0...12, using: &rng)
+        return String((0..<n).map { _ in alphabet.randomElement(using: &rng)! })
+    }
+    mutating func strings() -> [String] { (0..<Int.random(in: 0...4, using: &rng)).map { _ in string() } }
+    mutating func opt() -> String? { Bool.random(using: &rng) ? string() : nil }
+    mutating func int() -> Int64 { Int64.random(in: Int64.min...Int64.max, using: &rng) }
+    mutating func bool() -> Bool { Bool.random(using: &rng) }
+    mutating func kind() -> MessageKind { [.privmsg, .notice, .action].randomElement(using: &rng)! }
+
+    mutating func request() -> HubRequest {
+        switch Int.random(in: 0..<16, using: &rng) {
+        case 0: return .hello(dialect: bool() ? .irc : .human)
+        case 1: return .register(nick: string(), user: string(), realName: string())
+        case 2: return .nick(string())
+        case 3: return .join(channels: strings())
+        case 4: return .part(channels: strings(), reason: string())
+        case 5: return .message(kind: kind(), target: string(), text: string())
+        case 6: return .topic(channel: string(), text: opt())
+        case 7: return .names(channel: opt())
+        case 8: return .who(mask: string())
+        case 9: return .whois(nick: string())
+        case 10: return .kick(channel: string(), nick: string(), reason: string())
+        case 11: return .away(text: opt())
+        case 12: return .mode(target: string(), args: strings())
+        case 13: return .list
+        case 14: return .motd
+        default: return .quit(reason: string())
+        }
+    }
+
+    mutating func event() -> HubEvent {
+        switch Int.random(in: 0..<19, using: &rng) {
+        case 0:
+            return .welcome(Welcome(nick: string(), user: string(), host: string(), serverName: string(),
+                                    network: string(), version: string(), createdAt: int(), isupport: strings(),
+                                    users: Int.random(in: 0...100_000, using: &rng), channels: 3,
+                                    motd: bool() ? strings() : nil))
+        case 1: return .error(code: ErrorCode(rawValue: UInt16.random(in: 0...999, using: &rng)), params: strings(), text: string())
+        case 2: return .nick(source: string(), newNick: string())
+        case 3: return .join(channel: string(), source: string())
+        case 4: return .part(channel: string(), source: string(), reason: string())
+        case 5: return .quit(source: string(), reason: string())
+        case 6: return .kick(channel: string(), source: string(), nick: string(), reason: string())
+        case 7: return .message(source: string(), kind: kind(), target: string(), text: string(), time: int())
+        case 8: return .topic(channel: string(), text: string(), setBy: string(), setAt: int(), isChange: bool())
+        case 9: return .names(channel: string(), members: strings().map { Member(nick: $0, isOperator: $0.count % 2 == 0) })
+        case 10:
+            return .who(mask: string(), entries: strings().map {
+                WhoEntry(channel: $0, nick: string(), user: string(), host: string(), realName: string(), isAway: bool(), isOperator: bool())
+            })
+        case 11:
+            return .whois(WhoisInfo(nick: string(), user: string(), host: string(), realName: string(), channels: strings(),
+                                    idleSeconds: int(), signonTime: int(), away: opt()))
+        case 12: return .awayStatus(isAway: bool())
+        case 13: return .awayReply(nick: string(), text: string())
+        case 14: return .channelModes(channel: string(), modes: string(), createdAt: int())
+        case 15: return .list(strings().map { ChannelSummary(name: $0, users: $0.count, topic: string()) })
+        case 16: return .motd(bool() ? strings() : nil)
+        case 17: return .serverNotice(text: string())
+        default: return .disconnect(reason: string())
+        }
+    }
+}
+
+@Suite struct HubMessageRoundTripTests {
+    @Test(arguments: [1, 2, 3, 4] as [UInt64])
+    func randomRequestsAndEventsRoundTrip(seed: UInt64) throws {
+        var gen = RandomMessages(rng: SplitMix64(seed: seed))
+        var requests: [HubRequest] = []
+        var events: [HubEvent] = []
+        var reqStream: [UInt8] = []
+        var evStream: [UInt8] = []
+        for _ in 0..<500 {
+            let r = gen.request(); requests.append(r); r.appendFrame(to: &reqStream)
+            let e = gen.event(); events.append(e); e.appendFrame(to: &evStream)
+        }
+        // Feed in random-sized chunks, as reads from a pipe would deliver them.
+        func decode<T>(_ stream: [UInt8], _ make: (UInt8, UnsafeRawBufferPointer) throws -> T) throws -> [T] {
+            var d = FrameDecoder()
+            var out: [T] = []
+            var i = 0
+            var rng = SplitMix64(seed: seed &* 7)
+            while i < stream.count {
+                let n = min(stream.count - i, Int.random(in: 1...700, using: &rng))
+                d.append(Array(stream[i..<i + n]))
+                i += n
+                while let m = try d.next(make) { out.append(m) }
+            }
+            return out
+        }
+        #expect(try decode(reqStream) { try HubRequest(type: $0, payload: $1) } == requests)
+        #expect(try decode(evStream) { try HubEvent(type: $0, payload: $1) } == events)
+    }
+
+    @Test func nickOfSource() {
+        #expect(nickOf("alice!a@h") == "alice")
+        #expect(nickOf("irc.example") == "irc.example")
+    }
+
+    @Test func varintAndZigZagExtremes() throws {
+        var w = BinaryWriter()
+        let values: [Int64] = [0, 1, -1, 63, -64, Int64.max, Int64.min]
+        for v in values { w.int(v) }
+        w.varint(UInt64.max)
+        try w.bytes.withUnsafeBytes { raw in
+            var r = BinaryReader(raw)
+            for v in values { #expect(try r.int() == v) }
+            #expect(try r.varint() == UInt64.max)
+            try r.finish()
+        }
+        let overlong: [UInt8] = Array(repeating: 0xFF, count: 11)
+        overlong.withUnsafeBytes { raw in
+            var r = BinaryReader(raw)
+            #expect(throws: PayloadError.overlongVarint) { _ = try r.varint() }
+        }
+    }
+}
