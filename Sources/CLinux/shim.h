@@ -26,7 +26,8 @@ static inline int clinux_set_name(const char *name) { return prctl(PR_SET_NAME, 
 
 /// SO_PEERCRED of a Unix socket: uid of the peer, or -1.
 static inline int clinux_peer_uid(int fd, unsigned int *uid, int *pid) {
-    struct ucred cred; socklen_t len = sizeof(cred);
+    struct { pid_t pid; uid_t uid; gid_t gid; } cred;  // struct ucred, hidden without _GNU_SOURCE
+    socklen_t len = sizeof(cred);
     if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) return -1;
     *uid = cred.uid; *pid = cred.pid; return 0;
 }

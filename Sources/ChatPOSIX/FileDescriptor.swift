@@ -1,0 +1,107 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CLinux
+
+/// Result of a read or write on a non-blocking descriptor.
+public enum IOResult: Equatable, Sendable {
+    case done(Int)
+    case wouldBlock
+    case eof
+}
+
+/// Thin wrappers over descriptor calls. Descriptors are plain `Int32`s: the event loops keep
+/// tables of them and own their lifetimes explicitly.
+public enum FD {
+    public static func close(_ fd: Int32) {
+        // Linux frees the descriptor even when close reports EINTR: never retry.
+        _ = Glibc.close(fd)
+    }
+
+    /// Reads into `buffer`; `.eof` at end of stream, `.wouldBlock` when nothing is there.
+    @inline(__always)
+    public static func read(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) throws(SystemError) -> IOResult {
+        while true {
+            let n = Glibc.read(fd, buffer.baseAddress, buffer.count)
+            if n > 0 { return .done(n) }
+            if n == 0 { return .eof }
+            let e = errno
+            if e == EINTR { continue }
+            if e == EAGAIN || e == EWOULDBLOCK { return .wouldBlock }
+            throw SystemError("read", errno: e)
+        }
+    }
+
+    /// Writes as much of `bytes` as the descriptor takes now.
+    @inline(__always)
+    public static func write(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) throws(SystemError) -> IOResult {
+        if bytes.isEmpty { return .done(0) }
+        while true {
+            let n = Glibc.write(fd, bytes.baseAddress, bytes.count)
+            if n >= 0 { return .done(n) }
+            let e = errno
+            if e == EINTR { continue }
+            if e == EAGAIN || e == EWOULDBLOCK { return .wouldBlock }
+            throw SystemError("write", errno: e)
+        }
+    }
+
+    /// Writes all of `bytes` to a blocking descriptor (or until it fails).
+    public static func writeAll(_ fd: Int32, _ bytes: [UInt8]) throws(SystemError) {
+        var off = 0
+        while off < bytes.count {
+            let r: Result<IOResult, SystemError> = bytes.withUnsafeBytes { raw in
+                Result { () throws(SystemError) in try write(fd, UnsafeRawBufferPointer(rebasing: raw[off...])) }
+            }
+            switch try r.get() {
+            case .done(let n): off += n
+            case .wouldBlock:
+                var p = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+                _ = Glibc.poll(&p, 1, 1000)
+            case .eof: return
+            }
+        }
+    }
+
+    public static func writeAll(_ fd: Int32, _ text: String) throws(SystemError) {
+        try writeAll(fd, Array(text.utf8))
+    }
+
+    public static func setNonBlocking(_ fd: Int32, _ on: Bool = true) throws(SystemError) {
+        let flags = try check("fcntl(F_GETFL)") { fcntl(fd, F_GETFL) }
+        let new = on ? flags | O_NONBLOCK : flags & ~O_NONBLOCK
+        if new != flags { _ = try check("fcntl(F_SETFL)") { fcntl(fd, F_SETFL, new) } }
+    }
+
+    public static func setCloseOnExec(_ fd: Int32) throws(SystemError) {
+        _ = try check("fcntl(F_SETFD)") { fcntl(fd, F_SETFD, FD_CLOEXEC) }
+    }
+
+    /// A pipe; both ends close-on-exec, optionally non-blocking.
+    public static func pipe(nonBlocking: Bool = true) throws(SystemError) -> (read: Int32, write: Int32) {
+        var fds: [Int32] = [-1, -1]
+        let flags = O_CLOEXEC | (nonBlocking ? O_NONBLOCK : 0)
+        _ = try check("pipe2") { fds.withUnsafeMutableBufferPointer { pipe2($0.baseAddress, flags) } }
+        return (fds[0], fds[1])
+    }
+
+    public static func dup2(_ from: Int32, _ to: Int32) throws(SystemError) {
+        _ = try retrying("dup2") { Glibc.dup2(from, to) }
+    }
+
+    /// Closes every descriptor from `first` up.
+    public static func closeAll(from first: Int32) {
+        if close_range(UInt32(first), UInt32.max, 0) == 0 { return }
+        // Older kernels: walk up to the descriptor limit.
+        var lim = rlimit()
+        getrlimit(RLIMIT_NOFILE_VALUE, &lim)
+        let top = Int32(clamping: min(lim.rlim_cur, 65536))
+        var fd = first
+        while fd < top { _ = Glibc.close(fd); fd += 1 }
+    }
+
+    public static func isTerminal(_ fd: Int32) -> Bool { isatty(fd) == 1 }
+}
+
+/// `RLIMIT_NOFILE` as the Glibc module exposes it (an enum on Linux).
+let RLIMIT_NOFILE_VALUE = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)

@@ -1,0 +1,73 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CLinux
+
+/// `poll()` over a handful of descriptors (sessions and the client).
+public enum Poll {
+    /// Waits up to `timeoutMS` (-1: forever). Returns the number of ready descriptors, 0 on
+    /// timeout and on EINTR (the caller's loop looks at its signals then).
+    public static func wait(_ fds: inout [pollfd], timeoutMS: Int32) throws(SystemError) -> Int {
+        let n = fds.withUnsafeMutableBufferPointer { Glibc.poll($0.baseAddress, nfds_t($0.count), timeoutMS) }
+        if n >= 0 { return Int(n) }
+        if errno == EINTR { return 0 }
+        throw SystemError("poll")
+    }
+
+    public static let readable = Int16(POLLIN)
+    public static let writable = Int16(POLLOUT)
+    public static let hangup = Int16(POLLHUP)
+    public static let error = Int16(POLLERR)
+}
+
+/// epoll for the hub: thousands of pipes, O(ready) per wait.
+public final class Epoll {
+    public let fd: Int32
+    private var events: [epoll_event]
+
+    public init(capacity: Int = 1024) throws(SystemError) {
+        fd = try check("epoll_create1") { epoll_create1(Int32(EPOLL_CLOEXEC)) }
+        events = Array(repeating: epoll_event(), count: capacity)
+    }
+
+    deinit { FD.close(fd) }
+
+    public static let readable = EPOLLIN.rawValue
+    public static let writable = EPOLLOUT.rawValue
+    public static let edgeTriggered = EPOLLET.rawValue
+    public static let hangup = EPOLLHUP.rawValue | EPOLLRDHUP.rawValue
+    public static let error = EPOLLERR.rawValue
+
+    public func add(_ target: Int32, events mask: UInt32, data: UInt64) throws(SystemError) {
+        var ev = epoll_event()
+        ev.events = mask
+        ev.data.u64 = data
+        _ = try check("epoll_ctl(ADD)") { epoll_ctl(fd, EPOLL_CTL_ADD, target, &ev) }
+    }
+
+    public func modify(_ target: Int32, events mask: UInt32, data: UInt64) throws(SystemError) {
+        var ev = epoll_event()
+        ev.events = mask
+        ev.data.u64 = data
+        _ = try check("epoll_ctl(MOD)") { epoll_ctl(fd, EPOLL_CTL_MOD, target, &ev) }
+    }
+
+    public func remove(_ target: Int32) {
+        var ev = epoll_event()
+        _ = epoll_ctl(fd, EPOLL_CTL_DEL, target, &ev)
+    }
+
+    /// Waits up to `timeoutMS` and calls `body(data, events)` for each ready descriptor.
+    /// EINTR counts as a timeout.
+    public func wait(timeoutMS: Int32, _ body: (UInt64, UInt32) -> Void) throws(SystemError) {
+        let n = events.withUnsafeMutableBufferPointer { epoll_wait(fd, $0.baseAddress, Int32($0.count), timeoutMS) }
+        if n < 0 {
+            if errno == EINTR { return }
+            throw SystemError("epoll_wait")
+        }
+        for i in 0..<Int(n) {
+            let ev = events[i]
+            body(ev.data.u64, ev.events)
+        }
+    }
+}

@@ -1,0 +1,177 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CLinux
+
+/// Processes, signals, limits and clocks.
+public enum Proc {
+    public enum ForkResult { case child, parent(pid_t) }
+
+    public static func fork() throws(SystemError) -> ForkResult {
+        let pid = Glibc.fork()
+        if pid < 0 { throw SystemError("fork") }
+        return pid == 0 ? .child : .parent(pid)
+    }
+
+    /// Ends a forked child without running atexit handlers or flushing inherited stdio.
+    public static func exitImmediately(_ code: Int32) -> Never { _exit(code) }
+
+    /// How a reaped child ended.
+    public enum ExitStatus: Equatable, Sendable, CustomStringConvertible {
+        case exited(Int32)
+        case signaled(Int32)
+
+        init(_ status: Int32) {
+            if status & 0x7F == 0 { self = .exited((status >> 8) & 0xFF) } else { self = .signaled(status & 0x7F) }
+        }
+
+        public var description: String {
+            switch self {
+            case .exited(let c): return "exit \(c)"
+            case .signaled(let s): return "signal \(s) (\(Proc.signalName(s)))"
+            }
+        }
+    }
+
+    /// Reaps every exited child; SIGCHLD coalesces, so callers always loop here.
+    public static func reapChildren(_ body: (pid_t, ExitStatus) -> Void) {
+        while true {
+            var status: Int32 = 0
+            let pid = waitpid(-1, &status, WNOHANG)
+            if pid <= 0 { return }
+            body(pid, ExitStatus(status))
+        }
+    }
+
+    public static func signal(_ pid: pid_t, _ sig: Int32) { _ = kill(pid, sig) }
+
+    public static func signalName(_ sig: Int32) -> String {
+        switch sig {
+        case SIGKILL: return "SIGKILL"
+        case SIGTERM: return "SIGTERM"
+        case SIGSEGV: return "SIGSEGV"
+        case SIGABRT: return "SIGABRT"
+        case SIGILL: return "SIGILL"
+        case SIGTRAP: return "SIGTRAP"
+        case SIGBUS: return "SIGBUS"
+        case SIGSYS: return "SIGSYS"
+        case SIGINT: return "SIGINT"
+        case SIGHUP: return "SIGHUP"
+        case SIGPIPE: return "SIGPIPE"
+        default: return "signal \(sig)"
+        }
+    }
+
+    /// Asks the kernel to send `sig` to this process when its parent dies.
+    public static func dieWithParent(_ sig: Int32 = SIGTERM) { _ = clinux_set_pdeathsig(sig) }
+
+    public static func setNoNewPrivileges() { _ = clinux_set_no_new_privs() }
+    public static func disableCoreDumps() {
+        var lim = rlimit(rlim_cur: 0, rlim_max: 0)
+        _ = setrlimit(__rlimit_resource_t(RLIMIT_CORE.rawValue), &lim)
+        _ = clinux_set_dumpable(0)
+    }
+
+    public static func setName(_ name: String) { _ = clinux_set_name(name) }
+
+    /// Raises the soft descriptor limit to the hard one; returns the new soft limit.
+    @discardableResult
+    public static func raiseDescriptorLimit() -> UInt64 {
+        var lim = rlimit()
+        guard getrlimit(RLIMIT_NOFILE_VALUE, &lim) == 0 else { return 1024 }
+        if lim.rlim_cur < lim.rlim_max {
+            lim.rlim_cur = lim.rlim_max
+            _ = setrlimit(RLIMIT_NOFILE_VALUE, &lim)
+        }
+        return UInt64(lim.rlim_cur)
+    }
+
+    public static var pid: pid_t { getpid() }
+    public static var parentPID: pid_t { getppid() }
+
+    /// Monotonic clock in nanoseconds.
+    @inline(__always)
+    public static func monotonicNanos() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
+    }
+
+    /// Wall clock in milliseconds since the epoch.
+    public static func wallMillis() -> Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
+    }
+
+    /// Offset of local time from UTC, in seconds, now.
+    public static func utcOffsetSeconds() -> Int {
+        var t = time(nil)
+        var tmv = tm()
+        localtime_r(&t, &tmv)
+        return tmv.tm_gmtoff
+    }
+
+    public static func hostName() -> String {
+        var buf = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buf, buf.count) == 0 else { return "localhost" }
+        return String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    public static func environment(_ name: String) -> String? {
+        guard let v = getenv(name) else { return nil }
+        return String(cString: v)
+    }
+
+    /// Number of threads of this process, from /proc/self/task.
+    public static func threadCount(of pid: pid_t = getpid()) -> Int {
+        guard let dir = opendir("/proc/\(pid)/task") else { return -1 }
+        defer { closedir(dir) }
+        var n = 0
+        while let e = readdir(dir) {
+            let name = withUnsafeBytes(of: e.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if name != "." && name != ".." { n += 1 }
+        }
+        return n
+    }
+}
+
+/// Signals delivered as readable records on a descriptor (signalfd), so the event loop
+/// handles them like any other input and nothing runs inside a handler.
+public final class SignalQueue {
+    public let fd: Int32
+    private let signals: [Int32]
+
+    /// Blocks `signals` for this (single-threaded) process and opens a signalfd for them.
+    public init(_ signals: [Int32]) throws(SystemError) {
+        self.signals = signals
+        var set = sigset_t()
+        _ = signals.withUnsafeBufferPointer { clinux_sigset_of(&set, $0.baseAddress, Int32($0.count)) }
+        _ = try check("sigprocmask") { sigprocmask(SIG_BLOCK, &set, nil) }
+        fd = try check("signalfd") { signalfd(-1, &set, Int32(SFD_CLOEXEC) | Int32(SFD_NONBLOCK)) }
+    }
+
+    deinit { FD.close(fd) }
+
+    /// Signal numbers waiting, in arrival order (each at most once per read: they coalesce).
+    public func drain() -> [Int32] {
+        var out: [Int32] = []
+        var info = signalfd_siginfo()
+        while true {
+            let n = withUnsafeMutableBytes(of: &info) { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n != MemoryLayout<signalfd_siginfo>.size { return out }
+            out.append(Int32(info.ssi_signo))
+        }
+    }
+
+    /// In a freshly forked child: default handlers, nothing blocked, SIGPIPE ignored.
+    public static func resetInChild() {
+        for s in [SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2, SIGQUIT, SIGALRM] { Glibc.signal(s, SIG_DFL) }
+        Glibc.signal(SIGPIPE, SIG_IGN)
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        sigprocmask(SIG_SETMASK, &empty, nil)
+    }
+
+    public static func ignore(_ sig: Int32) { Glibc.signal(sig, SIG_IGN) }
+}
