@@ -196,21 +196,17 @@ extension IRCMessage {
         }
 
         let commandStart = i
-        var letters = 0, digits = 0
+        var allLetters = true, allDigits = true
         while i < n && p[i] != space {
             let b = p[i]
-            if (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) {
-                letters += 1
-            } else if b >= 0x30 && b <= 0x39 {
-                digits += 1
-            } else {
-                letters = -1_000_000  // anything else makes it invalid
-            }
+            allLetters = allLetters && ((b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A))
+            allDigits = allDigits && (b >= 0x30 && b <= 0x39)
             i += 1
         }
+        guard allLetters || (allDigits && i - commandStart == 3) else {
+            throw .invalidCommand(string(p, commandStart, i))
+        }
         let command = string(p, commandStart, i)
-        let length = i - commandStart
-        guard (letters == length) || (digits == 3 && length == 3) else { throw .invalidCommand(command) }
 
         var params: [String] = []
         while true {
