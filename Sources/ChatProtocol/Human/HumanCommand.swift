@@ -1,0 +1,182 @@
+/// One line typed by a human (telnet) user, understood.
+///
+/// Rules (see `parse`):
+/// - Leading and trailing whitespace (spaces, tabs, a stray CR) is ignored; a blank line is `.empty`.
+/// - A line not starting with `/` is a message to the current channel (`.say`); spaces inside
+///   it are kept as typed.
+/// - `//text` is the message `/text`.
+/// - `/name args`: command names are case-insensitive; arguments are separated by any run of
+///   whitespace; a trailing free text (message, reason, topic) keeps its inner spacing.
+/// - Commands taking no arguments (`/list`, `/motd`) ignore anything after them.
+/// - A missing or extra argument gives `.usage`, an unknown command `.unknownCommand`; both
+///   carry the whole line to show (starting with `!! `).
+public enum HumanInput: Equatable, Sendable {
+    /// A blank line: nothing to do.
+    case empty
+    /// A message to the current channel.
+    case say(String)
+    /// `/me ACTION`
+    case me(String)
+    /// `/msg NICK TEXT` or `/msg #channel TEXT`
+    case msg(target: String, text: String)
+    /// `/nick NAME`
+    case nick(String)
+    /// `/join #channel`; the channel always starts with `#` (added when the user left it out).
+    case join(String)
+    /// `/part [#channel] [reason]`; `channel == nil`: the current channel.
+    case part(channel: String?, reason: String?)
+    /// `/topic [text]`: nil shows the current channel's topic, text sets it.
+    case topic(String?)
+    /// `/who [mask]`: nil is the current channel.
+    case who(String?)
+    /// `/names [#channel]`: nil is the current channel.
+    case names(String?)
+    /// `/list`
+    case list
+    /// `/away [text]`: nil marks the user back.
+    case away(String?)
+    /// `/whois NICK`
+    case whois(String)
+    /// `/motd`
+    case motd
+    /// `/quit [reason]`
+    case quit(String?)
+    /// `/help [command]`, the command lowercased and without its `/`; the session shows
+    /// `HumanText.help(command:)`.
+    case help(String?)
+    /// A command with missing or extra arguments; the line to show.
+    case usage(String)
+    /// Not a command of the dialect; the line to show.
+    case unknownCommand(String)
+
+    /// Understands one line as typed (without its line end).
+    public static func parse(_ line: String) -> HumanInput {
+        let text = trimWhitespace(line[...])
+        if text.isEmpty { return .empty }
+        guard text.first == "/" else { return .say(String(text)) }
+        let afterSlash = text.dropFirst()
+        if afterSlash.first == "/" { return .say(String(afterSlash)) }
+
+        let (word, rest) = splitWord(afterSlash)
+        if word.isEmpty {
+            return .unknownCommand("!! Type a command right after the /, for example /help."
+                + " To send a line that starts with /, begin it with //.")
+        }
+        let name = asciiLowercased(word)
+        let args = rest  // already trimmed at both ends
+        switch name {
+        case "me":
+            return args.isEmpty ? .usage(HumanText.usage(name)) : .me(String(args))
+        case "msg":
+            let (target, text) = splitWord(args)
+            if target.isEmpty || text.isEmpty { return .usage(HumanText.usage(name)) }
+            if target.contains(",") {
+                return .usage("!! Send to one nickname or channel at a time. Usage: /msg NICK TEXT")
+            }
+            return .msg(target: String(target), text: String(text))
+        case "nick":
+            guard let nick = singleWord(args) else { return .usage(HumanText.usage(name)) }
+            return .nick(nick)
+        case "join":
+            guard let channel = singleWord(args) else { return .usage(HumanText.usage(name)) }
+            if channel.contains(",") {
+                return .usage("!! Join one channel at a time. Usage: /join #channel")
+            }
+            return .join(channelName(channel))
+        case "part":
+            let (first, more) = splitWord(args)
+            if first.first == "#" {
+                return .part(channel: String(first), reason: more.isEmpty ? nil : String(more))
+            }
+            return .part(channel: nil, reason: args.isEmpty ? nil : String(args))
+        case "topic":
+            return .topic(args.isEmpty ? nil : String(args))
+        case "who", "names", "whois":
+            if args.isEmpty {
+                if name == "whois" { return .usage(HumanText.usage(name)) }
+                return name == "who" ? .who(nil) : .names(nil)
+            }
+            guard let arg = singleWord(args) else { return .usage(HumanText.usage(name)) }
+            switch name {
+            case "who": return .who(arg)
+            case "names": return .names(channelName(arg))
+            default: return .whois(arg)
+            }
+        case "list":
+            return .list
+        case "motd":
+            return .motd
+        case "away":
+            return .away(args.isEmpty ? nil : String(args))
+        case "quit":
+            return .quit(args.isEmpty ? nil : String(args))
+        case "help":
+            var topic = splitWord(args).0
+            if topic.first == "/" { topic = topic.dropFirst() }
+            return .help(topic.isEmpty ? nil : asciiLowercased(topic))
+        default:
+            return .unknownCommand("!! Unknown command /" + shortened(oneLine(word))
+                + ". Type /help for the list of commands.")
+        }
+    }
+
+    /// What to ask the hub for, given the session's current channel; nil when the session must
+    /// act on its own: `.empty` (nothing), `.help` (show `HumanText.help(command:)`), `.usage`
+    /// and `.unknownCommand` (show their text), or a line that needs a current channel when
+    /// there is none (show `HumanText.notInChannel`).
+    ///
+    /// `.join` and `.part` do not change the current channel here: the session does that when
+    /// the hub's join or part event arrives.
+    public func request(currentChannel: String?) -> HubRequest? {
+        switch self {
+        case .empty, .help, .usage, .unknownCommand:
+            return nil
+        case .say(let text):
+            return currentChannel.map { .message(kind: .privmsg, target: $0, text: text) }
+        case .me(let text):
+            return currentChannel.map { .message(kind: .action, target: $0, text: text) }
+        case .msg(let target, let text):
+            return .message(kind: .privmsg, target: target, text: text)
+        case .nick(let nick):
+            return .nick(nick)
+        case .join(let channel):
+            return .join(channels: [HumanInput.channelName(channel)])
+        case .part(let channel, let reason):
+            guard let channel = channel.map(HumanInput.channelName) ?? currentChannel else { return nil }
+            return .part(channels: [channel], reason: reason ?? "")
+        case .topic(let text):
+            return currentChannel.map { .topic(channel: $0, text: text) }
+        case .who(let mask):
+            return (mask ?? currentChannel).map { .who(mask: $0) }
+        case .names(let channel):
+            return .names(channel: channel.map(HumanInput.channelName) ?? currentChannel)
+        case .list:
+            return .list
+        case .away(let text):
+            return .away(text: text)
+        case .whois(let nick):
+            return .whois(nick: nick)
+        case .motd:
+            return .motd
+        case .quit(let reason):
+            return .quit(reason: reason ?? "")
+        }
+    }
+
+    /// `name` as a channel name: with a `#` in front unless it already has one.
+    public static func channelName<S: StringProtocol>(_ name: S) -> String {
+        name.first == "#" ? String(name) : "#" + name
+    }
+}
+
+/// The first whitespace-separated word of `s` (already trimmed) and the rest, trimmed.
+private func splitWord(_ s: Substring) -> (Substring, Substring) {
+    guard let space = s.firstIndex(where: { $0.isWhitespace }) else { return (s, s[s.endIndex...]) }
+    return (s[..<space], trimWhitespace(s[space...]))
+}
+
+/// `s` (already trimmed) when it is exactly one word, nil when it is empty or has more.
+private func singleWord(_ s: Substring) -> String? {
+    if s.isEmpty || s.contains(where: { $0.isWhitespace }) { return nil }
+    return String(s)
+}

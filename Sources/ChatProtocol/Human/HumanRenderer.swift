@@ -1,0 +1,332 @@
+/// What the renderer needs to know about the session it renders for.
+public struct HumanRenderContext: Equatable, Sendable {
+    /// The user's nick as the session knows it when the event arrives (before a nick change).
+    public var nick: String
+    /// The channel plain lines go to; messages there are shown without their channel.
+    public var currentChannel: String?
+    public var serverName: String
+    /// Added to UTC for every time shown, e.g. 3600 for UTC+1.
+    public var utcOffsetSeconds: Int
+
+    public init(nick: String, currentChannel: String? = nil, serverName: String, utcOffsetSeconds: Int = 0) {
+        self.nick = nick
+        self.currentChannel = currentChannel
+        self.serverName = serverName
+        self.utcOffsetSeconds = utcOffsetSeconds
+    }
+}
+
+/// The lines (without line ends) that show `event` to a human user.
+///
+/// Messages (`[HH:MM]` is the message's time in the context's offset):
+/// - in the current channel: `[12:34] <alice> hi`, `[12:34] * alice waves`;
+/// - in another channel: `[12:34] <alice:#rust> hi`, `[12:34] * alice:#rust waves`;
+/// - a notice to a channel always names it: `[12:34] -alice:#lobby- text`;
+/// - private: `[12:34] *alice* psst`, `[12:34] -alice- text`, action `[12:34] (*) alice waves`.
+///
+/// Other events are `-- ` lines (`-- You joined #lobby` for the user's own), errors `!! `
+/// lines, and server notices and disconnection `*** ` lines. User-provided text is shown as
+/// given, except that CR and LF become spaces: no returned line contains a line break.
+public func renderHuman(_ event: HubEvent, context: HumanRenderContext) -> [String] {
+    let lines = HumanRenderer(context: context).render(event)
+    return lines.map { oneLine($0) }
+}
+
+/// Lines are wrapped (names lists, channel lists in WHOIS) to at most this many columns,
+/// counting one column per Character.
+let humanWrapWidth = 70
+
+struct HumanRenderer {
+    var context: HumanRenderContext
+
+    func isMe<S: StringProtocol>(_ nick: S) -> Bool { sameName(nick, context.nick) }
+
+    func render(_ event: HubEvent) -> [String] {
+        switch event {
+        case .welcome(let w):
+            return welcome(w)
+
+        case .error(let code, let params, let text):
+            return ["!! " + errorSentence(code: code, params: params, text: text)]
+
+        case .nick(let source, let newNick):
+            let old = nickOf(source)
+            return [isMe(old) ? "-- You are now known as \(newNick)" : "-- \(old) is now known as \(newNick)"]
+
+        case .join(let channel, let source):
+            let who = nickOf(source)
+            return [isMe(who) ? "-- You joined \(channel)" : "-- \(who) joined \(channel)"]
+
+        case .part(let channel, let source, let reason):
+            let who = nickOf(source)
+            return [(isMe(who) ? "-- You left \(channel)" : "-- \(who) left \(channel)") + parenthesised(reason)]
+
+        case .quit(let source, let reason):
+            let who = nickOf(source)
+            return [(isMe(who) ? "-- You quit" : "-- \(who) quit") + parenthesised(reason)]
+
+        case .kick(let channel, let source, let nick, let reason):
+            let by = nickOf(source)
+            let line: String
+            if isMe(nick) {
+                line = "-- You were kicked from \(channel) by \(by)"
+            } else if isMe(by) {
+                line = "-- You kicked \(nick) from \(channel)"
+            } else {
+                line = "-- \(nick) was kicked from \(channel) by \(by)"
+            }
+            return [line + parenthesised(reason)]
+
+        case .message(let source, let kind, let target, let text, let time):
+            return [message(source: source, kind: kind, target: target, text: text, time: time)]
+
+        case .topic(let channel, let text, let setBy, let setAt, let isChange):
+            let by = nickOf(setBy)
+            if isChange {
+                let who = isMe(by) ? "You" : String(by)
+                return [text.isEmpty ? "-- \(who) cleared the topic of \(channel)"
+                                     : "-- \(who) set the topic of \(channel): \(text)"]
+            }
+            if text.isEmpty { return ["-- No topic is set for \(channel)"] }
+            var lines = ["-- The topic of \(channel) is: \(text)"]
+            if !by.isEmpty {
+                lines.append("-- Set by \(by)" + (setAt > 0 ? " on " + dateTime(setAt) : ""))
+            }
+            return lines
+
+        case .names(let channel, let members):
+            if members.isEmpty { return ["-- Nobody is in \(channel)"] }
+            return wrapList(prefix: "-- In \(channel): ", items: members.map { ($0.isOperator ? "@" : "") + $0.nick })
+
+        case .who(let mask, let entries):
+            let isChannel = isChannelName(mask)
+            if entries.isEmpty { return [isChannel ? "-- Nobody is in \(mask)" : "-- Nobody matches \(mask)"] }
+            var lines = [isChannel ? "-- Who is in \(mask):" : "-- Who matches \(mask):"]
+            for e in entries {
+                var line = "--   " + (e.isOperator ? "@" : "") + e.nick + " (" + e.user + "@" + e.host + ")"
+                if !isChannel && e.channel != "*" && !e.channel.isEmpty { line += " in " + e.channel }
+                if e.isAway { line += ", away" }
+                lines.append(line)
+            }
+            return lines
+
+        case .whois(let w):
+            var lines = ["-- \(w.nick) is \(w.user)@\(w.host)" + (w.realName.isEmpty ? "" : " (\(w.realName))")]
+            if !w.channels.isEmpty { lines += wrapList(prefix: "-- \(w.nick) is in ", items: w.channels) }
+            if let away = w.away { lines.append(away.isEmpty ? "-- \(w.nick) is away" : "-- \(w.nick) is away: \(away)") }
+            var idle = "-- \(w.nick) has been idle " + duration(w.idleSeconds)
+            if w.signonTime > 0 { idle += ", online since " + dateTime(w.signonTime) }
+            lines.append(idle)
+            return lines
+
+        case .awayStatus(let isAway):
+            return [isAway ? "-- You are marked as away" : "-- You are no longer marked as away"]
+
+        case .awayReply(let nick, let text):
+            return [text.isEmpty ? "-- \(nick) is away" : "-- \(nick) is away: \(text)"]
+
+        case .channelModes(let channel, let modes, let createdAt):
+            let created = createdAt > 0 ? ", created " + dateTime(createdAt) : ""
+            if modes.isEmpty || modes == "+" { return ["-- \(channel) has no modes set" + created] }
+            return ["-- \(channel) has modes \(modes)" + created]
+
+        case .list(let rows):
+            if rows.isEmpty { return ["-- There are no channels yet; start one with /join #name"] }
+            var lines = ["-- Channels:"]
+            for row in rows {
+                let users = row.users == 1 ? "1 user" : "\(row.users) users"
+                lines.append("--   \(row.name) (\(users))" + (row.topic.isEmpty ? "" : ": " + row.topic))
+            }
+            return lines
+
+        case .motd(let motd):
+            return motdLines(motd, sayWhenMissing: true)
+
+        case .serverNotice(let text):
+            return ["*** " + text]
+
+        case .disconnect(let reason):
+            return [reason.isEmpty ? "*** Disconnected" : "*** Disconnected: " + reason]
+        }
+    }
+
+    // MARK: Pieces
+
+    func welcome(_ w: Welcome) -> [String] {
+        let network = !w.network.isEmpty ? w.network : !w.serverName.isEmpty ? w.serverName : context.serverName
+        var lines = ["-- Welcome to \(network), \(w.nick)!"]
+        if w.users <= 1 {
+            lines.append("-- You are the only one here right now")
+        } else {
+            let channels = w.channels == 1 ? "1 channel" : "\(w.channels) channels"
+            lines.append("-- \(w.users) people are here, in \(channels)")
+        }
+        return lines + motdLines(w.motd, sayWhenMissing: false)
+    }
+
+    func motdLines(_ motd: [String]?, sayWhenMissing: Bool) -> [String] {
+        guard let motd, !motd.isEmpty else { return sayWhenMissing ? ["-- There is no message of the day"] : [] }
+        return ["-- Message of the day:"] + motd.map { $0.isEmpty ? "--" : "--   " + $0 }
+    }
+
+    func message(source: String, kind: MessageKind, target: String, text: String, time: Int64) -> String {
+        let from = nickOf(source)
+        let stamp = "[" + hourMinute(epochMilliseconds: time, utcOffsetSeconds: context.utcOffsetSeconds) + "] "
+        if isChannelName(target) {
+            let here = context.currentChannel.map { sameName($0, target) } ?? false
+            let who = here ? String(from) : from + ":" + target
+            switch kind {
+            case .privmsg: return stamp + "<" + who + "> " + text
+            case .action: return stamp + "* " + who + " " + text
+            case .notice: return stamp + "-" + from + ":" + target + "- " + text
+            }
+        }
+        switch kind {
+        case .privmsg: return stamp + "*" + from + "* " + text
+        case .action: return stamp + "(*) " + from + " " + text
+        case .notice: return stamp + "-" + from + "- " + text
+        }
+    }
+
+    func errorSentence(code: ErrorCode, params: [String], text: String) -> String {
+        let p0 = params.first ?? ""
+        let p1 = params.count > 1 ? params[1] : ""
+        switch code {
+        case .noSuchNick where !p0.isEmpty:
+            return isChannelName(p0) ? "There is no channel \(p0)." : "There is nobody called \(p0) here."
+        case .noSuchChannel where !p0.isEmpty:
+            return "There is no channel \(p0)."
+        case .cannotSendToChannel where !p0.isEmpty:
+            return "Your message to \(p0) was not delivered; you may need to /join \(p0) first."
+        case .tooManyChannels where !p0.isEmpty:
+            return "You can't join \(p0): you are in too many channels. Leave one with /part."
+        case .noRecipient:
+            return "Say who the message is for: /msg NICK TEXT."
+        case .noTextToSend:
+            return "There was no text to send."
+        case .unknownCommand where !p0.isEmpty:
+            return "The server does not know the command \(p0)."
+        case .noNicknameGiven:
+            return "Give a nickname: /nick NAME."
+        case .erroneousNickname where !p0.isEmpty:
+            return "\"\(p0)\" can't be a nickname. Use letters, digits and - _ [ ] { } \\ ` ^ |, starting with a letter."
+        case .nicknameInUse where !p0.isEmpty:
+            return "The nickname \(p0) is taken, choose another."
+        case .userNotInChannel where !p0.isEmpty && !p1.isEmpty:
+            return "\(p0) is not in \(p1)."
+        case .notOnChannel where !p0.isEmpty:
+            return "You are not in \(p0)."
+        case .userOnChannel where !p0.isEmpty && !p1.isEmpty:
+            return "\(p0) is already in \(p1)."
+        case .notRegistered:
+            return "Choose a nickname first."
+        case .needMoreParams:
+            return "Something is missing from that command; see /help."
+        case .alreadyRegistered:
+            return "You are already registered."
+        case .bannedFromChannel where !p0.isEmpty:
+            return "You are banned from \(p0)."
+        case .badChannelName where !p0.isEmpty:
+            return "\(p0) can't be a channel name: start it with # and use no spaces or commas."
+        case .chanOpPrivsNeeded where !p0.isEmpty:
+            return "Only operators of \(p0) can do that."
+        case .unknownMode where !p0.isEmpty:
+            return "There is no mode \(p0)."
+        case .usersDontMatch:
+            return "You can't change the modes of other people."
+        default:
+            return text.isEmpty ? "The server refused that (error \(code.rawValue))." : text
+        }
+    }
+
+    /// `" (reason)"`, or nothing for an empty reason.
+    func parenthesised(_ reason: String) -> String { reason.isEmpty ? "" : " (" + reason + ")" }
+
+    func dateTime(_ epochSeconds: Int64) -> String {
+        humanDateTime(epochSeconds: epochSeconds, utcOffsetSeconds: context.utcOffsetSeconds)
+    }
+}
+
+func isChannelName<S: StringProtocol>(_ s: S) -> Bool { s.first == "#" || s.first == "&" }
+
+/// `prefix` followed by the items separated by ", ", wrapped to `humanWrapWidth` columns;
+/// continuation lines start with `"--   "`. An item longer than a line gets a line of its own.
+func wrapList(prefix: String, items: [String], width: Int = humanWrapWidth) -> [String] {
+    var lines: [String] = []
+    var line = prefix
+    var columns = prefix.count
+    var lineHasItem = false
+    for (i, item) in items.enumerated() {
+        let piece = i == items.count - 1 ? item : item + ","
+        let pieceColumns = piece.count
+        if lineHasItem && columns + 1 + pieceColumns > width {
+            lines.append(line)
+            line = "--   "
+            columns = line.count
+            lineHasItem = false
+        }
+        if lineHasItem { line += " "; columns += 1 }
+        line += piece
+        columns += pieceColumns
+        lineHasItem = true
+    }
+    lines.append(line)
+    return lines
+}
+
+// MARK: - Time without Foundation
+
+/// `a` divided by `b` (> 0), rounded towards minus infinity, and the matching remainder in 0..<b.
+func floorDivMod(_ a: Int64, _ b: Int64) -> (Int64, Int64) {
+    let (q, r) = a.quotientAndRemainder(dividingBy: b)
+    return r < 0 ? (q - 1, r + b) : (q, r)
+}
+
+/// Local Unix seconds: UTC seconds plus the offset, saturating instead of overflowing.
+func localSeconds(_ epochSeconds: Int64, _ utcOffsetSeconds: Int) -> Int64 {
+    let (sum, overflow) = epochSeconds.addingReportingOverflow(Int64(utcOffsetSeconds))
+    if !overflow { return sum }
+    return utcOffsetSeconds > 0 ? Int64.max : Int64.min
+}
+
+func twoDigits(_ n: Int64) -> String { n < 10 ? "0\(n)" : "\(n)" }
+
+/// `HH:MM` of a time in milliseconds since the epoch. Times before 1970 count back from
+/// midnight (-1 ms is 23:59) rather than showing negative digits.
+func hourMinute(epochMilliseconds: Int64, utcOffsetSeconds: Int) -> String {
+    let seconds = localSeconds(floorDivMod(epochMilliseconds, 1000).0, utcOffsetSeconds)
+    let secondOfDay = floorDivMod(seconds, 86_400).1
+    return twoDigits(secondOfDay / 3600) + ":" + twoDigits(secondOfDay % 3600 / 60)
+}
+
+/// `YYYY-MM-DD HH:MM` of a time in seconds since the epoch (proleptic Gregorian calendar).
+func humanDateTime(epochSeconds: Int64, utcOffsetSeconds: Int) -> String {
+    let (days, secondOfDay) = floorDivMod(localSeconds(epochSeconds, utcOffsetSeconds), 86_400)
+    let (y, m, d) = civilDate(daysSinceEpoch: days)
+    let year = y >= 0 && y < 10 ? "000\(y)" : y >= 0 && y < 100 ? "00\(y)" : y >= 0 && y < 1000 ? "0\(y)" : "\(y)"
+    return year + "-" + twoDigits(m) + "-" + twoDigits(d) + " "
+        + twoDigits(secondOfDay / 3600) + ":" + twoDigits(secondOfDay % 3600 / 60)
+}
+
+/// Year, month (1...12) and day (1...31) of a day counted from 1970-01-01
+/// (Howard Hinnant's `civil_from_days`).
+func civilDate(daysSinceEpoch: Int64) -> (Int64, Int64, Int64) {
+    let z = daysSinceEpoch + 719_468
+    let era = floorDivMod(z, 146_097).0
+    let doe = z - era * 146_097
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+    let mp = (5 * doy + 2) / 153
+    let d = doy - (153 * mp + 2) / 5 + 1
+    let m = mp < 10 ? mp + 3 : mp - 9
+    return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+}
+
+/// A short idle time: `42s`, `5m 3s`, `2h 7m`, `3d 4h`.
+func duration(_ seconds: Int64) -> String {
+    let s = max(seconds, 0)
+    if s < 60 { return "\(s)s" }
+    if s < 3600 { return "\(s / 60)m \(s % 60)s" }
+    if s < 86_400 { return "\(s / 3600)h \(s % 3600 / 60)m" }
+    return "\(s / 86_400)d \(s % 86_400 / 3600)h"
+}

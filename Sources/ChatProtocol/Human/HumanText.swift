@@ -1,0 +1,140 @@
+/// The fixed texts a human (telnet) session shows: the banner, the nickname prompt, and `/help`.
+///
+/// Line prefixes used throughout the human dialect, so a reader can tell kinds of lines apart:
+/// - `[HH:MM] ...` a message someone sent (see `renderHuman`);
+/// - `-- ...` something that happened in a channel, or an answer to a command;
+/// - `*** ...` the server speaking: this banner, server notices, being disconnected;
+/// - `!! ...` an error: a refused or mistyped command.
+///
+/// Every function returns lines without line ends; the session appends CRLF, except after
+/// `askNick`, which is a prompt.
+public enum HumanText {
+    /// One command as `/help` lists it.
+    struct Command: Sendable {
+        var name: String
+        var usage: String
+        var summary: String
+        var details: [String]
+    }
+
+    /// Every command of the dialect, in the order `/help` lists them.
+    static let commands: [Command] = [
+        Command(name: "join", usage: "/join #channel", summary: "join a channel and make it your current one",
+                details: ["The # may be left out: /join rust joins #rust.",
+                          "Lines you type without a / go to your current channel."]),
+        Command(name: "part", usage: "/part [#channel] [reason]", summary: "leave a channel (default: the current one)",
+                details: ["Without a #channel, everything after /part is the reason: /part see you tomorrow."]),
+        Command(name: "msg", usage: "/msg NICK TEXT", summary: "send a private message to someone",
+                details: ["/msg #channel TEXT sends to a channel you are in without making it current."]),
+        Command(name: "me", usage: "/me ACTION", summary: "say what you are doing: /me waves",
+                details: ["Shows to the channel as: * yournick waves"]),
+        Command(name: "nick", usage: "/nick NAME", summary: "change your nickname",
+                details: ["Use letters, digits and - _ [ ] { } \\ ` ^ |, starting with a letter."]),
+        Command(name: "who", usage: "/who [#channel]", summary: "who is in the current channel (or another)",
+                details: ["Shows each person's address and whether they are away."]),
+        Command(name: "names", usage: "/names [#channel]", summary: "list the nicknames in a channel",
+                details: ["Channel operators are marked with @."]),
+        Command(name: "topic", usage: "/topic [text]", summary: "show the current channel's topic, or set it",
+                details: ["/topic alone shows the topic; /topic TEXT sets it for your current channel."]),
+        Command(name: "list", usage: "/list", summary: "list the channels, with their topics",
+                details: ["Join one of them with /join #channel."]),
+        Command(name: "whois", usage: "/whois NICK", summary: "tell about someone",
+                details: ["Shows their address, channels, idle time and away message."]),
+        Command(name: "away", usage: "/away [message]", summary: "mark yourself away; /away alone: back again",
+                details: ["People who send you a private message see your away message."]),
+        Command(name: "motd", usage: "/motd", summary: "show the message of the day",
+                details: ["The server's message of the day, shown when you arrived."]),
+        Command(name: "quit", usage: "/quit [reason]", summary: "leave the chat",
+                details: ["Others see the reason when you go."]),
+        Command(name: "help", usage: "/help [command]", summary: "this list, or more about one command",
+                details: ["For example: /help join"]),
+    ]
+
+    static func command(named name: String) -> Command? {
+        let key = asciiLowercased(name)
+        return commands.first { $0.name == key }
+    }
+
+    /// The usage line for a command that exists.
+    static func usage(_ name: String) -> String {
+        "!! Usage: " + (command(named: name)?.usage ?? "/" + name)
+    }
+
+    /// The banner shown when a telnet user connects, before `askNick`.
+    public static func greeting(serverName: String) -> [String] {
+        [
+            "*** Welcome to " + oneLine(serverName) + ", a chat server.",
+            "*** Pick a nickname, then type a line and press Enter to talk.",
+            "*** Commands start with /, for example /join #rust or /quit. Type /help for all of them.",
+        ]
+    }
+
+    /// The nickname prompt: sent without a line end, the user types on the same line.
+    public static let askNick = "Choose a nickname: "
+
+    /// Shown when the nickname typed at the prompt cannot be used; `askNick` follows it.
+    public static func nickInvalid(_ nick: String) -> String {
+        "!! \"" + oneLine(nick) + "\" can't be a nickname. Use letters, digits and - _ [ ] { } \\ ` ^ |,"
+            + " starting with a letter."
+    }
+
+    /// Shown when a line or command needs a current channel and the user has none.
+    public static let notInChannel = "!! You are not in a channel. Join one with /join #channel."
+
+    /// The `/help` list: one command a line, with a short description.
+    public static let help: [String] = {
+        let width = commands.map { $0.usage.count }.max() ?? 0
+        var lines = ["-- Type a line without / to talk in your current channel. Commands:"]
+        for c in commands {
+            lines.append("--   " + c.usage + String(repeating: " ", count: width - c.usage.count + 2) + c.summary)
+        }
+        lines.append("-- Commands are case-insensitive. Start a line with // to send one that begins with /.")
+        lines.append("-- Type /help COMMAND for more about one command.")
+        return lines
+    }()
+
+    /// `/help COMMAND`: the usage line and more about one command (with or without the `/`);
+    /// nil or blank gives the whole list.
+    public static func help(command: String?) -> [String] {
+        var name = command.map { trimWhitespace($0[...]) } ?? ""
+        if name.first == "/" { name = name.dropFirst() }
+        if name.isEmpty { return help }
+        guard let c = Self.command(named: String(name)) else {
+            return ["!! There is no command /" + shortened(oneLine(name)) + ". Type /help for the list."]
+        }
+        return ["-- " + c.usage + ": " + c.summary] + c.details.map { "--   " + $0 }
+    }
+}
+
+// MARK: - Small text helpers shared by the human dialect
+
+/// `s` with every CR and LF replaced by a space, so that it can never split a line.
+func oneLine<S: StringProtocol>(_ s: S) -> String {
+    if !s.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A }) { return String(s) }
+    var out = String.UnicodeScalarView()
+    for u in s.unicodeScalars { out.append(u == "\r" || u == "\n" ? " " : u) }
+    return String(out)
+}
+
+/// ASCII-only lowercasing: enough for command names and for comparing nicks and channels here.
+func asciiLowercased<S: StringProtocol>(_ s: S) -> String {
+    if !s.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) { return String(s) }
+    return String(decoding: s.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }, as: UTF8.self)
+}
+
+/// Whether two nicks or channel names are the same, ignoring ASCII case.
+func sameName<A: StringProtocol, B: StringProtocol>(_ a: A, _ b: B) -> Bool {
+    a.utf8.count == b.utf8.count && asciiLowercased(a) == asciiLowercased(b)
+}
+
+func trimWhitespace(_ s: Substring) -> Substring {
+    var s = s
+    while let c = s.first, c.isWhitespace { s.removeFirst() }
+    while let c = s.last, c.isWhitespace { s.removeLast() }
+    return s
+}
+
+/// Keeps a user-typed word short enough to quote back in a one-line error.
+func shortened<S: StringProtocol>(_ s: S, limit: Int = 24) -> String {
+    s.count <= limit ? String(s) : String(s.prefix(limit)) + "…"
+}

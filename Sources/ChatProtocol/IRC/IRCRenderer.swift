@@ -1,0 +1,314 @@
+// Hub events as the IRC lines a session sends its client. Pure: no I/O, no clock, no Foundation.
+
+/// What the renderer needs to know about the session it renders for.
+public struct IRCRenderContext: Equatable, Sendable {
+    /// The source of numerics and server notices.
+    public var serverName: String
+    /// The client's current nick, `*` before registration: the first parameter of numerics.
+    public var nick: String
+    /// The client negotiated IRCv3 `server-time`: messages carry `@time=…`.
+    public var serverTime: Bool
+    /// User modes named in 004 (the hub does not announce them).
+    public var userModes: String
+    /// The text of 312 (RPL_WHOISSERVER).
+    public var serverInfo: String
+
+    public init(serverName: String, nick: String = "*", serverTime: Bool = false,
+                userModes: String = "i", serverInfo: String = "terminal chat server") {
+        self.serverName = serverName
+        self.nick = nick
+        self.serverTime = serverTime
+        self.userModes = userModes
+        self.serverInfo = serverInfo
+    }
+}
+
+/// Same as `IRCRenderer.render(_:context:)`.
+public func render(_ event: HubEvent, context: IRCRenderContext) -> [IRCMessage] {
+    IRCRenderer.render(event, context: context)
+}
+
+public enum IRCRenderer {
+    /// The longest body (source, command, params) a rendered line may have: 512 minus CRLF.
+    public static let maxBody = 510
+
+    public static func render(_ event: HubEvent, context: IRCRenderContext) -> [IRCMessage] {
+        var out: [IRCMessage] = []
+        render(event, context: context, into: &out)
+        return out
+    }
+
+    /// Appends the lines for `event` to `out`. Every string from the event is cleaned of CR, LF
+    /// and NUL before it goes into a message, and long lists or texts are spread over several
+    /// lines so that none is longer than 512 bytes with its CRLF (tags aside).
+    public static func render(_ event: HubEvent, context: IRCRenderContext, into out: inout [IRCMessage]) {
+        var r = Renderer(context: context, out: out)
+        out = []  // hand the buffer over without copying
+        r.render(event)
+        out = r.out
+    }
+
+    /// `YYYY-MM-DDThh:mm:ss.sssZ` in UTC, the IRCv3 server-time format.
+    public static func timestamp(epochMilliseconds ms: Int64) -> String {
+        let (days, msOfDay) = floorDivide(ms, 86_400_000)
+        let (y, m, d) = civilDate(fromDays: days)
+        let secs = msOfDay / 1000
+        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(secs / 3600, 2)):\(pad(secs / 60 % 60, 2)):\(pad(secs % 60, 2))"
+            + ".\(pad(msOfDay % 1000, 3))Z"
+    }
+
+    /// `YYYY-MM-DD hh:mm:ss UTC`, for 003.
+    public static func humanDate(epochSeconds s: Int64) -> String {
+        let (days, secs) = floorDivide(s, 86_400)
+        let (y, m, d) = civilDate(fromDays: days)
+        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2)) \(pad(secs / 3600, 2)):\(pad(secs / 60 % 60, 2)):\(pad(secs % 60, 2)) UTC"
+    }
+
+    /// Drops CR, LF and NUL: nothing from a user may end the line early.
+    public static func clean(_ s: String) -> String {
+        if !s.utf8.contains(where: { $0 == 0 || $0 == 0x0A || $0 == 0x0D }) { return s }
+        return String(decoding: s.utf8.filter { !($0 == 0 || $0 == 0x0A || $0 == 0x0D) }, as: UTF8.self)
+    }
+
+    // MARK: Dates without Foundation
+
+    static func floorDivide(_ a: Int64, _ b: Int64) -> (Int64, Int64) {
+        var q = a / b, r = a % b
+        if r < 0 { q -= 1; r += b }
+        return (q, r)
+    }
+
+    /// Days since 1970-01-01 to a proleptic Gregorian date (H. Hinnant's civil_from_days).
+    static func civilDate(fromDays days: Int64) -> (year: Int64, month: Int64, day: Int64) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+    }
+
+    static func pad(_ n: Int64, _ width: Int) -> String {
+        let s = String(n < 0 ? -n : n)
+        let zeros = String(repeating: "0", count: max(0, width - s.utf8.count))
+        return (n < 0 ? "-" : "") + zeros + s
+    }
+}
+
+// MARK: - The rendering itself
+
+private struct Renderer {
+    let context: IRCRenderContext
+    let server: String
+    var me: String
+    var out: [IRCMessage]
+
+    init(context: IRCRenderContext, out: [IRCMessage]) {
+        self.context = context
+        self.server = IRCRenderer.clean(context.serverName)
+        self.me = IRCRenderer.clean(context.nick)
+        self.out = out
+    }
+
+    typealias C = IRCRenderer
+
+    /// `:<server> <code> <me> <params…>`
+    mutating func numeric(_ code: Int, _ params: [String]) {
+        let c = code < 10 ? "00\(code)" : code < 100 ? "0\(code)" : "\(code)"
+        out.append(IRCMessage(source: server, command: c, params: [me] + params))
+    }
+
+    /// Body bytes of `:<server> <code> <me> <params…> :` before a last parameter is added.
+    func numericOverhead(_ params: [String]) -> Int {
+        var n = 1 + server.utf8.count + 1 + 3 + 1 + me.utf8.count + 2
+        for p in params { n += p.utf8.count + 1 }
+        return n
+    }
+
+    /// `items` packed into as few lines as fit (space-separated, at most `maxPerLine` a line),
+    /// each group given to `emit`.
+    mutating func packed(_ items: [String], overhead: Int, maxPerLine: Int = .max, _ emit: (inout Renderer, [String]) -> Void) {
+        let budget = max(64, C.maxBody - overhead)
+        var group: [String] = [], bytes = 0
+        for item in items where !item.isEmpty {
+            let extra = (group.isEmpty ? 0 : 1) + item.utf8.count
+            if !group.isEmpty && (bytes + extra > budget || group.count == maxPerLine) {
+                emit(&self, group)
+                group = []
+                bytes = 0
+            }
+            bytes += group.isEmpty ? item.utf8.count : extra
+            group.append(item)
+        }
+        if !group.isEmpty { emit(&self, group) }
+    }
+
+    /// Long text over several lines of at most `budget` bytes each.
+    func pieces(_ text: String, overhead: Int) -> [String] {
+        IRCMessage.splitText(text, maxBytes: max(64, C.maxBody - overhead))
+    }
+
+    mutating func render(_ event: HubEvent) {
+        switch event {
+        case .welcome(let w):
+            welcome(w)
+
+        case .error(let code, let params, let text):
+            numeric(Int(code.rawValue % 1000), params.map(C.clean) + [C.clean(text)])
+
+        case .nick(let source, let newNick):
+            out.append(IRCMessage(source: C.clean(source), command: "NICK", params: [C.clean(newNick)]))
+
+        case .join(let channel, let source):
+            out.append(IRCMessage(source: C.clean(source), command: "JOIN", params: [C.clean(channel)]))
+
+        case .part(let channel, let source, let reason):
+            let reason = C.clean(reason)
+            out.append(IRCMessage(source: C.clean(source), command: "PART",
+                                  params: reason.isEmpty ? [C.clean(channel)] : [C.clean(channel), reason]))
+
+        case .quit(let source, let reason):
+            out.append(IRCMessage(source: C.clean(source), command: "QUIT", params: [C.clean(reason)]))
+
+        case .kick(let channel, let source, let nick, let reason):
+            out.append(IRCMessage(source: C.clean(source), command: "KICK",
+                                  params: [C.clean(channel), C.clean(nick), C.clean(reason)]))
+
+        case .message(let source, let kind, let target, let text, let time):
+            message(source: C.clean(source), kind: kind, target: C.clean(target), text: C.clean(text), time: time)
+
+        case .topic(let channel, let text, let setBy, let setAt, let isChange):
+            let channel = C.clean(channel), text = C.clean(text)
+            if isChange {
+                out.append(IRCMessage(source: C.clean(setBy), command: "TOPIC", params: [channel, text]))
+            } else if text.isEmpty {
+                numeric(331, [channel, "No topic is set"])
+            } else {
+                numeric(332, [channel, text])
+                let setBy = C.clean(setBy)
+                if !setBy.isEmpty { numeric(333, [channel, setBy, String(setAt)]) }
+            }
+
+        case .names(let channel, let members):
+            let channel = C.clean(channel)
+            let nicks = members.map { ($0.isOperator ? "@" : "") + C.clean($0.nick) }
+            packed(nicks, overhead: numericOverhead(["=", channel])) { r, group in
+                r.numeric(353, ["=", channel, group.joined(separator: " ")])
+            }
+            numeric(366, [channel, "End of /NAMES list."])
+
+        case .who(let mask, let entries):
+            for e in entries {
+                let flags = (e.isAway ? "G" : "H") + (e.isOperator ? "@" : "")
+                numeric(352, [C.clean(e.channel), C.clean(e.user), C.clean(e.host), server, C.clean(e.nick), flags,
+                              "0 " + C.clean(e.realName)])
+            }
+            numeric(315, [C.clean(mask), "End of /WHO list."])
+
+        case .whois(let x):
+            let nick = C.clean(x.nick)
+            numeric(311, [nick, C.clean(x.user), C.clean(x.host), "*", C.clean(x.realName)])
+            packed(x.channels.map(C.clean), overhead: numericOverhead([nick])) { r, group in
+                r.numeric(319, [nick, group.joined(separator: " ")])
+            }
+            numeric(312, [nick, server, C.clean(context.serverInfo)])
+            numeric(317, [nick, String(x.idleSeconds), String(x.signonTime), "seconds idle, signon time"])
+            if let away = x.away { numeric(301, [nick, C.clean(away)]) }
+            numeric(318, [nick, "End of /WHOIS list."])
+
+        case .awayStatus(let isAway):
+            if isAway {
+                numeric(306, ["You have been marked as being away"])
+            } else {
+                numeric(305, ["You are no longer marked as being away"])
+            }
+
+        case .awayReply(let nick, let text):
+            numeric(301, [C.clean(nick), C.clean(text)])
+
+        case .channelModes(let channel, let modes, let createdAt):
+            let channel = C.clean(channel)
+            let words = C.clean(modes).split(separator: " ").map(String.init)
+            numeric(324, [channel] + (words.isEmpty ? ["+"] : words))
+            numeric(329, [channel, String(createdAt)])
+
+        case .list(let rows):
+            numeric(321, ["Channel", "Users  Name"])
+            for row in rows { numeric(322, [C.clean(row.name), String(row.users), C.clean(row.topic)]) }
+            numeric(323, ["End of /LIST"])
+
+        case .motd(let lines):
+            motd(lines)
+
+        case .serverNotice(let text):
+            let overhead = 1 + server.utf8.count + " NOTICE ".utf8.count + me.utf8.count + 2
+            for piece in pieces(C.clean(text), overhead: overhead) {
+                out.append(IRCMessage(source: server, command: "NOTICE", params: [me, piece]))
+            }
+
+        case .disconnect(let reason):
+            out.append(IRCMessage(command: "ERROR", params: ["Closing Link: " + C.clean(reason)]))
+        }
+    }
+
+    mutating func message(source: String, kind: MessageKind, target: String, text: String, time: Int64) {
+        let command = kind == .notice ? "NOTICE" : "PRIVMSG"
+        let tags = context.serverTime ? [IRCTag(key: "time", value: C.timestamp(epochMilliseconds: time))] : []
+        var overhead = 1 + source.utf8.count + 1 + command.utf8.count + 1 + target.utf8.count + 2
+        if kind == .action { overhead += "\u{1}ACTION \u{1}".utf8.count }
+        for piece in pieces(text, overhead: overhead) {
+            let body = kind == .action ? "\u{1}ACTION \(piece)\u{1}" : piece
+            out.append(IRCMessage(tags: tags, source: source, command: command, params: [target, body]))
+        }
+    }
+
+    mutating func welcome(_ w: Welcome) {
+        // Registration has just succeeded: address the client by the nick the hub accepted.
+        me = C.clean(w.nick)
+        let network = C.clean(w.network), host = C.clean(w.serverName), version = C.clean(w.version)
+        numeric(1, ["Welcome to the \(network) Network, \(me)!\(C.clean(w.user))@\(C.clean(w.host))"])
+        numeric(2, ["Your host is \(host), running version \(version)"])
+        numeric(3, ["This server was created \(C.humanDate(epochSeconds: w.createdAt))"])
+        numeric(4, [host, version, C.clean(context.userModes), Self.channelModes(isupport: w.isupport)])
+        let trailer = "are supported by this server"
+        packed(w.isupport.map(C.clean), overhead: numericOverhead([]) + trailer.utf8.count + 1, maxPerLine: 13) { r, group in
+            r.numeric(5, group + [trailer])
+        }
+        numeric(251, ["There are \(w.users) users and 0 invisible on 1 servers"])
+        numeric(254, [String(w.channels), "channels formed"])
+        numeric(255, ["I have \(w.users) clients and 0 servers"])
+        motd(w.motd)
+    }
+
+    mutating func motd(_ lines: [String]?) {
+        guard let lines else {
+            numeric(422, ["MOTD File is missing"])
+            return
+        }
+        numeric(375, ["- \(server) Message of the day - "])
+        let overhead = numericOverhead([]) + 2
+        for line in lines {
+            for piece in pieces(C.clean(line), overhead: overhead) { numeric(372, ["- " + piece]) }
+        }
+        numeric(376, ["End of /MOTD command."])
+    }
+
+    /// The channel mode letters for 004, from the ISUPPORT CHANMODES and PREFIX tokens, sorted;
+    /// "o" when neither is there (the hub knows channel operators).
+    static func channelModes(isupport: [String]) -> String {
+        var letters: Set<UInt8> = []
+        for token in isupport {
+            let u = Array(token.utf8)
+            if token.hasPrefix("CHANMODES=") {
+                for b in u.dropFirst(10) where Names.isLetter(b) { letters.insert(b) }
+            } else if token.hasPrefix("PREFIX=("), let close = u.firstIndex(of: UInt8(ascii: ")")) {
+                for b in u[8..<close] where Names.isLetter(b) { letters.insert(b) }
+            }
+        }
+        if letters.isEmpty { return "o" }
+        return String(decoding: letters.sorted(), as: UTF8.self)
+    }
+}
