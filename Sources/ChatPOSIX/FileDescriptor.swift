@@ -105,3 +105,81 @@ public enum FD {
 
 /// `RLIMIT_NOFILE` as the Glibc module exposes it (an enum on Linux).
 let RLIMIT_NOFILE_VALUE = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
+
+extension FD {
+    public static func open(_ path: String, _ flags: Int32, mode: mode_t = 0o644) throws(SystemError) -> Int32 {
+        try retrying("open(\(path))") { Glibc.open(path, flags | O_CLOEXEC, mode) }
+    }
+
+    /// The whole content of a (small) file.
+    public static func readFile(_ path: String, limit: Int = 1 << 20) throws(SystemError) -> [UInt8] {
+        let fd = try open(path, O_RDONLY)
+        defer { close(fd) }
+        var out: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 16384)
+        while out.count < limit {
+            let r: Result<IOResult, SystemError> = chunk.withUnsafeMutableBytes { raw in
+                Result { () throws(SystemError) in try read(fd, into: raw) }
+            }
+            switch try r.get() {
+            case .done(let n): out.append(contentsOf: chunk[..<n])
+            case .eof, .wouldBlock: return out
+            }
+        }
+        return out
+    }
+
+    /// Writes a small file whole (pidfiles).
+    public static func writeFile(_ path: String, _ text: String, mode: mode_t = 0o644) throws(SystemError) {
+        let fd = try open(path, O_WRONLY | O_CREAT | O_TRUNC, mode: mode)
+        defer { close(fd) }
+        try writeAll(fd, text)
+    }
+
+    public static func unlink(_ path: String) { _ = Glibc.unlink(path) }
+}
+
+extension Proc {
+    /// Detaches from the terminal: fork, setsid, fork again, stdio to /dev/null (stderr to
+    /// `logFD` when given). Returns in the grandchild only.
+    public static func daemonize(logFD: Int32?) throws(SystemError) {
+        if case .parent = try fork() { exitImmediately(0) }
+        _ = setsid()
+        if case .parent = try fork() { exitImmediately(0) }
+        _ = chdir("/")
+        let null = try FD.open("/dev/null", O_RDWR)
+        try FD.dup2(null, 0)
+        try FD.dup2(null, 1)
+        try FD.dup2(logFD ?? null, 2)
+        if null > 2 { FD.close(null) }
+    }
+}
+
+extension FD {
+    /// Moves `fds` to consecutive descriptors starting at `first` (in order), whatever
+    /// numbers they had before; the old numbers are closed. Used right after fork.
+    public static func moveToLow(_ fds: [Int32], startingAt first: Int32) throws(SystemError) -> [Int32] {
+        // First out of the way (above every target), then down into place.
+        let high = first + Int32(fds.count) + 16
+        var temp: [Int32] = []
+        for fd in fds {
+            temp.append(try check("fcntl(F_DUPFD)") { fcntl(fd, F_DUPFD, high) })
+            Glibc.close(fd)
+        }
+        var out: [Int32] = []
+        for (i, fd) in temp.enumerated() {
+            let target = first + Int32(i)
+            try dup2(fd, target)
+            Glibc.close(fd)
+            out.append(target)
+        }
+        return out
+    }
+}
+
+extension FD {
+    /// For last-resort messages (start-up errors): best effort, no error to handle.
+    public static func writeAllIgnoringErrors(_ fd: Int32, _ text: String) {
+        try? writeAll(fd, text)
+    }
+}

@@ -73,11 +73,11 @@ private func checkWire(_ event: HubEvent, _ context: IRCRenderContext = ctx) thr
             == [":irc.test 433 * bob :Nickname is already in use"])
         #expect(lines(.error(code: .notRegistered, params: [], text: "You have not registered"))
             == [":irc.test 451 alice :You have not registered"])
-        #expect(lines(.error(code: ErrorCode(rawValue: 7), params: [], text: "odd")) == [":irc.test 007 alice odd"])
+        #expect(lines(.error(code: ErrorCode(rawValue: 7), params: [], text: "odd")) == [":irc.test 007 alice :odd"])
     }
 
     @Test func membershipChanges() {
-        #expect(lines(.nick(source: "alice!al@h", newNick: "alicia")) == [":alice!al@h NICK alicia"])
+        #expect(lines(.nick(source: "alice!al@h", newNick: "alicia")) == [":alice!al@h NICK :alicia"])
         #expect(lines(.join(channel: "#lobby", source: "bob!b@h")) == [":bob!b@h JOIN #lobby"])
         #expect(lines(.part(channel: "#lobby", source: "bob!b@h", reason: "")) == [":bob!b@h PART #lobby"])
         #expect(lines(.part(channel: "#lobby", source: "bob!b@h", reason: "see you")) == [":bob!b@h PART #lobby :see you"])
@@ -92,7 +92,7 @@ private func checkWire(_ event: HubEvent, _ context: IRCRenderContext = ctx) thr
         #expect(lines(.message(source: "bob!b@h", kind: .privmsg, target: "#lobby", text: "hello there", time: t))
             == [":bob!b@h PRIVMSG #lobby :hello there"])
         #expect(lines(.message(source: "bob!b@h", kind: .notice, target: "alice", text: "psst", time: t))
-            == [":bob!b@h NOTICE alice psst"])
+            == [":bob!b@h NOTICE alice :psst"])
         #expect(lines(.message(source: "bob!b@h", kind: .action, target: "#lobby", text: "waves", time: t))
             == [":bob!b@h PRIVMSG #lobby :\u{1}ACTION waves\u{1}"])
         let timed = IRCRenderContext(serverName: "irc.test", nick: "alice", serverTime: true)
@@ -168,7 +168,7 @@ private func checkWire(_ event: HubEvent, _ context: IRCRenderContext = ctx) thr
             ":irc.test 319 alice bob :@#lobby #dev",
             ":irc.test 312 alice bob irc.test :terminal chat server",
             ":irc.test 317 alice bob 42 1700000000 :seconds idle, signon time",
-            ":irc.test 301 alice bob lunch",
+            ":irc.test 301 alice bob :lunch",
             ":irc.test 318 alice bob :End of /WHOIS list.",
         ])
         var here = info
@@ -220,7 +220,7 @@ private func checkWire(_ event: HubEvent, _ context: IRCRenderContext = ctx) thr
     @Test func serverNoticeAndDisconnect() {
         #expect(lines(.serverNotice(text: "Server restarting in 5 minutes"))
             == [":irc.test NOTICE alice :Server restarting in 5 minutes"])
-        #expect(lines(.serverNotice(text: "hi"), IRCRenderContext(serverName: "irc.test")) == [":irc.test NOTICE * hi"])
+        #expect(lines(.serverNotice(text: "hi"), IRCRenderContext(serverName: "irc.test")) == [":irc.test NOTICE * :hi"])
         #expect(lines(.disconnect(reason: "send queue exceeded")) == ["ERROR :Closing Link: send queue exceeded"])
     }
 

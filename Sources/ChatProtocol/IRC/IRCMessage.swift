@@ -79,6 +79,13 @@ public struct IRCMessage: Equatable, Sendable, CustomStringConvertible {
     /// As received; `verb` gives it uppercased.
     public var command: String
     public var params: [String]
+    /// Write the last parameter with a ':' even when it does not need one, as servers
+    /// conventionally do for text (message bodies, reasons, numeric texts). Not compared by `==`.
+    public var trailingColon = false
+
+    public static func == (a: IRCMessage, b: IRCMessage) -> Bool {
+        a.tags == b.tags && a.source == b.source && a.command == b.command && a.params == b.params
+    }
 
     public init(tags: [IRCTag] = [], source: String? = nil, command: String, params: [String] = []) {
         self.tags = tags
@@ -353,7 +360,7 @@ extension IRCMessage {
             out.append(space)
             if k == params.count - 1 {
                 let u = p.utf8
-                if u.isEmpty || u.first == colon || u.contains(space) { out.append(colon) }
+                if trailingColon || u.isEmpty || u.first == colon || u.contains(space) { out.append(colon) }
                 for b in u where !(b == 0 || b == 0x0A || b == 0x0D) { out.append(b) }
             } else if p.isEmpty {
                 out.append(UInt8(ascii: "*"))

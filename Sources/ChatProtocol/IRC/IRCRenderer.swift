@@ -44,8 +44,23 @@ public enum IRCRenderer {
     public static func render(_ event: HubEvent, context: IRCRenderContext, into out: inout [IRCMessage]) {
         var r = Renderer(context: context, out: out)
         out = []  // hand the buffer over without copying
+        let first = r.out.count
         r.render(event)
         out = r.out
+        // Text goes out with its ':' as servers conventionally send it; JOIN carries a name.
+        for i in first..<out.count where !out[i].params.isEmpty {
+            out[i].trailingColon = lastParamIsText(out[i])
+        }
+    }
+
+    /// Whether the last parameter is free text (gets a ':' by convention) rather than a name,
+    /// a mode string or a number.
+    static func lastParamIsText(_ m: IRCMessage) -> Bool {
+        switch m.command {
+        case "JOIN", "004", "324", "329", "333": return false
+        case "PART": return m.params.count > 1
+        default: return true
+        }
     }
 
     /// `YYYY-MM-DDThh:mm:ss.sssZ` in UTC, the IRCv3 server-time format.

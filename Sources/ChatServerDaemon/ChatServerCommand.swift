@@ -1,0 +1,167 @@
+import ArgumentParser
+import ChatPOSIX
+import ChatProtocol
+import Logging
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@main
+struct ChatServerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "chat-server",
+        abstract: "A forking chat server for telnet users and IRC clients on one port.",
+        version: ServerConfig.version,
+        subcommands: [Serve.self],
+        defaultSubcommand: Serve.self
+    )
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}
+
+struct Serve: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the server (the default).",
+        discussion: "Telnet users and IRC clients connect to the same port; the first line a client sends decides its dialect."
+    )
+
+    @Option(name: .customLong("listen"), help: ArgumentHelp("Address to listen on; repeatable. Port 0 picks a free port.", valueName: "HOST:PORT"))
+    var listen: [String] = []
+
+    @Option(help: "Server name shown to clients (default: the host name).")
+    var name: String?
+
+    @Option(name: .customLong("motd-file"), help: ArgumentHelp("Message of the day, shown at login.", valueName: "PATH"))
+    var motdFile: String?
+
+    @Option(name: .customLong("max-clients"), help: "Most clients at once; 0 for no limit.")
+    var maxClients = 10000
+
+    @Option(name: .customLong("max-per-ip"), help: "Most clients from one address; 0 for no limit.")
+    var maxPerIP = 32
+
+    @Option(help: "Lines of history replayed to whoever joins a channel.")
+    var history = 50
+
+    @Option(name: .customLong("flood-rate"), help: ArgumentHelp("Lines per second a client may send on average; 0 turns flood control off.", valueName: "LINES_PER_SECOND"))
+    var floodRate: Double = 5
+
+    @Option(name: .customLong("flood-burst"), help: ArgumentHelp("Lines a client may send at once before flood control delays it.", valueName: "LINES"))
+    var floodBurst = 20
+
+    @Option(name: .customLong("control-socket"), help: ArgumentHelp("Unix socket for the operator console.", valueName: "PATH"))
+    var controlSocket: String?
+
+    @Flag(help: "Detach from the terminal; log to --log-file.")
+    var daemon = false
+
+    @Option(help: ArgumentHelp("Write the server's pid here.", valueName: "PATH"))
+    var pidfile: String?
+
+    @Option(name: .customLong("log-file"), help: ArgumentHelp("Log here instead of stderr (reopened on SIGHUP).", valueName: "PATH"))
+    var logFile: String?
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning or error.")
+    var logLevel: Logger.Level = .info
+
+    func validate() throws {
+        if maxClients < 0 { throw ValidationError("--max-clients must be 0 or more") }
+        if maxPerIP < 0 { throw ValidationError("--max-per-ip must be 0 or more") }
+        if history < 0 || history > 10000 { throw ValidationError("--history must be between 0 and 10000") }
+        if floodRate < 0 { throw ValidationError("--flood-rate must be 0 or more") }
+        if floodBurst < 1 { throw ValidationError("--flood-burst must be at least 1") }
+        if daemon && logFile == nil { throw ValidationError("--daemon needs --log-file (a daemon has no terminal to log to)") }
+    }
+
+    func run() throws {
+        do {
+            try serve()
+        } catch let error as StartupError {
+            FD.writeAllIgnoringErrors(2, "chat-server: error: \(error)\n")
+            throw ExitCode(1)
+        } catch let error as SystemError {
+            FD.writeAllIgnoringErrors(2, "chat-server: error: \(error)\n")
+            throw ExitCode(1)
+        }
+    }
+
+    /// Addresses from --listen, or the defaults (every IPv4 and IPv6 address, port 4444).
+    func listenAddresses() throws -> (addresses: [SocketAddress], optional: Set<Int>) {
+        if listen.isEmpty {
+            return ([SocketAddress.parse(numeric: "0.0.0.0:4444")!, SocketAddress.parse(numeric: "[::]:4444")!], [1])
+        }
+        var out: [SocketAddress] = []
+        for text in listen {
+            guard let (host, port) = SocketAddress.splitHostPort(text), let port else {
+                throw StartupError("bad --listen address '\(text)': expected HOST:PORT, e.g. 0.0.0.0:4444 or [::1]:4444")
+            }
+            if let a = SocketAddress.parse(numeric: host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)") {
+                out.append(a)
+            } else if let resolved = try? SocketAddress.resolve(host: host, port: port), let first = resolved.first {
+                out.append(first)
+            } else {
+                throw StartupError("bad --listen address '\(text)': cannot resolve \(host)")
+            }
+        }
+        return (out, [])
+    }
+
+    static func bindListener(_ address: SocketAddress) -> Result<(Int32, SocketAddress), SystemError> {
+        Result { () throws(SystemError) in
+            let fd = try Socket.listen(address)
+            return (fd, try Socket.localAddress(fd))
+        }
+    }
+
+    func serve() throws {
+        LineLogHandler.level = logLevel
+        if let logFile {
+            do { try LogOutput.shared.open(path: logFile) } catch {
+                throw StartupError("cannot open the log file \(logFile): \(error)")
+            }
+        }
+        LoggingSystem.bootstrap { _ in LineLogHandler(logLevel: .trace) }
+        let log = Logger(label: "chat-server")
+
+        let (addresses, optional) = try listenAddresses()
+        var config = ServerConfig(
+            listen: addresses, name: name ?? Proc.hostName(), motdFile: motdFile, motd: nil,
+            maxClients: maxClients, maxPerIP: maxPerIP, history: history,
+            floodRate: floodRate, floodBurst: floodBurst)
+        try config.reloadMOTD()
+
+        let limit = Proc.raiseDescriptorLimit()
+        let hub = try Hub(config: config, log: log)
+        for (i, address) in addresses.enumerated() {
+            switch Self.bindListener(address) {
+            case .success(let (fd, bound)):
+                try hub.epoll.add(fd, events: Epoll.readable, data: Hub.Tag.listener.with(hub.listeners.count))
+                hub.listeners.append((fd, bound))
+            case .failure(let error):
+                if optional.contains(i) && (error.errno == EAFNOSUPPORT || error.errno == EADDRNOTAVAIL) {
+                    log.warning("not listening on \(address): \(error)")
+                    continue
+                }
+                if error.errno == EADDRINUSE {
+                    throw StartupError("cannot listen on \(address): the address is already in use (is another chat-server running?)")
+                }
+                throw StartupError("cannot listen on \(address): \(error)")
+            }
+        }
+        if hub.listeners.isEmpty { throw StartupError("no address to listen on") }
+        if daemon {
+            try Proc.daemonize(logFD: LogOutput.shared.fd)
+        }
+        if let pidfile {
+            do { try FD.writeFile(pidfile, "\(Proc.pid)\n") } catch {
+                throw StartupError("cannot write the pidfile \(pidfile): \(error)")
+            }
+        }
+        log.info("chat-server \(ServerConfig.version) starting as \(config.name), pid \(Proc.pid), descriptor limit \(limit)")
+        hub.announceListeners()
+        hub.run()
+        if let pidfile { FD.unlink(pidfile) }
+        log.notice("stopped")
+    }
+}

@@ -1,0 +1,481 @@
+import ChatProtocol
+
+/// Where the chat state sends the frames it decides on. The hub appends them to the
+/// recipient's outbound pipe queue; tests record them.
+protocol EventSink: AnyObject {
+    func deliver(_ frame: [UInt8], to session: Int)
+}
+
+/// Limits and names the routing rules need.
+struct ChatSettings {
+    var serverName: String
+    var network: String
+    var version: String
+    var createdAt: Int64
+    var historyLength: Int
+    var motd: [String]?
+    var nickLength = 30
+    var channelLength = 50
+    var topicLength = 390
+    var awayLength = 200
+    var kickLength = 255
+    var maxChannelsPerUser = 50
+    var defaultChannel = "#lobby"
+    var casemapping: CaseMapping = .ascii
+
+    var isupport: [String] {
+        [
+            "AWAYLEN=\(awayLength)", "CASEMAPPING=ascii", "CHANLIMIT=#:\(maxChannelsPerUser)",
+            "CHANMODES=,,,n", "CHANNELLEN=\(channelLength)", "CHANTYPES=#", "KICKLEN=\(kickLength)",
+            "MAXTARGETS=4", "NETWORK=\(network)", "NICKLEN=\(nickLength)", "PREFIX=(o)@",
+            "TOPICLEN=\(topicLength)", "UTF8ONLY",
+        ]
+    }
+}
+
+/// One connected user, as the hub sees it.
+struct User {
+    var id: Int
+    var host: String
+    var dialect: Dialect = .human
+    var nick: String = "*"
+    var user: String = ""
+    var realName: String = ""
+    var registered = false
+    var away: String?
+    var channels: Set<String> = []  // folded channel names
+    var connectedAt: Int64  // ms
+    var lastActive: Int64  // ms
+    var mutedUntil: Int64 = 0  // ms; Int64.max for "until unmuted"
+    var source: String { "\(nick)!\(user)@\(host)" }
+}
+
+final class Channel {
+    let name: String
+    let createdAt: Int64
+    var members: [Int: Bool] = [:]  // session → is operator
+    var topic = ""
+    var topicBy = ""
+    var topicAt: Int64 = 0
+    /// Recent messages, already encoded as event frames, replayed to whoever joins.
+    var history: [[UInt8]] = []
+    var historyStart = 0
+
+    init(name: String, createdAt: Int64) {
+        self.name = name
+        self.createdAt = createdAt
+    }
+
+    func remember(_ frame: [UInt8], limit: Int) {
+        guard limit > 0 else { return }
+        if history.count < limit {
+            history.append(frame)
+        } else {
+            history[historyStart] = frame
+            historyStart = (historyStart + 1) % limit
+        }
+    }
+
+    /// History oldest first.
+    var orderedHistory: [[UInt8]] { Array(history[historyStart...] + history[..<historyStart]) }
+}
+
+/// The one owner of shared chat state: nicks, channels, topics, history. It decides on each
+/// request and sends events; it does no I/O, so every rule is tested without processes.
+final class ChatState {
+    private(set) var settings: ChatSettings
+    private let sink: EventSink
+    private(set) var users: [Int: User] = [:]
+    private var nicks: [String: Int] = [:]  // impersonation key → session
+    private(set) var channels: [String: Channel] = [:]  // folded name → channel
+    var clock: () -> Int64
+
+    // Statistics.
+    private(set) var messagesIn = 0
+    private(set) var deliveries = 0
+
+    static let reservedNicks: Set<String> = ["server", "console", "operator", "admin", "root", "system",
+                                             "chanserv", "nickserv", "irc", "hub"]
+
+    init(settings: ChatSettings, sink: EventSink, clock: @escaping () -> Int64) {
+        self.settings = settings
+        self.sink = sink
+        self.clock = clock
+    }
+
+    func updateSettings(_ s: ChatSettings) { settings = s }
+
+    var registeredCount: Int { nicks.count }
+
+    func fold(_ s: String) -> String { settings.casemapping.fold(s) }
+
+    // MARK: Sessions
+
+    func connect(session id: Int, host: String) {
+        let now = clock()
+        users[id] = User(id: id, host: host, connectedAt: now, lastActive: now)
+    }
+
+    /// The session is gone (quit, crash, kill): tell everyone who shared a channel with it.
+    func disconnect(session id: Int, reason: String) {
+        guard let u = users[id] else { return }
+        if u.registered {
+            let frame = HubEvent.quit(source: u.source, reason: reason).frame()
+            for peer in peers(of: id) { send(frame, to: peer) }
+            for key in u.channels { leave(channelKey: key, session: id) }
+            nicks[Names.impersonationKey(u.nick, casemapping: settings.casemapping)] = nil
+        }
+        users[id] = nil
+    }
+
+    func session(named nick: String) -> Int? {
+        guard let id = nicks[Names.impersonationKey(nick, casemapping: settings.casemapping)],
+              let u = users[id], settings.casemapping.equal(u.nick, nick) else { return nil }
+        return id
+    }
+
+    // MARK: Requests
+
+    func handle(_ request: HubRequest, from id: Int) {
+        guard users[id] != nil else { return }
+        messagesIn += 1
+        switch request {
+        case .hello(let d): users[id]!.dialect = d
+        case .register(let nick, let user, let real): register(id, nick: nick, user: user, realName: real)
+        case .quit(let reason):
+            disconnect(session: id, reason: reason)
+        default:
+            guard users[id]!.registered else {
+                return error(id, .notRegistered, [], "You have not registered")
+            }
+            users[id]!.lastActive = clock()
+            handleRegistered(request, from: id)
+        }
+    }
+
+    private func handleRegistered(_ request: HubRequest, from id: Int) {
+        switch request {
+        case .hello, .register, .quit: break
+        case .nick(let n): changeNick(id, to: n)
+        case .join(let list): for c in list { join(id, channel: c) }
+        case .part(let list, let reason): for c in list { part(id, channel: c, reason: reason) }
+        case .message(let kind, let target, let text): message(id, kind: kind, target: target, text: text)
+        case .topic(let c, let text): topic(id, channel: c, text: text)
+        case .names(let c): names(id, channel: c)
+        case .who(let mask): who(id, mask: mask)
+        case .whois(let nick): whois(id, nick: nick)
+        case .kick(let c, let nick, let reason): kick(id, channel: c, nick: nick, reason: reason)
+        case .away(let text): away(id, text: text)
+        case .mode(let target, let args): mode(id, target: target, args: args)
+        case .list: list(id)
+        case .motd: send(.motd(settings.motd), to: id)
+        }
+    }
+
+    // MARK: Registration and nicks
+
+    /// Why `nick` cannot be used by session `id`, or nil when it can.
+    private func nickProblem(_ nick: String, for id: Int) -> (ErrorCode, String)? {
+        if nick.isEmpty { return (.noNicknameGiven, "No nickname given") }
+        if !Names.isValidNick(nick, maxLength: settings.nickLength)
+            || Self.reservedNicks.contains(nick.lowercased())
+            || fold(nick) == fold(settings.serverName) {
+            return (.erroneousNickname, "Erroneous nickname")
+        }
+        if let owner = nicks[Names.impersonationKey(nick, casemapping: settings.casemapping)], owner != id {
+            return (.nicknameInUse, "Nickname is already in use")
+        }
+        return nil
+    }
+
+    private func register(_ id: Int, nick: String, user: String, realName: String) {
+        if users[id]!.registered { return error(id, .alreadyRegistered, [], "You may not reregister") }
+        if let (code, text) = nickProblem(nick, for: id) { return error(id, code, [nick], text) }
+        var u = users[id]!
+        u.nick = nick
+        u.user = sanitizeUser(user, fallback: nick)
+        u.realName = clean(realName, limit: 100)
+        u.registered = true
+        users[id] = u
+        nicks[Names.impersonationKey(nick, casemapping: settings.casemapping)] = id
+        send(.welcome(Welcome(nick: nick, user: u.user, host: u.host, serverName: settings.serverName,
+                              network: settings.network, version: settings.version, createdAt: settings.createdAt,
+                              isupport: settings.isupport, users: nicks.count, channels: channels.count,
+                              motd: settings.motd)), to: id)
+    }
+
+    private func sanitizeUser(_ user: String, fallback: String) -> String {
+        let kept = user.unicodeScalars.filter { $0.isASCII && $0.value > 0x20 && $0 != "@" && $0 != "!" }
+        let s = String(String.UnicodeScalarView(kept.prefix(16)))
+        return s.isEmpty ? String(fallback.prefix(16)) : s
+    }
+
+    private func changeNick(_ id: Int, to new: String) {
+        let u = users[id]!
+        if u.nick == new { return }
+        if let (code, text) = nickProblem(new, for: id) { return error(id, code, [new], text) }
+        let frame = HubEvent.nick(source: u.source, newNick: new).frame()
+        send(frame, to: id)
+        for peer in peers(of: id) { send(frame, to: peer) }
+        nicks[Names.impersonationKey(u.nick, casemapping: settings.casemapping)] = nil
+        nicks[Names.impersonationKey(new, casemapping: settings.casemapping)] = id
+        users[id]!.nick = new
+    }
+
+    /// Every other registered session that shares a channel with `id`, once each.
+    private func peers(of id: Int) -> Set<Int> {
+        var out = Set<Int>()
+        for key in users[id]?.channels ?? [] {
+            for m in channels[key]?.members.keys ?? [:].keys where m != id { out.insert(m) }
+        }
+        return out
+    }
+
+    // MARK: Channels
+
+    private func join(_ id: Int, channel name: String) {
+        guard Names.isValidChannel(name, maxLength: settings.channelLength) else {
+            return error(id, .noSuchChannel, [name], "No such channel")
+        }
+        let key = fold(name)
+        if users[id]!.channels.contains(key) { return }
+        if users[id]!.channels.count >= settings.maxChannelsPerUser {
+            return error(id, .tooManyChannels, [name], "You have joined too many channels")
+        }
+        let ch: Channel
+        if let existing = channels[key] {
+            ch = existing
+            ch.members[id] = false
+        } else {
+            ch = Channel(name: name, createdAt: clock() / 1000)
+            ch.members[id] = true
+            channels[key] = ch
+        }
+        users[id]!.channels.insert(key)
+        let frame = HubEvent.join(channel: ch.name, source: users[id]!.source).frame()
+        for m in ch.members.keys { send(frame, to: m) }
+        if !ch.topic.isEmpty {
+            send(.topic(channel: ch.name, text: ch.topic, setBy: ch.topicBy, setAt: ch.topicAt, isChange: false), to: id)
+        }
+        send(.names(channel: ch.name, members: members(of: ch)), to: id)
+        for f in ch.orderedHistory { send(f, to: id) }
+    }
+
+    private func members(of ch: Channel) -> [Member] {
+        ch.members.compactMap { id, op in users[id].map { Member(nick: $0.nick, isOperator: op) } }
+            .sorted { ($0.isOperator ? 0 : 1, $0.nick.lowercased()) < ($1.isOperator ? 0 : 1, $1.nick.lowercased()) }
+    }
+
+    private func leave(channelKey key: String, session id: Int) {
+        guard let ch = channels[key] else { return }
+        ch.members[id] = nil
+        users[id]?.channels.remove(key)
+        if ch.members.isEmpty { channels[key] = nil }
+    }
+
+    /// The channel `name` if `id` is a member; otherwise sends the error and returns nil.
+    private func memberChannel(_ id: Int, _ name: String) -> Channel? {
+        guard let ch = channels[fold(name)] else {
+            error(id, .noSuchChannel, [name], "No such channel")
+            return nil
+        }
+        guard ch.members[id] != nil else {
+            error(id, .notOnChannel, [ch.name], "You're not on that channel")
+            return nil
+        }
+        return ch
+    }
+
+    private func part(_ id: Int, channel name: String, reason: String) {
+        guard let ch = memberChannel(id, name) else { return }
+        let frame = HubEvent.part(channel: ch.name, source: users[id]!.source, reason: clean(reason, limit: settings.kickLength)).frame()
+        for m in ch.members.keys { send(frame, to: m) }
+        leave(channelKey: fold(name), session: id)
+    }
+
+    private func topic(_ id: Int, channel name: String, text: String?) {
+        guard let text else {
+            guard let ch = channels[fold(name)] else { return error(id, .noSuchChannel, [name], "No such channel") }
+            send(.topic(channel: ch.name, text: ch.topic, setBy: ch.topicBy, setAt: ch.topicAt, isChange: false), to: id)
+            return
+        }
+        guard let ch = memberChannel(id, name) else { return }
+        setTopic(ch, text: text, by: users[id]!.nick)
+    }
+
+    /// Sets a channel's topic and tells its members (also used by the operator console).
+    func setTopic(_ ch: Channel, text: String, by: String) {
+        ch.topic = clean(text, limit: settings.topicLength)
+        ch.topicBy = by
+        ch.topicAt = clock() / 1000
+        let source = users.values.first { $0.nick == by }?.source ?? by
+        let frame = HubEvent.topic(channel: ch.name, text: ch.topic, setBy: source, setAt: ch.topicAt, isChange: true).frame()
+        for m in ch.members.keys { send(frame, to: m) }
+    }
+
+    private func names(_ id: Int, channel name: String?) {
+        if let name {
+            let ch = channels[fold(name)]
+            send(.names(channel: ch?.name ?? name, members: ch.map(members(of:)) ?? []), to: id)
+        } else {
+            for key in users[id]!.channels.sorted() {
+                if let ch = channels[key] { send(.names(channel: ch.name, members: members(of: ch)), to: id) }
+            }
+        }
+    }
+
+    private func whoEntry(_ u: User, channel: String, op: Bool) -> WhoEntry {
+        WhoEntry(channel: channel, nick: u.nick, user: u.user, host: u.host, realName: u.realName,
+                 isAway: u.away != nil, isOperator: op)
+    }
+
+    private func who(_ id: Int, mask: String) {
+        var entries: [WhoEntry] = []
+        if let ch = channels[fold(mask)] {
+            for m in members(of: ch) {
+                if let sid = session(named: m.nick), let u = users[sid] {
+                    entries.append(whoEntry(u, channel: ch.name, op: m.isOperator))
+                }
+            }
+        } else if let sid = session(named: mask), let u = users[sid] {
+            entries.append(whoEntry(u, channel: "*", op: false))
+        } else if mask.contains("*") || mask.contains("?") {
+            for u in users.values where u.registered
+                && Names.maskMatches(mask: mask, u.nick, casemapping: settings.casemapping) {
+                entries.append(whoEntry(u, channel: "*", op: false))
+                if entries.count >= 200 { break }
+            }
+        }
+        send(.who(mask: mask, entries: entries), to: id)
+    }
+
+    private func whois(_ id: Int, nick: String) {
+        guard let sid = session(named: nick), let u = users[sid] else {
+            return error(id, .noSuchNick, [nick], "No such nick/channel")
+        }
+        let chans = u.channels.compactMap { key -> String? in
+            guard let ch = channels[key] else { return nil }
+            return (ch.members[sid] == true ? "@" : "") + ch.name
+        }.sorted()
+        let now = clock()
+        send(.whois(WhoisInfo(nick: u.nick, user: u.user, host: u.host, realName: u.realName, channels: chans,
+                              idleSeconds: (now - u.lastActive) / 1000, signonTime: u.connectedAt / 1000,
+                              away: u.away)), to: id)
+    }
+
+    private func kick(_ id: Int, channel name: String, nick: String, reason: String) {
+        guard let ch = memberChannel(id, name) else { return }
+        guard ch.members[id] == true else {
+            return error(id, .chanOpPrivsNeeded, [ch.name], "You're not channel operator")
+        }
+        guard let target = session(named: nick), ch.members[target] != nil else {
+            return error(id, .userNotInChannel, [nick, ch.name], "They aren't on that channel")
+        }
+        let why = clean(reason.isEmpty ? users[id]!.nick : reason, limit: settings.kickLength)
+        let frame = HubEvent.kick(channel: ch.name, source: users[id]!.source, nick: users[target]!.nick, reason: why).frame()
+        for m in ch.members.keys { send(frame, to: m) }
+        leave(channelKey: fold(ch.name), session: target)
+    }
+
+    private func away(_ id: Int, text: String?) {
+        let t = text.map { clean($0, limit: settings.awayLength) }
+        users[id]!.away = (t?.isEmpty ?? true) ? nil : t
+        send(.awayStatus(isAway: users[id]!.away != nil), to: id)
+    }
+
+    private func mode(_ id: Int, target: String, args: [String]) {
+        if let ch = channels[fold(target)] {
+            if args.isEmpty || args == ["+n"] {
+                send(.channelModes(channel: ch.name, modes: "+n", createdAt: ch.createdAt), to: id)
+            } else if args.first.map({ $0.hasSuffix("b") || $0 == "b" }) == true && args.count == 1 {
+                // Ban list query (irssi asks): we have no channel bans; an empty list.
+                send(.error(code: ErrorCode(rawValue: 368), params: [ch.name], text: "End of channel ban list"), to: id)
+            } else if ch.members[id] != true {
+                error(id, .chanOpPrivsNeeded, [ch.name], "You're not channel operator")
+            } else {
+                error(id, .unknownMode, [String(args[0].filter { $0 != "+" && $0 != "-" }.prefix(1))],
+                      "is unknown mode char to me")
+            }
+        } else if session(named: target) != nil {
+            error(id, .usersDontMatch, [], "Can't change mode for other users")
+        } else {
+            error(id, .noSuchChannel, [target], "No such channel")
+        }
+    }
+
+    private func list(_ id: Int) {
+        let rows = channels.values.sorted { $0.name < $1.name }
+            .map { ChannelSummary(name: $0.name, users: $0.members.count, topic: $0.topic) }
+        send(.list(rows), to: id)
+    }
+
+    // MARK: Messages
+
+    private func message(_ id: Int, kind: MessageKind, target: String, text: String) {
+        if target.isEmpty { return error(id, .noRecipient, [], "No recipient given (PRIVMSG)") }
+        let body = clean(text, limit: 4096)
+        if body.isEmpty { return error(id, .noTextToSend, [], "No text to send") }
+        let now = clock()
+        let u = users[id]!
+        if u.mutedUntil > now {
+            return error(id, .cannotSendToChannel, [target], "You are muted by the server operator")
+        }
+        if target.hasPrefix("#") {
+            guard let ch = channels[fold(target)] else { return error(id, .noSuchNick, [target], "No such nick/channel") }
+            guard ch.members[id] != nil else {
+                return error(id, .cannotSendToChannel, [ch.name], "Cannot send to channel (no external messages)")
+            }
+            let frame = HubEvent.message(source: u.source, kind: kind, target: ch.name, text: body, time: now).frame()
+            for m in ch.members.keys where m != id { send(frame, to: m) }
+            if kind != .notice { ch.remember(frame, limit: settings.historyLength) }
+        } else {
+            guard let sid = session(named: target), let peer = users[sid] else {
+                return error(id, .noSuchNick, [target], "No such nick/channel")
+            }
+            send(.message(source: u.source, kind: kind, target: peer.nick, text: body, time: now), to: sid)
+            if let away = peer.away, kind != .notice { send(.awayReply(nick: peer.nick, text: away), to: id) }
+        }
+    }
+
+    // MARK: Operator actions
+
+    /// A notice from the server to everyone, or to one channel's members.
+    @discardableResult
+    func serverNotice(_ text: String, channel: String? = nil) -> Bool {
+        let frame = HubEvent.serverNotice(text: clean(text, limit: 400)).frame()
+        if let channel {
+            guard let ch = channels[fold(channel)] else { return false }
+            for m in ch.members.keys { send(frame, to: m) }
+        } else {
+            for id in users.keys { send(frame, to: id) }
+        }
+        return true
+    }
+
+    func mute(_ id: Int, until: Int64) { users[id]?.mutedUntil = until }
+
+    func channel(named name: String) -> Channel? { channels[fold(name)] }
+
+    // MARK: Helpers
+
+    /// Text that reaches other people's terminals: controls and escapes out, length capped.
+    func clean(_ text: String, limit: Int) -> String {
+        var s = TextSafety.sanitize(text, keepIRCFormatting: true)
+        if s.utf8.count > limit {
+            s = IRCMessage.splitText(s, maxBytes: limit).first ?? ""
+        }
+        return s
+    }
+
+    private func error(_ id: Int, _ code: ErrorCode, _ params: [String], _ text: String) {
+        send(.error(code: code, params: params, text: text), to: id)
+    }
+
+    private func send(_ event: HubEvent, to id: Int) { send(event.frame(), to: id) }
+
+    @inline(__always)
+    private func send(_ frame: [UInt8], to id: Int) {
+        deliveries += 1
+        sink.deliver(frame, to: id)
+    }
+}

@@ -1,0 +1,469 @@
+import ChatPOSIX
+import ChatProtocol
+import Logging
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One connected session as the hub keeps it: the child's pid, its two pipe ends, the
+/// decoder for its requests and the queue of event frames not yet written to it.
+struct SessionSlot {
+    var pid: pid_t
+    var up: Int32  // we read requests
+    var down: Int32  // we write events
+    var host: String
+    var port: Int
+    var decoder = FrameDecoder()
+    var out: [UInt8] = []
+    var outStart = 0
+    var waitingForWritable = false
+    var connectedAt: Int64
+
+    var pending: Int { out.count - outStart }
+}
+
+/// The parent process: accepts, forks a session per connection, routes requests to the
+/// chat state and its events to the sessions. It never blocks and never touches a client
+/// socket after the fork (except one non-blocking line to refuse a connection).
+final class Hub: EventSink {
+    var config: ServerConfig
+    let log: Logger
+    let epoll: Epoll
+    let signals: SignalQueue
+    var state: ChatState!
+    var listeners: [(fd: Int32, address: SocketAddress)] = []
+    var slots: [SessionSlot?] = []
+    var freeSlots: [Int] = []
+    var slotOfPID: [pid_t: Int] = [:]
+    var dirty: [Int] = []
+    var perHost: [String: Int] = [:]
+    var liveSessions = 0
+    let startedAt = Proc.monotonicNanos()
+    var stats = HubStatistics()
+    var acceptPausedUntil: UInt64 = 0
+    var shutdownDeadline: UInt64?
+    var exitRequested = false
+    var hooks: [HubHook] = []
+    private var scratch = [UInt8](repeating: 0, count: 64 * 1024)
+
+    /// epoll data tags: the kind of descriptor in the top 16 bits, an index below.
+    enum Tag: UInt64 {
+        case listener = 1, signal = 2, up = 3, down = 4, hook = 5
+        func with(_ index: Int) -> UInt64 { rawValue << 48 | UInt64(index) }
+        /// For hooks: which hook, and which of its descriptors.
+        static func hook(_ hook: Int, _ sub: Int) -> UInt64 { Tag.hook.with(sub << 16 | hook) }
+    }
+
+    init(config: ServerConfig, log: Logger) throws {
+        self.config = config
+        self.log = log
+        epoll = try Epoll(capacity: 1024)
+        SignalQueue.ignore(SIGPIPE)
+        signals = try SignalQueue([SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGUSR1])
+        state = ChatState(settings: config.chatSettings(), sink: self, clock: Proc.wallMillis)
+        try epoll.add(signals.fd, events: Epoll.readable, data: Tag.signal.with(0))
+    }
+
+    // MARK: Start-up
+
+    func announceListeners() {
+        for l in listeners { log.notice("listening on \(l.address)") }
+    }
+
+    func addHook(_ hook: HubHook) throws {
+        hooks.append(hook)
+        try hook.register(in: self, index: hooks.count - 1)
+    }
+
+    // MARK: The loop
+
+    func run() {
+        while !exitRequested {
+            let timeout = nextTimeout()
+            do {
+                try epoll.wait(timeoutMS: timeout) { data, events in dispatch(data, events) }
+            } catch {
+                log.critical("epoll_wait failed: \(error)")
+                return
+            }
+            flushDirty()
+            checkTimers()
+        }
+    }
+
+    private func nextTimeout() -> Int32 {
+        let now = Proc.monotonicNanos()
+        var deadlines: [UInt64] = []
+        if acceptPausedUntil > now { deadlines.append(acceptPausedUntil) }
+        if let d = shutdownDeadline { deadlines.append(d) }
+        for h in hooks { if let d = h.nextDeadline() { deadlines.append(d) } }
+        guard let next = deadlines.min() else { return -1 }
+        return Int32(clamping: next > now ? (next - now) / 1_000_000 + 1 : 0)
+    }
+
+    private func dispatch(_ data: UInt64, _ events: UInt32) {
+        let index = Int(data & 0xFFFF_FFFF_FFFF)
+        switch Tag(rawValue: data >> 48) {
+        case .listener: acceptAll(listener: index)
+        case .signal: handleSignals()
+        case .up: readRequests(slot: index)
+        case .down: if slots[index] != nil { flush(slot: index) }
+        case .hook: hooks[index & 0xFFFF].handle(events: events, data: UInt64(index >> 16), hub: self)
+        case nil: break
+        }
+    }
+
+    private func checkTimers() {
+        let now = Proc.monotonicNanos()
+        if acceptPausedUntil != 0 && now >= acceptPausedUntil {
+            acceptPausedUntil = 0
+            for i in listeners.indices { acceptAll(listener: i) }
+        }
+        if let d = shutdownDeadline, now >= d { finishShutdown() }
+        for h in hooks { h.tick(now: now, hub: self) }
+    }
+
+    // MARK: Accepting
+
+    private func acceptAll(listener index: Int) {
+        guard shutdownDeadline == nil, acceptPausedUntil == 0 else { return }
+        let fd = listeners[index].fd
+        // Bounded per wake-up so a connect flood cannot starve the sessions already talking.
+        for _ in 0..<256 {
+            let accepted: (Int32, SocketAddress)?
+            do {
+                accepted = try Socket.accept(fd)
+            } catch {
+                if error.errno == EMFILE || error.errno == ENFILE || error.errno == ENOBUFS || error.errno == ENOMEM {
+                    // Out of descriptors: stop accepting for a moment instead of spinning.
+                    log.warning("accept: \(error); pausing accepts for 250 ms")
+                    acceptPausedUntil = Proc.monotonicNanos() + 250_000_000
+                    stats.acceptBackoffs += 1
+                } else {
+                    log.error("accept: \(error)")
+                }
+                return
+            }
+            guard let (client, address) = accepted else { return }
+            admit(client, address)
+        }
+    }
+
+    private func refuse(_ fd: Int32, _ line: String) {
+        // The one time the hub writes to a client socket: a single non-blocking line into an
+        // empty send buffer, then close.
+        let text = "ERROR :\(line)\r\n"
+        _ = try? Array(text.utf8).withUnsafeBytes { raw throws(SystemError) in try FD.write(fd, raw) }
+        FD.close(fd)
+        stats.refused += 1
+    }
+
+    private func admit(_ fd: Int32, _ address: SocketAddress) {
+        let host = address.host
+        if let ban = hooks.lazy.compactMap({ $0.banReason(host: host) }).first {
+            log.info("refused \(address): banned (\(ban))")
+            return refuse(fd, "You are banned from this server: \(ban)")
+        }
+        if config.maxClients > 0 && liveSessions >= config.maxClients {
+            log.warning("refused \(address): server full (\(config.maxClients) clients)")
+            return refuse(fd, "Server is full (\(config.maxClients) clients), try again later")
+        }
+        if config.maxPerIP > 0 && perHost[host, default: 0] >= config.maxPerIP {
+            log.warning("refused \(address): too many connections from \(host)")
+            return refuse(fd, "Too many connections from your address (\(config.maxPerIP))")
+        }
+        let up: (read: Int32, write: Int32)
+        let down: (read: Int32, write: Int32)
+        do {
+            up = try FD.pipe()
+            do { down = try FD.pipe() } catch { FD.close(up.read); FD.close(up.write); throw error }
+        } catch {
+            log.error("pipe for \(address): \(error)")
+            return refuse(fd, "Server cannot take connections right now")
+        }
+        Socket.setNoDelay(fd)
+        let hubPID = Proc.pid
+        switch Result(catching: { () throws(SystemError) in try Proc.fork() }) {
+        case .failure(let error):
+            log.error("fork for \(address): \(error)")
+            stats.forkFailures += 1
+            for p in [up.read, up.write, down.read, down.write] { FD.close(p) }
+            refuse(fd, "Server cannot start a session right now (fork failed), try again later")
+        case .success(.child):
+            SessionProcess.start(socket: fd, up: up.write, down: down.read, hubPID: hubPID,
+                                 peer: address, config: config.sessionConfig())
+        case .success(.parent(let pid)):
+            FD.close(fd)
+            FD.close(up.write)
+            FD.close(down.read)
+            let id = freeSlots.popLast() ?? { slots.append(nil); return slots.count - 1 }()
+            slots[id] = SessionSlot(pid: pid, up: up.read, down: down.write, host: host, port: address.port,
+                                    connectedAt: Proc.wallMillis())
+            slotOfPID[pid] = id
+            perHost[host, default: 0] += 1
+            liveSessions += 1
+            stats.sessionsForked += 1
+            do {
+                try epoll.add(up.read, events: Epoll.readable, data: Tag.up.with(id))
+            } catch {
+                log.error("epoll add: \(error)")
+            }
+            state.connect(session: id, host: host)
+            log.debug("session \(id) pid \(pid) for \(address)")
+        }
+    }
+
+    // MARK: Requests from sessions
+
+    private func readRequests(slot id: Int) {
+        guard slots[id] != nil else { return }
+        let fd = slots[id]!.up
+        let r: Result<IOResult, SystemError> = scratch.withUnsafeMutableBytes { raw in
+            Result { () throws(SystemError) in try FD.read(fd, into: raw) }
+        }
+        switch r {
+        case .failure(let e):
+            endSession(id, reason: "Connection lost (\(e))")
+        case .success(.wouldBlock):
+            return
+        case .success(.eof):
+            endSession(id, reason: "Connection closed")
+        case .success(.done(let n)):
+            stats.bytesIn += n
+            scratch.withUnsafeBytes { slots[id]!.decoder.append(UnsafeRawBufferPointer(rebasing: $0[..<n])) }
+            processFrames(slot: id)
+        }
+    }
+
+    private func processFrames(slot id: Int) {
+        while slots[id] != nil {
+            do {
+                guard let request = try slots[id]!.decoder.next({ type, payload in
+                    try HubRequest(type: type, payload: payload)
+                }) else { return }
+                stats.requests += 1
+                if case .quit = request { slots[id]!.decoder = FrameDecoder() }
+                state.handle(request, from: id)
+                if case .quit = request { return }
+            } catch {
+                log.warning("session \(id) (pid \(slots[id]!.pid)) sent a corrupt frame: \(error); ending it")
+                stats.corruptFrames += 1
+                Proc.signal(slots[id]!.pid, SIGKILL)
+                endSession(id, reason: "Session error (corrupt frame)")
+                return
+            }
+        }
+    }
+
+    /// Forgets a session: announces its quit if it had not quit, closes its pipes. Its process
+    /// is reaped on SIGCHLD.
+    func endSession(_ id: Int, reason: String) {
+        guard let s = slots[id] else { return }
+        // Requests already in the pipe (a QUIT with its reason, last messages) still count.
+        drain(slot: id)
+        state.disconnect(session: id, reason: reason)
+        epoll.remove(s.up)
+        epoll.remove(s.down)
+        FD.close(s.up)
+        FD.close(s.down)
+        slots[id] = nil
+        freeSlots.append(id)
+        if let n = perHost[s.host] { perHost[s.host] = n > 1 ? n - 1 : nil }
+        liveSessions -= 1
+        log.debug("session \(id) pid \(s.pid) ended: \(reason)")
+    }
+
+    private func drain(slot id: Int) {
+        for _ in 0..<64 {
+            guard let fd = slots[id]?.up else { return }
+            let r: Result<IOResult, SystemError> = scratch.withUnsafeMutableBytes { raw in
+                Result { () throws(SystemError) in try FD.read(fd, into: raw) }
+            }
+            guard case .success(.done(let n)) = r else { return }
+            scratch.withUnsafeBytes { slots[id]!.decoder.append(UnsafeRawBufferPointer(rebasing: $0[..<n])) }
+            while let request = try? slots[id]!.decoder.next({ try HubRequest(type: $0, payload: $1) }) {
+                state.handle(request, from: id)
+            }
+        }
+    }
+
+    // MARK: Events to sessions
+
+    func deliver(_ frame: [UInt8], to id: Int) {
+        guard id < slots.count, slots[id] != nil else { return }
+        if slots[id]!.pending == 0 { dirty.append(id) }
+        slots[id]!.out.append(contentsOf: frame)
+        stats.framesOut += 1
+    }
+
+    private func flushDirty() {
+        guard !dirty.isEmpty else { return }
+        let list = dirty
+        dirty.removeAll(keepingCapacity: true)
+        for id in list where slots[id] != nil { flush(slot: id) }
+    }
+
+    private func flush(slot id: Int) {
+        guard var s = slots[id] else { return }
+        let r: Result<IOResult, SystemError> = s.out.withUnsafeBytes { raw in
+            Result { () throws(SystemError) in try FD.write(s.down, UnsafeRawBufferPointer(rebasing: raw[s.outStart...])) }
+        }
+        switch r {
+        case .success(.done(let n)):
+            stats.bytesOut += n
+            s.outStart += n
+            if s.outStart == s.out.count {
+                s.out.removeAll(keepingCapacity: s.out.capacity <= 65536)
+                s.outStart = 0
+                if s.waitingForWritable {
+                    s.waitingForWritable = false
+                    epoll.remove(s.down)
+                }
+                slots[id] = s
+                return
+            }
+            if s.outStart > 65536 {
+                s.out.removeFirst(s.outStart)
+                s.outStart = 0
+            }
+        case .success(.wouldBlock), .success(.eof):
+            break
+        case .failure:
+            slots[id] = s
+            return endSession(id, reason: "Connection lost")
+        }
+        if s.pending > config.hubQueueLimit {
+            slots[id] = s
+            log.warning("session \(id) (pid \(s.pid)) fell \(s.pending) bytes behind; ending it")
+            stats.queueOverflows += 1
+            Proc.signal(s.pid, SIGKILL)
+            return endSession(id, reason: "Send queue exceeded")
+        }
+        if !s.waitingForWritable {
+            s.waitingForWritable = true
+            try? epoll.add(s.down, events: Epoll.writable, data: Tag.down.with(id))
+        }
+        slots[id] = s
+    }
+
+    // MARK: Signals
+
+    private func handleSignals() {
+        for sig in signals.drain() {
+            switch sig {
+            case SIGCHLD: reap()
+            case SIGTERM, SIGINT:
+                if shutdownDeadline == nil {
+                    beginShutdown(reason: "Server shutting down", grace: 5)
+                } else {
+                    log.notice("second \(Proc.signalName(sig)): stopping now")
+                    finishShutdown()
+                }
+            case SIGHUP: reload()
+            case SIGUSR1: log.notice("\(statisticsLine())")
+            default: break
+            }
+        }
+    }
+
+    private func reap() {
+        Proc.reapChildren { pid, status in
+            guard let id = slotOfPID.removeValue(forKey: pid) else { return }
+            guard let s = slots[id], s.pid == pid else { return }
+            let reason: String
+            switch status {
+            case .exited(0): reason = "Connection closed"
+            case .exited(let c): reason = "Session ended (exit \(c))"
+            case .signaled(SIGKILL): reason = "Session killed"
+            case .signaled(let sig): reason = "Session crashed (\(Proc.signalName(sig)))"
+            }
+            if case .signaled(let sig) = status, sig != SIGKILL {
+                log.warning("session \(id) pid \(pid) died: \(status)")
+            }
+            endSession(id, reason: reason)
+        }
+        if shutdownDeadline != nil && liveSessions == 0 && slotOfPID.isEmpty { exitRequested = true }
+    }
+
+    func reload() {
+        log.notice("SIGHUP: reloading the MOTD and limits, reopening the log")
+        do {
+            try config.reloadMOTD()
+            state.updateSettings(config.chatSettings())
+            LogOutput.shared.reopen()
+        } catch {
+            log.error("reload failed, keeping the old settings: \(error)")
+        }
+    }
+
+    // MARK: Shutdown
+
+    /// Tells everyone, asks every session to close, and stops accepting; stragglers are
+    /// killed after `grace` seconds.
+    func beginShutdown(reason: String, grace: Int) {
+        log.notice("shutting down: \(reason)")
+        state.serverNotice(reason)
+        let frame = HubEvent.disconnect(reason: reason).frame()
+        for (id, s) in slots.enumerated() where s != nil { deliver(frame, to: id) }
+        for l in listeners { epoll.remove(l.fd); FD.close(l.fd) }
+        listeners.removeAll()
+        for h in hooks { h.shutdown(hub: self) }
+        shutdownDeadline = Proc.monotonicNanos() + UInt64(grace) * 1_000_000_000
+        if liveSessions == 0 { exitRequested = true }
+    }
+
+    private func finishShutdown() {
+        for pid in slotOfPID.keys { Proc.signal(pid, SIGKILL) }
+        // Reap what we just killed (bounded): no zombies left behind.
+        let until = Proc.monotonicNanos() + 1_000_000_000
+        while !slotOfPID.isEmpty && Proc.monotonicNanos() < until {
+            Proc.reapChildren { pid, _ in slotOfPID[pid] = nil }
+            var p = [pollfd(fd: signals.fd, events: Poll.readable, revents: 0)]
+            _ = try? Poll.wait(&p, timeoutMS: 20)
+            _ = signals.drain()
+        }
+        exitRequested = true
+    }
+
+    // MARK: Statistics
+
+    func statisticsLine() -> String {
+        let up = Double(Proc.monotonicNanos() - startedAt) / 1e9
+        return "stats: uptime \(Int(up))s, clients \(liveSessions) (registered \(state.registeredCount)), "
+            + "channels \(state.channels.count), sessions forked \(stats.sessionsForked), "
+            + "requests \(stats.requests), frames out \(stats.framesOut), bytes in \(stats.bytesIn), "
+            + "bytes out \(stats.bytesOut), refused \(stats.refused), corrupt frames \(stats.corruptFrames), "
+            + "queue overflows \(stats.queueOverflows), hub queue \(slots.reduce(0) { $0 + ($1?.pending ?? 0) }) bytes"
+    }
+}
+
+struct HubStatistics {
+    var sessionsForked = 0
+    var requests = 0
+    var framesOut = 0
+    var bytesIn = 0
+    var bytesOut = 0
+    var refused = 0
+    var forkFailures = 0
+    var corruptFrames = 0
+    var queueOverflows = 0
+    var acceptBackoffs = 0
+}
+
+/// Something else the hub's loop serves: the operator console, the control socket.
+protocol HubHook: AnyObject {
+    func register(in hub: Hub, index: Int) throws
+    func handle(events: UInt32, data: UInt64, hub: Hub)
+    func nextDeadline() -> UInt64?
+    func tick(now: UInt64, hub: Hub)
+    func banReason(host: String) -> String?
+    func shutdown(hub: Hub)
+}
+
+extension HubHook {
+    func nextDeadline() -> UInt64? { nil }
+    func tick(now: UInt64, hub: Hub) {}
+    func banReason(host: String) -> String? { nil }
+    func shutdown(hub: Hub) {}
+}

@@ -1,0 +1,62 @@
+import ChatPOSIX
+import Logging
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Where log lines go: stderr or a file that SIGHUP reopens. One write per line, so lines
+/// from a console prompt and the log never interleave mid-line.
+final class LogOutput: @unchecked Sendable {
+    // The server is single-threaded: no lock needed (and none wanted across fork).
+    nonisolated(unsafe) static var shared = LogOutput()
+
+    private(set) var fd: Int32 = 2
+    private(set) var path: String?
+    /// Lets the console redraw its prompt around a log line.
+    var around: ((() -> Void) -> Void)?
+
+    func open(path: String) throws {
+        let new = try FD.open(path, O_WRONLY | O_CREAT | O_APPEND, mode: 0o640)
+        if fd > 2 { FD.close(fd) }
+        fd = new
+        self.path = path
+    }
+
+    func reopen() {
+        if let path { try? open(path: path) }
+    }
+
+    func write(_ line: String) {
+        let emit: () -> Void = { [fd] in FD.writeAllIgnoringErrors(fd, line) }
+        if let around { around(emit) } else { emit() }
+    }
+}
+
+/// A swift-log handler: `2026-11-28T05:00:00.123Z notice: listening on 127.0.0.1:4444`.
+struct LineLogHandler: LogHandler {
+    var logLevel: Logger.Level
+    var metadata: Logger.Metadata = [:]
+    nonisolated(unsafe) static var level: Logger.Level = .info
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        guard event.level >= Self.level else { return }
+        LogOutput.shared.write("\(Self.timestamp()) \(event.level): \(event.message)\n")
+    }
+
+    static func timestamp() -> String {
+        let ms = Proc.wallMillis()
+        var t = time_t(ms / 1000)
+        var tmv = tm()
+        gmtime_r(&t, &tmv)
+        func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        let frac = ms % 1000
+        let f = frac < 10 ? "00\(frac)" : frac < 100 ? "0\(frac)" : "\(frac)"
+        return "\(tmv.tm_year + 1900)-\(two(tmv.tm_mon + 1))-\(two(tmv.tm_mday))T\(two(tmv.tm_hour)):\(two(tmv.tm_min)):\(two(tmv.tm_sec)).\(f)Z"
+    }
+}

@@ -1,0 +1,145 @@
+import ChatPOSIX
+import ChatProtocol
+
+/// A person on telnet, nc or PuTTY: greeted, asked for a nickname, then every line is a
+/// message to the current channel and `/commands` do the rest.
+final class HumanConversation: Conversation {
+    unowned let session: SessionProcess
+    enum Stage { case greeting, askingNick, registering(String), chatting }
+    var stage = Stage.greeting
+    var nick = "*"
+    var currentChannel: String?
+    var channels: [String] = []  // joined, in join order
+    let utcOffset = Proc.utcOffsetSeconds()
+
+    init(session: SessionProcess) { self.session = session }
+
+    var isRegistered: Bool { if case .chatting = stage { return true } else { return false } }
+
+    func start() {
+        guard case .greeting = stage else { return }
+        for l in HumanText.greeting(serverName: session.config.serverName) { session.sendLine(l) }
+        askNick()
+    }
+
+    private func askNick() {
+        stage = .askingNick
+        session.sendRaw(HumanText.askNick)
+    }
+
+    func ping() {}
+
+    func overlongLine() {
+        if case .greeting = stage { start() }
+        session.sendLine("!! Your line was too long (over \(session.config.maxLineLength) bytes) and was dropped.")
+    }
+
+    func line(_ bytes: [UInt8]) {
+        let text = TextSafety.repairUTF8(bytes)
+        switch stage {
+        case .greeting:
+            // Typed before the greeting: take it as the answer to the nickname question.
+            start()
+            chooseNick(text)
+        case .askingNick:
+            chooseNick(text)
+        case .registering:
+            break  // waiting for the hub's answer
+        case .chatting:
+            command(text)
+        }
+    }
+
+    private func chooseNick(_ text: String) {
+        let candidate = text.trimmingSpaces
+        if candidate.isEmpty { return askNick() }
+        guard Names.isValidNick(candidate, maxLength: 30) else {
+            session.sendLine(HumanText.nickInvalid(TextSafety.sanitize(candidate)))
+            return askNick()
+        }
+        stage = .registering(candidate)
+        session.request(.register(nick: candidate, user: candidate, realName: "telnet user"))
+    }
+
+    private func command(_ text: String) {
+        let input = HumanInput.parse(text)
+        switch input {
+        case .empty: return
+        case .help(let topic):
+            for l in topic.map({ HumanText.help(command: $0) }) ?? HumanText.help { session.sendLine(l) }
+        case .quit(let reason):
+            session.sendLine("*** Goodbye!")
+            session.close(reason: reason.map { "Quit: \($0)" } ?? "Quit")
+        case .usage(let message), .unknownCommand(let message):
+            session.sendLine(message)
+        default:
+            guard let request = input.request(currentChannel: currentChannel) else {
+                return session.sendLine(HumanText.notInChannel)
+            }
+            // Long lines go out as several messages so IRC users receive all of them.
+            if case .message(let kind, let target, let body) = request, body.utf8.count > 400 {
+                for part in IRCMessage.splitText(body, maxBytes: 400) {
+                    session.request(.message(kind: kind, target: target, text: part))
+                }
+            } else {
+                session.request(request)
+            }
+        }
+    }
+
+    func event(_ event: HubEvent) {
+        switch event {
+        case .welcome(let w):
+            nick = w.nick
+            stage = .chatting
+            show(event)
+            session.request(.join(channels: ["#lobby"]))
+            return
+        case .error(let code, _, _):
+            if case .registering = stage, code == .nicknameInUse || code == .erroneousNickname || code == .noNicknameGiven {
+                show(event)
+                return askNick()
+            }
+        case .nick(let source, let newNick):
+            if equalsNick(nickOf(source)) { nick = newNick }
+        case .join(let channel, let source):
+            if equalsNick(nickOf(source)) {
+                if !channels.contains(channel) { channels.append(channel) }
+                currentChannel = channel
+            }
+        case .part(let channel, let source, _):
+            if equalsNick(nickOf(source)) { leave(channel) }
+        case .kick(let channel, _, let target, _):
+            if equalsNick(target[...]) { leave(channel) }
+        default:
+            break
+        }
+        show(event)
+    }
+
+    private func leave(_ channel: String) {
+        channels.removeAll { $0 == channel }
+        if currentChannel == channel { currentChannel = channels.last }
+    }
+
+    private func equalsNick(_ other: Substring) -> Bool {
+        CaseMapping.ascii.equal(String(other), nick)
+    }
+
+    private func show(_ event: HubEvent) {
+        let context = HumanRenderContext(nick: nick, currentChannel: currentChannel,
+                                         serverName: session.config.serverName, utcOffsetSeconds: utcOffset)
+        for l in renderHuman(event, context: context) {
+            session.sendLine(TextSafety.stripIRCFormatting(l))
+        }
+    }
+}
+
+extension String {
+    var trimmingSpaces: String {
+        var s = Substring(self)
+        while let f = s.first, f == " " || f == "\t" { s.removeFirst() }
+        while let l = s.last, l == " " || l == "\t" { s.removeLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,44 @@
+import ChatPOSIX
+import ChatProtocol
+
+/// Bytes waiting for a non-blocking descriptor, bounded: past `limit` the owner gives up on
+/// the peer ("send queue exceeded") instead of buffering without end.
+struct SendQueue {
+    private(set) var bytes: [UInt8] = []
+    private var start = 0
+    let limit: Int
+
+    init(limit: Int) { self.limit = limit }
+
+    var count: Int { bytes.count - start }
+    var isEmpty: Bool { start == bytes.count }
+    var overLimit: Bool { count > limit }
+
+    mutating func append(_ more: [UInt8]) { bytes.append(contentsOf: more) }
+    mutating func append(_ text: String) { bytes.append(contentsOf: text.utf8) }
+    mutating func append(request: HubRequest) { request.appendFrame(to: &bytes) }
+
+    /// Writes what the descriptor takes now. Returns false when the peer is gone.
+    mutating func flush(to fd: Int32) -> Bool {
+        while !isEmpty {
+            let r: Result<IOResult, SystemError> = bytes.withUnsafeBytes { raw in
+                Result { () throws(SystemError) in try FD.write(fd, UnsafeRawBufferPointer(rebasing: raw[start...])) }
+            }
+            switch r {
+            case .success(.done(let n)): start += n
+            case .success(.wouldBlock): compact(); return true
+            case .success(.eof), .failure: return false
+            }
+        }
+        bytes.removeAll(keepingCapacity: bytes.capacity <= 16384)
+        start = 0
+        return true
+    }
+
+    private mutating func compact() {
+        if start > 16384 {
+            bytes.removeFirst(start)
+            start = 0
+        }
+    }
+}

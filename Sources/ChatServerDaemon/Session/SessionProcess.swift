@@ -1,0 +1,373 @@
+import ChatPOSIX
+import ChatProtocol
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What a session needs to know, fixed at fork time.
+struct SessionConfig {
+    var serverName: String
+    var floodRate: Double
+    var floodBurst: Int
+    var queueLimit: Int
+    var maxLineLength: Int
+    var registrationTimeout: Int
+    var pingInterval: Int
+    var pingTimeout: Int
+    var quietPeriodMS: Int
+}
+
+/// A conversation with one client in one dialect.
+protocol Conversation: AnyObject {
+    /// The quiet period passed with no line: greet (human only).
+    func start()
+    func line(_ bytes: [UInt8])
+    func overlongLine()
+    func event(_ event: HubEvent)
+    var isRegistered: Bool { get }
+    /// IRC only: send a PING to check the peer.
+    func ping()
+}
+
+/// The forked child that owns one client connection. It filters and frames the client's
+/// bytes, speaks the client's dialect, turns lines into hub requests and renders the hub's
+/// events. It polls four descriptors: socket, down pipe, up pipe, signals.
+final class SessionProcess {
+    static let socketFD: Int32 = 3
+    static let upFD: Int32 = 4
+    static let downFD: Int32 = 5
+
+    let config: SessionConfig
+    let peer: SocketAddress
+    let signals: SignalQueue
+    var toClient: SendQueue
+    var toHub = SendQueue(limit: 1 << 20)
+    var telnet = TelnetFilter()
+    var framer: LineFramer
+    var events = FrameDecoder()
+    var conversation: Conversation?
+    var flood: TokenBucket
+    var pendingLines: [[UInt8]] = []
+    var pendingStart = 0
+    var closing: String?  // reason, once we are on our way out
+    var hubGone = false
+    var clientGone = false
+    var lastHeard: UInt64
+    var pingSent = false
+    let startedAt: UInt64
+    var sawBytes = false
+    var buffer = [UInt8](repeating: 0, count: 16 * 1024)
+    var dialectDecided = false
+
+    /// Runs in the child right after fork; never returns.
+    static func start(socket: Int32, up: Int32, down: Int32, hubPID: pid_t, peer: SocketAddress,
+                      config: SessionConfig) -> Never {
+        SignalQueue.resetInChild()
+        Proc.dieWithParent(SIGTERM)
+        if Proc.parentPID != hubPID { Proc.exitImmediately(1) }
+        // Our three descriptors to 3, 4, 5; everything else inherited from the hub closed
+        // (stderr stays, so a crash report still reaches the server's log).
+        guard (try? FD.moveToLow([socket, up, down], startingAt: socketFD)) != nil else { Proc.exitImmediately(2) }
+        FD.close(0)
+        FD.close(1)
+        FD.closeAll(from: downFD + 1)
+        Proc.setName("chat-session")
+        guard let signals = try? SignalQueue([SIGTERM, SIGINT, SIGHUP]) else { Proc.exitImmediately(3) }
+        SignalQueue.ignore(SIGUSR1)
+        let session = SessionProcess(config: config, peer: peer, signals: signals)
+        session.run()
+        Proc.exitImmediately(0)
+    }
+
+    init(config: SessionConfig, peer: SocketAddress, signals: SignalQueue) {
+        self.config = config
+        self.peer = peer
+        self.signals = signals
+        toClient = SendQueue(limit: config.queueLimit)
+        framer = LineFramer(maxLineLength: config.maxLineLength, editing: true)
+        let now = Proc.monotonicNanos()
+        flood = TokenBucket(rate: config.floodRate, burst: config.floodBurst, now: now)
+        startedAt = now
+        lastHeard = now
+        for fd in [Self.socketFD, Self.upFD, Self.downFD] { try? FD.setNonBlocking(fd) }
+    }
+
+    // MARK: Output used by the conversations
+
+    func sendLine(_ line: String) {
+        toClient.append(line)
+        toClient.append("\r\n")
+    }
+
+    func sendRaw(_ text: String) { toClient.append(text) }
+
+    func request(_ r: HubRequest) {
+        guard !hubGone else { return }
+        toHub.append(request: r)
+    }
+
+    /// Ends the session: the client gets `farewell` (already queued by the caller), the hub a
+    /// quit with `reason` unless it asked us to leave.
+    func close(reason: String, tellHub: Bool = true) {
+        guard closing == nil else { return }
+        closing = reason
+        if tellHub { request(.quit(reason: reason)) }
+    }
+
+    // MARK: The loop
+
+    func run() {
+        var fds = [
+            pollfd(fd: Self.socketFD, events: 0, revents: 0),
+            pollfd(fd: Self.downFD, events: 0, revents: 0),
+            pollfd(fd: Self.upFD, events: 0, revents: 0),
+            pollfd(fd: signals.fd, events: Poll.readable, revents: 0),
+        ]
+        while closing == nil {
+            let throttled = pendingStart < pendingLines.count
+            fds[0].events = (clientGone ? 0 : (throttled && pendingLines.count - pendingStart > floodQueueLimit ? 0 : Poll.readable))
+                | (toClient.isEmpty ? 0 : Poll.writable)
+            fds[1].events = hubGone || toClient.overLimit ? 0 : Poll.readable
+            fds[2].events = toHub.isEmpty || hubGone ? 0 : Poll.writable
+            for i in fds.indices { fds[i].revents = 0 }
+            do {
+                _ = try Poll.wait(&fds, timeoutMS: nextTimeoutMS())
+            } catch {
+                close(reason: "Session error (\(error))")
+                break
+            }
+            if fds[3].revents != 0 { handleSignals() }
+            if fds[1].revents != 0 { readEvents() }
+            if fds[0].revents & (Poll.readable | Poll.hangup | Poll.error) != 0 { readClient() }
+            processPending()
+            timers()
+            if !toClient.isEmpty && !clientGone && !toClient.flush(to: Self.socketFD) { clientGone = true }
+            if toClient.overLimit {
+                close(reason: "Send queue exceeded")
+            }
+            if clientGone && closing == nil { close(reason: "Connection closed") }
+            if !toHub.isEmpty && !hubGone && !toHub.flush(to: Self.upFD) { hubGone = true }
+        }
+        finish()
+    }
+
+    /// Last words: flush what we can for a short, bounded time, then leave.
+    private func finish() {
+        let deadline = Proc.monotonicNanos() + 2_000_000_000
+        while Proc.monotonicNanos() < deadline {
+            if !hubGone && !toHub.isEmpty && !toHub.flush(to: Self.upFD) { hubGone = true }
+            if !clientGone && !toClient.isEmpty && !toClient.flush(to: Self.socketFD) { clientGone = true }
+            let hubDone = hubGone || toHub.isEmpty
+            let clientDone = clientGone || toClient.isEmpty || toClient.overLimit
+            if hubDone && clientDone { break }
+            var p = [pollfd(fd: Self.socketFD, events: clientDone ? 0 : Poll.writable, revents: 0),
+                     pollfd(fd: Self.upFD, events: hubDone ? 0 : Poll.writable, revents: 0)]
+            _ = try? Poll.wait(&p, timeoutMS: 100)
+        }
+        Socket.shutdownWrite(Self.socketFD)
+        FD.close(Self.socketFD)
+    }
+
+    private var floodQueueLimit: Int { max(config.floodBurst * 10, 50) }
+
+    private func nextTimeoutMS() -> Int32 {
+        let now = Proc.monotonicNanos()
+        var waits: [UInt64] = []
+        if !dialectDecided {
+            let quiet = startedAt + UInt64(config.quietPeriodMS) * 1_000_000
+            waits.append(quiet > now ? quiet - now : 0)
+        }
+        if pendingStart < pendingLines.count { waits.append(flood.wait(now: now)) }
+        if conversation?.isRegistered != true {
+            let d = startedAt + UInt64(config.registrationTimeout) * 1_000_000_000
+            waits.append(d > now ? d - now : 0)
+        } else if conversation is IRCConversation {
+            let d = lastHeard + UInt64(pingSent ? config.pingTimeout : config.pingInterval) * 1_000_000_000
+            waits.append(d > now ? d - now : 0)
+        }
+        guard let w = waits.min() else { return -1 }
+        return Int32(clamping: w / 1_000_000 + 1)
+    }
+
+    private func timers() {
+        let now = Proc.monotonicNanos()
+        if !dialectDecided && now >= startedAt + UInt64(config.quietPeriodMS) * 1_000_000 {
+            decideDialect(firstLine: nil)
+        }
+        guard closing == nil, let conversation else { return }
+        if !conversation.isRegistered {
+            if now >= startedAt + UInt64(config.registrationTimeout) * 1_000_000_000 {
+                if conversation is IRCConversation { sendLine("ERROR :Closing Link: Registration timeout") } else {
+                    sendLine("*** Disconnected: you did not choose a nickname in time.")
+                }
+                close(reason: "Registration timeout")
+            }
+        } else if conversation is IRCConversation {
+            if pingSent && now >= lastHeard + UInt64(config.pingTimeout) * 1_000_000_000 {
+                sendLine("ERROR :Closing Link: Ping timeout")
+                close(reason: "Ping timeout: \(config.pingTimeout) seconds")
+            } else if !pingSent && now >= lastHeard + UInt64(config.pingInterval) * 1_000_000_000 {
+                pingSent = true
+                conversation.ping()
+            }
+        }
+    }
+
+    private func handleSignals() {
+        for sig in signals.drain() where sig == SIGTERM || sig == SIGINT {
+            // The hub is going away (or the operator signalled us directly).
+            if conversation is IRCConversation {
+                sendLine("ERROR :Closing Link: Server shutting down")
+            } else {
+                sendLine("*** The server is shutting down. Goodbye!")
+            }
+            close(reason: "Server shutting down")
+        }
+    }
+
+    // MARK: Client input
+
+    private func readClient() {
+        let r: Result<IOResult, SystemError> = buffer.withUnsafeMutableBytes { raw in
+            Result { () throws(SystemError) in try FD.read(Self.socketFD, into: raw) }
+        }
+        switch r {
+        case .success(.done(let n)):
+            sawBytes = true
+            lastHeard = Proc.monotonicNanos()
+            pingSent = false
+            buffer.withUnsafeBytes { raw in consume(UnsafeRawBufferPointer(rebasing: raw[..<n])) }
+        case .success(.wouldBlock): break
+        case .success(.eof), .failure: clientGone = true
+        }
+    }
+
+    private func consume(_ bytes: UnsafeRawBufferPointer) {
+        var data: [UInt8] = []
+        let useTelnet = !(conversation is IRCConversation)
+        if useTelnet {
+            var replies: [UInt8] = []
+            telnet.filter(bytes, data: &data, replies: &replies)
+            if !replies.isEmpty { toClient.append(replies) }
+            if telnet.sawNegotiation && !dialectDecided { decideDialect(firstLine: nil) }
+        } else {
+            data = Array(bytes)
+        }
+        data.withUnsafeBytes { raw in
+            framer.push(raw) { event in
+                switch event {
+                case .line(let line):
+                    if pendingLines.count - pendingStart > floodQueueLimit {
+                        if closing == nil {
+                            sendLine(conversation is IRCConversation ? "ERROR :Closing Link: Excess flood"
+                                     : "*** Disconnected: you sent too much too fast (excess flood).")
+                            close(reason: "Excess flood")
+                        }
+                        return
+                    }
+                    pendingLines.append(line)
+                case .overlong:
+                    pendingLines.append([])  // marker, handled in order
+                    overlongMarkers.insert(pendingLines.count - 1)
+                }
+            }
+        }
+    }
+
+    private var overlongMarkers = Set<Int>()
+
+    /// Hands queued lines to the conversation as flood control allows.
+    private func processPending() {
+        while pendingStart < pendingLines.count && closing == nil {
+            let index = pendingStart
+            let line = pendingLines[index]
+            if overlongMarkers.remove(index) != nil {
+                pendingStart += 1
+                if !dialectDecided { decideDialect(firstLine: nil) }
+                conversation?.overlongLine()
+                continue
+            }
+            if !dialectDecided {
+                decideDialect(firstLine: line)
+            }
+            guard flood.take(now: Proc.monotonicNanos()) else { break }
+            pendingStart += 1
+            conversation?.line(line)
+        }
+        if pendingStart == pendingLines.count {
+            pendingLines.removeAll(keepingCapacity: true)
+            pendingStart = 0
+        } else if pendingStart > 256 {
+            pendingLines.removeFirst(pendingStart)
+            overlongMarkers = Set(overlongMarkers.map { $0 - pendingStart })
+            pendingStart = 0
+        }
+    }
+
+    /// The first line a client sends decides its dialect: an IRC registration command makes
+    /// it an IRC client; anything else, or a quiet period with nothing, a person.
+    private func decideDialect(firstLine: [UInt8]?) {
+        guard !dialectDecided else { return }
+        dialectDecided = true
+        if let firstLine, Self.isIRCRegistration(firstLine) {
+            conversation = IRCConversation(session: self)
+            framer = LineFramer(maxLineLength: config.maxLineLength, editing: false)
+            request(.hello(dialect: .irc))
+        } else {
+            let human = HumanConversation(session: self)
+            conversation = human
+            request(.hello(dialect: .human))
+            human.start()
+        }
+    }
+
+    static func isIRCRegistration(_ line: [UInt8]) -> Bool {
+        var word: [UInt8] = []
+        for b in line {
+            if b == UInt8(ascii: " ") { if word.isEmpty { continue } else { break } }
+            word.append(b)
+            if word.count > 4 { return false }
+        }
+        let verb = String(decoding: word, as: UTF8.self).uppercased()
+        return verb == "CAP" || verb == "NICK" || verb == "USER" || verb == "PASS"
+    }
+
+    // MARK: Hub events
+
+    private func readEvents() {
+        let r: Result<IOResult, SystemError> = buffer.withUnsafeMutableBytes { raw in
+            Result { () throws(SystemError) in try FD.read(Self.downFD, into: raw) }
+        }
+        switch r {
+        case .success(.done(let n)):
+            buffer.withUnsafeBytes { events.append(UnsafeRawBufferPointer(rebasing: $0[..<n])) }
+            do {
+                while closing == nil, let event = try events.next({ try HubEvent(type: $0, payload: $1) }) {
+                    if !dialectDecided { decideDialect(firstLine: nil) }
+                    if case .disconnect = event {
+                        conversation?.event(event)
+                        close(reason: "", tellHub: false)
+                        return
+                    }
+                    conversation?.event(event)
+                }
+            } catch {
+                hubLost("the server sent something I could not read (\(error))")
+            }
+        case .success(.wouldBlock): break
+        case .success(.eof), .failure:
+            hubLost("the server went away")
+        }
+    }
+
+    private func hubLost(_ why: String) {
+        hubGone = true
+        if conversation is IRCConversation {
+            sendLine("ERROR :Closing Link: Server error (\(why))")
+        } else {
+            sendLine("*** Disconnected: \(why). Sorry!")
+        }
+        close(reason: why, tellHub: false)
+    }
+}

@@ -1,0 +1,206 @@
+import ChatPOSIX
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Where `swift build` put the products: next to the test bundle.
+func productPath(_ name: String) -> String {
+    URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(name).path
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ d: String) { description = d }
+}
+
+/// The real `chat-server` binary on an ephemeral loopback port, its log in a temp file.
+final class ServerProcess {
+    let process = Process()
+    let logPath: String
+    let dir: String
+    private(set) var port = 0
+
+    init(_ extra: [String] = [], listen: String = "127.0.0.1:0") throws {
+        dir = NSTemporaryDirectory() + "chat-test-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        logPath = dir + "/server.log"
+        FileManager.default.createFile(atPath: logPath, contents: nil)
+        process.executableURL = URL(fileURLWithPath: productPath("chat-server"))
+        process.arguments = ["--listen", listen, "--name", "test.server", "--control-socket", dir + "/control.sock"] + extra
+        var env = ProcessInfo.processInfo.environment
+        env["SWIFT_BACKTRACE"] = "interactive=no"
+        process.environment = env
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle(forWritingAtPath: logPath)
+        process.standardError = FileHandle(forWritingAtPath: logPath)
+        try process.run()
+        let line = try waitForLog("listening on ")
+        guard let colon = line.lastIndex(of: ":"), let p = Int(line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)) else {
+            throw TestFailure("no port in \(line)")
+        }
+        port = p
+    }
+
+    deinit { stop() }
+
+    var pid: pid_t { process.processIdentifier }
+
+    func stop() {
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+
+    var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+
+    /// Waits until the log has a line containing `text`; returns that line.
+    @discardableResult
+    func waitForLog(_ text: String, timeout: Double = 10) throws -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if let line = log.split(separator: "\n").first(where: { $0.contains(text) }) { return String(line) }
+            if !process.isRunning { throw TestFailure("server exited (\(process.terminationStatus)) before logging '\(text)':\n\(log)") }
+            usleep(20_000)
+        }
+        throw TestFailure("server did not log '\(text)' within \(timeout)s:\n\(log)")
+    }
+
+    func waitForExit(timeout: Double = 10) -> Int32? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        return process.isRunning ? nil : process.terminationStatus
+    }
+
+    /// Pids of the session processes (children of the hub).
+    func sessionPIDs() -> [pid_t] {
+        let children = (try? String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8)) ?? ""
+        return children.split(separator: " ").compactMap { pid_t($0) }
+    }
+
+    func connect() throws -> TestClient { try TestClient(port: port) }
+}
+
+/// A TCP client that reads with deadlines and synchronises on what the server says.
+final class TestClient {
+    let fd: Int32
+    private var buffer: [UInt8] = []
+    private(set) var closed = false
+
+    init(port: Int, host: String = "127.0.0.1") throws {
+        fd = try Socket.connect([SocketAddress.parse(numeric: "\(host):\(port)")!])
+    }
+
+    deinit { FD.close(fd) }
+
+    func send(_ text: String) throws { try FD.writeAll(fd, Array(text.utf8)) }
+    func send(bytes: [UInt8]) throws { try FD.writeAll(fd, bytes) }
+    func line(_ text: String) throws { try send(text + "\r\n") }
+
+    /// Reads whatever arrives within `timeout` seconds (at least one poll).
+    @discardableResult
+    func fill(timeout: Double) -> Bool {
+        var p = [pollfd(fd: fd, events: Poll.readable, revents: 0)]
+        let n = (try? Poll.wait(&p, timeoutMS: Int32(max(timeout, 0) * 1000))) ?? 0
+        guard n > 0 else { return false }
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        let r = chunk.withUnsafeMutableBytes { raw in try? FD.read(fd, into: raw) }
+        switch r {
+        case .done(let k)?: buffer.append(contentsOf: chunk[..<k]); return true
+        default: closed = true; return false
+        }
+    }
+
+    var text: String { String(decoding: buffer, as: UTF8.self) }
+
+    /// Waits until the received text contains `needle`; returns everything up to and
+    /// including the line holding it, and drops that from the buffer.
+    @discardableResult
+    func expect(_ needle: String, timeout: Double = 10, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        let target = Array(needle.utf8)
+        while true {
+            if let at = find(target) {
+                // Through the end of the line holding the match.
+                var end = at + target.count
+                while end < buffer.count && buffer[end - 1] != UInt8(ascii: "\n") { end += 1 }
+                let consumed = String(decoding: buffer[..<end], as: UTF8.self)
+                buffer.removeFirst(end)
+                return consumed
+            }
+            let left = deadline.timeIntervalSinceNow
+            if left <= 0 || closed {
+                Issue.record("expected '\(needle)', got:\n\(text)", sourceLocation: sourceLocation)
+                throw TestFailure("expected '\(needle)'")
+            }
+            fill(timeout: min(left, 0.5))
+        }
+    }
+
+    private func find(_ target: [UInt8]) -> Int? {
+        guard !target.isEmpty, buffer.count >= target.count else { return nil }
+        var i = 0
+        while i + target.count <= buffer.count {
+            if buffer[i] == target[0] && buffer[i..<i + target.count].elementsEqual(target) { return i }
+            i += 1
+        }
+        return nil
+    }
+
+    /// Waits for whichever of `needles` comes first.
+    @discardableResult
+    func expectAny(_ needles: [String], timeout: Double = 10, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        while true {
+            if let n = needles.first(where: { text.contains($0) }) { return try expect(n, sourceLocation: sourceLocation) }
+            let left = deadline.timeIntervalSinceNow
+            if left <= 0 || closed {
+                Issue.record("expected one of \(needles), got:\n\(text)", sourceLocation: sourceLocation)
+                throw TestFailure("expected one of \(needles)")
+            }
+            fill(timeout: min(left, 0.5))
+        }
+    }
+
+    /// Waits until the server closes the connection; returns what arrived before.
+    func expectClosed(timeout: Double = 10) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while !closed && Date() < deadline { fill(timeout: 0.2) }
+        return closed
+    }
+
+    /// Nothing matching `needle` arrives within `timeout`.
+    func expectNothing(_ needle: String, timeout: Double = 0.5) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline { fill(timeout: 0.1) }
+        return !text.contains(needle)
+    }
+
+    func drain() { while fill(timeout: 0.05) {} ; buffer.removeAll() }
+}
+
+/// Registers a telnet-style user: waits for the nickname question, answers, waits to be in #lobby.
+func humanUser(_ server: ServerProcess, nick: String) throws -> TestClient {
+    let c = try server.connect()
+    try c.expect("nickname")
+    try c.line(nick)
+    try c.expect("You joined #lobby")
+    return c
+}
+
+/// Registers an IRC user and waits for the end of the MOTD.
+func ircUser(_ server: ServerProcess, nick: String, join: String? = nil) throws -> TestClient {
+    let c = try server.connect()
+    try c.line("NICK \(nick)")
+    try c.line("USER \(nick) 0 * :Test User")
+    try c.expect(" 001 \(nick) ")
+    try c.expectAny([" 376 \(nick) ", " 422 \(nick) "])
+    if let join {
+        try c.line("JOIN \(join)")
+        try c.expect(" 366 \(nick) \(join) ")
+    }
+    return c
+}

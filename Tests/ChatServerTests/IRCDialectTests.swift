@@ -1,0 +1,129 @@
+import Foundation
+import Testing
+
+@Suite struct IRCDialectTests {
+    @Test func registrationSendsWelcomeISupportAndMOTD() throws {
+        let server = try ServerProcess()
+        let c = try server.connect()
+        try c.line("CAP LS 302")
+        try c.expect("CAP * LS")
+        try c.line("NICK alice")
+        try c.line("USER alice 0 * :Alice")
+        #expect(c.expectNothing(" 001 ", timeout: 0.5), "registration waits for CAP END")
+        try c.line("CAP REQ :server-time")
+        try c.expect("ACK")
+        try c.line("CAP END")
+        try c.expect(" 001 alice :Welcome")
+        try c.expect(" 002 alice ")
+        try c.expect(" 003 alice ")
+        try c.expect(" 004 alice test.server ")
+        try c.expect(" 005 alice ")
+        try c.expectAny([" 376 alice ", " 422 alice "])
+        try c.line("PING :token123")
+        try c.expect("PONG test.server token123")
+    }
+
+    @Test func irssiStyleBogusJoinBeforeRegistrationGets451() throws {
+        let server = try ServerProcess()
+        let c = try server.connect()
+        try c.line("CAP LS 302")
+        try c.line("JOIN :")
+        try c.expect(" 451 ")
+    }
+
+    @Test func ircAndTelnetUsersShareAChannel() throws {
+        let server = try ServerProcess()
+        let irc = try ircUser(server, nick: "ircuser", join: "#lobby")
+        let human = try humanUser(server, nick: "human")
+        try irc.expect(":human!")
+        try human.line("hello irc")
+        try irc.expect("PRIVMSG #lobby :hello irc")
+        try irc.line("PRIVMSG #lobby :hello human")
+        try human.expect("<ircuser> hello human")
+        try irc.line("PRIVMSG #lobby :\u{1}ACTION dances\u{1}")
+        try human.expect("* ircuser dances")
+        // The same NAMES for both.
+        try irc.line("NAMES #lobby")
+        let names = try irc.expect(" 353 ircuser ")
+        #expect(names.contains("@ircuser") && names.contains("human"))
+        try human.line("/names")
+        let humanNames = try human.expect("ircuser")
+        #expect(humanNames.contains("human"))
+    }
+
+    @Test func nickCollisionGets433() throws {
+        let server = try ServerProcess()
+        let alice = try ircUser(server, nick: "alice")
+        defer { _ = alice }
+        let c = try server.connect()
+        try c.line("NICK Alice")
+        try c.line("USER a 0 * :A")
+        try c.expect(" 433 ")
+        try c.line("NICK alice2")
+        try c.expect(" 001 alice2 ")
+    }
+
+    @Test func privateMessagesWhoWhoisTopicKickAway() throws {
+        let server = try ServerProcess()
+        let a = try ircUser(server, nick: "alice", join: "#dev")
+        let b = try ircUser(server, nick: "bob", join: "#dev")
+        try a.expect(":bob!")
+        try a.line("PRIVMSG bob :secret")
+        try b.expect(":alice!alice@127.0.0.1 PRIVMSG bob :secret")
+        try a.line("TOPIC #dev :the topic")
+        try b.expect("TOPIC #dev :the topic")
+        try b.line("WHO #dev")
+        let who = try b.expect(" 315 bob ")
+        #expect(who.contains(" 352 bob #dev alice 127.0.0.1 ") && who.contains("H@"))
+        try b.line("WHOIS alice")
+        try b.expect(" 311 bob alice alice 127.0.0.1 ")
+        try b.expect(" 318 bob alice ")
+        try b.line("AWAY :lunch")
+        try b.expect(" 306 bob ")
+        try a.line("PRIVMSG bob :you there?")
+        try a.expect(" 301 alice bob :lunch")
+        try b.line("KICK #dev alice")
+        try b.expect(" 482 bob #dev ")
+        try a.line("KICK #dev bob :bye bob")
+        try b.expect("KICK #dev bob :bye bob")
+        try b.line("PRIVMSG #dev :can I?")
+        try b.expect(" 404 bob #dev ")
+        try a.line("MODE #dev")
+        try a.expect(" 324 alice #dev +n")
+        try a.line("MODE alice")
+        try a.expect(" 221 alice +")
+        try a.line("QUIT :done")
+        try a.expect("ERROR :Closing Link")
+        #expect(a.expectClosed())
+    }
+
+    @Test func partAndQuitReachChannelMembers() throws {
+        let server = try ServerProcess()
+        let a = try ircUser(server, nick: "alice", join: "#x")
+        let b = try ircUser(server, nick: "bob", join: "#x")
+        try a.expect("JOIN #x")
+        try b.line("PART #x :later")
+        try a.expect(":bob!bob@127.0.0.1 PART #x :later")
+        try b.line("JOIN #x")
+        try a.expect(":bob!bob@127.0.0.1 JOIN #x")
+        try b.line("QUIT :gone")
+        try a.expect(":bob!bob@127.0.0.1 QUIT :Quit: gone")
+    }
+
+    @Test func serverTimeTagsWhenNegotiated() throws {
+        let server = try ServerProcess()
+        let a = try server.connect()
+        try a.line("CAP LS 302")
+        try a.line("CAP REQ :server-time")
+        try a.line("NICK alice")
+        try a.line("USER alice 0 * :A")
+        try a.line("CAP END")
+        try a.expectAny([" 376 alice ", " 422 alice "])
+        try a.line("JOIN #t")
+        try a.expect(" 366 alice #t ")
+        let b = try ircUser(server, nick: "bob", join: "#t")
+        try b.line("PRIVMSG #t :timed")
+        let got = try a.expect("PRIVMSG #t :timed")
+        #expect(got.contains("@time=20"))
+    }
+}
