@@ -164,9 +164,13 @@ public final class SignalQueue {
         }
     }
 
-    /// In a freshly forked child: default handlers, nothing blocked, SIGPIPE ignored.
+    /// In a freshly forked child: default handlers, nothing blocked, SIGPIPE ignored. The
+    /// crash signals go back to their default too: a crashing session dies at once (and the
+    /// hub announces it) instead of running the runtime's backtracer, which also would let a
+    /// signal sent with kill(2) be survived.
     public static func resetInChild() {
-        for s in [SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2, SIGQUIT, SIGALRM] { Glibc.signal(s, SIG_DFL) }
+        for s in [SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2, SIGQUIT, SIGALRM,
+                  SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP] { Glibc.signal(s, SIG_DFL) }
         Glibc.signal(SIGPIPE, SIG_IGN)
         var empty = sigset_t()
         sigemptyset(&empty)

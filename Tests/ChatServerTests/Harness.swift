@@ -90,8 +90,8 @@ final class TestClient {
     private var buffer: [UInt8] = []
     private(set) var closed = false
 
-    init(port: Int, host: String = "127.0.0.1") throws {
-        fd = try Socket.connect([SocketAddress.parse(numeric: "\(host):\(port)")!])
+    init(port: Int, host: String = "127.0.0.1", receiveBuffer: Int32? = nil) throws {
+        fd = try Socket.connect([SocketAddress.parse(numeric: "\(host):\(port)")!], receiveBuffer: receiveBuffer)
     }
 
     deinit { FD.close(fd) }
@@ -124,12 +124,16 @@ final class TestClient {
         let target = Array(needle.utf8)
         while true {
             if let at = find(target) {
-                // Through the end of the line holding the match.
+                // Through the end of the line holding the match, once that line is complete
+                // (a prompt has no line end: take it as it is).
                 var end = at + target.count
                 while end < buffer.count && buffer[end - 1] != UInt8(ascii: "\n") { end += 1 }
-                let consumed = String(decoding: buffer[..<end], as: UTF8.self)
-                buffer.removeFirst(end)
-                return consumed
+                if buffer[end - 1] == UInt8(ascii: "\n") || !fill(timeout: 0.05) {
+                    let consumed = String(decoding: buffer[..<end], as: UTF8.self)
+                    buffer.removeFirst(end)
+                    return consumed
+                }
+                continue
             }
             let left = deadline.timeIntervalSinceNow
             if left <= 0 || closed {
@@ -192,8 +196,8 @@ func humanUser(_ server: ServerProcess, nick: String) throws -> TestClient {
 }
 
 /// Registers an IRC user and waits for the end of the MOTD.
-func ircUser(_ server: ServerProcess, nick: String, join: String? = nil) throws -> TestClient {
-    let c = try server.connect()
+func ircUser(_ server: ServerProcess, nick: String, join: String? = nil, receiveBuffer: Int32? = nil) throws -> TestClient {
+    let c = try TestClient(port: server.port, receiveBuffer: receiveBuffer)
     try c.line("NICK \(nick)")
     try c.line("USER \(nick) 0 * :Test User")
     try c.expect(" 001 \(nick) ")

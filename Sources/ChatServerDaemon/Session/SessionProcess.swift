@@ -69,11 +69,12 @@ final class SessionProcess {
         // Our three descriptors to 3, 4, 5; everything else inherited from the hub closed
         // (stderr stays, so a crash report still reaches the server's log).
         guard (try? FD.moveToLow([socket, up, down], startingAt: socketFD)) != nil else { Proc.exitImmediately(2) }
+        FD.closeAll(from: downFD + 1)
+        // The signalfd takes 6, the first free number, before 0 and 1 are freed.
+        guard let signals = try? SignalQueue([SIGTERM, SIGINT, SIGHUP]) else { Proc.exitImmediately(3) }
         FD.close(0)
         FD.close(1)
-        FD.closeAll(from: downFD + 1)
         Proc.setName("chat-session")
-        guard let signals = try? SignalQueue([SIGTERM, SIGINT, SIGHUP]) else { Proc.exitImmediately(3) }
         SignalQueue.ignore(SIGUSR1)
         let session = SessionProcess(config: config, peer: peer, signals: signals)
         session.run()
@@ -254,18 +255,19 @@ final class SessionProcess {
         } else {
             data = Array(bytes)
         }
+        defer {
+            // Lines that flood control holds back beyond this are abuse, not a paste.
+            processPending()
+            if pendingLines.count - pendingStart > floodQueueLimit && closing == nil {
+                sendLine(conversation is IRCConversation ? "ERROR :Closing Link: Excess flood"
+                         : "*** Disconnected: you sent too much too fast (excess flood).")
+                close(reason: "Excess flood")
+            }
+        }
         data.withUnsafeBytes { raw in
             framer.push(raw) { event in
                 switch event {
                 case .line(let line):
-                    if pendingLines.count - pendingStart > floodQueueLimit {
-                        if closing == nil {
-                            sendLine(conversation is IRCConversation ? "ERROR :Closing Link: Excess flood"
-                                     : "*** Disconnected: you sent too much too fast (excess flood).")
-                            close(reason: "Excess flood")
-                        }
-                        return
-                    }
                     pendingLines.append(line)
                 case .overlong:
                     pendingLines.append([])  // marker, handled in order
