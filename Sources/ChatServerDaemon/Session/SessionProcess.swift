@@ -28,6 +28,8 @@ protocol Conversation: AnyObject {
     var isRegistered: Bool { get }
     /// IRC only: send a PING to check the peer.
     func ping()
+    /// Renders a message event straight from its frame; false when the general path must.
+    func fastMessage(_ m: MessageView) -> Bool
 }
 
 /// The forked child that owns one client connection. It filters and frames the client's
@@ -57,7 +59,7 @@ final class SessionProcess {
     var pingSent = false
     let startedAt: UInt64
     var sawBytes = false
-    var buffer = [UInt8](repeating: 0, count: 16 * 1024)
+    var buffer = [UInt8](repeating: 0, count: 64 * 1024)
     var dialectDecided = false
 
     /// Runs in the child right after fork; never returns.
@@ -345,14 +347,17 @@ final class SessionProcess {
         case .success(.done(let n)):
             buffer.withUnsafeBytes { events.append(UnsafeRawBufferPointer(rebasing: $0[..<n])) }
             do {
-                while closing == nil, let event = try events.next({ try HubEvent(type: $0, payload: $1) }) {
-                    if !dialectDecided { decideDialect(firstLine: nil) }
-                    if case .disconnect = event {
-                        conversation?.event(event)
-                        close(reason: "", tellHub: false)
-                        return
+                while closing == nil {
+                    let took = try events.next { type, payload -> Bool in
+                        // The hot path: a message rendered straight from the frame.
+                        if type == HubEvent.messageType, dialectDecided, let conversation,
+                           let view = MessageView(payload: payload), conversation.fastMessage(view) {
+                            return true
+                        }
+                        handle(try HubEvent(type: type, payload: payload))
+                        return true
                     }
-                    conversation?.event(event)
+                    if took == nil { break }
                 }
             } catch {
                 hubLost("the server sent something I could not read (\(error))")
@@ -361,6 +366,12 @@ final class SessionProcess {
         case .success(.eof), .failure:
             hubLost("the server went away")
         }
+    }
+
+    private func handle(_ event: HubEvent) {
+        if !dialectDecided { decideDialect(firstLine: nil) }
+        conversation?.event(event)
+        if case .disconnect = event { close(reason: "", tellHub: false) }
     }
 
     private func hubLost(_ why: String) {
