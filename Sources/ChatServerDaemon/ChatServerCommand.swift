@@ -48,6 +48,9 @@ struct ChatServerCommand: ParsableCommand {
     @Option(name: .customLong("control-socket"), help: ArgumentHelp("Unix socket for the operator console.", valueName: "PATH"))
     var controlSocket: String?
 
+    @Option(help: ArgumentHelp("When started as root: bind, then run as this user.", valueName: "NAME"))
+    var user: String?
+
     @Flag(help: "Detach from the terminal; log to --log-file.")
     var daemon = false
 
@@ -149,6 +152,14 @@ struct ChatServerCommand: ParsableCommand {
             }
         }
         if hub.listeners.isEmpty { throw StartupError("no address to listen on") }
+        if let user {
+            // Everything that needs root (binding low ports, opening the log) is done.
+            guard Proc.isRoot else { throw StartupError("--user \(user) needs the server to be started as root") }
+            do { try Proc.dropPrivileges(to: user) } catch {
+                throw StartupError("cannot switch to user \(user): \(error)")
+            }
+            log.info("running as user \(user)")
+        }
         if daemon {
             try Proc.daemonize(logFD: LogOutput.shared.fd)
         }

@@ -14,7 +14,7 @@ final class HumanConversation: Conversation {
     private var currentChannelBytes: [UInt8]?
     private var stamp = MinuteStamp()
     var channels: [String] = []  // joined, in join order
-    let utcOffset = Proc.utcOffsetSeconds()
+    var utcOffset: Int { session.utcOffset }
 
     init(session: SessionProcess) { self.session = session }
 

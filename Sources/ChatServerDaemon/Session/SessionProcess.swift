@@ -61,6 +61,8 @@ final class SessionProcess {
     var sawBytes = false
     var buffer = [UInt8](repeating: 0, count: 64 * 1024)
     var dialectDecided = false
+    /// Read before the sandbox closes the door on /etc/localtime.
+    let utcOffset = Proc.utcOffsetSeconds()
 
     /// Runs in the child right after fork; never returns.
     static func start(socket: Int32, up: Int32, down: Int32, hubPID: pid_t, peer: SocketAddress,
@@ -79,6 +81,12 @@ final class SessionProcess {
         Proc.setName("chat-session")
         SignalQueue.ignore(SIGUSR1)
         let session = SessionProcess(config: config, peer: peer, signals: signals)
+        // From here on: only the system calls the loop needs (see CLinux/sandbox.h).
+        do {
+            try Proc.enterSessionSandbox()
+        } catch {
+            FD.writeAllIgnoringErrors(2, "chat-session \(Proc.pid): could not enter the sandbox: \(error)\n")
+        }
         session.run()
         Proc.exitImmediately(0)
     }
