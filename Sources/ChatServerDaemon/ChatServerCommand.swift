@@ -18,7 +18,8 @@ struct ChatServerCommand: ParsableCommand {
             Telnet users (telnet, nc, PuTTY) and IRC clients (irssi, WeeChat, chat-tui) connect to \
             the same port; the first line a client sends decides its dialect. See docs/SERVER.md.
             """,
-        version: ServerConfig.version
+        version: ServerConfig.version,
+        subcommands: [ConsoleClientCommand.self]
     )
 
     @Option(name: .customLong("listen"), help: ArgumentHelp("Address to listen on; repeatable. Port 0 picks a free port.", valueName: "HOST:PORT"))
@@ -45,8 +46,11 @@ struct ChatServerCommand: ParsableCommand {
     @Option(name: .customLong("flood-burst"), help: ArgumentHelp("Lines a client may send at once before flood control delays it.", valueName: "LINES"))
     var floodBurst = 20
 
-    @Option(name: .customLong("control-socket"), help: ArgumentHelp("Unix socket for the operator console.", valueName: "PATH"))
-    var controlSocket: String?
+    /// --control-socket; a group, so that `chat-server console` shares it (see ControlSocketOption).
+    @OptionGroup var control: ControlSocketOption
+
+    @Flag(name: .customLong("no-console"), help: "Do not read operator commands from the terminal (the control socket still works).")
+    var noConsole = false
 
     @Flag(help: "Detach from the terminal; log to --log-file.")
     var daemon = false
@@ -149,6 +153,8 @@ struct ChatServerCommand: ParsableCommand {
             }
         }
         if hub.listeners.isEmpty { throw StartupError("no address to listen on") }
+        let (console, consoleWarnings) = try OperatorConsole.setUp(option: control.controlSocket, terminal: !daemon && !noConsole)
+        for w in consoleWarnings { log.warning("\(w)") }
         if daemon {
             try Proc.daemonize(logFD: LogOutput.shared.fd)
         }
@@ -157,6 +163,7 @@ struct ChatServerCommand: ParsableCommand {
                 throw StartupError("cannot write the pidfile \(pidfile): \(error)")
             }
         }
+        try hub.addHook(console)
         log.info("chat-server \(ServerConfig.version) starting as \(config.name), pid \(Proc.pid), descriptor limit \(limit)")
         hub.announceListeners()
         hub.run()

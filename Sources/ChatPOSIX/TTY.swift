@@ -1,0 +1,85 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CLinux
+
+// The terminal state to put back, written once when raw mode starts and read by the crash
+// handler and the atexit hook (async-signal-safe: plain loads and tcsetattr).
+nonisolated(unsafe) private var ttySaved = termios()
+nonisolated(unsafe) private var ttyFD: Int32 = -1
+nonisolated(unsafe) private var ttyRaw = false
+nonisolated(unsafe) private var ttyHooksInstalled = false
+nonisolated(unsafe) private let ttyPreviousActions = UnsafeMutablePointer<sigaction>.allocate(capacity: 65)
+private let ttyCrashSignals: [Int32] = [SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP]
+
+/// Puts the terminal back; safe inside a signal handler.
+private func ttyRestoreNow() {
+    guard ttyRaw, ttyFD >= 0 else { return }
+    var t = ttySaved
+    _ = tcsetattr(ttyFD, TCSANOW, &t)
+    ttyRaw = false
+}
+
+/// Raw ("character at a time, no echo") mode for a line editor, restored on every way out:
+/// `restore()`, normal exit (atexit), and a crash (a handler on the fatal signals puts the
+/// terminal back, then hands the signal to whoever handled it before, e.g. Swift's backtracer).
+public enum TTY {
+    public static func isTerminal(_ fd: Int32) -> Bool { isatty(fd) == 1 }
+
+    /// False when `fd` is our controlling terminal and we are in a background process group
+    /// (reading it would stop us with SIGTTIN). A terminal that is not our controlling one
+    /// (no job control applies) counts as foreground.
+    public static func isForeground(_ fd: Int32) -> Bool {
+        let group = tcgetpgrp(fd)
+        return group == -1 || group == getpgrp()
+    }
+
+    /// Width of the terminal in columns (80 when it cannot tell).
+    public static func columns(_ fd: Int32) -> Int {
+        var w = winsize()
+        guard ioctl(fd, UInt(TIOCGWINSZ), &w) == 0, w.ws_col > 0 else { return 80 }
+        return Int(w.ws_col)
+    }
+
+    /// No canonical mode, no echo, no signals from keys (Ctrl-C reaches the editor as a byte),
+    /// no flow control (Ctrl-S would freeze whoever writes to the terminal), CR stays CR.
+    /// Output processing stays on, so "\n" written by anyone still starts a fresh line.
+    public static func enterRawMode(_ fd: Int32) throws(SystemError) {
+        var t = termios()
+        _ = try check("tcgetattr") { tcgetattr(fd, &t) }
+        if !ttyRaw { ttySaved = t; ttyFD = fd }
+        t.c_lflag &= ~tcflag_t(ICANON | ECHO | ISIG | IEXTEN)
+        t.c_iflag &= ~tcflag_t(IXON | ICRNL | INLCR | IGNCR | ISTRIP | BRKINT)
+        withUnsafeMutableBytes(of: &t.c_cc) { cc in
+            cc[Int(VMIN)] = 1
+            cc[Int(VTIME)] = 0
+        }
+        _ = try retrying("tcsetattr") { tcsetattr(fd, TCSANOW, &t) }
+        ttyRaw = true
+        installRestoreHooks()
+    }
+
+    /// Back to the mode the terminal had before `enterRawMode`.
+    public static func restore() { ttyRestoreNow() }
+
+    public static var isRaw: Bool { ttyRaw }
+
+    private static func installRestoreHooks() {
+        guard !ttyHooksInstalled else { return }
+        ttyHooksInstalled = true
+        atexit { ttyRestoreNow() }
+        for sig in ttyCrashSignals {
+            var action = sigaction()
+            action.__sigaction_handler.sa_handler = { sig in
+                ttyRestoreNow()
+                // Whoever handled it before (the backtracer, or the default) gets it next: a
+                // fault re-faults on return, an abort is re-raised.
+                _ = sigaction(sig, ttyPreviousActions + Int(sig), nil)
+                if sig == SIGABRT { _ = raise(sig) }
+            }
+            sigemptyset(&action.sa_mask)
+            action.sa_flags = 0
+            _ = sigaction(sig, &action, ttyPreviousActions + Int(sig))
+        }
+    }
+}
