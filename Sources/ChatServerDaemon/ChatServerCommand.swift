@@ -14,6 +14,10 @@ struct ChatServerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "chat-server",
         abstract: "A forking chat server for telnet users and IRC clients on one port.",
+        usage: """
+            chat-server [<options>]
+              chat-server console [--control-socket <PATH>] [-c <COMMAND>]
+            """,
         discussion: """
             Telnet users (telnet, nc, PuTTY) and IRC clients (irssi, WeeChat, chat-tui) connect to \
             the same port; the first line a client sends decides its dialect. See docs/SERVER.md.

@@ -302,6 +302,9 @@ struct InteractiveConsole {
         }
         show()
         var reply = ConsoleWireReply()
+        // Replies still to come: the prompt returns once the last one has arrived, so output
+        // never lands between a command and the next prompt.
+        var awaiting = 0
         while true {
             var fds = [pollfd(fd: 0, events: Poll.readable, revents: 0),
                        pollfd(fd: link.fd, events: Poll.readable, revents: 0),
@@ -317,9 +320,11 @@ struct InteractiveConsole {
                         out += reply.errors.map { "error: " + TextSafety.sanitize($0) }
                         out += reply.hints.map { "hint: " + TextSafety.sanitize($0) }
                         reply = ConsoleWireReply()
+                        awaiting = max(0, awaiting - 1)
                     }
                 }
-                if !out.isEmpty { print(out); show() }
+                if !out.isEmpty { print(out) }
+                if awaiting == 0 && !promptShown { show() }
                 if !open {
                     print(["(the server closed the connection)"])
                     return
@@ -331,14 +336,17 @@ struct InteractiveConsole {
                 if n <= 0 { if n < 0 && errno == EINTR { continue }; return }
                 for action in editor.feed(Array(chunk[..<n])) {
                     switch action {
-                    case .redraw: show()
+                    case .redraw: if awaiting == 0 { show() }
                     case .submit(let line):
                         write("\r" + editor.prompt + TextSafety.sanitize(line) + "\u{1B}[K\n")
                         promptShown = false
                         let verb = Words(line).peek()?.lowercased()
                         if verb == "quit" || verb == "exit" { return }
-                        if verb != nil { try link.send(line) }
-                        show()
+                        if verb != nil {
+                            try link.send(line)
+                            awaiting += 1
+                        }
+                        if awaiting == 0 { show() }
                     case .interrupt(let hadText):
                         if !hadText { print(["(Ctrl-D or 'quit' leaves the console; the server keeps running)"]) }
                         show()
