@@ -56,6 +56,9 @@ struct ChatServerCommand: ParsableCommand {
     @Flag(name: .customLong("no-console"), help: "Do not read operator commands from the terminal (the control socket still works).")
     var noConsole = false
 
+    @Option(help: ArgumentHelp("When started as root: bind, then run as this user.", valueName: "NAME"))
+    var user: String?
+
     @Flag(help: "Detach from the terminal; log to --log-file.")
     var daemon = false
 
@@ -157,8 +160,17 @@ struct ChatServerCommand: ParsableCommand {
             }
         }
         if hub.listeners.isEmpty { throw StartupError("no address to listen on") }
-        let (console, consoleWarnings) = try OperatorConsole.setUp(option: control.controlSocket, terminal: !daemon && !noConsole)
+        // Before --user: binding may need root; the socket is then given to that user.
+        let (console, consoleWarnings) = try OperatorConsole.setUp(option: control.controlSocket, terminal: !daemon && !noConsole, runAs: user)
         for w in consoleWarnings { log.warning("\(w)") }
+        if let user {
+            // Everything that needs root (binding low ports, opening the log) is done.
+            guard Proc.isRoot else { throw StartupError("--user \(user) needs the server to be started as root") }
+            do { try Proc.dropPrivileges(to: user) } catch {
+                throw StartupError("cannot switch to user \(user): \(error)")
+            }
+            log.info("running as user \(user)")
+        }
         if daemon {
             try Proc.daemonize(logFD: LogOutput.shared.fd)
         }

@@ -293,6 +293,18 @@ func runConsoleCommand(_ args: [String], asUser uid: UInt32? = nil) throws -> (s
         #expect(try ControlClient(server).ok("help").contains("Commands"))
     }
 
+    @Test func withUserTheConsoleBelongsToThatUser() throws {
+        guard getuid() == 0 else { return }  // --user needs root; CI runs as root
+        let server = try ServerProcess(["--user", "nobody"])
+        let path = server.dir + "/control.sock"
+        #expect(Files.status(path)?.owner == 65534)
+        #expect(Files.status(path)?.mode == 0o600)
+        let asNobody = try runConsoleCommand(["--control-socket", path, "-c", "who"], asUser: 65534)
+        #expect(asNobody.status == 0, "\(asNobody.err)")
+        #expect(asNobody.out.contains("nobody is connected"))
+        #expect(try ControlClient(server).ok("stats").contains("uptime"))  // root too
+    }
+
     @Test func theDefaultSocketLivesInAPrivateDirectory() throws {
         // No --control-socket: $XDG_RUNTIME_DIR, here a fresh directory of our own.
         let runtime = NSTemporaryDirectory() + "chat-xdg-\(UUID().uuidString.prefix(8))"

@@ -44,7 +44,10 @@ final class ServerProcess {
         port = p
     }
 
-    deinit { stop() }
+    deinit {
+        stop()
+        try? FileManager.default.removeItem(atPath: dir)
+    }
 
     var pid: pid_t { process.processIdentifier }
 

@@ -6,24 +6,27 @@ import ChatProtocol
 import Glibc
 #endif
 
-/// Where the control socket lives: --control-socket PATH, else $XDG_RUNTIME_DIR/chat-server.sock,
-/// else /tmp/chat-server-UID/chat-server.sock (a directory only this user can enter).
+/// Where the control socket lives: --control-socket PATH, else $XDG_RUNTIME_DIR/chat-server.sock
+/// (when that directory is ours), else /tmp/chat-server-UID/chat-server.sock (a directory only
+/// this user can enter). The server resolves it after --user has switched users.
 enum ControlSocketPath {
     static let fileName = "chat-server.sock"
 
-    /// The socket path to use; nil for `--control-socket none`.
-    static func resolve(_ option: String?) -> String? {
+    /// The socket path to use for user `uid`; nil for `--control-socket none`.
+    static func resolve(_ option: String?, uid: UInt32 = Files.userID) -> String? {
         if let option {
             if option == "none" || option.isEmpty { return nil }
             return absolute(option)
         }
-        if let xdg = Proc.environment("XDG_RUNTIME_DIR"), xdg.hasPrefix("/"), Files.status(xdg)?.isDirectory == true {
+        // Only a runtime directory that is ours (after `sudo` or --user it may be someone else's).
+        if let xdg = Proc.environment("XDG_RUNTIME_DIR"), xdg.hasPrefix("/"),
+           let st = Files.status(xdg), st.isDirectory, st.owner == uid {
             return (xdg.hasSuffix("/") ? xdg : xdg + "/") + fileName
         }
-        return fallbackDirectory + "/" + fileName
+        return fallbackDirectory(uid: uid) + "/" + fileName
     }
 
-    static var fallbackDirectory: String { "/tmp/chat-server-\(Files.userID)" }
+    static func fallbackDirectory(uid: UInt32 = Files.userID) -> String { "/tmp/chat-server-\(uid)" }
 
     /// A relative path made absolute (a daemon changes directory to /).
     static func absolute(_ path: String) -> String {
@@ -35,13 +38,22 @@ enum ControlSocketPath {
 
 extension OperatorConsole {
     /// The console for `chat-server`: control socket per `option`, terminal console when
-    /// `terminal` is allowed and stdin is a terminal we are in the foreground of.
-    static func setUp(option: String?, terminal allowed: Bool) throws -> (OperatorConsole, warnings: [String]) {
+    /// `terminal` is allowed and stdin is a terminal we are in the foreground of. With
+    /// `runAs` (--user, while still root) the socket and its directory are given to that user,
+    /// who owns the console from then on.
+    static func setUp(option: String?, terminal allowed: Bool, runAs: String?) throws -> (OperatorConsole, warnings: [String]) {
         var warnings: [String] = []
-        let path = ControlSocketPath.resolve(option)
-        if let path, option == nil, path.hasPrefix(ControlSocketPath.fallbackDirectory + "/") {
-            do { try Files.privateDirectory(ControlSocketPath.fallbackDirectory) } catch {
-                throw StartupError("cannot use \(ControlSocketPath.fallbackDirectory) for the control socket: \(error) (pass --control-socket PATH)")
+        var owner: (uid: UInt32, gid: UInt32)?
+        if let runAs {
+            guard let o = Files.lookupUser(runAs) else { throw StartupError("no user named \(runAs)") }
+            owner = o
+        }
+        let uid = owner?.uid ?? Files.userID
+        let path = ControlSocketPath.resolve(option, uid: uid)
+        let fallback = ControlSocketPath.fallbackDirectory(uid: uid)
+        if let path, option == nil, path.hasPrefix(fallback + "/") {
+            do { try Files.privateDirectory(fallback, owner: owner) } catch {
+                throw StartupError("cannot use \(fallback) for the control socket: \(error) (pass --control-socket PATH)")
             }
         }
         var terminal = false
@@ -52,8 +64,13 @@ extension OperatorConsole {
                 warnings.append("running in the background: no console on this terminal (use chat-server console)")
             }
         }
-        let console = OperatorConsole(socketPath: path, terminal: terminal)
+        let console = OperatorConsole(socketPath: path, terminal: terminal, ownerUID: uid)
         if let w = try console.openSocket() { warnings.append(w) }
+        if let path, let owner, console.hasSocket {
+            do { try Files.changeOwner(path, to: owner) } catch {
+                throw StartupError("cannot give the control socket \(path) to \(runAs ?? "?"): \(error)")
+            }
+        }
         return (console, warnings)
     }
 }

@@ -19,7 +19,8 @@ final class OperatorConsole: HubHook {
     private var wantsTerminal: Bool
     private var hookIndex = 0
     private weak var hub: Hub?
-    private let ownerUID = Files.userID
+    /// Who may attach besides root: the user the server runs as.
+    private let ownerUID: UInt32
 
     static let maxConnections = 8
     static let maxLine = 8192
@@ -29,10 +30,13 @@ final class OperatorConsole: HubHook {
     static let firstConnectionSub = 2
 
     /// `socketPath` nil: no control socket. `terminal`: read commands from stdin.
-    init(socketPath: String?, terminal: Bool) {
+    init(socketPath: String?, terminal: Bool, ownerUID: UInt32 = Files.userID) {
         self.socketPath = socketPath
         self.wantsTerminal = terminal
+        self.ownerUID = ownerUID
     }
+
+    var hasSocket: Bool { listenFD >= 0 }
 
     /// Opens the control socket (before the hub runs, so problems are start-up errors).
     /// Returns a warning when the socket is left out rather than failing the start.
