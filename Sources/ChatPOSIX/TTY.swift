@@ -88,15 +88,19 @@ public enum TTY {
         atexit { ttyRestoreNow() }
         for sig in ttyCrashSignals {
             var action = sigaction()
-            action.__sigaction_handler.sa_handler = { sig in
+            action.__sigaction_handler.sa_sigaction = { sig, info, _ in
                 ttyRestoreNow()
                 // Whoever handled it before (the backtracer, or the default) gets it next: a
-                // fault re-faults on return, an abort is re-raised.
+                // real fault faults again on return. A fault signal sent with kill(2) would
+                // not come back, and the backtracer returns from it, so the process would
+                // live on: that one gets the default action (death), as the sender meant.
+                // An abort is raised again.
                 _ = sigaction(sig, ttyPreviousActions + Int(sig), nil)
-                if sig == SIGABRT { _ = raise(sig) }
+                if sig != SIGABRT && (info?.pointee.si_code ?? 0) <= 0 { _ = signal(sig, SIG_DFL) }
+                if sig == SIGABRT || (info?.pointee.si_code ?? 0) <= 0 { _ = raise(sig) }
             }
             sigemptyset(&action.sa_mask)
-            action.sa_flags = 0
+            action.sa_flags = SA_SIGINFO
             _ = sigaction(sig, &action, ttyPreviousActions + Int(sig))
         }
     }

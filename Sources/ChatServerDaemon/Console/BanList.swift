@@ -92,8 +92,12 @@ struct Ban: Equatable {
 
 /// The bans in force, in memory (they do not survive a restart). Pure: time is passed in.
 struct BanList {
-    private(set) var bans: [Ban] = []
+    private(set) var bans: [Ban] = [] { didSet { hasNickMasks = bans.contains { !$0.target.matchesAtConnect } } }
     static let limit = 10000
+
+    /// Whether some ban needs the nick or user to decide (checked after registration). Kept
+    /// up to date on every change: the hub asks on every turn of its loop.
+    private(set) var hasNickMasks = false
 
     /// Adds or replaces (same target) a ban; false when the list is full.
     @discardableResult
@@ -132,7 +136,4 @@ struct BanList {
     func ban(source: String, host: String, now: Int64) -> Ban? {
         bans.first { $0.isActive(now: now) && $0.target.matches(source: source, host: host) }
     }
-
-    /// Whether some ban needs the nick or user to decide (checked after registration).
-    var hasNickMasks: Bool { bans.contains { !$0.target.matchesAtConnect } }
 }

@@ -15,6 +15,7 @@ final class ConsoleActions {
     private var pendingKills: [(id: Int, pid: pid_t, deadline: UInt64)] = []
     private var samples: [(at: UInt64, requests: Int, events: Int)] = []
     private var nextNickScan: UInt64 = 0
+    private var nextExpiry: UInt64 = 0
     /// Frames were queued outside the hub's dispatch: have the loop come round at once so
     /// they are written (the hub flushes after each wait).
     private var flushSoon = false
@@ -56,7 +57,9 @@ final class ConsoleActions {
             }
             hub.log.notice("console [\(who)]: unban \(ban.target)")
             return .ok("lifted the ban on \(ban.target)")
-        case .bans: return banList(now: now)
+        case .bans:
+            for ban in bans.expire(now: now) { hub.log.notice("the ban on \(ban.target) has expired") }
+            return banList(now: now)
         case .mute(let nick, let seconds, let reason): return mute(nick, seconds: seconds, reason: reason, by: who, hub: hub, now: now)
         case .unmute(let nick):
             guard let id = hub.state.session(named: nick), let u = hub.state.users[id] else { return noSuchNick(nick) }
@@ -357,11 +360,14 @@ final class ConsoleActions {
                 return true
             }
         }
+        if !bans.bans.isEmpty && now >= nextExpiry {
+            nextExpiry = now + 1_000_000_000
+            for ban in bans.expire(now: Proc.wallMillis()) { hub.log.notice("the ban on \(ban.target) has expired") }
+        }
         if bans.hasNickMasks && now >= nextNickScan {
             // A nick mask can only be checked once the user has a nick: look once a second.
             nextNickScan = now + 1_000_000_000
             let wall = Proc.wallMillis()
-            _ = bans.expire(now: wall)
             for (id, u) in hub.state.users where u.registered {
                 if let ban = bans.ban(source: u.source, host: u.host, now: wall) {
                     hub.log.notice("disconnecting \(u.nick) (\(u.source)): matches the ban on \(ban.target)")

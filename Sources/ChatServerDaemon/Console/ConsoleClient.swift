@@ -57,7 +57,7 @@ extension OperatorConsole {
             }
         }
         var terminal = false
-        if allowed && TTY.isTerminal(0) {
+        if allowed && TTY.isTerminal(0) && (TTY.isTerminal(1) || TTY.isTerminal(2)) {
             if TTY.isForeground(0) {
                 terminal = true
             } else {

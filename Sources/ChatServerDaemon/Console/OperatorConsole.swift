@@ -301,8 +301,10 @@ final class TerminalConsole {
     func start() throws {
         try TTY.enterRawMode(inFD)
         running = true
+        // Log lines that go to a file need no room made for them on the screen.
+        let logToScreen = LogOutput.shared.path == nil && TTY.isTerminal(LogOutput.shared.fd)
         LogOutput.shared.around = { [weak self] emit in
-            guard let self, self.running, self.promptShown else { return emit() }
+            guard logToScreen, let self, self.running, self.promptShown else { return emit() }
             self.write(LineEditor.clearLine)
             emit()
             self.write(self.editor.render(columns: TTY.columns(self.outFD)))
