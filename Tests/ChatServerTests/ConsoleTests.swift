@@ -293,6 +293,25 @@ func runConsoleCommand(_ args: [String], asUser uid: UInt32? = nil) throws -> (s
         #expect(try ControlClient(server).ok("help").contains("Commands"))
     }
 
+    @Test func aHandfulOfConsolesAtMostAndBoundedLines() throws {
+        let server = try ServerProcess()
+        let consoles = try (0..<8).map { _ in try ControlClient(server) }
+        #expect(consoles.allSatisfy { $0.greeting.error == nil })
+        let ninth = try ControlClient(server)
+        #expect(ninth.greeting.error == "too many consoles attached (8)")
+        // A line that never ends is cut off with an error, and that console closed.
+        let first = consoles[0]
+        try FD.writeAll(first.fd, String(repeating: "x", count: 9000))
+        let r = try first.reply()
+        #expect(r.error?.contains("line too long") == true)
+        // The others carry on, and a place is free again.
+        #expect(try consoles[1].ok("stats").contains("uptime"))
+        usleep(100_000)
+        #expect(try ControlClient(server).greeting.error == nil)
+        // quit closes politely.
+        #expect(try consoles[2].ok("quit") == "bye")
+    }
+
     @Test func withUserTheConsoleBelongsToThatUser() throws {
         guard getuid() == 0 else { return }  // --user needs root; CI runs as root
         let server = try ServerProcess(["--user", "nobody"])
