@@ -29,7 +29,7 @@ final class ServerProcess {
         dir = NSTemporaryDirectory() + "chat-test-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         logPath = dir + "/server.log"
-        FileManager.default.createFile(atPath: logPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         let args = ["--listen", listen, "--name", "test.server", "--control-socket", dir + "/control.sock"] + extra
         if limits.isEmpty {
             process.executableURL = URL(fileURLWithPath: productPath("chat-server"))
