@@ -16,6 +16,7 @@ final class IRCConversation: Conversation {
     var serverTime = false
     var channels = Set<String>()  // folded, for JOIN 0
     var heldLines: [[UInt8]] = []
+    var userModes = ""
     static let supportedCaps = ["server-time"]
     /// IRCv3: clients send at most 4094 bytes of tags; the body is 510 without CRLF.
     static let clientLimits = IRCLimits(maxTagBytes: 4096, maxBodyBytes: 510)
@@ -37,7 +38,9 @@ final class IRCConversation: Conversation {
 
     private func numeric(_ code: Int, _ params: [String], _ text: String) {
         let c = code < 10 ? "00\(code)" : code < 100 ? "0\(code)" : "\(code)"
-        send(IRCMessage(source: server, command: c, params: [nick] + params + [text]))
+        var m = IRCMessage(source: server, command: c, params: [nick] + params + [text])
+        m.trailingColon = true
+        send(m)
     }
 
     func line(_ bytes: [UInt8]) {
@@ -133,8 +136,8 @@ final class IRCConversation: Conversation {
         case "MODE":
             guard need(1) else { return }
             if CaseMapping.ascii.equal(p[0], nick) {
-                if p.count > 1 { return }  // we keep no user modes; accept silently (irssi sends +i)
-                numeric(221, [], "+")
+                guard p.count > 1 else { return numeric(221, [], "+" + userModes) }
+                userMode(p[1])
             } else {
                 session.request(.mode(target: p[0], args: Array(p.dropFirst())))
             }
@@ -144,6 +147,33 @@ final class IRCConversation: Conversation {
             numeric(421, [verb], "Unknown command")
         default:
             numeric(421, [verb], "Unknown command")
+        }
+    }
+
+    /// User modes: only +i (invisible), which changes nothing here but is what clients set
+    /// at connect (irssi waits for the answer before it sends anything else).
+    private func userMode(_ change: String) {
+        var adding = true
+        var applied = ""
+        var lastSign: Character?
+        for c in change {
+            switch c {
+            case "+": adding = true
+            case "-": adding = false
+            case "i":
+                guard userModes.contains("i") != adding else { continue }
+                if adding { userModes = "i" } else { userModes = "" }
+                let sign: Character = adding ? "+" : "-"
+                if sign != lastSign { applied.append(sign); lastSign = sign }
+                applied.append("i")
+            default:
+                numeric(501, [], "Unknown MODE flag")
+            }
+        }
+        if !applied.isEmpty {
+            var m = IRCMessage(source: nick, command: "MODE", params: [nick, applied])
+            m.trailingColon = true
+            send(m)
         }
     }
 

@@ -1,0 +1,110 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Real clients, not our own test client: irssi in tmux, and the Python `irc` library.
+/// `.ci/run` installs both; a missing one fails the test with the command that installs it.
+@Suite struct RealClientTests {
+    /// The first `tool` on PATH, as a shell would find it.
+    func which(_ tool: String) -> String? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        for dir in path.split(separator: ":") where FileManager.default.isExecutableFile(atPath: "\(dir)/\(tool)") {
+            return "\(dir)/\(tool)"
+        }
+        return nil
+    }
+
+    /// Runs a command to the end with posix_spawn and waitpid; its output goes through a
+    /// file, since a pipe would stay open as long as a tmux server started by it lives.
+    @discardableResult
+    func run(_ path: String, _ args: [String]) throws -> (Int32, String) {
+        let outPath = NSTemporaryDirectory() + "run-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: outPath) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let argv: [UnsafeMutablePointer<CChar>?] = ([path] + args).map { strdup($0) } + [nil]
+        defer { for a in argv { free(a) } }
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, path, &actions, nil, argv, environ)
+        guard rc == 0 else { throw TestFailure("posix_spawn \(path): \(rc)") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        return ((status >> 8) & 0xFF, (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "")
+    }
+
+    @Test func irssiRegistersJoinsChatsAndQuits() throws {
+        guard let tmux = which("tmux"), let irssi = which("irssi") else {
+            Issue.record("needs tmux and irssi: apt-get install -y tmux irssi")
+            return
+        }
+        let server = try ServerProcess()
+        let socket = "irssi-\(getpid())-\(server.port)"
+        let home = server.dir + "/irssi"
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        defer { _ = try? run(tmux, ["-L", socket, "kill-server"]) }
+        try run(tmux, ["-L", socket, "new-session", "-d", "-x", "120", "-y", "40",
+                       "env LANG=C.UTF-8 TERM=screen \(irssi) --home=\(home) -n irssiuser -c 127.0.0.1 -p \(server.port)"])
+        func screen() -> String { (try? run(tmux, ["-L", socket, "capture-pane", "-p"]).1) ?? "" }
+        func waitScreen(_ text: String, timeout: Double = 15) -> Bool {
+            let deadline = Date().addingTimeInterval(timeout)
+            while Date() < deadline {
+                if screen().contains(text) { return true }
+                usleep(100_000)
+            }
+            Issue.record("irssi never showed '\(text)':\n\(screen())")
+            return false
+        }
+        func type(_ line: String) throws { try run(tmux, ["-L", socket, "send-keys", "-l", line]); try run(tmux, ["-L", socket, "send-keys", "Enter"]) }
+
+        guard waitScreen("Welcome to the test.server Network") else { return }
+        try type("/join #lobby")
+        guard waitScreen("Total of 1 nicks") else { return }
+        // irssi's channel sync (MODE, WHO, ban list; irssi paces them about 2.5 s apart) completes.
+        guard waitScreen("Join to #lobby was synced", timeout: 20) else { return }
+        let human = try humanUser(server, nick: "human")
+        try human.expect("In #lobby")
+        try human.line("hello irssi")
+        guard waitScreen("human> hello irssi") else { return }
+        try type("hello telnet")
+        try human.expect("<irssiuser> hello telnet")
+        try type("/names")
+        guard waitScreen("Total of 2 nicks") else { return }
+        try type("/quit leaving")
+        try human.expect("irssiuser quit")
+    }
+
+    @Test func thePythonIRCLibraryRegistersJoinsChatsAndQuits() throws {
+        guard let python = which("python3"), (try? run(python, ["-c", "import irc.client"]).0) == 0 else {
+            Issue.record("needs python3 with the irc library: pip install irc")
+            return
+        }
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Clients/python_irc_client.py").path
+        let server = try ServerProcess()
+        let human = try humanUser(server, nick: "human")
+        let client = Process()
+        client.executableURL = URL(fileURLWithPath: python)
+        client.arguments = [script, String(server.port), "pyuser"]
+        let out = Pipe()
+        client.standardOutput = out
+        client.standardError = out
+        try client.run()
+        try human.expect("pyuser joined #lobby")
+        try human.expect("<pyuser> hello from python")
+        try human.line("hello python")
+        try human.expect("pyuser quit (Quit: bye from python)")
+        while client.isRunning { usleep(10_000) }
+        let transcript = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(client.terminationStatus == 0, "\(transcript)")
+        #expect(transcript.contains("welcome pyuser"))
+        #expect(transcript.contains("names @human pyuser"))
+        #expect(transcript.contains("message from human: hello python"))
+        #expect(transcript.contains("disconnected"))
+    }
+}
