@@ -1,0 +1,80 @@
+import ChatPOSIX
+import ChatProtocol
+
+/// One TCP connection to the server: a non-blocking socket, a line framer for what comes in,
+/// and a queue for what goes out.
+final class Connection {
+    let fd: Int32
+    private(set) var isOpen: Bool
+    let address: SocketAddress
+    /// IRC allows 8191 bytes of tags plus 512 of message; plain servers get the same room.
+    private var framer = LineFramer(maxLineLength: 16_384)
+    private var outbox: [UInt8] = []
+    private var outStart = 0
+
+    private let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 65_536, alignment: 16)
+
+    init(address: SocketAddress) throws(SystemError) {
+        let (fd, connected) = try Socket.startConnect(address)
+        self.fd = fd
+        self.isOpen = connected
+        self.address = address
+        if connected { Socket.setNoDelay(fd) }
+    }
+
+    deinit {
+        FD.close(fd)
+        readBuffer.deallocate()
+    }
+
+    /// The socket became writable while connecting: did the connect work?
+    func finishOpen() throws(SystemError) {
+        try Socket.finishConnect(fd)
+        isOpen = true
+        Socket.setNoDelay(fd)
+    }
+
+    var wantsWrite: Bool { !isOpen || outStart < outbox.count }
+
+    func send(_ line: String) {
+        outbox.append(contentsOf: line.utf8)
+        outbox.append(13)
+        outbox.append(10)
+    }
+
+    /// Writes what the socket takes now.
+    func flush() throws(SystemError) {
+        while outStart < outbox.count {
+            let r: Result<IOResult, SystemError> = outbox.withUnsafeBytes { raw in
+                Result { () throws(SystemError) in try FD.write(fd, UnsafeRawBufferPointer(rebasing: raw[outStart...])) }
+            }
+            switch try r.get() {
+            case .done(let n): outStart += n
+            case .wouldBlock, .eof: return
+            }
+        }
+        outbox.removeAll(keepingCapacity: outbox.capacity <= 65_536)
+        outStart = 0
+    }
+
+    enum ReadOutcome { case drained, more, closed }
+
+    /// Reads up to `maxBytes`, handing each complete line to `onLine`. `.more` means data may
+    /// still be waiting (the caller lets the keyboard and the screen have a turn first).
+    func read(maxBytes: Int, _ onLine: (LineFramer.Event) -> Void) throws(SystemError) -> ReadOutcome {
+        var total = 0
+        while total < maxBytes {
+            switch try FD.read(fd, into: readBuffer) {
+            case .done(let n):
+                total += n
+                framer.push(UnsafeRawBufferPointer(rebasing: readBuffer[..<n]), onLine)
+            case .wouldBlock:
+                return .drained
+            case .eof:
+                framer.finish(onLine)
+                return .closed
+            }
+        }
+        return .more
+    }
+}
