@@ -142,6 +142,8 @@ enum Layout {
                 flush(upTo: keep)
                 startRow(with: carry)
                 if c.breakable { return }   // a space at a row break is dropped
+                add(c)                      // the carried word may leave no room for it
+                return
             }
             if c.breakable { lastSpace = cells.count }
             cells.append(c)
