@@ -35,14 +35,16 @@ public enum TerminalModes {
 
     /// On SIGSEGV, SIGILL, SIGBUS, SIGFPE, SIGTRAP and SIGABRT: reset the screen (leave the
     /// alternate screen, show the cursor, stop mouse and bracketed-paste reporting), put the
-    /// saved terminal modes back, then let the previous handler (Swift's backtracer) run by
-    /// re-installing it and returning, so the fault happens again under it.
+    /// saved terminal modes back, then hand the signal to the previous handler (Swift's
+    /// backtracer): re-installed, it gets a real fault when the faulting instruction runs
+    /// again after we return, and a signal sent with kill()/raise()/abort() raised anew.
     ///
-    /// The handler only calls async-signal-safe functions (`write`, `tcsetattr`, `sigaction`).
+    /// The handler only calls async-signal-safe functions (`write`, `tcsetattr`,
+    /// `sigaction`, `sigprocmask`, `raise`).
     public static func installCrashHandler() {
         for (i, sig) in crashSignals.enumerated() {
             var sa = sigaction()
-            sa.__sigaction_handler.sa_handler = { sig in
+            sa.__sigaction_handler.sa_sigaction = { sig, info, _ in
                 let e = errno
                 let reset: StaticString = "\u{1b}[?1000l\u{1b}[?1002l\u{1b}[?1006l\u{1b}[?2004l\u{1b}[0m\u{1b}[?1049l\u{1b}[?25h\r\n"
                 _ = Glibc.write(1, reset.utf8Start, reset.utf8CodeUnitCount)
@@ -50,10 +52,25 @@ public enum TerminalModes {
                 for (k, s) in crashSignals.enumerated() where s == sig {
                     _ = sigaction(sig, crashState.previous + k, nil)
                 }
+                // si_code <= 0: sent by a process (kill, tgkill from raise/abort), not a fault
+                // that would happen again on return.
+                if let info, info.pointee.si_code <= 0 {
+                    // Run the previous handler now (unblocked, so raise delivers at once); it
+                    // returns for a signal that is not a fault, so end with the default action.
+                    var set = sigset_t()
+                    sigemptyset(&set)
+                    sigaddset(&set, sig)
+                    _ = sigprocmask(SIG_UNBLOCK, &set, nil)
+                    _ = raise(sig)
+                    var dfl = sigaction()
+                    dfl.__sigaction_handler.sa_handler = SIG_DFL
+                    _ = sigaction(sig, &dfl, nil)
+                    _ = raise(sig)
+                }
                 errno = e
             }
             sigemptyset(&sa.sa_mask)
-            sa.sa_flags = 0
+            sa.sa_flags = SA_SIGINFO
             _ = sigaction(sig, &sa, crashState.previous + i)
         }
     }

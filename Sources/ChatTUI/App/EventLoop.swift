@@ -106,6 +106,12 @@ final class EventLoop {
                 perform(state.takeEffects())
             }
         }
+        if fds[0].revents & (Poll.hangup | Poll.error | Int16(POLLNVAL)) != 0 {
+            // The terminal is gone (window closed, ssh dropped): leave, or poll would spin.
+            state.runCommand("quit", "terminal closed")
+            perform(state.takeEffects())
+            return
+        }
         // Always drain the keyboard: a SIGWINCH interrupts poll() and leaves KEY_RESIZE there.
         for input in KeyReader.drain() {
             switch input {
