@@ -254,6 +254,8 @@ func column(of c: Character, in line: String) -> Int? {
 }
 
 /// The command line that starts the client in a pane, printing its exit status after.
+/// CHAT_TUI_PATH picks another build (the release one, for the figures in docs/CLIENT.md).
 func clientCommand(_ args: String) -> String {
-    "\(product("chat-tui")) \(args); echo EXIT=$?"
+    let binary = ProcessInfo.processInfo.environment["CHAT_TUI_PATH"] ?? product("chat-tui")
+    return "\(binary) \(args); echo EXIT=$?"
 }
