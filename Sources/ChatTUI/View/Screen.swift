@@ -1,4 +1,5 @@
 @preconcurrency import CNcurses
+import ChatPOSIX
 import ChatProtocol
 
 /// The terminal, through ncurses: start and stop it, and copy a `Frame` onto it.
@@ -41,14 +42,17 @@ final class Screen {
         }
         KeyReader.defineKeys()
         setMouse(mouse)
-        putp("\u{1b}[?2004h")   // bracketed paste
+        // Bracketed paste, written straight to the terminal once ncurses has flushed its
+        // own output: putp() here never reached it.
+        refresh()
+        try? FD.writeAll(1, "\u{1b}[?2004h")
         active = true
     }
 
     func stop() {
         guard active else { return }
         active = false
-        putp("\u{1b}[?2004l")
+        try? FD.writeAll(1, "\u{1b}[?2004l")
         if mouse { mousemask(0, nil) }
         endwin()
     }
