@@ -164,9 +164,13 @@ public final class SignalQueue {
         }
     }
 
-    /// In a freshly forked child: default handlers, nothing blocked, SIGPIPE ignored.
+    /// In a freshly forked child: default handlers, nothing blocked, SIGPIPE ignored. The
+    /// crash signals go back to their default too: a crashing session dies at once (and the
+    /// hub announces it) instead of running the runtime's backtracer, which also would let a
+    /// signal sent with kill(2) be survived.
     public static func resetInChild() {
-        for s in [SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2, SIGQUIT, SIGALRM] { Glibc.signal(s, SIG_DFL) }
+        for s in [SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2, SIGQUIT, SIGALRM,
+                  SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP] { Glibc.signal(s, SIG_DFL) }
         Glibc.signal(SIGPIPE, SIG_IGN)
         var empty = sigset_t()
         sigemptyset(&empty)
@@ -174,4 +178,30 @@ public final class SignalQueue {
     }
 
     public static func ignore(_ sig: Int32) { Glibc.signal(sig, SIG_IGN) }
+}
+
+extension Proc {
+    /// Confines this process to what a session's event loop needs: no new privileges, no
+    /// core dumps, and a seccomp filter that kills it on any other system call (opening a
+    /// file, making a socket, fork, exec…).
+    public static func enterSessionSandbox() throws(SystemError) {
+        disableCoreDumps()
+        _ = try check("seccomp") { clinux_install_session_sandbox() }
+    }
+}
+
+extension Proc {
+    public static var isRoot: Bool { geteuid() == 0 }
+
+    /// Switches to `user`'s uid, gid and only that group, for good (the saved ids too).
+    public static func dropPrivileges(to user: String) throws(SystemError) {
+        guard let pw = getpwnam(user) else { throw SystemError("getpwnam(\(user))", errno: ENOENT) }
+        let uid = pw.pointee.pw_uid
+        var gid = pw.pointee.pw_gid
+        _ = try check("setgroups") { setgroups(1, &gid) }
+        _ = try check("setresgid") { setresgid(gid, gid, gid) }
+        _ = try check("setresuid") { setresuid(uid, uid, uid) }
+        // Make sure there is no way back.
+        if setuid(0) == 0 && uid != 0 { throw SystemError("setuid (privileges could be regained)", errno: EPERM) }
+    }
 }

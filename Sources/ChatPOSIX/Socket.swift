@@ -201,10 +201,13 @@ public enum Socket {
     }
 
     /// Connects (blocking) to the first address that answers.
-    public static func connect(_ addresses: [SocketAddress]) throws(SystemError) -> Int32 {
+    /// `receiveBuffer` sets SO_RCVBUF before connecting (tests use a small one to play a
+    /// client that stops reading).
+    public static func connect(_ addresses: [SocketAddress], receiveBuffer: Int32? = nil) throws(SystemError) -> Int32 {
         var last = SystemError("connect", errno: EADDRNOTAVAIL)
         for a in addresses {
             guard let fd = try? check("socket", { socket(a.family, stream | Int32(SOCK_CLOEXEC.rawValue), 0) }) else { continue }
+            if let receiveBuffer { try? setOption(fd, SOL_SOCKET, SO_RCVBUF, receiveBuffer) }
             var rc: Int32
             repeat { rc = a.withSockaddr { Glibc.connect(fd, $0, $1) } } while rc == -1 && errno == EINTR
             if rc == 0 { return fd }

@@ -7,23 +7,23 @@ import Logging
 import Glibc
 #endif
 
+extension Logger.Level: @retroactive ExpressibleByArgument {}
+
 @main
 struct ChatServerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "chat-server",
         abstract: "A forking chat server for telnet users and IRC clients on one port.",
+        usage: """
+            chat-server [<options>]
+              chat-server console [--control-socket <PATH>] [-c <COMMAND>]
+            """,
+        discussion: """
+            Telnet users (telnet, nc, PuTTY) and IRC clients (irssi, WeeChat, chat-tui) connect to \
+            the same port; the first line a client sends decides its dialect. See docs/SERVER.md.
+            """,
         version: ServerConfig.version,
-        subcommands: [Serve.self],
-        defaultSubcommand: Serve.self
-    )
-}
-
-extension Logger.Level: @retroactive ExpressibleByArgument {}
-
-struct Serve: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Run the server (the default).",
-        discussion: "Telnet users and IRC clients connect to the same port; the first line a client sends decides its dialect."
+        subcommands: [ConsoleClientCommand.self]
     )
 
     @Option(name: .customLong("listen"), help: ArgumentHelp("Address to listen on; repeatable. Port 0 picks a free port.", valueName: "HOST:PORT"))
@@ -50,8 +50,14 @@ struct Serve: ParsableCommand {
     @Option(name: .customLong("flood-burst"), help: ArgumentHelp("Lines a client may send at once before flood control delays it.", valueName: "LINES"))
     var floodBurst = 20
 
-    @Option(name: .customLong("control-socket"), help: ArgumentHelp("Unix socket for the operator console.", valueName: "PATH"))
-    var controlSocket: String?
+    /// --control-socket; a group, so that `chat-server console` shares it (see ControlSocketOption).
+    @OptionGroup var control: ControlSocketOption
+
+    @Flag(name: .customLong("no-console"), help: "Do not read operator commands from the terminal (the control socket still works).")
+    var noConsole = false
+
+    @Option(help: ArgumentHelp("When started as root: bind, then run as this user.", valueName: "NAME"))
+    var user: String?
 
     @Flag(help: "Detach from the terminal; log to --log-file.")
     var daemon = false
@@ -64,6 +70,9 @@ struct Serve: ParsableCommand {
 
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning or error.")
     var logLevel: Logger.Level = .info
+
+    @OptionGroup(title: "Tuning")
+    var tuning: Tuning
 
     func validate() throws {
         if maxClients < 0 { throw ValidationError("--max-clients must be 0 or more") }
@@ -129,6 +138,7 @@ struct Serve: ParsableCommand {
             listen: addresses, name: name ?? Proc.hostName(), motdFile: motdFile, motd: nil,
             maxClients: maxClients, maxPerIP: maxPerIP, history: history,
             floodRate: floodRate, floodBurst: floodBurst)
+        tuning.apply(to: &config)
         try config.reloadMOTD()
 
         let limit = Proc.raiseDescriptorLimit()
@@ -150,6 +160,17 @@ struct Serve: ParsableCommand {
             }
         }
         if hub.listeners.isEmpty { throw StartupError("no address to listen on") }
+        // Before --user: binding may need root; the socket is then given to that user.
+        let (console, consoleWarnings) = try OperatorConsole.setUp(option: control.controlSocket, terminal: !daemon && !noConsole, runAs: user)
+        for w in consoleWarnings { log.warning("\(w)") }
+        if let user {
+            // Everything that needs root (binding low ports, opening the log) is done.
+            guard Proc.isRoot else { throw StartupError("--user \(user) needs the server to be started as root") }
+            do { try Proc.dropPrivileges(to: user) } catch {
+                throw StartupError("cannot switch to user \(user): \(error)")
+            }
+            log.info("running as user \(user)")
+        }
         if daemon {
             try Proc.daemonize(logFD: LogOutput.shared.fd)
         }
@@ -158,10 +179,44 @@ struct Serve: ParsableCommand {
                 throw StartupError("cannot write the pidfile \(pidfile): \(error)")
             }
         }
+        try hub.addHook(console)
         log.info("chat-server \(ServerConfig.version) starting as \(config.name), pid \(Proc.pid), descriptor limit \(limit)")
         hub.announceListeners()
         hub.run()
         if let pidfile { FD.unlink(pidfile) }
         log.notice("stopped")
+    }
+}
+
+/// Limits that rarely need changing; tests shrink them to reach the edge cases quickly.
+struct Tuning: ParsableArguments {
+    @Option(name: .customLong("send-queue"), help: ArgumentHelp("Bytes a session buffers for a client that does not read before it drops the client.", valueName: "BYTES"))
+    var sessionQueue = 1 << 20
+
+    @Option(name: .customLong("hub-queue"), help: ArgumentHelp("Bytes the hub buffers for a session that does not read its pipe before it ends the session.", valueName: "BYTES"))
+    var hubQueue = 8 << 20
+
+    @Option(name: .customLong("registration-timeout"), help: ArgumentHelp("Seconds a connection may take to choose a nickname.", valueName: "SECONDS"))
+    var registrationTimeout = 60
+
+    @Option(name: .customLong("ping-interval"), help: ArgumentHelp("Seconds of silence before an IRC client is pinged.", valueName: "SECONDS"))
+    var pingInterval = 90
+
+    @Option(name: .customLong("ping-timeout"), help: ArgumentHelp("Seconds of silence before an IRC client is dropped.", valueName: "SECONDS"))
+    var pingTimeout = 180
+
+    func validate() throws {
+        if sessionQueue < 4096 || hubQueue < 4096 { throw ValidationError("queue sizes must be at least 4096 bytes") }
+        if registrationTimeout < 1 || pingInterval < 1 || pingTimeout <= pingInterval {
+            throw ValidationError("timeouts must be positive, and --ping-timeout longer than --ping-interval")
+        }
+    }
+
+    func apply(to c: inout ServerConfig) {
+        c.sessionQueueLimit = sessionQueue
+        c.hubQueueLimit = hubQueue
+        c.registrationTimeout = registrationTimeout
+        c.pingInterval = pingInterval
+        c.pingTimeout = pingTimeout
     }
 }

@@ -23,13 +23,21 @@ final class ServerProcess {
     let dir: String
     private(set) var port = 0
 
-    init(_ extra: [String] = [], listen: String = "127.0.0.1:0") throws {
+    /// `limits`: prlimit(1) options such as `--nofile=32:32`; prlimit execs the server, so
+    /// the pid stays the server's.
+    init(_ extra: [String] = [], listen: String = "127.0.0.1:0", limits: [String] = []) throws {
         dir = NSTemporaryDirectory() + "chat-test-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         logPath = dir + "/server.log"
-        FileManager.default.createFile(atPath: logPath, contents: nil)
-        process.executableURL = URL(fileURLWithPath: productPath("chat-server"))
-        process.arguments = ["--listen", listen, "--name", "test.server", "--control-socket", dir + "/control.sock"] + extra
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
+        let args = ["--listen", listen, "--name", "test.server", "--control-socket", dir + "/control.sock"] + extra
+        if limits.isEmpty {
+            process.executableURL = URL(fileURLWithPath: productPath("chat-server"))
+            process.arguments = args
+        } else {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/prlimit")
+            process.arguments = limits + ["--", productPath("chat-server")] + args
+        }
         var env = ProcessInfo.processInfo.environment
         env["SWIFT_BACKTRACE"] = "interactive=no"
         process.environment = env
@@ -44,12 +52,18 @@ final class ServerProcess {
         port = p
     }
 
-    deinit { stop() }
+    deinit {
+        stop()
+        try? FileManager.default.removeItem(atPath: dir)
+    }
 
     var pid: pid_t { process.processIdentifier }
 
+    /// Graceful first (the hub reaps its sessions: no zombies left behind), then forceful.
     func stop() {
-        if process.isRunning {
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGTERM)
+        if waitForExit(timeout: 8) == nil {
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
@@ -82,6 +96,16 @@ final class ServerProcess {
     }
 
     func connect() throws -> TestClient { try TestClient(port: port) }
+
+    /// CPU seconds (user + system) the hub itself has used so far.
+    func hubCPUSeconds() -> Double {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return 0 }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        // Fields after the command: state is [0]; utime [11], stime [12].
+        let ticks = (Double(fields[11]) ?? 0) + (Double(fields[12]) ?? 0)
+        return ticks / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
 }
 
 /// A TCP client that reads with deadlines and synchronises on what the server says.
@@ -90,8 +114,8 @@ final class TestClient {
     private var buffer: [UInt8] = []
     private(set) var closed = false
 
-    init(port: Int, host: String = "127.0.0.1") throws {
-        fd = try Socket.connect([SocketAddress.parse(numeric: "\(host):\(port)")!])
+    init(port: Int, host: String = "127.0.0.1", receiveBuffer: Int32? = nil) throws {
+        fd = try Socket.connect([SocketAddress.parse(numeric: "\(host):\(port)")!], receiveBuffer: receiveBuffer)
     }
 
     deinit { FD.close(fd) }
@@ -124,12 +148,16 @@ final class TestClient {
         let target = Array(needle.utf8)
         while true {
             if let at = find(target) {
-                // Through the end of the line holding the match.
+                // Through the end of the line holding the match, once that line is complete
+                // (a prompt has no line end: take it as it is).
                 var end = at + target.count
                 while end < buffer.count && buffer[end - 1] != UInt8(ascii: "\n") { end += 1 }
-                let consumed = String(decoding: buffer[..<end], as: UTF8.self)
-                buffer.removeFirst(end)
-                return consumed
+                if buffer[end - 1] == UInt8(ascii: "\n") || !fill(timeout: 0.05) {
+                    let consumed = String(decoding: buffer[..<end], as: UTF8.self)
+                    buffer.removeFirst(end)
+                    return consumed
+                }
+                continue
             }
             let left = deadline.timeIntervalSinceNow
             if left <= 0 || closed {
@@ -165,6 +193,13 @@ final class TestClient {
         }
     }
 
+    /// Whether `needle` arrives within `timeout` (no test issue when it does not).
+    func waitFor(_ needle: String, timeout: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while !text.contains(needle) && !closed && Date() < deadline { fill(timeout: 0.1) }
+        return text.contains(needle)
+    }
+
     /// Waits until the server closes the connection; returns what arrived before.
     func expectClosed(timeout: Double = 10) -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
@@ -192,8 +227,8 @@ func humanUser(_ server: ServerProcess, nick: String) throws -> TestClient {
 }
 
 /// Registers an IRC user and waits for the end of the MOTD.
-func ircUser(_ server: ServerProcess, nick: String, join: String? = nil) throws -> TestClient {
-    let c = try server.connect()
+func ircUser(_ server: ServerProcess, nick: String, join: String? = nil, receiveBuffer: Int32? = nil) throws -> TestClient {
+    let c = try TestClient(port: server.port, receiveBuffer: receiveBuffer)
     try c.line("NICK \(nick)")
     try c.line("USER \(nick) 0 * :Test User")
     try c.expect(" 001 \(nick) ")

@@ -24,7 +24,7 @@ import Glibc
     @Test func greetingAsksForANicknameAndReasksWhenTakenOrInvalid() throws {
         let server = try ServerProcess()
         let alice = try humanUser(server, nick: "alice")
-        _ = alice
+        defer { withExtendedLifetime(alice) {} }
         let c = try server.connect()
         try c.expect("nickname")
         try c.line("bad nick!")

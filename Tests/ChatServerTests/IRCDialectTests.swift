@@ -54,7 +54,7 @@ import Testing
     @Test func nickCollisionGets433() throws {
         let server = try ServerProcess()
         let alice = try ircUser(server, nick: "alice")
-        defer { _ = alice }
+        defer { withExtendedLifetime(alice) {} }
         let c = try server.connect()
         try c.line("NICK Alice")
         try c.line("USER a 0 * :A")

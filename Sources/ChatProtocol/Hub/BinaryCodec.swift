@@ -79,7 +79,7 @@ public enum PayloadError: Error, Equatable, Sendable, CustomStringConvertible {
 /// Bounds-checked reader over a payload; every read throws `PayloadError` instead of trapping.
 public struct BinaryReader: ~Copyable {
     let base: UnsafeRawBufferPointer
-    public private(set) var offset: Int = 0
+    public internal(set) var offset: Int = 0
 
     public init(_ base: UnsafeRawBufferPointer) { self.base = base }
 
@@ -136,8 +136,16 @@ public struct BinaryReader: ~Copyable {
         return Int(n)
     }
 
+    /// A byte count that must fit in what is left after the count itself.
+    mutating func byteCount() throws(PayloadError) -> Int {
+        let n = try varint()
+        guard n <= UInt64(remaining) else { throw .truncated }
+        return Int(n)
+    }
+
     public mutating func string() throws(PayloadError) -> String {
-        let n = try count(limit: remaining)
+        let n = try byteCount()
+        if n == 0 { return "" }
         let slice = UnsafeRawBufferPointer(rebasing: base[offset..<offset + n])
         offset += n
         guard let s = String(validating: slice.bindMemory(to: UInt8.self), as: UTF8.self) else {

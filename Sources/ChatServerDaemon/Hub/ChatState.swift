@@ -38,8 +38,8 @@ struct User {
     var id: Int
     var host: String
     var dialect: Dialect = .human
-    var nick: String = "*"
-    var user: String = ""
+    var nick: String = "*" { didSet { source = "\(nick)!\(user)@\(host)" } }
+    var user: String = "" { didSet { source = "\(nick)!\(user)@\(host)" } }
     var realName: String = ""
     var registered = false
     var away: String?
@@ -47,7 +47,8 @@ struct User {
     var connectedAt: Int64  // ms
     var lastActive: Int64  // ms
     var mutedUntil: Int64 = 0  // ms; Int64.max for "until unmuted"
-    var source: String { "\(nick)!\(user)@\(host)" }
+    /// `nick!user@host`, kept up to date so the hot path does not build it per message.
+    private(set) var source: String = ""
 }
 
 final class Channel {
@@ -88,6 +89,9 @@ final class ChatState {
     private(set) var users: [Int: User] = [:]
     private var nicks: [String: Int] = [:]  // impersonation key → session
     private(set) var channels: [String: Channel] = [:]  // folded name → channel
+    /// The same channels by their display name: clients nearly always send it as is, and
+    /// this saves folding the name on every message.
+    private var channelsByName: [String: Channel] = [:]
     var clock: () -> Int64
 
     // Statistics.
@@ -250,6 +254,7 @@ final class ChatState {
             ch = Channel(name: name, createdAt: clock() / 1000)
             ch.members[id] = true
             channels[key] = ch
+            channelsByName[name] = ch
         }
         users[id]!.channels.insert(key)
         let frame = HubEvent.join(channel: ch.name, source: users[id]!.source).frame()
@@ -270,7 +275,10 @@ final class ChatState {
         guard let ch = channels[key] else { return }
         ch.members[id] = nil
         users[id]?.channels.remove(key)
-        if ch.members.isEmpty { channels[key] = nil }
+        if ch.members.isEmpty {
+            channels[key] = nil
+            channelsByName[ch.name] = nil
+        }
     }
 
     /// The channel `name` if `id` is a member; otherwise sends the error and returns nil.
@@ -421,7 +429,7 @@ final class ChatState {
             return error(id, .cannotSendToChannel, [target], "You are muted by the server operator")
         }
         if target.hasPrefix("#") {
-            guard let ch = channels[fold(target)] else { return error(id, .noSuchNick, [target], "No such nick/channel") }
+            guard let ch = channelsByName[target] ?? channels[fold(target)] else { return error(id, .noSuchNick, [target], "No such nick/channel") }
             guard ch.members[id] != nil else {
                 return error(id, .cannotSendToChannel, [ch.name], "Cannot send to channel (no external messages)")
             }

@@ -19,8 +19,30 @@ struct SessionSlot {
     var outStart = 0
     var waitingForWritable = false
     var connectedAt: Int64
+    /// The up pipe reached EOF: the process is exiting; its exit status (from SIGCHLD)
+    /// tells the others why it left.
+    var eofAt: UInt64?
 
     var pending: Int { out.count - outStart }
+
+    func withPending<R>(_ body: (Int32, UnsafeRawBufferPointer) -> R) -> R {
+        out.withUnsafeBytes { body(down, UnsafeRawBufferPointer(rebasing: $0[outStart...])) }
+    }
+
+    /// Drops `n` written bytes; returns true when the queue is empty.
+    mutating func consume(_ n: Int) -> Bool {
+        outStart += n
+        if outStart == out.count {
+            out.removeAll(keepingCapacity: out.capacity <= 65536)
+            outStart = 0
+            return true
+        }
+        if outStart > 65536 {
+            out.removeFirst(outStart)
+            outStart = 0
+        }
+        return false
+    }
 }
 
 /// The parent process: accepts, forks a session per connection, routes requests to the
@@ -45,6 +67,7 @@ final class Hub: EventSink {
     var shutdownDeadline: UInt64?
     var exitRequested = false
     var hooks: [HubHook] = []
+    var awaitingReap: [Int] = []
     private var scratch = [UInt8](repeating: 0, count: 64 * 1024)
 
     /// epoll data tags: the kind of descriptor in the top 16 bits, an index below.
@@ -97,6 +120,7 @@ final class Hub: EventSink {
         var deadlines: [UInt64] = []
         if acceptPausedUntil > now { deadlines.append(acceptPausedUntil) }
         if let d = shutdownDeadline { deadlines.append(d) }
+        if !awaitingReap.isEmpty { deadlines.append(now + 100_000_000) }
         for h in hooks { if let d = h.nextDeadline() { deadlines.append(d) } }
         guard let next = deadlines.min() else { return -1 }
         return Int32(clamping: next > now ? (next - now) / 1_000_000 + 1 : 0)
@@ -118,9 +142,19 @@ final class Hub: EventSink {
         let now = Proc.monotonicNanos()
         if acceptPausedUntil != 0 && now >= acceptPausedUntil {
             acceptPausedUntil = 0
-            for i in listeners.indices { acceptAll(listener: i) }
+            for (i, l) in listeners.enumerated() {
+                try? epoll.add(l.fd, events: Epoll.readable, data: Tag.listener.with(i))
+            }
         }
         if let d = shutdownDeadline, now >= d { finishShutdown() }
+        if !awaitingReap.isEmpty {
+            awaitingReap.removeAll { id in
+                guard let s = slots[id], let eof = s.eofAt else { return true }
+                if now - eof < 2_000_000_000 { return false }
+                endSession(id, reason: "Connection closed")
+                return true
+            }
+        }
         for h in hooks { h.tick(now: now, hub: self) }
     }
 
@@ -136,10 +170,7 @@ final class Hub: EventSink {
                 accepted = try Socket.accept(fd)
             } catch {
                 if error.errno == EMFILE || error.errno == ENFILE || error.errno == ENOBUFS || error.errno == ENOMEM {
-                    // Out of descriptors: stop accepting for a moment instead of spinning.
-                    log.warning("accept: \(error); pausing accepts for 250 ms")
-                    acceptPausedUntil = Proc.monotonicNanos() + 250_000_000
-                    stats.acceptBackoffs += 1
+                    pauseAccepting(error)
                 } else {
                     log.error("accept: \(error)")
                 }
@@ -148,6 +179,30 @@ final class Hub: EventSink {
             guard let (client, address) = accepted else { return }
             admit(client, address)
         }
+    }
+
+    /// The up and down pipe of a new session, or neither.
+    private static func sessionPipes() throws(SystemError) -> ((read: Int32, write: Int32), (read: Int32, write: Int32)) {
+        let up = try FD.pipe()
+        do throws(SystemError) {
+            return (up, try FD.pipe())
+        } catch {
+            FD.close(up.read)
+            FD.close(up.write)
+            throw error
+        }
+    }
+
+    /// Out of descriptors or memory: stop accepting for a moment instead of spinning on a
+    /// listener that stays readable.
+    private func pauseAccepting(_ error: SystemError) {
+        log.warning("\(error); pausing accepts for 250 ms")
+        if acceptPausedUntil == 0 {
+            // Out of the epoll set meanwhile: a readable listener would wake us at once.
+            for l in listeners { epoll.remove(l.fd) }
+        }
+        acceptPausedUntil = Proc.monotonicNanos() + 250_000_000
+        stats.acceptBackoffs += 1
     }
 
     private func refuse(_ fd: Int32, _ line: String) {
@@ -173,16 +228,18 @@ final class Hub: EventSink {
             log.warning("refused \(address): too many connections from \(host)")
             return refuse(fd, "Too many connections from your address (\(config.maxPerIP))")
         }
-        let up: (read: Int32, write: Int32)
-        let down: (read: Int32, write: Int32)
-        do {
-            up = try FD.pipe()
-            do { down = try FD.pipe() } catch { FD.close(up.read); FD.close(up.write); throw error }
-        } catch {
-            log.error("pipe for \(address): \(error)")
-            return refuse(fd, "Server cannot take connections right now")
+        let pipes = Result { () throws(SystemError) in try Self.sessionPipes() }
+        guard case .success(let (up, down)) = pipes else {
+            if case .failure(let error) = pipes {
+                log.error("pipe for \(address): \(error)")
+                if error.errno == EMFILE || error.errno == ENFILE { pauseAccepting(error) }
+            }
+            return refuse(fd, "Server cannot take connections right now, try again later")
         }
         Socket.setNoDelay(fd)
+        // A fixed send buffer instead of autotuning up to megabytes: chat needs little, and
+        // a client that stops reading is noticed (and dropped) sooner.
+        try? Socket.setOption(fd, SOL_SOCKET, SO_SNDBUF, 128 * 1024)
         let hubPID = Proc.pid
         switch Result(catching: { () throws(SystemError) in try Proc.fork() }) {
         case .failure(let error):
@@ -228,7 +285,7 @@ final class Hub: EventSink {
         case .success(.wouldBlock):
             return
         case .success(.eof):
-            endSession(id, reason: "Connection closed")
+            sessionClosedPipe(id)
         case .success(.done(let n)):
             stats.bytesIn += n
             scratch.withUnsafeBytes { slots[id]!.decoder.append(UnsafeRawBufferPointer(rebasing: $0[..<n])) }
@@ -254,6 +311,18 @@ final class Hub: EventSink {
                 return
             }
         }
+    }
+
+    /// The session closed a pipe: it is exiting. Wait for SIGCHLD to learn how it ended
+    /// (killed, crashed); a bounded wait, in case the process lingers after closing it.
+    private func sessionClosedPipe(_ id: Int) {
+        guard let s = slots[id], s.eofAt == nil else { return }
+        epoll.remove(s.up)
+        if s.waitingForWritable { epoll.remove(s.down) }
+        slots[id]!.eofAt = Proc.monotonicNanos()
+        slots[id]!.out = []
+        slots[id]!.outStart = 0
+        awaitingReap.append(id)
     }
 
     /// Forgets a session: announces its quit if it had not quit, closes its pipes. Its process
@@ -291,7 +360,7 @@ final class Hub: EventSink {
     // MARK: Events to sessions
 
     func deliver(_ frame: [UInt8], to id: Int) {
-        guard id < slots.count, slots[id] != nil else { return }
+        guard id < slots.count, slots[id] != nil, slots[id]!.eofAt == nil else { return }
         if slots[id]!.pending == 0 { dirty.append(id) }
         slots[id]!.out.append(contentsOf: frame)
         stats.framesOut += 1
@@ -305,46 +374,38 @@ final class Hub: EventSink {
     }
 
     private func flush(slot id: Int) {
-        guard var s = slots[id] else { return }
-        let r: Result<IOResult, SystemError> = s.out.withUnsafeBytes { raw in
-            Result { () throws(SystemError) in try FD.write(s.down, UnsafeRawBufferPointer(rebasing: raw[s.outStart...])) }
+        guard slots[id] != nil, slots[id]!.eofAt == nil else { return }
+        // Mutated in place: a copy of the slot would copy its whole queue.
+        let result: Result<IOResult, SystemError> = slots[id]!.withPending { fd, raw in
+            Result { () throws(SystemError) in try FD.write(fd, raw) }
         }
-        switch r {
+        switch result {
         case .success(.done(let n)):
             stats.bytesOut += n
-            s.outStart += n
-            if s.outStart == s.out.count {
-                s.out.removeAll(keepingCapacity: s.out.capacity <= 65536)
-                s.outStart = 0
-                if s.waitingForWritable {
-                    s.waitingForWritable = false
-                    epoll.remove(s.down)
+            if slots[id]!.consume(n) {
+                if slots[id]!.waitingForWritable {
+                    slots[id]!.waitingForWritable = false
+                    epoll.remove(slots[id]!.down)
                 }
-                slots[id] = s
                 return
-            }
-            if s.outStart > 65536 {
-                s.out.removeFirst(s.outStart)
-                s.outStart = 0
             }
         case .success(.wouldBlock), .success(.eof):
             break
         case .failure:
-            slots[id] = s
-            return endSession(id, reason: "Connection lost")
+            return sessionClosedPipe(id)
         }
-        if s.pending > config.hubQueueLimit {
-            slots[id] = s
-            log.warning("session \(id) (pid \(s.pid)) fell \(s.pending) bytes behind; ending it")
+        let pending = slots[id]!.pending
+        if pending > config.hubQueueLimit {
+            let pid = slots[id]!.pid
+            log.warning("session \(id) (pid \(pid)) fell \(pending) bytes behind; ending it")
             stats.queueOverflows += 1
-            Proc.signal(s.pid, SIGKILL)
+            Proc.signal(pid, SIGKILL)
             return endSession(id, reason: "Send queue exceeded")
         }
-        if !s.waitingForWritable {
-            s.waitingForWritable = true
-            try? epoll.add(s.down, events: Epoll.writable, data: Tag.down.with(id))
+        if !slots[id]!.waitingForWritable {
+            slots[id]!.waitingForWritable = true
+            try? epoll.add(slots[id]!.down, events: Epoll.writable, data: Tag.down.with(id))
         }
-        slots[id] = s
     }
 
     // MARK: Signals

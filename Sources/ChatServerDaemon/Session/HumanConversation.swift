@@ -8,9 +8,13 @@ final class HumanConversation: Conversation {
     enum Stage { case greeting, askingNick, registering(String), chatting }
     var stage = Stage.greeting
     var nick = "*"
-    var currentChannel: String?
+    var currentChannel: String? {
+        didSet { currentChannelBytes = currentChannel.map { Array($0.utf8) } }
+    }
+    private var currentChannelBytes: [UInt8]?
+    private var stamp = MinuteStamp()
     var channels: [String] = []  // joined, in join order
-    let utcOffset = Proc.utcOffsetSeconds()
+    var utcOffset: Int { session.utcOffset }
 
     init(session: SessionProcess) { self.session = session }
 
@@ -84,6 +88,14 @@ final class HumanConversation: Conversation {
             } else {
                 session.request(request)
             }
+        }
+    }
+
+    func fastMessage(_ m: MessageView) -> Bool {
+        guard isRegistered else { return false }
+        return session.toClient.append {
+            appendHumanChannelMessage(m, currentChannel: currentChannelBytes, utcOffsetSeconds: utcOffset,
+                                      stamp: &stamp, to: &$0)
         }
     }
 

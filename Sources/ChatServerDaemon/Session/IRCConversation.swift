@@ -178,6 +178,17 @@ final class IRCConversation: Conversation {
         session.request(.register(nick: n, user: u, realName: realName))
     }
 
+    func fastMessage(_ m: MessageView) -> Bool {
+        guard registered else { return false }
+        let context = renderContext
+        return session.toClient.append { IRCRenderer.appendMessageLine(m, context: context, to: &$0) }
+    }
+
+    private var renderContext: IRCRenderContext {
+        IRCRenderContext(serverName: server, nick: registered ? nick : "*", serverTime: serverTime,
+                         userModes: "", serverInfo: "chat-server")
+    }
+
     func event(_ event: HubEvent) {
         switch event {
         case .welcome(let w):
@@ -200,8 +211,6 @@ final class IRCConversation: Conversation {
                 for l in held { line(l) }
             }
         }
-        let context = IRCRenderContext(serverName: server, nick: registered ? nick : "*", serverTime: serverTime,
-                                       userModes: "", serverInfo: "chat-server")
-        for m in IRCRenderer.render(event, context: context) { send(m) }
+        for m in IRCRenderer.render(event, context: renderContext) { send(m) }
     }
 }

@@ -17,6 +17,8 @@ struct SendQueue {
     mutating func append(_ more: [UInt8]) { bytes.append(contentsOf: more) }
     mutating func append(_ text: String) { bytes.append(contentsOf: text.utf8) }
     mutating func append(request: HubRequest) { request.appendFrame(to: &bytes) }
+    /// Lets `body` write straight into the queue.
+    mutating func append(_ body: (inout [UInt8]) -> Bool) -> Bool { body(&bytes) }
 
     /// Writes what the descriptor takes now. Returns false when the peer is gone.
     mutating func flush(to fd: Int32) -> Bool {

@@ -28,6 +28,8 @@ protocol Conversation: AnyObject {
     var isRegistered: Bool { get }
     /// IRC only: send a PING to check the peer.
     func ping()
+    /// Renders a message event straight from its frame; false when the general path must.
+    func fastMessage(_ m: MessageView) -> Bool
 }
 
 /// The forked child that owns one client connection. It filters and frames the client's
@@ -57,8 +59,10 @@ final class SessionProcess {
     var pingSent = false
     let startedAt: UInt64
     var sawBytes = false
-    var buffer = [UInt8](repeating: 0, count: 16 * 1024)
+    var buffer = [UInt8](repeating: 0, count: 64 * 1024)
     var dialectDecided = false
+    /// Read before the sandbox closes the door on /etc/localtime.
+    let utcOffset = Proc.utcOffsetSeconds()
 
     /// Runs in the child right after fork; never returns.
     static func start(socket: Int32, up: Int32, down: Int32, hubPID: pid_t, peer: SocketAddress,
@@ -68,14 +72,20 @@ final class SessionProcess {
         if Proc.parentPID != hubPID { Proc.exitImmediately(1) }
         // Our three descriptors to 3, 4, 5; everything else inherited from the hub closed
         // (stderr stays, so a crash report still reaches the server's log).
-        guard (try? FD.moveToLow([socket, up, down], startingAt: socketFD)) != nil else { Proc.exitImmediately(2) }
+        guard (try? FD.keepOnly([socket, up, down], movingTo: socketFD)) != nil else { Proc.exitImmediately(2) }
+        // The signalfd takes 6, the first free number, before 0 and 1 are freed.
+        guard let signals = try? SignalQueue([SIGTERM, SIGINT, SIGHUP]) else { Proc.exitImmediately(3) }
         FD.close(0)
         FD.close(1)
-        FD.closeAll(from: downFD + 1)
         Proc.setName("chat-session")
-        guard let signals = try? SignalQueue([SIGTERM, SIGINT, SIGHUP]) else { Proc.exitImmediately(3) }
         SignalQueue.ignore(SIGUSR1)
         let session = SessionProcess(config: config, peer: peer, signals: signals)
+        // From here on: only the system calls the loop needs (see CLinux/sandbox.h).
+        do {
+            try Proc.enterSessionSandbox()
+        } catch {
+            FD.writeAllIgnoringErrors(2, "chat-session \(Proc.pid): could not enter the sandbox: \(error)\n")
+        }
         session.run()
         Proc.exitImmediately(0)
     }
@@ -254,18 +264,19 @@ final class SessionProcess {
         } else {
             data = Array(bytes)
         }
+        defer {
+            // Lines that flood control holds back beyond this are abuse, not a paste.
+            processPending()
+            if pendingLines.count - pendingStart > floodQueueLimit && closing == nil {
+                sendLine(conversation is IRCConversation ? "ERROR :Closing Link: Excess flood"
+                         : "*** Disconnected: you sent too much too fast (excess flood).")
+                close(reason: "Excess flood")
+            }
+        }
         data.withUnsafeBytes { raw in
             framer.push(raw) { event in
                 switch event {
                 case .line(let line):
-                    if pendingLines.count - pendingStart > floodQueueLimit {
-                        if closing == nil {
-                            sendLine(conversation is IRCConversation ? "ERROR :Closing Link: Excess flood"
-                                     : "*** Disconnected: you sent too much too fast (excess flood).")
-                            close(reason: "Excess flood")
-                        }
-                        return
-                    }
                     pendingLines.append(line)
                 case .overlong:
                     pendingLines.append([])  // marker, handled in order
@@ -343,14 +354,17 @@ final class SessionProcess {
         case .success(.done(let n)):
             buffer.withUnsafeBytes { events.append(UnsafeRawBufferPointer(rebasing: $0[..<n])) }
             do {
-                while closing == nil, let event = try events.next({ try HubEvent(type: $0, payload: $1) }) {
-                    if !dialectDecided { decideDialect(firstLine: nil) }
-                    if case .disconnect = event {
-                        conversation?.event(event)
-                        close(reason: "", tellHub: false)
-                        return
+                while closing == nil {
+                    let took = try events.next { type, payload -> Bool in
+                        // The hot path: a message rendered straight from the frame.
+                        if type == HubEvent.messageType, dialectDecided, let conversation,
+                           let view = MessageView(payload: payload), conversation.fastMessage(view) {
+                            return true
+                        }
+                        handle(try HubEvent(type: type, payload: payload))
+                        return true
                     }
-                    conversation?.event(event)
+                    if took == nil { break }
                 }
             } catch {
                 hubLost("the server sent something I could not read (\(error))")
@@ -359,6 +373,12 @@ final class SessionProcess {
         case .success(.eof), .failure:
             hubLost("the server went away")
         }
+    }
+
+    private func handle(_ event: HubEvent) {
+        if !dialectDecided { decideDialect(firstLine: nil) }
+        conversation?.event(event)
+        if case .disconnect = event { close(reason: "", tellHub: false) }
     }
 
     private func hubLost(_ why: String) {

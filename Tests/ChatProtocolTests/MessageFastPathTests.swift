@@ -1,0 +1,86 @@
+import Testing
+@testable import ChatProtocol
+
+/// The fast path must write exactly what the general renderers write, or decline.
+@Suite struct MessageFastPathTests {
+    func withView<R>(_ e: HubEvent, _ body: (MessageView) -> R) -> R {
+        let frame = e.frame()
+        return frame.withUnsafeBytes { raw in
+            body(MessageView(payload: UnsafeRawBufferPointer(rebasing: raw[HubFrame.headerSize...]))!)
+        }
+    }
+
+    func slowIRC(_ e: HubEvent, _ ctx: IRCRenderContext) -> [UInt8] {
+        var out: [UInt8] = []
+        for m in IRCRenderer.render(e, context: ctx) { m.appendLine(to: &out) }
+        return out
+    }
+
+    static let texts = ["hello", "", "with spaces  and : colons", "世界 😀", String(repeating: "y", count: 600),
+                        "bold \u{2}x\u{2}", ":starts with colon", "tab\there"]
+
+    @Test(arguments: texts)
+    func ircMatchesTheGeneralRenderer(text: String) {
+        for kind in [MessageKind.privmsg, .notice, .action] {
+            for target in ["#lobby", "bob"] {
+                for serverTime in [false, true] {
+                    let e = HubEvent.message(source: "alice!al@127.0.0.1", kind: kind, target: target, text: text,
+                                             time: 1_764_300_000_123)
+                    let ctx = IRCRenderContext(serverName: "irc.test", nick: "bob", serverTime: serverTime)
+                    var fast: [UInt8] = []
+                    let took = withView(e) { IRCRenderer.appendMessageLine($0, context: ctx, to: &fast) }
+                    if took {
+                        #expect(fast == slowIRC(e, ctx), "\(kind) \(target) \(text.prefix(20))")
+                    } else {
+                        #expect(fast.isEmpty)
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func ircTakesTheCommonCase() {
+        let e = HubEvent.message(source: "alice!al@h", kind: .privmsg, target: "#lobby", text: "hi there", time: 0)
+        var out: [UInt8] = []
+        #expect(withView(e) { IRCRenderer.appendMessageLine($0, context: IRCRenderContext(serverName: "s"), to: &out) })
+        #expect(String(decoding: out, as: UTF8.self) == ":alice!al@h PRIVMSG #lobby :hi there\r\n")
+    }
+
+    @Test(arguments: texts)
+    func humanMatchesTheGeneralRenderer(text: String) {
+        var stamp = MinuteStamp()
+        for kind in [MessageKind.privmsg, .notice, .action] {
+            for target in ["#lobby", "#other", "bob"] {
+                for offset in [0, 3600, -19800] {
+                    let e = HubEvent.message(source: "alice!al@h", kind: kind, target: target, text: text,
+                                             time: 1_764_300_000_123)
+                    var fast: [UInt8] = []
+                    let took = withView(e) {
+                        appendHumanChannelMessage($0, currentChannel: Array("#lobby".utf8), utcOffsetSeconds: offset,
+                                                  stamp: &stamp, to: &fast)
+                    }
+                    let ctx = HumanRenderContext(nick: "bob", currentChannel: "#lobby", serverName: "s", utcOffsetSeconds: offset)
+                    let slow = Array(renderHuman(e, context: ctx).map { $0 + "\r\n" }.joined().utf8)
+                    if took { #expect(fast == slow) } else { #expect(fast.isEmpty) }
+                }
+            }
+        }
+        let common = HubEvent.message(source: "alice!al@h", kind: .privmsg, target: "#lobby", text: "hi", time: 0)
+        var out: [UInt8] = []
+        #expect(withView(common) {
+            appendHumanChannelMessage($0, currentChannel: Array("#lobby".utf8), utcOffsetSeconds: 0, stamp: &stamp, to: &out)
+        })
+        #expect(String(decoding: out, as: UTF8.self) == "[00:00] <alice> hi\r\n")
+    }
+
+    @Test func malformedPayloadsAreRejected() {
+        let frame = HubEvent.message(source: "a!b@c", kind: .privmsg, target: "#x", text: "t", time: 1).frame()
+        let payload = Array(frame[HubFrame.headerSize...])
+        for cut in 0..<payload.count {
+            payload[..<cut].withUnsafeBytes { #expect(MessageView(payload: $0) == nil) }
+        }
+        var bad = payload
+        bad[6] = 9  // kind out of range ("a!b@c" is 1 + 5 bytes)
+        bad.withUnsafeBytes { #expect(MessageView(payload: $0) == nil) }
+    }
+}

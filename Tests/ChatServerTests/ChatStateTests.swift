@@ -1,0 +1,107 @@
+import ChatProtocol
+import Testing
+@testable import ChatServerDaemon
+
+/// The routing rules, without processes: requests in, events out.
+final class RecordingSink: EventSink {
+    var events: [(Int, HubEvent)] = []
+    func deliver(_ frame: [UInt8], to session: Int) {
+        var d = FrameDecoder()
+        d.append(frame)
+        while let e = try? d.next({ try HubEvent(type: $0, payload: $1) }) { events.append((session, e)) }
+    }
+    func take(_ id: Int) -> [HubEvent] {
+        defer { events.removeAll { $0.0 == id } }
+        return events.filter { $0.0 == id }.map(\.1)
+    }
+}
+
+@Suite struct ChatStateTests {
+    let sink = RecordingSink()
+    let state: ChatState
+    var now: Int64 = 1_764_300_000_000
+
+    init() {
+        let settings = ChatSettings(serverName: "test.server", network: "test", version: "v", createdAt: 0,
+                                    historyLength: 2, motd: nil)
+        state = ChatState(settings: settings, sink: sink, clock: { 1_764_300_000_000 })
+    }
+
+    func user(_ id: Int, _ nick: String, join: String? = "#lobby") {
+        state.connect(session: id, host: "10.0.0.\(id)")
+        state.handle(.register(nick: nick, user: nick, realName: "R"), from: id)
+        if let join { state.handle(.join(channels: [join]), from: id) }
+    }
+
+    @Test func registrationWelcomesAndRefusesTakenAndLookAlikeNicks() {
+        user(1, "alice", join: nil)
+        guard case .welcome(let w) = sink.take(1).first else { Issue.record("no welcome"); return }
+        #expect(w.nick == "alice" && w.host == "10.0.0.1")
+        state.connect(session: 2, host: "h")
+        for taken in ["ALICE", "a1ice", "alIce", "server", "test.server"] {
+            state.handle(.register(nick: taken, user: "x", realName: ""), from: 2)
+            guard case .error(let code, _, _) = sink.take(2).first else { Issue.record("accepted \(taken)"); continue }
+            #expect(code == .nicknameInUse || code == .erroneousNickname, "\(taken): \(code)")
+        }
+        state.handle(.join(channels: ["#x"]), from: 2)
+        guard case .error(.notRegistered, _, _) = sink.take(2).first else { Issue.record("451 expected"); return }
+    }
+
+    @Test func channelMessagesGoToEveryMemberButTheSenderAndIntoHistory() {
+        user(1, "alice")
+        user(2, "bob")
+        _ = sink.take(1); _ = sink.take(2)
+        for t in ["one", "two", "three"] { state.handle(.message(kind: .privmsg, target: "#lobby", text: t), from: 1) }
+        #expect(sink.take(1).isEmpty)
+        let got = sink.take(2).compactMap { e -> String? in
+            if case .message(_, _, "#lobby", let text, _) = e { return text } else { return nil }
+        }
+        #expect(got == ["one", "two", "three"])
+        user(3, "carol")
+        let replay = sink.take(3).compactMap { e -> String? in
+            if case .message(_, _, _, let text, _) = e { return text } else { return nil }
+        }
+        #expect(replay == ["two", "three"], "history keeps the last 2")
+    }
+
+    @Test func textIsSanitisedAtTheHub() {
+        user(1, "alice")
+        user(2, "bob")
+        _ = sink.take(2)
+        state.handle(.message(kind: .privmsg, target: "#LOBBY", text: "a\u{1B}[31mb\u{7}c\u{202E}d"), from: 1)
+        guard case .message(_, _, let target, let text, _) = sink.take(2).first else { Issue.record("nothing"); return }
+        #expect(target == "#lobby")
+        #expect(text == "abcd")
+    }
+
+    @Test func firstMemberIsOperatorAndOnlyOperatorsKick() {
+        user(1, "alice")
+        user(2, "bob")
+        _ = sink.take(1); _ = sink.take(2)
+        state.handle(.kick(channel: "#lobby", nick: "alice", reason: "x"), from: 2)
+        guard case .error(.chanOpPrivsNeeded, _, _) = sink.take(2).first else { Issue.record("482 expected"); return }
+        state.handle(.kick(channel: "#lobby", nick: "bob", reason: "bye"), from: 1)
+        guard case .kick(_, _, "bob", "bye") = sink.take(2).first else { Issue.record("kick expected"); return }
+        state.handle(.message(kind: .privmsg, target: "#lobby", text: "hi"), from: 2)
+        guard case .error(.cannotSendToChannel, _, _) = sink.take(2).first else { Issue.record("404 expected"); return }
+    }
+
+    @Test func disconnectAnnouncesOnceToEachPeerAndFreesTheNick() {
+        user(1, "alice")
+        user(2, "bob", join: "#lobby")
+        state.handle(.join(channels: ["#two"]), from: 1)
+        state.handle(.join(channels: ["#two"]), from: 2)
+        _ = sink.take(1); _ = sink.take(2)
+        state.disconnect(session: 1, reason: "Session crashed (SIGSEGV)")
+        let quits = sink.take(2).filter { if case .quit = $0 { return true } else { return false } }
+        #expect(quits == [.quit(source: "alice!alice@10.0.0.1", reason: "Session crashed (SIGSEGV)")])
+        #expect(state.session(named: "alice") == nil)
+        #expect(state.channel(named: "#two")?.members.count == 1)
+    }
+
+    @Test func emptyChannelsDisappear() {
+        user(1, "alice", join: "#solo")
+        state.handle(.part(channels: ["#solo"], reason: ""), from: 1)
+        #expect(state.channel(named: "#solo") == nil)
+    }
+}

@@ -1,0 +1,254 @@
+import ChatPOSIX
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The pid that appeared among the hub's children while `body` ran.
+func newSession(_ server: ServerProcess, _ body: () throws -> TestClient) throws -> (TestClient, pid_t) {
+    let before = Set(server.sessionPIDs())
+    let c = try body()
+    let added = Set(server.sessionPIDs()).subtracting(before)
+    guard added.count == 1, let pid = added.first else { throw TestFailure("could not tell the new session's pid: \(added)") }
+    return (c, pid)
+}
+
+@Suite struct ProcessModelTests {
+    @Test func hubAndSessionsAreSingleThreaded() throws {
+        let server = try ServerProcess()
+        let (alice, pid) = try newSession(server) { try humanUser(server, nick: "alice") }
+        defer { withExtendedLifetime(alice) {} }
+        #expect(Proc.threadCount(of: server.pid) == 1)
+        #expect(Proc.threadCount(of: pid) == 1)
+    }
+
+    @Test func sessionsKeepOnlyTheirOwnDescriptors() throws {
+        let server = try ServerProcess()
+        let (alice, pid) = try newSession(server) { try humanUser(server, nick: "alice") }
+        defer { withExtendedLifetime(alice) {} }
+        let fds = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd").compactMap(Int.init).sorted()
+        // stderr, socket, up pipe, down pipe, signalfd.
+        #expect(fds == [2, 3, 4, 5, 6], "session descriptors: \(fds)")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/3").hasPrefix("socket:"))
+    }
+
+    @Test func killingOneSessionLeavesTheOthersChattingAndAnnouncesTheQuit() throws {
+        let server = try ServerProcess()
+        let alice = try humanUser(server, nick: "alice")
+        let (bob, bobPID) = try newSession(server) { try humanUser(server, nick: "bob") }
+        let carol = try ircUser(server, nick: "carol", join: "#lobby")
+        try alice.expect("carol joined")
+        kill(bobPID, SIGKILL)
+        try alice.expect("bob quit")
+        try carol.expect(":bob!bob@127.0.0.1 QUIT :Session killed")
+        #expect(bob.expectClosed())
+        try alice.line("still here")
+        try carol.expect("PRIVMSG #lobby :still here")
+        // The nick is free again.
+        let bob2 = try humanUser(server, nick: "bob")
+        withExtendedLifetime(bob2) {}
+    }
+
+    @Test func aCrashingSessionIsAnnouncedAsACrash() throws {
+        let server = try ServerProcess()
+        let alice = try humanUser(server, nick: "alice")
+        let (bob, bobPID) = try newSession(server) { try humanUser(server, nick: "bob") }
+        defer { withExtendedLifetime(bob) {} }
+        try alice.expect("bob joined")
+        kill(bobPID, SIGSEGV)
+        try alice.expect("bob quit (Session crashed (SIGSEGV))", timeout: 20)
+        try server.waitForLog("died: signal 11")
+    }
+
+    @Test func aCorruptFrameEndsOnlyThatSession() throws {
+        let server = try ServerProcess()
+        let alice = try humanUser(server, nick: "alice")
+        let (bob, bobPID) = try newSession(server) { try humanUser(server, nick: "bob") }
+        defer { withExtendedLifetime(bob) {} }
+        try alice.expect("bob joined")
+        // Write garbage into bob's up pipe, as a buggy or compromised session would.
+        let fd = open("/proc/\(bobPID)/fd/4", O_WRONLY)
+        try #require(fd >= 0)
+        var junk: [UInt8] = Array(repeating: 0x41, count: 64)
+        _ = write(fd, &junk, junk.count)
+        close(fd)
+        try alice.expect("bob quit")
+        try server.waitForLog("corrupt frame")
+        let carol = try humanUser(server, nick: "carol")
+        try alice.expect("carol joined")
+        try carol.line("hello")
+        try alice.expect("<carol> hello")
+    }
+
+    @Test func gracefulShutdownOnSIGTERM() throws {
+        let server = try ServerProcess()
+        let alice = try humanUser(server, nick: "alice")
+        let irc = try ircUser(server, nick: "bob")
+        kill(server.pid, SIGTERM)
+        try alice.expect("shutting down")
+        try irc.expect("ERROR :Closing Link")
+        #expect(alice.expectClosed())
+        #expect(irc.expectClosed())
+        #expect(server.waitForExit() == 0)
+        #expect(server.log.contains("stopped"))
+    }
+
+    @Test func whenTheHubDiesEverySessionTellsItsUserAndExits() throws {
+        let server = try ServerProcess()
+        let (alice, pid) = try newSession(server) { try humanUser(server, nick: "alice") }
+        kill(server.pid, SIGKILL)
+        try alice.expect("Disconnected", timeout: 3)
+        #expect(alice.expectClosed(timeout: 3))
+        // The session process is gone (or a zombie waiting for a reaper, never running).
+        let deadline = Date().addingTimeInterval(3)
+        var state = ""
+        while Date() < deadline {
+            state = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+            if state.isEmpty || state.contains(") Z ") { break }
+            usleep(50_000)
+        }
+        #expect(state.isEmpty || state.contains(") Z "), "session still running: \(state)")
+    }
+
+    @Test func startupErrorsAreOneClearLine() throws {
+        let first = try ServerProcess()
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: productPath("chat-server"))
+        p.arguments = ["--listen", "127.0.0.1:\(first.port)"]
+        let err = Pipe()
+        p.standardError = err
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        p.waitUntilExit()
+        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(p.terminationStatus != 0)
+        #expect(text.contains("already in use"))
+        #expect(text.split(separator: "\n").count == 1, "one line, no backtrace: \(text)")
+    }
+}
+
+@Suite struct LimitTests {
+    @Test func maxClientsRefusesWithAMessage() throws {
+        let server = try ServerProcess(["--max-clients", "2"])
+        let a = try humanUser(server, nick: "a")
+        let b = try humanUser(server, nick: "b")
+        let c = try server.connect()
+        try c.expect("Server is full")
+        #expect(c.expectClosed())
+        withExtendedLifetime((a, b)) {}
+    }
+
+    @Test func maxPerIPRefusesWithAMessage() throws {
+        let server = try ServerProcess(["--max-per-ip", "1"])
+        let a = try humanUser(server, nick: "a")
+        let c = try server.connect()
+        try c.expect("Too many connections")
+        #expect(c.expectClosed())
+        withExtendedLifetime(a) {}
+    }
+
+    @Test func registrationTimeoutDropsSilentConnections() throws {
+        let server = try ServerProcess(["--registration-timeout", "1"])
+        let c = try server.connect()
+        try c.expect("nickname")
+        try c.expect("in time", timeout: 5)
+        #expect(c.expectClosed())
+    }
+
+    @Test func pingTimeoutDropsDeadIRCPeers() throws {
+        let server = try ServerProcess(["--ping-interval", "1", "--ping-timeout", "2"])
+        let a = try ircUser(server, nick: "alice")
+        try a.expect("PING", timeout: 5)
+        try a.expect("Ping timeout", timeout: 5)
+        #expect(a.expectClosed())
+    }
+
+    @Test func floodIsDelayedThenAbuseDisconnects() throws {
+        let server = try ServerProcess(["--flood-rate", "10", "--flood-burst", "2"])
+        let alice = try humanUser(server, nick: "alice")
+        let bob = try humanUser(server, nick: "bob")
+        try alice.expect("bob joined")
+        // Ten lines at once: all arrive, in order, some of them delayed.
+        try alice.send((1...10).map { "line \($0)\r\n" }.joined())
+        for i in 1...10 { try bob.expect("<alice> line \(i)") }
+        // Sustained abuse: disconnected with a reason, and bob is told.
+        try alice.send((1...2000).map { "spam \($0)\r\n" }.joined())
+        try alice.expect("excess flood")
+        try bob.expect("alice quit (Excess flood)")
+    }
+
+    @Test func aClientThatNeverReadsIsDroppedWithoutSlowingOthers() throws {
+        let server = try ServerProcess(["--flood-rate", "0", "--send-queue", "524288"])
+        let sender = try ircUser(server, nick: "sender", join: "#lobby")
+        let reader = try ircUser(server, nick: "reader", join: "#lobby")
+        let stuck = try ircUser(server, nick: "stuck", join: "#lobby", receiveBuffer: 4096)
+        // From now on `stuck` reads nothing.
+        let text = String(repeating: "x", count: 400)
+        var received = 0
+        var seen = ""
+        for i in 0..<4000 {
+            try sender.line("PRIVMSG #lobby :\(i) \(text)")
+            if i % 200 == 199 {
+                // The reader keeps up all along.
+                seen += try reader.expect("PRIVMSG #lobby :\(i) ")
+                received = i
+            }
+        }
+        #expect(received == 3999)
+        if !seen.contains(":stuck!stuck@127.0.0.1 QUIT :Send queue exceeded") {
+            try reader.expect(":stuck!stuck@127.0.0.1 QUIT :Send queue exceeded", timeout: 10)
+        }
+        withExtendedLifetime(stuck) {}
+    }
+}
+
+@Suite struct BadInputTests {
+    @Test func randomBinaryBytesHurtNobody() throws {
+        let server = try ServerProcess()
+        let alice = try humanUser(server, nick: "alice")
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<4 {
+            let noise = try server.connect()
+            try noise.send(bytes: (0..<65536).map { _ in UInt8.random(in: 0...255, using: &rng) })
+        }
+        let bob = try ircUser(server, nick: "bob", join: "#lobby")
+        try bob.line("PRIVMSG #lobby :after the noise")
+        try alice.expect("<bob> after the noise")
+        #expect(server.process.isRunning)
+    }
+
+    @Test func everySendersLinesArriveInOrderExactlyOnce() throws {
+        let server = try ServerProcess(["--flood-rate", "0"])
+        let senders = try (0..<3).map { try ircUser(server, nick: "s\($0)", join: "#order") }
+        let receivers = try (0..<2).map { try ircUser(server, nick: "r\($0)", join: "#order") }
+        let n = 300
+        for i in 0..<n {
+            for (k, s) in senders.enumerated() { try s.line("PRIVMSG #order :seq \(k) \(i)") }
+        }
+        // Each receiver sees each sender's lines in order, all of them, once.
+        for r in receivers {
+            var next = [0, 0, 0]
+            var text = ""
+            let deadline = Date().addingTimeInterval(30)
+            while next != [n, n, n] && Date() < deadline {
+                guard let t = try? r.expect("PRIVMSG #order :seq ") else {
+                    Issue.record("stopped at \(next)")
+                    return
+                }
+                text = t
+                let parts = text.split(separator: " ")
+                guard parts.count >= 2, let k = Int(parts[parts.count - 2]),
+                      let i = Int(parts[parts.count - 1].trimmingCharacters(in: .whitespacesAndNewlines)) else {
+                    Issue.record("unparsed: \(text.debugDescription)")
+                    return
+                }
+                #expect(i == next[k], "sender \(k): expected \(next[k]), got \(i)")
+                if i != next[k] { return }
+                next[k] = i + 1
+            }
+            #expect(next == [n, n, n])
+        }
+    }
+}

@@ -1,0 +1,90 @@
+import ChatPOSIX
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@Suite struct SandboxTests {
+    /// Forks a child that enters the session sandbox, then makes one forbidden call.
+    /// Only C-level calls run in the child (the test process has threads).
+    func sandboxedChild(_ forbidden: @convention(c) () -> Void) -> Proc.ExitStatus? {
+        let pid = fork()
+        if pid == 0 {
+            if (try? Proc.enterSessionSandbox()) == nil { _exit(90) }
+            forbidden()
+            _exit(0)
+        }
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        return status & 0x7F == 0 ? .exited((status >> 8) & 0xFF) : .signaled(status & 0x7F)
+    }
+
+    @Test func aSandboxedSessionCannotOpenAFile() {
+        #expect(sandboxedChild { _ = open("/etc/hostname", O_RDONLY) } == .signaled(SIGSYS))
+    }
+
+    @Test func aSandboxedSessionCannotMakeASocket() {
+        #expect(sandboxedChild { _ = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0) } == .signaled(SIGSYS))
+    }
+
+    @Test func aSandboxedSessionCannotFork() {
+        #expect(sandboxedChild { _ = fork() } == .signaled(SIGSYS))
+    }
+
+    @Test func aSandboxedSessionCanStillDoItsWork() {
+        // read, write, poll, memory, time, exit: the loop's calls.
+        #expect(sandboxedChild {
+            let p = malloc(1 << 20)
+            free(p)
+            var ts = timespec()
+            clock_gettime(CLOCK_MONOTONIC, &ts)
+            var pfd = pollfd(fd: 2, events: Int16(POLLOUT), revents: 0)
+            _ = poll(&pfd, 1, 0)
+            _ = write(2, "", 0)
+        } == .exited(0))
+    }
+
+    @Test func realSessionsRunSandboxedWithoutPrivilegesOrCoreDumps() throws {
+        let server = try ServerProcess()
+        let (alice, pid) = try newSession(server) { try humanUser(server, nick: "alice") }
+        defer { withExtendedLifetime(alice) {} }
+        let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
+        #expect(status.contains("NoNewPrivs:\t1"))
+        #expect(status.contains("Seccomp:\t2"))
+        // Still chatting under the filter.
+        let bob = try ircUser(server, nick: "bob", join: "#lobby")
+        try alice.line("sandboxed hello")
+        try bob.expect("sandboxed hello")
+        try alice.line("/whois bob")
+        try alice.expect("bob")
+    }
+}
+
+@Suite struct PrivilegeTests {
+    @Test func startedAsRootItDropsToTheGivenUserBeforeAcceptingAnyone() throws {
+        guard Proc.isRoot else {
+            // Not root: the option must refuse clearly instead of pretending.
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: productPath("chat-server"))
+            p.arguments = ["--listen", "127.0.0.1:0", "--user", "nobody"]
+            let err = Pipe()
+            p.standardError = err
+            try p.run()
+            p.waitUntilExit()
+            #expect(p.terminationStatus == 1)
+            #expect(String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).contains("needs the server to be started as root"))
+            return
+        }
+        let server = try ServerProcess(["--user", "nobody"])
+        try server.waitForLog("running as user nobody")
+        let (alice, pid) = try newSession(server) { try humanUser(server, nick: "alice") }
+        defer { withExtendedLifetime(alice) {} }
+        for p in [server.pid, pid] {
+            let status = try String(contentsOfFile: "/proc/\(p)/status", encoding: .utf8)
+            let uidLine = status.split(separator: "\n").first { $0.hasPrefix("Uid:") } ?? ""
+            #expect(uidLine.split(separator: "\t").dropFirst().allSatisfy { $0 == "65534" }, "\(p): \(uidLine)")
+        }
+    }
+}
