@@ -67,6 +67,11 @@ import Testing
         t.apply(.disconnected(reason: "connection reset", retryAt: t.now + 1000))
         #expect(t.window("#a")?.nicks.count == 0)
         #expect(t.texts("#a").last?.contains("Reconnecting in 1 s") == true)
+        // A failed retry is told in the server window only.
+        t.apply(.connecting("test:6667"))
+        t.apply(.disconnected(reason: "connection refused", retryAt: t.now + 2000))
+        #expect(t.texts("#a").last?.contains("connection refused") == false)
+        #expect(t.state.windows[0].scrollback.lines.last?.text.contains("connection refused") == true)
         t.apply(.connected)
         _ = t.sent()
         t.recv(":srv 001 me :Welcome back")

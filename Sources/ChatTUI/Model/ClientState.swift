@@ -101,12 +101,15 @@ struct ClientState: Sendable {
         case .receivedOverlong:
             error("A line from the server was too long and was dropped.", window: 0)
         case .disconnected(let reason, let retryAt):
+            // Channel windows hear of the loss once; each failed retry after it is told in
+            // the server window only, so a long outage does not fill every window.
+            let wasUp = connection == .connected || connection == .registering
             connection = .disconnected(reason: reason, retryAt: retryAt)
             lagMillis = nil
             irc.connectionLost()
             var text = "Disconnected: \(reason)."
             if let at = retryAt { text += " Reconnecting in \(max(0, (at - now + 999) / 1000)) s." }
-            for i in windows.indices where i == 0 || windows[i].isChannel {
+            for i in windows.indices where i == 0 || (wasUp && windows[i].isChannel) {
                 error(text, window: i)
                 windows[i].nicks.removeAll()
             }
