@@ -22,6 +22,10 @@ final class EventLoop {
     private var addresses: [SocketAddress] = []
     private var lastConnectError = ""
     private var connectedAt: Int64?
+    /// When the connect in progress gives up (a server that never answers a SYN would
+    /// otherwise keep us waiting for the kernel's two minutes).
+    private var connectDeadline: Int64?
+    static let connectTimeout: Int64 = 15_000
     private var reconnectAt: Int64?
     private var backoff: Int64 = 1000
 
@@ -88,6 +92,11 @@ final class EventLoop {
         if let at = reconnectAt {
             if now >= at { connect() } else { dirty = true }   // the countdown moved
         }
+        if let d = connectDeadline, now >= d, connection?.isOpen == false {
+            lastConnectError = "no answer within \(Self.connectTimeout / 1000) s"
+            connection = nil
+            tryNextAddress()
+        }
         if done { return }
         drawIfDue()
 
@@ -128,6 +137,7 @@ final class EventLoop {
         if socketHasMore { return 0 }
         var ms: Int64 = 3_600_000
         if let d = state.nextDeadline { ms = min(ms, d - now) }
+        if let d = connectDeadline, connection?.isOpen == false { ms = min(ms, d - now) }
         if let at = reconnectAt { ms = min(ms, at - now, 1000 - now % 1000) }   // the status bar counts down
         if dirty {
             let since = Proc.monotonicNanos() - lastDrawNanos
@@ -214,6 +224,7 @@ final class EventLoop {
             do {
                 let c = try Connection(address: a)
                 connection = c
+                connectDeadline = Proc.wallMillis() + Self.connectTimeout
                 if c.isOpen { opened() }
                 return
             } catch {
@@ -224,6 +235,7 @@ final class EventLoop {
     }
 
     private func opened() {
+        connectDeadline = nil
         connectedAt = Proc.wallMillis()
         apply(.connected)
         try? connection?.flush()
@@ -280,6 +292,7 @@ final class EventLoop {
     }
 
     private func lost(reason: String, retryIn: Int64? = nil) {
+        connectDeadline = nil
         if state.quitting { done = true; return }
         let now = Proc.wallMillis()
         // A connection that lasted a while starts the backoff again.

@@ -13,10 +13,10 @@ struct ChatTUICommand: ParsableCommand {
         Examples:
           chat-tui connect 127.0.0.1:4444 --nick alice --channel '#lobby'
           chat-tui connect irc://irc.example.org:6667/#chat
-          chat-tui connect telnet://127.0.0.1:4000      (plain line server, same as --raw)
+          chat-tui connect telnet://127.0.0.1:4000   (same as --raw)
 
-        Inside, /help lists the commands. Keys are irssi's: Alt-1..9, Ctrl-N/Ctrl-P switch
-        windows, PgUp/PgDn scroll, Tab completes, Ctrl-C or /quit leaves.
+        Inside, /help lists the commands. Alt-1..9 and Ctrl-N/Ctrl-P
+        switch windows, PgUp/PgDn scroll, Tab completes, /quit leaves.
         """,
         version: "chat-tui \(version)",
         subcommands: [Connect.self]
