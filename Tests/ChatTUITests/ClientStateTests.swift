@@ -242,6 +242,15 @@ import Testing
         #expect(t.state.quitting)
     }
 
+    @Test func signalsQuitThroughAnAction() {
+        var t = TestClient.registered()
+        t.apply(.failure("Not connected: not sent.", inServerWindow: false))
+        #expect(t.texts().last == "Not connected: not sent.")
+        t.apply(.quit(reason: "Caught SIGTERM; leaving."))
+        #expect(t.state.takeEffects() == [.send("QUIT :chat-tui"), .quit])
+        #expect(t.state.windows[0].scrollback.lines.last?.text == "Caught SIGTERM; leaving.")
+    }
+
     @Test func helpAndUnknownCommands() {
         var t = TestClient.registered()
         t.enter("/help")

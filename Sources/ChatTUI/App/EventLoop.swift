@@ -53,7 +53,7 @@ final class EventLoop {
             do {
                 logs = try LogFiles(directory: dir)
             } catch {
-                state.error("Cannot write logs to \(dir): \(error)", window: 0)
+                state.apply(.failure("Cannot write logs to \(dir): \(error)", inServerWindow: true), now: Proc.wallMillis())
             }
         }
     }
@@ -110,15 +110,12 @@ final class EventLoop {
 
         if fds[1].revents != 0, let signals {
             if let sig = signals.drain().first {
-                state.info("Caught \(Proc.signalName(sig)); leaving.", window: 0)
-                state.runCommand("quit", "")
-                perform(state.takeEffects())
+                apply(.quit(reason: "Caught \(Proc.signalName(sig)); leaving."))
             }
         }
         if fds[0].revents & (Poll.hangup | Poll.error | Int16(POLLNVAL)) != 0 {
             // The terminal is gone (window closed, ssh dropped): leave, or poll would spin.
-            state.runCommand("quit", "terminal closed")
-            perform(state.takeEffects())
+            apply(.quit(reason: "The terminal went away; leaving."))
             return
         }
         // Always drain the keyboard: a SIGWINCH interrupts poll() and leaves KEY_RESIZE there.
@@ -170,11 +167,11 @@ final class EventLoop {
                 if let c = connection, c.isOpen {
                     c.send(line)
                 } else if !state.quitting {
-                    state.error("Not connected: not sent.")
+                    state.apply(.failure("Not connected: not sent.", inServerWindow: false), now: Proc.wallMillis())
                 }
             case .log(let window, let text):
                 if let err = logs?.write(window: window, text: text) {
-                    state.error("Logging stopped: \(err)", window: 0)
+                    state.apply(.failure("Logging stopped: \(err)", inServerWindow: true), now: Proc.wallMillis())
                 }
             case .quit:
                 quit()

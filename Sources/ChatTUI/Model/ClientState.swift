@@ -115,6 +115,11 @@ struct ClientState: Sendable {
             }
         case .tick:
             tick()
+        case .failure(let text, let inServer):
+            error(text, window: inServer ? 0 : nil)
+        case .quit(let reason):
+            info(reason, window: 0)
+            runCommand("quit", "")
         }
     }
 

@@ -29,6 +29,10 @@ enum Action: Sendable {
     case disconnected(reason: String, retryAt: Int64?)
     /// Time passed (timers: lag checks, paste timeout).
     case tick
+    /// Something went wrong outside the model (a log file, a send without a connection).
+    case failure(String, inServerWindow: Bool)
+    /// Leave now: a signal, or the terminal went away.
+    case quit(reason: String)
 }
 
 /// What the model asks the outside world to do.
