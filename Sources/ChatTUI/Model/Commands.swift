@@ -54,6 +54,10 @@ extension ClientState {
             windows[active].markerSeq = nil
         case "help":
             showHelp(words.first)
+            if config.mode == .raw {
+                // A plain server usually has a /help of its own: ask it too.
+                emit(.send("/help" + (args.isEmpty ? "" : " " + args)))
+            }
         case "raw", "quote":
             guard !args.isEmpty else { return usage("raw") }
             emit(.send(args))

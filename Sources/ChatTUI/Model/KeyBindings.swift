@@ -85,7 +85,9 @@ extension ClientState {
         editor.clear()
         guard !line.isEmpty else { return }
         history.add(line)
-        if line.hasPrefix("/") && !line.hasPrefix("//") {
+        if config.mode == .raw && line.hasPrefix("//") {
+            sendText(line)   // the plain server undoubles it itself (our telnet dialect does)
+        } else if line.hasPrefix("/") && !line.hasPrefix("//") {
             let body = line.dropFirst()
             let name = body.prefix { $0 != " " }
             let args = body.dropFirst(name.count).drop { $0 == " " }
