@@ -298,6 +298,28 @@ import Testing
         #expect(t.state.takeEffects() == [.quit])
     }
 
+    @Test func aPromptWithoutLineEndBecomesTheInputPrompt() {
+        var t = TestClient(mode: .raw)
+        t.apply(.connected)
+        t.apply(.receivedPartial(Array("Choose a nickname: ".utf8)))
+        #expect(t.state.prompt.hasPrefix("["))           // not yet: it may be half a line
+        #expect(t.state.nextDeadline == t.now + ClientState.promptDelay)
+        t.now += ClientState.promptDelay
+        t.apply(.tick)
+        #expect(t.state.prompt == "Choose a nickname: ")
+        t.enter("tom")
+        #expect(t.state.takeEffects() == [.send("tom"), .discardPartialLine])
+        #expect(t.texts().last == "Choose a nickname: tom")
+        #expect(t.state.prompt.hasPrefix("["))
+        // A line cut by a read and completed at once never shows as a prompt.
+        t.apply(.receivedPartial(Array("half a li".utf8)))
+        t.recv("half a line")
+        t.apply(.receivedPartial([]))
+        t.now += 1000
+        t.apply(.tick)
+        #expect(t.state.prompt.hasPrefix("["))
+    }
+
     @Test func invalidUTF8IsRepaired() {
         var t = TestClient(mode: .raw)
         t.apply(.received([0x61, 0xFF, 0x62]))

@@ -9,6 +9,9 @@ final class Connection {
     let address: SocketAddress
     /// IRC allows 8191 bytes of tags plus 512 of message; plain servers get the same room.
     private var framer = LineFramer(maxLineLength: 16_384)
+    /// What came after the last line end (a prompt such as "Choose a nickname: "), at most
+    /// 512 bytes: the framer holds it until a line end arrives.
+    private(set) var partial: [UInt8] = []
     private var outbox: [UInt8] = []
     private var outStart = 0
 
@@ -32,6 +35,12 @@ final class Connection {
         try Socket.finishConnect(fd)
         isOpen = true
         Socket.setNoDelay(fd)
+    }
+
+    /// Drops the unfinished line: the user answered the prompt it was.
+    func discardPartial() {
+        framer.reset()
+        partial = []
     }
 
     var wantsWrite: Bool { !isOpen || outStart < outbox.count }
@@ -67,7 +76,14 @@ final class Connection {
             switch try FD.read(fd, into: readBuffer) {
             case .done(let n):
                 total += n
-                framer.push(UnsafeRawBufferPointer(rebasing: readBuffer[..<n]), onLine)
+                let chunk = UnsafeRawBufferPointer(rebasing: readBuffer[..<n])
+                framer.push(chunk, onLine)
+                if let end = chunk.lastIndex(where: { $0 == 10 || $0 == 13 }) {
+                    partial = Array(chunk[(end + 1)...].prefix(512))
+                } else if partial.count < 512 {
+                    partial += chunk.prefix(512 - partial.count)
+                }
+                if partial.first == 0 { partial.removeFirst() }   // the NUL of a telnet CR NUL
             case .wouldBlock:
                 return .drained
             case .eof:

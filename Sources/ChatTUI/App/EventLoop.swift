@@ -179,6 +179,8 @@ final class EventLoop {
                 drop(reason: "reconnecting", retryIn: 0)
             case .repaint:
                 screen.repaintAll()
+            case .discardPartialLine:
+                connection?.discardPartial()
             }
         }
     }
@@ -269,6 +271,7 @@ final class EventLoop {
                 return
             }
             lastLineNanos = Proc.monotonicNanos()
+            if state.config.mode == .raw { state.apply(.receivedPartial(conn.partial), now: Proc.wallMillis()) }
             dirty = true
             perform(state.takeEffects())
             socketHasMore = outcome == .more

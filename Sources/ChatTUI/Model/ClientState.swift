@@ -56,6 +56,10 @@ struct ClientState: Sendable {
     /// The user's choice; narrow terminals hide the list anyway.
     var nickListEnabled = true
     var paste: PasteState = .none
+    /// --raw: text the server sent without a line end yet, and since when. Shown as the
+    /// input line's prompt once it has waited a moment (a prompt, not a line cut by a read).
+    var serverPrompt: (text: String, since: Int64)?
+    static let promptDelay: Int64 = 250
     var irc = IRCSession()
     private(set) var now: Int64 = 0
     private(set) var effects: [Effect] = []
@@ -98,6 +102,14 @@ struct ClientState: Sendable {
             }
         case .received(let bytes):
             if config.mode == .raw { receivedPlainLine(bytes) } else { receivedIRCLine(bytes) }
+        case .receivedPartial(let bytes):
+            guard config.mode == .raw else { break }
+            let text = TextSafety.sanitize(TextSafety.repairUTF8(bytes))
+            if text.isEmpty {
+                serverPrompt = nil
+            } else if serverPrompt?.text != text {
+                serverPrompt = (text, now)
+            }
         case .receivedOverlong:
             error("A line from the server was too long and was dropped.", window: 0)
         case .disconnected(let reason, let retryAt):
@@ -145,6 +157,7 @@ struct ClientState: Sendable {
         var d: Int64?
         if case .collecting(_, let since) = paste { d = since + 1600 }
         if config.mode == .irc, let t = irc.nextTimer(connection: connection) { d = min(d ?? t, t) }
+        if let p = serverPrompt, now < p.since + Self.promptDelay { d = min(d ?? (p.since + Self.promptDelay), p.since + Self.promptDelay) }
         return d
     }
 
@@ -289,7 +302,14 @@ struct ClientState: Sendable {
 
     // MARK: - Plain line servers
 
+    /// The server's prompt, once it has been waiting long enough to be one.
+    var visibleServerPrompt: String? {
+        guard let p = serverPrompt, now >= p.since + Self.promptDelay else { return nil }
+        return p.text
+    }
+
     private mutating func receivedPlainLine(_ bytes: [UInt8]) {
+        serverPrompt = nil
         let text = TextSafety.repairUTF8(bytes)
         append(Line(time: now, kind: .plain, nick: nil, text: text), to: 0)
     }

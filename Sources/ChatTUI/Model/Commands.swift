@@ -155,7 +155,15 @@ extension ClientState {
     mutating func sendText(_ text: String) {
         if config.mode == .raw {
             emit(.send(text))
-            append(Line(time: now, kind: .plain, nick: nil, text: "> " + text, own: true), to: active)
+            if let prompt = visibleServerPrompt {
+                // Answering a prompt: show it as a terminal would, and drop it from the
+                // framer so it does not stick to the front of the next line.
+                serverPrompt = nil
+                emit(.discardPartialLine)
+                append(Line(time: now, kind: .plain, nick: nil, text: prompt + (prompt.hasSuffix(" ") ? "" : " ") + text, own: true), to: active)
+            } else {
+                append(Line(time: now, kind: .plain, nick: nil, text: "> " + text, own: true), to: active)
+            }
             return
         }
         let w = activeWindow

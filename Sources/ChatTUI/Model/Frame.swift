@@ -55,7 +55,9 @@ extension ClientState {
         switch paste {
         case .confirm(let lines): return "Send \(lines.count) pasted lines? (y/n) "
         case .collecting: return "[pasting…] "
-        case .none: return "[\(Layout.truncate(activeWindow.name, width: 20))] "
+        case .none:
+            if let p = visibleServerPrompt { return Layout.truncate(p.trimmingTrailingSpaces, width: 40) + " " }
+            return "[\(Layout.truncate(activeWindow.name, width: 20))] "
         }
     }
 
@@ -187,5 +189,13 @@ extension ClientState {
         }
         if editor.cursor == editor.chars.count { cursorCol = pw + max(0, col - start) }
         return (Row(spans: [Span(p, .prompt), Span(visible, .normal)]), min(max(0, width - 1), cursorCol))
+    }
+}
+
+private extension String {
+    var trimmingTrailingSpaces: String {
+        var s = Substring(self)
+        while s.last == " " { s = s.dropLast() }
+        return String(s)
     }
 }

@@ -25,6 +25,8 @@ enum Action: Sendable {
     case received([UInt8])
     /// A line from the server was longer than the client accepts and was dropped.
     case receivedOverlong
+    /// What the server sent after its last line end so far (a prompt, in --raw mode).
+    case receivedPartial([UInt8])
     /// The connection ended; `retryAt` is when the client will try again (ms, nil: never).
     case disconnected(reason: String, retryAt: Int64?)
     /// Time passed (timers: lag checks, paste timeout).
@@ -47,4 +49,6 @@ enum Effect: Equatable, Sendable {
     case reconnect
     /// Clear and repaint the whole terminal (Ctrl-L).
     case repaint
+    /// Forget the unfinished line from the server (the user answered it as a prompt).
+    case discardPartialLine
 }

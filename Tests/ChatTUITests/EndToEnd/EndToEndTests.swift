@@ -131,9 +131,12 @@ import Glibc
         try startClient(tmux, server: server, nick: "alice")
         let tom = try tmux.newWindow()
         try tmux.typeLine(clientCommand("connect telnet://127.0.0.1:\(server.port)"), window: tom)
-        try tmux.waitFor(text: "nickname", window: tom)
+        // The server's question has no line end: it becomes the input line's prompt.
+        try tmux.waitFor("the nickname prompt", window: tom) { $0.last?.hasPrefix("Choose a nickname:") == true }
         try tmux.typeLine("tom", window: tom)
         var s = try tmux.waitFor(text: "You joined #lobby", window: tom)
+        #expect(s.contains { $0.hasSuffix("Choose a nickname: tom") })
+        #expect(!s.contains { $0.contains("nickname: --") })
         #expect(s[28].contains("raw │ 1:127.0.0.1:\(server.port) │ connected"))
         #expect(!s.contains { $0.contains("│") && $0.hasSuffix("│") })   // no nick list
         try tmux.typeLine("hello from telnet 你好", window: tom)
