@@ -68,11 +68,12 @@ final class Connection {
 
     enum ReadOutcome { case drained, more, closed }
 
-    /// Reads up to `maxBytes`, handing each complete line to `onLine`. `.more` means data may
-    /// still be waiting (the caller lets the keyboard and the screen have a turn first).
-    func read(maxBytes: Int, _ onLine: (LineFramer.Event) -> Void) throws(SystemError) -> ReadOutcome {
+    /// Reads up to `maxBytes`, or until the monotonic clock passes `deadline` (ns), handing
+    /// each complete line to `onLine`. `.more` means data may still be waiting (the caller
+    /// lets the keyboard and the screen have a turn first).
+    func read(maxBytes: Int, deadline: UInt64, _ onLine: (LineFramer.Event) -> Void) throws(SystemError) -> ReadOutcome {
         var total = 0
-        while total < maxBytes {
+        while total < maxBytes && (total == 0 || Proc.monotonicNanos() < deadline) {
             switch try FD.read(fd, into: readBuffer) {
             case .done(let n):
                 total += n

@@ -42,6 +42,7 @@ final class EventLoop {
 
     static let frameInterval: UInt64 = 16_000_000   // ns: at most ~60 frames a second
     static let readSlice = 256 * 1024               // bytes read before the keyboard gets a turn
+    static let readBudget: UInt64 = 8_000_000       // ns of reading before it gets one anyway
 
     init(config: ClientConfig, host: String, port: Int, logDirectory: String?, mouse: Bool, statsFile: String?) {
         self.state = ClientState(config: config)
@@ -256,7 +257,7 @@ final class EventLoop {
         if revents & (Poll.readable | Poll.hangup | Poll.error) != 0 || socketHasMore {
             let outcome: Connection.ReadOutcome
             do {
-                outcome = try conn.read(maxBytes: Self.readSlice) { event in
+                outcome = try conn.read(maxBytes: Self.readSlice, deadline: Proc.monotonicNanos() + Self.readBudget) { event in
                     switch event {
                     case .line(let bytes):
                         linesReceived += 1
