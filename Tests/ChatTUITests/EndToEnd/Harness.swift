@@ -103,7 +103,11 @@ final class Tmux {
     /// A clean shell with the environment the client needs; `$ ` as the prompt.
     static let shell = "env -u TMUX LANG=C.UTF-8 SWIFT_BACKTRACE=interactive=no PS1='$ ' bash --norc --noprofile"
 
-    func kill() { _ = try? run(tmux, ["-L", socket, "kill-server"]) }
+    /// Ends the tmux server and removes its socket file (tmux leaves it behind).
+    func kill() {
+        _ = try? run(tmux, ["-L", socket, "kill-server"])
+        try? FileManager.default.removeItem(atPath: "/tmp/tmux-\(getuid())/\(socket)")
+    }
 
     @discardableResult
     func cmd(_ args: [String]) throws -> String { try run(tmux, ["-L", socket] + args) }
