@@ -204,7 +204,10 @@ final class ChatServer {
         throw E2EFailure("chat-server did not start: \((try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "")")
     }
 
-    deinit { stop() }
+    deinit {
+        stop()
+        try? FileManager.default.removeItem(atPath: dir)
+    }
 
     func stop() {
         guard pid > 0 else { return }
