@@ -38,7 +38,7 @@ let package = Package(
         ),
         .testTarget(name: "ChatProtocolTests", dependencies: ["ChatProtocol"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ChatServerTests", dependencies: ["ChatServerDaemon", "ChatProtocol", "ChatPOSIX"]),
-        .testTarget(name: "ChatTUITests", dependencies: ["ChatTUI", "ChatProtocol"]),
+        .testTarget(name: "ChatTUITests", dependencies: ["ChatTUI", "ChatProtocol", "ChatPOSIX"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -20,4 +20,10 @@ static inline const cchar_t *cn_wacs_hline(void) { return WACS_HLINE; }
 static inline void cn_getmaxyx(WINDOW *w, int *y, int *x) { getmaxyx(w, *y, *x); }
 static inline void cn_getyx(WINDOW *w, int *y, int *x) { getyx(w, *y, *x); }
 static inline int cn_set_escdelay(int ms) { return set_escdelay(ms); }
+
+// Added for chat-tui's view: mouse wheel masks and key codes that are macros in curses.h.
+static inline mmask_t cn_wheel_mask(void) { return BUTTON4_PRESSED | BUTTON5_PRESSED; }
+static inline int cn_is_wheel_up(mmask_t m) { return (m & BUTTON4_PRESSED) != 0; }
+static inline int cn_is_wheel_down(mmask_t m) { return (m & BUTTON5_PRESSED) != 0; }
+static const int CN_KEY_MOUSE = KEY_MOUSE, CN_KEY_RESIZE = KEY_RESIZE, CN_KEY_BTAB = KEY_BTAB;
 #endif

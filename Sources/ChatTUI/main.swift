@@ -1,1 +1,1 @@
-print("chat-tui: not built yet")
+ChatTUICommand.main()

@@ -1,0 +1,98 @@
+import ArgumentParser
+import ChatPOSIX
+import ChatProtocol
+
+/// `chat-tui`: the command line.
+struct ChatTUICommand: ParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "chat-tui",
+        abstract: "A full-screen terminal chat client for IRC servers and plain line-based chat servers.",
+        discussion: """
+        Examples:
+          chat-tui connect 127.0.0.1:4444 --nick alice --channel '#lobby'
+          chat-tui connect irc://irc.example.org:6667/#chat
+          chat-tui connect telnet://127.0.0.1:4000   (same as --raw)
+
+        Inside, /help lists the commands. Alt-1..9 and Ctrl-N/Ctrl-P
+        switch windows, PgUp/PgDn scroll, Tab completes, /quit leaves.
+        """,
+        version: "chat-tui \(version)",
+        subcommands: [Connect.self]
+    )
+
+    struct Connect: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Connect to a server and open the chat screen.")
+
+        @Argument(help: "HOST:PORT, irc://HOST:PORT/#channel or telnet://HOST:PORT.")
+        var server: String
+
+        @Option(help: "Nick to use (default: your login name).")
+        var nick: String?
+
+        @Option(name: .customLong("channel"), help: "A channel to join once connected (repeatable).")
+        var channels: [String] = []
+
+        @Flag(help: "Talk to a plain line-based chat server (no IRC, no nick list).")
+        var raw = false
+
+        @Option(help: "Write one log file per window into this directory.")
+        var logDir: String?
+
+        @Option(help: "Lines kept per window.")
+        var scrollback = 10_000
+
+        @Flag(inversion: .prefixedNo, help: "Scroll with the mouse wheel (turn off to select text with the mouse).")
+        var mouse = true
+
+        @Option(help: .hidden)
+        var statsFile: String?
+
+        func validate() throws {
+            do {
+                _ = try ServerTarget.parse(server)
+            } catch {
+                throw ValidationError(error.description)
+            }
+            if let nick, !Names.isValidNick(nick) {
+                throw ValidationError("\"\(nick)\" is not a valid nick: start with a letter, then letters, digits or -[]\\`_^{|}.")
+            }
+            for c in channels where !(Names.isValidChannel(c) || Names.isValidChannel("#" + c)) {
+                throw ValidationError("\"\(c)\" is not a valid channel name.")
+            }
+            guard scrollback >= 100 else { throw ValidationError("--scrollback must be at least 100.") }
+        }
+
+        func run() throws {
+            let target = try ServerTarget.parse(server)
+            let raw = raw || target.raw
+            var config = ClientConfig(nick: nick ?? Self.defaultNick(), userName: Self.defaultUser(), server: "\(target.host):\(target.port)")
+            config.mode = raw ? .raw : .irc
+            config.channels = (target.channels + channels).map { $0.hasPrefix("#") || $0.hasPrefix("&") ? $0 : "#" + $0 }
+            config.scrollbackLines = scrollback
+            config.logging = logDir != nil
+            config.utcOffset = Proc.utcOffsetSeconds()
+            config.version = "chat-tui \(ChatTUICommand.version)"
+            Screen.setUTF8Locale()
+            let loop = EventLoop(config: config, host: target.host, port: target.port, logDirectory: logDir, mouse: mouse, statsFile: statsFile)
+            let code = loop.run()
+            if code != 0 { throw ExitCode(code) }
+        }
+
+        /// The login name, made into a valid nick.
+        static func defaultNick() -> String {
+            let login = Proc.loginName() ?? "user"
+            if Names.isValidNick(login) { return login }
+            let cleaned = String(login.filter { $0.isASCII && ($0.isLetter || $0.isNumber || "-_[]{}\\`^|".contains($0)) }.prefix(16))
+            let nick = cleaned.first?.isLetter == true ? cleaned : "u" + cleaned
+            return Names.isValidNick(nick) ? nick : "user"
+        }
+
+        static func defaultUser() -> String {
+            let login = Proc.loginName() ?? "user"
+            let u = String(login.filter { $0.isASCII && ($0.isLetter || $0.isNumber) }.prefix(10))
+            return u.isEmpty ? "user" : u
+        }
+    }
+}

@@ -1,0 +1,316 @@
+import ChatProtocol
+
+/// Settings fixed at start-up.
+struct ClientConfig: Sendable {
+    enum Mode: Equatable, Sendable { case irc, raw }
+    var mode: Mode = .irc
+    var nick: String
+    var userName: String
+    var realName = "chat-tui user"
+    /// "host:port", shown in the title and used for the server window.
+    var server: String
+    var channels: [String] = []
+    var scrollbackLines = 10_000
+    var logging = false
+    /// Local time offset from UTC, seconds.
+    var utcOffset = 0
+    /// A paste of more lines than this asks before sending.
+    var pasteConfirmLines = 3
+    var version = "chat-tui"
+}
+
+/// The connection as the status bar tells it.
+enum ConnectionStatus: Equatable, Sendable {
+    case idle
+    case connecting
+    case registering
+    case connected
+    case disconnected(reason: String, retryAt: Int64?)
+}
+
+/// Paste in progress (between the bracketed-paste markers) or waiting for a yes/no.
+enum PasteState: Equatable, Sendable {
+    case none
+    case collecting(String, since: Int64)
+    case confirm([String])
+}
+
+/// The whole client as one value, changed only by `apply(_:now:)`.
+///
+/// Keys, terminal size, connection events and the clock come in as actions; lines to send,
+/// log lines and quitting go out as effects (`takeEffects`). Nothing here touches a terminal
+/// or a socket, so every behaviour is tested by feeding actions.
+struct ClientState: Sendable {
+    let config: ClientConfig
+    var windows: [Window]
+    private(set) var active = 0
+    var editor = LineEditor()
+    var history = History()
+    var completion: Completion?
+    /// The nick the server knows us by (from 001 and NICK).
+    var nick: String
+    var connection: ConnectionStatus = .idle
+    var lagMillis: Int64?
+    var cols = 80
+    var rows = 24
+    /// The user's choice; narrow terminals hide the list anyway.
+    var nickListEnabled = true
+    var paste: PasteState = .none
+    /// --raw: text the server sent without a line end yet, and since when. Shown as the
+    /// input line's prompt once it has waited a moment (a prompt, not a line cut by a read).
+    var serverPrompt: (text: String, since: Int64)?
+    static let promptDelay: Int64 = 250
+    var irc = IRCSession()
+    private(set) var now: Int64 = 0
+    private(set) var effects: [Effect] = []
+    /// Set by /quit: the app flushes and exits.
+    var quitting = false
+
+    init(config: ClientConfig) {
+        self.config = config
+        self.nick = config.nick
+        var server = Window(name: config.server, kind: .server, capacity: config.scrollbackLines)
+        server.joined = true
+        windows = [server]
+        for c in config.channels where config.mode == .irc {
+            let i = ensureWindow(c, kind: .channel)
+            windows[i].joined = true   // join it once registered
+        }
+        if config.mode == .irc, windows.count > 1 { active = 1 }
+    }
+
+    // MARK: - Actions
+
+    mutating func apply(_ action: Action, now: Int64) {
+        self.now = now
+        switch action {
+        case .key(let k): handleKey(k)
+        case .resize(let c, let r):
+            cols = c
+            rows = r
+            updateInputScroll()
+        case .connecting(let address):
+            connection = .connecting
+            info("Connecting to \(address)…", window: 0)
+        case .connected:
+            if config.mode == .raw {
+                connection = .connected
+                info("Connected.", window: 0)
+            } else {
+                connection = .registering
+                ircConnected()
+            }
+        case .received(let bytes):
+            if config.mode == .raw { receivedPlainLine(bytes) } else { receivedIRCLine(bytes) }
+        case .receivedPartial(let bytes):
+            guard config.mode == .raw else { break }
+            let text = TextSafety.sanitize(TextSafety.repairUTF8(bytes))
+            if text.isEmpty {
+                serverPrompt = nil
+            } else if serverPrompt?.text != text {
+                serverPrompt = (text, now)
+            }
+        case .receivedOverlong:
+            error("A line from the server was too long and was dropped.", window: 0)
+        case .disconnected(let reason, let retryAt):
+            // Channel windows hear of the loss once; each failed retry after it is told in
+            // the server window only, so a long outage does not fill every window.
+            let wasUp = connection == .connected || connection == .registering
+            connection = .disconnected(reason: reason, retryAt: retryAt)
+            lagMillis = nil
+            irc.connectionLost()
+            var text = "Disconnected: \(reason)."
+            if let at = retryAt { text += " Reconnecting in \(max(0, (at - now + 999) / 1000)) s." }
+            for i in windows.indices where i == 0 || (wasUp && windows[i].isChannel) {
+                error(text, window: i)
+                windows[i].nicks.removeAll()
+            }
+        case .tick:
+            tick()
+        case .failure(let text, let inServer):
+            error(text, window: inServer ? 0 : nil)
+        case .quit(let reason):
+            info(reason, window: 0)
+            runCommand("quit", "")
+        }
+    }
+
+    /// Effects produced since the last call, oldest first.
+    mutating func takeEffects() -> [Effect] {
+        defer { effects.removeAll(keepingCapacity: true) }
+        return effects
+    }
+
+    mutating func emit(_ e: Effect) { effects.append(e) }
+
+    private mutating func tick() {
+        if case .collecting(let text, let since) = paste, now - since > 1500 {
+            // The end marker never came (irssi#942): treat what arrived as the paste.
+            paste = .none
+            finishPaste(text)
+        }
+        if config.mode == .irc { ircTick() }
+    }
+
+    /// When the model next needs a `.tick` (ms since the epoch), if ever.
+    var nextDeadline: Int64? {
+        var d: Int64?
+        if case .collecting(_, let since) = paste { d = since + 1600 }
+        if config.mode == .irc, let t = irc.nextTimer(connection: connection) { d = min(d ?? t, t) }
+        if let p = serverPrompt, now < p.since + Self.promptDelay { d = min(d ?? (p.since + Self.promptDelay), p.since + Self.promptDelay) }
+        return d
+    }
+
+    // MARK: - Windows
+
+    var activeWindow: Window { windows[active] }
+    var activeIndex: Int { active }
+
+    var caseMapping: CaseMapping { irc.caseMapping }
+
+    func windowIndex(_ name: String) -> Int? {
+        windows.indices.first { $0 > 0 && caseMapping.equal(windows[$0].name, name) }
+    }
+
+    @discardableResult
+    mutating func ensureWindow(_ name: String, kind: Window.Kind) -> Int {
+        if let i = windowIndex(name) { return i }
+        var w = Window(name: name, kind: kind, capacity: config.scrollbackLines)
+        w.nicks.configure(modes: irc.prefixModes, symbols: irc.prefixSymbols, mapping: caseMapping)
+        windows.append(w)
+        return windows.count - 1
+    }
+
+    mutating func switchTo(_ index: Int) {
+        guard windows.indices.contains(index), index != active else { return }
+        // Lines arriving after the user leaves are the unread ones: the marker goes there.
+        windows[active].markerSeq = windows[active].scrollback.endSeq
+        active = index
+        windows[index].activity = .none
+        windows[index].unread = 0
+        completion = nil
+        updateInputScroll()
+    }
+
+    mutating func closeWindow(_ index: Int) {
+        guard index > 0, windows.indices.contains(index) else { return }
+        windows.remove(at: index)
+        if active == index {
+            active = min(index, windows.count - 1)
+            windows[active].activity = .none
+            windows[active].unread = 0
+        } else if active > index {
+            active -= 1
+        }
+    }
+
+    /// The next window with the most important unread activity (Alt-A).
+    func nextActiveWindow() -> Int? {
+        let candidates = windows.indices.filter { $0 != active && windows[$0].activity > .events }
+        return candidates.max { windows[$0].activity < windows[$1].activity || (windows[$0].activity == windows[$1].activity && $0 > $1) }
+    }
+
+    // MARK: - Lines
+
+    /// Adds a line to a window, marking mentions and activity and asking for it to be logged.
+    mutating func append(_ line: Line, to index: Int) {
+        guard windows.indices.contains(index) else { return }
+        var line = line
+        line.text = TextSafety.sanitize(line.text)
+        if let n = line.nick { line.nick = TextSafety.sanitize(n) }
+        if !line.own, line.nick != nil, config.mode == .irc, mentions(line.text, nick: nick) { line.highlight = true }
+        windows[index].scrollback.append(line)
+        if let s = windows[index].scroll, s.seq < windows[index].scrollback.firstSeq {
+            windows[index].scroll = ScrollPosition(seq: windows[index].scrollback.firstSeq, rowsBelow: 0)
+        }
+        if index != active && !line.own {
+            let level: Activity
+            switch line.kind {
+            case .message, .action, .notice:
+                level = (line.highlight || windows[index].kind == .query) ? .mention : .messages
+                windows[index].unread += 1
+            case .plain:
+                level = .messages
+                windows[index].unread += 1
+            case .event, .info, .error:
+                level = .events
+            }
+            if level > windows[index].activity { windows[index].activity = level }
+        }
+        if config.logging {
+            emit(.log(window: windows[index].name, text: logText(line)))
+        }
+    }
+
+    private func logText(_ line: Line) -> String {
+        let t = TimeFormat.dateTime(line.time, utcOffset: config.utcOffset)
+        let n = line.nick ?? ""
+        switch line.kind {
+        case .message: return "\(t) <\(n)> \(line.text)"
+        case .action: return "\(t) * \(n) \(line.text)"
+        case .notice: return "\(t) -\(n)- \(line.text)"
+        case .event: return "\(t) -- \(line.text)"
+        case .info: return "\(t) -!- \(line.text)"
+        case .error: return "\(t) !!! \(line.text)"
+        case .plain: return "\(t) \(line.text)"
+        }
+    }
+
+    mutating func info(_ text: String, window: Int? = nil) {
+        append(Line(time: now, kind: .info, nick: nil, text: text), to: window ?? active)
+    }
+
+    mutating func error(_ text: String, window: Int? = nil) {
+        append(Line(time: now, kind: .error, nick: nil, text: text), to: window ?? active)
+    }
+
+    mutating func event(_ text: String, window: Int, time: Int64? = nil) {
+        append(Line(time: time ?? now, kind: .event, nick: nil, text: text), to: window)
+    }
+
+    /// Whether `text` names `nick` as a word (case-insensitive).
+    func mentions(_ text: String, nick: String) -> Bool {
+        guard !nick.isEmpty else { return false }
+        let t = Array(caseMapping.fold(text).utf8)
+        let n = Array(caseMapping.fold(nick).utf8)
+        guard t.count >= n.count else { return false }
+        func isNickByte(_ b: UInt8) -> Bool {
+            (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7D) || b == UInt8(ascii: "-") || b >= 0x80
+        }
+        var i = 0
+        while i + n.count <= t.count {
+            if t[i] == n[0] && Array(t[i..<(i + n.count)]) == n {
+                let before = i == 0 || !isNickByte(t[i - 1])
+                let after = i + n.count == t.count || !isNickByte(t[i + n.count])
+                if before && after { return true }
+            }
+            i += 1
+        }
+        return false
+    }
+
+    // MARK: - Layout
+
+    var geometry: ScreenGeometry {
+        ScreenGeometry(cols: cols, rows: rows, showNickList: nickListEnabled && activeWindow.isChannel && config.mode == .irc)
+    }
+
+    mutating func scroll(by delta: Int) {
+        let g = geometry
+        windows[active].scroll = Layout.scrolled(windows[active], by: delta, width: g.chatWidth, height: g.chatHeight, utcOffset: config.utcOffset)
+    }
+
+    // MARK: - Plain line servers
+
+    /// The server's prompt, once it has been waiting long enough to be one.
+    var visibleServerPrompt: String? {
+        guard let p = serverPrompt, now >= p.since + Self.promptDelay else { return nil }
+        return p.text
+    }
+
+    private mutating func receivedPlainLine(_ bytes: [UInt8]) {
+        serverPrompt = nil
+        let text = TextSafety.repairUTF8(bytes)
+        append(Line(time: now, kind: .plain, nick: nil, text: text), to: 0)
+    }
+}

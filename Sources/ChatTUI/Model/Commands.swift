@@ -1,0 +1,195 @@
+import ChatProtocol
+
+/// The /commands: what they mean and the help text, one entry each.
+extension ClientState {
+    struct CommandHelp {
+        let name: String
+        let usage: String
+        let summary: String
+    }
+
+    static let commandHelp: [CommandHelp] = [
+        .init(name: "join", usage: "/join #channel [key]", summary: "join a channel and open its window"),
+        .init(name: "part", usage: "/part [#channel] [reason]", summary: "leave a channel (this one by default)"),
+        .init(name: "msg", usage: "/msg nick|#channel text", summary: "send a message without switching windows"),
+        .init(name: "query", usage: "/query nick [text]", summary: "open a private conversation"),
+        .init(name: "me", usage: "/me action", summary: "describe what you do"),
+        .init(name: "notice", usage: "/notice target text", summary: "send a notice"),
+        .init(name: "nick", usage: "/nick newnick", summary: "change your nick"),
+        .init(name: "topic", usage: "/topic [text]", summary: "show or set the channel topic"),
+        .init(name: "names", usage: "/names [#channel]", summary: "list who is in a channel"),
+        .init(name: "whois", usage: "/whois nick", summary: "ask the server about someone"),
+        .init(name: "close", usage: "/close", summary: "close this window (parts a channel)"),
+        .init(name: "clear", usage: "/clear", summary: "clear this window's scrollback"),
+        .init(name: "window", usage: "/window N", summary: "go to window N"),
+        .init(name: "reconnect", usage: "/reconnect", summary: "drop the connection and connect again"),
+        .init(name: "raw", usage: "/raw LINE", summary: "send a protocol line as it is (also /quote)"),
+        .init(name: "quit", usage: "/quit [message]", summary: "leave and exit"),
+        .init(name: "help", usage: "/help [command]", summary: "this list"),
+    ]
+
+    static let commandNames: [String] = commandHelp.map(\.name) + ["quote"]
+
+    /// Runs a /command typed by the user; `args` has no leading spaces.
+    mutating func runCommand(_ name: String, _ args: String) {
+        let words = args.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        func rest(after n: Int) -> String {
+            var s = Substring(args)
+            for _ in 0..<n {
+                s = s.drop { $0 == " " }
+                s = s.drop { $0 != " " }
+            }
+            return String(s.drop { $0 == " " })
+        }
+        switch name {
+        case "quit", "exit":
+            quitting = true
+            if config.mode == .irc && connection != .idle {
+                emit(.send("QUIT :" + (args.isEmpty ? "chat-tui" : args)))
+            }
+            emit(.quit)
+        case "clear":
+            windows[active].scrollback.removeAll()
+            windows[active].scroll = nil
+            windows[active].markerSeq = nil
+        case "help":
+            showHelp(words.first)
+            if config.mode == .raw {
+                // A plain server usually has a /help of its own: ask it too.
+                emit(.send("/help" + (args.isEmpty ? "" : " " + args)))
+            }
+        case "raw", "quote":
+            guard !args.isEmpty else { return usage("raw") }
+            emit(.send(args))
+            info("→ \(args)", window: 0)
+        case "window":
+            guard let n = words.first.flatMap(Int.init), n >= 1, n <= windows.count else { return usage("window") }
+            switchTo(n - 1)
+        case "reconnect":
+            emit(.reconnect)
+        case "close" where config.mode == .raw:
+            error("There is only the server window.")
+        case _ where config.mode == .raw:
+            // A plain line server has its own /commands: pass them through.
+            emit(.send("/" + name + (args.isEmpty ? "" : " " + args)))
+            append(Line(time: now, kind: .plain, nick: nil, text: "/" + name + (args.isEmpty ? "" : " " + args), own: true), to: active)
+        case "join", "j":
+            guard let first = words.first else { return usage("join") }
+            let names = first.split(separator: ",").map { irc.isChannelName(String($0)) ? String($0) : "#" + $0 }
+            var line = "JOIN " + names.joined(separator: ",")
+            if words.count > 1 { line += " " + words[1] }
+            emit(.send(line))
+            // Open the window now, so the user sees where they are going.
+            if let n = names.last { switchTo(ensureWindow(n, kind: .channel)) }
+        case "part", "leave":
+            var channel = activeWindow.isChannel ? activeWindow.name : nil
+            var reason = args
+            if let w = words.first, irc.isChannelName(w) {
+                channel = w
+                reason = rest(after: 1)
+            }
+            guard let c = channel else { return error("Not in a channel: /part #channel") }
+            if let i = windowIndex(c) { windows[i].joined = false }
+            emit(.send("PART " + c + (reason.isEmpty ? "" : " :" + reason)))
+        case "msg", "m":
+            guard words.count >= 2 else { return usage("msg") }
+            sendMessage(rest(after: 1), to: words[0], notice: false, switchWindow: false)
+        case "notice":
+            guard words.count >= 2 else { return usage("notice") }
+            sendMessage(rest(after: 1), to: words[0], notice: true, switchWindow: false)
+        case "query", "q":
+            guard let target = words.first else { return usage("query") }
+            let i = ensureWindow(target, kind: irc.isChannelName(target) ? .channel : .query)
+            switchTo(i)
+            let text = rest(after: 1)
+            if !text.isEmpty { sendMessage(text, to: target, notice: false, switchWindow: false) }
+        case "me":
+            guard activeWindow.kind != .server else { return error("/me needs a channel or query window.") }
+            guard !args.isEmpty else { return usage("me") }
+            emit(.send("PRIVMSG \(activeWindow.name) :\u{1}ACTION \(args)\u{1}"))
+            append(Line(time: now, kind: .action, nick: nick, text: args, own: true), to: active)
+        case "nick":
+            guard let n = words.first else { return usage("nick") }
+            irc.wantedNick = n
+            emit(.send("NICK " + n))
+        case "topic", "t":
+            guard activeWindow.isChannel else { return error("/topic works in a channel window.") }
+            emit(.send("TOPIC " + activeWindow.name + (args.isEmpty ? "" : " :" + args)))
+        case "names", "n":
+            let c = words.first ?? (activeWindow.isChannel ? activeWindow.name : "")
+            guard !c.isEmpty else { return usage("names") }
+            irc.namesRequested.insert(caseMapping.fold(c))
+            emit(.send("NAMES " + c))
+        case "whois", "wi":
+            guard let n = words.first else { return usage("whois") }
+            emit(.send("WHOIS " + n))
+        case "close", "wc":
+            let w = activeWindow
+            switch w.kind {
+            case .server: error("The server window stays open; /quit to leave.")
+            case .channel:
+                if w.joined && connection == .connected { emit(.send("PART " + w.name)) }
+                closeWindow(active)
+            case .query: closeWindow(active)
+            }
+        default:
+            error("Unknown command /\(name). /help lists the commands; /raw sends a line as it is.")
+        }
+    }
+
+    private mutating func usage(_ name: String) {
+        if let h = Self.commandHelp.first(where: { $0.name == name }) { error("Usage: \(h.usage)") }
+    }
+
+    private mutating func showHelp(_ topic: String?) {
+        if let t = topic?.lowercased().trimmingSlash, let h = Self.commandHelp.first(where: { $0.name == t }) {
+            info("\(h.usage): \(h.summary)")
+            return
+        }
+        info("Commands:")
+        for h in Self.commandHelp { info("  \(h.usage) — \(h.summary)") }
+        info("Keys: Alt-1..9/Ctrl-N/Ctrl-P windows, Alt-A next active, PgUp/PgDn scroll, F7 or Alt-Shift-N nick list, Tab complete, Ctrl-L redraw, Ctrl-C quit.")
+    }
+
+    /// Text typed without a command: to the window's channel or nick (or the plain server).
+    mutating func sendText(_ text: String) {
+        if config.mode == .raw {
+            emit(.send(text))
+            if let prompt = visibleServerPrompt {
+                // Answering a prompt: show it as a terminal would, and drop it from the
+                // framer so it does not stick to the front of the next line.
+                serverPrompt = nil
+                emit(.discardPartialLine)
+                append(Line(time: now, kind: .plain, nick: nil, text: prompt + (prompt.hasSuffix(" ") ? "" : " ") + text, own: true), to: active)
+            } else {
+                append(Line(time: now, kind: .plain, nick: nil, text: "> " + text, own: true), to: active)
+            }
+            return
+        }
+        let w = activeWindow
+        guard w.kind != .server else {
+            return error("This is the server window: /join a channel, /query a nick, or /raw a line.")
+        }
+        sendMessage(text, to: w.name, notice: false, switchWindow: false)
+    }
+
+    /// Sends PRIVMSG or NOTICE, split to fit the line limit, and shows it.
+    mutating func sendMessage(_ text: String, to target: String, notice: Bool, switchWindow: Bool) {
+        let verb = notice ? "NOTICE" : "PRIVMSG"
+        // 512 bytes less CRLF, the command, and room for the source the server prepends.
+        let room = max(64, 510 - verb.utf8.count - target.utf8.count - 3 - irc.sourceAllowance(nick: nick))
+        for piece in IRCMessage.splitText(text, maxBytes: room) {
+            emit(.send("\(verb) \(target) :\(piece)"))
+        }
+        let line = Line(time: now, kind: notice ? .notice : .message, nick: notice ? target : nick, text: text, own: true)
+        if let i = windowIndex(target) {
+            append(line, to: i)
+        } else {
+            append(Line(time: now, kind: .info, nick: nil, text: "→ \(target): \(text)", own: true), to: active)
+        }
+    }
+}
+
+private extension String {
+    var trimmingSlash: String { hasPrefix("/") ? String(dropFirst()) : self }
+}

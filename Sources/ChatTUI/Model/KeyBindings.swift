@@ -1,0 +1,157 @@
+/// What each key does: irssi's emacs-style bindings, window switching, scrolling, paste.
+extension ClientState {
+    mutating func handleKey(_ key: Key) {
+        switch paste {
+        case .collecting(var text, _):
+            switch key {
+            case .text(let t): text += t
+            case .enter: text += "\n"
+            case .tab: text += " "
+            case .pasteEnd:
+                paste = .none
+                finishPaste(text)
+                return
+            default: break
+            }
+            paste = .collecting(text, since: now)
+            return
+        case .confirm(let lines):
+            switch key {
+            case .text("y"), .text("Y"), .enter:
+                paste = .none
+                for l in lines { sendText(l) }
+            case .text("n"), .text("N"):
+                paste = .none
+                info("Paste of \(lines.count) lines discarded.")
+            case .escape, .ctrl("c"), .ctrl("g"):
+                paste = .none
+                info("Paste of \(lines.count) lines discarded.")
+            default: break
+            }
+            return
+        case .none: break
+        }
+
+        if key != .tab && key != .backTab { completion = nil }
+        if key != .up && key != .down { history.stopBrowsing() }
+
+        switch key {
+        case .text(let t): editor.insert(t)
+        case .enter: submit()
+        case .tab, .backTab: complete(backwards: key == .backTab)
+        case .backspace, .ctrl("h"): editor.apply(.deleteBackward)
+        case .delete, .ctrl("d"): editor.apply(.deleteForward)
+        case .left, .ctrl("b"): editor.apply(.left)
+        case .right, .ctrl("f"): editor.apply(.right)
+        case .home, .ctrl("a"): editor.apply(.home)
+        case .end, .ctrl("e"): editor.apply(.end)
+        case .alt("b"), .ctrlLeft: editor.apply(.wordLeft)
+        case .alt("f"), .ctrlRight: editor.apply(.wordRight)
+        case .ctrl("k"): editor.apply(.killToEnd)
+        case .ctrl("u"): editor.apply(.killToStart)
+        case .ctrl("w"), .altBackspace: editor.apply(.killWordBackward)
+        case .alt("d"): editor.apply(.killWordForward)
+        case .ctrl("y"): editor.apply(.yank)
+        case .ctrl("t"): editor.apply(.transpose)
+        case .up:
+            if let older = history.older(current: editor.text) { editor.setText(older) }
+        case .down:
+            if let newer = history.newer() { editor.setText(newer) }
+        case .pageUp, .alt("p"): scroll(by: geometry.pageRows)
+        case .pageDown, .alt("n"): scroll(by: -geometry.pageRows)
+        case .wheelUp: scroll(by: 3)
+        case .wheelDown: scroll(by: -3)
+        case .ctrlHome: scroll(by: Int.max / 4)
+        case .ctrlEnd: windows[active].scroll = nil
+        case .ctrl("n"): switchTo((active + 1) % windows.count)
+        case .ctrl("p"): switchTo((active + windows.count - 1) % windows.count)
+        case .alt(let c) where c.isNumber:
+            if let d = c.wholeNumberValue { switchTo(d == 0 ? 9 : d - 1) }
+        case .alt("a"):
+            if let i = nextActiveWindow() { switchTo(i) }
+        case .function(7), .alt("N"):
+            nickListEnabled.toggle()
+        case .ctrl("l"): emit(.repaint)
+        case .ctrl("c"): runCommand("quit", "")
+        case .pasteStart: paste = .collecting("", since: now)
+        default: break
+        }
+        updateInputScroll()
+    }
+
+    /// Enter: a command, or text for the window.
+    private mutating func submit() {
+        let line = editor.text
+        editor.clear()
+        guard !line.isEmpty else { return }
+        history.add(line)
+        if config.mode == .raw && line.hasPrefix("//") {
+            sendText(line)   // the plain server undoubles it itself (our telnet dialect does)
+        } else if line.hasPrefix("/") && !line.hasPrefix("//") {
+            let body = line.dropFirst()
+            let name = body.prefix { $0 != " " }
+            let args = body.dropFirst(name.count).drop { $0 == " " }
+            runCommand(name.lowercased(), String(args))
+        } else {
+            sendText(line.hasPrefix("//") ? String(line.dropFirst()) : line)
+        }
+    }
+
+    private mutating func complete(backwards: Bool) {
+        if completion == nil {
+            let w = activeWindow
+            var nicks = w.recentSpeakers
+            if w.kind == .query { nicks.append(w.name) }
+            var list = w.nicks
+            nicks += list.nicks()
+            let channels = windows.filter(\.isChannel).map(\.name)
+            completion = Completion.begin(editor: editor, commands: Self.commandNames, nicks: nicks, channels: channels)
+            if completion == nil { return }
+        } else if backwards {
+            completion!.previous()
+        } else {
+            completion!.next()
+        }
+        completion!.apply(to: &editor)
+    }
+
+    /// The end marker of a bracketed paste arrived (or it timed out).
+    mutating func finishPaste(_ text: String) {
+        var lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r" || $0 == "\r\n" }.map(String.init)
+        while lines.last?.isEmpty == true { lines.removeLast() }
+        lines = lines.filter { !$0.isEmpty }
+        guard !lines.isEmpty else { return }
+        if lines.count == 1 {
+            editor.insert(lines[0])
+            updateInputScroll()
+            return
+        }
+        // What was typed before the paste starts its first line.
+        if !editor.isEmpty {
+            lines[0] = editor.text + lines[0]
+            editor.clear()
+        }
+        if lines.count > config.pasteConfirmLines {
+            paste = .confirm(lines)
+        } else {
+            for l in lines { sendText(l) }
+        }
+    }
+
+    /// Keeps the cursor inside the visible part of a long input line.
+    mutating func updateInputScroll() {
+        let avail = max(1, cols - DisplayWidth.of(prompt))
+        let cursorCol = editor.chars[..<editor.cursor].reduce(0) { $0 + DisplayWidth.of($1) }
+        var s = editor.scrollColumn
+        if cursorCol < s {
+            s = max(0, cursorCol - avail / 3)
+        } else if cursorCol >= s + avail {
+            s = cursorCol - avail + 1 + avail / 3
+        }
+        let total = editor.chars.reduce(0) { $0 + DisplayWidth.of($1) }
+        // Do not leave blank space on the right when the text got shorter.
+        s = max(0, min(s, total + 1 - avail))
+        s = min(s, cursorCol)
+        editor.scrollColumn = s
+    }
+}

@@ -1,0 +1,69 @@
+/// What kind of line a scrollback entry is; the view picks colours from it.
+enum LineKind: Equatable, Sendable {
+    case message      // <nick> text
+    case action       // * nick text
+    case notice       // -nick- text
+    case event        // joins, parts, topic changes: -- text
+    case info         // the client's own notes and server replies
+    case error
+    case plain        // a raw line from a plain line server
+}
+
+/// One line of a window's scrollback.
+struct Line: Equatable, Sendable {
+    var time: Int64            // milliseconds since the epoch
+    var kind: LineKind
+    var nick: String?
+    var text: String           // already sanitised: no control characters
+    var highlight = false      // mentions the user's nick
+    var own = false            // written by the user
+}
+
+/// A bounded ring of lines with stable sequence numbers.
+///
+/// Sequence numbers keep growing as lines are added, so a scroll position or a read marker
+/// that refers to a line stays right while older lines fall off the front.
+struct Scrollback: Sendable {
+    let capacity: Int
+    private var storage: [Line] = []
+    private var head = 0              // index of the oldest line once the ring is full
+    private(set) var firstSeq = 0     // sequence number of the oldest line kept
+
+    init(capacity: Int) {
+        precondition(capacity > 0)
+        self.capacity = capacity
+    }
+
+    var count: Int { storage.count }
+    var isEmpty: Bool { storage.isEmpty }
+    /// Sequence number the next appended line gets.
+    var endSeq: Int { firstSeq + storage.count }
+    /// Sequence number of the newest line, if any.
+    var lastSeq: Int? { storage.isEmpty ? nil : endSeq - 1 }
+
+    mutating func append(_ line: Line) {
+        if storage.count < capacity {
+            storage.append(line)
+        } else {
+            storage[head] = line
+            head = (head + 1) % capacity
+            firstSeq += 1
+        }
+    }
+
+    /// The line with sequence number `seq`, or nil when it has fallen off or is not there yet.
+    subscript(seq seq: Int) -> Line? {
+        let i = seq - firstSeq
+        guard i >= 0, i < storage.count else { return nil }
+        return storage[(head + i) % storage.count]
+    }
+
+    mutating func removeAll() {
+        firstSeq = endSeq
+        storage.removeAll(keepingCapacity: false)
+        head = 0
+    }
+
+    /// Lines oldest first (for tests and logs; the view walks by sequence number).
+    var lines: [Line] { (firstSeq..<endSeq).compactMap { self[seq: $0] } }
+}

@@ -1,0 +1,90 @@
+/// Clock arithmetic for timestamps, without Foundation: the civil calendar from day counts.
+enum TimeFormat {
+    /// "HH:MM" of `millis` since the epoch, shifted by `offset` seconds (local time).
+    static func hoursMinutes(_ millis: Int64, utcOffset offset: Int) -> String {
+        let (_, _, _, h, m, _) = civil(millis, offset)
+        return two(h) + ":" + two(m)
+    }
+
+    /// "YYYY-MM-DD HH:MM:SS", for log files.
+    static func dateTime(_ millis: Int64, utcOffset offset: Int) -> String {
+        let (y, mo, d, h, mi, s) = civil(millis, offset)
+        return "\(y)-\(two(mo))-\(two(d)) \(two(h)):\(two(mi)):\(two(s))"
+    }
+
+    /// "YYYY-MM-DD", for day-change lines and log names.
+    static func date(_ millis: Int64, utcOffset offset: Int) -> String {
+        let (y, mo, d, _, _, _) = civil(millis, offset)
+        return "\(y)-\(two(mo))-\(two(d))"
+    }
+
+    /// Parses the IRCv3 server-time form "2024-01-02T03:04:05.678Z" (fraction optional, UTC)
+    /// into milliseconds since the epoch.
+    static func parseServerTime(_ text: String) -> Int64? {
+        let u = Array(text.utf8)
+        guard u.count >= 20, u.last == UInt8(ascii: "Z") else { return nil }
+        func num(_ from: Int, _ len: Int) -> Int? {
+            var v = 0
+            for i in from..<(from + len) {
+                let b = u[i]
+                guard b >= 0x30, b <= 0x39 else { return nil }
+                v = v * 10 + Int(b - 0x30)
+            }
+            return v
+        }
+        guard u[4] == UInt8(ascii: "-"), u[7] == UInt8(ascii: "-"), u[10] == UInt8(ascii: "T"),
+              u[13] == UInt8(ascii: ":"), u[16] == UInt8(ascii: ":"),
+              let y = num(0, 4), let mo = num(5, 2), let d = num(8, 2),
+              let h = num(11, 2), let mi = num(14, 2), let s = num(17, 2),
+              (1...12).contains(mo), (1...31).contains(d), h < 24, mi < 60, s < 61 else { return nil }
+        var ms = 0
+        if u.count > 20 {
+            guard u[19] == UInt8(ascii: "."), u.count - 21 >= 1 else { return nil }
+            let digits = u.count - 21
+            guard let frac = num(20, digits) else { return nil }
+            ms = digits >= 3 ? frac / pow10(digits - 3) : frac * pow10(3 - digits)
+        }
+        let days = daysFromCivil(y, mo, d)
+        return (Int64(days) * 86400 + Int64(h * 3600 + mi * 60 + s)) * 1000 + Int64(ms)
+    }
+
+    private static func pow10(_ n: Int) -> Int { (0..<n).reduce(1) { v, _ in v * 10 } }
+
+    private static func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+
+    private static func civil(_ millis: Int64, _ offset: Int) -> (Int, Int, Int, Int, Int, Int) {
+        let secs = Int(floorDiv(millis, 1000)) + offset
+        let days = floorDiv(Int64(secs), 86400)
+        let rem = secs - Int(days) * 86400
+        let (y, m, d) = civilFromDays(Int(days))
+        return (y, m, d, rem / 3600, (rem % 3600) / 60, rem % 60)
+    }
+
+    private static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
+        let q = a / b
+        return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
+    }
+
+    // Howard Hinnant's algorithms for the proleptic Gregorian calendar.
+    static func civilFromDays(_ z0: Int) -> (Int, Int, Int) {
+        let z = z0 + 719468
+        let era = (z >= 0 ? z : z - 146096) / 146097
+        let doe = z - era * 146097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
+        let y = yoe + era * 400
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (m <= 2 ? y + 1 : y, m, d)
+    }
+
+    static func daysFromCivil(_ y0: Int, _ m: Int, _ d: Int) -> Int {
+        let y = m <= 2 ? y0 - 1 : y0
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146097 + doe - 719468
+    }
+}

@@ -1,0 +1,62 @@
+import ChatProtocol
+
+/// How much happened in a window the user is not looking at; the status bar shows it.
+enum Activity: Int, Comparable, Sendable {
+    case none, events, messages, mention
+    static func < (a: Activity, b: Activity) -> Bool { a.rawValue < b.rawValue }
+}
+
+/// Where the view is scrolled to: the bottom screen row shows row
+/// `rowCount(seq) - 1 - rowsBelow` of line `seq`. nil in `Window.scroll` means "follow the end".
+struct ScrollPosition: Equatable, Sendable {
+    var seq: Int
+    var rowsBelow: Int
+}
+
+/// One channel, private conversation, or the server window.
+struct Window: Sendable {
+    enum Kind: Equatable, Sendable { case server, channel, query }
+
+    var name: String
+    let kind: Kind
+    var scrollback: Scrollback
+    var nicks = NickList()
+    var topic = ""
+    /// A channel the user is in (or wants to be in again after a reconnect).
+    var joined = false
+    /// NAMES replies are arriving (353 until 366): the next 353 starts a fresh list.
+    var namesInProgress = false
+    var activity: Activity = .none
+    var unread = 0
+    /// First line the user has not seen: the marker line is drawn above it.
+    var markerSeq: Int?
+    var scroll: ScrollPosition?
+    /// Nicks that spoke here, most recent first (tab completion tries them first).
+    var recentSpeakers: [String] = []
+
+    init(name: String, kind: Kind, capacity: Int) {
+        self.name = name
+        self.kind = kind
+        self.scrollback = Scrollback(capacity: capacity)
+    }
+
+    var isChannel: Bool { kind == .channel }
+
+    mutating func noteSpeaker(_ nick: String) {
+        if let i = recentSpeakers.firstIndex(of: nick) { recentSpeakers.remove(at: i) }
+        recentSpeakers.insert(nick, at: 0)
+        if recentSpeakers.count > 50 { recentSpeakers.removeLast() }
+    }
+
+    /// Lines below the scroll position (the "more below" count); 0 when following.
+    var linesBelow: Int {
+        guard let s = scroll, let last = scrollback.lastSeq else { return 0 }
+        return max(0, last - s.seq)
+    }
+
+    /// Whether the marker line should be drawn: it has new lines after it.
+    var showsMarker: Bool {
+        guard let m = markerSeq else { return false }
+        return m > scrollback.firstSeq && m < scrollback.endSeq
+    }
+}

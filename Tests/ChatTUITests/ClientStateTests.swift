@@ -1,0 +1,379 @@
+import Testing
+@testable import ChatTUI
+
+@Suite struct RegistrationTests {
+    @Test func registersAndJoinsChannelsAfterWelcome() {
+        var t = TestClient(nick: "me", channels: ["#a", "#b"])
+        t.apply(.connected)
+        #expect(t.sent() == ["CAP LS 302", "NICK me", "USER me 0 * :chat-tui user"])
+        t.recv(":srv CAP * LS :multi-prefix sasl server-time")
+        #expect(t.sent() == ["CAP REQ :multi-prefix server-time"])
+        t.recv(":srv CAP * ACK :multi-prefix server-time")
+        #expect(t.sent() == ["CAP END"])
+        t.recv(":srv 001 me :Welcome")
+        let s = t.sent()
+        #expect(s.first == "JOIN #a,#b")
+        #expect(s.last?.hasPrefix("PING :chat-tui-") == true)
+        #expect(t.state.connection == .connected)
+    }
+
+    @Test func nickInUseTriesUnderscores() {
+        var t = TestClient(nick: "me")
+        t.apply(.connected)
+        _ = t.sent()
+        t.recv(":srv 433 * me :Nickname is already in use")
+        #expect(t.sent() == ["NICK me_"])
+        t.recv(":srv 433 * me_ :Nickname is already in use")
+        #expect(t.sent() == ["NICK me__"])
+        t.recv(":srv 001 me__ :Welcome")
+        #expect(t.state.nick == "me__")
+    }
+
+    @Test func pingPongAndLag() {
+        var t = TestClient.registered()
+        t.recv("PING :abc")
+        #expect(t.sent() == ["PONG :abc"])
+        // The probe sent at registration is answered, and the next one is due 30 s later.
+        let first = t.state.irc.pingSentAt!
+        t.now += 40
+        t.recv(":srv PONG srv :chat-tui-\(first)")
+        #expect(t.state.lagMillis == 40)
+        t.now += 30_000
+        t.apply(.tick)
+        let ping = t.sent()
+        #expect(ping.count == 1 && ping[0].hasPrefix("PING :chat-tui-"))
+        t.now += 250
+        t.recv(":srv PONG srv :\(ping[0].dropFirst(6))")
+        #expect(t.state.lagMillis == 250)
+        #expect(t.state.nextDeadline == t.now + 30_000)
+    }
+
+    @Test func silentServerIsDroppedAfterTheTimeout() {
+        var t = TestClient.registered()
+        t.now += 89_000
+        t.apply(.tick)
+        #expect(t.state.takeEffects().isEmpty)
+        t.now += 1_000
+        t.apply(.tick)
+        #expect(t.state.takeEffects().contains(.reconnect))
+    }
+
+    @Test func reconnectRejoinsChannels() {
+        var t = TestClient.registered(channels: ["#a"])
+        t.recv(":me!u@h JOIN #a")
+        t.enter("/join #b")
+        t.recv(":me!u@h JOIN #b")
+        _ = t.sent()
+        t.apply(.disconnected(reason: "connection reset", retryAt: t.now + 1000))
+        #expect(t.window("#a")?.nicks.count == 0)
+        #expect(t.texts("#a").last?.contains("Reconnecting in 1 s") == true)
+        // A failed retry is told in the server window only.
+        t.apply(.connecting("test:6667"))
+        t.apply(.disconnected(reason: "connection refused", retryAt: t.now + 2000))
+        #expect(t.texts("#a").last?.contains("connection refused") == false)
+        #expect(t.state.windows[0].scrollback.lines.last?.text.contains("connection refused") == true)
+        t.apply(.connected)
+        _ = t.sent()
+        t.recv(":srv 001 me :Welcome back")
+        #expect(t.sent().first == "JOIN #a,#b")
+    }
+}
+
+@Suite struct ChannelTests {
+    func joined() -> TestClient {
+        var t = TestClient.registered(channels: ["#c"])
+        t.recv(":me!u@h JOIN #c")
+        t.recv(":srv 353 me = #c :@me bob +carol")
+        t.recv(":srv 366 me #c :End of /NAMES list")
+        return t
+    }
+
+    @Test func nickListFollowsJoinsPartsQuitsNicksAndKicks() {
+        var t = joined()
+        #expect(t.window("#c")!.nicks.displayOrder().map(\.nick) == ["me", "carol", "bob"])
+        t.recv(":dave!d@h JOIN #c")
+        #expect(t.window("#c")!.nicks.contains("dave"))
+        t.recv(":bob!b@h PART #c :bye")
+        #expect(!t.window("#c")!.nicks.contains("bob"))
+        t.recv(":carol!c@h NICK caroline")
+        #expect(t.window("#c")!.nicks.member("caroline")?.prefixes == "+")
+        t.recv(":me!u@h MODE #c +o-v dave caroline")
+        #expect(t.window("#c")!.nicks.member("dave")?.prefixes == "@")
+        #expect(t.window("#c")!.nicks.member("caroline")?.prefixes == "")
+        t.recv(":me!u@h KICK #c dave :behave")
+        #expect(!t.window("#c")!.nicks.contains("dave"))
+        t.recv(":caroline!c@h QUIT :gone")
+        #expect(t.window("#c")!.nicks.displayOrder().map(\.nick) == ["me"])
+        let log = t.texts("#c").joined(separator: "\n")
+        for s in ["dave (d@h) joined #c", "bob left #c (bye)", "carol is now known as caroline",
+                  "me sets mode +o-v dave caroline", "dave was kicked from #c by me (behave)", "caroline quit (gone)"] {
+            #expect(log.contains(s), "missing: \(s)")
+        }
+    }
+
+    @Test func messagesActionsAndTopics() {
+        var t = joined()
+        t.recv(":bob!b@h PRIVMSG #c :hello there")
+        t.recv(":bob!b@h PRIVMSG #c :\u{1}ACTION waves\u{1}")
+        t.recv(":bob!b@h TOPIC #c :new topic")
+        let lines = t.window("#c")!.scrollback.lines.suffix(3)
+        #expect(lines.map(\.kind) == [.message, .action, .event])
+        #expect(lines.first?.nick == "bob")
+        #expect(t.window("#c")!.topic == "new topic")
+        #expect(t.screen()[0].hasPrefix("#c: new topic"))
+    }
+
+    @Test func sayingSomethingSendsAndEchoes() {
+        var t = joined()
+        t.enter("hello world")
+        #expect(t.sent() == ["PRIVMSG #c :hello world"])
+        let last = t.window("#c")!.scrollback.lines.last!
+        #expect(last.own && last.nick == "me" && last.text == "hello world")
+        t.enter("//not a command")
+        #expect(t.sent() == ["PRIVMSG #c :/not a command"])
+    }
+
+    @Test func longMessagesAreSplitToFitTheLineLimit() {
+        var t = joined()
+        t.enter(String(repeating: "word ", count: 200))
+        let s = t.sent()
+        #expect(s.count >= 2)
+        #expect(s.allSatisfy { $0.utf8.count + 2 + t.state.irc.sourceAllowance(nick: "me") <= 512 })
+        #expect(s.map { $0.dropFirst("PRIVMSG #c :".count) }.joined() == String(repeating: "word ", count: 200))
+    }
+
+    @Test func mentionsAreHighlightedAndMarkOtherWindows() {
+        var t = joined()
+        t.enter("/join #other")
+        t.recv(":me!u@h JOIN #other")
+        #expect(t.state.activeWindow.name == "#other")
+        t.recv(":bob!b@h PRIVMSG #c :hey me, look")
+        t.recv(":bob!b@h PRIVMSG #c :nothing for meme here")
+        let lines = t.window("#c")!.scrollback.lines.suffix(2)
+        #expect(lines.map(\.highlight) == [true, false])
+        #expect(t.window("#c")!.activity == .mention)
+        #expect(t.window("#c")!.unread == 2)
+        #expect(t.screen()[22].contains("act: 1,2!"))
+        t.key(.alt("a"))
+        #expect(t.state.activeWindow.name == "#c")
+        #expect(t.window("#c")!.activity == .none)
+    }
+
+    @Test func privateMessagesOpenAQueryWindow() {
+        var t = joined()
+        t.recv(":zoe!z@h PRIVMSG me :psst")
+        let q = t.window("zoe")
+        #expect(q?.kind == .query)
+        #expect(q?.activity == .mention)
+        t.recv(":zoe!z@h NICK zoey")
+        #expect(t.window("zoey") != nil && t.window("zoe") == nil)
+    }
+
+    @Test func ctcpVersionIsAnswered() {
+        var t = joined()
+        t.recv(":zoe!z@h PRIVMSG me :\u{1}VERSION\u{1}")
+        #expect(t.sent() == ["NOTICE zoe :\u{1}VERSION chat-tui\u{1}"])
+    }
+
+    @Test func escapeSequencesFromTheNetworkAreRemoved() {
+        var t = joined()
+        t.recv(":bob!b@h PRIVMSG #c :a\u{1b}[2J\u{1b}]0;pwned\u{7}b\u{9b}31mc\u{2}bold\u{3}4red")
+        t.recv(":b\u{1b}[31mx!b@h PRIVMSG #c :x")
+        t.recv(":bob!b@h TOPIC #c :\u{1b}[5mblink")
+        let all = t.window("#c")!.scrollback.lines.flatMap { [$0.text, $0.nick ?? ""] } + [t.window("#c")!.topic]
+        for s in all {
+            #expect(!s.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }, "\(s.debugDescription)")
+        }
+        #expect(t.window("#c")!.scrollback.lines.suffix(3).first?.text == "abcboldred")
+        for row in t.screen() {
+            #expect(!row.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) })
+        }
+    }
+
+    @Test func namesOnRequestAreListed() {
+        var t = joined()
+        t.enter("/names")
+        #expect(t.sent() == ["NAMES #c"])
+        t.recv(":srv 353 me = #c :@me bob")
+        t.recv(":srv 366 me #c :End")
+        #expect(t.texts("#c").last == "Users on #c (2): @me bob")
+        #expect(t.window("#c")!.nicks.count == 2)
+    }
+}
+
+@Suite struct CommandTests {
+    @Test func eachCommandSendsItsLine() {
+        var t = TestClient.registered(channels: ["#c"])
+        t.recv(":me!u@h JOIN #c")
+        _ = t.sent()
+        let cases: [(String, [String])] = [
+            ("/join d", ["JOIN #d"]),
+            ("/part", ["PART #d"]),
+            ("/msg bob hi there", ["PRIVMSG bob :hi there"]),
+            ("/me dances", ["PRIVMSG #d :\u{1}ACTION dances\u{1}"]),
+            ("/nick newme", ["NICK newme"]),
+            ("/topic fresh topic", ["TOPIC #d :fresh topic"]),
+            ("/topic", ["TOPIC #d"]),
+            ("/whois bob", ["WHOIS bob"]),
+            ("/raw PRIVMSG #x :raw", ["PRIVMSG #x :raw"]),
+            ("/notice bob psst", ["NOTICE bob :psst"]),
+        ]
+        for (input, expected) in cases {
+            t.enter(input)
+            #expect(t.sent() == expected, "\(input)")
+        }
+    }
+
+    @Test func queryCloseClearAndQuit() {
+        var t = TestClient.registered(channels: ["#c"])
+        t.recv(":me!u@h JOIN #c")
+        t.enter("/query bob hello")
+        #expect(t.state.activeWindow.name == "bob")
+        #expect(t.sent() == ["PRIVMSG bob :hello"])
+        t.enter("/close")
+        #expect(t.window("bob") == nil)
+        t.enter("/clear")
+        #expect(t.state.activeWindow.scrollback.isEmpty)
+        t.enter("/close")
+        #expect(t.sent() == ["PART #c"])
+        #expect(t.state.activeIndex == 0)
+        t.enter("/quit see you")
+        #expect(t.state.takeEffects() == [.send("QUIT :see you"), .quit])
+        #expect(t.state.quitting)
+    }
+
+    @Test func signalsQuitThroughAnAction() {
+        var t = TestClient.registered()
+        t.apply(.failure("Not connected: not sent.", inServerWindow: false))
+        #expect(t.texts().last == "Not connected: not sent.")
+        t.apply(.quit(reason: "Caught SIGTERM; leaving."))
+        #expect(t.state.takeEffects() == [.send("QUIT :chat-tui"), .quit])
+        #expect(t.state.windows[0].scrollback.lines.last?.text == "Caught SIGTERM; leaving.")
+    }
+
+    @Test func helpAndUnknownCommands() {
+        var t = TestClient.registered()
+        t.enter("/help")
+        #expect(t.texts().contains { $0.contains("/join #channel") })
+        t.enter("/frobnicate")
+        #expect(t.texts().last?.contains("Unknown command /frobnicate") == true)
+        t.enter("just text")
+        #expect(t.sent().isEmpty)
+        #expect(t.texts().last?.contains("server window") == true)
+    }
+
+    @Test func windowSwitchingKeys() {
+        var t = TestClient.registered(channels: ["#a", "#b", "#c"])
+        #expect(t.state.activeIndex == 1)
+        t.key(.alt("4"))
+        #expect(t.state.activeWindow.name == "#c")
+        t.key(.ctrl("n"))
+        #expect(t.state.activeIndex == 0)
+        t.key(.ctrl("p"))
+        #expect(t.state.activeWindow.name == "#c")
+        t.enter("/window 2")
+        #expect(t.state.activeWindow.name == "#a")
+        t.key(.alt("9"))
+        #expect(t.state.activeWindow.name == "#a")
+    }
+}
+
+@Suite struct RawModeTests {
+    @Test func linesGoOutAsTypedAndComeInAsPlainText() {
+        var t = TestClient(mode: .raw)
+        t.apply(.connected)
+        #expect(t.sent().isEmpty)
+        t.enter("hello")
+        t.enter("/nick bob")
+        #expect(t.sent() == ["hello", "/nick bob"])
+        t.enter("//literal slash")
+        #expect(t.sent() == ["//literal slash"])
+        t.enter("/help")
+        #expect(t.sent() == ["/help"])
+        #expect(t.texts().contains { $0.contains("/join #channel") })
+        t.recv("[12:00] <alice> hi \u{1b}[31mthere")
+        #expect(t.texts().last == "[12:00] <alice> hi there")
+        #expect(t.state.geometry.nickListLeft == nil)
+        t.enter("/quit")
+        #expect(t.state.takeEffects() == [.quit])
+    }
+
+    @Test func aPromptWithoutLineEndBecomesTheInputPrompt() {
+        var t = TestClient(mode: .raw)
+        t.apply(.connected)
+        t.apply(.receivedPartial(Array("Choose a nickname: ".utf8)))
+        #expect(t.state.prompt.hasPrefix("["))           // not yet: it may be half a line
+        #expect(t.state.nextDeadline == t.now + ClientState.promptDelay)
+        t.now += ClientState.promptDelay
+        t.apply(.tick)
+        #expect(t.state.prompt == "Choose a nickname: ")
+        t.enter("tom")
+        #expect(t.state.takeEffects() == [.send("tom"), .discardPartialLine])
+        #expect(t.texts().last == "Choose a nickname: tom")
+        #expect(t.state.prompt.hasPrefix("["))
+        // A line cut by a read and completed at once never shows as a prompt.
+        t.apply(.receivedPartial(Array("half a li".utf8)))
+        t.recv("half a line")
+        t.apply(.receivedPartial([]))
+        t.now += 1000
+        t.apply(.tick)
+        #expect(t.state.prompt.hasPrefix("["))
+    }
+
+    @Test func invalidUTF8IsRepaired() {
+        var t = TestClient(mode: .raw)
+        t.apply(.received([0x61, 0xFF, 0x62]))
+        #expect(t.texts().last == "a\u{FFFD}b")
+    }
+}
+
+@Suite struct PasteTests {
+    func channel() -> TestClient {
+        var t = TestClient.registered(channels: ["#c"])
+        t.recv(":me!u@h JOIN #c")
+        _ = t.sent()
+        return t
+    }
+
+    @Test func singleLinePasteGoesIntoTheInput() {
+        var t = channel()
+        t.key(.pasteStart)
+        t.type("pasted text")
+        t.key(.pasteEnd)
+        #expect(t.state.editor.text == "pasted text")
+        #expect(t.sent().isEmpty)
+    }
+
+    @Test func fewLinesAreSentManyAreConfirmed() {
+        var t = channel()
+        t.key(.pasteStart)
+        t.type("one"); t.key(.enter); t.type("two")
+        t.key(.pasteEnd)
+        #expect(t.sent() == ["PRIVMSG #c :one", "PRIVMSG #c :two"])
+
+        t.key(.pasteStart)
+        for i in 1...6 { t.type("line \(i)"); t.key(.enter) }
+        t.key(.pasteEnd)
+        #expect(t.sent().isEmpty)
+        #expect(t.state.prompt.contains("Send 6 pasted lines"))
+        t.type("y")
+        #expect(t.sent().count == 6)
+
+        t.key(.pasteStart)
+        for i in 1...6 { t.type("/quit \(i)"); t.key(.enter) }
+        t.key(.pasteEnd)
+        t.type("n")
+        #expect(t.sent().isEmpty)
+        #expect(!t.state.quitting)
+    }
+
+    @Test func aLostEndMarkerTimesOut() {
+        var t = channel()
+        t.key(.pasteStart)
+        t.type("stuck")
+        t.now += 2000
+        t.apply(.tick)
+        #expect(t.state.paste == .none)
+        #expect(t.state.editor.text == "stuck")
+    }
+}

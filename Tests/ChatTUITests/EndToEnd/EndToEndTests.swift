@@ -1,0 +1,227 @@
+import Foundation
+import Testing
+@testable import ChatTUI
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The real chat-server and chat-tui inside tmux: typed with send-keys, read with
+/// capture-pane. Serialized: they share two cores with everything else.
+@Suite(.serialized) struct EndToEndTests {
+    /// Starts a client for `nick` in `window` and waits until it is in #lobby.
+    func startClient(_ tmux: Tmux, server: ChatServer, nick: String, window: String = "0", extra: String = "") throws {
+        try tmux.typeLine(clientCommand("connect 127.0.0.1:\(server.port) --nick \(nick) --channel '#lobby' \(extra)"), window: window)
+        try tmux.waitFor(text: "You joined #lobby", window: window)
+    }
+
+    @Test func twoUsersChat() throws {
+        let server = try ChatServer()
+        let tmux = try Tmux()
+        defer { tmux.kill() }
+        let logDir = server.dir + "/logs"
+        try startClient(tmux, server: server, nick: "alice", extra: "--log-dir \(logDir)")
+        let bobWindow = try tmux.newWindow()
+        try startClient(tmux, server: server, nick: "bob", window: bobWindow)
+
+        try tmux.typeLine("hello bob, 你好!")
+        try tmux.waitFor(text: "<alice> hello bob, 你好!", window: bobWindow)
+        try tmux.typeLine("alice: hi there", window: bobWindow)
+        let s = try tmux.waitFor(text: "<bob> alice: hi there")
+        // Both in the nick list, the first to join as operator.
+        #expect(s.contains { $0.contains("│@alice") })
+        #expect(s.contains { $0.contains("│ bob") })
+        // The status bar names the nick, window, user count and connection.
+        #expect(s[28].contains("alice │ 2:#lobby (2) │ connected"))
+
+        let log = try String(contentsOfFile: logDir + "/#lobby.log", encoding: .utf8)
+        #expect(log.contains("<alice> hello bob, 你好!"))
+        #expect(log.contains("<bob> alice: hi there"))
+    }
+
+    @Test func nickListUpdatesOnJoinNickAndQuit() throws {
+        let server = try ChatServer()
+        let tmux = try Tmux()
+        defer { tmux.kill() }
+        try startClient(tmux, server: server, nick: "alice")
+        let carol = try IRCPeer(port: server.port, nick: "carol")
+        try carol.line("JOIN #lobby")
+        var s = try tmux.waitFor("carol in the nick list") { $0.contains { $0.contains("│ carol") } }
+        #expect(s[28].contains("#lobby (2)"))
+        try carol.line("NICK caroline")
+        try tmux.waitFor("caroline in the nick list") { $0.contains { $0.contains("│ caroline") } }
+        try carol.line("QUIT :bye now")
+        s = try tmux.waitFor("caroline gone from the nick list") { s in
+            !s.contains { $0.contains("│ caroline") } && s.contains { $0.contains("caroline quit") }
+        }
+        #expect(s[28].contains("#lobby (1)"))
+    }
+
+    @Test func scrollingWithPageUpAndPageDown() throws {
+        let server = try ChatServer()
+        let tmux = try Tmux()
+        defer { tmux.kill() }
+        try startClient(tmux, server: server, nick: "alice")
+        let peer = try IRCPeer(port: server.port, nick: "talker")
+        try peer.line("JOIN #lobby")
+        for i in 0..<80 { try peer.line("PRIVMSG #lobby :numbered line \(String(format: "%03d", i))") }
+        try tmux.waitFor(text: "numbered line 079")
+        try tmux.keys("PageUp")
+        var s = try tmux.waitFor(text: "more below")
+        #expect(!s.contains { $0.contains("numbered line 079") })
+        #expect(s.contains { $0.contains("numbered line 040") })
+        try tmux.keys("PageUp")
+        s = try tmux.waitFor(text: "numbered line 020")
+        try tmux.keys("PageDown")
+        try tmux.keys("PageDown")
+        s = try tmux.waitFor("the end again, no more-below marker") { s in
+            s.contains { $0.contains("numbered line 079") } && !s.contains { $0.contains("more below") }
+        }
+    }
+
+    @Test func resizeKeepsTheLayout() throws {
+        let server = try ChatServer()
+        let tmux = try Tmux()
+        defer { tmux.kill() }
+        try startClient(tmux, server: server, nick: "alice")
+        try tmux.typeLine("a message long enough to wrap when the terminal becomes narrower than it is now, you will see")
+
+        for (cols, rows) in [(70, 20), (40, 12), (20, 5), (100, 30)] {
+            try tmux.resize(cols: cols, rows: rows)
+            let s = try tmux.waitFor("the layout at \(cols)x\(rows)") { s in
+                s.count == rows && s.last?.hasPrefix("[#lobby]") == true && s[rows - 2].contains("alice")
+            }
+            if cols >= ScreenGeometry.nickListMinCols {
+                let sep = cols - ScreenGeometry.nickListWidth - 1
+                for y in 1..<(rows - 2) { #expect(column(of: "│", in: s[y]) == sep, "\(cols)x\(rows) row \(y): \(s[y])") }
+            } else {
+                #expect(!s.dropFirst().dropLast(2).contains { $0.contains("@alice") }, "nick list hidden at \(cols)x\(rows)")
+            }
+            #expect(s.allSatisfy { DisplayWidth.of($0) <= cols })
+        }
+        // Still alive and typing after all that.
+        try tmux.typeLine("still here")
+        try tmux.waitFor(text: "<alice> still here")
+    }
+
+    @Test func wideCharacterMessageAligns() throws {
+        let server = try ChatServer()
+        let tmux = try Tmux()
+        defer { tmux.kill() }
+        try startClient(tmux, server: server, nick: "alice")
+        let peer = try IRCPeer(port: server.port, nick: "wide")
+        try peer.line("JOIN #lobby")
+        let text = "中文 日本語 한국어 😀🎉 " + String(repeating: "宽字符", count: 20) + " end"
+        try peer.line("PRIVMSG #lobby :\(text)")
+        let s = try tmux.waitFor(text: " end")
+        let sep = 100 - ScreenGeometry.nickListWidth - 1
+        for y in 1...27 { #expect(column(of: "│", in: s[y]) == sep, "row \(y): \(s[y])") }
+        let first = try #require(s.firstIndex { $0.contains("<wide> 中文 日本語 한국어 😀🎉") })
+        // Continuation rows are indented under the text.
+        let indent = column(of: "中", in: s[first])!
+        #expect(s[first + 1].prefix(indent).allSatisfy { $0 == " " })
+        #expect(column(of: "宽", in: s[first + 1]) == indent)
+    }
+
+    @Test func rawModeAgainstAPlainLineServer() throws {
+        // Our server's human dialect is a plain line server: no IRC, the same screen.
+        let server = try ChatServer()
+        let tmux = try Tmux()
+        defer { tmux.kill() }
+        try startClient(tmux, server: server, nick: "alice")
+        let tom = try tmux.newWindow()
+        try tmux.typeLine(clientCommand("connect telnet://127.0.0.1:\(server.port)"), window: tom)
+        // The server's question has no line end: it becomes the input line's prompt.
+        try tmux.waitFor("the nickname prompt", window: tom) { $0.last?.hasPrefix("Choose a nickname:") == true }
+        try tmux.typeLine("tom", window: tom)
+        var s = try tmux.waitFor(text: "You joined #lobby", window: tom)
+        #expect(s.contains { $0.hasSuffix("Choose a nickname: tom") })
+        #expect(!s.contains { $0.contains("nickname: --") })
+        #expect(s[28].contains("raw │ 1:127.0.0.1:\(server.port) │ connected"))
+        #expect(!s.contains { $0.contains("│") && $0.hasSuffix("│") })   // no nick list
+        try tmux.typeLine("hello from telnet 你好", window: tom)
+        try tmux.waitFor(text: "<tom> hello from telnet 你好")
+        try tmux.typeLine("hi tom")
+        s = try tmux.waitFor(text: "<alice> hi tom", window: tom)
+        try tmux.typeLine("/quit", window: tom)
+        try tmux.waitFor(text: "EXIT=0", window: tom)
+    }
+
+    @Test func rawModeAgainstNcatChat() throws {
+        guard let ncat = findExecutable("ncat") else {
+            throw E2EFailure("ncat is not installed; this test needs it (apt-get install -y ncat)")
+        }
+        let port = 20_000 + Int(getpid() % 20_000)
+        let chat = try spawn(ncat, ["--chat", "-l", "127.0.0.1", "\(port)"], outputPath: "/dev/null")
+        defer {
+            kill(chat, SIGTERM)
+            var status: Int32 = 0
+            waitpid(chat, &status, 0)
+        }
+        let tmux = try Tmux()
+        defer { tmux.kill() }
+        // ncat needs a moment to listen; the client retries on its own with backoff.
+        try tmux.typeLine(clientCommand("connect 127.0.0.1:\(port) --raw"))
+        try tmux.waitFor(text: "is connected as <user")
+        let other = try tmux.newWindow()
+        try tmux.typeLine(clientCommand("connect telnet://127.0.0.1:\(port)"), window: other)
+        try tmux.waitFor(text: "already connected", window: other)
+        // ncat --chat escapes bytes above 127 itself, so plain ASCII here.
+        try tmux.typeLine("plain line from a neighbour", window: other)
+        try tmux.waitFor(text: "> plain line from a neighbour", window: other)   // our own line, shown locally
+        try tmux.waitFor("the line relayed by ncat") { s in
+            s.contains { $0.contains("<user") && $0.contains("> plain line from a neighbour") }
+        }
+    }
+
+    @Test func quitGivesTheTerminalBack() throws {
+        let server = try ChatServer()
+        let tmux = try Tmux()
+        defer { tmux.kill() }
+        try startClient(tmux, server: server, nick: "alice")
+        try tmux.typeLine("/quit leaving now")
+        try tmux.waitFor(text: "EXIT=0")
+        try tmux.typeLine("stty -a | tr ' ' '\\n' | grep -x -- '-\\?\\(icanon\\|echo\\|isig\\|icrnl\\)' | tr '\\n' ' '; echo")
+        let s = try tmux.waitFor(text: "icanon ")
+        let modes = s.last { $0.contains("icanon") } ?? ""
+        #expect(modes.contains("icanon") && !modes.contains("-icanon"))
+        #expect(modes.contains("echo") && !modes.contains("-echo"))
+        #expect(modes.contains("isig") && !modes.contains("-isig"))
+        try tmux.typeLine("echo prompt-$((40+2))")
+        try tmux.waitFor(text: "prompt-42")
+    }
+
+    @Test func signalsAndCrashesGiveTheTerminalBack() throws {
+        let server = try ChatServer()
+        let tmux = try Tmux()
+        defer { tmux.kill() }
+        for (sig, status) in [(SIGTERM, "EXIT=0"), (SIGINT, "EXIT=0"), (SIGSEGV, "EXIT=139")] {
+            try tmux.typeLine("clear")
+            try startClient(tmux, server: server, nick: "sig\(sig)")
+            let pid = try #require(tmux.programPID())
+            kill(pid, sig)
+            try tmux.waitFor(text: status, timeout: 20)
+            // The marker is computed by the shell, so the typed command line never matches it.
+            try tmux.typeLine("stty -a | grep -o -- '-\\?icanon' ; echo done-$((\(sig) * 1000))")
+            let s = try tmux.waitFor(text: "done-\(sig * 1000)")
+            #expect(s.contains("icanon") && !s.contains("-icanon"), "after signal \(sig): \(s.joined(separator: "\n"))")
+        }
+    }
+
+    @Test func reconnectsAndRejoinsAfterTheServerRestarts() throws {
+        var server = try ChatServer()
+        let port = server.port
+        let tmux = try Tmux()
+        defer { tmux.kill() }
+        try startClient(tmux, server: server, nick: "alice")
+        try tmux.typeLine("/join #second")
+        try tmux.waitFor(text: "You joined #second")
+        server.stop()
+        try tmux.waitFor(text: "disconnected, retry in")
+        server = try ChatServer(port: port)
+        let s = try tmux.waitFor("rejoined both channels", timeout: 20) { s in
+            s.filter { $0.contains("You joined #second") }.count >= 2 && s[28].contains("connected")
+        }
+        #expect(s[28].contains("act: 1,2"))   // #lobby got its rejoin while we look at #second
+    }
+}

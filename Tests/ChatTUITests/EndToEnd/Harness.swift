@@ -1,0 +1,268 @@
+import ChatPOSIX
+import Foundation
+import Testing
+@testable import ChatTUI
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+// End-to-end harness: the real binaries (next to the test bundle), tmux with a private
+// socket and a fixed size, and waits on what the screen shows (never fixed sleeps).
+
+struct E2EFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ d: String) { description = d }
+}
+
+/// A product built next to the test bundle.
+func product(_ name: String) -> String {
+    URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(name).path
+}
+
+/// Starts a program with its output (and error) appended to `outputPath`, input from
+/// /dev/null. posix_spawn and waitpid rather than Foundation's Process, whose
+/// waitUntilExit spins a run loop that never hears of the exit inside a test here.
+func spawn(_ path: String, _ args: [String], outputPath: String, environment: [String: String] = [:]) throws -> pid_t {
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_APPEND, 0o600)
+    posix_spawn_file_actions_adddup2(&actions, 1, 2)
+    var env = ProcessInfo.processInfo.environment
+    env["SWIFT_BACKTRACE"] = "interactive=no"
+    for (k, v) in environment { env[k] = v }
+    let argv: [UnsafeMutablePointer<CChar>?] = ([path] + args).map { strdup($0) } + [nil]
+    let envp: [UnsafeMutablePointer<CChar>?] = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+    defer { (argv + envp).forEach { free($0) } }
+    // Nothing blocked and every signal at its default: the test runner's settings would be
+    // inherited otherwise, and tmux's server does not survive them.
+    var attr = posix_spawnattr_t()
+    posix_spawnattr_init(&attr)
+    defer { posix_spawnattr_destroy(&attr) }
+    var empty = sigset_t()
+    sigemptyset(&empty)
+    var all = sigset_t()
+    sigfillset(&all)
+    posix_spawnattr_setsigmask(&attr, &empty)
+    posix_spawnattr_setsigdefault(&attr, &all)
+    posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+    var pid: pid_t = 0
+    let rc = posix_spawn(&pid, path, &actions, &attr, argv, envp)
+    guard rc == 0 else { throw E2EFailure("cannot start \(path): error \(rc)") }
+    return pid
+}
+
+/// Runs a program to completion; its standard output and error.
+///
+/// Output goes through a file, not a pipe: `tmux new-session` starts the tmux server, which
+/// keeps the descriptor open, so reading a pipe to its end would never return.
+@discardableResult
+func run(_ path: String, _ args: [String]) throws -> String {
+    let outPath = NSTemporaryDirectory() + "chattui-run-\(UUID().uuidString)"
+    defer { try? FileManager.default.removeItem(atPath: outPath) }
+    let pid = try spawn(path, args, outputPath: outPath)
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+    return (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
+}
+
+func findExecutable(_ name: String) -> String? {
+    for dir in ["/usr/bin", "/usr/local/bin", "/bin", "/usr/sbin"] where FileManager.default.isExecutableFile(atPath: dir + "/" + name) {
+        return dir + "/" + name
+    }
+    return nil
+}
+
+nonisolated(unsafe) private var tmuxCounter = 0
+
+/// A tmux server of our own running one shell per window.
+final class Tmux {
+    let socket: String
+    let tmux: String
+
+    /// Fails (does not skip) when tmux is missing: CI installs it.
+    init(cols: Int = 100, rows: Int = 30) throws {
+        guard let path = findExecutable("tmux") else {
+            throw E2EFailure("tmux is not installed; the end-to-end tests need it (apt-get install -y tmux)")
+        }
+        tmux = path
+        tmuxCounter += 1
+        socket = "chattui-test-\(getpid())-\(tmuxCounter)"
+        // Not `window-size manual`: with it tmux 3.3a crashes on new-window when no client
+        // is attached. resize-window makes a window's size manual by itself.
+        let started = try cmd(["-f", "/dev/null", "new-session", "-d", "-x", "\(cols)", "-y", "\(rows)", Self.shell])
+        guard try cmd(["list-sessions"]).contains("1 windows") else {
+            throw E2EFailure("tmux did not start: \(started)")
+        }
+    }
+
+    deinit { kill() }
+
+    /// A clean shell with the environment the client needs; `$ ` as the prompt.
+    static let shell = "env -u TMUX LANG=C.UTF-8 SWIFT_BACKTRACE=interactive=no PS1='$ ' bash --norc --noprofile"
+
+    /// Ends the tmux server and removes its socket file (tmux leaves it behind).
+    func kill() {
+        _ = try? run(tmux, ["-L", socket, "kill-server"])
+        try? FileManager.default.removeItem(atPath: "/tmp/tmux-\(getuid())/\(socket)")
+    }
+
+    @discardableResult
+    func cmd(_ args: [String]) throws -> String { try run(tmux, ["-L", socket] + args) }
+
+    func newWindow() throws -> String {
+        try cmd(["new-window", "-d", "-P", "-F", "#{window_index}", Self.shell]).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Types `text` literally, then Enter.
+    func typeLine(_ text: String, window: String = "0") throws {
+        try cmd(["send-keys", "-t", ":" + window, "-l", text])
+        try cmd(["send-keys", "-t", ":" + window, "Enter"])
+    }
+
+    func type(_ text: String, window: String = "0") throws {
+        try cmd(["send-keys", "-t", ":" + window, "-l", text])
+    }
+
+    /// Named keys: "PageUp", "M-2", "C-a", "Enter"...
+    func keys(_ keys: String..., window: String = "0") throws {
+        try cmd(["send-keys", "-t", ":" + window] + keys)
+    }
+
+    func screen(window: String = "0") -> [String] {
+        let text = (try? cmd(["capture-pane", "-p", "-t", ":" + window])) ?? ""
+        var lines = text.components(separatedBy: "\n")
+        if lines.last == "" { lines.removeLast() }
+        return lines
+    }
+
+    func resize(cols: Int, rows: Int, window: String = "0") throws {
+        try cmd(["resize-window", "-t", ":" + window, "-x", "\(cols)", "-y", "\(rows)"])
+    }
+
+    /// The shell's child process in a window (the program it runs), if any.
+    func programPID(window: String = "0") -> pid_t? {
+        guard let s = try? cmd(["display-message", "-p", "-t", ":" + window, "#{pane_pid}"]),
+              let shell = Int32(s.trimmingCharacters(in: .whitespacesAndNewlines)),
+              let kids = try? String(contentsOfFile: "/proc/\(shell)/task/\(shell)/children", encoding: .utf8) else { return nil }
+        return kids.split(separator: " ").compactMap { pid_t($0) }.first
+    }
+
+    /// Polls the screen until `condition` holds; the screen it held on.
+    @discardableResult
+    func waitFor(_ what: String, window: String = "0", timeout: Double = 10,
+                 sourceLocation: SourceLocation = #_sourceLocation,
+                 _ condition: ([String]) -> Bool) throws -> [String] {
+        let deadline = Date().addingTimeInterval(timeout)
+        var last: [String] = []
+        while Date() < deadline {
+            last = screen(window: window)
+            if condition(last) { return last }
+            usleep(50_000)
+        }
+        Issue.record("waited \(timeout) s for \(what); the screen was:\n\(last.joined(separator: "\n"))", sourceLocation: sourceLocation)
+        throw E2EFailure("timed out waiting for \(what)")
+    }
+
+    @discardableResult
+    func waitFor(text: String, window: String = "0", timeout: Double = 10,
+                 sourceLocation: SourceLocation = #_sourceLocation) throws -> [String] {
+        try waitFor("\"\(text)\"", window: window, timeout: timeout, sourceLocation: sourceLocation) { s in
+            s.contains { $0.contains(text) }
+        }
+    }
+}
+
+/// The real chat-server on a loopback port (ephemeral unless given).
+final class ChatServer {
+    let logPath: String
+    let dir: String
+    private(set) var port = 0
+    private var pid: pid_t = 0
+
+    init(port: Int = 0) throws {
+        dir = NSTemporaryDirectory() + "chattui-e2e-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        logPath = dir + "/server.log"
+        pid = try spawn(product("chat-server"), ["--listen", "127.0.0.1:\(port)", "--name", "test.server",
+                                                  "--control-socket", dir + "/control.sock", "--flood-rate", "0"],
+                        outputPath: logPath)
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            let log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+            if let r = log.range(of: "listening on 127.0.0.1:") {
+                let digits = log[r.upperBound...].prefix { $0.isNumber }
+                if let p = Int(digits) { self.port = p; return }
+            }
+            var status: Int32 = 0
+            if waitpid(pid, &status, WNOHANG) == pid { pid = 0; break }
+            usleep(20_000)
+        }
+        stop()
+        throw E2EFailure("chat-server did not start: \((try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "")")
+    }
+
+    deinit {
+        stop()
+        try? FileManager.default.removeItem(atPath: dir)
+    }
+
+    func stop() {
+        guard pid > 0 else { return }
+        Glibc.kill(pid, SIGKILL)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        pid = 0
+    }
+}
+
+/// A scripted IRC user talking to the server from the test process.
+final class IRCPeer {
+    let fd: Int32
+    private var buffer: [UInt8] = []
+
+    init(port: Int, nick: String) throws {
+        fd = try Socket.connect([SocketAddress.parse(numeric: "127.0.0.1:\(port)")!])
+        try line("NICK \(nick)")
+        try line("USER \(nick) 0 * :peer")
+        try expect(" 001 \(nick) ")
+    }
+
+    deinit { FD.close(fd) }
+
+    func line(_ text: String) throws { try FD.writeAll(fd, text + "\r\n") }
+
+    /// Waits until `text` has arrived (answering PINGs meanwhile).
+    func expect(_ text: String, timeout: Double = 10) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if String(decoding: buffer, as: UTF8.self).contains(text) { return }
+            var p = [pollfd(fd: fd, events: Poll.readable, revents: 0)]
+            guard (try? Poll.wait(&p, timeoutMS: 200)) ?? 0 > 0 else { continue }
+            var chunk = [UInt8](repeating: 0, count: 65536)
+            let r = chunk.withUnsafeMutableBytes { try? FD.read(fd, into: $0) }
+            guard case .done(let n)? = r else { throw E2EFailure("peer connection closed waiting for \(text)") }
+            buffer += chunk[..<n]
+        }
+        throw E2EFailure("peer did not receive \(text): \(String(decoding: buffer, as: UTF8.self))")
+    }
+}
+
+/// Display column where `c` first appears in a captured line.
+func column(of c: Character, in line: String) -> Int? {
+    var col = 0
+    for ch in line {
+        if ch == c { return col }
+        col += DisplayWidth.of(ch)
+    }
+    return nil
+}
+
+/// The command line that starts the client in a pane, printing its exit status after.
+/// CHAT_TUI_PATH picks another build (the release one, for the figures in docs/CLIENT.md).
+func clientCommand(_ args: String) -> String {
+    let binary = ProcessInfo.processInfo.environment["CHAT_TUI_PATH"] ?? product("chat-tui")
+    return "\(binary) \(args); echo EXIT=$?"
+}

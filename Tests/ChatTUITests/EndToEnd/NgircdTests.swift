@@ -1,0 +1,70 @@
+import Foundation
+import Testing
+@testable import ChatTUI
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Against a real IRC server: ngIRCd from Debian's packages, when it is installed
+/// (`apt-get install -y ngircd`). Our own server is tested everywhere; this one shows the
+/// client does not depend on its quirks (PREFIX with five modes, CHANTYPES #&+, penalties).
+private let ngircdPath = findExecutable("ngircd")
+
+extension EndToEndTests {
+    @Test(.enabled(if: ngircdPath != nil, "ngircd is not installed"))
+    func worksWithNgircd() throws {
+        let dir = NSTemporaryDirectory() + "chattui-ngircd-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let port = 20_000 + Int(getpid() % 20_000) + 1
+        try """
+            [Global]
+            Name = irc.test.local
+            Info = chat-tui test
+            Listen = 127.0.0.1
+            Ports = \(port)
+            MotdPhrase = "ngircd for chat-tui tests"
+            [Limits]
+            PingTimeout = 120
+            [Options]
+            PAM = no
+            Ident = no
+            DNS = no
+
+            """.write(toFile: dir + "/ngircd.conf", atomically: true, encoding: .utf8)
+        let log = dir + "/ngircd.log"
+        let server = try spawn(ngircdPath!, ["-n", "-f", dir + "/ngircd.conf"], outputPath: log)
+        defer {
+            kill(server, SIGTERM)
+            var status: Int32 = 0
+            waitpid(server, &status, 0)
+        }
+        let deadline = Date().addingTimeInterval(10)
+        while !((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("Now listening") {
+            guard Date() < deadline else { throw E2EFailure("ngircd did not start: \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")") }
+            usleep(50_000)
+        }
+
+        let tmux = try Tmux()
+        defer { tmux.kill() }
+        try tmux.typeLine(clientCommand("connect irc://127.0.0.1:\(port)/#test --nick alice"))
+        try tmux.waitFor(text: "You joined #test")
+        try tmux.waitFor(text: "│@alice")
+        let bob = try IRCPeer(port: port, nick: "bob")
+        try bob.line("JOIN #test")
+        try tmux.waitFor(text: "│ bob")
+        try bob.line("PRIVMSG #test :hello alice 你好")
+        try tmux.waitFor(text: "<bob> hello alice 你好")
+        try tmux.typeLine("hi bob")
+        try bob.expect("PRIVMSG #test :hi bob")
+        try tmux.typeLine("/topic testing against ngircd")
+        try tmux.waitFor(text: "#test: testing against ngircd")
+        try tmux.typeLine("/whois bob")
+        try tmux.waitFor(text: "bob (~bob@127.0.0.1)")
+        try bob.line("QUIT :done")
+        try tmux.waitFor("bob gone from the nick list") { s in !s.contains { $0.contains("│ bob") } }
+        try tmux.typeLine("/quit")
+        try tmux.waitFor(text: "EXIT=0")
+    }
+}

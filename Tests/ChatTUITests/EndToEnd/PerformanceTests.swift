@@ -1,0 +1,166 @@
+import ChatPOSIX
+import Foundation
+import Testing
+@testable import ChatTUI
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An IRC server of a few lines, in the test process: registers one client, then sends
+/// whatever the test says, as fast as the client reads.
+final class ScriptedIRCServer: @unchecked Sendable {
+    let listener: Int32
+    let port: Int
+    private(set) var client: Int32 = -1
+    private var received: [UInt8] = []
+
+    init() throws {
+        listener = try Socket.listen(SocketAddress.parse(numeric: "127.0.0.1:0")!)
+        port = try Socket.localAddress(listener).port
+    }
+
+    deinit {
+        if client >= 0 { FD.close(client) }
+        FD.close(listener)
+    }
+
+    /// Accepts the client and registers it as `nick` in `channel`.
+    func register(nick: String, channel: String, timeout: Double = 10) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while client < 0 {
+            guard Date() < deadline else { throw E2EFailure("the client never connected") }
+            var p = [pollfd(fd: listener, events: Poll.readable, revents: 0)]
+            _ = try Poll.wait(&p, timeoutMS: 100)
+            if let (fd, _) = try Socket.accept(listener) { client = fd }
+        }
+        try expect("USER ", deadline: deadline)
+        try send([":srv 001 \(nick) :Welcome", ":srv 005 \(nick) CHANTYPES=# PREFIX=(ov)@+ :are supported",
+                  ":srv 422 \(nick) :No MOTD"])
+        try expect("JOIN \(channel)", deadline: deadline)
+        try send([":\(nick)!u@h JOIN \(channel)", ":srv 353 \(nick) = \(channel) :@\(nick) bob",
+                  ":srv 366 \(nick) \(channel) :End"])
+    }
+
+    func expect(_ text: String, deadline: Date) throws {
+        while !String(decoding: received, as: UTF8.self).contains(text) {
+            guard Date() < deadline else { throw E2EFailure("the client did not send \(text)") }
+            var p = [pollfd(fd: client, events: Poll.readable, revents: 0)]
+            guard try Poll.wait(&p, timeoutMS: 100) > 0 else { continue }
+            var chunk = [UInt8](repeating: 0, count: 4096)
+            let r = try chunk.withUnsafeMutableBytes { try FD.read(client, into: $0) }
+            guard case .done(let n) = r else { throw E2EFailure("the client went away") }
+            received += chunk[..<n]
+        }
+    }
+
+    func send(_ lines: [String]) throws {
+        var bytes: [UInt8] = []
+        for l in lines { bytes += Array(l.utf8) + [13, 10] }
+        try FD.writeAll(client, bytes)
+    }
+}
+
+/// Figures from /proc for a process.
+struct ProcessFigures {
+    var cpuTicks: Int        // user + system, in clock ticks
+    var wakeups: Int         // voluntary context switches: each sleep that ended
+    var rssKB: Int
+    var peakRSSKB: Int
+
+    init?(pid: pid_t) {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
+        // Fields after the ")" that closes the command name: utime is the 12th, stime the 13th.
+        let after = stat[stat.index(after: stat.lastIndex(of: ")")!)...].split(separator: " ")
+        cpuTicks = (Int(after[11]) ?? 0) + (Int(after[12]) ?? 0)
+        func field(_ name: String) -> Int {
+            let line = status.split(separator: "\n").first { $0.hasPrefix(name + ":") } ?? ""
+            return Int(line.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first ?? "") ?? 0
+        }
+        wakeups = field("voluntary_ctxt_switches")
+        rssKB = field("VmRSS")
+        peakRSSKB = field("VmHWM")
+    }
+}
+
+extension EndToEndTests {
+    func startScripted(_ tmux: Tmux, statsFile: String) throws -> (ScriptedIRCServer, pid_t) {
+        let server = try ScriptedIRCServer()
+        try tmux.typeLine(clientCommand("connect 127.0.0.1:\(server.port) --nick perf --channel '#burst' --stats-file \(statsFile)"))
+        try server.register(nick: "perf", channel: "#burst")
+        try tmux.waitFor(text: "You joined #burst")
+        let pid = try #require(tmux.programPID())
+        return (server, pid)
+    }
+
+    /// No timer wakes the client while nothing happens.
+    @Test func idleClientDoesNotWakeUp() throws {
+        let tmux = try Tmux()
+        defer { tmux.kill() }
+        let (server, pid) = try startScripted(tmux, statsFile: "/dev/null")
+        usleep(500_000)   // let the first frame and the lag probe settle
+        let before = try #require(ProcessFigures(pid: pid))
+        usleep(5_000_000)  // the measurement itself: five quiet seconds
+        let after = try #require(ProcessFigures(pid: pid))
+        let wakeups = after.wakeups - before.wakeups
+        let ticks = after.cpuTicks - before.cpuTicks
+        print("idle 5 s: \(wakeups) wakeups, \(ticks) CPU ticks")
+        #expect(wakeups <= 5, "woke \(wakeups) times in 5 s")
+        #expect(ticks <= 1, "used \(ticks) ticks of CPU in 5 s")
+        _ = server
+    }
+
+    /// 100,000 lines at once: absorbed quickly, at most ~60 frames a second, the input line
+    /// usable meanwhile, and memory bounded by the scrollback however many lines come.
+    @Test func burstOfLinesIsAbsorbedWithBoundedRedrawsAndMemory() throws {
+        let tmux = try Tmux()
+        defer { tmux.kill() }
+        let stats = NSTemporaryDirectory() + "chattui-stats-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: stats) }
+        let (server, pid) = try startScripted(tmux, statsFile: stats)
+        let base = try #require(ProcessFigures(pid: pid))
+
+        func burst(_ range: Range<Int>) throws {
+            try server.send(range.map { ":bob!b@h PRIVMSG #burst :burst line \($0) with some ordinary chat text in it" })
+        }
+        let started = Date()
+        // The lines go out from another thread while keys are typed here.
+        let sent = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            try? server.send((0..<100_000).map { ":bob!b@h PRIVMSG #burst :burst line \($0) with some ordinary chat text in it" })
+            sent.signal()
+        }
+        try tmux.type("typed during the burst")
+        try tmux.waitFor(text: "burst line 99999", timeout: 60)
+        sent.wait()
+        let seconds = Date().timeIntervalSince(started)
+        try tmux.waitFor(text: "typed during the burst")
+        let after100k = try #require(ProcessFigures(pid: pid))
+
+        try burst(100_000..<300_000)
+        try tmux.waitFor(text: "burst line 299999", timeout: 120)
+        let after300k = try #require(ProcessFigures(pid: pid))
+
+        try tmux.keys("C-u")
+        try tmux.typeLine("/quit")
+        try tmux.waitFor(text: "EXIT=0")
+        let figures = try String(contentsOfFile: stats, encoding: .utf8)
+        func value(_ key: String) -> Double {
+            Double(figures.split(separator: "\n").first { $0.hasPrefix(key + " ") }?.split(separator: " ").last ?? "") ?? -1
+        }
+        let frames = value("frames_drawn")
+        let spread = value("first_to_last_line_seconds")
+        print("""
+            burst: 100k lines on screen after \(String(format: "%.2f", seconds)) s; 300k lines over \
+            \(String(format: "%.2f", spread)) s in \(Int(frames)) frames; longest turn \(value("longest_turn_ms")) ms; \
+            RSS \(base.rssKB) kB idle, \(after100k.rssKB) kB after 100k, \(after300k.rssKB) kB after 300k \
+            (peak \(after300k.peakRSSKB) kB)
+            """)
+        #expect(value("lines_received") >= 300_000)
+        // At most ~60 frames a second while the lines arrive, not one per line.
+        #expect(frames <= 62 * (spread + 1) + 20)
+        // Memory is bounded by the scrollback: 200,000 more lines add little.
+        #expect(after300k.rssKB < after100k.rssKB + after100k.rssKB / 4 + 8_000)
+    }
+}

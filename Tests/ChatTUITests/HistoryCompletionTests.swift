@@ -1,0 +1,70 @@
+import Testing
+@testable import ChatTUI
+
+@Suite struct HistoryTests {
+    @Test func upAndDownKeepTheDraft() {
+        var h = History()
+        h.add("first")
+        h.add("second")
+        #expect(h.older(current: "draft") == "second")
+        #expect(h.older(current: "") == "first")
+        #expect(h.older(current: "") == nil)
+        #expect(h.newer() == "second")
+        #expect(h.newer() == "draft")
+        #expect(h.newer() == nil)
+    }
+
+    @Test func historyThroughKeys() {
+        var t = TestClient.registered(channels: ["#c"])
+        t.recv(":me!u@h JOIN #c")
+        t.enter("one")
+        t.enter("two")
+        t.type("unsent")
+        t.key(.up)
+        #expect(t.state.editor.text == "two")
+        t.key(.up)
+        #expect(t.state.editor.text == "one")
+        t.key(.down)
+        t.key(.down)
+        #expect(t.state.editor.text == "unsent")
+    }
+}
+
+@Suite struct CompletionTests {
+    @Test func nickAtLineStartGetsAColon() {
+        var t = TestClient.registered(channels: ["#c"])
+        t.recv(":me!u@h JOIN #c")
+        t.recv(":srv 353 me = #c :@me alice albert bob")
+        t.recv(":srv 366 me #c :End")
+        t.recv(":albert!u@h PRIVMSG #c :hi")
+        t.type("al")
+        t.key(.tab)
+        #expect(t.state.editor.text == "albert: ")   // recent speaker first
+        t.key(.tab)
+        #expect(t.state.editor.text == "alice: ")
+        t.key(.tab)
+        #expect(t.state.editor.text == "albert: ")
+        t.key(.backTab)
+        #expect(t.state.editor.text == "alice: ")
+        t.type("see bo")
+        t.key(.tab)
+        #expect(t.state.editor.text == "alice: see bob ")
+    }
+
+    @Test func commandsAndChannels() {
+        var t = TestClient.registered(channels: ["#chat", "#cheese"])
+        t.type("/jo")
+        t.key(.tab)
+        #expect(t.state.editor.text == "/join ")
+        t.type("#che")
+        t.key(.tab)
+        #expect(t.state.editor.text == "/join #cheese ")
+    }
+
+    @Test func nothingToCompleteLeavesTheLine() {
+        var t = TestClient.registered(channels: ["#c"])
+        t.type("zz")
+        t.key(.tab)
+        #expect(t.state.editor.text == "zz")
+    }
+}
