@@ -37,7 +37,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "ChatProtocolTests", dependencies: ["ChatProtocol"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ChatServerTests", dependencies: ["ChatServerDaemon", "ChatProtocol", "ChatPOSIX"]),
+        .testTarget(name: "ChatServerTests", dependencies: ["ChatServerDaemon", "ChatProtocol", "ChatPOSIX"], exclude: ["Clients"]),
         .testTarget(name: "ChatTUITests", dependencies: ["ChatTUI", "ChatProtocol", "ChatPOSIX"]),
     ],
     swiftLanguageModes: [.v6]
