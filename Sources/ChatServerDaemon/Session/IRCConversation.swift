@@ -216,7 +216,7 @@ final class IRCConversation: Conversation {
 
     private var renderContext: IRCRenderContext {
         IRCRenderContext(serverName: server, nick: registered ? nick : "*", serverTime: serverTime,
-                         userModes: "", serverInfo: "chat-server")
+                         userModes: "i", serverInfo: "chat-server")
     }
 
     func event(_ event: HubEvent) {
