@@ -108,7 +108,10 @@ extension BenchResult {
                 rows.append(("hub CPU while idle", "\(fmt(hub / Swift.max(windowSeconds, 1e-9) * 100, 2))% of one core"))
             }
             if let per = cpuPerLineMicros { rows.append(("server CPU per delivered line", "\(fmt(per, 3)) µs")) }
-            rows.append(("server memory (PSS)", "\(group(b.totalPSS)) KiB in \(b.processes) processes: hub \(group(b.rootPSS)) KiB, \(fmt(pssPerSessionKiB ?? 0, 1)) KiB per other process\(b.pssComplete ? "" : " (some unreadable)")"))
+            rows.append(("server memory (PSS)", "\(group(b.totalPSS)) KiB in \(b.processes) processes: root \(group(b.rootPSS)) KiB, \(fmt(pssPerSessionKiB ?? 0, 1)) KiB per other process\(b.pssComplete ? "" : " (some unreadable)")"))
+            if let base = serverBaseline, let per = pssPerClientKiB {
+                rows.append(("server memory per client", "\(fmt(per, 1)) KiB (PSS growth since before the first connect: \(group(base.totalPSS)) -> \(group(b.totalPSS)) KiB)"))
+            }
         }
         for p in progress { rows.append(("progress", p)) }
         for n in notes.prefix(12) { rows.append(("note", n)) }
@@ -149,6 +152,7 @@ extension BenchResult {
         f.append(("latency_last", c.paced ? last.json() : "null"))
         f.append(("latency_all", all.json()))
         f.append(("bench_cpu_s", fmt(benchCPU, 4)))
+        f.append(("bench_cpu_pct", fmt(benchCPU / Swift.max(windowSeconds, 1e-9) * 100, 2)))
         f.append(("window_stalls", "\(windowStalls)"))
         if let a = serverBefore, let b = serverAfter {
             var s: [(String, String)] = []
@@ -159,6 +163,10 @@ extension BenchResult {
             s.append(("pss_kib", "\(b.totalPSS)"))
             s.append(("hub_pss_kib", "\(b.rootPSS)"))
             s.append(("pss_per_session_kib", pssPerSessionKiB.map { fmt($0, 2) } ?? "null"))
+            s.append(("pss_baseline_kib", serverBaseline.map { "\($0.totalPSS)" } ?? "null"))
+            s.append(("pss_per_client_kib", pssPerClientKiB.map { fmt($0, 2) } ?? "null"))
+            s.append(("pss_at_start_kib", "\(a.totalPSS)"))
+            s.append(("cpu_pct", fmt((b.totalCPU - a.totalCPU) / Swift.max(windowSeconds, 1e-9) * 100, 2)))
             s.append(("processes", "\(b.processes)"))
             f.append(("server", "{" + s.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}"))
         } else {

@@ -41,6 +41,8 @@ struct BenchResult {
     var last = Histogram<UInt64>.latency()
     var windowSeconds = 0.0
     // Server and bench cost.
+    /// Before any client connected.
+    var serverBaseline: TreeSample?
     var serverBefore: TreeSample?
     var serverAfter: TreeSample?
     var benchCPU = 0.0
@@ -68,6 +70,11 @@ struct BenchResult {
         return c / Double(delivered) * 1e6
     }
     var sessions: Int { max((serverAfter?.processes ?? 1) - 1, 0) }
+    /// Memory the clients cost the server: growth since before they connected, per client.
+    var pssPerClientKiB: Double? {
+        guard let a = serverBaseline, let b = serverAfter, ready > 0 else { return nil }
+        return Double(b.totalPSS - a.totalPSS) / Double(ready)
+    }
     var pssPerSessionKiB: Double? {
         guard let b = serverAfter, b.processes > 1 else { return nil }
         return Double(b.descendantsPSS) / Double(b.processes - 1)
@@ -97,6 +104,10 @@ final class Runner {
         let perWorker = (cfg.clients + cfg.workers - 1) / cfg.workers
         if UInt64(perWorker + 64) > result.descriptorLimit {
             throw BenchError("\(perWorker) clients per worker need more descriptors than the limit (\(result.descriptorLimit)); use more --workers")
+        }
+        if let pid = cfg.serverPID {
+            guard let b = TreeSample.take(root: pid, memory: true) else { throw BenchError("no process \(pid) (--server-pid)") }
+            result.serverBaseline = b
         }
         let t0 = Proc.monotonicNanos()
         try startWorkers()

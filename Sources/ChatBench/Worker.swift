@@ -211,6 +211,12 @@ final class Worker {
             if now >= endTime { return 0 }
             var t = Int32(clamping: (endTime - now) / 1_000_000 + 1)
             for k in senders.indices where !senders[k].finished && !senders[k].blocked {
+                // A sender held by its window waits for receivers, which may be in another
+                // worker (no wake-up from there): look again in a millisecond, never spin.
+                if windowRoom(senders[k].id, senders[k].nextSeq) <= 0 {
+                    t = min(t, 1)
+                    continue
+                }
                 if cfg.paced {
                     let due = dueTime(senders[k].nextSeq)
                     if due <= now { return 0 }

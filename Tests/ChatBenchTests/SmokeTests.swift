@@ -23,6 +23,8 @@ private final class Server {
     let process = Process()
     let logPath: String
     private(set) var port = 0
+    /// ncat does not end on SIGTERM when started from the test process.
+    var stopSignal = SIGTERM
 
     init(executable: String, arguments: [String], portFrom: (String) -> Int?) throws {
         logPath = NSTemporaryDirectory() + "bench-smoke-\(UUID().uuidString.prefix(8)).log"
@@ -51,7 +53,7 @@ private final class Server {
 
     func stop() {
         if process.isRunning {
-            kill(process.processIdentifier, SIGTERM)
+            kill(process.processIdentifier, stopSignal)
             let deadline = Date().addingTimeInterval(5)
             while process.isRunning && Date() < deadline { usleep(20_000) }
             if process.isRunning { kill(process.processIdentifier, SIGKILL) }
@@ -175,6 +177,7 @@ private func expectPerfect(_ j: [String: Any], clients: Int, sourceLocation: Sou
             let rc = withUnsafePointer(to: &b) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(s, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
             return rc == 0 ? port : nil
         }
+        server.stopSignal = SIGKILL
         defer { server.stop() }
         let j = try bench(["fanout", "--target", "127.0.0.1:\(server.port)", "--dialect", "raw", "--clients", "5", "--senders", "2",
                            "--duration", "1", "--window", "64"])
