@@ -115,7 +115,8 @@ EOF
             ;;
         ncat)
             PORT=$(free_port)
-            ncat --chat --listen 127.0.0.1 "$PORT" </dev/null >"$WORK/server.log" 2>&1 &
+            # --max-conns: ncat's default is 100 clients.
+            ncat --chat --max-conns 5000 --listen 127.0.0.1 "$PORT" </dev/null >"$WORK/server.log" 2>&1 &
             SERVER_PID=$!
             ;;
     esac
@@ -135,18 +136,31 @@ trap 'stop_server; rm -rf "$WORK"' EXIT
 # 4. Runs. Columns: server, dialect, extra bench options.
 COLUMNS_=("chat-server irc" "chat-server human" "ngircd irc" "ncat raw")
 
-# run NAME SERVER DIALECT SCENARIO [bench options...]: JSON to $RESULTS/NAME.json
+# run NAME SERVER DIALECT SCENARIO [bench options...]: JSON to $RESULTS/NAME.json.
+# The machine is shared: if the server did not survive the run (someone else's cleanup
+# signalled it), the run is repeated once and the table says so if it happens again.
 run() {
-    local name=$1 server=$2 dialect=$3 scenario=$4
+    local name=$1 server=$2 dialect=$3 scenario=$4 try
     shift 4
-    start_server "$server"
-    log "$scenario against $server ($dialect): $*"
-    if ! "$BENCH" "$scenario" --target "127.0.0.1:$PORT" --dialect "$dialect" --server-pid "$SERVER_PID" \
-        --label "$server" --json --quiet "$@" >"$RESULTS/$name.json" 2>"$RESULTS/$name.err"; then
-        log "  failed: $(tail -3 "$RESULTS/$name.err")"
-        echo '{"failed": true}' >"$RESULTS/$name.json"
-    fi
-    stop_server
+    for try in 1 2; do
+        start_server "$server"
+        log "$scenario against $server ($dialect): $*"
+        local ok=1
+        "$BENCH" "$scenario" --target "127.0.0.1:$PORT" --dialect "$dialect" --server-pid "$SERVER_PID" \
+            --label "$server" --json --quiet "$@" >"$RESULTS/$name.json" 2>"$RESULTS/$name.err" || ok=0
+        if ! kill -0 "$SERVER_PID" 2>/dev/null || grep -q "shutting down" "$WORK/server.log" 2>/dev/null; then
+            log "  the server ended during the run (not by us)"
+            cp "$WORK/server.log" "$RESULTS/$name.server.log" 2>/dev/null || true
+            ok=0
+            [ "$try" = 2 ] && echo '{"failed": true, "why": "server ended during the run"}' >"$RESULTS/$name.json"
+        elif [ "$ok" = 0 ]; then
+            log "  failed: $(tail -3 "$RESULTS/$name.err")"
+            echo '{"failed": true}' >"$RESULTS/$name.json"
+            try=2
+        fi
+        stop_server
+        [ "$ok" = 1 ] || [ "$try" = 2 ] && break
+    done
 }
 
 for col in "${COLUMNS_[@]}"; do

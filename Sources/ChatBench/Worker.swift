@@ -1,4 +1,5 @@
 import ChatPOSIX
+import ChatProtocol
 import Histogram
 
 #if canImport(Glibc)
@@ -452,10 +453,7 @@ final class Worker {
             }
             otherLines += 1
             if kinds[i] == .irc && count > 5 && p[0] == 0x50 && p[1] == 0x49 && p[2] == 0x4E && p[3] == 0x47 && p[4] == 0x20 {
-                // "PING x" -> "PONG x"
-                var reply = Array(UnsafeBufferPointer(start: p, count: count))
-                reply[1] = 0x4F
-                writeSmall(i, String(decoding: reply, as: UTF8.self) + "\r\n")
+                registrationLine(i, p, count)  // PING: answered there
             } else if count >= 5 && (contains(p, min(count, 8), "ERROR") || contains(p, min(count, 20), "Disconnected")) {
                 note("client \(gids[i]): \(String(decoding: UnsafeBufferPointer(start: p, count: min(count, 200)), as: UTF8.self))")
             }
@@ -465,7 +463,7 @@ final class Worker {
     }
 
     private func registrationLine(_ i: Int, _ p: UnsafeMutablePointer<UInt8>, _ count: Int) {
-        switch (kinds[i], states[i]) {
+        switch (kinds[i], states[i] == .ready ? .greeting : states[i]) {
         case (.human, .greeting):
             if contains(p, count, "nickname") { askedNick(i) }
         case (.human, .joining):
@@ -473,21 +471,26 @@ final class Worker {
             else if contains(p, count, "!! ") {
                 fail(i, "nick refused: \(String(decoding: UnsafeBufferPointer(start: p, count: min(count, 200)), as: UTF8.self))")
             }
-        case (.irc, .greeting):
-            if contains(p, count, " 001 ") {
+        case (.irc, .greeting), (.irc, .joining):
+            // Registration is rare and not timed per line: parse it properly.
+            guard let msg = try? IRCMessage(parsing: UnsafeBufferPointer(start: p, count: count)) else { return }
+            let text = String(decoding: UnsafeBufferPointer(start: p, count: min(count, 200)), as: UTF8.self)
+            switch (msg.verb, msg.numeric) {
+            case ("PING", _):
+                var pong = IRCMessage(command: "PONG", params: msg.params)
+                pong.trailingColon = msg.trailingColon
+                writeSmall(i, pong.serialized() + "\r\n")
+            case ("ERROR", _):
+                fail(i, "server error: \(text)")
+            case (_, 1?) where states[i] == .greeting:
                 states[i] = .joining
                 writeSmall(i, "JOIN \(cfg.ircChannel)\r\n")
-            } else if contains(p, count, " 433 ") || contains(p, count, " 432 ") || contains(p, count, "ERROR") {
-                fail(i, "registration refused: \(String(decoding: UnsafeBufferPointer(start: p, count: min(count, 200)), as: UTF8.self))")
-            } else if count > 5 && contains(p, 5, "PING ") {
-                var reply = Array(UnsafeBufferPointer(start: p, count: count))
-                reply[1] = 0x4F
-                writeSmall(i, String(decoding: reply, as: UTF8.self) + "\r\n")
-            }
-        case (.irc, .joining):
-            if contains(p, count, " 366 ") { becomeReady(i) }
-            else if contains(p, count, " 403 ") || contains(p, count, " 405 ") || contains(p, count, " 471 ") || contains(p, count, "ERROR") {
-                fail(i, "join refused: \(String(decoding: UnsafeBufferPointer(start: p, count: min(count, 200)), as: UTF8.self))")
+            case (_, 366?) where states[i] == .joining:
+                becomeReady(i)
+            case (_, 432?), (_, 433?), (_, 403?), (_, 405?), (_, 471?), (_, 473?), (_, 474?), (_, 475?):
+                fail(i, "registration refused: \(text)")
+            default:
+                break
             }
         default:
             break
