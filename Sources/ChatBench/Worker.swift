@@ -115,6 +115,7 @@ final class Worker {
     var settleStart: UInt64 = 0
     var exitRequested = false
     var lastDrainCheck: UInt64 = 0
+    var lastPublish: UInt64 = 0
     var notes: [String] = []
 
     let readBuf: UnsafeMutableRawPointer
@@ -188,7 +189,11 @@ final class Worker {
                 }
             case .running, .draining:
                 if S > 0 {
-                    publishLow()
+                    // O(clients × senders): at most every 250 µs, not once per wake-up.
+                    if now - lastPublish > 250_000 {
+                        lastPublish = now
+                        publishLow()
+                    }
                     sendStep(now)
                 }
                 if now >= endTime { phase = .draining }
@@ -219,7 +224,7 @@ final class Worker {
                     continue
                 }
                 if cfg.paced {
-                    let due = dueTime(senders[k].nextSeq)
+                    let due = dueTime(senders[k].id, senders[k].nextSeq)
                     if due <= now { return 0 }
                     t = min(t, Int32(clamping: (due - now + 999_999) / 1_000_000))
                 } else {
@@ -570,10 +575,15 @@ final class Worker {
 
     // MARK: Sending
 
+    /// When line `seq` of sender `id` is due. Senders are spread evenly over one interval,
+    /// so that S paced senders make one smooth stream instead of S-line bursts.
     @inline(__always)
-    private func dueTime(_ seq: UInt64) -> UInt64 {
-        base &+ UInt64(Double(seq) / cfg.perSenderRate * 1e9)
+    private func dueTime(_ id: Int, _ seq: UInt64) -> UInt64 {
+        base &+ UInt64((Double(seq) + phase(id)) / cfg.perSenderRate * 1e9)
     }
+
+    @inline(__always)
+    private func phase(_ id: Int) -> Double { Double(id) / Double(max(S, 1)) }
 
     /// The lowest next-expected line of each sender among this worker's live receivers.
     private func publishLow() {
@@ -609,9 +619,10 @@ final class Worker {
             if room <= 0 { windowStalls += 1; continue }
             lines = min(lines, room)
             if cfg.paced {
-                let elapsed = Double(now - base) / 1e9
-                let due = Int(elapsed * cfg.perSenderRate) + 1 - Int(senders[k].nextSeq)
-                lines = min(lines, due)
+                // The same test as the loop's timeout, so the two never disagree (and spin).
+                var due = 0
+                while due < lines && dueTime(senders[k].id, senders[k].nextSeq + UInt64(due)) <= now { due += 1 }
+                lines = due
             }
             if lines <= 0 { continue }
             fill(k, lines, now)
