@@ -72,7 +72,18 @@ wait_port() {
     log "nothing listens on port $1"; return 1
 }
 
-start_server() {  # chat-server | ngircd | ncat
+start_server() {  # chat-server | ngircd | ncat; three tries (the machine is shared)
+    local t
+    for t in 1 2 3; do
+        start_server_once "$1" && return 0
+        log "  $1 did not come up (try $t): $(tail -2 "$WORK/server.log" 2>/dev/null)"
+        cp "$WORK/server.log" "$RESULTS/start-failure-$1-$t.log" 2>/dev/null || true
+        stop_server
+    done
+    return 1
+}
+
+start_server_once() {
     case "$1" in
         chat-server)
             "$BIN/chat-server" --listen 127.0.0.1:0 --flood-rate 0 --max-per-ip 0 --max-clients 0 \
@@ -120,7 +131,7 @@ EOF
             SERVER_PID=$!
             ;;
     esac
-    wait_port "$PORT"
+    [ -n "$PORT" ] && wait_port "$PORT"
 }
 
 stop_server() {
@@ -143,7 +154,10 @@ run() {
     local name=$1 server=$2 dialect=$3 scenario=$4 try
     shift 4
     for try in 1 2; do
-        start_server "$server"
+        if ! start_server "$server"; then
+            echo '{"failed": true, "why": "server did not start"}' >"$RESULTS/$name.json"
+            return 0
+        fi
         log "$scenario against $server ($dialect): $*"
         local ok=1
         "$BENCH" "$scenario" --target "127.0.0.1:$PORT" --dialect "$dialect" --server-pid "$SERVER_PID" \
