@@ -6,11 +6,13 @@ let package = Package(
     products: [
         .executable(name: "chat-server", targets: ["ChatServerDaemon"]),
         .executable(name: "chat-tui", targets: ["ChatTUI"]),
+        .executable(name: "chat-bench", targets: ["ChatBench"]),
         .library(name: "ChatProtocol", targets: ["ChatProtocol"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         // Linux calls that Swift's Glibc module does not export (signalfd, epoll, pipe2, prctl).
@@ -36,9 +38,19 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Load generator and meter (docs/BENCHMARKS.md).
+        .executableTarget(
+            name: "ChatBench",
+            dependencies: [
+                "ChatProtocol", "ChatPOSIX",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
         .testTarget(name: "ChatProtocolTests", dependencies: ["ChatProtocol"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ChatServerTests", dependencies: ["ChatServerDaemon", "ChatProtocol", "ChatPOSIX"], exclude: ["Clients"]),
         .testTarget(name: "ChatTUITests", dependencies: ["ChatTUI", "ChatProtocol", "ChatPOSIX"]),
+        .testTarget(name: "ChatBenchTests", dependencies: ["ChatBench", "ChatServerDaemon", "ChatPOSIX"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,140 @@
+import ArgumentParser
+import ChatPOSIX
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension Scenario: ExpressibleByArgument {}
+extension Dialect: ExpressibleByArgument {}
+
+@main
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "chat-bench",
+        abstract: "Load generator and meter for chat servers (chat-server, IRC servers, ncat --chat).",
+        discussion: """
+            Scenarios: fanout (N clients, S senders flat out), latency (fixed rate; first, last and \
+            every delivery), connections (ramp to N registered clients, then hold them idle), soak \
+            (long fixed-rate traffic with varying line sizes and progress lines). Every line carries \
+            its sender, sequence number, send time and a checksum, so loss, duplicates, reordering \
+            and corruption are counted. With --server-pid, the CPU and PSS of the server's whole \
+            process tree are measured too. See docs/BENCHMARKS.md.
+            """
+    )
+
+    @Argument(help: "fanout, latency, connections or soak.")
+    var scenario: Scenario
+
+    @Option(name: .customLong("target"), help: ArgumentHelp("Server address.", valueName: "HOST:PORT"))
+    var target = "127.0.0.1:4444"
+
+    @Option(help: "human, irc, raw (any line server) or mixed (human and IRC in #lobby).")
+    var dialect: Dialect = .irc
+
+    @Option(help: "Clients (default: fanout 100, latency 50, connections 10000, soak 200).")
+    var clients: Int?
+
+    @Option(help: "Clients that send (default: fanout 5, latency 1, soak 10).")
+    var senders: Int?
+
+    @Option(help: "Seconds of traffic (default: fanout 10, latency 10, soak 300).")
+    var duration: Double?
+
+    @Option(help: "Total lines per second over all senders; 0 is flat out (default: fanout 0, latency 200, soak 2000).")
+    var rate: Double?
+
+    @Option(name: .customLong("line-size"), help: "Bytes of message text per line.")
+    var lineSize = 64
+
+    @Option(help: "Worker processes (default: the number of cores).")
+    var workers: Int?
+
+    @Option(help: "Most lines per sender in flight (sent, not yet received by every receiver).")
+    var window = 512
+
+    @Option(help: "Most lines per write when sending flat out.")
+    var batch = 32
+
+    @Option(help: "Channel the IRC clients join.")
+    var channel = "#bench"
+
+    @Option(name: .customLong("server-pid"), help: "Measure this process and its descendants (CPU, PSS).")
+    var serverPID: Int32?
+
+    @Option(help: "Seconds to hold the clients idle (connections).")
+    var hold: Double = 10
+
+    @Option(name: .customLong("connect-concurrency"), help: "Most connections opening or registering at once.")
+    var connectConcurrency = 2000
+
+    @Option(name: .customLong("settle-ms"), help: "Before a run, wait until nothing arrived for this many milliseconds.")
+    var settleMS = 300
+
+    @Option(name: .customLong("drain-timeout"), help: "Seconds of silence after which missing lines count as lost.")
+    var drainTimeout: Double = 3
+
+    @Option(name: .customLong("register-timeout"), help: "Seconds for all clients to connect and register.")
+    var registerTimeout: Double = 120
+
+    @Option(help: "Soak: seconds between progress lines.")
+    var interval: Double = 10
+
+    @Option(name: .customLong("nick-prefix"), help: "Nicknames are this followed by the client number.")
+    var nickPrefix = "b"
+
+    @Option(help: "Name of the server under test, for the report.")
+    var label: String?
+
+    @Flag(help: "Print the result as JSON.")
+    var json = false
+
+    @Flag(help: "No progress messages on stderr.")
+    var quiet = false
+
+    func config() throws -> BenchConfig {
+        guard let addr = SocketAddress.parse(numeric: target) ?? (SocketAddress.splitHostPort(target).flatMap { hp in
+            hp.1.flatMap { try? SocketAddress.resolve(host: hp.0, port: $0).first }
+        }) else { throw ValidationError("bad --target '\(target)': expected HOST:PORT") }
+        let defaults: (clients: Int, senders: Int, duration: Double, rate: Double) = {
+            switch scenario {
+            case .fanout: return (100, 5, 10, 0)
+            case .latency: return (50, 1, 10, 200)
+            case .connections: return (10000, 0, 0, 0)
+            case .soak: return (200, 10, 300, 2000)
+            }
+        }()
+        let c = clients ?? defaults.clients
+        var s = scenario == .connections ? 0 : (senders ?? defaults.senders)
+        s = min(s, c)
+        let w = max(1, min(workers ?? Proc.onlineCPUs, max(c, 1)))
+        if c < 1 { throw ValidationError("--clients must be at least 1") }
+        if scenario != .connections && c < 2 { throw ValidationError("need at least 2 clients to deliver anything") }
+        if lineSize < Payload.minimumSize + 16 || lineSize > 400 { throw ValidationError("--line-size must be between \(Payload.minimumSize + 16) and 400") }
+        if window < 1 || batch < 1 { throw ValidationError("--window and --batch must be at least 1") }
+        if dialect == .mixed && scenario == .connections { }
+        return BenchConfig(
+            scenario: scenario, dialect: dialect, target: addr, clients: c, senders: s,
+            duration: duration ?? defaults.duration, rate: rate ?? defaults.rate, lineSize: lineSize,
+            varySize: scenario == .soak, workers: w, window: window, batch: batch, channel: channel,
+            serverPID: serverPID, hold: hold, connectConcurrency: max(connectConcurrency, 1),
+            settleQuietMS: settleMS, drainTimeout: drainTimeout, registerTimeout: registerTimeout,
+            interval: interval, nickPrefix: nickPrefix)
+    }
+
+    func run() throws {
+        let cfg = try config()
+        let quiet = self.quiet
+        let runner = try Runner(cfg: cfg) { line in
+            if !quiet { FD.writeAllIgnoringErrors(2, "chat-bench: " + line + "\n") }
+        }
+        let result: BenchResult
+        do {
+            result = try runner.run()
+        } catch {
+            FD.writeAllIgnoringErrors(2, "chat-bench: error: \(error)\n")
+            throw ExitCode(2)
+        }
+        FD.writeAllIgnoringErrors(1, json ? result.json(label: label) : result.table(label: label))
+    }
+}

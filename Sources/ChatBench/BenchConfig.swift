@@ -1,0 +1,94 @@
+import ChatPOSIX
+
+enum Scenario: String, CaseIterable, Sendable {
+    /// N clients, S of them sending flat out (bounded by a per-sender window of lines in flight).
+    case fanout
+    /// N clients, S senders at a fixed total rate: delivery latency percentiles.
+    case latency
+    /// Ramp to N clients, each greeted and registered, then hold them idle.
+    case connections
+    /// Long mixed traffic: fixed rate, varying line sizes, progress lines, memory growth.
+    case soak
+}
+
+/// What the bench speaks to the server.
+enum Dialect: String, CaseIterable, Sendable {
+    /// Telnet users of chat-server: greeted, answer with a nick, land in #lobby.
+    case human
+    /// IRC clients: NICK/USER, JOIN the channel, PRIVMSG to it.
+    case irc
+    /// Any line server (ncat --chat): every line goes to everyone.
+    case raw
+    /// Half human, half IRC in the same channel (#lobby), for chat-server.
+    case mixed
+}
+
+/// The dialect of one client.
+enum ClientKind: UInt8, Sendable {
+    case human = 0, irc = 1, raw = 2
+}
+
+struct BenchConfig: Sendable {
+    var scenario: Scenario
+    var dialect: Dialect
+    var target: SocketAddress
+    var clients: Int
+    var senders: Int
+    /// Seconds of traffic (fanout, latency, soak).
+    var duration: Double
+    /// Total lines per second over all senders; 0 is flat out.
+    var rate: Double
+    /// Bytes of message text per line (the payload, without the protocol around it).
+    var lineSize: Int
+    /// Soak: line sizes vary between 24 and `lineSize` bytes.
+    var varySize: Bool
+    var workers: Int
+    /// Most lines per sender sent but not yet received by every receiver.
+    var window: Int
+    /// Most lines per write when sending flat out.
+    var batch: Int
+    /// Channel the IRC clients join (mixed: #lobby, where the human clients are).
+    var channel: String
+    var serverPID: Int32?
+    /// Seconds to hold the clients idle (connections).
+    var hold: Double
+    /// Most connections being opened or registered at once (over all workers).
+    var connectConcurrency: Int
+    /// Before a run, wait until nothing has arrived for this long (join notices).
+    var settleQuietMS: Int
+    /// After the senders stop, give up waiting for missing lines after this long without input.
+    var drainTimeout: Double
+    /// Seconds a worker waits for all its clients to register.
+    var registerTimeout: Double
+    /// Soak: seconds between progress lines.
+    var interval: Double
+    /// Nick prefix, so that several benches can share a server.
+    var nickPrefix: String
+
+    func kind(of client: Int) -> ClientKind {
+        switch dialect {
+        case .human: return .human
+        case .irc: return .irc
+        case .raw: return .raw
+        case .mixed: return client % 2 == 0 ? .irc : .human
+        }
+    }
+
+    var ircChannel: String { dialect == .mixed ? "#lobby" : channel }
+
+    func nick(_ client: Int) -> String { "\(nickPrefix)\(client)" }
+
+    func worker(of client: Int) -> Int { client % workers }
+
+    /// Whether senders follow a schedule (and the bench keeps per-line first/last times).
+    var paced: Bool { rate > 0 }
+
+    /// Lines per second of one sender.
+    var perSenderRate: Double { senders > 0 ? rate / Double(senders) : 0 }
+
+    /// Lines one sender can send in the run (an upper bound), for per-line arrays.
+    var linesPerSenderBound: Int {
+        guard paced else { return 0 }
+        return Int(perSenderRate * duration * 1.05) + 16
+    }
+}

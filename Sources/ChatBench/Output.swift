@@ -1,0 +1,178 @@
+import Histogram
+
+// Number formatting without Foundation.
+
+/// `x` with `digits` decimals.
+func fmt(_ x: Double, _ digits: Int) -> String {
+    guard x.isFinite else { return "n/a" }
+    var scale = 1.0
+    for _ in 0..<digits { scale *= 10 }
+    let r = (abs(x) * scale).rounded()
+    let whole = Int(r / scale)
+    let frac = Int(r - Double(whole) * scale)
+    let sign = x < 0 && r != 0 ? "-" : ""
+    if digits == 0 { return sign + String(whole) }
+    var f = String(frac)
+    while f.count < digits { f = "0" + f }
+    return sign + String(whole) + "." + f
+}
+
+/// 1234567 -> "1,234,567".
+func group(_ v: Int) -> String {
+    let s = String(abs(v))
+    var out = ""
+    for (i, c) in s.enumerated() {
+        if i > 0 && (s.count - i) % 3 == 0 { out.append(",") }
+        out.append(c)
+    }
+    return v < 0 ? "-" + out : out
+}
+
+func group(_ v: UInt64) -> String { group(Int(clamping: v)) }
+
+/// Nanoseconds as milliseconds with 3 decimals.
+func ms(_ ns: UInt64) -> String { fmt(Double(ns) / 1e6, 3) }
+
+extension Histogram where Count == UInt64 {
+    func summary() -> String {
+        guard totalCount > 0 else { return "none" }
+        return "p50 \(ms(valueAtPercentile(50))) / p90 \(ms(valueAtPercentile(90))) / p99 \(ms(valueAtPercentile(99))) / p99.9 \(ms(valueAtPercentile(99.9))) / max \(ms(max)) ms (n=\(group(totalCount)))"
+    }
+
+    func json() -> String {
+        guard totalCount > 0 else { return "null" }
+        let p = [("p50", 50.0), ("p90", 90.0), ("p99", 99.0), ("p999", 99.9)]
+        var parts = p.map { "\"\($0.0)_ms\": \(fmt(Double(valueAtPercentile($0.1)) / 1e6, 4))" }
+        parts.append("\"max_ms\": \(fmt(Double(max) / 1e6, 4))")
+        parts.append("\"count\": \(totalCount)")
+        return "{" + parts.joined(separator: ", ") + "}"
+    }
+}
+
+func jsonString(_ s: String) -> String {
+    var out = "\""
+    for u in s.unicodeScalars {
+        switch u {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\t": out += "\\t"
+        default:
+            if u.value < 0x20 {
+                let h = String(u.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - h.count) + h
+            } else {
+                out.unicodeScalars.append(u)
+            }
+        }
+    }
+    return out + "\""
+}
+
+extension BenchResult {
+    /// The human-readable report.
+    func table(label: String?) -> String {
+        let c = config
+        var rows: [(String, String)] = []
+        rows.append(("scenario", "\(c.scenario.rawValue), dialect \(c.dialect.rawValue), target \(c.target)\(label.map { " (\($0))" } ?? "")"))
+        var shape = "\(c.clients) clients, \(c.workers) workers"
+        if c.scenario != .connections {
+            shape += ", \(c.senders) senders, " + (c.paced ? "\(fmt(c.rate, 0)) lines/s in all" : "flat out (window \(c.window) lines/sender)")
+            shape += ", \(c.varySize ? "24-\(c.lineSize)" : "\(c.lineSize)")-byte lines, \(fmt(c.duration, 1)) s"
+        } else {
+            shape += ", hold \(fmt(c.hold, 1)) s"
+        }
+        rows.append(("run", shape))
+        rows.append(("clients ready", "\(group(ready)) of \(group(c.clients)) in \(fmt(rampSeconds, 2)) s (connect failed \(connectFailed), registration failed \(registerFailed), dropped later \(dropped))"))
+        if registration.totalCount > 0 { rows.append(("registration time", registration.summary())) }
+        if c.scenario != .connections {
+            rows.append(("lines sent", group(totalSent)))
+            rows.append(("lines delivered", "\(group(delivered)) of \(group(expectedDeliveries)) expected in \(fmt(windowSeconds, 2)) s"))
+            rows.append(("delivered per second", group(Int(deliveredPerSecond))))
+            rows.append(("lost / duplicated / reordered / corrupted", "\(group(lost)) / \(group(duplicated)) / \(group(reordered)) / \(group(corrupted))"))
+            if echoes > 0 { rows.append(("own lines echoed back", group(echoes))) }
+            if c.paced {
+                rows.append(("latency, first delivery", first.summary()))
+                rows.append(("latency, last delivery", last.summary()))
+            }
+            rows.append(("latency, every delivery", all.summary()))
+            rows.append(("bench CPU (workers)", "\(fmt(benchCPU, 2)) s, \(fmt(benchCPU / Swift.max(windowSeconds, 1e-9) * 100, 0))% of one core"))
+            if windowStalls > 0 { rows.append(("sender loop passes held by the window", group(windowStalls))) }
+        }
+        if let a = serverBefore, let b = serverAfter {
+            let cpu = b.totalCPU - a.totalCPU
+            let hub = b.rootCPU - a.rootCPU
+            rows.append(("server CPU", "\(fmt(cpu, 3)) s in \(fmt(windowSeconds, 2)) s: hub \(fmt(hub, 3)) s, sessions \(fmt(cpu - hub, 3)) s (\(fmt(cpu / Swift.max(windowSeconds, 1e-9) * 100, 1))% of one core)"))
+            if c.scenario == .connections {
+                rows.append(("hub CPU while idle", "\(fmt(hub / Swift.max(windowSeconds, 1e-9) * 100, 2))% of one core"))
+            }
+            if let per = cpuPerLineMicros { rows.append(("server CPU per delivered line", "\(fmt(per, 3)) µs")) }
+            rows.append(("server memory (PSS)", "\(group(b.totalPSS)) KiB in \(b.processes) processes: root \(group(b.rootPSS)) KiB, \(fmt(pssPerSessionKiB ?? 0, 1)) KiB per other process\(b.pssComplete ? "" : " (some unreadable)")"))
+            if let base = serverBaseline, let per = pssPerClientKiB {
+                rows.append(("server memory per client", "\(fmt(per, 1)) KiB (PSS growth since before the first connect: \(group(base.totalPSS)) -> \(group(b.totalPSS)) KiB)"))
+            }
+        }
+        for p in progress { rows.append(("progress", p)) }
+        for n in notes.prefix(12) { rows.append(("note", n)) }
+        let width = rows.map { $0.0.count }.max() ?? 0
+        return rows.map { $0.0 + String(repeating: " ", count: width - $0.0.count) + "  " + $0.1 }.joined(separator: "\n") + "\n"
+    }
+
+    func json(label: String?) -> String {
+        let c = config
+        var f: [(String, String)] = []
+        f.append(("scenario", jsonString(c.scenario.rawValue)))
+        f.append(("dialect", jsonString(c.dialect.rawValue)))
+        f.append(("target", jsonString(c.target.description)))
+        if let label { f.append(("label", jsonString(label))) }
+        f.append(("clients", "\(c.clients)"))
+        f.append(("senders", "\(c.senders)"))
+        f.append(("workers", "\(c.workers)"))
+        f.append(("rate", fmt(c.rate, 3)))
+        f.append(("line_size", "\(c.lineSize)"))
+        f.append(("duration_s", fmt(c.duration, 3)))
+        f.append(("ready", "\(ready)"))
+        f.append(("connect_failed", "\(connectFailed)"))
+        f.append(("register_failed", "\(registerFailed)"))
+        f.append(("dropped", "\(dropped)"))
+        f.append(("ramp_s", fmt(rampSeconds, 4)))
+        f.append(("registration", registration.json()))
+        f.append(("sent", "\(totalSent)"))
+        f.append(("expected", "\(expectedDeliveries)"))
+        f.append(("delivered", "\(delivered)"))
+        f.append(("lost", "\(lost)"))
+        f.append(("duplicated", "\(duplicated)"))
+        f.append(("reordered", "\(reordered)"))
+        f.append(("corrupted", "\(corrupted)"))
+        f.append(("echoed", "\(echoes)"))
+        f.append(("window_s", fmt(windowSeconds, 4)))
+        f.append(("delivered_per_s", fmt(deliveredPerSecond, 1)))
+        f.append(("latency_first", c.paced ? first.json() : "null"))
+        f.append(("latency_last", c.paced ? last.json() : "null"))
+        f.append(("latency_all", all.json()))
+        f.append(("bench_cpu_s", fmt(benchCPU, 4)))
+        f.append(("bench_cpu_pct", fmt(benchCPU / Swift.max(windowSeconds, 1e-9) * 100, 2)))
+        f.append(("window_stalls", "\(windowStalls)"))
+        if let a = serverBefore, let b = serverAfter {
+            var s: [(String, String)] = []
+            s.append(("cpu_s", fmt(b.totalCPU - a.totalCPU, 4)))
+            s.append(("hub_cpu_s", fmt(b.rootCPU - a.rootCPU, 4)))
+            s.append(("cpu_per_line_us", cpuPerLineMicros.map { fmt($0, 4) } ?? "null"))
+            s.append(("hub_cpu_pct", fmt((b.rootCPU - a.rootCPU) / Swift.max(windowSeconds, 1e-9) * 100, 3)))
+            s.append(("pss_kib", "\(b.totalPSS)"))
+            s.append(("hub_pss_kib", "\(b.rootPSS)"))
+            s.append(("pss_per_session_kib", pssPerSessionKiB.map { fmt($0, 2) } ?? "null"))
+            s.append(("pss_baseline_kib", serverBaseline.map { "\($0.totalPSS)" } ?? "null"))
+            s.append(("pss_per_client_kib", pssPerClientKiB.map { fmt($0, 2) } ?? "null"))
+            s.append(("pss_at_start_kib", "\(a.totalPSS)"))
+            s.append(("cpu_pct", fmt((b.totalCPU - a.totalCPU) / Swift.max(windowSeconds, 1e-9) * 100, 2)))
+            s.append(("processes", "\(b.processes)"))
+            f.append(("server", "{" + s.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}"))
+        } else {
+            f.append(("server", "null"))
+        }
+        f.append(("notes", "[" + notes.map(jsonString).joined(separator: ", ") + "]"))
+        return "{\n" + f.map { "  \"\($0.0)\": \($0.1)" }.joined(separator: ",\n") + "\n}\n"
+    }
+}

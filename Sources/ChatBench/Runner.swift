@@ -1,0 +1,340 @@
+import ChatPOSIX
+import Histogram
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct BenchError: Error, CustomStringConvertible {
+    var description: String
+    init(_ d: String) { description = d }
+}
+
+/// Everything one run measured, merged over the workers.
+struct BenchResult {
+    var config: BenchConfig
+    var descriptorLimit: UInt64 = 0
+    // Clients.
+    var ready = 0
+    var connectFailed = 0
+    var registerFailed = 0
+    var dropped = 0
+    var rampSeconds = 0.0
+    var registration = Histogram<UInt64>.latency()
+    var settleSeconds = 0.0
+    // Lines.
+    var sent: [UInt64] = []
+    var receivers: [UInt64] = []
+    var uniq: UInt64 = 0
+    var duplicated: UInt64 = 0
+    var reordered: UInt64 = 0
+    var corrupted: UInt64 = 0
+    var echoes: UInt64 = 0
+    var otherLines: UInt64 = 0
+    var overlong: UInt64 = 0
+    var bytesIn: UInt64 = 0
+    var bytesOut: UInt64 = 0
+    var windowStalls: UInt64 = 0
+    var openGaps: UInt64 = 0
+    var all = Histogram<UInt64>.latency()
+    var first = Histogram<UInt64>.latency()
+    var last = Histogram<UInt64>.latency()
+    var windowSeconds = 0.0
+    // Server and bench cost.
+    /// Before any client connected.
+    var serverBaseline: TreeSample?
+    var serverBefore: TreeSample?
+    var serverAfter: TreeSample?
+    var benchCPU = 0.0
+    var notes: [String] = []
+    var progress: [String] = []
+
+    var totalSent: UInt64 { sent.reduce(0, +) }
+    var expectedDeliveries: UInt64 {
+        zip(sent, receivers).reduce(0) { $0 + $1.0 * $1.1 }
+    }
+    var delivered: UInt64 { uniq }
+    var lost: UInt64 { expectedDeliveries > uniq ? expectedDeliveries - uniq : 0 }
+    var deliveredPerSecond: Double { windowSeconds > 0 ? Double(delivered) / windowSeconds : 0 }
+
+    var serverCPU: Double? {
+        guard let a = serverBefore, let b = serverAfter else { return nil }
+        return b.totalCPU - a.totalCPU
+    }
+    var hubCPU: Double? {
+        guard let a = serverBefore, let b = serverAfter else { return nil }
+        return b.rootCPU - a.rootCPU
+    }
+    var cpuPerLineMicros: Double? {
+        guard let c = serverCPU, delivered > 0 else { return nil }
+        return c / Double(delivered) * 1e6
+    }
+    var sessions: Int { max((serverAfter?.processes ?? 1) - 1, 0) }
+    /// Memory the clients cost the server: growth since before they connected, per client.
+    var pssPerClientKiB: Double? {
+        guard let a = serverBaseline, let b = serverAfter, ready > 0 else { return nil }
+        return Double(b.totalPSS - a.totalPSS) / Double(ready)
+    }
+    var pssPerSessionKiB: Double? {
+        guard let b = serverAfter, b.processes > 1 else { return nil }
+        return Double(b.descendantsPSS) / Double(b.processes - 1)
+    }
+}
+
+/// The parent: forks the workers, steps them through the phases, samples the server, merges.
+final class Runner {
+    let cfg: BenchConfig
+    var result: BenchResult
+    var workers: [(pid: pid_t, control: Int32, reader: WireReader)] = []
+    let layout: SharedLayout
+    let shared: SharedCounters
+    let log: (String) -> Void
+
+    init(cfg: BenchConfig, log: @escaping (String) -> Void) throws(SystemError) {
+        self.cfg = cfg
+        self.log = log
+        result = BenchResult(config: cfg)
+        layout = SharedLayout(senders: cfg.senders, workers: cfg.workers)
+        shared = try SharedCounters(count: layout.count)
+    }
+
+    func run() throws -> BenchResult {
+        result.descriptorLimit = Proc.raiseDescriptorLimit()
+        SignalQueue.ignore(SIGPIPE)
+        let perWorker = (cfg.clients + cfg.workers - 1) / cfg.workers
+        if UInt64(perWorker + 64) > result.descriptorLimit {
+            throw BenchError("\(perWorker) clients per worker need more descriptors than the limit (\(result.descriptorLimit)); use more --workers")
+        }
+        if let pid = cfg.serverPID {
+            guard let b = TreeSample.take(root: pid, memory: true) else { throw BenchError("no process \(pid) (--server-pid)") }
+            result.serverBaseline = b
+        }
+        let t0 = Proc.monotonicNanos()
+        try startWorkers()
+        defer { stopWorkers() }
+
+        // 1. Everyone connected and registered.
+        var lastReady: UInt64 = 0
+        for w in workers.indices {
+            let m = try expect("R", from: w, timeoutMS: Int(cfg.registerTimeout * 1000) + 30_000)
+            result.ready += Int(m.values[0])
+            result.connectFailed += Int(m.values[1])
+            result.registerFailed += Int(m.values[2])
+            lastReady = max(lastReady, m.values[4])
+        }
+        result.rampSeconds = lastReady > t0 ? Double(lastReady - t0) / 1e9 : 0
+        log("\(result.ready) of \(cfg.clients) clients ready in \(fmt(result.rampSeconds, 2)) s")
+        if result.ready == 0 { throw BenchError("no client could register (is the server at \(cfg.target)?)\n" + collectNotes()) }
+
+        if cfg.scenario == .connections {
+            try hold()
+        } else {
+            try traffic()
+        }
+        return result
+    }
+
+    // MARK: Phases
+
+    private func hold() throws {
+        // Let the join notices die down, then watch the idle server.
+        broadcast(WireMessage("Q"))
+        for w in workers.indices { _ = try expect("q", from: w, timeoutMS: 120_000) }
+        if let pid = cfg.serverPID { result.serverBefore = TreeSample.take(root: pid, memory: false) }
+        let start = Proc.monotonicNanos()
+        Proc.sleep(nanos: UInt64(cfg.hold * 1e9))
+        result.windowSeconds = Double(Proc.monotonicNanos() - start) / 1e9
+        if let pid = cfg.serverPID { result.serverAfter = TreeSample.take(root: pid, memory: true) }
+        broadcast(WireMessage("D"))
+        try collectReports()
+    }
+
+    private func traffic() throws {
+        broadcast(WireMessage("Q"))
+        let settleStart = Proc.monotonicNanos()
+        for w in workers.indices { _ = try expect("q", from: w, timeoutMS: 120_000) }
+        result.settleSeconds = Double(Proc.monotonicNanos() - settleStart) / 1e9
+        let benchBefore = workers.map { TreeSample.take(root: $0.pid, memory: false)?.totalCPU ?? 0 }.reduce(0, +)
+        if let pid = cfg.serverPID { result.serverBefore = TreeSample.take(root: pid, memory: true) }
+        let start = Proc.monotonicNanos() + 20_000_000
+        let end = start + UInt64(cfg.duration * 1e9)
+        broadcast(WireMessage("G", [start, end]))
+        if cfg.scenario == .soak { progress(start: start, end: end) }
+        try collectReports()
+        result.windowSeconds = Double(Proc.monotonicNanos() - start) / 1e9
+        if let pid = cfg.serverPID { result.serverAfter = TreeSample.take(root: pid, memory: true) }
+        let benchAfter = workers.map { TreeSample.take(root: $0.pid, memory: false)?.totalCPU ?? 0 }.reduce(0, +)
+        result.benchCPU = benchAfter - benchBefore
+    }
+
+    /// Soak: a progress line every interval until the senders stop.
+    private func progress(start: UInt64, end: UInt64) {
+        var lastDelivered: UInt64 = 0
+        var lastTime = start
+        var first = true
+        while true {
+            let now = Proc.monotonicNanos()
+            if now >= end { return }
+            Proc.sleep(nanos: min(UInt64(cfg.interval * 1e9), end - now))
+            let t = Proc.monotonicNanos()
+            var delivered: UInt64 = 0
+            for w in 0..<cfg.workers { delivered += shared.load(layout.delivered(w)) }
+            var line = "t=\(fmt(Double(t - start) / 1e9, 0))s delivered/s=\(group(Int(Double(delivered - lastDelivered) / (Double(t - lastTime) / 1e9))))"
+            if let pid = cfg.serverPID, let s = TreeSample.take(root: pid, memory: true) {
+                line += " server_pss_kib=\(s.totalPSS) processes=\(s.processes)"
+                if first, let b = result.serverBefore { line += " (at start \(b.totalPSS))" }
+            }
+            first = false
+            result.progress.append(line)
+            log(line)
+            lastDelivered = delivered
+            lastTime = t
+        }
+    }
+
+    private func collectReports() throws {
+        let timeout = Int((cfg.duration + cfg.drainTimeout * 2) * 1000) + 60_000
+        var histPairs: [[UInt64]] = []
+        var firsts: [ArraySlice<UInt64>] = []
+        var lasts: [ArraySlice<UInt64>] = []
+        let S = cfg.senders
+        result.sent = [UInt64](repeating: 0, count: S)
+        result.receivers = [UInt64](repeating: 0, count: S)
+        for w in workers.indices {
+            let m = try expect("F", from: w, timeoutMS: timeout)
+            let v = m.values
+            result.connectFailed += 0
+            result.dropped += Int(v[3])
+            result.corrupted += v[4]
+            result.echoes += v[5]
+            result.otherLines += v[6]
+            result.bytesIn += v[7]
+            result.bytesOut += v[8]
+            result.overlong += v[9]
+            result.windowStalls += v[10]
+            result.openGaps += v[13]
+            let lineCap = Int(v[15])
+            var k = 16
+            for s in 0..<S {
+                result.sent[s] += v[k]
+                result.uniq += v[k + 1]
+                result.duplicated += v[k + 2]
+                result.reordered += v[k + 3]
+                result.receivers[s] += v[k + 4]
+                k += 5
+            }
+            let hn = Int(v[k]); k += 1
+            result.all.add(flattened: v[k..<k + hn]); k += hn
+            histPairs.append(Array(v[k - hn..<k]))
+            let rn = Int(v[k]); k += 1
+            result.registration.add(flattened: v[k..<k + rn]); k += rn
+            if lineCap > 0 {
+                firsts.append(v[k..<k + S * lineCap]); k += S * lineCap
+                lasts.append(v[k..<k + S * lineCap]); k += S * lineCap
+            }
+            // Notes, then the end marker.
+            while true {
+                let n = try expect(nil, from: w, timeoutMS: 10_000)
+                if n.kind == "E" { break }
+                if n.kind == "N" { result.notes.append("worker \(w): " + String(decoding: n.values.map { UInt8(truncatingIfNeeded: $0) }, as: UTF8.self)) }
+            }
+        }
+        // First and last delivery of every line: over all workers.
+        if let f0 = firsts.first {
+            let count = f0.count
+            for j in 0..<count {
+                var lo = UInt64.max
+                var hi: UInt64 = 0
+                for w in firsts.indices {
+                    let f = firsts[w][firsts[w].startIndex + j]
+                    if f != 0 { lo = min(lo, f) }
+                    hi = max(hi, lasts[w][lasts[w].startIndex + j])
+                }
+                if lo != .max { result.first.record(lo - 1) }
+                if hi != 0 { result.last.record(hi - 1) }
+            }
+        }
+    }
+
+    private func collectNotes() -> String {
+        var out: [String] = []
+        for w in workers.indices {
+            workers[w].reader.fill()
+            while let m = workers[w].reader.next() {
+                if m.kind == "N" { out.append(String(decoding: m.values.map { UInt8(truncatingIfNeeded: $0) }, as: UTF8.self)) }
+            }
+        }
+        return out.joined(separator: "\n")
+    }
+
+    // MARK: Workers
+
+    private func startWorkers() throws {
+        var pipes: [(control: (read: Int32, write: Int32), report: (read: Int32, write: Int32))] = []
+        for _ in 0..<cfg.workers {
+            pipes.append((try FD.pipe(nonBlocking: true), try FD.pipe(nonBlocking: true)))
+        }
+        for w in 0..<cfg.workers {
+            switch try Proc.fork() {
+            case .child:
+                for (v, p) in pipes.enumerated() {
+                    FD.close(p.control.write)
+                    FD.close(p.report.read)
+                    if v != w {
+                        FD.close(p.control.read)
+                        FD.close(p.report.write)
+                    }
+                }
+                Proc.dieWithParent(SIGKILL)
+                try? FD.setNonBlocking(pipes[w].report.write, false)
+                let clients = Array(stride(from: w, to: cfg.clients, by: cfg.workers))
+                do {
+                    let worker = try Worker(cfg: cfg, index: w, clients: clients, shared: shared,
+                                            control: pipes[w].control.read, report: pipes[w].report.write)
+                    worker.run()
+                } catch {
+                    FD.writeAllIgnoringErrors(2, "chat-bench worker \(w): \(error)\n")
+                    Proc.exitImmediately(1)
+                }
+            case .parent(let pid):
+                workers.append((pid, pipes[w].control.write, WireReader(fd: pipes[w].report.read)))
+            }
+        }
+        for p in pipes {
+            FD.close(p.control.read)
+            FD.close(p.report.write)
+            try? FD.setNonBlocking(p.control.write, false)
+        }
+    }
+
+    private func broadcast(_ m: WireMessage) {
+        for w in workers { try? m.send(to: w.control) }
+    }
+
+    private func stopWorkers() {
+        broadcast(WireMessage("X"))
+        for w in workers {
+            FD.close(w.control)
+            Proc.wait(for: w.pid)
+            FD.close(w.reader.fd)
+        }
+        workers.removeAll()
+    }
+
+    /// The next message of `kind` (nil: any) from worker `w`; notes that come first are kept.
+    private func expect(_ kind: Character?, from w: Int, timeoutMS: Int) throws -> WireMessage {
+        let deadline = Proc.monotonicNanos() + UInt64(timeoutMS) * 1_000_000
+        while true {
+            let left = Int((deadline > Proc.monotonicNanos() ? deadline - Proc.monotonicNanos() : 0) / 1_000_000)
+            guard let m = workers[w].reader.wait(timeoutMS: left) else {
+                let why = workers[w].reader.closed ? "ended" : "did not answer in time"
+                throw BenchError("worker \(w) \(why) (waiting for '\(kind.map(String.init) ?? "any")')\n" + result.notes.joined(separator: "\n"))
+            }
+            if let kind, m.kind != kind {
+                if m.kind == "N" { result.notes.append("worker \(w): " + String(decoding: m.values.map { UInt8(truncatingIfNeeded: $0) }, as: UTF8.self)) }
+                continue
+            }
+            return m
+        }
+    }
+}

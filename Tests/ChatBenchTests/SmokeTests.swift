@@ -1,0 +1,186 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+// CI smoke runs: the real chat-bench against the real chat-server (and ncat --chat when it is
+// installed), tiny sizes, one or two seconds each. They assert that every line arrived once,
+// in order and intact, never how fast.
+
+/// Where `swift build` put the products: next to the test bundle.
+private func productPath(_ name: String) -> String {
+    URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(name).path
+}
+
+private struct SmokeFailure: Error, CustomStringConvertible {
+    var description: String
+}
+
+/// A server process on a free loopback port, its output in a temp file.
+private final class Server {
+    let process = Process()
+    let logPath: String
+    private(set) var port = 0
+    /// ncat does not end on SIGTERM when started from the test process.
+    var stopSignal = SIGTERM
+
+    init(executable: String, arguments: [String], portFrom: (String) -> Int?) throws {
+        logPath = NSTemporaryDirectory() + "bench-smoke-\(UUID().uuidString.prefix(8)).log"
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        env["SWIFT_BACKTRACE"] = "interactive=no"
+        process.environment = env
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle(forWritingAtPath: logPath)
+        process.standardError = FileHandle(forWritingAtPath: logPath)
+        try process.run()
+        let deadline = Date().addingTimeInterval(15)
+        while Date() < deadline {
+            if let p = portFrom(log) { port = p; return }
+            if !process.isRunning { break }
+            usleep(20_000)
+        }
+        stop()
+        throw SmokeFailure(description: "server did not start:\n\(log)")
+    }
+
+    var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+    var pid: Int32 { process.processIdentifier }
+
+    func stop() {
+        if process.isRunning {
+            kill(process.processIdentifier, stopSignal)
+            let deadline = Date().addingTimeInterval(5)
+            while process.isRunning && Date() < deadline { usleep(20_000) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            process.waitUntilExit()
+        }
+        try? FileManager.default.removeItem(atPath: logPath)
+    }
+
+    deinit { stop() }
+
+    static func chatServer() throws -> Server {
+        try Server(executable: productPath("chat-server"),
+                   arguments: ["--listen", "127.0.0.1:0", "--flood-rate", "0", "--max-per-ip", "0", "--max-clients", "0",
+                               "--control-socket", NSTemporaryDirectory() + "bench-smoke-\(UUID().uuidString.prefix(8)).sock"]) { log in
+            guard let r = log.range(of: "listening on 127.0.0.1:") else { return nil }
+            return Int(log[r.upperBound...].prefix { $0.isNumber })
+        }
+    }
+}
+
+/// Runs chat-bench with `arguments` plus --json; its parsed output.
+private func bench(_ arguments: [String]) throws -> [String: Any] {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: productPath("chat-bench"))
+    p.arguments = arguments + ["--json", "--quiet", "--workers", "2"]
+    var env = ProcessInfo.processInfo.environment
+    env["SWIFT_BACKTRACE"] = "interactive=no"
+    p.environment = env
+    let out = Pipe()
+    let err = Pipe()
+    p.standardOutput = out
+    p.standardError = err
+    p.standardInput = FileHandle.nullDevice
+    try p.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    let errText = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    p.waitUntilExit()
+    guard p.terminationStatus == 0 else {
+        throw SmokeFailure(description: "chat-bench \(arguments) exited \(p.terminationStatus): \(errText)\n\(String(decoding: data, as: UTF8.self))")
+    }
+    guard let json = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+        throw SmokeFailure(description: "chat-bench printed no JSON object: \(String(decoding: data, as: UTF8.self))")
+    }
+    return json
+}
+
+private func int(_ j: [String: Any], _ key: String) -> Int { (j[key] as? NSNumber)?.intValue ?? -1 }
+
+/// Every line delivered exactly once, in order, intact, to every other client.
+private func expectPerfect(_ j: [String: Any], clients: Int, sourceLocation: SourceLocation = #_sourceLocation) {
+    let sent = int(j, "sent")
+    #expect(int(j, "ready") == clients, "\(j)", sourceLocation: sourceLocation)
+    #expect(sent > 0, "\(j)", sourceLocation: sourceLocation)
+    #expect(int(j, "expected") == sent * (clients - 1), "\(j)", sourceLocation: sourceLocation)
+    #expect(int(j, "delivered") == sent * (clients - 1), "\(j)", sourceLocation: sourceLocation)
+    for key in ["lost", "duplicated", "reordered", "corrupted", "dropped"] {
+        #expect(int(j, key) == 0, "\(key) in \(j)", sourceLocation: sourceLocation)
+    }
+}
+
+@Suite(.serialized) struct SmokeTests {
+    @Test func fanoutIRC() throws {
+        let server = try Server.chatServer()
+        defer { server.stop() }
+        let j = try bench(["fanout", "--target", "127.0.0.1:\(server.port)", "--dialect", "irc", "--clients", "6", "--senders", "2",
+                           "--duration", "1", "--server-pid", "\(server.pid)"])
+        expectPerfect(j, clients: 6)
+        let s = j["server"] as? [String: Any]
+        #expect((s?["processes"] as? NSNumber)?.intValue == 7, "hub + 6 sessions: \(String(describing: s))")
+    }
+
+    @Test func latencyHuman() throws {
+        let server = try Server.chatServer()
+        defer { server.stop() }
+        let j = try bench(["latency", "--target", "127.0.0.1:\(server.port)", "--dialect", "human", "--clients", "5",
+                           "--rate", "50", "--duration", "1"])
+        expectPerfect(j, clients: 5)
+        #expect(j["latency_first"] is [String: Any], "\(j)")
+    }
+
+    @Test func soakMixed() throws {
+        let server = try Server.chatServer()
+        defer { server.stop() }
+        let j = try bench(["soak", "--target", "127.0.0.1:\(server.port)", "--dialect", "mixed", "--clients", "6", "--senders", "3",
+                           "--rate", "150", "--duration", "2", "--interval", "1", "--server-pid", "\(server.pid)"])
+        expectPerfect(j, clients: 6)
+    }
+
+    @Test func connectionsHuman() throws {
+        let server = try Server.chatServer()
+        defer { server.stop() }
+        let j = try bench(["connections", "--target", "127.0.0.1:\(server.port)", "--dialect", "human", "--clients", "20",
+                           "--hold", "0.5", "--server-pid", "\(server.pid)"])
+        #expect(int(j, "ready") == 20, "\(j)")
+        #expect(int(j, "connect_failed") == 0 && int(j, "register_failed") == 0 && int(j, "dropped") == 0, "\(j)")
+        let s = j["server"] as? [String: Any]
+        #expect((s?["processes"] as? NSNumber)?.intValue == 21, "\(String(describing: s))")
+    }
+
+    static let ncat = ["/usr/bin/ncat", "/usr/local/bin/ncat"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    @Test(.enabled(if: ncat != nil, "ncat is not installed")) func fanoutRawAgainstNcat() throws {
+        // A free port: bind 0, read it, close, hand it to ncat.
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var a = sockaddr_in()
+        a.sin_family = sa_family_t(AF_INET)
+        a.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &a) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
+        _ = withUnsafeMutablePointer(to: &a) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+        let port = Int(UInt16(bigEndian: a.sin_port))
+        close(fd)
+        let server = try Server(executable: Self.ncat!, arguments: ["--chat", "--listen", "127.0.0.1", "\(port)"]) { _ in
+            // ncat prints nothing when it is ready: probe the port.
+            let s = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            defer { close(s) }
+            var b = sockaddr_in()
+            b.sin_family = sa_family_t(AF_INET)
+            b.sin_addr.s_addr = inet_addr("127.0.0.1")
+            b.sin_port = UInt16(port).bigEndian
+            let rc = withUnsafePointer(to: &b) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(s, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+            return rc == 0 ? port : nil
+        }
+        server.stopSignal = SIGKILL
+        defer { server.stop() }
+        let j = try bench(["fanout", "--target", "127.0.0.1:\(server.port)", "--dialect", "raw", "--clients", "5", "--senders", "2",
+                           "--duration", "1", "--window", "64"])
+        expectPerfect(j, clients: 5)
+    }
+}

@@ -1,0 +1,251 @@
+#!/usr/bin/env bash
+# Runs the same chat-bench scenarios against chat-server, ngircd and `ncat --chat` on this
+# machine, in one run, and prints a side-by-side markdown table (docs/BENCHMARKS.md).
+#
+#   bench/compare.sh            # moderate sizes, a few minutes on 2 cores
+#   bench/compare.sh --targets  # also the issue's target runs on chat-server alone
+#                               # (10,000 telnet users or the most that fit; slow)
+#
+# Environment: RESULTS=DIR keeps the JSON of every run there (default: a temp dir),
+# SOAK_SECONDS (default 30), DURATION (fanout/latency seconds, default 10),
+# CONN_CLIENTS (connections scenario, default 1000).
+# Needs root to install ncat, ngircd and jq when they are missing (Debian packages).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export SWIFT_BACKTRACE=interactive=no
+export DEBIAN_FRONTEND=noninteractive
+
+TARGETS=0
+for a in "$@"; do
+    case "$a" in
+        --targets) TARGETS=1 ;;
+        -h|--help) sed -n 2,14p "$0"; exit 0 ;;
+        *) echo "unknown argument: $a" >&2; exit 2 ;;
+    esac
+done
+
+DURATION=${DURATION:-10}
+SOAK_SECONDS=${SOAK_SECONDS:-30}
+CONN_CLIENTS=${CONN_CLIENTS:-1000}
+RESULTS=${RESULTS:-$(mktemp -d /tmp/chat-compare.XXXXXX)}
+mkdir -p "$RESULTS"
+WORK=$(mktemp -d /tmp/chat-compare-run.XXXXXX)
+chmod 755 "$WORK"   # ngircd drops to nobody and reads its config from here
+
+log() { echo "compare: $*" >&2; }
+
+# 1. Tools.
+need=()
+for pkg in ncat ngircd jq; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
+done
+if [ "${#need[@]}" -gt 0 ]; then
+    log "installing ${need[*]}"
+    apt-get update -q >&2
+    apt-get install -y -q "${need[@]}" >&2
+fi
+# The Debian package starts its own ngircd on port 6667; ours runs separately on a free port.
+
+# 2. Build.
+log "building (release)"
+swift build -c release >&2
+BIN=$(swift build -c release --show-bin-path)
+BENCH="$BIN/chat-bench"
+
+# 3. Servers. Each scenario gets a fresh server; SERVER_PID and PORT describe it.
+SERVER_PID=""
+PORT=""
+
+free_port() {
+    local p
+    while true; do
+        p=$(( 20000 + RANDOM % 20000 ))
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
+    done
+}
+
+wait_port() {
+    for _ in $(seq 1 200); do
+        if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
+        sleep 0.05
+    done
+    log "nothing listens on port $1"; return 1
+}
+
+start_server() {  # chat-server | ngircd | ncat; three tries (the machine is shared)
+    local t
+    for t in 1 2 3; do
+        start_server_once "$1" && return 0
+        log "  $1 did not come up (try $t): $(tail -2 "$WORK/server.log" 2>/dev/null)"
+        cp "$WORK/server.log" "$RESULTS/start-failure-$1-$t.log" 2>/dev/null || true
+        stop_server
+    done
+    return 1
+}
+
+start_server_once() {
+    case "$1" in
+        chat-server)
+            "$BIN/chat-server" --listen 127.0.0.1:0 --flood-rate 0 --max-per-ip 0 --max-clients 0 \
+                --control-socket "$WORK/control.sock" >"$WORK/server.log" 2>&1 &
+            SERVER_PID=$!
+            PORT=""
+            for _ in $(seq 1 200); do
+                PORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$WORK/server.log" | head -1)
+                [ -n "$PORT" ] && break
+                sleep 0.05
+            done
+            ;;
+        ngircd)
+            PORT=$(free_port)
+            mkdir -p "$WORK/conf.d"
+            cat >"$WORK/ngircd.conf" <<EOF
+[Global]
+Name = bench.irc
+Info = chat-bench comparison
+Listen = 127.0.0.1
+Ports = $PORT
+MotdPhrase = chat-bench
+PidFile = $WORK/ngircd.pid
+[Limits]
+MaxConnections = 0
+MaxConnectionsIP = 0
+MaxJoins = 0
+MaxNickLength = 30
+MaxPenaltyTime = 0
+PingTimeout = 600
+PongTimeout = 600
+[Options]
+DNS = no
+Ident = no
+PAM = no
+IncludeDir = $WORK/conf.d
+EOF
+            ngircd -n -f "$WORK/ngircd.conf" >"$WORK/server.log" 2>&1 &
+            SERVER_PID=$!
+            ;;
+        ncat)
+            PORT=$(free_port)
+            # --max-conns: ncat's default is 100 clients.
+            ncat --chat --max-conns 5000 --listen 127.0.0.1 "$PORT" </dev/null >"$WORK/server.log" 2>&1 &
+            SERVER_PID=$!
+            ;;
+    esac
+    [ -n "$PORT" ] && wait_port "$PORT"
+}
+
+stop_server() {
+    [ -n "$SERVER_PID" ] || return 0
+    kill "$SERVER_PID" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.05; done
+    kill -9 "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+    SERVER_PID=""
+}
+trap 'stop_server; rm -rf "$WORK"' EXIT
+
+# 4. Runs. Columns: server, dialect, extra bench options.
+COLUMNS_=("chat-server irc" "chat-server human" "ngircd irc" "ncat raw")
+
+# run NAME SERVER DIALECT SCENARIO [bench options...]: JSON to $RESULTS/NAME.json.
+# The machine is shared: if the server did not survive the run (someone else's cleanup
+# signalled it), the run is repeated once and the table says so if it happens again.
+run() {
+    local name=$1 server=$2 dialect=$3 scenario=$4 try
+    shift 4
+    for try in 1 2; do
+        if ! start_server "$server"; then
+            echo '{"failed": true, "why": "server did not start"}' >"$RESULTS/$name.json"
+            return 0
+        fi
+        log "$scenario against $server ($dialect): $*"
+        local ok=1
+        "$BENCH" "$scenario" --target "127.0.0.1:$PORT" --dialect "$dialect" --server-pid "$SERVER_PID" \
+            --label "$server" --json --quiet "$@" >"$RESULTS/$name.json" 2>"$RESULTS/$name.err" || ok=0
+        if ! kill -0 "$SERVER_PID" 2>/dev/null || grep -q "shutting down" "$WORK/server.log" 2>/dev/null; then
+            log "  the server ended during the run (not by us)"
+            cp "$WORK/server.log" "$RESULTS/$name.server.log" 2>/dev/null || true
+            ok=0
+            [ "$try" = 2 ] && echo '{"failed": true, "why": "server ended during the run"}' >"$RESULTS/$name.json"
+        elif [ "$ok" = 0 ]; then
+            log "  failed: $(tail -3 "$RESULTS/$name.err")"
+            echo '{"failed": true}' >"$RESULTS/$name.json"
+            try=2
+        fi
+        stop_server
+        [ "$ok" = 1 ] || [ "$try" = 2 ] && break
+    done
+}
+
+for col in "${COLUMNS_[@]}"; do
+    set -- $col
+    server=$1 dialect=$2
+    key="$server-$dialect"
+    # The same load for everyone. ngircd listens with a backlog of 10, so connections are
+    # opened at most 10 at a time (more only measures SYN retries); the human dialect greets
+    # after a 300 ms quiet period by design, so it gets more at once.
+    conc=10
+    [ "$dialect" = human ] && conc=500
+    run "fanout-$key" "$server" "$dialect" fanout --clients 100 --senders 5 --duration "$DURATION" --connect-concurrency "$conc"
+    run "latency-$key" "$server" "$dialect" latency --clients 50 --senders 1 --rate 200 --duration "$DURATION" --connect-concurrency "$conc"
+    run "connections-$key" "$server" "$dialect" connections --clients "$CONN_CLIENTS" --hold 5 --connect-concurrency "$conc"
+    run "soak-$key" "$server" "$dialect" soak --clients 200 --senders 10 --rate 500 --duration "$SOAK_SECONDS" --interval 10 --connect-concurrency "$conc"
+done
+
+if [ "$TARGETS" = 1 ]; then
+    # Target 4: as many telnet users as the descriptor limit allows (the hub keeps two pipe
+    # ends per session, so 10,000 sessions need more than 20,000 descriptors).
+    lim=$(ulimit -n)
+    n=10000
+    if [ $(( n * 2 + 32 )) -gt "$lim" ]; then n=$(( (lim - 32) / 2 )); fi
+    log "target 4 with $n clients (descriptor limit $lim)"
+    run "target-connections" chat-server human connections --clients "$n" --hold 10 --connect-concurrency 2000 --register-timeout 600
+fi
+
+# 5. The table.
+j() {  # j NAME JQ-EXPRESSION
+    jq -r "if .failed then \"failed\" else ($2) end" "$RESULTS/$1.json" 2>/dev/null || echo "n/a"
+}
+loss='"\(.lost)/\(.duplicated)/\(.reordered)/\(.corrupted)"'
+f2='(. * 100 | round / 100)'
+row() {  # row LABEL SCENARIO JQ-EXPRESSION
+    local label=$1 scenario=$2 expr=$3 line
+    line="| $label |"
+    for col in "${COLUMNS_[@]}"; do
+        set -- $col
+        line+=" $(j "$scenario-$1-$2" "$expr") |"
+    done
+    echo "$line"
+}
+
+{
+    echo
+    echo "| scenario / figure | chat-server (IRC) | chat-server (telnet) | ngircd $(dpkg-query -W -f '${Version}' ngircd 2>/dev/null) (IRC) | ncat --chat $(dpkg-query -W -f '${Version}' ncat 2>/dev/null) (raw) |"
+    echo "|---|---|---|---|---|"
+    row "**fanout** 100 clients, 5 senders flat out: delivered lines/s" fanout '.delivered_per_s | round'
+    row "fanout: server CPU per delivered line (µs)" fanout ".server.cpu_per_line_us | $f2"
+    row "fanout: server CPU (% of one core) / bench CPU (%)" fanout '"\(.server.cpu_pct | round) / \(.bench_cpu_pct | round)"'
+    row "fanout: lost/dup/reordered/corrupt" fanout "$loss"
+    row "**latency** 50 clients, 200 lines/s: first delivery p50 / p99 (ms)" latency '"\(.latency_first.p50_ms) / \(.latency_first.p99_ms)"'
+    row "latency: every delivery p50 / p99 (ms)" latency '"\(.latency_all.p50_ms) / \(.latency_all.p99_ms)"'
+    row "latency: last delivery p99 (ms)" latency '.latency_last.p99_ms'
+    row "latency: server CPU per delivered line (µs)" latency ".server.cpu_per_line_us | $f2"
+    row "latency: lost/dup/reordered/corrupt" latency "$loss"
+    row "**connections** $CONN_CLIENTS clients: ready / time (s)" connections '"\(.ready) / \(.ramp_s | . * 100 | round / 100)"'
+    row "connections: server PSS per client (KiB)" connections ".server.pss_per_client_kib | $f2"
+    row "connections: server CPU while idle (% of one core)" connections ".server.cpu_pct | $f2"
+    row "**soak** 200 clients, 10 senders, 500 lines/s, ${SOAK_SECONDS} s: delivered lines/s" soak '.delivered_per_s | round'
+    row "soak: every delivery p99 (ms)" soak '.latency_all.p99_ms'
+    row "soak: server CPU per delivered line (µs)" soak ".server.cpu_per_line_us | $f2"
+    row "soak: server PSS start → end (KiB)" soak '"\(.server.pss_at_start_kib) → \(.server.pss_kib)"'
+    row "soak: lost/dup/reordered/corrupt" soak "$loss"
+    if [ "$TARGETS" = 1 ]; then
+        echo
+        echo "Target runs (chat-server alone):"
+        echo
+        t=target-connections
+        echo "- connections, telnet: $(j $t '.ready') of $(j $t '.clients') ready in $(j $t '.ramp_s') s, PSS $(j $t '.server.pss_per_session_kib') KiB per session ($(j $t '.server.pss_per_client_kib') KiB per client with the hub's growth), hub CPU while idle $(j $t '.server.hub_cpu_pct')%"
+    fi
+    echo
+    echo "JSON of every run: $RESULTS"
+}
