@@ -283,7 +283,8 @@ final class Worker {
             nextToConnect += 1
             startedAt[i] = now
             do {
-                let (fd, pending) = try Socket.startConnect(cfg.target)
+                let (fd, isConnected) = try Socket.startConnect(cfg.target)
+                let pending = !isConnected
                 fds[i] = fd
                 Socket.setNoDelay(fd)
                 inFlight += 1

@@ -4,35 +4,8 @@ import Glibc
 import CLinux
 
 // System calls the load generator (chat-bench) needs beyond what the server uses:
-// non-blocking connects, memory shared between forked workers, per-process CPU and memory
+// memory shared between forked workers, per-process CPU and memory
 // from /proc, and waiting for one particular child.
-
-extension Socket {
-    /// Starts a non-blocking connect. Returns the descriptor and whether the connection is
-    /// still in progress (wait for writability, then check `pendingError`).
-    public static func startConnect(_ address: SocketAddress) throws(SystemError) -> (fd: Int32, inProgress: Bool) {
-        let fd = try check("socket") {
-            socket(address.family, stream | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        }
-        while true {
-            let rc = address.withSockaddr { Glibc.connect(fd, $0, $1) }
-            if rc == 0 { return (fd, false) }
-            let e = errno
-            if e == EINTR { continue }
-            if e == EINPROGRESS { return (fd, true) }
-            FD.close(fd)
-            throw SystemError("connect(\(address))", errno: e)
-        }
-    }
-
-    /// SO_ERROR: 0 once a non-blocking connect has succeeded, else its errno.
-    public static func pendingError(_ fd: Int32) -> Int32 {
-        var v: Int32 = 0
-        var len = socklen_t(MemoryLayout<Int32>.size)
-        if getsockopt(fd, SOL_SOCKET, SO_ERROR, &v, &len) != 0 { return errno }
-        return v
-    }
-}
 
 /// Anonymous memory shared with the processes forked after it was made: a table of
 /// 64-bit counters that workers publish and read without a round trip through the parent.

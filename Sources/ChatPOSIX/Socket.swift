@@ -217,6 +217,37 @@ public enum Socket {
         throw last
     }
 
+    /// Starts a non-blocking connect. Returns the socket, and whether it is already connected
+    /// (loopback often is); otherwise wait until it is writable and call `finishConnect`.
+    public static func startConnect(_ address: SocketAddress) throws(SystemError) -> (fd: Int32, connected: Bool) {
+        let fd = try check("socket") {
+            socket(address.family, stream | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        }
+        while true {
+            let rc = address.withSockaddr { Glibc.connect(fd, $0, $1) }
+            if rc == 0 { return (fd, true) }
+            let e = errno
+            if e == EINTR { continue }
+            if e == EINPROGRESS { return (fd, false) }
+            FD.close(fd)
+            throw SystemError("connect(\(address))", errno: e)
+        }
+    }
+
+    /// SO_ERROR: 0 once a non-blocking connect has succeeded, else its errno.
+    public static func pendingError(_ fd: Int32) -> Int32 {
+        var v: Int32 = 0
+        var len = socklen_t(MemoryLayout<Int32>.size)
+        if getsockopt(fd, SOL_SOCKET, SO_ERROR, &v, &len) != 0 { return errno }
+        return v
+    }
+
+    /// After a started connect reports writable: throws the error it ended with, if any.
+    public static func finishConnect(_ fd: Int32) throws(SystemError) {
+        let err = pendingError(fd)
+        if err != 0 { throw SystemError("connect", errno: err) }
+    }
+
     public static func setOption(_ fd: Int32, _ level: Int32, _ name: Int32, _ value: Int32) throws(SystemError) {
         var v = value
         _ = try check("setsockopt") { setsockopt(fd, level, name, &v, socklen_t(MemoryLayout<Int32>.size)) }

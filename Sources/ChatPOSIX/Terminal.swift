@@ -96,33 +96,6 @@ private let crashState: CrashState = {
     return CrashState(termios: t, saved: s, previous: p)
 }()
 
-// MARK: - Connecting without blocking
-
-extension Socket {
-    /// Starts a non-blocking connect. Returns the socket, and whether it is already connected
-    /// (loopback often is); otherwise wait for it to be writable and call `finishConnect`.
-    public static func startConnect(_ address: SocketAddress) throws(SystemError) -> (fd: Int32, connected: Bool) {
-        let fd = try check("socket") {
-            socket(address.family, stream | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        }
-        var rc: Int32
-        repeat { rc = address.withSockaddr { Glibc.connect(fd, $0, $1) } } while rc == -1 && errno == EINTR
-        if rc == 0 { return (fd, true) }
-        let e = errno
-        if e == EINPROGRESS { return (fd, false) }
-        FD.close(fd)
-        throw SystemError("connect(\(address))", errno: e)
-    }
-
-    /// After a started connect reports writable: throws the error it ended with, if any.
-    public static func finishConnect(_ fd: Int32) throws(SystemError) {
-        var err: Int32 = 0
-        var len = socklen_t(MemoryLayout<Int32>.size)
-        _ = try check("getsockopt(SO_ERROR)") { getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) }
-        if err != 0 { throw SystemError("connect", errno: err) }
-    }
-}
-
 // MARK: - Files for logs
 
 extension FD {
