@@ -37,6 +37,12 @@ struct ServerConfig {
             TextSafety.sanitize(String($0))
         }
         while lines.last?.isEmpty == true { lines.removeLast() }
+        // It travels in one hub frame with the welcome: keep it well under 64 KiB.
+        var total = 0
+        lines = Array(lines.prefix { line in
+            total += line.utf8.count + 2
+            return total <= 16 * 1024
+        })
         motd = lines
     }
 

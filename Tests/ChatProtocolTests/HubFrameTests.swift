@@ -210,18 +210,18 @@ struct RandomMessages {
         case 6: return .kick(channel: string(), source: string(), nick: string(), reason: string())
         case 7: return .message(source: string(), kind: kind(), target: string(), text: string(), time: int())
         case 8: return .topic(channel: string(), text: string(), setBy: string(), setAt: int(), isChange: bool())
-        case 9: return .names(channel: string(), members: strings().map { Member(nick: $0, isOperator: $0.count % 2 == 0) })
+        case 9: return .names(channel: string(), members: strings().map { Member(nick: $0, isOperator: $0.count % 2 == 0) }, more: bool())
         case 10:
             return .who(mask: string(), entries: strings().map {
                 WhoEntry(channel: $0, nick: string(), user: string(), host: string(), realName: string(), isAway: bool(), isOperator: bool())
-            })
+            }, more: bool())
         case 11:
             return .whois(WhoisInfo(nick: string(), user: string(), host: string(), realName: string(), channels: strings(),
                                     idleSeconds: int(), signonTime: int(), away: opt()))
         case 12: return .awayStatus(isAway: bool())
         case 13: return .awayReply(nick: string(), text: string())
         case 14: return .channelModes(channel: string(), modes: string(), createdAt: int())
-        case 15: return .list(strings().map { ChannelSummary(name: $0, users: $0.count, topic: string()) })
+        case 15: return .list(strings().map { ChannelSummary(name: $0, users: $0.count, topic: string()) }, more: bool())
         case 16: return .motd(bool() ? strings() : nil)
         case 17: return .serverNotice(text: string())
         default: return .disconnect(reason: string())

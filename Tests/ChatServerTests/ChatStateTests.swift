@@ -104,4 +104,36 @@ final class RecordingSink: EventSink {
         state.handle(.part(channels: ["#solo"], reason: ""), from: 1)
         #expect(state.channel(named: "#solo") == nil)
     }
+
+    @Test func longListsComeInFrameSizedChunksWithOneEnd() {
+        for i in 1...2500 { user(i, "u\(i)") }
+        for i in 1...2500 { _ = sink.take(i) }
+        state.handle(.names(channel: "#lobby"), from: 7)
+        let names = sink.take(7).compactMap { e -> (Int, Bool)? in
+            if case .names(_, let members, let more) = e { return (members.count, more) } else { return nil }
+        }
+        #expect(names.map(\.0) == [1000, 1000, 500])
+        #expect(names.map(\.1) == [true, true, false])
+        state.handle(.who(mask: "#lobby"), from: 7)
+        let who = sink.take(7).compactMap { e -> Int? in if case .who(_, let entries, _) = e { return entries.count } else { return nil } }
+        #expect(who.reduce(0, +) == 2500 && who.allSatisfy { $0 <= 200 })
+    }
+
+    @Test func peopleInACrowdAreSparedMembershipNotices() {
+        // Telnet users (hello(.human)) and one IRC client in a channel of 60.
+        for i in 1...60 {
+            state.connect(session: i, host: "h")
+            state.handle(.hello(dialect: i == 1 ? .irc : .human), from: i)
+            state.handle(.register(nick: "n\(i)", user: "n", realName: ""), from: i)
+            state.handle(.join(channels: ["#big"]), from: i)
+        }
+        for i in 1...60 { _ = sink.take(i) }
+        state.connect(session: 61, host: "h")
+        state.handle(.register(nick: "late", user: "l", realName: ""), from: 61)
+        state.handle(.join(channels: ["#big"]), from: 61)
+        func joins(_ id: Int) -> Int { sink.take(id).filter { if case .join = $0 { return true } else { return false } }.count }
+        #expect(joins(1) == 1, "IRC clients keep their nick lists")
+        #expect(joins(2) == 0, "people in a crowd get no join notice")
+        #expect(joins(61) == 1, "the one who joined always learns it")
+    }
 }

@@ -154,15 +154,17 @@ public enum HubEvent: Equatable, Sendable {
     case message(source: String, kind: MessageKind, target: String, text: String, time: Int64)
     /// `isChange`: someone just set it (broadcast); otherwise a reply (empty text: no topic).
     case topic(channel: String, text: String, setBy: String, setAt: Int64, isChange: Bool)
-    case names(channel: String, members: [Member])
-    case who(mask: String, entries: [WhoEntry])
+    /// Long lists come in several events; all but the last have `more` set, so that a frame
+    /// never exceeds `HubFrame.maxPayload` (and IRC clients get one end-of-list reply).
+    case names(channel: String, members: [Member], more: Bool = false)
+    case who(mask: String, entries: [WhoEntry], more: Bool = false)
     case whois(WhoisInfo)
     /// Reply to the session's own AWAY.
     case awayStatus(isAway: Bool)
     /// The target of a private message is away.
     case awayReply(nick: String, text: String)
     case channelModes(channel: String, modes: String, createdAt: Int64)
-    case list([ChannelSummary])
+    case list([ChannelSummary], more: Bool = false)
     case motd([String]?)
     /// A notice from the server or its operator, to everyone or to one channel's members.
     case serverNotice(text: String)
@@ -298,24 +300,27 @@ extension HubEvent {
                 w.string(s); w.u8(k.rawValue); w.string(t); w.string(text); w.int(time)
             case .topic(let c, let t, let by, let at, let change):
                 w.string(c); w.string(t); w.string(by); w.int(at); w.bool(change)
-            case .names(let c, let members):
+            case .names(let c, let members, let more):
                 w.string(c); w.varint(UInt64(members.count))
                 for m in members { w.string(m.nick); w.bool(m.isOperator) }
-            case .who(let mask, let entries):
+                w.bool(more)
+            case .who(let mask, let entries, let more):
                 w.string(mask); w.varint(UInt64(entries.count))
                 for e in entries {
                     w.string(e.channel); w.string(e.nick); w.string(e.user); w.string(e.host)
                     w.string(e.realName); w.bool(e.isAway); w.bool(e.isOperator)
                 }
+                w.bool(more)
             case .whois(let x):
                 w.string(x.nick); w.string(x.user); w.string(x.host); w.string(x.realName)
                 w.strings(x.channels); w.int(x.idleSeconds); w.int(x.signonTime); w.optionalString(x.away)
             case .awayStatus(let a): w.bool(a)
             case .awayReply(let n, let t): w.string(n); w.string(t)
             case .channelModes(let c, let m, let at): w.string(c); w.string(m); w.int(at)
-            case .list(let rows):
+            case .list(let rows, let more):
                 w.varint(UInt64(rows.count))
                 for row in rows { w.string(row.name); w.varint(UInt64(row.users)); w.string(row.topic) }
+                w.bool(more)
             case .motd(let lines):
                 if let lines { w.u8(1); w.strings(lines) } else { w.u8(0) }
             case .serverNotice(let t): w.string(t)
@@ -360,7 +365,7 @@ extension HubEvent {
             var members: [Member] = []
             members.reserveCapacity(n)
             for _ in 0..<n { members.append(Member(nick: try r.string(), isOperator: try r.bool())) }
-            self = .names(channel: c, members: members)
+            self = .names(channel: c, members: members, more: try r.bool())
         case 74:
             let mask = try r.string()
             let n = try r.count(limit: r.remaining)
@@ -370,7 +375,7 @@ extension HubEvent {
                                         host: try r.string(), realName: try r.string(), isAway: try r.bool(),
                                         isOperator: try r.bool()))
             }
-            self = .who(mask: mask, entries: entries)
+            self = .who(mask: mask, entries: entries, more: try r.bool())
         case 75:
             self = .whois(WhoisInfo(nick: try r.string(), user: try r.string(), host: try r.string(),
                                     realName: try r.string(), channels: try r.strings(), idleSeconds: try r.int(),
@@ -384,7 +389,7 @@ extension HubEvent {
             for _ in 0..<n {
                 rows.append(ChannelSummary(name: try r.string(), users: try r.count(limit: Int.max), topic: try r.string()))
             }
-            self = .list(rows)
+            self = .list(rows, more: try r.bool())
         case 80: self = .motd(try r.bool() ? try r.strings() : nil)
         case 81: self = .serverNotice(text: try r.string())
         case 82: self = .disconnect(reason: try r.string())

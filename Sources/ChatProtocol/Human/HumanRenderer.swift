@@ -94,11 +94,11 @@ struct HumanRenderer {
             }
             return lines
 
-        case .names(let channel, let members):
+        case .names(let channel, let members, _):
             if members.isEmpty { return ["-- Nobody is in \(channel)"] }
             return wrapList(prefix: "-- In \(channel): ", items: members.map { ($0.isOperator ? "@" : "") + $0.nick })
 
-        case .who(let mask, let entries):
+        case .who(let mask, let entries, _):
             let isChannel = isChannelName(mask)
             if entries.isEmpty { return [isChannel ? "-- Nobody is in \(mask)" : "-- Nobody matches \(mask)"] }
             var lines = [isChannel ? "-- Who is in \(mask):" : "-- Who matches \(mask):"]
@@ -130,7 +130,7 @@ struct HumanRenderer {
             if modes.isEmpty || modes == "+" { return ["-- \(channel) has no modes set" + created] }
             return ["-- \(channel) has modes \(modes)" + created]
 
-        case .list(let rows):
+        case .list(let rows, _):
             if rows.isEmpty { return ["-- There are no channels yet; start one with /join #name"] }
             var lines = ["-- Channels:"]
             for row in rows {

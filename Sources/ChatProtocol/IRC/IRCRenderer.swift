@@ -207,21 +207,21 @@ private struct Renderer {
                 if !setBy.isEmpty { numeric(333, [channel, setBy, String(setAt)]) }
             }
 
-        case .names(let channel, let members):
+        case .names(let channel, let members, let more):
             let channel = C.clean(channel)
             let nicks = members.map { ($0.isOperator ? "@" : "") + C.clean($0.nick) }
             packed(nicks, overhead: numericOverhead(["=", channel])) { r, group in
                 r.numeric(353, ["=", channel, group.joined(separator: " ")])
             }
-            numeric(366, [channel, "End of /NAMES list."])
+            if !more { numeric(366, [channel, "End of /NAMES list."]) }
 
-        case .who(let mask, let entries):
+        case .who(let mask, let entries, let more):
             for e in entries {
                 let flags = (e.isAway ? "G" : "H") + (e.isOperator ? "@" : "")
                 numeric(352, [C.clean(e.channel), C.clean(e.user), C.clean(e.host), server, C.clean(e.nick), flags,
                               "0 " + C.clean(e.realName)])
             }
-            numeric(315, [C.clean(mask), "End of /WHO list."])
+            if !more { numeric(315, [C.clean(mask), "End of /WHO list."]) }
 
         case .whois(let x):
             let nick = C.clean(x.nick)
@@ -250,10 +250,10 @@ private struct Renderer {
             numeric(324, [channel] + (words.isEmpty ? ["+"] : words))
             numeric(329, [channel, String(createdAt)])
 
-        case .list(let rows):
-            numeric(321, ["Channel", "Users  Name"])
+        case .list(let rows, let more):
+            // 321 (list start) is optional and left out: a long list comes in several events.
             for row in rows { numeric(322, [C.clean(row.name), String(row.users), C.clean(row.topic)]) }
-            numeric(323, ["End of /LIST"])
+            if !more { numeric(323, ["End of /LIST"]) }
 
         case .motd(let lines):
             motd(lines)

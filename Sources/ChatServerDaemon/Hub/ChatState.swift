@@ -21,6 +21,8 @@ struct ChatSettings {
     var kickLength = 255
     var maxChannelsPerUser = 50
     var defaultChannel = "#lobby"
+    /// Above this many members, people get no join/part/quit/nick notices (`ChatState.isQuiet`).
+    var quietChannelSize = 50
     var casemapping: CaseMapping = .ascii
 
     var isupport: [String] {
@@ -230,9 +232,33 @@ final class ChatState {
     private func peers(of id: Int) -> Set<Int> {
         var out = Set<Int>()
         for key in users[id]?.channels ?? [] {
-            for m in channels[key]?.members.keys ?? [:].keys where m != id { out.insert(m) }
+            guard let ch = channels[key] else { continue }
+            let quiet = isQuiet(ch)
+            for m in ch.members.keys where m != id && !(quiet && users[m]?.dialect == .human) { out.insert(m) }
         }
         return out
+    }
+
+    /// In a channel this big, people (not IRC clients, whose nick lists need them) are spared
+    /// join, part, quit and nick notices: in a crowd they are noise, and sending them to
+    /// everyone makes each arrival cost as much as the crowd is big.
+    func isQuiet(_ ch: Channel) -> Bool { ch.members.count > settings.quietChannelSize }
+
+    /// A membership notice to a channel, as `isQuiet` allows; `id` (who it is about) always gets it.
+    private func announce(_ frame: [UInt8], in ch: Channel, about id: Int) {
+        let quiet = isQuiet(ch)
+        for m in ch.members.keys where m == id || !(quiet && users[m]?.dialect == .human) { send(frame, to: m) }
+    }
+
+    /// A list reply in events small enough for a frame: all but the last say `more`.
+    private func sendChunked<T>(_ items: [T], size: Int, to id: Int, _ make: (ArraySlice<T>, Bool) -> HubEvent) {
+        if items.isEmpty { return send(make([], false), to: id) }
+        var start = 0
+        while start < items.count {
+            let end = min(start + size, items.count)
+            send(make(items[start..<end], end < items.count), to: id)
+            start = end
+        }
     }
 
     // MARK: Channels
@@ -258,12 +284,17 @@ final class ChatState {
         }
         users[id]!.channels.insert(key)
         let frame = HubEvent.join(channel: ch.name, source: users[id]!.source).frame()
-        for m in ch.members.keys { send(frame, to: m) }
+        announce(frame, in: ch, about: id)
         if !ch.topic.isEmpty {
             send(.topic(channel: ch.name, text: ch.topic, setBy: ch.topicBy, setAt: ch.topicAt, isChange: false), to: id)
         }
-        send(.names(channel: ch.name, members: members(of: ch)), to: id)
+        sendNames(ch.name, ch, to: id)
         for f in ch.orderedHistory { send(f, to: id) }
+    }
+
+    /// At most 1,000 members per event (a nick is at most 30 bytes): always under a frame.
+    private func sendNames(_ name: String, _ ch: Channel?, to id: Int) {
+        sendChunked(ch.map(members(of:)) ?? [], size: 1000, to: id) { .names(channel: name, members: Array($0), more: $1) }
     }
 
     private func members(of ch: Channel) -> [Member] {
@@ -297,7 +328,7 @@ final class ChatState {
     private func part(_ id: Int, channel name: String, reason: String) {
         guard let ch = memberChannel(id, name) else { return }
         let frame = HubEvent.part(channel: ch.name, source: users[id]!.source, reason: clean(reason, limit: settings.kickLength)).frame()
-        for m in ch.members.keys { send(frame, to: m) }
+        announce(frame, in: ch, about: id)
         leave(channelKey: fold(name), session: id)
     }
 
@@ -324,10 +355,10 @@ final class ChatState {
     private func names(_ id: Int, channel name: String?) {
         if let name {
             let ch = channels[fold(name)]
-            send(.names(channel: ch?.name ?? name, members: ch.map(members(of:)) ?? []), to: id)
+            sendNames(ch?.name ?? name, ch, to: id)
         } else {
             for key in users[id]!.channels.sorted() {
-                if let ch = channels[key] { send(.names(channel: ch.name, members: members(of: ch)), to: id) }
+                if let ch = channels[key] { sendNames(ch.name, ch, to: id) }
             }
         }
     }
@@ -354,7 +385,7 @@ final class ChatState {
                 if entries.count >= 200 { break }
             }
         }
-        send(.who(mask: mask, entries: entries), to: id)
+        sendChunked(entries, size: 200, to: id) { .who(mask: mask, entries: Array($0), more: $1) }
     }
 
     private func whois(_ id: Int, nick: String) {
@@ -414,7 +445,7 @@ final class ChatState {
     private func list(_ id: Int) {
         let rows = channels.values.sorted { $0.name < $1.name }
             .map { ChannelSummary(name: $0.name, users: $0.members.count, topic: $0.topic) }
-        send(.list(rows), to: id)
+        sendChunked(rows, size: 100, to: id) { .list(Array($0), more: $1) }
     }
 
     // MARK: Messages
