@@ -59,7 +59,9 @@ final class SessionProcess {
     var pingSent = false
     let startedAt: UInt64
     var sawBytes = false
-    var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+    /// One read buffer for the socket and the down pipe. Not zero-filled: an idle session
+    /// touches (and so owns) only the pages its reads actually fill.
+    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 32 * 1024, alignment: 16)
     var dialectDecided = false
     /// Read before the sandbox closes the door on /etc/localtime.
     let utcOffset = Proc.utcOffsetSeconds()
@@ -239,15 +241,13 @@ final class SessionProcess {
     // MARK: Client input
 
     private func readClient() {
-        let r: Result<IOResult, SystemError> = buffer.withUnsafeMutableBytes { raw in
-            Result { () throws(SystemError) in try FD.read(Self.socketFD, into: raw) }
-        }
+        let r: Result<IOResult, SystemError> = Result { () throws(SystemError) in try FD.read(Self.socketFD, into: buffer) }
         switch r {
         case .success(.done(let n)):
             sawBytes = true
             lastHeard = Proc.monotonicNanos()
             pingSent = false
-            buffer.withUnsafeBytes { raw in consume(UnsafeRawBufferPointer(rebasing: raw[..<n])) }
+            consume(UnsafeRawBufferPointer(rebasing: buffer[..<n]))
         case .success(.wouldBlock): break
         case .success(.eof), .failure: clientGone = true
         }
@@ -347,12 +347,10 @@ final class SessionProcess {
     // MARK: Hub events
 
     private func readEvents() {
-        let r: Result<IOResult, SystemError> = buffer.withUnsafeMutableBytes { raw in
-            Result { () throws(SystemError) in try FD.read(Self.downFD, into: raw) }
-        }
+        let r: Result<IOResult, SystemError> = Result { () throws(SystemError) in try FD.read(Self.downFD, into: buffer) }
         switch r {
         case .success(.done(let n)):
-            buffer.withUnsafeBytes { events.append(UnsafeRawBufferPointer(rebasing: $0[..<n])) }
+            events.append(UnsafeRawBufferPointer(rebasing: buffer[..<n]))
             do {
                 while closing == nil {
                     let took = try events.next { type, payload -> Bool in
