@@ -47,10 +47,7 @@ struct TreeSample {
         return s
     }
 
-    static func children(_ pid: Int32) -> [Int32] {
-        guard let bytes = try? FD.readFile("/proc/\(pid)/task/\(pid)/children") else { return [] }
-        return bytes.split(separator: 0x20).compactMap { Int32(String(decoding: $0, as: UTF8.self)) }
-    }
+    static func children(_ pid: Int32) -> [Int32] { Proc.children(of: pid) }
 
     static func cpuSeconds(_ pid: Int32, _ st: ProcStat) -> Double {
         if let bytes = try? FD.readFile("/proc/\(pid)/schedstat"),
@@ -62,14 +59,7 @@ struct TreeSample {
     }
 
     /// KiB, from smaps_rollup.
-    static func pss(_ pid: Int32) -> Int? {
-        guard let bytes = try? FD.readFile("/proc/\(pid)/smaps_rollup") else { return nil }
-        let text = String(decoding: bytes, as: UTF8.self)
-        for line in text.split(separator: "\n") where line.hasPrefix("Pss:") {
-            return Int(line.dropFirst(4).split(separator: " ").first ?? "")
-        }
-        return nil
-    }
+    static func pss(_ pid: Int32) -> Int? { Proc.pssKiB(of: pid) }
 }
 
 /// The fields we need from /proc/PID/stat.

@@ -1,4 +1,5 @@
 @testable import ChatServerDaemon
+import ChatPOSIX
 import Logging
 import Testing
 
@@ -131,8 +132,8 @@ import Testing
 
     @Test func pssFromSmapsRollup() {
         let text = "55d1c000-7ffd [rollup]\nRss:               10240 kB\nPss:                3690 kB\nPss_Anon:  100 kB\n"
-        #expect(MemoryUsage.parsePSS(text) == 3690)
-        #expect(MemoryUsage.parsePSS("nothing") == nil)
+        #expect(Proc.parsePSS(text) == 3690)
+        #expect(Proc.parsePSS("nothing") == nil)
     }
 }
 

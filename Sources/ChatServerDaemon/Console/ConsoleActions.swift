@@ -294,11 +294,8 @@ final class ConsoleActions {
 
     /// The hub's children, from /proc (what the kernel says), else the hub's own table.
     private func sessionPIDs(_ hub: Hub) -> [pid_t] {
-        let me = Proc.pid
-        if let bytes = try? FD.readFile("/proc/\(me)/task/\(me)/children", limit: 1 << 20) {
-            return String(decoding: bytes, as: UTF8.self).split(separator: " ").compactMap { pid_t($0) }
-        }
-        return Array(hub.slotOfPID.keys)
+        let children = Proc.children(of: Proc.pid)
+        return children.isEmpty ? Array(hub.slotOfPID.keys) : children
     }
 
     // MARK: Time
@@ -407,16 +404,5 @@ enum MemoryUsage {
         return (hubKB, estimate, sessions.count, read)
     }
 
-    /// `Pss:` of one process in kB, or nil.
-    static func pss(_ pid: pid_t) -> Int? {
-        guard let bytes = try? FD.readFile("/proc/\(pid)/smaps_rollup", limit: 8192) else { return nil }
-        return parsePSS(String(decoding: bytes, as: UTF8.self))
-    }
-
-    static func parsePSS(_ text: String) -> Int? {
-        for line in text.split(separator: "\n") where line.hasPrefix("Pss:") {
-            return Int(line.dropFirst(4).split(separator: " ").first ?? "")
-        }
-        return nil
-    }
+    static func pss(_ pid: pid_t) -> Int? { Proc.pssKiB(of: pid) }
 }
