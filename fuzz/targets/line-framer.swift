@@ -68,20 +68,23 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
                 var got: [LineFramer.Event] = []
                 var borrowed: [LineFramer.Event] = []
                 var shadow = LineFramer(maxLineLength: max, editing: editing)
-                for piece in pieces(input, sizes) {
-                    framer.push(Array(piece)) { got.append($0) }
-                    Array(piece).withUnsafeBytes { raw in
+                input.withUnsafeBytes { all in
+                    var at = 0
+                    for n in sizes {
+                        let raw = UnsafeRawBufferPointer(rebasing: all[at..<(at + n)])
+                        at += n
+                        framer.push(raw) { got.append($0) }
                         shadow.pushBorrowing(raw) { e in
                             switch e {
                             case .line(let p): borrowed.append(.line(Array(p)))
                             case .overlong: borrowed.append(.overlong)
                             }
                         }
+                        require(framer.pendingCount <= max, "pending \(framer.pendingCount) > max \(max)")
+                        // "nor is it given capacity for more (the allocator may round up a little)"
+                        require(framer.bufferCapacity <= Swift.max(max, 64) + 64,
+                                "buffer capacity \(framer.bufferCapacity) for max \(max)")
                     }
-                    require(framer.pendingCount <= max, "pending \(framer.pendingCount) > max \(max)")
-                    // "nor is it given capacity for more (the allocator may round up a little)"
-                    require(framer.bufferCapacity <= Swift.max(max, 64) + 64,
-                            "buffer capacity \(framer.bufferCapacity) for max \(max)")
                 }
                 framer.finish { got.append($0) }
                 shadow.finish { e in borrowed.append(e) }

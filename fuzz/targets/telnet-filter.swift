@@ -45,13 +45,15 @@ func run(_ input: [UInt8], _ sizes: [Int], sga: Bool) -> Outcome {
     var out = Outcome()
     var replies: [UInt8] = []
     var calls = 0, fed = 0
-    for piece in pieces(input, sizes) {
-        f.filter(Array(piece), data: &out.data, replies: &replies)
-        calls += 1
-        fed += piece.count
-        // Each call answers AYT at most once; negotiation answers are 3 bytes per 3-byte command.
-        require(replies.count <= TelnetFilter.aytReply.count * calls + fed,
-                "\(fed) bytes in \(calls) calls produced \(replies.count) reply bytes")
+    input.withUnsafeBytes { all in
+        for n in sizes {
+            f.filter(UnsafeRawBufferPointer(rebasing: all[fed..<(fed + n)]), data: &out.data, replies: &replies)
+            calls += 1
+            fed += n
+            // Each call answers AYT at most once; negotiation answers are 3 bytes per 3-byte command.
+            require(replies.count <= TelnetFilter.aytReply.count * calls + fed,
+                    "\(fed) bytes in \(calls) calls produced \(replies.count) reply bytes")
+        }
     }
     (out.negotiation, out.ayt) = split(replies)
     require(out.ayt <= calls, "more AYT answers than calls")
