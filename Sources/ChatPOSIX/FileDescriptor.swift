@@ -156,11 +156,18 @@ extension Proc {
 }
 
 extension FD {
-    /// Moves `fds` to consecutive descriptors starting at `first` (in order), whatever
-    /// numbers they had before; the old numbers are closed. Used right after fork.
-    public static func moveToLow(_ fds: [Int32], startingAt first: Int32) throws(SystemError) -> [Int32] {
-        // First out of the way (above every target), then down into place.
-        let high = first + Int32(fds.count) + 16
+    /// Right after fork: keeps only stdin/out/err and `fds`, and moves `fds` to consecutive
+    /// descriptors from `first` (in order), whatever numbers they had. Everything else
+    /// inherited is closed first, so this works even when the parent's table was full.
+    public static func keepOnly(_ fds: [Int32], movingTo first: Int32) throws(SystemError) -> [Int32] {
+        var previous: Int32 = 2
+        for fd in fds.sorted() {
+            if fd > previous + 1 { closeRange(previous + 1, fd - 1) }
+            previous = fd
+        }
+        closeAll(from: previous + 1)
+        // Out of the way (above every target), then down into place.
+        let high = first + Int32(fds.count)
         var temp: [Int32] = []
         for fd in fds {
             temp.append(try check("fcntl(F_DUPFD)") { fcntl(fd, F_DUPFD, high) })
@@ -174,6 +181,12 @@ extension FD {
             out.append(target)
         }
         return out
+    }
+
+    static func closeRange(_ from: Int32, _ to: Int32) {
+        if close_range(UInt32(from), UInt32(to), 0) == 0 { return }
+        var fd = from
+        while fd <= to { _ = Glibc.close(fd); fd += 1 }
     }
 }
 

@@ -14,11 +14,16 @@ struct ChatServerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "chat-server",
         abstract: "A forking chat server for telnet users and IRC clients on one port.",
+        usage: """
+            chat-server [<options>]
+              chat-server console [--control-socket <PATH>] [-c <COMMAND>]
+            """,
         discussion: """
             Telnet users (telnet, nc, PuTTY) and IRC clients (irssi, WeeChat, chat-tui) connect to \
             the same port; the first line a client sends decides its dialect. See docs/SERVER.md.
             """,
-        version: ServerConfig.version
+        version: ServerConfig.version,
+        subcommands: [ConsoleClientCommand.self]
     )
 
     @Option(name: .customLong("listen"), help: ArgumentHelp("Address to listen on; repeatable. Port 0 picks a free port.", valueName: "HOST:PORT"))
@@ -45,8 +50,11 @@ struct ChatServerCommand: ParsableCommand {
     @Option(name: .customLong("flood-burst"), help: ArgumentHelp("Lines a client may send at once before flood control delays it.", valueName: "LINES"))
     var floodBurst = 20
 
-    @Option(name: .customLong("control-socket"), help: ArgumentHelp("Unix socket for the operator console.", valueName: "PATH"))
-    var controlSocket: String?
+    /// --control-socket; a group, so that `chat-server console` shares it (see ControlSocketOption).
+    @OptionGroup var control: ControlSocketOption
+
+    @Flag(name: .customLong("no-console"), help: "Do not read operator commands from the terminal (the control socket still works).")
+    var noConsole = false
 
     @Option(help: ArgumentHelp("When started as root: bind, then run as this user.", valueName: "NAME"))
     var user: String?
@@ -152,6 +160,9 @@ struct ChatServerCommand: ParsableCommand {
             }
         }
         if hub.listeners.isEmpty { throw StartupError("no address to listen on") }
+        // Before --user: binding may need root; the socket is then given to that user.
+        let (console, consoleWarnings) = try OperatorConsole.setUp(option: control.controlSocket, terminal: !daemon && !noConsole, runAs: user)
+        for w in consoleWarnings { log.warning("\(w)") }
         if let user {
             // Everything that needs root (binding low ports, opening the log) is done.
             guard Proc.isRoot else { throw StartupError("--user \(user) needs the server to be started as root") }
@@ -168,6 +179,7 @@ struct ChatServerCommand: ParsableCommand {
                 throw StartupError("cannot write the pidfile \(pidfile): \(error)")
             }
         }
+        try hub.addHook(console)
         log.info("chat-server \(ServerConfig.version) starting as \(config.name), pid \(Proc.pid), descriptor limit \(limit)")
         hub.announceListeners()
         hub.run()

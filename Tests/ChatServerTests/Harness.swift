@@ -23,13 +23,21 @@ final class ServerProcess {
     let dir: String
     private(set) var port = 0
 
-    init(_ extra: [String] = [], listen: String = "127.0.0.1:0") throws {
+    /// `limits`: prlimit(1) options such as `--nofile=32:32`; prlimit execs the server, so
+    /// the pid stays the server's.
+    init(_ extra: [String] = [], listen: String = "127.0.0.1:0", limits: [String] = []) throws {
         dir = NSTemporaryDirectory() + "chat-test-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         logPath = dir + "/server.log"
-        FileManager.default.createFile(atPath: logPath, contents: nil)
-        process.executableURL = URL(fileURLWithPath: productPath("chat-server"))
-        process.arguments = ["--listen", listen, "--name", "test.server", "--control-socket", dir + "/control.sock"] + extra
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
+        let args = ["--listen", listen, "--name", "test.server", "--control-socket", dir + "/control.sock"] + extra
+        if limits.isEmpty {
+            process.executableURL = URL(fileURLWithPath: productPath("chat-server"))
+            process.arguments = args
+        } else {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/prlimit")
+            process.arguments = limits + ["--", productPath("chat-server")] + args
+        }
         var env = ProcessInfo.processInfo.environment
         env["SWIFT_BACKTRACE"] = "interactive=no"
         process.environment = env
@@ -51,8 +59,11 @@ final class ServerProcess {
 
     var pid: pid_t { process.processIdentifier }
 
+    /// Graceful first (the hub reaps its sessions: no zombies left behind), then forceful.
     func stop() {
-        if process.isRunning {
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGTERM)
+        if waitForExit(timeout: 8) == nil {
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
@@ -85,6 +96,16 @@ final class ServerProcess {
     }
 
     func connect() throws -> TestClient { try TestClient(port: port) }
+
+    /// CPU seconds (user + system) the hub itself has used so far.
+    func hubCPUSeconds() -> Double {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return 0 }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        // Fields after the command: state is [0]; utime [11], stime [12].
+        let ticks = (Double(fields[11]) ?? 0) + (Double(fields[12]) ?? 0)
+        return ticks / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
 }
 
 /// A TCP client that reads with deadlines and synchronises on what the server says.
@@ -170,6 +191,13 @@ final class TestClient {
             }
             fill(timeout: min(left, 0.5))
         }
+    }
+
+    /// Whether `needle` arrives within `timeout` (no test issue when it does not).
+    func waitFor(_ needle: String, timeout: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while !text.contains(needle) && !closed && Date() < deadline { fill(timeout: 0.1) }
+        return text.contains(needle)
     }
 
     /// Waits until the server closes the connection; returns what arrived before.

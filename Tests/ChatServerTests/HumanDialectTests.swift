@@ -36,6 +36,16 @@ import Glibc
         try c.expect("You joined #lobby")
     }
 
+    @Test func linesTypedAheadOfTheGreetingAreNotLost() throws {
+        let server = try ServerProcess()
+        let bob = try humanUser(server, nick: "bob")
+        let eager = try server.connect()
+        try eager.send("carol\r\nhello early\r\n/me is quick\r\n")
+        try bob.expect("<carol> hello early")
+        try bob.expect("* carol is quick")
+        withExtendedLifetime(eager) {}
+    }
+
     @Test func commandsPrivateMessageActionAndNickChange() throws {
         let server = try ServerProcess()
         let alice = try humanUser(server, nick: "alice")

@@ -142,7 +142,9 @@ final class Hub: EventSink {
         let now = Proc.monotonicNanos()
         if acceptPausedUntil != 0 && now >= acceptPausedUntil {
             acceptPausedUntil = 0
-            for i in listeners.indices { acceptAll(listener: i) }
+            for (i, l) in listeners.enumerated() {
+                try? epoll.add(l.fd, events: Epoll.readable, data: Tag.listener.with(i))
+            }
         }
         if let d = shutdownDeadline, now >= d { finishShutdown() }
         if !awaitingReap.isEmpty {
@@ -168,10 +170,7 @@ final class Hub: EventSink {
                 accepted = try Socket.accept(fd)
             } catch {
                 if error.errno == EMFILE || error.errno == ENFILE || error.errno == ENOBUFS || error.errno == ENOMEM {
-                    // Out of descriptors: stop accepting for a moment instead of spinning.
-                    log.warning("accept: \(error); pausing accepts for 250 ms")
-                    acceptPausedUntil = Proc.monotonicNanos() + 250_000_000
-                    stats.acceptBackoffs += 1
+                    pauseAccepting(error)
                 } else {
                     log.error("accept: \(error)")
                 }
@@ -180,6 +179,30 @@ final class Hub: EventSink {
             guard let (client, address) = accepted else { return }
             admit(client, address)
         }
+    }
+
+    /// The up and down pipe of a new session, or neither.
+    private static func sessionPipes() throws(SystemError) -> ((read: Int32, write: Int32), (read: Int32, write: Int32)) {
+        let up = try FD.pipe()
+        do throws(SystemError) {
+            return (up, try FD.pipe())
+        } catch {
+            FD.close(up.read)
+            FD.close(up.write)
+            throw error
+        }
+    }
+
+    /// Out of descriptors or memory: stop accepting for a moment instead of spinning on a
+    /// listener that stays readable.
+    private func pauseAccepting(_ error: SystemError) {
+        log.warning("\(error); pausing accepts for 250 ms")
+        if acceptPausedUntil == 0 {
+            // Out of the epoll set meanwhile: a readable listener would wake us at once.
+            for l in listeners { epoll.remove(l.fd) }
+        }
+        acceptPausedUntil = Proc.monotonicNanos() + 250_000_000
+        stats.acceptBackoffs += 1
     }
 
     private func refuse(_ fd: Int32, _ line: String) {
@@ -205,14 +228,13 @@ final class Hub: EventSink {
             log.warning("refused \(address): too many connections from \(host)")
             return refuse(fd, "Too many connections from your address (\(config.maxPerIP))")
         }
-        let up: (read: Int32, write: Int32)
-        let down: (read: Int32, write: Int32)
-        do {
-            up = try FD.pipe()
-            do { down = try FD.pipe() } catch { FD.close(up.read); FD.close(up.write); throw error }
-        } catch {
-            log.error("pipe for \(address): \(error)")
-            return refuse(fd, "Server cannot take connections right now")
+        let pipes = Result { () throws(SystemError) in try Self.sessionPipes() }
+        guard case .success(let (up, down)) = pipes else {
+            if case .failure(let error) = pipes {
+                log.error("pipe for \(address): \(error)")
+                if error.errno == EMFILE || error.errno == ENFILE { pauseAccepting(error) }
+            }
+            return refuse(fd, "Server cannot take connections right now, try again later")
         }
         Socket.setNoDelay(fd)
         // A fixed send buffer instead of autotuning up to megabytes: chat needs little, and

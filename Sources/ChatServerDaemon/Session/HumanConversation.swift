@@ -5,7 +5,8 @@ import ChatProtocol
 /// message to the current channel and `/commands` do the rest.
 final class HumanConversation: Conversation {
     unowned let session: SessionProcess
-    enum Stage { case greeting, askingNick, registering(String), chatting }
+    enum Stage { case greeting, askingNick, registering(String), joining, chatting }
+    private var heldLines: [String] = []
     var stage = Stage.greeting
     var nick = "*"
     var currentChannel: String? {
@@ -18,7 +19,12 @@ final class HumanConversation: Conversation {
 
     init(session: SessionProcess) { self.session = session }
 
-    var isRegistered: Bool { if case .chatting = stage { return true } else { return false } }
+    var isRegistered: Bool {
+        switch stage {
+        case .joining, .chatting: return true
+        default: return false
+        }
+    }
 
     func start() {
         guard case .greeting = stage else { return }
@@ -47,8 +53,9 @@ final class HumanConversation: Conversation {
             chooseNick(text)
         case .askingNick:
             chooseNick(text)
-        case .registering:
-            break  // waiting for the hub's answer
+        case .registering, .joining:
+            // Typed ahead before the welcome and the first join: said once we are in.
+            if heldLines.count < 32 { heldLines.append(text) }
         case .chatting:
             command(text)
         }
@@ -103,7 +110,7 @@ final class HumanConversation: Conversation {
         switch event {
         case .welcome(let w):
             nick = w.nick
-            stage = .chatting
+            stage = .joining
             show(event)
             session.request(.join(channels: ["#lobby"]))
             return
@@ -118,6 +125,14 @@ final class HumanConversation: Conversation {
             if equalsNick(nickOf(source)) {
                 if !channels.contains(channel) { channels.append(channel) }
                 currentChannel = channel
+                if case .joining = stage {
+                    stage = .chatting
+                    show(event)
+                    let held = heldLines
+                    heldLines = []
+                    for l in held { command(l) }
+                    return
+                }
             }
         case .part(let channel, let source, _):
             if equalsNick(nickOf(source)) { leave(channel) }

@@ -72,8 +72,7 @@ final class SessionProcess {
         if Proc.parentPID != hubPID { Proc.exitImmediately(1) }
         // Our three descriptors to 3, 4, 5; everything else inherited from the hub closed
         // (stderr stays, so a crash report still reaches the server's log).
-        guard (try? FD.moveToLow([socket, up, down], startingAt: socketFD)) != nil else { Proc.exitImmediately(2) }
-        FD.closeAll(from: downFD + 1)
+        guard (try? FD.keepOnly([socket, up, down], movingTo: socketFD)) != nil else { Proc.exitImmediately(2) }
         // The signalfd takes 6, the first free number, before 0 and 1 are freed.
         guard let signals = try? SignalQueue([SIGTERM, SIGINT, SIGHUP]) else { Proc.exitImmediately(3) }
         FD.close(0)

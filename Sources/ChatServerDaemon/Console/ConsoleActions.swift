@@ -1,0 +1,422 @@
+import ChatPOSIX
+import ChatProtocol
+import Logging
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Carries out console commands against the hub. The hub's own events do the talking to
+/// users (a kick is a QUIT to the channels and a disconnect to the session, a `say` a server
+/// notice), and every change is logged with who made it.
+final class ConsoleActions {
+    var bans = BanList()
+    private(set) var countdown: Countdown?
+    private var pendingKills: [(id: Int, pid: pid_t, deadline: UInt64)] = []
+    private var samples: [(at: UInt64, requests: Int, events: Int)] = []
+    private var nextNickScan: UInt64 = 0
+    private var nextExpiry: UInt64 = 0
+    /// Frames were queued outside the hub's dispatch: have the loop come round at once so
+    /// they are written (the hub flushes after each wait).
+    private var flushSoon = false
+
+    struct Countdown {
+        var deadline: UInt64  // monotonic ns
+        var message: String
+        var reminders: [Int64]  // seconds left at which to remind, descending
+        var by: String
+    }
+
+    /// Seconds before a kicked session that has not left is killed.
+    static let kickGrace: UInt64 = 5_000_000_000
+
+    // MARK: Entry points
+
+    /// Parses and runs one console line typed by `who`.
+    func run(_ line: String, by who: String, hub: Hub) -> ConsoleReply {
+        switch ConsoleCommand.parse(line) {
+        case .failure(let e):
+            return ConsoleReply(error: e)
+        case .success(let command):
+            return execute(command, by: who, hub: hub)
+        }
+    }
+
+    func execute(_ command: ConsoleCommand, by who: String, hub: Hub) -> ConsoleReply {
+        let now = Proc.wallMillis()
+        switch command {
+        case .help(let topic):
+            return .ok(topic.map(ConsoleHelp.explain) ?? ConsoleHelp.list())
+        case .who(let mask): return whoList(mask: mask, hub: hub, now: now)
+        case .channels: return channelList(hub: hub)
+        case .kick(let nick, let reason): return kick(nick, reason: reason, by: who, hub: hub)
+        case .ban(let target, let seconds, let reason): return ban(target, seconds: seconds, reason: reason, by: who, hub: hub, now: now)
+        case .unban(let target):
+            guard let ban = bans.remove(target) else {
+                return .failed("no ban on '\(ConsoleFormat.clean(target))'", hint: "'bans' lists them, with their numbers")
+            }
+            hub.log.notice("console [\(who)]: unban \(ban.target)")
+            return .ok("lifted the ban on \(ban.target)")
+        case .bans:
+            for ban in bans.expire(now: now) { hub.log.notice("the ban on \(ban.target) has expired") }
+            return banList(now: now)
+        case .mute(let nick, let seconds, let reason): return mute(nick, seconds: seconds, reason: reason, by: who, hub: hub, now: now)
+        case .unmute(let nick):
+            guard let id = hub.state.session(named: nick), let u = hub.state.users[id] else { return noSuchNick(nick) }
+            guard u.mutedUntil > now else { return .failed("\(u.nick) is not muted", hint: "'who' shows who is muted") }
+            hub.state.mute(id, until: 0)
+            notice("You may talk again (unmuted by the server operator)", to: id, hub: hub)
+            hub.log.notice("console [\(who)]: unmute \(u.nick)")
+            return .ok("unmuted \(u.nick)")
+        case .say(let channel, let text):
+            let clean = ConsoleFormat.clean(text)
+            if clean.isEmpty { return .failed("nothing left to say once control characters are removed", hint: "usage: say [#CHANNEL] TEXT") }
+            if let channel {
+                guard let ch = hub.state.channel(named: channel) else { return noSuchChannel(channel) }
+                hub.state.serverNotice(clean, channel: ch.name)
+                hub.log.notice("console [\(who)]: say to \(ch.name): \(clean)")
+                return .ok("told \(ch.members.count) in \(ch.name)")
+            }
+            hub.state.serverNotice(clean)
+            hub.log.notice("console [\(who)]: say to everyone: \(clean)")
+            return .ok("told \(hub.state.users.count) connected")
+        case .topic(let channel, let text):
+            guard let ch = hub.state.channel(named: channel) else { return noSuchChannel(channel) }
+            guard let text else {
+                return .ok(ch.topic.isEmpty ? "\(ch.name) has no topic" : "\(ch.name): \(ConsoleFormat.clean(ch.topic)) (set by \(ConsoleFormat.clean(ch.topicBy)))")
+            }
+            hub.state.setTopic(ch, text: text, by: hub.config.name)
+            hub.log.notice("console [\(who)]: topic \(ch.name): \(ConsoleFormat.clean(ch.topic))")
+            return .ok("\(ch.name) topic set for \(ch.members.count) members")
+        case .motd:
+            guard let motd = hub.config.motd else { return .ok("no message of the day (start with --motd-file PATH)") }
+            return .ok(motd.isEmpty ? ["(the message of the day is empty)"] : motd.map(ConsoleFormat.clean))
+        case .motdReload:
+            guard hub.config.motdFile != nil else {
+                return .failed("no MOTD file to reload", hint: "start the server with --motd-file PATH")
+            }
+            do {
+                try hub.config.reloadMOTD()
+            } catch {
+                hub.log.error("console [\(who)]: motd reload failed: \(error)")
+                return .failed("\(error)", hint: "the old message of the day stays; fix the file and try again")
+            }
+            hub.state.updateSettings(hub.config.chatSettings())
+            hub.log.notice("console [\(who)]: motd reload (\(hub.config.motd?.count ?? 0) lines)")
+            return .ok("message of the day reloaded: \(hub.config.motd?.count ?? 0) lines")
+        case .stats: return statistics(hub: hub)
+        case .logLevel(let level):
+            guard let level else { return .ok("log level: \(LineLogHandler.level)") }
+            let old = LineLogHandler.level
+            LineLogHandler.level = level
+            hub.log.notice("console [\(who)]: log-level \(old) -> \(level)")
+            return .ok("log level: \(level) (was \(old))")
+        case .reload:
+            hub.log.notice("console [\(who)]: reload")
+            let before = hub.config.motd
+            hub.reload()
+            return .ok(hub.config.motd == before ? "reloaded (message of the day unchanged), log reopened" : "reloaded: new message of the day, log reopened")
+        case .shutdown(let seconds, let message):
+            return shutdown(seconds: seconds, message: ConsoleFormat.clean(message), by: who, hub: hub)
+        case .shutdownCancel:
+            guard countdown != nil else { return .failed("no shutdown is counting down", hint: "'shutdown SECONDS' starts one") }
+            countdown = nil
+            hub.state.serverNotice("The shutdown has been cancelled")
+            flushSoon = true
+            hub.log.notice("console [\(who)]: shutdown cancelled")
+            return .ok("shutdown cancelled; everyone was told")
+        case .detach:
+            return .failed("this is the server's own console", hint: "'shutdown' stops the server; only 'chat-server console' can quit")
+        }
+    }
+
+    // MARK: Users
+
+    private func noSuchNick(_ nick: String) -> ConsoleReply {
+        .failed("no user named '\(ConsoleFormat.clean(nick))'", hint: "'who' lists the connected users")
+    }
+
+    private func noSuchChannel(_ name: String) -> ConsoleReply {
+        .failed("no channel named '\(ConsoleFormat.clean(name))'", hint: "'channels' lists them")
+    }
+
+    private func notice(_ text: String, to id: Int, hub: Hub) {
+        hub.deliver(HubEvent.serverNotice(text: text).frame(), to: id)
+    }
+
+    /// Ends a session the way the hub would want it: the chat state forgets the user now
+    /// (its channels see a QUIT with `reason`), the session gets a disconnect with the same
+    /// reason, says goodbye to its client and exits; it is reaped like any other. One that
+    /// has not gone within a few seconds is killed.
+    func disconnect(_ id: Int, reason: String, hub: Hub) {
+        guard let slot = hub.slots[id] else { return }
+        hub.state.disconnect(session: id, reason: reason)
+        hub.deliver(HubEvent.disconnect(reason: reason).frame(), to: id)
+        pendingKills.append((id, slot.pid, Proc.monotonicNanos() + Self.kickGrace))
+        flushSoon = true
+    }
+
+    private func kick(_ nick: String, reason: String, by who: String, hub: Hub) -> ConsoleReply {
+        guard let id = hub.state.session(named: nick), let u = hub.state.users[id] else { return noSuchNick(nick) }
+        let why = ConsoleFormat.clean(reason)
+        let text = "Kicked by the server operator" + (why.isEmpty ? "" : ": " + why)
+        hub.log.notice("console [\(who)]: kick \(u.nick) (\(u.host))\(why.isEmpty ? "" : ": " + why)")
+        disconnect(id, reason: text, hub: hub)
+        return .ok("kicked \(u.nick)")
+    }
+
+    private func ban(_ text: String, seconds: Int64?, reason: String, by who: String, hub: Hub, now: Int64) -> ConsoleReply {
+        var target = BanTarget.parse(text)
+        if target == nil, let id = hub.state.session(named: text), let u = hub.state.users[id] {
+            target = .address(u.host)
+        }
+        guard let target else {
+            return .failed("'\(ConsoleFormat.clean(String(text.prefix(60))))' is not an address, a nick!user@host mask or a connected nick",
+                           hint: "e.g. ban 192.0.2.7, ban *!*@192.0.2.*, ban mallory!*@*; 'help ban' for more")
+        }
+        if case .mask(let m) = target, m.allSatisfy({ $0 == "*" || $0 == "!" || $0 == "@" || $0 == "?" }) {
+            return .failed("'\(m)' would ban everyone", hint: "use a narrower mask; to stop the server use 'shutdown'")
+        }
+        let why = ConsoleFormat.clean(reason)
+        let ban = Ban(target: target, reason: why, setBy: who, setAt: now, expiresAt: seconds.map { now + $0 * 1000 })
+        guard bans.add(ban) else { return .failed("the ban list is full (\(BanList.limit))", hint: "lift some with 'unban'") }
+        let until = seconds.map { "for \(ConsoleFormat.duration(seconds: $0))" } ?? "until lifted"
+        hub.log.notice("console [\(who)]: ban \(target) \(until)\(why.isEmpty ? "" : ": " + why)")
+        let gone = enforce(ban, hub: hub)
+        var lines = ["banned \(target) \(until)"]
+        if !gone.isEmpty { lines.append("disconnected: " + gone.joined(separator: ", ")) }
+        return .ok(lines)
+    }
+
+    /// Disconnects everyone connected whom `ban` matches; returns their nicks (or addresses).
+    @discardableResult
+    private func enforce(_ ban: Ban, hub: Hub) -> [String] {
+        var gone: [String] = []
+        let text = "Banned by the server operator" + (ban.reason.isEmpty ? "" : ": " + ban.reason)
+        for (id, u) in hub.state.users {
+            let hit = u.registered ? ban.target.matches(source: u.source, host: u.host) : ban.target.matches(host: u.host)
+            guard hit else { continue }
+            gone.append(u.registered ? u.nick : u.host)
+            hub.log.notice("disconnecting \(u.registered ? u.nick : "a connection") from \(u.host): matches the ban on \(ban.target)")
+            disconnect(id, reason: text, hub: hub)
+        }
+        return gone.sorted()
+    }
+
+    private func mute(_ nick: String, seconds: Int64?, reason: String, by who: String, hub: Hub, now: Int64) -> ConsoleReply {
+        guard let id = hub.state.session(named: nick), let u = hub.state.users[id] else { return noSuchNick(nick) }
+        hub.state.mute(id, until: seconds.map { now + $0 * 1000 } ?? Int64.max)
+        let span = seconds.map { "for \(ConsoleFormat.duration(seconds: $0))" } ?? "until unmuted"
+        let why = ConsoleFormat.clean(reason)
+        notice("You have been muted by the server operator \(span)\(why.isEmpty ? "" : ": " + why)", to: id, hub: hub)
+        hub.log.notice("console [\(who)]: mute \(u.nick) \(span)\(why.isEmpty ? "" : ": " + why)")
+        return .ok("muted \(u.nick) \(span)")
+    }
+
+    // MARK: Listings
+
+    private func whoList(mask: String?, hub: Hub, now: Int64) -> ConsoleReply {
+        var rows: [[String]] = []
+        for (id, slot) in hub.slots.enumerated() {
+            guard let slot, let u = hub.state.users[id] else { continue }
+            if let mask, !(u.registered && Names.maskMatches(mask: mask, u.nick, casemapping: .ascii)) { continue }
+            let address = slot.host.contains(":") ? "[\(slot.host)]:\(slot.port)" : "\(slot.host):\(slot.port)"
+            let channels = u.channels.compactMap { hub.state.channels[$0]?.name }.sorted().joined(separator: ",")
+            var flags: [String] = []
+            if u.mutedUntil > now {
+                flags.append(u.mutedUntil == Int64.max ? "muted" : "muted \(ConsoleFormat.duration(seconds: (u.mutedUntil - now + 999) / 1000))")
+            }
+            if u.away != nil { flags.append("away") }
+            rows.append([u.registered ? u.nick : "*", address, u.dialect.description,
+                         channels.isEmpty ? "-" : channels,
+                         ConsoleFormat.duration(seconds: (now - u.lastActive) / 1000),
+                         ConsoleFormat.time(millis: u.connectedAt, now: now), flags.joined(separator: ",")])
+        }
+        if rows.isEmpty { return .ok(mask == nil ? "nobody is connected" : "nobody matches '\(ConsoleFormat.clean(mask!))'") }
+        rows.sort { $0[0].lowercased() < $1[0].lowercased() }
+        return .ok(ConsoleFormat.table(["NICK", "ADDRESS", "DIALECT", "CHANNELS", "IDLE", "SINCE", "FLAGS"], rows)
+            + ["\(rows.count) connection\(rows.count == 1 ? "" : "s")"])
+    }
+
+    private func channelList(hub: Hub) -> ConsoleReply {
+        let rows = hub.state.channels.values.sorted { $0.name < $1.name }
+            .map { [$0.name, String($0.members.count), $0.topic.isEmpty ? "-" : ConsoleFormat.clean($0.topic)] }
+        if rows.isEmpty { return .ok("no channels") }
+        return .ok(ConsoleFormat.table(["CHANNEL", "USERS", "TOPIC"], rows))
+    }
+
+    private func banList(now: Int64) -> ConsoleReply {
+        let active = bans.bans
+        if active.isEmpty { return .ok("no bans") }
+        let rows = active.enumerated().map { i, b in
+            [String(i + 1), b.target.description,
+             b.expiresAt.map { ConsoleFormat.duration(seconds: max(0, ($0 - now + 999) / 1000)) + " left" } ?? "permanent",
+             b.setBy, b.reason.isEmpty ? "-" : b.reason]
+        }
+        return .ok(ConsoleFormat.table(["#", "BAN", "EXPIRES", "BY", "REASON"], rows))
+    }
+
+    // MARK: Statistics
+
+    private func statistics(hub: Hub) -> ConsoleReply {
+        let nowNS = Proc.monotonicNanos()
+        let uptime = Int64((nowNS - hub.startedAt) / 1_000_000_000)
+        let requests = hub.stats.requests, events = hub.stats.framesOut
+        func rates(window: UInt64) -> String {
+            // The newest sample at least `window` old (or the oldest there is).
+            let base = samples.last { nowNS - $0.at >= window } ?? samples.first ?? (hub.startedAt, 0, 0)
+            let span = Double(nowNS - base.at) / 1e9
+            guard span > 0.5 else { return "-" }
+            let inRate = Double(requests - base.requests) / span, outRate = Double(events - base.events) / span
+            return "in \(ConsoleFormat.rate(inRate))/s, out \(ConsoleFormat.rate(outRate))/s over \(Int(span.rounded()))s"
+        }
+        let pending = hub.slots.reduce(into: (bytes: 0, sessions: 0)) { acc, s in
+            if let s, s.pending > 0 { acc.bytes += s.pending; acc.sessions += 1 }
+        }
+        let memory = MemoryUsage.measure(hub: Proc.pid, sessions: sessionPIDs(hub))
+        var mem = "hub \(ConsoleFormat.bytes(memory.hubKB * 1024)), sessions \(ConsoleFormat.bytes(memory.sessionsKB * 1024))"
+            + " (\(memory.sessions) processes"
+        if memory.sampled < memory.sessions { mem += ", estimated from \(memory.sampled)" }
+        mem += "), total \(ConsoleFormat.bytes((memory.hubKB + memory.sessionsKB) * 1024)) PSS"
+        return .ok(ConsoleFormat.table(["STAT", "VALUE"], [
+            ["uptime", ConsoleFormat.duration(seconds: uptime)],
+            ["clients", "\(hub.liveSessions) connected, \(hub.state.registeredCount) registered, \(hub.state.channels.count) channels"],
+            ["sessions", "\(hub.stats.sessionsForked) forked, \(hub.stats.forkFailures) fork failures"],
+            ["messages", "\(rates(window: 10_000_000_000)); \(rates(window: 60_000_000_000))"],
+            ["messages total", "\(requests) requests in, \(events) events out"],
+            ["bytes", "\(ConsoleFormat.bytes(hub.stats.bytesIn)) in, \(ConsoleFormat.bytes(hub.stats.bytesOut)) out (hub pipes)"],
+            ["hub queue", "\(ConsoleFormat.bytes(pending.bytes)) waiting for \(pending.sessions) sessions"],
+            ["refused", "\(hub.stats.refused) connections (\(bans.bans.count) bans)"],
+            ["dropped", "\(hub.stats.queueOverflows) queue overflows, \(hub.stats.corruptFrames) corrupt frames"],
+            ["memory", mem],
+        ]))
+    }
+
+    /// The hub's children, from /proc (what the kernel says), else the hub's own table.
+    private func sessionPIDs(_ hub: Hub) -> [pid_t] {
+        let me = Proc.pid
+        if let bytes = try? FD.readFile("/proc/\(me)/task/\(me)/children", limit: 1 << 20) {
+            return String(decoding: bytes, as: UTF8.self).split(separator: " ").compactMap { pid_t($0) }
+        }
+        return Array(hub.slotOfPID.keys)
+    }
+
+    // MARK: Time
+
+    private func shutdown(seconds: Int64, message: String, by who: String, hub: Hub) -> ConsoleReply {
+        if hub.shutdownDeadline != nil { return .failed("the server is already shutting down", hint: "wait a moment") }
+        let now = Proc.monotonicNanos()
+        let reminders = [3600, 1800, 600, 300, 120, 60, 30, 10, 5, 3, 2, 1].map(Int64.init).filter { $0 < seconds }
+        countdown = Countdown(deadline: now + UInt64(seconds) * 1_000_000_000, message: message, reminders: reminders, by: who)
+        hub.log.notice("console [\(who)]: shutdown in \(seconds)s\(message.isEmpty ? "" : ": " + message)")
+        if seconds > 0 {
+            hub.state.serverNotice("Server shutting down in \(Self.spell(seconds))" + (message.isEmpty ? "" : ": " + message))
+        }
+        flushSoon = true
+        return .ok(seconds > 0 ? "shutting down in \(Self.spell(seconds)); everyone was told ('shutdown cancel' stops it)" : "shutting down now")
+    }
+
+    static func spell(_ seconds: Int64) -> String {
+        if seconds % 60 == 0 && seconds >= 120 { return "\(seconds / 60) minutes" }
+        return seconds == 1 ? "1 second" : "\(seconds) seconds"
+    }
+
+    func nextDeadline() -> UInt64? {
+        if flushSoon { return 0 }
+        var d: [UInt64] = []
+        if let c = countdown {
+            d.append(c.reminders.first.map { c.deadline - UInt64($0) * 1_000_000_000 } ?? c.deadline)
+        }
+        if let k = pendingKills.first { d.append(k.deadline) }
+        if bans.hasNickMasks { d.append(nextNickScan) }
+        return d.min()
+    }
+
+    func tick(now: UInt64, hub: Hub) {
+        flushSoon = false
+        if samples.last.map({ now - $0.at >= 1_000_000_000 }) ?? true {
+            samples.append((now, hub.stats.requests, hub.stats.framesOut))
+            if samples.count > 130 { samples.removeFirst(samples.count - 130) }
+        }
+        if var c = countdown {
+            if now >= c.deadline {
+                countdown = nil
+                hub.log.notice("shutdown requested by \(c.by)")
+                hub.beginShutdown(reason: c.message.isEmpty ? "Server shutting down" : "Server shutting down: " + c.message, grace: 5)
+                flushSoon = true
+            } else if let r = c.reminders.first, now >= c.deadline - UInt64(r) * 1_000_000_000 {
+                c.reminders.removeFirst()
+                countdown = c
+                hub.state.serverNotice("Server shutting down in \(Self.spell(r))" + (c.message.isEmpty ? "" : ": " + c.message))
+                flushSoon = true
+            }
+        }
+        if !pendingKills.isEmpty {
+            pendingKills.removeAll { k in
+                guard let s = hub.slots[k.id], s.pid == k.pid else { return true }
+                guard now >= k.deadline else { return false }
+                hub.log.warning("session \(k.id) (pid \(k.pid)) did not leave after a disconnect; killing it")
+                Proc.signal(k.pid, SIGKILL)
+                return true
+            }
+        }
+        if !bans.bans.isEmpty && now >= nextExpiry {
+            nextExpiry = now + 1_000_000_000
+            for ban in bans.expire(now: Proc.wallMillis()) { hub.log.notice("the ban on \(ban.target) has expired") }
+        }
+        if bans.hasNickMasks && now >= nextNickScan {
+            // A nick mask can only be checked once the user has a nick: look once a second.
+            nextNickScan = now + 1_000_000_000
+            let wall = Proc.wallMillis()
+            for (id, u) in hub.state.users where u.registered {
+                if let ban = bans.ban(source: u.source, host: u.host, now: wall) {
+                    hub.log.notice("disconnecting \(u.nick) (\(u.source)): matches the ban on \(ban.target)")
+                    disconnect(id, reason: "Banned by the server operator" + (ban.reason.isEmpty ? "" : ": " + ban.reason), hub: hub)
+                }
+            }
+        }
+    }
+
+    /// Consulted by the hub for every new connection.
+    func banReason(host: String) -> String? {
+        guard !bans.bans.isEmpty else { return nil }
+        let now = Proc.wallMillis()
+        guard let ban = bans.banAtConnect(host: host, now: now) else { return nil }
+        var text = ban.reason.isEmpty ? "no reason given" : ban.reason
+        if let end = ban.expiresAt { text += " (for another \(ConsoleFormat.duration(seconds: max(1, (end - now) / 1000))))" }
+        return text
+    }
+}
+
+/// Proportional set size (PSS: shared pages split among their users) of the hub and its
+/// sessions, from /proc/PID/smaps_rollup. With many sessions only a sample is read, so the
+/// hub never spends long on it.
+enum MemoryUsage {
+    static let sampleLimit = 256
+
+    static func measure(hub: pid_t, sessions: [pid_t]) -> (hubKB: Int, sessionsKB: Int, sessions: Int, sampled: Int) {
+        let hubKB = pss(hub) ?? 0
+        var total = 0, read = 0
+        let step = max(1, sessions.count / sampleLimit)
+        var i = 0
+        while i < sessions.count && read < sampleLimit {
+            if let kb = pss(sessions[i]) { total += kb; read += 1 }
+            i += step
+        }
+        let estimate = read == 0 ? 0 : read < sessions.count ? total * sessions.count / read : total
+        return (hubKB, estimate, sessions.count, read)
+    }
+
+    /// `Pss:` of one process in kB, or nil.
+    static func pss(_ pid: pid_t) -> Int? {
+        guard let bytes = try? FD.readFile("/proc/\(pid)/smaps_rollup", limit: 8192) else { return nil }
+        return parsePSS(String(decoding: bytes, as: UTF8.self))
+    }
+
+    static func parsePSS(_ text: String) -> Int? {
+        for line in text.split(separator: "\n") where line.hasPrefix("Pss:") {
+            return Int(line.dropFirst(4).split(separator: " ").first ?? "")
+        }
+        return nil
+    }
+}

@@ -1,0 +1,259 @@
+import Logging
+
+/// A command typed at the operator console (the server's terminal or the control socket).
+/// Parsing is pure: a line in, a command or a one-line error with a hint out.
+enum ConsoleCommand: Equatable {
+    case help(topic: String?)
+    case who(mask: String?)
+    case channels
+    case kick(nick: String, reason: String)
+    case ban(target: String, seconds: Int64?, reason: String)
+    case unban(target: String)
+    case bans
+    case mute(nick: String, seconds: Int64?, reason: String)
+    case unmute(nick: String)
+    case say(channel: String?, text: String)
+    case topic(channel: String, text: String?)
+    case motd
+    case motdReload
+    case stats
+    case logLevel(Logger.Level?)
+    case reload
+    case shutdown(seconds: Int64, message: String)
+    case shutdownCancel
+    /// `quit` / `exit`: leave a socket console (the terminal console refuses it).
+    case detach
+
+    /// Longest duration accepted anywhere (ten years): keeps every sum far from overflow.
+    static let maxSeconds: Int64 = 10 * 365 * 86400
+
+    static func parse(_ line: String) -> Result<ConsoleCommand, ConsoleError> {
+        var words = Words(line)
+        guard let verb = words.next()?.lowercased() else {
+            return .failure(ConsoleError("empty command", hint: "type 'help' for the list of commands"))
+        }
+        guard let spec = ConsoleHelp.spec(verb) else {
+            return .failure(unknown(verb))
+        }
+        func usage(_ message: String) -> Result<ConsoleCommand, ConsoleError> {
+            .failure(ConsoleError(message, hint: "usage: \(spec.usage); 'help \(spec.name)' explains it"))
+        }
+        switch spec.name {
+        case "help":
+            let topic = words.next()?.lowercased()
+            if let topic, ConsoleHelp.spec(topic) == nil { return .failure(unknown(topic)) }
+            if !words.rest.isEmpty { return usage("help takes at most one command name") }
+            return .success(.help(topic: topic.flatMap { ConsoleHelp.spec($0)?.name }))
+        case "who":
+            let mask = words.next()
+            if !words.rest.isEmpty { return usage("who takes at most one nick mask") }
+            return .success(.who(mask: mask))
+        case "channels", "bans", "stats", "reload", "quit":
+            if !words.rest.isEmpty { return usage("\(spec.name) takes no arguments") }
+            switch spec.name {
+            case "channels": return .success(.channels)
+            case "bans": return .success(.bans)
+            case "stats": return .success(.stats)
+            case "reload": return .success(.reload)
+            default: return .success(.detach)
+            }
+        case "kick":
+            guard let nick = words.next() else { return usage("kick needs a nick") }
+            return .success(.kick(nick: nick, reason: words.rest))
+        case "ban":
+            guard let target = words.next() else { return usage("ban needs an address, a mask or a nick") }
+            var seconds: Int64?
+            if let d = words.peek(), d.first?.isNumber == true || d.lowercased() == "permanent" {
+                switch parseDuration(d) {
+                case .success(let s): seconds = s == 0 ? nil : s; _ = words.next()
+                case .failure(let e): return .failure(e)
+                }
+            }
+            return .success(.ban(target: target, seconds: seconds, reason: words.rest))
+        case "unban":
+            guard let target = words.next() else { return usage("unban needs a ban's mask, address or number (see 'bans')") }
+            if !words.rest.isEmpty { return usage("unban takes one ban") }
+            return .success(.unban(target: target))
+        case "mute":
+            guard let nick = words.next() else { return usage("mute needs a nick") }
+            var seconds: Int64?
+            if let d = words.peek(), d.first?.isNumber == true || d.lowercased() == "permanent" {
+                switch parseDuration(d) {
+                case .success(let s): seconds = s == 0 ? nil : s; _ = words.next()
+                case .failure(let e): return .failure(e)
+                }
+            }
+            return .success(.mute(nick: nick, seconds: seconds, reason: words.rest))
+        case "unmute":
+            guard let nick = words.next() else { return usage("unmute needs a nick") }
+            if !words.rest.isEmpty { return usage("unmute takes one nick") }
+            return .success(.unmute(nick: nick))
+        case "say":
+            var channel: String?
+            if let first = words.peek(), first.hasPrefix("#") {
+                channel = first
+                _ = words.next()
+            }
+            let text = words.rest
+            if text.isEmpty { return usage(channel == nil ? "say needs some text" : "say needs some text after the channel") }
+            return .success(.say(channel: channel, text: text))
+        case "topic":
+            guard let channel = words.next(), channel.hasPrefix("#") else { return usage("topic needs a #channel") }
+            let text = words.rest
+            return .success(.topic(channel: channel, text: text.isEmpty ? nil : text))
+        case "motd":
+            guard let sub = words.next() else { return .success(.motd) }
+            if sub.lowercased() == "reload" && words.rest.isEmpty { return .success(.motdReload) }
+            return usage("the only motd subcommand is 'reload'")
+        case "log-level":
+            guard let name = words.next() else { return .success(.logLevel(nil)) }
+            if !words.rest.isEmpty { return usage("log-level takes one level") }
+            guard let level = Logger.Level(rawValue: name.lowercased()) else {
+                return .failure(ConsoleError("unknown log level '\(name)'",
+                                             hint: "levels: trace, debug, info, notice, warning, error, critical"))
+            }
+            return .success(.logLevel(level))
+        case "shutdown":
+            guard let first = words.peek() else { return .success(.shutdown(seconds: 0, message: "")) }
+            if first.lowercased() == "cancel" {
+                _ = words.next()
+                if !words.rest.isEmpty { return usage("shutdown cancel takes nothing more") }
+                return .success(.shutdownCancel)
+            }
+            var seconds: Int64 = 0
+            if first.lowercased() == "now" {
+                _ = words.next()
+            } else if first.first?.isNumber == true {
+                switch parseDuration(first) {
+                case .success(let s): seconds = s; _ = words.next()
+                case .failure(let e): return .failure(e)
+                }
+            }
+            return .success(.shutdown(seconds: seconds, message: words.rest))
+        default:
+            return .failure(unknown(verb))
+        }
+    }
+
+    /// `90`, `30s`, `10m`, `2h`, `1d`, `1w`, `1h30m` in seconds; `permanent` is 0 (no end).
+    static func parseDuration(_ text: String) -> Result<Int64, ConsoleError> {
+        let bad = ConsoleError("bad duration '\(text)'", hint: "durations look like 90, 30s, 10m, 2h, 1d, 1w, 1h30m or 'permanent'")
+        let t = text.lowercased()
+        if t == "permanent" || t == "forever" { return .success(0) }
+        var total: Int64 = 0
+        var number: Int64?
+        for ch in t.unicodeScalars {
+            if ch.value >= 0x30 && ch.value <= 0x39 {
+                let digit = Int64(ch.value - 0x30)
+                let (times, o1) = (number ?? 0).multipliedReportingOverflow(by: 10)
+                let (plus, o2) = times.addingReportingOverflow(digit)
+                if o1 || o2 || plus > maxSeconds { return .failure(tooLong(text)) }
+                number = plus
+                continue
+            }
+            guard let n = number else { return .failure(bad) }
+            let unit: Int64
+            switch ch {
+            case "s": unit = 1
+            case "m": unit = 60
+            case "h": unit = 3600
+            case "d": unit = 86400
+            case "w": unit = 7 * 86400
+            default: return .failure(bad)
+            }
+            let (v, o) = n.multipliedReportingOverflow(by: unit)
+            if o || v > maxSeconds { return .failure(tooLong(text)) }
+            total += v
+            if total > maxSeconds { return .failure(tooLong(text)) }
+            number = nil
+        }
+        if let n = number { total += n }
+        if total > maxSeconds { return .failure(tooLong(text)) }
+        if t.isEmpty { return .failure(bad) }
+        return .success(total)
+    }
+
+    private static func tooLong(_ text: String) -> ConsoleError {
+        ConsoleError("duration '\(text)' is too long", hint: "at most ten years; leave it out (or say 'permanent') for no end")
+    }
+
+    private static func unknown(_ verb: String) -> ConsoleError {
+        let shown = ConsoleFormat.clean(String(verb.prefix(40)))
+        if verb == "exit" || verb == "stop" || verb == "halt" {
+            return ConsoleError("unknown command '\(shown)'", hint: "'shutdown' stops the server; 'quit' leaves a socket console")
+        }
+        if let guess = ConsoleHelp.suggestion(for: verb) {
+            return ConsoleError("unknown command '\(shown)'", hint: "did you mean '\(guess)'? 'help' lists the commands")
+        }
+        return ConsoleError("unknown command '\(shown)'", hint: "'help' lists the commands")
+    }
+}
+
+/// A console command that failed: one line saying what went wrong, one saying what to do.
+struct ConsoleError: Error, Equatable {
+    var message: String
+    var hint: String
+    init(_ message: String, hint: String) {
+        self.message = message
+        self.hint = hint
+    }
+}
+
+/// The answer to one console command: lines of output, or an error with a hint.
+struct ConsoleReply: Equatable {
+    var lines: [String] = []
+    var error: ConsoleError?
+
+    static func ok(_ lines: [String]) -> ConsoleReply { ConsoleReply(lines: lines) }
+    static func ok(_ line: String) -> ConsoleReply { ConsoleReply(lines: [line]) }
+    static func failed(_ message: String, hint: String) -> ConsoleReply {
+        ConsoleReply(error: ConsoleError(message, hint: hint))
+    }
+
+    /// On the control socket: `- ` output lines, `! ` the error, `? ` its hint, `.` the end.
+    var wire: String {
+        var out = ""
+        for l in lines { out += "- " + ConsoleFormat.oneLine(l) + "\n" }
+        if let error {
+            out += "! " + ConsoleFormat.oneLine(error.message) + "\n"
+            out += "? " + ConsoleFormat.oneLine(error.hint) + "\n"
+        }
+        return out + ".\n"
+    }
+
+    /// On a terminal: the output, then `error: …` and `hint: …`.
+    var text: [String] {
+        var out = lines
+        if let error { out += ["error: " + error.message, "hint: " + error.hint] }
+        return out
+    }
+}
+
+/// Splits a command line into words on spaces and tabs; `rest` is what is left, trimmed, for
+/// free text (reasons, messages).
+struct Words {
+    private var remaining: Substring
+
+    init(_ line: String) { remaining = Substring(line) }
+
+    private static func isSpace(_ c: Character) -> Bool { c == " " || c == "\t" }
+
+    func peek() -> String? {
+        var copy = self
+        return copy.next()
+    }
+
+    mutating func next() -> String? {
+        remaining = remaining.drop(while: Self.isSpace)
+        guard !remaining.isEmpty else { return nil }
+        let word = remaining.prefix { !Self.isSpace($0) }
+        remaining = remaining[word.endIndex...]
+        return String(word)
+    }
+
+    var rest: String {
+        var r = remaining.drop(while: Self.isSpace)
+        while let last = r.last, Self.isSpace(last) { r = r.dropLast() }
+        return String(r)
+    }
+}

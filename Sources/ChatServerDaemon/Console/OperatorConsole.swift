@@ -1,0 +1,381 @@
+import ChatPOSIX
+import ChatProtocol
+import Logging
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The operator console as one hub hook: the control socket (its listener and a handful of
+/// connections) and, when the server runs in the foreground on a terminal, a line editor on
+/// stdin. Both feed the same `ConsoleActions`. Everything is non-blocking in the hub's epoll,
+/// with bounded buffers; nothing here can stall the hub for long.
+final class OperatorConsole: HubHook {
+    let actions = ConsoleActions()
+    let socketPath: String?
+    private var listenFD: Int32 = -1
+    private var connections: [ControlConnection?] = Array(repeating: nil, count: OperatorConsole.maxConnections)
+    private var terminal: TerminalConsole?
+    private var wantsTerminal: Bool
+    private var hookIndex = 0
+    private weak var hub: Hub?
+    /// Who may attach besides root: the user the server runs as.
+    private let ownerUID: UInt32
+
+    static let maxConnections = 8
+    static let maxLine = 8192
+    static let maxOutput = 1 << 20
+    static let listenerSub = 0
+    static let terminalSub = 1
+    static let firstConnectionSub = 2
+
+    /// `socketPath` nil: no control socket. `terminal`: read commands from stdin.
+    init(socketPath: String?, terminal: Bool, ownerUID: UInt32 = Files.userID) {
+        self.socketPath = socketPath
+        self.wantsTerminal = terminal
+        self.ownerUID = ownerUID
+    }
+
+    var hasSocket: Bool { listenFD >= 0 }
+
+    /// Opens the control socket (before the hub runs, so problems are start-up errors).
+    /// Returns a warning when the socket is left out rather than failing the start.
+    func openSocket() throws -> String? {
+        guard let path = socketPath else { return nil }
+        do {
+            listenFD = try UnixSocket.listen(path: path)
+        } catch where error.errno == EADDRINUSE {
+            return "another chat-server is answering on the control socket \(path); this one has no control socket (pass --control-socket PATH)"
+        } catch {
+            throw StartupError("cannot open the control socket \(path): \(error)")
+        }
+        return nil
+    }
+
+    func register(in hub: Hub, index: Int) throws {
+        self.hub = hub
+        hookIndex = index
+        if listenFD >= 0 {
+            try hub.epoll.add(listenFD, events: Epoll.readable, data: Hub.Tag.hook(index, Self.listenerSub))
+            hub.log.notice("operator console on \(socketPath ?? "?") (chat-server console)")
+        }
+        if wantsTerminal {
+            let t = TerminalConsole(actions: actions)
+            do {
+                try t.start()
+                try hub.epoll.add(t.inFD, events: Epoll.readable, data: Hub.Tag.hook(index, Self.terminalSub))
+                terminal = t
+            } catch {
+                t.stop()
+                hub.log.warning("no console on this terminal: \(error)")
+            }
+        }
+    }
+
+    func handle(events: UInt32, data: UInt64, hub: Hub) {
+        switch Int(data) {
+        case Self.listenerSub: acceptAll(hub: hub)
+        case Self.terminalSub:
+            guard let t = terminal else { return }
+            if !t.readable(hub: hub) {
+                hub.epoll.remove(t.inFD)
+                t.stop()
+                terminal = nil
+            }
+        case let sub:
+            let i = sub - Self.firstConnectionSub
+            guard i >= 0, i < connections.count, connections[i] != nil else { return }
+            serve(i, events: events, hub: hub)
+        }
+    }
+
+    func nextDeadline() -> UInt64? { actions.nextDeadline() }
+    func tick(now: UInt64, hub: Hub) { actions.tick(now: now, hub: hub) }
+    func banReason(host: String) -> String? { actions.banReason(host: host) }
+
+    /// The hub is going down: say so on every connection, close the socket and remove its
+    /// file, and give the terminal back.
+    func shutdown(hub: Hub) {
+        for i in connections.indices where connections[i] != nil {
+            connections[i]!.queue("- the server is shutting down\n.\n")
+            close(i, hub: hub, flushFirst: true)
+        }
+        if listenFD >= 0 {
+            hub.epoll.remove(listenFD)
+            FD.close(listenFD)
+            listenFD = -1
+            if let socketPath { FD.unlink(socketPath) }
+        }
+        if let t = terminal {
+            hub.epoll.remove(t.inFD)
+            t.stop()
+            terminal = nil
+        }
+    }
+
+    // MARK: Control socket
+
+    private func acceptAll(hub: Hub) {
+        for _ in 0..<16 {
+            let accepted: (Int32, SocketAddress)?
+            do { accepted = try Socket.accept(listenFD) } catch {
+                hub.log.warning("control socket accept: \(error)")
+                return
+            }
+            guard let (fd, _) = accepted else { return }
+            admit(fd, hub: hub)
+        }
+    }
+
+    /// A one-shot answer for a connection we do not keep (best effort, never blocks).
+    private func refuse(_ fd: Int32, _ message: String, hint: String) {
+        let text = ConsoleReply.failed(message, hint: hint).wire
+        _ = try? Array(text.utf8).withUnsafeBytes { raw throws(SystemError) in try FD.write(fd, raw) }
+        FD.close(fd)
+    }
+
+    private func admit(_ fd: Int32, hub: Hub) {
+        guard let cred = try? Socket.peerCredentials(fd) else {
+            hub.log.warning("control socket: cannot read the peer's credentials; refused")
+            return refuse(fd, "permission denied: cannot tell who you are", hint: "connect through a Unix socket")
+        }
+        // The socket file's mode already keeps others out; this is the check that counts.
+        guard cred.uid == ownerUID || cred.uid == 0 else {
+            hub.log.warning("control socket: refused uid \(cred.uid) (pid \(cred.pid)): only uid \(ownerUID) and root may use the console")
+            return refuse(fd, "permission denied: this console belongs to uid \(ownerUID); you are uid \(cred.uid)",
+                          hint: "run 'chat-server console' as the user who runs the server (or as root)")
+        }
+        guard let slot = connections.firstIndex(where: { $0 == nil }) else {
+            hub.log.warning("control socket: refused pid \(cred.pid): \(Self.maxConnections) consoles already attached")
+            return refuse(fd, "too many consoles attached (\(Self.maxConnections))", hint: "close one and try again")
+        }
+        let who = cred.uid == 0 && ownerUID != 0 ? "root pid \(cred.pid)" : "uid \(cred.uid) pid \(cred.pid)"
+        var c = ControlConnection(fd: fd, who: who)
+        do {
+            try hub.epoll.add(fd, events: Epoll.readable | Epoll.hangup, data: Hub.Tag.hook(hookIndex, Self.firstConnectionSub + slot))
+        } catch {
+            FD.close(fd)
+            return
+        }
+        c.queue(ConsoleReply.ok("chat-server \(ServerConfig.version) on \(hub.config.name), pid \(Proc.pid); 'help' lists the commands").wire)
+        connections[slot] = c
+        hub.log.debug("console attached: \(who)")
+        flush(slot, hub: hub)
+    }
+
+    private func serve(_ i: Int, events: UInt32, hub: Hub) {
+        if events & Epoll.writable != 0 { flush(i, hub: hub) }
+        guard connections[i] != nil else { return }
+        if events & (Epoll.readable | Epoll.hangup | Epoll.error) != 0 {
+            var chunk = [UInt8](repeating: 0, count: 4096)
+            let fd = connections[i]!.fd
+            // A few reads per wake-up; level-triggered epoll brings us back for the rest.
+            for _ in 0..<4 {
+                let r = chunk.withUnsafeMutableBytes { raw in Result { () throws(SystemError) in try FD.read(fd, into: raw) } }
+                switch r {
+                case .success(.done(let n)):
+                    connections[i]!.input.append(contentsOf: chunk[..<n])
+                    runLines(i, hub: hub)
+                    guard connections[i] != nil, !connections[i]!.closing else { return }
+                case .success(.wouldBlock):
+                    return
+                case .success(.eof), .failure:
+                    return close(i, hub: hub, flushFirst: true)
+                }
+            }
+        }
+    }
+
+    private func runLines(_ i: Int, hub: Hub) {
+        while connections[i] != nil, !connections[i]!.closing,
+              let nl = connections[i]!.input.firstIndex(of: UInt8(ascii: "\n")) {
+            var bytes = Array(connections[i]!.input[..<nl])
+            connections[i]!.input.removeFirst(nl + 1)
+            if bytes.last == UInt8(ascii: "\r") { bytes.removeLast() }
+            let line = TextSafety.repairUTF8(bytes)
+            if line.allSatisfy({ $0 == " " || $0 == "\t" }) {
+                connections[i]!.queue(".\n")
+                continue
+            }
+            let who = connections[i]!.who
+            if case .success(.detach) = ConsoleCommand.parse(line) {
+                connections[i]!.queue(ConsoleReply.ok("bye").wire)
+                connections[i]!.closing = true
+                break
+            }
+            let reply = actions.run(line, by: who, hub: hub)
+            connections[i]!.queue(reply.wire)
+        }
+        if let c = connections[i], c.input.count > Self.maxLine {
+            connections[i]!.input.removeAll()
+            connections[i]!.queue(ConsoleReply.failed("line too long (more than \(Self.maxLine) bytes)", hint: "one command per line").wire)
+            connections[i]!.closing = true
+        }
+        flush(i, hub: hub)
+    }
+
+    private func flush(_ i: Int, hub: Hub) {
+        guard var c = connections[i] else { return }
+        while c.outStart < c.output.count {
+            let r = c.output.withUnsafeBytes { raw in
+                Result { () throws(SystemError) in try FD.write(c.fd, UnsafeRawBufferPointer(rebasing: raw[c.outStart...])) }
+            }
+            switch r {
+            case .success(.done(let n)): c.outStart += n
+            case .success(.wouldBlock), .success(.eof): break
+            case .failure:
+                connections[i] = c
+                return close(i, hub: hub, flushFirst: false)
+            }
+            if case .success(.done) = r { continue }
+            break
+        }
+        if c.outStart == c.output.count {
+            c.output.removeAll(keepingCapacity: c.output.capacity <= 65536)
+            c.outStart = 0
+        }
+        connections[i] = c
+        if c.pending == 0 && c.closing { return close(i, hub: hub, flushFirst: false) }
+        if c.pending > Self.maxOutput {
+            hub.log.warning("console \(c.who) does not read its replies; closing it")
+            return close(i, hub: hub, flushFirst: false)
+        }
+        let want = c.pending > 0
+        if want != c.waitingForWritable {
+            connections[i]!.waitingForWritable = want
+            let mask = Epoll.readable | Epoll.hangup | (want ? Epoll.writable : 0)
+            try? hub.epoll.modify(c.fd, events: mask, data: Hub.Tag.hook(hookIndex, Self.firstConnectionSub + i))
+        }
+    }
+
+    private func close(_ i: Int, hub: Hub, flushFirst: Bool) {
+        guard let c = connections[i] else { return }
+        if flushFirst && c.pending > 0 {
+            _ = c.output.withUnsafeBytes { raw in try? FD.write(c.fd, UnsafeRawBufferPointer(rebasing: raw[c.outStart...])) }
+        }
+        hub.epoll.remove(c.fd)
+        FD.close(c.fd)
+        connections[i] = nil
+        hub.log.debug("console detached: \(c.who)")
+    }
+}
+
+/// One attached `chat-server console` (or any program speaking the console protocol).
+struct ControlConnection {
+    var fd: Int32
+    var who: String
+    var input: [UInt8] = []
+    var output: [UInt8] = []
+    var outStart = 0
+    var waitingForWritable = false
+    /// Close once the output is written (after `quit`, or an unrecoverable error).
+    var closing = false
+
+    init(fd: Int32, who: String) {
+        self.fd = fd
+        self.who = who
+    }
+
+    var pending: Int { output.count - outStart }
+
+    mutating func queue(_ text: String) { output.append(contentsOf: text.utf8) }
+}
+
+/// The console on the server's own terminal: a line editor in raw mode on stdin, with log
+/// lines printed above the prompt (LogOutput's `around` hides the prompt, lets the line
+/// through, and draws the prompt again with what was being typed).
+final class TerminalConsole {
+    let inFD: Int32 = 0
+    let outFD: Int32
+    private var editor = LineEditor(prompt: "chat-server> ")
+    private let actions: ConsoleActions
+    private var promptShown = false
+    private var running = false
+
+    init(actions: ConsoleActions) {
+        self.actions = actions
+        outFD = TTY.isTerminal(1) ? 1 : 2
+        editor.complete = ConsoleHelp.completions
+    }
+
+    func start() throws {
+        try TTY.enterRawMode(inFD)
+        running = true
+        // Log lines that go to a file need no room made for them on the screen.
+        let logToScreen = LogOutput.shared.path == nil && TTY.isTerminal(LogOutput.shared.fd)
+        LogOutput.shared.around = { [weak self] emit in
+            guard logToScreen, let self, self.running, self.promptShown else { return emit() }
+            self.write(LineEditor.clearLine)
+            emit()
+            self.write(self.editor.render(columns: TTY.columns(self.outFD)))
+        }
+        write("Operator console: type 'help' for the commands, 'shutdown' to stop the server.\n")
+        showPrompt()
+    }
+
+    func stop() {
+        if promptShown { write(LineEditor.clearLine) }
+        promptShown = false
+        running = false
+        LogOutput.shared.around = nil
+        TTY.restore()
+    }
+
+    private func write(_ s: String) { FD.writeAllIgnoringErrors(outFD, s) }
+
+    private func showPrompt() {
+        write(editor.render(columns: TTY.columns(outFD)))
+        promptShown = true
+    }
+
+    /// Output lines in the prompt's place; the prompt comes back below them.
+    private func print(_ lines: [String]) {
+        if promptShown { write(LineEditor.clearLine) }
+        promptShown = false
+        write(lines.map { ConsoleFormat.oneLine($0) + "\n" }.joined())
+    }
+
+    /// Reads what was typed; false when the terminal is gone (the console then stops).
+    func readable(hub: Hub) -> Bool {
+        var chunk = [UInt8](repeating: 0, count: 1024)
+        // One read: the descriptor stays blocking (it is shared with the shell), and epoll
+        // said there is something to read.
+        let n = chunk.withUnsafeMutableBytes { raw in Glibc.read(inFD, raw.baseAddress, raw.count) }
+        if n < 0 && (errno == EINTR || errno == EAGAIN) { return true }
+        if n <= 0 {
+            hub.log.notice("the console's terminal went away; the control socket still works")
+            return false
+        }
+        for action in editor.feed(Array(chunk[..<n])) {
+            switch action {
+            case .redraw:
+                showPrompt()
+            case .submit(let line):
+                // Leave the command on screen, as a shell does.
+                write(editor.prompt.isEmpty ? "" : "\r" + editor.prompt + ConsoleFormat.clean(line) + "\u{1B}[K\n")
+                promptShown = false
+                if !line.allSatisfy({ $0 == " " || $0 == "\t" }) {
+                    print(actions.run(line, by: "terminal", hub: hub).text)
+                }
+                if running { showPrompt() }
+            case .interrupt(let hadText):
+                if hadText {
+                    showPrompt()
+                } else {
+                    // Ctrl-C on an empty line does what it did before there was a console.
+                    print(["^C (shutting down; press Ctrl-C again to stop at once)"])
+                    Proc.signal(Proc.pid, SIGINT)
+                    showPrompt()
+                }
+            case .endOfInput:
+                print(["(this is the server's own console: 'shutdown' stops the server)"])
+                showPrompt()
+            case .candidates(let options):
+                print([options.joined(separator: "  ")])
+                showPrompt()
+            }
+            if !running { break }
+        }
+        return true
+    }
+}

@@ -1,0 +1,285 @@
+@testable import ChatServerDaemon
+import Logging
+import Testing
+
+@Suite struct ConsoleCommandTests {
+    func parse(_ line: String) -> ConsoleCommand? { try? ConsoleCommand.parse(line).get() }
+    func error(_ line: String) -> ConsoleError? {
+        if case .failure(let e) = ConsoleCommand.parse(line) { return e }
+        return nil
+    }
+
+    @Test func everyCommandParses() {
+        #expect(parse("help") == .help(topic: nil))
+        #expect(parse("HELP Kick") == .help(topic: "kick"))
+        #expect(parse("?") == .help(topic: nil))
+        #expect(parse("who") == .who(mask: nil))
+        #expect(parse("who a*") == .who(mask: "a*"))
+        #expect(parse("channels") == .channels)
+        #expect(parse("kick bob") == .kick(nick: "bob", reason: ""))
+        #expect(parse("  kick   bob   being   rude  ") == .kick(nick: "bob", reason: "being   rude"))
+        #expect(parse("ban 192.0.2.7") == .ban(target: "192.0.2.7", seconds: nil, reason: ""))
+        #expect(parse("ban 192.0.2.7 10m spam") == .ban(target: "192.0.2.7", seconds: 600, reason: "spam"))
+        #expect(parse("ban *!*@host 1h30m") == .ban(target: "*!*@host", seconds: 5400, reason: ""))
+        #expect(parse("ban x permanent go away") == .ban(target: "x", seconds: nil, reason: "go away"))
+        #expect(parse("ban x spam bot") == .ban(target: "x", seconds: nil, reason: "spam bot"))
+        #expect(parse("unban 2") == .unban(target: "2"))
+        #expect(parse("bans") == .bans)
+        #expect(parse("mute bob") == .mute(nick: "bob", seconds: nil, reason: ""))
+        #expect(parse("mute bob 2h shush") == .mute(nick: "bob", seconds: 7200, reason: "shush"))
+        #expect(parse("unmute bob") == .unmute(nick: "bob"))
+        #expect(parse("say hello all") == .say(channel: nil, text: "hello all"))
+        #expect(parse("say #lobby hello") == .say(channel: "#lobby", text: "hello"))
+        #expect(parse("topic #lobby Be nice") == .topic(channel: "#lobby", text: "Be nice"))
+        #expect(parse("topic #lobby") == .topic(channel: "#lobby", text: nil))
+        #expect(parse("motd") == .motd)
+        #expect(parse("motd reload") == .motdReload)
+        #expect(parse("stats") == .stats)
+        #expect(parse("log-level DEBUG") == .logLevel(.debug))
+        #expect(parse("log-level") == .logLevel(nil))
+        #expect(parse("reload") == .reload)
+        #expect(parse("shutdown") == .shutdown(seconds: 0, message: ""))
+        #expect(parse("shutdown 30 back soon") == .shutdown(seconds: 30, message: "back soon"))
+        #expect(parse("shutdown 2m") == .shutdown(seconds: 120, message: ""))
+        #expect(parse("shutdown now bye") == .shutdown(seconds: 0, message: "bye"))
+        #expect(parse("shutdown maintenance") == .shutdown(seconds: 0, message: "maintenance"))
+        #expect(parse("shutdown cancel") == .shutdownCancel)
+        #expect(parse("quit") == .detach)
+        #expect(parse("exit") == .detach)
+    }
+
+    @Test func badCommandsGetAnErrorAndAHint() throws {
+        let unknown = try #require(error("kik bob"))
+        #expect(unknown.message == "unknown command 'kik'")
+        #expect(unknown.hint.contains("did you mean 'kick'?"))
+        #expect(try #require(error("sh")).hint.contains("'shutdown'"))
+        #expect(try #require(error("kick")).hint == "usage: kick NICK [REASON]; 'help kick' explains it")
+        #expect(try #require(error("ban 1.2.3.4 5x")).message == "bad duration '5x'")
+        #expect(try #require(error("ban 1.2.3.4 99999999999999999999d")).message.contains("too long"))
+        #expect(try #require(error("mute bob 4000w")).message.contains("too long"))
+        #expect(try #require(error("shutdown 3o")).message == "bad duration '3o'")
+        #expect(try #require(error("log-level loud")).hint.contains("trace"))
+        #expect(try #require(error("say")).message == "say needs some text")
+        #expect(try #require(error("say #lobby")).message.contains("after the channel"))
+        #expect(try #require(error("topic lobby x")).message == "topic needs a #channel")
+        #expect(try #require(error("stats now")).message == "stats takes no arguments")
+        #expect(try #require(error("help nosuch")).message == "unknown command 'nosuch'")
+        #expect(try #require(error("")).message == "empty command")
+        #expect(try #require(error("motd edit")).hint.hasPrefix("usage: motd"))
+        // Controls typed by mistake do not reach the terminal in the error.
+        let escaped = try #require(error("\u{1B}[2Jboom"))
+        #expect(!escaped.message.contains("\u{1B}"))
+    }
+
+    @Test func durations() throws {
+        #expect(try ConsoleCommand.parseDuration("90").get() == 90)
+        #expect(try ConsoleCommand.parseDuration("30s").get() == 30)
+        #expect(try ConsoleCommand.parseDuration("10m").get() == 600)
+        #expect(try ConsoleCommand.parseDuration("2h").get() == 7200)
+        #expect(try ConsoleCommand.parseDuration("1d").get() == 86400)
+        #expect(try ConsoleCommand.parseDuration("1w").get() == 604800)
+        #expect(try ConsoleCommand.parseDuration("1D2H").get() == 93600)
+        #expect(try ConsoleCommand.parseDuration("permanent").get() == 0)
+        for bad in ["", "m", "1x", "1.5h", "-3", "1h-", "٣"] {
+            #expect((try? ConsoleCommand.parseDuration(bad).get()) == nil, "\(bad)")
+        }
+    }
+
+    /// Whatever is typed, parsing returns (the hub must never trap on operator input).
+    @Test func parsingNeverTraps() {
+        var rng = SystemRandomNumberGenerator()
+        let pieces = ["kick", "ban", "mute", "shutdown", "say", "topic", "#", "#lobby", " ", "\t", "9", "99999999999999999999",
+                      "1h", "d", "*!*@*", "@", "!", "\u{0}", "\u{1B}[A", "é", "🎉", "permanent", "cancel", "help", "log-level"]
+        for _ in 0..<3000 {
+            let n = Int.random(in: 0...6, using: &rng)
+            let line = (0..<n).map { _ in pieces.randomElement(using: &rng)! }.joined(separator: Bool.random() ? " " : "")
+            _ = ConsoleCommand.parse(line)
+        }
+    }
+
+    @Test func helpCoversEveryCommand() {
+        let list = ConsoleHelp.list().joined(separator: "\n")
+        for name in ConsoleHelp.names {
+            #expect(list.contains("  " + name), "\(name) missing from help")
+            #expect(ConsoleHelp.explain(name).first?.hasPrefix("usage: \(name)") == true)
+        }
+    }
+
+    @Test func repliesOnTheWire() {
+        #expect(ConsoleReply.ok(["a", "b"]).wire == "- a\n- b\n.\n")
+        #expect(ConsoleReply.failed("no user named 'x'", hint: "'who' lists them").wire == "! no user named 'x'\n? 'who' lists them\n.\n")
+        #expect(ConsoleReply.ok("line\nbreak").wire == "- line break\n.\n")
+    }
+}
+
+@Suite struct ConsoleFormatTests {
+    @Test func durationsAndSizes() {
+        #expect(ConsoleFormat.duration(seconds: 5) == "5s")
+        #expect(ConsoleFormat.duration(seconds: 192) == "3m12s")
+        #expect(ConsoleFormat.duration(seconds: 7500) == "2h05m")
+        #expect(ConsoleFormat.duration(seconds: 273600) == "3d4h")
+        #expect(ConsoleFormat.bytes(512) == "512 B")
+        #expect(ConsoleFormat.bytes(12_595) == "12.3 KiB")
+        #expect(ConsoleFormat.bytes(4 << 20) == "4.0 MiB")
+        #expect(ConsoleFormat.fixed(2.345, 2) == "2.35" || ConsoleFormat.fixed(2.345, 2) == "2.34")
+        #expect(ConsoleFormat.fixed(0.05, 2) == "0.05")
+    }
+
+    @Test func tables() {
+        #expect(ConsoleFormat.table(["A", "BB"], [["xxx", "y"], ["z", "w"]]) == ["A    BB", "xxx  y", "z    w"])
+    }
+
+    @Test func pssFromSmapsRollup() {
+        let text = "55d1c000-7ffd [rollup]\nRss:               10240 kB\nPss:                3690 kB\nPss_Anon:  100 kB\n"
+        #expect(MemoryUsage.parsePSS(text) == 3690)
+        #expect(MemoryUsage.parsePSS("nothing") == nil)
+    }
+}
+
+@Suite struct BanListTests {
+    @Test func targets() {
+        #expect(BanTarget.parse("192.0.2.7") == .address("192.0.2.7"))
+        #expect(BanTarget.parse("2001:DB8:0::7") == .address("2001:db8::7"))
+        #expect(BanTarget.parse("[::1]") == .address("::1"))
+        #expect(BanTarget.parse("*!*@192.0.2.*") == .mask("*!*@192.0.2.*"))
+        #expect(BanTarget.parse("bob@*") == .mask("*!bob@*"))
+        #expect(BanTarget.parse("192.0.2.*") == .mask("*!*@192.0.2.*"))
+        #expect(BanTarget.parse("mallory") == nil)
+        #expect(BanTarget.parse("a b") == nil)
+        #expect(BanTarget.parse("!@") == nil)
+    }
+
+    @Test func matchingAtConnectAndAfterRegistration() {
+        #expect(BanTarget.address("127.0.0.1").matches(host: "127.0.0.1"))
+        #expect(!BanTarget.address("127.0.0.1").matches(host: "127.0.0.2"))
+        #expect(BanTarget.mask("*!*@127.0.0.*").matches(host: "127.0.0.9"))
+        // A mask naming a nick cannot decide at connect time...
+        #expect(!BanTarget.mask("mallory!*@*").matches(host: "127.0.0.1"))
+        #expect(BanTarget.mask("mallory!*@*").matchesAtConnect == false)
+        // ...but does once the user has registered.
+        #expect(BanTarget.mask("mallory!*@*").matches(source: "Mallory!m@127.0.0.1", host: "127.0.0.1"))
+        #expect(!BanTarget.mask("mallory!*@*").matches(source: "alice!a@127.0.0.1", host: "127.0.0.1"))
+    }
+
+    @Test func listAddRemoveExpire() {
+        var list = BanList()
+        list.add(Ban(target: .address("192.0.2.7"), reason: "spam", setBy: "t", setAt: 0, expiresAt: 1000))
+        list.add(Ban(target: .mask("*!*@10.*"), reason: "", setBy: "t", setAt: 0, expiresAt: nil))
+        list.add(Ban(target: .address("192.0.2.7"), reason: "again", setBy: "t", setAt: 0, expiresAt: nil))
+        #expect(list.bans.count == 2)
+        #expect(list.banAtConnect(host: "192.0.2.7", now: 5000)?.reason == "again")
+        #expect(list.banAtConnect(host: "10.1.2.3", now: 5000) != nil)
+        #expect(list.banAtConnect(host: "11.1.2.3", now: 5000) == nil)
+        #expect(list.remove("2")?.target == .mask("*!*@10.*"))
+        #expect(list.remove("192.0.2.7")?.reason == "again")
+        #expect(list.remove("192.0.2.7") == nil)
+        list.add(Ban(target: .address("192.0.2.8"), reason: "", setBy: "t", setAt: 0, expiresAt: 1000))
+        #expect(list.banAtConnect(host: "192.0.2.8", now: 999) != nil)
+        #expect(list.banAtConnect(host: "192.0.2.8", now: 1000) == nil)
+        #expect(list.expire(now: 1000).count == 1)
+        #expect(list.bans.isEmpty)
+    }
+}
+
+@Suite struct LineEditorTests {
+    func editor() -> LineEditor {
+        var e = LineEditor(prompt: "> ")
+        e.complete = ConsoleHelp.completions
+        return e
+    }
+
+    func keys(_ s: String) -> [UInt8] { Array(s.utf8) }
+
+    @Test func typingAndSubmitting() {
+        var e = editor()
+        #expect(e.feed(keys("who")) == [.redraw])
+        #expect(e.text == "who")
+        #expect(e.feed([0x0D]) == [.submit("who")])
+        #expect(e.text.isEmpty)
+        // A pasted block is several lines.
+        #expect(e.feed(keys("stats\r\nbans\n")) == [.redraw, .submit("stats"), .redraw, .submit("bans")])
+    }
+
+    @Test func cursorMovementAndEditing() {
+        var e = editor()
+        _ = e.feed(keys("kick bob"))
+        _ = e.feed(keys("\u{1B}[D\u{1B}[D\u{1B}[D"))  // left x3: before "bob"
+        _ = e.feed(keys("x"))
+        #expect(e.text == "kick xbob")
+        _ = e.feed([0x01])  // Ctrl-A
+        #expect(e.cursor == 0)
+        _ = e.feed([0x05])  // Ctrl-E
+        #expect(e.cursor == e.text.count)
+        _ = e.feed([0x7F])  // backspace
+        #expect(e.text == "kick xbo")
+        _ = e.feed([0x17])  // Ctrl-W
+        #expect(e.text == "kick ")
+        _ = e.feed(keys("bob"))
+        _ = e.feed(keys("\u{1B}[H"))  // Home
+        _ = e.feed(keys("\u{1B}[3~"))  // Delete
+        #expect(e.text == "ick bob")
+        _ = e.feed(keys("\u{1B}[C\u{1B}[C"))
+        _ = e.feed([0x15])  // Ctrl-U
+        #expect(e.text == "k bob")
+        _ = e.feed([0x0B])  // Ctrl-K
+        #expect(e.text.isEmpty)
+    }
+
+    @Test func escapeSequencesSplitAcrossReads() {
+        var e = editor()
+        _ = e.feed(keys("ab"))
+        #expect(e.feed([0x1B]).isEmpty)
+        #expect(e.feed([UInt8(ascii: "[")]).isEmpty)
+        #expect(e.feed([UInt8(ascii: "D")]) == [.redraw])
+        #expect(e.cursor == 1)
+        // UTF-8 split across reads.
+        let bytes = Array("é".utf8)
+        #expect(e.feed([bytes[0]]).isEmpty)
+        #expect(e.feed([bytes[1]]) == [.redraw])
+        #expect(e.text == "aéb")
+    }
+
+    @Test func history() {
+        var e = editor()
+        _ = e.feed(keys("who\r"))
+        _ = e.feed(keys("stats\r"))
+        _ = e.feed(keys("dra"))
+        _ = e.feed(keys("\u{1B}[A"))
+        #expect(e.text == "stats")
+        _ = e.feed(keys("\u{1B}[A"))
+        #expect(e.text == "who")
+        _ = e.feed(keys("\u{1B}[A"))
+        #expect(e.text == "who")
+        _ = e.feed(keys("\u{1B}[B\u{1B}[B"))
+        #expect(e.text == "dra")
+        #expect(e.history == ["who", "stats"])
+    }
+
+    @Test func controlKeys() {
+        var e = editor()
+        #expect(e.feed([0x04]) == [.endOfInput])
+        _ = e.feed(keys("x"))
+        #expect(e.feed([0x03]) == [.interrupt(hadText: true)])
+        #expect(e.feed([0x03]) == [.interrupt(hadText: false)])
+        _ = e.feed(keys("shut"))
+        #expect(e.feed([0x09]) == [.redraw])
+        #expect(e.text == "shutdown ")
+        var f = editor()
+        _ = f.feed(keys("m"))
+        #expect(f.feed([0x09]) == [.candidates(["mute", "motd"])])
+        var g = editor()
+        _ = g.feed(keys("un"))
+        #expect(g.feed([0x09]) == [.candidates(["unban", "unmute"])])
+    }
+
+    @Test func renderingScrollsLongLines() {
+        var e = editor()
+        _ = e.feed(keys(String(repeating: "x", count: 100) + "END"))
+        let r = e.render(columns: 40)
+        #expect(r.hasPrefix("\r> "))
+        #expect(r.contains("END"))
+        #expect(!r.contains(String(repeating: "x", count: 40)))
+        let short = editor().render(columns: 80)
+        #expect(short == "\r> \u{1B}[K\r\u{1B}[2C")
+    }
+}
