@@ -148,6 +148,20 @@ import Testing
         }
         #expect(!message.unicodeScalars.contains { $0 == "\r" || $0 == "\n" })
     }
+
+    /// Found by fuzzing (fuzz/targets/human-command.swift): '#' was recognised by the first
+    /// Character, and '#' followed by a combining mark (a valid channel name for the hub) is
+    /// another Character, so `/join #\u{301}x` joined "##\u{301}x" and `/part #\u{301}x bye`
+    /// left the current channel with the channel name as the reason.
+    @Test func channelStartingWithACombiningMark() {
+        let name = "#\u{301}x"
+        #expect(HumanInput.parse("/join " + name) == .join(name))
+        #expect(HumanInput.parse("/join " + name).request(currentChannel: nil) == .join(channels: [name]))
+        #expect(HumanInput.parse("/part " + name + " bye") == .part(channel: name, reason: "bye"))
+        #expect(HumanInput.parse("/names " + name) == .names(name))
+        #expect(HumanInput.channelName(name) == name)
+        #expect(HumanInput.channelName("\u{301}x") == "#\u{301}x")
+    }
 }
 
 @Suite struct HumanCommandRequestTests {

@@ -310,6 +310,18 @@ let noonish: Int64 = 1_764_333_296_789
         #expect(Set(all.map(\.typeCode)).count == 19)
         for e in all { #expect(!render(e).isEmpty, "\(e)") }
     }
+
+    /// Found by fuzzing (fuzz/targets/message-fast-path.swift): a channel whose name is '#'
+    /// then a combining mark was not taken for a channel (first Character, not first byte), so
+    /// its messages were shown as private ones, unlike the fast path.
+    @Test func channelStartingWithACombiningMark() {
+        let name = "#\u{35B}x"
+        let here = HumanRenderContext(nick: "alice", currentChannel: name, serverName: "chat.local")
+        let e = HubEvent.message(source: "bob!b@h", kind: .privmsg, target: name, text: "hi", time: 0)
+        #expect(render(e, here) == ["[00:00] <bob> hi"])
+        #expect(render(e) == ["[00:00] <bob:\(name)> hi"])
+        #expect(render(.who(mask: name, entries: [])) == ["-- Nobody is in \(name)"])
+    }
 }
 
 @Suite struct HumanTimeTests {

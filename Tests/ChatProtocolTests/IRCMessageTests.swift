@@ -229,6 +229,19 @@ private func parseError(bytes: [UInt8], limits: IRCLimits = .lenient) -> IRCPars
         #expect(IRCMessage(source: "\r\n", command: "PING").serialized() == "PING")
     }
 
+    /// Found by fuzzing (fuzz/targets/irc-message.swift): the ':' of the last parameter was
+    /// decided before NUL/CR/LF were dropped, so a last parameter made only of those bytes
+    /// was written as nothing (the parameter vanished) and "\r:x" was written as ":x" (it
+    /// came back as "x").
+    @Test func lastParamIsCheckedAfterCleaning() throws {
+        let empty = IRCMessage(command: "PRIVMSG", params: ["#a", "\0\r\n"])
+        #expect(empty.serialized() == "PRIVMSG #a :")
+        #expect(try IRCMessage(parsing: empty.serialized()).params == ["#a", ""])
+        let colon = IRCMessage(command: "PRIVMSG", params: ["#a", "\r:x"])
+        #expect(colon.serialized() == "PRIVMSG #a ::x")
+        #expect(try IRCMessage(parsing: colon.serialized()).params == ["#a", ":x"])
+    }
+
     @Test func roundTrip() throws {
         let m = IRCMessage(tags: [IRCTag(key: "time", value: "2025-01-01T00:00:00.000Z")], source: "alice!a@h",
                            command: "PRIVMSG", params: ["#a", "hi there 😀"])

@@ -73,6 +73,19 @@ import Testing
         #expect(String(decoding: out, as: UTF8.self) == "[00:00] <alice> hi\r\n")
     }
 
+    /// Found by fuzzing (fuzz/targets/message-fast-path.swift): the stamp cache was keyed on
+    /// the UTC minute, so with an offset that is not whole minutes (local mean times, e.g.
+    /// Monrovia's -0:44:30 until 1972) a second message in the same UTC minute but the next
+    /// local minute got the previous message's stamp.
+    @Test func minuteStampFollowsTheLocalMinute() {
+        let offset = -2670  // -0:44:30
+        var stamp = MinuteStamp()
+        for ms: Int64 in [0, 29_000, 31_000, 59_999, 60_000, 89_999, 90_000, -1, -30_001] {
+            let expected = "[" + hourMinute(epochMilliseconds: ms, utcOffsetSeconds: offset) + "] "
+            #expect(stamp.stamp(epochMilliseconds: ms, utcOffsetSeconds: offset) == Array(expected.utf8), "\(ms)")
+        }
+    }
+
     @Test func malformedPayloadsAreRejected() {
         let frame = HubEvent.message(source: "a!b@c", kind: .privmsg, target: "#x", text: "t", time: 1).frame()
         let payload = Array(frame[HubFrame.headerSize...])

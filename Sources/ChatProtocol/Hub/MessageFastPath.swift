@@ -91,7 +91,9 @@ public struct MinuteStamp {
     public init() {}
 
     public mutating func stamp(epochMilliseconds ms: Int64, utcOffsetSeconds: Int) -> [UInt8] {
-        let m = floorDivMod(ms, 60_000).0
+        // The local minute, not the UTC one: an offset that is not whole minutes (the local
+        // mean times in the tz database) puts the two minutes' boundaries apart.
+        let m = floorDivMod(localSeconds(floorDivMod(ms, 1000).0, utcOffsetSeconds), 60).0
         if m != minute || utcOffsetSeconds != offset {
             minute = m
             offset = utcOffsetSeconds

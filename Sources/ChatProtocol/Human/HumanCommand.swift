@@ -85,7 +85,7 @@ public enum HumanInput: Equatable, Sendable {
             return .join(channelName(channel))
         case "part":
             let (first, more) = splitWord(args)
-            if first.first == "#" {
+            if first.utf8.first == UInt8(ascii: "#") {
                 return .part(channel: String(first), reason: more.isEmpty ? nil : String(more))
             }
             return .part(channel: nil, reason: args.isEmpty ? nil : String(args))
@@ -163,9 +163,10 @@ public enum HumanInput: Equatable, Sendable {
         }
     }
 
-    /// `name` as a channel name: with a `#` in front unless it already has one.
+    /// `name` as a channel name: with a `#` in front unless it already has one. Looks at the
+    /// first byte, not the first Character: `#` followed by a combining mark is one Character.
     public static func channelName<S: StringProtocol>(_ name: S) -> String {
-        name.first == "#" ? String(name) : "#" + name
+        name.utf8.first == UInt8(ascii: "#") ? String(name) : "#" + name
     }
 }
 

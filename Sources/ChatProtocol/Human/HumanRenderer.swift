@@ -247,7 +247,12 @@ struct HumanRenderer {
     }
 }
 
-func isChannelName<S: StringProtocol>(_ s: S) -> Bool { s.first == "#" || s.first == "&" }
+/// By the first byte, as the hub's `Names.isValidChannel` does: `s.first` is a Character, and
+/// `#` followed by a combining mark (a valid channel name) is a different Character.
+func isChannelName<S: StringProtocol>(_ s: S) -> Bool {
+    let b = s.utf8.first
+    return b == UInt8(ascii: "#") || b == UInt8(ascii: "&")
+}
 
 /// `prefix` followed by the items separated by ", ", wrapped to `humanWrapWidth` columns;
 /// continuation lines start with `"--   "`. An item longer than a line gets a line of its own.

@@ -360,7 +360,10 @@ extension IRCMessage {
             out.append(space)
             if k == params.count - 1 {
                 let u = p.utf8
-                if trailingColon || u.isEmpty || u.first == colon || u.contains(space) { out.append(colon) }
+                // Decide on what is written, after NUL/CR/LF are dropped: "\0" is empty then,
+                // and "\r:x" starts with ':'.
+                let first = u.first { !($0 == 0 || $0 == 0x0A || $0 == 0x0D) }
+                if trailingColon || first == nil || first == colon || u.contains(space) { out.append(colon) }
                 for b in u where !(b == 0 || b == 0x0A || b == 0x0D) { out.append(b) }
             } else if p.isEmpty {
                 out.append(UInt8(ascii: "*"))

@@ -1,0 +1,114 @@
+// HumanInput.parse on a typed line (bytes repaired to UTF-8 as the session does), then
+// `.request(currentChannel:)` with and without a current channel.
+//
+// Oracles:
+// - text the user must see (usage, unknown command) is one line;
+// - a plain line is said as typed (trimmed), `//x` says `/x`;
+// - requests are well formed: join/part/names name channels starting with '#', messages
+//   have a target and text, and nothing is sent for lines that need a channel when there is none;
+// - writing the parsed command back as a canonical line and parsing that gives the same command.
+
+func trimmed(_ s: String) -> Substring {
+    var t = s[...]
+    while let c = t.first, c.isWhitespace { t.removeFirst() }
+    while let c = t.last, c.isWhitespace { t.removeLast() }
+    return t
+}
+
+/// The command written back as a user would type it. Words are separated by a tab, not a
+/// space: a space followed by a combining mark is one Character, and a typed line whose
+/// argument starts with a combining mark (after a tab) would otherwise not come back.
+func canonical(_ input: HumanInput) -> String? {
+    switch input {
+    case .empty: return ""
+    case .say(let t): return t.first == "/" ? "/" + t : t
+    case .me(let t): return "/me\t" + t
+    case .msg(let target, let text): return "/msg\t" + target + "\t" + text
+    case .nick(let n): return "/nick\t" + n
+    case .join(let c): return "/join\t" + c
+    case .part(let c, let r): return "/part" + (c.map { "\t" + $0 } ?? "") + (r.map { "\t" + $0 } ?? "")
+    case .topic(let t): return "/topic" + (t.map { "\t" + $0 } ?? "")
+    case .who(let m): return "/who" + (m.map { "\t" + $0 } ?? "")
+    case .names(let c): return "/names" + (c.map { "\t" + $0 } ?? "")
+    case .list: return "/list"
+    case .away(let t): return "/away" + (t.map { "\t" + $0 } ?? "")
+    case .whois(let n): return "/whois\t" + n
+    case .motd: return "/motd"
+    case .quit(let r): return "/quit" + (r.map { "\t" + $0 } ?? "")
+    case .help, .usage, .unknownCommand: return nil
+    }
+}
+
+func noLineBreak(_ s: String) -> Bool { !s.utf8.contains { $0 == 0x0A || $0 == 0x0D } }
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    let line = TextSafety.repairUTF8(inputBytes(data, size))
+    let parsed = HumanInput.parse(line)
+    let text = trimmed(line)
+
+    switch parsed {
+    case .empty:
+        require(text.isEmpty, "non-blank line parsed as empty")
+    case .say(let s):
+        require(!s.isEmpty, "empty say")
+        if text.hasPrefix("//") { require(s[...] == text.dropFirst(), "//x did not say /x") }
+        else { require(s[...] == text, "say changed the line: \(hex(s.utf8)) vs \(hex(text.utf8))") }
+    case .usage(let s), .unknownCommand(let s):
+        require(noLineBreak(s), "message to show has a line break: \(hex(s.utf8))")
+        require(s.hasPrefix("!! "), "message to show does not start with '!! '")
+    case .me(let t): require(!t.isEmpty, "empty /me")
+    case .msg(let target, let t):
+        require(!target.isEmpty && !t.isEmpty && !target.contains(","), "bad /msg \(target) \(t)")
+        require(!target.contains { $0.isWhitespace }, "/msg target with whitespace")
+    case .nick(let n), .whois(let n):
+        require(!n.isEmpty && !n.contains { $0.isWhitespace }, "bad single word \(hex(n.utf8))")
+    case .join(let c):
+        require(c.utf8.first == UInt8(ascii: "#") && !c.contains(","), "bad join \(hex(c.utf8))")
+        // The channel is the typed word, with '#' added only when it has none.
+        let word = String(text.split(whereSeparator: { $0.isWhitespace }).last ?? "")
+        require(c == (word.utf8.first == UInt8(ascii: "#") ? word : "#" + word),
+                "/join \(hex(word.utf8)) joins \(hex(c.utf8))")
+    case .help(let h):
+        if let h { require(!h.isEmpty, "empty help topic") }
+    default: break
+    }
+
+    for current in [nil, "#lobby"] as [String?] {
+        guard let request = parsed.request(currentChannel: current) else {
+            switch parsed {
+            case .empty, .help, .usage, .unknownCommand: break
+            case .say, .me, .topic: require(current == nil, "\(parsed) sent nothing with a current channel")
+            case .part(let c, _): require(c == nil && current == nil, "part sent nothing")
+            case .who(let m): require(m == nil && current == nil, "who sent nothing")
+            default: violation("\(parsed) sent nothing")
+            }
+            continue
+        }
+        switch request {
+        case .join(let channels), .part(let channels, _):
+            require(channels.count == 1 && channels.allSatisfy { $0.utf8.first == UInt8(ascii: "#") },
+                    "join/part channels \(channels)")
+        case .names(let c):
+            if let c { require(c.utf8.first == UInt8(ascii: "#"), "names channel \(hex(c.utf8))") }
+        case .message(_, let target, let t):
+            require(!target.isEmpty && !t.isEmpty, "message without target or text")
+        case .nick(let n), .whois(let n), .who(let n):
+            require(!n.isEmpty, "empty name in \(request)")
+        default: break
+        }
+        // Requests survive the hub frame.
+        let frame = request.frame()
+        var d = FrameDecoder()
+        d.append(frame)
+        let back = try? d.next { t, p in try HubRequest(type: t, payload: p) }
+        require(back == request, "request does not survive its frame")
+    }
+
+    // Canonical form parses back to the same command.
+    if let again = canonical(parsed) {
+        let reparsed = HumanInput.parse(again)
+        require(reparsed == parsed, "canonical line \(hex(again.utf8)) parsed as \(reparsed), not \(parsed)")
+    }
+    return 0
+}
