@@ -83,6 +83,33 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .customLong("nick-prefix"), help: "Nicknames are this followed by the client number.")
     var nickPrefix = "b"
 
+    @Option(name: .customLong("kill-percent"), help: "Soak: percent of all sessions to kill with SIGKILL at random times (needs --server-pid).")
+    var killPercent: Double = 0
+
+    @Option(help: "Soak: clients that register, then never read.")
+    var stallers = 0
+
+    @Option(help: "Soak: clients that send random bytes, overlong lines and telnet noise.")
+    var noisy = 0
+
+    @Option(help: "Soak: clients that join and part #churnN channels, change nicks and send private and channel messages at random.")
+    var churn = 0
+
+    @Option(help: "Soak: seed for the faults' random choices (default: from the clock).")
+    var seed: UInt64?
+
+    @Option(name: .customLong("announce-timeout"), help: "Soak: seconds after the run to wait for the quits of killed and stalled clients.")
+    var announceTimeout: Double = 30
+
+    @Option(name: .customLong("leak-timeout"), help: "Soak with faults: seconds to wait, after everyone left, for the hub to have no sessions.")
+    var leakTimeout: Double = 30
+
+    @Option(name: .customLong("pss-tolerance-kib"), help: "Soak with faults: hub PSS growth allowed from before the first connect to after everyone left.")
+    var pssToleranceKiB = 8192
+
+    @Option(name: .customLong("clients-total"), help: "Soak with faults: make --clients the measured clients left after the faulty, churning and watcher clients are taken out of this total.")
+    var clientsTotal: Int?
+
     @Option(help: "Name of the server under test, for the report.")
     var label: String?
 
@@ -104,7 +131,22 @@ struct BenchCommand: ParsableCommand {
             case .soak: return (200, 10, 300, 2000)
             }
         }()
-        let c = clients ?? defaults.clients
+        var faults = FaultConfig(killPercent: killPercent, stallers: stallers, noisy: noisy, churn: churn,
+                                 seed: seed ?? Proc.monotonicNanos(), announceTimeout: announceTimeout,
+                                 leakTimeout: leakTimeout, pssToleranceKiB: pssToleranceKiB)
+        if killPercent < 0 || killPercent >= 50 { throw ValidationError("--kill-percent must be between 0 and 50") }
+        if stallers < 0 || noisy < 0 || churn < 0 { throw ValidationError("--stallers, --noisy and --churn must not be negative") }
+        faults.seed = faults.seed == 0 ? 1 : faults.seed
+        var c = clients ?? defaults.clients
+        if let total = clientsTotal {
+            // Measured = total - victims - stallers - noisy - churn - watcher, victims = p% of total.
+            let victims = faults.killPercent > 0 ? max(1, Int((Double(total) * faults.killPercent / 100 - 1e-9).rounded(.up))) : 0
+            faults.victims = victims
+            c = total - victims - stallers - noisy - churn - (faults.any ? 1 : 0)
+            if c < 2 { throw ValidationError("--clients-total leaves fewer than 2 measured clients") }
+        } else {
+            faults.victims = faults.victimsFor(others: c + stallers + noisy + churn + 1)
+        }
         var s = scenario == .connections ? 0 : (senders ?? defaults.senders)
         s = min(s, c)
         let w = max(1, min(workers ?? Proc.onlineCPUs, max(c, 1)))
@@ -119,7 +161,7 @@ struct BenchCommand: ParsableCommand {
             varySize: scenario == .soak, workers: w, window: window, batch: batch, channel: channel,
             serverPID: serverPID, hold: hold, connectConcurrency: max(connectConcurrency, 1),
             settleQuietMS: settleMS, drainTimeout: drainTimeout, registerTimeout: registerTimeout,
-            interval: interval, nickPrefix: nickPrefix)
+            interval: interval, nickPrefix: nickPrefix, faults: faults)
     }
 
     func run() throws {

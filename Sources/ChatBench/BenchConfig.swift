@@ -64,6 +64,13 @@ struct BenchConfig: Sendable {
     var interval: Double
     /// Nick prefix, so that several benches can share a server.
     var nickPrefix: String
+    /// Soak: faults injected besides the measured traffic (Faults.swift).
+    var faults = FaultConfig()
+
+    /// Sessions the soak kills: kill-percent of every session of the run, these included.
+    var victims: Int { faults.victims }
+    /// Every client of the run: measured, faulty, churning, and the watcher.
+    var totalClients: Int { clients + (faults.any ? victims + faults.stallers + faults.noisy + faults.churn + 1 : 0) }
 
     func kind(of client: Int) -> ClientKind {
         switch dialect {

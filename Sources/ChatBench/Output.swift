@@ -113,6 +113,17 @@ extension BenchResult {
                 rows.append(("server memory per client", "\(fmt(per, 1)) KiB (PSS growth since before the first connect: \(group(base.totalPSS)) -> \(group(b.totalPSS)) KiB)"))
             }
         }
+        if let f = faults {
+            rows.append(("faults: kills", "\(f.kills) of \(f.victims) victims killed with SIGKILL (\(f.killMisses) sessions not found), \(f.killedAnnounced) quits announced, \(f.victimsDroppedEarly) dropped before their kill"))
+            rows.append(("faults: stallers", "\(f.stallers) stopped reading; \(f.stallersAnnounced) quits announced (\(f.stallersAnnouncedBeforeEnd) before the traffic ended)"))
+            rows.append(("faults: noise", "\(f.noisy) noisy clients, \(f.noisyConnects) connections, \(group(f.noisyBytes)) bytes: \(f.randomChunks) random chunks, \(f.overlong) overlong lines, \(f.telnetNoise) telnet bursts"))
+            rows.append(("faults: churn", "\(f.churn) clients: \(f.joins) joins, \(f.parts) parts, \(f.nickChanges) nick changes, \(f.privateMessages) private and \(f.channelMessages) channel messages; \(f.churnDropped) dropped"))
+            rows.append(("faults: watcher", "\(f.watcherAlive ? "alive" : "DROPPED"), \(f.quitsSeen) quits seen; seed \(f.seed)"))
+        }
+        if let l = leaks {
+            let a = l.after
+            rows.append(("hub after everyone left", a.map { "\(l.hubAlive ? "alive" : "DEAD") after \(fmt(l.secondsToEmpty, 1)) s: descriptors \(l.before.descriptors) -> \($0.descriptors), children \(l.before.children) -> \($0.children) (zombies \($0.zombies)), PSS \(group(l.before.pssKiB)) -> \(group($0.pssKiB)) KiB (\(l.pssGrowthKiB >= 0 ? "+" : "")\(l.pssGrowthKiB), tolerance +\(l.pssToleranceKiB)): \(l.ok ? "back to start" : "NOT back to start")" } ?? "hub gone"))
+        }
         for p in progress { rows.append(("progress", p)) }
         for n in notes.prefix(12) { rows.append(("note", n)) }
         let width = rows.map { $0.0.count }.max() ?? 0
@@ -171,6 +182,31 @@ extension BenchResult {
             f.append(("server", "{" + s.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}"))
         } else {
             f.append(("server", "null"))
+        }
+        if let x = faults {
+            let kv: [(String, String)] = [
+                ("victims", "\(x.victims)"), ("kills", "\(x.kills)"), ("kill_misses", "\(x.killMisses)"),
+                ("killed_announced", "\(x.killedAnnounced)"), ("victims_dropped_early", "\(x.victimsDroppedEarly)"),
+                ("stallers", "\(x.stallers)"), ("stallers_announced", "\(x.stallersAnnounced)"),
+                ("stallers_announced_before_end", "\(x.stallersAnnouncedBeforeEnd)"),
+                ("noisy", "\(x.noisy)"), ("noisy_connects", "\(x.noisyConnects)"), ("noisy_bytes", "\(x.noisyBytes)"),
+                ("overlong_lines", "\(x.overlong)"), ("telnet_bursts", "\(x.telnetNoise)"), ("random_chunks", "\(x.randomChunks)"),
+                ("churn", "\(x.churn)"), ("joins", "\(x.joins)"), ("parts", "\(x.parts)"), ("nick_changes", "\(x.nickChanges)"),
+                ("private_messages", "\(x.privateMessages)"), ("channel_messages", "\(x.channelMessages)"),
+                ("churn_dropped", "\(x.churnDropped)"), ("watcher_alive", "\(x.watcherAlive)"), ("quits_seen", "\(x.quitsSeen)"),
+                ("seed", "\(x.seed)"), ("total_clients", "\(c.totalClients)"),
+            ]
+            f.append(("faults", "{" + kv.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}"))
+        }
+        if let l = leaks {
+            func hub(_ h: HubSample) -> String { "{\"descriptors\": \(h.descriptors), \"pss_kib\": \(h.pssKiB), \"children\": \(h.children), \"zombies\": \(h.zombies)}" }
+            let kv: [(String, String)] = [
+                ("hub_alive", "\(l.hubAlive)"), ("before", hub(l.before)), ("after", l.after.map(hub) ?? "null"),
+                ("seconds_to_empty", fmt(l.secondsToEmpty, 3)), ("pss_growth_kib", "\(l.pssGrowthKiB)"),
+                ("pss_tolerance_kib", "\(l.pssToleranceKiB)"), ("descriptors_back", "\(l.descriptorsBack)"),
+                ("children_back", "\(l.childrenBack)"), ("pss_within_tolerance", "\(l.pssWithinTolerance)"), ("ok", "\(l.ok)"),
+            ]
+            f.append(("leaks", "{" + kv.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}"))
         }
         f.append(("notes", "[" + notes.map(jsonString).joined(separator: ", ") + "]"))
         return "{\n" + f.map { "  \"\($0.0)\": \($0.1)" }.joined(separator: ",\n") + "\n}\n"

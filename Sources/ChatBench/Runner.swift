@@ -48,6 +48,9 @@ struct BenchResult {
     var benchCPU = 0.0
     var notes: [String] = []
     var progress: [String] = []
+    // Soak faults and leaks (nil: not asked for).
+    var faults: FaultResult?
+    var leaks: LeakResult?
 
     var totalSent: UInt64 { sent.reduce(0, +) }
     var expectedDeliveries: UInt64 {
@@ -86,6 +89,8 @@ final class Runner {
     let cfg: BenchConfig
     var result: BenchResult
     var workers: [(pid: pid_t, control: Int32, reader: WireReader)] = []
+    var faultProcess: (pid: pid_t, control: Int32, reader: WireReader)?
+    var hubBefore: HubSample?
     let layout: SharedLayout
     let shared: SharedCounters
     let log: (String) -> Void
@@ -108,7 +113,10 @@ final class Runner {
         if let pid = cfg.serverPID {
             guard let b = TreeSample.take(root: pid, memory: true) else { throw BenchError("no process \(pid) (--server-pid)") }
             result.serverBaseline = b
+            hubBefore = HubSample.take(pid)
         }
+        if cfg.faults.any && cfg.scenario != .soak { throw BenchError("faults (--kill-percent, --stallers, --noisy, --churn) are for the soak scenario") }
+        if cfg.faults.killPercent > 0 && cfg.serverPID == nil { throw BenchError("--kill-percent needs --server-pid") }
         let t0 = Proc.monotonicNanos()
         try startWorkers()
         defer { stopWorkers() }
@@ -125,6 +133,11 @@ final class Runner {
         result.rampSeconds = lastReady > t0 ? Double(lastReady - t0) / 1e9 : 0
         log("\(result.ready) of \(cfg.clients) clients ready in \(fmt(result.rampSeconds, 2)) s")
         if result.ready == 0 { throw BenchError("no client could register (is the server at \(cfg.target)?)\n" + collectNotes()) }
+        if cfg.faults.any {
+            try startFaults()
+            let m = try expectFault("R", timeoutMS: Int(cfg.registerTimeout * 1000) + 30_000)
+            log("faults: \(m.values[0]) of \(cfg.totalClients - cfg.clients - cfg.faults.noisy) watcher, victim, staller and churn clients ready; \(cfg.faults.noisy) noisy clients connect when the traffic starts (\(cfg.victims) victims, seed \(cfg.faults.seed))")
+        }
 
         if cfg.scenario == .connections {
             try hold()
@@ -159,12 +172,94 @@ final class Runner {
         let start = Proc.monotonicNanos() + 20_000_000
         let end = start + UInt64(cfg.duration * 1e9)
         broadcast(WireMessage("G", [start, end]))
+        if let fp = faultProcess { try? WireMessage("G", [start, end]).send(to: fp.control) }
         if cfg.scenario == .soak { progress(start: start, end: end) }
         try collectReports()
         result.windowSeconds = Double(Proc.monotonicNanos() - start) / 1e9
         if let pid = cfg.serverPID { result.serverAfter = TreeSample.take(root: pid, memory: true) }
         let benchAfter = workers.map { TreeSample.take(root: $0.pid, memory: false)?.totalCPU ?? 0 }.reduce(0, +)
         result.benchCPU = benchAfter - benchBefore
+        if faultProcess != nil { try collectFaults() }
+        if cfg.faults.any, let pid = cfg.serverPID, let before = hubBefore { try leakCheck(pid, before) }
+    }
+
+    // MARK: Faults
+
+    private func startFaults() throws {
+        let control = try FD.pipe(nonBlocking: true)
+        let report = try FD.pipe(nonBlocking: true)
+        switch try Proc.fork() {
+        case .child:
+            FD.close(control.write)
+            FD.close(report.read)
+            for w in workers { FD.close(w.control); FD.close(w.reader.fd) }
+            Proc.dieWithParent(SIGKILL)
+            try? FD.setNonBlocking(report.write, false)
+            do {
+                let f = try FaultInjector(cfg: cfg, control: control.read, report: report.write)
+                f.run()
+            } catch {
+                FD.writeAllIgnoringErrors(2, "chat-bench faults: \(error)\n")
+                Proc.exitImmediately(1)
+            }
+        case .parent(let pid):
+            FD.close(control.read)
+            FD.close(report.write)
+            try? FD.setNonBlocking(control.write, false)
+            faultProcess = (pid, control.write, WireReader(fd: report.read))
+        }
+    }
+
+    private func expectFault(_ kind: Character, timeoutMS: Int) throws -> WireMessage {
+        let deadline = Proc.monotonicNanos() + UInt64(timeoutMS) * 1_000_000
+        while true {
+            let left = Int((deadline > Proc.monotonicNanos() ? deadline - Proc.monotonicNanos() : 0) / 1_000_000)
+            guard let m = faultProcess!.reader.wait(timeoutMS: left) else {
+                throw BenchError("the fault process \(faultProcess!.reader.closed ? "ended" : "did not answer in time") (waiting for '\(kind)')")
+            }
+            if m.kind == "N" { result.notes.append("faults: " + String(decoding: m.values.map { UInt8(truncatingIfNeeded: $0) }, as: UTF8.self)) }
+            if m.kind == kind { return m }
+        }
+    }
+
+    private func collectFaults() throws {
+        let m = try expectFault("F", timeoutMS: Int((cfg.faults.announceTimeout + cfg.drainTimeout) * 1000) + 60_000)
+        result.faults = FaultResult(m.values, seed: cfg.faults.seed)
+        _ = try expectFault("E", timeoutMS: 10_000)
+    }
+
+    private func stopFaults() {
+        guard let fp = faultProcess else { return }
+        try? WireMessage("X").send(to: fp.control)
+        FD.close(fp.control)
+        Proc.wait(for: fp.pid)
+        FD.close(fp.reader.fd)
+        faultProcess = nil
+    }
+
+    /// Everyone leaves; then (bounded) the hub must be back where it started: no sessions, no
+    /// zombies, the same descriptors, PSS within the tolerance.
+    private func leakCheck(_ pid: Int32, _ before: HubSample) throws {
+        stopWorkers()
+        stopFaults()
+        let t0 = Proc.monotonicNanos()
+        let deadline = t0 + UInt64(cfg.faults.leakTimeout * 1e9)
+        var after: HubSample? = HubSample.take(pid)
+        while let a = after, a.children != before.children || a.zombies != 0 || a.descriptors != before.descriptors,
+              Proc.monotonicNanos() < deadline {
+            Proc.sleep(nanos: 100_000_000)
+            after = HubSample.take(pid)
+        }
+        let seconds = Double(Proc.monotonicNanos() - t0) / 1e9
+        // Let the hub finish what the last goodbyes started before reading its memory.
+        if after != nil { Proc.sleep(nanos: 500_000_000); after = HubSample.take(pid) }
+        result.leaks = LeakResult(before: before, after: after, hubAlive: ProcStat.read(pid) != nil, secondsToEmpty: seconds,
+                                  pssToleranceKiB: cfg.faults.pssToleranceKiB)
+        if let a = after {
+            log("after everyone left (\(fmt(seconds, 1)) s): hub descriptors \(before.descriptors) -> \(a.descriptors), PSS \(before.pssKiB) -> \(a.pssKiB) KiB, children \(before.children) -> \(a.children) (zombies \(a.zombies))")
+        } else {
+            log("the hub is gone")
+        }
     }
 
     /// Soak: a progress line every interval until the senders stop.
@@ -312,6 +407,7 @@ final class Runner {
     }
 
     private func stopWorkers() {
+        stopFaults()
         broadcast(WireMessage("X"))
         for w in workers {
             FD.close(w.control)

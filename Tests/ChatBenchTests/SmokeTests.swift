@@ -64,10 +64,10 @@ private final class Server {
 
     deinit { stop() }
 
-    static func chatServer() throws -> Server {
+    static func chatServer(_ extra: [String] = []) throws -> Server {
         try Server(executable: productPath("chat-server"),
                    arguments: ["--listen", "127.0.0.1:0", "--flood-rate", "0", "--max-per-ip", "0", "--max-clients", "0",
-                               "--control-socket", NSTemporaryDirectory() + "bench-smoke-\(UUID().uuidString.prefix(8)).sock"]) { log in
+                               "--control-socket", NSTemporaryDirectory() + "bench-smoke-\(UUID().uuidString.prefix(8)).sock"] + extra) { log in
             guard let r = log.range(of: "listening on 127.0.0.1:") else { return nil }
             return Int(log[r.upperBound...].prefix { $0.isNumber })
         }
@@ -151,6 +151,43 @@ private func expectPerfect(_ j: [String: Any], clients: Int, sourceLocation: Sou
         #expect(int(j, "connect_failed") == 0 && int(j, "register_failed") == 0 && int(j, "dropped") == 0, "\(j)")
         let s = j["server"] as? [String: Any]
         #expect((s?["processes"] as? NSNumber)?.intValue == 21, "\(String(describing: s))")
+    }
+
+    /// The CI version of the fault-injecting soak (docs/RELIABILITY.md, "Soak"): 200 clients in
+    /// both dialects for a minute, 1% of the sessions killed with SIGKILL, 4 stallers, 2 noisy
+    /// clients, 10 churning ones. A small --send-queue so that the stallers are dropped within
+    /// the minute at this rate. Asserts counts and states, never a time.
+    @Test func soakWithFaults() throws {
+        let server = try Server.chatServer(["--send-queue", "32768"])
+        defer { server.stop() }
+        let j = try bench(["soak", "--target", "127.0.0.1:\(server.port)", "--dialect", "mixed", "--clients-total", "200",
+                           "--senders", "6", "--rate", "120", "--duration", "60", "--interval", "10",
+                           "--server-pid", "\(server.pid)", "--kill-percent", "1", "--stallers", "4", "--noisy", "2",
+                           "--churn", "10", "--announce-timeout", "30", "--leak-timeout", "30"])
+        let measured = int(j, "clients")
+        #expect(measured == 200 - 2 - 4 - 2 - 10 - 1, "\(j)")
+        expectPerfect(j, clients: measured)
+        #expect(server.process.isRunning, "the hub died:\n\(server.log)")
+
+        let f = try #require(j["faults"] as? [String: Any], "\(j)")
+        #expect(int(f, "victims") == 2, "\(f)")
+        #expect(int(f, "kills") == int(f, "victims") && int(f, "kill_misses") == 0, "\(f)")
+        #expect(int(f, "killed_announced") == int(f, "kills"), "every killed session's quit is announced: \(f)")
+        #expect(int(f, "victims_dropped_early") == 0, "\(f)")
+        #expect(int(f, "stallers") == 4 && int(f, "stallers_announced_before_end") == 4, "every staller is dropped and announced: \(f)")
+        #expect(int(f, "noisy_bytes") > 0 && int(f, "overlong_lines") > 0 && int(f, "telnet_bursts") > 0, "\(f)")
+        #expect(int(f, "joins") > 0 && int(f, "parts") > 0 && int(f, "nick_changes") > 0, "\(f)")
+        #expect(int(f, "private_messages") > 0 && int(f, "channel_messages") > 0, "\(f)")
+        #expect(int(f, "churn_dropped") == 0, "\(f)")
+        #expect((f["watcher_alive"] as? Bool) == true, "\(f)")
+
+        let l = try #require(j["leaks"] as? [String: Any], "\(j)")
+        #expect((l["hub_alive"] as? Bool) == true, "\(l)")
+        #expect((l["descriptors_back"] as? Bool) == true, "hub descriptors: \(l)")
+        #expect((l["children_back"] as? Bool) == true, "hub children and zombies: \(l)")
+        #expect((l["pss_within_tolerance"] as? Bool) == true, "hub PSS: \(l)")
+        let after = l["after"] as? [String: Any]
+        #expect(after.map { int($0, "zombies") } == 0, "\(l)")
     }
 
     static let ncat = ["/usr/bin/ncat", "/usr/local/bin/ncat"].first { FileManager.default.isExecutableFile(atPath: $0) }

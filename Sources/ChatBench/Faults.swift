@@ -1,0 +1,571 @@
+import ChatPOSIX
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Soak: the faults injected besides the measured traffic (docs/BENCHMARKS.md, "Faults").
+struct FaultConfig: Sendable {
+    /// Percent of all the run's sessions killed with SIGKILL (needs --server-pid).
+    var killPercent = 0.0
+    /// Clients that register, then never read again.
+    var stallers = 0
+    /// Clients that send random bytes, overlong lines and telnet noise.
+    var noisy = 0
+    /// Clients that join and part #churnN channels, change nicks and send private and
+    /// channel messages at random (never in #lobby, never to a measured client).
+    var churn = 0
+    var seed: UInt64 = 0
+    /// After the senders stop: seconds to wait for the kills' and stalls' quit notices.
+    var announceTimeout = 30.0
+    /// After everyone left: seconds to wait for the hub to have no sessions left.
+    var leakTimeout = 30.0
+    /// Hub PSS growth allowed between before the first connect and after everyone left.
+    var pssToleranceKiB = 8192
+
+    /// Clients whose sessions are killed: kill-percent of every session of the run, the
+    /// victims included (set by the command line).
+    var victims = 0
+
+    /// ceil(p% of all sessions), the victims included: n = p/100 × (others + n).
+    func victimsFor(others: Int) -> Int {
+        guard killPercent > 0 else { return 0 }
+        let p = killPercent / 100
+        return max(1, Int((p * Double(others) / (1 - p) - 1e-9).rounded(.up)))
+    }
+
+    var any: Bool { killPercent > 0 || stallers > 0 || noisy > 0 || churn > 0 }
+}
+
+/// SplitMix64: reproducible from --seed.
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// Finds the session process that serves one of our connections: the hub's child that holds
+/// the server end of it. The server end is the TCP socket whose local port is the server's
+/// and whose remote port is our local one (/proc/net/tcp{,6}); its inode appears as
+/// `socket:[INODE]` among exactly one child's descriptors. Nothing else is ever signalled.
+enum SessionFinder {
+    static func serverSideInode(serverPort: Int, clientPort: Int) -> UInt64? {
+        var found: [UInt64] = []
+        for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
+            guard let bytes = try? FD.readFile(table, limit: 64 << 20) else { continue }
+            for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n").dropFirst() {
+                let f = line.split(separator: " ", omittingEmptySubsequences: true)
+                guard f.count > 9,
+                      let lp = f[1].split(separator: ":").last.flatMap({ Int($0, radix: 16) }),
+                      let rp = f[2].split(separator: ":").last.flatMap({ Int($0, radix: 16) }),
+                      lp == serverPort, rp == clientPort, let inode = UInt64(f[9]), inode != 0 else { continue }
+                found.append(inode)
+            }
+        }
+        return found.count == 1 ? found[0] : nil
+    }
+
+    static func descriptorLinks(_ pid: Int32) -> [String] {
+        guard let dir = opendir("/proc/\(pid)/fd") else { return [] }
+        defer { closedir(dir) }
+        var out: [String] = []
+        var buf = [CChar](repeating: 0, count: 256)
+        while let e = readdir(dir) {
+            let name = withUnsafePointer(to: &e.pointee.d_name) { p in
+                p.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            if name == "." || name == ".." { continue }
+            let n = readlink("/proc/\(pid)/fd/\(name)", &buf, buf.count - 1)
+            if n > 0 { out.append(String(decoding: buf[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)) }
+        }
+        return out
+    }
+
+    static func descriptorCount(_ pid: Int32) -> Int? {
+        guard let dir = opendir("/proc/\(pid)/fd") else { return nil }
+        defer { closedir(dir) }
+        var n = 0
+        while let e = readdir(dir) {
+            let first = withUnsafePointer(to: &e.pointee.d_name) { $0.withMemoryRebound(to: UInt8.self, capacity: 1) { $0.pointee } }
+            if first != UInt8(ascii: ".") { n += 1 }
+        }
+        return n
+    }
+
+    /// The hub child holding the server end of the connection from local port `clientPort`.
+    static func session(hub: Int32, serverPort: Int, clientPort: Int) -> Int32? {
+        guard let inode = serverSideInode(serverPort: serverPort, clientPort: clientPort) else { return nil }
+        let link = "socket:[\(inode)]"
+        let holders = TreeSample.children(hub).filter { descriptorLinks($0).contains(link) }
+        return holders.count == 1 ? holders[0] : nil
+    }
+
+    /// The hub's children: (all, zombies).
+    static func children(_ hub: Int32) -> (all: Int, zombies: Int) {
+        let kids = TreeSample.children(hub)
+        var z = 0
+        for k in kids {
+            guard let bytes = try? FD.readFile("/proc/\(k)/stat"), let close = bytes.lastIndex(of: UInt8(ascii: ")")),
+                  close + 2 < bytes.count else { continue }
+            if bytes[close + 2] == UInt8(ascii: "Z") { z += 1 }
+        }
+        return (kids.count, z)
+    }
+}
+
+/// The forked process that plays the faulty and churning clients, and the watcher: one IRC
+/// client in #lobby (IRC clients get every quit notice, however big the channel) that
+/// records who quit. Reports to the parent like a worker: "R" when registered, "F" after
+/// the run, then notes, then "E"; exits on "X".
+final class FaultInjector {
+    enum Role: UInt8 { case watcher, victim, staller, noisy, churn }
+    struct Client {
+        var role: Role
+        var index: Int
+        var kind: ClientKind
+        var nick: String
+        var fd: Int32 = -1
+        var ready = false
+        var dead = false
+        var carry: [UInt8] = []
+        var channels: [String] = []
+        var nextAction: UInt64 = 0
+        var killAt: UInt64 = 0
+        var killed = false
+        var generation = 0
+        var nickCount = 0
+    }
+
+    let cfg: BenchConfig
+    let f: FaultConfig
+    let report: Int32
+    var control: WireReader
+    let epoll: Epoll
+    var rng: SplitMix
+    var clients: [Client] = []
+    var quits: [String: String] = [:]  // nick -> reason, as the watcher saw them
+    var notes: [String] = []
+    var base: UInt64 = 0
+    var end: UInt64 = 0
+    var running = false
+    var exitRequested = false
+    let readBuf = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 * 1024, alignment: 16)
+
+    // Counters.
+    var kills = 0, killMisses = 0, victimsDroppedEarly = 0, churnDropped = 0, watcherDropped = 0
+    var noisyConnects = 0, noisyBytes: UInt64 = 0, overlongSent = 0, telnetNoiseSent = 0, randomChunks = 0
+    var joins = 0, parts = 0, nickChanges = 0, privateMessages = 0, channelMessages = 0
+    var stallersDroppedBeforeEnd = 0
+
+    init(cfg: BenchConfig, control: Int32, report: Int32) throws(SystemError) {
+        self.cfg = cfg
+        f = cfg.faults
+        self.report = report
+        self.control = WireReader(fd: control)
+        epoll = try Epoll(capacity: 512)
+        rng = SplitMix(state: cfg.faults.seed)
+        let p = cfg.nickPrefix
+        clients.append(Client(role: .watcher, index: 0, kind: .irc, nick: "\(p)w0"))
+        let victims = cfg.victims
+        for k in 0..<victims { clients.append(Client(role: .victim, index: k, kind: k % 2 == 0 ? .human : .irc, nick: "\(p)v\(k)")) }
+        for k in 0..<f.stallers { clients.append(Client(role: .staller, index: k, kind: k % 2 == 0 ? .human : .irc, nick: "\(p)s\(k)")) }
+        for k in 0..<f.churn { clients.append(Client(role: .churn, index: k, kind: k % 2 == 0 ? .irc : .human, nick: "\(p)c\(k)")) }
+        for k in 0..<f.noisy { clients.append(Client(role: .noisy, index: k, kind: k % 2 == 0 ? .human : .irc, nick: "\(p)n\(k)")) }
+        try epoll.add(control, events: Epoll.readable, data: UInt64.max)
+    }
+
+    func note(_ s: String) { if notes.count < 16 { notes.append(s) } }
+
+    func send(_ m: WireMessage) { do { try m.send(to: report) } catch { exitRequested = true } }
+
+    // MARK: Connecting
+
+    private func open(_ i: Int) -> Bool {
+        let small: Int32? = clients[i].role == .staller ? 4096 : nil
+        guard let fd = try? Socket.connect([cfg.target], receiveBuffer: small) else { return false }
+        try? FD.setNonBlocking(fd)
+        clients[i].fd = fd
+        clients[i].ready = false
+        clients[i].carry = []
+        clients[i].generation += 1
+        if clients[i].role == .noisy { clients[i].nick = "\(cfg.nickPrefix)n\(clients[i].index)g\(clients[i].generation)" }
+        try? epoll.add(fd, events: Epoll.readable, data: UInt64(i))
+        if clients[i].kind == .irc {
+            write(i, "NICK \(clients[i].nick)\r\nUSER \(clients[i].nick) 0 * :chat-bench faults\r\n")
+        }
+        return true
+    }
+
+    private func close(_ i: Int) {
+        guard clients[i].fd >= 0 else { return }
+        epoll.remove(clients[i].fd)
+        FD.close(clients[i].fd)
+        clients[i].fd = -1
+        clients[i].ready = false
+    }
+
+    @discardableResult
+    private func write(_ i: Int, _ text: String) -> Bool { write(i, Array(text.utf8)) }
+
+    /// Small writes; a full socket buffer drops the rest (only noise is ever big).
+    @discardableResult
+    private func write(_ i: Int, _ bytes: [UInt8]) -> Bool {
+        guard clients[i].fd >= 0 else { return false }
+        let r = bytes.withUnsafeBytes { try? FD.write(clients[i].fd, $0) }
+        switch r {
+        case .done?, .wouldBlock?: return true
+        default: return false
+        }
+    }
+
+    // MARK: The loop
+
+    func run() -> Never {
+        // Register everyone but the noisy clients (they connect when the run starts).
+        let start = Proc.monotonicNanos()
+        for i in clients.indices where clients[i].role != .noisy {
+            if !open(i) { note("\(clients[i].nick): connect failed"); clients[i].dead = true }
+        }
+        var told = false
+        while !exitRequested {
+            let now = Proc.monotonicNanos()
+            if !told {
+                let pending = clients.indices.filter { clients[$0].role != .noisy && !clients[$0].dead && !clients[$0].ready }
+                if pending.isEmpty || Double(now - start) / 1e9 > cfg.registerTimeout {
+                    for i in pending { note("\(clients[i].nick): did not register") }
+                    let ready = clients.filter { $0.ready }.count
+                    send(WireMessage("R", [UInt64(ready)]))
+                    told = true
+                }
+            }
+            do {
+                try epoll.wait(timeoutMS: running ? 5 : 50) { data, _ in
+                    if data == UInt64.max { handleControl() } else { readClient(Int(data)) }
+                }
+            } catch {
+                note("epoll: \(error)")
+                break
+            }
+            if running { step(Proc.monotonicNanos()) }
+        }
+        for i in clients.indices { close(i) }
+        Proc.exitImmediately(0)
+    }
+
+    private func handleControl() {
+        if !control.fill() { exitRequested = true }
+        while let m = control.next() {
+            switch m.kind {
+            case "G":
+                base = m.values[0]
+                end = m.values[1]
+                let d = end - base
+                for i in clients.indices {
+                    clients[i].nextAction = base + rng.next() % 1_000_000_000
+                    if clients[i].role == .victim {
+                        // Somewhere between 10% and 80% of the run.
+                        clients[i].killAt = base + d / 10 + rng.next() % max(d * 7 / 10, 1)
+                    }
+                }
+                running = true
+            case "X":
+                exitRequested = true
+            default: break
+            }
+        }
+    }
+
+    private func step(_ now: UInt64) {
+        if now < end {
+            for i in clients.indices where now >= clients[i].nextAction {
+                switch clients[i].role {
+                case .victim:
+                    if !clients[i].killed && now >= clients[i].killAt { kill(i) }
+                case .churn: if clients[i].ready { churn(i, now) }
+                case .noisy: noise(i, now)
+                default: break
+                }
+            }
+            return
+        }
+        // After the run: wait for the notices, bounded, then report.
+        let allSeen = clients.allSatisfy { c in
+            switch c.role {
+            case .victim: return !c.killed || quits[c.nick] != nil
+            case .staller: return quits[c.nick] != nil
+            default: return true
+            }
+        }
+        if allSeen || Double(now - end) / 1e9 > f.announceTimeout {
+            running = false
+            finish()
+        }
+    }
+
+    private func kill(_ i: Int) {
+        clients[i].killed = true
+        guard clients[i].fd >= 0, let pid = cfg.serverPID,
+              let local = try? Socket.localAddress(clients[i].fd),
+              let session = SessionFinder.session(hub: pid, serverPort: cfg.target.port, clientPort: local.port) else {
+            killMisses += 1
+            note("\(clients[i].nick): session not found, not killed")
+            return
+        }
+        Proc.signal(session, SIGKILL)
+        kills += 1
+    }
+
+    private func randomChannel() -> String { "#churn\(rng.next() % 4)" }
+
+    private func churn(_ i: Int, _ now: UInt64) {
+        clients[i].nextAction = now + 200_000_000 + rng.next() % 1_300_000_000
+        let irc = clients[i].kind == .irc
+        switch rng.next() % 5 {
+        case 0:
+            let ch = randomChannel()
+            if clients[i].channels.contains(ch) { return }
+            clients[i].channels.append(ch)
+            write(i, irc ? "JOIN \(ch)\r\n" : "/join \(ch)\r\n")
+            joins += 1
+        case 1:
+            guard let ch = clients[i].channels.randomElement(using: &rng) else { return }
+            clients[i].channels.removeAll { $0 == ch }
+            write(i, irc ? "PART \(ch) :churn\r\n" : "/part \(ch) churn\r\n")
+            parts += 1
+        case 2:
+            clients[i].nickCount += 1
+            let new = "\(cfg.nickPrefix)c\(clients[i].index)x\(clients[i].nickCount)"
+            write(i, irc ? "NICK \(new)\r\n" : "/nick \(new)\r\n")
+            clients[i].nick = new
+            nickChanges += 1
+        case 3:
+            let peers = clients.indices.filter { clients[$0].role == .churn && $0 != i && clients[$0].ready }
+            guard let j = peers.randomElement(using: &rng) else { return }
+            let text = "private churn \(rng.next() % 1_000_000)"
+            write(i, irc ? "PRIVMSG \(clients[j].nick) :\(text)\r\n" : "/msg \(clients[j].nick) \(text)\r\n")
+            privateMessages += 1
+        default:
+            guard let ch = clients[i].channels.randomElement(using: &rng) else { return }
+            let text = "channel churn \(rng.next() % 1_000_000)"
+            write(i, irc ? "PRIVMSG \(ch) :\(text)\r\n" : "/msg \(ch) \(text)\r\n")
+            channelMessages += 1
+        }
+    }
+
+    private func noise(_ i: Int, _ now: UInt64) {
+        clients[i].nextAction = now + 300_000_000 + rng.next() % 900_000_000
+        if clients[i].fd < 0 {
+            if !open(i) { note("noisy \(clients[i].index): connect failed"); return }
+            noisyConnects += 1
+            // Every other connection registers first, so noise reaches both the registration
+            // path and the chat path (human: the noise is then said in #lobby).
+            if clients[i].generation % 2 == 0 {
+                if clients[i].kind == .irc { write(i, "JOIN #lobby\r\n") } else { write(i, clients[i].nick + "\r\n") }
+            }
+            return
+        }
+        var bytes: [UInt8] = []
+        switch rng.next() % 3 {
+        case 0:
+            // Random bytes, about one line end in 256.
+            let n = 32 + Int(rng.next() % 480)
+            for _ in 0..<n { bytes.append(UInt8(truncatingIfNeeded: rng.next())) }
+            randomChunks += 1
+        case 1:
+            // Overlong: 8 KiB + up to 12 KiB, no line end (sometimes one at the end).
+            let n = 8193 + Int(rng.next() % 12_000)
+            for _ in 0..<n { bytes.append(0x41 + UInt8(rng.next() % 26)) }
+            if rng.next() % 2 == 0 { bytes += [0x0D, 0x0A] }
+            overlongSent += 1
+        default:
+            // Telnet: negotiations, subnegotiations (some unterminated), escaped and bare IACs.
+            let pieces: [[UInt8]] = [
+                [255, 251, 1], [255, 253, 3], [255, 252, 34], [255, 254, 24], [255, 250, 31, 0, 80, 0, 24, 255, 240],
+                [255, 250, 24, 0], [255, 255], [255], [255, 244], [255, 246], [255, 241], [13, 0], [13], [0],
+                Array("ok \u{1b}[31m".utf8), [0x0A],
+            ]
+            for _ in 0..<(4 + Int(rng.next() % 20)) { bytes += pieces[Int(rng.next() % UInt64(pieces.count))] }
+            telnetNoiseSent += 1
+        }
+        noisyBytes += UInt64(bytes.count)
+        if !write(i, bytes) { close(i) }
+    }
+
+    // MARK: Reading
+
+    private func readClient(_ i: Int) {
+        guard clients[i].fd >= 0 else { return }
+        let r = try? FD.read(clients[i].fd, into: readBuf)
+        switch r {
+        case .done(let k)?:
+            if clients[i].role == .noisy { return }  // read and dropped
+            var data = clients[i].carry
+            data += UnsafeRawBufferPointer(rebasing: readBuf[0..<k])
+            var start = 0
+            while let nl = data[start...].firstIndex(of: 0x0A) {
+                var e = nl
+                if e > start && data[e - 1] == 0x0D { e -= 1 }
+                line(i, data[start..<e])
+                start = nl + 1
+                if clients[i].fd < 0 { return }
+            }
+            clients[i].carry = Array(data[start...].suffix(4096))
+            if !clients[i].ready && clients[i].kind == .human && contains(clients[i].carry, "nickname") {
+                write(i, clients[i].nick + "\r\n")
+                clients[i].carry = []
+            }
+        case .wouldBlock?:
+            break
+        case .eof?, nil:
+            gone(i)
+        }
+    }
+
+    private func gone(_ i: Int) {
+        close(i)
+        switch clients[i].role {
+        case .noisy: return  // reconnects at its next action
+        case .victim: if !clients[i].killed { victimsDroppedEarly += 1; note("\(clients[i].nick): dropped before it was killed") }
+        case .churn: churnDropped += 1; note("\(clients[i].nick): churn client dropped by the server")
+        case .watcher: watcherDropped += 1; note("watcher dropped by the server")
+        case .staller: break
+        }
+        clients[i].dead = true
+    }
+
+    private func contains(_ hay: some Collection<UInt8>, _ needle: String) -> Bool {
+        let n = Array(needle.utf8)
+        let h = Array(hay)
+        guard h.count >= n.count else { return false }
+        for s in 0...(h.count - n.count) where h[s] == n[0] && Array(h[s..<s + n.count]) == n { return true }
+        return false
+    }
+
+    private func line(_ i: Int, _ l: ArraySlice<UInt8>) {
+        let irc = clients[i].kind == .irc
+        if irc && l.starts(with: Array("PING ".utf8)) {
+            write(i, "PONG " + String(decoding: l.dropFirst(5), as: UTF8.self) + "\r\n")
+            return
+        }
+        if !clients[i].ready {
+            if irc {
+                let words = l.split(separator: 0x20, maxSplits: 3)
+                guard words.count >= 2 else { return }
+                let verb = String(decoding: words[1], as: UTF8.self)
+                if verb == "001" {
+                    // Churners stay out of #lobby; everyone else must share it with the watcher.
+                    write(i, clients[i].role == .churn ? "JOIN #churn0\r\n" : "JOIN #lobby\r\n")
+                    if clients[i].role == .churn { clients[i].channels = ["#churn0"] }
+                } else if verb == "366" {
+                    registered(i)
+                } else if verb == "433" || verb == "432" {
+                    note("\(clients[i].nick): nick refused")
+                }
+            } else if contains(l, "You joined #lobby") {
+                registered(i)
+            } else if contains(l, "nickname") {
+                write(i, clients[i].nick + "\r\n")
+            }
+            return
+        }
+        // The watcher: ":nick!user@host QUIT :reason".
+        if clients[i].role == .watcher, l.first == UInt8(ascii: ":"), let bang = l.firstIndex(of: UInt8(ascii: "!")) {
+            let rest = l[bang...]
+            if let sp = rest.firstIndex(of: 0x20), rest[sp...].starts(with: Array(" QUIT".utf8)) {
+                let nick = String(decoding: l[l.startIndex + 1..<bang], as: UTF8.self)
+                let reason = String(decoding: rest[(sp + 5)...].prefix(120), as: UTF8.self)
+                quits[nick] = reason
+                if running && Proc.monotonicNanos() < end, nick.hasPrefix("\(cfg.nickPrefix)s") { stallersDroppedBeforeEnd += 1 }
+            }
+        }
+    }
+
+    private func registered(_ i: Int) {
+        guard !clients[i].ready else { return }
+        clients[i].ready = true
+        if clients[i].role == .staller {
+            // From now on it never reads: stop watching it; its buffers fill up.
+            epoll.remove(clients[i].fd)
+        }
+    }
+
+    // MARK: The report
+
+    private func finish() {
+        let victims = clients.filter { $0.role == .victim }
+        let stallers = clients.filter { $0.role == .staller }
+        let killedAnnounced = victims.filter { $0.killed && quits[$0.nick] != nil }.count
+        let stallersAnnounced = stallers.filter { quits[$0.nick] != nil }.count
+        for v in victims where v.killed && quits[v.nick] == nil { note("no quit seen for killed \(v.nick)") }
+        for s in stallers where quits[s.nick] == nil { note("no quit seen for staller \(s.nick)") }
+        if let s = stallers.first(where: { quits[$0.nick] != nil }) { note("staller quit reason: \(quits[s.nick]!)") }
+        if let v = victims.first(where: { quits[$0.nick] != nil }) { note("victim quit reason: \(quits[v.nick]!)") }
+        let watcherAlive: UInt64 = clients[0].fd >= 0 ? 1 : 0
+        let v: [UInt64] = [
+            UInt64(victims.count), UInt64(kills), UInt64(killMisses), UInt64(killedAnnounced), UInt64(victimsDroppedEarly),
+            UInt64(stallers.count), UInt64(stallersAnnounced), UInt64(stallersDroppedBeforeEnd),
+            UInt64(f.noisy), UInt64(noisyConnects), noisyBytes, UInt64(overlongSent), UInt64(telnetNoiseSent), UInt64(randomChunks),
+            UInt64(f.churn), UInt64(joins), UInt64(parts), UInt64(nickChanges), UInt64(privateMessages), UInt64(channelMessages),
+            UInt64(churnDropped), watcherAlive, UInt64(quits.count),
+        ]
+        send(WireMessage("F", v))
+        for t in notes { send(WireMessage("N", Array(t.utf8).map { UInt64($0) })) }
+        send(WireMessage("E"))
+    }
+}
+
+/// What the fault process reported, and what the parent found after everyone left.
+struct FaultResult {
+    var victims = 0, kills = 0, killMisses = 0, killedAnnounced = 0, victimsDroppedEarly = 0
+    var stallers = 0, stallersAnnounced = 0, stallersAnnouncedBeforeEnd = 0
+    var noisy = 0, noisyConnects = 0, noisyBytes: UInt64 = 0, overlong = 0, telnetNoise = 0, randomChunks = 0
+    var churn = 0, joins = 0, parts = 0, nickChanges = 0, privateMessages = 0, channelMessages = 0, churnDropped = 0
+    var watcherAlive = false
+    var quitsSeen = 0
+    var seed: UInt64 = 0
+
+    init() {}
+
+    init(_ v: [UInt64], seed: UInt64) {
+        func i(_ k: Int) -> Int { k < v.count ? Int(v[k]) : -1 }
+        victims = i(0); kills = i(1); killMisses = i(2); killedAnnounced = i(3); victimsDroppedEarly = i(4)
+        stallers = i(5); stallersAnnounced = i(6); stallersAnnouncedBeforeEnd = i(7)
+        noisy = i(8); noisyConnects = i(9); noisyBytes = v.count > 10 ? v[10] : 0; overlong = i(11); telnetNoise = i(12); randomChunks = i(13)
+        churn = i(14); joins = i(15); parts = i(16); nickChanges = i(17); privateMessages = i(18); channelMessages = i(19)
+        churnDropped = i(20); watcherAlive = i(21) == 1; quitsSeen = i(22)
+        self.seed = seed
+    }
+}
+
+/// The hub alone (not its sessions): before the first connect, and after everyone left.
+struct HubSample {
+    var descriptors = 0
+    var pssKiB = 0
+    var children = 0
+    var zombies = 0
+
+    static func take(_ hub: Int32) -> HubSample? {
+        guard let fds = SessionFinder.descriptorCount(hub), let pss = TreeSample.pss(hub) else { return nil }
+        let c = SessionFinder.children(hub)
+        return HubSample(descriptors: fds, pssKiB: pss, children: c.all, zombies: c.zombies)
+    }
+}
+
+struct LeakResult {
+    var before: HubSample
+    var after: HubSample?
+    var hubAlive: Bool
+    var secondsToEmpty: Double
+    var pssToleranceKiB: Int
+
+    var descriptorsBack: Bool { after.map { $0.descriptors == before.descriptors } ?? false }
+    var childrenBack: Bool { after.map { $0.children == before.children && $0.zombies == 0 } ?? false }
+    var pssGrowthKiB: Int { (after?.pssKiB ?? 0) - before.pssKiB }
+    var pssWithinTolerance: Bool { after != nil && pssGrowthKiB <= pssToleranceKiB }
+    var ok: Bool { hubAlive && descriptorsBack && childrenBack && pssWithinTolerance }
+}
