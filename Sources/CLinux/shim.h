@@ -21,6 +21,7 @@ extern int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags);
 extern int close_range(unsigned int first, unsigned int last, int flags);
 extern int setresuid(uid_t r, uid_t e, uid_t s);
 extern int setresgid(gid_t r, gid_t e, gid_t s);
+extern int malloc_trim(size_t pad);
 
 static inline int clinux_set_pdeathsig(int sig) { return prctl(PR_SET_PDEATHSIG, sig, 0, 0, 0); }
 static inline int clinux_set_no_new_privs(void) { return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); }

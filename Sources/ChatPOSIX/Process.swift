@@ -228,3 +228,8 @@ extension Proc {
         return nil
     }
 }
+
+extension Proc {
+    /// Gives free heap pages back to the kernel (glibc keeps them after a peak).
+    public static func releaseFreeMemory() { _ = malloc_trim(0) }
+}

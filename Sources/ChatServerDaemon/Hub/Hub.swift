@@ -341,6 +341,10 @@ final class Hub: EventSink {
         if let n = perHost[s.host] { perHost[s.host] = n > 1 ? n - 1 : nil }
         liveSessions -= 1
         log.debug("session \(id) pid \(s.pid) ended: \(reason)")
+        if liveSessions == 0 {
+            // Everyone left: the queues and tables of the peak are free; give them back.
+            Proc.releaseFreeMemory()
+        }
     }
 
     private func drain(slot id: Int) {
