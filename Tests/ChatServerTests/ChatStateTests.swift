@@ -136,4 +136,15 @@ final class RecordingSink: EventSink {
         #expect(joins(2) == 0, "people in a crowd get no join notice")
         #expect(joins(61) == 1, "the one who joined always learns it")
     }
+
+    @Test func aChannelWhoseSecondByteIsACombiningMarkIsStillAChannel() {
+        // "#" followed by U+0301 is one Character but a valid channel name (found by fuzzing).
+        let name = "#\u{301}x"
+        user(1, "alice", join: name)
+        user(2, "bob", join: name)
+        _ = sink.take(1); _ = sink.take(2)
+        state.handle(.message(kind: .privmsg, target: name, text: "hi"), from: 1)
+        guard case .message(_, _, let target, "hi", _) = sink.take(2).first else { Issue.record("not delivered"); return }
+        #expect(target == name)
+    }
 }

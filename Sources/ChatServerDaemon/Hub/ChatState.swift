@@ -459,7 +459,7 @@ final class ChatState {
         if u.mutedUntil > now {
             return error(id, .cannotSendToChannel, [target], "You are muted by the server operator")
         }
-        if target.hasPrefix("#") {
+        if target.utf8.first == UInt8(ascii: "#") {  // by byte: "#" + a combining mark is a channel too
             guard let ch = channelsByName[target] ?? channels[fold(target)] else { return error(id, .noSuchNick, [target], "No such nick/channel") }
             guard ch.members[id] != nil else {
                 return error(id, .cannotSendToChannel, [ch.name], "Cannot send to channel (no external messages)")
