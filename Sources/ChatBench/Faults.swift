@@ -1,4 +1,5 @@
 import ChatPOSIX
+import ChatProtocol
 
 #if canImport(Glibc)
 import Glibc
@@ -37,17 +38,6 @@ struct FaultConfig: Sendable {
     var any: Bool { killPercent > 0 || stallers > 0 || noisy > 0 || churn > 0 }
 }
 
-/// SplitMix64: reproducible from --seed.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Finds the session process that serves one of our connections: the hub's child that holds
 /// the server end of it. The server end is the TCP socket whose local port is the server's
@@ -146,7 +136,7 @@ final class FaultInjector {
     let report: Int32
     var control: WireReader
     let epoll: Epoll
-    var rng: SplitMix
+    var rng: SplitMix64
     var clients: [Client] = []
     var quits: [String: String] = [:]  // nick -> reason, as the watcher saw them
     var notes: [String] = []
@@ -168,7 +158,7 @@ final class FaultInjector {
         self.report = report
         self.control = WireReader(fd: control)
         epoll = try Epoll(capacity: 512)
-        rng = SplitMix(state: cfg.faults.seed)
+        rng = SplitMix64(seed: cfg.faults.seed)
         let p = cfg.nickPrefix
         clients.append(Client(role: .watcher, index: 0, kind: .irc, nick: "\(p)w0"))
         let victims = cfg.victims

@@ -22,19 +22,13 @@ func inputBytes(_ data: UnsafePointer<UInt8>?, _ size: Int) -> [UInt8] {
 /// follow the data (the same input always replays the same way) without spending input
 /// bytes on them: every seed file stays a realistic raw stream.
 struct SplitMix {
-    var state: UInt64
+    var generator: SplitMix64
     init(_ bytes: [UInt8], salt: UInt64 = 0) {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ salt  // FNV-1a
         for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-        state = h ^ UInt64(bytes.count)
+        generator = SplitMix64(seed: h ^ UInt64(bytes.count))
     }
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
+    mutating func next() -> UInt64 { generator.next() }
     mutating func below(_ n: Int) -> Int { n <= 1 ? 0 : Int(next() % UInt64(n)) }
 }
 
