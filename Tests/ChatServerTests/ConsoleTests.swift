@@ -183,7 +183,9 @@ func runConsoleCommand(_ args: [String], asUser uid: UInt32? = nil) throws -> (s
         try bob.line("PRIVMSG #lobby :can anyone hear me")
         try bob.expect(" 404 bob #lobby :You are muted by the server operator")
         #expect(alice.expectNothing("can anyone hear me", timeout: 0.5))
-        #expect(try console.ok("who").contains("muted 1m"))
+        // 1m00s, or 59s and less on a slow machine: what is left, rounded up.
+        let who = try console.ok("who")
+        #expect(who.contains("muted 1m00s") || who.contains("muted 5"), "\(who)")
         try console.ok("unmute bob")
         try bob.expect("You may talk again")
         try bob.line("PRIVMSG #lobby :back again")

@@ -380,7 +380,7 @@ final class ConsoleActions {
         let now = Proc.wallMillis()
         guard let ban = bans.banAtConnect(host: host, now: now) else { return nil }
         var text = ban.reason.isEmpty ? "no reason given" : ban.reason
-        if let end = ban.expiresAt { text += " (for another \(ConsoleFormat.duration(seconds: max(1, (end - now) / 1000))))" }
+        if let end = ban.expiresAt { text += " (for another \(ConsoleFormat.duration(seconds: max(1, (end - now + 999) / 1000))))" }
         return text
     }
 }
