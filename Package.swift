@@ -19,8 +19,10 @@ let package = Package(
         .systemLibrary(name: "CLinux"),
         // ncursesw; no pkgConfig on purpose (SwiftPM drops its -D flags and warns), see docs/CLIENT.md.
         .systemLibrary(name: "CNcurses"),
+        // CRC-32C with the processor's instruction, header-only (inlined into ChatProtocol).
+        .systemLibrary(name: "CChecksum"),
         // Wire and text logic shared by server, client and benchmark. No Foundation.
-        .target(name: "ChatProtocol"),
+        .target(name: "ChatProtocol", dependencies: ["CChecksum"]),
         // The one thin layer over system calls.
         .target(name: "ChatPOSIX", dependencies: ["CLinux"]),
         .executableTarget(

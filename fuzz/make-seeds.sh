@@ -6,6 +6,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p .build-fuzz
 for t in fuzz/targets/*.swift; do mkdir -p "fuzz/corpus/$(basename "$t" .swift)"; done
-swiftc -Onone -module-name MakeSeeds $(find Sources/ChatProtocol -name '*.swift' | sort) \
+swiftc -Onone -module-name MakeSeeds -I Sources/CChecksum $(find Sources/ChatProtocol -name '*.swift' | sort) \
     fuzz/seeds/main.swift -o .build-fuzz/make-seeds
 .build-fuzz/make-seeds

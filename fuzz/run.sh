@@ -48,13 +48,14 @@ export SWIFT_BACKTRACE=enable=no
 
 build() {
     local t=$1 bin="$out/bin/$1"
-    local inputs=("${library[@]}" "${support[@]}" "fuzz/targets/$t.swift" fuzz/run.sh)
+    local inputs=("${library[@]}" "${support[@]}" "fuzz/targets/$t.swift" fuzz/run.sh Sources/CChecksum)
     if [ -x "$bin" ] && [ -z "$(find "${inputs[@]}" -newer "$bin" 2>/dev/null | head -1)" ]; then
         return 0
     fi
     echo "== build $t"
     # ld.gold warns "Cannot export local symbol" for every sanitizer symbol: harmless noise.
-    swiftc -O -wmo -sanitize=fuzzer,address -parse-as-library -module-name FuzzTarget \
+    # -I Sources/CChecksum: ChatProtocol's CRC-32C instruction (a header-only C module).
+    swiftc -O -wmo -sanitize=fuzzer,address -parse-as-library -module-name FuzzTarget -I Sources/CChecksum \
         "${library[@]}" "${support[@]}" "fuzz/targets/$t.swift" -o "$bin.tmp" 2>&1 \
         | grep -v -e 'Cannot export local symbol' -e '^clang: warning: argument unused'
     local rc=${PIPESTATUS[0]}

@@ -25,6 +25,23 @@ func decodeAll(_ decoder: inout FrameDecoder) throws -> [(UInt8, [UInt8])] {
             #expect(b == CRC32C.checksum(data))
         }
     }
+
+    /// The processor's instruction and the tables agree on every length, alignment and
+    /// continuation (on a machine without the instruction both sides are the tables).
+    @Test func instructionAgreesWithTheTables() {
+        var rng = SplitMix64(seed: 0xC5C3_2C)
+        let data = (0..<4096).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+        data.withUnsafeBytes { raw in
+            for _ in 0..<2000 {
+                let start = Int(rng.next() % 64)
+                let count = Int(rng.next() % UInt64(raw.count - start))
+                let slice = UnsafeRawBufferPointer(rebasing: raw[start..<(start + count)])
+                let seed = UInt32(truncatingIfNeeded: rng.next())
+                #expect(CRC32C.checksum(slice, continuing: seed) == CRC32C.tableChecksum(slice, continuing: seed))
+            }
+        }
+        #expect(CRC32C.tableChecksum(UnsafeRawBufferPointer(start: nil, count: 0)) == 0)
+    }
 }
 
 @Suite struct HubFrameTests {
