@@ -10,6 +10,10 @@ final class RecordingSink: EventSink {
         d.append(frame)
         while let e = try? d.next({ try HubEvent(type: $0, payload: $1) }) { events.append((session, e)) }
     }
+    func deliver(_ frame: [UInt8], toEach sessions: [Int]) {
+        #expect(Set(sessions).count == sessions.count, "a broadcast names a session twice: \(sessions)")
+        for id in sessions { deliver(frame, to: id) }
+    }
     func take(_ id: Int) -> [HubEvent] {
         defer { events.removeAll { $0.0 == id } }
         return events.filter { $0.0 == id }.map(\.1)

@@ -4,6 +4,8 @@ import ChatProtocol
 /// recipient's outbound pipe queue; tests record them.
 protocol EventSink: AnyObject {
     func deliver(_ frame: [UInt8], to session: Int)
+    /// The same bytes to each of `sessions` (a broadcast: encoded once, one call).
+    func deliver(_ frame: [UInt8], toEach sessions: [Int])
 }
 
 /// Limits and names the routing rules need.
@@ -95,6 +97,9 @@ final class ChatState {
     /// this saves folding the name on every message.
     private var channelsByName: [String: Channel] = [:]
     var clock: () -> Int64
+
+    /// The recipients of one broadcast, reused so that a broadcast allocates nothing.
+    private var recipients: [Int] = []
 
     // Statistics.
     private(set) var messagesIn = 0
@@ -247,7 +252,7 @@ final class ChatState {
     /// A membership notice to a channel, as `isQuiet` allows; `id` (who it is about) always gets it.
     private func announce(_ frame: [UInt8], in ch: Channel, about id: Int) {
         let quiet = isQuiet(ch)
-        for m in ch.members.keys where m == id || !(quiet && users[m]?.dialect == .human) { send(frame, to: m) }
+        broadcast(frame, in: ch) { m in m == id || !(quiet && users[m]?.dialect == .human) }
     }
 
     /// A list reply in events small enough for a frame: all but the last say `more`.
@@ -349,7 +354,7 @@ final class ChatState {
         ch.topicAt = clock() / 1000
         let source = users.values.first { $0.nick == by }?.source ?? by
         let frame = HubEvent.topic(channel: ch.name, text: ch.topic, setBy: source, setAt: ch.topicAt, isChange: true).frame()
-        for m in ch.members.keys { send(frame, to: m) }
+        broadcast(frame, in: ch)
     }
 
     private func names(_ id: Int, channel name: String?) {
@@ -412,7 +417,7 @@ final class ChatState {
         }
         let why = clean(reason.isEmpty ? users[id]!.nick : reason, limit: settings.kickLength)
         let frame = HubEvent.kick(channel: ch.name, source: users[id]!.source, nick: users[target]!.nick, reason: why).frame()
-        for m in ch.members.keys { send(frame, to: m) }
+        broadcast(frame, in: ch)
         leave(channelKey: fold(ch.name), session: target)
     }
 
@@ -465,7 +470,7 @@ final class ChatState {
                 return error(id, .cannotSendToChannel, [ch.name], "Cannot send to channel (no external messages)")
             }
             let frame = HubEvent.message(source: u.source, kind: kind, target: ch.name, text: body, time: now).frame()
-            for m in ch.members.keys where m != id { send(frame, to: m) }
+            broadcast(frame, in: ch) { $0 != id }
             if kind != .notice { ch.remember(frame, limit: settings.historyLength) }
         } else {
             guard let sid = session(named: target), let peer = users[sid] else {
@@ -484,9 +489,12 @@ final class ChatState {
         let frame = HubEvent.serverNotice(text: clean(text, limit: 400)).frame()
         if let channel {
             guard let ch = channels[fold(channel)] else { return false }
-            for m in ch.members.keys { send(frame, to: m) }
+            broadcast(frame, in: ch)
         } else {
-            for id in users.keys { send(frame, to: id) }
+            recipients.removeAll(keepingCapacity: true)
+            recipients.append(contentsOf: users.keys)
+            deliveries += recipients.count
+            sink.deliver(frame, toEach: recipients)
         }
         return true
     }
@@ -516,5 +524,13 @@ final class ChatState {
     private func send(_ frame: [UInt8], to id: Int) {
         deliveries += 1
         sink.deliver(frame, to: id)
+    }
+
+    /// One frame to the members of `ch` that `include` picks, in one call to the sink.
+    private func broadcast(_ frame: [UInt8], in ch: Channel, where include: (Int) -> Bool = { _ in true }) {
+        recipients.removeAll(keepingCapacity: true)
+        for m in ch.members.keys where include(m) { recipients.append(m) }
+        deliveries += recipients.count
+        sink.deliver(frame, toEach: recipients)
     }
 }

@@ -37,8 +37,10 @@ struct SendQueue {
         return true
     }
 
+    /// Drops written bytes once they are half the queue, so a long queue is not moved on
+    /// every partial write.
     private mutating func compact() {
-        if start > 16384 {
+        if start > 16384 && start >= bytes.count / 2 {
             bytes.removeFirst(start)
             start = 0
         }
