@@ -46,6 +46,38 @@ import Testing
         #expect(String(decoding: out, as: UTF8.self) == ":alice!al@h PRIVMSG #lobby :hi there\r\n")
     }
 
+    /// The line-breaking bytes are found at every position of the eight-byte scan (a word,
+    /// its tail, a lone byte), and the harmless ones just below the thresholds pass.
+    @Test func declinesLineBreakingBytesAtEveryPosition() {
+        let plain = Array("abcdefghijklmnopqrstuvwxy".utf8)
+        for at in 0..<plain.count {
+            for bad: UInt8 in [0x00, 0x0A, 0x0D] {
+                var text = plain
+                text[at] = bad
+                let e = HubEvent.message(source: "alice!al@h", kind: .privmsg, target: "#lobby",
+                                         text: String(decoding: text, as: UTF8.self), time: 0)
+                var out: [UInt8] = []
+                #expect(!withView(e) { IRCRenderer.appendMessageLine($0, serverTime: false, to: &out) }, "\(bad) at \(at)")
+                #expect(out.isEmpty)
+            }
+            var withSpace = plain
+            withSpace[at] = 0x20
+            let spaced = String(decoding: withSpace, as: UTF8.self)
+            var out: [UInt8] = []
+            let inSource = HubEvent.message(source: spaced, kind: .privmsg, target: "#lobby", text: "x", time: 0)
+            #expect(!withView(inSource) { IRCRenderer.appendMessageLine($0, serverTime: false, to: &out) })
+            let inTarget = HubEvent.message(source: "a!b@c", kind: .privmsg, target: "#" + spaced, text: "x", time: 0)
+            #expect(!withView(inTarget) { IRCRenderer.appendMessageLine($0, serverTime: false, to: &out) })
+            for harmless: UInt8 in [0x01, 0x0B, 0x0E, 0x1F, 0x20, 0x7F, 0x80, 0xFF] {
+                var text = plain
+                text[at] = harmless
+                let e = HubEvent.message(source: "alice!al@h", kind: .privmsg, target: "#lobby",
+                                         text: String(decoding: text, as: UTF8.self), time: 0)
+                #expect(withView(e) { IRCRenderer.appendMessageLine($0, serverTime: false, to: &out) }, "\(harmless) at \(at)")
+            }
+        }
+    }
+
     @Test(arguments: texts)
     func humanMatchesTheGeneralRenderer(text: String) {
         var stamp = MinuteStamp()

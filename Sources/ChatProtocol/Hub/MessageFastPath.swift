@@ -43,9 +43,73 @@ extension BinaryReader {
     }
 }
 
+/// Whether `b` can go into an IRC line as it is: no NUL, CR or LF, and no space unless
+/// `allowSpace`. Eight bytes at a time: a word with no byte below the smallest byte that
+/// matters (0x0E, or 0x21 with spaces) needs no closer look.
 @inline(__always)
-private func hasLineBreakingBytes(_ b: UnsafeRawBufferPointer) -> Bool {
-    b.contains { $0 == 0 || $0 == 0x0A || $0 == 0x0D }
+private func fitsLine(_ b: UnsafeRawBufferPointer, allowSpace: Bool) -> Bool {
+    guard let base = b.baseAddress else { return true }
+    let n = b.count
+    let below: UInt64 = allowSpace ? 0x0E0E_0E0E_0E0E_0E0E : 0x2121_2121_2121_2121
+    var i = 0
+    while i + 8 <= n {
+        let x = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+        // Nonzero iff some byte of x is below the threshold (the "hasless" trick; exact for
+        // thresholds up to 0x80).
+        if (x &- below) & ~x & 0x8080_8080_8080_8080 != 0 {
+            for k in i..<(i + 8) where !fits(base.load(fromByteOffset: k, as: UInt8.self), allowSpace) { return false }
+        }
+        i += 8
+    }
+    while i < n {
+        if !fits(base.load(fromByteOffset: i, as: UInt8.self), allowSpace) { return false }
+        i += 1
+    }
+    return true
+}
+
+@inline(__always)
+private func fits(_ c: UInt8, _ allowSpace: Bool) -> Bool {
+    !(c == 0 || c == 0x0A || c == 0x0D || (c == 0x20 && !allowSpace))
+}
+
+/// Writes pieces of a line through a raw pointer: the renderers below know the line's length
+/// before they start, so they build it in a stack buffer and append it to the output in one
+/// copy instead of one checked append per piece.
+struct LineWriter {
+    private(set) var position: UnsafeMutableRawPointer
+
+    init(_ start: UnsafeMutableRawPointer) { position = start }
+
+    @inline(__always) mutating func put(_ bytes: UnsafeRawBufferPointer) {
+        guard let base = bytes.baseAddress else { return }
+        position.copyMemory(from: base, byteCount: bytes.count)
+        position += bytes.count
+    }
+
+    @inline(__always) mutating func put(_ byte: UInt8) {
+        position.storeBytes(of: byte, as: UInt8.self)
+        position += 1
+    }
+
+    @inline(__always) mutating func put(_ text: StaticString) {
+        put(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    @inline(__always) mutating func put(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { put($0) }
+    }
+
+    /// Appends exactly `count` bytes that `body` writes to `out`.
+    @inline(__always)
+    static func append(count: Int, to out: inout [UInt8], _ body: (inout LineWriter) -> Void) {
+        withUnsafeTemporaryAllocation(byteCount: count, alignment: 1) { raw in
+            var w = LineWriter(raw.baseAddress!)
+            body(&w)
+            precondition(w.position == raw.baseAddress! + count, "LineWriter: length mismatch")
+            out.append(contentsOf: UnsafeBufferPointer(start: raw.baseAddress!.assumingMemoryBound(to: UInt8.self), count: count))
+        }
+    }
 }
 
 extension IRCRenderer {
@@ -53,32 +117,38 @@ extension IRCRenderer {
     /// Returns false, appending nothing, where the general renderer must decide (a line over
     /// 512 bytes, bytes that need cleaning).
     public static func appendMessageLine(_ m: MessageView, context: IRCRenderContext, to out: inout [UInt8]) -> Bool {
-        let command: StaticString = m.kind == 1 ? "NOTICE" : "PRIVMSG"
+        appendMessageLine(m, serverTime: context.serverTime, to: &out)
+    }
+
+    /// The same, for a client that did (`serverTime`) or did not negotiate `server-time`: the
+    /// only part of the rendering context a message line depends on.
+    public static func appendMessageLine(_ m: MessageView, serverTime: Bool, to out: inout [UInt8]) -> Bool {
+        let notice = m.kind == 1
         let action = m.kind == 2
-        let body = 1 + m.source.count + 1 + command.utf8CodeUnitCount + 1 + m.target.count + 2
+        let body = 1 + m.source.count + 1 + (notice ? 6 : 7) + 1 + m.target.count + 2
             + m.text.count + (action ? 9 : 0)
-        guard body <= maxBody, !m.source.isEmpty, !m.target.isEmpty,
-              !m.source.contains(UInt8(ascii: " ")), !m.target.contains(UInt8(ascii: " ")),
-              m.target.first != UInt8(ascii: ":"),
-              !hasLineBreakingBytes(m.source), !hasLineBreakingBytes(m.target), !hasLineBreakingBytes(m.text)
+        guard body <= maxBody, !m.source.isEmpty, !m.target.isEmpty, m.target.first != UInt8(ascii: ":"),
+              fitsLine(m.source, allowSpace: false), fitsLine(m.target, allowSpace: false),
+              fitsLine(m.text, allowSpace: true)
         else { return false }
-        if context.serverTime {
-            out.append(contentsOf: "@time=".utf8)
-            out.append(contentsOf: timestamp(epochMilliseconds: m.time).utf8)
-            out.append(UInt8(ascii: " "))
+        let time: [UInt8] = serverTime ? Array(timestamp(epochMilliseconds: m.time).utf8) : []
+        let tag = serverTime ? 6 + time.count + 1 : 0
+        LineWriter.append(count: tag + body + 2, to: &out) { w in
+            if serverTime {
+                w.put("@time=")
+                w.put(time)
+                w.put(UInt8(ascii: " "))
+            }
+            w.put(UInt8(ascii: ":"))
+            w.put(m.source)
+            w.put(notice ? " NOTICE " : " PRIVMSG ")
+            w.put(m.target)
+            w.put(" :")
+            if action { w.put("\u{1}ACTION ") }
+            w.put(m.text)
+            if action { w.put(1) }
+            w.put("\r\n")
         }
-        out.append(UInt8(ascii: ":"))
-        out.append(contentsOf: m.source)
-        out.append(UInt8(ascii: " "))
-        command.withUTF8Buffer { out.append(contentsOf: $0) }
-        out.append(UInt8(ascii: " "))
-        out.append(contentsOf: m.target)
-        out.append(contentsOf: " :".utf8)
-        if action { out.append(contentsOf: "\u{1}ACTION ".utf8) }
-        out.append(contentsOf: m.text)
-        if action { out.append(1) }
-        out.append(0x0D)
-        out.append(0x0A)
         return true
     }
 }
@@ -113,18 +183,20 @@ public func appendHumanChannelMessage(_ m: MessageView, currentChannel: [UInt8]?
           !m.text.contains(where: { $0 < 0x20 || $0 == 0x7F }) else { return false }
     let nick = m.nick
     guard !nick.contains(where: { $0 < 0x20 }) else { return false }
-    out.append(contentsOf: stamp.stamp(epochMilliseconds: m.time, utcOffsetSeconds: utcOffsetSeconds))
-    if m.kind == 2 {
-        out.append(contentsOf: "* ".utf8)
-        out.append(contentsOf: nick)
-        out.append(UInt8(ascii: " "))
-    } else {
-        out.append(UInt8(ascii: "<"))
-        out.append(contentsOf: nick)
-        out.append(contentsOf: "> ".utf8)
+    let prefix = stamp.stamp(epochMilliseconds: m.time, utcOffsetSeconds: utcOffsetSeconds)
+    LineWriter.append(count: prefix.count + nick.count + 3 + m.text.count + 2, to: &out) { w in
+        w.put(prefix)
+        if m.kind == 2 {
+            w.put("* ")
+            w.put(nick)
+            w.put(UInt8(ascii: " "))
+        } else {
+            w.put(UInt8(ascii: "<"))
+            w.put(nick)
+            w.put("> ")
+        }
+        w.put(m.text)
+        w.put("\r\n")
     }
-    out.append(contentsOf: m.text)
-    out.append(0x0D)
-    out.append(0x0A)
     return true
 }

@@ -157,6 +157,6 @@ public struct LineFramer: Sendable {
         if needed > buffer.capacity {
             buffer.reserveCapacity(min(max(needed, buffer.capacity * 2, 64), maxLineLength))
         }
-        buffer.append(contentsOf: p)
+        buffer.append(contentsOf: p.assumingMemoryBound(to: UInt8.self))  // one memcpy
     }
 }

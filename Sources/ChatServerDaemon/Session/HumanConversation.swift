@@ -4,7 +4,8 @@ import ChatProtocol
 /// A person on telnet, nc or PuTTY: greeted, asked for a nickname, then every line is a
 /// message to the current channel and `/commands` do the rest.
 final class HumanConversation: Conversation {
-    unowned let session: SessionProcess
+    /// The session owns this conversation and outlives it (see `IRCConversation.session`).
+    unowned(unsafe) let session: SessionProcess
     enum Stage { case greeting, askingNick, registering(String), joining, chatting }
     private var heldLines: [String] = []
     var stage = Stage.greeting

@@ -5,15 +5,17 @@ import ChatProtocol
 /// protocol's registration, CAP negotiation and commands, mapped onto hub requests; hub
 /// events rendered as IRC lines.
 final class IRCConversation: Conversation {
-    unowned let session: SessionProcess
-    var nick = "*"
+    /// The session owns this conversation and outlives it; `unowned(unsafe)` spares the
+    /// reference counting that a checked `unowned` costs on every delivered line.
+    unowned(unsafe) let session: SessionProcess
+    var nick = "*" { didSet { refreshRenderContext() } }
     var pendingNick: String?
     var user: String?
     var realName = ""
     var capNegotiating = false
     var registrationSent = false
-    var registered = false
-    var serverTime = false
+    var registered = false { didSet { refreshRenderContext() } }
+    var serverTime = false { didSet { refreshRenderContext() } }
     var channels = Set<String>()  // folded, for JOIN 0
     var heldLines: [[UInt8]] = []
     var userModes = ""
@@ -21,7 +23,19 @@ final class IRCConversation: Conversation {
     /// IRCv3: clients send at most 4094 bytes of tags; the body is 510 without CRLF.
     static let clientLimits = IRCLimits(maxTagBytes: 4096, maxBodyBytes: 510)
 
-    init(session: SessionProcess) { self.session = session }
+    /// What rendering needs, rebuilt only when it changes: every delivered line reads it.
+    private var renderContext: IRCRenderContext
+
+    init(session: SessionProcess) {
+        self.session = session
+        renderContext = IRCRenderContext(serverName: session.config.serverName, nick: "*", serverTime: false,
+                                         userModes: "i", serverInfo: "chat-server")
+    }
+
+    private func refreshRenderContext() {
+        renderContext = IRCRenderContext(serverName: server, nick: registered ? nick : "*", serverTime: serverTime,
+                                         userModes: "i", serverInfo: "chat-server")
+    }
 
     var isRegistered: Bool { registered }
     var server: String { session.config.serverName }
@@ -210,13 +224,8 @@ final class IRCConversation: Conversation {
 
     func fastMessage(_ m: MessageView) -> Bool {
         guard registered else { return false }
-        let context = renderContext
-        return session.toClient.append { IRCRenderer.appendMessageLine(m, context: context, to: &$0) }
-    }
-
-    private var renderContext: IRCRenderContext {
-        IRCRenderContext(serverName: server, nick: registered ? nick : "*", serverTime: serverTime,
-                         userModes: "i", serverInfo: "chat-server")
+        let serverTime = serverTime
+        return session.toClient.append { IRCRenderer.appendMessageLine(m, serverTime: serverTime, to: &$0) }
     }
 
     func event(_ event: HubEvent) {

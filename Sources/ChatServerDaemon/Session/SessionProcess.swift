@@ -351,12 +351,14 @@ final class SessionProcess {
         switch r {
         case .success(.done(let n)):
             events.append(UnsafeRawBufferPointer(rebasing: buffer[..<n]))
+            // Bound once per read, not once per frame.
+            let fast = dialectDecided ? conversation : nil
             do {
                 while closing == nil {
                     let took = try events.next { type, payload -> Bool in
                         // The hot path: a message rendered straight from the frame.
-                        if type == HubEvent.messageType, dialectDecided, let conversation,
-                           let view = MessageView(payload: payload), conversation.fastMessage(view) {
+                        if type == HubEvent.messageType, let fast,
+                           let view = MessageView(payload: payload), fast.fastMessage(view) {
                             return true
                         }
                         handle(try HubEvent(type: type, payload: payload))
