@@ -14,6 +14,9 @@
 #include <netinet/tcp.h>
 #include <termios.h>
 #include <pty.h>
+#include <errno.h>
+#include <unistd.h>
+#include <sys/syscall.h>
 #include "sandbox.h"
 
 extern int pipe2(int fds[2], int flags);
@@ -22,6 +25,18 @@ extern int close_range(unsigned int first, unsigned int last, int flags);
 extern int setresuid(uid_t r, uid_t e, uid_t s);
 extern int setresgid(gid_t r, gid_t e, gid_t s);
 extern int malloc_trim(size_t pad);
+
+/// Duplicates descriptor `fd` of process `pid` into this process (pidfd_getfd, Linux 5.6);
+/// needs ptrace access to `pid`. -1 with errno on failure.
+static inline int clinux_copy_fd(int pid, int fd) {
+    int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+    if (pidfd < 0) return -1;
+    int copy = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+    int saved = errno;
+    close(pidfd);
+    errno = saved;
+    return copy;
+}
 
 static inline int clinux_set_pdeathsig(int sig) { return prctl(PR_SET_PDEATHSIG, sig, 0, 0, 0); }
 static inline int clinux_set_no_new_privs(void) { return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); }

@@ -45,6 +45,12 @@ public enum Proc {
 
     public static func signal(_ pid: pid_t, _ sig: Int32) { _ = kill(pid, sig) }
 
+    /// A copy of descriptor `fd` of process `pid` (`pidfd_getfd`); needs ptrace access to it.
+    /// The tests use it to write into a session's hub channel as a compromised session would.
+    public static func copyDescriptor(of pid: pid_t, _ fd: Int32) throws(SystemError) -> Int32 {
+        try check("pidfd_getfd") { clinux_copy_fd(pid, fd) }
+    }
+
     public static func signalName(_ sig: Int32) -> String {
         switch sig {
         case SIGKILL: return "SIGKILL"

@@ -281,9 +281,11 @@ public enum Socket {
         return (uid, pid)
     }
 
-    public static func pair() throws(SystemError) -> (Int32, Int32) {
+    /// A connected pair of Unix stream sockets, close-on-exec, optionally non-blocking.
+    public static func pair(nonBlocking: Bool = false) throws(SystemError) -> (Int32, Int32) {
         var fds: [Int32] = [-1, -1]
-        _ = try check("socketpair") { socketpair(AF_UNIX, stream | Int32(SOCK_CLOEXEC.rawValue), 0, &fds) }
+        let flags = stream | Int32(SOCK_CLOEXEC.rawValue) | (nonBlocking ? Int32(SOCK_NONBLOCK.rawValue) : 0)
+        _ = try check("socketpair") { socketpair(AF_UNIX, flags, 0, &fds) }
         return (fds[0], fds[1])
     }
 }

@@ -58,11 +58,11 @@ import Glibc
     }
 
     @Test func descriptorExhaustionBacksOffWithoutSpinning() throws {
-        // Room for the hub's own descriptors and a few sessions (two pipe ends each).
+        // Room for the hub's own descriptors and a few sessions (one socket-pair end each).
         let server = try ServerProcess([], limits: ["--nofile=24:24"])
-        // Fill the descriptor table: each session holds two pipe ends in the hub.
+        // Fill the descriptor table.
         var clients: [TestClient] = []
-        for _ in 0..<12 { clients.append(try server.connect()) }
+        for _ in 0..<24 { clients.append(try server.connect()) }
         try server.waitForLog("pausing accepts", timeout: 10)
         let before = server.hubCPUSeconds()
         usleep(2_000_000)

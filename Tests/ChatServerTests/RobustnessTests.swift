@@ -29,9 +29,11 @@ func newSession(_ server: ServerProcess, _ body: () throws -> TestClient) throws
         let (alice, pid) = try newSession(server) { try humanUser(server, nick: "alice") }
         defer { withExtendedLifetime(alice) {} }
         let fds = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd").compactMap(Int.init).sorted()
-        // stderr, socket, up pipe, down pipe, signalfd.
-        #expect(fds == [2, 3, 4, 5, 6], "session descriptors: \(fds)")
+        // stderr, the client's socket, the channel to the hub (a socket pair), signalfd.
+        #expect(fds == [2, 3, 4, 5], "session descriptors: \(fds)")
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/3").hasPrefix("socket:"))
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/4").hasPrefix("socket:"))
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/5").contains("signalfd"))
     }
 
     @Test func killingOneSessionLeavesTheOthersChattingAndAnnouncesTheQuit() throws {
@@ -68,9 +70,8 @@ func newSession(_ server: ServerProcess, _ body: () throws -> TestClient) throws
         let (bob, bobPID) = try newSession(server) { try humanUser(server, nick: "bob") }
         defer { withExtendedLifetime(bob) {} }
         try alice.expect("bob joined")
-        // Write garbage into bob's up pipe, as a buggy or compromised session would.
-        let fd = open("/proc/\(bobPID)/fd/4", O_WRONLY)
-        try #require(fd >= 0)
+        // Write garbage into bob's channel to the hub, as a buggy or compromised session would.
+        let fd = try Proc.copyDescriptor(of: bobPID, 4)
         var junk: [UInt8] = Array(repeating: 0x41, count: 64)
         _ = write(fd, &junk, junk.count)
         close(fd)

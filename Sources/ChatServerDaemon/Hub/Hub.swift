@@ -6,12 +6,12 @@ import Logging
 import Glibc
 #endif
 
-/// One connected session as the hub keeps it: the child's pid, its two pipe ends, the
+/// One connected session as the hub keeps it: the child's pid, its end of the socket pair, the
 /// decoder for its requests and the queue of event frames not yet written to it.
 struct SessionSlot {
     var pid: pid_t
-    var up: Int32  // we read requests
-    var down: Int32  // we write events
+    /// The hub's end of the session's socket pair: requests come up it, events go down.
+    var channel: Int32
     var host: String
     var port: Int
     var decoder = FrameDecoder()
@@ -19,14 +19,14 @@ struct SessionSlot {
     var outStart = 0
     var waitingForWritable = false
     var connectedAt: Int64
-    /// The up pipe reached EOF: the process is exiting; its exit status (from SIGCHLD)
+    /// The channel reached EOF: the process is exiting; its exit status (from SIGCHLD)
     /// tells the others why it left.
     var eofAt: UInt64?
 
     var pending: Int { out.count - outStart }
 
     func withPending<R>(_ body: (Int32, UnsafeRawBufferPointer) -> R) -> R {
-        out.withUnsafeBytes { body(down, UnsafeRawBufferPointer(rebasing: $0[outStart...])) }
+        out.withUnsafeBytes { body(channel, UnsafeRawBufferPointer(rebasing: $0[outStart...])) }
     }
 
     /// Drops `n` written bytes; returns true when the queue is empty.
@@ -74,7 +74,7 @@ final class Hub: EventSink {
 
     /// epoll data tags: the kind of descriptor in the top 16 bits, an index below.
     enum Tag: UInt64 {
-        case listener = 1, signal = 2, up = 3, down = 4, hook = 5
+        case listener = 1, signal = 2, session = 3, hook = 5
         func with(_ index: Int) -> UInt64 { rawValue << 48 | UInt64(index) }
         /// For hooks: which hook, and which of its descriptors.
         static func hook(_ hook: Int, _ sub: Int) -> UInt64 { Tag.hook.with(sub << 16 | hook) }
@@ -133,8 +133,9 @@ final class Hub: EventSink {
         switch Tag(rawValue: data >> 48) {
         case .listener: acceptAll(listener: index)
         case .signal: handleSignals()
-        case .up: readRequests(slot: index)
-        case .down: if slots[index] != nil { flush(slot: index) }
+        case .session:
+            if events & (Epoll.readable | Epoll.hangup | Epoll.error) != 0 { readRequests(slot: index) }
+            if events & Epoll.writable != 0, slots[index] != nil { flush(slot: index) }
         case .hook: hooks[index & 0xFFFF].handle(events: events, data: UInt64(index >> 16), hub: self)
         case nil: break
         }
@@ -183,18 +184,6 @@ final class Hub: EventSink {
         }
     }
 
-    /// The up and down pipe of a new session, or neither.
-    private static func sessionPipes() throws(SystemError) -> ((read: Int32, write: Int32), (read: Int32, write: Int32)) {
-        let up = try FD.pipe()
-        do throws(SystemError) {
-            return (up, try FD.pipe())
-        } catch {
-            FD.close(up.read)
-            FD.close(up.write)
-            throw error
-        }
-    }
-
     /// Out of descriptors or memory: stop accepting for a moment instead of spinning on a
     /// listener that stays readable.
     private func pauseAccepting(_ error: SystemError) {
@@ -230,10 +219,12 @@ final class Hub: EventSink {
             log.warning("refused \(address): too many connections from \(host)")
             return refuse(fd, "Too many connections from your address (\(config.maxPerIP))")
         }
-        let pipes = Result { () throws(SystemError) in try Self.sessionPipes() }
-        guard case .success(let (up, down)) = pipes else {
-            if case .failure(let error) = pipes {
-                log.error("pipe for \(address): \(error)")
+        // One socket pair per session: a pipe each way would cost the hub two descriptors per
+        // session, and 10,000 sessions would not fit a limit of 20,000 (docs/ARCHITECTURE.md).
+        let pair = Result { () throws(SystemError) in try Socket.pair(nonBlocking: true) }
+        guard case .success(let (hubEnd, sessionEnd)) = pair else {
+            if case .failure(let error) = pair {
+                log.error("socketpair for \(address): \(error)")
                 if error.errno == EMFILE || error.errno == ENFILE { pauseAccepting(error) }
             }
             return refuse(fd, "Server cannot take connections right now, try again later")
@@ -247,24 +238,24 @@ final class Hub: EventSink {
         case .failure(let error):
             log.error("fork for \(address): \(error)")
             stats.forkFailures += 1
-            for p in [up.read, up.write, down.read, down.write] { FD.close(p) }
+            FD.close(hubEnd)
+            FD.close(sessionEnd)
             refuse(fd, "Server cannot start a session right now (fork failed), try again later")
         case .success(.child):
-            SessionProcess.start(socket: fd, up: up.write, down: down.read, hubPID: hubPID,
-                                 peer: address, config: config.sessionConfig())
+            SessionProcess.start(socket: fd, hub: sessionEnd, hubPID: hubPID, peer: address,
+                                 config: config.sessionConfig())
         case .success(.parent(let pid)):
             FD.close(fd)
-            FD.close(up.write)
-            FD.close(down.read)
+            FD.close(sessionEnd)
             let id = freeSlots.popLast() ?? { slots.append(nil); return slots.count - 1 }()
-            slots[id] = SessionSlot(pid: pid, up: up.read, down: down.write, host: host, port: address.port,
+            slots[id] = SessionSlot(pid: pid, channel: hubEnd, host: host, port: address.port,
                                     connectedAt: Proc.wallMillis())
             slotOfPID[pid] = id
             perHost[host, default: 0] += 1
             liveSessions += 1
             stats.sessionsForked += 1
             do {
-                try epoll.add(up.read, events: Epoll.readable, data: Tag.up.with(id))
+                try epoll.add(hubEnd, events: Epoll.readable, data: Tag.session.with(id))
             } catch {
                 log.error("epoll add: \(error)")
             }
@@ -277,17 +268,21 @@ final class Hub: EventSink {
 
     private func readRequests(slot id: Int) {
         guard slots[id] != nil else { return }
-        let fd = slots[id]!.up
+        let fd = slots[id]!.channel
         let r: Result<IOResult, SystemError> = scratch.withUnsafeMutableBytes { raw in
             Result { () throws(SystemError) in try FD.read(fd, into: raw) }
         }
         switch r {
+        case .failure(let e) where e.errno == ECONNRESET:
+            // The session died with events unread in its end (a socket pair resets where a
+            // pipe would just end): its exit status tells how.
+            sessionClosedChannel(id)
         case .failure(let e):
             endSession(id, reason: "Connection lost (\(e))")
         case .success(.wouldBlock):
             return
         case .success(.eof):
-            sessionClosedPipe(id)
+            sessionClosedChannel(id)
         case .success(.done(let n)):
             stats.bytesIn += n
             scratch.withUnsafeBytes { slots[id]!.decoder.append(UnsafeRawBufferPointer(rebasing: $0[..<n])) }
@@ -315,29 +310,26 @@ final class Hub: EventSink {
         }
     }
 
-    /// The session closed a pipe: it is exiting. Wait for SIGCHLD to learn how it ended
+    /// The session closed its end: it is exiting. Wait for SIGCHLD to learn how it ended
     /// (killed, crashed); a bounded wait, in case the process lingers after closing it.
-    private func sessionClosedPipe(_ id: Int) {
+    private func sessionClosedChannel(_ id: Int) {
         guard let s = slots[id], s.eofAt == nil else { return }
-        epoll.remove(s.up)
-        if s.waitingForWritable { epoll.remove(s.down) }
+        epoll.remove(s.channel)
         slots[id]!.eofAt = Proc.monotonicNanos()
         slots[id]!.out = []
         slots[id]!.outStart = 0
         awaitingReap.append(id)
     }
 
-    /// Forgets a session: announces its quit if it had not quit, closes its pipes. Its process
+    /// Forgets a session: announces its quit if it had not quit, closes its channel. Its process
     /// is reaped on SIGCHLD.
     func endSession(_ id: Int, reason: String) {
         guard let s = slots[id] else { return }
-        // Requests already in the pipe (a QUIT with its reason, last messages) still count.
+        // Requests already in the channel (a QUIT with its reason, last messages) still count.
         drain(slot: id)
         state.disconnect(session: id, reason: reason)
-        epoll.remove(s.up)
-        epoll.remove(s.down)
-        FD.close(s.up)
-        FD.close(s.down)
+        epoll.remove(s.channel)
+        FD.close(s.channel)
         slots[id] = nil
         freeSlots.append(id)
         if let n = perHost[s.host] { perHost[s.host] = n > 1 ? n - 1 : nil }
@@ -351,7 +343,7 @@ final class Hub: EventSink {
 
     private func drain(slot id: Int) {
         for _ in 0..<64 {
-            guard let fd = slots[id]?.up else { return }
+            guard let fd = slots[id]?.channel else { return }
             let r: Result<IOResult, SystemError> = scratch.withUnsafeMutableBytes { raw in
                 Result { () throws(SystemError) in try FD.read(fd, into: raw) }
             }
@@ -408,14 +400,14 @@ final class Hub: EventSink {
             if slots[id]!.consume(n) {
                 if slots[id]!.waitingForWritable {
                     slots[id]!.waitingForWritable = false
-                    epoll.remove(slots[id]!.down)
+                    try? epoll.modify(slots[id]!.channel, events: Epoll.readable, data: Tag.session.with(id))
                 }
                 return
             }
         case .success(.wouldBlock), .success(.eof):
             break
         case .failure:
-            return sessionClosedPipe(id)
+            return sessionClosedChannel(id)
         }
         let pending = slots[id]!.pending
         if pending > config.hubQueueLimit {
@@ -427,7 +419,7 @@ final class Hub: EventSink {
         }
         if !slots[id]!.waitingForWritable {
             slots[id]!.waitingForWritable = true
-            try? epoll.add(slots[id]!.down, events: Epoll.writable, data: Tag.down.with(id))
+            try? epoll.modify(slots[id]!.channel, events: Epoll.readable | Epoll.writable, data: Tag.session.with(id))
         }
     }
 

@@ -34,11 +34,11 @@ protocol Conversation: AnyObject {
 
 /// The forked child that owns one client connection. It filters and frames the client's
 /// bytes, speaks the client's dialect, turns lines into hub requests and renders the hub's
-/// events. It polls four descriptors: socket, down pipe, up pipe, signals.
+/// events. It polls three descriptors: the client socket, its channel to the hub (one end of a
+/// socket pair: requests up, events down) and its signals.
 final class SessionProcess {
     static let socketFD: Int32 = 3
-    static let upFD: Int32 = 4
-    static let downFD: Int32 = 5
+    static let hubFD: Int32 = 4
 
     let config: SessionConfig
     let peer: SocketAddress
@@ -59,7 +59,7 @@ final class SessionProcess {
     var pingSent = false
     let startedAt: UInt64
     var sawBytes = false
-    /// One read buffer for the socket and the down pipe. Not zero-filled: an idle session
+    /// One read buffer for the socket and the hub channel. Not zero-filled: an idle session
     /// touches (and so owns) only the pages its reads actually fill.
     let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 32 * 1024, alignment: 16)
     var dialectDecided = false
@@ -67,15 +67,15 @@ final class SessionProcess {
     let utcOffset = Proc.utcOffsetSeconds()
 
     /// Runs in the child right after fork; never returns.
-    static func start(socket: Int32, up: Int32, down: Int32, hubPID: pid_t, peer: SocketAddress,
+    static func start(socket: Int32, hub: Int32, hubPID: pid_t, peer: SocketAddress,
                       config: SessionConfig) -> Never {
         SignalQueue.resetInChild()
         Proc.dieWithParent(SIGTERM)
         if Proc.parentPID != hubPID { Proc.exitImmediately(1) }
-        // Our three descriptors to 3, 4, 5; everything else inherited from the hub closed
+        // Our two descriptors to 3 and 4; everything else inherited from the hub closed
         // (stderr stays, so a crash report still reaches the server's log).
-        guard (try? FD.keepOnly([socket, up, down], movingTo: socketFD)) != nil else { Proc.exitImmediately(2) }
-        // The signalfd takes 6, the first free number, before 0 and 1 are freed.
+        guard (try? FD.keepOnly([socket, hub], movingTo: socketFD)) != nil else { Proc.exitImmediately(2) }
+        // The signalfd takes 5, the first free number, before 0 and 1 are freed.
         guard let signals = try? SignalQueue([SIGTERM, SIGINT, SIGHUP]) else { Proc.exitImmediately(3) }
         FD.close(0)
         FD.close(1)
@@ -102,7 +102,7 @@ final class SessionProcess {
         flood = TokenBucket(rate: config.floodRate, burst: config.floodBurst, now: now)
         startedAt = now
         lastHeard = now
-        for fd in [Self.socketFD, Self.upFD, Self.downFD] { try? FD.setNonBlocking(fd) }
+        for fd in [Self.socketFD, Self.hubFD] { try? FD.setNonBlocking(fd) }
     }
 
     // MARK: Output used by the conversations
@@ -132,16 +132,15 @@ final class SessionProcess {
     func run() {
         var fds = [
             pollfd(fd: Self.socketFD, events: 0, revents: 0),
-            pollfd(fd: Self.downFD, events: 0, revents: 0),
-            pollfd(fd: Self.upFD, events: 0, revents: 0),
+            pollfd(fd: Self.hubFD, events: 0, revents: 0),
             pollfd(fd: signals.fd, events: Poll.readable, revents: 0),
         ]
         while closing == nil {
             let throttled = pendingStart < pendingLines.count
             fds[0].events = (clientGone ? 0 : (throttled && pendingLines.count - pendingStart > floodQueueLimit ? 0 : Poll.readable))
                 | (toClient.isEmpty ? 0 : Poll.writable)
-            fds[1].events = hubGone || toClient.overLimit ? 0 : Poll.readable
-            fds[2].events = toHub.isEmpty || hubGone ? 0 : Poll.writable
+            fds[1].events = (hubGone || toClient.overLimit ? 0 : Poll.readable)
+                | (toHub.isEmpty || hubGone ? 0 : Poll.writable)
             for i in fds.indices { fds[i].revents = 0 }
             do {
                 _ = try Poll.wait(&fds, timeoutMS: nextTimeoutMS())
@@ -149,8 +148,8 @@ final class SessionProcess {
                 close(reason: "Session error (\(error))")
                 break
             }
-            if fds[3].revents != 0 { handleSignals() }
-            if fds[1].revents != 0 { readEvents() }
+            if fds[2].revents != 0 { handleSignals() }
+            if fds[1].revents & (Poll.readable | Poll.hangup | Poll.error) != 0 { readEvents() }
             if fds[0].revents & (Poll.readable | Poll.hangup | Poll.error) != 0 { readClient() }
             processPending()
             timers()
@@ -159,7 +158,7 @@ final class SessionProcess {
                 close(reason: "Send queue exceeded")
             }
             if clientGone && closing == nil { close(reason: "Connection closed") }
-            if !toHub.isEmpty && !hubGone && !toHub.flush(to: Self.upFD) { hubGone = true }
+            if !toHub.isEmpty && !hubGone && !toHub.flush(to: Self.hubFD) { hubGone = true }
         }
         finish()
     }
@@ -168,13 +167,13 @@ final class SessionProcess {
     private func finish() {
         let deadline = Proc.monotonicNanos() + 2_000_000_000
         while Proc.monotonicNanos() < deadline {
-            if !hubGone && !toHub.isEmpty && !toHub.flush(to: Self.upFD) { hubGone = true }
+            if !hubGone && !toHub.isEmpty && !toHub.flush(to: Self.hubFD) { hubGone = true }
             if !clientGone && !toClient.isEmpty && !toClient.flush(to: Self.socketFD) { clientGone = true }
             let hubDone = hubGone || toHub.isEmpty
             let clientDone = clientGone || toClient.isEmpty || toClient.overLimit
             if hubDone && clientDone { break }
             var p = [pollfd(fd: Self.socketFD, events: clientDone ? 0 : Poll.writable, revents: 0),
-                     pollfd(fd: Self.upFD, events: hubDone ? 0 : Poll.writable, revents: 0)]
+                     pollfd(fd: Self.hubFD, events: hubDone ? 0 : Poll.writable, revents: 0)]
             _ = try? Poll.wait(&p, timeoutMS: 100)
         }
         Socket.shutdownWrite(Self.socketFD)
@@ -347,7 +346,7 @@ final class SessionProcess {
     // MARK: Hub events
 
     private func readEvents() {
-        let r: Result<IOResult, SystemError> = Result { () throws(SystemError) in try FD.read(Self.downFD, into: buffer) }
+        let r: Result<IOResult, SystemError> = Result { () throws(SystemError) in try FD.read(Self.hubFD, into: buffer) }
         switch r {
         case .success(.done(let n)):
             events.append(UnsafeRawBufferPointer(rebasing: buffer[..<n]))
