@@ -200,7 +200,7 @@ struct RandomMessages {
     }
 
     mutating func event() -> HubEvent {
-        switch Int.random(in: 0..<19, using: &rng) {
+        switch Int.random(in: 0..<20, using: &rng) {
         case 0:
             return .welcome(Welcome(nick: string(), user: string(), host: string(), serverName: string(),
                                     network: string(), version: string(), createdAt: int(), isupport: strings(),
@@ -228,6 +228,7 @@ struct RandomMessages {
         case 15: return .list(strings().map { ChannelSummary(name: $0, users: $0.count, topic: string()) }, more: bool())
         case 16: return .motd(bool() ? strings() : nil)
         case 17: return .serverNotice(text: string())
+        case 18: return .memberCount(channel: string(), count: Int.random(in: 0...1_000_000, using: &rng))
         default: return .disconnect(reason: string())
         }
     }

@@ -279,6 +279,7 @@ let noonish: Int64 = 1_764_333_296_789
             .names(channel: nasty, members: [Member(nick: nasty, isOperator: false)]),
             .motd([nasty]),
             .serverNotice(text: nasty),
+            .memberCount(channel: nasty, count: 3),
             .disconnect(reason: nasty),
             .whois(WhoisInfo(nick: nasty, user: nasty, host: nasty, realName: nasty, channels: [nasty], idleSeconds: 0,
                              signonTime: 0, away: nasty)),
@@ -291,6 +292,11 @@ let noonish: Int64 = 1_764_333_296_789
         }
         #expect(render(.message(source: "bob!b@h", kind: .privmsg, target: "#lobby", text: nasty, time: noonish))
             == ["[12:34] <bob> a  b c d"])
+    }
+
+    @Test func aCrowdIsAHeadCount() {
+        #expect(render(.memberCount(channel: "#lobby", count: 10_000))
+            == ["-- 10000 people are in #lobby, too many to list here (/names #lobby lists them)"])
     }
 
     @Test func everyEventRendersAtLeastOneLine() {
@@ -306,8 +312,9 @@ let noonish: Int64 = 1_764_333_296_789
             .whois(WhoisInfo(nick: "a", user: "a", host: "h", realName: "", channels: [], idleSeconds: 0, signonTime: 0, away: nil)),
             .awayStatus(isAway: true), .awayReply(nick: "a", text: ""), .channelModes(channel: "#c", modes: "", createdAt: 0),
             .list([]), .motd(nil), .serverNotice(text: ""), .disconnect(reason: ""),
+            .memberCount(channel: "#c", count: 10_000),
         ]
-        #expect(Set(all.map(\.typeCode)).count == 19)
+        #expect(Set(all.map(\.typeCode)).count == 20)
         for e in all { #expect(!render(e).isEmpty, "\(e)") }
     }
 

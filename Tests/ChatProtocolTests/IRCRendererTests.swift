@@ -247,7 +247,7 @@ private func checkWire(_ event: HubEvent, _ context: IRCRenderContext = ctx) thr
                              signonTime: 0, away: evil)),
             .awayReply(nick: evil, text: evil), .channelModes(channel: evil, modes: evil, createdAt: 0),
             .list([ChannelSummary(name: evil, users: 0, topic: evil)]), .motd([evil]),
-            .serverNotice(text: evil), .disconnect(reason: evil),
+            .serverNotice(text: evil), .disconnect(reason: evil), .memberCount(channel: evil, count: 1),
         ]
         let context = IRCRenderContext(serverName: evil, nick: evil, serverTime: true)
         for e in events {

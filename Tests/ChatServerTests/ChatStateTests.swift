@@ -135,10 +135,36 @@ final class RecordingSink: EventSink {
         state.connect(session: 61, host: "h")
         state.handle(.register(nick: "late", user: "l", realName: ""), from: 61)
         state.handle(.join(channels: ["#big"]), from: 61)
-        func joins(_ id: Int) -> Int { sink.take(id).filter { if case .join = $0 { return true } else { return false } }.count }
+        let late = sink.take(61)
+        func joins(_ events: [HubEvent]) -> Int { events.filter { if case .join = $0 { return true } else { return false } }.count }
+        func joins(_ id: Int) -> Int { joins(sink.take(id)) }
         #expect(joins(1) == 1, "IRC clients keep their nick lists")
         #expect(joins(2) == 0, "people in a crowd get no join notice")
-        #expect(joins(61) == 1, "the one who joined always learns it")
+        #expect(joins(late) == 1, "the one who joined always learns it")
+        // A person joining a crowd gets a head count, not sixty nicks.
+        #expect(late.contains { if case .memberCount("#big", 61) = $0 { return true } else { return false } })
+        #expect(!late.contains { if case .names = $0 { return true } else { return false } })
+        // An IRC client gets the full NAMES list its nick list needs.
+        state.connect(session: 62, host: "h")
+        state.handle(.hello(dialect: .irc), from: 62)
+        state.handle(.register(nick: "bot", user: "b", realName: ""), from: 62)
+        state.handle(.join(channels: ["#big"]), from: 62)
+        let names = sink.take(62).compactMap { e -> Int? in if case .names(_, let m, _) = e { return m.count } else { return nil } }
+        #expect(names.reduce(0, +) == 62)
+        #expect(joins(1) == 1 && joins(2) == 0)
+        // Leaving and changing nicks: the IRC clients hear of it, the people do not.
+        state.handle(.part(channels: ["#big"], reason: "bye"), from: 3)
+        state.handle(.nick("renamed"), from: 4)
+        state.handle(.quit(reason: "gone"), from: 5)
+        let ircSaw = sink.take(1), personSaw = sink.take(2), botSaw = sink.take(62)
+        for saw in [ircSaw, botSaw] {
+            #expect(saw.contains { if case .part = $0 { return true } else { return false } })
+            #expect(saw.contains { if case .nick = $0 { return true } else { return false } })
+            #expect(saw.contains { if case .quit = $0 { return true } else { return false } })
+        }
+        #expect(personSaw.isEmpty, "\(personSaw)")
+        // The one who left still hears of it.
+        #expect(sink.take(3).contains { if case .part = $0 { return true } else { return false } })
     }
 
     @Test func aChannelWhoseSecondByteIsACombiningMarkIsStillAChannel() {

@@ -190,6 +190,7 @@ let events: [(String, HubEvent)] = [
     ("list", .list([ChannelSummary(name: "#lobby", users: 3, topic: "welcome"), ChannelSummary(name: "#rust", users: 1, topic: "")])),
     ("motd", .motd(["line one", "line two"])), ("motd-missing", .motd(nil)),
     ("server-notice", .serverNotice(text: "restarting soon")), ("disconnect", .disconnect(reason: "Send queue exceeded")),
+    ("member-count", .memberCount(channel: "#lobby", count: 10_000)),
 ]
 
 /// A record of the hub-frame target's second reading: [type][length u16 LE][payload].

@@ -158,6 +158,10 @@ public enum HubEvent: Equatable, Sendable {
     /// never exceeds `HubFrame.maxPayload` (and IRC clients get one end-of-list reply).
     case names(channel: String, members: [Member], more: Bool = false)
     case who(mask: String, entries: [WhoEntry], more: Bool = false)
+    /// Instead of `names` for a person joining a crowd: how many are there (a list of
+    /// thousands of nicks is noise on a terminal, and sending it to each arrival makes a
+    /// crowd's arrivals cost the square of its size).
+    case memberCount(channel: String, count: Int)
     case whois(WhoisInfo)
     /// Reply to the session's own AWAY.
     case awayStatus(isAway: Bool)
@@ -277,6 +281,7 @@ extension HubEvent {
         case .motd: return 80
         case .serverNotice: return 81
         case .disconnect: return 82
+        case .memberCount: return 83
         }
     }
 
@@ -325,6 +330,7 @@ extension HubEvent {
                 if let lines { w.u8(1); w.strings(lines) } else { w.u8(0) }
             case .serverNotice(let t): w.string(t)
             case .disconnect(let r): w.string(r)
+            case .memberCount(let c, let n): w.string(c); w.varint(UInt64(n))
             }
         }
     }
@@ -393,6 +399,7 @@ extension HubEvent {
         case 80: self = .motd(try r.bool() ? try r.strings() : nil)
         case 81: self = .serverNotice(text: try r.string())
         case 82: self = .disconnect(reason: try r.string())
+        case 83: self = .memberCount(channel: try r.string(), count: try r.count(limit: Int.max))
         default: throw .unknownType(type)
         }
         try r.finish()

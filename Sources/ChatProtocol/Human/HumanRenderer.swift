@@ -98,6 +98,9 @@ struct HumanRenderer {
             if members.isEmpty { return ["-- Nobody is in \(channel)"] }
             return wrapList(prefix: "-- In \(channel): ", items: members.map { ($0.isOperator ? "@" : "") + $0.nick })
 
+        case .memberCount(let channel, let count):
+            return ["-- \(count) people are in \(channel), too many to list here (/names \(channel) lists them)"]
+
         case .who(let mask, let entries, _):
             let isChannel = isChannelName(mask)
             if entries.isEmpty { return [isChannel ? "-- Nobody is in \(mask)" : "-- Nobody matches \(mask)"] }

@@ -215,6 +215,12 @@ private struct Renderer {
             }
             if !more { numeric(366, [channel, "End of /NAMES list."]) }
 
+        case .memberCount(let channel, let count):
+            // The hub sends this to people, not IRC clients (whose nick lists need NAMES);
+            // should one arrive, a notice says the same.
+            out.append(IRCMessage(source: server, command: "NOTICE",
+                                  params: [me, "\(count) users in \(C.clean(channel))"]))
+
         case .who(let mask, let entries, let more):
             for e in entries {
                 let flags = (e.isAway ? "G" : "H") + (e.isOperator ? "@" : "")

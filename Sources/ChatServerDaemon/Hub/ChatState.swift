@@ -59,6 +59,9 @@ final class Channel {
     let name: String
     let createdAt: Int64
     var members: [Int: Bool] = [:]  // session → is operator
+    /// The members whose clients speak IRC: in a crowd (`ChatState.isQuiet`) only they get
+    /// membership notices, and this spares a walk over everyone to find them.
+    var ircMembers = Set<Int>()
     var topic = ""
     var topicBy = ""
     var topicAt: Int64 = 0
@@ -151,7 +154,11 @@ final class ChatState {
         guard users[id] != nil else { return }
         messagesIn += 1
         switch request {
-        case .hello(let d): users[id]!.dialect = d
+        case .hello(let d):
+            users[id]!.dialect = d
+            for key in users[id]!.channels {  // normally none: a session says hello first
+                if d == .human { channels[key]?.ircMembers.remove(id) } else { channels[key]?.ircMembers.insert(id) }
+            }
         case .register(let nick, let user, let real): register(id, nick: nick, user: user, realName: real)
         case .quit(let reason):
             disconnect(session: id, reason: reason)
@@ -238,8 +245,11 @@ final class ChatState {
         var out = Set<Int>()
         for key in users[id]?.channels ?? [] {
             guard let ch = channels[key] else { continue }
-            let quiet = isQuiet(ch)
-            for m in ch.members.keys where m != id && !(quiet && users[m]?.dialect == .human) { out.insert(m) }
+            if isQuiet(ch) {
+                for m in ch.ircMembers where m != id { out.insert(m) }
+            } else {
+                for m in ch.members.keys where m != id { out.insert(m) }
+            }
         }
         return out
     }
@@ -251,8 +261,12 @@ final class ChatState {
 
     /// A membership notice to a channel, as `isQuiet` allows; `id` (who it is about) always gets it.
     private func announce(_ frame: [UInt8], in ch: Channel, about id: Int) {
-        let quiet = isQuiet(ch)
-        broadcast(frame, in: ch) { m in m == id || !(quiet && users[m]?.dialect == .human) }
+        guard isQuiet(ch) else { return broadcast(frame, in: ch) }
+        recipients.removeAll(keepingCapacity: true)
+        if ch.members[id] != nil { recipients.append(id) }
+        for m in ch.ircMembers where m != id { recipients.append(m) }
+        deliveries += recipients.count
+        sink.deliver(frame, toEach: recipients)
     }
 
     /// A list reply in events small enough for a frame: all but the last say `more`.
@@ -288,12 +302,18 @@ final class ChatState {
             channelsByName[name] = ch
         }
         users[id]!.channels.insert(key)
+        let human = users[id]!.dialect == .human
+        if !human { ch.ircMembers.insert(id) }
         let frame = HubEvent.join(channel: ch.name, source: users[id]!.source).frame()
         announce(frame, in: ch, about: id)
         if !ch.topic.isEmpty {
             send(.topic(channel: ch.name, text: ch.topic, setBy: ch.topicBy, setAt: ch.topicAt, isChange: false), to: id)
         }
-        sendNames(ch.name, ch, to: id)
+        if human && isQuiet(ch) {
+            send(.memberCount(channel: ch.name, count: ch.members.count), to: id)
+        } else {
+            sendNames(ch.name, ch, to: id)
+        }
         for f in ch.orderedHistory { send(f, to: id) }
     }
 
@@ -310,6 +330,7 @@ final class ChatState {
     private func leave(channelKey key: String, session id: Int) {
         guard let ch = channels[key] else { return }
         ch.members[id] = nil
+        ch.ircMembers.remove(id)
         users[id]?.channels.remove(key)
         if ch.members.isEmpty {
             channels[key] = nil
