@@ -284,7 +284,7 @@ final class ConsoleActions {
             ["sessions", "\(hub.stats.sessionsForked) forked, \(hub.stats.forkFailures) fork failures"],
             ["messages", "\(rates(window: 10_000_000_000)); \(rates(window: 60_000_000_000))"],
             ["messages total", "\(requests) requests in, \(events) events out"],
-            ["bytes", "\(ConsoleFormat.bytes(hub.stats.bytesIn)) in, \(ConsoleFormat.bytes(hub.stats.bytesOut)) out (hub pipes)"],
+            ["bytes", "\(ConsoleFormat.bytes(hub.stats.bytesIn)) in, \(ConsoleFormat.bytes(hub.stats.bytesOut)) out (hub channels)"],
             ["hub queue", "\(ConsoleFormat.bytes(pending.bytes)) waiting for \(pending.sessions) sessions"],
             ["refused", "\(hub.stats.refused) connections (\(bans.bans.count) bans)"],
             ["dropped", "\(hub.stats.queueOverflows) queue overflows, \(hub.stats.corruptFrames) corrupt frames"],
