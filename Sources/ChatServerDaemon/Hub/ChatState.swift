@@ -322,9 +322,17 @@ final class ChatState {
         sendChunked(ch.map(members(of:)) ?? [], size: 1000, to: id) { .names(channel: name, members: Array($0), more: $1) }
     }
 
+    /// Operators first, then by nick, case-insensitively. Each nick is lowercased once, not
+    /// at every comparison: this runs for every IRC client that joins, over the whole channel.
     private func members(of ch: Channel) -> [Member] {
-        ch.members.compactMap { id, op in users[id].map { Member(nick: $0.nick, isOperator: op) } }
-            .sorted { ($0.isOperator ? 0 : 1, $0.nick.lowercased()) < ($1.isOperator ? 0 : 1, $1.nick.lowercased()) }
+        var keyed: [(key: String, member: Member)] = []
+        keyed.reserveCapacity(ch.members.count)
+        for (id, op) in ch.members {
+            guard let u = users[id] else { continue }
+            keyed.append(((op ? "0" : "1") + u.nick.lowercased(), Member(nick: u.nick, isOperator: op)))
+        }
+        keyed.sort { $0.key < $1.key }
+        return keyed.map(\.member)
     }
 
     private func leave(channelKey key: String, session id: Int) {
