@@ -30,10 +30,21 @@ static inline uint32_t cchecksum_crc32c_update(uint32_t state, const void *data,
         n -= 8;
     }
     uint32_t s = (uint32_t)c;
-    while (n > 0) {
-        s = __builtin_ia32_crc32qi(s, *p++);
-        n--;
+    if (n >= 4) {
+        uint32_t v;
+        memcpy(&v, p, 4);
+        s = __builtin_ia32_crc32si(s, v);
+        p += 4;
+        n -= 4;
     }
+    if (n >= 2) {
+        uint16_t v;
+        memcpy(&v, p, 2);
+        s = __builtin_ia32_crc32hi(s, v);
+        p += 2;
+        n -= 2;
+    }
+    if (n > 0) s = __builtin_ia32_crc32qi(s, *p);
     return s;
 }
 
@@ -58,10 +69,21 @@ static inline uint32_t cchecksum_crc32c_update(uint32_t state, const void *data,
         p += 8;
         n -= 8;
     }
-    while (n > 0) {
-        s = __builtin_arm_crc32cb(s, *p++);
-        n--;
+    if (n >= 4) {
+        uint32_t v;
+        memcpy(&v, p, 4);
+        s = __builtin_arm_crc32cw(s, v);
+        p += 4;
+        n -= 4;
     }
+    if (n >= 2) {
+        uint16_t v;
+        memcpy(&v, p, 2);
+        s = __builtin_arm_crc32ch(s, v);
+        p += 2;
+        n -= 2;
+    }
+    if (n > 0) s = __builtin_arm_crc32cb(s, *p);
     return s;
 }
 

@@ -32,7 +32,9 @@ struct SendQueue {
             case .success(.eof), .failure: return false
             }
         }
-        bytes.removeAll(keepingCapacity: bytes.capacity <= 16384)
+        // Up to 64 KiB stays allocated: what one read of hub events renders to, so a busy
+        // session does not allocate (and fault in) a fresh buffer for every batch.
+        bytes.removeAll(keepingCapacity: bytes.capacity <= 65536)
         start = 0
         return true
     }
