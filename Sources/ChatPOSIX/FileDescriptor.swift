@@ -46,6 +46,27 @@ public enum FD {
         }
     }
 
+    /// Writes the byte ranges `ranges` of `base`, in order, with one `writev` (at most 1,024
+    /// ranges: the rest is for the next call, as after a short write).
+    public static func writev(_ fd: Int32, _ base: UnsafeRawPointer, _ ranges: [Range<Int>]) throws(SystemError) -> IOResult {
+        let count = min(ranges.count, 1024)
+        if count == 0 { return .done(0) }
+        return try withUnsafeTemporaryAllocation(of: iovec.self, capacity: count) { iov throws(SystemError) -> IOResult in
+            for i in 0..<count {
+                iov[i] = iovec(iov_base: UnsafeMutableRawPointer(mutating: base + ranges[i].lowerBound),
+                               iov_len: ranges[i].count)
+            }
+            while true {
+                let n = Glibc.writev(fd, iov.baseAddress, Int32(count))
+                if n >= 0 { return .done(n) }
+                let e = errno
+                if e == EINTR { continue }
+                if e == EAGAIN || e == EWOULDBLOCK { return .wouldBlock }
+                throw SystemError("writev", errno: e)
+            }
+        }
+    }
+
     /// Writes all of `bytes` to a blocking descriptor (or until it fails).
     public static func writeAll(_ fd: Int32, _ bytes: [UInt8]) throws(SystemError) {
         var off = 0

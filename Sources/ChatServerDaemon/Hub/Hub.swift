@@ -15,6 +15,10 @@ struct SessionSlot {
     var host: String
     var port: Int
     var decoder = FrameDecoder()
+    /// Events of this loop turn, as ranges of the hub's `turnFrames`: a broadcast is stored
+    /// once and written to every member from there. Empty whenever `out` is not.
+    var shared: [Range<Int>] = []
+    /// Events not yet written, copied: what a write left over, and what came after it.
     var out: [UInt8] = []
     var outStart = 0
     var waitingForWritable = false
@@ -24,6 +28,7 @@ struct SessionSlot {
     var eofAt: UInt64?
 
     var pending: Int { out.count - outStart }
+    var isIdle: Bool { out.count == outStart && shared.isEmpty }
 
     func withPending<R>(_ body: (Int32, UnsafeRawBufferPointer) -> R) -> R {
         out.withUnsafeBytes { body(channel, UnsafeRawBufferPointer(rebasing: $0[outStart...])) }
@@ -61,6 +66,8 @@ final class Hub: EventSink {
     var freeSlots: [Int] = []
     var slotOfPID: [pid_t: Int] = [:]
     var dirty: [Int] = []
+    /// Every event frame delivered in this loop turn, once; see `SessionSlot.shared`.
+    var turnFrames: [UInt8] = []
     var perHost: [String: Int] = [:]
     var liveSessions = 0
     let startedAt = Proc.monotonicNanos()
@@ -118,6 +125,8 @@ final class Hub: EventSink {
     }
 
     private func nextTimeout() -> Int32 {
+        // Events queued after the last flush (by timers) go out now, not at the next wake-up.
+        if !dirty.isEmpty { return 0 }
         let now = Proc.monotonicNanos()
         var deadlines: [UInt64] = []
         if acceptPausedUntil > now { deadlines.append(acceptPausedUntil) }
@@ -316,6 +325,7 @@ final class Hub: EventSink {
         guard let s = slots[id], s.eofAt == nil else { return }
         epoll.remove(s.channel)
         slots[id]!.eofAt = Proc.monotonicNanos()
+        slots[id]!.shared = []
         slots[id]!.out = []
         slots[id]!.outStart = 0
         awaitingReap.append(id)
@@ -359,21 +369,23 @@ final class Hub: EventSink {
 
     func deliver(_ frame: [UInt8], to id: Int) {
         guard id < slots.count, slots[id] != nil, slots[id]!.eofAt == nil else { return }
-        if slots[id]!.pending == 0 { dirty.append(id) }
-        slots[id]!.out.append(contentsOf: frame)
+        let range = turnFrames.count..<(turnFrames.count + frame.count)
+        frame.withUnsafeBufferPointer { turnFrames.append(contentsOf: $0) }
+        enqueue(range, for: id)
         stats.framesOut += 1
     }
 
-    /// The hot path of every channel message: one frame appended to many queues. The slots
-    /// are borrowed once for the whole loop and the frame's bytes are read in place, so a
-    /// delivery costs a copy of the frame and no reference counting.
+    /// The hot path of every channel message: the frame is stored once for this loop turn
+    /// and each member's queue gets its range (no copy, no reference counting); the slots are
+    /// borrowed once for the whole loop.
     func deliver(_ frame: [UInt8], toEach ids: [Int]) {
+        let range = turnFrames.count..<(turnFrames.count + frame.count)
+        frame.withUnsafeBufferPointer { turnFrames.append(contentsOf: $0) }
         var added = 0
-        frame.withUnsafeBufferPointer { bytes in  // typed: `append` copies it with one memcpy
+        turnFrames.withUnsafeBufferPointer { frames in
             slots.withUnsafeMutableBufferPointer { slots in
                 for id in ids where id < slots.count && slots[id] != nil && slots[id]!.eofAt == nil {
-                    if slots[id]!.pending == 0 { dirty.append(id) }
-                    slots[id]!.out.append(contentsOf: bytes)
+                    Self.enqueue(range, of: frames, in: &slots[id]!, id: id, dirty: &dirty)
                     added += 1
                 }
             }
@@ -381,15 +393,77 @@ final class Hub: EventSink {
         stats.framesOut += added
     }
 
+    private func enqueue(_ range: Range<Int>, for id: Int) {
+        turnFrames.withUnsafeBufferPointer { frames in
+            Self.enqueue(range, of: frames, in: &slots[id]!, id: id, dirty: &dirty)
+        }
+    }
+
+    /// Behind a backlog, a frame is copied after it (order); otherwise its range joins the
+    /// slot's shared ranges, merged with the previous one when they touch.
+    @inline(__always)
+    private static func enqueue(_ range: Range<Int>, of frames: UnsafeBufferPointer<UInt8>, in slot: inout SessionSlot,
+                                id: Int, dirty: inout [Int]) {
+        if slot.pending > 0 {
+            slot.out.append(contentsOf: UnsafeBufferPointer(rebasing: frames[range]))
+            return
+        }
+        if slot.shared.isEmpty {
+            dirty.append(id)
+            slot.shared.append(range)
+        } else if slot.shared[slot.shared.count - 1].upperBound == range.lowerBound {
+            slot.shared[slot.shared.count - 1] = slot.shared[slot.shared.count - 1].lowerBound..<range.upperBound
+        } else {
+            slot.shared.append(range)
+        }
+    }
+
     private func flushDirty() {
-        guard !dirty.isEmpty else { return }
-        let list = dirty
-        dirty.removeAll(keepingCapacity: true)
-        for id in list where slots[id] != nil { flush(slot: id) }
+        if !dirty.isEmpty {
+            let list = dirty
+            dirty.removeAll(keepingCapacity: true)
+            for id in list where slots[id] != nil { flush(slot: id) }
+        }
+        // Every slot with shared ranges was dirty and is flushed: the turn's frames are done.
+        if !turnFrames.isEmpty { turnFrames.removeAll(keepingCapacity: turnFrames.capacity <= 1 << 20) }
+    }
+
+    /// Writes a slot's shared ranges with one `writev`; what the session did not take is
+    /// copied into its own queue, so nothing refers to this turn's frames afterwards.
+    private func flushShared(slot id: Int) -> Result<IOResult, SystemError> {
+        let fd = slots[id]!.channel
+        let result: Result<IOResult, SystemError> = turnFrames.withUnsafeBytes { frames in
+            let r = Result { () throws(SystemError) in try FD.writev(fd, frames.baseAddress!, slots[id]!.shared) }
+            var written = 0
+            if case .success(.done(let n)) = r { written = n }
+            if case .failure = r { slots[id]!.shared.removeAll(keepingCapacity: true); return r }
+            for range in slots[id]!.shared {
+                if written >= range.count { written -= range.count; continue }
+                slots[id]!.out.append(contentsOf: UnsafeRawBufferPointer(rebasing: frames[(range.lowerBound + written)..<range.upperBound])
+                    .assumingMemoryBound(to: UInt8.self))
+                written = 0
+            }
+            slots[id]!.shared.removeAll(keepingCapacity: true)
+            return r
+        }
+        return result
     }
 
     private func flush(slot id: Int) {
         guard slots[id] != nil, slots[id]!.eofAt == nil else { return }
+        if !slots[id]!.shared.isEmpty {
+            let r = flushShared(slot: id)
+            if case .failure = r { return sessionClosedChannel(id) }
+            if case .success(.done(let n)) = r { stats.bytesOut += n }
+            if slots[id]!.pending == 0 {
+                if slots[id]!.waitingForWritable {
+                    slots[id]!.waitingForWritable = false
+                    try? epoll.modify(slots[id]!.channel, events: Epoll.readable, data: Tag.session.with(id))
+                }
+                return
+            }
+            return afterShortWrite(slot: id)
+        }
         // Mutated in place: a copy of the slot would copy its whole queue.
         let result: Result<IOResult, SystemError> = slots[id]!.withPending { fd, raw in
             Result { () throws(SystemError) in try FD.write(fd, raw) }
@@ -409,6 +483,12 @@ final class Hub: EventSink {
         case .failure:
             return sessionClosedChannel(id)
         }
+        afterShortWrite(slot: id)
+    }
+
+    /// The session did not take everything: end it if it is too far behind, else wait until
+    /// its channel is writable.
+    private func afterShortWrite(slot id: Int) {
         let pending = slots[id]!.pending
         if pending > config.hubQueueLimit {
             let pid = slots[id]!.pid
