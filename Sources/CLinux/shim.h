@@ -15,6 +15,8 @@
 #include <termios.h>
 #include <pty.h>
 #include <errno.h>
+#include <string.h>
+#include <sys/uio.h>
 #include <unistd.h>
 #include <sys/syscall.h>
 #include "sandbox.h"
@@ -37,6 +39,59 @@ static inline int clinux_copy_fd(int pid, int fd) {
     errno = saved;
     return copy;
 }
+
+/// Sends `len` bytes and up to 4 descriptors (SCM_RIGHTS) as one message. Returns what
+/// sendmsg returns.
+static inline long clinux_send_with_fds(int sock, const void *buf, size_t len, const int *fds, int count) {
+    if (count < 0 || count > 4) { errno = EINVAL; return -1; }
+    struct iovec iov = { (void *)buf, len };
+    union { char bytes[CMSG_SPACE(sizeof(int) * 4)]; struct cmsghdr align; } control;
+    struct msghdr msg;
+    memset(&msg, 0, sizeof msg);
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    if (count > 0) {
+        memset(&control, 0, sizeof control);
+        msg.msg_control = control.bytes;
+        msg.msg_controllen = CMSG_SPACE(sizeof(int) * (size_t)count);
+        struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)count);
+        memcpy(CMSG_DATA(c), fds, sizeof(int) * (size_t)count);
+    }
+    return (long)sendmsg(sock, &msg, MSG_NOSIGNAL);
+}
+
+/// Receives one message and up to `*count` descriptors (close-on-exec); `*count` becomes
+/// how many arrived (extra ones are closed). Returns what recvmsg returns.
+static inline long clinux_receive_with_fds(int sock, void *buf, size_t len, int *fds, int *count) {
+    struct iovec iov = { buf, len };
+    union { char bytes[CMSG_SPACE(sizeof(int) * 4)]; struct cmsghdr align; } control;
+    struct msghdr msg;
+    memset(&msg, 0, sizeof msg);
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control.bytes;
+    msg.msg_controllen = sizeof control.bytes;
+    long n = (long)recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+    int capacity = *count, got = 0;
+    *count = 0;
+    if (n < 0) return n;
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c != NULL; c = CMSG_NXTHDR(&msg, c)) {
+        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
+        int k = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+        for (int i = 0; i < k; i++) {
+            int fd;
+            memcpy(&fd, CMSG_DATA(c) + sizeof(int) * (size_t)i, sizeof fd);
+            if (got < capacity) fds[got++] = fd; else close(fd);
+        }
+    }
+    *count = got;
+    return n;
+}
+
+static inline int clinux_set_child_subreaper(void) { return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); }
 
 static inline int clinux_set_pdeathsig(int sig) { return prctl(PR_SET_PDEATHSIG, sig, 0, 0, 0); }
 static inline int clinux_set_no_new_privs(void) { return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); }

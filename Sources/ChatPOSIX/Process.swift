@@ -43,7 +43,23 @@ public enum Proc {
         }
     }
 
-    public static func signal(_ pid: pid_t, _ sig: Int32) { _ = kill(pid, sig) }
+    /// Sends `sig` to process `pid`. Never to a group: a pid of 0 or less does nothing.
+    public static func signal(_ pid: pid_t, _ sig: Int32) {
+        guard pid > 0 else { return }
+        _ = kill(pid, sig)
+    }
+
+    /// Orphaned descendants become this process's children (PR_SET_CHILD_SUBREAPER), so it
+    /// reaps the sessions its spawner forks.
+    public static func becomeSubreaper() throws(SystemError) {
+        _ = try check("prctl(PR_SET_CHILD_SUBREAPER)") { clinux_set_child_subreaper() }
+    }
+
+    /// Waits for child `pid` to end.
+    public static func waitFor(_ pid: pid_t) {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+    }
 
     /// A copy of descriptor `fd` of process `pid` (`pidfd_getfd`); needs ptrace access to it.
     /// The tests use it to write into a session's hub channel as a compromised session would.

@@ -180,9 +180,14 @@ struct ChatServerCommand: ParsableCommand {
             }
         }
         try hub.addHook(console)
+        // Last, after --user and --daemon: the spawner forks the sessions as this process is now.
+        do { try hub.startSpawner() } catch {
+            throw StartupError("cannot start the session spawner: \(error)")
+        }
         log.info("chat-server \(ServerConfig.version) starting as \(config.name), pid \(Proc.pid), descriptor limit \(limit)")
         hub.announceListeners()
         hub.run()
+        hub.stopSpawner()
         if let pidfile { FD.unlink(pidfile) }
         log.notice("stopped")
     }

@@ -10,8 +10,9 @@ import Glibc
 /// users already chatting do not notice.
 @Suite struct ResourceTests {
     @Test func forkFailureRefusesTheConnectionWithAMessage() throws {
-        // RLIMIT_NPROC does not bind root, so as root the server runs as nobody with a limit
-        // of 3 processes for that user: the hub and two sessions.
+        // RLIMIT_NPROC does not bind root, so as root the server runs as another user with a
+        // limit of 5 processes: the hub, its session spawner, two sessions, and the short-lived
+        // process through which the spawner forks each session.
         guard Proc.isRoot else {
             Issue.record("needs root (CI runs as root): RLIMIT_NPROC cannot be tested precisely as an ordinary user")
             return
@@ -33,7 +34,7 @@ import Glibc
             else { return false }
             return status.split(separator: "\n").contains { $0.hasPrefix("Uid:\t\(uid)\t") }
         }.count
-        let limit = existing + 3
+        let limit = existing + 5
         let server = try ServerProcess(["--user", user], limits: ["--nproc=\(limit):\(limit)"])
         let a = try humanUser(server, nick: "a")
         let b = try humanUser(server, nick: "b")

@@ -274,10 +274,11 @@ final class ConsoleActions {
             if let s, s.pending > 0 { acc.bytes += s.pending; acc.sessions += 1 }
         }
         let memory = MemoryUsage.measure(hub: Proc.pid, sessions: sessionPIDs(hub))
-        var mem = "hub \(ConsoleFormat.bytes(memory.hubKB * 1024)), sessions \(ConsoleFormat.bytes(memory.sessionsKB * 1024))"
-            + " (\(memory.sessions) processes"
+        let spawnerKB = hub.spawnerPID > 0 ? Proc.pssKiB(of: hub.spawnerPID) ?? 0 : 0
+        var mem = "hub \(ConsoleFormat.bytes(memory.hubKB * 1024)), spawner \(ConsoleFormat.bytes(spawnerKB * 1024)), "
+            + "sessions \(ConsoleFormat.bytes(memory.sessionsKB * 1024)) (\(memory.sessions) processes"
         if memory.sampled < memory.sessions { mem += ", estimated from \(memory.sampled)" }
-        mem += "), total \(ConsoleFormat.bytes((memory.hubKB + memory.sessionsKB) * 1024)) PSS"
+        mem += "), total \(ConsoleFormat.bytes((memory.hubKB + spawnerKB + memory.sessionsKB) * 1024)) PSS"
         return .ok(ConsoleFormat.table(["STAT", "VALUE"], [
             ["uptime", ConsoleFormat.duration(seconds: uptime)],
             ["clients", "\(hub.liveSessions) connected, \(hub.state.registeredCount) registered, \(hub.state.channels.count) channels"],
@@ -292,9 +293,10 @@ final class ConsoleActions {
         ]))
     }
 
-    /// The hub's children, from /proc (what the kernel says), else the hub's own table.
+    /// The hub's children but the spawner, from /proc (what the kernel says), else the hub's
+    /// own table.
     private func sessionPIDs(_ hub: Hub) -> [pid_t] {
-        let children = Proc.children(of: Proc.pid)
+        let children = Proc.children(of: Proc.pid).filter { $0 != hub.spawnerPID }
         return children.isEmpty ? Array(hub.slotOfPID.keys) : children
     }
 

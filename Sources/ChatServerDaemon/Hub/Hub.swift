@@ -9,6 +9,7 @@ import Glibc
 /// One connected session as the hub keeps it: the child's pid, its end of the socket pair, the
 /// decoder for its requests and the queue of event frames not yet written to it.
 struct SessionSlot {
+    /// 0 until the spawner reports the session's pid.
     var pid: pid_t
     /// The hub's end of the session's socket pair: requests come up it, events go down.
     var channel: Int32
@@ -23,6 +24,12 @@ struct SessionSlot {
     var outStart = 0
     var waitingForWritable = false
     var connectedAt: Int64
+    /// The spawner request that forks this session, and the client's socket, which the hub
+    /// keeps until the session exists (to refuse the client if the fork fails).
+    var spawn: UInt32 = 0
+    var pendingClient: Int32 = -1
+    /// The session's end of the socket pair, until the request goes to the spawner.
+    var unsentEnd: Int32 = -1
     /// The channel reached EOF: the process is exiting; its exit status (from SIGCHLD)
     /// tells the others why it left.
     var eofAt: UInt64?
@@ -66,6 +73,21 @@ final class Hub: EventSink {
     var freeSlots: [Int] = []
     var slotOfPID: [pid_t: Int] = [:]
     var dirty: [Int] = []
+    /// The process that forks sessions (`Spawner`), the hub's end of its channel, and the
+    /// requests it has not answered yet (request → slot).
+    var spawnerPID: pid_t = 0
+    var spawnerChannel: Int32 = -1
+    var nextSpawn: UInt32 = 1
+    var pendingSpawns: [UInt32: Int] = [:]
+    /// Requests the spawner's channel had no room for yet (it queues only a few): while any
+    /// wait, the hub stops accepting, and connections wait in the listen backlog instead.
+    var spawnBacklog: [(id: Int, spawn: UInt32)] = []
+    var spawnBacklogStart = 0
+    /// Whether the listeners are in the epoll set.
+    var listening = true
+    /// Exits of children the hub cannot place yet: a session can end before the spawner's
+    /// report of its pid arrives. Kept a few seconds.
+    var unclaimedExits: [pid_t: (status: Proc.ExitStatus, at: UInt64)] = [:]
     /// Every event frame delivered in this loop turn, once; see `SessionSlot.shared`.
     var turnFrames: [UInt8] = []
     var perHost: [String: Int] = [:]
@@ -81,7 +103,7 @@ final class Hub: EventSink {
 
     /// epoll data tags: the kind of descriptor in the top 16 bits, an index below.
     enum Tag: UInt64 {
-        case listener = 1, signal = 2, session = 3, hook = 5
+        case listener = 1, signal = 2, session = 3, hook = 5, spawner = 6
         func with(_ index: Int) -> UInt64 { rawValue << 48 | UInt64(index) }
         /// For hooks: which hook, and which of its descriptors.
         static func hook(_ hook: Int, _ sub: Int) -> UInt64 { Tag.hook.with(sub << 16 | hook) }
@@ -146,6 +168,9 @@ final class Hub: EventSink {
             if events & (Epoll.readable | Epoll.hangup | Epoll.error) != 0 { readRequests(slot: index) }
             if events & Epoll.writable != 0, slots[index] != nil { flush(slot: index) }
         case .hook: hooks[index & 0xFFFF].handle(events: events, data: UInt64(index >> 16), hub: self)
+        case .spawner:
+            readSpawner()
+            sendSpawnRequests()
         case nil: break
         }
     }
@@ -154,9 +179,7 @@ final class Hub: EventSink {
         let now = Proc.monotonicNanos()
         if acceptPausedUntil != 0 && now >= acceptPausedUntil {
             acceptPausedUntil = 0
-            for (i, l) in listeners.enumerated() {
-                try? epoll.add(l.fd, events: Epoll.readable, data: Tag.listener.with(i))
-            }
+            updateListening()
         }
         if let d = shutdownDeadline, now >= d { finishShutdown() }
         if !awaitingReap.isEmpty {
@@ -173,7 +196,7 @@ final class Hub: EventSink {
     // MARK: Accepting
 
     private func acceptAll(listener index: Int) {
-        guard shutdownDeadline == nil, acceptPausedUntil == 0 else { return }
+        guard shutdownDeadline == nil, listening else { return }
         let fd = listeners[index].fd
         // Bounded per wake-up so a connect flood cannot starve the sessions already talking.
         for _ in 0..<256 {
@@ -197,12 +220,24 @@ final class Hub: EventSink {
     /// listener that stays readable.
     private func pauseAccepting(_ error: SystemError) {
         log.warning("\(error); pausing accepts for 250 ms")
-        if acceptPausedUntil == 0 {
-            // Out of the epoll set meanwhile: a readable listener would wake us at once.
-            for l in listeners { epoll.remove(l.fd) }
-        }
         acceptPausedUntil = Proc.monotonicNanos() + 250_000_000
+        updateListening()
         stats.acceptBackoffs += 1
+    }
+
+    /// Listeners leave the epoll set while accepting is paused or the spawner is behind (a
+    /// readable listener would wake us at once), and come back after.
+    private func updateListening() {
+        let wanted = acceptPausedUntil == 0 && spawnBacklogStart == spawnBacklog.count
+        guard wanted != listening else { return }
+        listening = wanted
+        for (i, l) in listeners.enumerated() {
+            if wanted {
+                try? epoll.add(l.fd, events: Epoll.readable, data: Tag.listener.with(i))
+            } else {
+                epoll.remove(l.fd)
+            }
+        }
     }
 
     private func refuse(_ fd: Int32, _ line: String) {
@@ -242,34 +277,148 @@ final class Hub: EventSink {
         // A fixed send buffer instead of autotuning up to megabytes: chat needs little, and
         // a client that stops reading is noticed (and dropped) sooner.
         try? Socket.setOption(fd, SOL_SOCKET, SO_SNDBUF, 128 * 1024)
-        let hubPID = Proc.pid
-        switch Result(catching: { () throws(SystemError) in try Proc.fork() }) {
-        case .failure(let error):
-            log.error("fork for \(address): \(error)")
-            stats.forkFailures += 1
-            FD.close(hubEnd)
-            FD.close(sessionEnd)
-            refuse(fd, "Server cannot start a session right now (fork failed), try again later")
-        case .success(.child):
-            SessionProcess.start(socket: fd, hub: sessionEnd, hubPID: hubPID, peer: address,
-                                 config: config.sessionConfig())
-        case .success(.parent(let pid)):
-            FD.close(fd)
-            FD.close(sessionEnd)
-            let id = freeSlots.popLast() ?? { slots.append(nil); return slots.count - 1 }()
-            slots[id] = SessionSlot(pid: pid, channel: hubEnd, host: host, port: address.port,
-                                    connectedAt: Proc.wallMillis())
-            slotOfPID[pid] = id
-            perHost[host, default: 0] += 1
-            liveSessions += 1
-            stats.sessionsForked += 1
-            do {
-                try epoll.add(hubEnd, events: Epoll.readable, data: Tag.session.with(id))
-            } catch {
-                log.error("epoll add: \(error)")
+        let spawn = nextSpawn
+        nextSpawn &+= 1
+        let id = freeSlots.popLast() ?? { slots.append(nil); return slots.count - 1 }()
+        slots[id] = SessionSlot(pid: 0, channel: hubEnd, host: host, port: address.port,
+                                connectedAt: Proc.wallMillis(), spawn: spawn, pendingClient: fd, unsentEnd: sessionEnd)
+        pendingSpawns[spawn] = id
+        perHost[host, default: 0] += 1
+        liveSessions += 1
+        do {
+            try epoll.add(hubEnd, events: Epoll.readable, data: Tag.session.with(id))
+        } catch {
+            log.error("epoll add: \(error)")
+        }
+        spawnBacklog.append((id, spawn))
+        sendSpawnRequests()
+        state.connect(session: id, host: host)
+    }
+
+    // MARK: The spawner
+
+    /// Starts the process that forks sessions; the hub adopts the sessions it forks.
+    func startSpawner() throws(SystemError) {
+        try Proc.becomeSubreaper()
+        let (pid, channel) = try Spawner.start()
+        spawnerPID = pid
+        spawnerChannel = channel
+        try epoll.add(channel, events: Epoll.readable, data: Tag.spawner.with(0))
+        log.debug("session spawner pid \(pid)")
+    }
+
+    /// At exit: the spawner leaves when its channel closes; it is reaped, not left a zombie.
+    func stopSpawner() {
+        guard spawnerPID > 0 else { return }
+        epoll.remove(spawnerChannel)
+        FD.close(spawnerChannel)
+        Proc.signal(spawnerPID, SIGKILL)
+        Proc.waitFor(spawnerPID)
+        spawnerPID = 0
+        spawnerChannel = -1
+    }
+
+    /// Hands the waiting connections to the spawner, as many as its channel takes.
+    private func sendSpawnRequests() {
+        while spawnBacklogStart < spawnBacklog.count && spawnerChannel >= 0 {
+            let (id, spawn) = spawnBacklog[spawnBacklogStart]
+            guard let slot = slots[id], slot.spawn == spawn, slot.unsentEnd >= 0 else {
+                spawnBacklogStart += 1  // ended while it waited
+                continue
             }
-            state.connect(session: id, host: host)
-            log.debug("session \(id) pid \(pid) for \(address)")
+            let request = Spawner.request(spawn: spawn, config: config.sessionConfig())
+            let sent = Result { () throws(SystemError) in
+                try Socket.send(spawnerChannel, request, passing: [slot.pendingClient, slot.unsentEnd])
+            }
+            switch sent {
+            case .success(.done):
+                FD.close(slot.unsentEnd)
+                slots[id]!.unsentEnd = -1
+                spawnBacklogStart += 1
+            case .success(.wouldBlock), .success(.eof):
+                // Full: wait until it drains (readable or writable wakes us).
+                try? epoll.modify(spawnerChannel, events: Epoll.readable | Epoll.writable, data: Tag.spawner.with(0))
+                updateListening()
+                return
+            case .failure(let error):
+                return spawnerLost("sending to it failed (\(error))")
+            }
+        }
+        if spawnBacklogStart == spawnBacklog.count {
+            spawnBacklog.removeAll(keepingCapacity: true)
+            spawnBacklogStart = 0
+            if spawnerChannel >= 0 {
+                try? epoll.modify(spawnerChannel, events: Epoll.readable, data: Tag.spawner.with(0))
+            }
+        }
+        updateListening()
+    }
+
+    private func readSpawner() {
+        while spawnerChannel >= 0 {
+            let received: Result<(IOResult, [Int32]), SystemError> = scratch.withUnsafeMutableBytes { raw in
+                Result { () throws(SystemError) in try Socket.receive(spawnerChannel, into: raw) }
+            }
+            guard case .success(let (result, fds)) = received else { return spawnerLost("its channel failed") }
+            for fd in fds { FD.close(fd) }
+            switch result {
+            case .done(let n):
+                if let reply = scratch.withUnsafeBytes({ Spawner.Reply(UnsafeRawBufferPointer(rebasing: $0[..<n])) }) {
+                    spawned(reply)
+                }
+            case .wouldBlock: return
+            case .eof: return spawnerLost("it closed its channel")
+            }
+        }
+    }
+
+    private func spawned(_ reply: Spawner.Reply) {
+        guard let id = pendingSpawns.removeValue(forKey: reply.spawn), let slot = slots[id],
+              slot.spawn == reply.spawn, slot.pid == 0 else {
+            // The connection ended before its session existed: the session finds its channel
+            // closed and leaves by itself.
+            return
+        }
+        let client = slot.pendingClient
+        slots[id]!.pendingClient = -1
+        if reply.pid > 0 {
+            FD.close(client)
+            slots[id]!.pid = reply.pid
+            slotOfPID[reply.pid] = id
+            stats.sessionsForked += 1
+            log.debug("session \(id) pid \(reply.pid) for \(slot.host) port \(slot.port)")
+            if let exit = unclaimedExits.removeValue(forKey: reply.pid) { sessionExited(reply.pid, exit.status) }
+        } else {
+            log.error("fork for \(slot.host) port \(slot.port): \(SystemError("fork", errno: reply.errno))")
+            stats.forkFailures += 1
+            refuse(client, "Server cannot start a session right now (fork failed), try again later")
+            endSession(id, reason: "")
+        }
+    }
+
+    /// The spawner died or its channel broke: the connections waiting for it are refused, and
+    /// a new spawner takes over (forked from the hub as it is now).
+    private func spawnerLost(_ why: String) {
+        guard spawnerChannel >= 0 else { return }
+        log.error("the session spawner (pid \(spawnerPID)) stopped: \(why); starting a new one")
+        epoll.remove(spawnerChannel)
+        FD.close(spawnerChannel)
+        spawnerChannel = -1
+        Proc.signal(spawnerPID, SIGKILL)
+        let waiting = pendingSpawns
+        pendingSpawns.removeAll()
+        for (_, id) in waiting where slots[id] != nil && slots[id]!.pid == 0 {
+            let client = slots[id]!.pendingClient
+            slots[id]!.pendingClient = -1
+            if client >= 0 { refuse(client, "Server cannot start a session right now, try again later") }
+            endSession(id, reason: "")
+        }
+        guard shutdownDeadline == nil else { return }
+        do {
+            try startSpawner()
+        } catch {
+            log.critical("cannot start a session spawner: \(error); shutting down")
+            beginShutdown(reason: "Server error", grace: 5)
         }
     }
 
@@ -340,6 +489,9 @@ final class Hub: EventSink {
         state.disconnect(session: id, reason: reason)
         epoll.remove(s.channel)
         FD.close(s.channel)
+        if s.pendingClient >= 0 { FD.close(s.pendingClient) }
+        if s.unsentEnd >= 0 { FD.close(s.unsentEnd) }
+        if s.pid == 0 { pendingSpawns[s.spawn] = nil }
         slots[id] = nil
         freeSlots.append(id)
         if let n = perHost[s.host] { perHost[s.host] = n > 1 ? n - 1 : nil }
@@ -524,22 +676,35 @@ final class Hub: EventSink {
     }
 
     private func reap() {
+        let now = Proc.monotonicNanos()
         Proc.reapChildren { pid, status in
-            guard let id = slotOfPID.removeValue(forKey: pid) else { return }
-            guard let s = slots[id], s.pid == pid else { return }
-            let reason: String
-            switch status {
-            case .exited(0): reason = "Connection closed"
-            case .exited(let c): reason = "Session ended (exit \(c))"
-            case .signaled(SIGKILL): reason = "Session killed"
-            case .signaled(let sig): reason = "Session crashed (\(Proc.signalName(sig)))"
+            if pid == spawnerPID {
+                spawnerPID = 0
+                spawnerLost("it exited (\(status))")
+            } else if slotOfPID[pid] != nil {
+                sessionExited(pid, status)
+            } else {
+                unclaimedExits[pid] = (status, now)
             }
-            if case .signaled(let sig) = status, sig != SIGKILL {
-                log.warning("session \(id) pid \(pid) died: \(status)")
-            }
-            endSession(id, reason: reason)
         }
+        unclaimedExits = unclaimedExits.filter { now - $0.value.at < 10_000_000_000 }
         if shutdownDeadline != nil && liveSessions == 0 && slotOfPID.isEmpty { exitRequested = true }
+    }
+
+    private func sessionExited(_ pid: pid_t, _ status: Proc.ExitStatus) {
+        guard let id = slotOfPID.removeValue(forKey: pid) else { return }
+        guard let s = slots[id], s.pid == pid else { return }
+        let reason: String
+        switch status {
+        case .exited(0): reason = "Connection closed"
+        case .exited(let c): reason = "Session ended (exit \(c))"
+        case .signaled(SIGKILL): reason = "Session killed"
+        case .signaled(let sig): reason = "Session crashed (\(Proc.signalName(sig)))"
+        }
+        if case .signaled(let sig) = status, sig != SIGKILL {
+            log.warning("session \(id) pid \(pid) died: \(status)")
+        }
+        endSession(id, reason: reason)
     }
 
     func reload() {

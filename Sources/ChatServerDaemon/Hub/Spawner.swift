@@ -1,0 +1,174 @@
+import ChatPOSIX
+import ChatProtocol
+import Glibc
+
+/// Forks sessions for the hub.
+///
+/// A fork costs in proportion to the forking process: its page tables are copied, its
+/// descriptor table is copied, and the new session must then close every descriptor it
+/// inherited. Forked from a hub that holds 10,000 sessions, that was most of the cost of a
+/// connection, and it grew with every connection. The spawner is forked from the hub when the
+/// hub starts, before anyone connects, so it is small, holds one descriptor of its own, and
+/// forks in constant time; and a session forked from it shares the spawner's few pages rather
+/// than copies of the hub's busy ones.
+///
+/// Each session is forked through a short-lived intermediate process that reports the
+/// session's pid and exits at once: the session is orphaned and adopted by the hub (a child
+/// subreaper), so the hub stays the parent of every session and reaps and signals them as
+/// before. The hub passes the client's socket and the session's end of its socket pair with
+/// each request (SCM_RIGHTS over a sequenced-packet socket pair).
+enum Spawner {
+    /// spawner → hub, one message per request: which request, the session's pid (0 when a
+    /// fork failed) and the errno of the failure.
+    struct Reply: Equatable {
+        var spawn: UInt32
+        var pid: pid_t
+        var errno: Int32
+
+        var bytes: [UInt8] {
+            var w = BinaryWriter(capacity: 16)
+            w.u32(spawn)
+            w.u32(UInt32(bitPattern: pid))
+            w.u32(UInt32(bitPattern: errno))
+            return w.bytes
+        }
+
+        init(spawn: UInt32, pid: pid_t, errno: Int32) {
+            self.spawn = spawn
+            self.pid = pid
+            self.errno = errno
+        }
+
+        init?(_ raw: UnsafeRawBufferPointer) {
+            var r = BinaryReader(raw)
+            guard let s = try? r.u32(), let p = try? r.u32(), let e = try? r.u32(), r.remaining == 0 else { return nil }
+            spawn = s
+            pid = pid_t(bitPattern: p)
+            errno = Int32(bitPattern: e)
+        }
+    }
+
+    /// hub → spawner: which request, and the session's settings (they change on SIGHUP).
+    static func request(spawn: UInt32, config: SessionConfig) -> [UInt8] {
+        var w = BinaryWriter(capacity: 96)
+        w.u32(spawn)
+        config.encode(to: &w)
+        return w.bytes
+    }
+
+    static func parseRequest(_ raw: UnsafeRawBufferPointer) -> (spawn: UInt32, config: SessionConfig)? {
+        var r = BinaryReader(raw)
+        guard let spawn = try? r.u32(), let config = try? SessionConfig(from: &r), r.remaining == 0 else { return nil }
+        return (spawn, config)
+    }
+
+    /// Forks the spawner. Returns its pid and the hub's end of its channel (non-blocking).
+    static func start() throws(SystemError) -> (pid: pid_t, channel: Int32) {
+        let (hubEnd, spawnerEnd) = try Socket.packetPair()
+        let hubPID = Proc.pid
+        let forked = Result { () throws(SystemError) in try Proc.fork() }
+        switch forked {
+        case .failure(let error):
+            FD.close(hubEnd)
+            FD.close(spawnerEnd)
+            throw error
+        case .success(.child):
+            serve(channel: spawnerEnd, hubPID: hubPID)
+        case .success(.parent(let pid)):
+            FD.close(spawnerEnd)
+            try FD.setNonBlocking(hubEnd)
+            return (pid, hubEnd)
+        }
+    }
+
+    static let channelFD: Int32 = 3
+
+    /// The spawner's loop: one request at a time, until the hub closes its end.
+    private static func serve(channel: Int32, hubPID: pid_t) -> Never {
+        SignalQueue.resetInChild()
+        Proc.dieWithParent(SIGKILL)
+        if Proc.parentPID != hubPID { Proc.exitImmediately(1) }
+        // Stdin, stdout and stderr stay (a session frees 0 and 1 itself, after taking its
+        // signalfd); everything else the hub had is closed.
+        guard (try? FD.keepOnly([channel], movingTo: channelFD)) != nil else { Proc.exitImmediately(2) }
+        Proc.setName("chat-spawner")
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096, alignment: 8)
+        while true {
+            let received = Result { () throws(SystemError) in try Socket.receive(channelFD, into: buffer) }
+            guard case .success(let (result, fds)) = received, case .done(let n) = result else {
+                // The hub closed its end (or the channel failed): nothing more to do.
+                Proc.exitImmediately(0)
+            }
+            guard fds.count == 2, let (spawn, config) = parseRequest(UnsafeRawBufferPointer(rebasing: buffer[..<n])) else {
+                for fd in fds { FD.close(fd) }
+                continue
+            }
+            spawnSession(spawn: spawn, socket: fds[0], hubEnd: fds[1], hubPID: hubPID, config: config)
+            FD.close(fds[0])
+            FD.close(fds[1])
+        }
+    }
+
+    private static func reply(_ r: Reply) {
+        _ = try? Socket.send(channelFD, r.bytes)
+    }
+
+    private static func spawnSession(spawn: UInt32, socket: Int32, hubEnd: Int32, hubPID: pid_t, config: SessionConfig) {
+        switch Result(catching: { () throws(SystemError) in try Proc.fork() }) {
+        case .failure(let error):
+            reply(Reply(spawn: spawn, pid: 0, errno: error.errno))
+        case .success(.parent(let intermediate)):
+            Proc.waitFor(intermediate)
+        case .success(.child):
+            // The intermediate process: fork the session, report it, leave.
+            switch Result(catching: { () throws(SystemError) in try Proc.fork() }) {
+            case .failure(let error):
+                reply(Reply(spawn: spawn, pid: 0, errno: error.errno))
+            case .success(.parent(let session)):
+                reply(Reply(spawn: spawn, pid: session, errno: 0))
+            case .success(.child):
+                awaitAdoption(by: hubPID)
+                guard let peer = try? Socket.peerAddress(socket) else { Proc.exitImmediately(0) }
+                SessionProcess.start(socket: socket, hub: hubEnd, hubPID: hubPID, peer: peer, config: config)
+            }
+            Proc.exitImmediately(0)
+        }
+    }
+
+    /// In a new session: waits (briefly) until the intermediate process has gone and the hub
+    /// has adopted us; if someone else does, the hub is gone and so do we.
+    private static func awaitAdoption(by hubPID: pid_t) {
+        let intermediate = Proc.parentPID
+        for _ in 0..<20_000 {
+            let parent = Proc.parentPID
+            if parent == hubPID { return }
+            if parent != intermediate { Proc.exitImmediately(1) }
+            usleep(50)
+        }
+        Proc.exitImmediately(1)
+    }
+}
+
+extension SessionConfig {
+    func encode(to w: inout BinaryWriter) {
+        w.string(serverName)
+        w.u32(UInt32(truncatingIfNeeded: floodRate.bitPattern >> 32))
+        w.u32(UInt32(truncatingIfNeeded: floodRate.bitPattern))
+        for v in [floodBurst, queueLimit, maxLineLength, registrationTimeout, pingInterval, pingTimeout, quietPeriodMS] {
+            w.int(Int64(v))
+        }
+    }
+
+    init(from r: inout BinaryReader) throws(PayloadError) {
+        serverName = try r.string()
+        let high = UInt64(try r.u32()), low = UInt64(try r.u32())
+        floodRate = Double(bitPattern: high << 32 | low)
+        floodBurst = Int(try r.int())
+        queueLimit = Int(try r.int())
+        maxLineLength = Int(try r.int())
+        registrationTimeout = Int(try r.int())
+        pingInterval = Int(try r.int())
+        pingTimeout = Int(try r.int())
+        quietPeriodMS = Int(try r.int())
+    }
+}
