@@ -92,6 +92,10 @@ enum Spawner {
         // signalfd); everything else the hub had is closed.
         guard (try? FD.keepOnly([channel], movingTo: channelFD)) != nil else { Proc.exitImmediately(2) }
         Proc.setName("chat-spawner")
+        // The intermediate processes are reaped by the kernel: the spawner goes on to the next
+        // request while the last one finishes on the other core. (Sessions are the hub's
+        // children, and a session resets this in itself.)
+        SignalQueue.ignore(SIGCHLD)
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096, alignment: 8)
         while true {
             let received = Result { () throws(SystemError) in try Socket.receive(channelFD, into: buffer) }
@@ -117,8 +121,8 @@ enum Spawner {
         switch Result(catching: { () throws(SystemError) in try Proc.fork() }) {
         case .failure(let error):
             reply(Reply(spawn: spawn, pid: 0, errno: error.errno))
-        case .success(.parent(let intermediate)):
-            Proc.waitFor(intermediate)
+        case .success(.parent):
+            break
         case .success(.child):
             // The intermediate process: fork the session, report it, leave.
             switch Result(catching: { () throws(SystemError) in try Proc.fork() }) {
