@@ -145,6 +145,20 @@ public enum Proc {
         return String(cString: v)
     }
 
+    /// A process's name (`/proc/PID/comm`), nil when it is gone.
+    public static func name(of pid: pid_t) -> String? {
+        guard let text = try? FD.readFile("/proc/\(pid)/comm") else { return nil }
+        return String(decoding: text.prefix { $0 != UInt8(ascii: "\n") }, as: UTF8.self)
+    }
+
+    /// A process's parent (`/proc/PID/stat`), nil when it is gone.
+    public static func parentPID(of pid: pid_t) -> pid_t? {
+        guard let stat = try? FD.readFile("/proc/\(pid)/stat"), let close = stat.lastIndex(of: UInt8(ascii: ")")) else { return nil }
+        let fields = stat[(close + 1)...].split(separator: UInt8(ascii: " "))
+        guard fields.count > 1 else { return nil }
+        return pid_t(String(decoding: fields[1], as: UTF8.self))
+    }
+
     /// Number of threads of this process, from /proc/self/task.
     public static func threadCount(of pid: pid_t = getpid()) -> Int {
         guard let dir = opendir("/proc/\(pid)/task") else { return -1 }

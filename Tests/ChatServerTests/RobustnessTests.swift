@@ -64,6 +64,25 @@ func newSession(_ server: ServerProcess, _ body: () throws -> TestClient) throws
         try server.waitForLog("died: signal 11")
     }
 
+    @Test func sessionsAreForkedByASpawnerAndAdoptedByTheHub() throws {
+        let server = try ServerProcess()
+        let (alice, pid) = try newSession(server) { try humanUser(server, nick: "alice") }
+        defer { withExtendedLifetime(alice) {} }
+        // The session is the hub's child (adopted), the spawner is the hub's other child.
+        #expect(Proc.parentPID(of: pid) == server.pid)
+        let spawners = server.sessionPIDs().filter { Proc.name(of: $0) == "chat-spawner" }
+        try #require(spawners.count == 1, "children: \(server.sessionPIDs().map { Proc.name(of: $0) ?? "?" })")
+        // A spawner that dies is replaced; the people already here notice nothing.
+        kill(spawners[0], SIGKILL)
+        try server.waitForLog("session spawner")
+        let bob = try humanUser(server, nick: "bob")
+        try alice.expect("bob joined")
+        try bob.line("still here")
+        try alice.expect("<bob> still here")
+        let after = server.sessionPIDs().filter { Proc.name(of: $0) == "chat-spawner" }
+        #expect(after.count == 1 && after != spawners)
+    }
+
     @Test func aCorruptFrameEndsOnlyThatSession() throws {
         let server = try ServerProcess()
         let alice = try humanUser(server, nick: "alice")
