@@ -33,6 +33,23 @@ struct IRCSession: Sendable {
 
     func isChannelName(_ s: String) -> Bool { s.first.map { chanTypes.contains($0) } ?? false }
 
+    /// Where a CTCP reply to `source` may go: its nick, when that is one user's nick that fits
+    /// in one IRC parameter — not empty, at most 64 bytes, no space, comma or control
+    /// character, not starting with ':' or a channel prefix — and the source is a user, not a
+    /// server. nil: do not answer (`NOTICE  :…` with an empty nick would be malformed, and a
+    /// "nick" such as `#chan` would send the answer to a channel).
+    func ctcpReplyTarget(_ source: IRCSource?) -> String? {
+        guard let source, !source.isServer else { return nil }
+        let nick = source.nick
+        let u = nick.utf8
+        guard let first = u.first, u.count <= 64, first != UInt8(ascii: ":"), !isChannelName(nick),
+              !u.contains(where: { $0 <= 0x20 || $0 == 0x7F || $0 == UInt8(ascii: ",") }) else { return nil }
+        return nick
+    }
+
+    /// The longest CTCP reply line we send (without CR LF): the IRC limit is 512 with them.
+    static let maxReplyBytes = 510
+
     /// Bytes the server may prepend as our source (":nick!user@host ").
     func sourceAllowance(nick: String) -> Int { nick.utf8.count + 80 }
 
@@ -316,12 +333,13 @@ extension ClientState {
             case ("ACTION", _):
                 kind = .action
                 text = arg
-            case ("VERSION", false):
-                emit(.send("NOTICE \(from) :\u{1}VERSION \(config.version)\u{1}"))
+            // Answered only to a nick that can take the answer; otherwise shown like any other.
+            case ("VERSION", false) where irc.ctcpReplyTarget(src) != nil:
+                ctcpReply(to: irc.ctcpReplyTarget(src)!, "VERSION \(config.version)")
                 info("\(from) asked for your client version.", window: 0)
                 return
-            case ("PING", false):
-                emit(.send("NOTICE \(from) :\u{1}PING \(arg)\u{1}"))
+            case ("PING", false) where irc.ctcpReplyTarget(src) != nil:
+                ctcpReply(to: irc.ctcpReplyTarget(src)!, "PING \(arg)")
                 return
             default:
                 info("CTCP \(command) \(notice ? "reply " : "")from \(from): \(arg)", window: 0)
@@ -341,6 +359,14 @@ extension ClientState {
             window = ensureWindow(from, kind: .query)
         }
         append(Line(time: time, kind: kind, nick: fromServer && notice ? (src?.nick ?? "server") : from, text: text), to: window)
+    }
+
+    /// `NOTICE to :\u{1}body\u{1}`, unless that line would be longer than an IRC line may be
+    /// (a PING token is echoed as it came) or `body` holds another \u{1}.
+    private mutating func ctcpReply(to: String, _ body: String) {
+        let line = "NOTICE \(to) :\u{1}\(body)\u{1}"
+        guard line.utf8.count <= IRCSession.maxReplyBytes, !body.utf8.contains(1) else { return }
+        emit(.send(line))
     }
 
     // MARK: - Membership
