@@ -191,7 +191,9 @@ extension ClientState {
 
     private mutating func parseISupport(_ m: IRCMessage) {
         for token in m.params.dropFirst().dropLast() {
-            let parts = token.split(separator: "=", maxSplits: 1).map(String.init)
+            // "KEY=VALUE" or "KEY"; a token that is only "=" (or "=x") names nothing.
+            let parts = token.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+            guard !parts[0].isEmpty else { continue }
             let key = parts[0].uppercased()
             let value = parts.count > 1 ? parts[1] : ""
             switch key {
