@@ -13,3 +13,25 @@ import Testing
         #expect(t.state.irc.chanTypes == ["#", "&"])
     }
 }
+
+extension HostileServerTests {
+    /// Channel and nick names keep the server's spelling in the model (to address the server
+    /// with) but reached the screen model raw: a control character in a channel name or a
+    /// status symbol was in the title, status bar, prompt and nick list.
+    @Test func namesAreSanitisedOnTheScreen() {
+        var t = TestClient.registered(cols: 100, rows: 12)
+        t.recv(":srv 005 me PREFIX=(ov)\u{1b}+ :are supported")
+        t.recv(":evil!e@h PRIVMSG #lobb\u{1f}y :hi")
+        t.recv(":me!u@h JOIN #x\u{1b}]0;t\u{7}")
+        t.recv(":srv 353 me = #x\u{1b}]0;t\u{7} :\u{1b}op b\u{2}ob\u{202e}")
+        t.recv(":srv 366 me #x\u{1b}]0;t\u{7} :End")
+        #expect(t.window("#lobb\u{1f}y") != nil, "the window keeps the channel's name")
+        for i in t.state.windows.indices {
+            t.state.switchTo(i)
+            for row in t.screen() {
+                #expect(!row.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) || (0x202A...0x202E).contains($0.value) },
+                        "window \(i): \(row.debugDescription)")
+            }
+        }
+    }
+}
