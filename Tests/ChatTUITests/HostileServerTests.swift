@@ -35,3 +35,26 @@ extension HostileServerTests {
         }
     }
 }
+
+extension HostileServerTests {
+    /// A nick or channel in a trailing parameter (`NICK :a b`, `JOIN :#a b`) was adopted and
+    /// sent back on the next connection as `NICK a b` / `JOIN #a b`, which the server reads
+    /// as other parameters. Such names are now ignored.
+    @Test func namesThatAreNotOneWordAreNotAdopted() {
+        var t = TestClient.registered(channels: ["#c"])
+        t.recv(":me!u@h JOIN #c")
+        t.recv(":me!u@h JOIN :#a b,#d")
+        t.recv(":me!u@h NICK :m e")
+        #expect(t.state.nick == "me")
+        #expect(t.window("#a b") == nil && t.window("#d")?.joined == true)
+        t.recv(":srv 001 :you there")
+        #expect(t.state.nick == "me")
+        _ = t.sent()
+        t.apply(.disconnected(reason: "test", retryAt: nil))
+        t.apply(.connected)
+        t.recv(":srv 001 me :Welcome")
+        let sent = t.sent()
+        #expect(sent.contains("NICK me"), "\(sent)")
+        #expect(sent.contains("JOIN #c,#d"), "\(sent)")
+    }
+}

@@ -33,6 +33,15 @@ struct IRCSession: Sendable {
 
     func isChannelName(_ s: String) -> Bool { s.first.map { chanTypes.contains($0) } ?? false }
 
+    /// Whether a nick or channel name from the server can be sent back as one parameter (we
+    /// send our nick again when we reconnect, and rejoin our channels): not empty, no ':'
+    /// first, no space or comma (nor NUL, CR, LF, which the parser already keeps out). A
+    /// trailing parameter such as `JOIN :#a b` or `NICK :a b` is no name.
+    static func isOneWord(_ s: String) -> Bool {
+        guard let first = s.utf8.first, first != UInt8(ascii: ":") else { return false }
+        return !s.utf8.contains { $0 == 0x20 || $0 == UInt8(ascii: ",") || $0 == 0 || $0 == 0x0A || $0 == 0x0D }
+    }
+
     /// Where a CTCP reply to `source` may go: its nick, when that is one user's nick that fits
     /// in one IRC parameter — not empty, at most 64 bytes, no space, comma or control
     /// character, not starting with ':' or a channel prefix — and the source is a user, not a
@@ -182,7 +191,7 @@ extension ClientState {
     private mutating func welcome(_ m: IRCMessage) {
         irc.registered = true
         irc.nickAttempts = 0
-        if let n = m.params.first, !n.isEmpty { nick = n }
+        if let n = m.params.first, IRCSession.isOneWord(n) { nick = n }
         connection = .connected
         let channels = windows.filter { $0.isChannel && $0.joined }.map(\.name)
         if !channels.isEmpty { emit(.send("JOIN " + channels.joined(separator: ","))) }
@@ -375,7 +384,7 @@ extension ClientState {
 
     private mutating func handleJoin(_ m: IRCMessage, time: Int64) {
         guard let who = sourceNick(m), let channels = m.params.first else { return }
-        for channel in channels.split(separator: ",").map(String.init) {
+        for channel in channels.split(separator: ",").map(String.init) where IRCSession.isOneWord(channel) {
             if isMe(who) {
                 let w = ensureWindow(channel, kind: .channel)
                 windows[w].name = channel    // the server's spelling
@@ -419,7 +428,7 @@ extension ClientState {
     }
 
     private mutating func handleNick(_ m: IRCMessage, time: Int64) {
-        guard let old = sourceNick(m), let new = m.params.first else { return }
+        guard let old = sourceNick(m), let new = m.params.first, IRCSession.isOneWord(new) else { return }
         let me = isMe(old)
         if me {
             nick = new
