@@ -197,6 +197,11 @@ import Testing
         #expect(t.state.irc.ctcpReplyTarget(IRCSource(nick: "zoe", user: "u", host: "h")) == "zoe")
         #expect(t.state.irc.ctcpReplyTarget(IRCSource(nick: "zoe")) == "zoe", "a bare nick without a dot is a user")
         #expect(t.state.irc.ctcpReplyTarget(nil) == nil)
+        // A server that says CHANTYPES=e still gets no answer sent to "#c".
+        t.recv(":srv 005 me CHANTYPES=e :are supported")
+        t.recv(":#c!u@h PRIVMSG me :\u{1}VERSION\u{1}")
+        t.recv(":&c!u@h PRIVMSG me :\u{1}PING 1\u{1}")
+        #expect(t.sent() == [])
         // Still shown, so the user knows someone asked.
         let server = t.state.windows[0].scrollback.lines.map(\.text)
         #expect(server.contains { $0.hasPrefix("CTCP VERSION from") }, "\(server)")

@@ -44,14 +44,14 @@ struct IRCSession: Sendable {
 
     /// Where a CTCP reply to `source` may go: its nick, when that is one user's nick that fits
     /// in one IRC parameter — not empty, at most 64 bytes, no space, comma or control
-    /// character, not starting with ':' or a channel prefix — and the source is a user, not a
-    /// server. nil: do not answer (`NOTICE  :…` with an empty nick would be malformed, and a
+    /// character, not starting with ':' or a channel prefix (the server's CHANTYPES, and the
+    /// standard # & + ! whatever the server says) — and the source is a user, not a server. nil: do not answer (`NOTICE  :…` with an empty nick would be malformed, and a
     /// "nick" such as `#chan` would send the answer to a channel).
     func ctcpReplyTarget(_ source: IRCSource?) -> String? {
         guard let source, !source.isServer else { return nil }
         let nick = source.nick
         let u = nick.utf8
-        guard let first = u.first, u.count <= 64, first != UInt8(ascii: ":"), !isChannelName(nick),
+        guard let first = u.first, u.count <= 64, !Array(":#&+!".utf8).contains(first), !isChannelName(nick),
               !u.contains(where: { $0 <= 0x20 || $0 == 0x7F || $0 == UInt8(ascii: ",") }) else { return nil }
         return nick
     }
