@@ -58,3 +58,19 @@ extension HostileServerTests {
         #expect(sent.contains("JOIN #c,#d"), "\(sent)")
     }
 }
+
+extension HostileServerTests {
+    /// A source with an empty nick (`:!u@h`) joined the nick list as "" and a private message
+    /// from it opened a query window named "" (what the user typed there would have gone out
+    /// as `PRIVMSG  :…`); a message to `#a,b` opened a window addressing two channels.
+    @Test func sourcesWithoutANickAndTargetsThatAreNotOneWord() {
+        var t = ChannelTests().joined()
+        let windows = t.state.windows.count
+        t.recv(":!d@h JOIN #c")
+        t.recv(":!d@h PRIVMSG me :hi")
+        t.recv(":bob!b@h PRIVMSG #a,b :hi")
+        #expect(t.window("#c")!.nicks.displayOrder().allSatisfy { !$0.nick.isEmpty })
+        #expect(t.state.windows.count == windows, "\(t.state.windows.map(\.name))")
+        #expect(t.state.windows[0].scrollback.lines.contains { $0.text == "hi" })
+    }
+}

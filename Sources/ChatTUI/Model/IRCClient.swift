@@ -152,9 +152,11 @@ extension ClientState {
         }
     }
 
+    /// The source's nick; nil when there is none (no source, or an empty nick as in `:!u@h`).
     private func sourceNick(_ m: IRCMessage) -> String? {
         guard let s = m.source else { return nil }
-        return IRCSource(parsing: s).nick
+        let nick = IRCSource(parsing: s).nick
+        return nick.isEmpty ? nil : nick
     }
 
     private func isMe(_ n: String?) -> Bool { n.map { caseMapping.equal($0, nick) } ?? false }
@@ -358,11 +360,13 @@ extension ClientState {
             }
         }
 
+        // A window is named by what we would send to: only a name that is one word gets one
+        // (a source such as `:!u@h` has an empty nick; `#a,b` would address two).
         let window: Int
         if irc.isChannelName(target) {
-            window = ensureWindow(target, kind: .channel)
-            windows[window].noteSpeaker(from)
-        } else if fromServer {
+            window = IRCSession.isOneWord(target) ? ensureWindow(target, kind: .channel) : 0
+            if !from.isEmpty { windows[window].noteSpeaker(from) }
+        } else if fromServer || !IRCSession.isOneWord(from) {
             window = 0
         } else if notice {
             window = windowIndex(from) ?? active
