@@ -74,3 +74,21 @@ extension HostileServerTests {
         #expect(t.state.windows[0].scrollback.lines.contains { $0.text == "hi" })
     }
 }
+
+extension HostileServerTests {
+    /// A nick change to a nick that already has a conversation window (its earlier owner's)
+    /// gave two windows the same name; the renamed one now keeps its old name.
+    @Test func nickChangeOntoAnOpenConversation() {
+        var t = ChannelTests().joined()
+        t.recv(":danny!d@h PRIVMSG me :I am the first danny")
+        t.recv(":danny!d@h QUIT :bye")
+        t.recv(":dan!d@h PRIVMSG me :hi")
+        t.recv(":dan!d@h NICK :danny")
+        let names = t.state.windows.dropFirst().map(\.name)
+        #expect(names.filter { $0 == "danny" }.count == 1, "\(names)")
+        #expect(names.contains("dan"))
+        // A change of case only still renames.
+        t.recv(":danny!d@h NICK :Danny")
+        #expect(t.state.windows.dropFirst().map(\.name).contains("Danny"))
+    }
+}

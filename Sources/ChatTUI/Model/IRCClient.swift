@@ -447,7 +447,11 @@ extension ClientState {
                     if let i = windows[w].recentSpeakers.firstIndex(of: old) { windows[w].recentSpeakers[i] = new }
                 }
             case .query where caseMapping.equal(windows[w].name, old):
-                windows[w].name = new
+                // The conversation follows the nick, unless a window for the new nick is
+                // already open (someone else had it before): then two windows would share
+                // one name, and this one keeps the old.
+                let taken = windows.indices.contains { $0 > 0 && $0 != w && caseMapping.equal(windows[$0].name, new) }
+                if !taken || caseMapping.equal(old, new) { windows[w].name = new }
                 event("\(old) is now known as \(new)", window: w, time: time)
             default: break
             }
