@@ -5,7 +5,11 @@
 #
 # Each target in fuzz/targets/<name>.swift is compiled with the ChatProtocol sources and
 # fuzz/support/*.swift into one module and one binary, .build-fuzz/bin/<name>, with
-# `swiftc -O -sanitize=fuzzer,address`, then run for SECONDS (default 60) on its seed corpus
+# `swiftc -O -sanitize=fuzzer,address`. A target whose file has a line
+# `// fuzz-sources: DIR...` is compiled with the Swift files of those folders instead (for
+# code that imports ChatProtocol, such as Sources/ChatTUI/Model), ChatProtocol then being a
+# module of its own (.build-fuzz/lib, built the same way), which those files and the target
+# import. Then it runs for SECONDS (default 60) on its seed corpus
 # fuzz/corpus/<name>/. New corpus entries go to .build-fuzz/corpus/<name>/ (kept between
 # runs, never committed); with --update-corpus the ones that add coverage are merged into
 # fuzz/corpus/<name>/ afterwards. A crash, timeout or out-of-memory input is written to
@@ -46,18 +50,52 @@ mapfile -t support < <(ls fuzz/support/*.swift)
 # The fuzzer reports crashes itself; Swift's backtracer would only slow that down.
 export SWIFT_BACKTRACE=enable=no
 
+# ld.gold warns "Cannot export local symbol" for every sanitizer symbol: harmless noise.
+quiet() { grep -v -e 'Cannot export local symbol' -e '^clang: warning: argument unused'; }
+
+# ChatProtocol as a module of its own, for targets with `// fuzz-sources:`.
+library_module() {
+    local lib="$out/lib/libChatProtocol.a"
+    if [ -f "$lib" ] && [ -z "$(find "${library[@]}" fuzz/run.sh Sources/CChecksum -newer "$lib" 2>/dev/null | head -1)" ]; then
+        return 0
+    fi
+    echo "== build ChatProtocol module"
+    mkdir -p "$out/lib"
+    swiftc -O -wmo -sanitize=fuzzer,address -parse-as-library -module-name ChatProtocol -I Sources/CChecksum \
+        -emit-module -emit-module-path "$out/lib/ChatProtocol.swiftmodule" \
+        -emit-library -static "${library[@]}" -o "$lib.tmp" 2>&1 | quiet
+    local rc=${PIPESTATUS[0]}
+    if [ "$rc" -ne 0 ]; then rm -f "$lib.tmp"; return "$rc"; fi
+    mv "$lib.tmp" "$lib"
+}
+
 build() {
-    local t=$1 bin="$out/bin/$1"
-    local inputs=("${library[@]}" "${support[@]}" "fuzz/targets/$t.swift" fuzz/run.sh Sources/CChecksum)
+    local t=$1 bin="$out/bin/$1" src="fuzz/targets/$1.swift"
+    local dirs extra=()
+    dirs=$(sed -n 's|^// fuzz-sources: *||p' "$src" | head -1)
+    for d in $dirs; do
+        [ -d "$d" ] || { echo "fuzz/run.sh: $src: no folder $d" >&2; return 2; }
+        mapfile -t -O "${#extra[@]}" extra < <(find "$d" -name '*.swift' | sort)
+    done
+    if [ ${#extra[@]} -gt 0 ]; then
+        library_module || return $?
+        local inputs=("$out/lib/libChatProtocol.a" "${extra[@]}" "${support[@]}" "$src" fuzz/run.sh)
+    else
+        local inputs=("${library[@]}" "${support[@]}" "$src" fuzz/run.sh Sources/CChecksum)
+    fi
     if [ -x "$bin" ] && [ -z "$(find "${inputs[@]}" -newer "$bin" 2>/dev/null | head -1)" ]; then
         return 0
     fi
     echo "== build $t"
-    # ld.gold warns "Cannot export local symbol" for every sanitizer symbol: harmless noise.
     # -I Sources/CChecksum: ChatProtocol's CRC-32C instruction (a header-only C module).
-    swiftc -O -wmo -sanitize=fuzzer,address -parse-as-library -module-name FuzzTarget -I Sources/CChecksum \
-        "${library[@]}" "${support[@]}" "fuzz/targets/$t.swift" -o "$bin.tmp" 2>&1 \
-        | grep -v -e 'Cannot export local symbol' -e '^clang: warning: argument unused'
+    if [ ${#extra[@]} -gt 0 ]; then
+        swiftc -O -wmo -sanitize=fuzzer,address -parse-as-library -module-name FuzzTarget \
+            -I Sources/CChecksum -I "$out/lib" -L "$out/lib" -lChatProtocol \
+            "${extra[@]}" "${support[@]}" "$src" -o "$bin.tmp" 2>&1 | quiet
+    else
+        swiftc -O -wmo -sanitize=fuzzer,address -parse-as-library -module-name FuzzTarget -I Sources/CChecksum \
+            "${library[@]}" "${support[@]}" "$src" -o "$bin.tmp" 2>&1 | quiet
+    fi
     local rc=${PIPESTATUS[0]}
     if [ "$rc" -ne 0 ]; then rm -f "$bin.tmp"; return "$rc"; fi
     mv "$bin.tmp" "$bin"

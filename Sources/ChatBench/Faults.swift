@@ -114,6 +114,18 @@ enum SessionFinder {
 /// the run, then notes, then "E"; exits on "X".
 final class FaultInjector {
     enum Role: UInt8 { case watcher, victim, staller, noisy, churn }
+    /// A churn client's membership of one #churnN, as far as its own writes and echoes go.
+    enum Membership { case out, joining, member, parting }
+    /// An IRC churn client's view of one channel's members (ChurnLedger, check 2): NAMES
+    /// replies seen since its JOIN echo; the second one starts the exact view.
+    struct ChannelView {
+        var namesEnded = 0
+        var collecting: [Int] = []
+        var members = Set<Int>()
+        var live = false
+    }
+    static let churnChannels = 4
+
     struct Client {
         var role: Role
         var index: Int
@@ -123,7 +135,13 @@ final class FaultInjector {
         var ready = false
         var dead = false
         var carry: [UInt8] = []
-        var channels: [String] = []
+        var membership = [Membership](repeating: .out, count: FaultInjector.churnChannels)
+        var views = [ChannelView](repeating: ChannelView(), count: FaultInjector.churnChannels)
+        /// The nick the hub has confirmed (registration, NICK echo): others address it so.
+        var confirmedNick: String?
+        /// The one before it (released by the hub): messages to it must be refused.
+        var formerNick: String?
+        var nickPending = false
         var nextAction: UInt64 = 0
         var killAt: UInt64 = 0
         var killed = false
@@ -151,6 +169,9 @@ final class FaultInjector {
     var noisyConnects = 0, noisyBytes: UInt64 = 0, overlongSent = 0, telnetNoiseSent = 0, randomChunks = 0
     var joins = 0, parts = 0, nickChanges = 0, privateMessages = 0, channelMessages = 0
     var stallersDroppedBeforeEnd = 0
+    var churnErrors = 0, churnWriteFailures = 0
+    var ledger: ChurnLedger
+    var lastChurnInput: UInt64 = 0
 
     init(cfg: BenchConfig, control: Int32, report: Int32) throws(SystemError) {
         self.cfg = cfg
@@ -159,6 +180,7 @@ final class FaultInjector {
         self.control = WireReader(fd: control)
         epoll = try Epoll(capacity: 512)
         rng = SplitMix64(seed: cfg.faults.seed)
+        ledger = ChurnLedger(clients: cfg.faults.churn, channels: Self.churnChannels)
         let p = cfg.nickPrefix
         clients.append(Client(role: .watcher, index: 0, kind: .irc, nick: "\(p)w0"))
         let victims = cfg.victims
@@ -291,7 +313,9 @@ final class FaultInjector {
             default: return true
             }
         }
-        if allSeen || Double(now - end) / 1e9 > f.announceTimeout {
+        // And the churn traffic in flight: wait until it has been quiet for --drain-timeout.
+        let churnQuiet = f.churn == 0 || Double(now - max(lastChurnInput, end)) / 1e9 >= cfg.drainTimeout
+        if (allSeen && churnQuiet) || Double(now - end) / 1e9 > f.announceTimeout {
             running = false
             finish()
         }
@@ -310,39 +334,65 @@ final class FaultInjector {
         kills += 1
     }
 
-    private func randomChannel() -> String { "#churn\(rng.next() % 4)" }
+    /// A churn client's lines must arrive whole: the ledger counts them as sent. A write the
+    /// socket does not take at once (never seen: they are tiny) takes the client out of the check.
+    private func writeChurn(_ i: Int, _ text: String) {
+        guard clients[i].fd >= 0 else { return }
+        let bytes = Array(text.utf8)
+        let r = bytes.withUnsafeBytes { try? FD.write(clients[i].fd, $0) }
+        if case .done(let n)? = r, n == bytes.count { return }
+        churnWriteFailures += 1
+        ledger.dropped(clients[i].index)
+        note("\(clients[i].nick): a churn line was not written whole; left out of the churn check")
+    }
 
     private func churn(_ i: Int, _ now: UInt64) {
         clients[i].nextAction = now + 200_000_000 + rng.next() % 1_300_000_000
         let irc = clients[i].kind == .irc
+        let k = clients[i].index
+        let member = (0..<Self.churnChannels).filter { clients[i].membership[$0] == .member }
         switch rng.next() % 5 {
         case 0:
-            let ch = randomChannel()
-            if clients[i].channels.contains(ch) { return }
-            clients[i].channels.append(ch)
-            write(i, irc ? "JOIN \(ch)\r\n" : "/join \(ch)\r\n")
+            // Join a channel it is out of (not one whose part is still on its way). IRC
+            // clients ask for NAMES again at once: that reply starts their exact view.
+            let c = Int(rng.next() % UInt64(Self.churnChannels))
+            guard clients[i].membership[c] == .out else { return }
+            clients[i].membership[c] = .joining
+            ledger.joinSent(k, channel: c, at: Proc.monotonicNanos())
+            writeChurn(i, irc ? "JOIN #churn\(c)\r\nNAMES #churn\(c)\r\n" : "/join #churn\(c)\r\n")
             joins += 1
         case 1:
-            guard let ch = clients[i].channels.randomElement(using: &rng) else { return }
-            clients[i].channels.removeAll { $0 == ch }
-            write(i, irc ? "PART \(ch) :churn\r\n" : "/part \(ch) churn\r\n")
+            guard let c = member.randomElement(using: &rng) else { return }
+            clients[i].membership[c] = .parting
+            writeChurn(i, irc ? "PART #churn\(c) :churn\r\n" : "/part #churn\(c) churn\r\n")
             parts += 1
         case 2:
+            guard !clients[i].nickPending else { return }
             clients[i].nickCount += 1
-            let new = "\(cfg.nickPrefix)c\(clients[i].index)x\(clients[i].nickCount)"
-            write(i, irc ? "NICK \(new)\r\n" : "/nick \(new)\r\n")
+            let new = "\(cfg.nickPrefix)c\(k)x\(clients[i].nickCount)"
+            clients[i].nickPending = true
+            writeChurn(i, irc ? "NICK \(new)\r\n" : "/nick \(new)\r\n")
             clients[i].nick = new
             nickChanges += 1
         case 3:
-            let peers = clients.indices.filter { clients[$0].role == .churn && $0 != i && clients[$0].ready }
-            guard let j = peers.randomElement(using: &rng) else { return }
-            let text = "private churn \(rng.next() % 1_000_000)"
-            write(i, irc ? "PRIVMSG \(clients[j].nick) :\(text)\r\n" : "/msg \(clients[j].nick) \(text)\r\n")
+            // Another churn client, by the nick the hub confirmed to it; one time in five by
+            // the nick it had before, which the hub must refuse.
+            let peers = clients.indices.filter {
+                clients[$0].role == .churn && $0 != i && clients[$0].ready && clients[$0].fd >= 0 && clients[$0].confirmedNick != nil
+            }
+            guard let j = peers.randomElement(using: &rng), var nick = clients[j].confirmedNick else { return }
+            if rng.next() % 5 == 0, let old = clients[j].formerNick { nick = old }
+            let q = ledger.sendPrivate(from: k, to: clients[j].index, nick: nick)
+            let text = ChurnPayload.text(sender: k, channel: nil, seq: q)
+            writeChurn(i, irc ? "PRIVMSG \(nick) :\(text)\r\n" : "/msg \(nick) \(text)\r\n")
             privateMessages += 1
         default:
-            guard let ch = clients[i].channels.randomElement(using: &rng) else { return }
-            let text = "channel churn \(rng.next() % 1_000_000)"
-            write(i, irc ? "PRIVMSG \(ch) :\(text)\r\n" : "/msg \(ch) \(text)\r\n")
+            // Only to a channel whose JOIN echo it has seen and that it is not leaving: the
+            // hub accepts every such line.
+            guard let c = member.randomElement(using: &rng) else { return }
+            let q = ledger.sendChannel(from: k, channel: c, at: Proc.monotonicNanos())
+            let text = ChurnPayload.text(sender: k, channel: c, seq: q)
+            writeChurn(i, irc ? "PRIVMSG #churn\(c) :\(text)\r\n" : "/msg #churn\(c) \(text)\r\n")
             channelMessages += 1
         }
     }
@@ -394,13 +444,14 @@ final class FaultInjector {
         switch r {
         case .done(let k)?:
             if clients[i].role == .noisy { return }  // read and dropped
+            let now = Proc.monotonicNanos()
             var data = clients[i].carry
             data += UnsafeRawBufferPointer(rebasing: readBuf[0..<k])
             var start = 0
             while let nl = data[start...].firstIndex(of: 0x0A) {
                 var e = nl
                 if e > start && data[e - 1] == 0x0D { e -= 1 }
-                line(i, data[start..<e])
+                line(i, data[start..<e], now)
                 start = nl + 1
                 if clients[i].fd < 0 { return }
             }
@@ -421,7 +472,10 @@ final class FaultInjector {
         switch clients[i].role {
         case .noisy: return  // reconnects at its next action
         case .victim: if !clients[i].killed { victimsDroppedEarly += 1; note("\(clients[i].nick): dropped before it was killed") }
-        case .churn: churnDropped += 1; note("\(clients[i].nick): churn client dropped by the server")
+        case .churn:
+            churnDropped += 1
+            ledger.dropped(clients[i].index)
+            note("\(clients[i].nick): churn client dropped by the server")
         case .watcher: watcherDropped += 1; note("watcher dropped by the server")
         case .staller: break
         }
@@ -436,21 +490,29 @@ final class FaultInjector {
         return false
     }
 
-    private func line(_ i: Int, _ l: ArraySlice<UInt8>) {
+    private func line(_ i: Int, _ l: ArraySlice<UInt8>, _ now: UInt64) {
         let irc = clients[i].kind == .irc
         if irc && l.starts(with: Array("PING ".utf8)) {
             write(i, "PONG " + String(decoding: l.dropFirst(5), as: UTF8.self) + "\r\n")
             return
+        }
+        if clients[i].role == .churn && (clients[i].ready || clients[i].membership[0] != .out) {
+            return irc ? churnIRCLine(i, l, now) : churnHumanLine(i, l, now)
         }
         if !clients[i].ready {
             if irc {
                 let words = l.split(separator: 0x20, maxSplits: 3)
                 guard words.count >= 2 else { return }
                 let verb = String(decoding: words[1], as: UTF8.self)
-                if verb == "001" {
-                    // Churners stay out of #lobby; everyone else must share it with the watcher.
-                    write(i, clients[i].role == .churn ? "JOIN #churn0\r\n" : "JOIN #lobby\r\n")
-                    if clients[i].role == .churn { clients[i].channels = ["#churn0"] }
+                if verb == "001" && clients[i].role == .churn {
+                    // Churners stay out of #lobby: #churn0 first (ready at its first 366).
+                    clients[i].confirmedNick = clients[i].nick
+                    clients[i].membership[0] = .joining
+                    ledger.joinSent(clients[i].index, channel: 0, at: Proc.monotonicNanos())
+                    write(i, "JOIN #churn0\r\nNAMES #churn0\r\n")
+                } else if verb == "001" {
+                    // Everyone else must share #lobby with the watcher.
+                    write(i, "JOIN #lobby\r\n")
                 } else if verb == "366" {
                     registered(i)
                 } else if verb == "433" || verb == "432" {
@@ -458,6 +520,7 @@ final class FaultInjector {
                 }
             } else if contains(l, "You joined #lobby") {
                 registered(i)
+                if clients[i].role == .churn { clients[i].confirmedNick = clients[i].nick }
             } else if contains(l, "nickname") {
                 write(i, clients[i].nick + "\r\n")
             }
@@ -475,6 +538,157 @@ final class FaultInjector {
         }
     }
 
+    // MARK: Churn clients' lines (ChurnLedger)
+
+    /// The churn client number in a nick: PREFIX c N, or PREFIX c N x M after nick changes.
+    private func churnIndex<S: StringProtocol>(_ nick: S) -> Int? {
+        let p = cfg.nickPrefix + "c"
+        guard nick.hasPrefix(p) else { return nil }
+        let digits = nick.dropFirst(p.count).prefix { $0.isASCII && $0.isNumber }
+        let rest = nick.dropFirst(p.count + digits.count)
+        guard !digits.isEmpty, rest.isEmpty || (rest.first == "x" && rest.dropFirst().allSatisfy { $0.isASCII && $0.isNumber }),
+              let k = Int(digits), k < f.churn else { return nil }
+        return k
+    }
+
+    /// "#churnN": N.
+    private func churnChannel<S: StringProtocol>(_ name: S) -> Int? {
+        guard name.hasPrefix("#churn"), let c = Int(name.dropFirst(6)), c >= 0, c < Self.churnChannels else { return nil }
+        return c
+    }
+
+    private func churnError(_ i: Int, _ text: String) {
+        churnErrors += 1
+        note("\(clients[i].nick): \(text.prefix(160))")
+    }
+
+    /// A churn line's payload, wherever the dialect put it: into the ledger.
+    private func churnPayload(_ i: Int, _ text: some Collection<UInt8>, target: String?, _ now: UInt64) {
+        guard let p = ChurnPayload.find(in: text) else { return }
+        lastChurnInput = now
+        let k = clients[i].index
+        switch p {
+        case .corrupt:
+            ledger.receivedCorrupt()
+        case .line(let s, nil, let q):
+            ledger.receivedPrivate(k, from: s, seq: q)
+        case .line(let s, let c?, let q):
+            if let target, churnChannel(target) != c {
+                ledger.receivedCorrupt()
+                note("\(clients[i].nick): a #churn\(c) line arrived as a message to \(target)")
+                return
+            }
+            ledger.receivedChannel(k, channel: c, from: s, seq: q)
+            if c < Self.churnChannels, clients[i].views[c].live {
+                ledger.observed(channel: c, from: s, seq: q, members: Array(clients[i].views[c].members), at: now)
+            }
+        }
+    }
+
+    private func churnIRCLine(_ i: Int, _ l: ArraySlice<UInt8>, _ now: UInt64) {
+        guard let m = try? IRCMessage(parsing: Array(l)) else { return }
+        let k = clients[i].index
+        let p = m.params
+        if let n = m.numeric {
+            switch n {
+            case 353 where p.count >= 4:
+                guard let c = churnChannel(p[2]), clients[i].views[c].namesEnded == 1 else { return }
+                for entry in p[3].split(separator: " ") {
+                    if let who = churnIndex(entry.drop { $0 == "@" || $0 == "+" }) { clients[i].views[c].collecting.append(who) }
+                }
+            case 366 where p.count >= 2:
+                guard let c = churnChannel(p[1]) else { return }
+                lastChurnInput = now
+                clients[i].views[c].namesEnded += 1
+                if clients[i].views[c].namesEnded == 1 && c == 0 { registered(i) }
+                if clients[i].views[c].namesEnded == 2 {
+                    // Right after the history: the exact members from here on.
+                    clients[i].views[c].members = Set(clients[i].views[c].collecting)
+                    clients[i].views[c].collecting = []
+                    clients[i].views[c].live = true
+                }
+            case 401 where p.count >= 2 && !p[1].hasPrefix("#"):
+                lastChurnInput = now
+                ledger.refusedPrivate(from: k, nick: p[1])
+            case 422: break  // no MOTD: part of registration
+            case 400...599:
+                lastChurnInput = now
+                if n == 432 || n == 433 { clients[i].nickPending = false; clients[i].nick = clients[i].confirmedNick ?? clients[i].nick }
+                churnError(i, String(decoding: l, as: UTF8.self))
+            default: break
+            }
+            return
+        }
+        let who = m.source.map { IRCSource(parsing: $0).nick }.flatMap { churnIndex($0) }
+        switch m.verb {
+        case "JOIN":
+            guard let name = p.first, let c = churnChannel(name) else { return }
+            lastChurnInput = now
+            if who == k {
+                clients[i].membership[c] = .member
+                ledger.joinEchoed(k, channel: c)
+            } else if let who, clients[i].views[c].live {
+                clients[i].views[c].members.insert(who)
+            }
+        case "PART":
+            guard let name = p.first, let c = churnChannel(name) else { return }
+            lastChurnInput = now
+            if who == k {
+                clients[i].membership[c] = .out
+                clients[i].views[c] = ChannelView()
+                ledger.partEchoed(k, channel: c, at: now)
+            } else if let who, clients[i].views[c].live {
+                clients[i].views[c].members.remove(who)
+            }
+        case "QUIT":
+            guard let who else { return }
+            for c in 0..<Self.churnChannels where clients[i].views[c].live { clients[i].views[c].members.remove(who) }
+        case "NICK":
+            if who == k, let new = p.first {
+                lastChurnInput = now
+                clients[i].formerNick = clients[i].confirmedNick
+                clients[i].confirmedNick = new
+                clients[i].nickPending = false
+            }
+        case "PRIVMSG", "NOTICE":
+            guard p.count >= 2 else { return }
+            churnPayload(i, p[1].utf8, target: p[0].hasPrefix("#") ? p[0] : nil, now)
+        default: break
+        }
+    }
+
+    /// Human churners: `-- You joined #churnN`, `-- You left #churnN (churn)`, `-- You are now
+    /// known as X`, `!! There is nobody called X here.`, and lines with a payload. They are in
+    /// #lobby too: its lines (no churn marker) are passed over.
+    private func churnHumanLine(_ i: Int, _ l: ArraySlice<UInt8>, _ now: UInt64) {
+        let k = clients[i].index
+        if l.starts(with: [0x2D, 0x2D, 0x20]) || l.starts(with: [0x21, 0x21, 0x20]) {
+            let text = String(decoding: l, as: UTF8.self)
+            if text.hasPrefix("-- You joined #churn"), let c = churnChannel(text.dropFirst(14)) {
+                lastChurnInput = now
+                clients[i].membership[c] = .member
+                ledger.joinEchoed(k, channel: c)
+            } else if text.hasPrefix("-- You left #churn"), let c = churnChannel(text.dropFirst(12).prefix { $0 != " " }) {
+                lastChurnInput = now
+                clients[i].membership[c] = .out
+                ledger.partEchoed(k, channel: c, at: now)
+            } else if text.hasPrefix("-- You are now known as ") {
+                lastChurnInput = now
+                clients[i].formerNick = clients[i].confirmedNick
+                clients[i].confirmedNick = String(text.dropFirst(24))
+                clients[i].nickPending = false
+            } else if text.hasPrefix("!! There is nobody called "), text.hasSuffix(" here.") {
+                lastChurnInput = now
+                ledger.refusedPrivate(from: k, nick: String(text.dropFirst(26).dropLast(6)))
+            } else if text.hasPrefix("!! ") {
+                lastChurnInput = now
+                churnError(i, text)
+            }
+            return
+        }
+        churnPayload(i, l, target: nil, now)
+    }
+
     private func registered(_ i: Int) {
         guard !clients[i].ready else { return }
         clients[i].ready = true
@@ -487,6 +701,13 @@ final class FaultInjector {
     // MARK: The report
 
     private func finish() {
+        // A nick change whose echo never came (e.g. rendered as someone else's) is an error too.
+        for c in clients where c.role == .churn && c.nickPending && !c.dead {
+            churnErrors += 1
+            note("\(c.nick): its nick change was never confirmed to it")
+        }
+        let churnReport = ledger.check()
+        for e in churnReport.examples.prefix(6) { note("churn check: " + e) }
         let victims = clients.filter { $0.role == .victim }
         let stallers = clients.filter { $0.role == .staller }
         let killedAnnounced = victims.filter { $0.killed && quits[$0.nick] != nil }.count
@@ -502,7 +723,8 @@ final class FaultInjector {
             UInt64(f.noisy), UInt64(noisyConnects), noisyBytes, UInt64(overlongSent), UInt64(telnetNoiseSent), UInt64(randomChunks),
             UInt64(f.churn), UInt64(joins), UInt64(parts), UInt64(nickChanges), UInt64(privateMessages), UInt64(channelMessages),
             UInt64(churnDropped), watcherAlive, UInt64(quits.count),
-        ]
+            UInt64(churnErrors), UInt64(churnWriteFailures),
+        ] + churnReport.values
         send(WireMessage("F", v))
         for t in notes { send(WireMessage("N", Array(t.utf8).map { UInt64($0) })) }
         send(WireMessage("E"))
@@ -517,6 +739,11 @@ struct FaultResult {
     var churn = 0, joins = 0, parts = 0, nickChanges = 0, privateMessages = 0, channelMessages = 0, churnDropped = 0
     var watcherAlive = false
     var quitsSeen = 0
+    /// Error replies to churn clients (other than "No such nick" for a private message).
+    var churnErrors = 0
+    var churnWriteFailures = 0
+    /// The churn traffic's exactly-once check (ChurnLedger).
+    var churnCheck = ChurnReport()
     var seed: UInt64 = 0
 
     init() {}
@@ -528,6 +755,8 @@ struct FaultResult {
         noisy = i(8); noisyConnects = i(9); noisyBytes = v.count > 10 ? v[10] : 0; overlong = i(11); telnetNoise = i(12); randomChunks = i(13)
         churn = i(14); joins = i(15); parts = i(16); nickChanges = i(17); privateMessages = i(18); channelMessages = i(19)
         churnDropped = i(20); watcherAlive = i(21) == 1; quitsSeen = i(22)
+        churnErrors = i(23); churnWriteFailures = i(24)
+        churnCheck = ChurnReport(values: v.dropFirst(25))
         self.seed = seed
     }
 }

@@ -70,6 +70,24 @@ func jsonString(_ s: String) -> String {
     return out + "\""
 }
 
+private func churnJSON(_ f: FaultResult) -> String {
+    let x = f.churnCheck
+    let kv: [(String, String)] = [
+        ("private_sent", "\(x.privateSent)"), ("private_refused", "\(x.privateRefused)"),
+        ("private_expected", "\(x.privateExpected)"), ("private_delivered", "\(x.privateDelivered)"),
+        ("private_lost", "\(x.privateLost)"), ("private_duplicated", "\(x.privateDuplicated)"),
+        ("private_reordered", "\(x.privateReordered)"),
+        ("channel_sent", "\(x.channelSent)"), ("channel_observed", "\(x.channelObserved)"),
+        ("channel_required", "\(x.channelRequired)"), ("channel_delivered", "\(x.channelDelivered)"),
+        ("channel_lost", "\(x.channelLost)"), ("channel_duplicated", "\(x.channelDuplicated)"),
+        ("channel_reordered", "\(x.channelReordered)"),
+        ("unexpected", "\(x.unexpected)"), ("disagreements", "\(x.disagreements)"), ("corrupted", "\(x.corrupted)"),
+        ("errors", "\(f.churnErrors)"), ("write_failures", "\(f.churnWriteFailures)"),
+        ("ok", "\(x.ok && f.churnErrors == 0 && f.churnWriteFailures == 0)"),
+    ]
+    return "{" + kv.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}"
+}
+
 extension BenchResult {
     /// The human-readable report.
     func table(label: String?) -> String {
@@ -118,6 +136,10 @@ extension BenchResult {
             rows.append(("faults: stallers", "\(f.stallers) stopped reading; \(f.stallersAnnounced) quits announced (\(f.stallersAnnouncedBeforeEnd) before the traffic ended)"))
             rows.append(("faults: noise", "\(f.noisy) noisy clients, \(f.noisyConnects) connections, \(group(f.noisyBytes)) bytes: \(f.randomChunks) random chunks, \(f.overlong) overlong lines, \(f.telnetNoise) telnet bursts"))
             rows.append(("faults: churn", "\(f.churn) clients: \(f.joins) joins, \(f.parts) parts, \(f.nickChanges) nick changes, \(f.privateMessages) private and \(f.channelMessages) channel messages; \(f.churnDropped) dropped"))
+            let x = f.churnCheck
+            rows.append(("churn check: private", "\(group(x.privateSent)) sent, \(group(x.privateRefused)) refused (addressee's nick changed), \(group(x.privateExpected)) owed, \(group(x.privateDelivered)) delivered; lost / duplicated / reordered \(x.privateLost) / \(x.privateDuplicated) / \(x.privateReordered)"))
+            rows.append(("churn check: channels", "\(group(x.channelSent)) lines sent, \(group(x.channelObserved)) seen with exact membership by an IRC member, owing \(group(x.channelRequired)) deliveries; \(group(x.channelDelivered)) delivered in memberships; lost / duplicated / reordered \(x.channelLost) / \(x.channelDuplicated) / \(x.channelReordered)"))
+            rows.append(("churn check: other", "unexpected \(x.unexpected), observers disagreeing \(x.disagreements), corrupted \(x.corrupted), error replies \(f.churnErrors), lines not written whole \(f.churnWriteFailures): \(x.ok && f.churnErrors == 0 && f.churnWriteFailures == 0 ? "exactly once, in order" : "FAILED")"))
             rows.append(("faults: watcher", "\(f.watcherAlive ? "alive" : "DROPPED"), \(f.quitsSeen) quits seen; seed \(f.seed)"))
         }
         if let l = leaks {
@@ -195,6 +217,7 @@ extension BenchResult {
                 ("private_messages", "\(x.privateMessages)"), ("channel_messages", "\(x.channelMessages)"),
                 ("churn_dropped", "\(x.churnDropped)"), ("watcher_alive", "\(x.watcherAlive)"), ("quits_seen", "\(x.quitsSeen)"),
                 ("seed", "\(x.seed)"), ("total_clients", "\(c.totalClients)"),
+                ("churn_check", churnJSON(x)),
             ]
             f.append(("faults", "{" + kv.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}"))
         }

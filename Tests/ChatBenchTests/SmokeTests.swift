@@ -179,6 +179,17 @@ private func expectPerfect(_ j: [String: Any], clients: Int, sourceLocation: Sou
         #expect(int(f, "joins") > 0 && int(f, "parts") > 0 && int(f, "nick_changes") > 0, "\(f)")
         #expect(int(f, "private_messages") > 0 && int(f, "channel_messages") > 0, "\(f)")
         #expect(int(f, "churn_dropped") == 0, "\(f)")
+        // The churn traffic, exactly once and in order (ChurnLedger): private messages to their
+        // addressee, channel lines to every member of the moment.
+        let c = try #require(f["churn_check"] as? [String: Any], "\(f)")
+        #expect(int(c, "private_sent") == int(f, "private_messages") && int(c, "channel_sent") == int(f, "channel_messages"), "\(c)")
+        #expect(int(c, "private_expected") > 0 && int(c, "private_delivered") == int(c, "private_expected"), "\(c)")
+        #expect(int(c, "channel_observed") > 0 && int(c, "channel_required") > 0 && int(c, "channel_delivered") > 0, "\(c)")
+        for key in ["private_lost", "private_duplicated", "private_reordered", "channel_lost", "channel_duplicated",
+                    "channel_reordered", "unexpected", "disagreements", "corrupted", "errors", "write_failures"] {
+            #expect(int(c, key) == 0, "\(key) in \(c)\nnotes: \(j["notes"] ?? "")")
+        }
+        #expect((c["ok"] as? Bool) == true, "\(c)")
         #expect((f["watcher_alive"] as? Bool) == true, "\(f)")
 
         let l = try #require(j["leaks"] as? [String: Any], "\(j)")

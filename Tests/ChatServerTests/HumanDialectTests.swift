@@ -57,6 +57,8 @@ import Glibc
         try bob.expect("* alice waves")
         try alice.line("/nick alicia")
         try bob.expect("alice is now known as alicia")
+        // Alice is told in the first person (she was shown "alice is now known as alicia").
+        try alice.expect("-- You are now known as alicia")
         try alice.line("//slash is literal")
         try bob.expect("<alicia> /slash is literal")
         try alice.line("/frobnicate")

@@ -1,3 +1,4 @@
+import ChatProtocol
 import Testing
 @testable import ChatTUI
 
@@ -173,6 +174,46 @@ import Testing
         var t = joined()
         t.recv(":zoe!z@h PRIVMSG me :\u{1}VERSION\u{1}")
         #expect(t.sent() == ["NOTICE zoe :\u{1}VERSION chat-tui\u{1}"])
+        t.recv(":zoe!z@h PRIVMSG me :\u{1}PING 1234 5\u{1}")
+        #expect(t.sent() == ["NOTICE zoe :\u{1}PING 1234 5\u{1}"])
+    }
+
+    /// A CTCP request whose source is no nick to answer (empty, a server name, starting with
+    /// ':' or a channel prefix, holding a space or comma): no reply, only a line in the
+    /// server window. An answer would have been `NOTICE  :…` (malformed) or gone to a channel.
+    @Test func ctcpRequestsFromOddSourcesAreNotAnswered() {
+        var t = joined()
+        let sources = [":!u@h", ":@h", ":irc.example.net", "::x!u@h", ":#c!u@h", ":a,b!u@h", ":\u{1}!u@h",
+                       ":" + String(repeating: "n", count: 65) + "!u@h"]
+        for src in sources {
+            for request in ["\u{1}VERSION\u{1}", "\u{1}PING 1\u{1}"] {
+                t.recv("\(src) PRIVMSG me :\(request)")
+                #expect(t.sent() == [], "\(src) \(request.debugDescription)")
+            }
+        }
+        // A nick with a space can only come from a hand-built source (the parser splits at
+        // spaces): the reply target check refuses it too.
+        #expect(t.state.irc.ctcpReplyTarget(IRCSource(nick: "a b", user: "u", host: "h")) == nil)
+        #expect(t.state.irc.ctcpReplyTarget(IRCSource(nick: "zoe", user: "u", host: "h")) == "zoe")
+        #expect(t.state.irc.ctcpReplyTarget(IRCSource(nick: "zoe")) == "zoe", "a bare nick without a dot is a user")
+        #expect(t.state.irc.ctcpReplyTarget(nil) == nil)
+        // A server that says CHANTYPES=e still gets no answer sent to "#c".
+        t.recv(":srv 005 me CHANTYPES=e :are supported")
+        t.recv(":#c!u@h PRIVMSG me :\u{1}VERSION\u{1}")
+        t.recv(":&c!u@h PRIVMSG me :\u{1}PING 1\u{1}")
+        #expect(t.sent() == [])
+        // Still shown, so the user knows someone asked.
+        let server = t.state.windows[0].scrollback.lines.map(\.text)
+        #expect(server.contains { $0.hasPrefix("CTCP VERSION from") }, "\(server)")
+    }
+
+    /// A PING token so long that the echo would exceed an IRC line is not echoed.
+    @Test func overlongCTCPPingIsNotEchoed() {
+        var t = joined()
+        t.recv(":zoe!z@h PRIVMSG me :\u{1}PING \(String(repeating: "9", count: 480))\u{1}")
+        #expect(t.sent().count == 1)
+        t.recv(":zoe!z@h PRIVMSG me :\u{1}PING \(String(repeating: "9", count: 500))\u{1}")
+        #expect(t.sent() == [])
     }
 
     @Test func escapeSequencesFromTheNetworkAreRemoved() {

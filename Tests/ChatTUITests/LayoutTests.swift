@@ -70,6 +70,16 @@ import Testing
         let small = ScreenGeometry(cols: 20, rows: 5, showNickList: true)
         #expect(small.nickListLeft == nil && small.chatHeight == 2 && small.titleRow == 0)
     }
+
+    /// The unread marker at every width: exactly that wide. At 7 columns it crashed (a
+    /// negative repeat count), found by the client-irc-line fuzz target's resizes.
+    @Test func markerRowAtEveryWidth() {
+        for w in 0...40 {
+            let text = Layout.markerRow(width: w).spans.map(\.text).joined()
+            #expect(DisplayWidth.of(text) == w, "width \(w): \(text.debugDescription)")
+        }
+        #expect(Layout.markerRow(width: 12).spans.map(\.text).joined() == "─── new ────")
+    }
 }
 
 extension String {

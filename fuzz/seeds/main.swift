@@ -73,6 +73,31 @@ write("client-irc-line", "lf-only", serverLines.suffix(6).map { $0.1 }.joined(se
 write("client-irc-line", "unterminated", ":bob!b@h PRIVMSG #lobby :no line end")
 for (name, line) in serverLines { write("client-irc-line", name, line + "\r\n") }
 write("client-irc-line", "invalid-utf8", Array(":b!b@h PRIVMSG #lobby :".utf8) + [0xC0, 0xAF, 0xF4, 0x90, 0x80, 0x80, 0x0D, 0x0A])
+// Whole sessions for the client's reducer: registration, a channel, every kind of event it
+// handles, CTCP from sources it must not answer, and a nick change and rejoin.
+let session = [
+    ":irc.example.net CAP * LS * :multi-prefix sasl", ":irc.example.net CAP * LS :server-time",
+    ":irc.example.net CAP me ACK :server-time", ":irc.example.net 433 * me :Nickname is already in use",
+    ":irc.example.net 001 me_ :Welcome", ":irc.example.net 005 me_ CHANTYPES=#& PREFIX=(qaohv)~&@%+ CHANMODES=beI,k,l,imnpst CASEMAPPING=ascii NETWORK=Example :are supported",
+    ":me_!u@h JOIN #lobby", ":irc.example.net 332 me_ #lobby :the \u{3}4topic", ":irc.example.net 353 me_ = #lobby :~owner &admin @op %half +voice me_",
+    ":irc.example.net 366 me_ #lobby :End of /NAMES list.", "@time=2025-01-01T12:34:56.789Z :op!o@h PRIVMSG #lobby :hi me_",
+    ":op!o@h MODE #lobby +o-v+b voice voice *!*@bad", ":op!o@h NOTICE @#lobby :ops only", ":dan!d@h JOIN #lobby",
+    ":dan!d@h NICK :danny", ":danny!d@h PRIVMSG me_ :psst", ":danny!d@h PRIVMSG me_ :\u{1}ACTION waves\u{1}",
+    ":op!o@h KICK #lobby danny :bye", ":half!h@h PART #lobby :later", ":admin!a@h QUIT :gone", ":op!o@h TOPIC #lobby :",
+    ":me_!u@h NICK me", "PING :irc.example.net", ":irc.example.net PONG irc.example.net :chat-tui-1700000000000",
+    ":x!y@z INVITE me #secret", ":irc.example.net 401 me nobody :No such nick", ":me!u@h PART #lobby :done",
+].joined(separator: "\r\n") + "\r\n"
+write("client-irc-line", "session", session)
+write("client-irc-line", "ctcp-odd-sources", [
+    ":!u@h PRIVMSG me :\u{1}VERSION\u{1}", ":irc.example.net PRIVMSG me :\u{1}PING 1\u{1}", "::x!u@h PRIVMSG me :\u{1}PING 2\u{1}",
+    ":#c!u@h PRIVMSG me :\u{1}VERSION\u{1}", ":a,b!u@h PRIVMSG me :\u{1}PING 3\u{1}", ":bob!b@h PRIVMSG me :\u{1}PING \u{1}x\u{1}",
+    ":bob!b@h PRIVMSG me :\u{1}PING " + String(repeating: "9", count: 600) + "\u{1}", ":bob!b@h NOTICE me :\u{1}VERSION x\u{1}",
+].joined(separator: "\r\n") + "\r\n")
+write("client-irc-line", "odd-names", [
+    ":srv 001 :you there", ":srv 005 me = =x PREFIX=(ov)\u{1b}+ CASEMAPPING=rfc1459 :ok", ":me!u@h JOIN :#a b,#b\u{1f}c",
+    ":srv 353 me = #b\u{1f}c :\u{1b}x y[ Y{", ":srv 366 me #b\u{1f}c :End", ":me!u@h NICK :m e", ":me!u@h NICK :",
+    ":srv 005 me CASEMAPPING=ascii :ok", ":Y{!u@h PART #b\u{1f}c", ":evil!e@h PRIVMSG #x\u{202e}y :z",
+].joined(separator: "\r\n") + "\r\n")
 
 // MARK: - Line framer and telnet
 

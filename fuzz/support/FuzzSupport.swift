@@ -1,5 +1,9 @@
 // Shared by every fuzz target: compiled into each target's binary together with the
-// ChatProtocol sources (one module, so internal helpers such as UTF8Scan are reachable).
+// ChatProtocol sources (one module, so internal helpers such as UTF8Scan are reachable), or,
+// for a target with `// fuzz-sources:` (run.sh), next to ChatProtocol built as a module.
+#if canImport(ChatProtocol)
+import ChatProtocol
+#endif
 
 /// Stops the run with a message libFuzzer records as a crash (the input is saved).
 @inline(never)

@@ -121,7 +121,12 @@ final class HumanConversation: Conversation {
                 return askNick()
             }
         case .nick(let source, let newNick):
-            if equalsNick(nickOf(source)) { nick = newNick }
+            if equalsNick(nickOf(source)) {
+                // Rendered while the old nick is still ours: "You are now known as …".
+                show(event)
+                nick = newNick
+                return
+            }
         case .join(let channel, let source):
             if equalsNick(nickOf(source)) {
                 if !channels.contains(channel) { channels.append(channel) }

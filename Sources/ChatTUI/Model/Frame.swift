@@ -1,3 +1,5 @@
+import ChatProtocol
+
 /// Everything the screen shows, as rows of styled text: the model lays it out, the view only
 /// copies it to the terminal. Tests render it to plain text.
 struct Frame: Equatable, Sendable {
@@ -57,9 +59,14 @@ extension ClientState {
         case .collecting: return "[pasting…] "
         case .none:
             if let p = visibleServerPrompt { return Layout.truncate(p.trimmingTrailingSpaces, width: 40) + " " }
-            return "[\(Layout.truncate(activeWindow.name, width: 20))] "
+            return "[\(Layout.truncate(Self.shown(activeWindow.name), width: 20))] "
         }
     }
+
+    /// Names as the server spelled them (channels, nicks, status symbols, the network) are kept
+    /// as they are, to address the server with; on the screen they are sanitised like every
+    /// other text from the network, so that the frame's widths are those the terminal shows.
+    static func shown(_ name: String) -> String { TextSafety.sanitize(name) }
 
     /// Lays out the whole screen for the current state.
     mutating func frame() -> Frame {
@@ -77,7 +84,7 @@ extension ClientState {
                 } else {
                     style = m.shownPrefix == nil ? .nickList : .nickListVoice
                 }
-                let label = Layout.truncate((m.shownPrefix.map(String.init) ?? " ") + m.nick, width: g.nickListWidth)
+                let label = Layout.truncate(Self.shown((m.shownPrefix.map(String.init) ?? " ") + m.nick), width: g.nickListWidth)
                 nickRows.append(Row(spans: [Span(label, style)]))
             }
             if members.count > g.chatHeight, g.chatHeight > 0 {
@@ -103,7 +110,7 @@ extension ClientState {
         case .channel: text = w.topic.isEmpty ? w.name : "\(w.name): \(w.topic)"
         case .query: text = "Conversation with \(w.name)"
         }
-        return Row(spans: [Span(Layout.fit(text, width: width), .title)])
+        return Row(spans: [Span(Layout.fit(Self.shown(text), width: width), .title)])
     }
 
     /// ` nick │ 2:#chan (12) │ connected, lag 0.04 s │ act: 3 4! │ -- more (5) --`
@@ -111,8 +118,8 @@ extension ClientState {
         var spans: [Span] = []
         func add(_ text: String, _ style: Style = .statusBar) { spans.append(Span(text, style)) }
         let w = activeWindow
-        add(" " + (config.mode == .irc ? nick : "raw") + " │ ")
-        add("\(active + 1):\(w.name)")
+        add(" " + (config.mode == .irc ? Self.shown(nick) : "raw") + " │ ")
+        add("\(active + 1):\(Self.shown(w.name))")
         if w.isChannel && config.mode == .irc { add(" (\(w.nicks.count))") }
         if w.isChannel && !w.joined { add(" (not joined)") }
         add(" │ ")

@@ -33,6 +33,32 @@ struct IRCSession: Sendable {
 
     func isChannelName(_ s: String) -> Bool { s.first.map { chanTypes.contains($0) } ?? false }
 
+    /// Whether a nick or channel name from the server can be sent back as one parameter (we
+    /// send our nick again when we reconnect, and rejoin our channels): not empty, no ':'
+    /// first, no space or comma (nor NUL, CR, LF, which the parser already keeps out). A
+    /// trailing parameter such as `JOIN :#a b` or `NICK :a b` is no name.
+    static func isOneWord(_ s: String) -> Bool {
+        guard let first = s.utf8.first, first != UInt8(ascii: ":") else { return false }
+        return !s.utf8.contains { $0 == 0x20 || $0 == UInt8(ascii: ",") || $0 == 0 || $0 == 0x0A || $0 == 0x0D }
+    }
+
+    /// Where a CTCP reply to `source` may go: its nick, when that is one user's nick that fits
+    /// in one IRC parameter — not empty, at most 64 bytes, no space, comma or control
+    /// character, not starting with ':' or a channel prefix (the server's CHANTYPES, and the
+    /// standard # & + ! whatever the server says) — and the source is a user, not a server. nil: do not answer (`NOTICE  :…` with an empty nick would be malformed, and a
+    /// "nick" such as `#chan` would send the answer to a channel).
+    func ctcpReplyTarget(_ source: IRCSource?) -> String? {
+        guard let source, !source.isServer else { return nil }
+        let nick = source.nick
+        let u = nick.utf8
+        guard let first = u.first, u.count <= 64, !Array(":#&+!".utf8).contains(first), !isChannelName(nick),
+              !u.contains(where: { $0 <= 0x20 || $0 == 0x7F || $0 == UInt8(ascii: ",") }) else { return nil }
+        return nick
+    }
+
+    /// The longest CTCP reply line we send (without CR LF): the IRC limit is 512 with them.
+    static let maxReplyBytes = 510
+
     /// Bytes the server may prepend as our source (":nick!user@host ").
     func sourceAllowance(nick: String) -> Int { nick.utf8.count + 80 }
 
@@ -126,9 +152,11 @@ extension ClientState {
         }
     }
 
+    /// The source's nick; nil when there is none (no source, or an empty nick as in `:!u@h`).
     private func sourceNick(_ m: IRCMessage) -> String? {
         guard let s = m.source else { return nil }
-        return IRCSource(parsing: s).nick
+        let nick = IRCSource(parsing: s).nick
+        return nick.isEmpty ? nil : nick
     }
 
     private func isMe(_ n: String?) -> Bool { n.map { caseMapping.equal($0, nick) } ?? false }
@@ -165,7 +193,7 @@ extension ClientState {
     private mutating func welcome(_ m: IRCMessage) {
         irc.registered = true
         irc.nickAttempts = 0
-        if let n = m.params.first, !n.isEmpty { nick = n }
+        if let n = m.params.first, IRCSession.isOneWord(n) { nick = n }
         connection = .connected
         let channels = windows.filter { $0.isChannel && $0.joined }.map(\.name)
         if !channels.isEmpty { emit(.send("JOIN " + channels.joined(separator: ","))) }
@@ -174,7 +202,9 @@ extension ClientState {
 
     private mutating func parseISupport(_ m: IRCMessage) {
         for token in m.params.dropFirst().dropLast() {
-            let parts = token.split(separator: "=", maxSplits: 1).map(String.init)
+            // "KEY=VALUE" or "KEY"; a token that is only "=" (or "=x") names nothing.
+            let parts = token.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+            guard !parts[0].isEmpty else { continue }
             let key = parts[0].uppercased()
             let value = parts.count > 1 ? parts[1] : ""
             switch key {
@@ -316,12 +346,13 @@ extension ClientState {
             case ("ACTION", _):
                 kind = .action
                 text = arg
-            case ("VERSION", false):
-                emit(.send("NOTICE \(from) :\u{1}VERSION \(config.version)\u{1}"))
+            // Answered only to a nick that can take the answer; otherwise shown like any other.
+            case ("VERSION", false) where irc.ctcpReplyTarget(src) != nil:
+                ctcpReply(to: irc.ctcpReplyTarget(src)!, "VERSION \(config.version)")
                 info("\(from) asked for your client version.", window: 0)
                 return
-            case ("PING", false):
-                emit(.send("NOTICE \(from) :\u{1}PING \(arg)\u{1}"))
+            case ("PING", false) where irc.ctcpReplyTarget(src) != nil:
+                ctcpReply(to: irc.ctcpReplyTarget(src)!, "PING \(arg)")
                 return
             default:
                 info("CTCP \(command) \(notice ? "reply " : "")from \(from): \(arg)", window: 0)
@@ -329,11 +360,13 @@ extension ClientState {
             }
         }
 
+        // A window is named by what we would send to: only a name that is one word gets one
+        // (a source such as `:!u@h` has an empty nick; `#a,b` would address two).
         let window: Int
         if irc.isChannelName(target) {
-            window = ensureWindow(target, kind: .channel)
-            windows[window].noteSpeaker(from)
-        } else if fromServer {
+            window = IRCSession.isOneWord(target) ? ensureWindow(target, kind: .channel) : 0
+            if !from.isEmpty { windows[window].noteSpeaker(from) }
+        } else if fromServer || !IRCSession.isOneWord(from) {
             window = 0
         } else if notice {
             window = windowIndex(from) ?? active
@@ -343,11 +376,19 @@ extension ClientState {
         append(Line(time: time, kind: kind, nick: fromServer && notice ? (src?.nick ?? "server") : from, text: text), to: window)
     }
 
+    /// `NOTICE to :\u{1}body\u{1}`, unless that line would be longer than an IRC line may be
+    /// (a PING token is echoed as it came) or `body` holds another \u{1}.
+    private mutating func ctcpReply(to: String, _ body: String) {
+        let line = "NOTICE \(to) :\u{1}\(body)\u{1}"
+        guard line.utf8.count <= IRCSession.maxReplyBytes, !body.utf8.contains(1) else { return }
+        emit(.send(line))
+    }
+
     // MARK: - Membership
 
     private mutating func handleJoin(_ m: IRCMessage, time: Int64) {
         guard let who = sourceNick(m), let channels = m.params.first else { return }
-        for channel in channels.split(separator: ",").map(String.init) {
+        for channel in channels.split(separator: ",").map(String.init) where IRCSession.isOneWord(channel) {
             if isMe(who) {
                 let w = ensureWindow(channel, kind: .channel)
                 windows[w].name = channel    // the server's spelling
@@ -391,7 +432,7 @@ extension ClientState {
     }
 
     private mutating func handleNick(_ m: IRCMessage, time: Int64) {
-        guard let old = sourceNick(m), let new = m.params.first else { return }
+        guard let old = sourceNick(m), let new = m.params.first, IRCSession.isOneWord(new) else { return }
         let me = isMe(old)
         if me {
             nick = new
@@ -406,7 +447,11 @@ extension ClientState {
                     if let i = windows[w].recentSpeakers.firstIndex(of: old) { windows[w].recentSpeakers[i] = new }
                 }
             case .query where caseMapping.equal(windows[w].name, old):
-                windows[w].name = new
+                // The conversation follows the nick, unless a window for the new nick is
+                // already open (someone else had it before): then two windows would share
+                // one name, and this one keeps the old.
+                let taken = windows.indices.contains { $0 > 0 && $0 != w && caseMapping.equal(windows[$0].name, new) }
+                if !taken || caseMapping.equal(old, new) { windows[w].name = new }
                 event("\(old) is now known as \(new)", window: w, time: time)
             default: break
             }

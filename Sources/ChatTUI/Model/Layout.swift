@@ -188,8 +188,9 @@ enum Layout {
     static func markerRow(width: Int) -> Row {
         let label = " new "
         let w = max(0, width)
-        if w < DisplayWidth.of(label) + 2 { return Row(spans: [Span(String(repeating: "-", count: w), .marker)]) }
         let left = 3
+        // Below left + label there is no room for the label: dashes only.
+        if w < left + DisplayWidth.of(label) { return Row(spans: [Span(String(repeating: "-", count: w), .marker)]) }
         let right = w - left - DisplayWidth.of(label)
         return Row(spans: [Span(String(repeating: "─", count: left) + label + String(repeating: "─", count: right), .marker)])
     }

@@ -1,0 +1,94 @@
+import ChatProtocol
+import Testing
+@testable import ChatTUI
+
+/// Lines from a hostile or broken server that the client-irc-line fuzz target (which drives
+/// this model) found mishandled; each test is one such input, reduced.
+@Suite struct HostileServerTests {
+    /// An ISUPPORT token with no name ("=", "=x") crashed the client (index out of range).
+    @Test func isupportTokenWithoutAName() {
+        var t = TestClient.registered()
+        t.recv(":srv 005 me = =x CHANTYPES=#& :are supported")
+        t.recv(":srv 005 me alice = #lobby NICKLEN=30 :are supported")
+        #expect(t.state.irc.chanTypes == ["#", "&"])
+    }
+}
+
+extension HostileServerTests {
+    /// Channel and nick names keep the server's spelling in the model (to address the server
+    /// with) but reached the screen model raw: a control character in a channel name or a
+    /// status symbol was in the title, status bar, prompt and nick list.
+    @Test func namesAreSanitisedOnTheScreen() {
+        var t = TestClient.registered(cols: 100, rows: 12)
+        t.recv(":srv 005 me PREFIX=(ov)\u{1b}+ :are supported")
+        t.recv(":evil!e@h PRIVMSG #lobb\u{1f}y :hi")
+        t.recv(":me!u@h JOIN #x\u{1b}]0;t\u{7}")
+        t.recv(":srv 353 me = #x\u{1b}]0;t\u{7} :\u{1b}op b\u{2}ob\u{202e}")
+        t.recv(":srv 366 me #x\u{1b}]0;t\u{7} :End")
+        #expect(t.window("#lobb\u{1f}y") != nil, "the window keeps the channel's name")
+        for i in t.state.windows.indices {
+            t.state.switchTo(i)
+            for row in t.screen() {
+                #expect(!row.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) || (0x202A...0x202E).contains($0.value) },
+                        "window \(i): \(row.debugDescription)")
+            }
+        }
+    }
+}
+
+extension HostileServerTests {
+    /// A nick or channel in a trailing parameter (`NICK :a b`, `JOIN :#a b`) was adopted and
+    /// sent back on the next connection as `NICK a b` / `JOIN #a b`, which the server reads
+    /// as other parameters. Such names are now ignored.
+    @Test func namesThatAreNotOneWordAreNotAdopted() {
+        var t = TestClient.registered(channels: ["#c"])
+        t.recv(":me!u@h JOIN #c")
+        t.recv(":me!u@h JOIN :#a b,#d")
+        t.recv(":me!u@h NICK :m e")
+        #expect(t.state.nick == "me")
+        #expect(t.window("#a b") == nil && t.window("#d")?.joined == true)
+        t.recv(":srv 001 :you there")
+        #expect(t.state.nick == "me")
+        _ = t.sent()
+        t.apply(.disconnected(reason: "test", retryAt: nil))
+        t.apply(.connected)
+        t.recv(":srv 001 me :Welcome")
+        let sent = t.sent()
+        #expect(sent.contains("NICK me"), "\(sent)")
+        #expect(sent.contains("JOIN #c,#d"), "\(sent)")
+    }
+}
+
+extension HostileServerTests {
+    /// A source with an empty nick (`:!u@h`) joined the nick list as "" and a private message
+    /// from it opened a query window named "" (what the user typed there would have gone out
+    /// as `PRIVMSG  :…`); a message to `#a,b` opened a window addressing two channels.
+    @Test func sourcesWithoutANickAndTargetsThatAreNotOneWord() {
+        var t = ChannelTests().joined()
+        let windows = t.state.windows.count
+        t.recv(":!d@h JOIN #c")
+        t.recv(":!d@h PRIVMSG me :hi")
+        t.recv(":bob!b@h PRIVMSG #a,b :hi")
+        #expect(t.window("#c")!.nicks.displayOrder().allSatisfy { !$0.nick.isEmpty })
+        #expect(t.state.windows.count == windows, "\(t.state.windows.map(\.name))")
+        #expect(t.state.windows[0].scrollback.lines.contains { $0.text == "hi" })
+    }
+}
+
+extension HostileServerTests {
+    /// A nick change to a nick that already has a conversation window (its earlier owner's)
+    /// gave two windows the same name; the renamed one now keeps its old name.
+    @Test func nickChangeOntoAnOpenConversation() {
+        var t = ChannelTests().joined()
+        t.recv(":danny!d@h PRIVMSG me :I am the first danny")
+        t.recv(":danny!d@h QUIT :bye")
+        t.recv(":dan!d@h PRIVMSG me :hi")
+        t.recv(":dan!d@h NICK :danny")
+        let names = t.state.windows.dropFirst().map(\.name)
+        #expect(names.filter { $0 == "danny" }.count == 1, "\(names)")
+        #expect(names.contains("dan"))
+        // A change of case only still renames.
+        t.recv(":danny!d@h NICK :Danny")
+        #expect(t.state.windows.dropFirst().map(\.name).contains("Danny"))
+    }
+}
