@@ -102,4 +102,23 @@ import Glibc
         try alice.expect("<bob> after the flood", timeout: 20)
         #expect(server.process.isRunning)
     }
+
+    @Test func aBurstLargerThanTheSpawnersQueueIsServedInFull() throws {
+        // The spawner's channel buffers a few hundred requests; 800 connections waiting at once
+        // (made while the hub is stopped) make the hub keep the rest and stop accepting until
+        // the spawner catches up. Nobody is lost.
+        let server = try ServerProcess(["--max-per-ip", "0", "--log-level", "debug"])
+        kill(server.pid, SIGSTOP)
+        var clients: [TestClient] = []
+        for _ in 0..<800 { clients.append(try TestClient(port: server.port)) }
+        kill(server.pid, SIGCONT)
+        try server.waitForLog("spawner behind")
+        var greeted = 0
+        for c in clients where c.waitFor("nickname", timeout: 30) { greeted += 1 }
+        #expect(greeted == 800)
+        #expect(!server.log.contains("spawner unavailable"))
+        let last = clients[799]
+        try last.line("last")
+        try last.expect("You joined #lobby")
+    }
 }

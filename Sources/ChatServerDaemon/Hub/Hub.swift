@@ -79,7 +79,7 @@ final class Hub: EventSink {
     var spawnerChannel: Int32 = -1
     var nextSpawn: UInt32 = 1
     var pendingSpawns: [UInt32: Int] = [:]
-    /// Requests the spawner's channel had no room for yet (it queues only a few): while any
+    /// Requests the spawner's channel had no room for yet (its buffer holds a few hundred): while any
     /// wait, the hub stops accepting, and connections wait in the listen backlog instead.
     var spawnBacklog: [(id: Int, spawn: UInt32)] = []
     var spawnBacklogStart = 0
@@ -337,6 +337,9 @@ final class Hub: EventSink {
                 spawnBacklogStart += 1
             case .success(.wouldBlock), .success(.eof):
                 // Full: wait until it drains (readable or writable wakes us).
+                if listening {
+                    log.debug("spawner behind: \(spawnBacklog.count - spawnBacklogStart) connections wait, accepting paused")
+                }
                 try? epoll.modify(spawnerChannel, events: Epoll.readable | Epoll.writable, data: Tag.spawner.with(0))
                 updateListening()
                 return
