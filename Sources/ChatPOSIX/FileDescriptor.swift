@@ -21,29 +21,14 @@ public enum FD {
     /// Reads into `buffer`; `.eof` at end of stream, `.wouldBlock` when nothing is there.
     @inline(__always)
     public static func read(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) throws(SystemError) -> IOResult {
-        while true {
-            let n = Glibc.read(fd, buffer.baseAddress, buffer.count)
-            if n > 0 { return .done(n) }
-            if n == 0 { return .eof }
-            let e = errno
-            if e == EINTR { continue }
-            if e == EAGAIN || e == EWOULDBLOCK { return .wouldBlock }
-            throw SystemError("read", errno: e)
-        }
+        try transfer("read", zeroIsEnd: true) { Glibc.read(fd, buffer.baseAddress, buffer.count) }
     }
 
     /// Writes as much of `bytes` as the descriptor takes now.
     @inline(__always)
     public static func write(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) throws(SystemError) -> IOResult {
         if bytes.isEmpty { return .done(0) }
-        while true {
-            let n = Glibc.write(fd, bytes.baseAddress, bytes.count)
-            if n >= 0 { return .done(n) }
-            let e = errno
-            if e == EINTR { continue }
-            if e == EAGAIN || e == EWOULDBLOCK { return .wouldBlock }
-            throw SystemError("write", errno: e)
-        }
+        return try transfer("write", zeroIsEnd: false) { Glibc.write(fd, bytes.baseAddress, bytes.count) }
     }
 
     /// Writes the byte ranges `ranges` of `base`, in order, with one `writev` (at most 1,024
@@ -56,14 +41,7 @@ public enum FD {
                 iov[i] = iovec(iov_base: UnsafeMutableRawPointer(mutating: base + ranges[i].lowerBound),
                                iov_len: ranges[i].count)
             }
-            while true {
-                let n = Glibc.writev(fd, iov.baseAddress, Int32(count))
-                if n >= 0 { return .done(n) }
-                let e = errno
-                if e == EINTR { continue }
-                if e == EAGAIN || e == EWOULDBLOCK { return .wouldBlock }
-                throw SystemError("writev", errno: e)
-            }
+            return try transfer("writev", zeroIsEnd: false) { Glibc.writev(fd, iov.baseAddress, Int32(count)) }
         }
     }
 

@@ -284,41 +284,29 @@ public enum Socket {
     /// A connected pair of Unix sequenced-packet sockets (each send is one message, kept
     /// whole), close-on-exec, optionally non-blocking.
     public static func packetPair(nonBlocking: Bool = false) throws(SystemError) -> (Int32, Int32) {
-        var fds: [Int32] = [-1, -1]
-        let flags = Int32(SOCK_SEQPACKET.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | (nonBlocking ? Int32(SOCK_NONBLOCK.rawValue) : 0)
-        _ = try check("socketpair") { socketpair(AF_UNIX, flags, 0, &fds) }
-        return (fds[0], fds[1])
+        try unixPair(Int32(SOCK_SEQPACKET.rawValue), nonBlocking: nonBlocking)
     }
 
     /// Sends `bytes` and up to four descriptors as one message.
     public static func send(_ fd: Int32, _ bytes: [UInt8], passing fds: [Int32] = []) throws(SystemError) -> IOResult {
-        while true {
-            let n = bytes.withUnsafeBytes { raw in
+        try transfer("sendmsg", zeroIsEnd: false) {
+            bytes.withUnsafeBytes { raw in
                 fds.withUnsafeBufferPointer { clinux_send_with_fds(fd, raw.baseAddress, raw.count, $0.baseAddress, Int32($0.count)) }
             }
-            if n >= 0 { return .done(n) }
-            let e = errno
-            if e == EINTR { continue }
-            if e == EAGAIN || e == EWOULDBLOCK { return .wouldBlock }
-            throw SystemError("sendmsg", errno: e)
         }
     }
 
     /// Receives one message into `buffer` and up to four descriptors with it.
     public static func receive(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) throws(SystemError) -> (IOResult, [Int32]) {
         var fds: [Int32] = [-1, -1, -1, -1]
-        while true {
-            var count: Int32 = 4
-            let n = fds.withUnsafeMutableBufferPointer {
+        var count: Int32 = 0
+        let result = try transfer("recvmsg", zeroIsEnd: true) {
+            count = 4
+            return fds.withUnsafeMutableBufferPointer {
                 clinux_receive_with_fds(fd, buffer.baseAddress, buffer.count, $0.baseAddress, &count)
             }
-            if n > 0 { return (.done(n), Array(fds[..<Int(count)])) }
-            if n == 0 { return (.eof, Array(fds[..<Int(count)])) }
-            let e = errno
-            if e == EINTR { continue }
-            if e == EAGAIN || e == EWOULDBLOCK { return (.wouldBlock, []) }
-            throw SystemError("recvmsg", errno: e)
         }
+        return (result, Array(fds[..<Int(count)]))
     }
 
     /// The address of the peer of a connected socket.
@@ -335,8 +323,12 @@ public enum Socket {
 
     /// A connected pair of Unix stream sockets, close-on-exec, optionally non-blocking.
     public static func pair(nonBlocking: Bool = false) throws(SystemError) -> (Int32, Int32) {
+        try unixPair(stream, nonBlocking: nonBlocking)
+    }
+
+    private static func unixPair(_ type: Int32, nonBlocking: Bool) throws(SystemError) -> (Int32, Int32) {
         var fds: [Int32] = [-1, -1]
-        let flags = stream | Int32(SOCK_CLOEXEC.rawValue) | (nonBlocking ? Int32(SOCK_NONBLOCK.rawValue) : 0)
+        let flags = type | Int32(SOCK_CLOEXEC.rawValue) | (nonBlocking ? Int32(SOCK_NONBLOCK.rawValue) : 0)
         _ = try check("socketpair") { socketpair(AF_UNIX, flags, 0, &fds) }
         return (fds[0], fds[1])
     }

@@ -30,6 +30,22 @@ public func retrying<T: BinaryInteger>(_ call: String, _ body: () -> T) throws(S
     }
 }
 
+/// Runs one read or write on a non-blocking descriptor: EINTR is retried, EAGAIN is
+/// `.wouldBlock`, 0 is `.eof` when `zeroIsEnd` (reads; a write of 0 bytes is `.done(0)`),
+/// and any other failure is thrown.
+@inline(__always)
+public func transfer(_ call: String, zeroIsEnd: Bool, _ body: () -> Int) throws(SystemError) -> IOResult {
+    while true {
+        let n = body()
+        if n > 0 || (n == 0 && !zeroIsEnd) { return .done(n) }
+        if n == 0 { return .eof }
+        let e = errno
+        if e == EINTR { continue }
+        if e == EAGAIN || e == EWOULDBLOCK { return .wouldBlock }
+        throw SystemError(call, errno: e)
+    }
+}
+
 /// Runs a call that returns -1 on failure, without retrying (for calls where EINTR means
 /// "a signal arrived, go back to the loop").
 @inline(__always)
