@@ -262,11 +262,10 @@ final class ChatState {
     /// A membership notice to a channel, as `isQuiet` allows; `id` (who it is about) always gets it.
     private func announce(_ frame: [UInt8], in ch: Channel, about id: Int) {
         guard isQuiet(ch) else { return broadcast(frame, in: ch) }
-        recipients.removeAll(keepingCapacity: true)
-        if ch.members[id] != nil { recipients.append(id) }
-        for m in ch.ircMembers where m != id { recipients.append(m) }
-        deliveries += recipients.count
-        sink.deliver(frame, toEach: recipients)
+        broadcast(frame) { recipients in
+            if ch.members[id] != nil { recipients.append(id) }
+            for m in ch.ircMembers where m != id { recipients.append(m) }
+        }
     }
 
     /// A list reply in events small enough for a frame: all but the last say `more`.
@@ -520,10 +519,7 @@ final class ChatState {
             guard let ch = channels[fold(channel)] else { return false }
             broadcast(frame, in: ch)
         } else {
-            recipients.removeAll(keepingCapacity: true)
-            recipients.append(contentsOf: users.keys)
-            deliveries += recipients.count
-            sink.deliver(frame, toEach: recipients)
+            broadcast(frame) { $0.append(contentsOf: users.keys) }
         }
         return true
     }
@@ -557,8 +553,15 @@ final class ChatState {
 
     /// One frame to the members of `ch` that `include` picks, in one call to the sink.
     private func broadcast(_ frame: [UInt8], in ch: Channel, where include: (Int) -> Bool = { _ in true }) {
+        broadcast(frame) { recipients in
+            for m in ch.members.keys where include(m) { recipients.append(m) }
+        }
+    }
+
+    /// One frame to the sessions `pick` lists, in one call to the sink.
+    private func broadcast(_ frame: [UInt8], to pick: (inout [Int]) -> Void) {
         recipients.removeAll(keepingCapacity: true)
-        for m in ch.members.keys where include(m) { recipients.append(m) }
+        pick(&recipients)
         deliveries += recipients.count
         sink.deliver(frame, toEach: recipients)
     }

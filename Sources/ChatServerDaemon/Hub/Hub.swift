@@ -35,7 +35,6 @@ struct SessionSlot {
     var eofAt: UInt64?
 
     var pending: Int { out.count - outStart }
-    var isIdle: Bool { out.count == outStart && shared.isEmpty }
 
     func withPending<R>(_ body: (Int32, UnsafeRawBufferPointer) -> R) -> R {
         out.withUnsafeBytes { body(channel, UnsafeRawBufferPointer(rebasing: $0[outStart...])) }
@@ -524,9 +523,10 @@ final class Hub: EventSink {
 
     func deliver(_ frame: [UInt8], to id: Int) {
         guard id < slots.count, slots[id] != nil, slots[id]!.eofAt == nil else { return }
-        let range = turnFrames.count..<(turnFrames.count + frame.count)
-        frame.withUnsafeBufferPointer { turnFrames.append(contentsOf: $0) }
-        enqueue(range, for: id)
+        let range = storeForTurn(frame)
+        turnFrames.withUnsafeBufferPointer { frames in
+            Self.enqueue(range, of: frames, in: &slots[id]!, id: id, dirty: &dirty)
+        }
         stats.framesOut += 1
     }
 
@@ -534,8 +534,7 @@ final class Hub: EventSink {
     /// and each member's queue gets its range (no copy, no reference counting); the slots are
     /// borrowed once for the whole loop.
     func deliver(_ frame: [UInt8], toEach ids: [Int]) {
-        let range = turnFrames.count..<(turnFrames.count + frame.count)
-        frame.withUnsafeBufferPointer { turnFrames.append(contentsOf: $0) }
+        let range = storeForTurn(frame)
         var added = 0
         turnFrames.withUnsafeBufferPointer { frames in
             slots.withUnsafeMutableBufferPointer { slots in
@@ -548,10 +547,11 @@ final class Hub: EventSink {
         stats.framesOut += added
     }
 
-    private func enqueue(_ range: Range<Int>, for id: Int) {
-        turnFrames.withUnsafeBufferPointer { frames in
-            Self.enqueue(range, of: frames, in: &slots[id]!, id: id, dirty: &dirty)
-        }
+    /// Appends a frame to this turn's shared buffer; returns where it is.
+    private func storeForTurn(_ frame: [UInt8]) -> Range<Int> {
+        let start = turnFrames.count
+        frame.withUnsafeBufferPointer { turnFrames.append(contentsOf: $0) }
+        return start..<turnFrames.count
     }
 
     /// Behind a backlog, a frame is copied after it (order); otherwise its range joins the
@@ -610,14 +610,7 @@ final class Hub: EventSink {
             let r = flushShared(slot: id)
             if case .failure = r { return sessionClosedChannel(id) }
             if case .success(.done(let n)) = r { stats.bytesOut += n }
-            if slots[id]!.pending == 0 {
-                if slots[id]!.waitingForWritable {
-                    slots[id]!.waitingForWritable = false
-                    try? epoll.modify(slots[id]!.channel, events: Epoll.readable, data: Tag.session.with(id))
-                }
-                return
-            }
-            return afterShortWrite(slot: id)
+            return slots[id]!.pending == 0 ? drained(slot: id) : afterShortWrite(slot: id)
         }
         // Mutated in place: a copy of the slot would copy its whole queue.
         let result: Result<IOResult, SystemError> = slots[id]!.withPending { fd, raw in
@@ -626,19 +619,20 @@ final class Hub: EventSink {
         switch result {
         case .success(.done(let n)):
             stats.bytesOut += n
-            if slots[id]!.consume(n) {
-                if slots[id]!.waitingForWritable {
-                    slots[id]!.waitingForWritable = false
-                    try? epoll.modify(slots[id]!.channel, events: Epoll.readable, data: Tag.session.with(id))
-                }
-                return
-            }
+            if slots[id]!.consume(n) { return drained(slot: id) }
         case .success(.wouldBlock), .success(.eof):
             break
         case .failure:
             return sessionClosedChannel(id)
         }
         afterShortWrite(slot: id)
+    }
+
+    /// Everything written: stop watching for the channel to become writable.
+    private func drained(slot id: Int) {
+        guard slots[id]!.waitingForWritable else { return }
+        slots[id]!.waitingForWritable = false
+        try? epoll.modify(slots[id]!.channel, events: Epoll.readable, data: Tag.session.with(id))
     }
 
     /// The session did not take everything: end it if it is too far behind, else wait until
