@@ -8,14 +8,14 @@ final class IRCConversation: Conversation {
     /// The session owns this conversation and outlives it; `unowned(unsafe)` spares the
     /// reference counting that a checked `unowned` costs on every delivered line.
     unowned(unsafe) let session: SessionProcess
-    var nick = "*" { didSet { refreshRenderContext() } }
+    var nick = "*"
     var pendingNick: String?
     var user: String?
     var realName = ""
     var capNegotiating = false
     var registrationSent = false
-    var registered = false { didSet { refreshRenderContext() } }
-    var serverTime = false { didSet { refreshRenderContext() } }
+    var registered = false
+    var serverTime = false
     var channels = Set<String>()  // folded, for JOIN 0
     var heldLines: [[UInt8]] = []
     var userModes = ""
@@ -23,19 +23,7 @@ final class IRCConversation: Conversation {
     /// IRCv3: clients send at most 4094 bytes of tags; the body is 510 without CRLF.
     static let clientLimits = IRCLimits(maxTagBytes: 4096, maxBodyBytes: 510)
 
-    /// What rendering needs, rebuilt only when it changes: every delivered line reads it.
-    private var renderContext: IRCRenderContext
-
-    init(session: SessionProcess) {
-        self.session = session
-        renderContext = IRCRenderContext(serverName: session.config.serverName, nick: "*", serverTime: false,
-                                         userModes: "i", serverInfo: "chat-server")
-    }
-
-    private func refreshRenderContext() {
-        renderContext = IRCRenderContext(serverName: server, nick: registered ? nick : "*", serverTime: serverTime,
-                                         userModes: "i", serverInfo: "chat-server")
-    }
+    init(session: SessionProcess) { self.session = session }
 
     var isRegistered: Bool { registered }
     var server: String { session.config.serverName }
@@ -226,6 +214,12 @@ final class IRCConversation: Conversation {
         guard registered else { return false }
         let serverTime = serverTime
         return session.toClient.append { IRCRenderer.appendMessageLine(m, serverTime: serverTime, to: &$0) }
+    }
+
+    /// What the general renderer needs (the fast path above reads only `serverTime`).
+    private var renderContext: IRCRenderContext {
+        IRCRenderContext(serverName: server, nick: registered ? nick : "*", serverTime: serverTime,
+                         userModes: "i", serverInfo: "chat-server")
     }
 
     func event(_ event: HubEvent) {
