@@ -156,8 +156,7 @@ enum Spawner {
 extension SessionConfig {
     func encode(to w: inout BinaryWriter) {
         w.string(serverName)
-        w.u32(UInt32(truncatingIfNeeded: floodRate.bitPattern >> 32))
-        w.u32(UInt32(truncatingIfNeeded: floodRate.bitPattern))
+        w.int(Int64(bitPattern: floodRate.bitPattern))
         for v in [floodBurst, queueLimit, maxLineLength, registrationTimeout, pingInterval, pingTimeout, quietPeriodMS] {
             w.int(Int64(v))
         }
@@ -165,8 +164,7 @@ extension SessionConfig {
 
     init(from r: inout BinaryReader) throws(PayloadError) {
         serverName = try r.string()
-        let high = UInt64(try r.u32()), low = UInt64(try r.u32())
-        floodRate = Double(bitPattern: high << 32 | low)
+        floodRate = Double(bitPattern: UInt64(bitPattern: try r.int()))
         floodBurst = Int(try r.int())
         queueLimit = Int(try r.int())
         maxLineLength = Int(try r.int())
