@@ -55,10 +55,52 @@ public enum Proc {
         _ = try check("prctl(PR_SET_CHILD_SUBREAPER)") { clinux_set_child_subreaper() }
     }
 
-    /// Waits for child `pid` to end.
-    public static func waitFor(_ pid: pid_t) {
+    /// Waits for child `pid` to end; how it ended.
+    @discardableResult
+    public static func waitFor(_ pid: pid_t) -> ExitStatus {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        return ExitStatus(status)
+    }
+
+    /// Starts a program (posix_spawn): input from /dev/null, output and errors appended to
+    /// `outputPath`, this process's environment with `environment` on top, no signal blocked
+    /// and every signal at its default (a caller's mask and handlers would be inherited
+    /// otherwise, and a tmux server does not survive them). For the tests' helper programs.
+    public static func spawn(_ path: String, _ args: [String], outputPath: String,
+                             environment: [String: String] = [:]) throws(SystemError) -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_APPEND, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        var env: [String] = []
+        var entry = environ
+        while let e = entry.pointee {
+            let text = String(cString: e)
+            let name = text.split(separator: "=", maxSplits: 1).first.map(String.init) ?? text
+            if environment[name] == nil { env.append(text) }
+            entry += 1
+        }
+        env += environment.map { "\($0.key)=\($0.value)" }
+        let argv: [UnsafeMutablePointer<CChar>?] = ([path] + args).map { strdup($0) } + [nil]
+        let envp: [UnsafeMutablePointer<CChar>?] = env.map { strdup($0) } + [nil]
+        defer { (argv + envp).forEach { free($0) } }
+        var attr = posix_spawnattr_t()
+        posix_spawnattr_init(&attr)
+        defer { posix_spawnattr_destroy(&attr) }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        var all = sigset_t()
+        sigfillset(&all)
+        posix_spawnattr_setsigmask(&attr, &empty)
+        posix_spawnattr_setsigdefault(&attr, &all)
+        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, path, &actions, &attr, argv, envp)
+        guard rc == 0 else { throw SystemError("posix_spawn(\(path))", errno: rc) }
+        return pid
     }
 
     /// A copy of descriptor `fd` of process `pid` (`pidfd_getfd`); needs ptrace access to it.

@@ -1,3 +1,4 @@
+import ChatPOSIX
 import Foundation
 import Testing
 
@@ -17,26 +18,19 @@ import Glibc
         return nil
     }
 
-    /// Runs a command to the end with posix_spawn and waitpid; its output goes through a
+    /// Runs a command to the end (`Proc.spawn`, then waitpid); its output goes through a
     /// file, since a pipe would stay open as long as a tmux server started by it lives.
     @discardableResult
     func run(_ path: String, _ args: [String]) throws -> (Int32, String) {
         let outPath = NSTemporaryDirectory() + "run-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: outPath) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        let argv: [UnsafeMutablePointer<CChar>?] = ([path] + args).map { strdup($0) } + [nil]
-        defer { for a in argv { free(a) } }
-        var pid: pid_t = 0
-        let rc = posix_spawn(&pid, path, &actions, nil, argv, environ)
-        guard rc == 0 else { throw TestFailure("posix_spawn \(path): \(rc)") }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-        return ((status >> 8) & 0xFF, (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "")
+        let status = Proc.waitFor(try Proc.spawn(path, args, outputPath: outPath))
+        let code: Int32
+        switch status {
+        case .exited(let c): code = c
+        case .signaled: code = 0
+        }
+        return (code, (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "")
     }
 
     @Test func irssiRegistersJoinsChatsAndQuits() throws {

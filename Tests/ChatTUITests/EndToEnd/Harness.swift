@@ -20,38 +20,15 @@ func product(_ name: String) -> String {
     URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(name).path
 }
 
-/// Starts a program with its output (and error) appended to `outputPath`, input from
-/// /dev/null. posix_spawn and waitpid rather than Foundation's Process, whose
-/// waitUntilExit spins a run loop that never hears of the exit inside a test here.
-func spawn(_ path: String, _ args: [String], outputPath: String, environment: [String: String] = [:]) throws -> pid_t {
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-    posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_APPEND, 0o600)
-    posix_spawn_file_actions_adddup2(&actions, 1, 2)
-    var env = ProcessInfo.processInfo.environment
-    env["SWIFT_BACKTRACE"] = "interactive=no"
-    for (k, v) in environment { env[k] = v }
-    let argv: [UnsafeMutablePointer<CChar>?] = ([path] + args).map { strdup($0) } + [nil]
-    let envp: [UnsafeMutablePointer<CChar>?] = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
-    defer { (argv + envp).forEach { free($0) } }
-    // Nothing blocked and every signal at its default: the test runner's settings would be
-    // inherited otherwise, and tmux's server does not survive them.
-    var attr = posix_spawnattr_t()
-    posix_spawnattr_init(&attr)
-    defer { posix_spawnattr_destroy(&attr) }
-    var empty = sigset_t()
-    sigemptyset(&empty)
-    var all = sigset_t()
-    sigfillset(&all)
-    posix_spawnattr_setsigmask(&attr, &empty)
-    posix_spawnattr_setsigdefault(&attr, &all)
-    posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-    var pid: pid_t = 0
-    let rc = posix_spawn(&pid, path, &actions, &attr, argv, envp)
-    guard rc == 0 else { throw E2EFailure("cannot start \(path): error \(rc)") }
-    return pid
+/// Starts a program with its output (and error) appended to `outputPath` (`Proc.spawn`:
+/// posix_spawn and waitpid rather than Foundation's Process, whose waitUntilExit spins a run
+/// loop that never hears of the exit inside a test here).
+func spawn(_ path: String, _ args: [String], outputPath: String) throws -> pid_t {
+    do {
+        return try Proc.spawn(path, args, outputPath: outputPath, environment: ["SWIFT_BACKTRACE": "interactive=no"])
+    } catch {
+        throw E2EFailure("cannot start \(path): \(error)")
+    }
 }
 
 /// Runs a program to completion; its standard output and error.
@@ -62,9 +39,7 @@ func spawn(_ path: String, _ args: [String], outputPath: String, environment: [S
 func run(_ path: String, _ args: [String]) throws -> String {
     let outPath = NSTemporaryDirectory() + "chattui-run-\(UUID().uuidString)"
     defer { try? FileManager.default.removeItem(atPath: outPath) }
-    let pid = try spawn(path, args, outputPath: outPath)
-    var status: Int32 = 0
-    while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+    Proc.waitFor(try spawn(path, args, outputPath: outPath))
     return (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
 }
 
