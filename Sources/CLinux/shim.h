@@ -2,6 +2,7 @@
 #define CLINUX_SHIM_H
 // Linux calls that Swift's Glibc module leaves out. `#define _GNU_SOURCE` here would not
 // affect headers the Glibc module already owns, so the prototypes are declared by hand.
+#include <malloc.h>
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
@@ -110,5 +111,10 @@ static inline int clinux_sigset_of(sigset_t *set, const int *sigs, int n) {
     sigemptyset(set);
     for (int i = 0; i < n; i++) sigaddset(set, sigs[i]);
     return 0;
+}
+/// Free bytes in the heap's holes: every free byte but the top chunk's (glibc mallinfo2).
+static inline size_t clinux_heap_hole_bytes(void) {
+    struct mallinfo2 m = mallinfo2();
+    return m.fordblks - m.keepcost;
 }
 #endif

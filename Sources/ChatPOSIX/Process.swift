@@ -13,6 +13,32 @@ public enum Proc {
         return pid == 0 ? .child : .parent(pid)
     }
 
+    /// Replaces this process's image with a fresh start of the same program (`/proc/self/exe`,
+    /// which still works when the file has since been replaced or deleted), with `arguments`
+    /// as its argv. Returns only when that failed.
+    /// `environment` (`NAME=value` entries) is set in this process's environment for the new
+    /// image, replacing variables of the same names.
+    public static func restartSelf(_ arguments: [String], setting environment: [String] = []) -> SystemError {
+        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        var envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup($0) }
+        let replaced = Set(environment.map { $0.prefix { $0 != "=" } + "=" })
+        var inherited = environ
+        while let entry = inherited.pointee {
+            let text = String(cString: entry)
+            if !replaced.contains(where: { text.hasPrefix($0) }) { envp.append(entry) }
+            inherited += 1
+        }
+        envp.append(nil)
+        execve("/proc/self/exe", &argv, &envp)
+        let error = SystemError("execve(/proc/self/exe)")
+        for p in argv { free(p) }
+        for p in envp.prefix(environment.count) { free(p) }
+        return error
+    }
+
+    /// This program's own argv[0], as it was started.
+    public static var programName: String { String(cString: CommandLine.unsafeArgv[0]!) }
+
     /// Ends a forked child without running atexit handlers or flushing inherited stdio.
     public static func exitImmediately(_ code: Int32) -> Never { _exit(code) }
 
@@ -307,7 +333,31 @@ extension Proc {
     }
 }
 
+/// The allocations that fill the heap's holes (`Proc.plugHeapHoles`), each pointing to the one
+/// before.
+nonisolated(unsafe) private var heapPlugs: UnsafeMutableRawPointer?
+
 extension Proc {
     /// Gives free heap pages back to the kernel (glibc keeps them after a peak).
     public static func releaseFreeMemory() { _ = malloc_trim(0) }
+
+    /// Fills every free hole in the heap with a small allocation that is never freed, so
+    /// that what is allocated next comes from the top of the heap, contiguous, in pages no
+    /// one has used. For a process about to fork many children: a child's allocations then
+    /// land in a few fresh pages of its own instead of in holes spread over the parent's
+    /// pages, each of which it would copy. Returns the bytes plugged. (Chunks in glibc's
+    /// per-thread cache are not holes to `mallinfo2` and are not plugged.)
+    @discardableResult
+    public static func plugHeapHoles(limit: Int = 4 << 20) -> Int {
+        _ = malloc_trim(0)
+        var plugged = 0
+        while plugged < limit && clinux_heap_hole_bytes() > 0 {
+            guard let plug = malloc(24) else { break }
+            // Chained from a global, so the compiler cannot drop the allocation as unused.
+            plug.storeBytes(of: heapPlugs, as: UnsafeMutableRawPointer?.self)
+            heapPlugs = plug
+            plugged += 32
+        }
+        return plugged
+    }
 }

@@ -321,6 +321,13 @@ public enum Socket {
         return SocketAddress(storage: storage, length: length)
     }
 
+    /// Whether `fd` is a sequenced-packet socket (what a process that expects one was given).
+    public static func isSequencedPacket(_ fd: Int32) -> Bool {
+        var type: Int32 = 0
+        var length = socklen_t(MemoryLayout<Int32>.size)
+        return getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &length) == 0 && type == Int32(SOCK_SEQPACKET.rawValue)
+    }
+
     /// A connected pair of Unix stream sockets, close-on-exec, optionally non-blocking.
     public static func pair(nonBlocking: Bool = false) throws(SystemError) -> (Int32, Int32) {
         try unixPair(stream, nonBlocking: nonBlocking)

@@ -26,6 +26,12 @@ struct ChatServerCommand: ParsableCommand {
         subcommands: [ConsoleClientCommand.self]
     )
 
+    /// The session spawner is this program too, started again by the hub (`Spawner`).
+    static func main() {
+        Spawner.serveIfStarted(arguments: CommandLine.arguments)
+        main(nil)
+    }
+
     @Option(name: .customLong("listen"), help: ArgumentHelp("Address to listen on; repeatable. Port 0 picks a free port.", valueName: "HOST:PORT"))
     var listen: [String] = []
 

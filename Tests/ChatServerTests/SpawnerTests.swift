@@ -1,4 +1,5 @@
 import ChatProtocol
+import Glibc
 import Testing
 @testable import ChatServerDaemon
 
@@ -25,5 +26,43 @@ import Testing
             #expect(r.bytes.withUnsafeBytes { Spawner.Reply($0) } == r)
         }
         #expect([UInt8](repeating: 0, count: 5).withUnsafeBytes { Spawner.Reply($0) } == nil)
+    }
+}
+
+/// The spawner's warm-up (`SessionRehearsal`): it must really play a person and an IRC client
+/// through registration, talk and nick changes, or it warms nothing.
+@Suite struct SessionRehearsalTests {
+    @Test func bothPlayersGoThroughTheirDialects() throws {
+        let t = try #require(SessionRehearsal.perform())
+        // The person: greeted, asked for a nickname, joined, sees bob's lines in both forms.
+        #expect(t.human.contains("nickname"))
+        #expect(t.human.contains("You joined #lobby"))
+        #expect(t.human.contains("<bob> hi zed, welcome"))
+        #expect(t.human.contains("* bob waves"))
+        #expect(t.human.contains("bob is now known as bobby"))
+        #expect(t.human.contains("You are now known as zed2"))
+        // The IRC client: registered, joined, got zed's lines, the PING, its own nick change.
+        #expect(t.irc.contains(" 001 bob :"))
+        #expect(t.irc.contains("JOIN #lobby"))
+        #expect(t.irc.contains("PRIVMSG #lobby :hello everyone"))
+        #expect(t.irc.contains("PRIVMSG #lobby :\u{1}ACTION waves back\u{1}"))
+        #expect(t.irc.contains("PING rehearsal"))
+        #expect(t.irc.contains("NICK :bobby") || t.irc.contains("NICK bobby"))
+        #expect(t.irc.contains("zed2"))
+        #expect(t.irc.contains("TOPIC #lobby :the topic"))
+    }
+
+    @Test func itCanBePlayedAgainAndLeavesNoDescriptorsOpen() throws {
+        let before = try FDCount.current()
+        for _ in 0..<3 { _ = try #require(SessionRehearsal.perform()) }
+        #expect(try FDCount.current() == before)
+    }
+}
+
+private enum FDCount {
+    static func current() throws -> Int {
+        var n = 0
+        for fd in 0..<Int32(4096) where fcntl(fd, F_GETFD) >= 0 { n += 1 }
+        return n
     }
 }

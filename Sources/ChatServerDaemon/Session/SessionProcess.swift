@@ -42,7 +42,12 @@ final class SessionProcess {
 
     let config: SessionConfig
     let peer: SocketAddress
-    let signals: SignalQueue
+    /// The client's socket and the channel to the hub: 3 and 4 in a session process, other
+    /// numbers in the spawner's rehearsal (`SessionRehearsal`).
+    let socketFD: Int32
+    let hubFD: Int32
+    /// nil in the rehearsal, which must not block the spawner's signals.
+    let signals: SignalQueue?
     var toClient: SendQueue
     var toHub = SendQueue(limit: 1 << 20)
     var telnet = TelnetFilter()
@@ -63,12 +68,20 @@ final class SessionProcess {
     /// touches (and so owns) only the pages its reads actually fill.
     let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 32 * 1024, alignment: 16)
     var dialectDecided = false
-    /// Read before the sandbox closes the door on /etc/localtime.
-    let utcOffset = Proc.utcOffsetSeconds()
+    /// The client, the hub, the signals (fd -1 in the rehearsal: poll skips it).
+    private var pollSet: [pollfd]
+    /// The server's offset from UTC when the session started, for telnet users' timestamps.
+    /// Looked up by the spawner (a session has no /etc/localtime in its sandbox, and reading
+    /// it would write to the C library's time zone globals, a page copied per session).
+    let utcOffset: Int
+
+    /// What a session takes from its signalfd. A stored constant, so that the spawner's
+    /// rehearsal has already initialised it (see `SessionRehearsal`).
+    static let handledSignals: [Int32] = [SIGTERM, SIGINT, SIGHUP]
 
     /// Runs in the child right after fork; never returns.
     static func start(socket: Int32, hub: Int32, hubPID: pid_t, peer: SocketAddress,
-                      config: SessionConfig) -> Never {
+                      config: SessionConfig, utcOffset: Int) -> Never {
         SignalQueue.resetInChild()
         Proc.dieWithParent(SIGTERM)
         if Proc.parentPID != hubPID { Proc.exitImmediately(1) }
@@ -76,12 +89,13 @@ final class SessionProcess {
         // (stderr stays, so a crash report still reaches the server's log).
         guard (try? FD.keepOnly([socket, hub], movingTo: socketFD)) != nil else { Proc.exitImmediately(2) }
         // The signalfd takes 5, the first free number, before 0 and 1 are freed.
-        guard let signals = try? SignalQueue([SIGTERM, SIGINT, SIGHUP]) else { Proc.exitImmediately(3) }
+        guard let signals = try? SignalQueue(handledSignals) else { Proc.exitImmediately(3) }
         FD.close(0)
         FD.close(1)
         Proc.setName("chat-session")
         SignalQueue.ignore(SIGUSR1)
-        let session = SessionProcess(config: config, peer: peer, signals: signals)
+        let session = SessionProcess(config: config, peer: peer, socket: socketFD, hub: hubFD, signals: signals,
+                                     utcOffset: utcOffset)
         // From here on: only the system calls the loop needs (see CLinux/sandbox.h).
         do {
             try Proc.enterSessionSandbox()
@@ -92,9 +106,14 @@ final class SessionProcess {
         Proc.exitImmediately(0)
     }
 
-    init(config: SessionConfig, peer: SocketAddress, signals: SignalQueue) {
+    deinit { buffer.deallocate() }
+
+    init(config: SessionConfig, peer: SocketAddress, socket: Int32, hub: Int32, signals: SignalQueue?, utcOffset: Int) {
         self.config = config
+        self.utcOffset = utcOffset
         self.peer = peer
+        self.socketFD = socket
+        self.hubFD = hub
         self.signals = signals
         toClient = SendQueue(limit: config.queueLimit)
         framer = LineFramer(maxLineLength: config.maxLineLength, editing: true)
@@ -102,7 +121,13 @@ final class SessionProcess {
         flood = TokenBucket(rate: config.floodRate, burst: config.floodBurst, now: now)
         startedAt = now
         lastHeard = now
-        for fd in [Self.socketFD, Self.hubFD] { try? FD.setNonBlocking(fd) }
+        pollSet = [
+            pollfd(fd: socket, events: 0, revents: 0),
+            pollfd(fd: hub, events: 0, revents: 0),
+            pollfd(fd: signals?.fd ?? -1, events: Poll.readable, revents: 0),
+        ]
+        try? FD.setNonBlocking(socket)
+        try? FD.setNonBlocking(hub)
     }
 
     // MARK: Output used by the conversations
@@ -130,75 +155,70 @@ final class SessionProcess {
     // MARK: The loop
 
     func run() {
-        var fds = [
-            pollfd(fd: Self.socketFD, events: 0, revents: 0),
-            pollfd(fd: Self.hubFD, events: 0, revents: 0),
-            pollfd(fd: signals.fd, events: Poll.readable, revents: 0),
-        ]
         while closing == nil {
-            let throttled = pendingStart < pendingLines.count
-            fds[0].events = (clientGone ? 0 : (throttled && pendingLines.count - pendingStart > floodQueueLimit ? 0 : Poll.readable))
-                | (toClient.isEmpty ? 0 : Poll.writable)
-            fds[1].events = (hubGone || toClient.overLimit ? 0 : Poll.readable)
-                | (toHub.isEmpty || hubGone ? 0 : Poll.writable)
-            for i in fds.indices { fds[i].revents = 0 }
-            do {
-                _ = try Poll.wait(&fds, timeoutMS: nextTimeoutMS())
-            } catch {
-                close(reason: "Session error (\(error))")
-                break
-            }
-            if fds[2].revents != 0 { handleSignals() }
-            if fds[1].revents & (Poll.readable | Poll.hangup | Poll.error) != 0 { readEvents() }
-            if fds[0].revents & (Poll.readable | Poll.hangup | Poll.error) != 0 { readClient() }
-            processPending()
-            timers()
-            if !toClient.isEmpty && !clientGone && !toClient.flush(to: Self.socketFD) { clientGone = true }
-            if toClient.overLimit {
-                close(reason: "Send queue exceeded")
-            }
-            if clientGone && closing == nil { close(reason: "Connection closed") }
-            if !toHub.isEmpty && !hubGone && !toHub.flush(to: Self.hubFD) { hubGone = true }
+            if !turn(timeoutMS: nextTimeoutMS()) { break }
         }
         finish()
+    }
+
+    /// One turn of the loop: wait up to `timeoutMS` for the client, the hub or a signal, then
+    /// do what they brought. False when polling failed (the session is then closing).
+    func turn(timeoutMS: Int32) -> Bool {
+        let throttled = pendingStart < pendingLines.count
+        pollSet[0].events = (clientGone ? 0 : (throttled && pendingLines.count - pendingStart > floodQueueLimit ? 0 : Poll.readable))
+            | (toClient.isEmpty ? 0 : Poll.writable)
+        pollSet[1].events = (hubGone || toClient.overLimit ? 0 : Poll.readable)
+            | (toHub.isEmpty || hubGone ? 0 : Poll.writable)
+        for i in pollSet.indices { pollSet[i].revents = 0 }
+        if case .failure(let error) = Result(catching: { () throws(SystemError) in try Poll.wait(&pollSet, timeoutMS: timeoutMS) }) {
+            close(reason: "Session error (\(error))")
+            return false
+        }
+        if pollSet[2].revents != 0 { handleSignals() }
+        if pollSet[1].revents & (Poll.readable | Poll.hangup | Poll.error) != 0 { readEvents() }
+        if pollSet[0].revents & (Poll.readable | Poll.hangup | Poll.error) != 0 { readClient() }
+        processPending()
+        timers()
+        if !toClient.isEmpty && !clientGone && !toClient.flush(to: socketFD) { clientGone = true }
+        if toClient.overLimit {
+            close(reason: "Send queue exceeded")
+        }
+        if clientGone && closing == nil { close(reason: "Connection closed") }
+        if !toHub.isEmpty && !hubGone && !toHub.flush(to: hubFD) { hubGone = true }
+        return true
     }
 
     /// Last words: flush what we can for a short, bounded time, then leave.
     private func finish() {
         let deadline = Proc.monotonicNanos() + 2_000_000_000
         while Proc.monotonicNanos() < deadline {
-            if !hubGone && !toHub.isEmpty && !toHub.flush(to: Self.hubFD) { hubGone = true }
-            if !clientGone && !toClient.isEmpty && !toClient.flush(to: Self.socketFD) { clientGone = true }
+            if !hubGone && !toHub.isEmpty && !toHub.flush(to: hubFD) { hubGone = true }
+            if !clientGone && !toClient.isEmpty && !toClient.flush(to: socketFD) { clientGone = true }
             let hubDone = hubGone || toHub.isEmpty
             let clientDone = clientGone || toClient.isEmpty || toClient.overLimit
             if hubDone && clientDone { break }
-            var p = [pollfd(fd: Self.socketFD, events: clientDone ? 0 : Poll.writable, revents: 0),
-                     pollfd(fd: Self.hubFD, events: hubDone ? 0 : Poll.writable, revents: 0)]
+            var p = [pollfd(fd: socketFD, events: clientDone ? 0 : Poll.writable, revents: 0),
+                     pollfd(fd: hubFD, events: hubDone ? 0 : Poll.writable, revents: 0)]
             _ = try? Poll.wait(&p, timeoutMS: 100)
         }
-        Socket.shutdownWrite(Self.socketFD)
-        FD.close(Self.socketFD)
+        Socket.shutdownWrite(socketFD)
+        FD.close(socketFD)
     }
 
     private var floodQueueLimit: Int { max(config.floodBurst * 10, 50) }
 
-    private func nextTimeoutMS() -> Int32 {
+    func nextTimeoutMS() -> Int32 {
         let now = Proc.monotonicNanos()
-        var waits: [UInt64] = []
-        if !dialectDecided {
-            let quiet = startedAt + UInt64(config.quietPeriodMS) * 1_000_000
-            waits.append(quiet > now ? quiet - now : 0)
-        }
-        if pendingStart < pendingLines.count { waits.append(flood.wait(now: now)) }
+        var wait = UInt64.max
+        func until(_ deadline: UInt64) { wait = min(wait, deadline > now ? deadline - now : 0) }
+        if !dialectDecided { until(startedAt + UInt64(config.quietPeriodMS) * 1_000_000) }
+        if pendingStart < pendingLines.count { wait = min(wait, flood.wait(now: now)) }
         if conversation?.isRegistered != true {
-            let d = startedAt + UInt64(config.registrationTimeout) * 1_000_000_000
-            waits.append(d > now ? d - now : 0)
+            until(startedAt + UInt64(config.registrationTimeout) * 1_000_000_000)
         } else if conversation is IRCConversation {
-            let d = lastHeard + UInt64(pingSent ? config.pingTimeout : config.pingInterval) * 1_000_000_000
-            waits.append(d > now ? d - now : 0)
+            until(lastHeard + UInt64(pingSent ? config.pingTimeout : config.pingInterval) * 1_000_000_000)
         }
-        guard let w = waits.min() else { return -1 }
-        return Int32(clamping: w / 1_000_000 + 1)
+        return wait == .max ? -1 : Int32(clamping: wait / 1_000_000 + 1)
     }
 
     private func timers() {
@@ -226,7 +246,7 @@ final class SessionProcess {
     }
 
     private func handleSignals() {
-        for sig in signals.drain() where sig == SIGTERM || sig == SIGINT {
+        for sig in signals?.drain() ?? [] where sig == SIGTERM || sig == SIGINT {
             // The hub is going away (or the operator signalled us directly).
             if conversation is IRCConversation {
                 sendLine("ERROR :Closing Link: Server shutting down")
@@ -240,7 +260,7 @@ final class SessionProcess {
     // MARK: Client input
 
     private func readClient() {
-        let r: Result<IOResult, SystemError> = Result { () throws(SystemError) in try FD.read(Self.socketFD, into: buffer) }
+        let r: Result<IOResult, SystemError> = Result { () throws(SystemError) in try FD.read(socketFD, into: buffer) }
         switch r {
         case .success(.done(let n)):
             sawBytes = true
@@ -346,7 +366,7 @@ final class SessionProcess {
     // MARK: Hub events
 
     private func readEvents() {
-        let r: Result<IOResult, SystemError> = Result { () throws(SystemError) in try FD.read(Self.hubFD, into: buffer) }
+        let r: Result<IOResult, SystemError> = Result { () throws(SystemError) in try FD.read(hubFD, into: buffer) }
         switch r {
         case .success(.done(let n)):
             events.append(UnsafeRawBufferPointer(rebasing: buffer[..<n]))
