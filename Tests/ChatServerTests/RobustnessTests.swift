@@ -72,6 +72,10 @@ func newSession(_ server: ServerProcess, _ body: () throws -> TestClient) throws
         #expect(Proc.parentPID(of: pid) == server.pid)
         let spawners = server.sessionPIDs().filter { Proc.name(of: $0) == "chat-spawner" }
         try #require(spawners.count == 1, "children: \(server.sessionPIDs().map { Proc.name(of: $0) ?? "?" })")
+        // A fresh start of the program (not a copy of the hub), told its hub.
+        let cmdline = try FD.readFile("/proc/\(spawners[0])/cmdline").split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+        #expect(Array(cmdline.dropFirst()) == ["--session-spawner", String(server.pid)])
+        #expect(!server.log.contains("could not restart itself"))
         // A spawner that dies is replaced; the people already here notice nothing.
         kill(spawners[0], SIGKILL)
         try server.waitForLog("session spawner")
@@ -130,6 +134,20 @@ func newSession(_ server: ServerProcess, _ body: () throws -> TestClient) throws
             usleep(50_000)
         }
         #expect(state.isEmpty || state.contains(") Z "), "session still running: \(state)")
+    }
+
+    @Test func theSpawnersArgumentTypedByHandIsRefused() throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: productPath("chat-server"))
+        p.arguments = ["--session-spawner", "1"]
+        let err = Pipe()
+        p.standardError = err
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        p.waitUntilExit()
+        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(p.terminationStatus == 64)
+        #expect(text.contains("is for chat-server's own use"))
     }
 
     @Test func startupErrorsAreOneClearLine() throws {
