@@ -162,6 +162,14 @@ public enum Proc {
         _ = clinux_set_dumpable(0)
     }
 
+    /// Makes this process `steps` nicer than it is (always allowed; raising it back is not).
+    public static func lowerPriority(by steps: Int32) {
+        errno = 0
+        let now = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
+        if now == -1 && errno != 0 { return }
+        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, min(19, now + steps))
+    }
+
     public static func setName(_ name: String) { _ = clinux_set_name(name) }
 
     /// Raises the soft descriptor limit to the hard one; returns the new soft limit.

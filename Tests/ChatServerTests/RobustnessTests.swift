@@ -76,6 +76,10 @@ func newSession(_ server: ServerProcess, _ body: () throws -> TestClient) throws
         let cmdline = try FD.readFile("/proc/\(spawners[0])/cmdline").split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
         #expect(Array(cmdline.dropFirst()) == ["--session-spawner", String(server.pid)])
         #expect(!server.log.contains("could not restart itself"))
+        // Sessions run one step nicer than the hub, which is on every line's path.
+        errno = 0
+        let hubNice = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(server.pid))
+        #expect(errno == 0 && getpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(pid)) == min(19, hubNice + 1))
         // A spawner that dies is replaced; the people already here notice nothing.
         kill(spawners[0], SIGKILL)
         try server.waitForLog("session spawner")
