@@ -349,6 +349,16 @@ extension Proc {
     /// Gives free heap pages back to the kernel (glibc keeps them after a peak).
     public static func releaseFreeMemory() { _ = malloc_trim(0) }
 
+    /// Gives the whole pages inside `buffer` back to the kernel: a scratch buffer's contents
+    /// are not needed between uses, and its next use faults in zero pages.
+    public static func discardPages(_ buffer: UnsafeMutableRawBufferPointer) {
+        guard let base = buffer.baseAddress else { return }
+        let page = UInt(sysconf(Int32(_SC_PAGESIZE)))
+        let start = (UInt(bitPattern: base) + page - 1) & ~(page - 1)
+        let end = (UInt(bitPattern: base) + UInt(buffer.count)) & ~(page - 1)
+        if end > start { _ = madvise(UnsafeMutableRawPointer(bitPattern: start), Int(end - start), MADV_DONTNEED) }
+    }
+
     /// Fills every free hole in the heap with a small allocation that is never freed, so
     /// that what is allocated next comes from the top of the heap, contiguous, in pages no
     /// one has used. For a process about to fork many children: a child's allocations then

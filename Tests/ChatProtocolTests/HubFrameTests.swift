@@ -80,6 +80,23 @@ func decodeAll(_ decoder: inout FrameDecoder) throws -> [(UInt8, [UInt8])] {
         }
     }
 
+    @Test func releasingMemoryKeepsAPartialFrameAndGivesBackAnEmptyBuffer() throws {
+        var stream: [UInt8] = []
+        for e in sample { e.appendFrame(to: &stream) }
+        var d = FrameDecoder()
+        d.append(Array(stream[..<(stream.count - 3)]))
+        var got = try decodeAll(&d)
+        d.releaseMemory()  // the last frame is still partial: nothing is given back
+        #expect(d.buffered > 0 && d.capacity > 0)
+        d.append(Array(stream.suffix(3)))
+        got += try decodeAll(&d)
+        #expect(got.count == sample.count && d.buffered == 0)
+        d.releaseMemory()
+        #expect(d.capacity == 0)
+        d.append(stream)
+        #expect(try decodeAll(&d).count == sample.count)
+    }
+
     @Test func oneByteAtATime() throws {
         var stream: [UInt8] = []
         for e in sample { e.appendFrame(to: &stream) }

@@ -128,6 +128,20 @@ private func reference(_ bytes: [UInt8], max: Int, editing: Bool) -> [FEvent] {
         #expect(e2 == [.overlong] && g.pendingCount == 0 && g.bufferCapacity <= max + 64)
     }
 
+    @Test func releasingMemoryKeepsAPendingLine() {
+        var f = LineFramer(maxLineLength: 1000)
+        var events: [FEvent] = []
+        f.push(b(String(repeating: "x", count: 900) + "\npart")) { events.append($0) }
+        f.releaseMemory()
+        #expect(f.pendingCount == 4)
+        f.push(b("ial\n")) { events.append($0) }
+        #expect(events.last == .line(b("partial")))
+        f.releaseMemory()
+        #expect(f.bufferCapacity == 0)
+        f.push(b("again\n")) { events.append($0) }
+        #expect(events.last == .line(b("again")))
+    }
+
     @Test func pendingGrowsOnlyToTheLimit() {
         var f = LineFramer(maxLineLength: 1000)
         for _ in 0..<999 { f.push([0x61]) { _ in } }

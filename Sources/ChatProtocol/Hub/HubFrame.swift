@@ -84,6 +84,18 @@ public struct FrameDecoder {
         bytes.withUnsafeBytes { append($0) }
     }
 
+    /// Gives back the buffer's memory when every byte has been taken (after a burst); the next
+    /// `append` allocates it again. A partial frame is kept.
+    public mutating func releaseMemory() {
+        if start == buffer.count {
+            buffer = []
+            start = 0
+        }
+    }
+
+    /// Capacity of the buffer, for tests of `releaseMemory`.
+    var capacity: Int { buffer.capacity }
+
     private mutating func compact() {
         if start > 0 && (start == buffer.count || start >= 4096) {
             buffer.removeFirst(start)

@@ -144,6 +144,12 @@ public struct LineFramer: Sendable {
         reset()
     }
 
+    /// Gives back the pending buffer's memory when no line is pending (after a long line, say);
+    /// the next bytes allocate it again.
+    public mutating func releaseMemory() {
+        if buffer.isEmpty { buffer = [] }
+    }
+
     /// Forgets any unfinished line and state.
     public mutating func reset() {
         buffer.removeAll(keepingCapacity: true)

@@ -39,6 +39,14 @@ struct SendQueue {
         return true
     }
 
+    /// Gives back the buffer when nothing waits (after a burst; see `SessionProcess`).
+    mutating func releaseMemory() {
+        if isEmpty {
+            bytes = []
+            start = 0
+        }
+    }
+
     /// Drops written bytes once they are half the queue, so a long queue is not moved on
     /// every partial write.
     private mutating func compact() {

@@ -66,7 +66,13 @@ final class SessionProcess {
     var sawBytes = false
     /// One read buffer for the socket and the hub channel. Not zero-filled: an idle session
     /// touches (and so owns) only the pages its reads actually fill.
-    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 32 * 1024, alignment: 16)
+    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 32 * 1024, alignment: 4096)
+    /// Bytes read since memory was last given back, and when to give it back next: a second
+    /// after a burst of reads (16 KiB or more) ends. A NAMES reply for a crowded channel or a
+    /// joined channel's history leaves buffers and heap pages behind that an idle session
+    /// does not need.
+    private var readSinceRelease = 0
+    private var releaseAt = UInt64.max
     var dialectDecided = false
     /// The client, the hub, the signals (fd -1 in the rehearsal: poll skips it).
     private var pollSet: [pollfd]
@@ -189,6 +195,7 @@ final class SessionProcess {
         }
         if clientGone && closing == nil { close(reason: "Connection closed") }
         if !toHub.isEmpty && !hubGone && !toHub.flush(to: hubFD) { hubGone = true }
+        if readSinceRelease >= 16 * 1024 { releaseAt = Proc.monotonicNanos() + 1_000_000_000 }
         return true
     }
 
@@ -217,6 +224,7 @@ final class SessionProcess {
         func until(_ deadline: UInt64) { wait = min(wait, deadline > now ? deadline - now : 0) }
         if !dialectDecided { until(startedAt + UInt64(config.quietPeriodMS) * 1_000_000) }
         if pendingStart < pendingLines.count { wait = min(wait, flood.wait(now: now)) }
+        if releaseAt != .max { until(releaseAt) }
         if conversation?.isRegistered != true {
             until(startedAt + UInt64(config.registrationTimeout) * 1_000_000_000)
         } else if conversation is IRCConversation {
@@ -227,6 +235,7 @@ final class SessionProcess {
 
     private func timers() {
         let now = Proc.monotonicNanos()
+        if now >= releaseAt { releaseMemory(now: now) }
         if !dialectDecided && now >= startedAt + UInt64(config.quietPeriodMS) * 1_000_000 {
             decideDialect(firstLine: nil)
         }
@@ -249,6 +258,25 @@ final class SessionProcess {
         }
     }
 
+    /// After a burst: the queues' and decoders' buffers, the read buffer's pages and the
+    /// heap's free pages go back to the kernel. Postponed while anything still waits.
+    private func releaseMemory(now: UInt64) {
+        guard toClient.isEmpty && toHub.isEmpty && pendingStart == pendingLines.count else {
+            releaseAt = now + 1_000_000_000
+            return
+        }
+        releaseAt = .max
+        readSinceRelease = 0
+        toClient.releaseMemory()
+        toHub.releaseMemory()
+        events.releaseMemory()
+        framer.releaseMemory()
+        pendingLines = []
+        pendingStart = 0
+        Proc.discardPages(buffer)
+        Proc.releaseFreeMemory()
+    }
+
     private func handleSignals() {
         for sig in signals?.drain() ?? [] where sig == SIGTERM || sig == SIGINT {
             // The hub is going away (or the operator signalled us directly).
@@ -267,6 +295,7 @@ final class SessionProcess {
         let r: Result<IOResult, SystemError> = Result { () throws(SystemError) in try FD.read(socketFD, into: buffer) }
         switch r {
         case .success(.done(let n)):
+            readSinceRelease += n
             sawBytes = true
             lastHeard = Proc.monotonicNanos()
             pingSent = false
@@ -373,6 +402,7 @@ final class SessionProcess {
         let r: Result<IOResult, SystemError> = Result { () throws(SystemError) in try FD.read(hubFD, into: buffer) }
         switch r {
         case .success(.done(let n)):
+            readSinceRelease += n
             events.append(UnsafeRawBufferPointer(rebasing: buffer[..<n]))
             // Bound once per read, not once per frame.
             let fast = dialectDecided ? conversation : nil
