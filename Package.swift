@@ -49,10 +49,13 @@ let package = Package(
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
+        // What the test targets share: the products' path, a process with a log to wait on.
+        .target(name: "TestSupport", dependencies: ["ChatPOSIX"], path: "Tests/TestSupport"),
         .testTarget(name: "ChatProtocolTests", dependencies: ["ChatProtocol"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ChatServerTests", dependencies: ["ChatServerDaemon", "ChatProtocol", "ChatPOSIX"], exclude: ["Clients"]),
-        .testTarget(name: "ChatTUITests", dependencies: ["ChatTUI", "ChatProtocol", "ChatPOSIX"]),
-        .testTarget(name: "ChatBenchTests", dependencies: ["ChatBench", "ChatServerDaemon", "ChatPOSIX"]),
+        .testTarget(name: "ChatServerTests", dependencies: ["ChatServerDaemon", "ChatProtocol", "ChatPOSIX", "TestSupport"],
+                    exclude: ["Clients"]),
+        .testTarget(name: "ChatTUITests", dependencies: ["ChatTUI", "ChatProtocol", "ChatPOSIX", "TestSupport"]),
+        .testTarget(name: "ChatBenchTests", dependencies: ["ChatBench", "ChatServerDaemon", "ChatPOSIX", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -4,6 +4,7 @@
 // affect headers the Glibc module already owns, so the prototypes are declared by hand.
 #include <malloc.h>
 #include <signal.h>
+#include <spawn.h>
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include <sys/eventfd.h>
@@ -117,4 +118,7 @@ static inline size_t clinux_heap_hole_bytes(void) {
     struct mallinfo2 m = mallinfo2();
     return m.fordblks - m.keepcost;
 }
+/// posix_spawn: close every descriptor from `low` up in the child (glibc 2.34; declared
+/// only under _GNU_SOURCE).
+int posix_spawn_file_actions_addclosefrom_np(posix_spawn_file_actions_t *actions, int low);
 #endif

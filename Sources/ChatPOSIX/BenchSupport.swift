@@ -43,7 +43,7 @@ extension Proc {
         var status: Int32 = 0
         while true {
             let r = waitpid(pid, &status, 0)
-            if r == pid { return ExitStatus(status) }
+            if r == pid { return ExitStatus(waitStatus: status) }
             if r < 0 && errno == EINTR { continue }
             return nil
         }

@@ -16,25 +16,32 @@ public enum Proc {
     /// Replaces this process's image with a fresh start of the same program (`/proc/self/exe`,
     /// which still works when the file has since been replaced or deleted), with `arguments`
     /// as its argv. Returns only when that failed.
-    /// `environment` (`NAME=value` entries) is set in this process's environment for the new
-    /// image, replacing variables of the same names.
-    public static func restartSelf(_ arguments: [String], setting environment: [String] = []) -> SystemError {
-        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
-        var envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup($0) }
-        let replaced = Set(environment.map { $0.prefix { $0 != "=" } + "=" })
-        var inherited = environ
-        while let entry = inherited.pointee {
-            let text = String(cString: entry)
-            if !replaced.contains(where: { text.hasPrefix($0) }) { envp.append(entry) }
-            inherited += 1
-        }
-        envp.append(nil)
-        execve("/proc/self/exe", &argv, &envp)
+    /// `environment` is set in this process's environment for the new image.
+    public static func restartSelf(_ arguments: [String], setting environment: [String: String] = [:]) -> SystemError {
+        let argv = cStrings(arguments)
+        let envp = cStrings(environmentEntries(overriding: environment))
+        execve("/proc/self/exe", argv, envp)
         let error = SystemError("execve(/proc/self/exe)")
-        for p in argv { free(p) }
-        for p in envp.prefix(environment.count) { free(p) }
+        (argv + envp).forEach { free($0) }
         return error
     }
+
+    /// This process's environment as `NAME=value` entries, with `overrides` set (replacing
+    /// variables of the same names).
+    static func environmentEntries(overriding overrides: [String: String]) -> [String] {
+        var entries: [String] = []
+        var entry = environ
+        while let e = entry.pointee {
+            let text = String(cString: e)
+            let name = text.split(separator: "=", maxSplits: 1).first.map(String.init) ?? text
+            if overrides[name] == nil { entries.append(text) }
+            entry += 1
+        }
+        return entries + overrides.map { "\($0.key)=\($0.value)" }
+    }
+
+    /// A NULL-terminated array of C strings for exec (each to be freed).
+    static func cStrings(_ strings: [String]) -> [UnsafeMutablePointer<CChar>?] { strings.map { strdup($0) } + [nil] }
 
     /// This program's own argv[0], as it was started.
     public static var programName: String { String(cString: CommandLine.unsafeArgv[0]!) }
@@ -47,7 +54,8 @@ public enum Proc {
         case exited(Int32)
         case signaled(Int32)
 
-        init(_ status: Int32) {
+        /// From a `waitpid` status.
+        public init(waitStatus status: Int32) {
             if status & 0x7F == 0 { self = .exited((status >> 8) & 0xFF) } else { self = .signaled(status & 0x7F) }
         }
 
@@ -65,7 +73,7 @@ public enum Proc {
             var status: Int32 = 0
             let pid = waitpid(-1, &status, WNOHANG)
             if pid <= 0 { return }
-            body(pid, ExitStatus(status))
+            body(pid, ExitStatus(waitStatus: status))
         }
     }
 
@@ -86,7 +94,7 @@ public enum Proc {
     public static func waitFor(_ pid: pid_t) -> ExitStatus {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        return ExitStatus(status)
+        return ExitStatus(waitStatus: status)
     }
 
     /// Starts a program (posix_spawn): input from /dev/null, output and errors appended to
@@ -101,17 +109,11 @@ public enum Proc {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_APPEND, 0o600)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        var env: [String] = []
-        var entry = environ
-        while let e = entry.pointee {
-            let text = String(cString: e)
-            let name = text.split(separator: "=", maxSplits: 1).first.map(String.init) ?? text
-            if environment[name] == nil { env.append(text) }
-            entry += 1
-        }
-        env += environment.map { "\($0.key)=\($0.value)" }
-        let argv: [UnsafeMutablePointer<CChar>?] = ([path] + args).map { strdup($0) } + [nil]
-        let envp: [UnsafeMutablePointer<CChar>?] = env.map { strdup($0) } + [nil]
+        // Nothing else of the caller's: a test process holds many descriptors without
+        // close-on-exec, and a program started under a descriptor limit must not get them.
+        posix_spawn_file_actions_addclosefrom_np(&actions, 3)
+        let argv = cStrings([path] + args)
+        let envp = cStrings(environmentEntries(overriding: environment))
         defer { (argv + envp).forEach { free($0) } }
         var attr = posix_spawnattr_t()
         posix_spawnattr_init(&attr)

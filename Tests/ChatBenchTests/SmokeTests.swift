@@ -1,5 +1,7 @@
+import ChatPOSIX
 import Foundation
 import Testing
+import TestSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -9,68 +11,22 @@ import Glibc
 // installed), tiny sizes, one or two seconds each. They assert that every line arrived once,
 // in order and intact, never how fast.
 
-/// Where `swift build` put the products: next to the test bundle.
-private func productPath(_ name: String) -> String {
-    URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(name).path
-}
-
-private struct SmokeFailure: Error, CustomStringConvertible {
-    var description: String
-}
-
-/// A server process on a free loopback port, its output in a temp file.
-private final class Server {
-    let process = Process()
-    let logPath: String
-    private(set) var port = 0
-    /// ncat does not end on SIGTERM when started from the test process.
+/// A server under test: its process (output in a log) and the port it listens on.
+private struct Server {
+    let process: LoggedProcess
+    let port: Int
+    /// ncat does not end on SIGTERM.
     var stopSignal = SIGTERM
 
-    init(executable: String, arguments: [String], portFrom: (String) -> Int?) throws {
-        logPath = NSTemporaryDirectory() + "bench-smoke-\(UUID().uuidString.prefix(8)).log"
-        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        env["SWIFT_BACKTRACE"] = "interactive=no"
-        process.environment = env
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle(forWritingAtPath: logPath)
-        process.standardError = FileHandle(forWritingAtPath: logPath)
-        try process.run()
-        let deadline = Date().addingTimeInterval(15)
-        while Date() < deadline {
-            if let p = portFrom(log) { port = p; return }
-            if !process.isRunning { break }
-            usleep(20_000)
-        }
-        stop()
-        throw SmokeFailure(description: "server did not start:\n\(log)")
-    }
-
-    var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
-    var pid: Int32 { process.processIdentifier }
-
-    func stop() {
-        if process.isRunning {
-            kill(process.processIdentifier, stopSignal)
-            let deadline = Date().addingTimeInterval(5)
-            while process.isRunning && Date() < deadline { usleep(20_000) }
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-            process.waitUntilExit()
-        }
-        try? FileManager.default.removeItem(atPath: logPath)
-    }
-
-    deinit { stop() }
+    var pid: Int32 { process.pid }
+    func stop() { process.stop(stopSignal, grace: 5) }
 
     static func chatServer(_ extra: [String] = []) throws -> Server {
-        try Server(executable: productPath("chat-server"),
-                   arguments: ["--listen", "127.0.0.1:0", "--flood-rate", "0", "--max-per-ip", "0", "--max-clients", "0",
-                               "--control-socket", NSTemporaryDirectory() + "bench-smoke-\(UUID().uuidString.prefix(8)).sock"] + extra) { log in
-            guard let r = log.range(of: "listening on 127.0.0.1:") else { return nil }
-            return Int(log[r.upperBound...].prefix { $0.isNumber })
+        let p = try LoggedProcess(productPath("chat-server"), name: "bench-smoke") { dir in
+            ["--listen", "127.0.0.1:0", "--flood-rate", "0", "--max-per-ip", "0", "--max-clients", "0",
+             "--control-socket", dir + "/control.sock"] + extra
         }
+        return Server(process: p, port: try p.waitForListeningPort(timeout: 15))
     }
 }
 
@@ -92,10 +48,10 @@ private func bench(_ arguments: [String]) throws -> [String: Any] {
     let errText = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     p.waitUntilExit()
     guard p.terminationStatus == 0 else {
-        throw SmokeFailure(description: "chat-bench \(arguments) exited \(p.terminationStatus): \(errText)\n\(String(decoding: data, as: UTF8.self))")
+        throw TestFailure("chat-bench \(arguments) exited \(p.terminationStatus): \(errText)\n\(String(decoding: data, as: UTF8.self))")
     }
     guard let json = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-        throw SmokeFailure(description: "chat-bench printed no JSON object: \(String(decoding: data, as: UTF8.self))")
+        throw TestFailure("chat-bench printed no JSON object: \(String(decoding: data, as: UTF8.self))")
     }
     return json
 }
@@ -167,7 +123,7 @@ private func expectPerfect(_ j: [String: Any], clients: Int, sourceLocation: Sou
         let measured = int(j, "clients")
         #expect(measured == 200 - 2 - 4 - 2 - 10 - 1, "\(j)")
         expectPerfect(j, clients: measured)
-        #expect(server.process.isRunning, "the hub died:\n\(server.log)")
+        #expect(server.process.isRunning, "the hub died:\n\(server.process.log)")
 
         let f = try #require(j["faults"] as? [String: Any], "\(j)")
         #expect(int(f, "victims") == 2, "\(f)")
@@ -214,17 +170,14 @@ private func expectPerfect(_ j: [String: Any], clients: Int, sourceLocation: Sou
         _ = withUnsafeMutablePointer(to: &a) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
         let port = Int(UInt16(bigEndian: a.sin_port))
         close(fd)
-        let server = try Server(executable: Self.ncat!, arguments: ["--chat", "--listen", "127.0.0.1", "\(port)"]) { _ in
-            // ncat prints nothing when it is ready: probe the port.
-            let s = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            defer { close(s) }
-            var b = sockaddr_in()
-            b.sin_family = sa_family_t(AF_INET)
-            b.sin_addr.s_addr = inet_addr("127.0.0.1")
-            b.sin_port = UInt16(port).bigEndian
-            let rc = withUnsafePointer(to: &b) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(s, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-            return rc == 0 ? port : nil
+        let ncat = try LoggedProcess(Self.ncat!, name: "bench-smoke") { _ in ["--chat", "--listen", "127.0.0.1", "\(port)"] }
+        // ncat prints nothing when it is ready: probe the port.
+        let deadline = Date().addingTimeInterval(15)
+        while (try? Socket.connect([SocketAddress.parse(numeric: "127.0.0.1:\(port)")!])).map({ FD.close($0) }) == nil {
+            guard ncat.isRunning, Date() < deadline else { throw TestFailure("ncat did not start:\n\(ncat.log)") }
+            usleep(20_000)
         }
+        var server = Server(process: ncat, port: port)
         server.stopSignal = SIGKILL
         defer { server.stop() }
         let j = try bench(["fanout", "--target", "127.0.0.1:\(server.port)", "--dialect", "raw", "--clients", "5", "--senders", "2",

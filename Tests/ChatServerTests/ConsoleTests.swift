@@ -1,6 +1,7 @@
 import ChatPOSIX
 import Foundation
 import Testing
+import TestSupport
 
 #if canImport(Glibc)
 import Glibc

@@ -1,93 +1,41 @@
 import ChatPOSIX
 import Foundation
 import Testing
+import TestSupport
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// Where `swift build` put the products: next to the test bundle.
-func productPath(_ name: String) -> String {
-    URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(name).path
-}
-
-struct TestFailure: Error, CustomStringConvertible {
-    var description: String
-    init(_ d: String) { description = d }
-}
-
-/// The real `chat-server` binary on an ephemeral loopback port, its log in a temp file.
+/// The real `chat-server` binary on an ephemeral loopback port, its log and control socket in
+/// a temporary directory of its own.
 final class ServerProcess {
-    let process = Process()
-    let logPath: String
-    let dir: String
-    private(set) var port = 0
+    let process: LoggedProcess
+    let port: Int
 
     /// `limits`: prlimit(1) options such as `--nofile=32:32`; prlimit execs the server, so
     /// the pid stays the server's.
     init(_ extra: [String] = [], listen: String = "127.0.0.1:0", limits: [String] = []) throws {
-        dir = NSTemporaryDirectory() + "chat-test-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        logPath = dir + "/server.log"
-        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
-        let args = ["--listen", listen, "--name", "test.server", "--control-socket", dir + "/control.sock"] + extra
-        if limits.isEmpty {
-            process.executableURL = URL(fileURLWithPath: productPath("chat-server"))
-            process.arguments = args
-        } else {
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/prlimit")
-            process.arguments = limits + ["--", productPath("chat-server")] + args
+        let server = productPath("chat-server")
+        process = try LoggedProcess(limits.isEmpty ? server : "/usr/bin/prlimit", name: "chat-test") { dir in
+            let args = ["--listen", listen, "--name", "test.server", "--control-socket", dir + "/control.sock"] + extra
+            return limits.isEmpty ? args : limits + ["--", server] + args
         }
-        var env = ProcessInfo.processInfo.environment
-        env["SWIFT_BACKTRACE"] = "interactive=no"
-        process.environment = env
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle(forWritingAtPath: logPath)
-        process.standardError = FileHandle(forWritingAtPath: logPath)
-        try process.run()
-        let line = try waitForLog("listening on ")
-        guard let colon = line.lastIndex(of: ":"), let p = Int(line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)) else {
-            throw TestFailure("no port in \(line)")
-        }
-        port = p
+        port = try process.waitForListeningPort()
     }
 
-    deinit {
-        stop()
-        try? FileManager.default.removeItem(atPath: dir)
-    }
-
-    var pid: pid_t { process.processIdentifier }
+    var pid: pid_t { process.pid }
+    var dir: String { process.dir }
+    var log: String { process.log }
 
     /// Graceful first (the hub reaps its sessions: no zombies left behind), then forceful.
-    func stop() {
-        guard process.isRunning else { return }
-        kill(process.processIdentifier, SIGTERM)
-        if waitForExit(timeout: 8) == nil {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
-    }
+    func stop() { process.stop() }
 
-    var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
-
-    /// Waits until the log has a line containing `text`; returns that line.
     @discardableResult
-    func waitForLog(_ text: String, timeout: Double = 10) throws -> String {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if let line = log.split(separator: "\n").first(where: { $0.contains(text) }) { return String(line) }
-            if !process.isRunning { throw TestFailure("server exited (\(process.terminationStatus)) before logging '\(text)':\n\(log)") }
-            usleep(20_000)
-        }
-        throw TestFailure("server did not log '\(text)' within \(timeout)s:\n\(log)")
-    }
+    func waitForLog(_ text: String, timeout: Double = 10) throws -> String { try process.waitForLog(text, timeout: timeout) }
 
-    func waitForExit(timeout: Double = 10) -> Int32? {
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { usleep(20_000) }
-        return process.isRunning ? nil : process.terminationStatus
-    }
+    /// The exit code once the server has exited.
+    func waitForExit(timeout: Double = 10) -> Int32? { process.waitForExit(timeout: timeout) }
 
     /// Pids of the session processes (children of the hub).
     func sessionPIDs() -> [pid_t] {

@@ -1,6 +1,7 @@
 import ChatPOSIX
 import Foundation
 import Testing
+import TestSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -141,33 +142,17 @@ func newSession(_ server: ServerProcess, _ body: () throws -> TestClient) throws
     }
 
     @Test func theSpawnersArgumentTypedByHandIsRefused() throws {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: productPath("chat-server"))
-        p.arguments = ["--session-spawner", "1"]
-        let err = Pipe()
-        p.standardError = err
-        p.standardOutput = FileHandle.nullDevice
-        try p.run()
-        p.waitUntilExit()
-        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(p.terminationStatus == 64)
-        #expect(text.contains("is for chat-server's own use"))
+        let r = try runToExit(productPath("chat-server"), ["--session-spawner", "1"])
+        #expect(r.status == 64)
+        #expect(r.output.contains("is for chat-server's own use"))
     }
 
     @Test func startupErrorsAreOneClearLine() throws {
         let first = try ServerProcess()
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: productPath("chat-server"))
-        p.arguments = ["--listen", "127.0.0.1:\(first.port)"]
-        let err = Pipe()
-        p.standardError = err
-        p.standardOutput = FileHandle.nullDevice
-        try p.run()
-        p.waitUntilExit()
-        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(p.terminationStatus != 0)
-        #expect(text.contains("already in use"))
-        #expect(text.split(separator: "\n").count == 1, "one line, no backtrace: \(text)")
+        let r = try runToExit(productPath("chat-server"), ["--listen", "127.0.0.1:\(first.port)"])
+        #expect(r.status != 0)
+        #expect(r.output.contains("already in use"))
+        #expect(r.output.split(separator: "\n").count == 1, "one line, no backtrace: \(r.output)")
     }
 }
 

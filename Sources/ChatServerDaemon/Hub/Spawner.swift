@@ -93,7 +93,7 @@ enum Spawner {
             // heap, and a session reusing them copies each of their pages.
             let tunables = ["glibc.malloc.tcache_count=0", Proc.environment("GLIBC_TUNABLES")].compactMap { $0 }
             let error = Proc.restartSelf([Proc.programName, argument, String(hubPID)],
-                                         setting: ["LD_BIND_NOW=1", "GLIBC_TUNABLES=" + tunables.joined(separator: ":")])
+                                         setting: ["LD_BIND_NOW": "1", "GLIBC_TUNABLES": tunables.joined(separator: ":")])
             FD.writeAllIgnoringErrors(2, "chat-server: the session spawner could not restart itself (\(error)); it forks sessions as it is\n")
             serve(hubPID: hubPID)
         case .success(.parent(let pid)):

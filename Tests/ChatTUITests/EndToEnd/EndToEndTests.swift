@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import ChatTUI
 
 #if canImport(Glibc)
@@ -149,15 +150,11 @@ import Glibc
 
     @Test func rawModeAgainstNcatChat() throws {
         guard let ncat = findExecutable("ncat") else {
-            throw E2EFailure("ncat is not installed; this test needs it (apt-get install -y ncat)")
+            throw TestFailure("ncat is not installed; this test needs it (apt-get install -y ncat)")
         }
         let port = 20_000 + Int(getpid() % 20_000)
-        let chat = try spawn(ncat, ["--chat", "-l", "127.0.0.1", "\(port)"], outputPath: "/dev/null")
-        defer {
-            kill(chat, SIGTERM)
-            var status: Int32 = 0
-            waitpid(chat, &status, 0)
-        }
+        let chat = try LoggedProcess(ncat, name: "chattui-ncat") { _ in ["--chat", "-l", "127.0.0.1", "\(port)"] }
+        defer { chat.stop() }
         let tmux = try Tmux()
         defer { tmux.kill() }
         // ncat needs a moment to listen; the client retries on its own with backoff.

@@ -1,6 +1,7 @@
 import ChatPOSIX
 import Foundation
 import Testing
+import TestSupport
 @testable import ChatTUI
 
 #if canImport(Glibc)
@@ -9,39 +10,6 @@ import Glibc
 
 // End-to-end harness: the real binaries (next to the test bundle), tmux with a private
 // socket and a fixed size, and waits on what the screen shows (never fixed sleeps).
-
-struct E2EFailure: Error, CustomStringConvertible {
-    var description: String
-    init(_ d: String) { description = d }
-}
-
-/// A product built next to the test bundle.
-func product(_ name: String) -> String {
-    URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(name).path
-}
-
-/// Starts a program with its output (and error) appended to `outputPath` (`Proc.spawn`:
-/// posix_spawn and waitpid rather than Foundation's Process, whose waitUntilExit spins a run
-/// loop that never hears of the exit inside a test here).
-func spawn(_ path: String, _ args: [String], outputPath: String) throws -> pid_t {
-    do {
-        return try Proc.spawn(path, args, outputPath: outputPath, environment: ["SWIFT_BACKTRACE": "interactive=no"])
-    } catch {
-        throw E2EFailure("cannot start \(path): \(error)")
-    }
-}
-
-/// Runs a program to completion; its standard output and error.
-///
-/// Output goes through a file, not a pipe: `tmux new-session` starts the tmux server, which
-/// keeps the descriptor open, so reading a pipe to its end would never return.
-@discardableResult
-func run(_ path: String, _ args: [String]) throws -> String {
-    let outPath = NSTemporaryDirectory() + "chattui-run-\(UUID().uuidString)"
-    defer { try? FileManager.default.removeItem(atPath: outPath) }
-    Proc.waitFor(try spawn(path, args, outputPath: outPath))
-    return (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
-}
 
 func findExecutable(_ name: String) -> String? {
     for dir in ["/usr/bin", "/usr/local/bin", "/bin", "/usr/sbin"] where FileManager.default.isExecutableFile(atPath: dir + "/" + name) {
@@ -60,7 +28,7 @@ final class Tmux {
     /// Fails (does not skip) when tmux is missing: CI installs it.
     init(cols: Int = 100, rows: Int = 30) throws {
         guard let path = findExecutable("tmux") else {
-            throw E2EFailure("tmux is not installed; the end-to-end tests need it (apt-get install -y tmux)")
+            throw TestFailure("tmux is not installed; the end-to-end tests need it (apt-get install -y tmux)")
         }
         tmux = path
         tmuxCounter += 1
@@ -69,7 +37,7 @@ final class Tmux {
         // is attached. resize-window makes a window's size manual by itself.
         let started = try cmd(["-f", "/dev/null", "new-session", "-d", "-x", "\(cols)", "-y", "\(rows)", Self.shell])
         guard try cmd(["list-sessions"]).contains("1 windows") else {
-            throw E2EFailure("tmux did not start: \(started)")
+            throw TestFailure("tmux did not start: \(started)")
         }
     }
 
@@ -80,12 +48,12 @@ final class Tmux {
 
     /// Ends the tmux server and removes its socket file (tmux leaves it behind).
     func kill() {
-        _ = try? run(tmux, ["-L", socket, "kill-server"])
+        _ = try? runToExit(tmux, ["-L", socket, "kill-server"])
         try? FileManager.default.removeItem(atPath: "/tmp/tmux-\(getuid())/\(socket)")
     }
 
     @discardableResult
-    func cmd(_ args: [String]) throws -> String { try run(tmux, ["-L", socket] + args) }
+    func cmd(_ args: [String]) throws -> String { try runToExit(tmux, ["-L", socket] + args).output }
 
     func newWindow() throws -> String {
         try cmd(["new-window", "-d", "-P", "-F", "#{window_index}", Self.shell]).trimmingCharacters(in: .whitespacesAndNewlines)
@@ -138,7 +106,7 @@ final class Tmux {
             usleep(50_000)
         }
         Issue.record("waited \(timeout) s for \(what); the screen was:\n\(last.joined(separator: "\n"))", sourceLocation: sourceLocation)
-        throw E2EFailure("timed out waiting for \(what)")
+        throw TestFailure("timed out waiting for \(what)")
     }
 
     @discardableResult
@@ -152,45 +120,18 @@ final class Tmux {
 
 /// The real chat-server on a loopback port (ephemeral unless given).
 final class ChatServer {
-    let logPath: String
-    let dir: String
-    private(set) var port = 0
-    private var pid: pid_t = 0
+    let process: LoggedProcess
+    let port: Int
+    var dir: String { process.dir }
 
     init(port: Int = 0) throws {
-        dir = NSTemporaryDirectory() + "chattui-e2e-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        logPath = dir + "/server.log"
-        pid = try spawn(product("chat-server"), ["--listen", "127.0.0.1:\(port)", "--name", "test.server",
-                                                  "--control-socket", dir + "/control.sock", "--flood-rate", "0"],
-                        outputPath: logPath)
-        let deadline = Date().addingTimeInterval(10)
-        while Date() < deadline {
-            let log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
-            if let r = log.range(of: "listening on 127.0.0.1:") {
-                let digits = log[r.upperBound...].prefix { $0.isNumber }
-                if let p = Int(digits) { self.port = p; return }
-            }
-            var status: Int32 = 0
-            if waitpid(pid, &status, WNOHANG) == pid { pid = 0; break }
-            usleep(20_000)
+        process = try LoggedProcess(productPath("chat-server"), name: "chattui-e2e") { dir in
+            ["--listen", "127.0.0.1:\(port)", "--name", "test.server", "--control-socket", dir + "/control.sock", "--flood-rate", "0"]
         }
-        stop()
-        throw E2EFailure("chat-server did not start: \((try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "")")
+        self.port = try process.waitForListeningPort()
     }
 
-    deinit {
-        stop()
-        try? FileManager.default.removeItem(atPath: dir)
-    }
-
-    func stop() {
-        guard pid > 0 else { return }
-        Glibc.kill(pid, SIGKILL)
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-        pid = 0
-    }
+    func stop() { process.stop(SIGKILL, grace: 0) }
 }
 
 /// A scripted IRC user talking to the server from the test process.
@@ -218,10 +159,10 @@ final class IRCPeer {
             guard (try? Poll.wait(&p, timeoutMS: 200)) ?? 0 > 0 else { continue }
             var chunk = [UInt8](repeating: 0, count: 65536)
             let r = chunk.withUnsafeMutableBytes { try? FD.read(fd, into: $0) }
-            guard case .done(let n)? = r else { throw E2EFailure("peer connection closed waiting for \(text)") }
+            guard case .done(let n)? = r else { throw TestFailure("peer connection closed waiting for \(text)") }
             buffer += chunk[..<n]
         }
-        throw E2EFailure("peer did not receive \(text): \(String(decoding: buffer, as: UTF8.self))")
+        throw TestFailure("peer did not receive \(text): \(String(decoding: buffer, as: UTF8.self))")
     }
 }
 
@@ -238,6 +179,6 @@ func column(of c: Character, in line: String) -> Int? {
 /// The command line that starts the client in a pane, printing its exit status after.
 /// CHAT_TUI_PATH picks another build (the release one, for the figures in docs/CLIENT.md).
 func clientCommand(_ args: String) -> String {
-    let binary = ProcessInfo.processInfo.environment["CHAT_TUI_PATH"] ?? product("chat-tui")
+    let binary = ProcessInfo.processInfo.environment["CHAT_TUI_PATH"] ?? productPath("chat-tui")
     return "\(binary) \(args); echo EXIT=$?"
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import ChatTUI
 
 #if canImport(Glibc)
@@ -33,18 +34,9 @@ extension EndToEndTests {
             DNS = no
 
             """.write(toFile: dir + "/ngircd.conf", atomically: true, encoding: .utf8)
-        let log = dir + "/ngircd.log"
-        let server = try spawn(ngircdPath!, ["-n", "-f", dir + "/ngircd.conf"], outputPath: log)
-        defer {
-            kill(server, SIGTERM)
-            var status: Int32 = 0
-            waitpid(server, &status, 0)
-        }
-        let deadline = Date().addingTimeInterval(10)
-        while !((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("Now listening") {
-            guard Date() < deadline else { throw E2EFailure("ngircd did not start: \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")") }
-            usleep(50_000)
-        }
+        let server = try LoggedProcess(ngircdPath!, name: "chattui-ngircd") { _ in ["-n", "-f", dir + "/ngircd.conf"] }
+        defer { server.stop() }
+        try server.waitForLog("Now listening")
 
         let tmux = try Tmux()
         defer { tmux.kill() }

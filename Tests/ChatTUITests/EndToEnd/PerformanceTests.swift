@@ -1,6 +1,7 @@
 import ChatPOSIX
 import Foundation
 import Testing
+import TestSupport
 @testable import ChatTUI
 
 #if canImport(Glibc)
@@ -29,7 +30,7 @@ final class ScriptedIRCServer: @unchecked Sendable {
     func register(nick: String, channel: String, timeout: Double = 10) throws {
         let deadline = Date().addingTimeInterval(timeout)
         while client < 0 {
-            guard Date() < deadline else { throw E2EFailure("the client never connected") }
+            guard Date() < deadline else { throw TestFailure("the client never connected") }
             var p = [pollfd(fd: listener, events: Poll.readable, revents: 0)]
             _ = try Poll.wait(&p, timeoutMS: 100)
             if let (fd, _) = try Socket.accept(listener) { client = fd }
@@ -44,12 +45,12 @@ final class ScriptedIRCServer: @unchecked Sendable {
 
     func expect(_ text: String, deadline: Date) throws {
         while !String(decoding: received, as: UTF8.self).contains(text) {
-            guard Date() < deadline else { throw E2EFailure("the client did not send \(text)") }
+            guard Date() < deadline else { throw TestFailure("the client did not send \(text)") }
             var p = [pollfd(fd: client, events: Poll.readable, revents: 0)]
             guard try Poll.wait(&p, timeoutMS: 100) > 0 else { continue }
             var chunk = [UInt8](repeating: 0, count: 4096)
             let r = try chunk.withUnsafeMutableBytes { try FD.read(client, into: $0) }
-            guard case .done(let n) = r else { throw E2EFailure("the client went away") }
+            guard case .done(let n) = r else { throw TestFailure("the client went away") }
             received += chunk[..<n]
         }
     }
