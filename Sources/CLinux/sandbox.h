@@ -27,6 +27,10 @@ static const long clinux_session_syscalls[] = {
     SYS_poll,
 #endif
     SYS_ppoll,
+#ifdef SYS_epoll_wait
+    SYS_epoll_wait,
+#endif
+    SYS_epoll_pwait, SYS_epoll_ctl,
     SYS_brk, SYS_mmap, SYS_munmap, SYS_mremap, SYS_madvise, SYS_mprotect,
     SYS_clock_gettime, SYS_gettimeofday, SYS_nanosleep, SYS_clock_nanosleep,
     SYS_getpid, SYS_getrandom, SYS_futex, SYS_rt_sigreturn, SYS_rt_sigprocmask, SYS_restart_syscall,

@@ -30,11 +30,12 @@ func newSession(_ server: ServerProcess, _ body: () throws -> TestClient) throws
         let (alice, pid) = try newSession(server) { try humanUser(server, nick: "alice") }
         defer { withExtendedLifetime(alice) {} }
         let fds = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd").compactMap(Int.init).sorted()
-        // stderr, the client's socket, the channel to the hub (a socket pair), signalfd.
-        #expect(fds == [2, 3, 4, 5], "session descriptors: \(fds)")
+        // stderr, the client's socket, the channel to the hub (a socket pair), signalfd, epoll.
+        #expect(fds == [2, 3, 4, 5, 6], "session descriptors: \(fds)")
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/3").hasPrefix("socket:"))
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/4").hasPrefix("socket:"))
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/5").contains("signalfd"))
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/6").contains("eventpoll"))
     }
 
     @Test func killingOneSessionLeavesTheOthersChattingAndAnnouncesTheQuit() throws {

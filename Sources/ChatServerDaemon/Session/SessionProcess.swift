@@ -74,8 +74,11 @@ final class SessionProcess {
     private var readSinceRelease = 0
     private var releaseAt = UInt64.max
     var dialectDecided = false
-    /// The client, the hub, the signals (fd -1 in the rehearsal: poll skips it).
-    private var pollSet: [pollfd]
+    /// Waits for the client (data 0), the hub (1) and the signals (2): one registration for
+    /// the session's life, changed only when what the loop waits for changes (poll(2) would
+    /// register and unregister all three on every wake-up, once per delivered line).
+    private let readiness: Epoll?
+    private var interest: (client: UInt32, hub: UInt32) = (Epoll.readable, Epoll.readable)
     /// The server's offset from UTC when the session started, for telnet users' timestamps.
     /// Looked up by the spawner (a session has no /etc/localtime in its sandbox, and reading
     /// it would write to the C library's time zone globals, a page copied per session).
@@ -94,8 +97,11 @@ final class SessionProcess {
         // Our two descriptors to 3 and 4; everything else inherited from the hub closed
         // (stderr stays, so a crash report still reaches the server's log).
         guard (try? FD.keepOnly([socket, hub], movingTo: socketFD)) != nil else { Proc.exitImmediately(2) }
-        // The signalfd takes 5, the first free number, before 0 and 1 are freed.
+        // The signalfd takes 5 and the session's epoll 6, the first free numbers, before 0 and
+        // 1 are freed.
         guard let signals = try? SignalQueue(handledSignals) else { Proc.exitImmediately(3) }
+        let session = SessionProcess(config: config, peer: peer, socket: socketFD, hub: hubFD, signals: signals,
+                                     utcOffset: utcOffset)
         FD.close(0)
         FD.close(1)
         Proc.setName("chat-session")
@@ -104,8 +110,6 @@ final class SessionProcess {
         // (first-delivery p99 0.44 -> 0.22 ms in the latency benchmark; see docs/BENCHMARKS.md).
         Proc.lowerPriority(by: 1)
         SignalQueue.ignore(SIGUSR1)
-        let session = SessionProcess(config: config, peer: peer, socket: socketFD, hub: hubFD, signals: signals,
-                                     utcOffset: utcOffset)
         // From here on: only the system calls the loop needs (see CLinux/sandbox.h).
         do {
             try Proc.enterSessionSandbox()
@@ -131,11 +135,10 @@ final class SessionProcess {
         flood = TokenBucket(rate: config.floodRate, burst: config.floodBurst, now: now)
         startedAt = now
         lastHeard = now
-        pollSet = [
-            pollfd(fd: socket, events: 0, revents: 0),
-            pollfd(fd: hub, events: 0, revents: 0),
-            pollfd(fd: signals?.fd ?? -1, events: Poll.readable, revents: 0),
-        ]
+        readiness = try? Epoll(capacity: 3)
+        try? readiness?.add(socket, events: Epoll.readable, data: 0)
+        try? readiness?.add(hub, events: Epoll.readable, data: 1)
+        if let signals { try? readiness?.add(signals.fd, events: Epoll.readable, data: 2) }
         try? FD.setNonBlocking(socket)
         try? FD.setNonBlocking(hub)
     }
@@ -174,19 +177,40 @@ final class SessionProcess {
     /// One turn of the loop: wait up to `timeoutMS` for the client, the hub or a signal, then
     /// do what they brought. False when polling failed (the session is then closing).
     func turn(timeoutMS: Int32) -> Bool {
+        guard let readiness else {
+            close(reason: "Session error (no epoll)")
+            return false
+        }
         let throttled = pendingStart < pendingLines.count
-        pollSet[0].events = (clientGone ? 0 : (throttled && pendingLines.count - pendingStart > floodQueueLimit ? 0 : Poll.readable))
-            | (toClient.isEmpty ? 0 : Poll.writable)
-        pollSet[1].events = (hubGone || toClient.overLimit ? 0 : Poll.readable)
-            | (toHub.isEmpty || hubGone ? 0 : Poll.writable)
-        for i in pollSet.indices { pollSet[i].revents = 0 }
-        if case .failure(let error) = Result(catching: { () throws(SystemError) in try Poll.wait(&pollSet, timeoutMS: timeoutMS) }) {
+        let client = (clientGone || (throttled && pendingLines.count - pendingStart > floodQueueLimit) ? 0 : Epoll.readable)
+            | (toClient.isEmpty ? 0 : Epoll.writable)
+        let hub = (hubGone || toClient.overLimit ? 0 : Epoll.readable) | (toHub.isEmpty || hubGone ? 0 : Epoll.writable)
+        if client != interest.client {
+            try? readiness.modify(socketFD, events: client, data: 0)
+            interest.client = client
+        }
+        if hub != interest.hub {
+            try? readiness.modify(hubFD, events: hub, data: 1)
+            interest.hub = hub
+        }
+        var ready: (client: UInt32, hub: UInt32, signals: UInt32) = (0, 0, 0)
+        let waited = Result { () throws(SystemError) in
+            try readiness.wait(timeoutMS: timeoutMS) { data, events in
+                switch data {
+                case 0: ready.client = events
+                case 1: ready.hub = events
+                default: ready.signals = events
+                }
+            }
+        }
+        if case .failure(let error) = waited {
             close(reason: "Session error (\(error))")
             return false
         }
-        if pollSet[2].revents != 0 { handleSignals() }
-        if pollSet[1].revents & (Poll.readable | Poll.hangup | Poll.error) != 0 { readEvents() }
-        if pollSet[0].revents & (Poll.readable | Poll.hangup | Poll.error) != 0 { readClient() }
+        let incoming = Epoll.readable | Epoll.hangup | Epoll.error
+        if ready.signals != 0 { handleSignals() }
+        if ready.hub & incoming != 0 { readEvents() }
+        if ready.client & incoming != 0 { readClient() }
         processPending()
         timers()
         if !toClient.isEmpty && !clientGone && !toClient.flush(to: socketFD) { clientGone = true }
