@@ -68,7 +68,7 @@ final class SessionProcess {
     /// touches (and so owns) only the pages its reads actually fill.
     let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 32 * 1024, alignment: 4096)
     /// Bytes read since memory was last given back, and when to give it back next: a second
-    /// after a burst of reads (16 KiB or more) ends. A NAMES reply for a crowded channel or a
+    /// after a burst of reads (4 KiB or more) ends. A NAMES reply for a crowded channel or a
     /// joined channel's history leaves buffers and heap pages behind that an idle session
     /// does not need.
     private var readSinceRelease = 0
@@ -219,7 +219,7 @@ final class SessionProcess {
         }
         if clientGone && closing == nil { close(reason: "Connection closed") }
         if !toHub.isEmpty && !hubGone && !toHub.flush(to: hubFD) { hubGone = true }
-        if readSinceRelease >= 16 * 1024 { releaseAt = Proc.monotonicNanos() + 1_000_000_000 }
+        if readSinceRelease >= 4096 { releaseAt = Proc.monotonicNanos() + 1_000_000_000 }
         return true
     }
 
