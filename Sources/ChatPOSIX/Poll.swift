@@ -23,14 +23,21 @@ public enum Poll {
 /// epoll for the hub: thousands of pipes, O(ready) per wait.
 public final class Epoll {
     public let fd: Int32
-    private var events: [epoll_event]
+    /// Allocated by hand, not an `Array`: creating an array of a non-standard element type asks
+    /// the Swift runtime for its metadata, which writes to the runtime's cache (a page that
+    /// every forked session would copy).
+    private let events: UnsafeMutableBufferPointer<epoll_event>
 
     public init(capacity: Int = 1024) throws(SystemError) {
         fd = try check("epoll_create1") { epoll_create1(Int32(EPOLL_CLOEXEC)) }
-        events = Array(repeating: epoll_event(), count: capacity)
+        events = .allocate(capacity: capacity)
+        events.initialize(repeating: epoll_event())
     }
 
-    deinit { FD.close(fd) }
+    deinit {
+        FD.close(fd)
+        events.deallocate()
+    }
 
     public static let readable = EPOLLIN.rawValue
     public static let writable = EPOLLOUT.rawValue
@@ -60,7 +67,7 @@ public final class Epoll {
     /// Waits up to `timeoutMS` and calls `body(data, events)` for each ready descriptor.
     /// EINTR counts as a timeout.
     public func wait(timeoutMS: Int32, _ body: (UInt64, UInt32) -> Void) throws(SystemError) {
-        let n = events.withUnsafeMutableBufferPointer { epoll_wait(fd, $0.baseAddress, Int32($0.count), timeoutMS) }
+        let n = epoll_wait(fd, events.baseAddress, Int32(events.count), timeoutMS)
         if n < 0 {
             if errno == EINTR { return }
             throw SystemError("epoll_wait")

@@ -160,23 +160,9 @@ private func expectPerfect(_ j: [String: Any], clients: Int, sourceLocation: Sou
     static let ncat = ["/usr/bin/ncat", "/usr/local/bin/ncat"].first { FileManager.default.isExecutableFile(atPath: $0) }
 
     @Test(.enabled(if: ncat != nil, "ncat is not installed")) func fanoutRawAgainstNcat() throws {
-        // A free port: bind 0, read it, close, hand it to ncat.
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var a = sockaddr_in()
-        a.sin_family = sa_family_t(AF_INET)
-        a.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &a) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
-        _ = withUnsafeMutablePointer(to: &a) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
-        let port = Int(UInt16(bigEndian: a.sin_port))
-        close(fd)
+        let port = try freeLoopbackPort()
         let ncat = try LoggedProcess(Self.ncat!, name: "bench-smoke") { _ in ["--chat", "--listen", "127.0.0.1", "\(port)"] }
-        // ncat prints nothing when it is ready: probe the port.
-        let deadline = Date().addingTimeInterval(15)
-        while (try? Socket.connect([SocketAddress.parse(numeric: "127.0.0.1:\(port)")!])).map({ FD.close($0) }) == nil {
-            guard ncat.isRunning, Date() < deadline else { throw TestFailure("ncat did not start:\n\(ncat.log)") }
-            usleep(20_000)
-        }
+        try ncat.waitUntilListening(on: port)
         var server = Server(process: ncat, port: port)
         server.stopSignal = SIGKILL
         defer { server.stop() }

@@ -111,6 +111,31 @@ public final class LoggedProcess {
     }
 }
 
+/// A loopback port that was free a moment ago (bound to 0, read, closed), for a program that
+/// must be told its port.
+public func freeLoopbackPort() throws -> Int {
+    let fd = try Socket.listen(SocketAddress.parse(numeric: "127.0.0.1:0")!)
+    defer { FD.close(fd) }
+    return try Socket.localAddress(fd).port
+}
+
+extension LoggedProcess {
+    /// For programs that print nothing when ready (`ncat --chat`): waits until `port` on the
+    /// loopback accepts a connection.
+    public func waitUntilListening(on port: Int, timeout: Double = 15) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        let address = SocketAddress.parse(numeric: "127.0.0.1:\(port)")!
+        while true {
+            if let fd = try? Socket.connect([address]) {
+                FD.close(fd)
+                return
+            }
+            guard isRunning, Date() < deadline else { throw TestFailure("nothing listens on port \(port):\n\(log)") }
+            usleep(20_000)
+        }
+    }
+}
+
 /// Runs a program to completion: its exit code (-1 for a signal) and its output and errors.
 ///
 /// Output goes through a file, not a pipe: a program that leaves a daemon behind (`tmux

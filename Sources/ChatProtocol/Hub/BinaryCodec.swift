@@ -148,9 +148,7 @@ public struct BinaryReader: ~Copyable {
         if n == 0 { return "" }
         let slice = UnsafeRawBufferPointer(rebasing: base[offset..<offset + n])
         offset += n
-        guard let s = String(validating: slice.bindMemory(to: UInt8.self), as: UTF8.self) else {
-            throw .invalidUTF8
-        }
+        guard let s = TextSafety.validUTF8(slice) else { throw .invalidUTF8 }
         return s
     }
 

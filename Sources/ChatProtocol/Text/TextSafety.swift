@@ -13,12 +13,7 @@ public enum TextSafety {
     /// C0, C1, F5..FF) with one U+FFFD, as the Unicode Standard (§3.9) and WHATWG recommend.
     /// Valid input is copied once with no rebuilding.
     public static func repairUTF8(_ bytes: UnsafeRawBufferPointer) -> String {
-        if UTF8Scan.isValid(bytes) {
-            return String(unsafeUninitializedCapacity: bytes.count) { out in
-                _ = out.initialize(fromContentsOf: bytes)
-                return bytes.count
-            }
-        }
+        if let valid = validUTF8(bytes) { return valid }
         // Each 1..3-byte subpart becomes 3 bytes (EF BF BD), so 3x is a safe bound.
         return String(unsafeUninitializedCapacity: bytes.count * 3) { out in
             let n = bytes.count
@@ -37,6 +32,17 @@ public enum TextSafety {
                 }
             }
             return o
+        }
+    }
+
+    /// The string of `bytes` if they are valid UTF-8, else nil. Copied once; unlike
+    /// `String(validating:as:)`, whose generic code asks the runtime for metadata on every
+    /// call (a write to a runtime page, which a forked session would copy).
+    public static func validUTF8(_ bytes: UnsafeRawBufferPointer) -> String? {
+        guard UTF8Scan.isValid(bytes) else { return nil }
+        return String(unsafeUninitializedCapacity: bytes.count) { out in
+            _ = out.initialize(fromContentsOf: bytes)
+            return bytes.count
         }
     }
 

@@ -152,12 +152,12 @@ import Glibc
         guard let ncat = findExecutable("ncat") else {
             throw TestFailure("ncat is not installed; this test needs it (apt-get install -y ncat)")
         }
-        let port = 20_000 + Int(getpid() % 20_000)
+        let port = try freeLoopbackPort()
         let chat = try LoggedProcess(ncat, name: "chattui-ncat") { _ in ["--chat", "-l", "127.0.0.1", "\(port)"] }
         defer { chat.stop() }
+        try chat.waitUntilListening(on: port)
         let tmux = try Tmux()
         defer { tmux.kill() }
-        // ncat needs a moment to listen; the client retries on its own with backoff.
         try tmux.typeLine(clientCommand("connect 127.0.0.1:\(port) --raw"))
         try tmux.waitFor(text: "is connected as <user")
         let other = try tmux.newWindow()
