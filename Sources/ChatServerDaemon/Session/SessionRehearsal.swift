@@ -7,11 +7,10 @@ import ChatProtocol
 /// A forked session shares the spawner's pages until it writes to them, and most of what a
 /// new session used to write was not its own state: the Swift runtime fills its metadata and
 /// conformance caches on first use, the program's lazy globals and witness tables are set up
-/// on first use, and malloc hands out chunks scattered over the spawner's heap. Each such
-/// write copies a whole page into the session. Played once in the spawner, the same code
-/// paths leave those caches filled (and shared by every session afterwards), and leave free
-/// chunks of exactly the sizes a session allocates, side by side in a few pages, where the
-/// next session's allocations land.
+/// on first use. Each such write copies a whole page into the session. Played once in the
+/// spawner, the same code paths leave those caches filled, in pages every session then
+/// shares. (What the rehearsal frees leaves holes in the spawner's heap; the spawner plugs
+/// them afterwards, `Proc.plugHeapHoles`, so a session's allocations land together at the top.)
 ///
 /// The cast: a telnet user and an IRC client, in real `SessionProcess` objects, on socket
 /// pairs, with a real `ChatState` as their hub. They register, join `#lobby`, talk, change
