@@ -99,11 +99,7 @@ enum SessionFinder {
     static func children(_ hub: Int32) -> (all: Int, zombies: Int) {
         let kids = TreeSample.children(hub)
         var z = 0
-        for k in kids {
-            guard let bytes = try? FD.readFile("/proc/\(k)/stat"), let close = bytes.lastIndex(of: UInt8(ascii: ")")),
-                  close + 2 < bytes.count else { continue }
-            if bytes[close + 2] == UInt8(ascii: "Z") { z += 1 }
-        }
+        for k in kids where ProcessStat(pid: k)?.isZombie == true { z += 1 }
         return (kids.count, z)
     }
 }

@@ -62,25 +62,14 @@ struct TreeSample {
     static func pss(_ pid: Int32) -> Int? { Proc.pssKiB(of: pid) }
 }
 
-/// The fields we need from /proc/PID/stat.
+/// CPU seconds from /proc/PID/stat; nil for a process that is gone or a zombie.
 struct ProcStat {
-    var utime: UInt64
-    var stime: UInt64
-    var cutime: UInt64
-    var cstime: UInt64
-
-    static let ticks = Double(Proc.clockTicksPerSecond)
-    var ownSeconds: Double { Double(utime + stime) / Self.ticks }
-    var childrenSeconds: Double { Double(cutime + cstime) / Self.ticks }
+    var ownSeconds: Double
+    var childrenSeconds: Double
 
     static func read(_ pid: Int32) -> ProcStat? {
-        guard let bytes = try? FD.readFile("/proc/\(pid)/stat"),
-              let close = bytes.lastIndex(of: UInt8(ascii: ")")) else { return nil }
-        // After "pid (comm) ": state is field 3; utime, stime, cutime, cstime are 14-17.
-        let fields = bytes[(close + 2)...].split(separator: 0x20)
-        guard fields.count > 14 else { return nil }
-        if fields[0].first == UInt8(ascii: "Z") { return nil }
-        func num(_ i: Int) -> UInt64 { UInt64(String(decoding: fields[i], as: UTF8.self)) ?? 0 }
-        return ProcStat(utime: num(11), stime: num(12), cutime: num(13), cstime: num(14))
+        guard let st = ProcessStat(pid: pid), !st.isZombie else { return nil }
+        let ticks = Double(Proc.clockTicksPerSecond)
+        return ProcStat(ownSeconds: Double(st.ownTicks) / ticks, childrenSeconds: Double(st.childrenTicks) / ticks)
     }
 }

@@ -47,12 +47,8 @@ final class ServerProcess {
 
     /// CPU seconds (user + system) the hub itself has used so far.
     func hubCPUSeconds() -> Double {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")") else { return 0 }
-        let fields = stat[stat.index(after: close)...].split(separator: " ")
-        // Fields after the command: state is [0]; utime [11], stime [12].
-        let ticks = (Double(fields[11]) ?? 0) + (Double(fields[12]) ?? 0)
-        return ticks / Double(sysconf(Int32(_SC_CLK_TCK)))
+        guard let stat = ProcessStat(pid: pid) else { return 0 }
+        return Double(stat.ownTicks) / Double(Proc.clockTicksPerSecond)
     }
 }
 

@@ -70,11 +70,9 @@ struct ProcessFigures {
     var peakRSSKB: Int
 
     init?(pid: pid_t) {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+        guard let stat = ProcessStat(pid: pid),
               let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
-        // Fields after the ")" that closes the command name: utime is the 12th, stime the 13th.
-        let after = stat[stat.index(after: stat.lastIndex(of: ")")!)...].split(separator: " ")
-        cpuTicks = (Int(after[11]) ?? 0) + (Int(after[12]) ?? 0)
+        cpuTicks = Int(stat.ownTicks)
         func field(_ name: String) -> Int {
             let line = status.split(separator: "\n").first { $0.hasPrefix(name + ":") } ?? ""
             return Int(line.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first ?? "") ?? 0
