@@ -258,14 +258,20 @@ public enum Socket {
     }
 
     public static func localAddress(_ fd: Int32) throws(SystemError) -> SocketAddress {
+        try address("getsockname") { getsockname(fd, $0, $1) }
+    }
+
+    /// The address a `getsockname`-shaped call fills in.
+    private static func address(_ call: String,
+                                _ body: (UnsafeMutablePointer<sockaddr>, UnsafeMutablePointer<socklen_t>) -> Int32) throws(SystemError) -> SocketAddress {
         var storage = sockaddr_storage()
-        var len = socklen_t(MemoryLayout<sockaddr_storage>.size)
-        _ = try check("getsockname") {
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        _ = try check(call) {
             withUnsafeMutablePointer(to: &storage) { p in
-                p.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
+                p.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, &length) }
             }
         }
-        return SocketAddress(storage: storage, length: len)
+        return SocketAddress(storage: storage, length: length)
     }
 
     /// Half-closes the sending side, so the peer reads EOF after the data we queued.
@@ -311,14 +317,7 @@ public enum Socket {
 
     /// The address of the peer of a connected socket.
     public static func peerAddress(_ fd: Int32) throws(SystemError) -> SocketAddress {
-        var storage = sockaddr_storage()
-        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
-        _ = try check("getpeername") {
-            withUnsafeMutablePointer(to: &storage) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getpeername(fd, $0, &length) }
-            }
-        }
-        return SocketAddress(storage: storage, length: length)
+        try address("getpeername") { getpeername(fd, $0, $1) }
     }
 
     /// Whether `fd` is a sequenced-packet socket (what a process that expects one was given).

@@ -399,7 +399,7 @@ final class Hub: EventSink {
     }
 
     /// The spawner died or its channel broke: the connections waiting for it are refused, and
-    /// a new spawner takes over (forked from the hub as it is now).
+    /// a new spawner takes over (a fresh start again, `Spawner.start`).
     private func spawnerLost(_ why: String) {
         guard spawnerChannel >= 0 else { return }
         log.error("the session spawner (pid \(spawnerPID)) stopped: \(why); starting a new one")
