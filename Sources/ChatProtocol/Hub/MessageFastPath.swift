@@ -100,6 +100,11 @@ struct LineWriter {
         bytes.withUnsafeBytes { put($0) }
     }
 
+    @inline(__always) mutating func put(_ text: String) {
+        var text = text
+        text.withUTF8 { put(UnsafeRawBufferPointer($0)) }
+    }
+
     /// Appends exactly `count` bytes that `body` writes to `out`.
     @inline(__always)
     static func append(count: Int, to out: inout [UInt8], _ body: (inout LineWriter) -> Void) {
@@ -131,8 +136,8 @@ extension IRCRenderer {
               fitsLine(m.source, allowSpace: false), fitsLine(m.target, allowSpace: false),
               fitsLine(m.text, allowSpace: true)
         else { return false }
-        let time: [UInt8] = serverTime ? Array(timestamp(epochMilliseconds: m.time).utf8) : []
-        let tag = serverTime ? 6 + time.count + 1 : 0
+        let time = serverTime ? timestamp(epochMilliseconds: m.time) : ""
+        let tag = serverTime ? 6 + time.utf8.count + 1 : 0
         LineWriter.append(count: tag + body + 2, to: &out) { w in
             if serverTime {
                 w.put("@time=")
