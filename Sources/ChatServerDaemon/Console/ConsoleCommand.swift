@@ -63,7 +63,7 @@ enum ConsoleCommand: Equatable {
         case "ban":
             guard let target = words.next() else { return usage("ban needs an address, a mask or a nick") }
             var seconds: Int64?
-            if let d = words.peek(), d.first?.isNumber == true || d.lowercased() == "permanent" {
+            if let d = words.peek(), looksLikeDuration(d) {
                 switch parseDuration(d) {
                 case .success(let s): seconds = s == 0 ? nil : s; _ = words.next()
                 case .failure(let e): return .failure(e)
@@ -77,7 +77,7 @@ enum ConsoleCommand: Equatable {
         case "mute":
             guard let nick = words.next() else { return usage("mute needs a nick") }
             var seconds: Int64?
-            if let d = words.peek(), d.first?.isNumber == true || d.lowercased() == "permanent" {
+            if let d = words.peek(), looksLikeDuration(d) {
                 switch parseDuration(d) {
                 case .success(let s): seconds = s == 0 ? nil : s; _ = words.next()
                 case .failure(let e): return .failure(e)
@@ -120,19 +120,36 @@ enum ConsoleCommand: Equatable {
                 if !words.rest.isEmpty { return usage("shutdown cancel takes nothing more") }
                 return .success(.shutdownCancel)
             }
+            // The delay comes first and is never guessed: a slip such as `shutdown -5` or
+            // `shutdown soon` must not stop the server at once with the slip as its message.
             var seconds: Int64 = 0
             if first.lowercased() == "now" {
                 _ = words.next()
-            } else if first.first?.isNumber == true {
+            } else if looksLikeDuration(first) {
                 switch parseDuration(first) {
                 case .success(let s): seconds = s; _ = words.next()
                 case .failure(let e): return .failure(e)
                 }
+            } else {
+                return .failure(ConsoleError("'\(first)' is not a delay",
+                                             hint: "a message needs a delay first: shutdown now MESSAGE, or shutdown 5m MESSAGE"))
             }
             return .success(.shutdown(seconds: seconds, message: words.rest))
         default:
             return .failure(unknown(verb))
         }
+    }
+
+    /// Whether a word is meant as a duration (and must then parse as one): it starts with a
+    /// digit, or with a sign and a digit (`-5` is a bad duration, not a reason), or it is
+    /// `permanent`/`forever`.
+    static func looksLikeDuration(_ word: String) -> Bool {
+        let scalars = Array(word.unicodeScalars.prefix(2))
+        func digit(_ i: Int) -> Bool { i < scalars.count && scalars[i].value >= 0x30 && scalars[i].value <= 0x39 }
+        if digit(0) { return true }
+        if let s = scalars.first, s == "-" || s == "+", digit(1) { return true }
+        let t = word.lowercased()
+        return t == "permanent" || t == "forever"
     }
 
     /// `90`, `30s`, `10m`, `2h`, `1d`, `1w`, `1h30m` in seconds; `permanent` is 0 (no end).

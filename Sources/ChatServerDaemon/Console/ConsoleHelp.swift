@@ -54,7 +54,7 @@ enum ConsoleHelp {
              details: ["LEVEL: trace, debug, info, notice, warning, error, critical. Example: log-level debug"]),
         Spec(name: "reload", usage: "reload", summary: "what SIGHUP does: re-read the MOTD, reopen the log file",
              details: ["Example: reload"]),
-        Spec(name: "shutdown", usage: "shutdown [SECONDS|cancel] [MESSAGE]", summary: "announce, count down, stop gracefully",
+        Spec(name: "shutdown", usage: "shutdown [SECONDS|now|cancel] [MESSAGE]", summary: "announce, count down, stop gracefully",
              details: ["Everyone is told ('Server shutting down in 30 seconds: MESSAGE') and reminded as the",
                        "time runs out; then sessions say goodbye and the server exits with status 0.",
                        "SECONDS also takes 10m-style durations; 'shutdown cancel' stops a countdown.",
