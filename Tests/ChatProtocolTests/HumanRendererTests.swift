@@ -41,7 +41,6 @@ let noonish: Int64 = 1_764_333_296_789
         (ErrorCode.noSuchNick, ["bob"], "There is nobody called bob here."),
         (.noSuchNick, ["#nope"], "There is no channel #nope."),
         (.noSuchChannel, ["#nope"], "There is no channel #nope."),
-        (.cannotSendToChannel, ["#rust"], "Your message to #rust was not delivered; you may need to /join #rust first."),
         (.tooManyChannels, ["#rust"], "You can't join #rust: you are in too many channels. Leave one with /part."),
         (.noRecipient, [], "Say who the message is for: /msg NICK TEXT."),
         (.noTextToSend, [], "There was no text to send."),
@@ -63,6 +62,17 @@ let noonish: Int64 = 1_764_333_296_789
     ] as [(ErrorCode, [String], String)])
     func errorSentences(code: ErrorCode, params: [String], sentence: String) {
         #expect(render(.error(code: code, params: params, text: "server text")) == ["!! " + sentence])
+    }
+
+    @Test func anUndeliveredMessageSaysWhy() {
+        // Not a member: the usual reason, with what to do about it.
+        #expect(render(.error(code: .cannotSendToChannel, params: ["#rust"], text: "Cannot send to channel (no external messages)"))
+            == ["!! Your message to #rust was not delivered; you may need to /join #rust first."])
+        // Any other reason (a mute): the server's words, for channels and people alike.
+        #expect(render(.error(code: .cannotSendToChannel, params: ["#rust"], text: "You are muted by the server operator"))
+            == ["!! Your message to #rust was not delivered: You are muted by the server operator."])
+        #expect(render(.error(code: .cannotSendToChannel, params: ["bob"], text: "You are muted by the server operator"))
+            == ["!! Your message to bob was not delivered: You are muted by the server operator."])
     }
 
     @Test func errorsFallBackToTheEventText() {

@@ -196,8 +196,16 @@ func runConsoleCommand(_ args: [String], asUser uid: UInt32? = nil) throws -> (s
         try console.ok("mute alice")
         try alice.expect("*** You have been muted by the server operator until unmuted")
         try alice.line("hello?")
-        try alice.expect("was not delivered")
+        try alice.expect("!! Your message to #lobby was not delivered: You are muted by the server operator.")
         #expect(bob.expectNothing("hello?", timeout: 0.5))
+        try alice.line("/msg bob psst")
+        try alice.expect("!! Your message to bob was not delivered: You are muted by the server operator.")
+        // A timed mute ends by itself, and the user is told.
+        try console.ok("mute alice 1s")
+        try alice.expect("*** You may talk again (your mute has ended)")
+        try alice.line("free at last")
+        try bob.expect("PRIVMSG #lobby :free at last")
+        try server.waitForLog("the mute of alice has ended")
     }
 
     @Test func sayReachesEveryoneOrOneChannel() throws {

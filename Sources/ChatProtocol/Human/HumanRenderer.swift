@@ -199,8 +199,11 @@ struct HumanRenderer {
             return isChannelName(p0) ? "There is no channel \(p0)." : "There is nobody called \(p0) here."
         case .noSuchChannel where !p0.isEmpty:
             return "There is no channel \(p0)."
-        case .cannotSendToChannel where !p0.isEmpty:
+        case .cannotSendToChannel where !p0.isEmpty && isChannelName(p0) && text.hasPrefix("Cannot send to channel"):
             return "Your message to \(p0) was not delivered; you may need to /join \(p0) first."
+        case .cannotSendToChannel where !p0.isEmpty && !text.isEmpty:
+            // Another reason (a mute, ...): the server's own words say why.
+            return "Your message to \(p0) was not delivered: \(text)."
         case .tooManyChannels where !p0.isEmpty:
             return "You can't join \(p0): you are in too many channels. Leave one with /part."
         case .noRecipient:

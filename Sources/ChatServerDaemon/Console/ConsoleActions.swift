@@ -16,6 +16,9 @@ final class ConsoleActions {
     private var samples: [(at: UInt64, requests: Int, events: Int)] = []
     private var nextNickScan: UInt64 = 0
     private var nextExpiry: UInt64 = 0
+    /// Timed mutes, so that the user is told when theirs ends: session, the mute's end as the
+    /// user record has it (wall ms, to tell a replaced mute apart) and as a loop deadline.
+    private var timedMutes: [(id: Int, until: Int64, deadline: UInt64)] = []
     /// Frames were queued outside the hub's dispatch: have the loop come round at once so
     /// they are written (the hub flushes after each wait).
     private var flushSoon = false
@@ -65,6 +68,7 @@ final class ConsoleActions {
             guard let id = hub.state.session(named: nick), let u = hub.state.users[id] else { return noSuchNick(nick) }
             guard u.mutedUntil > now else { return .failed("\(u.nick) is not muted", hint: "'who' shows who is muted") }
             hub.state.mute(id, until: 0)
+            timedMutes.removeAll { $0.id == id }
             notice("You may talk again (unmuted by the server operator)", to: id, hub: hub)
             hub.log.notice("console [\(who)]: unmute \(u.nick)")
             return .ok("unmuted \(u.nick)")
@@ -205,7 +209,10 @@ final class ConsoleActions {
 
     private func mute(_ nick: String, seconds: Int64?, reason: String, by who: String, hub: Hub, now: Int64) -> ConsoleReply {
         guard let id = hub.state.session(named: nick), let u = hub.state.users[id] else { return noSuchNick(nick) }
-        hub.state.mute(id, until: seconds.map { now + $0 * 1000 } ?? Int64.max)
+        let until = seconds.map { now + $0 * 1000 } ?? Int64.max
+        hub.state.mute(id, until: until)
+        timedMutes.removeAll { $0.id == id }
+        if let seconds { timedMutes.append((id, until, Proc.monotonicNanos() + UInt64(seconds) * 1_000_000_000)) }
         let span = seconds.map { "for \(ConsoleFormat.duration(seconds: $0))" } ?? "until unmuted"
         let why = ConsoleFormat.clean(reason)
         notice("You have been muted by the server operator \(span)\(why.isEmpty ? "" : ": " + why)", to: id, hub: hub)
@@ -328,6 +335,7 @@ final class ConsoleActions {
         }
         if let k = pendingKills.first { d.append(k.deadline) }
         if bans.hasNickMasks { d.append(nextNickScan) }
+        if let m = timedMutes.min(by: { $0.deadline < $1.deadline }) { d.append(m.deadline) }
         return d.min()
     }
 
@@ -356,6 +364,18 @@ final class ConsoleActions {
                 guard now >= k.deadline else { return false }
                 hub.log.warning("session \(k.id) (pid \(k.pid)) did not leave after a disconnect; killing it")
                 Proc.signal(k.pid, SIGKILL)
+                return true
+            }
+        }
+        if !timedMutes.isEmpty {
+            timedMutes.removeAll { m in
+                // Gone, or muted again, or unmuted meanwhile: nothing to say.
+                guard let u = hub.state.users[m.id], u.mutedUntil == m.until else { return true }
+                guard now >= m.deadline else { return false }
+                hub.state.mute(m.id, until: 0)
+                notice("You may talk again (your mute has ended)", to: m.id, hub: hub)
+                hub.log.notice("the mute of \(u.nick) has ended")
+                flushSoon = true
                 return true
             }
         }
