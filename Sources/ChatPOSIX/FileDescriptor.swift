@@ -24,6 +24,22 @@ public enum FD {
         try transfer("read", zeroIsEnd: true) { Glibc.read(fd, buffer.baseAddress, buffer.count) }
     }
 
+    /// One read of at most `max` bytes, for the few places that read a little at a time (a
+    /// terminal, a console's socket): the bytes; `[]` when nothing is there now; nil at the end
+    /// of the stream or on an error (for these callers both mean "gone").
+    public static func readSome(_ fd: Int32, max: Int) -> [UInt8]? {
+        var result: IOResult = .eof
+        let bytes = [UInt8](unsafeUninitializedCapacity: max) { buffer, count in
+            result = (try? read(fd, into: UnsafeMutableRawBufferPointer(buffer))) ?? .eof
+            if case .done(let n) = result { count = n } else { count = 0 }
+        }
+        switch result {
+        case .done: return bytes
+        case .wouldBlock: return []
+        case .eof: return nil
+        }
+    }
+
     /// Writes as much of `bytes` as the descriptor takes now.
     @inline(__always)
     public static func write(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) throws(SystemError) -> IOResult {

@@ -69,6 +69,7 @@ import Testing
         #expect(try #require(error("mute gina -1")).message == "bad duration '-1'")
         #expect(try #require(error("ban 10.1.1.1 +3 strikes")).message == "bad duration '+3'")
         #expect(try #require(error("ban 10.1.1.1 3x strikes")).message == "bad duration '3x'")
+        #expect(try #require(error("\u{1B}[2J\u{07}")).message == "that line held only control characters")
         #expect(try #require(error("log-level loud")).hint.contains("trace"))
         #expect(try #require(error("say")).message == "say needs some text")
         #expect(try #require(error("say #lobby")).message.contains("after the channel"))
@@ -138,6 +139,7 @@ import Testing
 
     @Test func tables() {
         #expect(ConsoleFormat.table(["A", "BB"], [["xxx", "y"], ["z", "w"]]) == ["A    BB", "xxx  y", "z    w"])
+        #expect(ConsoleFormat.table(["A", "B", "FLAGS"], [["xxx", "y", ""]]) == ["A    B  FLAGS", "xxx  y"])
     }
 
     @Test func pssFromSmapsRollup() {

@@ -277,9 +277,9 @@ struct LineReader {
                 defer { buffer.removeAll() }
                 return TextSafety.repairUTF8(buffer)
             }
-            var chunk = [UInt8](repeating: 0, count: 4096)
-            let n = chunk.withUnsafeMutableBytes { raw in Glibc.read(fd, raw.baseAddress, raw.count) }
-            if n > 0 { buffer.append(contentsOf: chunk[..<n]) } else if n == 0 || errno != EINTR { eof = true }
+            // Input is a blocking pipe or file; should it be non-blocking, "nothing now" ends it too
+            // rather than spinning.
+            if let chunk = FD.readSome(fd, max: 4096), !chunk.isEmpty { buffer.append(contentsOf: chunk) } else { eof = true }
         }
     }
 }
@@ -348,10 +348,8 @@ struct InteractiveConsole {
                 }
             }
             if fds[0].revents != 0 {
-                var chunk = [UInt8](repeating: 0, count: 1024)
-                let n = chunk.withUnsafeMutableBytes { raw in Glibc.read(0, raw.baseAddress, raw.count) }
-                if n <= 0 { if n < 0 && errno == EINTR { continue }; return }
-                for action in editor.feed(Array(chunk[..<n])) {
+                guard let chunk = FD.readSome(0, max: 1024) else { return }
+                for action in editor.feed(chunk) {
                     switch action {
                     case .redraw: if awaiting == 0 { show() }
                     case .submit(let line):

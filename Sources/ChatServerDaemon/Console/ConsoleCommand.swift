@@ -196,6 +196,9 @@ enum ConsoleCommand: Equatable {
 
     private static func unknown(_ verb: String) -> ConsoleError {
         let shown = ConsoleFormat.clean(String(verb.prefix(40)))
+        if shown.isEmpty {
+            return ConsoleError("that line held only control characters", hint: "'help' lists the commands")
+        }
         if verb == "exit" || verb == "stop" || verb == "halt" {
             return ConsoleError("unknown command '\(shown)'", hint: "'shutdown' stops the server; 'quit' leaves a socket console")
         }

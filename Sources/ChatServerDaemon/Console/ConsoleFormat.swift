@@ -62,7 +62,10 @@ enum ConsoleFormat {
         var widths = Array(repeating: 0, count: columns)
         for r in all { for (i, c) in r.enumerated() { widths[i] = max(widths[i], c.count) } }
         return all.map { r in
-            r.enumerated().map { i, c in i == r.count - 1 ? c : c.padded(to: widths[i]) }.joined(separator: "  ")
+            // No trailing blanks when the last columns are empty (a `who` row without flags).
+            var line = r.enumerated().map { i, c in i == r.count - 1 ? c : c.padded(to: widths[i]) }.joined(separator: "  ")
+            while line.last == " " { line.removeLast() }
+            return line
         }
     }
 

@@ -141,7 +141,7 @@ final class OperatorConsole: HubHook {
         }
         // The socket file's mode already keeps others out; this is the check that counts.
         guard cred.uid == ownerUID || cred.uid == 0 else {
-            hub.log.warning("control socket: refused uid \(cred.uid) (pid \(cred.pid)): only uid \(ownerUID) and root may use the console")
+            hub.log.warning("control socket: refused uid \(cred.uid) (pid \(cred.pid)): \(ownerUID == 0 ? "only root may use the console" : "only uid \(ownerUID) and root may use the console")")
             return refuse(fd, "permission denied: this console belongs to uid \(ownerUID); you are uid \(cred.uid)",
                           hint: "run 'chat-server console' as the user who runs the server (or as root)")
         }
@@ -337,16 +337,13 @@ final class TerminalConsole {
 
     /// Reads what was typed; false when the terminal is gone (the console then stops).
     func readable(hub: Hub) -> Bool {
-        var chunk = [UInt8](repeating: 0, count: 1024)
         // One read: the descriptor stays blocking (it is shared with the shell), and epoll
         // said there is something to read.
-        let n = chunk.withUnsafeMutableBytes { raw in Glibc.read(inFD, raw.baseAddress, raw.count) }
-        if n < 0 && (errno == EINTR || errno == EAGAIN) { return true }
-        if n <= 0 {
+        guard let chunk = FD.readSome(inFD, max: 1024) else {
             hub.log.notice("the console's terminal went away; the control socket still works")
             return false
         }
-        for action in editor.feed(Array(chunk[..<n])) {
+        for action in editor.feed(chunk) {
             switch action {
             case .redraw:
                 showPrompt()
