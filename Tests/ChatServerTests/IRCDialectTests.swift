@@ -31,6 +31,30 @@ import Testing
         try c.expect(" 451 ")
     }
 
+    @Test func malformedLinesGetAClearErrorAndTheConnectionGoesOn() throws {
+        let server = try ServerProcess()
+        let c = try ircUser(server, nick: "alice", join: "#lobby")
+        try c.line("PRIV!MSG #lobby :hi")
+        try c.expect(" 421 alice PRIV!MSG :Unknown command")
+        try c.line("@=x FOO")
+        try c.expect(" 421 alice * :Malformed line: tag without a key")
+        try c.line(":")
+        try c.expect(" 421 alice * :Malformed line: empty source after ':'")
+        try c.line(":alice!a@b")
+        try c.expect(" 421 alice * :Malformed line: missing command")
+        try c.send(bytes: Array("PRIVMSG #lobby :a".utf8) + [0] + Array("b\r\n".utf8))
+        try c.expect(" 421 alice * :Malformed line: forbidden byte 0x00 in line")
+        try c.line("PRIVMSG #lobby :" + String(repeating: "x", count: 600))
+        try c.expect(" 417 alice :Input line was too long")
+        try c.line("@" + String(repeating: "k", count: 9000) + " PING x")
+        try c.expect(" 417 alice :Input line was too long")
+        // A blank line is a keepalive for some clients: no answer. The connection still works.
+        try c.line("")
+        try c.line("PING :still-here")
+        let reply = try c.expect("PONG test.server still-here")
+        #expect(!reply.contains(" 421 "), "\(reply)")
+    }
+
     @Test func ircAndTelnetUsersShareAChannel() throws {
         let server = try ServerProcess()
         let irc = try ircUser(server, nick: "ircuser", join: "#lobby")

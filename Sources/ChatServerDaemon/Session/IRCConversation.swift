@@ -50,8 +50,16 @@ final class IRCConversation: Conversation {
         do {
             message = try IRCMessage(parsing: bytes, limits: Self.clientLimits)
         } catch let error {
-            if error.isTooLong { return numeric(417, [], "Input line was too long") }
-            return  // blank or unparseable lines are ignored, as servers do
+            // A line that is not a message gets an error the client can show; the
+            // connection goes on. Blank lines (some clients' keepalive) are ignored.
+            switch error {
+            case .emptyLine: return
+            case .tagsTooLong, .bodyTooLong: return numeric(417, [], "Input line was too long")
+            case .invalidCommand(let c):
+                let shown = TextSafety.sanitize(String(c.prefix(32)))
+                return numeric(421, [shown.isEmpty || shown.contains(" ") ? "*" : shown], "Unknown command")
+            default: return numeric(421, ["*"], "Malformed line: \(error)")
+            }
         }
         let p = message.params
         switch message.verb {
