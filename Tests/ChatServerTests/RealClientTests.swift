@@ -75,8 +75,10 @@ import Glibc
     }
 
     @Test func thePythonIRCLibraryRegistersJoinsChatsAndQuits() throws {
-        guard let python = which("python3"), (try? run(python, ["-c", "import irc.client"]).0) == 0 else {
-            Issue.record("needs python3 with the irc library: pip install irc")
+        // The python3 on PATH, or Debian's own (where apt's python3-irc goes), with the library.
+        let candidates = [which("python3"), "/usr/bin/python3"].compactMap { $0 }
+        guard let python = candidates.first(where: { (try? run($0, ["-c", "import irc.client"]).0) == 0 }) else {
+            Issue.record("needs python3 with the irc library: apt-get install python3-irc, or pip install irc")
             return
         }
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Clients/python_irc_client.py").path

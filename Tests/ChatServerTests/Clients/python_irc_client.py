@@ -1,4 +1,4 @@
-"""A real IRC client (the `irc` library from PyPI) against chat-server.
+"""A real IRC client (the `irc` library: PyPI, or Debian's python3-irc) against chat-server.
 
 Usage: python_irc_client.py PORT NICK
 Registers, joins #lobby, reads the NAMES reply, says hello, waits for a reply from
@@ -8,7 +8,8 @@ import sys
 import irc.client
 
 port, nick = int(sys.argv[1]), sys.argv[2]
-reactor = irc.client.Reactor()
+# irc 11 and later call it Reactor (with a scheduler); Debian's python3-irc is 8.5, where it is IRC.
+reactor = irc.client.Reactor() if hasattr(irc.client, "Reactor") else irc.client.IRC()
 steps = []
 
 
@@ -50,5 +51,9 @@ client = reactor.server().connect("127.0.0.1", port, nick, username=nick, ircnam
 for name, handler in [("welcome", on_welcome), ("join", on_join), ("namreply", on_namreply),
                       ("endofnames", on_endofnames), ("pubmsg", on_pubmsg), ("disconnect", on_disconnect)]:
     client.add_global_handler(name, handler)
-reactor.scheduler.execute_after(20, lambda: (step("timeout"), sys.exit(1)))
+give_up = lambda: (step("timeout"), sys.exit(1))
+if hasattr(reactor, "scheduler"):
+    reactor.scheduler.execute_after(20, give_up)
+else:
+    reactor.execute_delayed(20, give_up)
 reactor.process_forever()
