@@ -304,3 +304,97 @@ struct RandomMessages {
         }
     }
 }
+
+/// The payload decoders (a frame's checksum was right, but its payload is not what its type
+/// says): every kind of malformed payload is a typed error, never a crash or a wrong value.
+@Suite struct HubPayloadMalformedTests {
+    private func payload(_ frame: [UInt8]) -> [UInt8] { Array(frame[HubFrame.headerSize...]) }
+
+    private func request(_ type: UInt8, _ bytes: [UInt8]) throws(PayloadError) -> HubRequest {
+        let r: Result<HubRequest, PayloadError> = bytes.withUnsafeBytes { raw in
+            Result { () throws(PayloadError) in try HubRequest(type: type, payload: raw) }
+        }
+        return try r.get()
+    }
+
+    private func event(_ type: UInt8, _ bytes: [UInt8]) throws(PayloadError) -> HubEvent {
+        let r: Result<HubEvent, PayloadError> = bytes.withUnsafeBytes { raw in
+            Result { () throws(PayloadError) in try HubEvent(type: type, payload: raw) }
+        }
+        return try r.get()
+    }
+
+    /// A payload cut short anywhere is refused: length-prefixed fields and counts cannot be
+    /// satisfied by a prefix, and every decoder insists on reaching the end.
+    private func expectEveryCutRefused(_ whole: [UInt8], sourceLocation: SourceLocation = #_sourceLocation,
+                                       _ decode: ([UInt8]) throws(PayloadError) -> Void) {
+        for cut in 0..<whole.count {
+            do {
+                try decode(Array(whole[..<cut]))
+                Issue.record("a payload cut at \(cut) of \(whole.count) bytes decoded", sourceLocation: sourceLocation)
+            } catch {
+                #expect(error == .truncated || error == .invalidValue("count"),
+                        "cut at \(cut): \(error)", sourceLocation: sourceLocation)
+            }
+        }
+    }
+
+    @Test func everyRequestAndEventCutAtEveryByteIsRefused() throws {
+        var gen = RandomMessages(rng: SplitMix64(seed: 11))
+        var requestTypes: [UInt8: Int] = [:]
+        var eventTypes: [UInt8: Int] = [:]
+        for _ in 0..<2000 {
+            let r = gen.request()
+            requestTypes[r.typeCode, default: 0] += 1
+            let rp = payload(r.frame())
+            #expect(try request(r.typeCode, rp) == r)
+            expectEveryCutRefused(rp) { bytes throws(PayloadError) in _ = try request(r.typeCode, bytes) }
+            let e = gen.event()
+            eventTypes[e.typeCode, default: 0] += 1
+            let ep = payload(e.frame())
+            #expect(try event(e.typeCode, ep) == e)
+            expectEveryCutRefused(ep) { bytes throws(PayloadError) in _ = try event(e.typeCode, bytes) }
+        }
+        // Every type was cut many times over.
+        #expect(requestTypes.count == 16 && requestTypes.values.allSatisfy { $0 >= 50 }, "\(requestTypes)")
+        #expect(eventTypes.count == 20 && eventTypes.values.allSatisfy { $0 >= 50 }, "\(eventTypes)")
+    }
+
+    @Test func outOfRangeValuesAreRefusedByName() throws {
+        // hello: a dialect that does not exist.
+        #expect(throws: PayloadError.invalidValue("dialect")) { try request(1, [2]) }
+        // A message request and event with a kind that does not exist.
+        var w = BinaryWriter(); w.u8(3); w.string("#lobby"); w.string("hi")
+        #expect(throws: PayloadError.invalidValue("message kind")) { try request(6, w.bytes) }
+        w = BinaryWriter(); w.string("alice!a@h"); w.u8(9); w.string("#lobby"); w.string("hi"); w.int(0)
+        #expect(throws: PayloadError.invalidValue("message kind")) { try event(71, w.bytes) }
+        // Booleans are 0 or 1: awayStatus, a topic's isChange, names' operator flag and `more`.
+        #expect(throws: PayloadError.invalidValue("boolean")) { try event(76, [2]) }
+        w = BinaryWriter(); w.string("#c"); w.string("t"); w.string("bob"); w.int(0); w.u8(0xFF)
+        #expect(throws: PayloadError.invalidValue("boolean")) { try event(72, w.bytes) }
+        w = BinaryWriter(); w.string("#c"); w.varint(1); w.string("bob"); w.u8(7); w.bool(false)
+        #expect(throws: PayloadError.invalidValue("boolean")) { try event(73, w.bytes) }
+        w = BinaryWriter(); w.string("#c"); w.varint(0); w.u8(2)
+        #expect(throws: PayloadError.invalidValue("boolean")) { try event(73, w.bytes) }
+        // motd's "present" flag is a boolean too.
+        #expect(throws: PayloadError.invalidValue("boolean")) { try event(80, [5]) }
+        // A count larger than the payload could hold is refused before anything is reserved.
+        w = BinaryWriter(); w.string("#c"); w.varint(1 << 40)
+        #expect(throws: PayloadError.invalidValue("count")) { try event(73, w.bytes) }
+        w = BinaryWriter(); w.varint(70_000)
+        #expect(throws: PayloadError.invalidValue("count")) { try request(4, w.bytes) }
+        // A string longer than what is left, a varint that never ends, bytes after the end.
+        w = BinaryWriter(); w.varint(100); w.u8(0x61)
+        #expect(throws: PayloadError.truncated) { try request(3, w.bytes) }
+        #expect(throws: PayloadError.overlongVarint) { try request(3, Array(repeating: 0xFF, count: 11)) }
+        w = BinaryWriter(); w.string("bob"); w.u8(0)
+        #expect(throws: PayloadError.trailingBytes(1)) { try request(3, w.bytes) }
+        // Invalid UTF-8 in a string, and types nobody defined, in either direction.
+        w = BinaryWriter(); w.varint(2); w.u8(0xC3); w.u8(0x28)
+        #expect(throws: PayloadError.invalidUTF8) { try request(3, w.bytes) }
+        #expect(throws: PayloadError.unknownType(0)) { try request(0, []) }
+        #expect(throws: PayloadError.unknownType(17)) { try request(17, []) }
+        #expect(throws: PayloadError.unknownType(63)) { try event(63, []) }
+        #expect(throws: PayloadError.unknownType(84)) { try event(84, []) }
+    }
+}

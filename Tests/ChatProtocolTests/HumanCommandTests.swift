@@ -268,3 +268,53 @@ import Testing
         #expect(HumanText.help(command: "nope") == ["!! There is no command /nope. Type /help for the list."])
     }
 }
+
+/// A telnet user's bytes reach the human dialect's parser through the telnet filter, the line
+/// framer and UTF-8 repair, as in a session. However the bytes are split into reads, the
+/// user's commands come out the same.
+@Suite struct HumanInputStreamTests {
+    private func inputs(_ chunks: [[UInt8]]) -> [HumanInput] {
+        var telnet = TelnetFilter()
+        var framer = LineFramer(maxLineLength: 64, editing: true)
+        var out: [HumanInput] = []
+        for chunk in chunks {
+            var data: [UInt8] = []
+            var replies: [UInt8] = []
+            telnet.filter(chunk, data: &data, replies: &replies)
+            framer.push(data) { event in
+                switch event {
+                case .line(let bytes): out.append(HumanInput.parse(TextSafety.repairUTF8(bytes)))
+                case .overlong: out.append(.unknownCommand("overlong"))
+                }
+            }
+        }
+        return out
+    }
+
+    @Test func commandsSplitAtEveryByteComeOutTheSame() {
+        let IAC: UInt8 = 255, WILL: UInt8 = 251, DO: UInt8 = 253, SB: UInt8 = 250, SE: UInt8 = 240
+        func b(_ s: String) -> [UInt8] { Array(s.utf8) }
+        let stream: [UInt8] = [IAC, WILL, 31, IAC, DO, 1] + b("/nick bob\r\n")
+            + b("/msg alice h") + [IAC, SB, 24, 0] + b("xterm") + [IAC, SE] + b("éllo 世界\r\0")
+            + b("/me wa") + [IAC, IAC] + b("ves\r")
+            + b("/join rust\n") + b("//not a command\r\n") + b("plain tex\u{8}xt\u{7F}t\r\n")
+            + b("/topic new t") + [0xC3] + b("opic\r\n")
+            + b(String(repeating: "z", count: 80)) + b("\r\n/quit bye\r\n")
+        let whole = inputs([stream])
+        #expect(whole == [
+            .nick("bob"),
+            .msg(target: "alice", text: "héllo 世界"),
+            .me("wa\u{FFFD}ves"),
+            .join("#rust"),
+            .say("/not a command"),
+            .say("plain text"),
+            .topic("new t\u{FFFD}opic"),
+            .unknownCommand("overlong"),
+            .quit("bye"),
+        ])
+        for cut in 0...stream.count {
+            #expect(inputs([Array(stream[..<cut]), Array(stream[cut...])]) == whole, "cut at \(cut)")
+        }
+        #expect(inputs(stream.map { [$0] }) == whole, "one byte at a time")
+    }
+}
