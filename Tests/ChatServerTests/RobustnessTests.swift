@@ -232,6 +232,62 @@ func newSession(_ server: ServerProcess, _ body: () throws -> TestClient) throws
     }
 }
 
+/// Sessions that stop reading the hub (their process is stopped, so the pipe fills) are
+/// ended once the hub holds `--hub-queue` bytes for them; the hub's memory stays bounded,
+/// and the quits it then sends reach everyone else intact, in the same loop turn as the
+/// channel traffic that overflowed the queue.
+@Suite struct HubQueueTests {
+    @Test func sessionsThatStopReadingTheHubAreEndedAndNobodyElseNotices() throws {
+        let server = try ServerProcess(["--hub-queue", "4096", "--flood-rate", "0", "--max-per-ip", "0"])
+        let sender = try humanUser(server, nick: "sender")
+        let reader = try humanUser(server, nick: "reader")
+        let watcher = try ircUser(server, nick: "watcher", join: "#lobby")
+        var frozen: [(TestClient, pid_t)] = []
+        for i in 0..<4 { frozen.append(try newSession(server) { try humanUser(server, nick: "frozen\(i)") }) }
+        try watcher.expect(":frozen3!")
+        for (_, pid) in frozen { kill(pid, SIGSTOP) }
+        defer { for (_, pid) in frozen { kill(pid, SIGCONT) } }
+        // One line per hub turn (the next is sent once the watcher has it), so each stopped
+        // session's backlog grows a frame at a time until it passes 4 KiB: that is where the
+        // hub must end it, however slowly the backlog grows. Ending them mid-flush sends their
+        // quits to members already flushed in that turn: those must be flushed again before
+        // the turn's frames are dropped (lines of varying length make a stale reference more
+        // likely to show as garbage).
+        var count = 0
+        var watcherSaw = ""
+        while count < 5000 && watcherSaw.components(separatedBy: "QUIT :Send queue exceeded").count - 1 < 4 {
+            try sender.line("\(count) " + String(repeating: "z", count: 50 + count * 37 % 400))
+            watcherSaw += try watcher.expect("PRIVMSG #lobby :\(count) ")
+            while reader.fill(timeout: 0) {}
+            count += 1
+        }
+        let readerSaw = try reader.expect("<sender> \(count - 1) ")
+        // Every line arrived at both, once, in order.
+        func numbers(_ text: String, after marker: String) -> [Int] {
+            text.split(whereSeparator: \.isNewline).compactMap { line in
+                guard let r = line.range(of: marker) else { return nil }
+                return Int(line[r.upperBound...].prefix { $0 != " " })
+            }
+        }
+        let toReader = numbers(readerSaw, after: "<sender> "), toWatcher = numbers(watcherSaw, after: "PRIVMSG #lobby :")
+        #expect(toReader == Array(0..<count), "\(toReader.count) lines; first wrong at \(toReader.indices.first { toReader[$0] != $0 } ?? -1)")
+        #expect(toWatcher == Array(0..<count), "\(toWatcher.count) lines; first wrong at \(toWatcher.indices.first { toWatcher[$0] != $0 } ?? -1)")
+        // The four were ended, and everyone else heard it.
+        for i in 0..<4 {
+            let human = "-- frozen\(i) quit (Send queue exceeded)"
+            if !readerSaw.contains(human) { try reader.expect(human) }
+            let irc = ":frozen\(i)!frozen\(i)@127.0.0.1 QUIT :Send queue exceeded"
+            if !watcherSaw.contains(irc) { try watcher.expect(irc) }
+        }
+        try server.waitForLog("bytes behind; ending it")
+        // Nobody else was dropped: the room still talks.
+        try sender.line("after the storm")
+        try reader.expect("<sender> after the storm")
+        try watcher.expect("PRIVMSG #lobby :after the storm")
+        #expect(!reader.closed && !watcher.closed && !sender.closed)
+    }
+}
+
 @Suite struct BadInputTests {
     @Test func randomBinaryBytesHurtNobody() throws {
         let server = try ServerProcess()

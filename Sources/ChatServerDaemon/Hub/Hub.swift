@@ -524,8 +524,9 @@ final class Hub: EventSink {
     func deliver(_ frame: [UInt8], to id: Int) {
         guard id < slots.count, slots[id] != nil, slots[id]!.eofAt == nil else { return }
         let range = storeForTurn(frame)
+        let limit = config.hubQueueLimit
         turnFrames.withUnsafeBufferPointer { frames in
-            Self.enqueue(range, of: frames, in: &slots[id]!, id: id, dirty: &dirty)
+            Self.enqueue(range, of: frames, in: &slots[id]!, id: id, limit: limit, dirty: &dirty)
         }
         stats.framesOut += 1
     }
@@ -536,10 +537,11 @@ final class Hub: EventSink {
     func deliver(_ frame: [UInt8], toEach ids: [Int]) {
         let range = storeForTurn(frame)
         var added = 0
+        let limit = config.hubQueueLimit
         turnFrames.withUnsafeBufferPointer { frames in
             slots.withUnsafeMutableBufferPointer { slots in
                 for id in ids where id < slots.count && slots[id] != nil && slots[id]!.eofAt == nil {
-                    Self.enqueue(range, of: frames, in: &slots[id]!, id: id, dirty: &dirty)
+                    Self.enqueue(range, of: frames, in: &slots[id]!, id: id, limit: limit, dirty: &dirty)
                     added += 1
                 }
             }
@@ -555,12 +557,17 @@ final class Hub: EventSink {
     }
 
     /// Behind a backlog, a frame is copied after it (order); otherwise its range joins the
-    /// slot's shared ranges, merged with the previous one when they touch.
+    /// slot's shared ranges, merged with the previous one when they touch. A backlog that
+    /// grows past `limit` marks the slot dirty: this turn's flush gives the session one more
+    /// chance to take it, and ends it if it does not (`afterShortWrite`). So the hub's memory
+    /// for a session that stopped reading stays bounded, however long it stays stopped.
     @inline(__always)
     private static func enqueue(_ range: Range<Int>, of frames: UnsafeBufferPointer<UInt8>, in slot: inout SessionSlot,
-                                id: Int, dirty: inout [Int]) {
-        if slot.pending > 0 {
+                                id: Int, limit: Int, dirty: inout [Int]) {
+        let backlog = slot.pending
+        if backlog > 0 {
             slot.out.append(contentsOf: UnsafeBufferPointer(rebasing: frames[range]))
+            if backlog <= limit && backlog + range.count > limit { dirty.append(id) }
             return
         }
         if slot.shared.isEmpty {
@@ -574,7 +581,9 @@ final class Hub: EventSink {
     }
 
     private func flushDirty() {
-        if !dirty.isEmpty {
+        // Flushing can end a session (one too far behind), and its quit is delivered to the
+        // others as new ranges of this turn's frames: flush again until nothing refers to them.
+        while !dirty.isEmpty {
             let list = dirty
             dirty.removeAll(keepingCapacity: true)
             for id in list where slots[id] != nil { flush(slot: id) }
