@@ -129,8 +129,11 @@ func newSession(_ server: ServerProcess, _ body: () throws -> TestClient) throws
         let server = try ServerProcess()
         let (alice, pid) = try newSession(server) { try humanUser(server, nick: "alice") }
         kill(server.pid, SIGKILL)
-        try alice.expect("Disconnected", timeout: 3)
+        let said = try alice.expect("Disconnected", timeout: 3)
         #expect(alice.expectClosed(timeout: 3))
+        // One farewell, the right one: not also "shutting down" (the hub did not shut down).
+        #expect(said.contains("*** Disconnected: the server went away. Sorry!"), "\(said)")
+        #expect(!(said + alice.text).contains("shutting down"), "\(said + alice.text)")
         // The session process is gone (or a zombie waiting for a reaper, never running).
         let deadline = Date().addingTimeInterval(3)
         var state = ""

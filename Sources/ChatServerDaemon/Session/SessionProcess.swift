@@ -303,7 +303,12 @@ final class SessionProcess {
 
     private func handleSignals() {
         for sig in signals?.drain() ?? [] where sig == SIGTERM || sig == SIGINT {
-            // The hub is going away (or the operator signalled us directly).
+            // A hub that died sends this as it goes (PR_SET_PDEATHSIG), its end of the channel
+            // already closed: read what it left first, so that the user hears once, and rightly,
+            // that the server went away (or gets the hub's own farewell, if it sent one).
+            if !hubGone { readEvents() }
+            if closing != nil { return }
+            // The operator signalled this session directly.
             if conversation is IRCConversation {
                 sendLine("ERROR :Closing Link: Server shutting down")
             } else {
