@@ -394,6 +394,8 @@ public struct ProcessStat {
     /// Exited but not reaped yet.
     public var isZombie: Bool { fields[0].first == UInt8(ascii: "Z") }
     public var parent: pid_t { pid_t(truncatingIfNeeded: number(1)) }
+    /// The session it belongs to (its own pid after `setsid`).
+    public var session: pid_t { pid_t(truncatingIfNeeded: number(3)) }
     /// Clock ticks (`Proc.clockTicksPerSecond`) of CPU, user + system: the process's own,
     /// and its reaped children's.
     public var ownTicks: UInt64 { number(11) + number(12) }

@@ -29,7 +29,19 @@ struct ChatServerCommand: ParsableCommand {
     /// The session spawner is this program too, started again by the hub (`Spawner`).
     static func main() {
         Spawner.serveIfStarted(arguments: CommandLine.arguments)
-        main(nil)
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            // --help, --version and the exits the commands chose are ArgumentParser's to print.
+            // A mistake on the command line is one line, like every other start-up error
+            // (ArgumentParser's usage block would follow it otherwise).
+            let code = exitCode(for: error)
+            if code == .success || error is ExitCode { exit(withError: error) }
+            let message = self.message(for: error).split(whereSeparator: \.isNewline).first.map(String.init) ?? "\(error)"
+            FD.writeAllIgnoringErrors(2, "chat-server: error: \(message) (see 'chat-server --help')\n")
+            Proc.exitImmediately(code.rawValue)
+        }
     }
 
     @Option(name: .customLong("listen"), help: ArgumentHelp("Address to listen on; repeatable. Port 0 picks a free port.", valueName: "HOST:PORT"))
@@ -41,20 +53,25 @@ struct ChatServerCommand: ParsableCommand {
     @Option(name: .customLong("motd-file"), help: ArgumentHelp("Message of the day, shown at login.", valueName: "PATH"))
     var motdFile: String?
 
-    @Option(name: .customLong("max-clients"), help: "Most clients at once; 0 for no limit.")
+    // The numbers are parsed unconditionally, so that `--max-clients -1` is refused as a
+    // negative number rather than taken for a missing value followed by an option.
+    @Option(name: .customLong("max-clients"), parsing: .unconditional, help: "Most clients at once; 0 for no limit.")
     var maxClients = 10000
 
-    @Option(name: .customLong("max-per-ip"), help: "Most clients from one address; 0 for no limit.")
+    @Option(name: .customLong("max-per-ip"), parsing: .unconditional, help: "Most clients from one address; 0 for no limit.")
     var maxPerIP = 32
 
-    @Option(help: "Lines of history replayed to whoever joins a channel.")
+    @Option(parsing: .unconditional, help: "Lines of history replayed to whoever joins a channel.")
     var history = 50
 
-    @Option(name: .customLong("flood-rate"), help: ArgumentHelp("Lines per second a client may send on average; 0 turns flood control off.", valueName: "LINES_PER_SECOND"))
+    @Option(name: .customLong("flood-rate"), parsing: .unconditional, help: ArgumentHelp("Lines per second a client may send on average; 0 turns flood control off.", valueName: "LINES_PER_SECOND"))
     var floodRate: Double = 5
 
-    @Option(name: .customLong("flood-burst"), help: ArgumentHelp("Lines a client may send at once before flood control delays it.", valueName: "LINES"))
+    @Option(name: .customLong("flood-burst"), parsing: .unconditional, help: ArgumentHelp("Lines a client may send at once before flood control delays it.", valueName: "LINES"))
     var floodBurst = 20
+
+    @Option(name: .customLong("config"), help: ArgumentHelp("Settings read at start-up and again on SIGHUP, over the options: 'max-clients = 500' lines (max-clients, max-per-ip, history, flood-rate, flood-burst, motd-file).", valueName: "PATH"))
+    var configFile: String?
 
     /// --control-socket; a group, so that `chat-server console` shares it (see ControlSocketOption).
     @OptionGroup var control: ControlSocketOption
@@ -80,23 +97,40 @@ struct ChatServerCommand: ParsableCommand {
     @OptionGroup(title: "Tuning")
     var tuning: Tuning
 
+    var commandLineLimits: Limits {
+        Limits(maxClients: maxClients, maxPerIP: maxPerIP, history: history, floodRate: floodRate,
+               floodBurst: floodBurst, motdFile: motdFile)
+    }
+
     func validate() throws {
-        if maxClients < 0 { throw ValidationError("--max-clients must be 0 or more") }
-        if maxPerIP < 0 { throw ValidationError("--max-per-ip must be 0 or more") }
-        if history < 0 || history > 10000 { throw ValidationError("--history must be between 0 and 10000") }
-        if floodRate < 0 { throw ValidationError("--flood-rate must be 0 or more") }
-        if floodBurst < 1 { throw ValidationError("--flood-burst must be at least 1") }
+        if let problem = commandLineLimits.problem() { throw ValidationError("--" + problem) }
         if daemon && logFile == nil { throw ValidationError("--daemon needs --log-file (a daemon has no terminal to log to)") }
+    }
+
+    /// With --daemon: the descriptor on which the daemon tells the process still waiting in
+    /// the foreground how its start-up went (-1 once told, or without --daemon).
+    nonisolated(unsafe) static var daemonReadyFD: Int32 = -1
+
+    /// A start-up error, on the terminal; a daemon also tells the process waiting for it.
+    private func startupFailed(_ message: String) {
+        let line = "chat-server: error: \(message)"
+        if Self.daemonReadyFD >= 0 {
+            Proc.daemonReady(Self.daemonReadyFD, failure: line)
+            Self.daemonReadyFD = -1
+            if LogOutput.shared.path != nil { LogOutput.shared.write(line + "\n") }
+            return
+        }
+        FD.writeAllIgnoringErrors(2, line + "\n")
     }
 
     func run() throws {
         do {
             try serve()
         } catch let error as StartupError {
-            FD.writeAllIgnoringErrors(2, "chat-server: error: \(error)\n")
+            startupFailed("\(error)")
             throw ExitCode(1)
         } catch let error as SystemError {
-            FD.writeAllIgnoringErrors(2, "chat-server: error: \(error)\n")
+            startupFailed("\(error)")
             throw ExitCode(1)
         }
     }
@@ -130,6 +164,9 @@ struct ChatServerCommand: ParsableCommand {
     }
 
     func serve() throws {
+        // A daemon sets everything up itself (its epoll set and signal descriptor must be its
+        // own: ones made before the fork would still watch the process that started it).
+        if daemon { Self.daemonReadyFD = try Proc.beginDaemon() }
         LineLogHandler.level = logLevel
         if let logFile {
             do { try LogOutput.shared.open(path: logFile) } catch {
@@ -143,9 +180,9 @@ struct ChatServerCommand: ParsableCommand {
         var config = ServerConfig(
             listen: addresses, name: name ?? Proc.hostName(), motdFile: motdFile, motd: nil,
             maxClients: maxClients, maxPerIP: maxPerIP, history: history,
-            floodRate: floodRate, floodBurst: floodBurst)
+            floodRate: floodRate, floodBurst: floodBurst, configFile: configFile, commandLineLimits: commandLineLimits)
         tuning.apply(to: &config)
-        try config.reloadMOTD()
+        _ = try config.reload()
 
         let limit = Proc.raiseDescriptorLimit()
         let hub = try Hub(config: config, log: log)
@@ -169,6 +206,8 @@ struct ChatServerCommand: ParsableCommand {
         // Before --user: binding may need root; the socket is then given to that user.
         let (console, consoleWarnings) = try OperatorConsole.setUp(option: control.controlSocket, terminal: !daemon && !noConsole, runAs: user)
         for w in consoleWarnings { log.warning("\(w)") }
+        var started = false
+        defer { if !started { console.abandonSocket() } }
         if let user {
             // Everything that needs root (binding low ports, opening the log) is done.
             guard Proc.isRoot else { throw StartupError("--user \(user) needs the server to be started as root") }
@@ -178,7 +217,8 @@ struct ChatServerCommand: ParsableCommand {
             log.info("running as user \(user)")
         }
         if daemon {
-            try Proc.daemonize(logFD: LogOutput.shared.fd)
+            // Before the spawner starts: sessions inherit this stdio, and keep no terminal.
+            try Proc.detachStandardDescriptors(logFD: LogOutput.shared.fd)
         }
         if let pidfile {
             do { try FD.writeFile(pidfile, "\(Proc.pid)\n") } catch {
@@ -192,6 +232,11 @@ struct ChatServerCommand: ParsableCommand {
         }
         log.info("chat-server \(ServerConfig.version) starting as \(config.name), pid \(Proc.pid), descriptor limit \(limit)")
         hub.announceListeners()
+        started = true
+        if Self.daemonReadyFD >= 0 {
+            Proc.daemonReady(Self.daemonReadyFD, failure: nil)
+            Self.daemonReadyFD = -1
+        }
         hub.run()
         hub.stopSpawner()
         if let pidfile { FD.unlink(pidfile) }

@@ -2,6 +2,70 @@ import ChatPOSIX
 import ChatProtocol
 import Logging
 
+/// What a running server can change on a reload (SIGHUP, or `reload` at the console): the
+/// command line's values, overridden by the `--config` file's settings, read again each time.
+struct Limits: Equatable {
+    var maxClients: Int
+    var maxPerIP: Int
+    var history: Int
+    var floodRate: Double
+    var floodBurst: Int
+    var motdFile: String?
+
+    /// The same rules for the command line and the file; the message names the setting.
+    func problem() -> String? {
+        if maxClients < 0 { return "max-clients must be 0 or more" }
+        if maxPerIP < 0 { return "max-per-ip must be 0 or more" }
+        if history < 0 || history > 10000 { return "history must be between 0 and 10000" }
+        if !floodRate.isFinite || floodRate < 0 { return "flood-rate must be a number, 0 or more" }
+        if floodBurst < 1 { return "flood-burst must be at least 1" }
+        return nil
+    }
+
+    /// `name = value` lines (`#` starts a comment) over these limits: the names of the
+    /// command-line options, without their dashes.
+    mutating func apply(configFile path: String) throws {
+        let bytes: [UInt8]
+        do { bytes = try FD.readFile(path, limit: 64 * 1024) } catch {
+            throw StartupError("cannot read the config file \(path): \(error)")
+        }
+        let lines = TextSafety.repairUTF8(bytes).split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+        for (i, raw) in lines.enumerated() {
+            let line = raw.prefix { $0 != "#" }.trimmed(" \t")
+            if line.isEmpty { continue }
+            func bad(_ why: String) -> StartupError { StartupError("config file \(path), line \(i + 1): \(why)") }
+            guard let eq = line.firstIndex(of: "=") else { throw bad("expected 'name = value', got '\(TextSafety.sanitize(String(line.prefix(60))))'") }
+            let key = line[..<eq].trimmed(" \t"), value = line[line.index(after: eq)...].trimmed(" \t")
+            func int() throws -> Int {
+                guard let v = Int(value) else { throw bad("\(key) takes a whole number, not '\(TextSafety.sanitize(String(value.prefix(40))))'") }
+                return v
+            }
+            switch key {
+            case "max-clients": maxClients = try int()
+            case "max-per-ip": maxPerIP = try int()
+            case "history": history = try int()
+            case "flood-burst": floodBurst = try int()
+            case "flood-rate":
+                guard let v = Double(value) else { throw bad("flood-rate takes a number, not '\(TextSafety.sanitize(String(value.prefix(40))))'") }
+                floodRate = v
+            case "motd-file": motdFile = value.isEmpty ? nil : String(value)
+            default:
+                throw bad("unknown setting '\(TextSafety.sanitize(String(key.prefix(40))))' (max-clients, max-per-ip, history, flood-rate, flood-burst, motd-file)")
+            }
+            if let problem = problem() { throw bad(problem) }
+        }
+    }
+}
+
+private extension Substring {
+    func trimmed(_ set: String) -> Substring {
+        var s = self
+        while let c = s.first, set.contains(c) { s.removeFirst() }
+        while let c = s.last, set.contains(c) { s.removeLast() }
+        return s
+    }
+}
+
 /// Everything the command line decides, checked once at start-up.
 struct ServerConfig {
     var listen: [SocketAddress]
@@ -13,6 +77,9 @@ struct ServerConfig {
     var history: Int
     var floodRate: Double
     var floodBurst: Int
+    /// `--config`: re-read, over the command line's limits, at start-up and on every reload.
+    var configFile: String?
+    var commandLineLimits: Limits
     var hubQueueLimit = 8 << 20
     var sessionQueueLimit = 1 << 20
     var maxLineLength = 8192
@@ -44,6 +111,37 @@ struct ServerConfig {
             return total <= 16 * 1024
         })
         motd = lines
+    }
+
+    var limits: Limits {
+        get { Limits(maxClients: maxClients, maxPerIP: maxPerIP, history: history, floodRate: floodRate,
+                     floodBurst: floodBurst, motdFile: motdFile) }
+        set {
+            maxClients = newValue.maxClients; maxPerIP = newValue.maxPerIP; history = newValue.history
+            floodRate = newValue.floodRate; floodBurst = newValue.floodBurst; motdFile = newValue.motdFile
+        }
+    }
+
+    /// Reads the config file (if any) over the command line's limits, and the MOTD; all or
+    /// nothing: on an error the settings stay as they were. Returns what changed, for the log.
+    mutating func reload() throws -> [String] {
+        var next = self
+        var limits = commandLineLimits
+        if let configFile { try limits.apply(configFile: configFile) }
+        next.limits = limits
+        try next.reloadMOTD()
+        let old = self.limits
+        var changes: [String] = []
+        func note<T: Equatable>(_ name: String, _ a: T, _ b: T) { if a != b { changes.append("\(name) \(a) -> \(b)") } }
+        note("max-clients", old.maxClients, limits.maxClients)
+        note("max-per-ip", old.maxPerIP, limits.maxPerIP)
+        note("history", old.history, limits.history)
+        note("flood-rate", old.floodRate, limits.floodRate)
+        note("flood-burst", old.floodBurst, limits.floodBurst)
+        note("motd-file", old.motdFile ?? "none", limits.motdFile ?? "none")
+        if next.motd != motd { changes.append("new message of the day") }
+        self = next
+        return changes
     }
 
     func chatSettings() -> ChatSettings {

@@ -54,7 +54,7 @@ final class ServerProcess {
 
 /// A TCP client that reads with deadlines and synchronises on what the server says.
 final class TestClient {
-    let fd: Int32
+    private(set) var fd: Int32
     private var buffer: [UInt8] = []
     private(set) var closed = false
 
@@ -62,7 +62,23 @@ final class TestClient {
         fd = try Socket.connect([SocketAddress.parse(numeric: "\(host):\(port)")!], receiveBuffer: receiveBuffer)
     }
 
-    deinit { FD.close(fd) }
+    deinit { if fd >= 0 { FD.close(fd) } }
+
+    /// Hangs up, as a client that quits without a word.
+    func close() {
+        guard fd >= 0 else { return }
+        FD.close(fd)
+        fd = -1
+        closed = true
+    }
+
+    /// Hangs up with a reset (RST), as a client that crashed or lost its network.
+    func reset() {
+        guard fd >= 0 else { return }
+        Socket.closeWithReset(fd)
+        fd = -1
+        closed = true
+    }
 
     func send(_ text: String) throws { try FD.writeAll(fd, Array(text.utf8)) }
     func send(bytes: [UInt8]) throws { try FD.writeAll(fd, bytes) }

@@ -118,7 +118,9 @@ final class ConsoleActions {
         case .reload:
             hub.log.notice("console [\(who)]: reload")
             let before = hub.config.motd
-            hub.reload()
+            if let error = hub.reload() {
+                return .failed("reload failed: \(error)", hint: "the old settings stay; the log was reopened; fix the file and try again")
+            }
             return .ok(hub.config.motd == before ? "reloaded (message of the day unchanged), log reopened" : "reloaded: new message of the day, log reopened")
         case .shutdown(let seconds, let message):
             return shutdown(seconds: seconds, message: ConsoleFormat.clean(message), by: who, hub: hub)

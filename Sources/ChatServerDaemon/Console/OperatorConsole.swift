@@ -93,6 +93,15 @@ final class OperatorConsole: HubHook {
     func tick(now: UInt64, hub: Hub) { actions.tick(now: now, hub: hub) }
     func banReason(host: String) -> String? { actions.banReason(host: host) }
 
+    /// The server failed to start after the socket was opened: close it and remove its file,
+    /// so that the next start finds the path free.
+    func abandonSocket() {
+        guard listenFD >= 0 else { return }
+        FD.close(listenFD)
+        listenFD = -1
+        if let socketPath { FD.unlink(socketPath) }
+    }
+
     /// The hub is going down: say so on every connection, close the socket and remove its
     /// file, and give the terminal back.
     func shutdown(hub: Hub) {

@@ -713,14 +713,22 @@ final class Hub: EventSink {
         endSession(id, reason: reason)
     }
 
-    func reload() {
-        log.notice("SIGHUP: reloading the MOTD and limits, reopening the log")
+    /// SIGHUP (or `reload` at the console): reopens the log first (so rotation works even
+    /// when the rest fails), then reads the config file and the MOTD again, all or nothing.
+    /// New limits apply to new connections (flood control) or at once (the others).
+    /// Returns the error, if the settings could not be read.
+    @discardableResult
+    func reload() -> String? {
+        LogOutput.shared.reopen()
+        log.notice("reload: reopened the log; reading the MOTD\(config.configFile == nil ? "" : " and " + config.configFile!) again")
         do {
-            try config.reloadMOTD()
+            let changes = try config.reload()
             state.updateSettings(config.chatSettings())
-            LogOutput.shared.reopen()
+            log.notice("reload: \(changes.isEmpty ? "nothing changed" : changes.joined(separator: ", "))")
+            return nil
         } catch {
             log.error("reload failed, keeping the old settings: \(error)")
+            return "\(error)"
         }
     }
 

@@ -1,0 +1,138 @@
+import ChatPOSIX
+import Foundation
+import Testing
+import TestSupport
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The command line and the signals of a running server: mistakes are one line; SIGHUP
+/// reopens the log and re-reads the MOTD and the config file's limits; SIGUSR1 logs the
+/// statistics; SIGINT stops gracefully and kills what will not stop; SIGPIPE never kills.
+@Suite struct LifecycleTests {
+    @Test(arguments: [
+        (["--max-clients", "-1"], "--max-clients must be 0 or more"),
+        (["--flood-rate", "nan"], "--flood-rate must be a number, 0 or more"),
+        (["--flood-rate", "inf"], "--flood-rate must be a number, 0 or more"),
+        (["--history", "20000"], "--history must be between 0 and 10000"),
+        (["--listen"], "Missing value for '--listen <HOST:PORT>'"),
+        (["--frobnicate"], "Unknown option '--frobnicate'"),
+        (["--listen", "nonsense"], "bad --listen address 'nonsense'"),
+        (["--motd-file", "/nonexistent/motd"], "cannot read the MOTD file /nonexistent/motd"),
+        (["--log-file", "/nonexistent/dir/log"], "cannot open the log file /nonexistent/dir/log"),
+    ] as [([String], String)])
+    func commandLineMistakesAreOneLine(arguments: [String], message: String) throws {
+        let r = try runToExit(productPath("chat-server"), arguments + ["--control-socket", "none", "--no-console"])
+        #expect(r.status != 0)
+        #expect(r.output.hasPrefix("chat-server: error: "), "\(r.output)")
+        #expect(r.output.contains(message), "\(r.output)")
+        #expect(r.output.split(separator: "\n").count == 1, "one line, no usage block or backtrace: \(r.output)")
+    }
+
+    @Test func versionAndHelp() throws {
+        let version = try runToExit(productPath("chat-server"), ["--version"])
+        #expect(version.status == 0 && version.output == "0.1.0\n", "\(version.output)")
+        let help = try runToExit(productPath("chat-server"), ["--help"])
+        #expect(help.status == 0)
+        for option in ["--listen", "--max-clients", "--max-per-ip", "--history", "--flood-rate", "--flood-burst",
+                       "--motd-file", "--config", "--control-socket", "--daemon", "--pidfile", "--log-file", "--log-level"] {
+            #expect(help.output.contains(option), "\(option) missing from --help")
+        }
+        #expect(help.output.contains("default: 10000") && help.output.contains("default: 32"))
+    }
+
+    @Test func aBadConfigFileIsAStartupError() throws {
+        let dir = NSTemporaryDirectory() + "chat-config-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "# limits\nmax-clients = 5\nmax-cleints = 6\n".write(toFile: dir + "/chat.conf", atomically: true, encoding: .utf8)
+        let r = try runToExit(productPath("chat-server"), ["--config", dir + "/chat.conf", "--listen", "127.0.0.1:0",
+                                                           "--control-socket", "none", "--no-console"])
+        #expect(r.status == 1)
+        #expect(r.output == "chat-server: error: config file \(dir)/chat.conf, line 3: unknown setting 'max-cleints' (max-clients, max-per-ip, history, flood-rate, flood-burst, motd-file)\n")
+        try "flood-rate = -3\n".write(toFile: dir + "/chat.conf", atomically: true, encoding: .utf8)
+        let negative = try runToExit(productPath("chat-server"), ["--config", dir + "/chat.conf", "--listen", "127.0.0.1:0",
+                                                                  "--control-socket", "none", "--no-console"])
+        #expect(negative.output.contains("line 1: flood-rate must be a number, 0 or more"), "\(negative.output)")
+    }
+
+    @Test func sighupReloadsTheMOTDAndTheConfigFilesLimits() throws {
+        let dir = NSTemporaryDirectory() + "chat-reload-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let conf = dir + "/chat.conf", motd = dir + "/motd.txt"
+        try "Welcome, version one\n".write(toFile: motd, atomically: true, encoding: .utf8)
+        try "max-clients = 10\nmotd-file = \(motd)\n".write(toFile: conf, atomically: true, encoding: .utf8)
+        let server = try ServerProcess(["--config", conf, "--max-clients", "1"])
+        // The file wins over the command line (max-clients 1): two people get in.
+        let alice = try humanUser(server, nick: "alice")
+        let bob = try server.connect()
+        try bob.expect("nickname")
+        try bob.line("bob")
+        try bob.expect("Welcome, version one")
+        try bob.expect("You joined #lobby")
+        // Lower the limit and change the MOTD: SIGHUP.
+        try "max-clients = 2\nmotd-file = \(motd)\n".write(toFile: conf, atomically: true, encoding: .utf8)
+        try "Welcome, version two\n".write(toFile: motd, atomically: true, encoding: .utf8)
+        kill(server.pid, SIGHUP)
+        try server.waitForLog("reload: max-clients 10 -> 2, new message of the day")
+        let third = try server.connect()
+        try third.expect("Server is full (2 clients)")
+        #expect(third.expectClosed())
+        bob.close()
+        try alice.expect("bob quit")
+        let carol = try server.connect()
+        try carol.expect("nickname")
+        // A broken file on reload changes nothing.
+        try "max-clients = lots\n".write(toFile: conf, atomically: true, encoding: .utf8)
+        kill(server.pid, SIGHUP)
+        try server.waitForLog("reload failed, keeping the old settings: config file \(conf), line 1: max-clients takes a whole number, not 'lots'")
+        try carol.line("carol")
+        try carol.expect("Welcome, version two")
+        try carol.expect("You joined #lobby")
+        let fourth = try server.connect()
+        try fourth.expect("Server is full (2 clients)")
+        // SIGUSR1: one statistics line.
+        kill(server.pid, SIGUSR1)
+        try server.waitForLog("stats: uptime")
+    }
+
+    @Test func sigintStopsGracefullyAndKillsASessionThatWillNotStop() throws {
+        let server = try ServerProcess()
+        let alice = try humanUser(server, nick: "alice")
+        let (stuck, stuckPID) = try newSession(server) { try humanUser(server, nick: "stuck") }
+        kill(stuckPID, SIGSTOP)
+        kill(server.pid, SIGINT)
+        try alice.expect("shutting down")
+        #expect(alice.expectClosed())
+        // The stopped session cannot say goodbye: the hub waits its grace period, then kills it.
+        #expect(server.waitForExit(timeout: 15) == 0)
+        try server.waitForLog("stopped")
+        let state = (try? String(contentsOfFile: "/proc/\(stuckPID)/stat", encoding: .utf8)) ?? ""
+        #expect(state.isEmpty || state.contains(") Z "), "the stopped session is gone: \(state)")
+        withExtendedLifetime(stuck) {}
+    }
+
+    @Test func aClientThatResetsMidStreamDoesNotKillItsSessionWithSIGPIPE() throws {
+        let server = try ServerProcess(["--flood-rate", "0"])
+        let alice = try ircUser(server, nick: "alice", join: "#lobby")
+        let watcher = try humanUser(server, nick: "watcher")
+        let bob = try ircUser(server, nick: "bob", join: "#lobby", receiveBuffer: 4096)
+        // Bob's session writes to a socket the peer has reset: EPIPE, never a signal.
+        for i in 0..<300 { try alice.line("PRIVMSG #lobby :\(i) " + String(repeating: "x", count: 300)) }
+        bob.reset()
+        for i in 300..<600 { try alice.line("PRIVMSG #lobby :\(i) " + String(repeating: "x", count: 300)) }
+        let quit = try watcher.expect("bob quit")
+        #expect(!quit.contains("SIGPIPE") && !quit.contains("crashed"), "\(quit)")
+        #expect(!server.log.contains("SIGPIPE"), "\(server.log)")
+    }
+
+    @Test func zeroMeansNoLimit() throws {
+        let server = try ServerProcess(["--max-clients", "0", "--max-per-ip", "0"])
+        var users: [TestClient] = []
+        for i in 0..<40 { users.append(try humanUser(server, nick: "user\(i)")) }
+        try users[0].line("forty of us")
+        try users[39].expect("<user0> forty of us")
+    }
+}
