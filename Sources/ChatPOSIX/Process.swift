@@ -154,6 +154,11 @@ public enum Proc {
         }
     }
 
+    /// Leaves the process group this process was started in for one of its own (its
+    /// children follow): a terminal's Ctrl-C, or a `kill` of the group, then reaches only the
+    /// group that was started, whose leader decides what happens to the rest.
+    public static func startOwnProcessGroup() { _ = setpgid(0, 0) }
+
     /// Asks the kernel to send `sig` to this process when its parent dies.
     public static func dieWithParent(_ sig: Int32 = SIGTERM) { _ = clinux_set_pdeathsig(sig) }
 

@@ -128,6 +128,9 @@ enum Spawner {
         Proc.dieWithParent(SIGKILL)
         if Proc.parentPID != hubPID { Proc.exitImmediately(1) }
         Proc.setName("chat-spawner")
+        // Ctrl-C on the server's terminal is for the hub, which shuts down gracefully; the
+        // spawner and the sessions (forked from it) get their orders from the hub.
+        Proc.startOwnProcessGroup()
         // The intermediate processes are reaped by the kernel: the spawner goes on to the next
         // request while the last one finishes on the other core. (Sessions are the hub's
         // children, and a session resets this in itself.)
