@@ -55,6 +55,18 @@ import Testing
         #expect(!reply.contains(" 421 "), "\(reply)")
     }
 
+    @Test func aRefusedNickIsEchoedSafely() throws {
+        let server = try ServerProcess()
+        let c = try server.connect()
+        try c.line("NICK \u{1B}[2Jbob")
+        try c.line("USER bob 0 * :Bob")
+        let reply = try c.expect(" 432 ")
+        #expect(reply.contains(" 432 * bob :Erroneous nickname"), "\(reply)")
+        #expect(!reply.contains("\u{1B}"))
+        try c.line("NICK :two words")
+        try c.expect(" 432 * two_words :Erroneous nickname")
+    }
+
     @Test func ircAndTelnetUsersShareAChannel() throws {
         let server = try ServerProcess()
         let irc = try ircUser(server, nick: "ircuser", join: "#lobby")

@@ -206,9 +206,16 @@ final class ChatState {
         return nil
     }
 
+    /// A refused nick as a reply's parameter: what the user typed, made safe to show (no
+    /// controls or escapes, no spaces, not empty) since it was never checked.
+    private func shown(nick: String) -> String {
+        let s = String(TextSafety.sanitize(String(nick.prefix(64))).map { $0 == " " ? "_" : $0 })
+        return s.isEmpty || s.hasPrefix(":") ? "*" : s
+    }
+
     private func register(_ id: Int, nick: String, user: String, realName: String) {
         if users[id]!.registered { return error(id, .alreadyRegistered, [], "You may not reregister") }
-        if let (code, text) = nickProblem(nick, for: id) { return error(id, code, [nick], text) }
+        if let (code, text) = nickProblem(nick, for: id) { return error(id, code, [shown(nick: nick)], text) }
         var u = users[id]!
         u.nick = nick
         u.user = sanitizeUser(user, fallback: nick)
@@ -231,7 +238,7 @@ final class ChatState {
     private func changeNick(_ id: Int, to new: String) {
         let u = users[id]!
         if u.nick == new { return }
-        if let (code, text) = nickProblem(new, for: id) { return error(id, code, [new], text) }
+        if let (code, text) = nickProblem(new, for: id) { return error(id, code, [shown(nick: new)], text) }
         let frame = HubEvent.nick(source: u.source, newNick: new).frame()
         send(frame, to: id)
         for peer in peers(of: id) { send(frame, to: peer) }
