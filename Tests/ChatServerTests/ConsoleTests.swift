@@ -21,8 +21,10 @@ final class ControlClient {
         var text: String { lines.joined(separator: "\n") }
     }
 
-    init(_ server: ServerProcess) throws {
-        fd = try UnixSocket.connect(path: server.dir + "/control.sock")
+    convenience init(_ server: ServerProcess) throws { try self.init(path: server.dir + "/control.sock") }
+
+    init(path: String) throws {
+        fd = try UnixSocket.connect(path: path)
         greeting = try reply()
     }
 
@@ -41,6 +43,45 @@ final class ControlClient {
         return r.text
     }
 
+    /// The next reply as the bytes that came, through its `.` line.
+    func rawReply(timeout: Double = 10) throws -> [UInt8] {
+        let end = Array("\n.\n".utf8)
+        let deadline = Date().addingTimeInterval(timeout)
+        while true {
+            let at = buffer.starts(with: Array(".\n".utf8)) ? 0
+                : buffer.indices.dropLast(2).first { buffer[$0...].starts(with: end) }.map { $0 + 1 }
+            if let at {
+                let raw = Array(buffer[..<(at + 2)])
+                buffer.removeFirst(at + 2)
+                return raw
+            }
+            guard try fill(until: deadline) else { throw TestFailure("no complete console reply; so far: \(buffer)") }
+        }
+    }
+
+    /// Whether the server closes the connection within `timeout` (what it still sends is dropped).
+    func expectClosed(timeout: Double = 10) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            do { _ = try fill(until: deadline) } catch { return true }
+            buffer.removeAll()
+        }
+        return false
+    }
+
+    /// Reads what arrives before `deadline`: false when nothing did; throws at end of stream.
+    private func fill(until deadline: Date) throws -> Bool {
+        let left = deadline.timeIntervalSinceNow
+        if left <= 0 { return false }
+        var p = [pollfd(fd: fd, events: Poll.readable, revents: 0)]
+        guard try Poll.wait(&p, timeoutMS: Int32(left * 1000) + 1) > 0 else { return false }
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        let got = chunk.withUnsafeMutableBytes { raw in try? FD.read(fd, into: raw) }
+        guard case .done(let n)? = got else { throw TestFailure("control socket closed") }
+        buffer.append(contentsOf: chunk[..<n])
+        return true
+    }
+
     func reply(timeout: Double = 10) throws -> Reply {
         var r = Reply()
         let deadline = Date().addingTimeInterval(timeout)
@@ -57,14 +98,8 @@ final class ControlClient {
                 default: throw TestFailure("unexpected console line '\(line)'")
                 }
             }
-            let left = deadline.timeIntervalSinceNow
-            if left <= 0 { throw TestFailure("no complete console reply within \(timeout)s; so far: \(r)") }
-            var p = [pollfd(fd: fd, events: Poll.readable, revents: 0)]
-            guard try Poll.wait(&p, timeoutMS: Int32(left * 1000) + 1) > 0 else { continue }
-            var chunk = [UInt8](repeating: 0, count: 8192)
-            let got = chunk.withUnsafeMutableBytes { raw in try? FD.read(fd, into: raw) }
-            guard case .done(let n)? = got else { throw TestFailure("control socket closed; so far: \(r)") }
-            buffer.append(contentsOf: chunk[..<n])
+            if deadline.timeIntervalSinceNow <= 0 { throw TestFailure("no complete console reply within \(timeout)s; so far: \(r)") }
+            do { _ = try fill(until: deadline) } catch { throw TestFailure("control socket closed; so far: \(r)") }
         }
     }
 }
@@ -92,6 +127,55 @@ func runConsoleCommand(_ args: [String], asUser uid: UInt32? = nil) throws -> (s
     let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
     p.waitUntilExit()
     return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+}
+
+/// Bytes waiting to be read on `fd` (a pipe, a terminal), or -1.
+func bytesWaiting(_ fd: Int32) -> Int32 {
+    var n: Int32 = 0
+    return ioctl(fd, UInt(FIONREAD), &n) == 0 ? n : -1
+}
+
+/// Waits until the file at `path` has a line containing `text`; returns that line. For a
+/// daemon, whose log is the only thing it says.
+@discardableResult
+func waitForLine(_ text: String, in path: String, timeout: Double = 10) throws -> String {
+    let deadline = Date().addingTimeInterval(timeout)
+    while true {
+        let content = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        if let line = content.split(separator: "\n").first(where: { $0.contains(text) }) { return String(line) }
+        if Date() > deadline { throw TestFailure("\(path) has no line with '\(text)' after \(timeout)s:\n\(content)") }
+        usleep(20_000)
+    }
+}
+
+/// A process that is not our child: whether it still runs (a zombie waiting for an init
+/// that does not reap has ended).
+func isRunning(_ pid: pid_t) -> Bool {
+    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+          let close = stat.lastIndex(of: ")") else { return false }
+    return stat[stat.index(close, offsetBy: 2)] != "Z"
+}
+
+/// The most memory the process has had resident, in bytes (VmHWM).
+func peakResident(_ pid: pid_t) -> Int {
+    let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+    let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } ?? ""
+    return (Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0) * 1024
+}
+
+/// What an IRC client is shown when it logs in, through the end of the message of the day.
+func ircLogin(_ server: ServerProcess, nick: String) throws -> String {
+    let c = try server.connect()
+    try c.line("NICK \(nick)")
+    try c.line("USER \(nick) 0 * :Test User")
+    return try c.expectAny([" 376 \(nick) ", " 422 \(nick) "])
+}
+
+/// A fresh directory of the test's own (removed by the caller).
+func temporaryDirectory(_ name: String) throws -> String {
+    let dir = NSTemporaryDirectory() + "\(name)-\(UUID().uuidString.prefix(8))"
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+    return dir
 }
 
 @Suite struct ConsoleTests {
