@@ -424,34 +424,59 @@ func temporaryDirectory(_ name: String) throws -> String {
 
     @Test func theDefaultSocketLivesInAPrivateDirectory() throws {
         // No --control-socket: $XDG_RUNTIME_DIR, here a fresh directory of our own.
-        let runtime = NSTemporaryDirectory() + "chat-xdg-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: runtime, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let runtime = try temporaryDirectory("chat-xdg")
         defer { try? FileManager.default.removeItem(atPath: runtime) }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: productPath("chat-server"))
-        p.arguments = ["--listen", "127.0.0.1:0"]
-        var env = ProcessInfo.processInfo.environment
-        env["XDG_RUNTIME_DIR"] = runtime
-        env["SWIFT_BACKTRACE"] = "interactive=no"
-        p.environment = env
-        p.standardInput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        defer { if p.isRunning { kill(p.processIdentifier, SIGKILL); p.waitUntilExit() } }
+        let server = try LoggedProcess(productPath("chat-server"), name: "chat-test", environment: ["XDG_RUNTIME_DIR": runtime]) { _ in
+            ["--listen", "127.0.0.1:0"]
+        }
         let path = runtime + "/chat-server.sock"
-        let deadline = Date().addingTimeInterval(10)
-        while !FileManager.default.fileExists(atPath: path) && Date() < deadline { usleep(20_000) }
+        try server.waitForLog("operator console on \(path) ")
         #expect(Files.status(path)?.mode == 0o600)
-        let c = Process()
-        c.executableURL = URL(fileURLWithPath: productPath("chat-server"))
-        c.arguments = ["console", "-c", "shutdown"]
-        c.environment = env
-        c.standardOutput = FileHandle.nullDevice
-        try c.run()
-        c.waitUntilExit()
-        #expect(c.terminationStatus == 0)
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0)
+        let c = try LoggedProcess(productPath("chat-server"), name: "chat-test", environment: ["XDG_RUNTIME_DIR": runtime]) { _ in
+            ["console", "-c", "shutdown"]
+        }
+        #expect(c.waitForExit() == 0, "\(c.log)")
+        #expect(server.waitForExit() == 0)
+        #expect(Files.status(path) == nil)
+    }
+
+    /// Without $XDG_RUNTIME_DIR the socket goes in /tmp/chat-server-UID. Run as a uid that
+    /// nobody uses, so that this directory is the test's alone (root's, /tmp/chat-server-0,
+    /// may be in use by a server someone runs on this machine).
+    @Test func withoutARuntimeDirectoryTheSocketIsInAPrivateDirectoryInTmp() throws {
+        guard getuid() == 0 else { return }  // becoming another user needs root; CI runs as root
+        let uid = try #require((61000 + UInt32(getpid() % 3000)..<65000).first {
+            getpwuid($0) == nil && Files.status("/tmp/chat-server-\($0)") == nil
+        })
+        let dir = "/tmp/chat-server-\(uid)", path = dir + "/chat-server.sock"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        func chatServer(_ args: [String]) throws -> LoggedProcess {
+            try LoggedProcess("/usr/bin/env", name: "chat-test") { _ in
+                ["-u", "XDG_RUNTIME_DIR", "/usr/bin/setpriv", "--reuid=\(uid)", "--regid=\(uid)", "--clear-groups",
+                 productPath("chat-server")] + args
+            }
+        }
+        // Someone has put a symlink there to catch the socket: the server will not start.
+        #expect(symlink("/tmp", dir) == 0)
+        let refused = try chatServer(["--listen", "127.0.0.1:0"])
+        #expect(refused.waitForExit() == 1)
+        #expect(refused.log.contains("error: cannot use \(dir) for the control socket: \(dir) is not a directory"), "\(refused.log)")
+        #expect(refused.log.contains("(pass --control-socket PATH)"))
+        #expect(unlink(dir) == 0)
+
+        let server = try chatServer(["--listen", "127.0.0.1:0"])
+        try server.waitForLog("operator console on \(path) ")
+        let d = try #require(Files.status(dir))
+        #expect(d.isDirectory && d.mode == 0o700 && d.owner == uid, "\(d)")
+        let s = try #require(Files.status(path))
+        #expect(s.isSocket && s.mode == 0o600 && s.owner == uid, "\(s)")
+        // `chat-server console` looks there too.
+        let stats = try chatServer(["console", "-c", "stats"])
+        #expect(stats.waitForExit() == 0, "\(stats.log)")
+        #expect(stats.log.contains("uptime"))
+        #expect(try chatServer(["console", "-c", "shutdown"]).waitForExit() == 0)
+        #expect(server.waitForExit() == 0)
+        #expect(Files.status(path) == nil)
     }
 }
 
