@@ -478,6 +478,37 @@ func temporaryDirectory(_ name: String) throws -> String {
         #expect(server.waitForExit() == 0)
         #expect(Files.status(path) == nil)
     }
+
+    /// Bytes no terminal should see, and bytes that are not UTF-8, sent as they are: each
+    /// line gets one clean error line and its hint, and the server carries on.
+    @Test func rawBytesOnTheSocketGetACleanErrorAndTheServerGoesOn() throws {
+        let server = try ServerProcess()
+        let console = try ControlClient(server)
+        let lines: [[UInt8]] = [
+            [0xFF, 0xFE, 0xC0, 0xAF] + Array("who".utf8),  // not UTF-8 (0xC0 0xAF: an overlong '/')
+            [0xED, 0xA0, 0x80] + Array(" stats".utf8),  // a UTF-16 surrogate
+            Array("st\u{0}ats".utf8),
+            Array("\u{1B}]0;owned\u{7}\u{1B}[2J".utf8),  // nothing but controls
+            Array("\u{9B}2Jhelp".utf8),  // a C1 CSI
+            Array("ban 192.0.2.7 5\u{1B}[2J spam".utf8),
+            Array("mute gina 4000w\r\u{1B}c".utf8),
+            Array("shutdown \u{1B}]0;owned\u{7}".utf8),
+            Array("log-level \u{7F}\u{8}loud".utf8),
+            Array("kick \u{1B}[31mbob".utf8),
+        ]
+        for line in lines {
+            try FD.writeAll(console.fd, line + [0x0A])
+            let raw = try console.rawReply()
+            let text = try #require(String(validating: raw, as: UTF8.self), "not UTF-8: \(raw)")
+            let replyLines = text.split(separator: "\n")
+            #expect(replyLines.map { $0.prefix(2) } == ["! ", "? ", "."], "\(line): \(text.debugDescription)")
+            let clean = text.unicodeScalars.allSatisfy { $0 == "\n" || ($0.value >= 0x20 && $0.value != 0x7F && !(0x80...0x9F).contains($0.value)) }
+            #expect(clean, "\(line): \(text.debugDescription)")
+        }
+        #expect(try console.ok("stats").contains("uptime"))
+        #expect(try ControlClient(server).ok("who") == "nobody is connected")
+        #expect(server.process.isRunning)
+    }
 }
 
 /// The server with a pseudo-terminal on stdin, stdout and stderr: the test plays the operator.

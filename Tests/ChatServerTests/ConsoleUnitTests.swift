@@ -1,5 +1,6 @@
 @testable import ChatServerDaemon
 import ChatPOSIX
+import ChatProtocol
 import Foundation
 import Logging
 import Testing
@@ -86,6 +87,11 @@ import Glibc
         // Controls typed by mistake do not reach the terminal in the error.
         let escaped = try #require(error("\u{1B}[2Jboom"))
         #expect(!escaped.message.contains("\u{1B}"))
+        // Nor from a word that is quoted back, which says they were taken out.
+        #expect(try #require(error("ban 1.2.3.4 5\u{1B}[2J spam")).message == "bad duration '5' (control characters removed)")
+        #expect(try #require(error("mute bob 4000w\u{7}")).message == "duration '4000w' (control characters removed) is too long")
+        #expect(try #require(error("shutdown so\u{1B}]0;x\u{7}on")).message == "'soon' (control characters removed) is not a delay")
+        #expect(try #require(error("log-level \u{7F}loud")).message == "unknown log level 'loud' (control characters removed)")
     }
 
     @Test func durations() throws {
@@ -102,7 +108,7 @@ import Glibc
         }
     }
 
-    /// Whatever is typed, parsing returns (the hub must never trap on operator input).
+    /// Whatever is typed, parsing returns (the hub must never trap on operator input)...
     @Test func parsingNeverTraps() {
         var rng = SystemRandomNumberGenerator()
         let pieces = ["kick", "ban", "mute", "shutdown", "say", "topic", "#", "#lobby", " ", "\t", "9", "99999999999999999999",
@@ -110,7 +116,10 @@ import Glibc
         for _ in 0..<3000 {
             let n = Int.random(in: 0...6, using: &rng)
             let line = (0..<n).map { _ in pieces.randomElement(using: &rng)! }.joined(separator: Bool.random() ? " " : "")
-            _ = ConsoleCommand.parse(line)
+            // ...and an error never carries a control character back.
+            if case .failure(let e) = ConsoleCommand.parse(line) {
+                #expect(TextSafety.isSafe(e.message) && TextSafety.isSafe(e.hint), "\(line.debugDescription): \(e)")
+            }
         }
     }
 
