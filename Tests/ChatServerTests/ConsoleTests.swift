@@ -479,6 +479,88 @@ func temporaryDirectory(_ name: String) throws -> String {
         #expect(Files.status(path) == nil)
     }
 
+    @Test func motdReloadReachesNewUsersAndAFailedOneKeepsTheOld() throws {
+        let dir = try temporaryDirectory("chat-motd")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let motd = dir + "/motd.txt"
+        try "First edition\n".write(toFile: motd, atomically: true, encoding: .utf8)
+        let server = try ServerProcess(["--motd-file", motd])
+        let console = try ControlClient(server)
+        #expect(try console.ok("motd") == "First edition")
+        #expect(try ircLogin(server, nick: "alice").contains(" 372 alice :- First edition"))
+
+        try "Second edition\nwith two lines\n".write(toFile: motd, atomically: true, encoding: .utf8)
+        #expect(try console.ok("motd reload") == "message of the day reloaded: 2 lines")
+        try server.waitForLog("notice: console [uid \(getuid()) pid \(getpid())]: motd reload (2 lines)")
+        let second = try ircLogin(server, nick: "bob")
+        #expect(second.contains(" 372 bob :- Second edition") && second.contains(" 372 bob :- with two lines"), "\(second)")
+        #expect(!second.contains("First edition"))
+
+        // The file is gone: an error and a hint, exit status 1, and the old message stays.
+        try FileManager.default.removeItem(atPath: motd)
+        let failed = try runConsoleCommand(["--control-socket", server.dir + "/control.sock", "-c", "motd reload"])
+        #expect(failed.status == 1)
+        #expect(failed.out.isEmpty)
+        #expect(failed.err.contains("error: cannot read the MOTD file \(motd): "), "\(failed.err)")
+        #expect(failed.err.contains("hint: the old message of the day stays"), "\(failed.err)")
+        try server.waitForLog("]: motd reload failed: cannot read the MOTD file \(motd)")
+        #expect(try console.ok("motd") == "Second edition\nwith two lines")
+        #expect(try ircLogin(server, nick: "carol").contains(" 372 carol :- Second edition"))
+    }
+
+    @Test func logLevelShowsAndChangesTheLevel() throws {
+        let server = try ServerProcess()
+        let console = try ControlClient(server)
+        #expect(try console.ok("log-level") == "log level: info")
+        #expect(!server.log.contains("console attached"), "attaching is a debug line")
+        #expect(try console.ok("log-level DEBUG") == "log level: debug (was info)")
+        try server.waitForLog("notice: console [uid \(getuid()) pid \(getpid())]: log-level info -> debug")
+        // Debug lines now appear: one for the next console that attaches.
+        let second = try ControlClient(server)
+        try server.waitForLog("debug: console attached: uid \(getuid()) pid \(getpid())")
+        #expect(try second.ok("log-level") == "log level: debug")
+        // And stop again.
+        #expect(try console.ok("log-level notice") == "log level: notice (was debug)")
+        _ = try ControlClient(server)
+        try console.ok("say after the change")
+        try server.waitForLog("say to everyone: after the change")
+        #expect(server.log.components(separatedBy: "console attached").count == 2, "\(server.log)")
+    }
+
+    /// `reload` does what SIGHUP does: reopens --log-file (after logrotate moved it) and
+    /// re-reads the message of the day.
+    @Test func reloadReopensTheLogAndRereadsTheMOTD() throws {
+        let dir = try temporaryDirectory("chat-motd")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let motd = dir + "/motd.txt"
+        try "First edition\n".write(toFile: motd, atomically: true, encoding: .utf8)
+        let server = try ServerProcess(["--motd-file", motd], logFile: true)
+        let console = try ControlClient(server)
+        let log = server.dir + "/output.log", rotated = server.dir + "/output.log.1"
+        #expect(try console.ok("reload") == "reloaded (message of the day unchanged), log reopened")
+
+        // Rotated away, and a new message of the day.
+        try FileManager.default.moveItem(atPath: log, toPath: rotated)
+        try "Second edition\n".write(toFile: motd, atomically: true, encoding: .utf8)
+        #expect(try console.ok("reload") == "reloaded: new message of the day, log reopened")
+        try console.ok("say into the new log")
+        try server.waitForLog("say to everyone: into the new log")
+        let old = try String(contentsOfFile: rotated, encoding: .utf8)
+        #expect(old.contains("]: reload") && !old.contains("into the new log"), "\(old)")
+        #expect(try ircLogin(server, nick: "alice").contains(" 372 alice :- Second edition"))
+
+        // A MOTD that cannot be read: the reload says so (exit status 1), the old message
+        // stays, and the log is reopened all the same (a log rotation must not depend on it).
+        try FileManager.default.removeItem(atPath: motd)
+        try FileManager.default.moveItem(atPath: log, toPath: rotated + "2")
+        let failed = try runConsoleCommand(["--control-socket", server.dir + "/control.sock", "-c", "reload"])
+        #expect(failed.status == 1, "\(failed.out)")
+        #expect(failed.err.contains("error: cannot read the MOTD file \(motd): "), "\(failed.err)")
+        #expect(failed.err.contains("hint: the old message of the day stays"), "\(failed.err)")
+        try server.waitForLog("cannot read the MOTD file \(motd)")
+        #expect(try ircLogin(server, nick: "bob").contains(" 372 bob :- Second edition"))
+    }
+
     /// Bytes no terminal should see, and bytes that are not UTF-8, sent as they are: each
     /// line gets one clean error line and its hint, and the server carries on.
     @Test func rawBytesOnTheSocketGetACleanErrorAndTheServerGoesOn() throws {

@@ -116,10 +116,13 @@ final class ConsoleActions {
             hub.log.notice("console [\(who)]: log-level \(old) -> \(level)")
             return .ok("log level: \(level) (was \(old))")
         case .reload:
-            hub.log.notice("console [\(who)]: reload")
             let before = hub.config.motd
-            hub.reload()
-            return .ok(hub.config.motd == before ? "reloaded (message of the day unchanged), log reopened" : "reloaded: new message of the day, log reopened")
+            let reopened = LogOutput.shared.path != nil  // with --log-file; stderr is not reopened
+            if let error = hub.reload(by: "console [\(who)]") {
+                return .failed("\(error)", hint: "the old message of the day stays\(reopened ? " (the log was reopened)" : ""); fix the file and try again")
+            }
+            let motd = hub.config.motd == before ? "reloaded (message of the day unchanged)" : "reloaded: new message of the day"
+            return .ok(motd + (reopened ? ", log reopened" : ""))
         case .shutdown(let seconds, let message):
             return shutdown(seconds: seconds, message: ConsoleFormat.clean(message), by: who, hub: hub)
         case .shutdownCancel:

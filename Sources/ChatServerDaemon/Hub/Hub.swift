@@ -704,15 +704,21 @@ final class Hub: EventSink {
         endSession(id, reason: reason)
     }
 
-    func reload() {
-        log.notice("SIGHUP: reloading the MOTD and limits, reopening the log")
+    /// What SIGHUP (and the console's `reload`) does: reopens the log file, whatever becomes
+    /// of the MOTD (a log rotation must not depend on it), and re-reads the MOTD, keeping the
+    /// old one when the file cannot be read. Returns that error.
+    @discardableResult
+    func reload(by who: String = "SIGHUP") -> Error? {
+        log.notice("\(who): reloading the MOTD, reopening the log")
+        LogOutput.shared.reopen()
         do {
             try config.reloadMOTD()
-            state.updateSettings(config.chatSettings())
-            LogOutput.shared.reopen()
         } catch {
-            log.error("reload failed, keeping the old settings: \(error)")
+            log.error("reload failed, keeping the old MOTD: \(error)")
+            return error
         }
+        state.updateSettings(config.chatSettings())
+        return nil
     }
 
     // MARK: Shutdown
