@@ -591,6 +591,29 @@ func temporaryDirectory(_ name: String) throws -> String {
         #expect(try ControlClient(server).ok("who") == "nobody is connected")
         #expect(server.process.isRunning)
     }
+
+    /// Replies pile up for a console that sends commands and never reads: once 1 MiB waits,
+    /// it is closed, and that is all the hub ever holds for it.
+    @Test func aConsoleThatNeverReadsIsClosedAndCostsTheHubLittle() throws {
+        let server = try ServerProcess()
+        let console = try ControlClient(server)
+        // Many bans make `bans` a long reply (some 100 KiB).
+        let count = 1500
+        try FD.writeAll(console.fd, (0..<count).map { "ban 10.0.\($0 / 256).\($0 % 256)\n" }.joined())
+        for _ in 0..<count { #expect(try console.reply().error == nil) }
+        let before = peakResident(server.pid)
+        // Some 800 listings asked for at once (one read for the hub), none of them read.
+        let greedy = try ControlClient(server)
+        try FD.writeAll(greedy.fd, String(repeating: "bans\n", count: 800))
+        try server.waitForLog("warning: console uid \(getuid()) pid \(getpid()) does not read its replies; closing it")
+        #expect(greedy.expectClosed())
+        // Not 800 listings (some 80 MiB): about the 1 MiB cap.
+        let grown = peakResident(server.pid) - before
+        #expect(grown < 16 << 20, "the hub's peak memory grew by \(grown >> 20) MiB")
+        // Everyone else carries on.
+        #expect(try console.ok("stats").contains("(\(count) bans)"))
+        #expect(try ControlClient(server).ok("help").contains("Commands"))
+    }
 }
 
 /// The server with a pseudo-terminal on stdin, stdout and stderr: the test plays the operator.
