@@ -233,6 +233,8 @@ func temporaryDirectory(_ name: String) throws -> String {
         #expect(refusal.contains("another 10m00s)") || refusal.contains("another 9m5"), "\(refusal)")
         #expect(refused.expectClosed())
         try server.waitForLog("banned (spam from here")
+        // The log says who did it: this test process, through its socket.
+        try server.waitForLog("notice: console [uid \(getuid()) pid \(getpid())]: ban 127.0.0.1 for 10m00s: spam from here")
         let bans = try console.ok("bans")
         #expect(bans.contains("127.0.0.1") && bans.contains("spam from here") && bans.contains("left"))
         // Lifted: connections are welcome again.
@@ -301,6 +303,7 @@ func temporaryDirectory(_ name: String) throws -> String {
         try alice.expect("*** Maintenance tonight at 22:00")
         try bob.expect("NOTICE bob :Maintenance tonight at 22:00")
         try console.ok("say #side only for the side channel")
+        try server.waitForLog("notice: console [uid \(getuid()) pid \(getpid())]: say to #side: only for the side channel")
         try bob.expect("only for the side channel")
         #expect(alice.expectNothing("only for the side channel", timeout: 0.3))
         let missing = try console.run("say #nowhere hello")
@@ -308,6 +311,7 @@ func temporaryDirectory(_ name: String) throws -> String {
         // Topic, and the listings.
         try console.ok("topic #side Side talk only")
         try bob.expect("TOPIC #side :Side talk only")
+        try server.waitForLog("notice: console [uid \(getuid()) pid \(getpid())]: topic #side: Side talk only")
         let channels = try console.ok("channels")
         #expect(channels.contains("#lobby") && channels.contains("#side") && channels.contains("Side talk only"))
         let who = try console.ok("who")
@@ -402,9 +406,9 @@ func temporaryDirectory(_ name: String) throws -> String {
         try FD.writeAll(first.fd, String(repeating: "x", count: 9000))
         let r = try first.reply()
         #expect(r.error?.contains("line too long") == true)
-        // The others carry on, and a place is free again.
+        // The others carry on, and once the server has closed that one, a place is free again.
         #expect(try consoles[1].ok("stats").contains("uptime"))
-        usleep(100_000)
+        #expect(first.expectClosed())
         #expect(try ControlClient(server).greeting.error == nil)
         // quit closes politely.
         #expect(try consoles[2].ok("quit") == "bye")
@@ -477,6 +481,61 @@ func temporaryDirectory(_ name: String) throws -> String {
         #expect(try chatServer(["console", "-c", "shutdown"]).waitForExit() == 0)
         #expect(server.waitForExit() == 0)
         #expect(Files.status(path) == nil)
+    }
+
+    /// `--daemon`: the command returns at once, the daemon logs to --log-file and writes
+    /// --pidfile, and the console is how the operator reaches it (no signals here).
+    @Test func aDaemonIsReachedAndStoppedThroughItsControlSocket() throws {
+        let dir = try temporaryDirectory("chat-daemon")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let logFile = dir + "/server.log", pidfile = dir + "/server.pid", socket = dir + "/control.sock"
+        let start = try runToExit(productPath("chat-server"), [
+            "--daemon", "--listen", "127.0.0.1:0", "--name", "test.server",
+            "--log-file", logFile, "--pidfile", pidfile, "--control-socket", socket])
+        #expect(start.status == 0, "\(start.output)")
+        #expect(start.output.isEmpty, "a daemon says everything in its log: \(start.output)")
+        // Logged once the pidfile is written and the socket open.
+        try waitForLine("notice: listening on 127.0.0.1:", in: logFile)
+        let pid = try #require(pid_t(try String(contentsOfFile: pidfile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        defer { if isRunning(pid) { kill(pid, SIGKILL) } }  // a failed test leaves no daemon behind
+        try waitForLine("starting as test.server, pid \(pid),", in: logFile)
+        #expect(getsid(pid) != getsid(0), "the daemon has a session of its own")
+
+        let stats = try runConsoleCommand(["--control-socket", socket, "-c", "stats"])
+        #expect(stats.status == 0, "\(stats.err)")
+        #expect(stats.out.contains("uptime") && stats.out.contains("0 connected"), "\(stats.out)")
+
+        let stop = try runConsoleCommand(["--control-socket", socket, "-c", "shutdown"])
+        #expect(stop.status == 0, "\(stop.err)")
+        #expect(stop.out.contains("shutting down now"))
+        try waitForLine("]: shutdown in 0s", in: logFile)
+        try waitForLine("notice: stopped", in: logFile)
+        let deadline = Date().addingTimeInterval(10)
+        while isRunning(pid) && Date() < deadline { usleep(20_000) }
+        #expect(!isRunning(pid))
+        #expect(Files.status(pidfile) == nil, "the pidfile is removed")
+        #expect(Files.status(socket) == nil, "the control socket is removed")
+    }
+
+    /// With stdin a pipe or /dev/null there is no console on it: nothing is read, no prompt
+    /// is printed, and the control socket works.
+    @Test(arguments: ["pipe", "/dev/null"])
+    func stdinThatIsNotATerminalIsNeverRead(_ kind: String) throws {
+        let pipe = kind == "pipe" ? try FD.pipe(nonBlocking: false) : nil
+        defer { if let pipe { FD.close(pipe.read); FD.close(pipe.write) } }
+        // A command waiting on stdin from the start...
+        if let pipe { try FD.writeAll(pipe.write, "shutdown\n") }
+        let server = try ServerProcess(input: pipe?.read)
+        let console = try ControlClient(server)
+        #expect(try console.ok("stats").contains("uptime"))
+        // ...is still there once the hub has been round its loop (it answered a console).
+        if let pipe { #expect(bytesWaiting(pipe.read) == 9, "the server read its stdin") }
+        #expect(server.process.isRunning)
+        for text in ["Operator console", "chat-server> ", "no console on this terminal", "terminal went away"] {
+            #expect(!server.log.contains(text), "\(server.log)")
+        }
+        #expect(try ControlClient(server).ok("shutdown") == "shutting down now")
+        #expect(server.waitForExit() == 0)
     }
 
     @Test func motdReloadReachesNewUsersAndAFailedOneKeepsTheOld() throws {
@@ -765,9 +824,16 @@ final class TerminalServer {
     @Test func noConsoleLeavesTheTerminalAlone() throws {
         let server = try TerminalServer(["--no-console"])
         #expect(TTY.isCooked(server.slave))
+        let mark = server.end
         try server.type("shutdown\n")
-        usleep(500_000)
-        #expect(server.process.isRunning, "--no-console: nothing is read from the terminal")
+        // Echoed: the line waits in the terminal's input queue.
+        try server.waitFor("shutdown", after: mark)
+        // The hub has been round its loop since (it answered a console), and the line is
+        // still waiting: nothing read it.
+        #expect(try ControlClient(path: server.dir + "/control.sock").ok("stats").contains("uptime"))
+        #expect(bytesWaiting(server.slave) == 9, "--no-console: nothing is read from the terminal")
+        #expect(server.process.isRunning)
+        #expect(!server.screen.contains("chat-server> "))
         kill(server.process.processIdentifier, SIGTERM)
         server.process.waitUntilExit()
         #expect(server.process.terminationStatus == 0)
