@@ -97,16 +97,21 @@ public enum Proc {
         return ExitStatus(waitStatus: status)
     }
 
-    /// Starts a program (posix_spawn): input from /dev/null, output and errors appended to
-    /// `outputPath`, this process's environment with `environment` on top, no signal blocked
-    /// and every signal at its default (a caller's mask and handlers would be inherited
-    /// otherwise, and a tmux server does not survive them). For the tests' helper programs.
+    /// Starts a program (posix_spawn): input from `input` (default /dev/null), output and
+    /// errors appended to `outputPath`, this process's environment with `environment` on top,
+    /// no signal blocked and every signal at its default (a caller's mask and handlers would
+    /// be inherited otherwise, and a tmux server does not survive them). For the tests'
+    /// helper programs.
     public static func spawn(_ path: String, _ args: [String], outputPath: String,
-                             environment: [String: String] = [:]) throws(SystemError) -> pid_t {
+                             environment: [String: String] = [:], input: Int32? = nil) throws(SystemError) -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        if let input {
+            posix_spawn_file_actions_adddup2(&actions, input, 0)
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        }
         posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_APPEND, 0o600)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
         // Nothing else of the caller's: a test process holds many descriptors without

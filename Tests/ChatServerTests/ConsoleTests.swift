@@ -21,8 +21,10 @@ final class ControlClient {
         var text: String { lines.joined(separator: "\n") }
     }
 
-    init(_ server: ServerProcess) throws {
-        fd = try UnixSocket.connect(path: server.dir + "/control.sock")
+    convenience init(_ server: ServerProcess) throws { try self.init(path: server.dir + "/control.sock") }
+
+    init(path: String) throws {
+        fd = try UnixSocket.connect(path: path)
         greeting = try reply()
     }
 
@@ -41,6 +43,45 @@ final class ControlClient {
         return r.text
     }
 
+    /// The next reply as the bytes that came, through its `.` line.
+    func rawReply(timeout: Double = 10) throws -> [UInt8] {
+        let end = Array("\n.\n".utf8)
+        let deadline = Date().addingTimeInterval(timeout)
+        while true {
+            let at = buffer.starts(with: Array(".\n".utf8)) ? 0
+                : buffer.indices.dropLast(2).first { buffer[$0...].starts(with: end) }.map { $0 + 1 }
+            if let at {
+                let raw = Array(buffer[..<(at + 2)])
+                buffer.removeFirst(at + 2)
+                return raw
+            }
+            guard try fill(until: deadline) else { throw TestFailure("no complete console reply; so far: \(buffer)") }
+        }
+    }
+
+    /// Whether the server closes the connection within `timeout` (what it still sends is dropped).
+    func expectClosed(timeout: Double = 10) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            do { _ = try fill(until: deadline) } catch { return true }
+            buffer.removeAll()
+        }
+        return false
+    }
+
+    /// Reads what arrives before `deadline`: false when nothing did; throws at end of stream.
+    private func fill(until deadline: Date) throws -> Bool {
+        let left = deadline.timeIntervalSinceNow
+        if left <= 0 { return false }
+        var p = [pollfd(fd: fd, events: Poll.readable, revents: 0)]
+        guard try Poll.wait(&p, timeoutMS: Int32(left * 1000) + 1) > 0 else { return false }
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        let got = chunk.withUnsafeMutableBytes { raw in try? FD.read(fd, into: raw) }
+        guard case .done(let n)? = got else { throw TestFailure("control socket closed") }
+        buffer.append(contentsOf: chunk[..<n])
+        return true
+    }
+
     func reply(timeout: Double = 10) throws -> Reply {
         var r = Reply()
         let deadline = Date().addingTimeInterval(timeout)
@@ -57,14 +98,8 @@ final class ControlClient {
                 default: throw TestFailure("unexpected console line '\(line)'")
                 }
             }
-            let left = deadline.timeIntervalSinceNow
-            if left <= 0 { throw TestFailure("no complete console reply within \(timeout)s; so far: \(r)") }
-            var p = [pollfd(fd: fd, events: Poll.readable, revents: 0)]
-            guard try Poll.wait(&p, timeoutMS: Int32(left * 1000) + 1) > 0 else { continue }
-            var chunk = [UInt8](repeating: 0, count: 8192)
-            let got = chunk.withUnsafeMutableBytes { raw in try? FD.read(fd, into: raw) }
-            guard case .done(let n)? = got else { throw TestFailure("control socket closed; so far: \(r)") }
-            buffer.append(contentsOf: chunk[..<n])
+            if deadline.timeIntervalSinceNow <= 0 { throw TestFailure("no complete console reply within \(timeout)s; so far: \(r)") }
+            do { _ = try fill(until: deadline) } catch { throw TestFailure("control socket closed; so far: \(r)") }
         }
     }
 }
@@ -92,6 +127,55 @@ func runConsoleCommand(_ args: [String], asUser uid: UInt32? = nil) throws -> (s
     let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
     p.waitUntilExit()
     return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+}
+
+/// Bytes waiting to be read on `fd` (a pipe, a terminal), or -1.
+func bytesWaiting(_ fd: Int32) -> Int32 {
+    var n: Int32 = 0
+    return ioctl(fd, UInt(FIONREAD), &n) == 0 ? n : -1
+}
+
+/// Waits until the file at `path` has a line containing `text`; returns that line. For a
+/// daemon, whose log is the only thing it says.
+@discardableResult
+func waitForLine(_ text: String, in path: String, timeout: Double = 10) throws -> String {
+    let deadline = Date().addingTimeInterval(timeout)
+    while true {
+        let content = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        if let line = content.split(separator: "\n").first(where: { $0.contains(text) }) { return String(line) }
+        if Date() > deadline { throw TestFailure("\(path) has no line with '\(text)' after \(timeout)s:\n\(content)") }
+        usleep(20_000)
+    }
+}
+
+/// A process that is not our child: whether it still runs (a zombie waiting for an init
+/// that does not reap has ended).
+func isRunning(_ pid: pid_t) -> Bool {
+    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+          let close = stat.lastIndex(of: ")") else { return false }
+    return stat[stat.index(close, offsetBy: 2)] != "Z"
+}
+
+/// The most memory the process has had resident, in bytes (VmHWM).
+func peakResident(_ pid: pid_t) -> Int {
+    let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+    let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } ?? ""
+    return (Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0) * 1024
+}
+
+/// What an IRC client is shown when it logs in, through the end of the message of the day.
+func ircLogin(_ server: ServerProcess, nick: String) throws -> String {
+    let c = try server.connect()
+    try c.line("NICK \(nick)")
+    try c.line("USER \(nick) 0 * :Test User")
+    return try c.expectAny([" 376 \(nick) ", " 422 \(nick) "])
+}
+
+/// A fresh directory of the test's own (removed by the caller).
+func temporaryDirectory(_ name: String) throws -> String {
+    let dir = NSTemporaryDirectory() + "\(name)-\(UUID().uuidString.prefix(8))"
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+    return dir
 }
 
 @Suite struct ConsoleTests {
@@ -149,6 +233,8 @@ func runConsoleCommand(_ args: [String], asUser uid: UInt32? = nil) throws -> (s
         #expect(refusal.contains("another 10m00s)") || refusal.contains("another 9m5"), "\(refusal)")
         #expect(refused.expectClosed())
         try server.waitForLog("banned (spam from here")
+        // The log says who did it: this test process, through its socket.
+        try server.waitForLog("notice: console [uid \(getuid()) pid \(getpid())]: ban 127.0.0.1 for 10m00s: spam from here")
         let bans = try console.ok("bans")
         #expect(bans.contains("127.0.0.1") && bans.contains("spam from here") && bans.contains("left"))
         // Lifted: connections are welcome again.
@@ -217,6 +303,7 @@ func runConsoleCommand(_ args: [String], asUser uid: UInt32? = nil) throws -> (s
         try alice.expect("*** Maintenance tonight at 22:00")
         try bob.expect("NOTICE bob :Maintenance tonight at 22:00")
         try console.ok("say #side only for the side channel")
+        try server.waitForLog("notice: console [uid \(getuid()) pid \(getpid())]: say to #side: only for the side channel")
         try bob.expect("only for the side channel")
         #expect(alice.expectNothing("only for the side channel", timeout: 0.3))
         let missing = try console.run("say #nowhere hello")
@@ -224,6 +311,7 @@ func runConsoleCommand(_ args: [String], asUser uid: UInt32? = nil) throws -> (s
         // Topic, and the listings.
         try console.ok("topic #side Side talk only")
         try bob.expect("TOPIC #side :Side talk only")
+        try server.waitForLog("notice: console [uid \(getuid()) pid \(getpid())]: topic #side: Side talk only")
         let channels = try console.ok("channels")
         #expect(channels.contains("#lobby") && channels.contains("#side") && channels.contains("Side talk only"))
         let who = try console.ok("who")
@@ -318,9 +406,9 @@ func runConsoleCommand(_ args: [String], asUser uid: UInt32? = nil) throws -> (s
         try FD.writeAll(first.fd, String(repeating: "x", count: 9000))
         let r = try first.reply()
         #expect(r.error?.contains("line too long") == true)
-        // The others carry on, and a place is free again.
+        // The others carry on, and once the server has closed that one, a place is free again.
         #expect(try consoles[1].ok("stats").contains("uptime"))
-        usleep(100_000)
+        #expect(first.expectClosed())
         #expect(try ControlClient(server).greeting.error == nil)
         // quit closes politely.
         #expect(try consoles[2].ok("quit") == "bye")
@@ -340,34 +428,251 @@ func runConsoleCommand(_ args: [String], asUser uid: UInt32? = nil) throws -> (s
 
     @Test func theDefaultSocketLivesInAPrivateDirectory() throws {
         // No --control-socket: $XDG_RUNTIME_DIR, here a fresh directory of our own.
-        let runtime = NSTemporaryDirectory() + "chat-xdg-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: runtime, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let runtime = try temporaryDirectory("chat-xdg")
         defer { try? FileManager.default.removeItem(atPath: runtime) }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: productPath("chat-server"))
-        p.arguments = ["--listen", "127.0.0.1:0"]
-        var env = ProcessInfo.processInfo.environment
-        env["XDG_RUNTIME_DIR"] = runtime
-        env["SWIFT_BACKTRACE"] = "interactive=no"
-        p.environment = env
-        p.standardInput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        defer { if p.isRunning { kill(p.processIdentifier, SIGKILL); p.waitUntilExit() } }
+        let server = try LoggedProcess(productPath("chat-server"), name: "chat-test", environment: ["XDG_RUNTIME_DIR": runtime]) { _ in
+            ["--listen", "127.0.0.1:0"]
+        }
         let path = runtime + "/chat-server.sock"
-        let deadline = Date().addingTimeInterval(10)
-        while !FileManager.default.fileExists(atPath: path) && Date() < deadline { usleep(20_000) }
+        try server.waitForLog("operator console on \(path) ")
         #expect(Files.status(path)?.mode == 0o600)
-        let c = Process()
-        c.executableURL = URL(fileURLWithPath: productPath("chat-server"))
-        c.arguments = ["console", "-c", "shutdown"]
-        c.environment = env
-        c.standardOutput = FileHandle.nullDevice
-        try c.run()
-        c.waitUntilExit()
-        #expect(c.terminationStatus == 0)
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0)
+        let c = try LoggedProcess(productPath("chat-server"), name: "chat-test", environment: ["XDG_RUNTIME_DIR": runtime]) { _ in
+            ["console", "-c", "shutdown"]
+        }
+        #expect(c.waitForExit() == 0, "\(c.log)")
+        #expect(server.waitForExit() == 0)
+        #expect(Files.status(path) == nil)
+    }
+
+    /// Without $XDG_RUNTIME_DIR the socket goes in /tmp/chat-server-UID. Run as a uid that
+    /// nobody uses, so that this directory is the test's alone (root's, /tmp/chat-server-0,
+    /// may be in use by a server someone runs on this machine).
+    @Test func withoutARuntimeDirectoryTheSocketIsInAPrivateDirectoryInTmp() throws {
+        guard getuid() == 0 else { return }  // becoming another user needs root; CI runs as root
+        let uid = try #require((61000 + UInt32(getpid() % 3000)..<65000).first {
+            getpwuid($0) == nil && Files.status("/tmp/chat-server-\($0)") == nil
+        })
+        let dir = "/tmp/chat-server-\(uid)", path = dir + "/chat-server.sock"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        func chatServer(_ args: [String]) throws -> LoggedProcess {
+            try LoggedProcess("/usr/bin/env", name: "chat-test") { _ in
+                ["-u", "XDG_RUNTIME_DIR", "/usr/bin/setpriv", "--reuid=\(uid)", "--regid=\(uid)", "--clear-groups",
+                 productPath("chat-server")] + args
+            }
+        }
+        // Someone has put a symlink there to catch the socket: the server will not start.
+        #expect(symlink("/tmp", dir) == 0)
+        let refused = try chatServer(["--listen", "127.0.0.1:0"])
+        #expect(refused.waitForExit() == 1)
+        #expect(refused.log.contains("error: cannot use \(dir) for the control socket: \(dir) is not a directory"), "\(refused.log)")
+        #expect(refused.log.contains("(pass --control-socket PATH)"))
+        #expect(unlink(dir) == 0)
+
+        let server = try chatServer(["--listen", "127.0.0.1:0"])
+        try server.waitForLog("operator console on \(path) ")
+        let d = try #require(Files.status(dir))
+        #expect(d.isDirectory && d.mode == 0o700 && d.owner == uid, "\(d)")
+        let s = try #require(Files.status(path))
+        #expect(s.isSocket && s.mode == 0o600 && s.owner == uid, "\(s)")
+        // `chat-server console` looks there too.
+        let stats = try chatServer(["console", "-c", "stats"])
+        #expect(stats.waitForExit() == 0, "\(stats.log)")
+        #expect(stats.log.contains("uptime"))
+        #expect(try chatServer(["console", "-c", "shutdown"]).waitForExit() == 0)
+        #expect(server.waitForExit() == 0)
+        #expect(Files.status(path) == nil)
+    }
+
+    /// `--daemon`: the command returns at once, the daemon logs to --log-file and writes
+    /// --pidfile, and the console is how the operator reaches it (no signals here).
+    @Test func aDaemonIsReachedAndStoppedThroughItsControlSocket() throws {
+        let dir = try temporaryDirectory("chat-daemon")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let logFile = dir + "/server.log", pidfile = dir + "/server.pid", socket = dir + "/control.sock"
+        let start = try runToExit(productPath("chat-server"), [
+            "--daemon", "--listen", "127.0.0.1:0", "--name", "test.server",
+            "--log-file", logFile, "--pidfile", pidfile, "--control-socket", socket])
+        #expect(start.status == 0, "\(start.output)")
+        #expect(start.output.isEmpty, "a daemon says everything in its log: \(start.output)")
+        // Logged once the pidfile is written and the socket open.
+        try waitForLine("notice: listening on 127.0.0.1:", in: logFile)
+        let pid = try #require(pid_t(try String(contentsOfFile: pidfile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        defer { if isRunning(pid) { kill(pid, SIGKILL) } }  // a failed test leaves no daemon behind
+        try waitForLine("starting as test.server, pid \(pid),", in: logFile)
+        #expect(getsid(pid) != getsid(0), "the daemon has a session of its own")
+
+        let stats = try runConsoleCommand(["--control-socket", socket, "-c", "stats"])
+        #expect(stats.status == 0, "\(stats.err)")
+        #expect(stats.out.contains("uptime") && stats.out.contains("0 connected"), "\(stats.out)")
+
+        let stop = try runConsoleCommand(["--control-socket", socket, "-c", "shutdown"])
+        #expect(stop.status == 0, "\(stop.err)")
+        #expect(stop.out.contains("shutting down now"))
+        try waitForLine("]: shutdown in 0s", in: logFile)
+        try waitForLine("notice: stopped", in: logFile)
+        let deadline = Date().addingTimeInterval(10)
+        while isRunning(pid) && Date() < deadline { usleep(20_000) }
+        #expect(!isRunning(pid))
+        #expect(Files.status(pidfile) == nil, "the pidfile is removed")
+        #expect(Files.status(socket) == nil, "the control socket is removed")
+    }
+
+    /// With stdin a pipe or /dev/null there is no console on it: nothing is read, no prompt
+    /// is printed, and the control socket works.
+    @Test(arguments: ["pipe", "/dev/null"])
+    func stdinThatIsNotATerminalIsNeverRead(_ kind: String) throws {
+        let pipe = kind == "pipe" ? try FD.pipe(nonBlocking: false) : nil
+        defer { if let pipe { FD.close(pipe.read); FD.close(pipe.write) } }
+        // A command waiting on stdin from the start...
+        if let pipe { try FD.writeAll(pipe.write, "shutdown\n") }
+        let server = try ServerProcess(input: pipe?.read)
+        let console = try ControlClient(server)
+        #expect(try console.ok("stats").contains("uptime"))
+        // ...is still there once the hub has been round its loop (it answered a console).
+        if let pipe { #expect(bytesWaiting(pipe.read) == 9, "the server read its stdin") }
+        #expect(server.process.isRunning)
+        for text in ["Operator console", "chat-server> ", "no console on this terminal", "terminal went away"] {
+            #expect(!server.log.contains(text), "\(server.log)")
+        }
+        #expect(try ControlClient(server).ok("shutdown") == "shutting down now")
+        #expect(server.waitForExit() == 0)
+    }
+
+    @Test func motdReloadReachesNewUsersAndAFailedOneKeepsTheOld() throws {
+        let dir = try temporaryDirectory("chat-motd")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let motd = dir + "/motd.txt"
+        try "First edition\n".write(toFile: motd, atomically: true, encoding: .utf8)
+        let server = try ServerProcess(["--motd-file", motd])
+        let console = try ControlClient(server)
+        #expect(try console.ok("motd") == "First edition")
+        #expect(try ircLogin(server, nick: "alice").contains(" 372 alice :- First edition"))
+
+        try "Second edition\nwith two lines\n".write(toFile: motd, atomically: true, encoding: .utf8)
+        #expect(try console.ok("motd reload") == "message of the day reloaded: 2 lines")
+        try server.waitForLog("notice: console [uid \(getuid()) pid \(getpid())]: motd reload (2 lines)")
+        let second = try ircLogin(server, nick: "bob")
+        #expect(second.contains(" 372 bob :- Second edition") && second.contains(" 372 bob :- with two lines"), "\(second)")
+        #expect(!second.contains("First edition"))
+
+        // The file is gone: an error and a hint, exit status 1, and the old message stays.
+        try FileManager.default.removeItem(atPath: motd)
+        let failed = try runConsoleCommand(["--control-socket", server.dir + "/control.sock", "-c", "motd reload"])
+        #expect(failed.status == 1)
+        #expect(failed.out.isEmpty)
+        #expect(failed.err.contains("error: cannot read the MOTD file \(motd): "), "\(failed.err)")
+        #expect(failed.err.contains("hint: the old settings stay (the log was reopened)"), "\(failed.err)")
+        try server.waitForLog("]: motd reload failed: cannot read the MOTD file \(motd)")
+        #expect(try console.ok("motd") == "Second edition\nwith two lines")
+        #expect(try ircLogin(server, nick: "carol").contains(" 372 carol :- Second edition"))
+    }
+
+    @Test func logLevelShowsAndChangesTheLevel() throws {
+        let server = try ServerProcess()
+        let console = try ControlClient(server)
+        #expect(try console.ok("log-level") == "log level: info")
+        #expect(!server.log.contains("console attached"), "attaching is a debug line")
+        #expect(try console.ok("log-level DEBUG") == "log level: debug (was info)")
+        try server.waitForLog("notice: console [uid \(getuid()) pid \(getpid())]: log-level info -> debug")
+        // Debug lines now appear: one for the next console that attaches.
+        let second = try ControlClient(server)
+        try server.waitForLog("debug: console attached: uid \(getuid()) pid \(getpid())")
+        #expect(try second.ok("log-level") == "log level: debug")
+        // And stop again.
+        #expect(try console.ok("log-level notice") == "log level: notice (was debug)")
+        _ = try ControlClient(server)
+        try console.ok("say after the change")
+        try server.waitForLog("say to everyone: after the change")
+        #expect(server.log.components(separatedBy: "console attached").count == 2, "\(server.log)")
+    }
+
+    /// `reload` does what SIGHUP does: reopens --log-file (after logrotate moved it) and
+    /// re-reads the message of the day.
+    @Test func reloadReopensTheLogAndRereadsTheMOTD() throws {
+        let dir = try temporaryDirectory("chat-motd")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let motd = dir + "/motd.txt"
+        try "First edition\n".write(toFile: motd, atomically: true, encoding: .utf8)
+        let server = try ServerProcess(["--motd-file", motd], logFile: true)
+        let console = try ControlClient(server)
+        let log = server.dir + "/output.log", rotated = server.dir + "/output.log.1"
+        #expect(try console.ok("reload") == "reloaded (message of the day unchanged), log reopened")
+
+        // Rotated away, and a new message of the day.
+        try FileManager.default.moveItem(atPath: log, toPath: rotated)
+        try "Second edition\n".write(toFile: motd, atomically: true, encoding: .utf8)
+        #expect(try console.ok("reload") == "reloaded: new message of the day, log reopened")
+        try console.ok("say into the new log")
+        try server.waitForLog("say to everyone: into the new log")
+        let old = try String(contentsOfFile: rotated, encoding: .utf8)
+        #expect(!old.contains("into the new log"), "\(old)")
+        #expect(server.log.contains("]: reopened the log"), "\(server.log)")
+        #expect(try ircLogin(server, nick: "alice").contains(" 372 alice :- Second edition"))
+
+        // A MOTD that cannot be read: the reload says so (exit status 1), the old message
+        // stays, and the log is reopened all the same (a log rotation must not depend on it).
+        try FileManager.default.removeItem(atPath: motd)
+        try FileManager.default.moveItem(atPath: log, toPath: rotated + "2")
+        let failed = try runConsoleCommand(["--control-socket", server.dir + "/control.sock", "-c", "reload"])
+        #expect(failed.status == 1, "\(failed.out)")
+        #expect(failed.err.contains("error: cannot read the MOTD file \(motd): "), "\(failed.err)")
+        #expect(failed.err.contains("hint: the old settings stay (the log was reopened)"), "\(failed.err)")
+        try server.waitForLog("cannot read the MOTD file \(motd)")
+        #expect(try ircLogin(server, nick: "bob").contains(" 372 bob :- Second edition"))
+    }
+
+    /// Bytes no terminal should see, and bytes that are not UTF-8, sent as they are: each
+    /// line gets one clean error line and its hint, and the server carries on.
+    @Test func rawBytesOnTheSocketGetACleanErrorAndTheServerGoesOn() throws {
+        let server = try ServerProcess()
+        let console = try ControlClient(server)
+        let lines: [[UInt8]] = [
+            [0xFF, 0xFE, 0xC0, 0xAF] + Array("who".utf8),  // not UTF-8 (0xC0 0xAF: an overlong '/')
+            [0xED, 0xA0, 0x80] + Array(" stats".utf8),  // a UTF-16 surrogate
+            Array("st\u{0}ats".utf8),
+            Array("\u{1B}]0;owned\u{7}\u{1B}[2J".utf8),  // nothing but controls
+            Array("\u{9B}2Jhelp".utf8),  // a C1 CSI
+            Array("ban 192.0.2.7 5\u{1B}[2J spam".utf8),
+            Array("mute gina 4000w\r\u{1B}c".utf8),
+            Array("shutdown \u{1B}]0;owned\u{7}".utf8),
+            Array("log-level \u{7F}\u{8}loud".utf8),
+            Array("kick \u{1B}[31mbob".utf8),
+        ]
+        for line in lines {
+            try FD.writeAll(console.fd, line + [0x0A])
+            let raw = try console.rawReply()
+            let text = try #require(String(validating: raw, as: UTF8.self), "not UTF-8: \(raw)")
+            let replyLines = text.split(separator: "\n")
+            #expect(replyLines.map { $0.prefix(2) } == ["! ", "? ", "."], "\(line): \(text.debugDescription)")
+            let clean = text.unicodeScalars.allSatisfy { $0 == "\n" || ($0.value >= 0x20 && $0.value != 0x7F && !(0x80...0x9F).contains($0.value)) }
+            #expect(clean, "\(line): \(text.debugDescription)")
+        }
+        #expect(try console.ok("stats").contains("uptime"))
+        #expect(try ControlClient(server).ok("who") == "nobody is connected")
+        #expect(server.process.isRunning)
+    }
+
+    /// Replies pile up for a console that sends commands and never reads: once 1 MiB waits,
+    /// it is closed, and that is all the hub ever holds for it.
+    @Test func aConsoleThatNeverReadsIsClosedAndCostsTheHubLittle() throws {
+        let server = try ServerProcess()
+        let console = try ControlClient(server)
+        // Many bans make `bans` a long reply (some 100 KiB).
+        let count = 1500
+        try FD.writeAll(console.fd, (0..<count).map { "ban 10.0.\($0 / 256).\($0 % 256)\n" }.joined())
+        for _ in 0..<count { #expect(try console.reply().error == nil) }
+        let before = peakResident(server.pid)
+        // Some 800 listings asked for at once (one read for the hub), none of them read.
+        let greedy = try ControlClient(server)
+        try FD.writeAll(greedy.fd, String(repeating: "bans\n", count: 800))
+        try server.waitForLog("warning: console uid \(getuid()) pid \(getpid()) does not read its replies; closing it")
+        #expect(greedy.expectClosed())
+        // Not 800 listings (some 80 MiB): about the 1 MiB cap.
+        let grown = peakResident(server.pid) - before
+        #expect(grown < 16 << 20, "the hub's peak memory grew by \(grown >> 20) MiB")
+        // Everyone else carries on.
+        #expect(try console.ok("stats").contains("(\(count) bans)"))
+        #expect(try ControlClient(server).ok("help").contains("Commands"))
     }
 }
 
@@ -520,9 +825,16 @@ final class TerminalServer {
     @Test func noConsoleLeavesTheTerminalAlone() throws {
         let server = try TerminalServer(["--no-console"])
         #expect(TTY.isCooked(server.slave))
+        let mark = server.end
         try server.type("shutdown\n")
-        usleep(500_000)
-        #expect(server.process.isRunning, "--no-console: nothing is read from the terminal")
+        // Echoed: the line waits in the terminal's input queue.
+        try server.waitFor("shutdown", after: mark)
+        // The hub has been round its loop since (it answered a console), and the line is
+        // still waiting: nothing read it.
+        #expect(try ControlClient(path: server.dir + "/control.sock").ok("stats").contains("uptime"))
+        #expect(bytesWaiting(server.slave) == 9, "--no-console: nothing is read from the terminal")
+        #expect(server.process.isRunning)
+        #expect(!server.screen.contains("chat-server> "))
         kill(server.process.processIdentifier, SIGTERM)
         server.process.waitUntilExit()
         #expect(server.process.terminationStatus == 0)

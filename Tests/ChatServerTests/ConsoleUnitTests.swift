@@ -1,7 +1,13 @@
 @testable import ChatServerDaemon
 import ChatPOSIX
+import ChatProtocol
+import Foundation
 import Logging
 import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 @Suite struct ConsoleCommandTests {
     func parse(_ line: String) -> ConsoleCommand? { try? ConsoleCommand.parse(line).get() }
@@ -81,6 +87,11 @@ import Testing
         // Controls typed by mistake do not reach the terminal in the error.
         let escaped = try #require(error("\u{1B}[2Jboom"))
         #expect(!escaped.message.contains("\u{1B}"))
+        // Nor from a word that is quoted back, which says they were taken out.
+        #expect(try #require(error("ban 1.2.3.4 5\u{1B}[2J spam")).message == "bad duration '5' (control characters removed)")
+        #expect(try #require(error("mute bob 4000w\u{7}")).message == "duration '4000w' (control characters removed) is too long")
+        #expect(try #require(error("shutdown so\u{1B}]0;x\u{7}on")).message == "'soon' (control characters removed) is not a delay")
+        #expect(try #require(error("log-level \u{7F}loud")).message == "unknown log level 'loud' (control characters removed)")
     }
 
     @Test func durations() throws {
@@ -97,7 +108,7 @@ import Testing
         }
     }
 
-    /// Whatever is typed, parsing returns (the hub must never trap on operator input).
+    /// Whatever is typed, parsing returns (the hub must never trap on operator input)...
     @Test func parsingNeverTraps() {
         var rng = SystemRandomNumberGenerator()
         let pieces = ["kick", "ban", "mute", "shutdown", "say", "topic", "#", "#lobby", " ", "\t", "9", "99999999999999999999",
@@ -105,7 +116,10 @@ import Testing
         for _ in 0..<3000 {
             let n = Int.random(in: 0...6, using: &rng)
             let line = (0..<n).map { _ in pieces.randomElement(using: &rng)! }.joined(separator: Bool.random() ? " " : "")
-            _ = ConsoleCommand.parse(line)
+            // ...and an error never carries a control character back.
+            if case .failure(let e) = ConsoleCommand.parse(line) {
+                #expect(TextSafety.isSafe(e.message) && TextSafety.isSafe(e.hint), "\(line.debugDescription): \(e)")
+            }
         }
     }
 
@@ -294,5 +308,108 @@ import Testing
         #expect(!r.contains(String(repeating: "x", count: 40)))
         let short = editor().render(columns: 80)
         #expect(short == "\r> \u{1B}[K\r\u{1B}[2C")
+    }
+}
+
+/// Where the control socket goes without --control-socket, with a directory of the test's
+/// own in place of /tmp (the real /tmp/chat-server-UID may be in use).
+@Suite struct ControlSocketPathTests {
+    let base: String
+    let uid = getuid()
+    var fallback: String { base + "/chat-server-\(uid)" }
+
+    init() throws {
+        base = NSTemporaryDirectory() + "chat-base-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
+    }
+
+    func remove() { try? FileManager.default.removeItem(atPath: base) }
+
+    func prepare(_ option: String? = nil, owner: (uid: UInt32, gid: UInt32)? = nil, runtime: String? = nil) throws -> String? {
+        try ControlSocketPath.prepare(option, owner: owner, runtimeDirectory: runtime, base: base)
+    }
+
+    /// The start-up error `prepare` throws, or nil.
+    func refusal(owner: (uid: UInt32, gid: UInt32)? = nil) -> String? {
+        do { _ = try prepare(owner: owner) } catch { return "\(error)" }
+        return nil
+    }
+
+    @Test func withoutARuntimeDirectoryAPrivateDirectoryOfItsOwn() throws {
+        defer { remove() }
+        let path = try prepare()
+        #expect(path == fallback + "/chat-server.sock")
+        let st = try #require(Files.status(fallback))
+        #expect(st.isDirectory && st.mode == 0o700 && st.owner == uid, "\(st)")
+        // The console looks in the same place.
+        #expect(ControlSocketPath.resolve(nil, runtimeDirectory: nil, base: base) == path)
+        // Next time it is there already; opened up meanwhile, it is made private again.
+        #expect(chmod(fallback, 0o755) == 0)
+        #expect(try prepare() == path)
+        #expect(Files.status(fallback)?.mode == 0o700)
+    }
+
+    @Test func aSymlinkInItsPlaceIsRefused() throws {
+        defer { remove() }
+        // Even to a private directory of ours: whoever made the link can change it.
+        let elsewhere = base + "/elsewhere"
+        #expect(mkdir(elsewhere, 0o700) == 0)
+        #expect(symlink(elsewhere, fallback) == 0)
+        let error = try #require(refusal())
+        #expect(error.hasPrefix("cannot use \(fallback) for the control socket: \(fallback) is not a directory"), "\(error)")
+        #expect(error.hasSuffix("(pass --control-socket PATH)"), "\(error)")
+        // A dangling one too.
+        #expect(unlink(fallback) == 0)
+        #expect(symlink(base + "/nowhere", fallback) == 0)
+        #expect(refusal()?.contains("is not a directory") == true)
+        #expect(Files.status(base + "/nowhere") == nil, "nothing is made through the link")
+    }
+
+    @Test func aFileInItsPlaceIsRefused() throws {
+        defer { remove() }
+        #expect(FileManager.default.createFile(atPath: fallback, contents: nil))
+        #expect(refusal()?.contains("\(fallback) is not a directory") == true)
+    }
+
+    @Test func anotherUsersDirectoryIsRefused() throws {
+        defer { remove() }
+        guard uid == 0 else { return }  // only root can give a directory away; CI runs as root
+        #expect(mkdir(fallback, 0o700) == 0)
+        #expect(chown(fallback, 65534, 65534) == 0)
+        let error = try #require(refusal())
+        #expect(error.hasPrefix("cannot use \(fallback) for the control socket: \(fallback) belongs to another user"), "\(error)")
+        #expect(Files.status(fallback)?.owner == 65534, "left as it was")
+    }
+
+    @Test func withUserTheDirectoryIsThatUsers() throws {
+        defer { remove() }
+        guard uid == 0 else { return }  // --user is for root; CI runs as root
+        let path = try prepare(owner: (65534, 65534))
+        let dir = base + "/chat-server-65534"
+        #expect(path == dir + "/chat-server.sock")
+        let st = try #require(Files.status(dir))
+        #expect(st.owner == 65534 && st.mode == 0o700, "\(st)")
+    }
+
+    @Test func theRuntimeDirectoryWhenItIsOurs() throws {
+        defer { remove() }
+        let runtime = base + "/run"
+        #expect(mkdir(runtime, 0o700) == 0)
+        #expect(try prepare(runtime: runtime) == runtime + "/chat-server.sock")
+        #expect(try prepare(runtime: runtime + "/") == runtime + "/chat-server.sock")
+        #expect(Files.status(fallback) == nil, "no fallback directory is made")
+        // Not absolute, missing, not a directory: the fallback.
+        #expect(FileManager.default.createFile(atPath: base + "/file", contents: nil))
+        for bad in ["run", base + "/missing", base + "/file"] {
+            #expect(ControlSocketPath.resolve(nil, runtimeDirectory: bad, base: base) == fallback + "/chat-server.sock", "\(bad)")
+        }
+        // Someone else's (after sudo, say): the fallback.
+        if uid == 0 {
+            #expect(chown(runtime, 65534, 65534) == 0)
+            #expect(try prepare(runtime: runtime) == fallback + "/chat-server.sock")
+        }
+        // --control-socket decides.
+        #expect(try prepare("none", runtime: runtime) == nil)
+        #expect(try prepare("/elsewhere/c.sock", runtime: runtime) == "/elsewhere/c.sock")
     }
 }

@@ -14,11 +14,15 @@ final class ServerProcess {
     let port: Int
 
     /// `limits`: prlimit(1) options such as `--nofile=32:32`; prlimit execs the server, so
-    /// the pid stays the server's.
-    init(_ extra: [String] = [], listen: String = "127.0.0.1:0", limits: [String] = []) throws {
+    /// the pid stays the server's. `logFile`: the server writes its log with `--log-file`
+    /// (to the same file its output goes to, so `waitForLog` sees it). `input`: its stdin
+    /// (default /dev/null).
+    init(_ extra: [String] = [], listen: String = "127.0.0.1:0", limits: [String] = [], logFile: Bool = false,
+         input: Int32? = nil) throws {
         let server = productPath("chat-server")
-        process = try LoggedProcess(limits.isEmpty ? server : "/usr/bin/prlimit", name: "chat-test") { dir in
-            let args = ["--listen", listen, "--name", "test.server", "--control-socket", dir + "/control.sock"] + extra
+        process = try LoggedProcess(limits.isEmpty ? server : "/usr/bin/prlimit", name: "chat-test", input: input) { dir in
+            let args = ["--listen", listen, "--name", "test.server", "--control-socket", dir + "/control.sock"]
+                + (logFile ? ["--log-file", dir + "/output.log"] : []) + extra
             return limits.isEmpty ? args : limits + ["--", server] + args
         }
         port = try process.waitForListeningPort()

@@ -19,7 +19,8 @@ public struct TestFailure: Error, CustomStringConvertible {
 }
 
 /// A program a test starts, in a temporary directory of its own (`dir`, removed with it):
-/// stdin from /dev/null, stdout and stderr appended to `logPath`, no interactive backtraces.
+/// stdin from /dev/null (or `input`), stdout and stderr appended to `logPath`, no interactive
+/// backtraces.
 /// Started with posix_spawn and reaped with waitpid (`Proc.spawn`), not Foundation's Process,
 /// whose `waitUntilExit` spins a run loop that does not always hear of the exit in a test.
 public final class LoggedProcess {
@@ -29,13 +30,16 @@ public final class LoggedProcess {
     /// How it ended, once reaped.
     public private(set) var exit: Proc.ExitStatus?
 
-    /// `name` prefixes the temporary directory; `arguments` may name files in it.
-    public init(_ path: String, name: String, arguments: (_ dir: String) -> [String]) throws {
+    /// `name` prefixes the temporary directory; `arguments` may name files in it. `environment`
+    /// is added to this process's.
+    public init(_ path: String, name: String, environment: [String: String] = [:], input: Int32? = nil,
+                arguments: (_ dir: String) -> [String]) throws {
         dir = NSTemporaryDirectory() + "\(name)-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         logPath = dir + "/output.log"
         do {
-            pid = try Proc.spawn(path, arguments(dir), outputPath: logPath, environment: ["SWIFT_BACKTRACE": "interactive=no"])
+            pid = try Proc.spawn(path, arguments(dir), outputPath: logPath,
+                                 environment: environment.merging(["SWIFT_BACKTRACE": "interactive=no"]) { a, _ in a }, input: input)
         } catch {
             try? FileManager.default.removeItem(atPath: dir)
             throw TestFailure("cannot start \(path): \(error)")

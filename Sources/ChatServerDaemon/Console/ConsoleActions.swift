@@ -116,12 +116,13 @@ final class ConsoleActions {
             hub.log.notice("console [\(who)]: log-level \(old) -> \(level)")
             return .ok("log level: \(level) (was \(old))")
         case .reload:
-            hub.log.notice("console [\(who)]: reload")
             let before = hub.config.motd
-            if let error = hub.reload() {
-                return .failed("reload failed: \(error)", hint: "the old settings stay; the log was reopened; fix the file and try again")
+            let reopened = LogOutput.shared.path != nil  // with --log-file; stderr is not reopened
+            if let error = hub.reload(by: "console [\(who)]") {
+                return .failed("\(error)", hint: "the old settings stay\(reopened ? " (the log was reopened)" : ""); fix the file and try again")
             }
-            return .ok(hub.config.motd == before ? "reloaded (message of the day unchanged), log reopened" : "reloaded: new message of the day, log reopened")
+            let motd = hub.config.motd == before ? "reloaded (message of the day unchanged)" : "reloaded: new message of the day"
+            return .ok(motd + (reopened ? ", log reopened" : ""))
         case .shutdown(let seconds, let message):
             return shutdown(seconds: seconds, message: ConsoleFormat.clean(message), by: who, hub: hub)
         case .shutdownCancel:

@@ -11,22 +11,47 @@ import Glibc
 /// this user can enter). The server resolves it after --user has switched users.
 enum ControlSocketPath {
     static let fileName = "chat-server.sock"
+    /// Where the fallback directory is made. The functions below take it as a parameter only
+    /// so that the tests can check its refusals in a directory of their own, not in /tmp.
+    static let temporaryBase = "/tmp"
 
     /// The socket path to use for user `uid`; nil for `--control-socket none`.
-    static func resolve(_ option: String?, uid: UInt32 = Files.userID) -> String? {
+    /// `runtimeDirectory` is $XDG_RUNTIME_DIR.
+    static func resolve(_ option: String?, uid: UInt32 = Files.userID,
+                        runtimeDirectory: String? = Proc.environment("XDG_RUNTIME_DIR"),
+                        base: String = temporaryBase) -> String? {
         if let option {
             if option == "none" || option.isEmpty { return nil }
             return absolute(option)
         }
         // Only a runtime directory that is ours (after `sudo` or --user it may be someone else's).
-        if let xdg = Proc.environment("XDG_RUNTIME_DIR"), xdg.hasPrefix("/"),
+        if let xdg = runtimeDirectory, xdg.hasPrefix("/"),
            let st = Files.status(xdg), st.isDirectory, st.owner == uid {
             return (xdg.hasSuffix("/") ? xdg : xdg + "/") + fileName
         }
-        return fallbackDirectory(uid: uid) + "/" + fileName
+        return fallbackDirectory(uid: uid, base: base) + "/" + fileName
     }
 
-    static func fallbackDirectory(uid: UInt32 = Files.userID) -> String { "/tmp/chat-server-\(uid)" }
+    static func fallbackDirectory(uid: UInt32 = Files.userID, base: String = temporaryBase) -> String {
+        (base.hasSuffix("/") ? base : base + "/") + "chat-server-\(uid)"
+    }
+
+    /// For the server: the path `resolve` gives, with the fallback directory made private to
+    /// the socket's owner (`owner`, else this user) when that is where the socket goes. A
+    /// fallback directory that is a symlink or someone else's is a start-up error.
+    static func prepare(_ option: String?, owner: (uid: UInt32, gid: UInt32)?,
+                        runtimeDirectory: String? = Proc.environment("XDG_RUNTIME_DIR"),
+                        base: String = temporaryBase) throws(StartupError) -> String? {
+        let uid = owner?.uid ?? Files.userID
+        let path = resolve(option, uid: uid, runtimeDirectory: runtimeDirectory, base: base)
+        let fallback = fallbackDirectory(uid: uid, base: base)
+        if let path, option == nil, path.hasPrefix(fallback + "/") {
+            do { try Files.privateDirectory(fallback, owner: owner) } catch {
+                throw StartupError("cannot use \(fallback) for the control socket: \(error) (pass --control-socket PATH)")
+            }
+        }
+        return path
+    }
 
     /// A relative path made absolute (a daemon changes directory to /).
     static func absolute(_ path: String) -> String {
@@ -49,13 +74,7 @@ extension OperatorConsole {
             owner = o
         }
         let uid = owner?.uid ?? Files.userID
-        let path = ControlSocketPath.resolve(option, uid: uid)
-        let fallback = ControlSocketPath.fallbackDirectory(uid: uid)
-        if let path, option == nil, path.hasPrefix(fallback + "/") {
-            do { try Files.privateDirectory(fallback, owner: owner) } catch {
-                throw StartupError("cannot use \(fallback) for the control socket: \(error) (pass --control-socket PATH)")
-            }
-        }
+        let path = try ControlSocketPath.prepare(option, owner: owner)
         var terminal = false
         if allowed && TTY.isTerminal(0) && (TTY.isTerminal(1) || TTY.isTerminal(2)) {
             if TTY.isForeground(0) {

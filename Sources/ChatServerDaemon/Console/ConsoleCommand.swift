@@ -109,7 +109,7 @@ enum ConsoleCommand: Equatable {
             guard let name = words.next() else { return .success(.logLevel(nil)) }
             if !words.rest.isEmpty { return usage("log-level takes one level") }
             guard let level = Logger.Level(rawValue: name.lowercased()) else {
-                return .failure(ConsoleError("unknown log level '\(name)'",
+                return .failure(ConsoleError("unknown log level \(quoted(name))",
                                              hint: "levels: trace, debug, info, notice, warning, error, critical"))
             }
             return .success(.logLevel(level))
@@ -131,7 +131,7 @@ enum ConsoleCommand: Equatable {
                 case .failure(let e): return .failure(e)
                 }
             } else {
-                return .failure(ConsoleError("'\(first)' is not a delay",
+                return .failure(ConsoleError("\(quoted(first)) is not a delay",
                                              hint: "a message needs a delay first: shutdown now MESSAGE, or shutdown 5m MESSAGE"))
             }
             return .success(.shutdown(seconds: seconds, message: words.rest))
@@ -154,7 +154,7 @@ enum ConsoleCommand: Equatable {
 
     /// `90`, `30s`, `10m`, `2h`, `1d`, `1w`, `1h30m` in seconds; `permanent` is 0 (no end).
     static func parseDuration(_ text: String) -> Result<Int64, ConsoleError> {
-        let bad = ConsoleError("bad duration '\(text)'", hint: "durations look like 90, 30s, 10m, 2h, 1d, 1w, 1h30m or 'permanent'")
+        let bad = ConsoleError("bad duration \(quoted(text))", hint: "durations look like 90, 30s, 10m, 2h, 1d, 1w, 1h30m or 'permanent'")
         let t = text.lowercased()
         if t == "permanent" || t == "forever" { return .success(0) }
         var total: Int64 = 0
@@ -191,7 +191,15 @@ enum ConsoleCommand: Equatable {
     }
 
     private static func tooLong(_ text: String) -> ConsoleError {
-        ConsoleError("duration '\(text)' is too long", hint: "at most ten years; leave it out (or say 'permanent') for no end")
+        ConsoleError("duration \(quoted(text)) is too long", hint: "at most ten years; leave it out (or say 'permanent') for no end")
+    }
+
+    /// A word of the command line in an error message, in quotes: without the control
+    /// characters (they would act on the operator's terminal, and the socket protocol's
+    /// lines must not carry them), and saying so, as what is left may look right.
+    static func quoted(_ word: String) -> String {
+        let shown = ConsoleFormat.clean(word)
+        return shown == word ? "'\(word)'" : "'\(shown)' (control characters removed)"
     }
 
     private static func unknown(_ verb: String) -> ConsoleError {

@@ -52,7 +52,7 @@ enum ConsoleHelp {
                        "Example: stats"]),
         Spec(name: "log-level", usage: "log-level [LEVEL]", summary: "show or change the log level",
              details: ["LEVEL: trace, debug, info, notice, warning, error, critical. Example: log-level debug"]),
-        Spec(name: "reload", usage: "reload", summary: "what SIGHUP does: re-read the MOTD, reopen the log file",
+        Spec(name: "reload", usage: "reload", summary: "what SIGHUP does: reopen the log, re-read the config file and the MOTD",
              details: ["Example: reload"]),
         Spec(name: "shutdown", usage: "shutdown [SECONDS|now|cancel] [MESSAGE]", summary: "announce, count down, stop gracefully",
              details: ["Everyone is told ('Server shutting down in 30 seconds: MESSAGE') and reminded as the",

@@ -198,6 +198,13 @@ final class OperatorConsole: HubHook {
     private func runLines(_ i: Int, hub: Hub) {
         while connections[i] != nil, !connections[i]!.closing,
               let nl = connections[i]!.input.firstIndex(of: UInt8(ascii: "\n")) {
+            if connections[i]!.pending > Self.maxOutput {
+                // One read can hold hundreds of commands: write what waits before running the
+                // rest, rather than build every reply for a console that may never read them.
+                // flush either gets below the cap or closes the connection.
+                flush(i, hub: hub)
+                continue
+            }
             var bytes = Array(connections[i]!.input[..<nl])
             connections[i]!.input.removeFirst(nl + 1)
             if bytes.last == UInt8(ascii: "\r") { bytes.removeLast() }

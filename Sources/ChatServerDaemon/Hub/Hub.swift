@@ -718,9 +718,9 @@ final class Hub: EventSink {
     /// New limits apply to new connections (flood control) or at once (the others).
     /// Returns the error, if the settings could not be read.
     @discardableResult
-    func reload() -> String? {
+    func reload(by who: String = "SIGHUP") -> String? {
         LogOutput.shared.reopen()
-        log.notice("reload: reopened the log; reading the MOTD\(config.configFile == nil ? "" : " and " + config.configFile!) again")
+        log.notice("\(who): reopened the log; reading the MOTD\(config.configFile == nil ? "" : " and " + config.configFile!) again")
         do {
             let changes = try config.reload()
             state.updateSettings(config.chatSettings())
