@@ -166,6 +166,12 @@ struct ChatServerCommand: ParsableCommand {
     func serve() throws {
         // A daemon sets everything up itself (its epoll set and signal descriptor must be its
         // own: ones made before the fork would still watch the process that started it).
+        // Paths are taken as absolute from where the server was started: a daemon works from
+        // `/`, and the log, the config file and the MOTD are opened again on every reload.
+        let absolute: (String?) -> String? = { $0.map(ControlSocketPath.absolute) }
+        let logFile = absolute(self.logFile), pidfile = absolute(self.pidfile), configFile = absolute(self.configFile)
+        var commandLineLimits = self.commandLineLimits
+        commandLineLimits.motdFile = absolute(commandLineLimits.motdFile)
         if daemon { Self.daemonReadyFD = try Proc.beginDaemon() }
         LineLogHandler.level = logLevel
         if let logFile {
@@ -178,7 +184,7 @@ struct ChatServerCommand: ParsableCommand {
 
         let (addresses, optional) = try listenAddresses()
         var config = ServerConfig(
-            listen: addresses, name: name ?? Proc.hostName(), motdFile: motdFile, motd: nil,
+            listen: addresses, name: name ?? Proc.hostName(), motdFile: commandLineLimits.motdFile, motd: nil,
             maxClients: maxClients, maxPerIP: maxPerIP, history: history,
             floodRate: floodRate, floodBurst: floodBurst, configFile: configFile, commandLineLimits: commandLineLimits)
         tuning.apply(to: &config)

@@ -48,7 +48,10 @@ struct Limits: Equatable {
             case "flood-rate":
                 guard let v = Double(value) else { throw bad("flood-rate takes a number, not '\(TextSafety.sanitize(String(value.prefix(40))))'") }
                 floodRate = v
-            case "motd-file": motdFile = value.isEmpty ? nil : String(value)
+            case "motd-file":
+                // Relative to the config file's directory.
+                let dir = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
+                motdFile = value.isEmpty ? nil : value.hasPrefix("/") ? String(value) : (dir.isEmpty ? "" : dir) + "/" + value
             default:
                 throw bad("unknown setting '\(TextSafety.sanitize(String(key.prefix(40))))' (max-clients, max-per-ip, history, flood-rate, flood-burst, motd-file)")
             }

@@ -1,3 +1,4 @@
+@testable import ChatServerDaemon
 import ChatPOSIX
 import Foundation
 import Testing
@@ -134,5 +135,41 @@ import Glibc
         for i in 0..<40 { users.append(try humanUser(server, nick: "user\(i)")) }
         try users[0].line("forty of us")
         try users[39].expect("<user0> forty of us")
+    }
+}
+
+@Suite struct ConfigFileTests {
+    @Test func settingsOverTheCommandLineAndPathsFromTheFilesDirectory() throws {
+        let dir = NSTemporaryDirectory() + "chat-conf-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try """
+            # every setting, with comments and blank lines
+              max-clients=500   # at most
+            max-per-ip = 8
+
+            history = 0\r
+            flood-rate = 2.5
+            flood-burst = 4
+            motd-file = motd.txt
+            """.write(toFile: dir + "/chat.conf", atomically: true, encoding: .utf8)
+        var limits = Limits(maxClients: 10000, maxPerIP: 32, history: 50, floodRate: 5, floodBurst: 20, motdFile: "/etc/motd")
+        try limits.apply(configFile: dir + "/chat.conf")
+        #expect(limits == Limits(maxClients: 500, maxPerIP: 8, history: 0, floodRate: 2.5, floodBurst: 4, motdFile: dir + "/motd.txt"))
+        // Each kind of mistake names its line.
+        for (text, message) in [
+            ("max-clients 5", "line 1: expected 'name = value', got 'max-clients 5'"),
+            ("\nhistory = 20000", "line 2: history must be between 0 and 10000"),
+            ("flood-rate = fast", "line 1: flood-rate takes a number, not 'fast'"),
+            ("flood-burst = 0", "line 1: flood-burst must be at least 1"),
+            ("colour = blue", "line 1: unknown setting 'colour'"),
+        ] {
+            try text.write(toFile: dir + "/bad.conf", atomically: true, encoding: .utf8)
+            var l = limits
+            #expect(throws: StartupError.self) { try l.apply(configFile: dir + "/bad.conf") }
+            do { try l.apply(configFile: dir + "/bad.conf") } catch {
+                #expect("\(error)".contains(message), "\(error)")
+            }
+        }
     }
 }
