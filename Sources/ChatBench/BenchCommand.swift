@@ -16,14 +16,15 @@ struct BenchCommand: ParsableCommand {
         discussion: """
             Scenarios: fanout (N clients, S senders flat out), latency (fixed rate; first, last and \
             every delivery), connections (ramp to N registered clients, then hold them idle), soak \
-            (long fixed-rate traffic with varying line sizes and progress lines). Every line carries \
+            (long fixed-rate traffic with varying line sizes and progress lines), codec (no server: \
+            the hub frame codec alone, nanoseconds per message frame). Every line carries \
             its sender, sequence number, send time and a checksum, so loss, duplicates, reordering \
             and corruption are counted. With --server-pid, the CPU and PSS of the server's whole \
             process tree are measured too. See docs/BENCHMARKS.md.
             """
     )
 
-    @Argument(help: "fanout, latency, connections or soak.")
+    @Argument(help: "fanout, latency, connections, soak or codec.")
     var scenario: Scenario
 
     @Option(name: .customLong("target"), help: ArgumentHelp("Server address.", valueName: "HOST:PORT"))
@@ -129,6 +130,7 @@ struct BenchCommand: ParsableCommand {
             case .latency: return (50, 1, 10, 200)
             case .connections: return (10000, 0, 0, 0)
             case .soak: return (200, 10, 300, 2000)
+            case .codec: return (0, 0, 0, 0)
             }
         }()
         var faults = FaultConfig(killPercent: killPercent, stallers: stallers, noisy: noisy, churn: churn,
@@ -164,7 +166,17 @@ struct BenchCommand: ParsableCommand {
             interval: interval, nickPrefix: nickPrefix, faults: faults)
     }
 
+    @Option(help: "codec: frames per round.")
+    var frames = 1_000_000
+
     func run() throws {
+        if scenario == .codec {
+            guard frames >= 1, lineSize >= 1, lineSize <= 4000 else { throw ValidationError("--frames must be at least 1 and --line-size between 1 and 4000") }
+            let figures = CodecBench(frames: frames, textSize: lineSize).run()
+            FD.writeAllIgnoringErrors(1, json ? CodecBench.json(figures, frames: frames, textSize: lineSize)
+                                              : CodecBench.table(figures, frames: frames, textSize: lineSize))
+            return
+        }
         let cfg = try config()
         let quiet = self.quiet
         let runner = try Runner(cfg: cfg) { line in

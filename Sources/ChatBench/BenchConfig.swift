@@ -9,6 +9,8 @@ enum Scenario: String, CaseIterable, Sendable {
     case connections
     /// Long mixed traffic: fixed rate, varying line sizes, progress lines, memory growth.
     case soak
+    /// No server: the hub frame codec alone, nanoseconds per message frame (`CodecBench`).
+    case codec
 }
 
 /// What the bench speaks to the server.
