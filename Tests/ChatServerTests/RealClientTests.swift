@@ -6,7 +6,7 @@ import Testing
 import Glibc
 #endif
 
-/// Real clients, not our own test client: irssi in tmux, and the Python `irc` library.
+/// Real clients, not our own test client: irssi and WeeChat in tmux, and the Python `irc` library.
 /// `.ci/run` installs both; a missing one fails the test with the command that installs it.
 @Suite struct RealClientTests {
     /// The first `tool` on PATH, as a shell would find it.
@@ -72,6 +72,51 @@ import Glibc
         guard waitScreen("Total of 2 nicks") else { return }
         try type("/quit leaving")
         try human.expect("irssiuser quit")
+    }
+
+    @Test func weechatRegistersJoinsChatsAndQuitsWithoutComplaint() throws {
+        guard let tmux = which("tmux"), let weechat = which("weechat") else {
+            Issue.record("needs tmux and weechat: apt-get install -y tmux weechat-curses")
+            return
+        }
+        let server = try ServerProcess()
+        let socket = "weechat-\(getpid())-\(server.port)"
+        let home = server.dir + "/weechat"
+        defer { _ = try? run(tmux, ["-L", socket, "kill-server"]) }
+        let setup = "/server add t 127.0.0.1/\(server.port) -notls; /set irc.server.t.nicks weeuser; "
+            + "/set irc.server.t.autojoin #lobby; /connect t"
+        try run(tmux, ["-L", socket, "new-session", "-d", "-x", "120", "-y", "40",
+                       "env LANG=C.UTF-8 TERM=screen \(weechat) --dir \(home) -r '\(setup)'"])
+        func screen() -> String { (try? run(tmux, ["-L", socket, "capture-pane", "-p"]).1) ?? "" }
+        func waitScreen(_ text: String, timeout: Double = 15) -> Bool {
+            let deadline = Date().addingTimeInterval(timeout)
+            while Date() < deadline {
+                if screen().contains(text) { return true }
+                usleep(100_000)
+            }
+            Issue.record("WeeChat never showed '\(text)':\n\(screen())")
+            return false
+        }
+        func type(_ line: String) throws { try run(tmux, ["-L", socket, "send-keys", "-l", line]); try run(tmux, ["-L", socket, "send-keys", "Enter"]) }
+
+        guard waitScreen("weeuser (root@127.0.0.1) has joined #lobby") || waitScreen("has joined #lobby") else { return }
+        let human = try humanUser(server, nick: "human")
+        try human.expect("In #lobby: @weeuser, human")
+        guard waitScreen("human (human@127.0.0.1) has joined #lobby") else { return }
+        try human.line("hello weechat")
+        guard waitScreen("human | hello weechat") else { return }
+        try type("hello telnet, from weechat")
+        try human.expect("<weeuser> hello telnet, from weechat")
+        try type("/names")
+        guard waitScreen("Nicks #lobby: [@weeuser human]") else { return }
+        // The server buffer: WeeChat shows errors and unknown replies there, prefixed =!=.
+        try type("/buffer 1")
+        guard waitScreen("Welcome to the test.server Network") else { return }
+        let serverBuffer = screen()
+        #expect(!serverBuffer.contains("=!="), "WeeChat complained:\n\(serverBuffer)")
+        #expect(!serverBuffer.contains("Unknown command"), "\(serverBuffer)")
+        try type("/quit leaving")
+        try human.expect("weeuser quit (Quit: leaving)")
     }
 
     @Test func thePythonIRCLibraryRegistersJoinsChatsAndQuits() throws {
