@@ -561,7 +561,7 @@ func temporaryDirectory(_ name: String) throws -> String {
         #expect(failed.status == 1)
         #expect(failed.out.isEmpty)
         #expect(failed.err.contains("error: cannot read the MOTD file \(motd): "), "\(failed.err)")
-        #expect(failed.err.contains("hint: the old settings stay (the log was reopened)"), "\(failed.err)")
+        #expect(failed.err.contains("hint: the old message of the day stays"), "\(failed.err)")
         try server.waitForLog("]: motd reload failed: cannot read the MOTD file \(motd)")
         #expect(try console.ok("motd") == "Second edition\nwith two lines")
         #expect(try ircLogin(server, nick: "carol").contains(" 372 carol :- Second edition"))
