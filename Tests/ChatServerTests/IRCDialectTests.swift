@@ -155,3 +155,64 @@ import Testing
         #expect(got.contains("@time=20"))
     }
 }
+
+/// Commands real clients send on their own (irssi and WeeChat: LUSERS and VERSION after
+/// connecting, ISON and USERHOST for notify lists), and numerics as modern.ircdocs.horse has them.
+@Suite struct IRCServerQueryTests {
+    @Test func lusersVersionIsonAndUserhost() throws {
+        let server = try ServerProcess()
+        let a = try ircUser(server, nick: "alice", join: "#dev")
+        let b = try ircUser(server, nick: "Bob")
+        try a.line("LUSERS")
+        try a.expect(" 251 alice :There are 2 users and 0 invisible on 1 servers")
+        try a.expect(" 254 alice 1 :channels formed")
+        try a.expect(" 255 alice :I have 2 clients and 0 servers")
+        try a.line("VERSION")
+        try a.expect(" 351 alice chat-server-0.1.0 test.server :chat-server")
+        let isupport = try a.expect(" 005 alice ")
+        #expect(isupport.contains(" CHANTYPES=# ") && isupport.contains(" MAXTARGETS=4 "), "ISUPPORT again after 351: \(isupport)")
+        // ISON as irssi sends it (one parameter) and as the RFC has it (one each).
+        try a.line("ISON :bob nobody ALICE")
+        try a.expect(" 303 alice :Bob alice")
+        try a.line("ISON nobody else")
+        try a.expect(" 303 alice :")
+        try a.line("ISON")
+        try a.expect(" 461 alice ISON :Not enough parameters")
+        try a.line("USERHOST bob nobody")
+        try a.expect(" 302 alice :Bob=+Bob@127.0.0.1")
+        try b.line("AWAY :lunch")
+        try b.expect(" 306 Bob ")
+        try a.line("USERHOST alice bob")
+        try a.expect(" 302 alice :alice=+alice@127.0.0.1 Bob=-Bob@127.0.0.1")
+        try a.line("USERHOST")
+        try a.expect(" 461 alice USERHOST :Not enough parameters")
+    }
+
+    /// PREFIX=(o)@ is advertised, so an operator can give and take it (irssi's /op, /deop).
+    @Test func channelOperatorsGiveAndTakeOperatorStatus() throws {
+        let server = try ServerProcess()
+        let a = try ircUser(server, nick: "alice", join: "#dev")
+        let b = try ircUser(server, nick: "bob", join: "#dev")
+        let hum = try humanUser(server, nick: "hum")
+        try hum.line("/join #dev")
+        try hum.expect("You joined #dev")
+        try a.expect(":hum!")
+        try b.line("MODE #dev +o bob")
+        try b.expect(" 482 bob #dev :You're not channel operator")
+        try a.line("MODE #dev +o bob")
+        try a.expect(":alice!alice@127.0.0.1 MODE #dev +o bob")
+        try b.expect(":alice!alice@127.0.0.1 MODE #dev +o bob")
+        try hum.expect("-- alice made bob an operator of #dev")
+        try b.line("NAMES #dev")
+        let names = try b.expect(" 353 bob = #dev ")
+        #expect(names.contains("@alice") && names.contains("@bob") && names.contains(" hum"), "\(names)")
+        try b.line("MODE #dev -o alice")
+        try a.expect(":bob!bob@127.0.0.1 MODE #dev -o alice")
+        try hum.expect("-- bob removed alice as an operator of #dev")
+        try a.line("KICK #dev hum")
+        try a.expect(" 482 alice #dev ")
+        try b.line("MODE #dev +o nobody")
+        try b.expect(" 401 bob nobody ")
+    }
+}
+

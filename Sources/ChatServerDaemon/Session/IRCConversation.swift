@@ -19,6 +19,8 @@ final class IRCConversation: Conversation {
     var channels = Set<String>()  // folded, for JOIN 0
     var heldLines: [[UInt8]] = []
     var userModes = ""
+    /// What the hub said at registration: VERSION is answered from it.
+    var welcome: Welcome?
     static let supportedCaps = ["server-time"]
     /// IRCv3: clients send at most 4094 bytes of tags; the body is 510 without CRLF.
     static let clientLimits = IRCLimits(maxTagBytes: 4096, maxBodyBytes: 510)
@@ -153,8 +155,20 @@ final class IRCConversation: Conversation {
             }
         case "LIST": session.request(.list)
         case "MOTD": session.request(.motd)
-        case "USERHOST", "ISON":
-            numeric(421, [verb], "Unknown command")
+        case "LUSERS": session.request(.lusers)
+        case "VERSION":
+            // About this server, whatever the target: there is no other.
+            guard let welcome else { return }
+            for m in IRCRenderer.version(welcome, context: renderContext) { send(m) }
+        case "ISON":
+            // Notify lists: `ISON :a b c` (one parameter) or `ISON a b c`.
+            let nicks = p.flatMap { $0.split(separator: " ").map(String.init) }
+            guard !nicks.isEmpty else { return numeric(461, [verb], "Not enough parameters") }
+            session.request(.ison(nicks: nicks))
+        case "USERHOST":
+            let nicks = p.flatMap { $0.split(separator: " ").map(String.init) }
+            guard !nicks.isEmpty else { return numeric(461, [verb], "Not enough parameters") }
+            session.request(.userhost(nicks: Array(nicks.prefix(5))))
         default:
             numeric(421, [verb], "Unknown command")
         }
@@ -235,6 +249,7 @@ final class IRCConversation: Conversation {
         case .welcome(let w):
             registered = true
             nick = w.nick
+            welcome = w
         case .nick(let source, let newNick):
             if CaseMapping.ascii.equal(String(nickOf(source)), nick) { nick = newNick }
         case .join(let channel, let source):
