@@ -124,6 +124,13 @@ final class RecordingSink: EventSink {
                                                                      Member(nick: "alice", isOperator: false)])])
     }
 
+    @Test func namesInNoChannelIsAnEmptyListForStar() {
+        user(1, "alice", join: nil)
+        _ = sink.take(1)
+        state.handle(.names(channel: nil), from: 1)
+        #expect(sink.take(1) == [.names(channel: "*", members: [])])
+    }
+
     @Test func lusersIsonAndUserhostAnswerFromWhoIsOnline() {
         user(1, "alice")
         user(2, "Bob", join: "#two")

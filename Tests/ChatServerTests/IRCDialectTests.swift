@@ -188,6 +188,41 @@ import Testing
         try a.expect(" 461 alice USERHOST :Not enough parameters")
     }
 
+    @Test func passAfterRegistrationPingWithoutTokenAndNamesInNoChannel() throws {
+        let server = try ServerProcess()
+        let a = try ircUser(server, nick: "alice")
+        try a.line("PASS secret")
+        try a.expect(" 462 alice :You may not reregister")
+        try a.line("PING")
+        try a.expect(" 409 alice :No origin specified")
+        try a.line("PING :")
+        try a.expect(" 409 alice :No origin specified")
+        try a.line("NAMES")
+        try a.expect(" 366 alice * :End of /NAMES list.")
+        // Before registration PASS is accepted (there is no password) and PING answered.
+        let c = try server.connect()
+        try c.line("PASS whatever")
+        try c.line("PING")
+        try c.expect(" 409 * :No origin specified")
+        try c.line("NICK carol")
+        try c.line("USER carol 0 * :C")
+        try c.expect(" 001 carol ")
+    }
+
+    @Test func moreThanMaxTargetsGets407ForTheRest() throws {
+        let server = try ServerProcess()
+        let a = try ircUser(server, nick: "alice")
+        let b = try ircUser(server, nick: "bob")
+        try a.line("PRIVMSG n1,n2,n3,bob,n5,n6 :hi all")
+        try b.expect(":alice!alice@127.0.0.1 PRIVMSG bob :hi all")
+        // The hub answers in order: once it has refused "sync", it has seen all the above.
+        try a.line("PRIVMSG sync :x")
+        let replies = try a.expect(" 401 alice sync ")
+        for n in ["n1", "n2", "n3"] { #expect(replies.contains(" 401 alice \(n) :No such nick/channel"), "\(replies)") }
+        #expect(replies.contains(" 407 alice n5 :Too many recipients"), "\(replies)")
+        #expect(!replies.contains(" n5 :No such") && !replies.contains(" n6 "), "n5 and n6 were not sent: \(replies)")
+    }
+
     /// PREFIX=(o)@ is advertised, so an operator can give and take it (irssi's /op, /deop).
     @Test func channelOperatorsGiveAndTakeOperatorStatus() throws {
         let server = try ServerProcess()

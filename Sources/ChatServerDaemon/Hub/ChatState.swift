@@ -27,11 +27,14 @@ struct ChatSettings {
     var quietChannelSize = 50
     var casemapping: CaseMapping = .ascii
 
+    /// Targets of one PRIVMSG or NOTICE (ISUPPORT MAXTARGETS); IRC sessions refuse the rest.
+    static let maxTargets = 4
+
     var isupport: [String] {
         [
             "AWAYLEN=\(awayLength)", "CASEMAPPING=ascii", "CHANLIMIT=#:\(maxChannelsPerUser)",
             "CHANMODES=,,,n", "CHANNELLEN=\(channelLength)", "CHANTYPES=#", "KICKLEN=\(kickLength)",
-            "MAXTARGETS=4", "NETWORK=\(network)", "NICKLEN=\(nickLength)", "PREFIX=(o)@",
+            "MAXTARGETS=\(Self.maxTargets)", "NETWORK=\(network)", "NICKLEN=\(nickLength)", "PREFIX=(o)@",
             "TOPICLEN=\(topicLength)", "UTF8ONLY",
         ]
     }
@@ -396,6 +399,9 @@ final class ChatState {
         if let name {
             let ch = channels[fold(name)]
             sendNames(ch?.name ?? name, ch, to: id)
+        } else if users[id]!.channels.isEmpty {
+            // In no channel: an empty list, so that IRC clients get `366 nick * :End of /NAMES list.`
+            sendNames("*", nil, to: id)
         } else {
             for key in users[id]!.channels.sorted() {
                 if let ch = channels[key] { sendNames(ch.name, ch, to: id) }

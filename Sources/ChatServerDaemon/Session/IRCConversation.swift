@@ -66,7 +66,11 @@ final class IRCConversation: Conversation {
         let p = message.params
         switch message.verb {
         case "CAP": cap(p)
-        case "PASS": break
+        case "PASS":
+            // There is no connection password: before registration PASS is accepted and
+            // ignored; after it, it is too late, as for USER.
+            if registered { return numeric(462, [], "You may not reregister") }
+            if p.first?.isEmpty ?? true { return numeric(461, ["PASS"], "Not enough parameters") }
         case "NICK":
             guard let n = p.first, !n.isEmpty else { return numeric(431, [], "No nickname given") }
             if registered { session.request(.nick(n)) } else { pendingNick = n; tryRegister() }
@@ -77,7 +81,8 @@ final class IRCConversation: Conversation {
             realName = p[3]
             tryRegister()
         case "PING":
-            send(IRCMessage(source: server, command: "PONG", params: [server, p.first ?? ""]))
+            guard let token = p.first, !token.isEmpty else { return numeric(409, [], "No origin specified") }
+            send(IRCMessage(source: server, command: "PONG", params: [server, token]))
         case "PONG": break
         case "QUIT":
             let reason = p.first.map { "Quit: \($0)" } ?? "Quit"
@@ -121,8 +126,13 @@ final class IRCConversation: Conversation {
                 text = String(text.dropFirst(8))
                 if text.hasSuffix("\u{1}") { text.removeLast() }
             }
-            for target in p[0].split(separator: ",").prefix(4) {
+            let targets = p[0].split(separator: ",")
+            for target in targets.prefix(ChatSettings.maxTargets) {
                 session.request(.message(kind: kind, target: String(target), text: text))
+            }
+            if targets.count > ChatSettings.maxTargets {
+                numeric(407, [String(targets[ChatSettings.maxTargets])],
+                        "Too many recipients (at most \(ChatSettings.maxTargets)); this one and the rest were not sent")
             }
         case "TOPIC":
             guard need(1) else { return }
