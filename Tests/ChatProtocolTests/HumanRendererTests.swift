@@ -278,6 +278,27 @@ let noonish: Int64 = 1_764_333_296_789
         #expect(render(.disconnect(reason: "")) == ["*** Disconnected"])
     }
 
+    /// CTCP from IRC clients (irssi's /ping, /ctcp VERSION) is for the recipient's client: a
+    /// person sees one line saying what was asked, never the raw request; replies (NOTICE)
+    /// are not shown. ACTION arrives as an action, not as CTCP.
+    @Test func ctcpQueriesAreOneLineAndRepliesAreDropped() {
+        let t = noonish
+        #expect(render(.message(source: "opp!o@h", kind: .privmsg, target: "alice", text: "\u{1}VERSION\u{1}", time: t))
+            == ["-- opp sent you a CTCP VERSION request"])
+        #expect(render(.message(source: "opp!o@h", kind: .privmsg, target: "alice", text: "\u{1}PING 1764333296\u{1}", time: t))
+            == ["-- opp sent you a CTCP PING request"])
+        // Without the closing 0x01, as some clients send it, and to a channel.
+        #expect(render(.message(source: "opp!o@h", kind: .privmsg, target: "#lobby", text: "\u{1}TIME", time: t))
+            == ["-- opp sent #lobby a CTCP TIME request"])
+        #expect(render(.message(source: "opp!o@h", kind: .notice, target: "alice", text: "\u{1}VERSION irssi 1.4\u{1}", time: t))
+            .isEmpty)
+        // An 0x01 elsewhere, or alone, is not CTCP.
+        #expect(render(.message(source: "opp!o@h", kind: .privmsg, target: "alice", text: "a\u{1}b", time: t))
+            == ["[12:34] *opp* a\u{1}b"])
+        #expect(render(.message(source: "opp!o@h", kind: .privmsg, target: "alice", text: "\u{1}\u{1}", time: t))
+            == ["[12:34] *opp* \u{1}\u{1}"])
+    }
+
     @Test func operatorChangesInTheFirstPersonWhereTheyAreAboutMe() {
         func mode(_ by: String, _ modes: String, _ nick: String) -> [String] {
             render(.channelModeChange(channel: "#dev", source: by + "!u@h", modes: modes, args: [nick]))
@@ -314,6 +335,7 @@ let noonish: Int64 = 1_764_333_296_789
             .whois(WhoisInfo(nick: nasty, user: nasty, host: nasty, realName: nasty, channels: [nasty], idleSeconds: 0,
                              signonTime: 0, away: nasty)),
             .list([ChannelSummary(name: nasty, users: 1, topic: nasty)]),
+            .message(source: "bob!b@h", kind: .privmsg, target: "alice", text: "\u{1}" + nasty + "\u{1}", time: noonish),
             .ison(nicks: [nasty]), .userhost([UserHost(nick: nasty, user: nasty, host: nasty, isAway: true)]),
             .channelModeChange(channel: nasty, source: nasty, modes: nasty, args: [nasty]),
         ]

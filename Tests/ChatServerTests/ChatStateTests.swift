@@ -68,6 +68,18 @@ final class RecordingSink: EventSink {
         #expect(replay == ["two", "three"], "history keeps the last 2")
     }
 
+    @Test func ctcpQueriesAndNoticesAreNotReplayed() {
+        user(1, "alice")
+        for (kind, text) in [(MessageKind.privmsg, "kept"), (.privmsg, "\u{1}VERSION\u{1}"), (.notice, "note"), (.action, "waves")] {
+            state.handle(.message(kind: kind, target: "#lobby", text: text), from: 1)
+        }
+        user(2, "bob")
+        let replay = sink.take(2).compactMap { e -> String? in
+            if case .message(_, _, _, let text, _) = e { return text } else { return nil }
+        }
+        #expect(replay == ["kept", "waves"])
+    }
+
     @Test func textIsSanitisedAtTheHub() {
         user(1, "alice")
         user(2, "bob")

@@ -102,6 +102,27 @@ import Glibc
         #expect(bob.text.isEmpty || !bob.text.contains("message 2"))
     }
 
+    /// CTCP queries from IRC clients (irssi's /ping, /ctcp VERSION) are for a client a person
+    /// does not have: one line says what was asked; replies are not shown. IRC recipients get
+    /// the CTCP as it was sent.
+    @Test func ctcpReachesAPersonAsOneLineAndAnIRCClientAsItIs() throws {
+        let server = try ServerProcess()
+        let opp = try ircUser(server, nick: "opp")
+        let other = try ircUser(server, nick: "other")
+        let hum = try humanUser(server, nick: "hum")
+        try opp.line("PRIVMSG hum :\u{1}VERSION\u{1}")
+        let version = try hum.expect("-- opp sent you a CTCP VERSION request")
+        #expect(!version.contains("*opp*"), "\(version)")
+        try opp.line("PRIVMSG hum :\u{1}PING 1764333296 123\u{1}")
+        try hum.expect("-- opp sent you a CTCP PING request")
+        try opp.line("NOTICE hum :\u{1}VERSION irssi 1.4\u{1}")
+        try opp.line("PRIVMSG hum :after")
+        let between = try hum.expect("*opp* after")
+        #expect(!between.contains("VERSION") && !between.contains("irssi"), "a CTCP reply is not shown: \(between)")
+        try opp.line("PRIVMSG other :\u{1}VERSION\u{1}")
+        try other.expect(":opp!opp@127.0.0.1 PRIVMSG other :\u{1}VERSION\u{1}")
+    }
+
     @Test func controlCharactersAndEscapesNeverReachAnotherTerminal() throws {
         let server = try ServerProcess()
         let alice = try humanUser(server, nick: "alice")

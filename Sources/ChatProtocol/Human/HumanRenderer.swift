@@ -78,6 +78,9 @@ struct HumanRenderer {
             return [line + parenthesised(reason)]
 
         case .message(let source, let kind, let target, let text, let time):
+            if kind != .action, let ctcp = CTCP(parsing: text) {
+                return ctcpLine(source: source, isReply: kind == .notice, target: target, ctcp: ctcp)
+            }
             return [message(source: source, kind: kind, target: target, text: text, time: time)]
 
         case .topic(let channel, let text, let setBy, let setAt, let isChange):
@@ -178,6 +181,17 @@ struct HumanRenderer {
     func population(users: Int, channels: Int) -> String {
         if users <= 1 { return "-- You are the only one here right now" }
         return "-- \(users) people are here, in " + (channels == 1 ? "1 channel" : "\(channels) channels")
+    }
+
+    /// A CTCP query or reply (VERSION, PING, DCC, …) from an IRC client: meant for the
+    /// recipient's IRC client, which a person on telnet does not have. A query gets one line
+    /// saying what was asked, not the raw parameters; a reply, to a query a person cannot
+    /// have sent, nothing.
+    func ctcpLine(source: String, isReply: Bool, target: String, ctcp: CTCP) -> [String] {
+        if isReply { return [] }
+        let from = nickOf(source)
+        let what = "a CTCP " + shortened(ctcp.command, limit: 32) + " request"
+        return [isChannelName(target) ? "-- \(from) sent \(target) \(what)" : "-- \(from) sent you \(what)"]
     }
 
     /// `-- alice made bob an operator of #rust`, in the first person where it is about the user.

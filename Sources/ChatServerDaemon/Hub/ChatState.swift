@@ -548,7 +548,9 @@ final class ChatState {
             }
             let frame = HubEvent.message(source: u.source, kind: kind, target: ch.name, text: body, time: now).frame()
             broadcast(frame, in: ch) { $0 != id }
-            if kind != .notice { ch.remember(frame, limit: settings.historyLength) }
+            // Notices and CTCP queries (VERSION, PING: for the clients there now; replayed, a
+            // newcomer's client would answer a stale one) stay out of the history.
+            if kind != .notice && body.utf8.first != CTCP.delimiter { ch.remember(frame, limit: settings.historyLength) }
         } else {
             guard let sid = session(named: target), let peer = users[sid] else {
                 return error(id, .noSuchNick, [target], "No such nick/channel")

@@ -121,10 +121,11 @@ final class IRCConversation: Conversation {
             guard p.count >= 2, !p[1].isEmpty else { return numeric(412, [], "No text to send") }
             var kind: MessageKind = verb == "NOTICE" ? .notice : .privmsg
             var text = p[1]
-            if kind == .privmsg, text.hasPrefix("\u{1}ACTION ") {
+            // /me is the one CTCP the hub knows (people see it as "* nick waves"); other CTCP
+            // goes on as it is, for the recipients' clients.
+            if kind == .privmsg, let action = CTCP.action(in: text) {
                 kind = .action
-                text = String(text.dropFirst(8))
-                if text.hasSuffix("\u{1}") { text.removeLast() }
+                text = action
             }
             let targets = p[0].split(separator: ",")
             for target in targets.prefix(ChatSettings.maxTargets) {
