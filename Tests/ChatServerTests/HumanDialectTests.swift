@@ -102,6 +102,25 @@ import Glibc
         #expect(bob.text.isEmpty || !bob.text.contains("message 2"))
     }
 
+    /// `/join` of a channel one is already in makes it current again (docs/SERVER.md, /help).
+    @Test func joiningAChannelAgainMakesItCurrent() throws {
+        let server = try ServerProcess()
+        let watcher = try ircUser(server, nick: "watcher", join: "#lobby")
+        try watcher.line("JOIN #rust")
+        try watcher.expect(" 366 watcher #rust ")
+        let alice = try humanUser(server, nick: "alice")
+        try alice.line("/join #rust")
+        try alice.expect("-- You joined #rust")
+        try alice.line("/join #lobby")
+        try alice.expect("-- #lobby is now your current channel")
+        try alice.line("back in the lobby")
+        try watcher.expect(":alice!alice@127.0.0.1 PRIVMSG #lobby :back in the lobby")
+        try alice.line("/join RUST")
+        try alice.expect("-- #rust is now your current channel")
+        try alice.line("rust again")
+        try watcher.expect(":alice!alice@127.0.0.1 PRIVMSG #rust :rust again")
+    }
+
     /// CTCP queries from IRC clients (irssi's /ping, /ctcp VERSION) are for a client a person
     /// does not have: one line says what was asked; replies are not shown. IRC recipients get
     /// the CTCP as it was sent.
