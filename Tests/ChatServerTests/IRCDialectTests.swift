@@ -251,3 +251,57 @@ import Testing
     }
 }
 
+/// Commands and errors that worked before, now covered over TCP.
+@Suite struct IRCCommandCoverageTests {
+    @Test func commaListsNoticesAndANickChangeSeenByOthers() throws {
+        let server = try ServerProcess()
+        let a = try ircUser(server, nick: "alice")
+        let b = try ircUser(server, nick: "bob", join: "#a")
+        let hum = try humanUser(server, nick: "hum")
+        try hum.line("/join #a")
+        try hum.expect("You joined #a")
+        try a.line("JOIN #a,#b")
+        try a.expect(" 366 alice #a ")
+        try a.expect(" 366 alice #b ")
+        try b.expect(":alice!alice@127.0.0.1 JOIN #a")
+        try a.line("NOTICE #a :channel note")
+        try b.expect(":alice!alice@127.0.0.1 NOTICE #a :channel note")
+        try hum.expect("-alice:#a- channel note")
+        try a.line("NOTICE bob :private note")
+        try b.expect(":alice!alice@127.0.0.1 NOTICE bob :private note")
+        try a.line("NICK alicia")
+        try a.expect(":alice!alice@127.0.0.1 NICK :alicia")
+        try b.expect(":alice!alice@127.0.0.1 NICK :alicia")
+        try hum.expect("-- alice is now known as alicia")
+        try a.line("PART #a,#b :bye now")
+        try a.expect(":alicia!alice@127.0.0.1 PART #a :bye now")
+        try a.expect(":alicia!alice@127.0.0.1 PART #b :bye now")
+        try b.expect(":alicia!alice@127.0.0.1 PART #a :bye now")
+        try hum.expect("-- alicia left #a (bye now)")
+    }
+
+    @Test func errorNumerics() throws {
+        let server = try ServerProcess()
+        let a = try ircUser(server, nick: "alice")
+        let b = try ircUser(server, nick: "bob", join: "#theirs")
+        try a.line("PRIVMSG nobody :hi")
+        try a.expect(" 401 alice nobody :No such nick/channel")
+        try a.line("JOIN nochannel")
+        try a.expect(" 403 alice nochannel :No such channel")
+        try a.line("PART #nowhere")
+        try a.expect(" 403 alice #nowhere :No such channel")
+        try a.line("PRIVMSG")
+        try a.expect(" 411 alice :No recipient given (PRIVMSG)")
+        try a.line("PRIVMSG bob")
+        try a.expect(" 412 alice :No text to send")
+        try a.line("NICK")
+        try a.expect(" 431 alice :No nickname given")
+        try a.line("PART #theirs")
+        try a.expect(" 442 alice #theirs :You're not on that channel")
+        try a.line("JOIN")
+        try a.expect(" 461 alice JOIN :Not enough parameters")
+        try a.line("USER again 0 * :Again")
+        try a.expect(" 462 alice :You may not reregister")
+        withExtendedLifetime(b) {}
+    }
+}
