@@ -110,7 +110,8 @@ import Glibc
         }
         #expect(replayed == ["message 3", "message 4", "message 5"], "\(arrival)")
         let joined = try #require(arrival.range(of: "You joined #lobby"))
-        #expect(arrival.range(of: "<alice> message 3")!.lowerBound > joined.upperBound, "history comes after the join")
+        let first = try #require(arrival.range(of: "<alice> message 3"), "\(arrival)")
+        #expect(first.lowerBound > joined.upperBound, "history comes after the join")
     }
 
     /// `/join` of a channel one is already in makes it current again (docs/SERVER.md, /help).
