@@ -196,7 +196,7 @@ struct RandomMessages {
     mutating func kind() -> MessageKind { [.privmsg, .notice, .action].randomElement(using: &rng)! }
 
     mutating func request() -> HubRequest {
-        switch Int.random(in: 0..<16, using: &rng) {
+        switch Int.random(in: 0..<19, using: &rng) {
         case 0: return .hello(dialect: bool() ? .irc : .human)
         case 1: return .register(nick: string(), user: string(), realName: string())
         case 2: return .nick(string())
@@ -212,12 +212,15 @@ struct RandomMessages {
         case 12: return .mode(target: string(), args: strings())
         case 13: return .list
         case 14: return .motd
+        case 15: return .lusers
+        case 16: return .ison(nicks: strings())
+        case 17: return .userhost(nicks: strings())
         default: return .quit(reason: string())
         }
     }
 
     mutating func event() -> HubEvent {
-        switch Int.random(in: 0..<20, using: &rng) {
+        switch Int.random(in: 0..<24, using: &rng) {
         case 0:
             return .welcome(Welcome(nick: string(), user: string(), host: string(), serverName: string(),
                                     network: string(), version: string(), createdAt: int(), isupport: strings(),
@@ -246,6 +249,11 @@ struct RandomMessages {
         case 16: return .motd(bool() ? strings() : nil)
         case 17: return .serverNotice(text: string())
         case 18: return .memberCount(channel: string(), count: Int.random(in: 0...1_000_000, using: &rng))
+        case 19:
+            return .lusers(users: Int.random(in: 0...1_000_000, using: &rng), channels: Int.random(in: 0...100_000, using: &rng))
+        case 20: return .ison(nicks: strings())
+        case 21: return .userhost(strings().map { UserHost(nick: $0, user: string(), host: string(), isAway: bool()) })
+        case 22: return .channelModeChange(channel: string(), source: string(), modes: string(), args: strings())
         default: return .disconnect(reason: string())
         }
     }
@@ -356,8 +364,8 @@ struct RandomMessages {
             expectEveryCutRefused(ep) { bytes throws(PayloadError) in _ = try event(e.typeCode, bytes) }
         }
         // Every type was cut many times over.
-        #expect(requestTypes.count == 16 && requestTypes.values.allSatisfy { $0 >= 50 }, "\(requestTypes)")
-        #expect(eventTypes.count == 20 && eventTypes.values.allSatisfy { $0 >= 50 }, "\(eventTypes)")
+        #expect(requestTypes.count == 19 && requestTypes.values.allSatisfy { $0 >= 50 }, "\(requestTypes)")
+        #expect(eventTypes.count == 24 && eventTypes.values.allSatisfy { $0 >= 50 }, "\(eventTypes)")
     }
 
     @Test func outOfRangeValuesAreRefusedByName() throws {
@@ -376,6 +384,9 @@ struct RandomMessages {
         #expect(throws: PayloadError.invalidValue("boolean")) { try event(73, w.bytes) }
         w = BinaryWriter(); w.string("#c"); w.varint(0); w.u8(2)
         #expect(throws: PayloadError.invalidValue("boolean")) { try event(73, w.bytes) }
+        // userhost's away flag.
+        w = BinaryWriter(); w.varint(1); w.string("bob"); w.string("b"); w.string("h"); w.u8(3)
+        #expect(throws: PayloadError.invalidValue("boolean")) { try event(86, w.bytes) }
         // motd's "present" flag is a boolean too.
         #expect(throws: PayloadError.invalidValue("boolean")) { try event(80, [5]) }
         // A count larger than the payload could hold is refused before anything is reserved.
@@ -393,8 +404,8 @@ struct RandomMessages {
         w = BinaryWriter(); w.varint(2); w.u8(0xC3); w.u8(0x28)
         #expect(throws: PayloadError.invalidUTF8) { try request(3, w.bytes) }
         #expect(throws: PayloadError.unknownType(0)) { try request(0, []) }
-        #expect(throws: PayloadError.unknownType(17)) { try request(17, []) }
+        #expect(throws: PayloadError.unknownType(20)) { try request(20, []) }
         #expect(throws: PayloadError.unknownType(63)) { try event(63, []) }
-        #expect(throws: PayloadError.unknownType(84)) { try event(84, []) }
+        #expect(throws: PayloadError.unknownType(88)) { try event(88, []) }
     }
 }

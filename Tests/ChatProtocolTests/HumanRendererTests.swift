@@ -278,6 +278,47 @@ let noonish: Int64 = 1_764_333_296_789
         #expect(render(.disconnect(reason: "")) == ["*** Disconnected"])
     }
 
+    /// CTCP from IRC clients (irssi's /ping, /ctcp VERSION) is for the recipient's client: a
+    /// person sees one line saying what was asked, never the raw request; replies (NOTICE)
+    /// are not shown. ACTION arrives as an action, not as CTCP.
+    @Test func ctcpQueriesAreOneLineAndRepliesAreDropped() {
+        let t = noonish
+        #expect(render(.message(source: "opp!o@h", kind: .privmsg, target: "alice", text: "\u{1}VERSION\u{1}", time: t))
+            == ["-- opp sent you a CTCP VERSION request"])
+        #expect(render(.message(source: "opp!o@h", kind: .privmsg, target: "alice", text: "\u{1}PING 1764333296\u{1}", time: t))
+            == ["-- opp sent you a CTCP PING request"])
+        // Without the closing 0x01, as some clients send it, and to a channel.
+        #expect(render(.message(source: "opp!o@h", kind: .privmsg, target: "#lobby", text: "\u{1}TIME", time: t))
+            == ["-- opp sent #lobby a CTCP TIME request"])
+        #expect(render(.message(source: "opp!o@h", kind: .notice, target: "alice", text: "\u{1}VERSION irssi 1.4\u{1}", time: t))
+            .isEmpty)
+        // An 0x01 elsewhere, or alone, is not CTCP.
+        #expect(render(.message(source: "opp!o@h", kind: .privmsg, target: "alice", text: "a\u{1}b", time: t))
+            == ["[12:34] *opp* a\u{1}b"])
+        #expect(render(.message(source: "opp!o@h", kind: .privmsg, target: "alice", text: "\u{1}\u{1}", time: t))
+            == ["[12:34] *opp* \u{1}\u{1}"])
+    }
+
+    @Test func operatorChangesInTheFirstPersonWhereTheyAreAboutMe() {
+        func mode(_ by: String, _ modes: String, _ nick: String) -> [String] {
+            render(.channelModeChange(channel: "#dev", source: by + "!u@h", modes: modes, args: [nick]))
+        }
+        #expect(mode("bob", "+o", "carol") == ["-- bob made carol an operator of #dev"])
+        #expect(mode("bob", "+o", "alice") == ["-- bob made you an operator of #dev"])
+        #expect(mode("alice", "+o", "bob") == ["-- You made bob an operator of #dev"])
+        #expect(mode("bob", "-o", "alice") == ["-- bob removed you as an operator of #dev"])
+        #expect(mode("alice", "-o", "alice") == ["-- You removed yourself as an operator of #dev"])
+        #expect(render(.channelModeChange(channel: "#dev", source: "bob!u@h", modes: "+x", args: []))
+            == ["-- bob set mode +x on #dev"])
+    }
+
+    @Test func serverQueryReplies() {
+        #expect(render(.lusers(users: 5, channels: 1)) == ["-- 5 people are here, in 1 channel"])
+        #expect(render(.ison(nicks: ["bob", "carol"])) == ["-- Online: bob, carol"])
+        #expect(render(.ison(nicks: [])) == ["-- None of them is online"])
+        #expect(render(.userhost([UserHost(nick: "bob", user: "b", host: "h", isAway: true)])) == ["-- bob is b@h, away"])
+    }
+
     @Test func noLineEverContainsALineBreak() {
         let nasty = "a\r\nb\rc\nd"
         let events: [HubEvent] = [
@@ -294,6 +335,9 @@ let noonish: Int64 = 1_764_333_296_789
             .whois(WhoisInfo(nick: nasty, user: nasty, host: nasty, realName: nasty, channels: [nasty], idleSeconds: 0,
                              signonTime: 0, away: nasty)),
             .list([ChannelSummary(name: nasty, users: 1, topic: nasty)]),
+            .message(source: "bob!b@h", kind: .privmsg, target: "alice", text: "\u{1}" + nasty + "\u{1}", time: noonish),
+            .ison(nicks: [nasty]), .userhost([UserHost(nick: nasty, user: nasty, host: nasty, isAway: true)]),
+            .channelModeChange(channel: nasty, source: nasty, modes: nasty, args: [nasty]),
         ]
         for e in events {
             for line in render(e) {
@@ -322,9 +366,10 @@ let noonish: Int64 = 1_764_333_296_789
             .whois(WhoisInfo(nick: "a", user: "a", host: "h", realName: "", channels: [], idleSeconds: 0, signonTime: 0, away: nil)),
             .awayStatus(isAway: true), .awayReply(nick: "a", text: ""), .channelModes(channel: "#c", modes: "", createdAt: 0),
             .list([]), .motd(nil), .serverNotice(text: ""), .disconnect(reason: ""),
-            .memberCount(channel: "#c", count: 10_000),
+            .memberCount(channel: "#c", count: 10_000), .lusers(users: 1, channels: 0), .ison(nicks: []),
+            .userhost([]), .channelModeChange(channel: "#c", source: "a", modes: "+o", args: ["b"]),
         ]
-        #expect(Set(all.map(\.typeCode)).count == 20)
+        #expect(Set(all.map(\.typeCode)).count == 24)
         for e in all { #expect(!render(e).isEmpty, "\(e)") }
     }
 

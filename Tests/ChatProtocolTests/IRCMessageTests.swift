@@ -325,3 +325,32 @@ private func parseError(bytes: [UInt8], limits: IRCLimits = .lenient) -> IRCPars
         }
     }
 }
+
+@Suite struct CTCPTests {
+    @Test func parsesCommandAndParameters() {
+        #expect(CTCP(parsing: "\u{1}VERSION\u{1}") == CTCP(command: "VERSION"))
+        #expect(CTCP(parsing: "\u{1}PING 123 456\u{1}") == CTCP(command: "PING", params: "123 456"))
+        // The closing 0x01 is optional (modern.ircdocs.horse/ctcp).
+        #expect(CTCP(parsing: "\u{1}TIME") == CTCP(command: "TIME"))
+        #expect(CTCP(parsing: "\u{1}ACTION waves 👋\u{1}") == CTCP(command: "ACTION", params: "waves 👋"))
+        // Not CTCP: ordinary text, an 0x01 not at the start, no command.
+        #expect(CTCP(parsing: "hello") == nil)
+        #expect(CTCP(parsing: "") == nil)
+        #expect(CTCP(parsing: "x\u{1}VERSION\u{1}") == nil)
+        #expect(CTCP(parsing: "\u{1}\u{1}") == nil)
+        #expect(CTCP(parsing: "\u{1}") == nil)
+        #expect(CTCP(parsing: "\u{1} x\u{1}") == nil)
+        #expect(CTCP(command: "PING", params: "1").text == "\u{1}PING 1\u{1}")
+        #expect(CTCP(command: "VERSION").text == "\u{1}VERSION\u{1}")
+    }
+
+    @Test func actionIsTheOnlyOneTakenApart() {
+        #expect(CTCP.action(in: "\u{1}ACTION waves\u{1}") == "waves")
+        #expect(CTCP.action(in: "\u{1}ACTION waves") == "waves")
+        #expect(CTCP.action(in: "\u{1}ACTION  two spaces\u{1}") == " two spaces")
+        #expect(CTCP.action(in: "\u{1}ACTION\u{1}") == nil, "an empty action stays CTCP")
+        #expect(CTCP.action(in: "\u{1}VERSION\u{1}") == nil)
+        #expect(CTCP.action(in: "\u{1}action waves\u{1}") == nil)
+        #expect(CTCP.action(in: "ACTION waves") == nil)
+    }
+}

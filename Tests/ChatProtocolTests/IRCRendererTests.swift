@@ -248,6 +248,9 @@ private func checkWire(_ event: HubEvent, _ context: IRCRenderContext = ctx) thr
             .awayReply(nick: evil, text: evil), .channelModes(channel: evil, modes: evil, createdAt: 0),
             .list([ChannelSummary(name: evil, users: 0, topic: evil)]), .motd([evil]),
             .serverNotice(text: evil), .disconnect(reason: evil), .memberCount(channel: evil, count: 1),
+            .lusers(users: 1, channels: 1), .ison(nicks: [evil]),
+            .userhost([UserHost(nick: evil, user: evil, host: evil, isAway: true)]),
+            .channelModeChange(channel: evil, source: evil, modes: evil, args: [evil]),
         ]
         let context = IRCRenderContext(serverName: evil, nick: evil, serverTime: true)
         for e in events {
@@ -263,6 +266,32 @@ private func checkWire(_ event: HubEvent, _ context: IRCRenderContext = ctx) thr
                 #expect(wire.filter { $0 == 0x0A }.count == 1)
             }
         }
+    }
+
+    @Test func serverQueriesLusersIsonUserhostVersion() throws {
+        #expect(lines(.lusers(users: 7, channels: 2)) == [
+            ":irc.test 251 alice :There are 7 users and 0 invisible on 1 servers",
+            ":irc.test 254 alice 2 :channels formed",
+            ":irc.test 255 alice :I have 7 clients and 0 servers",
+        ])
+        #expect(lines(.ison(nicks: ["Bob", "carol"])) == [":irc.test 303 alice :Bob carol"])
+        #expect(lines(.ison(nicks: [])) == [":irc.test 303 alice :"])
+        #expect(lines(.userhost([UserHost(nick: "bob", user: "b", host: "10.0.0.2", isAway: false),
+                                 UserHost(nick: "carol", user: "c", host: "::1", isAway: true)]))
+            == [":irc.test 302 alice :bob=+b@10.0.0.2 carol=-c@::1"])
+        #expect(lines(.userhost([])) == [":irc.test 302 alice :"])
+        let version = IRCRenderer.version(welcome, context: ctx).map { $0.serialized() }
+        #expect(version.first == ":irc.test 351 alice chat-1.0 irc.test :terminal chat server")
+        #expect(Array(version.dropFirst()) == lines(.welcome(welcome)).filter { $0.contains(" 005 ") })
+        try checkWire(.userhost([UserHost(nick: "bob", user: "b", host: "h", isAway: false)]))
+    }
+
+    @Test func channelModeChangeIsAModeLineFromTheOperator() throws {
+        #expect(lines(.channelModeChange(channel: "#dev", source: "alice!a@h", modes: "+o", args: ["bob"]))
+            == [":alice!a@h MODE #dev +o bob"])
+        #expect(lines(.channelModeChange(channel: "#dev", source: "alice!a@h", modes: "-o", args: ["bob"]))
+            == [":alice!a@h MODE #dev -o bob"])
+        try checkWire(.channelModeChange(channel: "#dev", source: "alice!a@h", modes: "+o", args: ["bob"]))
     }
 
     @Test func intoAppends() {

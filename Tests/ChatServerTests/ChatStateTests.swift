@@ -68,6 +68,18 @@ final class RecordingSink: EventSink {
         #expect(replay == ["two", "three"], "history keeps the last 2")
     }
 
+    @Test func ctcpQueriesAndNoticesAreNotReplayed() {
+        user(1, "alice")
+        for (kind, text) in [(MessageKind.privmsg, "kept"), (.privmsg, "\u{1}VERSION\u{1}"), (.notice, "note"), (.action, "waves")] {
+            state.handle(.message(kind: kind, target: "#lobby", text: text), from: 1)
+        }
+        user(2, "bob")
+        let replay = sink.take(2).compactMap { e -> String? in
+            if case .message(_, _, _, let text, _) = e { return text } else { return nil }
+        }
+        #expect(replay == ["kept", "waves"])
+    }
+
     @Test func textIsSanitisedAtTheHub() {
         user(1, "alice")
         user(2, "bob")
@@ -88,6 +100,66 @@ final class RecordingSink: EventSink {
         guard case .kick(_, _, "bob", "bye") = sink.take(2).first else { Issue.record("kick expected"); return }
         state.handle(.message(kind: .privmsg, target: "#lobby", text: "hi"), from: 2)
         guard case .error(.cannotSendToChannel, _, _) = sink.take(2).first else { Issue.record("404 expected"); return }
+    }
+
+    @Test func operatorsGiveAndTakeOperatorStatus() {
+        user(1, "alice")
+        user(2, "bob")
+        user(3, "carol", join: "#elsewhere")
+        for i in 1...3 { _ = sink.take(i) }
+        // Not an operator: refused, nothing changes.
+        state.handle(.mode(target: "#lobby", args: ["+o", "bob"]), from: 2)
+        #expect(sink.take(2) == [.error(code: .chanOpPrivsNeeded, params: ["#lobby"], text: "You're not channel operator")])
+        // The operator ops bob: everyone in the channel sees it, by bob's own spelling.
+        state.handle(.mode(target: "#LOBBY", args: ["+o", "BOB"]), from: 1)
+        let opped = HubEvent.channelModeChange(channel: "#lobby", source: "alice!alice@10.0.0.1", modes: "+o", args: ["bob"])
+        #expect(sink.take(1) == [opped])
+        #expect(sink.take(2) == [opped])
+        #expect(sink.take(3).isEmpty)
+        #expect(state.channel(named: "#lobby")?.members[2] == true)
+        // Again: no change, no notice. Someone not in the channel, or nobody: 441, 401.
+        state.handle(.mode(target: "#lobby", args: ["+oo", "bob", "carol"]), from: 1)
+        #expect(sink.take(1) == [.error(code: .userNotInChannel, params: ["carol", "#lobby"], text: "They aren't on that channel")])
+        state.handle(.mode(target: "#lobby", args: ["+o", "nobody"]), from: 1)
+        #expect(sink.take(1) == [.error(code: .noSuchNick, params: ["nobody"], text: "No such nick/channel")])
+        // bob, now an operator, can kick and take alice's status; then she cannot op.
+        state.handle(.mode(target: "#lobby", args: ["-o", "alice"]), from: 2)
+        #expect(sink.take(1) == [.channelModeChange(channel: "#lobby", source: "bob!bob@10.0.0.2", modes: "-o", args: ["alice"])])
+        _ = sink.take(2)
+        state.handle(.mode(target: "#lobby", args: ["+o", "alice"]), from: 1)
+        guard case .error(.chanOpPrivsNeeded, _, _) = sink.take(1).first else { Issue.record("482 expected"); return }
+        // Unknown letters are refused once each; +o without a nick is ignored.
+        state.handle(.mode(target: "#lobby", args: ["+xxo"]), from: 2)
+        #expect(sink.take(2) == [.error(code: .unknownMode, params: ["x"], text: "is unknown mode char to me")])
+        state.handle(.names(channel: "#lobby"), from: 2)
+        #expect(sink.take(2) == [.names(channel: "#lobby", members: [Member(nick: "bob", isOperator: true),
+                                                                     Member(nick: "alice", isOperator: false)])])
+    }
+
+    @Test func namesInNoChannelIsAnEmptyListForStar() {
+        user(1, "alice", join: nil)
+        _ = sink.take(1)
+        state.handle(.names(channel: nil), from: 1)
+        #expect(sink.take(1) == [.names(channel: "*", members: [])])
+    }
+
+    @Test func lusersIsonAndUserhostAnswerFromWhoIsOnline() {
+        user(1, "alice")
+        user(2, "Bob", join: "#two")
+        state.connect(session: 3, host: "h")  // not registered: not counted, not online
+        for i in 1...2 { _ = sink.take(i) }
+        state.handle(.away(text: "lunch"), from: 2)
+        _ = sink.take(2)
+        state.handle(.lusers, from: 1)
+        #expect(sink.take(1) == [.lusers(users: 2, channels: 2)])
+        state.handle(.ison(nicks: ["bob", "nobody", "ALICE"]), from: 1)
+        #expect(sink.take(1) == [.ison(nicks: ["Bob", "alice"])])
+        state.handle(.ison(nicks: ["nobody"]), from: 1)
+        #expect(sink.take(1) == [.ison(nicks: [])])
+        state.handle(.userhost(nicks: ["bob", "alice", "x", "x", "x", "alice"]), from: 1)
+        #expect(sink.take(1) == [.userhost([UserHost(nick: "Bob", user: "Bob", host: "10.0.0.2", isAway: true),
+                                            UserHost(nick: "alice", user: "alice", host: "10.0.0.1", isAway: false)])],
+                "at most five nicks are looked up")
     }
 
     @Test func disconnectAnnouncesOnceToEachPeerAndFreesTheNick() {

@@ -61,6 +61,9 @@ final class TestClient {
     private(set) var fd: Int32
     private var buffer: [UInt8] = []
     private(set) var closed = false
+    /// Once set (to `[]`), every byte received from then on, as it came: `expect` and `text`
+    /// consume and decode, this keeps the raw bytes (telnet commands, line ends).
+    var transcript: [UInt8]?
 
     init(port: Int, host: String = "127.0.0.1", receiveBuffer: Int32? = nil) throws {
         fd = try Socket.connect([SocketAddress.parse(numeric: "\(host):\(port)")!], receiveBuffer: receiveBuffer)
@@ -97,7 +100,10 @@ final class TestClient {
         var chunk = [UInt8](repeating: 0, count: 65536)
         let r = chunk.withUnsafeMutableBytes { raw in try? FD.read(fd, into: raw) }
         switch r {
-        case .done(let k)?: buffer.append(contentsOf: chunk[..<k]); return true
+        case .done(let k)?:
+            buffer.append(contentsOf: chunk[..<k])
+            transcript?.append(contentsOf: chunk[..<k])
+            return true
         default: closed = true; return false
         }
     }

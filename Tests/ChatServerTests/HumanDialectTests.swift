@@ -16,9 +16,12 @@ import Glibc
         let got = try bob.expect("<alice> hello bob")
         #expect(got.contains("["), "messages carry a [HH:MM] timestamp: \(got)")
         try bob.line("hi alice")
-        try alice.expect("<bob> hi alice")
-        // No echo of one's own line.
-        #expect(alice.expectNothing("<alice> hello bob"))
+        // No echo of one's own line: an echo would come before bob's answer, so everything
+        // alice received since bob joined is bob's line alone.
+        let aliceSaw = try alice.expect("<bob> hi alice")
+        #expect(!aliceSaw.contains("hello bob"), "\(aliceSaw)")
+        #expect(aliceSaw.hasPrefix("[") && aliceSaw.hasSuffix("] <bob> hi alice\r\n")
+                && aliceSaw.utf8.filter { $0 == 0x0A }.count == 1, "\(aliceSaw)")
     }
 
     @Test func greetingAsksForANicknameAndReasksWhenTakenOrInvalid() throws {
@@ -92,14 +95,119 @@ import Glibc
     @Test func historyIsReplayedToNewcomers() throws {
         let server = try ServerProcess(["--history", "3"])
         let alice = try humanUser(server, nick: "alice")
+        let carol = try humanUser(server, nick: "carol")
+        try alice.expect("carol joined #lobby")
         for i in 1...5 { try alice.line("message \(i)") }
-        // Wait until the hub has them: a second user sees the last three only.
-        usleep(300_000)
+        // Once carol has the last one, the hub has stored all five.
+        try carol.expect("<alice> message 5")
         let bob = try server.connect()
         try bob.expect("nickname")
         try bob.line("bob")
-        try bob.expect("<alice> message 5")
-        #expect(bob.text.isEmpty || !bob.text.contains("message 2"))
+        // Everything bob received up to the last message: exactly the last three, in order.
+        let arrival = try bob.expect("<alice> message 5")
+        let replayed = arrival.split(separator: "\r\n").compactMap { line in
+            line.range(of: "] <alice> ").map { String(line[$0.upperBound...]) }
+        }
+        #expect(replayed == ["message 3", "message 4", "message 5"], "\(arrival)")
+        let joined = try #require(arrival.range(of: "You joined #lobby"))
+        let first = try #require(arrival.range(of: "<alice> message 3"), "\(arrival)")
+        #expect(first.lowerBound > joined.upperBound, "history comes after the join")
+    }
+
+    /// `/join` of a channel one is already in makes it current again (docs/SERVER.md, /help).
+    @Test func joiningAChannelAgainMakesItCurrent() throws {
+        let server = try ServerProcess()
+        let watcher = try ircUser(server, nick: "watcher", join: "#lobby")
+        try watcher.line("JOIN #rust")
+        try watcher.expect(" 366 watcher #rust ")
+        let alice = try humanUser(server, nick: "alice")
+        try alice.line("/join #rust")
+        try alice.expect("-- You joined #rust")
+        try alice.line("/join #lobby")
+        try alice.expect("-- #lobby is now your current channel")
+        try alice.line("back in the lobby")
+        try watcher.expect(":alice!alice@127.0.0.1 PRIVMSG #lobby :back in the lobby")
+        try alice.line("/join RUST")
+        try alice.expect("-- #rust is now your current channel")
+        try alice.line("rust again")
+        try watcher.expect(":alice!alice@127.0.0.1 PRIVMSG #rust :rust again")
+    }
+
+    /// CTCP queries from IRC clients (irssi's /ping, /ctcp VERSION) are for a client a person
+    /// does not have: one line says what was asked; replies are not shown. IRC recipients get
+    /// the CTCP as it was sent.
+    @Test func ctcpReachesAPersonAsOneLineAndAnIRCClientAsItIs() throws {
+        let server = try ServerProcess()
+        let opp = try ircUser(server, nick: "opp")
+        let other = try ircUser(server, nick: "other")
+        let hum = try humanUser(server, nick: "hum")
+        try opp.line("PRIVMSG hum :\u{1}VERSION\u{1}")
+        let version = try hum.expect("-- opp sent you a CTCP VERSION request")
+        #expect(!version.contains("*opp*"), "\(version)")
+        try opp.line("PRIVMSG hum :\u{1}PING 1764333296 123\u{1}")
+        try hum.expect("-- opp sent you a CTCP PING request")
+        try opp.line("NOTICE hum :\u{1}VERSION irssi 1.4\u{1}")
+        try opp.line("PRIVMSG hum :after")
+        let between = try hum.expect("*opp* after")
+        #expect(!between.contains("VERSION") && !between.contains("irssi"), "a CTCP reply is not shown: \(between)")
+        try opp.line("PRIVMSG other :\u{1}VERSION\u{1}")
+        try other.expect(":opp!opp@127.0.0.1 PRIVMSG other :\u{1}VERSION\u{1}")
+    }
+
+    /// Telnet wants CR LF: every line a person receives ends so, none with a bare LF or CR,
+    /// whatever produced it (banner, help, answers, errors, others' messages and notices).
+    @Test func everyLineAPersonReceivesEndsInCRLF() throws {
+        let server = try ServerProcess()
+        let alice = try server.connect()
+        alice.transcript = []
+        try alice.expect("nickname")
+        try alice.line("bad nick!")
+        try alice.expect("can't be a nickname")
+        try alice.line("alice")
+        try alice.expect("You joined #lobby")
+        let bob = try ircUser(server, nick: "bob", join: "#lobby")
+        try alice.expect("bob joined #lobby")
+        for (command, answer) in [("/help", "/help COMMAND"), ("/help join", "/join #channel:"), ("/frobnicate", "Unknown command"),
+                                  ("/join #rust", "You joined #rust"), ("/join #lobby", "now your current channel"),
+                                  ("/names", "In #lobby"), ("/who", "Who is in #lobby"), ("/whois bob", "bob has been idle"),
+                                  ("/list", "#rust (1 user)"), ("/topic a topic", "You set the topic"), ("/topic", "The topic of #lobby"),
+                                  ("/motd", "There is no message of the day"), ("/away brb", "marked as away"), ("/away", "no longer marked"),
+                                  ("/msg nobody hi", "nobody called nobody"), ("/me waves", ""), ("/part #rust", "You left #rust"),
+                                  ("/nick alicia", "You are now known as alicia"), ("/msg", "Usage: /msg")] {
+            try alice.line(command)
+            if !answer.isEmpty { try alice.expect(answer) }
+        }
+        try alice.send(String(repeating: "x", count: 9000) + "\r\n")
+        try alice.expect("too long")
+        try bob.line("PRIVMSG #lobby :hello")
+        try alice.expect("<bob> hello")
+        try bob.line("PRIVMSG #lobby :\u{1}ACTION dances\u{1}")
+        try alice.expect("* bob dances")
+        try bob.line("NOTICE alicia :a notice")
+        try alice.expect("-bob- a notice")
+        try bob.line("PRIVMSG alicia :\u{1}VERSION\u{1}")
+        try alice.expect("CTCP VERSION request")
+        try bob.line("PRIVMSG alicia :psst \u{2}bold\u{2}")
+        try alice.expect("*bob* psst bold")
+        try bob.line("NICK robert")
+        try alice.expect("bob is now known as robert")
+        try bob.line("QUIT :later")
+        try alice.expect("robert quit")
+        try alice.line("/quit bye")
+        #expect(alice.expectClosed())
+        let bytes = try #require(alice.transcript)
+        #expect(bytes.count > 2000)
+        for (i, b) in bytes.enumerated() {
+            if b == 0x0A && (i == 0 || bytes[i - 1] != 0x0D) {
+                Issue.record("bare LF at \(i): \(String(decoding: bytes[max(0, i - 60)...i], as: UTF8.self))")
+                break
+            }
+            if b == 0x0D && (i + 1 == bytes.count || bytes[i + 1] != 0x0A) {
+                Issue.record("CR without LF at \(i): \(String(decoding: bytes[max(0, i - 60)...i], as: UTF8.self))")
+                break
+            }
+        }
+        #expect(String(decoding: bytes, as: UTF8.self).hasSuffix("*** Goodbye!\r\n"))
     }
 
     @Test func controlCharactersAndEscapesNeverReachAnotherTerminal() throws {
@@ -129,10 +237,22 @@ import Glibc
         let server = try ServerProcess()
         let bob = try humanUser(server, nick: "bob")
         let putty = try server.connect()
+        putty.transcript = []
         // PuTTY's opening burst: WILL NAWS, WILL TSPEED, WILL TTYPE, WILL NEW-ENVIRON, DO ECHO, WILL SGA, DO SGA.
         try putty.send(bytes: [255, 251, 31, 255, 251, 32, 255, 251, 24, 255, 251, 39, 255, 253, 1, 255, 251, 3, 255, 253, 3])
         try putty.expect("nickname", timeout: 5)
-        #expect(putty.text.isEmpty || true)
+        // Every option refused, each once and in order: DONT (FE) for each WILL, WONT (FC) for
+        // each DO; SGA too (agreeing would put PuTTY in character mode). Nothing else is telnet.
+        let received = try #require(putty.transcript)
+        var commands: [[UInt8]] = []
+        var i = 0
+        while let at = received[i...].firstIndex(of: 255) {
+            commands.append(Array(received[at..<min(at + 3, received.count)]))
+            i = at + 3
+            if i >= received.count { break }
+        }
+        #expect(commands == [[255, 254, 31], [255, 254, 32], [255, 254, 24], [255, 254, 39],
+                             [255, 252, 1], [255, 254, 3], [255, 252, 3]], "\(received)")
         // Character mode with a typo fixed by backspace, ended by CR NUL.
         try putty.send(bytes: Array("carox".utf8) + [8] + Array("l".utf8) + [13, 0])
         try putty.expect("You joined #lobby")

@@ -167,3 +167,153 @@ import Testing
         #expect(got.contains("@time=20"))
     }
 }
+
+/// Commands real clients send on their own (irssi and WeeChat: LUSERS and VERSION after
+/// connecting, ISON and USERHOST for notify lists), and numerics as modern.ircdocs.horse has them.
+@Suite struct IRCServerQueryTests {
+    @Test func lusersVersionIsonAndUserhost() throws {
+        let server = try ServerProcess()
+        let a = try ircUser(server, nick: "alice", join: "#dev")
+        let b = try ircUser(server, nick: "Bob")
+        try a.line("LUSERS")
+        try a.expect(" 251 alice :There are 2 users and 0 invisible on 1 servers")
+        try a.expect(" 254 alice 1 :channels formed")
+        try a.expect(" 255 alice :I have 2 clients and 0 servers")
+        try a.line("VERSION")
+        try a.expect(" 351 alice chat-server-0.1.0 test.server :chat-server")
+        let isupport = try a.expect(" 005 alice ")
+        #expect(isupport.contains(" CHANTYPES=# ") && isupport.contains(" MAXTARGETS=4 "), "ISUPPORT again after 351: \(isupport)")
+        // ISON as irssi sends it (one parameter) and as the RFC has it (one each).
+        try a.line("ISON :bob nobody ALICE")
+        try a.expect(" 303 alice :Bob alice")
+        try a.line("ISON nobody else")
+        try a.expect(" 303 alice :")
+        try a.line("ISON")
+        try a.expect(" 461 alice ISON :Not enough parameters")
+        try a.line("USERHOST bob nobody")
+        try a.expect(" 302 alice :Bob=+Bob@127.0.0.1")
+        try b.line("AWAY :lunch")
+        try b.expect(" 306 Bob ")
+        try a.line("USERHOST alice bob")
+        try a.expect(" 302 alice :alice=+alice@127.0.0.1 Bob=-Bob@127.0.0.1")
+        try a.line("USERHOST")
+        try a.expect(" 461 alice USERHOST :Not enough parameters")
+    }
+
+    @Test func passAfterRegistrationPingWithoutTokenAndNamesInNoChannel() throws {
+        let server = try ServerProcess()
+        let a = try ircUser(server, nick: "alice")
+        try a.line("PASS secret")
+        try a.expect(" 462 alice :You may not reregister")
+        try a.line("PING")
+        try a.expect(" 409 alice :No origin specified")
+        try a.line("PING :")
+        try a.expect(" 409 alice :No origin specified")
+        try a.line("NAMES")
+        try a.expect(" 366 alice * :End of /NAMES list.")
+        // Before registration PASS is accepted (there is no password) and PING answered.
+        let c = try server.connect()
+        try c.line("PASS whatever")
+        try c.line("PING")
+        try c.expect(" 409 * :No origin specified")
+        try c.line("NICK carol")
+        try c.line("USER carol 0 * :C")
+        try c.expect(" 001 carol ")
+    }
+
+    @Test func moreThanMaxTargetsGets407ForTheRest() throws {
+        let server = try ServerProcess()
+        let a = try ircUser(server, nick: "alice")
+        let b = try ircUser(server, nick: "bob")
+        try a.line("PRIVMSG n1,n2,n3,bob,n5,n6 :hi all")
+        try b.expect(":alice!alice@127.0.0.1 PRIVMSG bob :hi all")
+        // The hub answers in order: once it has refused "sync", it has seen all the above.
+        try a.line("PRIVMSG sync :x")
+        let replies = try a.expect(" 401 alice sync ")
+        for n in ["n1", "n2", "n3"] { #expect(replies.contains(" 401 alice \(n) :No such nick/channel"), "\(replies)") }
+        #expect(replies.contains(" 407 alice n5 :Too many recipients"), "\(replies)")
+        #expect(!replies.contains(" n5 :No such") && !replies.contains(" n6 "), "n5 and n6 were not sent: \(replies)")
+    }
+
+    /// PREFIX=(o)@ is advertised, so an operator can give and take it (irssi's /op, /deop).
+    @Test func channelOperatorsGiveAndTakeOperatorStatus() throws {
+        let server = try ServerProcess()
+        let a = try ircUser(server, nick: "alice", join: "#dev")
+        let b = try ircUser(server, nick: "bob", join: "#dev")
+        let hum = try humanUser(server, nick: "hum")
+        try hum.line("/join #dev")
+        try hum.expect("You joined #dev")
+        try a.expect(":hum!")
+        try b.line("MODE #dev +o bob")
+        try b.expect(" 482 bob #dev :You're not channel operator")
+        try a.line("MODE #dev +o bob")
+        try a.expect(":alice!alice@127.0.0.1 MODE #dev +o bob")
+        try b.expect(":alice!alice@127.0.0.1 MODE #dev +o bob")
+        try hum.expect("-- alice made bob an operator of #dev")
+        try b.line("NAMES #dev")
+        let names = try b.expect(" 353 bob = #dev ")
+        #expect(names.contains("@alice") && names.contains("@bob") && names.contains(" hum"), "\(names)")
+        try b.line("MODE #dev -o alice")
+        try a.expect(":bob!bob@127.0.0.1 MODE #dev -o alice")
+        try hum.expect("-- bob removed alice as an operator of #dev")
+        try a.line("KICK #dev hum")
+        try a.expect(" 482 alice #dev ")
+        try b.line("MODE #dev +o nobody")
+        try b.expect(" 401 bob nobody ")
+    }
+}
+
+/// Commands and errors that worked before, now covered over TCP.
+@Suite struct IRCCommandCoverageTests {
+    @Test func commaListsNoticesAndANickChangeSeenByOthers() throws {
+        let server = try ServerProcess()
+        let a = try ircUser(server, nick: "alice")
+        let b = try ircUser(server, nick: "bob", join: "#a")
+        let hum = try humanUser(server, nick: "hum")
+        try hum.line("/join #a")
+        try hum.expect("You joined #a")
+        try a.line("JOIN #a,#b")
+        try a.expect(" 366 alice #a ")
+        try a.expect(" 366 alice #b ")
+        try b.expect(":alice!alice@127.0.0.1 JOIN #a")
+        try a.line("NOTICE #a :channel note")
+        try b.expect(":alice!alice@127.0.0.1 NOTICE #a :channel note")
+        try hum.expect("-alice:#a- channel note")
+        try a.line("NOTICE bob :private note")
+        try b.expect(":alice!alice@127.0.0.1 NOTICE bob :private note")
+        try a.line("NICK alicia")
+        try a.expect(":alice!alice@127.0.0.1 NICK :alicia")
+        try b.expect(":alice!alice@127.0.0.1 NICK :alicia")
+        try hum.expect("-- alice is now known as alicia")
+        try a.line("PART #a,#b :bye now")
+        try a.expect(":alicia!alice@127.0.0.1 PART #a :bye now")
+        try a.expect(":alicia!alice@127.0.0.1 PART #b :bye now")
+        try b.expect(":alicia!alice@127.0.0.1 PART #a :bye now")
+        try hum.expect("-- alicia left #a (bye now)")
+    }
+
+    @Test func errorNumerics() throws {
+        let server = try ServerProcess()
+        let a = try ircUser(server, nick: "alice")
+        let b = try ircUser(server, nick: "bob", join: "#theirs")
+        try a.line("PRIVMSG nobody :hi")
+        try a.expect(" 401 alice nobody :No such nick/channel")
+        try a.line("JOIN nochannel")
+        try a.expect(" 403 alice nochannel :No such channel")
+        try a.line("PART #nowhere")
+        try a.expect(" 403 alice #nowhere :No such channel")
+        try a.line("PRIVMSG")
+        try a.expect(" 411 alice :No recipient given (PRIVMSG)")
+        try a.line("PRIVMSG bob")
+        try a.expect(" 412 alice :No text to send")
+        try a.line("NICK")
+        try a.expect(" 431 alice :No nickname given")
+        try a.line("PART #theirs")
+        try a.expect(" 442 alice #theirs :You're not on that channel")
+        try a.line("JOIN")
+        try a.expect(" 461 alice JOIN :Not enough parameters")
+        try a.line("USER again 0 * :Again")
+        try a.expect(" 462 alice :You may not reregister")
+        withExtendedLifetime(b) {}
+    }
+}

@@ -70,6 +70,16 @@ import Glibc
         try human.expect("<irssiuser> hello telnet")
         try type("/names")
         guard waitScreen("Total of 2 nicks") else { return }
+        // irssi's own /op (MODE +o) and /version, /lusers: answered, not "Unknown command".
+        try type("/op human")
+        try human.expect("-- irssiuser made you an operator of #lobby")
+        guard waitScreen("mode/#lobby [+o human] by irssiuser") else { return }
+        try type("/version")
+        try type("/lusers")
+        try type("/window 1")  // server replies go to the status window
+        guard waitScreen("I have 2 clients and 0 servers") else { return }
+        #expect(screen().contains("chat-server-0.1.0") && !screen().contains("Unknown command"), "\(screen())")
+        try type("/window 2")
         try type("/quit leaving")
         try human.expect("irssiuser quit")
     }

@@ -194,6 +194,7 @@ let requests: [(String, HubRequest)] = [
     ("whois", .whois(nick: "bob")), ("kick", .kick(channel: "#lobby", nick: "bob", reason: "spam")),
     ("away", .away(text: "lunch")), ("back", .away(text: nil)), ("mode", .mode(target: "#lobby", args: ["+o", "bob"])),
     ("list", .list), ("motd", .motd), ("quit", .quit(reason: "bye")),
+    ("lusers", .lusers), ("ison", .ison(nicks: ["bob", "carol"])), ("userhost", .userhost(nicks: ["bob"])),
 ]
 let events: [(String, HubEvent)] = [
     ("welcome", .welcome(welcome)),
@@ -216,6 +217,9 @@ let events: [(String, HubEvent)] = [
     ("motd", .motd(["line one", "line two"])), ("motd-missing", .motd(nil)),
     ("server-notice", .serverNotice(text: "restarting soon")), ("disconnect", .disconnect(reason: "Send queue exceeded")),
     ("member-count", .memberCount(channel: "#lobby", count: 10_000)),
+    ("lusers", .lusers(users: 3, channels: 2)), ("ison", .ison(nicks: ["bob"])),
+    ("userhost", .userhost([UserHost(nick: "bob", user: "bob", host: "host", isAway: true)])),
+    ("channel-mode-change", .channelModeChange(channel: "#lobby", source: "op!op@host", modes: "+o", args: ["bob"])),
 ]
 
 /// A record of the hub-frame target's second reading: [type][length u16 LE][payload].

@@ -81,6 +81,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
             case .say, .me, .topic: require(current == nil, "\(parsed) sent nothing with a current channel")
             case .part(let c, _): require(c == nil && current == nil, "part sent nothing")
             case .who(let m): require(m == nil && current == nil, "who sent nothing")
+            case .names(let c): require(c == nil && current == nil, "names sent nothing")
             default: violation("\(parsed) sent nothing")
             }
             continue
@@ -90,7 +91,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
             require(channels.count == 1 && channels.allSatisfy { $0.utf8.first == UInt8(ascii: "#") },
                     "join/part channels \(channels)")
         case .names(let c):
-            if let c { require(c.utf8.first == UInt8(ascii: "#"), "names channel \(hex(c.utf8))") }
+            require(c?.utf8.first == UInt8(ascii: "#"), "names channel \(hex((c ?? "").utf8))")
         case .message(_, let target, let t):
             require(!target.isEmpty && !t.isEmpty, "message without target or text")
         case .nick(let n), .whois(let n), .who(let n):

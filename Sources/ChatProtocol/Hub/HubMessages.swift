@@ -86,6 +86,17 @@ public struct ChannelSummary: Equatable, Sendable {
     }
 }
 
+/// One row of a USERHOST reply: someone who is online, and whether they are away.
+public struct UserHost: Equatable, Sendable {
+    public var nick: String
+    public var user: String
+    public var host: String
+    public var isAway: Bool
+    public init(nick: String, user: String, host: String, isAway: Bool) {
+        self.nick = nick; self.user = user; self.host = host; self.isAway = isAway
+    }
+}
+
 /// A refusal, named by its IRC numeric so that IRC sessions send it as is and human sessions
 /// can word it; `params` are the numeric's middle parameters (after the client's nick).
 public struct ErrorCode: RawRepresentable, Hashable, Sendable {
@@ -138,6 +149,12 @@ public enum HubRequest: Equatable, Sendable {
     case list
     case motd
     case quit(reason: String)
+    /// How many are online and how many channels there are (IRC LUSERS).
+    case lusers
+    /// Which of these nicks are online (IRC ISON, for clients' notify lists).
+    case ison(nicks: [String])
+    /// The address and away state of these nicks, those online (IRC USERHOST, at most 5).
+    case userhost(nicks: [String])
 }
 
 /// Fact, from the hub to a session, rendered by the session in its dialect.
@@ -174,6 +191,15 @@ public enum HubEvent: Equatable, Sendable {
     case serverNotice(text: String)
     /// The hub ends this connection: tell the user why, flush, close.
     case disconnect(reason: String)
+    /// Reply to `lusers`: registered users and channels, as in the welcome.
+    case lusers(users: Int, channels: Int)
+    /// Reply to `ison`: the nicks asked for that are online, spelled as their owners do.
+    case ison(nicks: [String])
+    /// Reply to `userhost`: one row for each nick asked for that is online.
+    case userhost([UserHost])
+    /// A channel operator changed a channel mode, broadcast to the channel: for now only
+    /// `+o`/`-o` (`modes`), giving or taking operator status from the nick in `args`.
+    case channelModeChange(channel: String, source: String, modes: String, args: [String])
 }
 
 // MARK: - Encoding
@@ -197,6 +223,9 @@ extension HubRequest {
         case .list: return 14
         case .motd: return 15
         case .quit: return 16
+        case .lusers: return 17
+        case .ison: return 18
+        case .userhost: return 19
         }
     }
 
@@ -217,8 +246,9 @@ extension HubRequest {
             case .kick(let c, let n, let r): w.string(c); w.string(n); w.string(r)
             case .away(let t): w.optionalString(t)
             case .mode(let t, let a): w.string(t); w.strings(a)
-            case .list, .motd: break
+            case .list, .motd, .lusers: break
             case .quit(let r): w.string(r)
+            case .ison(let n), .userhost(let n): w.strings(n)
             }
         }
     }
@@ -253,6 +283,9 @@ extension HubRequest {
         case 14: self = .list
         case 15: self = .motd
         case 16: self = .quit(reason: try r.string())
+        case 17: self = .lusers
+        case 18: self = .ison(nicks: try r.strings())
+        case 19: self = .userhost(nicks: try r.strings())
         default: throw .unknownType(type)
         }
         try r.finish()
@@ -282,6 +315,10 @@ extension HubEvent {
         case .serverNotice: return 81
         case .disconnect: return 82
         case .memberCount: return 83
+        case .lusers: return 84
+        case .ison: return 85
+        case .userhost: return 86
+        case .channelModeChange: return 87
         }
     }
 
@@ -331,6 +368,12 @@ extension HubEvent {
             case .serverNotice(let t): w.string(t)
             case .disconnect(let r): w.string(r)
             case .memberCount(let c, let n): w.string(c); w.varint(UInt64(n))
+            case .lusers(let u, let c): w.varint(UInt64(u)); w.varint(UInt64(c))
+            case .ison(let n): w.strings(n)
+            case .userhost(let rows):
+                w.varint(UInt64(rows.count))
+                for row in rows { w.string(row.nick); w.string(row.user); w.string(row.host); w.bool(row.isAway) }
+            case .channelModeChange(let c, let s, let m, let a): w.string(c); w.string(s); w.string(m); w.strings(a)
             }
         }
     }
@@ -400,6 +443,18 @@ extension HubEvent {
         case 81: self = .serverNotice(text: try r.string())
         case 82: self = .disconnect(reason: try r.string())
         case 83: self = .memberCount(channel: try r.string(), count: try r.count(limit: Int.max))
+        case 84: self = .lusers(users: try r.count(limit: Int.max), channels: try r.count(limit: Int.max))
+        case 85: self = .ison(nicks: try r.strings())
+        case 86:
+            let n = try r.count(limit: r.remaining)
+            var rows: [UserHost] = []
+            for _ in 0..<n {
+                rows.append(UserHost(nick: try r.string(), user: try r.string(), host: try r.string(), isAway: try r.bool()))
+            }
+            self = .userhost(rows)
+        case 87:
+            self = .channelModeChange(channel: try r.string(), source: try r.string(), modes: try r.string(),
+                                      args: try r.strings())
         default: throw .unknownType(type)
         }
         try r.finish()

@@ -126,7 +126,8 @@ public enum HumanInput: Equatable, Sendable {
     /// there is none (show `HumanText.notInChannel`).
     ///
     /// `.join` and `.part` do not change the current channel here: the session does that when
-    /// the hub's join or part event arrives.
+    /// the hub's join or part event arrives, or at once for a `/join` of a channel the user is
+    /// already in (the hub answers nothing to that).
     public func request(currentChannel: String?) -> HubRequest? {
         switch self {
         case .empty, .help, .usage, .unknownCommand:
@@ -149,7 +150,7 @@ public enum HumanInput: Equatable, Sendable {
         case .who(let mask):
             return (mask ?? currentChannel).map { .who(mask: $0) }
         case .names(let channel):
-            return .names(channel: channel.map(HumanInput.channelName) ?? currentChannel)
+            return (channel.map(HumanInput.channelName) ?? currentChannel).map { .names(channel: $0) }
         case .list:
             return .list
         case .away(let text):

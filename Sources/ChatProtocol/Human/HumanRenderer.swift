@@ -78,6 +78,9 @@ struct HumanRenderer {
             return [line + parenthesised(reason)]
 
         case .message(let source, let kind, let target, let text, let time):
+            if kind != .action, let ctcp = CTCP(parsing: text) {
+                return ctcpLine(source: source, isReply: kind == .notice, target: target, ctcp: ctcp)
+            }
             return [message(source: source, kind: kind, target: target, text: text, time: time)]
 
         case .topic(let channel, let text, let setBy, let setAt, let isChange):
@@ -150,6 +153,19 @@ struct HumanRenderer {
 
         case .disconnect(let reason):
             return [reason.isEmpty ? "*** Disconnected" : "*** Disconnected: " + reason]
+
+        case .lusers(let users, let channels):
+            return [population(users: users, channels: channels)]
+
+        case .ison(let nicks):
+            return [nicks.isEmpty ? "-- None of them is online" : "-- Online: " + nicks.joined(separator: ", ")]
+
+        case .userhost(let rows):
+            if rows.isEmpty { return ["-- None of them is online"] }
+            return rows.map { "-- \($0.nick) is \($0.user)@\($0.host)" + ($0.isAway ? ", away" : "") }
+
+        case .channelModeChange(let channel, let source, let modes, let args):
+            return [modeChange(channel: channel, by: nickOf(source), modes: modes, args: args)]
         }
     }
 
@@ -157,14 +173,37 @@ struct HumanRenderer {
 
     func welcome(_ w: Welcome) -> [String] {
         let network = !w.network.isEmpty ? w.network : !w.serverName.isEmpty ? w.serverName : context.serverName
-        var lines = ["-- Welcome to \(network), \(w.nick)!"]
-        if w.users <= 1 {
-            lines.append("-- You are the only one here right now")
-        } else {
-            let channels = w.channels == 1 ? "1 channel" : "\(w.channels) channels"
-            lines.append("-- \(w.users) people are here, in \(channels)")
-        }
+        let lines = ["-- Welcome to \(network), \(w.nick)!", population(users: w.users, channels: w.channels)]
         return lines + motdLines(w.motd, sayWhenMissing: false)
+    }
+
+    /// How many people are here, counting the user.
+    func population(users: Int, channels: Int) -> String {
+        if users <= 1 { return "-- You are the only one here right now" }
+        return "-- \(users) people are here, in " + (channels == 1 ? "1 channel" : "\(channels) channels")
+    }
+
+    /// A CTCP query or reply (VERSION, PING, DCC, …) from an IRC client: meant for the
+    /// recipient's IRC client, which a person on telnet does not have. A query gets one line
+    /// saying what was asked, not the raw parameters; a reply, to a query a person cannot
+    /// have sent, nothing.
+    func ctcpLine(source: String, isReply: Bool, target: String, ctcp: CTCP) -> [String] {
+        if isReply { return [] }
+        let from = nickOf(source)
+        let what = "a CTCP " + shortened(ctcp.command, limit: 32) + " request"
+        return [isChannelName(target) ? "-- \(from) sent \(target) \(what)" : "-- \(from) sent you \(what)"]
+    }
+
+    /// `-- alice made bob an operator of #rust`, in the first person where it is about the user.
+    func modeChange(channel: String, by source: Substring, modes: String, args: [String]) -> String {
+        let by = isMe(source) ? "You" : String(source)
+        let target = args.first ?? ""
+        let whom = isMe(target) ? (isMe(source) ? "yourself" : "you") : target
+        switch modes {
+        case "+o" where !target.isEmpty: return "-- \(by) made \(whom) an operator of \(channel)"
+        case "-o" where !target.isEmpty: return "-- \(by) removed \(whom) as an operator of \(channel)"
+        default: return "-- \(by) set mode " + ([modes] + args).joined(separator: " ") + " on \(channel)"
+        }
     }
 
     func motdLines(_ motd: [String]?, sayWhenMissing: Bool) -> [String] {

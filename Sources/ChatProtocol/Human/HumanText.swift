@@ -81,6 +81,11 @@ public enum HumanText {
     /// Shown when a line or command needs a current channel and the user has none.
     public static let notInChannel = "!! You are not in a channel. Join one with /join #channel."
 
+    /// The answer to `/join` of a channel the user is already in: it becomes the current one.
+    public static func nowCurrent(_ channel: String) -> String {
+        "-- " + oneLine(channel) + " is now your current channel"
+    }
+
     /// The `/help` list: one command a line, with a short description.
     public static let help: [String] = {
         let width = commands.map { $0.usage.count }.max() ?? 0

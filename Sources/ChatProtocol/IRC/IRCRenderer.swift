@@ -38,6 +38,15 @@ public enum IRCRenderer {
         return out
     }
 
+    /// The reply to VERSION: `351 <client> <version> <server> :<comments>`, then ISUPPORT
+    /// (005) again, from what the welcome said.
+    public static func version(_ welcome: Welcome, context: IRCRenderContext) -> [IRCMessage] {
+        var r = Renderer(context: context, out: [])
+        r.version(welcome)
+        for i in r.out.indices { r.out[i].trailingColon = true }
+        return r.out
+    }
+
     /// Appends the lines for `event` to `out`. Every string from the event is cleaned of CR, LF
     /// and NUL before it goes into a message, and long lists or texts are spread over several
     /// lines so that none is longer than 512 bytes with its CRLF (tags aside).
@@ -57,7 +66,7 @@ public enum IRCRenderer {
     /// a mode string or a number.
     static func lastParamIsText(_ m: IRCMessage) -> Bool {
         switch m.command {
-        case "JOIN", "004", "324", "329", "333": return false
+        case "JOIN", "MODE", "004", "324", "329", "333": return false
         case "PART": return m.params.count > 1
         default: return true
         }
@@ -272,6 +281,22 @@ private struct Renderer {
 
         case .disconnect(let reason):
             out.append(IRCMessage(command: "ERROR", params: ["Closing Link: " + C.clean(reason)]))
+
+        case .lusers(let users, let channels):
+            lusers(users: users, channels: channels)
+
+        case .ison(let nicks):
+            // One line: a client's ISON fits in one, and so do the nicks it asked about.
+            numeric(303, [nicks.map(C.clean).filter { !$0.isEmpty }.joined(separator: " ")])
+
+        case .userhost(let rows):
+            // nick=+user@host, '-' when away (no '*': nobody here is an IRC operator).
+            let replies = rows.map { C.clean($0.nick) + "=" + ($0.isAway ? "-" : "+") + C.clean($0.user) + "@" + C.clean($0.host) }
+            numeric(302, [replies.joined(separator: " ")])
+
+        case .channelModeChange(let channel, let source, let modes, let args):
+            out.append(IRCMessage(source: C.clean(source), command: "MODE",
+                                  params: [C.clean(channel), C.clean(modes)] + args.map(C.clean)))
         }
     }
 
@@ -294,14 +319,32 @@ private struct Renderer {
         numeric(2, ["Your host is \(host), running version \(version)"])
         numeric(3, ["This server was created \(C.humanDate(epochSeconds: w.createdAt))"])
         numeric(4, [host, version, C.clean(context.userModes), Self.channelModes(isupport: w.isupport)])
+        isupport(w.isupport)
+        lusers(users: w.users, channels: w.channels)
+        motd(w.motd)
+    }
+
+    /// 005 lines, at most 13 tokens each (at registration and in reply to VERSION).
+    mutating func isupport(_ tokens: [String]) {
         let trailer = "are supported by this server"
-        packed(w.isupport.map(C.clean), overhead: numericOverhead([]) + trailer.utf8.count + 1, maxPerLine: 13) { r, group in
+        packed(tokens.map(C.clean), overhead: numericOverhead([]) + trailer.utf8.count + 1, maxPerLine: 13) { r, group in
             r.numeric(5, group + [trailer])
         }
-        numeric(251, ["There are \(w.users) users and 0 invisible on 1 servers"])
-        numeric(254, [String(w.channels), "channels formed"])
-        numeric(255, ["I have \(w.users) clients and 0 servers"])
-        motd(w.motd)
+    }
+
+    /// 251, 254 and 255 (at registration and in reply to LUSERS). There are no IRC operators
+    /// (252) and no server links; the hub counts registered users only.
+    mutating func lusers(users: Int, channels: Int) {
+        numeric(251, ["There are \(users) users and 0 invisible on 1 servers"])
+        numeric(254, [String(channels), "channels formed"])
+        numeric(255, ["I have \(users) clients and 0 servers"])
+    }
+
+    /// 351 and the 005 lines, the reply to VERSION (modern.ircdocs.horse): the session has
+    /// both from the welcome.
+    mutating func version(_ w: Welcome) {
+        numeric(351, [C.clean(w.version), server, C.clean(context.serverInfo)])
+        isupport(w.isupport)
     }
 
     mutating func motd(_ lines: [String]?) {

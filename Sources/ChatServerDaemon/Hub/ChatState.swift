@@ -27,11 +27,14 @@ struct ChatSettings {
     var quietChannelSize = 50
     var casemapping: CaseMapping = .ascii
 
+    /// Targets of one PRIVMSG or NOTICE (ISUPPORT MAXTARGETS); IRC sessions refuse the rest.
+    static let maxTargets = 4
+
     var isupport: [String] {
         [
             "AWAYLEN=\(awayLength)", "CASEMAPPING=ascii", "CHANLIMIT=#:\(maxChannelsPerUser)",
             "CHANMODES=,,,n", "CHANNELLEN=\(channelLength)", "CHANTYPES=#", "KICKLEN=\(kickLength)",
-            "MAXTARGETS=4", "NETWORK=\(network)", "NICKLEN=\(nickLength)", "PREFIX=(o)@",
+            "MAXTARGETS=\(Self.maxTargets)", "NETWORK=\(network)", "NICKLEN=\(nickLength)", "PREFIX=(o)@",
             "TOPICLEN=\(topicLength)", "UTF8ONLY",
         ]
     }
@@ -187,6 +190,13 @@ final class ChatState {
         case .mode(let target, let args): mode(id, target: target, args: args)
         case .list: list(id)
         case .motd: send(.motd(settings.motd), to: id)
+        case .lusers: send(.lusers(users: nicks.count, channels: channels.count), to: id)
+        case .ison(let list): send(.ison(nicks: list.compactMap { session(named: $0).map { users[$0]!.nick } }), to: id)
+        case .userhost(let list):
+            let rows = list.prefix(5).compactMap { n in
+                session(named: n).flatMap { users[$0] }.map { UserHost(nick: $0.nick, user: $0.user, host: $0.host, isAway: $0.away != nil) }
+            }
+            send(.userhost(rows), to: id)
         }
     }
 
@@ -396,6 +406,9 @@ final class ChatState {
         if let name {
             let ch = channels[fold(name)]
             sendNames(ch?.name ?? name, ch, to: id)
+        } else if users[id]!.channels.isEmpty {
+            // In no channel: an empty list, so that IRC clients get `366 nick * :End of /NAMES list.`
+            sendNames("*", nil, to: id)
         } else {
             for key in users[id]!.channels.sorted() {
                 if let ch = channels[key] { sendNames(ch.name, ch, to: id) }
@@ -472,13 +485,49 @@ final class ChatState {
             } else if ch.members[id] != true {
                 error(id, .chanOpPrivsNeeded, [ch.name], "You're not channel operator")
             } else {
-                error(id, .unknownMode, [String(args[0].filter { $0 != "+" && $0 != "-" }.prefix(1))],
-                      "is unknown mode char to me")
+                changeModes(id, ch, args[0], Array(args.dropFirst()))
             }
         } else if session(named: target) != nil {
             error(id, .usersDontMatch, [], "Can't change mode for other users")
         } else {
             error(id, .noSuchChannel, [target], "No such channel")
+        }
+    }
+
+    /// An operator's channel mode string, such as `+o bob` or `+o-o bob alice`: `o` gives or
+    /// takes operator status, one nick argument each (at most three, the RFC 1459 default of
+    /// ISUPPORT MODES); `+n` is always set. Each change made goes to the channel as its own
+    /// MODE; changes that change nothing (op an operator) are left out.
+    private func changeModes(_ id: Int, _ ch: Channel, _ modes: String, _ args: [String]) {
+        var adding = true
+        var next = args.makeIterator()
+        var withArgument = 0
+        var unknown = Set<Character>()
+        for c in modes {
+            switch c {
+            case "+": adding = true
+            case "-": adding = false
+            case "n" where adding: continue
+            case "o":
+                // Without its nick the mode is ignored, as servers do for parameter modes.
+                guard withArgument < 3, let nick = next.next() else { continue }
+                withArgument += 1
+                guard let sid = session(named: nick), let u = users[sid] else {
+                    error(id, .noSuchNick, [nick], "No such nick/channel")
+                    continue
+                }
+                guard let isOp = ch.members[sid] else {
+                    error(id, .userNotInChannel, [u.nick, ch.name], "They aren't on that channel")
+                    continue
+                }
+                if isOp == adding { continue }
+                ch.members[sid] = adding
+                let frame = HubEvent.channelModeChange(channel: ch.name, source: users[id]!.source,
+                                                       modes: adding ? "+o" : "-o", args: [u.nick]).frame()
+                broadcast(frame, in: ch)
+            default:
+                if unknown.insert(c).inserted { error(id, .unknownMode, [String(c)], "is unknown mode char to me") }
+            }
         }
     }
 
@@ -506,7 +555,9 @@ final class ChatState {
             }
             let frame = HubEvent.message(source: u.source, kind: kind, target: ch.name, text: body, time: now).frame()
             broadcast(frame, in: ch) { $0 != id }
-            if kind != .notice { ch.remember(frame, limit: settings.historyLength) }
+            // Notices and CTCP queries (VERSION, PING: for the clients there now; replayed, a
+            // newcomer's client would answer a stale one) stay out of the history.
+            if kind != .notice && body.utf8.first != CTCP.delimiter { ch.remember(frame, limit: settings.historyLength) }
         } else {
             guard let sid = session(named: target), let peer = users[sid] else {
                 return error(id, .noSuchNick, [target], "No such nick/channel")

@@ -75,6 +75,12 @@ final class HumanConversation: Conversation {
 
     private func command(_ text: String) {
         let input = HumanInput.parse(text)
+        if case .join(let name) = input, let joined = channels.first(where: { CaseMapping.ascii.equal($0, name) }) {
+            // Already a member: the hub would ignore the join, but /join still means "talk
+            // here now".
+            currentChannel = joined
+            return session.sendLine(HumanText.nowCurrent(joined))
+        }
         switch input {
         case .empty: return
         case .help(let topic):

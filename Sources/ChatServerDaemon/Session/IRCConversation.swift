@@ -19,6 +19,8 @@ final class IRCConversation: Conversation {
     var channels = Set<String>()  // folded, for JOIN 0
     var heldLines: [[UInt8]] = []
     var userModes = ""
+    /// What the hub said at registration: VERSION is answered from it.
+    var welcome: Welcome?
     static let supportedCaps = ["server-time"]
     /// IRCv3: clients send at most 4094 bytes of tags; the body is 510 without CRLF.
     static let clientLimits = IRCLimits(maxTagBytes: 4096, maxBodyBytes: 510)
@@ -64,7 +66,11 @@ final class IRCConversation: Conversation {
         let p = message.params
         switch message.verb {
         case "CAP": cap(p)
-        case "PASS": break
+        case "PASS":
+            // There is no connection password: before registration PASS is accepted and
+            // ignored; after it, it is too late, as for USER.
+            if registered { return numeric(462, [], "You may not reregister") }
+            if p.first?.isEmpty ?? true { return numeric(461, ["PASS"], "Not enough parameters") }
         case "NICK":
             guard let n = p.first, !n.isEmpty else { return numeric(431, [], "No nickname given") }
             if registered { session.request(.nick(n)) } else { pendingNick = n; tryRegister() }
@@ -75,7 +81,8 @@ final class IRCConversation: Conversation {
             realName = p[3]
             tryRegister()
         case "PING":
-            send(IRCMessage(source: server, command: "PONG", params: [server, p.first ?? ""]))
+            guard let token = p.first, !token.isEmpty else { return numeric(409, [], "No origin specified") }
+            send(IRCMessage(source: server, command: "PONG", params: [server, token]))
         case "PONG": break
         case "QUIT":
             let reason = p.first.map { "Quit: \($0)" } ?? "Quit"
@@ -114,13 +121,19 @@ final class IRCConversation: Conversation {
             guard p.count >= 2, !p[1].isEmpty else { return numeric(412, [], "No text to send") }
             var kind: MessageKind = verb == "NOTICE" ? .notice : .privmsg
             var text = p[1]
-            if kind == .privmsg, text.hasPrefix("\u{1}ACTION ") {
+            // /me is the one CTCP the hub knows (people see it as "* nick waves"); other CTCP
+            // goes on as it is, for the recipients' clients.
+            if kind == .privmsg, let action = CTCP.action(in: text) {
                 kind = .action
-                text = String(text.dropFirst(8))
-                if text.hasSuffix("\u{1}") { text.removeLast() }
+                text = action
             }
-            for target in p[0].split(separator: ",").prefix(4) {
+            let targets = p[0].split(separator: ",")
+            for target in targets.prefix(ChatSettings.maxTargets) {
                 session.request(.message(kind: kind, target: String(target), text: text))
+            }
+            if targets.count > ChatSettings.maxTargets {
+                numeric(407, [String(targets[ChatSettings.maxTargets])],
+                        "Too many recipients (at most \(ChatSettings.maxTargets)); this one and the rest were not sent")
             }
         case "TOPIC":
             guard need(1) else { return }
@@ -153,8 +166,20 @@ final class IRCConversation: Conversation {
             }
         case "LIST": session.request(.list)
         case "MOTD": session.request(.motd)
-        case "USERHOST", "ISON":
-            numeric(421, [verb], "Unknown command")
+        case "LUSERS": session.request(.lusers)
+        case "VERSION":
+            // About this server, whatever the target: there is no other.
+            guard let welcome else { return }
+            for m in IRCRenderer.version(welcome, context: renderContext) { send(m) }
+        case "ISON":
+            // Notify lists: `ISON :a b c` (one parameter) or `ISON a b c`.
+            let nicks = p.flatMap { $0.split(separator: " ").map(String.init) }
+            guard !nicks.isEmpty else { return numeric(461, [verb], "Not enough parameters") }
+            session.request(.ison(nicks: nicks))
+        case "USERHOST":
+            let nicks = p.flatMap { $0.split(separator: " ").map(String.init) }
+            guard !nicks.isEmpty else { return numeric(461, [verb], "Not enough parameters") }
+            session.request(.userhost(nicks: Array(nicks.prefix(5))))
         default:
             numeric(421, [verb], "Unknown command")
         }
@@ -235,6 +260,7 @@ final class IRCConversation: Conversation {
         case .welcome(let w):
             registered = true
             nick = w.nick
+            welcome = w
         case .nick(let source, let newNick):
             if CaseMapping.ascii.equal(String(nickOf(source)), nick) { nick = newNick }
         case .join(let channel, let source):
