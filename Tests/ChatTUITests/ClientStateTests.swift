@@ -59,6 +59,42 @@ import Testing
         #expect(t.state.takeEffects().contains(.reconnect))
     }
 
+    /// The status bar counts the seconds to the next attempt down: the model asks for a
+    /// tick whenever the number shown changes.
+    @Test func reconnectCountdownMovesEachSecond() {
+        var t = TestClient.registered(channels: ["#a"])
+        let at = t.now + 4_000
+        t.apply(.disconnected(reason: "connection reset", retryAt: at))
+        var shown: [Int] = []
+        while let d = t.state.nextDeadline, d <= at {
+            let status = t.screen()[22]
+            shown.append((0...9).first { status.contains("disconnected, retry in \($0) s") } ?? -1)
+            #expect(d > t.now)
+            t.now = d
+            t.apply(.tick)
+            if d == at { break }
+        }
+        #expect(shown == [4, 3, 2, 1])
+        // Connected again: no more ticks for it.
+        t.apply(.connected)
+        #expect(t.state.nextDeadline == nil)
+    }
+
+    @Test func backoffDoublesToAMinuteAndStartsAgainAfterAStableConnection() {
+        var b = ReconnectBackoff()
+        var waits: [Int64] = []
+        for _ in 0..<9 {
+            b.connectionEnded(lasted: nil)
+            waits.append(b.next())
+        }
+        #expect(waits == [1, 2, 4, 8, 16, 32, 60, 60, 60].map { $0 * 1000 })
+        b.connectionEnded(lasted: 9_999)     // not long enough to count as working
+        #expect(b.next() == 60_000)
+        b.connectionEnded(lasted: 10_000)
+        #expect(b.next() == 1_000)
+        #expect(b.next() == 2_000)
+    }
+
     @Test func reconnectRejoinsChannels() {
         var t = TestClient.registered(channels: ["#a"])
         t.recv(":me!u@h JOIN #a")

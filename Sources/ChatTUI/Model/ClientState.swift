@@ -158,7 +158,15 @@ struct ClientState: Sendable {
         if case .collecting(_, let since) = paste { d = since + 1600 }
         if config.mode == .irc, let t = irc.nextTimer(connection: connection) { d = min(d ?? t, t) }
         if let p = serverPrompt, now < p.since + Self.promptDelay { d = min(d ?? (p.since + Self.promptDelay), p.since + Self.promptDelay) }
+        if let t = countdownChange { d = min(d ?? t, t) }
         return d
+    }
+
+    /// While waiting to reconnect, when the whole seconds the status bar counts down next
+    /// change (the model only sees the clock through actions, so it asks for a tick then).
+    private var countdownChange: Int64? {
+        guard case .disconnected(_, let at?) = connection, at > now else { return nil }
+        return at - (at - now - 1) / 1000 * 1000
     }
 
     // MARK: - Windows
