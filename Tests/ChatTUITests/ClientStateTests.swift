@@ -30,6 +30,29 @@ import Testing
         #expect(t.state.nick == "me__")
     }
 
+    /// Only the server's NICK makes a nick ours: a refused /nick is not asked for again
+    /// on the next connection, a confirmed one is.
+    @Test func aRefusedNickChangeIsNotKeptForTheNextConnection() {
+        var t = TestClient.registered(nick: "me")
+        t.enter("/nick taken")
+        #expect(t.sent() == ["NICK taken"])
+        t.recv(":srv 433 me taken :Nickname is already in use")
+        t.enter("/nick bad*nick")
+        t.recv(":srv 432 me bad*nick :Erroneous nickname")
+        #expect(t.sent() == ["NICK bad*nick"])   // no registration-time retry with underscores
+        #expect(t.state.nick == "me")
+        t.apply(.disconnected(reason: "connection reset", retryAt: t.now + 1000))
+        t.apply(.connected)
+        #expect(t.sent().contains("NICK me"))
+        t.recv(":srv 001 me :Welcome back")
+        t.enter("/nick newer")
+        t.recv(":me!u@h NICK newer")
+        #expect(t.state.nick == "newer")
+        t.apply(.disconnected(reason: "connection reset", retryAt: t.now + 1000))
+        t.apply(.connected)
+        #expect(t.sent().contains("NICK newer"))
+    }
+
     @Test func pingPongAndLag() {
         var t = TestClient.registered()
         t.recv("PING :abc")
