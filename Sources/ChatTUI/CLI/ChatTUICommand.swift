@@ -65,6 +65,14 @@ struct ChatTUICommand: ParsableCommand {
         }
 
         func run() throws {
+            // ncurses on a pipe or a file can neither read keys nor draw, and polls a
+            // descriptor that is always ready: refuse before starting it.
+            let missing = [(Int32(0), "standard input"), (1, "standard output")].filter { !FD.isTerminal($0.0) }.map(\.1)
+            if !missing.isEmpty {
+                let what = missing.joined(separator: " and ") + (missing.count > 1 ? " are" : " is")
+                FD.writeAllIgnoringErrors(2, "chat-tui: \(what) not a terminal; chat-tui is a full-screen program, run it in one.\n")
+                throw ExitCode(Self.notATerminal)
+            }
             let target = try ServerTarget.parse(server)
             let raw = raw || target.raw
             var config = ClientConfig(nick: nick ?? Self.defaultNick(), userName: Self.defaultUser(), server: "\(target.host):\(target.port)")
@@ -79,6 +87,9 @@ struct ChatTUICommand: ParsableCommand {
             let code = loop.run()
             if code != 0 { throw ExitCode(code) }
         }
+
+        /// Exit status when standard input or output is not a terminal.
+        static let notATerminal: Int32 = 1
 
         /// The login name, made into a valid nick.
         static func defaultNick() -> String {

@@ -171,6 +171,29 @@ import Glibc
         }
     }
 
+    /// Without a terminal on both ends the client says so in one line and exits, instead
+    /// of starting ncurses on a pipe (which spun at full CPU).
+    @Test func refusesToRunWithoutATerminal() throws {
+        // Both ends redirected (stdin /dev/null, output to a file).
+        let p = try LoggedProcess(productPath("chat-tui"), name: "chattui-notty") { _ in ["connect", "127.0.0.1:28201"] }
+        #expect(p.waitForExit(timeout: 10) == 1)
+        #expect(p.log == "chat-tui: standard input and standard output are not a terminal; chat-tui is a full-screen program, run it in one.\n")
+
+        // One end only, from a shell in a terminal.
+        let tmux = try Tmux()
+        defer { tmux.kill() }
+        let out = p.dir + "/screen.out"
+        try tmux.typeLine(clientCommand("connect 127.0.0.1:28201 </dev/null"))
+        var s = try tmux.waitFor("the exit status") { $0.contains { $0.hasPrefix("EXIT=") } }
+        #expect(s.contains("chat-tui: standard input is not a terminal; chat-tui is a full-screen program, run it in one."))
+        #expect(s.contains("EXIT=1"))
+        try tmux.typeLine("clear; " + clientCommand("connect 127.0.0.1:28201 >\(out)"))
+        s = try tmux.waitFor("the exit status") { $0.contains { $0.hasPrefix("EXIT=") } }
+        #expect(s.contains("chat-tui: standard output is not a terminal; chat-tui is a full-screen program, run it in one."))
+        #expect(s.contains("EXIT=1"))
+        #expect(try String(contentsOfFile: out, encoding: .utf8).isEmpty)
+    }
+
     @Test func quitGivesTheTerminalBack() throws {
         let server = try ChatServer()
         let tmux = try Tmux()
