@@ -1,3 +1,4 @@
+import ChatPOSIX
 import Testing
 @testable import ChatTUI
 
@@ -200,6 +201,32 @@ import Testing
         #expect(try ServerTarget.parse("localhost") == ServerTarget(host: "localhost", port: 4444, raw: false, channels: []))
         #expect(throws: ServerTarget.ParseError.unknownScheme("http")) { try ServerTarget.parse("http://x:1") }
         #expect(throws: ServerTarget.ParseError.badAddress("x:notaport")) { try ServerTarget.parse("x:notaport") }
+    }
+
+    /// ":4444" would mean 0.0.0.0 (the server's --listen reads it so): a client must name
+    /// its server.
+    @Test func anEmptyHostIsRefused() {
+        for text in [":4444", "irc://:6667/#x", "telnet://:23", "[]:4444", ":"] {
+            #expect(throws: ServerTarget.ParseError.noHost(text)) { try ServerTarget.parse(text) }
+        }
+        #expect(ServerTarget.ParseError.noHost(":4444").description.contains("names no host"))
+        // The shared parser keeps its meaning for the server.
+        #expect(SocketAddress.splitHostPort(":4444")! == ("0.0.0.0", 4444))
+    }
+
+    @Test func commandLineNickChecksSayWhatIsWrong() {
+        func message(_ args: [String]) -> String {
+            do {
+                _ = try ChatTUICommand.Connect.parse(["127.0.0.1:4444"] + args)
+                return ""
+            } catch {
+                return ChatTUICommand.Connect.message(for: error)
+            }
+        }
+        #expect(message(["--nick", String(repeating: "a", count: 40)]).contains("is too long for a nick: at most 30 characters"))
+        #expect(message(["--nick", String(repeating: "a", count: 30)]) == "")
+        #expect(message(["--nick", "9lives"]).contains("start with a letter or one of"))
+        #expect(message(["--nick", "[away]"]) == "")
     }
 
     @Test func logFileNamesAreSafe() {

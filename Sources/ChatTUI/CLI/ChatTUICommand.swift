@@ -55,8 +55,11 @@ struct ChatTUICommand: ParsableCommand {
             } catch {
                 throw ValidationError(error.description)
             }
-            if let nick, !Names.isValidNick(nick) {
-                throw ValidationError("\"\(nick)\" is not a valid nick: start with a letter, then letters, digits or -[]\\`_^{|}.")
+            if let nick, nick.utf8.count > Self.maxNickLength {
+                throw ValidationError("\"\(nick)\" is too long for a nick: at most \(Self.maxNickLength) characters.")
+            }
+            if let nick, !Names.isValidNick(nick, maxLength: Self.maxNickLength) {
+                throw ValidationError("\"\(nick)\" is not a valid nick: start with a letter or one of []\\`_^{|}, then letters, digits, - or those.")
             }
             for c in channels where !(Names.isValidChannel(c) || Names.isValidChannel("#" + c)) {
                 throw ValidationError("\"\(c)\" is not a valid channel name.")
@@ -87,6 +90,9 @@ struct ChatTUICommand: ParsableCommand {
             let code = loop.run()
             if code != 0 { throw ExitCode(code) }
         }
+
+        /// Longest nick accepted (`Names.isValidNick`'s default, our server's limit).
+        static let maxNickLength = 30
 
         /// Exit status when standard input or output is not a terminal.
         static let notATerminal: Int32 = 1
