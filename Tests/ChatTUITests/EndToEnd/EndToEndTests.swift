@@ -1,3 +1,4 @@
+import ChatPOSIX
 import Foundation
 import Testing
 import TestSupport
@@ -11,9 +12,36 @@ import Glibc
 /// capture-pane. Serialized: they share two cores with everything else.
 @Suite(.serialized) struct EndToEndTests {
     /// Starts a client for `nick` in `window` and waits until it is in #lobby.
-    func startClient(_ tmux: Tmux, server: ChatServer, nick: String, window: String = "0", extra: String = "") throws {
-        try tmux.typeLine(clientCommand("connect 127.0.0.1:\(server.port) --nick \(nick) --channel '#lobby' \(extra)"), window: window)
+    /// `then`: shell commands to run after the client (and the echo of its exit status).
+    func startClient(_ tmux: Tmux, server: ChatServer, nick: String, window: String = "0", extra: String = "", then: String = "") throws {
+        try tmux.typeLine(clientCommand("connect 127.0.0.1:\(server.port) --nick \(nick) --channel '#lobby' \(extra)") + then, window: window)
         try tmux.waitFor(text: "You joined #lobby", window: window)
+    }
+
+    /// Run while `cat -v` holds the terminal right after the client ended (so no shell
+    /// has set anything up again): the pane is off the alternate screen, shows the cursor,
+    /// reports no mouse, has normal cursor keys and keypad, and a bracketed paste arrives
+    /// without its markers. Ends `cat` with Ctrl-C, then checks the termios flags.
+    func expectTerminalGivenBack(_ tmux: Tmux, after what: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let flags = try tmux.cmd(["display-message", "-p", "-t", ":0",
+                                  "#{alternate_on} #{cursor_flag} #{mouse_any_flag} #{keypad_cursor_flag} #{keypad_flag}"])
+        #expect(flags.split(separator: "\n").first == "0 1 0 0 0",
+                "after \(what): alternate screen, cursor shown, mouse, keypad cursor, keypad = \(flags)", sourceLocation: sourceLocation)
+        // tmux wraps a paste in \e[200~ … \e[201~ only while the program asked for that;
+        // the terminal echoes what it gets, ESC as ^[.
+        let probe = "paste-probe-\(what.lowercased())"
+        try tmux.cmd(["set-buffer", "-b", "probe", probe])
+        try tmux.cmd(["paste-buffer", "-p", "-d", "-b", "probe", "-t", ":0"])
+        let s = try tmux.waitFor(text: probe, sourceLocation: sourceLocation)
+        #expect(!s.contains { $0.contains("[200~") || $0.contains("[201~") }, "after \(what): bracketed paste still on", sourceLocation: sourceLocation)
+        try tmux.keys("C-c")
+        // The marker is computed by the shell, so the typed command line never matches it.
+        try tmux.typeLine("stty -a | tr ' ' '\\n' | grep -x -- '-\\?\\(icanon\\|echo\\|isig\\|icrnl\\)' | tr '\\n' ' '; echo; echo stty-$((40+2))")
+        let after = try tmux.waitFor(text: "stty-42", sourceLocation: sourceLocation)
+        let modes = after.last { $0.contains("icanon") && !$0.contains("stty") } ?? ""
+        for flag in ["icanon", "echo", "isig", "icrnl"] {
+            #expect(modes.contains(flag) && !modes.contains("-" + flag), "after \(what): \(flag) in \(modes)", sourceLocation: sourceLocation)
+        }
     }
 
     @Test func twoUsersChat() throws {
@@ -198,15 +226,10 @@ import Glibc
         let server = try ChatServer()
         let tmux = try Tmux()
         defer { tmux.kill() }
-        try startClient(tmux, server: server, nick: "alice")
+        try startClient(tmux, server: server, nick: "alice", then: "; cat -v")
         try tmux.typeLine("/quit leaving now")
         try tmux.waitFor(text: "EXIT=0")
-        try tmux.typeLine("stty -a | tr ' ' '\\n' | grep -x -- '-\\?\\(icanon\\|echo\\|isig\\|icrnl\\)' | tr '\\n' ' '; echo")
-        let s = try tmux.waitFor(text: "icanon ")
-        let modes = s.last { $0.contains("icanon") } ?? ""
-        #expect(modes.contains("icanon") && !modes.contains("-icanon"))
-        #expect(modes.contains("echo") && !modes.contains("-echo"))
-        #expect(modes.contains("isig") && !modes.contains("-isig"))
+        try expectTerminalGivenBack(tmux, after: "quit")
         try tmux.typeLine("echo prompt-$((40+2))")
         try tmux.waitFor(text: "prompt-42")
     }
@@ -215,16 +238,14 @@ import Glibc
         let server = try ChatServer()
         let tmux = try Tmux()
         defer { tmux.kill() }
-        for (sig, status) in [(SIGTERM, "EXIT=0"), (SIGINT, "EXIT=0"), (SIGSEGV, "EXIT=139")] {
+        for (sig, status) in [(SIGTERM, "EXIT=0"), (SIGINT, "EXIT=0"), (SIGHUP, "EXIT=0"),
+                              (SIGABRT, "EXIT=134"), (SIGSEGV, "EXIT=139")] {
             try tmux.typeLine("clear")
-            try startClient(tmux, server: server, nick: "sig\(sig)")
+            try startClient(tmux, server: server, nick: "sig\(sig)", then: "; cat -v")
             let pid = try #require(tmux.programPID())
             kill(pid, sig)
             try tmux.waitFor(text: status, timeout: 20)
-            // The marker is computed by the shell, so the typed command line never matches it.
-            try tmux.typeLine("stty -a | grep -o -- '-\\?icanon' ; echo done-$((\(sig) * 1000))")
-            let s = try tmux.waitFor(text: "done-\(sig * 1000)")
-            #expect(s.contains("icanon") && !s.contains("-icanon"), "after signal \(sig): \(s.joined(separator: "\n"))")
+            try expectTerminalGivenBack(tmux, after: Proc.signalName(sig))
         }
     }
 
