@@ -60,6 +60,11 @@ final class ScriptedIRCServer: @unchecked Sendable {
         for l in lines { bytes += Array(l.utf8) + [13, 10] }
         try FD.writeAll(client, bytes)
     }
+
+    /// Bytes as they are: no line end added, any byte allowed.
+    func sendRaw(_ bytes: [UInt8]) throws {
+        try FD.writeAll(client, bytes)
+    }
 }
 
 /// Figures from /proc for a process.
