@@ -117,8 +117,16 @@ import Glibc
 
         for (cols, rows) in [(70, 20), (40, 12), (20, 5), (100, 30)] {
             try tmux.resize(cols: cols, rows: rows)
+            // Wait for what only a frame drawn at the new size shows: tmux's cropped copy of
+            // the old screen also has the input line at the bottom. Wide: the nick list's
+            // separator in its new column; narrow: the status bar cut with "…" at the new
+            // width.
             let s = try tmux.waitFor("the layout at \(cols)x\(rows)") { s in
-                s.count == rows && s.last?.hasPrefix("[#lobby]") == true && s[rows - 2].contains("alice")
+                guard s.count == rows, s.last?.hasPrefix("[#lobby]") == true, s[rows - 2].contains("alice") else { return false }
+                if cols >= ScreenGeometry.nickListMinCols {
+                    return column(of: "│", in: s[1]) == cols - ScreenGeometry.nickListWidth - 1
+                }
+                return s[rows - 2].hasSuffix("…") && DisplayWidth.of(s[rows - 2]) == cols
             }
             if cols >= ScreenGeometry.nickListMinCols {
                 let sep = cols - ScreenGeometry.nickListWidth - 1
