@@ -281,3 +281,80 @@ import Glibc
         }
     }
 }
+
+/// The /commands and window keys against the real server, through the terminal.
+extension EndToEndTests {
+    @Test func commandsAndWindowKeysAgainstTheServer() throws {
+        let server = try ChatServer()
+        let tmux = try Tmux()
+        defer { tmux.kill() }
+        try startClient(tmux, server: server, nick: "alice")
+        let bob = try IRCPeer(port: server.port, nick: "bob")
+        try bob.line("JOIN #lobby")
+        try tmux.waitFor(text: "│ bob")
+        func status(_ text: String) throws {
+            try tmux.waitFor("status bar \"\(text)\"") { $0.count == 30 && $0[28].contains(text) }
+        }
+
+        try tmux.typeLine("/me waves")
+        try tmux.waitFor(text: "* alice waves")
+        try bob.expect("PRIVMSG #lobby :\u{1}ACTION waves\u{1}")
+
+        try tmux.typeLine("/names")
+        try tmux.waitFor(text: "Users on #lobby (2): @alice bob")
+
+        // /msg without a window for the nick: sent, noted here, no window opened.
+        try tmux.typeLine("/msg bob psst")
+        try tmux.waitFor(text: "→ bob: psst")
+        try bob.expect("PRIVMSG bob :psst")
+        try status("2:#lobby")
+
+        // /query opens the conversation and goes there; the answer lands in it.
+        try tmux.typeLine("/query bob in private")
+        try tmux.waitFor(text: "Conversation with bob")
+        try bob.expect("PRIVMSG bob :in private")
+        try bob.line("PRIVMSG alice :private answer")
+        try tmux.waitFor(text: "<bob> private answer")
+        try status("3:bob")
+
+        // Window keys: Alt-2, Ctrl-N, Ctrl-P (wrapping round), Alt-1.
+        try tmux.keys("M-2")
+        try status("2:#lobby")
+        try tmux.keys("C-n")
+        try status("3:bob")
+        try tmux.keys("C-n")
+        try status("1:127.0.0.1:\(server.port)")
+        try tmux.keys("C-p")
+        try status("3:bob")
+        try tmux.keys("M-2")
+        try status("2:#lobby")
+
+        // F7 hides the nick list and brings it back.
+        try tmux.keys("F7")
+        try tmux.waitFor("the nick list hidden") { s in !s.contains { $0.contains("│@alice") } && s.contains { $0.contains("* alice waves") } }
+        try tmux.keys("F7")
+        try tmux.waitFor(text: "│@alice")
+
+        // /nick: confirmed by the server, seen by bob.
+        try tmux.typeLine("/nick alicia")
+        try tmux.waitFor(text: "You are now known as alicia")
+        try status(" alicia │ 2:#lobby")
+        try bob.expect("NICK :alicia")
+
+        // /clear empties this window only.
+        try tmux.typeLine("/clear")
+        try tmux.waitFor("#lobby cleared") { s in !s.contains { $0.contains("waves") || $0.contains("You joined") } }
+
+        // /part leaves but keeps the window; /close closes it.
+        try tmux.typeLine("/part off now")
+        try tmux.waitFor(text: "You left #lobby (off now)")
+        try bob.expect("PART #lobby :off now")
+        try status("2:#lobby (0) (not joined)")
+        try tmux.typeLine("/close")
+        try status("2:bob")
+        try tmux.typeLine("/close")
+        try status("1:127.0.0.1:\(server.port)")
+        try tmux.typeLine("/quit")
+        try tmux.waitFor(text: "EXIT=0")
+    }
+}
