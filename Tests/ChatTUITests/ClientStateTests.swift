@@ -298,6 +298,12 @@ import Testing
         t.recv(":srv 366 me #c :End")
         #expect(t.texts("#c").last == "Users on #c (2): @me bob")
         #expect(t.window("#c")!.nicks.count == 2)
+        // In the nick list's order, whatever order the server sends them in.
+        t.enter("/names")
+        t.recv(":srv 353 me = #c :zed +Carol @me bob +alice")
+        t.recv(":srv 353 me = #c :@Dave")
+        t.recv(":srv 366 me #c :End")
+        #expect(t.texts("#c").last == "Users on #c (6): @Dave @me +alice +Carol bob zed")
     }
 }
 
