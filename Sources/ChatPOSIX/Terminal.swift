@@ -34,7 +34,8 @@ public enum TerminalModes {
     }
 
     /// On SIGSEGV, SIGILL, SIGBUS, SIGFPE, SIGTRAP and SIGABRT: reset the screen (leave the
-    /// alternate screen, show the cursor, stop mouse and bracketed-paste reporting), put the
+    /// alternate screen, show the cursor, stop mouse and bracketed-paste reporting, normal
+    /// cursor keys and keypad again: ncurses' `keypad` turned on application mode), put the
     /// saved terminal modes back, then hand the signal to the previous handler (Swift's
     /// backtracer): re-installed, it gets a real fault when the faulting instruction runs
     /// again after we return, and a signal sent with kill()/raise()/abort() raised anew.
@@ -46,7 +47,7 @@ public enum TerminalModes {
             var sa = sigaction()
             sa.__sigaction_handler.sa_sigaction = { sig, info, _ in
                 let e = errno
-                let reset: StaticString = "\u{1b}[?1000l\u{1b}[?1002l\u{1b}[?1006l\u{1b}[?2004l\u{1b}[0m\u{1b}[?1049l\u{1b}[?25h\r\n"
+                let reset: StaticString = "\u{1b}[?1000l\u{1b}[?1002l\u{1b}[?1006l\u{1b}[?2004l\u{1b}[0m\u{1b}[?1049l\u{1b}[?25h\u{1b}[?1l\u{1b}>\r\n"
                 _ = Glibc.write(1, reset.utf8Start, reset.utf8CodeUnitCount)
                 if crashState.saved.pointee == 1 { _ = tcsetattr(0, TCSANOW, crashState.termios) }
                 for (k, s) in crashSignals.enumerated() where s == sig {

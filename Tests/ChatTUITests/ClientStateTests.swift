@@ -30,6 +30,29 @@ import Testing
         #expect(t.state.nick == "me__")
     }
 
+    /// Only the server's NICK makes a nick ours: a refused /nick is not asked for again
+    /// on the next connection, a confirmed one is.
+    @Test func aRefusedNickChangeIsNotKeptForTheNextConnection() {
+        var t = TestClient.registered(nick: "me")
+        t.enter("/nick taken")
+        #expect(t.sent() == ["NICK taken"])
+        t.recv(":srv 433 me taken :Nickname is already in use")
+        t.enter("/nick bad*nick")
+        t.recv(":srv 432 me bad*nick :Erroneous nickname")
+        #expect(t.sent() == ["NICK bad*nick"])   // no registration-time retry with underscores
+        #expect(t.state.nick == "me")
+        t.apply(.disconnected(reason: "connection reset", retryAt: t.now + 1000))
+        t.apply(.connected)
+        #expect(t.sent().contains("NICK me"))
+        t.recv(":srv 001 me :Welcome back")
+        t.enter("/nick newer")
+        t.recv(":me!u@h NICK newer")
+        #expect(t.state.nick == "newer")
+        t.apply(.disconnected(reason: "connection reset", retryAt: t.now + 1000))
+        t.apply(.connected)
+        #expect(t.sent().contains("NICK newer"))
+    }
+
     @Test func pingPongAndLag() {
         var t = TestClient.registered()
         t.recv("PING :abc")
@@ -57,6 +80,42 @@ import Testing
         t.now += 1_000
         t.apply(.tick)
         #expect(t.state.takeEffects().contains(.reconnect))
+    }
+
+    /// The status bar counts the seconds to the next attempt down: the model asks for a
+    /// tick whenever the number shown changes.
+    @Test func reconnectCountdownMovesEachSecond() {
+        var t = TestClient.registered(channels: ["#a"])
+        let at = t.now + 4_000
+        t.apply(.disconnected(reason: "connection reset", retryAt: at))
+        var shown: [Int] = []
+        while let d = t.state.nextDeadline, d <= at {
+            let status = t.screen()[22]
+            shown.append((0...9).first { status.contains("disconnected, retry in \($0) s") } ?? -1)
+            #expect(d > t.now)
+            t.now = d
+            t.apply(.tick)
+            if d == at { break }
+        }
+        #expect(shown == [4, 3, 2, 1])
+        // Connected again: no more ticks for it.
+        t.apply(.connected)
+        #expect(t.state.nextDeadline == nil)
+    }
+
+    @Test func backoffDoublesToAMinuteAndStartsAgainAfterAStableConnection() {
+        var b = ReconnectBackoff()
+        var waits: [Int64] = []
+        for _ in 0..<9 {
+            b.connectionEnded(lasted: nil)
+            waits.append(b.next())
+        }
+        #expect(waits == [1, 2, 4, 8, 16, 32, 60, 60, 60].map { $0 * 1000 })
+        b.connectionEnded(lasted: 9_999)     // not long enough to count as working
+        #expect(b.next() == 60_000)
+        b.connectionEnded(lasted: 10_000)
+        #expect(b.next() == 1_000)
+        #expect(b.next() == 2_000)
     }
 
     @Test func reconnectRejoinsChannels() {
@@ -239,6 +298,12 @@ import Testing
         t.recv(":srv 366 me #c :End")
         #expect(t.texts("#c").last == "Users on #c (2): @me bob")
         #expect(t.window("#c")!.nicks.count == 2)
+        // In the nick list's order, whatever order the server sends them in.
+        t.enter("/names")
+        t.recv(":srv 353 me = #c :zed +Carol @me bob +alice")
+        t.recv(":srv 353 me = #c :@Dave")
+        t.recv(":srv 366 me #c :End")
+        #expect(t.texts("#c").last == "Users on #c (6): @Dave @me +alice +Carol bob zed")
     }
 }
 

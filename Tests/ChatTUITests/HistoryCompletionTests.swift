@@ -51,6 +51,20 @@ import Testing
         #expect(t.state.editor.text == "alice: see bob ")
     }
 
+    /// Your own nick is the last a completion offers (irssi's order), not the first.
+    @Test func ownNickComesLast() {
+        var t = TestClient.registered(nick: "mia", channels: ["#c"])
+        t.recv(":mia!u@h JOIN #c")
+        t.recv(":srv 353 mia = #c :@mia mike")
+        t.recv(":srv 366 mia #c :End")
+        t.recv(":mia!u@h PRIVMSG #c :echoed as a recent speaker")
+        t.type("mi")
+        t.key(.tab)
+        #expect(t.state.editor.text == "mike: ")
+        t.key(.tab)
+        #expect(t.state.editor.text == "mia: ")
+    }
+
     @Test func commandsAndChannels() {
         var t = TestClient.registered(channels: ["#chat", "#cheese"])
         t.type("/jo")

@@ -1,3 +1,4 @@
+import ChatPOSIX
 import Testing
 @testable import ChatTUI
 
@@ -46,6 +47,49 @@ import Testing
         t.key(.wheelUp)
         let after = Layout.visibleRows(of: t.state.activeWindow, width: 40, height: 6, utcOffset: 0)
         #expect(Array(before.prefix(3)) == Array(after.suffix(3)))
+    }
+
+    /// A full scrollback drops its oldest lines while the user looks at them: the view
+    /// stays full, starting at the oldest line left, and "more below" counts from its bottom.
+    @Test func scrolledUpViewStaysFullWhileAFullScrollbackDropsLines() {
+        var t = TestClient(channels: ["#sb"], scrollback: 100, cols: 80, rows: 15)
+        t.apply(.connected)
+        t.recv(":srv 001 me :Welcome")
+        t.recv(":me!u@h JOIN #sb")
+        for i in 0..<150 { t.recv(":bob!b@h PRIVMSG #sb :line \(i)") }
+        t.key(.ctrlHome)
+        let g = t.state.geometry
+        func chat(_ s: [String]) -> [String] { Array(s[g.chatTop..<(g.chatTop + g.chatHeight)]) }
+        #expect(chat(t.screen()).allSatisfy { $0.contains("<bob> line") })
+        for i in 150..<160 {
+            t.recv(":bob!b@h PRIVMSG #sb :line \(i)")
+            let s = t.screen()
+            let rows = chat(s)
+            #expect(rows.allSatisfy { $0.contains("<bob> line") }, "after line \(i):\n\(s.joined(separator: "\n"))")
+            // The top row is the oldest line kept.
+            let oldest = t.state.activeWindow.scrollback.lines.first!.text
+            #expect(rows.first?.contains("<bob> \(oldest) ") == true, "top row: \(rows.first ?? "")")
+            let below = t.state.activeWindow.linesBelow
+            #expect(s[g.statusRow!].contains("more below (\(below))"))
+            #expect(rows.last?.contains("line \(i - below)") == true, "bottom row is \(below) lines above the newest")
+        }
+        // Scrolling down from there moves on from what is shown.
+        t.key(.pageDown)
+        #expect(chat(t.screen()).first?.contains("line \(60 + g.pageRows)") == true)
+    }
+
+    /// At the top of wrapped lines, a wider terminal needs fewer rows for them: the view
+    /// still fills the chat area.
+    @Test func scrolledToTheTopStaysFullWhenTheTerminalWidens() {
+        var t = TestClient.registered(channels: ["#c"], cols: 40, rows: 12)
+        t.recv(":me!u@h JOIN #c")
+        for i in 0..<30 { t.recv(":bob!b@h PRIVMSG #c :\(i) " + String(repeating: "wrap ", count: 12)) }
+        t.key(.ctrlHome)
+        t.apply(.resize(cols: 120, rows: 12))
+        let g = t.state.geometry
+        let rows = t.screen()[g.chatTop..<(g.chatTop + g.chatHeight)]
+        #expect(rows.allSatisfy { $0.contains("wrap") || $0.contains("#c") }, "\(rows.joined(separator: "\n"))")
+        #expect(rows.first?.contains("You joined #c") == true)
     }
 
     @Test func markerLineShowsWhereTheUserLeft() {
@@ -157,6 +201,32 @@ import Testing
         #expect(try ServerTarget.parse("localhost") == ServerTarget(host: "localhost", port: 4444, raw: false, channels: []))
         #expect(throws: ServerTarget.ParseError.unknownScheme("http")) { try ServerTarget.parse("http://x:1") }
         #expect(throws: ServerTarget.ParseError.badAddress("x:notaport")) { try ServerTarget.parse("x:notaport") }
+    }
+
+    /// ":4444" would mean 0.0.0.0 (the server's --listen reads it so): a client must name
+    /// its server.
+    @Test func anEmptyHostIsRefused() {
+        for text in [":4444", "irc://:6667/#x", "telnet://:23", "[]:4444", ":"] {
+            #expect(throws: ServerTarget.ParseError.noHost(text)) { try ServerTarget.parse(text) }
+        }
+        #expect(ServerTarget.ParseError.noHost(":4444").description.contains("names no host"))
+        // The shared parser keeps its meaning for the server.
+        #expect(SocketAddress.splitHostPort(":4444")! == ("0.0.0.0", 4444))
+    }
+
+    @Test func commandLineNickChecksSayWhatIsWrong() {
+        func message(_ args: [String]) -> String {
+            do {
+                _ = try ChatTUICommand.Connect.parse(["127.0.0.1:4444"] + args)
+                return ""
+            } catch {
+                return ChatTUICommand.Connect.message(for: error)
+            }
+        }
+        #expect(message(["--nick", String(repeating: "a", count: 40)]).contains("is too long for a nick: at most 30 characters"))
+        #expect(message(["--nick", String(repeating: "a", count: 30)]) == "")
+        #expect(message(["--nick", "9lives"]).contains("start with a letter or one of"))
+        #expect(message(["--nick", "[away]"]) == "")
     }
 
     @Test func logFileNamesAreSafe() {

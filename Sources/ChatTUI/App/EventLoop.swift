@@ -8,7 +8,7 @@ import Glibc   // pollfd and the signal numbers only; the calls go through ChatP
 /// The client's single thread: poll() on the terminal, the socket and the signal queue,
 /// feed what arrives to the model as actions, carry out its effects, and redraw at most
 /// about 60 times a second. Nothing wakes it while nothing happens except the model's own
-/// timers (the 30 s lag probe) and, while disconnected, the once-a-second countdown.
+/// timers (the 30 s lag probe; while disconnected, the once-a-second countdown).
 final class EventLoop {
     private(set) var state: ClientState
     private let screen: Screen
@@ -27,7 +27,7 @@ final class EventLoop {
     private var connectDeadline: Int64?
     static let connectTimeout: Int64 = 15_000
     private var reconnectAt: Int64?
-    private var backoff: Int64 = 1000
+    private var backoff = ReconnectBackoff()
 
     private var dirty = true
     private var lastDrawNanos: UInt64 = 0
@@ -90,9 +90,8 @@ final class EventLoop {
     private func turn() {
         let now = Proc.wallMillis()
         if let d = state.nextDeadline, now >= d { apply(.tick) }
-        if let at = reconnectAt {
-            if now >= at { connect() } else { dirty = true }   // the countdown moved
-        }
+        // The status bar's countdown is the model's: it asks for a tick each second.
+        if let at = reconnectAt, now >= at { connect() }
         if let d = connectDeadline, now >= d, connection?.isOpen == false {
             lastConnectError = "no answer within \(Self.connectTimeout / 1000) s"
             connection = nil
@@ -136,7 +135,7 @@ final class EventLoop {
         var ms: Int64 = 3_600_000
         if let d = state.nextDeadline { ms = min(ms, d - now) }
         if let d = connectDeadline, connection?.isOpen == false { ms = min(ms, d - now) }
-        if let at = reconnectAt { ms = min(ms, at - now, 1000 - now % 1000) }   // the status bar counts down
+        if let at = reconnectAt { ms = min(ms, at - now) }
         if dirty {
             let since = Proc.monotonicNanos() - lastDrawNanos
             ms = min(ms, since >= Self.frameInterval ? 0 : Int64((Self.frameInterval - since) / 1_000_000) + 1)
@@ -296,12 +295,10 @@ final class EventLoop {
         connectDeadline = nil
         if state.quitting { done = true; return }
         let now = Proc.wallMillis()
-        // A connection that lasted a while starts the backoff again.
-        if let since = connectedAt, now - since > 10_000 { backoff = 1000 }
+        backoff.connectionEnded(lasted: connectedAt.map { now - $0 })
         connectedAt = nil
-        let delay = retryIn ?? backoff
-        if retryIn == nil { backoff = min(backoff * 2, 60_000) }
-        reconnectAt = now + delay
+        // A deliberate reconnect goes at once and does not count as a failure.
+        reconnectAt = now + (retryIn ?? backoff.next())
         apply(.disconnected(reason: reason, retryAt: reconnectAt))
     }
 

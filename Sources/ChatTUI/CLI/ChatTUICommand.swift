@@ -55,8 +55,11 @@ struct ChatTUICommand: ParsableCommand {
             } catch {
                 throw ValidationError(error.description)
             }
-            if let nick, !Names.isValidNick(nick) {
-                throw ValidationError("\"\(nick)\" is not a valid nick: start with a letter, then letters, digits or -[]\\`_^{|}.")
+            if let nick, nick.utf8.count > Self.maxNickLength {
+                throw ValidationError("\"\(nick)\" is too long for a nick: at most \(Self.maxNickLength) characters.")
+            }
+            if let nick, !Names.isValidNick(nick, maxLength: Self.maxNickLength) {
+                throw ValidationError("\"\(nick)\" is not a valid nick: start with a letter or one of []\\`_^{|}, then letters, digits, - or those.")
             }
             for c in channels where !(Names.isValidChannel(c) || Names.isValidChannel("#" + c)) {
                 throw ValidationError("\"\(c)\" is not a valid channel name.")
@@ -65,6 +68,14 @@ struct ChatTUICommand: ParsableCommand {
         }
 
         func run() throws {
+            // ncurses on a pipe or a file can neither read keys nor draw, and polls a
+            // descriptor that is always ready: refuse before starting it.
+            let missing = [(Int32(0), "standard input"), (1, "standard output")].filter { !FD.isTerminal($0.0) }.map(\.1)
+            if !missing.isEmpty {
+                let what = missing.joined(separator: " and ") + (missing.count > 1 ? " are" : " is")
+                FD.writeAllIgnoringErrors(2, "chat-tui: \(what) not a terminal; chat-tui is a full-screen program, run it in one.\n")
+                throw ExitCode(Self.notATerminal)
+            }
             let target = try ServerTarget.parse(server)
             let raw = raw || target.raw
             var config = ClientConfig(nick: nick ?? Self.defaultNick(), userName: Self.defaultUser(), server: "\(target.host):\(target.port)")
@@ -79,6 +90,12 @@ struct ChatTUICommand: ParsableCommand {
             let code = loop.run()
             if code != 0 { throw ExitCode(code) }
         }
+
+        /// Longest nick accepted (`Names.isValidNick`'s default, our server's limit).
+        static let maxNickLength = 30
+
+        /// Exit status when standard input or output is not a terminal.
+        static let notATerminal: Int32 = 1
 
         /// The login name, made into a valid nick.
         static func defaultNick() -> String {

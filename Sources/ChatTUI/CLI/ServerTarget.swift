@@ -16,12 +16,14 @@ struct ServerTarget: Equatable, Sendable {
         case empty
         case unknownScheme(String)
         case badAddress(String)
+        case noHost(String)
 
         var description: String {
             switch self {
             case .empty: return "no server given: use HOST:PORT"
             case .unknownScheme(let s): return "unknown scheme \"\(s)://\": use irc:// or telnet://"
             case .badAddress(let s): return "\"\(s)\" is not HOST:PORT"
+            case .noHost(let s): return "\"\(s)\" names no host: use HOST:PORT (127.0.0.1:4444 for this machine)"
             }
         }
     }
@@ -50,6 +52,9 @@ struct ServerTarget: Equatable, Sendable {
                 }
             }
         }
+        // splitHostPort reads ":4444" as 0.0.0.0, which suits a server's --listen, not a
+        // client: a server to connect to must be named.
+        if rest.hasPrefix(":") || rest.hasPrefix("[]") { throw .noHost(text) }
         guard let (host, p) = SocketAddress.splitHostPort(String(rest)), !host.isEmpty else { throw .badAddress(text) }
         if let p {
             guard p > 0 else { throw .badAddress(text) }

@@ -158,7 +158,15 @@ struct ClientState: Sendable {
         if case .collecting(_, let since) = paste { d = since + 1600 }
         if config.mode == .irc, let t = irc.nextTimer(connection: connection) { d = min(d ?? t, t) }
         if let p = serverPrompt, now < p.since + Self.promptDelay { d = min(d ?? (p.since + Self.promptDelay), p.since + Self.promptDelay) }
+        if let t = countdownChange { d = min(d ?? t, t) }
         return d
+    }
+
+    /// While waiting to reconnect, when the whole seconds the status bar counts down next
+    /// change (the model only sees the clock through actions, so it asks for a tick then).
+    private var countdownChange: Int64? {
+        guard case .disconnected(_, let at?) = connection, at > now else { return nil }
+        return at - (at - now - 1) / 1000 * 1000
     }
 
     // MARK: - Windows
@@ -219,10 +227,9 @@ struct ClientState: Sendable {
         line.text = TextSafety.sanitize(line.text)
         if let n = line.nick { line.nick = TextSafety.sanitize(n) }
         if !line.own, line.nick != nil, config.mode == .irc, mentions(line.text, nick: nick) { line.highlight = true }
+        // A full scrollback drops its oldest line here; a view scrolled up to it is moved
+        // down before it is next drawn or scrolled (`anchorScroll`), not once per line.
         windows[index].scrollback.append(line)
-        if let s = windows[index].scroll, s.seq < windows[index].scrollback.firstSeq {
-            windows[index].scroll = ScrollPosition(seq: windows[index].scrollback.firstSeq, rowsBelow: 0)
-        }
         if index != active && !line.own {
             let level: Activity
             switch line.kind {
@@ -295,7 +302,18 @@ struct ClientState: Sendable {
         ScreenGeometry(cols: cols, rows: rows, showNickList: nickListEnabled && activeWindow.isChannel && config.mode == .irc)
     }
 
+    /// Keeps the active window's scrolled-up view full at the current size (see
+    /// `Layout.anchored`): lines dropped from a full scrollback, a resize or the nick list
+    /// may have left its position with fewer rows above it than the chat area has. Done
+    /// before each frame and each scroll, so "more below" and PgDn start from what is shown.
+    mutating func anchorScroll() {
+        guard windows[active].scroll != nil else { return }
+        let g = geometry
+        windows[active].scroll = Layout.anchored(windows[active], width: g.chatWidth, height: g.chatHeight, utcOffset: config.utcOffset)
+    }
+
     mutating func scroll(by delta: Int) {
+        anchorScroll()
         let g = geometry
         windows[active].scroll = Layout.scrolled(windows[active], by: delta, width: g.chatWidth, height: g.chatHeight, utcOffset: config.utcOffset)
     }

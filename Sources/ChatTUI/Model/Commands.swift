@@ -110,7 +110,10 @@ extension ClientState {
             append(Line(time: now, kind: .action, nick: nick, text: args, own: true), to: active)
         case "nick":
             guard let n = words.first else { return usage("nick") }
-            irc.wantedNick = n
+            // Once registered, the nick is ours only when the server says NICK (handleNick);
+            // a refused one (433, 432) must not be asked for again on the next connection.
+            // Before that, it is the nick to register with.
+            if !irc.registered { irc.wantedNick = n }
             emit(.send("NICK " + n))
         case "topic", "t":
             guard activeWindow.isChannel else { return error("/topic works in a channel window.") }

@@ -70,6 +70,7 @@ extension ClientState {
 
     /// Lays out the whole screen for the current state.
     mutating func frame() -> Frame {
+        anchorScroll()
         let g = geometry
         let w = windows[active]
         let chat = Layout.visibleRows(of: w, width: g.chatWidth, height: g.chatHeight, utcOffset: config.utcOffset)

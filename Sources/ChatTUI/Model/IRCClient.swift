@@ -311,8 +311,12 @@ extension ClientState {
         let w = windowIndex(channel)
         if let w { windows[w].namesInProgress = false }
         if irc.namesRequested.remove(key) != nil {
-            let list = irc.namesBuffer.removeValue(forKey: key) ?? []
-            info("Users on \(channel) (\(list.count)): \(list.joined(separator: " "))", window: w ?? active)
+            // In the nick list's order: operators, voiced, the rest, each by name.
+            var list = NickList()
+            list.configure(modes: irc.prefixModes, symbols: irc.prefixSymbols, mapping: caseMapping)
+            for entry in irc.namesBuffer.removeValue(forKey: key) ?? [] { list.add(namesEntry: entry) }
+            let shown = list.sorted().map { $0.prefixes + $0.nick }
+            info("Users on \(channel) (\(shown.count)): \(shown.joined(separator: " "))", window: w ?? active)
         } else if let w {
             let all = windows[w].nicks.displayOrder()
             let ops = all.filter { irc.isOperatorSymbol($0.shownPrefix) }.count

@@ -104,6 +104,9 @@ extension ClientState {
             if w.kind == .query { nicks.append(w.name) }
             var list = w.nicks
             nicks += list.nicks()
+            // Your own nick last (as irssi does): you rarely address yourself.
+            let own = nicks.filter { caseMapping.equal($0, nick) }
+            nicks = nicks.filter { !caseMapping.equal($0, nick) } + own.prefix(1)
             let channels = windows.filter(\.isChannel).map(\.name)
             completion = Completion.begin(editor: editor, commands: Self.commandNames, nicks: nicks, channels: channels)
             if completion == nil { return }

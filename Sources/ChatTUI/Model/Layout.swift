@@ -269,6 +269,27 @@ enum Layout {
         return pos
     }
 
+    /// The window's scroll position, moved down where needed so that the chat area stays
+    /// full: when a full scrollback drops the lines at the top of the view (or a resize makes
+    /// lines take fewer rows), the view keeps starting at the oldest row there is instead of
+    /// showing blank rows above it. nil when that brings it back to the end.
+    static func anchored(_ window: Window, width: Int, height: Int, utcOffset: Int) -> ScrollPosition? {
+        guard var pos = window.scroll, let last = window.scrollback.lastSeq, width > 0, height > 0 else { return window.scroll }
+        // Every line is at least one row: this many lines above always fill the view.
+        if pos.seq - window.scrollback.firstSeq >= height - 1 { return pos }
+        if pos.seq < window.scrollback.firstSeq {
+            // Its line is gone: start from the top row of the oldest one.
+            pos.seq = window.scrollback.firstSeq
+            pos.rowsBelow = rows(of: window, seq: pos.seq, width: width, utcOffset: utcOffset).count - 1
+        }
+        pos.seq = min(pos.seq, last)
+        let above = rowsAbove(window, pos, width: width, utcOffset: utcOffset, limit: height)
+        guard above < height - 1 else { return pos }
+        var moved = window
+        moved.scroll = pos
+        return scrolled(moved, by: -(height - 1 - above), width: width, height: height, utcOffset: utcOffset)
+    }
+
     /// Rows above the bottom row of `pos` (up to `limit`, counting stops there).
     private static func rowsAbove(_ window: Window, _ pos: ScrollPosition, width: Int, utcOffset: Int, limit: Int) -> Int {
         var total = max(0, rows(of: window, seq: pos.seq, width: width, utcOffset: utcOffset).count - 1 - pos.rowsBelow)

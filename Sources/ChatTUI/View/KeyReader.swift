@@ -62,7 +62,8 @@ enum KeyReader {
                 // Alt-x arrives as ESC x; ncurses waited ESCDELAY for the rest already.
                 if let (next, nextIsKey) = read() {
                     if nextIsKey {
-                        emit(functionKey(next))
+                        // Where terminfo's kbs is DEL, ncurses reads ESC DEL as ESC, KEY_BACKSPACE.
+                        emit(next == KEY_BACKSPACE ? .altBackspace : functionKey(next))
                     } else if next == 127 || next == 8 {
                         emit(.altBackspace)
                     } else if let s = Unicode.Scalar(UInt32(next)), next >= 32 {

@@ -1,3 +1,4 @@
+import ChatPOSIX
 import Foundation
 import Testing
 import TestSupport
@@ -11,9 +12,36 @@ import Glibc
 /// capture-pane. Serialized: they share two cores with everything else.
 @Suite(.serialized) struct EndToEndTests {
     /// Starts a client for `nick` in `window` and waits until it is in #lobby.
-    func startClient(_ tmux: Tmux, server: ChatServer, nick: String, window: String = "0", extra: String = "") throws {
-        try tmux.typeLine(clientCommand("connect 127.0.0.1:\(server.port) --nick \(nick) --channel '#lobby' \(extra)"), window: window)
+    /// `then`: shell commands to run after the client (and the echo of its exit status).
+    func startClient(_ tmux: Tmux, server: ChatServer, nick: String, window: String = "0", extra: String = "", then: String = "") throws {
+        try tmux.typeLine(clientCommand("connect 127.0.0.1:\(server.port) --nick \(nick) --channel '#lobby' \(extra)") + then, window: window)
         try tmux.waitFor(text: "You joined #lobby", window: window)
+    }
+
+    /// Run while `cat -v` holds the terminal right after the client ended (so no shell
+    /// has set anything up again): the pane is off the alternate screen, shows the cursor,
+    /// reports no mouse, has normal cursor keys and keypad, and a bracketed paste arrives
+    /// without its markers. Ends `cat` with Ctrl-C, then checks the termios flags.
+    func expectTerminalGivenBack(_ tmux: Tmux, after what: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let flags = try tmux.cmd(["display-message", "-p", "-t", ":0",
+                                  "#{alternate_on} #{cursor_flag} #{mouse_any_flag} #{keypad_cursor_flag} #{keypad_flag}"])
+        #expect(flags.split(separator: "\n").first == "0 1 0 0 0",
+                "after \(what): alternate screen, cursor shown, mouse, keypad cursor, keypad = \(flags)", sourceLocation: sourceLocation)
+        // tmux wraps a paste in \e[200~ … \e[201~ only while the program asked for that;
+        // the terminal echoes what it gets, ESC as ^[.
+        let probe = "paste-probe-\(what.lowercased())"
+        try tmux.cmd(["set-buffer", "-b", "probe", probe])
+        try tmux.cmd(["paste-buffer", "-p", "-d", "-b", "probe", "-t", ":0"])
+        let s = try tmux.waitFor(text: probe, sourceLocation: sourceLocation)
+        #expect(!s.contains { $0.contains("[200~") || $0.contains("[201~") }, "after \(what): bracketed paste still on", sourceLocation: sourceLocation)
+        try tmux.keys("C-c")
+        // The marker is computed by the shell, so the typed command line never matches it.
+        try tmux.typeLine("stty -a | tr ' ' '\\n' | grep -x -- '-\\?\\(icanon\\|echo\\|isig\\|icrnl\\)' | tr '\\n' ' '; echo; echo stty-$((40+2))")
+        let after = try tmux.waitFor(text: "stty-42", sourceLocation: sourceLocation)
+        let modes = after.last { $0.contains("icanon") && !$0.contains("stty") } ?? ""
+        for flag in ["icanon", "echo", "isig", "icrnl"] {
+            #expect(modes.contains(flag) && !modes.contains("-" + flag), "after \(what): \(flag) in \(modes)", sourceLocation: sourceLocation)
+        }
     }
 
     @Test func twoUsersChat() throws {
@@ -89,8 +117,16 @@ import Glibc
 
         for (cols, rows) in [(70, 20), (40, 12), (20, 5), (100, 30)] {
             try tmux.resize(cols: cols, rows: rows)
+            // Wait for what only a frame drawn at the new size shows: tmux's cropped copy of
+            // the old screen also has the input line at the bottom. Wide: the nick list's
+            // separator in its new column; narrow: the status bar cut with "…" at the new
+            // width.
             let s = try tmux.waitFor("the layout at \(cols)x\(rows)") { s in
-                s.count == rows && s.last?.hasPrefix("[#lobby]") == true && s[rows - 2].contains("alice")
+                guard s.count == rows, s.last?.hasPrefix("[#lobby]") == true, s[rows - 2].contains("alice") else { return false }
+                if cols >= ScreenGeometry.nickListMinCols {
+                    return column(of: "│", in: s[1]) == cols - ScreenGeometry.nickListWidth - 1
+                }
+                return s[rows - 2].hasSuffix("…") && DisplayWidth.of(s[rows - 2]) == cols
             }
             if cols >= ScreenGeometry.nickListMinCols {
                 let sep = cols - ScreenGeometry.nickListWidth - 1
@@ -171,19 +207,37 @@ import Glibc
         }
     }
 
+    /// Without a terminal on both ends the client says so in one line and exits, instead
+    /// of starting ncurses on a pipe (which spun at full CPU).
+    @Test func refusesToRunWithoutATerminal() throws {
+        // Both ends redirected (stdin /dev/null, output to a file).
+        let p = try LoggedProcess(productPath("chat-tui"), name: "chattui-notty") { _ in ["connect", "127.0.0.1:28201"] }
+        #expect(p.waitForExit(timeout: 10) == 1)
+        #expect(p.log == "chat-tui: standard input and standard output are not a terminal; chat-tui is a full-screen program, run it in one.\n")
+
+        // One end only, from a shell in a terminal.
+        let tmux = try Tmux()
+        defer { tmux.kill() }
+        let out = p.dir + "/screen.out"
+        try tmux.typeLine(clientCommand("connect 127.0.0.1:28201 </dev/null"))
+        var s = try tmux.waitFor("the exit status") { $0.contains { $0.hasPrefix("EXIT=") } }
+        #expect(s.contains("chat-tui: standard input is not a terminal; chat-tui is a full-screen program, run it in one."))
+        #expect(s.contains("EXIT=1"))
+        try tmux.typeLine("clear; " + clientCommand("connect 127.0.0.1:28201 >\(out)"))
+        s = try tmux.waitFor("the exit status") { $0.contains { $0.hasPrefix("EXIT=") } }
+        #expect(s.contains("chat-tui: standard output is not a terminal; chat-tui is a full-screen program, run it in one."))
+        #expect(s.contains("EXIT=1"))
+        #expect(try String(contentsOfFile: out, encoding: .utf8).isEmpty)
+    }
+
     @Test func quitGivesTheTerminalBack() throws {
         let server = try ChatServer()
         let tmux = try Tmux()
         defer { tmux.kill() }
-        try startClient(tmux, server: server, nick: "alice")
+        try startClient(tmux, server: server, nick: "alice", then: "; cat -v")
         try tmux.typeLine("/quit leaving now")
         try tmux.waitFor(text: "EXIT=0")
-        try tmux.typeLine("stty -a | tr ' ' '\\n' | grep -x -- '-\\?\\(icanon\\|echo\\|isig\\|icrnl\\)' | tr '\\n' ' '; echo")
-        let s = try tmux.waitFor(text: "icanon ")
-        let modes = s.last { $0.contains("icanon") } ?? ""
-        #expect(modes.contains("icanon") && !modes.contains("-icanon"))
-        #expect(modes.contains("echo") && !modes.contains("-echo"))
-        #expect(modes.contains("isig") && !modes.contains("-isig"))
+        try expectTerminalGivenBack(tmux, after: "quit")
         try tmux.typeLine("echo prompt-$((40+2))")
         try tmux.waitFor(text: "prompt-42")
     }
@@ -192,16 +246,14 @@ import Glibc
         let server = try ChatServer()
         let tmux = try Tmux()
         defer { tmux.kill() }
-        for (sig, status) in [(SIGTERM, "EXIT=0"), (SIGINT, "EXIT=0"), (SIGSEGV, "EXIT=139")] {
+        for (sig, status) in [(SIGTERM, "EXIT=0"), (SIGINT, "EXIT=0"), (SIGHUP, "EXIT=0"),
+                              (SIGABRT, "EXIT=134"), (SIGSEGV, "EXIT=139")] {
             try tmux.typeLine("clear")
-            try startClient(tmux, server: server, nick: "sig\(sig)")
+            try startClient(tmux, server: server, nick: "sig\(sig)", then: "; cat -v")
             let pid = try #require(tmux.programPID())
             kill(pid, sig)
             try tmux.waitFor(text: status, timeout: 20)
-            // The marker is computed by the shell, so the typed command line never matches it.
-            try tmux.typeLine("stty -a | grep -o -- '-\\?icanon' ; echo done-$((\(sig) * 1000))")
-            let s = try tmux.waitFor(text: "done-\(sig * 1000)")
-            #expect(s.contains("icanon") && !s.contains("-icanon"), "after signal \(sig): \(s.joined(separator: "\n"))")
+            try expectTerminalGivenBack(tmux, after: Proc.signalName(sig))
         }
     }
 
@@ -214,11 +266,95 @@ import Glibc
         try tmux.typeLine("/join #second")
         try tmux.waitFor(text: "You joined #second")
         server.stop()
-        try tmux.waitFor(text: "disconnected, retry in")
+        // Refused at once each time: 1 s, 2 s, then a 4 s wait the status bar counts down
+        // (a frozen countdown would show "4 s" until the next attempt, then "8 s").
+        try tmux.waitFor(text: "disconnected, retry in 4 s", timeout: 20)
+        try tmux.waitFor(text: "disconnected, retry in 3 s", timeout: 3)
         server = try ChatServer(port: port)
-        let s = try tmux.waitFor("rejoined both channels", timeout: 20) { s in
+        try tmux.waitFor("rejoined #second", timeout: 30) { s in
             s.filter { $0.contains("You joined #second") }.count >= 2 && s[28].contains("connected")
         }
-        #expect(s[28].contains("act: 1,2"))   // #lobby got its rejoin while we look at #second
+        // #lobby got its own rejoin while we looked at #second.
+        try tmux.keys("M-2")
+        try tmux.waitFor("rejoined #lobby") { s in
+            s[28].contains("2:#lobby") && s.filter { $0.contains("You joined #lobby") }.count >= 2
+        }
+    }
+}
+
+/// The /commands and window keys against the real server, through the terminal.
+extension EndToEndTests {
+    @Test func commandsAndWindowKeysAgainstTheServer() throws {
+        let server = try ChatServer()
+        let tmux = try Tmux()
+        defer { tmux.kill() }
+        try startClient(tmux, server: server, nick: "alice")
+        let bob = try IRCPeer(port: server.port, nick: "bob")
+        try bob.line("JOIN #lobby")
+        try tmux.waitFor(text: "│ bob")
+        func status(_ text: String) throws {
+            try tmux.waitFor("status bar \"\(text)\"") { $0.count == 30 && $0[28].contains(text) }
+        }
+
+        try tmux.typeLine("/me waves")
+        try tmux.waitFor(text: "* alice waves")
+        try bob.expect("PRIVMSG #lobby :\u{1}ACTION waves\u{1}")
+
+        try tmux.typeLine("/names")
+        try tmux.waitFor(text: "Users on #lobby (2): @alice bob")
+
+        // /msg without a window for the nick: sent, noted here, no window opened.
+        try tmux.typeLine("/msg bob psst")
+        try tmux.waitFor(text: "→ bob: psst")
+        try bob.expect("PRIVMSG bob :psst")
+        try status("2:#lobby")
+
+        // /query opens the conversation and goes there; the answer lands in it.
+        try tmux.typeLine("/query bob in private")
+        try tmux.waitFor(text: "Conversation with bob")
+        try bob.expect("PRIVMSG bob :in private")
+        try bob.line("PRIVMSG alice :private answer")
+        try tmux.waitFor(text: "<bob> private answer")
+        try status("3:bob")
+
+        // Window keys: Alt-2, Ctrl-N, Ctrl-P (wrapping round), Alt-1.
+        try tmux.keys("M-2")
+        try status("2:#lobby")
+        try tmux.keys("C-n")
+        try status("3:bob")
+        try tmux.keys("C-n")
+        try status("1:127.0.0.1:\(server.port)")
+        try tmux.keys("C-p")
+        try status("3:bob")
+        try tmux.keys("M-2")
+        try status("2:#lobby")
+
+        // F7 hides the nick list and brings it back.
+        try tmux.keys("F7")
+        try tmux.waitFor("the nick list hidden") { s in !s.contains { $0.contains("│@alice") } && s.contains { $0.contains("* alice waves") } }
+        try tmux.keys("F7")
+        try tmux.waitFor(text: "│@alice")
+
+        // /nick: confirmed by the server, seen by bob.
+        try tmux.typeLine("/nick alicia")
+        try tmux.waitFor(text: "You are now known as alicia")
+        try status(" alicia │ 2:#lobby")
+        try bob.expect("NICK :alicia")
+
+        // /clear empties this window only.
+        try tmux.typeLine("/clear")
+        try tmux.waitFor("#lobby cleared") { s in !s.contains { $0.contains("waves") || $0.contains("You joined") } }
+
+        // /part leaves but keeps the window; /close closes it.
+        try tmux.typeLine("/part off now")
+        try tmux.waitFor(text: "You left #lobby (off now)")
+        try bob.expect("PART #lobby :off now")
+        try status("2:#lobby (0) (not joined)")
+        try tmux.typeLine("/close")
+        try status("2:bob")
+        try tmux.typeLine("/close")
+        try status("1:127.0.0.1:\(server.port)")
+        try tmux.typeLine("/quit")
+        try tmux.waitFor(text: "EXIT=0")
     }
 }

@@ -37,6 +37,13 @@ extension EndToEndTests {
             s.filter { $0.contains("<alice> one three") }.count == 2
         }
 
+        // Alt-Backspace (ESC DEL, which ncurses reads as ESC then KEY_BACKSPACE) too.
+        try tmux.type("four five six")
+        try tmux.keys("M-BSpace")
+        try tmux.type("seven")
+        try tmux.keys("Enter")
+        try tmux.waitFor(text: "<alice> four five seven")
+
         // Tab completes a nick at the start of the line with ": ".
         try tmux.type("bo")
         try tmux.keys("Tab")
