@@ -118,6 +118,32 @@ import Testing
         #expect(b.next() == 2_000)
     }
 
+    @Test func aRefusedNickAtRegistrationGetsUnderscoresFirst() {
+        // "root" is reserved on chat-server (432): root_ is what a user would pick next.
+        var t = TestClient(nick: "root")
+        t.apply(.connected)
+        _ = t.sent()
+        t.recv(":srv 432 * root :Erroneous nickname")
+        #expect(t.sent().contains("NICK root_"))
+        t.recv(":srv 433 * root_ :Nickname is already in use")
+        #expect(t.sent().contains("NICK root__"))
+        // A nick no underscore can mend gets a generated one at once.
+        var bad = TestClient(nick: "a-very-long-nick-of-exactly-30")
+        bad.apply(.connected)
+        _ = bad.sent()
+        bad.recv(":srv 432 * a-very-long-nick-of-exactly-30 :Erroneous nickname")
+        #expect(bad.sent().contains { $0.hasPrefix("NICK chattui") })
+    }
+
+    @Test func inNoChannelAfterTheMOTDTheServerWindowSaysWhatToDo() {
+        var t = TestClient.registered()
+        t.recv(":srv 422 me :MOTD File is missing")
+        #expect(t.state.windows[0].scrollback.lines.last?.text.contains("/join #channel") == true)
+        var joined = TestClient.registered(channels: ["#a"])
+        joined.recv(":srv 376 me :End of /MOTD command.")
+        #expect(joined.state.windows[0].scrollback.lines.last?.text.contains("/join #channel") == false)
+    }
+
     @Test func reconnectRejoinsChannels() {
         var t = TestClient.registered(channels: ["#a"])
         t.recv(":me!u@h JOIN #a")

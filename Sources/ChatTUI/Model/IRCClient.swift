@@ -243,7 +243,13 @@ extension ClientState {
             welcome(m)
             info(p.last ?? "Welcome", window: 0)
         case 5: parseISupport(m)
-        case 2, 3, 4, 250...266, 372, 375, 376, 422:
+        case 376, 422:
+            info(text, window: 0)
+            // Registered, in no channel and none asked for: say what to do next.
+            if !windows.contains(where: { $0.isChannel }) {
+                info("You are in no channel yet: /join #channel to join one (/list shows them).", window: 0)
+            }
+        case 2, 3, 4, 250...266, 372, 375:
             info(text, window: 0)
         case 301 where p.count >= 3:
             let target = windowIndex(p[1]) ?? active
@@ -278,8 +284,11 @@ extension ClientState {
             // Registration: try another nick so the user gets in at all.
             irc.nickAttempts += 1
             let base = irc.wantedNick.isEmpty ? config.nick : irc.wantedNick
-            let next = n == 433 && irc.nickAttempts <= 5
-                ? base + String(repeating: "_", count: irc.nickAttempts)
+            // Taken (or reserved, as "root" is on some servers): the nick with underscores, as
+            // irssi does; a nick that can never be valid gets a generated one at once.
+            let underscored = base + String(repeating: "_", count: irc.nickAttempts)
+            let next = irc.nickAttempts <= 5 && (n != 432 || Names.isValidNick(underscored))
+                ? underscored
                 : "chattui\(now % 100_000)"
             error("Nick \(p.count > 1 ? p[1] : base) is not available; trying \(next).", window: 0)
             nick = next
