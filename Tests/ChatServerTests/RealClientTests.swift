@@ -1,6 +1,7 @@
 import ChatPOSIX
 import Foundation
 import Testing
+import TestSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -34,28 +35,19 @@ import Glibc
     }
 
     @Test func irssiRegistersJoinsChatsAndQuits() throws {
-        guard let tmux = which("tmux"), let irssi = which("irssi") else {
-            Issue.record("needs tmux and irssi: apt-get install -y tmux irssi")
+        guard let irssi = which("irssi") else {
+            Issue.record("needs irssi: apt-get install -y irssi")
             return
         }
         let server = try ServerProcess()
-        let socket = "irssi-\(getpid())-\(server.port)"
         let home = server.dir + "/irssi"
         try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
-        defer { _ = try? run(tmux, ["-L", socket, "kill-server"]) }
-        try run(tmux, ["-L", socket, "new-session", "-d", "-x", "120", "-y", "40",
-                       "env LANG=C.UTF-8 TERM=screen \(irssi) --home=\(home) -n irssiuser -c 127.0.0.1 -p \(server.port)"])
-        func screen() -> String { (try? run(tmux, ["-L", socket, "capture-pane", "-p"]).1) ?? "" }
-        func waitScreen(_ text: String, timeout: Double = 15) -> Bool {
-            let deadline = Date().addingTimeInterval(timeout)
-            while Date() < deadline {
-                if screen().contains(text) { return true }
-                usleep(100_000)
-            }
-            Issue.record("irssi never showed '\(text)':\n\(screen())")
-            return false
-        }
-        func type(_ line: String) throws { try run(tmux, ["-L", socket, "send-keys", "-l", line]); try run(tmux, ["-L", socket, "send-keys", "Enter"]) }
+        let tmux = try Tmux(cols: 120, rows: 40)
+        defer { tmux.kill() }
+        try tmux.typeLine("exec env TERM=screen \(irssi) --home=\(home) -n irssiuser -c 127.0.0.1 -p \(server.port)")
+        func waitScreen(_ text: String, timeout: Double = 15) -> Bool { (try? tmux.waitFor(text: text, timeout: timeout)) != nil }
+        func screen() -> String { tmux.screen().joined(separator: "\n") }
+        func type(_ line: String) throws { try tmux.typeLine(line) }
 
         guard waitScreen("Welcome to the test.server Network") else { return }
         try type("/join #lobby")
@@ -85,31 +77,22 @@ import Glibc
     }
 
     @Test func weechatRegistersJoinsChatsAndQuitsWithoutComplaint() throws {
-        guard let tmux = which("tmux"), let weechat = which("weechat") else {
-            Issue.record("needs tmux and weechat: apt-get install -y tmux weechat-curses")
+        guard let weechat = which("weechat") else {
+            Issue.record("needs weechat: apt-get install -y weechat-curses")
             return
         }
         let server = try ServerProcess()
-        let socket = "weechat-\(getpid())-\(server.port)"
         let home = server.dir + "/weechat"
-        defer { _ = try? run(tmux, ["-L", socket, "kill-server"]) }
+        let tmux = try Tmux(cols: 120, rows: 40)
+        defer { tmux.kill() }
         let setup = "/server add t 127.0.0.1/\(server.port) -notls; /set irc.server.t.nicks weeuser; "
             + "/set irc.server.t.autojoin #lobby; /connect t"
-        try run(tmux, ["-L", socket, "new-session", "-d", "-x", "120", "-y", "40",
-                       "env LANG=C.UTF-8 TERM=screen \(weechat) --dir \(home) -r '\(setup)'"])
-        func screen() -> String { (try? run(tmux, ["-L", socket, "capture-pane", "-p"]).1) ?? "" }
-        func waitScreen(_ text: String, timeout: Double = 15) -> Bool {
-            let deadline = Date().addingTimeInterval(timeout)
-            while Date() < deadline {
-                if screen().contains(text) { return true }
-                usleep(100_000)
-            }
-            Issue.record("WeeChat never showed '\(text)':\n\(screen())")
-            return false
-        }
-        func type(_ line: String) throws { try run(tmux, ["-L", socket, "send-keys", "-l", line]); try run(tmux, ["-L", socket, "send-keys", "Enter"]) }
+        try tmux.typeLine("exec env TERM=screen \(weechat) --dir \(home) -r '\(setup)'")
+        func waitScreen(_ text: String, timeout: Double = 15) -> Bool { (try? tmux.waitFor(text: text, timeout: timeout)) != nil }
+        func screen() -> String { tmux.screen().joined(separator: "\n") }
+        func type(_ line: String) throws { try tmux.typeLine(line) }
 
-        guard waitScreen("weeuser (root@127.0.0.1) has joined #lobby") || waitScreen("has joined #lobby") else { return }
+        guard waitScreen("has joined #lobby") else { return }
         let human = try humanUser(server, nick: "human")
         try human.expect("In #lobby: @weeuser, human")
         guard waitScreen("human (human@127.0.0.1) has joined #lobby") else { return }

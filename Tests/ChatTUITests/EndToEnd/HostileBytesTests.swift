@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import ChatTUI
 
 /// What a hostile server sends never reaches the terminal: checked on tmux's side, where a

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import ChatTUI
 
 /// Keys through a real terminal: what KeyReader makes of tmux's bytes, end to end.
