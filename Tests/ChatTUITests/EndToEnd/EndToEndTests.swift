@@ -11,6 +11,18 @@ import Glibc
 /// The real chat-server and chat-tui inside tmux: typed with send-keys, read with
 /// capture-pane. Serialized: they share two cores with everything else.
 @Suite(.serialized) struct EndToEndTests {
+    /// alice in chat-tui, in #lobby of a real server, and bob, an IRC peer who joined #lobby and
+    /// shows in her nick list.
+    func aliceWithBob() throws -> (server: ChatServer, tmux: Tmux, bob: IRCPeer) {
+        let server = try ChatServer()
+        let tmux = try Tmux()
+        try startClient(tmux, server: server, nick: "alice")
+        let bob = try IRCPeer(port: server.port, nick: "bob")
+        try bob.line("JOIN #lobby")
+        try tmux.waitFor(text: "│ bob")
+        return (server, tmux, bob)
+    }
+
     /// Starts a client for `nick` in `window` and waits until it is in #lobby.
     /// `then`: shell commands to run after the client (and the echo of its exit status).
     func startClient(_ tmux: Tmux, server: ChatServer, nick: String, window: String = "0", extra: String = "", then: String = "") throws {
@@ -285,13 +297,8 @@ import Glibc
 /// The /commands and window keys against the real server, through the terminal.
 extension EndToEndTests {
     @Test func commandsAndWindowKeysAgainstTheServer() throws {
-        let server = try ChatServer()
-        let tmux = try Tmux()
+        let (server, tmux, bob) = try aliceWithBob()
         defer { tmux.kill() }
-        try startClient(tmux, server: server, nick: "alice")
-        let bob = try IRCPeer(port: server.port, nick: "bob")
-        try bob.line("JOIN #lobby")
-        try tmux.waitFor(text: "│ bob")
         func status(_ text: String) throws {
             try tmux.waitFor("status bar \"\(text)\"") { $0.count == 30 && $0[28].contains(text) }
         }

@@ -6,13 +6,8 @@ import TestSupport
 /// Keys through a real terminal: what KeyReader makes of tmux's bytes, end to end.
 extension EndToEndTests {
     @Test func editingHistoryCompletionPasteAndWheelThroughTheTerminal() throws {
-        let server = try ChatServer()
-        let tmux = try Tmux()
-        defer { tmux.kill() }
-        try startClient(tmux, server: server, nick: "alice")
-        let bob = try IRCPeer(port: server.port, nick: "bob")
-        try bob.line("JOIN #lobby")
-        try tmux.waitFor(text: "│ bob")
+        let (server, tmux, bob) = try aliceWithBob()
+        defer { tmux.kill(); withExtendedLifetime(server) {} }
 
         // Ctrl-A / Ctrl-E
         try tmux.type("world")
