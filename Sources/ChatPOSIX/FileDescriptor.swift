@@ -126,10 +126,17 @@ extension FD {
         try retrying("open(\(path))") { Glibc.open(path, flags | O_CLOEXEC, mode) }
     }
 
-    /// The whole content of a (small) file.
+    /// The whole content of a (small) regular file. Anything else is refused without waiting:
+    /// a FIFO in place of a MOTD would otherwise block the hub in `open` until someone wrote.
     public static func readFile(_ path: String, limit: Int = 1 << 20) throws(SystemError) -> [UInt8] {
-        let fd = try open(path, O_RDONLY)
+        let fd = try open(path, O_RDONLY | O_NONBLOCK)
         defer { close(fd) }
+        var st = stat()
+        _ = try check("fstat(\(path))") { fstat(fd, &st) }
+        if st.st_mode & S_IFMT != S_IFREG {
+            let what = st.st_mode & S_IFMT == S_IFDIR ? "a directory" : "not a regular file"
+            throw SystemError("open(\(path))", errno: EINVAL, detail: "\(what)")
+        }
         var out: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 16384)
         while out.count < limit {

@@ -6,13 +6,16 @@ import Glibc
 public struct SystemError: Error, Equatable, Sendable, CustomStringConvertible {
     public var call: String
     public var errno: Int32
+    /// Says what went wrong where `strerror` would mislead.
+    public var detail: String?
 
-    public init(_ call: String, errno: Int32 = Glibc.errno) {
+    public init(_ call: String, errno: Int32 = Glibc.errno, detail: String? = nil) {
         self.call = call
         self.errno = errno
+        self.detail = detail
     }
 
-    public var description: String { "\(call): \(String(cString: strerror(errno)))" }
+    public var description: String { "\(call): \(detail ?? String(cString: strerror(errno)))" }
 
     public var isWouldBlock: Bool { errno == EAGAIN || errno == EWOULDBLOCK }
 }

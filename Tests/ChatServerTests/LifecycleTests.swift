@@ -105,6 +105,23 @@ import Glibc
         try server.waitForLog("stats: uptime")
     }
 
+    @Test func aMOTDReplacedByAFIFODoesNotBlockTheHub() throws {
+        let dir = NSTemporaryDirectory() + "chat-fifo-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let motd = dir + "/motd.txt"
+        try "A plain file\n".write(toFile: motd, atomically: true, encoding: .utf8)
+        let server = try ServerProcess(["--motd-file", motd])
+        try FileManager.default.removeItem(atPath: motd)
+        #expect(mkfifo(motd, 0o600) == 0)
+        // Opening a FIFO for reading waits for a writer: the hub must not.
+        kill(server.pid, SIGHUP)
+        try server.waitForLog("reload failed, keeping the old settings: cannot read the MOTD file \(motd): open(\(motd)): not a regular file")
+        let alice = try humanUser(server, nick: "alice")
+        try alice.line("/motd")
+        try alice.expect("A plain file")
+    }
+
     @Test func sigintStopsGracefullyAndKillsASessionThatWillNotStop() throws {
         let server = try ServerProcess()
         let alice = try humanUser(server, nick: "alice")
