@@ -228,6 +228,34 @@ private func checkWire(_ event: HubEvent, _ context: IRCRenderContext = ctx) thr
         #expect(lines(.disconnect(reason: "send queue exceeded")) == ["ERROR :Closing Link: send queue exceeded"])
     }
 
+    @Test func longFreeTextNeverMakesALineLongerThan512() throws {
+        let long = String(repeating: "reason é ", count: 900)  // ~9 KB, multi-byte characters
+        let source = "bob!bob@192.0.2.7"
+        let events: [HubEvent] = [
+            .quit(source: source, reason: long), .kick(channel: "#lobby", source: source, nick: "carol", reason: long),
+            .part(channel: "#lobby", source: source, reason: long), .disconnect(reason: long),
+            .error(code: .noSuchNick, params: ["carol"], text: long),
+            .topic(channel: "#lobby", text: long, setBy: source, setAt: 0, isChange: true),
+            .topic(channel: "#lobby", text: long, setBy: source, setAt: 0, isChange: false),
+            .awayReply(nick: "bob", text: long), .serverNotice(text: long), .motd([long]),
+            .whois(WhoisInfo(nick: "bob", user: "bob", host: "192.0.2.7", realName: long, channels: ["#lobby"],
+                             idleSeconds: 0, signonTime: 0, away: long)),
+            .who(mask: "#lobby", entries: [WhoEntry(channel: "#lobby", nick: "bob", user: "bob", host: "h", realName: long,
+                                                    isAway: false, isOperator: false)], more: false),
+            .list([ChannelSummary(name: "#lobby", users: 2, topic: long)], more: false),
+        ]
+        for e in events {
+            try checkWire(e)
+            try checkWire(e, IRCRenderContext(serverName: "irc.test", nick: "alice", serverTime: true))
+        }
+        // A cut reason keeps whole characters and as much as fits.
+        let quit = try #require(IRCRenderer.render(.quit(source: source, reason: long), context: ctx).first)
+        var wire: [UInt8] = []
+        quit.appendLine(to: &wire)
+        #expect(wire.count > 500 && wire.count <= 512)
+        #expect(long.hasPrefix(quit.params[0]))
+    }
+
     @Test func noLineInjectionFromAnyField() throws {
         let evil = "x\r\nQUIT :pwned\0"
         let events: [HubEvent] = [

@@ -59,7 +59,19 @@ public enum IRCRenderer {
         // Text goes out with its ':' as servers conventionally send it; JOIN carries a name.
         for i in first..<out.count where !out[i].params.isEmpty {
             out[i].trailingColon = lastParamIsText(out[i])
+            fitBody(&out[i])
         }
+    }
+
+    /// Cuts the last parameter (a reason, a notice) so that the body fits in 510 bytes: the
+    /// texts not spread over several lines (QUIT, KICK, ERROR reasons) can be long.
+    static func fitBody(_ m: inout IRCMessage) {
+        var length = m.command.utf8.count + 1  // the last parameter's ':'
+        if let source = m.source { length += source.utf8.count + 2 }
+        for p in m.params { length += p.utf8.count + 1 }
+        guard length > maxBody, let last = m.params.last else { return }
+        let room = max(0, last.utf8.count - (length - maxBody))
+        m.params[m.params.count - 1] = room == 0 ? "" : IRCMessage.splitText(last, maxBytes: room).first ?? ""
     }
 
     /// Whether the last parameter is free text (gets a ':' by convention) rather than a name,
