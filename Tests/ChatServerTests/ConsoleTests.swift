@@ -654,6 +654,35 @@ func temporaryDirectory(_ name: String) throws -> String {
 
     /// Replies pile up for a console that sends commands and never reads: once 1 MiB waits,
     /// it is closed, and that is all the hub ever holds for it.
+    /// A script's long batch is run a slice at a time (the hub serves the chat in between):
+    /// every command still runs once, in order, with its own reply.
+    @Test func aLongBatchRunsInOrderWhileTheChatGoesOn() throws {
+        let server = try ServerProcess()
+        let alice = try humanUser(server, nick: "alice")
+        let bob = try ircUser(server, nick: "bob", join: "#lobby")
+        let console = try ControlClient(server)
+        let count = 3000
+        // Written at once; the replies are read only afterwards (they fit the 1 MiB cap).
+        try FD.writeAll(console.fd, (0..<count).map { $0 % 3 == 2 ? "say #lobby batch line \($0)\n" : "help kick\n" }.joined())
+        try alice.line("said during the batch")
+        let seenFirst = try bob.expect("PRIVMSG #lobby :said during the batch")
+        for i in 0..<count {
+            let r = try console.reply()
+            if i % 3 == 2 {
+                #expect(r.text == "told 2 in #lobby", "reply \(i): \(r)")
+            } else {
+                #expect(r.error == nil && r.text.hasPrefix("usage: kick NICK [REASON]"), "reply \(i): \(r)")
+            }
+        }
+        // The notices arrived in the order they were asked for.
+        let notices = seenFirst + (try bob.expect("batch line \(count - 1)"))
+        let numbers = notices.split(whereSeparator: \.isNewline).compactMap { line in
+            line.range(of: "batch line ").flatMap { Int(line[$0.upperBound...]) }
+        }
+        #expect(numbers == Array(stride(from: 2, to: count, by: 3)))
+        #expect(try console.ok("help").contains("Commands"))
+    }
+
     @Test func aConsoleThatNeverReadsIsClosedAndCostsTheHubLittle() throws {
         let server = try ServerProcess()
         let console = try ControlClient(server)

@@ -16,6 +16,8 @@ final class ConsoleActions {
     private var samples: [(at: UInt64, requests: Int, events: Int)] = []
     private var nextNickScan: UInt64 = 0
     private var nextExpiry: UInt64 = 0
+    /// The last `stats` memory line and when it was measured.
+    private var memoryLine: (at: UInt64, text: String)?
     /// Timed mutes, so that the user is told when theirs ends: session, the mute's end as the
     /// user record has it (wall ms, to tell a replaced mute apart) and as a loop deadline.
     private var timedMutes: [(id: Int, until: Int64, deadline: UInt64)] = []
@@ -283,12 +285,21 @@ final class ConsoleActions {
         let pending = hub.slots.reduce(into: (bytes: 0, sessions: 0)) { acc, s in
             if let s, s.pending > 0 { acc.bytes += s.pending; acc.sessions += 1 }
         }
-        let memory = MemoryUsage.measure(hub: Proc.pid, sessions: sessionPIDs(hub))
-        let spawnerKB = hub.spawnerPID > 0 ? Proc.pssKiB(of: hub.spawnerPID) ?? 0 : 0
-        var mem = "hub \(ConsoleFormat.bytes(memory.hubKB * 1024)), spawner \(ConsoleFormat.bytes(spawnerKB * 1024)), "
-            + "sessions \(ConsoleFormat.bytes(memory.sessionsKB * 1024)) (\(memory.sessions) processes"
-        if memory.sampled < memory.sessions { mem += ", estimated from \(memory.sampled)" }
-        mem += "), total \(ConsoleFormat.bytes((memory.hubKB + spawnerKB + memory.sessionsKB) * 1024)) PSS"
+        // Reading every session's smaps costs milliseconds: a script asking for stats in a loop
+        // gets the same figure for a second rather than holding up the hub.
+        let mem: String
+        if let cached = memoryLine, nowNS - cached.at < 1_000_000_000 {
+            mem = cached.text
+        } else {
+            let memory = MemoryUsage.measure(hub: Proc.pid, sessions: sessionPIDs(hub))
+            let spawnerKB = hub.spawnerPID > 0 ? Proc.pssKiB(of: hub.spawnerPID) ?? 0 : 0
+            var text = "hub \(ConsoleFormat.bytes(memory.hubKB * 1024)), spawner \(ConsoleFormat.bytes(spawnerKB * 1024)), "
+                + "sessions \(ConsoleFormat.bytes(memory.sessionsKB * 1024)) (\(memory.sessions) processes"
+            if memory.sampled < memory.sessions { text += ", estimated from \(memory.sampled)" }
+            text += "), total \(ConsoleFormat.bytes((memory.hubKB + spawnerKB + memory.sessionsKB) * 1024)) PSS"
+            memoryLine = (nowNS, text)
+            mem = text
+        }
         return .ok(ConsoleFormat.table(["STAT", "VALUE"], [
             ["uptime", ConsoleFormat.duration(seconds: uptime)],
             ["clients", "\(hub.liveSessions) connected, \(hub.state.registeredCount) registered, \(hub.state.channels.count) channels"],

@@ -89,8 +89,21 @@ final class OperatorConsole: HubHook {
         }
     }
 
-    func nextDeadline() -> UInt64? { actions.nextDeadline() }
-    func tick(now: UInt64, hub: Hub) { actions.tick(now: now, hub: hub) }
+    /// Connections with commands read but not yet run (a script's batch), served a slice at a
+    /// time so that the hub goes back to the chat in between.
+    private var backlog: Set<Int> = []
+    /// How long one wake-up may spend running one connection's commands.
+    static let commandSliceNanos: UInt64 = 5_000_000
+
+    func nextDeadline() -> UInt64? { backlog.isEmpty ? actions.nextDeadline() : 0 }
+    func tick(now: UInt64, hub: Hub) {
+        actions.tick(now: now, hub: hub)
+        if !backlog.isEmpty {
+            let waiting = backlog
+            backlog = []
+            for i in waiting where i < connections.count && connections[i] != nil { runLines(i, hub: hub) }
+        }
+    }
     func banReason(host: String) -> String? { actions.banReason(host: host) }
 
     /// The server failed to start after the socket was opened: close it and remove its file,
@@ -185,7 +198,8 @@ final class OperatorConsole: HubHook {
                 case .success(.done(let n)):
                     connections[i]!.input.append(contentsOf: chunk[..<n])
                     runLines(i, hub: hub)
-                    guard connections[i] != nil, !connections[i]!.closing else { return }
+                    // Commands still waiting: read no more until they have run.
+                    guard connections[i] != nil, !connections[i]!.closing, !backlog.contains(i) else { return }
                 case .success(.wouldBlock):
                     return
                 case .success(.eof), .failure:
@@ -196,8 +210,14 @@ final class OperatorConsole: HubHook {
     }
 
     private func runLines(_ i: Int, hub: Hub) {
+        let started = Proc.monotonicNanos()
         while connections[i] != nil, !connections[i]!.closing,
               let nl = connections[i]!.input.firstIndex(of: UInt8(ascii: "\n")) {
+            if Proc.monotonicNanos() - started > Self.commandSliceNanos {
+                // The rest on the next turn, after whatever else is waiting (`tick`).
+                backlog.insert(i)
+                break
+            }
             if connections[i]!.pending > Self.maxOutput {
                 // One read can hold hundreds of commands: write what waits before running the
                 // rest, rather than build every reply for a console that may never read them.
@@ -208,6 +228,10 @@ final class OperatorConsole: HubHook {
             var bytes = Array(connections[i]!.input[..<nl])
             connections[i]!.input.removeFirst(nl + 1)
             if bytes.last == UInt8(ascii: "\r") { bytes.removeLast() }
+            if bytes.count > Self.maxLine {
+                connections[i]!.queue(ConsoleReply.failed("line too long (more than \(Self.maxLine) bytes)", hint: "one command per line").wire)
+                continue
+            }
             let line = TextSafety.repairUTF8(bytes)
             if line.allSatisfy({ $0 == " " || $0 == "\t" }) {
                 connections[i]!.queue(".\n")
@@ -222,7 +246,8 @@ final class OperatorConsole: HubHook {
             let reply = actions.run(line, by: who, hub: hub)
             connections[i]!.queue(reply.wire)
         }
-        if let c = connections[i], c.input.count > Self.maxLine {
+        // A line still without its end: only that part is checked (complete lines may wait).
+        if let c = connections[i], c.input.count - ((c.input.lastIndex(of: UInt8(ascii: "\n")) ?? -1) + 1) > Self.maxLine {
             connections[i]!.input.removeAll()
             connections[i]!.queue(ConsoleReply.failed("line too long (more than \(Self.maxLine) bytes)", hint: "one command per line").wire)
             connections[i]!.closing = true
@@ -256,10 +281,11 @@ final class OperatorConsole: HubHook {
             hub.log.warning("console \(c.who) does not read its replies; closing it")
             return close(i, hub: hub, flushFirst: false)
         }
-        let want = c.pending > 0
-        if want != c.waitingForWritable {
-            connections[i]!.waitingForWritable = want
-            let mask = Epoll.readable | Epoll.hangup | (want ? Epoll.writable : 0)
+        // Writable while replies wait; readable unless commands already read are waiting to
+        // run (level-triggered epoll would otherwise wake the hub for input it will not take).
+        let mask = (backlog.contains(i) ? 0 : Epoll.readable) | Epoll.hangup | (c.pending > 0 ? Epoll.writable : 0)
+        if mask != c.interest {
+            connections[i]!.interest = mask
             try? hub.epoll.modify(c.fd, events: mask, data: Hub.Tag.hook(hookIndex, Self.firstConnectionSub + i))
         }
     }
@@ -269,6 +295,7 @@ final class OperatorConsole: HubHook {
         if flushFirst && c.pending > 0 {
             _ = c.output.withUnsafeBytes { raw in try? FD.write(c.fd, UnsafeRawBufferPointer(rebasing: raw[c.outStart...])) }
         }
+        backlog.remove(i)
         hub.epoll.remove(c.fd)
         FD.close(c.fd)
         connections[i] = nil
@@ -283,7 +310,8 @@ struct ControlConnection {
     var input: [UInt8] = []
     var output: [UInt8] = []
     var outStart = 0
-    var waitingForWritable = false
+    /// The epoll events asked for now.
+    var interest = Epoll.readable | Epoll.hangup
     /// Close once the output is written (after `quit`, or an unrecoverable error).
     var closing = false
 
