@@ -254,10 +254,16 @@ func temporaryDirectory(_ name: String) throws -> String {
         try mallory.line("mallory")
         try mallory.expect("Banned by the server operator: trolling", timeout: 5)
         #expect(mallory.expectClosed())
-        // Everyone else stays: alice sees mallory go, and is still there.
-        try alice.expect("mallory quit (Banned by the server operator: trolling)")
+        // Caught as the nick is taken, before joining anything: alice never sees mallory, and
+        // stays.
+        #expect(alice.expectNothing("mallory", timeout: 0.5))
         #expect(!alice.expectClosed(timeout: 0.3))
         #expect(try console.ok("who").contains("alice"))
+        // Taking a banned nick later is caught too.
+        let eve = try ircUser(server, nick: "eve", join: "#lobby")
+        try eve.line("NICK mallory")
+        try eve.expect("Banned by the server operator: trolling", timeout: 5)
+        try alice.expect("mallory quit (Banned by the server operator: trolling)")
     }
 
     @Test func aMutedUsersMessagesAreRefusedAndReachNobody() throws {

@@ -14,7 +14,6 @@ final class ConsoleActions {
     private(set) var countdown: Countdown?
     private var pendingKills: [(id: Int, pid: pid_t, deadline: UInt64)] = []
     private var samples: [(at: UInt64, requests: Int, events: Int)] = []
-    private var nextNickScan: UInt64 = 0
     private var nextExpiry: UInt64 = 0
     /// The last `stats` memory line and when it was measured.
     private var memoryLine: (at: UInt64, text: String)?
@@ -189,6 +188,8 @@ final class ConsoleActions {
         let why = ConsoleFormat.clean(reason)
         let ban = Ban(target: target, reason: why, setBy: who, setAt: now, expiresAt: seconds.map { now + $0 * 1000 })
         guard bans.add(ban) else { return .failed("the ban list is full (\(BanList.limit))", hint: "lift some with 'unban'") }
+        // From now on whoever registers or changes nick is checked (everyone else just below).
+        hub.state.watchNames = bans.hasNickMasks
         let until = seconds.map { "for \(ConsoleFormat.duration(seconds: $0))" } ?? "until lifted"
         hub.log.notice("console [\(who)]: ban \(target) \(until)\(why.isEmpty ? "" : ": " + why)")
         let gone = enforce(ban, hub: hub)
@@ -348,7 +349,6 @@ final class ConsoleActions {
             d.append(c.reminders.first.map { c.deadline - UInt64($0) * 1_000_000_000 } ?? c.deadline)
         }
         if let k = pendingKills.first { d.append(k.deadline) }
-        if bans.hasNickMasks { d.append(nextNickScan) }
         if let m = timedMutes.min(by: { $0.deadline < $1.deadline }) { d.append(m.deadline) }
         return d.min()
     }
@@ -397,15 +397,17 @@ final class ConsoleActions {
             nextExpiry = now + 1_000_000_000
             for ban in bans.expire(now: Proc.wallMillis()) { hub.log.notice("the ban on \(ban.target) has expired") }
         }
-        if bans.hasNickMasks && now >= nextNickScan {
-            // A nick mask can only be checked once the user has a nick: look once a second.
-            nextNickScan = now + 1_000_000_000
+        // A nick mask can only be checked once the user has a nick: each user is checked when
+        // they register or change nick (and everyone once when such a ban is set), never by
+        // walking all users against all bans.
+        hub.state.watchNames = bans.hasNickMasks
+        if bans.hasNickMasks {
             let wall = Proc.wallMillis()
-            for (id, u) in hub.state.users where u.registered {
-                if let ban = bans.ban(source: u.source, host: u.host, now: wall) {
-                    hub.log.notice("disconnecting \(u.nick) (\(u.source)): matches the ban on \(ban.target)")
-                    disconnect(id, reason: "Banned by the server operator" + (ban.reason.isEmpty ? "" : ": " + ban.reason), hub: hub)
-                }
+            for id in hub.state.takeNamed() {
+                guard let u = hub.state.users[id], u.registered,
+                      let ban = bans.ban(source: u.source, host: u.host, now: wall) else { continue }
+                hub.log.notice("disconnecting \(u.nick) (\(u.source)): matches the ban on \(ban.target)")
+                disconnect(id, reason: "Banned by the server operator" + (ban.reason.isEmpty ? "" : ": " + ban.reason), hub: hub)
             }
         }
     }

@@ -233,6 +233,7 @@ final class ChatState {
         u.registered = true
         users[id] = u
         nicks[Names.impersonationKey(nick, casemapping: settings.casemapping)] = id
+        if watchNames { named.append(id) }
         send(.welcome(Welcome(nick: nick, user: u.user, host: u.host, serverName: settings.serverName,
                               network: settings.network, version: settings.version, createdAt: settings.createdAt,
                               isupport: settings.isupport, users: nicks.count, channels: channels.count,
@@ -255,6 +256,20 @@ final class ChatState {
         nicks[Names.impersonationKey(u.nick, casemapping: settings.casemapping)] = nil
         nicks[Names.impersonationKey(new, casemapping: settings.casemapping)] = id
         users[id]!.nick = new
+        if watchNames { named.append(id) }
+    }
+
+    /// While set (the console has bans on nick masks), sessions that registered or changed
+    /// nick are listed in `named`, so that only they are checked against the bans.
+    var watchNames = false {
+        didSet { if !watchNames { named.removeAll() } }
+    }
+    private(set) var named: [Int] = []
+
+    /// The sessions named or renamed since the last call.
+    func takeNamed() -> [Int] {
+        defer { named.removeAll(keepingCapacity: true) }
+        return named
     }
 
     /// Every other registered session that shares a channel with `id`, once each.
