@@ -242,6 +242,35 @@ extension FD {
 }
 
 extension FD {
+    /// Gives `fd`, when it is a terminal or a pipe, an open file description of its own that
+    /// is non-blocking (reopened through /proc, so the shell's description, shared with the
+    /// other standard descriptors, stays as it was). A server's output then never waits for a
+    /// terminal or a reader that stopped (a stalled ssh session, Ctrl-S, a paused pager).
+    /// False when `fd` is something else (a file) or could not be reopened.
+    @discardableResult
+    public static func reopenNonBlocking(_ fd: Int32) -> Bool {
+        var st = stat()
+        guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFCHR || st.st_mode & S_IFMT == S_IFIFO else { return false }
+        let flags = fcntl(fd, F_GETFL)
+        guard flags >= 0 else { return false }
+        let fresh = Glibc.open("/proc/self/fd/\(fd)", (flags & O_ACCMODE) | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
+        guard fresh >= 0 else { return false }
+        defer { Glibc.close(fresh) }
+        return Glibc.dup2(fresh, fd) == fd  // dup2 clears close-on-exec on `fd`
+    }
+
+    /// Writes what a non-blocking `fd` takes now and drops the rest; true when all of it went.
+    @discardableResult
+    public static func writeWithoutWaiting(_ fd: Int32, _ text: String) -> Bool {
+        var bytes = Array(text.utf8)[...]
+        while !bytes.isEmpty {
+            let r = bytes.withUnsafeBytes { raw in try? write(fd, raw) }
+            guard case .done(let n)? = r, n > 0 else { return false }
+            bytes = bytes.dropFirst(n)
+        }
+        return true
+    }
+
     /// For last-resort messages (start-up errors): best effort, no error to handle.
     public static func writeAllIgnoringErrors(_ fd: Int32, _ text: String) {
         try? writeAll(fd, text)

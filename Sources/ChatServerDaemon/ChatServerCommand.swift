@@ -181,6 +181,12 @@ struct ChatServerCommand: ParsableCommand {
         }
         LoggingSystem.bootstrap { _ in LineLogHandler(logLevel: .trace) }
         let log = Logger(label: "chat-server")
+        if !daemon {
+            // Output to a terminal or a pipe never waits: a stalled one loses log lines (counted)
+            // instead of stopping the server.
+            FD.reopenNonBlocking(1)
+            LogOutput.shared.neverWait = FD.reopenNonBlocking(2)
+        }
 
         let (addresses, optional) = try listenAddresses()
         var config = ServerConfig(

@@ -27,8 +27,23 @@ final class LogOutput: @unchecked Sendable {
         if let path { try? open(path: path) }
     }
 
+    /// Set when the log goes to a terminal or a pipe made non-blocking: a line it cannot take
+    /// now is dropped (and counted) rather than waited for.
+    var neverWait = false
+    private var dropped = 0
+
     func write(_ line: String) {
-        let emit: () -> Void = { [fd] in FD.writeAllIgnoringErrors(fd, line) }
+        let emit: () -> Void = { [self] in
+            guard neverWait && path == nil else { return FD.writeAllIgnoringErrors(fd, line) }
+            if dropped > 0 {
+                guard FD.writeWithoutWaiting(fd, "[\(dropped) log line\(dropped == 1 ? "" : "s") dropped: the terminal was not reading]\n") else {
+                    dropped += 1
+                    return
+                }
+                dropped = 0
+            }
+            if !FD.writeWithoutWaiting(fd, line) { dropped += 1 }
+        }
         if let around { around(emit) } else { emit() }
     }
 }

@@ -857,6 +857,29 @@ final class TerminalServer {
         #expect(TTY.isCooked(server.slave), "the terminal is restored on exit")
     }
 
+    /// A terminal that stops reading (a stalled ssh session, Ctrl-S) fills up with log lines:
+    /// the server drops lines rather than wait for it, and tells how many once it reads again.
+    @Test func aTerminalThatStopsReadingDoesNotStopTheServer() throws {
+        let server = try TerminalServer(["--log-level", "debug", "--max-per-ip", "0"])
+        // From here on nobody reads the terminal. Some 600 connections, each a few debug lines:
+        // far more than a terminal holds.
+        for _ in 0..<600 {
+            let c = try TestClient(port: server.port)
+            c.close()
+        }
+        // The hub still answers people and consoles.
+        let alice = try TestClient(port: server.port)
+        try alice.expect("nickname")
+        try alice.line("alice")
+        try alice.expect("You joined #lobby")
+        #expect(try ControlClient(path: server.dir + "/control.sock").ok("stats").contains("uptime"))
+        // Reading again: the next log line comes after a count of the ones dropped.
+        let mark = server.end
+        for _ in 0..<3 { try TestClient(port: server.port).close() }
+        try server.waitFor("log lines dropped: the terminal was not reading", after: mark, timeout: 10)
+        withExtendedLifetime(alice) {}
+    }
+
     @Test func noConsoleLeavesTheTerminalAlone() throws {
         let server = try TerminalServer(["--no-console"])
         #expect(TTY.isCooked(server.slave))

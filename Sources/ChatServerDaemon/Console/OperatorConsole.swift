@@ -365,7 +365,9 @@ final class TerminalConsole {
         TTY.restore()
     }
 
-    private func write(_ s: String) { FD.writeAllIgnoringErrors(outFD, s) }
+    /// What the terminal takes now (its descriptor is non-blocking: a terminal that stopped
+    /// reading must not stop the hub).
+    private func write(_ s: String) { FD.writeWithoutWaiting(outFD, s) }
 
     private func showPrompt() {
         write(editor.render(columns: TTY.columns(outFD)))
