@@ -14,7 +14,9 @@ public enum UnixSocket {
         guard let address = SocketAddress.unix(path: path) else { throw SystemError("socket path \(path)", errno: ENAMETOOLONG) }
         var st = stat()
         if lstat(path, &st) == 0 {
-            guard st.st_mode & S_IFMT == S_IFSOCK else { throw SystemError("bind(\(path))", errno: EEXIST) }
+            guard st.st_mode & S_IFMT == S_IFSOCK else {
+                throw SystemError("bind(\(path))", errno: EEXIST, detail: "something that is not a socket is there (left as it is)")
+            }
             if let fd = try? connect(path: path) {
                 FD.close(fd)
                 throw SystemError("bind(\(path))", errno: EADDRINUSE)

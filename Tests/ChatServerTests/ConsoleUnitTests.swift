@@ -57,6 +57,14 @@ import Glibc
         #expect(parse("exit") == .detach)
     }
 
+    @Test func delaysAreSpelledForPeople() {
+        #expect(ConsoleActions.spell(1) == "1 second")
+        #expect(ConsoleActions.spell(90) == "90 seconds")
+        #expect(ConsoleActions.spell(300) == "5 minutes")
+        #expect(ConsoleActions.spell(7200) == "2 hours")
+        #expect(ConsoleActions.spell(3650 * 86400) == "3650 days")
+    }
+
     @Test func badCommandsGetAnErrorAndAHint() throws {
         let unknown = try #require(error("kik bob"))
         #expect(unknown.message == "unknown command 'kik'")

@@ -80,11 +80,11 @@ final class ConsoleActions {
                 guard let ch = hub.state.channel(named: channel) else { return noSuchChannel(channel) }
                 hub.state.serverNotice(clean, channel: ch.name)
                 hub.log.notice("console [\(who)]: say to \(ch.name): \(clean)")
-                return .ok("told \(ch.members.count) in \(ch.name)")
+                return .ok("told \(ch.members.count) in \(ch.name)" + cut(clean, limit: ChatState.noticeLimit))
             }
             hub.state.serverNotice(clean)
             hub.log.notice("console [\(who)]: say to everyone: \(clean)")
-            return .ok("told \(hub.state.users.count) connected")
+            return .ok("told \(hub.state.users.count) connected" + cut(clean, limit: ChatState.noticeLimit))
         case .topic(let channel, let text):
             guard let ch = hub.state.channel(named: channel) else { return noSuchChannel(channel) }
             guard let text else {
@@ -92,7 +92,7 @@ final class ConsoleActions {
             }
             hub.state.setTopic(ch, text: text, by: hub.config.name)
             hub.log.notice("console [\(who)]: topic \(ch.name): \(ConsoleFormat.clean(ch.topic))")
-            return .ok("\(ch.name) topic set for \(ch.members.count) members")
+            return .ok("\(ch.name) topic set for \(ch.members.count) members" + cut(ConsoleFormat.clean(text), limit: hub.state.settings.topicLength))
         case .motd:
             guard let motd = hub.config.motd else { return .ok("no message of the day (start with --motd-file PATH)") }
             return .ok(motd.isEmpty ? ["(the message of the day is empty)"] : motd.map(ConsoleFormat.clean))
@@ -107,8 +107,9 @@ final class ConsoleActions {
                 return .failed("\(error)", hint: "the old message of the day stays; fix the file and try again")
             }
             hub.state.updateSettings(hub.config.chatSettings())
-            hub.log.notice("console [\(who)]: motd reload (\(hub.config.motd?.count ?? 0) lines)")
-            return .ok("message of the day reloaded: \(hub.config.motd?.count ?? 0) lines")
+            let lines = hub.config.motd?.count ?? 0
+            hub.log.notice("console [\(who)]: motd reload (\(lines) line\(lines == 1 ? "" : "s"))")
+            return .ok("message of the day reloaded: \(lines) line\(lines == 1 ? "" : "s")")
         case .stats: return statistics(hub: hub)
         case .logLevel(let level):
             guard let level else { return .ok("log level: \(LineLogHandler.level)") }
@@ -309,7 +310,7 @@ final class ConsoleActions {
             ["messages total", "\(requests) requests in, \(events) events out"],
             ["bytes", "\(ConsoleFormat.bytes(hub.stats.bytesIn)) in, \(ConsoleFormat.bytes(hub.stats.bytesOut)) out (hub channels)"],
             ["hub queue", "\(ConsoleFormat.bytes(pending.bytes)) waiting for \(pending.sessions) sessions"],
-            ["refused", "\(hub.stats.refused) connections (\(bans.bans.count) bans)"],
+            ["refused", "\(hub.stats.refused) connections; \(bans.bans.count) bans in force"],
             ["dropped", "\(hub.stats.queueOverflows) queue overflows, \(hub.stats.corruptFrames) corrupt frames"],
             ["memory", mem],
         ]))
@@ -327,6 +328,8 @@ final class ConsoleActions {
     private func shutdown(seconds: Int64, message: String, by who: String, hub: Hub) -> ConsoleReply {
         if hub.shutdownDeadline != nil { return .failed("the server is already shutting down", hint: "wait a moment") }
         let now = Proc.monotonicNanos()
+        // A new countdown replaces a running one, and the reply says so.
+        let replaced = countdown.map { " (instead of the one with \(Self.spell(Int64(($0.deadline - min(now, $0.deadline) + 999_999_999) / 1_000_000_000))) left)" } ?? ""
         let reminders = [3600, 1800, 600, 300, 120, 60, 30, 10, 5, 3, 2, 1].map(Int64.init).filter { $0 < seconds }
         countdown = Countdown(deadline: now + UInt64(seconds) * 1_000_000_000, message: message, reminders: reminders, by: who)
         hub.log.notice("console [\(who)]: shutdown in \(seconds)s\(message.isEmpty ? "" : ": " + message)")
@@ -334,10 +337,17 @@ final class ConsoleActions {
             hub.state.serverNotice("Server shutting down in \(Self.spell(seconds))" + (message.isEmpty ? "" : ": " + message))
         }
         flushSoon = true
-        return .ok(seconds > 0 ? "shutting down in \(Self.spell(seconds)); everyone was told ('shutdown cancel' stops it)" : "shutting down now")
+        return .ok((seconds > 0 ? "shutting down in \(Self.spell(seconds)); everyone was told ('shutdown cancel' stops it)" : "shutting down now") + replaced)
+    }
+
+    /// A text longer than what users get says so in the reply (" (cut to 400 bytes)").
+    private func cut(_ text: String, limit: Int) -> String {
+        text.utf8.count > limit ? " (cut to \(limit) bytes)" : ""
     }
 
     static func spell(_ seconds: Int64) -> String {
+        if seconds % 86400 == 0 && seconds >= 2 * 86400 { return "\(seconds / 86400) days" }
+        if seconds % 3600 == 0 && seconds >= 2 * 3600 { return "\(seconds / 3600) hours" }
         if seconds % 60 == 0 && seconds >= 120 { return "\(seconds / 60) minutes" }
         return seconds == 1 ? "1 second" : "\(seconds) seconds"
     }

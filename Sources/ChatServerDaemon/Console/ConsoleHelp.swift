@@ -58,6 +58,7 @@ enum ConsoleHelp {
              details: ["Everyone is told ('Server shutting down in 30 seconds: MESSAGE') and reminded as the",
                        "time runs out; then sessions say goodbye and the server exits with status 0.",
                        "SECONDS also takes 10m-style durations; 'shutdown cancel' stops a countdown.",
+                       "'shutdown' alone stops now; a message needs a delay first: shutdown now MESSAGE.",
                        "Example: shutdown 60 back in five minutes"]),
         Spec(name: "quit", aliases: ["exit"], usage: "quit", summary: "leave 'chat-server console' (the server keeps running)",
              details: ["Only for a console attached through the control socket; Ctrl-D does the same."]),

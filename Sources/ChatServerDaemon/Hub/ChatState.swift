@@ -584,10 +584,13 @@ final class ChatState {
 
     // MARK: Operator actions
 
+    /// The longest server notice, in bytes: one IRC line with room for its prefix.
+    static let noticeLimit = 400
+
     /// A notice from the server to everyone, or to one channel's members.
     @discardableResult
     func serverNotice(_ text: String, channel: String? = nil) -> Bool {
-        let frame = HubEvent.serverNotice(text: clean(text, limit: 400)).frame()
+        let frame = HubEvent.serverNotice(text: clean(text, limit: Self.noticeLimit)).frame()
         if let channel {
             guard let ch = channels[fold(channel)] else { return false }
             broadcast(frame, in: ch)
