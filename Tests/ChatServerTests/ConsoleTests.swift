@@ -344,7 +344,7 @@ func temporaryDirectory(_ name: String) throws -> String {
             #expect(stats.contains(field), "stats lacks '\(field)':\n\(stats)")
         }
         // Bad input never hurts the hub.
-        for junk in ["stats now", "ban", "ban *!*@*", "mute", "shutdown 3o", "\u{1B}[2J", String(repeating: "x", count: 5000), "kick \u{0}"] {
+        for junk in ["stats now", "ban", "ban *!*@*", "ban *!*@*.*", "ban *:*", "mute", "shutdown 3o", "\u{1B}[2J", String(repeating: "x", count: 5000), "kick \u{0}"] {
             let r = try console.run(junk)
             #expect(r.error != nil, "'\(junk.prefix(20))' should fail")
             #expect(r.hint != nil)

@@ -183,7 +183,9 @@ final class ConsoleActions {
             return .failed("'\(ConsoleFormat.clean(String(text.prefix(60))))' is not an address, a nick!user@host mask or a connected nick",
                            hint: "e.g. ban 192.0.2.7, ban *!*@192.0.2.*, ban mallory!*@*; 'help ban' for more")
         }
-        if case .mask(let m) = target, m.allSatisfy({ $0 == "*" || $0 == "!" || $0 == "@" || $0 == "?" }) {
+        // Only wildcards, or only wildcards and an address's separators (`*!*@*.*`, `*:*`):
+        // every IPv4 or IPv6 client would match.
+        if case .mask(let m) = target, m.allSatisfy({ "*!@?.:".contains($0) }) {
             return .failed("'\(m)' would ban everyone", hint: "use a narrower mask; to stop the server use 'shutdown'")
         }
         let why = ConsoleFormat.clean(reason)
