@@ -125,6 +125,22 @@ func newSession(_ server: ServerProcess, _ body: () throws -> TestClient) throws
         #expect(server.log.contains("stopped"))
     }
 
+    @Test func whenTheHubDiesEveryUserHearsItOnce() throws {
+        let server = try ServerProcess()
+        var humans: [TestClient] = [], ircs: [TestClient] = []
+        for i in 0..<6 { humans.append(try humanUser(server, nick: "h\(i)")) }
+        for i in 0..<2 { ircs.append(try ircUser(server, nick: "i\(i)", join: "#lobby")) }
+        try humans[0].expect("i1 joined")
+        for c in humans + ircs { c.drain() }
+        kill(server.pid, SIGKILL)
+        for c in humans + ircs {
+            #expect(c.expectClosed(timeout: 3))
+            let farewells = c.text.components(separatedBy: "the server went away").count - 1
+            #expect(farewells == 1, "\(c.text)")
+            #expect(!c.text.contains("shutting down"), "\(c.text)")
+        }
+    }
+
     @Test func whenTheHubDiesEverySessionTellsItsUserAndExits() throws {
         let server = try ServerProcess()
         let (alice, pid) = try newSession(server) { try humanUser(server, nick: "alice") }

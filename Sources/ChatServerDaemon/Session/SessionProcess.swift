@@ -225,7 +225,9 @@ final class SessionProcess {
 
     /// Last words: flush what we can for a short, bounded time, then leave.
     private func finish() {
-        let deadline = Proc.monotonicNanos() + 2_000_000_000
+        // Last words for the client: up to 2 s, but well within a second once the hub is gone
+        // (nothing keeps a session alive after its hub, whoever is not reading).
+        let deadline = Proc.monotonicNanos() + (hubGone ? 500_000_000 : 2_000_000_000)
         while Proc.monotonicNanos() < deadline {
             if !hubGone && !toHub.isEmpty && !toHub.flush(to: hubFD) { hubGone = true }
             if !clientGone && !toClient.isEmpty && !toClient.flush(to: socketFD) { clientGone = true }
@@ -463,8 +465,14 @@ final class SessionProcess {
         if case .disconnect = event { close(reason: "", tellHub: false) }
     }
 
+    /// Once: the signal that comes with the hub's death and the end of its channel can both
+    /// lead here in the same turn.
+    private var toldHubLost = false
+
     private func hubLost(_ why: String) {
         hubGone = true
+        guard !toldHubLost else { return }
+        toldHubLost = true
         if conversation is IRCConversation {
             sendLine("ERROR :Closing Link: Server error (\(why))")
         } else {
