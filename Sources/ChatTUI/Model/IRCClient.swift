@@ -24,6 +24,7 @@ struct IRCSession: Sendable {
     static let pingInterval: Int64 = 30_000
     static let pingTimeout: Int64 = 90_000
     static let pingTokenPrefix = "chat-tui-"
+    static func pingToken(_ sentAt: Int64) -> String { pingTokenPrefix + String(sentAt) }
 
     /// Whether a status symbol is operator level or higher (@, and & ~ where they exist).
     func isOperatorSymbol(_ c: Character?) -> Bool {
@@ -106,7 +107,7 @@ extension ClientState {
     private mutating func sendLagPing() {
         irc.pingSentAt = now
         irc.nextPingAt = now + IRCSession.pingTimeout
-        emit(.send("PING :\(IRCSession.pingTokenPrefix)\(now)"))
+        emit(.send("PING :" + IRCSession.pingToken(now)))
     }
 
     mutating func receivedIRCLine(_ bytes: [UInt8]) {
@@ -182,9 +183,11 @@ extension ClientState {
         }
     }
 
+    /// Only the answer to the probe still outstanding counts: its token is ours, so the lag
+    /// is computed from our own clock reading, never from a number the server made up (a
+    /// token such as `chat-tui--9223372036854775808` would overflow `now - sent`).
     private mutating func handlePong(_ m: IRCMessage) {
-        guard let token = m.params.last, token.hasPrefix(IRCSession.pingTokenPrefix),
-              let sent = Int64(token.dropFirst(IRCSession.pingTokenPrefix.count)) else { return }
+        guard let sent = irc.pingSentAt, m.params.last == IRCSession.pingToken(sent) else { return }
         lagMillis = max(0, now - sent)
         irc.pingSentAt = nil
         irc.nextPingAt = now + IRCSession.pingInterval
