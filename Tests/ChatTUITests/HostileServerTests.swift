@@ -92,3 +92,50 @@ extension HostileServerTests {
         #expect(t.state.windows.dropFirst().map(\.name).contains("Danny"))
     }
 }
+
+extension HostileServerTests {
+    /// A PONG token the server made up was taken as our clock reading: `now - sent` with
+    /// `chat-tui--9223372036854775808` overflowed and trapped. Only the outstanding probe's
+    /// own token counts.
+    @Test func aForgedPongTokenIsIgnored() {
+        var t = TestClient.registered()
+        let sent = t.state.irc.pingSentAt!
+        t.recv(":srv PONG srv :chat-tui--9223372036854775808")
+        t.recv(":srv PONG srv :chat-tui-9223372036854775807")
+        t.recv(":srv PONG srv :chat-tui-\(sent - 5)")
+        #expect(t.state.lagMillis == nil)
+        #expect(t.state.irc.pingSentAt == sent)
+        t.now += 70
+        t.recv(":srv PONG srv :chat-tui-\(sent)")
+        #expect(t.state.lagMillis == 70)
+        // Answered once: a repeat is no answer to anything.
+        t.now += 5_000
+        t.recv(":srv PONG srv :chat-tui-\(sent)")
+        #expect(t.state.lagMillis == 70)
+    }
+
+    /// A server-time fraction of many digits overflowed (`num` and `pow10`); years, months,
+    /// signs and lengths the format does not allow are refused, and the line keeps our time.
+    @Test func absurdServerTimesParseOrAreRefusedWithoutTrapping() {
+        #expect(TimeFormat.parseServerTime("2024-01-01T00:00:00.99999999999999999999Z") == 1_704_067_200_999)
+        #expect(TimeFormat.parseServerTime("2024-01-01T00:00:00." + String(repeating: "9", count: 5000) + "Z") == 1_704_067_200_999)
+        #expect(TimeFormat.parseServerTime("2024-01-01T00:00:00.12Z") == 1_704_067_200_120)
+        #expect(TimeFormat.parseServerTime("2024-01-01T00:00:00.0001Z") == 1_704_067_200_000)
+        #expect(TimeFormat.parseServerTime("9999-12-31T23:59:60.999Z") == 253_402_300_800_999)
+        #expect(TimeFormat.parseServerTime("0000-01-01T00:00:00Z") == -62_167_219_200_000)
+        for bad in ["2024-01-01T00:00:00.Z", "2024-01-01T00:00:00.9x9Z", "-024-01-01T00:00:00Z",
+                    "99999999999999999999-01-01T00:00:00Z", "2024-00-01T00:00:00Z", "2024-01-32T00:00:00Z",
+                    "2024-01-01T24:00:00Z", "2024-01-01T00:60:00Z", "2024-01-01T00:00:61Z", "2024-1-01T00:00:00Z",
+                    "2024-01-01T00:00:00.-5Z", "2024-01-01T00:00:00+01:00"] {
+            #expect(TimeFormat.parseServerTime(bad) == nil, "\(bad)")
+        }
+        var t = TestClient.registered(channels: ["#x"])
+        t.recv(":srv CAP me ACK :server-time")
+        t.recv(":me!u@h JOIN #x")
+        t.recv("@time=2024-01-01T00:00:00.99999999999999999999Z :bob!b@h PRIVMSG #x :hi")
+        t.recv("@time=99999999999999999999-01-01T00:00:00Z :bob!b@h PRIVMSG #x :later")
+        let lines = t.window("#x")!.scrollback.lines.suffix(2)
+        #expect(lines.map(\.time) == [1_704_067_200_999, t.now])
+        #expect(t.screen().contains { $0.contains("later") })
+    }
+}

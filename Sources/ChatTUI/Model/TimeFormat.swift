@@ -23,12 +23,14 @@ enum TimeFormat {
     static func parseServerTime(_ text: String) -> Int64? {
         let u = Array(text.utf8)
         guard u.count >= 20, u.last == UInt8(ascii: "Z") else { return nil }
+        /// The decimal number in `len` bytes from `from`; nil if one is not a digit. A run of
+        /// more than four digits is only checked (its value, 0, is not used): it could overflow.
         func num(_ from: Int, _ len: Int) -> Int? {
             var v = 0
             for i in from..<(from + len) {
                 let b = u[i]
                 guard b >= 0x30, b <= 0x39 else { return nil }
-                v = v * 10 + Int(b - 0x30)
+                if len <= 4 { v = v * 10 + Int(b - 0x30) }
             }
             return v
         }
@@ -39,16 +41,16 @@ enum TimeFormat {
               (1...12).contains(mo), (1...31).contains(d), h < 24, mi < 60, s < 61 else { return nil }
         var ms = 0
         if u.count > 20 {
+            // Milliseconds are the first three fraction digits; more are checked to be digits
+            // and otherwise ignored (a value of many digits would overflow any integer).
             guard u[19] == UInt8(ascii: "."), u.count - 21 >= 1 else { return nil }
             let digits = u.count - 21
-            guard let frac = num(20, digits) else { return nil }
-            ms = digits >= 3 ? frac / pow10(digits - 3) : frac * pow10(3 - digits)
+            guard num(20, digits) != nil, let frac = num(20, min(digits, 3)) else { return nil }
+            ms = digits >= 3 ? frac : frac * (digits == 1 ? 100 : 10)
         }
         let days = daysFromCivil(y, mo, d)
         return (Int64(days) * 86400 + Int64(h * 3600 + mi * 60 + s)) * 1000 + Int64(ms)
     }
-
-    private static func pow10(_ n: Int) -> Int { (0..<n).reduce(1) { v, _ in v * 10 } }
 
     private static func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
 
