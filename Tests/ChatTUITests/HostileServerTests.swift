@@ -139,3 +139,41 @@ extension HostileServerTests {
         #expect(t.screen().contains { $0.contains("later") })
     }
 }
+
+extension HostileServerTests {
+    /// Times and durations a server sends (329, 333, 317) are read with bounds: absurd ones
+    /// are shown as sent or left out, never computed with.
+    @Test func timesAndDurationsFromTheServerAreBounded() {
+        var t = TestClient.registered(channels: ["#x"])
+        t.recv(":me!u@h JOIN #x")
+        t.recv(":srv 333 me #x bob 1700000000")
+        t.recv(":srv 329 me #x 1700000000")
+        t.recv(":srv 333 me #x bob 99999999999999999999999")
+        t.recv(":srv 333 me #x bob -9223372036854775808")
+        t.recv(":srv 329 me #x 9223372036854775807")
+        #expect(t.texts("#x").suffix(4) == ["Topic set by bob on 2023-11-14 22:13:20", "Channel created 2023-11-14 22:13:20",
+                                            "Topic set by bob", "Topic set by bob"])
+        t.recv(":srv 317 me bob 3725 1700000000 :seconds idle, signon time")
+        t.recv(":srv 317 me bob 9223372036854775807 99999999999999999999 :seconds idle, signon time")
+        t.recv(":srv 317 me bob -1 :seconds idle")
+        #expect(t.texts().suffix(3) == ["bob has been idle 1 h 2 min, signed on 2023-11-14 22:13:20",
+                                        "bob has been idle 9223372036854775807 s", "bob has been idle -1 s"])
+        #expect(TimeFormat.duration(seconds: 999_999_999_999) == "11574074 d 1 h")
+    }
+
+    /// A server refusing every nick at registration made the client count without end and
+    /// build a string of that many underscores for each refusal (quadratic work) before it
+    /// fell back to a generated nick.
+    @Test func endlessNickRefusalsDoNotGrowTheNick() {
+        var t = TestClient(nick: "me")
+        t.apply(.connected)
+        _ = t.sent()
+        for _ in 0..<2_000 { t.recv(":srv 433 * x :Nickname is already in use") }
+        let nicks = t.sent()
+        #expect(nicks.count == 2_000)
+        #expect(nicks.allSatisfy { $0.utf8.count <= 20 })
+        #expect(nicks.prefix(5) == ["NICK me_", "NICK me__", "NICK me___", "NICK me____", "NICK me_____"])
+        #expect(nicks.last?.hasPrefix("NICK chattui") == true)
+        #expect(t.state.irc.nickAttempts <= 6)
+    }
+}

@@ -262,14 +262,26 @@ extension ClientState {
         case 312 where p.count >= 4:
             info("\(p[1]) is on \(p[2]) (\(p[3]))")
         case 317 where p.count >= 3:
-            info("\(p[1]) has been idle \(p[2]) s")
+            // Numbers from the server are read with bounds (TimeFormat): shown as sent otherwise.
+            let idle = TimeFormat.boundedSeconds(p[2]).map { TimeFormat.duration(seconds: $0) } ?? "\(p[2]) s"
+            let since = p.count >= 5 ? TimeFormat.epochMillis(p[3]).map { ", signed on \(TimeFormat.dateTime($0, utcOffset: config.utcOffset))" } ?? "" : ""
+            info("\(p[1]) has been idle \(idle)\(since)")
         case 319 where p.count >= 3:
             info("\(p[1]) is in \(p[2])")
         case 318, 315, 369: break   // end of WHOIS / WHO / WHOWAS
         case 324 where p.count >= 3:
             let w = windowIndex(p[1]) ?? active
             info("Mode of \(p[1]): \(p.dropFirst(2).joined(separator: " "))", window: w)
-        case 329, 333: break        // creation time, who set the topic
+        case 329 where p.count >= 3:
+            if let w = windowIndex(p[1]), let t = TimeFormat.epochMillis(p[2]) {
+                event("Channel created \(TimeFormat.dateTime(t, utcOffset: config.utcOffset))", window: w, time: time)
+            }
+        case 333 where p.count >= 3:
+            if let w = windowIndex(p[1]) {
+                let when = p.count >= 4 ? TimeFormat.epochMillis(p[3]).map { " on \(TimeFormat.dateTime($0, utcOffset: config.utcOffset))" } ?? "" : ""
+                event("Topic set by \(p[2])\(when)", window: w, time: time)
+            }
+        case 329, 333: break
         case 331 where p.count >= 2:
             if let w = windowIndex(p[1]) { windows[w].topic = ""; event("No topic is set.", window: w, time: time) }
         case 332 where p.count >= 3:
@@ -285,14 +297,15 @@ extension ClientState {
             endOfNames(channel: p[1])
         case 432 where !irc.registered, 433 where !irc.registered, 436 where !irc.registered:
             // Registration: try another nick so the user gets in at all.
-            irc.nickAttempts += 1
+            // Counted up to 6 only: a server refusing every nick forever must not grow a
+            // string of underscores (or the count) without end.
+            irc.nickAttempts = min(irc.nickAttempts + 1, 6)
             let base = irc.wantedNick.isEmpty ? config.nick : irc.wantedNick
             // Taken (or reserved, as "root" is on some servers): the nick with underscores, as
             // irssi does; a nick that can never be valid gets a generated one at once.
-            let underscored = base + String(repeating: "_", count: irc.nickAttempts)
-            let next = irc.nickAttempts <= 5 && (n != 432 || Names.isValidNick(underscored))
-                ? underscored
-                : "chattui\(now % 100_000)"
+            let underscored = irc.nickAttempts <= 5 ? base + String(repeating: "_", count: irc.nickAttempts) : nil
+            let next = underscored.flatMap { n != 432 || Names.isValidNick($0) ? $0 : nil }
+                ?? "chattui\(now % 100_000)"
             error("Nick \(p.count > 1 ? p[1] : base) is not available; trying \(next).", window: 0)
             nick = next
             emit(.send("NICK " + next))

@@ -52,6 +52,34 @@ enum TimeFormat {
         return (Int64(days) * 86400 + Int64(h * 3600 + mi * 60 + s)) * 1000 + Int64(ms)
     }
 
+    /// The latest moment `epochMillis` accepts: the end of year 9999 (seconds since the epoch).
+    static let maxEpochSeconds: Int64 = 253_402_300_799
+
+    /// A time in seconds since the epoch as a server sends it (329, 333, 317): milliseconds,
+    /// or nil when it is not plain digits or lies after year 9999, so no arithmetic on a
+    /// number a server made up can overflow.
+    static func epochMillis(_ text: String) -> Int64? {
+        guard let s = boundedSeconds(text), s <= maxEpochSeconds else { return nil }
+        return s * 1000
+    }
+
+    /// A count of seconds (317's idle time): at most 12 digits, so any sum or product with
+    /// it stays far from overflowing; nil otherwise.
+    static func boundedSeconds(_ text: String) -> Int64? {
+        let u = text.utf8
+        guard (1...12).contains(u.count), u.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+        return Int64(text)
+    }
+
+    /// "3 d 4 h", "2 h 5 min", "7 min 3 s", "12 s": a duration as a person reads it.
+    static func duration(seconds: Int64) -> String {
+        let (d, h, m, s) = (seconds / 86_400, seconds / 3600 % 24, seconds / 60 % 60, seconds % 60)
+        if d > 0 { return "\(d) d \(h) h" }
+        if h > 0 { return "\(h) h \(m) min" }
+        if m > 0 { return "\(m) min \(s) s" }
+        return "\(s) s"
+    }
+
     private static func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
 
     private static func civil(_ millis: Int64, _ offset: Int) -> (Int, Int, Int, Int, Int, Int) {
