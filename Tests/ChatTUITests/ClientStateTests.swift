@@ -98,9 +98,9 @@ import Testing
             if d == at { break }
         }
         #expect(shown == [4, 3, 2, 1])
-        // Connected again: no more ticks for it.
+        // Connected again: no more ticks for it, only the registration deadline.
         t.apply(.connected)
-        #expect(t.state.nextDeadline == nil)
+        #expect(t.state.nextDeadline == t.now + IRCSession.registrationTimeout)
     }
 
     @Test func backoffDoublesToAMinuteAndStartsAgainAfterAStableConnection() {
@@ -142,6 +142,29 @@ import Testing
         var joined = TestClient.registered(channels: ["#a"])
         joined.recv(":srv 376 me :End of /MOTD command.")
         #expect(joined.state.windows[0].scrollback.lines.last?.text.contains("/join #channel") == false)
+    }
+
+    /// A server that accepts the connection and never answers (`ncat -l`) left the client
+    /// "registering…" forever: after 30 s without 001 it is dropped as a failed attempt.
+    @Test func aServerThatNeverWelcomesIsDroppedAfterThirtySeconds() {
+        var t = TestClient(nick: "me")
+        t.apply(.connected)
+        _ = t.sent()
+        #expect(t.state.nextDeadline == t.now + 30_000)
+        t.now += 29_999
+        t.apply(.tick)
+        #expect(t.state.takeEffects().isEmpty)
+        t.now += 1
+        t.apply(.tick)
+        #expect(t.state.takeEffects() == [.dropConnection(reason: "no welcome from the server within 30 s")])
+        #expect(t.state.windows[0].scrollback.lines.last?.text == "The server did not let us in within 30 s.")
+        t.apply(.disconnected(reason: "no welcome from the server within 30 s", retryAt: t.now + 2_000))
+        // Welcomed in time: no deadline any more.
+        t.apply(.connected)
+        t.recv(":srv 001 me :Welcome")
+        t.now += 60_000
+        t.apply(.tick)
+        #expect(!t.state.takeEffects().contains { if case .dropConnection = $0 { true } else { false } })
     }
 
     @Test func reconnectRejoinsChannels() {

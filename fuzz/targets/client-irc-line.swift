@@ -92,7 +92,7 @@ func drain(_ s: inout ClientState) {
     for e in s.takeEffects() {
         switch e {
         case .send(let l): checkSent(l)
-        case .log, .repaint, .discardPartialLine, .reconnect: break
+        case .log, .repaint, .discardPartialLine, .reconnect, .dropConnection: break
         case .quit: violation("the server made the client quit")
         }
     }

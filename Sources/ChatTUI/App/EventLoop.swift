@@ -177,6 +177,8 @@ final class EventLoop {
                 quit()
             case .reconnect:
                 drop(reason: "reconnecting", retryIn: 0)
+            case .dropConnection(let reason):
+                drop(reason: reason, retryIn: nil)
             case .repaint:
                 screen.repaintAll()
             case .discardPartialLine:
@@ -295,7 +297,10 @@ final class EventLoop {
         connectDeadline = nil
         if state.quitting { done = true; return }
         let now = Proc.wallMillis()
-        backoff.connectionEnded(lasted: connectedAt.map { now - $0 })
+        // Only a connection that got us in counts as having worked: one that never got past
+        // registration (a server that accepts and says nothing) keeps the backoff growing.
+        let worked = state.connection == .connected
+        backoff.connectionEnded(lasted: worked ? connectedAt.map { now - $0 } : nil)
         connectedAt = nil
         // A deliberate reconnect goes at once and does not count as a failure.
         reconnectAt = now + (retryIn ?? backoff.next())

@@ -20,9 +20,12 @@ struct IRCSession: Sendable {
     /// Our lag probe: when the PING went out, and when to act next.
     var pingSentAt: Int64?
     var nextPingAt: Int64?
+    /// A server that takes the connection but never welcomes us (001) is given up on then.
+    var registrationDeadline: Int64?
 
     static let pingInterval: Int64 = 30_000
     static let pingTimeout: Int64 = 90_000
+    static let registrationTimeout: Int64 = 30_000
     static let pingTokenPrefix = "chat-tui-"
     static func pingToken(_ sentAt: Int64) -> String { pingTokenPrefix + String(sentAt) }
 
@@ -68,13 +71,18 @@ struct IRCSession: Sendable {
         serverTime = false
         pingSentAt = nil
         nextPingAt = nil
+        registrationDeadline = nil
         namesRequested = []
         namesBuffer = [:]
         nickAttempts = 0
     }
 
     func nextTimer(connection: ConnectionStatus) -> Int64? {
-        connection == .connected ? nextPingAt : nil
+        switch connection {
+        case .connected: nextPingAt
+        case .registering: registrationDeadline
+        default: nil
+        }
     }
 }
 
@@ -86,12 +94,20 @@ extension ClientState {
     mutating func ircConnected() {
         if irc.wantedNick.isEmpty { irc.wantedNick = config.nick }
         nick = irc.wantedNick
+        irc.registrationDeadline = now + IRCSession.registrationTimeout
         emit(.send("CAP LS 302"))
         emit(.send("NICK " + irc.wantedNick))
         emit(.send("USER \(config.userName) 0 * :\(config.realName)"))
     }
 
     mutating func ircTick() {
+        if connection == .registering, let due = irc.registrationDeadline, now >= due {
+            irc.registrationDeadline = nil
+            let secs = IRCSession.registrationTimeout / 1000
+            error("The server did not let us in within \(secs) s.", window: 0)
+            emit(.dropConnection(reason: "no welcome from the server within \(secs) s"))
+            return
+        }
         guard connection == .connected, let due = irc.nextPingAt, now >= due else { return }
         if let sent = irc.pingSentAt {
             if now - sent >= IRCSession.pingTimeout {
@@ -195,6 +211,7 @@ extension ClientState {
 
     private mutating func welcome(_ m: IRCMessage) {
         irc.registered = true
+        irc.registrationDeadline = nil
         irc.nickAttempts = 0
         if let n = m.params.first, IRCSession.isOneWord(n) { nick = n }
         connection = .connected
