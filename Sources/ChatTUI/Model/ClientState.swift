@@ -176,9 +176,40 @@ struct ClientState: Sendable {
 
     var caseMapping: CaseMapping { irc.caseMapping }
 
-    func windowIndex(_ name: String) -> Int? {
-        windows.indices.first { $0 > 0 && caseMapping.equal(windows[$0].name, name) }
+    /// The window named `name` under the casemapping (never the server window). A lookup, not
+    /// a scan: a flood of lines from thousands of nicks must not fold every window's name
+    /// for each line.
+    func windowIndex(_ name: String) -> Int? { windowByName[caseMapping.fold(name)] }
+
+    /// Window numbers by folded name, window 0 left out. Kept in step by every change to the
+    /// windows' names or order (`ensureWindow`, `closeWindow`, `renameWindow`) and to the
+    /// casemapping (`reindexWindows`).
+    private(set) var windowByName: [String: Int] = [:]
+
+    /// Rebuilds `windowByName`, after windows moved or the casemapping changed. Should two
+    /// names become equal under a new casemapping, the first window keeps the name.
+    mutating func reindexWindows() {
+        windowByName = [:]
+        for i in windows.indices.dropFirst() where windowByName[caseMapping.fold(windows[i].name)] == nil {
+            windowByName[caseMapping.fold(windows[i].name)] = i
+        }
     }
+
+    /// Gives window `index` a new name (a query following a nick change, a channel taking
+    /// the server's spelling).
+    mutating func renameWindow(_ index: Int, to name: String) {
+        let old = caseMapping.fold(windows[index].name)
+        if windowByName[old] == index { windowByName[old] = nil }
+        windows[index].name = name
+        windowByName[caseMapping.fold(name)] = index
+    }
+
+    /// At most this many private conversations are opened by messages arriving: beyond it,
+    /// messages from new nicks go to the server window, so a flood from thousands of nicks
+    /// costs at most this many scrollbacks.
+    static let maxQueryWindows = 100
+
+    var queryWindowCount: Int { windows.count { $0.kind == .query } }
 
     @discardableResult
     mutating func ensureWindow(_ name: String, kind: Window.Kind) -> Int {
@@ -186,8 +217,13 @@ struct ClientState: Sendable {
         var w = Window(name: name, kind: kind, capacity: config.scrollbackLines)
         w.nicks.configure(modes: irc.prefixModes, symbols: irc.prefixSymbols, mapping: caseMapping)
         windows.append(w)
+        windowByName[caseMapping.fold(name)] = windows.count - 1
         return windows.count - 1
     }
+
+    /// The server window has said that the query window limit was reached (said once until a
+    /// window is closed).
+    var queryLimitNoted = false
 
     mutating func switchTo(_ index: Int) {
         guard windows.indices.contains(index), index != active else { return }
@@ -203,6 +239,8 @@ struct ClientState: Sendable {
     mutating func closeWindow(_ index: Int) {
         guard index > 0, windows.indices.contains(index) else { return }
         windows.remove(at: index)
+        reindexWindows()
+        queryLimitNoted = false
         if active == index {
             active = min(index, windows.count - 1)
             windows[active].activity = .none

@@ -251,6 +251,7 @@ extension ClientState {
         for i in windows.indices {
             windows[i].nicks.configure(modes: irc.prefixModes, symbols: irc.prefixSymbols, mapping: irc.caseMapping)
         }
+        reindexWindows()
     }
 
     // MARK: - Numerics
@@ -416,6 +417,14 @@ extension ClientState {
             window = 0
         } else if notice {
             window = windowIndex(from) ?? active
+        } else if let w = windowIndex(from) {
+            window = w
+        } else if queryWindowCount >= Self.maxQueryWindows {
+            if !queryLimitNoted {
+                queryLimitNoted = true
+                info("\(Self.maxQueryWindows) private windows are open: messages from further nicks are shown here until some are closed (/close).", window: 0)
+            }
+            window = 0
         } else {
             window = ensureWindow(from, kind: .query)
         }
@@ -437,7 +446,7 @@ extension ClientState {
         for channel in channels.split(separator: ",").map(String.init) where IRCSession.isOneWord(channel) {
             if isMe(who) {
                 let w = ensureWindow(channel, kind: .channel)
-                windows[w].name = channel    // the server's spelling
+                renameWindow(w, to: channel)    // the server's spelling
                 windows[w].joined = true
                 windows[w].nicks.removeAll()
                 windows[w].namesInProgress = false
@@ -496,8 +505,8 @@ extension ClientState {
                 // The conversation follows the nick, unless a window for the new nick is
                 // already open (someone else had it before): then two windows would share
                 // one name, and this one keeps the old.
-                let taken = windows.indices.contains { $0 > 0 && $0 != w && caseMapping.equal(windows[$0].name, new) }
-                if !taken || caseMapping.equal(old, new) { windows[w].name = new }
+                let taken = windowIndex(new).map { $0 != w } ?? false
+                if !taken || caseMapping.equal(old, new) { renameWindow(w, to: new) }
                 event("\(old) is now known as \(new)", window: w, time: time)
             default: break
             }
