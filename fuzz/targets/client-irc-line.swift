@@ -69,7 +69,8 @@ func checkSent(_ line: String) {
                     "CAP REQ asks for what it does not know: \(hex(bytes))")
         }
     case "JOIN":
-        require(p.count == 1, "JOIN with \(p.count) params: \(hex(bytes))")
+        // Keys (the user's, remembered from /join) may follow the channels.
+        require(p.count == 1 || (p.count == 2 && isOneTarget(p[1])), "JOIN with \(p.count) params: \(hex(bytes))")
         for c in p[0].split(separator: ",", omittingEmptySubsequences: false) {
             require(isOneTarget(String(c)), "JOIN of a channel that is not one word: \(hex(bytes))")
         }

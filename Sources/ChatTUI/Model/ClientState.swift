@@ -35,6 +35,32 @@ enum PasteState: Equatable, Sendable {
     case confirm([String])
 }
 
+/// An escape sequence being dropped from a paste: the terminal's reader turned its ESC and
+/// first character into a key, and the rest comes as text.
+enum PasteEscape: Equatable, Sendable {
+    case none
+    /// CSI: parameter and intermediate bytes, then one final byte.
+    case csi
+    /// OSC, DCS, APC, PM, SOS: everything up to BEL or ESC \.
+    case string
+
+    /// `text` without what belongs to the sequence being dropped; ends the sequence when its
+    /// end is in `text`.
+    mutating func strip(_ text: String) -> String {
+        switch self {
+        case .none: return text
+        case .string: return ""
+        case .csi:
+            var scalars = Substring(text).unicodeScalars[...]
+            while let c = scalars.first, (0x20...0x3F).contains(c.value) { scalars.removeFirst() }
+            guard let final = scalars.first else { return "" }
+            if (0x40...0x7E).contains(final.value) { scalars.removeFirst() }
+            self = .none
+            return String(String.UnicodeScalarView(scalars))
+        }
+    }
+}
+
 /// The whole client as one value, changed only by `apply(_:now:)`.
 ///
 /// Keys, terminal size, connection events and the clock come in as actions; lines to send,
@@ -56,6 +82,7 @@ struct ClientState: Sendable {
     /// The user's choice; narrow terminals hide the list anyway.
     var nickListEnabled = true
     var paste: PasteState = .none
+    var pasteEscape: PasteEscape = .none
     /// --raw: text the server sent without a line end yet, and since when. Shown as the
     /// input line's prompt once it has waited a moment (a prompt, not a line cut by a read).
     var serverPrompt: (text: String, since: Int64)?
@@ -120,10 +147,15 @@ struct ClientState: Sendable {
             lagMillis = nil
             irc.connectionLost()
             var text = "Disconnected: \(reason)."
-            if let at = retryAt { text += " Reconnecting in \(max(0, (at - now + 999) / 1000)) s." }
+            if let at = retryAt { text += at <= now ? " Reconnecting now." : " Reconnecting in \((at - now + 999) / 1000) s." }
             for i in windows.indices where i == 0 || (wasUp && windows[i].isChannel) {
                 error(text, window: i)
+            }
+            // What we knew of the channels may be out of date when we are back.
+            for i in windows.indices where windows[i].isChannel {
                 windows[i].nicks.removeAll()
+                windows[i].namesInProgress = false
+                windows[i].topic = ""
             }
         case .tick:
             tick()
@@ -147,6 +179,7 @@ struct ClientState: Sendable {
         if case .collecting(let text, let since) = paste, now - since > 1500 {
             // The end marker never came (irssi#942): treat what arrived as the paste.
             paste = .none
+            pasteEscape = .none
             finishPaste(text)
         }
         if config.mode == .irc { ircTick() }
@@ -159,7 +192,26 @@ struct ClientState: Sendable {
         if config.mode == .irc, let t = irc.nextTimer(connection: connection) { d = min(d ?? t, t) }
         if let p = serverPrompt, now < p.since + Self.promptDelay { d = min(d ?? (p.since + Self.promptDelay), p.since + Self.promptDelay) }
         if let t = countdownChange { d = min(d ?? t, t) }
+        if let t = lagWaitChange { d = min(d ?? t, t) }
         return d
+    }
+
+    /// The lag the status bar shows: the last round trip, or, while our probe has waited
+    /// longer than that (and at least a second), how long it has waited so far.
+    var shownLag: (millis: Int64, waiting: Bool)? {
+        if connection == .connected, let sent = irc.pingSentAt {
+            let waited = now - sent
+            if waited >= 1000 && waited > (lagMillis ?? 0) { return (waited, true) }
+        }
+        return lagMillis.map { ($0, false) }
+    }
+
+    /// While a probe waits, when the whole seconds of its wait change (the status bar counts
+    /// them once they pass the last lag).
+    private var lagWaitChange: Int64? {
+        guard connection == .connected, let sent = irc.pingSentAt, now >= sent else { return nil }
+        let next = sent + ((now - sent) / 1000 + 1) * 1000
+        return max(next, sent + (lagMillis ?? 0) + 1)
     }
 
     /// While waiting to reconnect, when the whole seconds the status bar counts down next

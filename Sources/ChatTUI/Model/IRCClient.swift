@@ -215,8 +215,14 @@ extension ClientState {
         irc.nickAttempts = 0
         if let n = m.params.first, IRCSession.isOneWord(n) { nick = n }
         connection = .connected
-        let channels = windows.filter { $0.isChannel && $0.joined }.map(\.name)
-        if !channels.isEmpty { emit(.send("JOIN " + channels.joined(separator: ","))) }
+        // Channels with a key first: JOIN pairs keys with channels in order.
+        let rejoin = windows.filter { $0.isChannel && $0.joined }
+        let keyed = rejoin.filter { $0.key != nil }
+        let channels = keyed.map(\.name) + rejoin.filter { $0.key == nil }.map(\.name)
+        let keys = keyed.compactMap(\.key)
+        if !channels.isEmpty {
+            emit(.send("JOIN " + channels.joined(separator: ",") + (keys.isEmpty ? "" : " " + keys.joined(separator: ","))))
+        }
         sendLagPing()
     }
 
@@ -309,6 +315,21 @@ extension ClientState {
             } else {
                 info("Topic of \(p[1]): \(p[2])")
             }
+        case 321: break             // the channel list's header
+        case 322 where p.count >= 3:
+            let topic = p.count > 3 && !p[3].isEmpty ? ": \(p[3])" : ""
+            info("\(p[1]) (\(p[2]))\(topic)", window: 0)
+        case 323:
+            info("End of the channel list.", window: 0)
+        case 403 where p.count >= 3, 405 where p.count >= 3, 471 where p.count >= 3, 473 where p.count >= 3,
+             474 where p.count >= 3, 475 where p.count >= 3:
+            // We could not join (no such channel, too many channels, full, invite only,
+            // banned, wrong key): the window must not look joined, nor be rejoined.
+            guard let w = windowIndex(p[1]), windows[w].isChannel else { return error(text) }
+            windows[w].joined = false
+            windows[w].nicks.removeAll()
+            error("Cannot join \(p[1]): \(p[2])", window: w)
+            if w != active { error("Cannot join \(p[1]): \(p[2])") }
         case 353 where p.count >= 4:
             names(channel: p[2], entries: p[3])
         case 366 where p.count >= 2:
@@ -399,7 +420,9 @@ extension ClientState {
                 info("\(from) asked for your client version.", window: 0)
                 return
             case ("PING", false) where irc.ctcpReplyTarget(src) != nil:
-                ctcpReply(to: irc.ctcpReplyTarget(src)!, "PING \(arg)")
+                // The token is echoed without control characters (no escape sequences or
+                // formatting go back out under our name).
+                ctcpReply(to: irc.ctcpReplyTarget(src)!, "PING \(TextSafety.sanitize(arg))")
                 return
             default:
                 info("CTCP \(command) \(notice ? "reply " : "")from \(from): \(arg)", window: 0)
@@ -448,6 +471,7 @@ extension ClientState {
                 let w = ensureWindow(channel, kind: .channel)
                 renameWindow(w, to: channel)    // the server's spelling
                 windows[w].joined = true
+                windows[w].topic = ""        // until 332 says what it is now
                 windows[w].nicks.removeAll()
                 windows[w].namesInProgress = false
                 windows[w].nicks.add(who)
