@@ -154,6 +154,7 @@ public enum Proc {
         case SIGSYS: return "SIGSYS"
         case SIGINT: return "SIGINT"
         case SIGHUP: return "SIGHUP"
+        case SIGQUIT: return "SIGQUIT"
         case SIGPIPE: return "SIGPIPE"
         default: return "signal \(sig)"
         }

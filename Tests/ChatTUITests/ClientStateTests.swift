@@ -98,9 +98,9 @@ import Testing
             if d == at { break }
         }
         #expect(shown == [4, 3, 2, 1])
-        // Connected again: no more ticks for it.
+        // Connected again: no more ticks for it, only the registration deadline.
         t.apply(.connected)
-        #expect(t.state.nextDeadline == nil)
+        #expect(t.state.nextDeadline == t.now + IRCSession.registrationTimeout)
     }
 
     @Test func backoffDoublesToAMinuteAndStartsAgainAfterAStableConnection() {
@@ -142,6 +142,29 @@ import Testing
         var joined = TestClient.registered(channels: ["#a"])
         joined.recv(":srv 376 me :End of /MOTD command.")
         #expect(joined.state.windows[0].scrollback.lines.last?.text.contains("/join #channel") == false)
+    }
+
+    /// A server that accepts the connection and never answers (`ncat -l`) left the client
+    /// "registering…" forever: after 30 s without 001 it is dropped as a failed attempt.
+    @Test func aServerThatNeverWelcomesIsDroppedAfterThirtySeconds() {
+        var t = TestClient(nick: "me")
+        t.apply(.connected)
+        _ = t.sent()
+        #expect(t.state.nextDeadline == t.now + 30_000)
+        t.now += 29_999
+        t.apply(.tick)
+        #expect(t.state.takeEffects().isEmpty)
+        t.now += 1
+        t.apply(.tick)
+        #expect(t.state.takeEffects() == [.dropConnection(reason: "no welcome from the server within 30 s")])
+        #expect(t.state.windows[0].scrollback.lines.last?.text == "The server did not let us in within 30 s.")
+        t.apply(.disconnected(reason: "no welcome from the server within 30 s", retryAt: t.now + 2_000))
+        // Welcomed in time: no deadline any more.
+        t.apply(.connected)
+        t.recv(":srv 001 me :Welcome")
+        t.now += 60_000
+        t.apply(.tick)
+        #expect(!t.state.takeEffects().contains { if case .dropConnection = $0 { true } else { false } })
     }
 
     @Test func reconnectRejoinsChannels() {
@@ -422,7 +445,8 @@ import Testing
         #expect(t.sent() == ["//literal slash"])
         t.enter("/help")
         #expect(t.sent() == ["/help"])
-        #expect(t.texts().contains { $0.contains("/join #channel") })
+        #expect(t.texts().contains { $0.contains("/raw LINE") })
+        #expect(!t.texts().contains { $0.contains("/join #channel") })
         t.recv("[12:00] <alice> hi \u{1b}[31mthere")
         #expect(t.texts().last == "[12:00] <alice> hi there")
         #expect(t.state.geometry.nickListLeft == nil)
@@ -507,5 +531,54 @@ import Testing
         t.apply(.tick)
         #expect(t.state.paste == .none)
         #expect(t.state.editor.text == "stuck")
+    }
+}
+
+@Suite struct WindowFloodTests {
+    /// Private messages from thousands of nicks: at most 100 private windows open, the rest go
+    /// to the server window with one note, and each line finds its window by lookup.
+    @Test func privateWindowsAreBoundedAndTheRestGoToTheServerWindow() {
+        var t = TestClient.registered()
+        for i in 0..<3_000 { t.recv(":n\(i)!u@h PRIVMSG me :hello \(i)") }
+        #expect(t.state.queryWindowCount == ClientState.maxQueryWindows)
+        #expect(t.state.windows.count == 1 + ClientState.maxQueryWindows)
+        let server = t.state.windows[0].scrollback.lines
+        #expect(server.filter { $0.text.contains("private windows are open") }.count == 1)
+        #expect(server.last?.nick == "n2999" && server.last?.text == "hello 2999")
+        // Those who have a window keep writing there.
+        t.recv(":N5!u@h PRIVMSG me :again")
+        #expect(t.texts("n5") == ["hello 5", "again"])
+        // A closed window makes room, and the note comes again when the limit is met again.
+        t.state.switchTo(t.state.windowIndex("n7")!)
+        t.enter("/close")
+        t.recv(":newcomer!u@h PRIVMSG me :hi")
+        #expect(t.window("newcomer") != nil)
+        t.recv(":another!u@h PRIVMSG me :hi")
+        #expect(t.window("another") == nil)
+        #expect(t.state.windows[0].scrollback.lines.filter { $0.text.contains("private windows are open") }.count == 2)
+    }
+
+    /// `windowIndex` is a dictionary kept in step with opening, closing and renaming windows
+    /// and with a change of casemapping.
+    @Test func theNameIndexFollowsEveryChange() {
+        var t = TestClient(nick: "me", channels: ["#a", "#b[x"])
+        t.apply(.connected)
+        t.recv(":srv 001 me :Welcome")
+        func consistent(_ t: TestClient) -> Bool {
+            t.state.windows.indices.dropFirst().allSatisfy { t.state.windowIndex(t.state.windows[$0].name) == $0 }
+        }
+        #expect(t.state.windowIndex("#B{X") == 2)    // rfc1459 until the server says otherwise
+        t.recv(":srv 005 me CASEMAPPING=ascii :are supported")
+        #expect(t.state.windowIndex("#B{X") == nil && t.state.windowIndex("#B[X") == 2)
+        t.recv(":bob!u@h PRIVMSG me :hi")
+        t.recv(":carol!u@h PRIVMSG me :hi")
+        t.recv(":Bob!u@h NICK robert")
+        #expect(t.state.windowIndex("bob") == nil && t.state.windowIndex("ROBERT") == 3)
+        t.state.switchTo(1)
+        t.enter("/close")
+        #expect(t.state.windowIndex("#a") == nil && t.state.windowIndex("carol") == 3 && t.state.windowIndex("robert") == 2)
+        t.recv(":me!u@h JOIN #B[X")
+        #expect(t.state.windows[1].name == "#B[X" && t.state.windowIndex("#b[x") == 1)
+        #expect(consistent(t))
     }
 }

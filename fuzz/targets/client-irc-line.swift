@@ -23,7 +23,8 @@
 //   and their nicks, and its topic;
 // - the state stays consistent: the active window exists and window 0 is the server window;
 //   window names are unique under the casemapping and each one word (the user's lines in a
-//   window are sent to its name); each nick list has no two nicks equal under the casemapping and
+//   window are sent to its name) and each is found by its name (`windowIndex`); at most
+//   `maxQueryWindows` private windows are open; each nick list has no two nicks equal under the casemapping and
 //   uses the client's casemapping; the client's own nick is one IRC word.
 
 import ChatProtocol
@@ -68,7 +69,8 @@ func checkSent(_ line: String) {
                     "CAP REQ asks for what it does not know: \(hex(bytes))")
         }
     case "JOIN":
-        require(p.count == 1, "JOIN with \(p.count) params: \(hex(bytes))")
+        // Keys (the user's, remembered from /join) may follow the channels.
+        require(p.count == 1 || (p.count == 2 && isOneTarget(p[1])), "JOIN with \(p.count) params: \(hex(bytes))")
         for c in p[0].split(separator: ",", omittingEmptySubsequences: false) {
             require(isOneTarget(String(c)), "JOIN of a channel that is not one word: \(hex(bytes))")
         }
@@ -92,7 +94,7 @@ func drain(_ s: inout ClientState) {
     for e in s.takeEffects() {
         switch e {
         case .send(let l): checkSent(l)
-        case .log, .repaint, .discardPartialLine, .reconnect: break
+        case .log, .repaint, .discardPartialLine, .reconnect, .dropConnection: break
         case .quit: violation("the server made the client quit")
         }
     }
@@ -102,6 +104,7 @@ func checkState(_ s: inout ClientState) {
     require(s.windows.indices.contains(s.activeIndex), "active window \(s.activeIndex) of \(s.windows.count)")
     require(s.windows[0].kind == .server, "window 0 is \(s.windows[0].kind)")
     require(isOneTarget(s.nick), "own nick \(s.nick.debugDescription)")
+    require(s.queryWindowCount <= ClientState.maxQueryWindows, "\(s.queryWindowCount) private windows")
     var channelNames = Set<String>()
     for w in s.windows.indices {
         let win = s.windows[w]
@@ -116,6 +119,8 @@ func checkState(_ s: inout ClientState) {
             require(channelNames.insert(s.caseMapping.fold(win.name)).inserted, "two windows named \(win.name.debugDescription)")
             // What the user types there is sent to this name.
             require(isOneTarget(win.name), "window named \(win.name.debugDescription)")
+            // The name index agrees with the windows.
+            require(s.windowIndex(win.name) == w, "windowIndex(\(win.name.debugDescription)) is \(String(describing: s.windowIndex(win.name))), not \(w)")
         }
         require(win.nicks.mapping == s.caseMapping, "nick list of \(w) keeps another casemapping")
         let members = win.nicks.displayOrder()

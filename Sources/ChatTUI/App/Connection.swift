@@ -68,17 +68,35 @@ final class Connection {
 
     enum ReadOutcome { case drained, more, closed }
 
+    /// Lines framed but not yet handed on: one read can hold thousands of short lines, and
+    /// the clock is checked between them, not only between reads.
+    private var pending: [LineFramer.Event] = []
+    private var pendingStart = 0
+    /// Lines handed on between two looks at the clock.
+    static let linesPerClockCheck = 32
+
     /// Reads up to `maxBytes`, or until the monotonic clock passes `deadline` (ns), handing
-    /// each complete line to `onLine`. `.more` means data may still be waiting (the caller
-    /// lets the keyboard and the screen have a turn first).
+    /// each complete line to `onLine`. `.more` means data or lines may still be waiting (the
+    /// caller lets the keyboard and the screen have a turn first).
     func read(maxBytes: Int, deadline: UInt64, _ onLine: (LineFramer.Event) -> Void) throws(SystemError) -> ReadOutcome {
         var total = 0
-        while total < maxBytes && (total == 0 || Proc.monotonicNanos() < deadline) {
+        var handed = 0
+        while true {
+            while pendingStart < pending.count {
+                if handed > 0, handed % Self.linesPerClockCheck == 0, Proc.monotonicNanos() >= deadline { return .more }
+                let event = pending[pendingStart]
+                pendingStart += 1
+                handed += 1
+                onLine(event)
+            }
+            pending.removeAll(keepingCapacity: pending.capacity <= 4096)
+            pendingStart = 0
+            guard total < maxBytes && ((total == 0 && handed == 0) || Proc.monotonicNanos() < deadline) else { break }
             switch try FD.read(fd, into: readBuffer) {
             case .done(let n):
                 total += n
                 let chunk = UnsafeRawBufferPointer(rebasing: readBuffer[..<n])
-                framer.push(chunk, onLine)
+                framer.push(chunk) { pending.append($0) }
                 if let end = chunk.lastIndex(where: { $0 == 10 || $0 == 13 }) {
                     partial = Array(chunk[(end + 1)...].prefix(512))
                 } else if partial.count < 512 {
@@ -88,7 +106,11 @@ final class Connection {
             case .wouldBlock:
                 return .drained
             case .eof:
-                framer.finish(onLine)
+                // The last lines all go now: the connection is ending.
+                framer.finish { pending.append($0) }
+                for event in pending[pendingStart...] { onLine(event) }
+                pending = []
+                pendingStart = 0
                 return .closed
             }
         }

@@ -62,12 +62,19 @@ final class EventLoop {
     /// Runs until /quit or a signal; the terminal is given back before this returns.
     func run() -> Int32 {
         SignalQueue.ignore(SIGPIPE)
+        // Signals whose default would end us without giving the terminal back, and that
+        // mean nothing to a chat client, are ignored.
+        for s in [SIGUSR1, SIGUSR2, SIGALRM] { SignalQueue.ignore(s) }
         TerminalModes.save()
         TerminalModes.installCrashHandler()
         do {
             // Blocked before initscr, so ncurses' own SIGINT/SIGTERM handlers never run and
-            // the signals arrive here as records on a descriptor.
-            signals = try SignalQueue([SIGINT, SIGTERM, SIGHUP])
+            // the signals arrive here as records on a descriptor. SIGQUIT leaves as SIGTERM
+            // does (its default, a core dump, would leave the terminal in our modes).
+            // SIGCONT (blocking it does not stop it continuing us) says we are back from a
+            // suspension: ncurses redraws, and the terminal modes it does not know of are
+            // turned on again.
+            signals = try SignalQueue([SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGCONT])
         } catch {
             FD.writeAllIgnoringErrors(2, "chat-tui: \(error)\n")
             return 1
@@ -109,8 +116,13 @@ final class EventLoop {
         let started = Proc.monotonicNanos()
 
         if fds[1].revents != 0, let signals {
-            if let sig = signals.drain().first {
-                apply(.quit(reason: "Caught \(Proc.signalName(sig)); leaving."))
+            for sig in signals.drain() where !done {
+                if sig == SIGCONT {
+                    screen.resumed()
+                    dirty = true
+                } else {
+                    apply(.quit(reason: "Caught \(Proc.signalName(sig)); leaving."))
+                }
             }
         }
         if fds[0].revents & (Poll.hangup | Poll.error | Int16(POLLNVAL)) != 0 {
@@ -177,6 +189,8 @@ final class EventLoop {
                 quit()
             case .reconnect:
                 drop(reason: "reconnecting", retryIn: 0)
+            case .dropConnection(let reason):
+                drop(reason: reason, retryIn: nil)
             case .repaint:
                 screen.repaintAll()
             case .discardPartialLine:
@@ -295,7 +309,10 @@ final class EventLoop {
         connectDeadline = nil
         if state.quitting { done = true; return }
         let now = Proc.wallMillis()
-        backoff.connectionEnded(lasted: connectedAt.map { now - $0 })
+        // Only a connection that got us in counts as having worked: one that never got past
+        // registration (a server that accepts and says nothing) keeps the backoff growing.
+        let worked = state.connection == .connected
+        backoff.connectionEnded(lasted: worked ? connectedAt.map { now - $0 } : nil)
         connectedAt = nil
         // A deliberate reconnect goes at once and does not count as a failure.
         reconnectAt = now + (retryIn ?? backoff.next())

@@ -35,6 +35,32 @@ enum PasteState: Equatable, Sendable {
     case confirm([String])
 }
 
+/// An escape sequence being dropped from a paste: the terminal's reader turned its ESC and
+/// first character into a key, and the rest comes as text.
+enum PasteEscape: Equatable, Sendable {
+    case none
+    /// CSI: parameter and intermediate bytes, then one final byte.
+    case csi
+    /// OSC, DCS, APC, PM, SOS: everything up to BEL or ESC \.
+    case string
+
+    /// `text` without what belongs to the sequence being dropped; ends the sequence when its
+    /// end is in `text`.
+    mutating func strip(_ text: String) -> String {
+        switch self {
+        case .none: return text
+        case .string: return ""
+        case .csi:
+            var scalars = Substring(text).unicodeScalars[...]
+            while let c = scalars.first, (0x20...0x3F).contains(c.value) { scalars.removeFirst() }
+            guard let final = scalars.first else { return "" }
+            if (0x40...0x7E).contains(final.value) { scalars.removeFirst() }
+            self = .none
+            return String(String.UnicodeScalarView(scalars))
+        }
+    }
+}
+
 /// The whole client as one value, changed only by `apply(_:now:)`.
 ///
 /// Keys, terminal size, connection events and the clock come in as actions; lines to send,
@@ -56,6 +82,7 @@ struct ClientState: Sendable {
     /// The user's choice; narrow terminals hide the list anyway.
     var nickListEnabled = true
     var paste: PasteState = .none
+    var pasteEscape: PasteEscape = .none
     /// --raw: text the server sent without a line end yet, and since when. Shown as the
     /// input line's prompt once it has waited a moment (a prompt, not a line cut by a read).
     var serverPrompt: (text: String, since: Int64)?
@@ -120,10 +147,15 @@ struct ClientState: Sendable {
             lagMillis = nil
             irc.connectionLost()
             var text = "Disconnected: \(reason)."
-            if let at = retryAt { text += " Reconnecting in \(max(0, (at - now + 999) / 1000)) s." }
+            if let at = retryAt { text += at <= now ? " Reconnecting now." : " Reconnecting in \((at - now + 999) / 1000) s." }
             for i in windows.indices where i == 0 || (wasUp && windows[i].isChannel) {
                 error(text, window: i)
+            }
+            // What we knew of the channels may be out of date when we are back.
+            for i in windows.indices where windows[i].isChannel {
                 windows[i].nicks.removeAll()
+                windows[i].namesInProgress = false
+                windows[i].topic = ""
             }
         case .tick:
             tick()
@@ -147,6 +179,7 @@ struct ClientState: Sendable {
         if case .collecting(let text, let since) = paste, now - since > 1500 {
             // The end marker never came (irssi#942): treat what arrived as the paste.
             paste = .none
+            pasteEscape = .none
             finishPaste(text)
         }
         if config.mode == .irc { ircTick() }
@@ -159,7 +192,26 @@ struct ClientState: Sendable {
         if config.mode == .irc, let t = irc.nextTimer(connection: connection) { d = min(d ?? t, t) }
         if let p = serverPrompt, now < p.since + Self.promptDelay { d = min(d ?? (p.since + Self.promptDelay), p.since + Self.promptDelay) }
         if let t = countdownChange { d = min(d ?? t, t) }
+        if let t = lagWaitChange { d = min(d ?? t, t) }
         return d
+    }
+
+    /// The lag the status bar shows: the last round trip, or, while our probe has waited
+    /// longer than that (and at least a second), how long it has waited so far.
+    var shownLag: (millis: Int64, waiting: Bool)? {
+        if connection == .connected, let sent = irc.pingSentAt {
+            let waited = now - sent
+            if waited >= 1000 && waited > (lagMillis ?? 0) { return (waited, true) }
+        }
+        return lagMillis.map { ($0, false) }
+    }
+
+    /// While a probe waits, when the whole seconds of its wait change (the status bar counts
+    /// them once they pass the last lag).
+    private var lagWaitChange: Int64? {
+        guard connection == .connected, let sent = irc.pingSentAt, now >= sent else { return nil }
+        let next = sent + ((now - sent) / 1000 + 1) * 1000
+        return max(next, sent + (lagMillis ?? 0) + 1)
     }
 
     /// While waiting to reconnect, when the whole seconds the status bar counts down next
@@ -176,9 +228,40 @@ struct ClientState: Sendable {
 
     var caseMapping: CaseMapping { irc.caseMapping }
 
-    func windowIndex(_ name: String) -> Int? {
-        windows.indices.first { $0 > 0 && caseMapping.equal(windows[$0].name, name) }
+    /// The window named `name` under the casemapping (never the server window). A lookup, not
+    /// a scan: a flood of lines from thousands of nicks must not fold every window's name
+    /// for each line.
+    func windowIndex(_ name: String) -> Int? { windowByName[caseMapping.fold(name)] }
+
+    /// Window numbers by folded name, window 0 left out. Kept in step by every change to the
+    /// windows' names or order (`ensureWindow`, `closeWindow`, `renameWindow`) and to the
+    /// casemapping (`reindexWindows`).
+    private(set) var windowByName: [String: Int] = [:]
+
+    /// Rebuilds `windowByName`, after windows moved or the casemapping changed. Should two
+    /// names become equal under a new casemapping, the first window keeps the name.
+    mutating func reindexWindows() {
+        windowByName = [:]
+        for i in windows.indices.dropFirst() where windowByName[caseMapping.fold(windows[i].name)] == nil {
+            windowByName[caseMapping.fold(windows[i].name)] = i
+        }
     }
+
+    /// Gives window `index` a new name (a query following a nick change, a channel taking
+    /// the server's spelling).
+    mutating func renameWindow(_ index: Int, to name: String) {
+        let old = caseMapping.fold(windows[index].name)
+        if windowByName[old] == index { windowByName[old] = nil }
+        windows[index].name = name
+        windowByName[caseMapping.fold(name)] = index
+    }
+
+    /// At most this many private conversations are opened by messages arriving: beyond it,
+    /// messages from new nicks go to the server window, so a flood from thousands of nicks
+    /// costs at most this many scrollbacks.
+    static let maxQueryWindows = 100
+
+    var queryWindowCount: Int { windows.count { $0.kind == .query } }
 
     @discardableResult
     mutating func ensureWindow(_ name: String, kind: Window.Kind) -> Int {
@@ -186,8 +269,13 @@ struct ClientState: Sendable {
         var w = Window(name: name, kind: kind, capacity: config.scrollbackLines)
         w.nicks.configure(modes: irc.prefixModes, symbols: irc.prefixSymbols, mapping: caseMapping)
         windows.append(w)
+        windowByName[caseMapping.fold(name)] = windows.count - 1
         return windows.count - 1
     }
+
+    /// The server window has said that the query window limit was reached (said once until a
+    /// window is closed).
+    var queryLimitNoted = false
 
     mutating func switchTo(_ index: Int) {
         guard windows.indices.contains(index), index != active else { return }
@@ -203,6 +291,8 @@ struct ClientState: Sendable {
     mutating func closeWindow(_ index: Int) {
         guard index > 0, windows.indices.contains(index) else { return }
         windows.remove(at: index)
+        reindexWindows()
+        queryLimitNoted = false
         if active == index {
             active = min(index, windows.count - 1)
             windows[active].activity = .none

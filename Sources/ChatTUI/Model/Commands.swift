@@ -19,6 +19,7 @@ extension ClientState {
         .init(name: "topic", usage: "/topic [text]", summary: "show or set the channel topic"),
         .init(name: "names", usage: "/names [#channel]", summary: "list who is in a channel"),
         .init(name: "whois", usage: "/whois nick", summary: "ask the server about someone"),
+        .init(name: "list", usage: "/list [#channel|pattern]", summary: "list the server's channels (in the server window)"),
         .init(name: "close", usage: "/close", summary: "close this window (parts a channel)"),
         .init(name: "clear", usage: "/clear", summary: "clear this window's scrollback"),
         .init(name: "window", usage: "/window N", summary: "go to window N"),
@@ -29,6 +30,9 @@ extension ClientState {
     ]
 
     static let commandNames: [String] = commandHelp.map(\.name) + ["quote"]
+
+    /// The commands that are the client's own in --raw mode (the rest go to the server).
+    static let rawModeCommands: Set<String> = ["quit", "clear", "window", "reconnect", "raw", "help"]
 
     /// Runs a /command typed by the user; `args` has no leading spaces.
     mutating func runCommand(_ name: String, _ args: String) {
@@ -63,7 +67,10 @@ extension ClientState {
             emit(.send(args))
             info("→ \(args)", window: 0)
         case "window":
-            guard let n = words.first.flatMap(Int.init), n >= 1, n <= windows.count else { return usage("window") }
+            guard let n = words.first.flatMap(Int.init) else { return usage("window") }
+            guard n >= 1, n <= windows.count else {
+                return error("There is no window \(n): windows 1 to \(windows.count) are open.")
+            }
             switchTo(n - 1)
         case "reconnect":
             emit(.reconnect)
@@ -79,8 +86,17 @@ extension ClientState {
             var line = "JOIN " + names.joined(separator: ",")
             if words.count > 1 { line += " " + words[1] }
             emit(.send(line))
-            // Open the window now, so the user sees where they are going.
-            if let n = names.last { switchTo(ensureWindow(n, kind: .channel)) }
+            // A key is remembered for the rejoin after a reconnect: keys go with the channels
+            // in order (`/join #a,#b keyA,keyB`).
+            let keys = words.count > 1 ? words[1].split(separator: ",", omittingEmptySubsequences: false).map(String.init) : []
+            // Open the windows now, in order, so the user sees where they are going: the last.
+            var last: Int?
+            for (i, n) in names.enumerated() {
+                let w = ensureWindow(n, kind: .channel)
+                if i < keys.count, !keys[i].isEmpty { windows[w].key = keys[i] }
+                last = w
+            }
+            if let last { switchTo(last) }
         case "part", "leave":
             var channel = activeWindow.isChannel ? activeWindow.name : nil
             var reason = args
@@ -123,6 +139,9 @@ extension ClientState {
             guard !c.isEmpty else { return usage("names") }
             irc.namesRequested.insert(caseMapping.fold(c))
             emit(.send("NAMES " + c))
+        case "list":
+            emit(.send("LIST" + (args.isEmpty ? "" : " " + args)))
+            if active != 0 { info("The channel list goes to window 1 (Alt-1).") }
         case "whois", "wi":
             guard let n = words.first else { return usage("whois") }
             emit(.send("WHOIS " + n))
@@ -145,12 +164,18 @@ extension ClientState {
     }
 
     private mutating func showHelp(_ topic: String?) {
-        if let t = topic?.lowercased().trimmingSlash, let h = Self.commandHelp.first(where: { $0.name == t }) {
-            info("\(h.usage): \(h.summary)")
+        let irc = config.mode == .irc
+        func applies(_ h: CommandHelp) -> Bool { irc || Self.rawModeCommands.contains(h.name) }
+        if let t = topic?.lowercased().trimmingSlash {
+            if let h = Self.commandHelp.first(where: { $0.name == t }), applies(h) {
+                info("\(h.usage): \(h.summary)")
+            } else if config.mode == .irc {
+                error("There is no command /\(t). /help lists them.")
+            }
             return
         }
-        info("Commands:")
-        for h in Self.commandHelp { info("  \(h.usage) — \(h.summary)") }
+        info(config.mode == .irc ? "Commands:" : "The client's commands (any other /command goes to the server):")
+        for h in Self.commandHelp where applies(h) { info("  \(h.usage) — \(h.summary)") }
         info("Keys: Alt-1..9/Ctrl-N/Ctrl-P windows, Alt-A next active, PgUp/PgDn scroll, F7 or Alt-Shift-N nick list, Tab complete, Ctrl-L redraw, Ctrl-C quit.")
     }
 
@@ -184,11 +209,13 @@ extension ClientState {
         for piece in IRCMessage.splitText(text, maxBytes: room) {
             emit(.send("\(verb) \(target) :\(piece)"))
         }
-        let line = Line(time: now, kind: notice ? .notice : .message, nick: notice ? target : nick, text: text, own: true)
+        // Our own notice is shown as ours (`-alice- text`), like a message, not as if the
+        // target had written it.
+        let line = Line(time: now, kind: notice ? .notice : .message, nick: nick, text: text, own: true)
         if let i = windowIndex(target) {
             append(line, to: i)
         } else {
-            append(Line(time: now, kind: .info, nick: nil, text: "→ \(target): \(text)", own: true), to: active)
+            append(Line(time: now, kind: .info, nick: nil, text: notice ? "→ -\(target)- \(text)" : "→ \(target): \(text)", own: true), to: active)
         }
     }
 }

@@ -130,7 +130,9 @@ extension ClientState {
         case .registering: add("registering…")
         case .connected:
             add("connected")
-            if let lag = lagMillis { add(", lag \(formatLag(lag))") }
+            if let lag = shownLag {
+                add(lag.waiting ? ", lag \(lag.millis / 1000) s?" : ", lag \(formatLag(lag.millis))")
+            }
         case .disconnected(_, let at):
             if let at {
                 add("disconnected, retry in \(max(0, (at - now + 999) / 1000)) s", .statusMention)

@@ -20,10 +20,14 @@ struct IRCSession: Sendable {
     /// Our lag probe: when the PING went out, and when to act next.
     var pingSentAt: Int64?
     var nextPingAt: Int64?
+    /// A server that takes the connection but never welcomes us (001) is given up on then.
+    var registrationDeadline: Int64?
 
     static let pingInterval: Int64 = 30_000
     static let pingTimeout: Int64 = 90_000
+    static let registrationTimeout: Int64 = 30_000
     static let pingTokenPrefix = "chat-tui-"
+    static func pingToken(_ sentAt: Int64) -> String { pingTokenPrefix + String(sentAt) }
 
     /// Whether a status symbol is operator level or higher (@, and & ~ where they exist).
     func isOperatorSymbol(_ c: Character?) -> Bool {
@@ -67,13 +71,18 @@ struct IRCSession: Sendable {
         serverTime = false
         pingSentAt = nil
         nextPingAt = nil
+        registrationDeadline = nil
         namesRequested = []
         namesBuffer = [:]
         nickAttempts = 0
     }
 
     func nextTimer(connection: ConnectionStatus) -> Int64? {
-        connection == .connected ? nextPingAt : nil
+        switch connection {
+        case .connected: nextPingAt
+        case .registering: registrationDeadline
+        default: nil
+        }
     }
 }
 
@@ -85,12 +94,20 @@ extension ClientState {
     mutating func ircConnected() {
         if irc.wantedNick.isEmpty { irc.wantedNick = config.nick }
         nick = irc.wantedNick
+        irc.registrationDeadline = now + IRCSession.registrationTimeout
         emit(.send("CAP LS 302"))
         emit(.send("NICK " + irc.wantedNick))
         emit(.send("USER \(config.userName) 0 * :\(config.realName)"))
     }
 
     mutating func ircTick() {
+        if connection == .registering, let due = irc.registrationDeadline, now >= due {
+            irc.registrationDeadline = nil
+            let secs = IRCSession.registrationTimeout / 1000
+            error("The server did not let us in within \(secs) s.", window: 0)
+            emit(.dropConnection(reason: "no welcome from the server within \(secs) s"))
+            return
+        }
         guard connection == .connected, let due = irc.nextPingAt, now >= due else { return }
         if let sent = irc.pingSentAt {
             if now - sent >= IRCSession.pingTimeout {
@@ -106,7 +123,7 @@ extension ClientState {
     private mutating func sendLagPing() {
         irc.pingSentAt = now
         irc.nextPingAt = now + IRCSession.pingTimeout
-        emit(.send("PING :\(IRCSession.pingTokenPrefix)\(now)"))
+        emit(.send("PING :" + IRCSession.pingToken(now)))
     }
 
     mutating func receivedIRCLine(_ bytes: [UInt8]) {
@@ -182,9 +199,11 @@ extension ClientState {
         }
     }
 
+    /// Only the answer to the probe still outstanding counts: its token is ours, so the lag
+    /// is computed from our own clock reading, never from a number the server made up (a
+    /// token such as `chat-tui--9223372036854775808` would overflow `now - sent`).
     private mutating func handlePong(_ m: IRCMessage) {
-        guard let token = m.params.last, token.hasPrefix(IRCSession.pingTokenPrefix),
-              let sent = Int64(token.dropFirst(IRCSession.pingTokenPrefix.count)) else { return }
+        guard let sent = irc.pingSentAt, m.params.last == IRCSession.pingToken(sent) else { return }
         lagMillis = max(0, now - sent)
         irc.pingSentAt = nil
         irc.nextPingAt = now + IRCSession.pingInterval
@@ -192,11 +211,18 @@ extension ClientState {
 
     private mutating func welcome(_ m: IRCMessage) {
         irc.registered = true
+        irc.registrationDeadline = nil
         irc.nickAttempts = 0
         if let n = m.params.first, IRCSession.isOneWord(n) { nick = n }
         connection = .connected
-        let channels = windows.filter { $0.isChannel && $0.joined }.map(\.name)
-        if !channels.isEmpty { emit(.send("JOIN " + channels.joined(separator: ","))) }
+        // Channels with a key first: JOIN pairs keys with channels in order.
+        let rejoin = windows.filter { $0.isChannel && $0.joined }
+        let keyed = rejoin.filter { $0.key != nil }
+        let channels = keyed.map(\.name) + rejoin.filter { $0.key == nil }.map(\.name)
+        let keys = keyed.compactMap(\.key)
+        if !channels.isEmpty {
+            emit(.send("JOIN " + channels.joined(separator: ",") + (keys.isEmpty ? "" : " " + keys.joined(separator: ","))))
+        }
         sendLagPing()
     }
 
@@ -231,6 +257,7 @@ extension ClientState {
         for i in windows.indices {
             windows[i].nicks.configure(modes: irc.prefixModes, symbols: irc.prefixSymbols, mapping: irc.caseMapping)
         }
+        reindexWindows()
     }
 
     // MARK: - Numerics
@@ -259,14 +286,26 @@ extension ClientState {
         case 312 where p.count >= 4:
             info("\(p[1]) is on \(p[2]) (\(p[3]))")
         case 317 where p.count >= 3:
-            info("\(p[1]) has been idle \(p[2]) s")
+            // Numbers from the server are read with bounds (TimeFormat): shown as sent otherwise.
+            let idle = TimeFormat.boundedSeconds(p[2]).map { TimeFormat.duration(seconds: $0) } ?? "\(p[2]) s"
+            let since = p.count >= 5 ? TimeFormat.epochMillis(p[3]).map { ", signed on \(TimeFormat.dateTime($0, utcOffset: config.utcOffset))" } ?? "" : ""
+            info("\(p[1]) has been idle \(idle)\(since)")
         case 319 where p.count >= 3:
             info("\(p[1]) is in \(p[2])")
         case 318, 315, 369: break   // end of WHOIS / WHO / WHOWAS
         case 324 where p.count >= 3:
             let w = windowIndex(p[1]) ?? active
             info("Mode of \(p[1]): \(p.dropFirst(2).joined(separator: " "))", window: w)
-        case 329, 333: break        // creation time, who set the topic
+        case 329 where p.count >= 3:
+            if let w = windowIndex(p[1]), let t = TimeFormat.epochMillis(p[2]) {
+                event("Channel created \(TimeFormat.dateTime(t, utcOffset: config.utcOffset))", window: w, time: time)
+            }
+        case 333 where p.count >= 3:
+            if let w = windowIndex(p[1]) {
+                let when = p.count >= 4 ? TimeFormat.epochMillis(p[3]).map { " on \(TimeFormat.dateTime($0, utcOffset: config.utcOffset))" } ?? "" : ""
+                event("Topic set by \(p[2])\(when)", window: w, time: time)
+            }
+        case 329, 333: break
         case 331 where p.count >= 2:
             if let w = windowIndex(p[1]) { windows[w].topic = ""; event("No topic is set.", window: w, time: time) }
         case 332 where p.count >= 3:
@@ -276,20 +315,36 @@ extension ClientState {
             } else {
                 info("Topic of \(p[1]): \(p[2])")
             }
+        case 321: break             // the channel list's header
+        case 322 where p.count >= 3:
+            let topic = p.count > 3 && !p[3].isEmpty ? ": \(p[3])" : ""
+            info("\(p[1]) (\(p[2]))\(topic)", window: 0)
+        case 323:
+            info("End of the channel list.", window: 0)
+        case 403 where p.count >= 3, 405 where p.count >= 3, 471 where p.count >= 3, 473 where p.count >= 3,
+             474 where p.count >= 3, 475 where p.count >= 3:
+            // We could not join (no such channel, too many channels, full, invite only,
+            // banned, wrong key): the window must not look joined, nor be rejoined.
+            guard let w = windowIndex(p[1]), windows[w].isChannel else { return error(text) }
+            windows[w].joined = false
+            windows[w].nicks.removeAll()
+            error("Cannot join \(p[1]): \(p[2])", window: w)
+            if w != active { error("Cannot join \(p[1]): \(p[2])") }
         case 353 where p.count >= 4:
             names(channel: p[2], entries: p[3])
         case 366 where p.count >= 2:
             endOfNames(channel: p[1])
         case 432 where !irc.registered, 433 where !irc.registered, 436 where !irc.registered:
             // Registration: try another nick so the user gets in at all.
-            irc.nickAttempts += 1
+            // Counted up to 6 only: a server refusing every nick forever must not grow a
+            // string of underscores (or the count) without end.
+            irc.nickAttempts = min(irc.nickAttempts + 1, 6)
             let base = irc.wantedNick.isEmpty ? config.nick : irc.wantedNick
             // Taken (or reserved, as "root" is on some servers): the nick with underscores, as
             // irssi does; a nick that can never be valid gets a generated one at once.
-            let underscored = base + String(repeating: "_", count: irc.nickAttempts)
-            let next = irc.nickAttempts <= 5 && (n != 432 || Names.isValidNick(underscored))
-                ? underscored
-                : "chattui\(now % 100_000)"
+            let underscored = irc.nickAttempts <= 5 ? base + String(repeating: "_", count: irc.nickAttempts) : nil
+            let next = underscored.flatMap { n != 432 || Names.isValidNick($0) ? $0 : nil }
+                ?? "chattui\(now % 100_000)"
             error("Nick \(p.count > 1 ? p[1] : base) is not available; trying \(next).", window: 0)
             nick = next
             emit(.send("NICK " + next))
@@ -365,7 +420,9 @@ extension ClientState {
                 info("\(from) asked for your client version.", window: 0)
                 return
             case ("PING", false) where irc.ctcpReplyTarget(src) != nil:
-                ctcpReply(to: irc.ctcpReplyTarget(src)!, "PING \(arg)")
+                // The token is echoed without control characters (no escape sequences or
+                // formatting go back out under our name).
+                ctcpReply(to: irc.ctcpReplyTarget(src)!, "PING \(TextSafety.sanitize(arg))")
                 return
             default:
                 info("CTCP \(command) \(notice ? "reply " : "")from \(from): \(arg)", window: 0)
@@ -383,6 +440,14 @@ extension ClientState {
             window = 0
         } else if notice {
             window = windowIndex(from) ?? active
+        } else if let w = windowIndex(from) {
+            window = w
+        } else if queryWindowCount >= Self.maxQueryWindows {
+            if !queryLimitNoted {
+                queryLimitNoted = true
+                info("\(Self.maxQueryWindows) private windows are open: messages from further nicks are shown here until some are closed (/close).", window: 0)
+            }
+            window = 0
         } else {
             window = ensureWindow(from, kind: .query)
         }
@@ -404,8 +469,9 @@ extension ClientState {
         for channel in channels.split(separator: ",").map(String.init) where IRCSession.isOneWord(channel) {
             if isMe(who) {
                 let w = ensureWindow(channel, kind: .channel)
-                windows[w].name = channel    // the server's spelling
+                renameWindow(w, to: channel)    // the server's spelling
                 windows[w].joined = true
+                windows[w].topic = ""        // until 332 says what it is now
                 windows[w].nicks.removeAll()
                 windows[w].namesInProgress = false
                 windows[w].nicks.add(who)
@@ -463,8 +529,8 @@ extension ClientState {
                 // The conversation follows the nick, unless a window for the new nick is
                 // already open (someone else had it before): then two windows would share
                 // one name, and this one keeps the old.
-                let taken = windows.indices.contains { $0 > 0 && $0 != w && caseMapping.equal(windows[$0].name, new) }
-                if !taken || caseMapping.equal(old, new) { windows[w].name = new }
+                let taken = windowIndex(new).map { $0 != w } ?? false
+                if !taken || caseMapping.equal(old, new) { renameWindow(w, to: new) }
                 event("\(old) is now known as \(new)", window: w, time: time)
             default: break
             }

@@ -47,6 +47,8 @@ enum Effect: Equatable, Sendable {
     case quit
     /// Drop the connection and connect again now.
     case reconnect
+    /// Drop the connection as a failed one: the next attempt waits as the backoff says.
+    case dropConnection(reason: String)
     /// Clear and repaint the whole terminal (Ctrl-L).
     case repaint
     /// Forget the unfinished line from the server (the user answered it as a prompt).

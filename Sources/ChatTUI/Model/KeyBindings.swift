@@ -4,13 +4,20 @@ extension ClientState {
         switch paste {
         case .collecting(var text, _):
             switch key {
-            case .text(let t): text += t
+            case .text(let t): text += pasteEscape.strip(t)
             case .enter: text += "\n"
             case .tab: text += " "
             case .pasteEnd:
                 paste = .none
+                pasteEscape = .none
                 finishPaste(text)
                 return
+            // An escape sequence in the pasted text reaches us as ESC plus its first
+            // character (an Alt key) and then the rest as text: all of it is dropped, not
+            // left behind as "31m".
+            case .alt("["): pasteEscape = .csi
+            case .alt("]"), .alt("P"), .alt("_"), .alt("^"), .alt("X"): pasteEscape = .string
+            case .alt("\\"), .ctrl("g"): pasteEscape = .none   // ST or BEL ends a string
             default: break
             }
             paste = .collecting(text, since: now)
@@ -73,7 +80,9 @@ extension ClientState {
             nickListEnabled.toggle()
         case .ctrl("l"): emit(.repaint)
         case .ctrl("c"): runCommand("quit", "")
-        case .pasteStart: paste = .collecting("", since: now)
+        case .pasteStart:
+            paste = .collecting("", since: now)
+            pasteEscape = .none
         default: break
         }
         updateInputScroll()

@@ -23,12 +23,14 @@ enum TimeFormat {
     static func parseServerTime(_ text: String) -> Int64? {
         let u = Array(text.utf8)
         guard u.count >= 20, u.last == UInt8(ascii: "Z") else { return nil }
+        /// The decimal number in `len` bytes from `from`; nil if one is not a digit. A run of
+        /// more than four digits is only checked (its value, 0, is not used): it could overflow.
         func num(_ from: Int, _ len: Int) -> Int? {
             var v = 0
             for i in from..<(from + len) {
                 let b = u[i]
                 guard b >= 0x30, b <= 0x39 else { return nil }
-                v = v * 10 + Int(b - 0x30)
+                if len <= 4 { v = v * 10 + Int(b - 0x30) }
             }
             return v
         }
@@ -39,16 +41,44 @@ enum TimeFormat {
               (1...12).contains(mo), (1...31).contains(d), h < 24, mi < 60, s < 61 else { return nil }
         var ms = 0
         if u.count > 20 {
+            // Milliseconds are the first three fraction digits; more are checked to be digits
+            // and otherwise ignored (a value of many digits would overflow any integer).
             guard u[19] == UInt8(ascii: "."), u.count - 21 >= 1 else { return nil }
             let digits = u.count - 21
-            guard let frac = num(20, digits) else { return nil }
-            ms = digits >= 3 ? frac / pow10(digits - 3) : frac * pow10(3 - digits)
+            guard num(20, digits) != nil, let frac = num(20, min(digits, 3)) else { return nil }
+            ms = digits >= 3 ? frac : frac * (digits == 1 ? 100 : 10)
         }
         let days = daysFromCivil(y, mo, d)
         return (Int64(days) * 86400 + Int64(h * 3600 + mi * 60 + s)) * 1000 + Int64(ms)
     }
 
-    private static func pow10(_ n: Int) -> Int { (0..<n).reduce(1) { v, _ in v * 10 } }
+    /// The latest moment `epochMillis` accepts: the end of year 9999 (seconds since the epoch).
+    static let maxEpochSeconds: Int64 = 253_402_300_799
+
+    /// A time in seconds since the epoch as a server sends it (329, 333, 317): milliseconds,
+    /// or nil when it is not plain digits or lies after year 9999, so no arithmetic on a
+    /// number a server made up can overflow.
+    static func epochMillis(_ text: String) -> Int64? {
+        guard let s = boundedSeconds(text), s <= maxEpochSeconds else { return nil }
+        return s * 1000
+    }
+
+    /// A count of seconds (317's idle time): at most 12 digits, so any sum or product with
+    /// it stays far from overflowing; nil otherwise.
+    static func boundedSeconds(_ text: String) -> Int64? {
+        let u = text.utf8
+        guard (1...12).contains(u.count), u.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+        return Int64(text)
+    }
+
+    /// "3 d 4 h", "2 h 5 min", "7 min 3 s", "12 s": a duration as a person reads it.
+    static func duration(seconds: Int64) -> String {
+        let (d, h, m, s) = (seconds / 86_400, seconds / 3600 % 24, seconds / 60 % 60, seconds % 60)
+        if d > 0 { return "\(d) d \(h) h" }
+        if h > 0 { return "\(h) h \(m) min" }
+        if m > 0 { return "\(m) min \(s) s" }
+        return "\(s) s"
+    }
 
     private static func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
 

@@ -24,6 +24,8 @@ struct Window: Sendable {
     var topic = ""
     /// A channel the user is in (or wants to be in again after a reconnect).
     var joined = false
+    /// The channel key the user joined with, sent again when rejoining after a reconnect.
+    var key: String?
     /// NAMES replies are arriving (353 until 366): the next 353 starts a fresh list.
     var namesInProgress = false
     var activity: Activity = .none

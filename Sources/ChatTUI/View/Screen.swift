@@ -49,6 +49,15 @@ final class Screen {
         active = true
     }
 
+    /// Back from a suspension (SIGTSTP, then `fg`): the shell turned bracketed paste off
+    /// (and may have changed the mouse mode), which ncurses does not know to restore.
+    func resumed() {
+        guard active else { return }
+        setMouse(mouse)
+        refresh()
+        try? FD.writeAll(1, "\u{1b}[?2004h")
+    }
+
     func stop() {
         guard active else { return }
         active = false

@@ -258,7 +258,7 @@ import Glibc
         let server = try ChatServer()
         let tmux = try Tmux()
         defer { tmux.kill() }
-        for (sig, status) in [(SIGTERM, "EXIT=0"), (SIGINT, "EXIT=0"), (SIGHUP, "EXIT=0"),
+        for (sig, status) in [(SIGTERM, "EXIT=0"), (SIGINT, "EXIT=0"), (SIGHUP, "EXIT=0"), (SIGQUIT, "EXIT=0"),
                               (SIGABRT, "EXIT=134"), (SIGSEGV, "EXIT=139")] {
             try tmux.typeLine("clear")
             try startClient(tmux, server: server, nick: "sig\(sig)", then: "; cat -v")
@@ -267,6 +267,44 @@ import Glibc
             try tmux.waitFor(text: status, timeout: 20)
             try expectTerminalGivenBack(tmux, after: Proc.signalName(sig))
         }
+    }
+
+    /// SIGUSR1, SIGUSR2 and SIGALRM ended the client by their default action, leaving
+    /// bracketed paste on: they are ignored.
+    @Test func signalsWithoutMeaningAreIgnored() throws {
+        let server = try ChatServer()
+        let tmux = try Tmux()
+        defer { tmux.kill() }
+        try startClient(tmux, server: server, nick: "usr", then: "; cat -v")
+        let pid = try #require(tmux.programPID())
+        for sig in [SIGUSR1, SIGUSR2, SIGALRM] { kill(pid, sig) }
+        try tmux.typeLine("still here")
+        try tmux.waitFor(text: "<usr> still here")
+        try tmux.typeLine("/quit")
+        try tmux.waitFor(text: "EXIT=0")
+        try expectTerminalGivenBack(tmux, after: "ignored signals")
+    }
+
+    /// After a suspension (SIGTSTP, then `fg`) bracketed paste was off (the shell turned it
+    /// off), so a pasted block of lines was sent without asking.
+    @Test func bracketedPasteIsBackAfterASuspension() throws {
+        let server = try ChatServer()
+        let tmux = try Tmux()
+        defer { tmux.kill() }
+        try startClient(tmux, server: server, nick: "tstp")
+        let pid = try #require(tmux.programPID())
+        kill(pid, SIGTSTP)
+        try tmux.waitFor("the shell after the suspension") { $0.contains { $0.contains("Stopped") } }
+        try tmux.typeLine("fg")
+        try tmux.waitFor(text: "You joined #lobby")
+        try tmux.cmd(["set-buffer", "pasted 1\npasted 2\npasted 3\npasted 4"])
+        try tmux.cmd(["paste-buffer", "-p", "-t", ":0"])
+        try tmux.waitFor(text: "Send 4 pasted lines? (y/n)")
+        try tmux.type("n")
+        try tmux.typeLine("/quit")
+        // The stopped job already let the shell go on to `echo EXIT=…`; the shell's screen
+        // is back once the client has left.
+        try tmux.waitFor(text: "$ fg")
     }
 
     @Test func reconnectsAndRejoinsAfterTheServerRestarts() throws {
