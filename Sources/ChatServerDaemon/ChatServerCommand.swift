@@ -38,7 +38,16 @@ struct ChatServerCommand: ParsableCommand {
             // (ArgumentParser's usage block would follow it otherwise).
             let code = exitCode(for: error)
             if code == .success || error is ExitCode { exit(withError: error) }
-            let message = self.message(for: error).split(whereSeparator: \.isNewline).first.map(String.init) ?? "\(error)"
+            // One line: the parser's message may run over several (a "- value" list).
+            var parts: [String] = [], items: [String] = []
+            for line in self.message(for: error).split(whereSeparator: \.isNewline) {
+                let text = String(line.drop { $0 == " " })
+                if text.hasPrefix("- ") { items.append(String(text.dropFirst(2))); continue }
+                if !items.isEmpty { parts.append(items.joined(separator: ", ")); items = [] }
+                parts.append(text)
+            }
+            if !items.isEmpty { parts.append(items.joined(separator: ", ")) }
+            let message = parts.joined(separator: " ")
             FD.writeAllIgnoringErrors(2, "chat-server: error: \(message) (see 'chat-server --help')\n")
             Proc.exitImmediately(code.rawValue)
         }
@@ -91,7 +100,7 @@ struct ChatServerCommand: ParsableCommand {
     @Option(name: .customLong("log-file"), help: ArgumentHelp("Log here instead of stderr (reopened on SIGHUP).", valueName: "PATH"))
     var logFile: String?
 
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning or error.")
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: Logger.Level = .info
 
     @OptionGroup(title: "Tuning")
@@ -258,19 +267,19 @@ struct ChatServerCommand: ParsableCommand {
 
 /// Limits that rarely need changing; tests shrink them to reach the edge cases quickly.
 struct Tuning: ParsableArguments {
-    @Option(name: .customLong("send-queue"), help: ArgumentHelp("Bytes a session buffers for a client that does not read before it drops the client.", valueName: "BYTES"))
+    @Option(name: .customLong("send-queue"), parsing: .unconditional, help: ArgumentHelp("Bytes a session buffers for a client that does not read before it drops the client.", valueName: "BYTES"))
     var sessionQueue = 1 << 20
 
-    @Option(name: .customLong("hub-queue"), help: ArgumentHelp("Bytes the hub buffers for a session that does not read its pipe before it ends the session.", valueName: "BYTES"))
+    @Option(name: .customLong("hub-queue"), parsing: .unconditional, help: ArgumentHelp("Bytes the hub buffers for a session that does not read its pipe before it ends the session.", valueName: "BYTES"))
     var hubQueue = 8 << 20
 
-    @Option(name: .customLong("registration-timeout"), help: ArgumentHelp("Seconds a connection may take to choose a nickname.", valueName: "SECONDS"))
+    @Option(name: .customLong("registration-timeout"), parsing: .unconditional, help: ArgumentHelp("Seconds a connection may take to choose a nickname.", valueName: "SECONDS"))
     var registrationTimeout = 60
 
-    @Option(name: .customLong("ping-interval"), help: ArgumentHelp("Seconds of silence before an IRC client is pinged.", valueName: "SECONDS"))
+    @Option(name: .customLong("ping-interval"), parsing: .unconditional, help: ArgumentHelp("Seconds of silence before an IRC client is pinged.", valueName: "SECONDS"))
     var pingInterval = 90
 
-    @Option(name: .customLong("ping-timeout"), help: ArgumentHelp("Seconds of silence before an IRC client is dropped.", valueName: "SECONDS"))
+    @Option(name: .customLong("ping-timeout"), parsing: .unconditional, help: ArgumentHelp("Seconds of silence before an IRC client is dropped.", valueName: "SECONDS"))
     var pingTimeout = 180
 
     func validate() throws {
