@@ -133,6 +133,27 @@ import Glibc
         try watcher.expect(":alice!alice@127.0.0.1 PRIVMSG #rust :rust again")
     }
 
+    /// Kicked from (or leaving) the current channel, a person is told where their next line
+    /// goes: it never lands in another channel unannounced.
+    @Test func leavingTheCurrentChannelSaysWhereLinesGoNow() throws {
+        let server = try ServerProcess()
+        let opp = try ircUser(server, nick: "opp", join: "#room")
+        let lobby = try ircUser(server, nick: "lobw", join: "#lobby")
+        let hum = try humanUser(server, nick: "hum")
+        try hum.line("/join #room")
+        try hum.expect("-- You joined #room")
+        try opp.line("KICK #room hum :out")
+        try hum.expect("You were kicked from #room by opp (out)")
+        try hum.expect("-- #lobby is now your current channel")
+        try hum.line("where am I")
+        try lobby.expect(":hum!hum@127.0.0.1 PRIVMSG #lobby :where am I")
+        try hum.line("/part")
+        try hum.expect("-- You are in no channel now; /join #channel to talk again.")
+        try hum.line("anyone?")
+        try hum.expect("!! You are not in a channel.")
+        #expect(lobby.expectNothing("anyone?", timeout: 0.3))
+    }
+
     /// CTCP queries from IRC clients (irssi's /ping, /ctcp VERSION) are for a client a person
     /// does not have: one line says what was asked; replies are not shown. IRC recipients get
     /// the CTCP as it was sent.

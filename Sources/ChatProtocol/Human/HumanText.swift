@@ -81,6 +81,9 @@ public enum HumanText {
     /// Shown when a line or command needs a current channel and the user has none.
     public static let notInChannel = "!! You are not in a channel. Join one with /join #channel."
 
+    /// After leaving the current channel when no other is left.
+    public static let inNoChannelNow = "-- You are in no channel now; /join #channel to talk again."
+
     /// The answer to `/join` of a channel the user is already in: it becomes the current one.
     public static func nowCurrent(_ channel: String) -> String {
         "-- " + oneLine(channel) + " is now your current channel"

@@ -147,18 +147,22 @@ final class HumanConversation: Conversation {
                 }
             }
         case .part(let channel, let source, _):
-            if equalsNick(nickOf(source)) { leave(channel) }
+            if equalsNick(nickOf(source)) { show(event); return leave(channel) }
         case .kick(let channel, _, let target, _):
-            if equalsNick(target[...]) { leave(channel) }
+            if equalsNick(target[...]) { show(event); return leave(channel) }
         default:
             break
         }
         show(event)
     }
 
+    /// Out of `channel` (parted or kicked): if it was the current one, the user is told where
+    /// their next line goes, so it never lands somewhere unannounced.
     private func leave(_ channel: String) {
         channels.removeAll { $0 == channel }
-        if currentChannel == channel { currentChannel = channels.last }
+        guard currentChannel == channel else { return }
+        currentChannel = channels.last
+        session.sendLine(currentChannel.map(HumanText.nowCurrent) ?? HumanText.inNoChannelNow)
     }
 
     private func equalsNick(_ other: Substring) -> Bool {
