@@ -111,8 +111,23 @@ struct ChatServerCommand: ParsableCommand {
                floodBurst: floodBurst, motdFile: motdFile)
     }
 
+    /// The host name, when it can serve as a server name (else "chat-server").
+    static func defaultName() -> String {
+        let host = Proc.hostName()
+        return isValidServerName(host) ? host : "chat-server"
+    }
+
+    /// A server name travels as the source of every numeric: a host name's characters only.
+    static func isValidServerName(_ name: String) -> Bool {
+        !name.isEmpty && name.utf8.count <= 63 && name.first != "-" && name.first != "."
+            && name.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "-._".unicodeScalars.contains($0)) }
+    }
+
     func validate() throws {
         if let problem = commandLineLimits.problem() { throw ValidationError("--" + problem) }
+        if let name, !Self.isValidServerName(name) {
+            throw ValidationError("--name must look like a host name (letters, digits, '-', '.', '_'; at most 63), not '\(TextSafety.sanitize(String(name.prefix(40))))'")
+        }
         if daemon && logFile == nil { throw ValidationError("--daemon needs --log-file (a daemon has no terminal to log to)") }
     }
 
@@ -199,7 +214,7 @@ struct ChatServerCommand: ParsableCommand {
 
         let (addresses, optional) = try listenAddresses()
         var config = ServerConfig(
-            listen: addresses, name: name ?? Proc.hostName(), motdFile: commandLineLimits.motdFile, motd: nil,
+            listen: addresses, name: name ?? Self.defaultName(), motdFile: commandLineLimits.motdFile, motd: nil,
             maxClients: maxClients, maxPerIP: maxPerIP, history: history,
             floodRate: floodRate, floodBurst: floodBurst, configFile: configFile, commandLineLimits: commandLineLimits)
         tuning.apply(to: &config)

@@ -65,6 +65,31 @@ import Testing
         #expect(!reply.contains("\u{1B}"))
         try c.line("NICK :two words")
         try c.expect(" 432 * two_words :Erroneous nickname")
+        // The reason is said: reserved, too long.
+        try c.line("NICK root")
+        try c.expect(" 432 * root :Nickname is reserved")
+        try c.line("NICK " + String(repeating: "a", count: 31))
+        try c.expect(" 432 * \(String(repeating: "a", count: 31)) :Nickname too long (at most 30 characters)")
+        // And for a person.
+        let hum = try server.connect()
+        try hum.expect("nickname")
+        try hum.line("root")
+        try hum.expect("!! The nickname root is reserved, choose another.")
+        try hum.line(String(repeating: "b", count: 31))
+        try hum.expect("is too long for a nickname (at most 30 characters).")
+    }
+
+    @Test func modeOnSomeoneElseOrNobody() throws {
+        let server = try ServerProcess()
+        let other = try ircUser(server, nick: "other")
+        defer { withExtendedLifetime(other) {} }
+        let me = try ircUser(server, nick: "me")
+        try me.line("MODE other +i")
+        try me.expect(" 502 me :Can't change mode for other users")
+        try me.line("MODE nosuch")
+        try me.expect(" 401 me nosuch :No such nick/channel")
+        try me.line("MODE #nochan")
+        try me.expect(" 403 me #nochan :No such channel")
     }
 
     @Test func ircAndTelnetUsersShareAChannel() throws {

@@ -253,6 +253,10 @@ struct HumanRenderer {
             return "The server does not know the command \(p0)."
         case .noNicknameGiven:
             return "Give a nickname: /nick NAME."
+        case .erroneousNickname where !p0.isEmpty && text.hasPrefix("Nickname is reserved"):
+            return "The nickname \(p0) is reserved, choose another."
+        case .erroneousNickname where !p0.isEmpty && text.hasPrefix("Nickname too long"):
+            return "\"\(p0)\" is too long for a nickname\(text.drop { $0 != "(" }.isEmpty ? "" : " " + text.drop { $0 != "(" })."
         case .erroneousNickname where !p0.isEmpty:
             return "\"\(p0)\" can't be a nickname. Use letters, digits and - _ [ ] { } \\ ` ^ |, starting with a letter."
         case .nicknameInUse where !p0.isEmpty:

@@ -73,8 +73,11 @@ public enum HumanText {
     public static let askNick = "Choose a nickname: "
 
     /// Shown when the nickname typed at the prompt cannot be used; `askNick` follows it.
-    public static func nickInvalid(_ nick: String) -> String {
-        "!! \"" + oneLine(nick) + "\" can't be a nickname. Use letters, digits and - _ [ ] { } \\ ` ^ |,"
+    public static func nickInvalid(_ nick: String, maxLength: Int = 30) -> String {
+        if Names.isValidNick(nick, maxLength: .max) {
+            return "!! \"" + oneLine(nick) + "\" is too long for a nickname (at most \(maxLength) characters)."
+        }
+        return "!! \"" + oneLine(nick) + "\" can't be a nickname. Use letters, digits and - _ [ ] { } \\ ` ^ |,"
             + " starting with a letter."
     }
 

@@ -205,10 +205,13 @@ final class ChatState {
     /// Why `nick` cannot be used by session `id`, or nil when it can.
     private func nickProblem(_ nick: String, for id: Int) -> (ErrorCode, String)? {
         if nick.isEmpty { return (.noNicknameGiven, "No nickname given") }
-        if !Names.isValidNick(nick, maxLength: settings.nickLength)
-            || Self.reservedNicks.contains(nick.lowercased())
-            || fold(nick) == fold(settings.serverName) {
-            return (.erroneousNickname, "Erroneous nickname")
+        // 432 in every case; the text says which, for the people reading it.
+        if Names.isValidNick(nick, maxLength: .max) && nick.count > settings.nickLength {
+            return (.erroneousNickname, "Nickname too long (at most \(settings.nickLength) characters)")
+        }
+        if !Names.isValidNick(nick, maxLength: settings.nickLength) { return (.erroneousNickname, "Erroneous nickname") }
+        if Self.reservedNicks.contains(nick.lowercased()) || fold(nick) == fold(settings.serverName) {
+            return (.erroneousNickname, "Nickname is reserved")
         }
         if let owner = nicks[Names.impersonationKey(nick, casemapping: settings.casemapping)], owner != id {
             return (.nicknameInUse, "Nickname is already in use")
@@ -504,8 +507,10 @@ final class ChatState {
             }
         } else if session(named: target) != nil {
             error(id, .usersDontMatch, [], "Can't change mode for other users")
-        } else {
+        } else if target.hasPrefix("#") {
             error(id, .noSuchChannel, [target], "No such channel")
+        } else {
+            error(id, .noSuchNick, [shown(nick: target)], "No such nick/channel")
         }
     }
 
