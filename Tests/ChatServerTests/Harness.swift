@@ -16,13 +16,16 @@ final class ServerProcess {
     /// `limits`: prlimit(1) options such as `--nofile=32:32`; prlimit execs the server, so
     /// the pid stays the server's. `logFile`: the server writes its log with `--log-file`
     /// (to the same file its output goes to, so `waitForLog` sees it). `input`: its stdin
-    /// (default /dev/null).
+    /// (default /dev/null). `ownSession`: started through setsid(1), as a terminal's
+    /// foreground job would be, so that the test can signal its whole process group.
     init(_ extra: [String] = [], listen: String = "127.0.0.1:0", limits: [String] = [], logFile: Bool = false,
-         input: Int32? = nil) throws {
+         input: Int32? = nil, ownSession: Bool = false) throws {
         let server = productPath("chat-server")
-        process = try LoggedProcess(limits.isEmpty ? server : "/usr/bin/prlimit", name: "chat-test", input: input) { dir in
+        let launcher = ownSession ? "/usr/bin/setsid" : limits.isEmpty ? server : "/usr/bin/prlimit"
+        process = try LoggedProcess(launcher, name: "chat-test", input: input) { dir in
             let args = ["--listen", listen, "--name", "test.server", "--control-socket", dir + "/control.sock"]
                 + (logFile ? ["--log-file", dir + "/output.log"] : []) + extra
+            if ownSession { return [server] + args }
             return limits.isEmpty ? args : limits + ["--", server] + args
         }
         port = try process.waitForListeningPort()

@@ -145,6 +145,20 @@ import Glibc
         withExtendedLifetime(stuck) {}
     }
 
+    /// Ctrl-C on a terminal signals the whole foreground group: only the hub must act on it
+    /// (the spawner and the sessions are in a group of their own and take its orders).
+    @Test func sigintToTheWholeGroupIsAGracefulShutdown() throws {
+        let server = try ServerProcess(["--no-console"], ownSession: true)
+        let alice = try humanUser(server, nick: "alice")
+        let bob = try ircUser(server, nick: "bob", join: "#lobby")
+        #expect(kill(-server.pid, SIGINT) == 0, "the server leads its process group")
+        try alice.expect("*** Server shutting down")
+        try bob.expect("ERROR :Closing Link: Server shutting down")
+        #expect(server.waitForExit() == 0)
+        #expect(!server.log.contains("spawner"), "\(server.log)")
+        #expect(!server.log.contains("error"), "\(server.log)")
+    }
+
     @Test func aClientThatResetsMidStreamDoesNotKillItsSessionWithSIGPIPE() throws {
         let server = try ServerProcess(["--flood-rate", "0"])
         let alice = try ircUser(server, nick: "alice", join: "#lobby")
