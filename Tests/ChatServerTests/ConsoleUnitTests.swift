@@ -214,6 +214,22 @@ import Glibc
         #expect(list.expire(now: 1000).count == 1)
         #expect(list.bans.isEmpty)
     }
+
+    @Test func banNumbersStayWithTheirBans() {
+        var list = BanList()
+        list.add(Ban(target: .address("192.0.2.1"), reason: "", setBy: "t", setAt: 0, expiresAt: 1000))
+        list.add(Ban(target: .address("192.0.2.2"), reason: "", setBy: "t", setAt: 0, expiresAt: nil))
+        list.add(Ban(target: .address("192.0.2.3"), reason: "", setBy: "t", setAt: 0, expiresAt: nil))
+        #expect(list.bans.map(\.number) == [1, 2, 3])
+        // The first expires: "unban 2" still means 192.0.2.2, and 3 is still 192.0.2.3.
+        #expect(list.expire(now: 1000).count == 1)
+        #expect(list.remove("2")?.target == .address("192.0.2.2"))
+        #expect(list.remove("2") == nil)
+        // A replaced ban keeps its number; a new one never reuses one.
+        list.add(Ban(target: .address("192.0.2.3"), reason: "again", setBy: "t", setAt: 0, expiresAt: nil))
+        list.add(Ban(target: .address("192.0.2.4"), reason: "", setBy: "t", setAt: 0, expiresAt: nil))
+        #expect(list.bans.map(\.number) == [3, 4])
+    }
 }
 
 @Suite struct LineEditorTests {

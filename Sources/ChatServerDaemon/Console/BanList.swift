@@ -81,6 +81,9 @@ enum BanTarget: Equatable, CustomStringConvertible {
 }
 
 struct Ban: Equatable {
+    /// Its number in `bans` and for `unban N`: given when it is set, never reused, so a number
+    /// an operator read a minute ago still names the same ban after others expired.
+    var number = 0
     var target: BanTarget
     var reason: String
     var setBy: String
@@ -98,22 +101,27 @@ struct BanList {
     /// Whether some ban needs the nick or user to decide (checked after registration). Kept
     /// up to date on every change: the hub asks on every turn of its loop.
     private(set) var hasNickMasks = false
+    private var lastNumber = 0
 
-    /// Adds or replaces (same target) a ban; false when the list is full.
+    /// Adds or replaces (same target, same number) a ban; false when the list is full.
     @discardableResult
     mutating func add(_ ban: Ban) -> Bool {
+        var ban = ban
         if let i = bans.firstIndex(where: { $0.target == ban.target }) {
+            ban.number = bans[i].number
             bans[i] = ban
             return true
         }
         guard bans.count < Self.limit else { return false }
+        lastNumber += 1
+        ban.number = lastNumber
         bans.append(ban)
         return true
     }
 
-    /// Removes the ban on `text` (its target as written, or its 1-based number in `bans`).
+    /// Removes the ban on `text` (its target as written, or its number as `bans` shows it).
     mutating func remove(_ text: String) -> Ban? {
-        if let n = Int(text), n >= 1, n <= bans.count { return bans.remove(at: n - 1) }
+        if let n = Int(text), let i = bans.firstIndex(where: { $0.number == n }) { return bans.remove(at: i) }
         let wanted = BanTarget.parse(text)
         guard let i = bans.firstIndex(where: { $0.target == wanted || $0.target.description == text }) else { return nil }
         return bans.remove(at: i)

@@ -264,8 +264,8 @@ final class ConsoleActions {
     private func banList(now: Int64) -> ConsoleReply {
         let active = bans.bans
         if active.isEmpty { return .ok("no bans") }
-        let rows = active.enumerated().map { i, b in
-            [String(i + 1), b.target.description,
+        let rows = active.map { b in
+            [String(b.number), b.target.description,
              b.expiresAt.map { ConsoleFormat.duration(seconds: max(0, ($0 - now + 999) / 1000)) + " left" } ?? "permanent",
              b.setBy, b.reason.isEmpty ? "-" : b.reason]
         }
