@@ -329,6 +329,12 @@ func temporaryDirectory(_ name: String) throws -> String {
         #expect(who.contains("alice") && who.contains("human") && who.contains("#lobby"))
         #expect(who.contains("bob") && who.contains("irc") && who.contains("#side"))
         #expect(who.contains("127.0.0.1:"))
+        // A connection still choosing a nick is "*": `who` and `who *` list it, a mask does not.
+        let pending = try server.connect()
+        try pending.expect("nickname")
+        let all = try console.ok("who *")
+        #expect(all.contains("3 connections") && all.contains("alice") && all.split(separator: "\n").contains { $0.hasPrefix("* ") }, "\(all)")
+        #expect(try console.ok("who al*").contains("1 connection"))
     }
 
     @Test func statsHasEveryField() throws {

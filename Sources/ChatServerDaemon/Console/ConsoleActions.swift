@@ -235,7 +235,8 @@ final class ConsoleActions {
         var rows: [[String]] = []
         for (id, slot) in hub.slots.enumerated() {
             guard let slot, let u = hub.state.users[id] else { continue }
-            if let mask, !(u.registered && Names.maskMatches(mask: mask, u.nick, casemapping: .ascii)) { continue }
+            // Connections still choosing a nick show as "*": the mask "*" lists them too.
+            if let mask, !(u.registered ? Names.maskMatches(mask: mask, u.nick, casemapping: .ascii) : mask == "*") { continue }
             let address = slot.host.contains(":") ? "[\(slot.host)]:\(slot.port)" : "\(slot.host):\(slot.port)"
             let channels = u.channels.compactMap { hub.state.channels[$0]?.name }.sorted().joined(separator: ",")
             var flags: [String] = []
