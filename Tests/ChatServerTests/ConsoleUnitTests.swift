@@ -182,6 +182,8 @@ import Glibc
         #expect(BanTarget.parse("mallory") == nil)
         #expect(BanTarget.parse("a b") == nil)
         #expect(BanTarget.parse("!@") == nil)
+        #expect(BanTarget.parse("a!b!c@d") == nil)
+        #expect(BanTarget.parse("a!b@c@d") == nil)
     }
 
     @Test func matchingAtConnectAndAfterRegistration() {

@@ -26,7 +26,9 @@ enum BanTarget: Equatable, CustomStringConvertible {
     static func parse(_ text: String) -> BanTarget? {
         if let a = canonicalAddress(text) { return .address(a) }
         guard !text.isEmpty, text.utf8.count <= 200,
-              !text.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F }) else { return nil }
+              !text.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F }),
+              // nick!user@host has one of each: a mask with more could never match anyone.
+              text.filter({ $0 == "!" }).count <= 1, text.filter({ $0 == "@" }).count <= 1 else { return nil }
         if let bang = text.firstIndex(of: "!") {
             guard let at = text[bang...].firstIndex(of: "@"), bang != text.startIndex,
                   text.index(after: bang) < at, text.index(after: at) < text.endIndex else { return nil }
