@@ -103,8 +103,9 @@ struct ChatServerCommand: ParsableCommand {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: Logger.Level = .info
 
-    @OptionGroup(title: "Tuning")
-    var tuning: Tuning
+    // No title of its own: ArgumentParser prints titled groups first, and these rarely used
+    // limits belong after the options a new user looks for (--listen first).
+    @OptionGroup var tuning: Tuning
 
     var commandLineLimits: Limits {
         Limits(maxClients: maxClients, maxPerIP: maxPerIP, history: history, floodRate: floodRate,

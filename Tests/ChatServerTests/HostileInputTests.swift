@@ -43,6 +43,15 @@ import Testing
             try c.line("USER x 0 * :x")
             try c.expectAny([" 433 ", " 432 "])
         }
+        // A look-alike is told what it looks like; a person is told in words.
+        let irc = try server.connect()
+        try irc.line("NICK a1ice")
+        try irc.line("USER x 0 * :x")
+        try irc.expect(" 433 * a1ice :Nickname is too similar to alice, which is in use")
+        let person = try server.connect()
+        try person.expect("nickname")
+        try person.line("AL1CE")
+        try person.expect("!! The nickname AL1CE is too close to alice's, choose another.")
         // Invalid UTF-8 does not make a different nick either: it is refused.
         let c = try server.connect()
         try c.expect("nickname")

@@ -259,6 +259,9 @@ struct HumanRenderer {
             return "\"\(p0)\" is too long for a nickname\(text.drop { $0 != "(" }.isEmpty ? "" : " " + text.drop { $0 != "(" })."
         case .erroneousNickname where !p0.isEmpty:
             return "\"\(p0)\" can't be a nickname. Use letters, digits and - _ [ ] { } \\ ` ^ |, starting with a letter."
+        case .nicknameInUse where !p0.isEmpty && text.hasPrefix("Nickname is too similar to "):
+            let other = text.dropFirst("Nickname is too similar to ".count).prefix { $0 != "," }
+            return "The nickname \(p0) is too close to \(other)'s, choose another."
         case .nicknameInUse where !p0.isEmpty:
             return "The nickname \(p0) is taken, choose another."
         case .userNotInChannel where !p0.isEmpty && !p1.isEmpty:

@@ -214,6 +214,10 @@ final class ChatState {
             return (.erroneousNickname, "Nickname is reserved")
         }
         if let owner = nicks[Names.impersonationKey(nick, casemapping: settings.casemapping)], owner != id {
+            // Not the same nick but one that looks like it (a1ice for alice): say so.
+            if let other = users[owner]?.nick, fold(other) != fold(nick) {
+                return (.nicknameInUse, "Nickname is too similar to \(other), which is in use")
+            }
             return (.nicknameInUse, "Nickname is already in use")
         }
         return nil
