@@ -125,6 +125,7 @@ import Testing
         _ = t.sent()
         t.recv(":srv 432 * root :Erroneous nickname")
         #expect(t.sent().contains("NICK root_"))
+        #expect(t.state.windows[t.state.active].scrollback.lines.last?.text.contains("trying root_") == true)
         t.recv(":srv 433 * root_ :Nickname is already in use")
         #expect(t.sent().contains("NICK root__"))
         // A nick no underscore can mend gets a generated one at once.

@@ -345,7 +345,8 @@ extension ClientState {
             let underscored = irc.nickAttempts <= 5 ? base + String(repeating: "_", count: irc.nickAttempts) : nil
             let next = underscored.flatMap { n != 432 || Names.isValidNick($0) ? $0 : nil }
                 ?? "chattui\(now % 100_000)"
-            error("Nick \(p.count > 1 ? p[1] : base) is not available; trying \(next).", window: 0)
+            // Where the user is looking (the first channel's window opens at once).
+            error("Nick \(p.count > 1 ? p[1] : base) is not available; trying \(next).")
             nick = next
             emit(.send("NICK " + next))
         case 400...599:
