@@ -561,6 +561,20 @@ import Testing
 
     /// `windowIndex` is a dictionary kept in step with opening, closing and renaming windows
     /// and with a change of casemapping.
+    @Test func channelWindowsTheServerOpensAreBounded() {
+        var t = TestClient.registered()
+        let limit = ClientState.maxServerChannelWindows
+        // A hostile server puts us in channels we never asked for, and talks in others.
+        for i in 0..<(limit + 50) { t.recv(":me!u@h JOIN #forced\(i)") }
+        for i in 0..<50 { t.recv(":x!u@h PRIVMSG #other\(i) :hi") }
+        #expect(t.state.windows.count { $0.kind == .channel } == limit)
+        #expect(t.state.windows[0].scrollback.lines.contains { $0.text.contains("\(limit) channel windows are open") })
+        #expect(t.state.windows[0].scrollback.lines.contains { $0.text.contains("hi") })
+        // The user's own /join is not limited.
+        t.enter("/join #mine")
+        #expect(t.window("#mine") != nil)
+    }
+
     @Test func theNameIndexFollowsEveryChange() {
         var t = TestClient(nick: "me", channels: ["#a", "#b[x"])
         t.apply(.connected)

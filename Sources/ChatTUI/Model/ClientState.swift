@@ -263,6 +263,28 @@ struct ClientState: Sendable {
 
     var queryWindowCount: Int { windows.count { $0.kind == .query } }
 
+    /// At most this many channel windows are opened by what the server sends (a JOIN we did
+    /// not ask for, a message to a channel we have no window for): a hostile server cannot make
+    /// the client's memory grow without end. The user's own /join is not limited.
+    static let maxServerChannelWindows = 500
+
+    /// The server window has said that the channel window limit was reached.
+    var channelLimitNoted = false
+
+    /// The window for a channel the server names: the existing one, a new one while there are
+    /// fewer than the limit, else nil (said once in the server window).
+    mutating func channelWindowFromServer(_ name: String) -> Int? {
+        if let i = windowIndex(name) { return i }
+        if windows.count(where: { $0.kind == .channel }) >= Self.maxServerChannelWindows {
+            if !channelLimitNoted {
+                channelLimitNoted = true
+                info("\(Self.maxServerChannelWindows) channel windows are open: the server's lines for further channels are shown here.", window: 0)
+            }
+            return nil
+        }
+        return ensureWindow(name, kind: .channel)
+    }
+
     @discardableResult
     mutating func ensureWindow(_ name: String, kind: Window.Kind) -> Int {
         if let i = windowIndex(name) { return i }
@@ -293,6 +315,7 @@ struct ClientState: Sendable {
         windows.remove(at: index)
         reindexWindows()
         queryLimitNoted = false
+        channelLimitNoted = false
         if active == index {
             active = min(index, windows.count - 1)
             windows[active].activity = .none

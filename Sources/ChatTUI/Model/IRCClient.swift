@@ -435,7 +435,7 @@ extension ClientState {
         // (a source such as `:!u@h` has an empty nick; `#a,b` would address two).
         let window: Int
         if irc.isChannelName(target) {
-            window = IRCSession.isOneWord(target) ? ensureWindow(target, kind: .channel) : 0
+            window = IRCSession.isOneWord(target) ? channelWindowFromServer(target) ?? 0 : 0
             if !from.isEmpty { windows[window].noteSpeaker(from) }
         } else if fromServer || !IRCSession.isOneWord(from) {
             window = 0
@@ -469,7 +469,7 @@ extension ClientState {
         guard let who = sourceNick(m), let channels = m.params.first else { return }
         for channel in channels.split(separator: ",").map(String.init) where IRCSession.isOneWord(channel) {
             if isMe(who) {
-                let w = ensureWindow(channel, kind: .channel)
+                guard let w = channelWindowFromServer(channel) else { continue }
                 renameWindow(w, to: channel)    // the server's spelling
                 windows[w].joined = true
                 windows[w].topic = ""        // until 332 says what it is now
