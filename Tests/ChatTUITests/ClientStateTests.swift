@@ -136,6 +136,12 @@ import Testing
         #expect(bad.sent().contains { $0.hasPrefix("NICK chattui") })
     }
 
+    @Test func theServersVersionLineIsReadable() {
+        var t = TestClient.registered()
+        t.recv(":srv 004 me srv chat-server-0.1.0 i no")
+        #expect(t.state.windows[0].scrollback.lines.last?.text == "srv runs chat-server-0.1.0")
+    }
+
     @Test func inNoChannelAfterTheMOTDTheServerWindowSaysWhatToDo() {
         var t = TestClient.registered()
         t.recv(":srv 422 me :MOTD File is missing")

@@ -276,6 +276,10 @@ extension ClientState {
             if !windows.contains(where: { $0.isChannel }) {
                 info("You are in no channel yet: /join #channel to join one (/list shows them).", window: 0)
             }
+        case 4 where p.count >= 3:
+            // <server> <version> <user modes> <channel modes>: only the first two mean anything
+            // to a person.
+            info("\(p[1]) runs \(p[2])", window: 0)
         case 2, 3, 4, 250...266, 372, 375:
             info(text, window: 0)
         case 301 where p.count >= 3:
