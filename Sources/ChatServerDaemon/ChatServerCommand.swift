@@ -214,10 +214,8 @@ struct ChatServerCommand: ParsableCommand {
         }
 
         let (addresses, optional) = try listenAddresses()
-        var config = ServerConfig(
-            listen: addresses, name: name ?? Self.defaultName(), motdFile: commandLineLimits.motdFile, motd: nil,
-            maxClients: maxClients, maxPerIP: maxPerIP, history: history,
-            floodRate: floodRate, floodBurst: floodBurst, configFile: configFile, commandLineLimits: commandLineLimits)
+        var config = ServerConfig(listen: addresses, name: name ?? Self.defaultName(), motd: nil, limits: commandLineLimits,
+                                  configFile: configFile, commandLineLimits: commandLineLimits)
         tuning.apply(to: &config)
         _ = try config.reload()
 

@@ -73,13 +73,9 @@ private extension Substring {
 struct ServerConfig {
     var listen: [SocketAddress]
     var name: String
-    var motdFile: String?
     var motd: [String]?
-    var maxClients: Int
-    var maxPerIP: Int
-    var history: Int
-    var floodRate: Double
-    var floodBurst: Int
+    /// What is in force now: `commandLineLimits` with the config file's settings over them.
+    var limits: Limits
     /// `--config`: re-read, over the command line's limits, at start-up and on every reload.
     var configFile: String?
     var commandLineLimits: Limits
@@ -95,7 +91,7 @@ struct ServerConfig {
     static let version = "0.1.0"
 
     mutating func reloadMOTD() throws {
-        guard let motdFile else { motd = nil; return }
+        guard let motdFile = limits.motdFile else { motd = nil; return }
         let bytes: [UInt8]
         do {
             bytes = try FD.readFile(motdFile, limit: 64 * 1024)
@@ -114,15 +110,6 @@ struct ServerConfig {
             return total <= 16 * 1024
         })
         motd = lines
-    }
-
-    var limits: Limits {
-        get { Limits(maxClients: maxClients, maxPerIP: maxPerIP, history: history, floodRate: floodRate,
-                     floodBurst: floodBurst, motdFile: motdFile) }
-        set {
-            maxClients = newValue.maxClients; maxPerIP = newValue.maxPerIP; history = newValue.history
-            floodRate = newValue.floodRate; floodBurst = newValue.floodBurst; motdFile = newValue.motdFile
-        }
     }
 
     /// Reads the config file (if any) over the command line's limits, and the MOTD; all or
@@ -149,11 +136,11 @@ struct ServerConfig {
 
     func chatSettings() -> ChatSettings {
         ChatSettings(serverName: name, network: name, version: "chat-server-\(Self.version)", createdAt: createdAt,
-                     historyLength: history, motd: motd)
+                     historyLength: limits.history, motd: motd)
     }
 
     func sessionConfig() -> SessionConfig {
-        SessionConfig(serverName: name, floodRate: floodRate, floodBurst: floodBurst, queueLimit: sessionQueueLimit,
+        SessionConfig(serverName: name, floodRate: limits.floodRate, floodBurst: limits.floodBurst, queueLimit: sessionQueueLimit,
                       maxLineLength: maxLineLength, registrationTimeout: registrationTimeout,
                       pingInterval: pingInterval, pingTimeout: pingTimeout, quietPeriodMS: quietPeriodMS)
     }

@@ -97,7 +97,7 @@ final class ConsoleActions {
             guard let motd = hub.config.motd else { return .ok("no message of the day (start with --motd-file PATH)") }
             return .ok(motd.isEmpty ? ["(the message of the day is empty)"] : motd.map(ConsoleFormat.clean))
         case .motdReload:
-            guard hub.config.motdFile != nil else {
+            guard hub.config.limits.motdFile != nil else {
                 return .failed("no MOTD file to reload", hint: "start the server with --motd-file PATH")
             }
             do {

@@ -254,13 +254,13 @@ final class Hub: EventSink {
             log.info("refused \(address): banned (\(ban))")
             return refuse(fd, "You are banned from this server: \(ban)")
         }
-        if config.maxClients > 0 && liveSessions >= config.maxClients {
-            log.warning("refused \(address): server full (\(config.maxClients) clients)")
-            return refuse(fd, "Server is full (\(config.maxClients) clients), try again later")
+        if config.limits.maxClients > 0 && liveSessions >= config.limits.maxClients {
+            log.warning("refused \(address): server full (\(config.limits.maxClients) clients)")
+            return refuse(fd, "Server is full (\(config.limits.maxClients) clients), try again later")
         }
-        if config.maxPerIP > 0 && perHost[host, default: 0] >= config.maxPerIP {
+        if config.limits.maxPerIP > 0 && perHost[host, default: 0] >= config.limits.maxPerIP {
             log.warning("refused \(address): too many connections from \(host)")
-            return refuse(fd, "Too many connections from your address (\(config.maxPerIP))")
+            return refuse(fd, "Too many connections from your address (\(config.limits.maxPerIP))")
         }
         // One socket pair per session: a pipe each way would cost the hub two descriptors per
         // session, and 10,000 sessions would not fit a limit of 20,000 (docs/ARCHITECTURE.md).
