@@ -93,6 +93,9 @@ struct Ban: Equatable {
     var expiresAt: Int64?  // ms; nil: until lifted
 
     func isActive(now: Int64) -> Bool { expiresAt.map { now < $0 } ?? true }
+
+    /// What a connected user it catches is told, and their channels see as their quit.
+    var disconnectReason: String { "Banned by the server operator" + (reason.isEmpty ? "" : ": " + reason) }
 }
 
 /// The bans in force, in memory (they do not survive a restart). Pure: time is passed in.

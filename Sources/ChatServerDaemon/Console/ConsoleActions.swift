@@ -205,7 +205,7 @@ final class ConsoleActions {
     @discardableResult
     private func enforce(_ ban: Ban, hub: Hub) -> [String] {
         var gone: [String] = []
-        let text = "Banned by the server operator" + (ban.reason.isEmpty ? "" : ": " + ban.reason)
+        let text = ban.disconnectReason
         for (id, u) in hub.state.users {
             let hit = u.registered ? ban.target.matches(source: u.source, host: u.host) : ban.target.matches(host: u.host)
             guard hit else { continue }
@@ -420,7 +420,7 @@ final class ConsoleActions {
                 guard let u = hub.state.users[id], u.registered,
                       let ban = bans.ban(source: u.source, host: u.host, now: wall) else { continue }
                 hub.log.notice("disconnecting \(u.nick) (\(u.source)): matches the ban on \(ban.target)")
-                disconnect(id, reason: "Banned by the server operator" + (ban.reason.isEmpty ? "" : ": " + ban.reason), hub: hub)
+                disconnect(id, reason: ban.disconnectReason, hub: hub)
             }
         }
     }
