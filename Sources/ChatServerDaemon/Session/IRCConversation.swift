@@ -171,15 +171,11 @@ final class IRCConversation: Conversation {
             // About this server, whatever the target: there is no other.
             guard let welcome else { return }
             for m in IRCRenderer.version(welcome, context: renderContext) { send(m) }
-        case "ISON":
-            // Notify lists: `ISON :a b c` (one parameter) or `ISON a b c`.
+        case "ISON", "USERHOST":
+            // Notify lists: `ISON :a b c` (one parameter) or `ISON a b c`; USERHOST alike.
             let nicks = p.flatMap { $0.split(separator: " ").map(String.init) }
             guard !nicks.isEmpty else { return numeric(461, [verb], "Not enough parameters") }
-            session.request(.ison(nicks: nicks))
-        case "USERHOST":
-            let nicks = p.flatMap { $0.split(separator: " ").map(String.init) }
-            guard !nicks.isEmpty else { return numeric(461, [verb], "Not enough parameters") }
-            session.request(.userhost(nicks: Array(nicks.prefix(5))))
+            session.request(verb == "ISON" ? .ison(nicks: nicks) : .userhost(nicks: Array(nicks.prefix(5))))
         default:
             numeric(421, [verb], "Unknown command")
         }
