@@ -63,11 +63,11 @@ final class TerminalConsole {
     }
 
     /// Reads what was typed; false when the terminal is gone (the console then stops).
-    func readable(hub: Hub) -> Bool {
+    func readable(host: ConsoleHost) -> Bool {
         // One read: the descriptor stays blocking (it is shared with the shell), and epoll
         // said there is something to read.
         guard let chunk = FD.readSome(inFD, max: 1024) else {
-            hub.log.notice("the console's terminal went away; the control socket still works")
+            host.log.notice("the console's terminal went away; the control socket still works")
             return false
         }
         for action in editor.feed(chunk) {
@@ -79,7 +79,7 @@ final class TerminalConsole {
                 write(editor.prompt.isEmpty ? "" : "\r" + editor.prompt + ConsoleFormat.clean(line) + "\u{1B}[K\n")
                 promptShown = false
                 if !line.allSatisfy({ $0 == " " || $0 == "\t" }) {
-                    print(actions.run(line, by: "terminal", hub: hub).text)
+                    print(actions.run(line, by: "terminal", host: host).text)
                 }
                 if running { showPrompt() }
             case .interrupt(let hadText):
