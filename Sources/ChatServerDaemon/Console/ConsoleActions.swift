@@ -107,8 +107,8 @@ final class ConsoleActions {
                 return .failed("\(error)", hint: "the old message of the day stays; fix the file and try again")
             }
             let lines = host.config.motd?.count ?? 0
-            host.log.notice("console [\(who)]: motd reload (\(lines) line\(lines == 1 ? "" : "s"))")
-            return .ok("message of the day reloaded: \(lines) line\(lines == 1 ? "" : "s")")
+            host.log.notice("console [\(who)]: motd reload (\(ConsoleFormat.count(lines, "line")))")
+            return .ok("message of the day reloaded: \(ConsoleFormat.count(lines, "line"))")
         case .stats: return statistics(host: host)
         case .logLevel(let level):
             guard let level else { return .ok("log level: \(LineLogHandler.level)") }
@@ -251,7 +251,7 @@ final class ConsoleActions {
         if rows.isEmpty { return .ok(mask == nil ? "nobody is connected" : "nobody matches '\(ConsoleFormat.clean(mask!))'") }
         rows.sort { $0[0].lowercased() < $1[0].lowercased() }
         return .ok(ConsoleFormat.table(["NICK", "ADDRESS", "DIALECT", "CHANNELS", "IDLE", "SINCE", "FLAGS"], rows)
-            + ["\(rows.count) connection\(rows.count == 1 ? "" : "s")"])
+            + [ConsoleFormat.count(rows.count, "connection")])
     }
 
     private func channelList(host: ConsoleHost) -> ConsoleReply {
@@ -297,7 +297,7 @@ final class ConsoleActions {
             let memory = MemoryUsage.measure(hub: Proc.pid, sessions: sessionPIDs(host))
             let spawnerKB = host.spawnerPID.flatMap { Proc.pssKiB(of: $0) } ?? 0
             var text = "hub \(ConsoleFormat.bytes(memory.hubKB * 1024)), spawner \(ConsoleFormat.bytes(spawnerKB * 1024)), "
-                + "sessions \(ConsoleFormat.bytes(memory.sessionsKB * 1024)) (\(memory.sessions) processes"
+                + "sessions \(ConsoleFormat.bytes(memory.sessionsKB * 1024)) (\(ConsoleFormat.count(memory.sessions, "process", plural: "processes"))"
             if memory.sampled < memory.sessions { text += ", estimated from \(memory.sampled)" }
             text += "), total \(ConsoleFormat.bytes((memory.hubKB + spawnerKB + memory.sessionsKB) * 1024)) PSS"
             memoryLine = (nowNS, text)
@@ -305,14 +305,14 @@ final class ConsoleActions {
         }
         return .ok(ConsoleFormat.table(["STAT", "VALUE"], [
             ["uptime", ConsoleFormat.duration(seconds: uptime)],
-            ["clients", "\(host.connectionCount) connected, \(host.chat.registeredCount) registered, \(host.chat.channels.count) channels"],
+            ["clients", "\(host.connectionCount) connected, \(host.chat.registeredCount) registered, \(ConsoleFormat.count(host.chat.channels.count, "channel"))"],
             ["sessions", "\(stats.sessionsForked) forked, \(stats.forkFailures) fork failures"],
             ["messages", "\(rates(window: 10_000_000_000)); \(rates(window: 60_000_000_000))"],
             ["messages total", "\(requests) requests in, \(events) events out"],
             ["bytes", "\(ConsoleFormat.bytes(stats.bytesIn)) in, \(ConsoleFormat.bytes(stats.bytesOut)) out (hub channels)"],
-            ["hub queue", "\(ConsoleFormat.bytes(pending.bytes)) waiting for \(pending.sessions) sessions"],
-            ["refused", "\(stats.refused) connections; \(bans.bans.count) bans in force"],
-            ["dropped", "\(stats.queueOverflows) queue overflows, \(stats.corruptFrames) corrupt frames"],
+            ["hub queue", "\(ConsoleFormat.bytes(pending.bytes)) waiting for \(ConsoleFormat.count(pending.sessions, "session"))"],
+            ["refused", "\(ConsoleFormat.count(stats.refused, "connection")); \(ConsoleFormat.count(bans.bans.count, "ban")) in force"],
+            ["dropped", "\(ConsoleFormat.count(stats.queueOverflows, "queue overflow")), \(ConsoleFormat.count(stats.corruptFrames, "corrupt frame"))"],
             ["memory", mem],
         ]))
     }
