@@ -14,7 +14,6 @@ struct ChatSettings {
     var awayLength = 200
     var kickLength = 255
     var maxChannelsPerUser = 50
-    var defaultChannel = "#lobby"
     /// Above this many members, people get no join/part/quit/nick notices (`ChatState.isQuiet`).
     var quietChannelSize = 50
     var casemapping: CaseMapping = .ascii

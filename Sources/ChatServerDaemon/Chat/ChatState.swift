@@ -16,10 +16,6 @@ final class ChatState {
     /// The recipients of one broadcast, reused so that a broadcast allocates nothing.
     private var recipients: [Int] = []
 
-    // Statistics.
-    private(set) var messagesIn = 0
-    private(set) var deliveries = 0
-
     static let reservedNicks: Set<String> = ["server", "console", "operator", "admin", "root", "system",
                                              "chanserv", "nickserv", "irc", "hub"]
 
@@ -64,7 +60,6 @@ final class ChatState {
 
     func handle(_ request: HubRequest, from id: Int) {
         guard users[id] != nil else { return }
-        messagesIn += 1
         switch request {
         case .hello(let d):
             users[id]!.dialect = d
@@ -541,7 +536,6 @@ final class ChatState {
 
     @inline(__always)
     private func send(_ frame: [UInt8], to id: Int) {
-        deliveries += 1
         sink.deliver(frame, to: id)
     }
 
@@ -556,7 +550,6 @@ final class ChatState {
     private func broadcast(_ frame: [UInt8], to pick: (inout [Int]) -> Void) {
         recipients.removeAll(keepingCapacity: true)
         pick(&recipients)
-        deliveries += recipients.count
         sink.deliver(frame, toEach: recipients)
     }
 }

@@ -35,7 +35,6 @@ extension Hub {
         log.warning("\(error); pausing accepts for 250 ms")
         gate.pausedUntil = Proc.monotonicNanos() + 250_000_000
         updateListening()
-        stats.acceptBackoffs += 1
     }
 
     /// Listeners leave the epoll set while accepting is paused or the spawner is behind (a

@@ -9,5 +9,4 @@ struct HubStatistics {
     var forkFailures = 0
     var corruptFrames = 0
     var queueOverflows = 0
-    var acceptBackoffs = 0
 }
