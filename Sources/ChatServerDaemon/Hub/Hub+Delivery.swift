@@ -65,14 +65,7 @@ extension Hub: EventSink {
     }
 
     /// Everything written: stop watching for the channel to become writable.
-    private func drained(slot id: Int) {
-        guard let channel = slots.update(id, { slot -> Int32? in
-            guard slot.waitingForWritable else { return nil }
-            slot.waitingForWritable = false
-            return slot.channel
-        }) ?? nil else { return }
-        try? epoll.modify(channel, events: Epoll.readable, data: Tag.session.with(id))
-    }
+    private func drained(slot id: Int) { watchWritable(false, slot: id) }
 
     /// The session did not take everything: end it if it is too far behind, else wait until
     /// its channel is writable.
@@ -85,13 +78,13 @@ extension Hub: EventSink {
             if let pid { Proc.signal(pid, SIGKILL) }
             return endSession(id, reason: "Send queue exceeded")
         }
-        let channel = slots.update(id) { slot -> Int32? in
-            guard !slot.waitingForWritable else { return nil }
-            slot.waitingForWritable = true
-            return slot.channel
-        } ?? nil
-        if let channel {
-            try? epoll.modify(channel, events: Epoll.readable | Epoll.writable, data: Tag.session.with(id))
-        }
+        watchWritable(true, slot: id)
+    }
+
+    /// Adds or removes writability from what the session's channel is watched for, when that
+    /// changes.
+    private func watchWritable(_ on: Bool, slot id: Int) {
+        guard slots.update(id, { $0.waitForWritable(on) }) == true, let channel = slots[id]?.channel else { return }
+        try? epoll.modify(channel, events: on ? Epoll.readable | Epoll.writable : Epoll.readable, data: Tag.session.with(id))
     }
 }

@@ -33,7 +33,7 @@ extension Hub {
 
     /// Hands the waiting connections to the spawner, as many as its channel takes.
     func sendSpawnRequests() {
-        while let (id, request) = spawns.next.map({ ($0.slot, $0.request) }), let channel = spawnerChannel {
+        while let (id, request) = spawns.next, let channel = spawnerChannel {
             guard let spawning = slots[id]?.life.pendingSpawn, spawning.request == request,
                   let sessionEnd = spawning.sessionEnd else {
                 spawns.dropNext()  // ended while it waited

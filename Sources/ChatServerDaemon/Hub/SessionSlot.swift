@@ -21,7 +21,7 @@ struct SessionSlot {
     /// Events not yet written, copied: what a write left over, and what came after it.
     var out: [UInt8] = []
     var outStart = 0
-    var waitingForWritable = false
+    private(set) var waitingForWritable = false
     let connectedAt: Int64
 
     init(life: SessionLife, channel: Int32, host: String, port: Int, connectedAt: Int64) {
@@ -33,6 +33,13 @@ struct SessionSlot {
     }
 
     var pending: Int { out.count - outStart }
+
+    /// Whether the hub is to watch the channel for writability; true when that changed.
+    mutating func waitForWritable(_ wait: Bool) -> Bool {
+        guard waitingForWritable != wait else { return false }
+        waitingForWritable = wait
+        return true
+    }
 
     /// The session closed its channel: nothing more is written to it.
     mutating func close(at now: UInt64) {
