@@ -50,18 +50,22 @@ extension Hub: EventSink {
     /// Writes what waits for a session; ends it when it is too far behind, and closes it when
     /// its channel failed.
     func flush(slot id: Int) {
-        guard slots.isOpen(id) else { return }
         // Mutated in place: a copy of the slot would copy its whole queue.
-        let result = turnFrames.withBytes { frames in slots.update(id) { $0.write(turnFrames: frames) } }
+        let written = turnFrames.withBytes { frames in
+            slots.update(id) { slot -> (result: Result<IOResult, SystemError>, pending: Int)? in
+                guard slot.life.isOpen else { return nil }
+                let result = slot.write(turnFrames: frames)
+                return (result, slot.pending)
+            }
+        }
+        guard let (result, pending) = written ?? nil else { return }
         switch result {
-        case nil:
-            return
-        case .failure?:
+        case .failure:
             return sessionClosedChannel(id)
-        case .success(let r)?:
+        case .success(let r):
             if case .done(let n) = r { stats.bytesOut += n }
         }
-        if slots[id]?.pending == 0 { drained(slot: id) } else { afterShortWrite(slot: id) }
+        if pending == 0 { drained(slot: id) } else { afterShortWrite(slot: id, pending: pending) }
     }
 
     /// Everything written: stop watching for the channel to become writable.
@@ -69,8 +73,7 @@ extension Hub: EventSink {
 
     /// The session did not take everything: end it if it is too far behind, else wait until
     /// its channel is writable.
-    private func afterShortWrite(slot id: Int) {
-        guard let pending = slots[id]?.pending else { return }
+    private func afterShortWrite(slot id: Int, pending: Int) {
         if pending > config.hubQueueLimit {
             let pid = slots[id]?.life.pid
             log.warning("session \(id) (pid \(pid ?? 0)) fell \(pending) bytes behind; ending it")

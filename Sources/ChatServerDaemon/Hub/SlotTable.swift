@@ -41,16 +41,17 @@ struct SlotTable {
 
     /// Slot `id`, read in place (a copy of its queue is not made unless the caller keeps it).
     subscript(id: Int) -> SessionSlot? {
-        _read {
+        @inline(__always) _read {
             if id < slots.count { yield slots[id] } else { yield nil }
         }
     }
 
+    @inline(__always)
     func contains(_ id: Int) -> Bool { id < slots.count && slots[id] != nil }
 
     /// Whether slot `id` is in use and its session still takes events.
     @inline(__always)
-    func isOpen(_ id: Int) -> Bool { id < slots.count && slots[id]?.life.isOpen == true }
+    func isOpen(_ id: Int) -> Bool { id < slots.count && slots[id] != nil && slots[id]!.life.isOpen }
 
     /// Runs `body` on slot `id` in place; nil when the slot is free.
     @inline(__always)
@@ -64,7 +65,9 @@ struct SlotTable {
     @inline(__always)
     mutating func forEachOpen(_ ids: [Int], _ body: (Int, inout SessionSlot) -> Void) {
         slots.withUnsafeMutableBufferPointer { slots in
-            for id in ids where id < slots.count && slots[id]?.life.isOpen == true {
+            // Checked in place: `slots[id]?.life` would copy the whole slot (its queues'
+            // references) for every member.
+            for id in ids where id < slots.count && slots[id] != nil && slots[id]!.life.isOpen {
                 body(id, &slots[id]!)
             }
         }
