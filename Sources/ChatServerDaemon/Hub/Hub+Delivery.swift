@@ -75,7 +75,7 @@ extension Hub: EventSink {
     /// its channel is writable.
     private func afterShortWrite(slot id: Int, pending: Int) {
         if pending > config.hubQueueLimit {
-            let pid = slots[id]?.life.pid
+            let pid = slots.life(of: id)?.pid
             log.warning("session \(id) (pid \(pid ?? 0)) fell \(pending) bytes behind; ending it")
             stats.queueOverflows += 1
             if let pid { Proc.signal(pid, SIGKILL) }
@@ -87,7 +87,7 @@ extension Hub: EventSink {
     /// Adds or removes writability from what the session's channel is watched for, when that
     /// changes.
     private func watchWritable(_ on: Bool, slot id: Int) {
-        guard slots.update(id, { $0.waitForWritable(on) }) == true, let channel = slots[id]?.channel else { return }
+        guard slots.update(id, { $0.waitForWritable(on) }) == true, let channel = slots.channel(of: id) else { return }
         try? epoll.modify(channel, events: on ? Epoll.readable | Epoll.writable : Epoll.readable, data: Tag.session.with(id))
     }
 }

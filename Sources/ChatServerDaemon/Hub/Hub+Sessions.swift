@@ -8,7 +8,7 @@ import Glibc
 /// Requests from sessions, and how a session's slot ends.
 extension Hub {
     func readRequests(slot id: Int) {
-        guard let fd = slots[id]?.channel else { return }
+        guard let fd = slots.channel(of: id) else { return }
         let r: Result<IOResult, SystemError> = scratch.withUnsafeMutableBytes { raw in
             Result { () throws(SystemError) in try FD.read(fd, into: raw) }
         }
@@ -34,19 +34,16 @@ extension Hub {
 
     private func processFrames(slot id: Int) {
         while slots.contains(id) {
-            let next = slots.update(id) { slot in
-                Result { try slot.decoder.next { type, payload in try HubRequest(type: type, payload: payload) } }
-            }
-            switch next {
-            case nil, .success(nil)?:
-                return
-            case .success(let request?)?:
+            do {
+                guard let request = try slots.update(id, { slot in
+                    try slot.decoder.next { type, payload in try HubRequest(type: type, payload: payload) }
+                }) ?? nil else { return }
                 stats.requests += 1
                 if case .quit = request { slots.update(id) { $0.decoder = FrameDecoder() } }
                 state.handle(request, from: id)
                 if case .quit = request { return }
-            case .failure(let error)?:
-                let pid = slots[id]?.life.pid
+            } catch {
+                let pid = slots.life(of: id)?.pid
                 log.warning("session \(id) (pid \(pid ?? 0)) sent a corrupt frame: \(error); ending it")
                 stats.corruptFrames += 1
                 if let pid { Proc.signal(pid, SIGKILL) }
@@ -59,7 +56,7 @@ extension Hub {
     /// The session closed its end: it is exiting. Wait for SIGCHLD to learn how it ended
     /// (killed, crashed); a bounded wait, in case the process lingers after closing it.
     func sessionClosedChannel(_ id: Int) {
-        guard slots.isOpen(id), let channel = slots[id]?.channel else { return }
+        guard slots.isOpen(id), let channel = slots.channel(of: id) else { return }
         epoll.remove(channel)
         let now = Proc.monotonicNanos()
         slots.update(id) { $0.close(at: now) }
@@ -91,7 +88,7 @@ extension Hub {
 
     private func drain(slot id: Int) {
         for _ in 0..<64 {
-            guard let fd = slots[id]?.channel else { return }
+            guard let fd = slots.channel(of: id) else { return }
             let r: Result<IOResult, SystemError> = scratch.withUnsafeMutableBytes { raw in
                 Result { () throws(SystemError) in try FD.read(fd, into: raw) }
             }

@@ -44,7 +44,7 @@ extension Hub {
 
     func sessionExited(_ pid: pid_t, _ status: Proc.ExitStatus) {
         guard let id = slots.reaped(pid) else { return }
-        guard slots[id]?.life.pid == pid else { return }
+        guard slots.life(of: id)?.pid == pid else { return }
         let reason: String
         switch status {
         case .exited(0): reason = "Connection closed"

@@ -34,7 +34,7 @@ extension Hub {
     /// Hands the waiting connections to the spawner, as many as its channel takes.
     func sendSpawnRequests() {
         while let (id, request) = spawns.next, let channel = spawnerChannel {
-            guard let spawning = slots[id]?.life.pendingSpawn, spawning.request == request,
+            guard let spawning = slots.life(of: id)?.pendingSpawn, spawning.request == request,
                   let sessionEnd = spawning.sessionEnd else {
                 spawns.dropNext()  // ended while it waited
                 continue
@@ -115,7 +115,7 @@ extension Hub {
         spawnerChannel = nil
         if let pid = spawnerProcess { Proc.signal(pid, SIGKILL) }
         for id in spawns.takeUnanswered() {
-            guard slots[id]?.life.pendingSpawn != nil else { continue }
+            guard slots.life(of: id)?.pendingSpawn != nil else { continue }
             endSession(id, reason: "", refusing: "Server cannot start a session right now, try again later")
         }
         guard shutdownDeadline == nil else { return }

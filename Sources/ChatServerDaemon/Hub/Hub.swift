@@ -139,7 +139,7 @@ final class Hub {
         if let d = shutdownDeadline, now >= d { finishShutdown() }
         if !awaitingReap.isEmpty {
             awaitingReap.removeAll { id in
-                guard let closedAt = slots[id]?.life.closedAt else { return true }
+                guard let closedAt = slots.life(of: id)?.closedAt else { return true }
                 if now - closedAt < 2_000_000_000 { return false }
                 endSession(id, reason: "Connection closed")
                 return true

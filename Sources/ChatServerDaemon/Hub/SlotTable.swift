@@ -53,11 +53,26 @@ struct SlotTable {
     @inline(__always)
     func isOpen(_ id: Int) -> Bool { id < slots.count && slots[id] != nil && slots[id]!.life.isOpen }
 
+    /// Slot `id`'s life; nil when the slot is free. (Read in place: `self[id]?.life` would
+    /// copy the slot.)
+    @inline(__always)
+    func life(of id: Int) -> SessionLife? {
+        guard id < slots.count, slots[id] != nil else { return nil }
+        return slots[id]!.life
+    }
+
+    /// The hub's end of slot `id`'s socket pair; nil when the slot is free.
+    @inline(__always)
+    func channel(of id: Int) -> Int32? {
+        guard id < slots.count, slots[id] != nil else { return nil }
+        return slots[id]!.channel
+    }
+
     /// Runs `body` on slot `id` in place; nil when the slot is free.
     @inline(__always)
-    mutating func update<R>(_ id: Int, _ body: (inout SessionSlot) -> R) -> R? {
+    mutating func update<R>(_ id: Int, _ body: (inout SessionSlot) throws -> R) rethrows -> R? {
         guard id < slots.count, slots[id] != nil else { return nil }
-        return body(&slots[id]!)
+        return try body(&slots[id]!)
     }
 
     /// The hot path of a broadcast: `body` on each open slot among `ids`, in place, with the
