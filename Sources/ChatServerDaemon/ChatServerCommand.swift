@@ -224,8 +224,7 @@ struct ChatServerCommand: ParsableCommand {
         for (i, address) in addresses.enumerated() {
             switch Self.bindListener(address) {
             case .success(let (fd, bound)):
-                try hub.epoll.add(fd, events: Epoll.readable, data: Hub.Tag.listener.with(hub.listeners.count))
-                hub.listeners.append((fd, bound))
+                try hub.addListener(fd, address: bound)
             case .failure(let error):
                 if optional.contains(i) && (error.errno == EAFNOSUPPORT || error.errno == EADDRNOTAVAIL) {
                     log.warning("not listening on \(address): \(error)")
@@ -237,7 +236,7 @@ struct ChatServerCommand: ParsableCommand {
                 throw StartupError("cannot listen on \(address): \(error)")
             }
         }
-        if hub.listeners.isEmpty { throw StartupError("no address to listen on") }
+        if !hub.hasListeners { throw StartupError("no address to listen on") }
         // Before --user: binding may need root; the socket is then given to that user.
         let (console, consoleWarnings) = try OperatorConsole.setUp(option: control.controlSocket, terminal: !daemon && !noConsole, runAs: user)
         for w in consoleWarnings { log.warning("\(w)") }
@@ -284,7 +283,7 @@ struct Tuning: ParsableArguments {
     @Option(name: .customLong("send-queue"), parsing: .unconditional, help: ArgumentHelp("Bytes a session buffers for a client that does not read before it drops the client.", valueName: "BYTES"))
     var sessionQueue = 1 << 20
 
-    @Option(name: .customLong("hub-queue"), parsing: .unconditional, help: ArgumentHelp("Bytes the hub buffers for a session that does not read its pipe before it ends the session.", valueName: "BYTES"))
+    @Option(name: .customLong("hub-queue"), parsing: .unconditional, help: ArgumentHelp("Bytes the hub buffers for a session that does not read its channel before it ends the session.", valueName: "BYTES"))
     var hubQueue = 8 << 20
 
     @Option(name: .customLong("registration-timeout"), parsing: .unconditional, help: ArgumentHelp("Seconds a connection may take to choose a nickname.", valueName: "SECONDS"))

@@ -12,7 +12,7 @@ import Glibc
 final class ConsoleActions {
     var bans = BanList()
     private(set) var countdown: Countdown?
-    private var pendingKills: [(id: Int, pid: pid_t, deadline: UInt64)] = []
+    private var pendingKills: [(id: Int, pid: pid_t?, deadline: UInt64)] = []
     private var samples: [(at: UInt64, requests: Int, events: Int)] = []
     private var nextExpiry: UInt64 = 0
     /// The last `stats` memory line and when it was measured.
@@ -37,102 +37,101 @@ final class ConsoleActions {
     // MARK: Entry points
 
     /// Parses and runs one console line typed by `who`.
-    func run(_ line: String, by who: String, hub: Hub) -> ConsoleReply {
+    func run(_ line: String, by who: String, host: ConsoleHost) -> ConsoleReply {
         switch ConsoleCommand.parse(line) {
         case .failure(let e):
             return ConsoleReply(error: e)
         case .success(let command):
-            return execute(command, by: who, hub: hub)
+            return execute(command, by: who, host: host)
         }
     }
 
-    func execute(_ command: ConsoleCommand, by who: String, hub: Hub) -> ConsoleReply {
+    func execute(_ command: ConsoleCommand, by who: String, host: ConsoleHost) -> ConsoleReply {
         let now = Proc.wallMillis()
         switch command {
         case .help(let topic):
             return .ok(topic.map(ConsoleHelp.explain) ?? ConsoleHelp.list())
-        case .who(let mask): return whoList(mask: mask, hub: hub, now: now)
-        case .channels: return channelList(hub: hub)
-        case .kick(let nick, let reason): return kick(nick, reason: reason, by: who, hub: hub)
-        case .ban(let target, let seconds, let reason): return ban(target, seconds: seconds, reason: reason, by: who, hub: hub, now: now)
+        case .who(let mask): return whoList(mask: mask, host: host, now: now)
+        case .channels: return channelList(host: host)
+        case .kick(let nick, let reason): return kick(nick, reason: reason, by: who, host: host)
+        case .ban(let target, let seconds, let reason): return ban(target, seconds: seconds, reason: reason, by: who, host: host, now: now)
         case .unban(let target):
             guard let ban = bans.remove(target) else {
                 return .failed("no ban on '\(ConsoleFormat.clean(target))'", hint: "'bans' lists them, with their numbers")
             }
-            hub.log.notice("console [\(who)]: unban \(ban.target)")
+            host.log.notice("console [\(who)]: unban \(ban.target)")
             return .ok("lifted the ban on \(ban.target)")
         case .bans:
-            for ban in bans.expire(now: now) { hub.log.notice("the ban on \(ban.target) has expired") }
+            for ban in bans.expire(now: now) { host.log.notice("the ban on \(ban.target) has expired") }
             return banList(now: now)
-        case .mute(let nick, let seconds, let reason): return mute(nick, seconds: seconds, reason: reason, by: who, hub: hub, now: now)
+        case .mute(let nick, let seconds, let reason): return mute(nick, seconds: seconds, reason: reason, by: who, host: host, now: now)
         case .unmute(let nick):
-            guard let id = hub.state.session(named: nick), let u = hub.state.users[id] else { return noSuchNick(nick) }
+            guard let id = host.chat.session(named: nick), let u = host.chat.users[id] else { return noSuchNick(nick) }
             guard u.mutedUntil > now else { return .failed("\(u.nick) is not muted", hint: "'who' shows who is muted") }
-            hub.state.mute(id, until: 0)
+            host.chat.mute(id, until: 0)
             timedMutes.removeAll { $0.id == id }
-            notice("You may talk again (unmuted by the server operator)", to: id, hub: hub)
-            hub.log.notice("console [\(who)]: unmute \(u.nick)")
+            notice("You may talk again (unmuted by the server operator)", to: id, host: host)
+            host.log.notice("console [\(who)]: unmute \(u.nick)")
             return .ok("unmuted \(u.nick)")
         case .say(let channel, let text):
             let clean = ConsoleFormat.clean(text)
             if clean.isEmpty { return .failed("nothing left to say once control characters are removed", hint: "usage: say [#CHANNEL] TEXT") }
             if let channel {
-                guard let ch = hub.state.channel(named: channel) else { return noSuchChannel(channel) }
-                hub.state.serverNotice(clean, channel: ch.name)
-                hub.log.notice("console [\(who)]: say to \(ch.name): \(clean)")
+                guard let ch = host.chat.channel(named: channel) else { return noSuchChannel(channel) }
+                host.chat.serverNotice(clean, channel: ch.name)
+                host.log.notice("console [\(who)]: say to \(ch.name): \(clean)")
                 return .ok("told \(ch.members.count) in \(ch.name)" + cut(clean, limit: ChatState.noticeLimit))
             }
-            hub.state.serverNotice(clean)
-            hub.log.notice("console [\(who)]: say to everyone: \(clean)")
-            return .ok("told \(hub.state.users.count) connected" + cut(clean, limit: ChatState.noticeLimit))
+            host.chat.serverNotice(clean)
+            host.log.notice("console [\(who)]: say to everyone: \(clean)")
+            return .ok("told \(host.chat.users.count) connected" + cut(clean, limit: ChatState.noticeLimit))
         case .topic(let channel, let text):
-            guard let ch = hub.state.channel(named: channel) else { return noSuchChannel(channel) }
+            guard let ch = host.chat.channel(named: channel) else { return noSuchChannel(channel) }
             guard let text else {
                 return .ok(ch.topic.isEmpty ? "\(ch.name) has no topic" : "\(ch.name): \(ConsoleFormat.clean(ch.topic)) (set by \(ConsoleFormat.clean(ch.topicBy)))")
             }
-            hub.state.setTopic(ch, text: text, by: hub.config.name)
-            hub.log.notice("console [\(who)]: topic \(ch.name): \(ConsoleFormat.clean(ch.topic))")
-            return .ok("\(ch.name) topic set for \(ch.members.count) members" + cut(ConsoleFormat.clean(text), limit: hub.state.settings.topicLength))
+            host.chat.setTopic(ch, text: text, by: host.config.name)
+            host.log.notice("console [\(who)]: topic \(ch.name): \(ConsoleFormat.clean(ch.topic))")
+            return .ok("\(ch.name) topic set for \(ch.members.count) members" + cut(ConsoleFormat.clean(text), limit: host.chat.settings.topicLength))
         case .motd:
-            guard let motd = hub.config.motd else { return .ok("no message of the day (start with --motd-file PATH)") }
+            guard let motd = host.config.motd else { return .ok("no message of the day (start with --motd-file PATH)") }
             return .ok(motd.isEmpty ? ["(the message of the day is empty)"] : motd.map(ConsoleFormat.clean))
         case .motdReload:
-            guard hub.config.limits.motdFile != nil else {
+            guard host.config.limits.motdFile != nil else {
                 return .failed("no MOTD file to reload", hint: "start the server with --motd-file PATH")
             }
             do {
-                try hub.config.reloadMOTD()
+                try host.reloadMOTD()
             } catch {
-                hub.log.error("console [\(who)]: motd reload failed: \(error)")
+                host.log.error("console [\(who)]: motd reload failed: \(error)")
                 return .failed("\(error)", hint: "the old message of the day stays; fix the file and try again")
             }
-            hub.state.updateSettings(hub.config.chatSettings())
-            let lines = hub.config.motd?.count ?? 0
-            hub.log.notice("console [\(who)]: motd reload (\(lines) line\(lines == 1 ? "" : "s"))")
-            return .ok("message of the day reloaded: \(lines) line\(lines == 1 ? "" : "s")")
-        case .stats: return statistics(hub: hub)
+            let lines = host.config.motd?.count ?? 0
+            host.log.notice("console [\(who)]: motd reload (\(ConsoleFormat.count(lines, "line")))")
+            return .ok("message of the day reloaded: \(ConsoleFormat.count(lines, "line"))")
+        case .stats: return statistics(host: host)
         case .logLevel(let level):
             guard let level else { return .ok("log level: \(LineLogHandler.level)") }
             let old = LineLogHandler.level
             LineLogHandler.level = level
-            hub.log.notice("console [\(who)]: log-level \(old) -> \(level)")
+            host.log.notice("console [\(who)]: log-level \(old) -> \(level)")
             return .ok("log level: \(level) (was \(old))")
         case .reload:
-            let before = hub.config.motd
+            let before = host.config.motd
             let reopened = LogOutput.shared.path != nil  // with --log-file; stderr is not reopened
-            if let error = hub.reload(by: "console [\(who)]") {
+            if let error = host.reload(by: "console [\(who)]") {
                 return .failed("\(error)", hint: "the old settings stay\(reopened ? " (the log was reopened)" : ""); fix the file and try again")
             }
-            let motd = hub.config.motd == before ? "reloaded (message of the day unchanged)" : "reloaded: new message of the day"
+            let motd = host.config.motd == before ? "reloaded (message of the day unchanged)" : "reloaded: new message of the day"
             return .ok(motd + (reopened ? ", log reopened" : ""))
         case .shutdown(let seconds, let message):
-            return shutdown(seconds: seconds, message: ConsoleFormat.clean(message), by: who, hub: hub)
+            return shutdown(seconds: seconds, message: ConsoleFormat.clean(message), by: who, host: host)
         case .shutdownCancel:
             guard countdown != nil else { return .failed("no shutdown is counting down", hint: "'shutdown SECONDS' starts one") }
             countdown = nil
-            hub.state.serverNotice("The shutdown has been cancelled")
+            host.chat.serverNotice("The shutdown has been cancelled")
             flushSoon = true
-            hub.log.notice("console [\(who)]: shutdown cancelled")
+            host.log.notice("console [\(who)]: shutdown cancelled")
             return .ok("shutdown cancelled; everyone was told")
         case .detach:
             return .failed("this is the server's own console", hint: "'shutdown' stops the server; only 'chat-server console' can quit")
@@ -149,34 +148,34 @@ final class ConsoleActions {
         .failed("no channel named '\(ConsoleFormat.clean(name))'", hint: "'channels' lists them")
     }
 
-    private func notice(_ text: String, to id: Int, hub: Hub) {
-        hub.deliver(HubEvent.serverNotice(text: text).frame(), to: id)
+    private func notice(_ text: String, to id: Int, host: ConsoleHost) {
+        host.send(.serverNotice(text: text), to: id)
     }
 
     /// Ends a session the way the hub would want it: the chat state forgets the user now
     /// (its channels see a QUIT with `reason`), the session gets a disconnect with the same
     /// reason, says goodbye to its client and exits; it is reaped like any other. One that
     /// has not gone within a few seconds is killed.
-    func disconnect(_ id: Int, reason: String, hub: Hub) {
-        guard let slot = hub.slots[id] else { return }
-        hub.state.disconnect(session: id, reason: reason)
-        hub.deliver(HubEvent.disconnect(reason: reason).frame(), to: id)
-        pendingKills.append((id, slot.pid, Proc.monotonicNanos() + Self.kickGrace))
+    func disconnect(_ id: Int, reason: String, host: ConsoleHost) {
+        guard let connection = host.connection(id) else { return }
+        host.chat.disconnect(session: id, reason: reason)
+        host.send(.disconnect(reason: reason), to: id)
+        pendingKills.append((id, connection.pid, Proc.monotonicNanos() + Self.kickGrace))
         flushSoon = true
     }
 
-    private func kick(_ nick: String, reason: String, by who: String, hub: Hub) -> ConsoleReply {
-        guard let id = hub.state.session(named: nick), let u = hub.state.users[id] else { return noSuchNick(nick) }
+    private func kick(_ nick: String, reason: String, by who: String, host: ConsoleHost) -> ConsoleReply {
+        guard let id = host.chat.session(named: nick), let u = host.chat.users[id] else { return noSuchNick(nick) }
         let why = ConsoleFormat.clean(reason)
         let text = "Kicked by the server operator" + (why.isEmpty ? "" : ": " + why)
-        hub.log.notice("console [\(who)]: kick \(u.nick) (\(u.host))\(why.isEmpty ? "" : ": " + why)")
-        disconnect(id, reason: text, hub: hub)
+        host.log.notice("console [\(who)]: kick \(u.nick) (\(u.host))\(why.isEmpty ? "" : ": " + why)")
+        disconnect(id, reason: text, host: host)
         return .ok("kicked \(u.nick)")
     }
 
-    private func ban(_ text: String, seconds: Int64?, reason: String, by who: String, hub: Hub, now: Int64) -> ConsoleReply {
+    private func ban(_ text: String, seconds: Int64?, reason: String, by who: String, host: ConsoleHost, now: Int64) -> ConsoleReply {
         var target = BanTarget.parse(text)
-        if target == nil, let id = hub.state.session(named: text), let u = hub.state.users[id] {
+        if target == nil, let id = host.chat.session(named: text), let u = host.chat.users[id] {
             target = .address(u.host)
         }
         guard let target else {
@@ -192,10 +191,10 @@ final class ConsoleActions {
         let ban = Ban(target: target, reason: why, setBy: who, setAt: now, expiresAt: seconds.map { now + $0 * 1000 })
         guard bans.add(ban) else { return .failed("the ban list is full (\(BanList.limit))", hint: "lift some with 'unban'") }
         // From now on whoever registers or changes nick is checked (everyone else just below).
-        hub.state.watchNames = bans.hasNickMasks
+        host.chat.watchNames = bans.hasNickMasks
         let until = seconds.map { "for \(ConsoleFormat.duration(seconds: $0))" } ?? "until lifted"
-        hub.log.notice("console [\(who)]: ban \(target) \(until)\(why.isEmpty ? "" : ": " + why)")
-        let gone = enforce(ban, hub: hub)
+        host.log.notice("console [\(who)]: ban \(target) \(until)\(why.isEmpty ? "" : ": " + why)")
+        let gone = enforce(ban, host: host)
         var lines = ["banned \(target) \(until)"]
         if !gone.isEmpty { lines.append("disconnected: " + gone.joined(separator: ", ")) }
         return .ok(lines)
@@ -203,42 +202,42 @@ final class ConsoleActions {
 
     /// Disconnects everyone connected whom `ban` matches; returns their nicks (or addresses).
     @discardableResult
-    private func enforce(_ ban: Ban, hub: Hub) -> [String] {
+    private func enforce(_ ban: Ban, host: ConsoleHost) -> [String] {
         var gone: [String] = []
         let text = ban.disconnectReason
-        for (id, u) in hub.state.users {
+        for (id, u) in host.chat.users {
             let hit = u.registered ? ban.target.matches(source: u.source, host: u.host) : ban.target.matches(host: u.host)
             guard hit else { continue }
             gone.append(u.registered ? u.nick : u.host)
-            hub.log.notice("disconnecting \(u.registered ? u.nick : "a connection") from \(u.host): matches the ban on \(ban.target)")
-            disconnect(id, reason: text, hub: hub)
+            host.log.notice("disconnecting \(u.registered ? u.nick : "a connection") from \(u.host): matches the ban on \(ban.target)")
+            disconnect(id, reason: text, host: host)
         }
         return gone.sorted()
     }
 
-    private func mute(_ nick: String, seconds: Int64?, reason: String, by who: String, hub: Hub, now: Int64) -> ConsoleReply {
-        guard let id = hub.state.session(named: nick), let u = hub.state.users[id] else { return noSuchNick(nick) }
+    private func mute(_ nick: String, seconds: Int64?, reason: String, by who: String, host: ConsoleHost, now: Int64) -> ConsoleReply {
+        guard let id = host.chat.session(named: nick), let u = host.chat.users[id] else { return noSuchNick(nick) }
         let until = seconds.map { now + $0 * 1000 } ?? Int64.max
-        hub.state.mute(id, until: until)
+        host.chat.mute(id, until: until)
         timedMutes.removeAll { $0.id == id }
         if let seconds { timedMutes.append((id, until, Proc.monotonicNanos() + UInt64(seconds) * 1_000_000_000)) }
         let span = seconds.map { "for \(ConsoleFormat.duration(seconds: $0))" } ?? "until unmuted"
         let why = ConsoleFormat.clean(reason)
-        notice("You have been muted by the server operator \(span)\(why.isEmpty ? "" : ": " + why)", to: id, hub: hub)
-        hub.log.notice("console [\(who)]: mute \(u.nick) \(span)\(why.isEmpty ? "" : ": " + why)")
+        notice("You have been muted by the server operator \(span)\(why.isEmpty ? "" : ": " + why)", to: id, host: host)
+        host.log.notice("console [\(who)]: mute \(u.nick) \(span)\(why.isEmpty ? "" : ": " + why)")
         return .ok("muted \(u.nick) \(span)")
     }
 
     // MARK: Listings
 
-    private func whoList(mask: String?, hub: Hub, now: Int64) -> ConsoleReply {
+    private func whoList(mask: String?, host: ConsoleHost, now: Int64) -> ConsoleReply {
         var rows: [[String]] = []
-        for (id, slot) in hub.slots.enumerated() {
-            guard let slot, let u = hub.state.users[id] else { continue }
+        host.forEachConnection { id, slot in
+            guard let u = host.chat.users[id] else { return }
             // Connections still choosing a nick show as "*": the mask "*" lists them too.
-            if let mask, !(u.registered ? Names.maskMatches(mask: mask, u.nick, casemapping: .ascii) : mask == "*") { continue }
+            if let mask, !(u.registered ? Names.maskMatches(mask: mask, u.nick, casemapping: .ascii) : mask == "*") { return }
             let address = slot.host.contains(":") ? "[\(slot.host)]:\(slot.port)" : "\(slot.host):\(slot.port)"
-            let channels = u.channels.compactMap { hub.state.channels[$0]?.name }.sorted().joined(separator: ",")
+            let channels = u.channels.compactMap { host.chat.channels[$0]?.name }.sorted().joined(separator: ",")
             var flags: [String] = []
             if u.mutedUntil > now {
                 flags.append(u.mutedUntil == Int64.max ? "muted" : "muted \(ConsoleFormat.duration(seconds: (u.mutedUntil - now + 999) / 1000))")
@@ -252,11 +251,11 @@ final class ConsoleActions {
         if rows.isEmpty { return .ok(mask == nil ? "nobody is connected" : "nobody matches '\(ConsoleFormat.clean(mask!))'") }
         rows.sort { $0[0].lowercased() < $1[0].lowercased() }
         return .ok(ConsoleFormat.table(["NICK", "ADDRESS", "DIALECT", "CHANNELS", "IDLE", "SINCE", "FLAGS"], rows)
-            + ["\(rows.count) connection\(rows.count == 1 ? "" : "s")"])
+            + [ConsoleFormat.count(rows.count, "connection")])
     }
 
-    private func channelList(hub: Hub) -> ConsoleReply {
-        let rows = hub.state.channels.values.sorted { $0.name < $1.name }
+    private func channelList(host: ConsoleHost) -> ConsoleReply {
+        let rows = host.chat.channels.values.sorted { $0.name < $1.name }
             .map { [$0.name, String($0.members.count), $0.topic.isEmpty ? "-" : ConsoleFormat.clean($0.topic)] }
         if rows.isEmpty { return .ok("no channels") }
         return .ok(ConsoleFormat.table(["CHANNEL", "USERS", "TOPIC"], rows))
@@ -275,31 +274,30 @@ final class ConsoleActions {
 
     // MARK: Statistics
 
-    private func statistics(hub: Hub) -> ConsoleReply {
+    private func statistics(host: ConsoleHost) -> ConsoleReply {
         let nowNS = Proc.monotonicNanos()
-        let uptime = Int64((nowNS - hub.startedAt) / 1_000_000_000)
-        let requests = hub.stats.requests, events = hub.stats.framesOut
+        let uptime = Int64((nowNS - host.startedAt) / 1_000_000_000)
+        let stats = host.statistics
+        let requests = stats.requests, events = stats.framesOut
         func rates(window: UInt64) -> String {
             // The newest sample at least `window` old (or the oldest there is).
-            let base = samples.last { nowNS - $0.at >= window } ?? samples.first ?? (hub.startedAt, 0, 0)
+            let base = samples.last { nowNS - $0.at >= window } ?? samples.first ?? (host.startedAt, 0, 0)
             let span = Double(nowNS - base.at) / 1e9
             guard span > 0.5 else { return "-" }
             let inRate = Double(requests - base.requests) / span, outRate = Double(events - base.events) / span
             return "in \(ConsoleFormat.rate(inRate))/s, out \(ConsoleFormat.rate(outRate))/s over \(Int(span.rounded()))s"
         }
-        let pending = hub.slots.reduce(into: (bytes: 0, sessions: 0)) { acc, s in
-            if let s, s.pending > 0 { acc.bytes += s.pending; acc.sessions += 1 }
-        }
+        let pending = host.queuedForSessions()
         // Reading every session's smaps costs milliseconds: a script asking for stats in a loop
         // gets the same figure for a second rather than holding up the hub.
         let mem: String
         if let cached = memoryLine, nowNS - cached.at < 1_000_000_000 {
             mem = cached.text
         } else {
-            let memory = MemoryUsage.measure(hub: Proc.pid, sessions: sessionPIDs(hub))
-            let spawnerKB = hub.spawnerPID > 0 ? Proc.pssKiB(of: hub.spawnerPID) ?? 0 : 0
+            let memory = MemoryUsage.measure(hub: Proc.pid, sessions: sessionPIDs(host))
+            let spawnerKB = host.spawnerPID.flatMap { Proc.pssKiB(of: $0) } ?? 0
             var text = "hub \(ConsoleFormat.bytes(memory.hubKB * 1024)), spawner \(ConsoleFormat.bytes(spawnerKB * 1024)), "
-                + "sessions \(ConsoleFormat.bytes(memory.sessionsKB * 1024)) (\(memory.sessions) processes"
+                + "sessions \(ConsoleFormat.bytes(memory.sessionsKB * 1024)) (\(ConsoleFormat.count(memory.sessions, "process", plural: "processes"))"
             if memory.sampled < memory.sessions { text += ", estimated from \(memory.sampled)" }
             text += "), total \(ConsoleFormat.bytes((memory.hubKB + spawnerKB + memory.sessionsKB) * 1024)) PSS"
             memoryLine = (nowNS, text)
@@ -307,37 +305,37 @@ final class ConsoleActions {
         }
         return .ok(ConsoleFormat.table(["STAT", "VALUE"], [
             ["uptime", ConsoleFormat.duration(seconds: uptime)],
-            ["clients", "\(hub.liveSessions) connected, \(hub.state.registeredCount) registered, \(hub.state.channels.count) channels"],
-            ["sessions", "\(hub.stats.sessionsForked) forked, \(hub.stats.forkFailures) fork failures"],
+            ["clients", "\(host.connectionCount) connected, \(host.chat.registeredCount) registered, \(ConsoleFormat.count(host.chat.channels.count, "channel"))"],
+            ["sessions", "\(stats.sessionsForked) forked, \(stats.forkFailures) fork failures"],
             ["messages", "\(rates(window: 10_000_000_000)); \(rates(window: 60_000_000_000))"],
             ["messages total", "\(requests) requests in, \(events) events out"],
-            ["bytes", "\(ConsoleFormat.bytes(hub.stats.bytesIn)) in, \(ConsoleFormat.bytes(hub.stats.bytesOut)) out (hub channels)"],
-            ["hub queue", "\(ConsoleFormat.bytes(pending.bytes)) waiting for \(pending.sessions) sessions"],
-            ["refused", "\(hub.stats.refused) connections; \(bans.bans.count) bans in force"],
-            ["dropped", "\(hub.stats.queueOverflows) queue overflows, \(hub.stats.corruptFrames) corrupt frames"],
+            ["bytes", "\(ConsoleFormat.bytes(stats.bytesIn)) in, \(ConsoleFormat.bytes(stats.bytesOut)) out (hub channels)"],
+            ["hub queue", "\(ConsoleFormat.bytes(pending.bytes)) waiting for \(ConsoleFormat.count(pending.sessions, "session"))"],
+            ["refused", "\(ConsoleFormat.count(stats.refused, "connection")); \(ConsoleFormat.count(bans.bans.count, "ban")) in force"],
+            ["dropped", "\(ConsoleFormat.count(stats.queueOverflows, "queue overflow")), \(ConsoleFormat.count(stats.corruptFrames, "corrupt frame"))"],
             ["memory", mem],
         ]))
     }
 
     /// The hub's children but the spawner, from /proc (what the kernel says), else the hub's
     /// own table.
-    private func sessionPIDs(_ hub: Hub) -> [pid_t] {
-        let children = Proc.children(of: Proc.pid).filter { $0 != hub.spawnerPID }
-        return children.isEmpty ? Array(hub.slotOfPID.keys) : children
+    private func sessionPIDs(_ host: ConsoleHost) -> [pid_t] {
+        let children = Proc.children(of: Proc.pid).filter { $0 != host.spawnerPID }
+        return children.isEmpty ? host.sessionPIDs : children
     }
 
     // MARK: Time
 
-    private func shutdown(seconds: Int64, message: String, by who: String, hub: Hub) -> ConsoleReply {
-        if hub.shutdownDeadline != nil { return .failed("the server is already shutting down", hint: "wait a moment") }
+    private func shutdown(seconds: Int64, message: String, by who: String, host: ConsoleHost) -> ConsoleReply {
+        if host.isShuttingDown { return .failed("the server is already shutting down", hint: "wait a moment") }
         let now = Proc.monotonicNanos()
         // A new countdown replaces a running one, and the reply says so.
         let replaced = countdown.map { " (instead of the one with \(Self.spell(Int64(($0.deadline - min(now, $0.deadline) + 999_999_999) / 1_000_000_000))) left)" } ?? ""
         let reminders = [3600, 1800, 600, 300, 120, 60, 30, 10, 5, 3, 2, 1].map(Int64.init).filter { $0 < seconds }
         countdown = Countdown(deadline: now + UInt64(seconds) * 1_000_000_000, message: message, reminders: reminders, by: who)
-        hub.log.notice("console [\(who)]: shutdown in \(seconds)s\(message.isEmpty ? "" : ": " + message)")
+        host.log.notice("console [\(who)]: shutdown in \(seconds)s\(message.isEmpty ? "" : ": " + message)")
         if seconds > 0 {
-            hub.state.serverNotice("Server shutting down in \(Self.spell(seconds))" + (message.isEmpty ? "" : ": " + message))
+            host.chat.serverNotice("Server shutting down in \(Self.spell(seconds))" + (message.isEmpty ? "" : ": " + message))
         }
         flushSoon = true
         return .ok((seconds > 0 ? "shutting down in \(Self.spell(seconds)); everyone was told ('shutdown cancel' stops it)" : "shutting down now") + replaced)
@@ -366,61 +364,61 @@ final class ConsoleActions {
         return d.min()
     }
 
-    func tick(now: UInt64, hub: Hub) {
+    func tick(now: UInt64, host: ConsoleHost) {
         flushSoon = false
         if samples.last.map({ now - $0.at >= 1_000_000_000 }) ?? true {
-            samples.append((now, hub.stats.requests, hub.stats.framesOut))
+            samples.append((now, host.statistics.requests, host.statistics.framesOut))
             if samples.count > 130 { samples.removeFirst(samples.count - 130) }
         }
         if var c = countdown {
             if now >= c.deadline {
                 countdown = nil
-                hub.log.notice("shutdown requested by \(c.by)")
-                hub.beginShutdown(reason: c.message.isEmpty ? "Server shutting down" : "Server shutting down: " + c.message, grace: 5)
+                host.log.notice("shutdown requested by \(c.by)")
+                host.beginShutdown(reason: c.message.isEmpty ? "Server shutting down" : "Server shutting down: " + c.message, grace: 5)
                 flushSoon = true
             } else if let r = c.reminders.first, now >= c.deadline - UInt64(r) * 1_000_000_000 {
                 c.reminders.removeFirst()
                 countdown = c
-                hub.state.serverNotice("Server shutting down in \(Self.spell(r))" + (c.message.isEmpty ? "" : ": " + c.message))
+                host.chat.serverNotice("Server shutting down in \(Self.spell(r))" + (c.message.isEmpty ? "" : ": " + c.message))
                 flushSoon = true
             }
         }
         if !pendingKills.isEmpty {
             pendingKills.removeAll { k in
-                guard let s = hub.slots[k.id], s.pid == k.pid else { return true }
+                guard let connection = host.connection(k.id), connection.pid == k.pid else { return true }
                 guard now >= k.deadline else { return false }
-                hub.log.warning("session \(k.id) (pid \(k.pid)) did not leave after a disconnect; killing it")
-                Proc.signal(k.pid, SIGKILL)
+                host.log.warning("session \(k.id) (pid \(k.pid ?? 0)) did not leave after a disconnect; killing it")
+                if let pid = k.pid { Proc.signal(pid, SIGKILL) }
                 return true
             }
         }
         if !timedMutes.isEmpty {
             timedMutes.removeAll { m in
                 // Gone, or muted again, or unmuted meanwhile: nothing to say.
-                guard let u = hub.state.users[m.id], u.mutedUntil == m.until else { return true }
+                guard let u = host.chat.users[m.id], u.mutedUntil == m.until else { return true }
                 guard now >= m.deadline else { return false }
-                hub.state.mute(m.id, until: 0)
-                notice("You may talk again (your mute has ended)", to: m.id, hub: hub)
-                hub.log.notice("the mute of \(u.nick) has ended")
+                host.chat.mute(m.id, until: 0)
+                notice("You may talk again (your mute has ended)", to: m.id, host: host)
+                host.log.notice("the mute of \(u.nick) has ended")
                 flushSoon = true
                 return true
             }
         }
         if !bans.bans.isEmpty && now >= nextExpiry {
             nextExpiry = now + 1_000_000_000
-            for ban in bans.expire(now: Proc.wallMillis()) { hub.log.notice("the ban on \(ban.target) has expired") }
+            for ban in bans.expire(now: Proc.wallMillis()) { host.log.notice("the ban on \(ban.target) has expired") }
         }
         // A nick mask can only be checked once the user has a nick: each user is checked when
         // they register or change nick (and everyone once when such a ban is set), never by
         // walking all users against all bans.
-        hub.state.watchNames = bans.hasNickMasks
+        host.chat.watchNames = bans.hasNickMasks
         if bans.hasNickMasks {
             let wall = Proc.wallMillis()
-            for id in hub.state.takeNamed() {
-                guard let u = hub.state.users[id], u.registered,
+            for id in host.chat.takeNamed() {
+                guard let u = host.chat.users[id], u.registered,
                       let ban = bans.ban(source: u.source, host: u.host, now: wall) else { continue }
-                hub.log.notice("disconnecting \(u.nick) (\(u.source)): matches the ban on \(ban.target)")
-                disconnect(id, reason: ban.disconnectReason, hub: hub)
+                host.log.notice("disconnecting \(u.nick) (\(u.source)): matches the ban on \(ban.target)")
+                disconnect(id, reason: ban.disconnectReason, host: host)
             }
         }
     }
@@ -434,26 +432,4 @@ final class ConsoleActions {
         if let end = ban.expiresAt { text += " (for another \(ConsoleFormat.duration(seconds: max(1, (end - now + 999) / 1000))))" }
         return text
     }
-}
-
-/// Proportional set size (PSS: shared pages split among their users) of the hub and its
-/// sessions, from /proc/PID/smaps_rollup. With many sessions only a sample is read, so the
-/// hub never spends long on it.
-enum MemoryUsage {
-    static let sampleLimit = 256
-
-    static func measure(hub: pid_t, sessions: [pid_t]) -> (hubKB: Int, sessionsKB: Int, sessions: Int, sampled: Int) {
-        let hubKB = pss(hub) ?? 0
-        var total = 0, read = 0
-        let step = max(1, sessions.count / sampleLimit)
-        var i = 0
-        while i < sessions.count && read < sampleLimit {
-            if let kb = pss(sessions[i]) { total += kb; read += 1 }
-            i += step
-        }
-        let estimate = read == 0 ? 0 : read < sessions.count ? total * sessions.count / read : total
-        return (hubKB, estimate, sessions.count, read)
-    }
-
-    static func pss(_ pid: pid_t) -> Int? { Proc.pssKiB(of: pid) }
 }

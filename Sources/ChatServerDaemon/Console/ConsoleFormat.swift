@@ -15,6 +15,11 @@ enum ConsoleFormat {
         return "\(s / 86400)d\(s / 3600 % 24)h"
     }
 
+    /// `1 channel`, `2 channels`: a count with its noun, singular for one.
+    static func count(_ n: Int, _ noun: String, plural: String? = nil) -> String {
+        "\(n) " + (n == 1 ? noun : plural ?? noun + "s")
+    }
+
     /// `512 B`, `12.3 KiB`, `4.0 MiB`, `1.2 GiB`.
     static func bytes(_ n: Int) -> String {
         if n < 1024 { return "\(n) B" }

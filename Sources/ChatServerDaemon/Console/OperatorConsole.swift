@@ -18,7 +18,6 @@ final class OperatorConsole: HubHook {
     private var terminal: TerminalConsole?
     private var wantsTerminal: Bool
     private var hookIndex = 0
-    private weak var hub: Hub?
     /// Who may attach besides root: the user the server runs as.
     private let ownerUID: UInt32
 
@@ -52,40 +51,39 @@ final class OperatorConsole: HubHook {
         return nil
     }
 
-    func register(in hub: Hub, index: Int) throws {
-        self.hub = hub
+    func register(in host: ConsoleHost, index: Int) throws {
         hookIndex = index
         if listenFD >= 0 {
-            try hub.epoll.add(listenFD, events: Epoll.readable, data: Hub.Tag.hook(index, Self.listenerSub))
-            hub.log.notice("operator console on \(socketPath ?? "?") (chat-server console)")
+            try host.watch(listenFD, events: Epoll.readable, hook: index, sub: Self.listenerSub)
+            host.log.notice("operator console on \(socketPath ?? "?") (chat-server console)")
         }
         if wantsTerminal {
             let t = TerminalConsole(actions: actions)
             do {
                 try t.start()
-                try hub.epoll.add(t.inFD, events: Epoll.readable, data: Hub.Tag.hook(index, Self.terminalSub))
+                try host.watch(t.inFD, events: Epoll.readable, hook: index, sub: Self.terminalSub)
                 terminal = t
             } catch {
                 t.stop()
-                hub.log.warning("no console on this terminal: \(error)")
+                host.log.warning("no console on this terminal: \(error)")
             }
         }
     }
 
-    func handle(events: UInt32, data: UInt64, hub: Hub) {
+    func handle(events: UInt32, data: UInt64, host: ConsoleHost) {
         switch Int(data) {
-        case Self.listenerSub: acceptAll(hub: hub)
+        case Self.listenerSub: acceptAll(host: host)
         case Self.terminalSub:
             guard let t = terminal else { return }
-            if !t.readable(hub: hub) {
-                hub.epoll.remove(t.inFD)
+            if !t.readable(host: host) {
+                host.unwatch(t.inFD)
                 t.stop()
                 terminal = nil
             }
         case let sub:
             let i = sub - Self.firstConnectionSub
             guard i >= 0, i < connections.count, connections[i] != nil else { return }
-            serve(i, events: events, hub: hub)
+            serve(i, events: events, host: host)
         }
     }
 
@@ -96,12 +94,12 @@ final class OperatorConsole: HubHook {
     static let commandSliceNanos: UInt64 = 5_000_000
 
     func nextDeadline() -> UInt64? { backlog.isEmpty ? actions.nextDeadline() : 0 }
-    func tick(now: UInt64, hub: Hub) {
-        actions.tick(now: now, hub: hub)
+    func tick(now: UInt64, host: ConsoleHost) {
+        actions.tick(now: now, host: host)
         if !backlog.isEmpty {
             let waiting = backlog
             backlog = []
-            for i in waiting where i < connections.count && connections[i] != nil { runLines(i, hub: hub) }
+            for i in waiting where i < connections.count && connections[i] != nil { runLines(i, host: host) }
         }
     }
     func banReason(host: String) -> String? { actions.banReason(host: host) }
@@ -117,19 +115,19 @@ final class OperatorConsole: HubHook {
 
     /// The hub is going down: say so on every connection, close the socket and remove its
     /// file, and give the terminal back.
-    func shutdown(hub: Hub) {
+    func shutdown(host: ConsoleHost) {
         for i in connections.indices where connections[i] != nil {
             connections[i]!.queue("- the server is shutting down\n.\n")
-            close(i, hub: hub, flushFirst: true)
+            close(i, host: host, flushFirst: true)
         }
         if listenFD >= 0 {
-            hub.epoll.remove(listenFD)
+            host.unwatch(listenFD)
             FD.close(listenFD)
             listenFD = -1
             if let socketPath { FD.unlink(socketPath) }
         }
         if let t = terminal {
-            hub.epoll.remove(t.inFD)
+            host.unwatch(t.inFD)
             t.stop()
             terminal = nil
         }
@@ -137,15 +135,15 @@ final class OperatorConsole: HubHook {
 
     // MARK: Control socket
 
-    private func acceptAll(hub: Hub) {
+    private func acceptAll(host: ConsoleHost) {
         for _ in 0..<16 {
             let accepted: (Int32, SocketAddress)?
             do { accepted = try Socket.accept(listenFD) } catch {
-                hub.log.warning("control socket accept: \(error)")
+                host.log.warning("control socket accept: \(error)")
                 return
             }
             guard let (fd, _) = accepted else { return }
-            admit(fd, hub: hub)
+            admit(fd, host: host)
         }
     }
 
@@ -156,37 +154,37 @@ final class OperatorConsole: HubHook {
         FD.close(fd)
     }
 
-    private func admit(_ fd: Int32, hub: Hub) {
+    private func admit(_ fd: Int32, host: ConsoleHost) {
         guard let cred = try? Socket.peerCredentials(fd) else {
-            hub.log.warning("control socket: cannot read the peer's credentials; refused")
+            host.log.warning("control socket: cannot read the peer's credentials; refused")
             return refuse(fd, "permission denied: cannot tell who you are", hint: "connect through a Unix socket")
         }
         // The socket file's mode already keeps others out; this is the check that counts.
         guard cred.uid == ownerUID || cred.uid == 0 else {
-            hub.log.warning("control socket: refused uid \(cred.uid) (pid \(cred.pid)): \(ownerUID == 0 ? "only root may use the console" : "only uid \(ownerUID) and root may use the console")")
+            host.log.warning("control socket: refused uid \(cred.uid) (pid \(cred.pid)): \(ownerUID == 0 ? "only root may use the console" : "only uid \(ownerUID) and root may use the console")")
             return refuse(fd, "permission denied: this console belongs to uid \(ownerUID); you are uid \(cred.uid)",
                           hint: "run 'chat-server console' as the user who runs the server (or as root)")
         }
         guard let slot = connections.firstIndex(where: { $0 == nil }) else {
-            hub.log.warning("control socket: refused pid \(cred.pid): \(Self.maxConnections) consoles already attached")
+            host.log.warning("control socket: refused pid \(cred.pid): \(Self.maxConnections) consoles already attached")
             return refuse(fd, "too many consoles attached (\(Self.maxConnections))", hint: "close one and try again")
         }
         let who = cred.uid == 0 && ownerUID != 0 ? "root pid \(cred.pid)" : "uid \(cred.uid) pid \(cred.pid)"
         var c = ControlConnection(fd: fd, who: who)
         do {
-            try hub.epoll.add(fd, events: Epoll.readable | Epoll.hangup, data: Hub.Tag.hook(hookIndex, Self.firstConnectionSub + slot))
+            try host.watch(fd, events: Epoll.readable | Epoll.hangup, hook: hookIndex, sub: Self.firstConnectionSub + slot)
         } catch {
             FD.close(fd)
             return
         }
-        c.queue(ConsoleReply.ok("chat-server \(ServerConfig.version) on \(hub.config.name), pid \(Proc.pid); 'help' lists the commands").wire)
+        c.queue(ConsoleReply.ok("chat-server \(ServerConfig.version) on \(host.config.name), pid \(Proc.pid); 'help' lists the commands").wire)
         connections[slot] = c
-        hub.log.debug("console attached: \(who)")
-        flush(slot, hub: hub)
+        host.log.debug("console attached: \(who)")
+        flush(slot, host: host)
     }
 
-    private func serve(_ i: Int, events: UInt32, hub: Hub) {
-        if events & Epoll.writable != 0 { flush(i, hub: hub) }
+    private func serve(_ i: Int, events: UInt32, host: ConsoleHost) {
+        if events & Epoll.writable != 0 { flush(i, host: host) }
         guard connections[i] != nil else { return }
         if events & (Epoll.readable | Epoll.hangup | Epoll.error) != 0 {
             var chunk = [UInt8](repeating: 0, count: 4096)
@@ -197,19 +195,19 @@ final class OperatorConsole: HubHook {
                 switch r {
                 case .success(.done(let n)):
                     connections[i]!.input.append(contentsOf: chunk[..<n])
-                    runLines(i, hub: hub)
+                    runLines(i, host: host)
                     // Commands still waiting: read no more until they have run.
                     guard connections[i] != nil, !connections[i]!.closing, !backlog.contains(i) else { return }
                 case .success(.wouldBlock):
                     return
                 case .success(.eof), .failure:
-                    return close(i, hub: hub, flushFirst: true)
+                    return close(i, host: host, flushFirst: true)
                 }
             }
         }
     }
 
-    private func runLines(_ i: Int, hub: Hub) {
+    private func runLines(_ i: Int, host: ConsoleHost) {
         let started = Proc.monotonicNanos()
         while connections[i] != nil, !connections[i]!.closing,
               let nl = connections[i]!.input.firstIndex(of: UInt8(ascii: "\n")) {
@@ -222,7 +220,7 @@ final class OperatorConsole: HubHook {
                 // One read can hold hundreds of commands: write what waits before running the
                 // rest, rather than build every reply for a console that may never read them.
                 // flush either gets below the cap or closes the connection.
-                flush(i, hub: hub)
+                flush(i, host: host)
                 continue
             }
             var bytes = Array(connections[i]!.input[..<nl])
@@ -243,7 +241,7 @@ final class OperatorConsole: HubHook {
                 connections[i]!.closing = true
                 break
             }
-            let reply = actions.run(line, by: who, hub: hub)
+            let reply = actions.run(line, by: who, host: host)
             connections[i]!.queue(reply.wire)
         }
         // A line still without its end: only that part is checked (complete lines may wait).
@@ -252,10 +250,10 @@ final class OperatorConsole: HubHook {
             connections[i]!.queue(ConsoleReply.failed("line too long (more than \(Self.maxLine) bytes)", hint: "one command per line").wire)
             connections[i]!.closing = true
         }
-        flush(i, hub: hub)
+        flush(i, host: host)
     }
 
-    private func flush(_ i: Int, hub: Hub) {
+    private func flush(_ i: Int, host: ConsoleHost) {
         guard var c = connections[i] else { return }
         while c.outStart < c.output.count {
             let r = c.output.withUnsafeBytes { raw in
@@ -266,7 +264,7 @@ final class OperatorConsole: HubHook {
             case .success(.wouldBlock), .success(.eof): break
             case .failure:
                 connections[i] = c
-                return close(i, hub: hub, flushFirst: false)
+                return close(i, host: host, flushFirst: false)
             }
             if case .success(.done) = r { continue }
             break
@@ -276,149 +274,29 @@ final class OperatorConsole: HubHook {
             c.outStart = 0
         }
         connections[i] = c
-        if c.pending == 0 && c.closing { return close(i, hub: hub, flushFirst: false) }
+        if c.pending == 0 && c.closing { return close(i, host: host, flushFirst: false) }
         if c.pending > Self.maxOutput {
-            hub.log.warning("console \(c.who) does not read its replies; closing it")
-            return close(i, hub: hub, flushFirst: false)
+            host.log.warning("console \(c.who) does not read its replies; closing it")
+            return close(i, host: host, flushFirst: false)
         }
         // Writable while replies wait; readable unless commands already read are waiting to
         // run (level-triggered epoll would otherwise wake the hub for input it will not take).
         let mask = (backlog.contains(i) ? 0 : Epoll.readable) | Epoll.hangup | (c.pending > 0 ? Epoll.writable : 0)
         if mask != c.interest {
             connections[i]!.interest = mask
-            try? hub.epoll.modify(c.fd, events: mask, data: Hub.Tag.hook(hookIndex, Self.firstConnectionSub + i))
+            host.rewatch(c.fd, events: mask, hook: hookIndex, sub: Self.firstConnectionSub + i)
         }
     }
 
-    private func close(_ i: Int, hub: Hub, flushFirst: Bool) {
+    private func close(_ i: Int, host: ConsoleHost, flushFirst: Bool) {
         guard let c = connections[i] else { return }
         if flushFirst && c.pending > 0 {
             _ = c.output.withUnsafeBytes { raw in try? FD.write(c.fd, UnsafeRawBufferPointer(rebasing: raw[c.outStart...])) }
         }
         backlog.remove(i)
-        hub.epoll.remove(c.fd)
+        host.unwatch(c.fd)
         FD.close(c.fd)
         connections[i] = nil
-        hub.log.debug("console detached: \(c.who)")
-    }
-}
-
-/// One attached `chat-server console` (or any program speaking the console protocol).
-struct ControlConnection {
-    var fd: Int32
-    var who: String
-    var input: [UInt8] = []
-    var output: [UInt8] = []
-    var outStart = 0
-    /// The epoll events asked for now.
-    var interest = Epoll.readable | Epoll.hangup
-    /// Close once the output is written (after `quit`, or an unrecoverable error).
-    var closing = false
-
-    init(fd: Int32, who: String) {
-        self.fd = fd
-        self.who = who
-    }
-
-    var pending: Int { output.count - outStart }
-
-    mutating func queue(_ text: String) { output.append(contentsOf: text.utf8) }
-}
-
-/// The console on the server's own terminal: a line editor in raw mode on stdin, with log
-/// lines printed above the prompt (LogOutput's `around` hides the prompt, lets the line
-/// through, and draws the prompt again with what was being typed).
-final class TerminalConsole {
-    let inFD: Int32 = 0
-    let outFD: Int32
-    private var editor = LineEditor(prompt: "chat-server> ")
-    private let actions: ConsoleActions
-    private var promptShown = false
-    private var running = false
-
-    init(actions: ConsoleActions) {
-        self.actions = actions
-        outFD = TTY.isTerminal(1) ? 1 : 2
-        editor.complete = ConsoleHelp.completions
-    }
-
-    func start() throws {
-        try TTY.enterRawMode(inFD)
-        running = true
-        // Log lines that go to a file need no room made for them on the screen.
-        let logToScreen = LogOutput.shared.path == nil && TTY.isTerminal(LogOutput.shared.fd)
-        LogOutput.shared.around = { [weak self] emit in
-            guard logToScreen, let self, self.running, self.promptShown else { return emit() }
-            self.write(LineEditor.clearLine)
-            emit()
-            self.write(self.editor.render(columns: TTY.columns(self.outFD)))
-        }
-        write("Operator console: type 'help' for the commands, 'shutdown' to stop the server.\n")
-        showPrompt()
-    }
-
-    func stop() {
-        if promptShown { write(LineEditor.clearLine) }
-        promptShown = false
-        running = false
-        LogOutput.shared.around = nil
-        TTY.restore()
-    }
-
-    /// What the terminal takes now (its descriptor is non-blocking: a terminal that stopped
-    /// reading must not stop the hub).
-    private func write(_ s: String) { FD.writeWithoutWaiting(outFD, s) }
-
-    private func showPrompt() {
-        write(editor.render(columns: TTY.columns(outFD)))
-        promptShown = true
-    }
-
-    /// Output lines in the prompt's place; the prompt comes back below them.
-    private func print(_ lines: [String]) {
-        if promptShown { write(LineEditor.clearLine) }
-        promptShown = false
-        write(lines.map { ConsoleFormat.oneLine($0) + "\n" }.joined())
-    }
-
-    /// Reads what was typed; false when the terminal is gone (the console then stops).
-    func readable(hub: Hub) -> Bool {
-        // One read: the descriptor stays blocking (it is shared with the shell), and epoll
-        // said there is something to read.
-        guard let chunk = FD.readSome(inFD, max: 1024) else {
-            hub.log.notice("the console's terminal went away; the control socket still works")
-            return false
-        }
-        for action in editor.feed(chunk) {
-            switch action {
-            case .redraw:
-                showPrompt()
-            case .submit(let line):
-                // Leave the command on screen, as a shell does.
-                write(editor.prompt.isEmpty ? "" : "\r" + editor.prompt + ConsoleFormat.clean(line) + "\u{1B}[K\n")
-                promptShown = false
-                if !line.allSatisfy({ $0 == " " || $0 == "\t" }) {
-                    print(actions.run(line, by: "terminal", hub: hub).text)
-                }
-                if running { showPrompt() }
-            case .interrupt(let hadText):
-                if hadText {
-                    showPrompt()
-                } else {
-                    // Ctrl-C on an empty line does what it did before there was a console.
-                    print(["^C (shutting down; press Ctrl-C again to stop at once)"])
-                    Proc.signal(Proc.pid, SIGINT)
-                    showPrompt()
-                }
-            case .endOfInput:
-                print(["(this is the server's own console: 'shutdown' stops the server)"])
-                showPrompt()
-            case .candidates(let options):
-                print([options.joined(separator: "  ")])
-                showPrompt()
-            }
-            if !running { break }
-        }
-        return true
+        host.log.debug("console detached: \(c.who)")
     }
 }

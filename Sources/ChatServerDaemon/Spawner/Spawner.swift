@@ -195,25 +195,3 @@ enum Spawner {
         Proc.exitImmediately(1)
     }
 }
-
-extension SessionConfig {
-    func encode(to w: inout BinaryWriter) {
-        w.string(serverName)
-        w.int(Int64(bitPattern: floodRate.bitPattern))
-        for v in [floodBurst, queueLimit, maxLineLength, registrationTimeout, pingInterval, pingTimeout, quietPeriodMS] {
-            w.int(Int64(v))
-        }
-    }
-
-    init(from r: inout BinaryReader) throws(PayloadError) {
-        serverName = try r.string()
-        floodRate = Double(bitPattern: UInt64(bitPattern: try r.int()))
-        floodBurst = Int(try r.int())
-        queueLimit = Int(try r.int())
-        maxLineLength = Int(try r.int())
-        registrationTimeout = Int(try r.int())
-        pingInterval = Int(try r.int())
-        pingTimeout = Int(try r.int())
-        quietPeriodMS = Int(try r.int())
-    }
-}

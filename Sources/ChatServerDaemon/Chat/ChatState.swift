@@ -1,96 +1,5 @@
 import ChatProtocol
 
-/// Where the chat state sends the frames it decides on. The hub appends them to the
-/// recipient's outbound pipe queue; tests record them.
-protocol EventSink: AnyObject {
-    func deliver(_ frame: [UInt8], to session: Int)
-    /// The same bytes to each of `sessions` (a broadcast: encoded once, one call).
-    func deliver(_ frame: [UInt8], toEach sessions: [Int])
-}
-
-/// Limits and names the routing rules need.
-struct ChatSettings {
-    var serverName: String
-    var network: String
-    var version: String
-    var createdAt: Int64
-    var historyLength: Int
-    var motd: [String]?
-    var nickLength = 30
-    var channelLength = 50
-    var topicLength = 390
-    var awayLength = 200
-    var kickLength = 255
-    var maxChannelsPerUser = 50
-    var defaultChannel = "#lobby"
-    /// Above this many members, people get no join/part/quit/nick notices (`ChatState.isQuiet`).
-    var quietChannelSize = 50
-    var casemapping: CaseMapping = .ascii
-
-    /// Targets of one PRIVMSG or NOTICE (ISUPPORT MAXTARGETS); IRC sessions refuse the rest.
-    static let maxTargets = 4
-
-    var isupport: [String] {
-        [
-            "AWAYLEN=\(awayLength)", "CASEMAPPING=ascii", "CHANLIMIT=#:\(maxChannelsPerUser)",
-            "CHANMODES=,,,n", "CHANNELLEN=\(channelLength)", "CHANTYPES=#", "KICKLEN=\(kickLength)",
-            "MAXTARGETS=\(Self.maxTargets)", "NETWORK=\(network)", "NICKLEN=\(nickLength)", "PREFIX=(o)@",
-            "TOPICLEN=\(topicLength)", "UTF8ONLY",
-        ]
-    }
-}
-
-/// One connected user, as the hub sees it.
-struct User {
-    var id: Int
-    var host: String
-    var dialect: Dialect = .human
-    var nick: String = "*" { didSet { source = "\(nick)!\(user)@\(host)" } }
-    var user: String = "" { didSet { source = "\(nick)!\(user)@\(host)" } }
-    var realName: String = ""
-    var registered = false
-    var away: String?
-    var channels: Set<String> = []  // folded channel names
-    var connectedAt: Int64  // ms
-    var lastActive: Int64  // ms
-    var mutedUntil: Int64 = 0  // ms; Int64.max for "until unmuted"
-    /// `nick!user@host`, kept up to date so the hot path does not build it per message.
-    private(set) var source: String = ""
-}
-
-final class Channel {
-    let name: String
-    let createdAt: Int64
-    var members: [Int: Bool] = [:]  // session → is operator
-    /// The members whose clients speak IRC: in a crowd (`ChatState.isQuiet`) only they get
-    /// membership notices, and this spares a walk over everyone to find them.
-    var ircMembers = Set<Int>()
-    var topic = ""
-    var topicBy = ""
-    var topicAt: Int64 = 0
-    /// Recent messages, already encoded as event frames, replayed to whoever joins.
-    var history: [[UInt8]] = []
-    var historyStart = 0
-
-    init(name: String, createdAt: Int64) {
-        self.name = name
-        self.createdAt = createdAt
-    }
-
-    func remember(_ frame: [UInt8], limit: Int) {
-        guard limit > 0 else { return }
-        if history.count < limit {
-            history.append(frame)
-        } else {
-            history[historyStart] = frame
-            historyStart = (historyStart + 1) % limit
-        }
-    }
-
-    /// History oldest first.
-    var orderedHistory: [[UInt8]] { Array(history[historyStart...] + history[..<historyStart]) }
-}
-
 /// The one owner of shared chat state: nicks, channels, topics, history. It decides on each
 /// request and sends events; it does no I/O, so every rule is tested without processes.
 final class ChatState {
@@ -106,10 +15,6 @@ final class ChatState {
 
     /// The recipients of one broadcast, reused so that a broadcast allocates nothing.
     private var recipients: [Int] = []
-
-    // Statistics.
-    private(set) var messagesIn = 0
-    private(set) var deliveries = 0
 
     static let reservedNicks: Set<String> = ["server", "console", "operator", "admin", "root", "system",
                                              "chanserv", "nickserv", "irc", "hub"]
@@ -155,7 +60,6 @@ final class ChatState {
 
     func handle(_ request: HubRequest, from id: Int) {
         guard users[id] != nil else { return }
-        messagesIn += 1
         switch request {
         case .hello(let d):
             users[id]!.dialect = d
@@ -632,7 +536,6 @@ final class ChatState {
 
     @inline(__always)
     private func send(_ frame: [UInt8], to id: Int) {
-        deliveries += 1
         sink.deliver(frame, to: id)
     }
 
@@ -647,7 +550,6 @@ final class ChatState {
     private func broadcast(_ frame: [UInt8], to pick: (inout [Int]) -> Void) {
         recipients.removeAll(keepingCapacity: true)
         pick(&recipients)
-        deliveries += recipients.count
         sink.deliver(frame, toEach: recipients)
     }
 }

@@ -1,0 +1,32 @@
+import ChatProtocol
+
+/// Limits and names the routing rules need.
+struct ChatSettings {
+    var serverName: String
+    var network: String
+    var version: String
+    var createdAt: Int64
+    var historyLength: Int
+    var motd: [String]?
+    var nickLength = 30
+    var channelLength = 50
+    var topicLength = 390
+    var awayLength = 200
+    var kickLength = 255
+    var maxChannelsPerUser = 50
+    /// Above this many members, people get no join/part/quit/nick notices (`ChatState.isQuiet`).
+    var quietChannelSize = 50
+    var casemapping: CaseMapping = .ascii
+
+    /// Targets of one PRIVMSG or NOTICE (ISUPPORT MAXTARGETS); IRC sessions refuse the rest.
+    static let maxTargets = 4
+
+    var isupport: [String] {
+        [
+            "AWAYLEN=\(awayLength)", "CASEMAPPING=ascii", "CHANLIMIT=#:\(maxChannelsPerUser)",
+            "CHANMODES=,,,n", "CHANNELLEN=\(channelLength)", "CHANTYPES=#", "KICKLEN=\(kickLength)",
+            "MAXTARGETS=\(Self.maxTargets)", "NETWORK=\(network)", "NICKLEN=\(nickLength)", "PREFIX=(o)@",
+            "TOPICLEN=\(topicLength)", "UTF8ONLY",
+        ]
+    }
+}

@@ -1,0 +1,93 @@
+import ChatPOSIX
+import ChatProtocol
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Events to sessions: each frame is stored once per loop turn (`TurnFrames`), queued for its
+/// sessions as ranges of it, and written at the end of the turn (`flushDirty`).
+extension Hub: EventSink {
+    func deliver(_ frame: [UInt8], to id: Int) {
+        guard slots.isOpen(id) else { return }
+        let range = turnFrames.store(frame)
+        let limit = config.hubQueueLimit
+        let flush = turnFrames.withFrames { frames in
+            slots.update(id) { $0.enqueue(range, of: frames, limit: limit) }
+        }
+        if flush == true { dirty.append(id) }
+        stats.framesOut += 1
+    }
+
+    /// The hot path of every channel message: the frame is stored once for this loop turn
+    /// and each member's queue gets its range (no copy, no reference counting); the slots are
+    /// borrowed once for the whole loop.
+    func deliver(_ frame: [UInt8], toEach ids: [Int]) {
+        let range = turnFrames.store(frame)
+        var added = 0
+        let limit = config.hubQueueLimit
+        turnFrames.withFrames { frames in
+            slots.forEachOpen(ids) { id, slot in
+                if slot.enqueue(range, of: frames, limit: limit) { dirty.append(id) }
+                added += 1
+            }
+        }
+        stats.framesOut += added
+    }
+
+    func flushDirty() {
+        // Flushing can end a session (one too far behind), and its quit is delivered to the
+        // others as new ranges of this turn's frames: flush again until nothing refers to them.
+        while !dirty.isEmpty {
+            let list = dirty
+            dirty.removeAll(keepingCapacity: true)
+            for id in list where slots.contains(id) { flush(slot: id) }
+        }
+        // Every slot with shared ranges was dirty and is flushed: the turn's frames are done.
+        turnFrames.endTurn()
+    }
+
+    /// Writes what waits for a session; ends it when it is too far behind, and closes it when
+    /// its channel failed.
+    func flush(slot id: Int) {
+        // Mutated in place: a copy of the slot would copy its whole queue.
+        let written = turnFrames.withBytes { frames in
+            slots.update(id) { slot -> (result: Result<IOResult, SystemError>, pending: Int)? in
+                guard slot.life.isOpen else { return nil }
+                let result = slot.write(turnFrames: frames)
+                return (result, slot.pending)
+            }
+        }
+        guard let (result, pending) = written ?? nil else { return }
+        switch result {
+        case .failure:
+            return sessionClosedChannel(id)
+        case .success(let r):
+            if case .done(let n) = r { stats.bytesOut += n }
+        }
+        if pending == 0 { drained(slot: id) } else { afterShortWrite(slot: id, pending: pending) }
+    }
+
+    /// Everything written: stop watching for the channel to become writable.
+    private func drained(slot id: Int) { watchWritable(false, slot: id) }
+
+    /// The session did not take everything: end it if it is too far behind, else wait until
+    /// its channel is writable.
+    private func afterShortWrite(slot id: Int, pending: Int) {
+        if pending > config.hubQueueLimit {
+            let pid = slots.life(of: id)?.pid
+            log.warning("session \(id) (pid \(pid ?? 0)) fell \(pending) bytes behind; ending it")
+            stats.queueOverflows += 1
+            if let pid { Proc.signal(pid, SIGKILL) }
+            return endSession(id, reason: "Send queue exceeded")
+        }
+        watchWritable(true, slot: id)
+    }
+
+    /// Adds or removes writability from what the session's channel is watched for, when that
+    /// changes.
+    private func watchWritable(_ on: Bool, slot id: Int) {
+        guard slots.update(id, { $0.waitForWritable(on) }) == true, let channel = slots.channel(of: id) else { return }
+        try? epoll.modify(channel, events: on ? Epoll.readable | Epoll.writable : Epoll.readable, data: Tag.session.with(id))
+    }
+}

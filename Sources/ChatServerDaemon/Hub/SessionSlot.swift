@@ -1,0 +1,124 @@
+import ChatPOSIX
+import ChatProtocol
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One connected session as the hub keeps it: where it is in its life, its end of the socket
+/// pair, the decoder for its requests and the queue of event frames not yet written to it.
+/// A value in the hub's `SlotTable`, always changed in place: a copy would copy its queue.
+struct SessionSlot {
+    var life: SessionLife
+    /// The hub's end of the session's socket pair: requests come up it, events go down.
+    let channel: Int32
+    let host: String
+    let port: Int
+    var decoder = FrameDecoder()
+    /// Events of this loop turn, as ranges of the hub's `TurnFrames`: a broadcast is stored
+    /// once and written to every member from there. Empty whenever `out` is not.
+    var shared: [Range<Int>] = []
+    /// Events not yet written, copied: what a write left over, and what came after it.
+    var out: [UInt8] = []
+    var outStart = 0
+    private(set) var waitingForWritable = false
+    let connectedAt: Int64
+
+    init(life: SessionLife, channel: Int32, host: String, port: Int, connectedAt: Int64) {
+        self.life = life
+        self.channel = channel
+        self.host = host
+        self.port = port
+        self.connectedAt = connectedAt
+    }
+
+    var pending: Int { out.count - outStart }
+
+    /// Whether the hub is to watch the channel for writability; true when that changed.
+    mutating func waitForWritable(_ wait: Bool) -> Bool {
+        guard waitingForWritable != wait else { return false }
+        waitingForWritable = wait
+        return true
+    }
+
+    /// The session closed its channel: nothing more is written to it.
+    mutating func close(at now: UInt64) {
+        life.close(at: now)
+        shared = []
+        out = []
+        outStart = 0
+    }
+
+    /// Behind a backlog, a frame is copied after it (order); otherwise its range joins the
+    /// slot's shared ranges, merged with the previous one when they touch. Returns true when
+    /// the slot must be flushed this turn: its first shared range, or a backlog that grew past
+    /// `limit` (the flush gives the session one more chance to take it, and ends it if it does
+    /// not). So the hub's memory for a session that stopped reading stays bounded, however
+    /// long it stays stopped.
+    @inline(__always)
+    mutating func enqueue(_ range: Range<Int>, of frames: UnsafeBufferPointer<UInt8>, limit: Int) -> Bool {
+        let backlog = pending
+        if backlog > 0 {
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: frames[range]))
+            return backlog <= limit && backlog + range.count > limit
+        }
+        if shared.isEmpty {
+            shared.append(range)
+            return true
+        }
+        if shared[shared.count - 1].upperBound == range.lowerBound {
+            shared[shared.count - 1] = shared[shared.count - 1].lowerBound..<range.upperBound
+        } else {
+            shared.append(range)
+        }
+        return false
+    }
+
+    /// Writes what waits: this turn's shared ranges with one `writev` (what the session did not
+    /// take is copied into its own queue, so nothing refers to the turn's frames afterwards),
+    /// else its own queue.
+    mutating func write(turnFrames frames: UnsafeRawBufferPointer) -> Result<IOResult, SystemError> {
+        if !shared.isEmpty { return writeShared(frames) }
+        let fd = channel, start = outStart
+        let result = out.withUnsafeBytes { raw in
+            Result { () throws(SystemError) in try FD.write(fd, UnsafeRawBufferPointer(rebasing: raw[start...])) }
+        }
+        if case .success(.done(let n)) = result { consume(n) }
+        return result
+    }
+
+    private mutating func writeShared(_ frames: UnsafeRawBufferPointer) -> Result<IOResult, SystemError> {
+        let fd = channel
+        let result = Result { () throws(SystemError) in try FD.writev(fd, frames.baseAddress!, shared) }
+        guard case .success(let r) = result else {
+            shared.removeAll(keepingCapacity: true)
+            return result
+        }
+        var written = 0
+        if case .done(let n) = r { written = n }
+        for range in shared {
+            if written >= range.count { written -= range.count; continue }
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: frames[(range.lowerBound + written)..<range.upperBound])
+                .assumingMemoryBound(to: UInt8.self))
+            written = 0
+        }
+        shared.removeAll(keepingCapacity: true)
+        return result
+    }
+
+    /// Drops `n` written bytes.
+    private mutating func consume(_ n: Int) {
+        outStart += n
+        if outStart == out.count {
+            out.removeAll(keepingCapacity: out.capacity <= 65536)
+            outStart = 0
+            return
+        }
+        // Written bytes are dropped once they are half the queue: each byte is moved at most
+        // once on average, however far behind the session is.
+        if outStart > 65536 && outStart >= out.count / 2 {
+            out.removeFirst(outStart)
+            outStart = 0
+        }
+    }
+}

@@ -1,0 +1,85 @@
+@testable import ChatServerDaemon
+import ChatPOSIX
+import ChatProtocol
+import Logging
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The console's commands against a stand-in for the hub: `ConsoleHost` is all they need.
+final class StandInConsoleHost: ConsoleHost {
+    let sink = RecordingSink()
+    let chat: ChatState
+    let log = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+    var config: ServerConfig
+    var connections: [Int: ConnectionSummary] = [:]
+    var sent: [(Int, HubEvent)] = []
+    var statistics = HubStatistics()
+    let startedAt = Proc.monotonicNanos()
+    var isShuttingDown = false
+
+    init() {
+        let limits = Limits(maxClients: 10, maxPerIP: 2, history: 5, floodRate: 5, floodBurst: 20, motdFile: nil)
+        config = ServerConfig(listen: [], name: "test.server", motd: nil, limits: limits, configFile: nil,
+                              commandLineLimits: limits)
+        chat = ChatState(settings: config.chatSettings(), sink: sink, clock: Proc.wallMillis)
+    }
+
+    /// A registered user in #lobby.
+    func connect(_ id: Int, _ nick: String) {
+        connections[id] = ConnectionSummary(host: "192.0.2.\(id)", port: 40000 + id, pid: pid_t(1000 + id))
+        chat.connect(session: id, host: "192.0.2.\(id)")
+        chat.handle(.register(nick: nick, user: nick, realName: nick), from: id)
+        chat.handle(.join(channels: ["#lobby"]), from: id)
+    }
+
+    func connection(_ session: Int) -> ConnectionSummary? { connections[session] }
+    func forEachConnection(_ body: (Int, ConnectionSummary) -> Void) {
+        for id in connections.keys.sorted() { body(id, connections[id]!) }
+    }
+    func send(_ event: HubEvent, to session: Int) { sent.append((session, event)) }
+    var connectionCount: Int { connections.count }
+    func queuedForSessions() -> (bytes: Int, sessions: Int) { (0, 0) }
+    var spawnerPID: pid_t? { nil }
+    var sessionPIDs: [pid_t] { connections.values.compactMap(\.pid) }
+    func beginShutdown(reason: String, grace: Int) { isShuttingDown = true }
+    func reload(by who: String) -> String? { nil }
+    func reloadMOTD() throws {}
+    func watch(_ fd: Int32, events: UInt32, hook: Int, sub: Int) throws(SystemError) {}
+    func rewatch(_ fd: Int32, events: UInt32, hook: Int, sub: Int) {}
+    func unwatch(_ fd: Int32) {}
+}
+
+@Suite struct ConsoleActionsTests {
+    @Test func statsCountsInTheSingularForOne() {
+        let host = StandInConsoleHost()
+        host.connect(1, "alice")
+        host.connect(2, "bob")
+        host.statistics.refused = 1
+        let stats = ConsoleActions().run("stats", by: "test", host: host).lines.joined(separator: "\n")
+        #expect(stats.contains("2 connected, 2 registered, 1 channel\n"), "\(stats)")
+        #expect(stats.contains("1 connection; 0 bans in force"), "\(stats)")
+        #expect(!stats.contains("1 channels") && !stats.contains("1 connections"))
+    }
+
+    @Test func whoListsTheConnectionsAndKickEndsOne() {
+        let host = StandInConsoleHost()
+        host.connect(1, "alice")
+        host.connect(2, "bob")
+        let who = ConsoleActions().run("who", by: "test", host: host).lines
+        #expect(who.contains { $0.contains("alice") && $0.contains("192.0.2.1:40001") })
+        #expect(who.last == "2 connections")
+        _ = host.sink.take(2)
+        #expect(ConsoleActions().run("kick alice spam", by: "test", host: host).lines == ["kicked alice"])
+        // The session is told, its channels see it quit, and the chat state forgets it.
+        guard case .disconnect(let reason)? = host.sent.first(where: { $0.0 == 1 })?.1 else {
+            Issue.record("no disconnect for alice: \(host.sent)")
+            return
+        }
+        #expect(reason == "Kicked by the server operator: spam")
+        #expect(host.sink.take(2).contains { if case .quit = $0 { return true } else { return false } })
+        #expect(host.chat.session(named: "alice") == nil)
+    }
+}
