@@ -8,6 +8,8 @@ final class HumanConversation: Conversation {
     let maxLineLength: Int
     /// The server's offset from UTC, for timestamps (see `SessionProcess.utcOffset`).
     let utcOffset: Int
+    /// Where the person is: not yet greeted, asked for a nickname, that nickname with the hub,
+    /// welcomed and joining `#lobby`, talking.
     enum Stage { case greeting, askingNick, registering(String), joining, chatting }
     private var heldLines: [String] = []
     var stage = Stage.greeting
@@ -60,7 +62,7 @@ final class HumanConversation: Conversation {
     static func farewell(_ why: Farewell) -> String {
         switch why {
         case .registrationTimeout: return "*** Disconnected: you did not choose a nickname in time."
-        case .pingTimeout: return "*** Disconnected: no answer in time."
+        case .pingTimeout: return "*** Disconnected: no answer in time."  // not sent: a person is not pinged
         case .serverShuttingDown: return "*** The server is shutting down. Goodbye!"
         case .excessFlood: return "*** Disconnected: you sent too much too fast (excess flood)."
         case .hubLost(let why): return "*** Disconnected: \(why). Sorry!"
