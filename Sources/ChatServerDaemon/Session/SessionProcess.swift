@@ -11,8 +11,8 @@ import Glibc
 /// client socket, its channel to the hub (one end of a socket pair: requests up, events down)
 /// and its signals.
 ///
-/// The loop is here; client input (`+ClientInput`), hub events (`+HubEvents`), timers
-/// (`+Timers`) and signals (`+Signals`) in their own files.
+/// The loop is here; client input (`+ClientInput`), choosing the dialect (`+Dialect`), hub
+/// events (`+HubEvents`), timers (`+Timers`) and signals (`+Signals`) in their own files.
 final class SessionProcess {
     static let socketFD: Int32 = 3
     static let hubFD: Int32 = 4
