@@ -1,11 +1,15 @@
-import ChatPOSIX
 import ChatProtocol
 
 /// A person on telnet, nc or PuTTY: greeted, asked for a nickname, then every line is a
 /// message to the current channel and `/commands` do the rest.
 final class HumanConversation: Conversation {
-    /// The session owns this conversation and outlives it (see `IRCConversation.session`).
-    unowned(unsafe) let session: SessionProcess
+    let serverName: String
+    /// The longest line the session takes, for the message that says so.
+    let maxLineLength: Int
+    /// The server's offset from UTC, for timestamps (see `SessionProcess.utcOffset`).
+    let utcOffset: Int
+    /// Where the person is: not yet greeted, asked for a nickname, that nickname with the hub,
+    /// welcomed and joining `#lobby`, talking.
     enum Stage { case greeting, askingNick, registering(String), joining, chatting }
     private var heldLines: [String] = []
     var stage = Stage.greeting
@@ -16,9 +20,16 @@ final class HumanConversation: Conversation {
     private var currentChannelBytes: [UInt8]?
     private var stamp = MinuteStamp()
     var channels: [String] = []  // joined, in join order
-    var utcOffset: Int { session.utcOffset }
 
-    init(session: SessionProcess) { self.session = session }
+    init(serverName: String, maxLineLength: Int, utcOffset: Int) {
+        self.serverName = serverName
+        self.maxLineLength = maxLineLength
+        self.utcOffset = utcOffset
+    }
+
+    var dialect: Dialect { .human }
+    var usesTelnet: Bool { true }
+    var pingsIdleClient: Bool { false }
 
     var isRegistered: Bool {
         switch stage {
@@ -27,109 +38,122 @@ final class HumanConversation: Conversation {
         }
     }
 
-    func start() {
+    func start(output: inout SessionOutput) {
         guard case .greeting = stage else { return }
-        for l in HumanText.greeting(serverName: session.config.serverName) { session.sendLine(l) }
-        askNick()
+        for l in HumanText.greeting(serverName: serverName) { output.sendLine(l) }
+        askNick(&output)
     }
 
-    private func askNick() {
+    private func askNick(_ output: inout SessionOutput) {
         stage = .askingNick
-        session.sendRaw(HumanText.askNick)
+        output.sendRaw(HumanText.askNick)
     }
 
-    func ping() {}
+    func ping(output: inout SessionOutput) {}
 
-    func overlongLine() {
-        if case .greeting = stage { start() }
-        session.sendLine("!! Your line was too long (over \(session.config.maxLineLength) bytes) and was dropped.")
+    func overlongLine(output: inout SessionOutput) {
+        if case .greeting = stage { start(output: &output) }
+        output.sendLine("!! Your line was too long (over \(maxLineLength) bytes) and was dropped.")
     }
 
-    func line(_ bytes: [UInt8]) {
+    func farewell(_ why: Farewell) -> String { Self.farewell(why) }
+
+    /// Also for a client whose dialect is not decided yet: until it says otherwise, a person.
+    static func farewell(_ why: Farewell) -> String {
+        switch why {
+        case .registrationTimeout: return "*** Disconnected: you did not choose a nickname in time."
+        case .pingTimeout: return "*** Disconnected: no answer in time."  // not sent: a person is not pinged
+        case .serverShuttingDown: return "*** The server is shutting down. Goodbye!"
+        case .excessFlood: return "*** Disconnected: you sent too much too fast (excess flood)."
+        case .hubLost(let why): return "*** Disconnected: \(why). Sorry!"
+        }
+    }
+
+    func line(_ bytes: [UInt8], output: inout SessionOutput) {
         let text = TextSafety.repairUTF8(bytes)
         switch stage {
         case .greeting:
             // Typed before the greeting: take it as the answer to the nickname question.
-            start()
-            chooseNick(text)
+            start(output: &output)
+            chooseNick(text, &output)
         case .askingNick:
-            chooseNick(text)
+            chooseNick(text, &output)
         case .registering, .joining:
             // Typed ahead before the welcome and the first join: said once we are in.
             if heldLines.count < 32 { heldLines.append(text) }
         case .chatting:
-            command(text)
+            command(text, &output)
         }
     }
 
-    private func chooseNick(_ text: String) {
+    private func chooseNick(_ text: String, _ output: inout SessionOutput) {
         let candidate = text.trimmingSpaces
-        if candidate.isEmpty { return askNick() }
+        if candidate.isEmpty { return askNick(&output) }
         guard Names.isValidNick(candidate, maxLength: 30) else {
-            session.sendLine(HumanText.nickInvalid(TextSafety.sanitize(candidate)))
-            return askNick()
+            output.sendLine(HumanText.nickInvalid(TextSafety.sanitize(candidate)))
+            return askNick(&output)
         }
         stage = .registering(candidate)
-        session.request(.register(nick: candidate, user: candidate, realName: "telnet user"))
+        output.request(.register(nick: candidate, user: candidate, realName: "telnet user"))
     }
 
-    private func command(_ text: String) {
+    private func command(_ text: String, _ output: inout SessionOutput) {
         let input = HumanInput.parse(text)
         if case .join(let name) = input, let joined = channels.first(where: { CaseMapping.ascii.equal($0, name) }) {
             // Already a member: the hub would ignore the join, but /join still means "talk
             // here now".
             currentChannel = joined
-            return session.sendLine(HumanText.nowCurrent(joined))
+            return output.sendLine(HumanText.nowCurrent(joined))
         }
         switch input {
         case .empty: return
         case .help(let topic):
-            for l in topic.map({ HumanText.help(command: $0) }) ?? HumanText.help { session.sendLine(l) }
+            for l in topic.map({ HumanText.help(command: $0) }) ?? HumanText.help { output.sendLine(l) }
         case .quit(let reason):
-            session.sendLine("*** Goodbye!")
-            session.close(reason: reason.map { "Quit: \($0)" } ?? "Quit")
+            output.sendLine("*** Goodbye!")
+            output.close(reason: reason.map { "Quit: \($0)" } ?? "Quit")
         case .usage(let message), .unknownCommand(let message):
-            session.sendLine(message)
+            output.sendLine(message)
         default:
             guard let request = input.request(currentChannel: currentChannel) else {
-                return session.sendLine(HumanText.notInChannel)
+                return output.sendLine(HumanText.notInChannel)
             }
             // Long lines go out as several messages so IRC users receive all of them.
             if case .message(let kind, let target, let body) = request, body.utf8.count > 400 {
                 for part in IRCMessage.splitText(body, maxBytes: 400) {
-                    session.request(.message(kind: kind, target: target, text: part))
+                    output.request(.message(kind: kind, target: target, text: part))
                 }
             } else {
-                session.request(request)
+                output.request(request)
             }
         }
     }
 
-    func fastMessage(_ m: MessageView) -> Bool {
+    func fastMessage(_ m: MessageView, output: inout SessionOutput) -> Bool {
         guard isRegistered else { return false }
-        return session.toClient.append {
+        return output.toClient.append {
             appendHumanChannelMessage(m, currentChannel: currentChannelBytes, utcOffsetSeconds: utcOffset,
                                       stamp: &stamp, to: &$0)
         }
     }
 
-    func event(_ event: HubEvent) {
+    func event(_ event: HubEvent, output: inout SessionOutput) {
         switch event {
         case .welcome(let w):
             nick = w.nick
             stage = .joining
-            show(event)
-            session.request(.join(channels: ["#lobby"]))
+            show(event, &output)
+            output.request(.join(channels: ["#lobby"]))
             return
         case .error(let code, _, _):
             if case .registering = stage, code == .nicknameInUse || code == .erroneousNickname || code == .noNicknameGiven {
-                show(event)
-                return askNick()
+                show(event, &output)
+                return askNick(&output)
             }
         case .nick(let source, let newNick):
             if equalsNick(nickOf(source)) {
                 // Rendered while the old nick is still ours: "You are now known as …".
-                show(event)
+                show(event, &output)
                 nick = newNick
                 return
             }
@@ -139,41 +163,41 @@ final class HumanConversation: Conversation {
                 currentChannel = channel
                 if case .joining = stage {
                     stage = .chatting
-                    show(event)
+                    show(event, &output)
                     let held = heldLines
                     heldLines = []
-                    for l in held { command(l) }
+                    for l in held { command(l, &output) }
                     return
                 }
             }
         case .part(let channel, let source, _):
-            if equalsNick(nickOf(source)) { show(event); return leave(channel) }
+            if equalsNick(nickOf(source)) { show(event, &output); return leave(channel, &output) }
         case .kick(let channel, _, let target, _):
-            if equalsNick(target[...]) { show(event); return leave(channel) }
+            if equalsNick(target[...]) { show(event, &output); return leave(channel, &output) }
         default:
             break
         }
-        show(event)
+        show(event, &output)
     }
 
     /// Out of `channel` (parted or kicked): if it was the current one, the user is told where
     /// their next line goes, so it never lands somewhere unannounced.
-    private func leave(_ channel: String) {
+    private func leave(_ channel: String, _ output: inout SessionOutput) {
         channels.removeAll { $0 == channel }
         guard currentChannel == channel else { return }
         currentChannel = channels.last
-        session.sendLine(currentChannel.map(HumanText.nowCurrent) ?? HumanText.inNoChannelNow)
+        output.sendLine(currentChannel.map(HumanText.nowCurrent) ?? HumanText.inNoChannelNow)
     }
 
     private func equalsNick(_ other: Substring) -> Bool {
         CaseMapping.ascii.equal(String(other), nick)
     }
 
-    private func show(_ event: HubEvent) {
+    private func show(_ event: HubEvent, _ output: inout SessionOutput) {
         let context = HumanRenderContext(nick: nick, currentChannel: currentChannel,
-                                         serverName: session.config.serverName, utcOffsetSeconds: utcOffset)
+                                         serverName: serverName, utcOffsetSeconds: utcOffset)
         for l in renderHuman(event, context: context) {
-            session.sendLine(TextSafety.stripIRCFormatting(l))
+            output.sendLine(TextSafety.stripIRCFormatting(l))
         }
     }
 }

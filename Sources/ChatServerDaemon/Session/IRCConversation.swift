@@ -1,22 +1,17 @@
-import ChatPOSIX
 import ChatProtocol
 
 /// An IRC client (irssi, WeeChat, chat-tui, the `irc` Python library): the modern client
 /// protocol's registration, CAP negotiation and commands, mapped onto hub requests; hub
-/// events rendered as IRC lines.
+/// events rendered as IRC lines. Lines are understood by `IRCInput` (one command table);
+/// this class does what they ask.
 final class IRCConversation: Conversation {
-    /// The session owns this conversation and outlives it; `unowned(unsafe)` spares the
-    /// reference counting that a checked `unowned` costs on every delivered line.
-    unowned(unsafe) let session: SessionProcess
+    let serverName: String
+    var stage = Stage.connecting(Registration())
+    /// `*` until the welcome, then the hub's idea of our nick.
     var nick = "*"
-    var pendingNick: String?
-    var user: String?
-    var realName = ""
-    var capNegotiating = false
-    var registrationSent = false
-    var registered = false
     var serverTime = false
     var channels = Set<String>()  // folded, for JOIN 0
+    /// Lines sent while registration is with the hub, run after the welcome.
     var heldLines: [[UInt8]] = []
     var userModes = ""
     /// What the hub said at registration: VERSION is answered from it.
@@ -25,29 +20,45 @@ final class IRCConversation: Conversation {
     /// IRCv3: clients send at most 4094 bytes of tags; the body is 510 without CRLF.
     static let clientLimits = IRCLimits(maxTagBytes: 4096, maxBodyBytes: 510)
 
-    init(session: SessionProcess) { self.session = session }
+    init(serverName: String) { self.serverName = serverName }
 
-    var isRegistered: Bool { registered }
-    var server: String { session.config.serverName }
+    var dialect: Dialect { .irc }
+    var usesTelnet: Bool { false }
+    var pingsIdleClient: Bool { true }
 
-    func start() {}
-
-    func ping() { send(IRCMessage(command: "PING", params: [server])) }
-
-    func overlongLine() {
-        numeric(417, [], "Input line was too long")
+    var isRegistered: Bool {
+        if case .registered = stage { return true }
+        return false
     }
 
-    private func send(_ m: IRCMessage) { session.sendLine(m.serialized()) }
+    func start(output: inout SessionOutput) {}
 
-    private func numeric(_ code: Int, _ params: [String], _ text: String) {
+    func ping(output: inout SessionOutput) { send(IRCMessage(command: "PING", params: [serverName]), &output) }
+
+    func overlongLine(output: inout SessionOutput) {
+        numeric(417, [], "Input line was too long", &output)
+    }
+
+    func farewell(_ why: Farewell) -> String {
+        switch why {
+        case .registrationTimeout: return "ERROR :Closing Link: Registration timeout"
+        case .pingTimeout: return "ERROR :Closing Link: Ping timeout"
+        case .serverShuttingDown: return "ERROR :Closing Link: Server shutting down"
+        case .excessFlood: return "ERROR :Closing Link: Excess flood"
+        case .hubLost(let why): return "ERROR :Closing Link: Server error (\(why))"
+        }
+    }
+
+    private func send(_ m: IRCMessage, _ output: inout SessionOutput) { output.sendLine(m.serialized()) }
+
+    private func numeric(_ code: Int, _ params: [String], _ text: String, _ output: inout SessionOutput) {
         let c = code < 10 ? "00\(code)" : code < 100 ? "0\(code)" : "\(code)"
-        var m = IRCMessage(source: server, command: c, params: [nick] + params + [text])
+        var m = IRCMessage(source: serverName, command: c, params: [nick] + params + [text])
         m.trailingColon = true
-        send(m)
+        send(m, &output)
     }
 
-    func line(_ bytes: [UInt8]) {
+    func line(_ bytes: [UInt8], output: inout SessionOutput) {
         let message: IRCMessage
         do {
             message = try IRCMessage(parsing: bytes, limits: Self.clientLimits)
@@ -56,134 +67,103 @@ final class IRCConversation: Conversation {
             // connection goes on. Blank lines (some clients' keepalive) are ignored.
             switch error {
             case .emptyLine: return
-            case .tagsTooLong, .bodyTooLong: return numeric(417, [], "Input line was too long")
+            case .tagsTooLong, .bodyTooLong: return numeric(417, [], "Input line was too long", &output)
             case .invalidCommand(let c):
                 let shown = TextSafety.sanitize(String(c.prefix(32)))
-                return numeric(421, [shown.isEmpty || shown.contains(" ") ? "*" : shown], "Unknown command")
-            default: return numeric(421, ["*"], "Malformed line: \(error)")
+                return numeric(421, [shown.isEmpty || shown.contains(" ") ? "*" : shown], "Unknown command", &output)
+            default: return numeric(421, ["*"], "Malformed line: \(error)", &output)
             }
         }
-        let p = message.params
-        switch message.verb {
-        case "CAP": cap(p)
-        case "PASS":
-            // There is no connection password: before registration PASS is accepted and
-            // ignored; after it, it is too late, as for USER.
-            if registered { return numeric(462, [], "You may not reregister") }
-            if p.first?.isEmpty ?? true { return numeric(461, ["PASS"], "Not enough parameters") }
-        case "NICK":
-            guard let n = p.first, !n.isEmpty else { return numeric(431, [], "No nickname given") }
-            if registered { session.request(.nick(n)) } else { pendingNick = n; tryRegister() }
-        case "USER":
-            if registered { return numeric(462, [], "You may not reregister") }
-            guard p.count >= 4 else { return numeric(461, ["USER"], "Not enough parameters") }
-            user = p[0]
-            realName = p[3]
-            tryRegister()
-        case "PING":
-            guard let token = p.first, !token.isEmpty else { return numeric(409, [], "No origin specified") }
-            send(IRCMessage(source: server, command: "PONG", params: [server, token]))
-        case "PONG": break
-        case "QUIT":
-            let reason = p.first.map { "Quit: \($0)" } ?? "Quit"
-            send(IRCMessage(command: "ERROR", params: ["Closing Link: \(reason)"]))
-            session.close(reason: reason)
-        default:
-            if !registered && registrationSent {
+        let input: IRCInput
+        do {
+            input = try IRCInput.parse(message, registered: isRegistered)
+        } catch {
+            if error == .notRegistered, case .awaitingWelcome = stage {
                 // Registration is on its way to the hub: keep what the client sent meanwhile
                 // (a JOIN right after USER) and run it after the welcome.
                 if heldLines.count < 32 { heldLines.append(bytes) }
                 return
             }
-            guard registered else { return numeric(451, [], "You have not registered") }
-            registeredCommand(message.verb, p)
+            let reply = error.numeric
+            return numeric(reply.code, reply.params, reply.text, &output)
         }
+        perform(input, &output)
     }
 
-    private func registeredCommand(_ verb: String, _ p: [String]) {
-        func need(_ n: Int) -> Bool {
-            if p.count < n { numeric(461, [verb], "Not enough parameters"); return false }
-            return true
-        }
-        switch verb {
-        case "JOIN":
-            guard need(1) else { return }
-            if p[0] == "0" {
-                session.request(.part(channels: Array(channels), reason: "Left all channels"))
-            } else {
-                session.request(.join(channels: p[0].split(separator: ",").map(String.init)))
+    private func perform(_ input: IRCInput, _ output: inout SessionOutput) {
+        switch input {
+        case .capLS, .capList, .capReq, .capEnd:
+            cap(input, &output)
+        case .pass, .pong:
+            break
+        case .nick(let n):
+            if isRegistered { return output.request(.nick(n)) }
+            updateRegistration { $0.nick = n }
+            tryRegister(&output)
+        case .user(let user, let realName):
+            updateRegistration {
+                $0.user = user
+                $0.realName = realName
             }
-        case "PART":
-            guard need(1) else { return }
-            session.request(.part(channels: p[0].split(separator: ",").map(String.init), reason: p.count > 1 ? p[1] : ""))
-        case "PRIVMSG", "NOTICE":
-            guard p.count >= 1 else { return numeric(411, [], "No recipient given (\(verb))") }
-            guard p.count >= 2, !p[1].isEmpty else { return numeric(412, [], "No text to send") }
-            var kind: MessageKind = verb == "NOTICE" ? .notice : .privmsg
-            var text = p[1]
-            // /me is the one CTCP the hub knows (people see it as "* nick waves"); other CTCP
-            // goes on as it is, for the recipients' clients.
-            if kind == .privmsg, let action = CTCP.action(in: text) {
-                kind = .action
-                text = action
-            }
-            let targets = p[0].split(separator: ",")
+            tryRegister(&output)
+        case .ping(let token):
+            send(IRCMessage(source: serverName, command: "PONG", params: [serverName, token]), &output)
+        case .quit(let text):
+            let reason = text.map { "Quit: \($0)" } ?? "Quit"
+            send(IRCMessage(command: "ERROR", params: ["Closing Link: \(reason)"]), &output)
+            output.close(reason: reason)
+        case .join(let list):
+            output.request(.join(channels: list))
+        case .partAll:
+            output.request(.part(channels: Array(channels), reason: "Left all channels"))
+        case .part(let list, let reason):
+            output.request(.part(channels: list, reason: reason))
+        case .message(let kind, let targets, let text):
             for target in targets.prefix(ChatSettings.maxTargets) {
-                session.request(.message(kind: kind, target: String(target), text: text))
+                output.request(.message(kind: kind, target: target, text: text))
             }
             if targets.count > ChatSettings.maxTargets {
-                numeric(407, [String(targets[ChatSettings.maxTargets])],
-                        "Too many recipients (at most \(ChatSettings.maxTargets)); this one and the rest were not sent")
+                numeric(407, [targets[ChatSettings.maxTargets]],
+                        "Too many recipients (at most \(ChatSettings.maxTargets)); this one and the rest were not sent",
+                        &output)
             }
-        case "TOPIC":
-            guard need(1) else { return }
-            session.request(.topic(channel: p[0], text: p.count > 1 ? p[1] : nil))
-        case "NAMES":
-            if let c = p.first {
-                for ch in c.split(separator: ",") { session.request(.names(channel: String(ch))) }
+        case .topic(let channel, let text):
+            output.request(.topic(channel: channel, text: text))
+        case .names(let list):
+            if let list {
+                for channel in list { output.request(.names(channel: channel)) }
             } else {
-                session.request(.names(channel: nil))
+                output.request(.names(channel: nil))
             }
-        case "WHO":
-            session.request(.who(mask: p.first ?? "*"))
-        case "WHOIS":
-            guard need(1) else { return }
-            session.request(.whois(nick: p.count > 1 ? p[1] : p[0]))
-        case "KICK":
-            guard need(2) else { return }
-            for n in p[1].split(separator: ",") {
-                session.request(.kick(channel: p[0], nick: String(n), reason: p.count > 2 ? p[2] : ""))
-            }
-        case "AWAY":
-            session.request(.away(text: p.first.flatMap { $0.isEmpty ? nil : $0 }))
-        case "MODE":
-            guard need(1) else { return }
-            if CaseMapping.ascii.equal(p[0], nick) {
-                guard p.count > 1 else { return numeric(221, [], "+" + userModes) }
-                userMode(p[1])
+        case .who(let mask):
+            output.request(.who(mask: mask))
+        case .whois(let nick):
+            output.request(.whois(nick: nick))
+        case .kick(let channel, let nicks, let reason):
+            for n in nicks { output.request(.kick(channel: channel, nick: n, reason: reason)) }
+        case .away(let text):
+            output.request(.away(text: text))
+        case .mode(let target, let args):
+            if CaseMapping.ascii.equal(target, nick) {
+                guard let change = args.first else { return numeric(221, [], "+" + userModes, &output) }
+                userMode(change, &output)
             } else {
-                session.request(.mode(target: p[0], args: Array(p.dropFirst())))
+                output.request(.mode(target: target, args: args))
             }
-        case "LIST": session.request(.list)
-        case "MOTD": session.request(.motd)
-        case "LUSERS": session.request(.lusers)
-        case "VERSION":
-            // About this server, whatever the target: there is no other.
+        case .list: output.request(.list)
+        case .motd: output.request(.motd)
+        case .lusers: output.request(.lusers)
+        case .version:
             guard let welcome else { return }
-            for m in IRCRenderer.version(welcome, context: renderContext) { send(m) }
-        case "ISON", "USERHOST":
-            // Notify lists: `ISON :a b c` (one parameter) or `ISON a b c`; USERHOST alike.
-            let nicks = p.flatMap { $0.split(separator: " ").map(String.init) }
-            guard !nicks.isEmpty else { return numeric(461, [verb], "Not enough parameters") }
-            session.request(verb == "ISON" ? .ison(nicks: nicks) : .userhost(nicks: Array(nicks.prefix(5))))
-        default:
-            numeric(421, [verb], "Unknown command")
+            for m in IRCRenderer.version(welcome, context: renderContext) { send(m, &output) }
+        case .ison(let nicks): output.request(.ison(nicks: nicks))
+        case .userhost(let nicks): output.request(.userhost(nicks: nicks))
         }
     }
 
     /// User modes: only +i (invisible), which changes nothing here but is what clients set
     /// at connect (irssi waits for the answer before it sends anything else).
-    private func userMode(_ change: String) {
+    private func userMode(_ change: String, _ output: inout SessionOutput) {
         var adding = true
         var applied = ""
         var lastSign: Character?
@@ -198,63 +178,85 @@ final class IRCConversation: Conversation {
                 if sign != lastSign { applied.append(sign); lastSign = sign }
                 applied.append("i")
             default:
-                numeric(501, [], "Unknown MODE flag")
+                numeric(501, [], "Unknown MODE flag", &output)
             }
         }
         if !applied.isEmpty {
             var m = IRCMessage(source: nick, command: "MODE", params: [nick, applied])
             m.trailingColon = true
-            send(m)
+            send(m, &output)
         }
     }
 
-    private func cap(_ p: [String]) {
-        guard let sub = p.first?.uppercased() else { return numeric(461, ["CAP"], "Not enough parameters") }
-        let target = registered ? nick : "*"
-        switch sub {
-        case "LS":
-            if !registered { capNegotiating = true }
-            send(IRCMessage(source: server, command: "CAP", params: [target, "LS", Self.supportedCaps.joined(separator: " ")]))
-        case "LIST":
-            send(IRCMessage(source: server, command: "CAP", params: [target, "LIST", serverTime ? "server-time" : ""]))
-        case "REQ":
-            if !registered { capNegotiating = true }
-            let wanted = (p.count > 1 ? p[1] : "").split(separator: " ").map(String.init)
+    private func cap(_ input: IRCInput, _ output: inout SessionOutput) {
+        let target = isRegistered ? nick : "*"
+        switch input {
+        case .capLS:
+            updateRegistration { $0.capNegotiating = true }
+            send(IRCMessage(source: serverName, command: "CAP", params: [target, "LS", Self.supportedCaps.joined(separator: " ")]),
+                 &output)
+        case .capList:
+            send(IRCMessage(source: serverName, command: "CAP", params: [target, "LIST", serverTime ? "server-time" : ""]),
+                 &output)
+        case .capReq(let requested):
+            updateRegistration { $0.capNegotiating = true }
+            let wanted = requested.split(separator: " ").map(String.init)
             let ok = wanted.allSatisfy { Self.supportedCaps.contains($0.hasPrefix("-") ? String($0.dropFirst()) : $0) }
             if ok {
                 for c in wanted { serverTime = c == "server-time" ? true : c == "-server-time" ? false : serverTime }
             }
-            send(IRCMessage(source: server, command: "CAP", params: [target, ok ? "ACK" : "NAK", p.count > 1 ? p[1] : ""]))
-        case "END":
-            capNegotiating = false
-            tryRegister()
+            send(IRCMessage(source: serverName, command: "CAP", params: [target, ok ? "ACK" : "NAK", requested]), &output)
+        case .capEnd:
+            updateRegistration { $0.capNegotiating = false }
+            tryRegister(&output)
         default:
-            numeric(410, [sub], "Invalid CAP command")
+            break
         }
     }
 
-    private func tryRegister() {
-        guard !registered, !capNegotiating, let n = pendingNick, let u = user else { return }
-        registrationSent = true
-        session.request(.register(nick: n, user: u, realName: realName))
+    /// Changes what the client has said towards registration; nothing once registered.
+    private func updateRegistration(_ change: (inout Registration) -> Void) {
+        switch stage {
+        case .connecting(var r):
+            change(&r)
+            stage = .connecting(r)
+        case .awaitingWelcome(var r):
+            change(&r)
+            stage = .awaitingWelcome(r)
+        case .registered:
+            break
+        }
     }
 
-    func fastMessage(_ m: MessageView) -> Bool {
-        guard registered else { return false }
+    /// Sends the registration once NICK and USER are in and CAP negotiation is over; again
+    /// after a later NICK (the hub refused the first, say).
+    private func tryRegister(_ output: inout SessionOutput) {
+        switch stage {
+        case .connecting(let r), .awaitingWelcome(let r):
+            guard !r.capNegotiating, let n = r.nick, let u = r.user else { return }
+            stage = .awaitingWelcome(r)
+            output.request(.register(nick: n, user: u, realName: r.realName))
+        case .registered:
+            return
+        }
+    }
+
+    func fastMessage(_ m: MessageView, output: inout SessionOutput) -> Bool {
+        guard case .registered = stage else { return false }
         let serverTime = serverTime
-        return session.toClient.append { IRCRenderer.appendMessageLine(m, serverTime: serverTime, to: &$0) }
+        return output.toClient.append { IRCRenderer.appendMessageLine(m, serverTime: serverTime, to: &$0) }
     }
 
     /// What the general renderer needs (the fast path above reads only `serverTime`).
     private var renderContext: IRCRenderContext {
-        IRCRenderContext(serverName: server, nick: registered ? nick : "*", serverTime: serverTime,
+        IRCRenderContext(serverName: serverName, nick: isRegistered ? nick : "*", serverTime: serverTime,
                          userModes: "i", serverInfo: "chat-server")
     }
 
-    func event(_ event: HubEvent) {
+    func event(_ event: HubEvent, output: inout SessionOutput) {
         switch event {
         case .welcome(let w):
-            registered = true
+            stage = .registered
             nick = w.nick
             welcome = w
         case .nick(let source, let newNick):
@@ -267,13 +269,11 @@ final class IRCConversation: Conversation {
             if CaseMapping.ascii.equal(target, nick) { channels.remove(channel) }
         default: break
         }
-        defer {
-            if case .welcome = event {
-                let held = heldLines
-                heldLines = []
-                for l in held { line(l) }
-            }
+        for m in IRCRenderer.render(event, context: renderContext) { send(m, &output) }
+        if case .welcome = event {
+            let held = heldLines
+            heldLines = []
+            for l in held { line(l, output: &output) }
         }
-        for m in IRCRenderer.render(event, context: renderContext) { send(m) }
     }
 }

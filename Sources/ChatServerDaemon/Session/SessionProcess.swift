@@ -5,37 +5,14 @@ import ChatProtocol
 import Glibc
 #endif
 
-/// What a session needs to know, fixed at fork time.
-struct SessionConfig {
-    var serverName: String
-    var floodRate: Double
-    var floodBurst: Int
-    var queueLimit: Int
-    var maxLineLength: Int
-    var registrationTimeout: Int
-    var pingInterval: Int
-    var pingTimeout: Int
-    var quietPeriodMS: Int
-}
-
-/// A conversation with one client in one dialect.
-protocol Conversation: AnyObject {
-    /// The quiet period passed with no line: greet (human only).
-    func start()
-    func line(_ bytes: [UInt8])
-    func overlongLine()
-    func event(_ event: HubEvent)
-    var isRegistered: Bool { get }
-    /// IRC only: send a PING to check the peer.
-    func ping()
-    /// Renders a message event straight from its frame; false when the general path must.
-    func fastMessage(_ m: MessageView) -> Bool
-}
-
 /// The forked child that owns one client connection. It filters and frames the client's
-/// bytes, speaks the client's dialect, turns lines into hub requests and renders the hub's
-/// events. It polls three descriptors: the client socket, its channel to the hub (one end of a
-/// socket pair: requests up, events down) and its signals.
+/// bytes, hands the lines to its `Conversation` (the client's dialect) and the hub's events
+/// too, and sends what the conversation put in `output`. It waits on three descriptors: the
+/// client socket, its channel to the hub (one end of a socket pair: requests up, events down)
+/// and its signals.
+///
+/// The loop is here; client input (`+ClientInput`), choosing the dialect (`+Dialect`), hub
+/// events (`+HubEvents`), timers (`+Timers`) and signals (`+Signals`) in their own files.
 final class SessionProcess {
     static let socketFD: Int32 = 3
     static let hubFD: Int32 = 4
@@ -48,22 +25,26 @@ final class SessionProcess {
     let hubFD: Int32
     /// nil in the rehearsal, which must not block the spawner's signals.
     let signals: SignalQueue?
-    var toClient: SendQueue
-    var toHub = SendQueue(limit: 1 << 20)
+    /// What goes to the client and the hub, and whether we are on our way out.
+    var output: SessionOutput
     var telnet = TelnetFilter()
     var framer: LineFramer
     var events = FrameDecoder()
+    /// nil until the dialect is decided (the first line, or the quiet period).
     var conversation: Conversation?
     var flood: TokenBucket
+    /// Lines framed but not yet handed on, held by flood control.
     var pendingLines: [[UInt8]] = []
     var pendingStart = 0
-    var closing: String?  // reason, once we are on our way out
-    var hubGone = false
+    /// Indexes in `pendingLines` of lines that were too long (empty markers, handled in order).
+    var overlongMarkers = Set<Int>()
     var clientGone = false
     var lastHeard: UInt64
     var pingSent = false
     let startedAt: UInt64
-    var sawBytes = false
+    /// Once: the signal that comes with the hub's death and the end of its channel can both
+    /// lead to `hubLost` in the same turn.
+    var toldHubLost = false
     /// One read buffer for the socket and the hub channel. Not zero-filled: an idle session
     /// touches (and so owns) only the pages its reads actually fill.
     let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 32 * 1024, alignment: 4096)
@@ -71,8 +52,8 @@ final class SessionProcess {
     /// after a burst of reads (4 KiB or more) ends. A NAMES reply for a crowded channel or a
     /// joined channel's history leaves buffers and heap pages behind that an idle session
     /// does not need.
-    private var readSinceRelease = 0
-    private var releaseAt = UInt64.max
+    var readSinceRelease = 0
+    var releaseAt = UInt64.max
     var dialectDecided = false
     /// Waits for the client (data 0), the hub (1) and the signals (2): one registration for
     /// the session's life, changed only when what the loop waits for changes (poll(2) would
@@ -129,7 +110,7 @@ final class SessionProcess {
         self.socketFD = socket
         self.hubFD = hub
         self.signals = signals
-        toClient = SendQueue(limit: config.queueLimit)
+        output = SessionOutput(queueLimit: config.queueLimit)
         framer = LineFramer(maxLineLength: config.maxLineLength, editing: true)
         let now = Proc.monotonicNanos()
         flood = TokenBucket(rate: config.floodRate, burst: config.floodBurst, now: now)
@@ -143,32 +124,17 @@ final class SessionProcess {
         try? FD.setNonBlocking(hub)
     }
 
-    // MARK: Output used by the conversations
-
-    func sendLine(_ line: String) {
-        toClient.append(line)
-        toClient.append("\r\n")
-    }
-
-    func sendRaw(_ text: String) { toClient.append(text) }
-
-    func request(_ r: HubRequest) {
-        guard !hubGone else { return }
-        toHub.append(request: r)
-    }
-
-    /// Ends the session: the client gets `farewell` (already queued by the caller), the hub a
-    /// quit with `reason` unless it asked us to leave.
-    func close(reason: String, tellHub: Bool = true) {
-        guard closing == nil else { return }
-        closing = reason
-        if tellHub { request(.quit(reason: reason)) }
+    /// Ends the session on its own: the client is told why in its dialect (as a person, before
+    /// the dialect is decided), the hub unless it is the one gone.
+    func end(_ why: Farewell) {
+        output.sendLine(conversation?.farewell(why) ?? HumanConversation.farewell(why))
+        output.close(reason: why.reason, tellHub: why.tellsHub)
     }
 
     // MARK: The loop
 
     func run() {
-        while closing == nil {
+        while !output.isClosing {
             if !turn(timeoutMS: nextTimeoutMS()) { break }
         }
         finish()
@@ -178,13 +144,14 @@ final class SessionProcess {
     /// do what they brought. False when polling failed (the session is then closing).
     func turn(timeoutMS: Int32) -> Bool {
         guard let readiness else {
-            close(reason: "Session error (no epoll)")
+            output.close(reason: "Session error (no epoll)")
             return false
         }
         let throttled = pendingStart < pendingLines.count
         let client = (clientGone || (throttled && pendingLines.count - pendingStart > floodQueueLimit) ? 0 : Epoll.readable)
-            | (toClient.isEmpty ? 0 : Epoll.writable)
-        let hub = (hubGone || toClient.overLimit ? 0 : Epoll.readable) | (toHub.isEmpty || hubGone ? 0 : Epoll.writable)
+            | (output.toClient.isEmpty ? 0 : Epoll.writable)
+        let hub = (output.hubGone || output.toClient.overLimit ? 0 : Epoll.readable)
+            | (output.toHub.isEmpty || output.hubGone ? 0 : Epoll.writable)
         if client != interest.client {
             try? readiness.modify(socketFD, events: client, data: 0)
             interest.client = client
@@ -204,7 +171,7 @@ final class SessionProcess {
             }
         }
         if case .failure(let error) = waited {
-            close(reason: "Session error (\(error))")
+            output.close(reason: "Session error (\(error))")
             return false
         }
         let incoming = Epoll.readable | Epoll.hangup | Epoll.error
@@ -213,12 +180,12 @@ final class SessionProcess {
         if ready.client & incoming != 0 { readClient() }
         processPending()
         timers()
-        if !toClient.isEmpty && !clientGone && !toClient.flush(to: socketFD) { clientGone = true }
-        if toClient.overLimit {
-            close(reason: "Send queue exceeded")
+        if !output.toClient.isEmpty && !clientGone && !output.toClient.flush(to: socketFD) { clientGone = true }
+        if output.toClient.overLimit {
+            output.close(reason: "Send queue exceeded")
         }
-        if clientGone && closing == nil { close(reason: "Connection closed") }
-        if !toHub.isEmpty && !hubGone && !toHub.flush(to: hubFD) { hubGone = true }
+        if clientGone && !output.isClosing { output.close(reason: "Connection closed") }
+        if !output.toHub.isEmpty && !output.hubGone && !output.toHub.flush(to: hubFD) { output.hubGone = true }
         if readSinceRelease >= 4096 { releaseAt = Proc.monotonicNanos() + 1_000_000_000 }
         return true
     }
@@ -227,12 +194,12 @@ final class SessionProcess {
     private func finish() {
         // Last words for the client: up to 2 s, but well within a second once the hub is gone
         // (nothing keeps a session alive after its hub, whoever is not reading).
-        let deadline = Proc.monotonicNanos() + (hubGone ? 500_000_000 : 2_000_000_000)
+        let deadline = Proc.monotonicNanos() + (output.hubGone ? 500_000_000 : 2_000_000_000)
         while Proc.monotonicNanos() < deadline {
-            if !hubGone && !toHub.isEmpty && !toHub.flush(to: hubFD) { hubGone = true }
-            if !clientGone && !toClient.isEmpty && !toClient.flush(to: socketFD) { clientGone = true }
-            let hubDone = hubGone || toHub.isEmpty
-            let clientDone = clientGone || toClient.isEmpty || toClient.overLimit
+            if !output.hubGone && !output.toHub.isEmpty && !output.toHub.flush(to: hubFD) { output.hubGone = true }
+            if !clientGone && !output.toClient.isEmpty && !output.toClient.flush(to: socketFD) { clientGone = true }
+            let hubDone = output.hubGone || output.toHub.isEmpty
+            let clientDone = clientGone || output.toClient.isEmpty || output.toClient.overLimit
             if hubDone && clientDone { break }
             var p = [pollfd(fd: socketFD, events: clientDone ? 0 : Poll.writable, revents: 0),
                      pollfd(fd: hubFD, events: hubDone ? 0 : Poll.writable, revents: 0)]
@@ -242,242 +209,6 @@ final class SessionProcess {
         FD.close(socketFD)
     }
 
-    private var floodQueueLimit: Int { max(config.floodBurst * 10, 50) }
-
-    func nextTimeoutMS() -> Int32 {
-        let now = Proc.monotonicNanos()
-        var wait = UInt64.max
-        func until(_ deadline: UInt64) { wait = min(wait, deadline > now ? deadline - now : 0) }
-        if !dialectDecided { until(startedAt + UInt64(config.quietPeriodMS) * 1_000_000) }
-        if pendingStart < pendingLines.count { wait = min(wait, flood.wait(now: now)) }
-        if releaseAt != .max { until(releaseAt) }
-        if conversation?.isRegistered != true {
-            until(startedAt + UInt64(config.registrationTimeout) * 1_000_000_000)
-        } else if conversation is IRCConversation {
-            until(lastHeard + UInt64(pingSent ? config.pingTimeout : config.pingInterval) * 1_000_000_000)
-        }
-        return wait == .max ? -1 : Int32(clamping: wait / 1_000_000 + 1)
-    }
-
-    private func timers() {
-        let now = Proc.monotonicNanos()
-        if now >= releaseAt { releaseMemory(now: now) }
-        if !dialectDecided && now >= startedAt + UInt64(config.quietPeriodMS) * 1_000_000 {
-            decideDialect(firstLine: nil)
-        }
-        guard closing == nil, let conversation else { return }
-        if !conversation.isRegistered {
-            if now >= startedAt + UInt64(config.registrationTimeout) * 1_000_000_000 {
-                if conversation is IRCConversation { sendLine("ERROR :Closing Link: Registration timeout") } else {
-                    sendLine("*** Disconnected: you did not choose a nickname in time.")
-                }
-                close(reason: "Registration timeout")
-            }
-        } else if conversation is IRCConversation {
-            if pingSent && now >= lastHeard + UInt64(config.pingTimeout) * 1_000_000_000 {
-                sendLine("ERROR :Closing Link: Ping timeout")
-                close(reason: "Ping timeout: \(config.pingTimeout) seconds")
-            } else if !pingSent && now >= lastHeard + UInt64(config.pingInterval) * 1_000_000_000 {
-                pingSent = true
-                conversation.ping()
-            }
-        }
-    }
-
-    /// After a burst: the queues' and decoders' buffers, the read buffer's pages and the
-    /// heap's free pages go back to the kernel. Postponed while anything still waits.
-    private func releaseMemory(now: UInt64) {
-        guard toClient.isEmpty && toHub.isEmpty && pendingStart == pendingLines.count else {
-            releaseAt = now + 1_000_000_000
-            return
-        }
-        releaseAt = .max
-        readSinceRelease = 0
-        toClient.releaseMemory()
-        toHub.releaseMemory()
-        events.releaseMemory()
-        framer.releaseMemory()
-        pendingLines = []
-        pendingStart = 0
-        Proc.discardPages(buffer)
-        Proc.releaseFreeMemory()
-    }
-
-    private func handleSignals() {
-        for sig in signals?.drain() ?? [] where sig == SIGTERM || sig == SIGINT {
-            // A hub that died sends this as it goes (PR_SET_PDEATHSIG), its end of the channel
-            // already closed: read what it left first, so that the user hears once, and rightly,
-            // that the server went away (or gets the hub's own farewell, if it sent one).
-            if !hubGone { readEvents() }
-            if closing != nil { return }
-            // The operator signalled this session directly.
-            if conversation is IRCConversation {
-                sendLine("ERROR :Closing Link: Server shutting down")
-            } else {
-                sendLine("*** The server is shutting down. Goodbye!")
-            }
-            close(reason: "Server shutting down")
-        }
-    }
-
-    // MARK: Client input
-
-    private func readClient() {
-        let r: Result<IOResult, SystemError> = Result { () throws(SystemError) in try FD.read(socketFD, into: buffer) }
-        switch r {
-        case .success(.done(let n)):
-            readSinceRelease += n
-            sawBytes = true
-            lastHeard = Proc.monotonicNanos()
-            pingSent = false
-            consume(UnsafeRawBufferPointer(rebasing: buffer[..<n]))
-        case .success(.wouldBlock): break
-        case .success(.eof), .failure: clientGone = true
-        }
-    }
-
-    private func consume(_ bytes: UnsafeRawBufferPointer) {
-        var data: [UInt8] = []
-        let useTelnet = !(conversation is IRCConversation)
-        if useTelnet {
-            var replies: [UInt8] = []
-            telnet.filter(bytes, data: &data, replies: &replies)
-            if !replies.isEmpty { toClient.append(replies) }
-            if telnet.sawNegotiation && !dialectDecided { decideDialect(firstLine: nil) }
-        } else {
-            data = Array(bytes)
-        }
-        defer {
-            // Lines that flood control holds back beyond this are abuse, not a paste.
-            processPending()
-            if pendingLines.count - pendingStart > floodQueueLimit && closing == nil {
-                sendLine(conversation is IRCConversation ? "ERROR :Closing Link: Excess flood"
-                         : "*** Disconnected: you sent too much too fast (excess flood).")
-                close(reason: "Excess flood")
-            }
-        }
-        data.withUnsafeBytes { raw in
-            framer.push(raw) { event in
-                switch event {
-                case .line(let line):
-                    pendingLines.append(line)
-                case .overlong:
-                    pendingLines.append([])  // marker, handled in order
-                    overlongMarkers.insert(pendingLines.count - 1)
-                }
-            }
-        }
-    }
-
-    private var overlongMarkers = Set<Int>()
-
-    /// Hands queued lines to the conversation as flood control allows.
-    private func processPending() {
-        while pendingStart < pendingLines.count && closing == nil {
-            let index = pendingStart
-            let line = pendingLines[index]
-            if overlongMarkers.remove(index) != nil {
-                pendingStart += 1
-                if !dialectDecided { decideDialect(firstLine: nil) }
-                conversation?.overlongLine()
-                continue
-            }
-            if !dialectDecided {
-                decideDialect(firstLine: line)
-            }
-            guard flood.take(now: Proc.monotonicNanos()) else { break }
-            pendingStart += 1
-            conversation?.line(line)
-        }
-        if pendingStart == pendingLines.count {
-            pendingLines.removeAll(keepingCapacity: true)
-            pendingStart = 0
-        } else if pendingStart > 256 {
-            pendingLines.removeFirst(pendingStart)
-            overlongMarkers = Set(overlongMarkers.map { $0 - pendingStart })
-            pendingStart = 0
-        }
-    }
-
-    /// The first line a client sends decides its dialect: an IRC registration command makes
-    /// it an IRC client; anything else, or a quiet period with nothing, a person.
-    private func decideDialect(firstLine: [UInt8]?) {
-        guard !dialectDecided else { return }
-        dialectDecided = true
-        if let firstLine, Self.isIRCRegistration(firstLine) {
-            conversation = IRCConversation(session: self)
-            framer = LineFramer(maxLineLength: config.maxLineLength, editing: false)
-            request(.hello(dialect: .irc))
-        } else {
-            let human = HumanConversation(session: self)
-            conversation = human
-            request(.hello(dialect: .human))
-            human.start()
-        }
-    }
-
-    static func isIRCRegistration(_ line: [UInt8]) -> Bool {
-        var word: [UInt8] = []
-        for b in line {
-            if b == UInt8(ascii: " ") { if word.isEmpty { continue } else { break } }
-            word.append(b)
-            if word.count > 4 { return false }
-        }
-        let verb = String(decoding: word, as: UTF8.self).uppercased()
-        return verb == "CAP" || verb == "NICK" || verb == "USER" || verb == "PASS"
-    }
-
-    // MARK: Hub events
-
-    private func readEvents() {
-        let r: Result<IOResult, SystemError> = Result { () throws(SystemError) in try FD.read(hubFD, into: buffer) }
-        switch r {
-        case .success(.done(let n)):
-            readSinceRelease += n
-            events.append(UnsafeRawBufferPointer(rebasing: buffer[..<n]))
-            // Bound once per read, not once per frame.
-            let fast = dialectDecided ? conversation : nil
-            do {
-                while closing == nil {
-                    let took = try events.next { type, payload -> Bool in
-                        // The hot path: a message rendered straight from the frame.
-                        if type == HubEvent.messageType, let fast,
-                           let view = MessageView(payload: payload), fast.fastMessage(view) {
-                            return true
-                        }
-                        handle(try HubEvent(type: type, payload: payload))
-                        return true
-                    }
-                    if took == nil { break }
-                }
-            } catch {
-                hubLost("the server sent something I could not read (\(error))")
-            }
-        case .success(.wouldBlock): break
-        case .success(.eof), .failure:
-            hubLost("the server went away")
-        }
-    }
-
-    private func handle(_ event: HubEvent) {
-        if !dialectDecided { decideDialect(firstLine: nil) }
-        conversation?.event(event)
-        if case .disconnect = event { close(reason: "", tellHub: false) }
-    }
-
-    /// Once: the signal that comes with the hub's death and the end of its channel can both
-    /// lead here in the same turn.
-    private var toldHubLost = false
-
-    private func hubLost(_ why: String) {
-        hubGone = true
-        guard !toldHubLost else { return }
-        toldHubLost = true
-        if conversation is IRCConversation {
-            sendLine("ERROR :Closing Link: Server error (\(why))")
-        } else {
-            sendLine("*** Disconnected: \(why). Sorry!")
-        }
-        close(reason: why, tellHub: false)
-    }
+    /// Lines that flood control holds back beyond this are abuse, not a paste.
+    var floodQueueLimit: Int { max(config.floodBurst * 10, 50) }
 }

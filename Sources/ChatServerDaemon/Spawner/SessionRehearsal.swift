@@ -95,7 +95,8 @@ enum SessionRehearsal {
         }
 
         func ping(_ id: Int) {
-            players[id].session.conversation?.ping()
+            let session = players[id].session
+            session.conversation?.ping(output: &session.output)
             settle()
         }
 

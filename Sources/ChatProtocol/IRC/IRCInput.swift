@@ -1,0 +1,94 @@
+/// One line from an IRC client, understood: a command of the server's IRC dialect with its
+/// parameters checked (how many, who may send it) against its row in `IRCCommand.all`.
+///
+/// `parse` throws `IRCInputError` for a line the server answers with an error numeric
+/// instead; lines that are not IRC messages at all are `IRCMessage`'s business (`IRCParseError`).
+public enum IRCInput: Equatable, Sendable {
+    /// `CAP LS [version]`: list the capabilities.
+    case capLS
+    /// `CAP LIST`: the capabilities in use.
+    case capList
+    /// `CAP REQ :caps`: the requested capabilities as sent (`""` when none).
+    case capReq(String)
+    /// `CAP END`: negotiation over, registration may go on.
+    case capEnd
+    /// `PASS`: accepted and ignored (there is no connection password).
+    case pass
+    /// `NICK name`: the nick to register with, or a nick change.
+    case nick(String)
+    /// `USER user mode unused :real name`
+    case user(user: String, realName: String)
+    /// `PING token`: answered with a PONG.
+    case ping(token: String)
+    /// `PONG`: the client is alive (any line says that).
+    case pong
+    /// `QUIT [:reason]`
+    case quit(reason: String?)
+    /// `JOIN #a,#b`
+    case join(channels: [String])
+    /// `JOIN 0`: leave every channel.
+    case partAll
+    /// `PART #a,#b [:reason]`, `""` without a reason.
+    case part(channels: [String], reason: String)
+    /// `PRIVMSG`/`NOTICE targets :text`; a CTCP ACTION is `.action` with the action's text.
+    /// Every target as sent: the session decides how many it sends to.
+    case message(kind: MessageKind, targets: [String], text: String)
+    /// `TOPIC #channel [:text]`: nil asks for the topic.
+    case topic(channel: String, text: String?)
+    /// `NAMES [#a,#b]`: nil means every channel.
+    case names(channels: [String]?)
+    /// `WHO [mask]`, `*` without one.
+    case who(mask: String)
+    /// `WHOIS [server] nick`
+    case whois(nick: String)
+    /// `KICK #channel nick1,nick2 [:reason]`, `""` without a reason.
+    case kick(channel: String, nicks: [String], reason: String)
+    /// `AWAY [:text]`: nil (or empty text) marks the user back.
+    case away(String?)
+    /// `MODE target [args…]`
+    case mode(target: String, args: [String])
+    /// `LIST`
+    case list
+    /// `MOTD`
+    case motd
+    /// `LUSERS`
+    case lusers
+    /// `VERSION`: about this server, whatever the target.
+    case version
+    /// `ISON nick…`
+    case ison(nicks: [String])
+    /// `USERHOST nick…`, at most five.
+    case userhost(nicks: [String])
+
+    /// Understands `message` from a client that is (`registered`) or is not yet registered.
+    /// An unknown command is 421 once registered and 451 before, as a registered-only one is.
+    public static func parse(_ message: IRCMessage, registered: Bool) throws(IRCInputError) -> IRCInput {
+        let verb = message.verb
+        guard let command = IRCCommand.named(verb) else {
+            throw registered ? .unknownCommand(verb) : .notRegistered
+        }
+        switch command.access {
+        case .beforeRegistration where registered: throw .alreadyRegistered
+        case .afterRegistration where !registered: throw .notRegistered
+        default: break
+        }
+        let p = message.params
+        if p.count < command.minParams || (command.nonEmpty && p[command.minParams - 1].isEmpty) {
+            throw command.missingError(given: p.count)
+        }
+        return try command.parse(p)
+    }
+
+    /// Whether a client's first line starts IRC registration (`CAP`, `NICK`, `USER` or `PASS`,
+    /// in any case, after any spaces): that makes the connection an IRC client's.
+    public static func startsRegistration(_ line: [UInt8]) -> Bool {
+        var word: [UInt8] = []
+        for b in line {
+            if b == UInt8(ascii: " ") { if word.isEmpty { continue } else { break } }
+            word.append(b)
+            if word.count > 4 { return false }
+        }
+        let verb = String(decoding: word, as: UTF8.self).uppercased()
+        return verb == "CAP" || verb == "NICK" || verb == "USER" || verb == "PASS"
+    }
+}

@@ -1,0 +1,36 @@
+import ChatProtocol
+
+/// A conversation with one client in one dialect: a state machine with no I/O of its own.
+///
+/// The session hands it the client's lines and the hub's events; it answers by filling the
+/// session's `SessionOutput` (lines for the client, requests for the hub, a close), which the
+/// session then drains. A test drives one with an output of its own (`SessionOutput` is a plain
+/// value). What differs between dialects the loop asks it, never its type.
+protocol Conversation: AnyObject {
+    /// What the session announces to the hub once the dialect is decided.
+    var dialect: Dialect { get }
+    /// Whether the client's bytes go through the telnet filter, and its lines through the
+    /// framer's editing (BS/DEL): a person's terminal, not an IRC client.
+    var usesTelnet: Bool { get }
+    /// Past registration: the registration timeout no longer applies.
+    var isRegistered: Bool { get }
+    /// Whether an idle registered client is asked if it is still there (`ping`), and ended
+    /// when it does not answer.
+    var pingsIdleClient: Bool { get }
+
+    /// The dialect is decided: say what comes first (a person's greeting).
+    func start(output: inout SessionOutput)
+    /// One line from the client, without its line end, as flood control lets it through.
+    func line(_ bytes: [UInt8], output: inout SessionOutput)
+    /// The client sent a line longer than the session takes; it was dropped.
+    func overlongLine(output: inout SessionOutput)
+    /// One event from the hub.
+    func event(_ event: HubEvent, output: inout SessionOutput)
+    /// Asks an idle client whether it is still there (only when `pingsIdleClient`).
+    func ping(output: inout SessionOutput)
+    /// Renders a channel message straight from its frame into `output.toClient`; false when
+    /// the general path (`event`) must. The hot path: no allocation, no copy.
+    func fastMessage(_ m: MessageView, output: inout SessionOutput) -> Bool
+    /// The line that tells the client why the session ends it.
+    func farewell(_ why: Farewell) -> String
+}

@@ -1,0 +1,24 @@
+import ChatProtocol
+
+extension SessionProcess {
+    /// The first line a client sends decides its dialect: an IRC registration command makes
+    /// it an IRC client; anything else, or a quiet period with nothing, a person.
+    func decideDialect(firstLine: [UInt8]?) {
+        guard !dialectDecided else { return }
+        dialectDecided = true
+        let conversation: Conversation
+        if let firstLine, IRCInput.startsRegistration(firstLine) {
+            conversation = IRCConversation(serverName: config.serverName)
+        } else {
+            conversation = HumanConversation(serverName: config.serverName, maxLineLength: config.maxLineLength,
+                                             utcOffset: utcOffset)
+        }
+        self.conversation = conversation
+        // Line editing (BS, DEL) is for terminals; an IRC client's bytes are data.
+        if framer.editing != conversation.usesTelnet {
+            framer = LineFramer(maxLineLength: config.maxLineLength, editing: conversation.usesTelnet)
+        }
+        output.request(.hello(dialect: conversation.dialect))
+        conversation.start(output: &output)
+    }
+}
