@@ -47,6 +47,10 @@ import Glibc
         let s = try await tmux.waitFor(text: probe, sourceLocation: sourceLocation)
         #expect(!s.contains { $0.contains("[200~") || $0.contains("[201~") }, "after \(what): bracketed paste still on", sourceLocation: sourceLocation)
         try await tmux.keys("C-c")
+        // Typed once the shell's prompt is back: typed sooner, cat could take the line.
+        try await tmux.waitFor("the shell's prompt after cat", sourceLocation: sourceLocation) {
+            $0.last { !$0.isEmpty }?.trimmingCharacters(in: .whitespaces) == "$"
+        }
         // The marker is computed by the shell, so the typed command line never matches it.
         try await tmux.typeLine("stty -a | tr ' ' '\\n' | grep -x -- '-\\?\\(icanon\\|echo\\|isig\\|icrnl\\)' | tr '\\n' ' '; echo; echo stty-$((40+2))")
         let after = try await tmux.waitFor(text: "stty-42", sourceLocation: sourceLocation)
@@ -236,7 +240,8 @@ import Glibc
         #expect(s.contains("chat-tui: standard input is not a terminal; chat-tui is a full-screen program, run it in one."))
         #expect(s.contains("EXIT=1"))
         try await tmux.typeLine("clear; " + clientCommand("connect 127.0.0.1:28201 >\(out)"))
-        s = try await tmux.waitFor("the exit status") { $0.contains { $0.hasPrefix("EXIT=") } }
+        // This run's status: once `clear` has run, the first run's lines are gone.
+        s = try await tmux.waitFor("the exit status") { $0.contains { $0.hasPrefix("EXIT=") } && !$0.contains { $0.contains("</dev/null") } }
         #expect(s.contains("chat-tui: standard output is not a terminal; chat-tui is a full-screen program, run it in one."))
         #expect(s.contains("EXIT=1"))
         #expect(try String(contentsOfFile: out, encoding: .utf8).isEmpty)
