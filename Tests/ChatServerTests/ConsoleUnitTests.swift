@@ -234,7 +234,8 @@ import Glibc
     }
 }
 
-@Suite struct LineEditorTests {
+/// The operator console's line editor (keys to edits, history, completion, rendering).
+@Suite struct ConsoleLineEditorTests {
     func editor() -> LineEditor {
         var e = LineEditor(prompt: "> ")
         e.complete = ConsoleHelp.completions

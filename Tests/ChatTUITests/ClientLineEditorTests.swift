@@ -1,7 +1,8 @@
 import Testing
 @testable import ChatTUI
 
-@Suite struct LineEditorTests {
+/// chat-tui's input line editor.
+@Suite struct ClientLineEditorTests {
     @Test func insertMoveAndDelete() {
         var e = LineEditor()
         e.insert("hello world")

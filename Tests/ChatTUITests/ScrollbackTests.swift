@@ -26,7 +26,7 @@ import Testing
     }
 
     @Test func tenThousandLinesPerWindowByDefault() {
-        var t = TestClient.registered(channels: ["#big"])
+        var t = ScriptedClient.registered(channels: ["#big"])
         t.recv(":me!u@h JOIN #big")
         for i in 0..<12_000 { t.recv(":bob!u@h PRIVMSG #big :message \(i)") }
         let w = t.window("#big")!
