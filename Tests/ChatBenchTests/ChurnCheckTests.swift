@@ -3,7 +3,7 @@ import Testing
 
 /// The churn oracle (ChurnLedger) on synthetic streams: it passes a correct one, and each kind
 /// of fault it is meant to catch makes it fail.
-@Suite struct ChurnCheckTests {
+@Suite(.serialized) struct ChurnCheckTests {
     // MARK: Private messages
 
     /// Client 0 sends `count` messages to client 1 as "one"; client 1 receives `got`.

@@ -39,7 +39,7 @@ private struct Atoms: Equatable, CustomStringConvertible {
     var description: String { "tags=\(tags) source=\(source ?? "nil") verb=\(verb) params=\(params)" }
 }
 
-@Suite struct IRCFixtureTests {
+@Suite(.serialized) struct IRCFixtureTests {
     @Test func msgSplitEveryVector() throws {
         let vectors = try loadIRCVectors("msg-split")
         #expect(vectors.count >= 30)

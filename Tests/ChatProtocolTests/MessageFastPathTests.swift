@@ -2,7 +2,7 @@ import Testing
 @testable import ChatProtocol
 
 /// The fast path must write exactly what the general renderers write, or decline.
-@Suite struct MessageFastPathTests {
+@Suite(.serialized) struct MessageFastPathTests {
     func withView<R>(_ e: HubEvent, _ body: (MessageView) -> R) -> R {
         let frame = e.frame()
         return frame.withUnsafeBytes { raw in

@@ -1,7 +1,7 @@
 import Testing
 @testable import ChatProtocol
 
-@Suite struct CaseMappingTests {
+@Suite(.serialized) struct CaseMappingTests {
     @Test func asciiFoldsLettersOnly() {
         #expect(CaseMapping.ascii.fold("Alice[]\\^Z") == "alice[]\\^z")
         #expect(CaseMapping.ascii.equal("ALICE", "alice"))
@@ -28,7 +28,7 @@ import Testing
     }
 }
 
-@Suite struct NickChannelTests {
+@Suite(.serialized) struct NickChannelTests {
     @Test func validNicks() {
         for n in ["alice", "A", "[away]", "`q", "_x_", "^^", "{a}", "|x|", "bob-2", "b0b", "x\\y"] {
             #expect(Names.isValidNick(n, maxLength: 30), "\(n)")
@@ -53,7 +53,7 @@ import Testing
     }
 }
 
-@Suite struct MaskTests {
+@Suite(.serialized) struct MaskTests {
     @Test func wildcards() {
         #expect(Names.maskMatches(mask: "*", ""))
         #expect(Names.maskMatches(mask: "*", "anything"))
@@ -90,7 +90,7 @@ import Testing
     }
 }
 
-@Suite struct ImpersonationTests {
+@Suite(.serialized) struct ImpersonationTests {
     @Test func lookAlikesCollide() {
         let key = Names.impersonationKey("alice")
         for n in ["A1ice", "ALICE", "aIice", "a|ice", "al1ce", "Alice"] {

@@ -25,7 +25,7 @@ private let puttyBurst: [UInt8] = [
     IAC, DO, TelnetCode.suppressGoAhead,
 ]
 
-@Suite struct TelnetFilterTests {
+@Suite(.serialized) struct TelnetFilterTests {
     @Test func plainDataPassesThrough() {
         var f = TelnetFilter()
         var data: [UInt8] = [], replies: [UInt8] = []

@@ -20,7 +20,7 @@ final class RecordingSink: EventSink {
     }
 }
 
-@Suite struct ChatStateTests {
+@Suite(.serialized) struct ChatStateTests {
     let sink = RecordingSink()
     let state: ChatState
     var now: Int64 = 1_764_300_000_000

@@ -2,7 +2,7 @@ import Testing
 @testable import ChatTUI
 
 /// chat-tui's input line editor.
-@Suite struct ClientLineEditorTests {
+@Suite(.serialized) struct ClientLineEditorTests {
     @Test func insertMoveAndDelete() {
         var e = LineEditor()
         e.insert("hello world")

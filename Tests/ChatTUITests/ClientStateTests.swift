@@ -2,7 +2,7 @@ import ChatProtocol
 import Testing
 @testable import ChatTUI
 
-@Suite struct RegistrationTests {
+@Suite(.serialized) struct RegistrationTests {
     @Test func registersAndJoinsChannelsAfterWelcome() {
         var t = ScriptedClient(nick: "me", channels: ["#a", "#b"])
         t.apply(.connected)
@@ -195,7 +195,7 @@ import Testing
     }
 }
 
-@Suite struct ChannelTests {
+@Suite(.serialized) struct ChannelTests {
     func joined() -> ScriptedClient {
         var t = ScriptedClient.registered(channels: ["#c"])
         t.recv(":me!u@h JOIN #c")
@@ -370,7 +370,7 @@ import Testing
     }
 }
 
-@Suite struct CommandTests {
+@Suite(.serialized) struct CommandTests {
     @Test func eachCommandSendsItsLine() {
         var t = ScriptedClient.registered(channels: ["#c"])
         t.recv(":me!u@h JOIN #c")
@@ -465,7 +465,7 @@ import Testing
     }
 }
 
-@Suite struct RawModeTests {
+@Suite(.serialized) struct RawModeTests {
     @Test func linesGoOutAsTypedAndComeInAsPlainText() {
         var t = ScriptedClient(mode: .raw)
         t.apply(.connected)
@@ -524,7 +524,7 @@ import Testing
     }
 }
 
-@Suite struct PasteTests {
+@Suite(.serialized) struct PasteTests {
     func channel() -> ScriptedClient {
         var t = ScriptedClient.registered(channels: ["#c"])
         t.recv(":me!u@h JOIN #c")
@@ -598,7 +598,7 @@ import Testing
     }
 }
 
-@Suite struct WindowFloodTests {
+@Suite(.serialized) struct WindowFloodTests {
     /// Private messages from thousands of nicks: at most 100 private windows open, the rest go
     /// to the server window with one note, and each line finds its window by lookup.
     @Test func privateWindowsAreBoundedAndTheRestGoToTheServerWindow() {

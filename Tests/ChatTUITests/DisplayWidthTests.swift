@@ -1,7 +1,7 @@
 import Testing
 @testable import ChatTUI
 
-@Suite struct DisplayWidthTests {
+@Suite(.serialized) struct DisplayWidthTests {
     @Test func asciiLatinAndControlsAreOneColumn() {
         #expect(DisplayWidth.of("hello") == 5)
         #expect(DisplayWidth.of("héllo") == 5)

@@ -1,7 +1,7 @@
 import Testing
 @testable import ChatTUI
 
-@Suite struct HistoryTests {
+@Suite(.serialized) struct HistoryTests {
     @Test func upAndDownKeepTheDraft() {
         var h = History()
         h.add("first")
@@ -30,7 +30,7 @@ import Testing
     }
 }
 
-@Suite struct CompletionTests {
+@Suite(.serialized) struct CompletionTests {
     @Test func nickAtLineStartGetsAColon() {
         var t = ScriptedClient.registered(channels: ["#c"])
         t.recv(":me!u@h JOIN #c")

@@ -4,7 +4,7 @@ import Testing
 
 /// Lines from a hostile or broken server that the client-irc-line fuzz target (which drives
 /// this model) found mishandled; each test is one such input, reduced.
-@Suite struct HostileServerTests {
+@Suite(.serialized) struct HostileServerTests {
     /// An ISUPPORT token with no name ("=", "=x") crashed the client (index out of range).
     @Test func isupportTokenWithoutAName() {
         var t = ScriptedClient.registered()

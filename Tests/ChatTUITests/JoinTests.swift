@@ -3,7 +3,7 @@ import Testing
 @testable import ChatTUI
 
 /// /join: keys kept for the rejoin, refused joins, several channels at once.
-@Suite struct JoinTests {
+@Suite(.serialized) struct JoinTests {
     /// A channel joined with a key was rejoined without it after a reconnect.
     @Test func keysAreKeptForTheRejoin() {
         var t = ScriptedClient.registered(channels: ["#open"])

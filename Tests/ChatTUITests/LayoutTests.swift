@@ -1,7 +1,7 @@
 import Testing
 @testable import ChatTUI
 
-@Suite struct LayoutTests {
+@Suite(.serialized) struct LayoutTests {
     func message(_ text: String, nick: String = "alice") -> Line {
         Line(time: 0, kind: .message, nick: nick, text: text)
     }

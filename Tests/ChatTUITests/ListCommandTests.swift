@@ -3,7 +3,7 @@ import Testing
 @testable import ChatTUI
 
 /// /list: the LIST it sends and the rows shown in the server window.
-@Suite struct ListCommandTests {
+@Suite(.serialized) struct ListCommandTests {
     /// The hint after the MOTD says "/list shows them", and /list was an unknown command.
     @Test func listSendsLISTAndShowsTheRowsInTheServerWindow() {
         var t = ScriptedClient.registered(channels: ["#c"])

@@ -1,7 +1,7 @@
 import Testing
 @testable import ChatTUI
 
-@Suite struct NickListTests {
+@Suite(.serialized) struct NickListTests {
     @Test func operatorsFirstThenVoicedThenSortedCaseInsensitively() {
         var n = NickList()
         for e in ["zed", "+Yan", "@bob", "alice", "@Carol", "+abe", "Bert"] { n.add(namesEntry: e) }

@@ -3,7 +3,7 @@ import Testing
 @testable import ChatTUI
 
 /// The user's own lines (a notice, a message) are shown as theirs.
-@Suite struct OwnLinesTests {
+@Suite(.serialized) struct OwnLinesTests {
     /// `/notice bob text` was shown (and logged) as `-bob- text`, as if bob had written it.
     @Test func ownNoticeIsShownAsOurs() {
         var t = ScriptedClient(nick: "me", logging: true)

@@ -2,7 +2,7 @@ import ChatPOSIX
 import Testing
 @testable import ChatTUI
 
-@Suite struct ScrollTests {
+@Suite(.serialized) struct ScrollTests {
     func filled(_ n: Int, rows: Int = 24) -> ScriptedClient {
         var t = ScriptedClient.registered(channels: ["#c"], rows: rows)
         t.recv(":me!u@h JOIN #c")
@@ -109,7 +109,7 @@ import Testing
     }
 }
 
-@Suite struct FrameTests {
+@Suite(.serialized) struct FrameTests {
     @Test func nickListOnTheRightAlignedWithWideCharacters() {
         var t = ScriptedClient.registered(channels: ["#c"], cols: 100, rows: 30)
         t.recv(":me!u@h JOIN #c")
@@ -192,7 +192,7 @@ import Testing
     }
 }
 
-@Suite struct ServerTargetTests {
+@Suite(.serialized) struct ServerTargetTests {
     @Test func forms() throws {
         #expect(try ServerTarget.parse("127.0.0.1:4444") == ServerTarget(host: "127.0.0.1", port: 4444, raw: false, channels: []))
         #expect(try ServerTarget.parse("telnet://chat.example:2323") == ServerTarget(host: "chat.example", port: 2323, raw: true, channels: []))

@@ -1,7 +1,7 @@
 import Testing
 @testable import ChatTUI
 
-@Suite struct ScrollbackTests {
+@Suite(.serialized) struct ScrollbackTests {
     func line(_ i: Int) -> Line { Line(time: 0, kind: .plain, nick: nil, text: "line \(i)") }
 
     @Test func keepsTheNewestLinesUpToCapacity() {

@@ -4,7 +4,7 @@ import Testing
 
 /// Nothing on screen outlives what it describes: the lag while a probe goes unanswered, the
 /// topic and nick list once the connection is lost.
-@Suite struct StaleStateTests {
+@Suite(.serialized) struct StaleStateTests {
     /// The lag stayed at the last round trip while a probe went unanswered.
     @Test func anUnansweredProbeShowsTheGrowingWait() {
         var t = ScriptedClient.registered()
