@@ -1,8 +1,9 @@
 import Testing
+import TestSupport
 @testable import ChatTUI
 
 /// chat-tui's input line editor.
-@Suite(.serialized) struct ClientLineEditorTests {
+@Suite(.serialized, .compute) struct ClientLineEditorTests {
     @Test func insertMoveAndDelete() {
         var e = LineEditor()
         e.insert("hello world")

@@ -1,8 +1,9 @@
 import ChatProtocol
 import Testing
+import TestSupport
 @testable import ChatTUI
 
-@Suite(.serialized) struct RegistrationTests {
+@Suite(.serialized, .compute) struct RegistrationTests {
     @Test func registersAndJoinsChannelsAfterWelcome() {
         var t = ScriptedClient(nick: "me", channels: ["#a", "#b"])
         t.apply(.connected)
@@ -195,7 +196,7 @@ import Testing
     }
 }
 
-@Suite(.serialized) struct ChannelTests {
+@Suite(.serialized, .compute) struct ChannelTests {
     func joined() -> ScriptedClient {
         var t = ScriptedClient.registered(channels: ["#c"])
         t.recv(":me!u@h JOIN #c")
@@ -370,7 +371,7 @@ import Testing
     }
 }
 
-@Suite(.serialized) struct CommandTests {
+@Suite(.serialized, .compute) struct CommandTests {
     @Test func eachCommandSendsItsLine() {
         var t = ScriptedClient.registered(channels: ["#c"])
         t.recv(":me!u@h JOIN #c")
@@ -465,7 +466,7 @@ import Testing
     }
 }
 
-@Suite(.serialized) struct RawModeTests {
+@Suite(.serialized, .compute) struct RawModeTests {
     @Test func linesGoOutAsTypedAndComeInAsPlainText() {
         var t = ScriptedClient(mode: .raw)
         t.apply(.connected)
@@ -524,7 +525,7 @@ import Testing
     }
 }
 
-@Suite(.serialized) struct PasteTests {
+@Suite(.serialized, .compute) struct PasteTests {
     func channel() -> ScriptedClient {
         var t = ScriptedClient.registered(channels: ["#c"])
         t.recv(":me!u@h JOIN #c")
@@ -598,7 +599,7 @@ import Testing
     }
 }
 
-@Suite(.serialized) struct WindowFloodTests {
+@Suite(.serialized, .compute) struct WindowFloodTests {
     /// Private messages from thousands of nicks: at most 100 private windows open, the rest go
     /// to the server window with one note, and each line finds its window by lookup.
     @Test func privateWindowsAreBoundedAndTheRestGoToTheServerWindow() {

@@ -1,7 +1,8 @@
 import Testing
+import TestSupport
 @testable import ChatTUI
 
-@Suite(.serialized) struct HistoryTests {
+@Suite(.serialized, .compute) struct HistoryTests {
     @Test func upAndDownKeepTheDraft() {
         var h = History()
         h.add("first")
@@ -30,7 +31,7 @@ import Testing
     }
 }
 
-@Suite(.serialized) struct CompletionTests {
+@Suite(.serialized, .compute) struct CompletionTests {
     @Test func nickAtLineStartGetsAColon() {
         var t = ScriptedClient.registered(channels: ["#c"])
         t.recv(":me!u@h JOIN #c")

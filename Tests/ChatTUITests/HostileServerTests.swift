@@ -1,10 +1,11 @@
 import ChatProtocol
 import Testing
+import TestSupport
 @testable import ChatTUI
 
 /// Lines from a hostile or broken server that the client-irc-line fuzz target (which drives
 /// this model) found mishandled; each test is one such input, reduced.
-@Suite(.serialized) struct HostileServerTests {
+@Suite(.serialized, .compute) struct HostileServerTests {
     /// An ISUPPORT token with no name ("=", "=x") crashed the client (index out of range).
     @Test func isupportTokenWithoutAName() {
         var t = ScriptedClient.registered()

@@ -1,9 +1,10 @@
 import ChatProtocol
 import Testing
+import TestSupport
 @testable import ChatTUI
 
 /// /join: keys kept for the rejoin, refused joins, several channels at once.
-@Suite(.serialized) struct JoinTests {
+@Suite(.serialized, .compute) struct JoinTests {
     /// A channel joined with a key was rejoined without it after a reconnect.
     @Test func keysAreKeptForTheRejoin() {
         var t = ScriptedClient.registered(channels: ["#open"])

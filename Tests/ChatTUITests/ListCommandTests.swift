@@ -1,9 +1,10 @@
 import ChatProtocol
 import Testing
+import TestSupport
 @testable import ChatTUI
 
 /// /list: the LIST it sends and the rows shown in the server window.
-@Suite(.serialized) struct ListCommandTests {
+@Suite(.serialized, .compute) struct ListCommandTests {
     /// The hint after the MOTD says "/list shows them", and /list was an unknown command.
     @Test func listSendsLISTAndShowsTheRowsInTheServerWindow() {
         var t = ScriptedClient.registered(channels: ["#c"])

@@ -1,9 +1,10 @@
 import ChatProtocol
 import Testing
+import TestSupport
 @testable import ChatTUI
 
 /// The user's own lines (a notice, a message) are shown as theirs.
-@Suite(.serialized) struct OwnLinesTests {
+@Suite(.serialized, .compute) struct OwnLinesTests {
     /// `/notice bob text` was shown (and logged) as `-bob- text`, as if bob had written it.
     @Test func ownNoticeIsShownAsOurs() {
         var t = ScriptedClient(nick: "me", logging: true)

@@ -1,8 +1,9 @@
 import ChatPOSIX
 import Testing
+import TestSupport
 @testable import ChatTUI
 
-@Suite(.serialized) struct ScrollTests {
+@Suite(.serialized, .compute) struct ScrollTests {
     func filled(_ n: Int, rows: Int = 24) -> ScriptedClient {
         var t = ScriptedClient.registered(channels: ["#c"], rows: rows)
         t.recv(":me!u@h JOIN #c")
@@ -109,7 +110,7 @@ import Testing
     }
 }
 
-@Suite(.serialized) struct FrameTests {
+@Suite(.serialized, .compute) struct FrameTests {
     @Test func nickListOnTheRightAlignedWithWideCharacters() {
         var t = ScriptedClient.registered(channels: ["#c"], cols: 100, rows: 30)
         t.recv(":me!u@h JOIN #c")
@@ -192,7 +193,7 @@ import Testing
     }
 }
 
-@Suite(.serialized) struct ServerTargetTests {
+@Suite(.serialized, .compute) struct ServerTargetTests {
     @Test func forms() throws {
         #expect(try ServerTarget.parse("127.0.0.1:4444") == ServerTarget(host: "127.0.0.1", port: 4444, raw: false, channels: []))
         #expect(try ServerTarget.parse("telnet://chat.example:2323") == ServerTarget(host: "chat.example", port: 2323, raw: true, channels: []))

@@ -1,7 +1,8 @@
 import Testing
+import TestSupport
 @testable import ChatTUI
 
-@Suite(.serialized) struct ScrollbackTests {
+@Suite(.serialized, .compute) struct ScrollbackTests {
     func line(_ i: Int) -> Line { Line(time: 0, kind: .plain, nick: nil, text: "line \(i)") }
 
     @Test func keepsTheNewestLinesUpToCapacity() {

@@ -1,10 +1,11 @@
 import ChatProtocol
 import Testing
+import TestSupport
 @testable import ChatTUI
 
 /// Nothing on screen outlives what it describes: the lag while a probe goes unanswered, the
 /// topic and nick list once the connection is lost.
-@Suite(.serialized) struct StaleStateTests {
+@Suite(.serialized, .compute) struct StaleStateTests {
     /// The lag stayed at the last round trip while a probe went unanswered.
     @Test func anUnansweredProbeShowsTheGrowingWait() {
         var t = ScriptedClient.registered()
