@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import Testing
 
 /// A suite trait for suites whose tests compute and never wait (most unit tests): such a suite
@@ -25,40 +24,10 @@ public struct ComputeSuite: SuiteTrait, TestScoping {
         try await function()
     }
 
-    private static let places = Places(ProcessInfo.processInfo.activeProcessorCount)
+    private static let places = AsyncSemaphore(ProcessInfo.processInfo.activeProcessorCount)
 }
 
 extension Trait where Self == ComputeSuite {
     /// See `ComputeSuite`.
     public static var compute: ComputeSuite { ComputeSuite() }
-}
-
-/// A counting semaphore for tasks: `take` waits (suspended, holding no thread) for a place.
-private final class Places: Sendable {
-    private struct State {
-        var free: Int
-        var waiting: [CheckedContinuation<Void, Never>] = []
-    }
-    private let state: Mutex<State>
-
-    init(_ count: Int) { state = Mutex(State(free: max(count, 1))) }
-
-    func take() async {
-        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-            let now = state.withLock { s in
-                if s.free > 0 { s.free -= 1; return true }
-                s.waiting.append(c)
-                return false
-            }
-            if now { c.resume() }
-        }
-    }
-
-    func give() {
-        let next = state.withLock { s -> CheckedContinuation<Void, Never>? in
-            if s.waiting.isEmpty { s.free += 1; return nil }
-            return s.waiting.removeFirst()
-        }
-        next?.resume()
-    }
 }
