@@ -74,6 +74,8 @@ import Glibc
         try await type("/window 2")
         try await type("/quit leaving")
         try await human.expect("irssiuser quit")
+        // Gone before its home (in the server's directory) is removed: it writes there as it ends.
+        await tmux.waitUntilEnded()
     }
 
     @Test func weechatRegistersJoinsChatsAndQuitsWithoutComplaint() async throws {
@@ -110,6 +112,8 @@ import Glibc
         #expect(!serverBuffer.contains("Unknown command"), "\(serverBuffer)")
         try await type("/quit leaving")
         try await human.expect("weeuser quit (Quit: leaving)")
+        // Gone before its home (in the server's directory) is removed: it writes there as it ends.
+        await tmux.waitUntilEnded()
     }
 
     @Test func thePythonIRCLibraryRegistersJoinsChatsAndQuits() async throws {

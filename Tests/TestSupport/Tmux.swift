@@ -51,6 +51,13 @@ public final class Tmux {
         try? FileManager.default.removeItem(atPath: "/tmp/tmux-\(getuid())/\(socket)")
     }
 
+    /// Waits until the tmux server has exited, as it does once the program of its last window
+    /// has (`exec PROGRAM` typed in the only window); whether it did within `timeout`.
+    @discardableResult
+    public func waitUntilEnded(timeout: Double = 10) async -> Bool {
+        await waitUntil(timeout: timeout) { serverPID <= 0 || Glibc.kill(serverPID, 0) != 0 }
+    }
+
     @discardableResult
     public func cmd(_ args: [String]) async throws -> String { try await runToExit(tmux, ["-L", socket] + args).output }
 
