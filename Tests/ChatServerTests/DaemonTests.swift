@@ -26,7 +26,7 @@ import Glibc
                 Issue.record("expected '\(text)' in \(path), got:\n\(content)")
                 throw TestFailure("expected '\(text)'")
             }
-            await pause(.microseconds(20_000))
+            await pause(.milliseconds(20))
         }
     }
 
@@ -91,7 +91,7 @@ import Glibc
         #expect(await alice.expectClosed())
         _ = try await waitFor("stopped", inFile: log)
         let deadline = Date().addingTimeInterval(10)
-        while kill(pid, 0) == 0 && ProcessStat(pid: pid).map({ !$0.isZombie }) == true && Date() < deadline { await pause(.microseconds(20_000)) }
+        while kill(pid, 0) == 0 && ProcessStat(pid: pid).map({ !$0.isZombie }) == true && Date() < deadline { await pause(.milliseconds(20)) }
         #expect(!FileManager.default.fileExists(atPath: pidfile))
         #expect(!FileManager.default.fileExists(atPath: dir + "/control.sock"))
         withExtendedLifetime(carol) {}

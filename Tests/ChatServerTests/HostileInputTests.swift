@@ -80,7 +80,7 @@ import TestSupport
         let slow = try server.connect()
         for _ in 0..<3 {
             try slow.send("N")
-            await pause(.microseconds(500_000))
+            await pause(.milliseconds(500))
         }
         let dropped = await slow.expectClosed(timeout: 5)
         #expect(dropped)

@@ -28,8 +28,3 @@ public func waitUntil(timeout: Double, every interval: Duration = .milliseconds(
 public func pause(_ duration: Duration) async {
     try? await Task.sleep(for: duration)
 }
-
-/// Sleeps `seconds` without holding a thread.
-public func pause(seconds: Double) async {
-    await pause(.milliseconds(Int(seconds * 1000)))
-}
