@@ -30,10 +30,7 @@ public func findExecutable(_ name: String) -> String? {
 public func runToExit(_ path: String, _ arguments: [String], environment: [String: String] = [:],
                       errorsApart: Bool = false, timeout: Double = 600) async throws -> (status: Int32, output: String, errors: String) {
     let p = try LoggedProcess(path, name: "run", environment: environment, errorsApart: errorsApart) { _ in arguments }
-    // The first checks come quickly: most programs run here end within milliseconds.
-    if !(await waitUntil(timeout: 0.1, every: .milliseconds(2)) { !p.isRunning }) {
-        await p.waitForExit(timeout: timeout)
-    }
+    await p.waitForExit(timeout: timeout)
     p.stopBlocking(SIGKILL, grace: 0)
     return (p.exitCode ?? -1, p.log, p.errors)
 }

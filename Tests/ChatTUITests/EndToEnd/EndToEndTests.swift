@@ -46,6 +46,14 @@ import Glibc
         try await tmux.cmd(["paste-buffer", "-p", "-d", "-b", "probe", "-t", ":0"])
         let s = try await tmux.waitFor(text: probe, sourceLocation: sourceLocation)
         #expect(!s.contains { $0.contains("[200~") || $0.contains("[201~") }, "after \(what): bracketed paste still on", sourceLocation: sourceLocation)
+        // ^C once cat runs: sent to the shell still starting it, it can be lost.
+        var catRuns = false
+        let deadline = Date().addingTimeInterval(10)
+        while !catRuns && Date() < deadline {
+            let pid = await tmux.programPID()
+            catRuns = pid.flatMap { try? String(contentsOfFile: "/proc/\($0)/comm", encoding: .utf8) } == "cat\n"
+            if !catRuns { await pause(.milliseconds(20)) }
+        }
         try await tmux.keys("C-c")
         // Typed once the shell's prompt is back: typed sooner, cat could take the line.
         try await tmux.waitFor("the shell's prompt after cat", sourceLocation: sourceLocation) {
