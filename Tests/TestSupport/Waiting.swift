@@ -8,7 +8,8 @@ import Foundation
 // test's end waits in the pool's queue behind every body queued before it: the tests all
 // report about the same figure (55 s for some 480 of them, when waits blocked the pool). So
 // every suite is `.serialized`: its tests start one after the other and each reports its own
-// duration, while the suites still run side by side and keep the cores busy. And no test holds
+// duration, while the suites still run side by side and keep the cores busy (unit suites, which
+// compute, also take `.compute`: a few at a time, see ComputeSuite). And no test holds
 // a pool thread while it waits (usleep, a blocking poll, read or waitpid): it checks without
 // blocking, and sleeps here between checks.
 
