@@ -9,7 +9,8 @@ import Testing
 /// unit suites at once, a test of a millisecond reported the time of a round of them all. Few
 /// at a time, it reports about its own cost. The suite's own duration includes its wait for a
 /// place; the tests' durations do not. The suites that drive programs do not take a place:
-/// they spend their time waiting, not computing.
+/// they spend their time waiting, not computing. Not for a suite inside another `.compute`
+/// suite: it would wait for a place its parent may hold.
 public struct ComputeSuite: SuiteTrait, TestScoping {
     public var isRecursive: Bool { false }
 
