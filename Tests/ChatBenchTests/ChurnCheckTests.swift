@@ -1,9 +1,10 @@
 @testable import ChatBench
 import Testing
+import TestSupport
 
 /// The churn oracle (ChurnLedger) on synthetic streams: it passes a correct one, and each kind
 /// of fault it is meant to catch makes it fail.
-@Suite struct ChurnCheckTests {
+@Suite(.serialized, .compute) struct ChurnCheckTests {
     // MARK: Private messages
 
     /// Client 0 sends `count` messages to client 1 as "one"; client 1 receives `got`.

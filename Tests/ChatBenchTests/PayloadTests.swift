@@ -1,7 +1,8 @@
 @testable import ChatBench
 import Testing
+import TestSupport
 
-@Suite struct PayloadTests {
+@Suite(.serialized, .compute) struct PayloadTests {
     func encode(size: Int, sender: Int, seq: UInt64, time: UInt64) -> [UInt8] {
         var buf = [UInt8](repeating: 0, count: 512)
         let n = buf.withUnsafeMutableBufferPointer { Payload.encode(into: $0.baseAddress!, size: size, sender: sender, seq: seq, time: time) }

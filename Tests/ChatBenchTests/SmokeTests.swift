@@ -19,36 +19,24 @@ private struct Server {
     var stopSignal = SIGTERM
 
     var pid: Int32 { process.pid }
-    func stop() { process.stop(stopSignal, grace: 5) }
+    /// For `defer`: holds the thread while the server ends (a moment, once signalled).
+    func stop() { process.stopBlocking(stopSignal, grace: 5) }
 
-    static func chatServer(_ extra: [String] = []) throws -> Server {
+    static func chatServer(_ extra: [String] = []) async throws -> Server {
         let p = try LoggedProcess(productPath("chat-server"), name: "bench-smoke") { dir in
             ["--listen", "127.0.0.1:0", "--flood-rate", "0", "--max-per-ip", "0", "--max-clients", "0",
              "--control-socket", dir + "/control.sock"] + extra
         }
-        return Server(process: p, port: try p.waitForListeningPort(timeout: 15))
+        return Server(process: p, port: try await p.waitForListeningPort(timeout: 15))
     }
 }
 
 /// Runs chat-bench with `arguments` plus --json; its parsed output.
-private func bench(_ arguments: [String]) throws -> [String: Any] {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: productPath("chat-bench"))
-    p.arguments = arguments + ["--json", "--quiet", "--workers", "2"]
-    var env = ProcessInfo.processInfo.environment
-    env["SWIFT_BACKTRACE"] = "interactive=no"
-    p.environment = env
-    let out = Pipe()
-    let err = Pipe()
-    p.standardOutput = out
-    p.standardError = err
-    p.standardInput = FileHandle.nullDevice
-    try p.run()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    let errText = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    p.waitUntilExit()
-    guard p.terminationStatus == 0 else {
-        throw TestFailure("chat-bench \(arguments) exited \(p.terminationStatus): \(errText)\n\(String(decoding: data, as: UTF8.self))")
+private func bench(_ arguments: [String]) async throws -> [String: Any] {
+    let r = try await runToExit(productPath("chat-bench"), arguments + ["--json", "--quiet", "--workers", "2"], errorsApart: true)
+    let data = Data(r.output.utf8), errText = r.errors
+    guard r.status == 0 else {
+        throw TestFailure("chat-bench \(arguments) exited \(r.status): \(errText)\n\(String(decoding: data, as: UTF8.self))")
     }
     guard let json = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
         throw TestFailure("chat-bench printed no JSON object: \(String(decoding: data, as: UTF8.self))")
@@ -71,37 +59,37 @@ private func expectPerfect(_ j: [String: Any], clients: Int, sourceLocation: Sou
 }
 
 @Suite(.serialized) struct SmokeTests {
-    @Test func fanoutIRC() throws {
-        let server = try Server.chatServer()
+    @Test func fanoutIRC() async throws {
+        let server = try await Server.chatServer()
         defer { server.stop() }
-        let j = try bench(["fanout", "--target", "127.0.0.1:\(server.port)", "--dialect", "irc", "--clients", "6", "--senders", "2",
+        let j = try await bench(["fanout", "--target", "127.0.0.1:\(server.port)", "--dialect", "irc", "--clients", "6", "--senders", "2",
                            "--duration", "1", "--server-pid", "\(server.pid)"])
         expectPerfect(j, clients: 6)
         let s = j["server"] as? [String: Any]
         #expect((s?["processes"] as? NSNumber)?.intValue == 8, "hub + spawner + 6 sessions: \(String(describing: s))")
     }
 
-    @Test func latencyHuman() throws {
-        let server = try Server.chatServer()
+    @Test func latencyHuman() async throws {
+        let server = try await Server.chatServer()
         defer { server.stop() }
-        let j = try bench(["latency", "--target", "127.0.0.1:\(server.port)", "--dialect", "human", "--clients", "5",
+        let j = try await bench(["latency", "--target", "127.0.0.1:\(server.port)", "--dialect", "human", "--clients", "5",
                            "--rate", "50", "--duration", "1"])
         expectPerfect(j, clients: 5)
         #expect(j["latency_first"] is [String: Any], "\(j)")
     }
 
-    @Test func soakMixed() throws {
-        let server = try Server.chatServer()
+    @Test func soakMixed() async throws {
+        let server = try await Server.chatServer()
         defer { server.stop() }
-        let j = try bench(["soak", "--target", "127.0.0.1:\(server.port)", "--dialect", "mixed", "--clients", "6", "--senders", "3",
+        let j = try await bench(["soak", "--target", "127.0.0.1:\(server.port)", "--dialect", "mixed", "--clients", "6", "--senders", "3",
                            "--rate", "150", "--duration", "2", "--interval", "1", "--server-pid", "\(server.pid)"])
         expectPerfect(j, clients: 6)
     }
 
-    @Test func connectionsHuman() throws {
-        let server = try Server.chatServer()
+    @Test func connectionsHuman() async throws {
+        let server = try await Server.chatServer()
         defer { server.stop() }
-        let j = try bench(["connections", "--target", "127.0.0.1:\(server.port)", "--dialect", "human", "--clients", "20",
+        let j = try await bench(["connections", "--target", "127.0.0.1:\(server.port)", "--dialect", "human", "--clients", "20",
                            "--hold", "0.5", "--server-pid", "\(server.pid)"])
         #expect(int(j, "ready") == 20, "\(j)")
         #expect(int(j, "connect_failed") == 0 && int(j, "register_failed") == 0 && int(j, "dropped") == 0, "\(j)")
@@ -113,10 +101,10 @@ private func expectPerfect(_ j: [String: Any], clients: Int, sourceLocation: Sou
     /// both dialects for a minute, 1% of the sessions killed with SIGKILL, 4 stallers, 2 noisy
     /// clients, 10 churning ones. A small --send-queue so that the stallers are dropped within
     /// the minute at this rate. Asserts counts and states, never a time.
-    @Test func soakWithFaults() throws {
-        let server = try Server.chatServer(["--send-queue", "32768"])
+    @Test func soakWithFaults() async throws {
+        let server = try await Server.chatServer(["--send-queue", "32768"])
         defer { server.stop() }
-        let j = try bench(["soak", "--target", "127.0.0.1:\(server.port)", "--dialect", "mixed", "--clients-total", "200",
+        let j = try await bench(["soak", "--target", "127.0.0.1:\(server.port)", "--dialect", "mixed", "--clients-total", "200",
                            "--senders", "6", "--rate", "120", "--duration", "60", "--interval", "10",
                            "--server-pid", "\(server.pid)", "--kill-percent", "1", "--stallers", "4", "--noisy", "2",
                            "--churn", "10", "--announce-timeout", "30", "--leak-timeout", "30"])
@@ -157,8 +145,8 @@ private func expectPerfect(_ j: [String: Any], clients: Int, sourceLocation: Sou
         #expect(after.map { int($0, "zombies") } == 0, "\(l)")
     }
 
-    @Test func codecMeasuresEveryStep() throws {
-        let j = try bench(["codec", "--frames", "2000"])
+    @Test func codecMeasuresEveryStep() async throws {
+        let j = try await bench(["codec", "--frames", "2000"])
         #expect(j["scenario"] as? String == "codec")
         let results = try #require(j["results"] as? [[String: Any]])
         #expect(results.map { $0["name"] as? String ?? "" } == [
@@ -174,7 +162,7 @@ private func expectPerfect(_ j: [String: Any], clients: Int, sourceLocation: Sou
 
     static let ncat = ["/usr/bin/ncat", "/usr/local/bin/ncat"].first { FileManager.default.isExecutableFile(atPath: $0) }
 
-    @Test func fanoutRawAgainstNcat() throws {
+    @Test func fanoutRawAgainstNcat() async throws {
         // Not skipped when ncat is missing: the README and .ci/run install it.
         guard let path = Self.ncat else {
             Issue.record("needs ncat (apt-get install ncat)")
@@ -182,11 +170,11 @@ private func expectPerfect(_ j: [String: Any], clients: Int, sourceLocation: Sou
         }
         let port = try freeLoopbackPort()
         let ncat = try LoggedProcess(path, name: "bench-smoke") { _ in ["--chat", "--listen", "127.0.0.1", "\(port)"] }
-        try ncat.waitUntilListening(on: port)
+        try await ncat.waitUntilListening(on: port)
         var server = Server(process: ncat, port: port)
         server.stopSignal = SIGKILL
         defer { server.stop() }
-        let j = try bench(["fanout", "--target", "127.0.0.1:\(server.port)", "--dialect", "raw", "--clients", "5", "--senders", "2",
+        let j = try await bench(["fanout", "--target", "127.0.0.1:\(server.port)", "--dialect", "raw", "--clients", "5", "--senders", "2",
                            "--duration", "1", "--window", "64"])
         expectPerfect(j, clients: 5)
     }

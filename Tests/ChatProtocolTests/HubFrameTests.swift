@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import ChatProtocol
 
 func decodeAll(_ decoder: inout FrameDecoder) throws -> [(UInt8, [UInt8])] {
@@ -7,7 +8,7 @@ func decodeAll(_ decoder: inout FrameDecoder) throws -> [(UInt8, [UInt8])] {
     return out
 }
 
-@Suite struct CRC32CTests {
+@Suite(.serialized, .compute) struct CRC32CTests {
     @Test func knownVectors() {
         // RFC 3720 appendix B.4 and the common "123456789" check value.
         #expect(CRC32C.checksum(Array("123456789".utf8)) == 0xE306_9283)
@@ -44,7 +45,7 @@ func decodeAll(_ decoder: inout FrameDecoder) throws -> [(UInt8, [UInt8])] {
     }
 }
 
-@Suite struct HubFrameTests {
+@Suite(.serialized, .compute) struct HubFrameTests {
     let sample: [HubEvent] = [
         .message(source: "alice!alice@127.0.0.1", kind: .privmsg, target: "#lobby", text: "hello 世界 😀", time: 1_764_300_000_123),
         .join(channel: "#lobby", source: "bob!bob@::1"),
@@ -259,7 +260,7 @@ struct RandomMessages {
     }
 }
 
-@Suite struct HubMessageRoundTripTests {
+@Suite(.serialized, .compute) struct HubMessageRoundTripTests {
     @Test(arguments: [1, 2, 3, 4] as [UInt64])
     func randomRequestsAndEventsRoundTrip(seed: UInt64) throws {
         var gen = RandomMessages(rng: SplitMix64(seed: seed))
@@ -315,7 +316,7 @@ struct RandomMessages {
 
 /// The payload decoders (a frame's checksum was right, but its payload is not what its type
 /// says): every kind of malformed payload is a typed error, never a crash or a wrong value.
-@Suite struct HubPayloadMalformedTests {
+@Suite(.serialized, .compute) struct HubPayloadMalformedTests {
     private func payload(_ frame: [UInt8]) -> [UInt8] { Array(frame[HubFrame.headerSize...]) }
 
     private func request(_ type: UInt8, _ bytes: [UInt8]) throws(PayloadError) -> HubRequest {

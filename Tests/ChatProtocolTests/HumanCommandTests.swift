@@ -1,7 +1,8 @@
 import Testing
+import TestSupport
 @testable import ChatProtocol
 
-@Suite struct HumanCommandParseTests {
+@Suite(.serialized, .compute) struct HumanCommandParseTests {
     @Test func plainTextIsSay() {
         #expect(HumanInput.parse("hello") == .say("hello"))
         #expect(HumanInput.parse("hello   there") == .say("hello   there"))
@@ -164,7 +165,7 @@ import Testing
     }
 }
 
-@Suite struct HumanCommandRequestTests {
+@Suite(.serialized, .compute) struct HumanCommandRequestTests {
     let here: String? = "#lobby"
 
     @Test func localOnlyInputsMakeNoRequest() {
@@ -233,7 +234,7 @@ import Testing
     }
 }
 
-@Suite struct HumanTextTests {
+@Suite(.serialized, .compute) struct HumanTextTests {
     @Test func greetingAndPrompt() {
         #expect(HumanText.greeting(serverName: "chat.local") == [
             "*** Welcome to chat.local, a chat server.",
@@ -272,7 +273,7 @@ import Testing
 /// A telnet user's bytes reach the human dialect's parser through the telnet filter, the line
 /// framer and UTF-8 repair, as in a session. However the bytes are split into reads, the
 /// user's commands come out the same.
-@Suite struct HumanInputStreamTests {
+@Suite(.serialized, .compute) struct HumanInputStreamTests {
     private func inputs(_ chunks: [[UInt8]]) -> [HumanInput] {
         var telnet = TelnetFilter()
         var framer = LineFramer(maxLineLength: 64, editing: true)

@@ -1,10 +1,11 @@
 import Testing
+import TestSupport
 @testable import ChatProtocol
 
 /// 2025-11-28 12:34:56.789 UTC, in milliseconds since the epoch.
 let noonish: Int64 = 1_764_333_296_789
 
-@Suite struct HumanRendererTests {
+@Suite(.serialized, .compute) struct HumanRendererTests {
     let me = HumanRenderContext(nick: "alice", currentChannel: "#lobby", serverName: "chat.local", utcOffsetSeconds: 0)
 
     func render(_ e: HubEvent, _ context: HumanRenderContext? = nil) -> [String] {
@@ -386,7 +387,7 @@ let noonish: Int64 = 1_764_333_296_789
     }
 }
 
-@Suite struct HumanTimeTests {
+@Suite(.serialized, .compute) struct HumanTimeTests {
     func hm(_ ms: Int64, _ offset: Int = 0) -> String { hourMinute(epochMilliseconds: ms, utcOffsetSeconds: offset) }
 
     @Test func hoursAndMinutes() {

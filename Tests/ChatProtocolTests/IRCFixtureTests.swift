@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import ChatProtocol
 
 /// Loads `Fixtures/<name>.json` from the test bundle and returns its "tests" array.
@@ -39,7 +40,7 @@ private struct Atoms: Equatable, CustomStringConvertible {
     var description: String { "tags=\(tags) source=\(source ?? "nil") verb=\(verb) params=\(params)" }
 }
 
-@Suite struct IRCFixtureTests {
+@Suite(.serialized, .compute) struct IRCFixtureTests {
     @Test func msgSplitEveryVector() throws {
         let vectors = try loadIRCVectors("msg-split")
         #expect(vectors.count >= 30)

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import ChatProtocol
 
 private func parseError(_ line: String, limits: IRCLimits = .lenient) -> IRCParseError? {
@@ -19,7 +20,7 @@ private func parseError(bytes: [UInt8], limits: IRCLimits = .lenient) -> IRCPars
     }
 }
 
-@Suite struct IRCMessageParseTests {
+@Suite(.serialized, .compute) struct IRCMessageParseTests {
     @Test func fullLine() throws {
         let m = try IRCMessage(parsing: "@time=2025-01-01T00:00:00.000Z;+draft/reply=x :alice!a@host privmsg #lobby :hello world")
         #expect(m.tags == [IRCTag(key: "time", value: "2025-01-01T00:00:00.000Z"), IRCTag(key: "+draft/reply", value: "x")])
@@ -193,7 +194,7 @@ private func parseError(bytes: [UInt8], limits: IRCLimits = .lenient) -> IRCPars
     }
 }
 
-@Suite struct IRCMessageSerializeTests {
+@Suite(.serialized, .compute) struct IRCMessageSerializeTests {
     @Test func trailingColonOnlyWhenNeeded() {
         #expect(IRCMessage(command: "PING", params: ["srv"]).serialized() == "PING srv")
         #expect(IRCMessage(command: "PRIVMSG", params: ["#a", "hi there"]).serialized() == "PRIVMSG #a :hi there")
@@ -250,7 +251,7 @@ private func parseError(bytes: [UInt8], limits: IRCLimits = .lenient) -> IRCPars
     }
 }
 
-@Suite struct IRCSplitTextTests {
+@Suite(.serialized, .compute) struct IRCSplitTextTests {
     @Test func shortTextIsOnePiece() {
         #expect(IRCMessage.splitText("hello", maxBytes: 10) == ["hello"])
         #expect(IRCMessage.splitText("", maxBytes: 10) == [""])
@@ -301,7 +302,7 @@ private func parseError(bytes: [UInt8], limits: IRCLimits = .lenient) -> IRCPars
     }
 }
 
-@Suite struct IRCSourceTests {
+@Suite(.serialized, .compute) struct IRCSourceTests {
     @Test func forms() {
         #expect(IRCSource(parsing: "alice!al@example.org") == IRCSource(nick: "alice", user: "al", host: "example.org"))
         #expect(IRCSource(parsing: "alice@example.org") == IRCSource(nick: "alice", host: "example.org"))
@@ -326,7 +327,7 @@ private func parseError(bytes: [UInt8], limits: IRCLimits = .lenient) -> IRCPars
     }
 }
 
-@Suite struct CTCPTests {
+@Suite(.serialized, .compute) struct CTCPTests {
     @Test func parsesCommandAndParameters() {
         #expect(CTCP(parsing: "\u{1}VERSION\u{1}") == CTCP(command: "VERSION"))
         #expect(CTCP(parsing: "\u{1}PING 123 456\u{1}") == CTCP(command: "PING", params: "123 456"))

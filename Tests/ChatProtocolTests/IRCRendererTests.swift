@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import ChatProtocol
 
 private let ctx = IRCRenderContext(serverName: "irc.test", nick: "alice", serverTime: false)
@@ -18,7 +19,7 @@ private func checkWire(_ event: HubEvent, _ context: IRCRenderContext = ctx) thr
     }
 }
 
-@Suite struct IRCRendererTests {
+@Suite(.serialized, .compute) struct IRCRendererTests {
     let welcome = Welcome(nick: "alice", user: "al", host: "127.0.0.1", serverName: "irc.test", network: "TestNet",
                           version: "chat-1.0", createdAt: 1_764_300_000,
                           isupport: ["CASEMAPPING=rfc1459", "CHANTYPES=#", "CHANMODES=b,k,l,imnst", "PREFIX=(o)@",
@@ -331,7 +332,7 @@ private func checkWire(_ event: HubEvent, _ context: IRCRenderContext = ctx) thr
     }
 }
 
-@Suite struct IRCTimestampTests {
+@Suite(.serialized, .compute) struct IRCTimestampTests {
     @Test func serverTimeFormat() {
         #expect(IRCRenderer.timestamp(epochMilliseconds: 0) == "1970-01-01T00:00:00.000Z")
         #expect(IRCRenderer.timestamp(epochMilliseconds: 1_764_300_000_123) == "2025-11-28T03:20:00.123Z")

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import ChatProtocol
 
 typealias FEvent = LineFramer.Event
@@ -50,7 +51,7 @@ private func reference(_ bytes: [UInt8], max: Int, editing: Bool) -> [FEvent] {
     return out
 }
 
-@Suite struct LineFramerTests {
+@Suite(.serialized, .compute) struct LineFramerTests {
     @Test func everyLineEnd() {
         #expect(frame([b("a\r\nb\nc\r\0d\re\n")]) == [.line(b("a")), .line(b("b")), .line(b("c")), .line(b("d")), .line(b("e"))])
     }

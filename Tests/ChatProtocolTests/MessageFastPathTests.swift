@@ -1,8 +1,9 @@
 import Testing
+import TestSupport
 @testable import ChatProtocol
 
 /// The fast path must write exactly what the general renderers write, or decline.
-@Suite struct MessageFastPathTests {
+@Suite(.serialized, .compute) struct MessageFastPathTests {
     func withView<R>(_ e: HubEvent, _ body: (MessageView) -> R) -> R {
         let frame = e.frame()
         return frame.withUnsafeBytes { raw in

@@ -1,7 +1,8 @@
 import Testing
+import TestSupport
 @testable import ChatProtocol
 
-@Suite struct CaseMappingTests {
+@Suite(.serialized, .compute) struct CaseMappingTests {
     @Test func asciiFoldsLettersOnly() {
         #expect(CaseMapping.ascii.fold("Alice[]\\^Z") == "alice[]\\^z")
         #expect(CaseMapping.ascii.equal("ALICE", "alice"))
@@ -28,7 +29,7 @@ import Testing
     }
 }
 
-@Suite struct NickChannelTests {
+@Suite(.serialized, .compute) struct NickChannelTests {
     @Test func validNicks() {
         for n in ["alice", "A", "[away]", "`q", "_x_", "^^", "{a}", "|x|", "bob-2", "b0b", "x\\y"] {
             #expect(Names.isValidNick(n, maxLength: 30), "\(n)")
@@ -53,7 +54,7 @@ import Testing
     }
 }
 
-@Suite struct MaskTests {
+@Suite(.serialized, .compute) struct MaskTests {
     @Test func wildcards() {
         #expect(Names.maskMatches(mask: "*", ""))
         #expect(Names.maskMatches(mask: "*", "anything"))
@@ -90,7 +91,7 @@ import Testing
     }
 }
 
-@Suite struct ImpersonationTests {
+@Suite(.serialized, .compute) struct ImpersonationTests {
     @Test func lookAlikesCollide() {
         let key = Names.impersonationKey("alice")
         for n in ["A1ice", "ALICE", "aIice", "a|ice", "al1ce", "Alice"] {

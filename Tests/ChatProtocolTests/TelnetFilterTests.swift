@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import ChatProtocol
 
 private let IAC = TelnetCode.iac, WILL = TelnetCode.will, WONT = TelnetCode.wont
@@ -25,7 +26,7 @@ private let puttyBurst: [UInt8] = [
     IAC, DO, TelnetCode.suppressGoAhead,
 ]
 
-@Suite struct TelnetFilterTests {
+@Suite(.serialized, .compute) struct TelnetFilterTests {
     @Test func plainDataPassesThrough() {
         var f = TelnetFilter()
         var data: [UInt8] = [], replies: [UInt8] = []

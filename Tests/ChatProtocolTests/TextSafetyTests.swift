@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import ChatProtocol
 
 private func scalars(_ s: String) -> [UInt32] { s.unicodeScalars.map(\.value) }
@@ -21,7 +22,7 @@ private func assertSafe(_ out: String, keepIRC: Bool, _ context: String, sourceL
     }
 }
 
-@Suite struct TextSafetyRepairTests {
+@Suite(.serialized, .compute) struct TextSafetyRepairTests {
     @Test func validInputIsUnchanged() {
         for s in ["", "hello", "héllo wörld", "世界", "😀 ok 🇫🇷", "\u{10FFFF}\u{E000}\u{FFFF}", String(repeating: "abcdefgh", count: 100)] {
             #expect(TextSafety.repairUTF8(Array(s.utf8)) == s)
@@ -115,7 +116,7 @@ private func assertSafe(_ out: String, keepIRC: Bool, _ context: String, sourceL
     }
 }
 
-@Suite struct TextSafetySanitizeTests {
+@Suite(.serialized, .compute) struct TextSafetySanitizeTests {
     @Test func cleanTextIsReturnedAsIs() {
         for s in ["", "hello world", "héllo 世界 😀", "a\u{200E}b", "100% done; [ok] {x} ~"] {
             #expect(TextSafety.sanitize(s) == s)

@@ -1,5 +1,6 @@
 import ChatProtocol
 import Testing
+import TestSupport
 @testable import ChatServerDaemon
 
 /// The routing rules, without processes: requests in, events out.
@@ -20,7 +21,7 @@ final class RecordingSink: EventSink {
     }
 }
 
-@Suite struct ChatStateTests {
+@Suite(.serialized, .compute) struct ChatStateTests {
     let sink = RecordingSink()
     let state: ChatState
     var now: Int64 = 1_764_300_000_000

@@ -4,12 +4,13 @@ import ChatProtocol
 import Foundation
 import Logging
 import Testing
+import TestSupport
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-@Suite struct ConsoleCommandTests {
+@Suite(.serialized, .compute) struct ConsoleCommandTests {
     func parse(_ line: String) -> ConsoleCommand? { try? ConsoleCommand.parse(line).get() }
     func error(_ line: String) -> ConsoleError? {
         if case .failure(let e) = ConsoleCommand.parse(line) { return e }
@@ -146,7 +147,7 @@ import Glibc
     }
 }
 
-@Suite struct ConsoleFormatTests {
+@Suite(.serialized, .compute) struct ConsoleFormatTests {
     @Test func durationsAndSizes() {
         #expect(ConsoleFormat.duration(seconds: 5) == "5s")
         #expect(ConsoleFormat.duration(seconds: 192) == "3m12s")
@@ -171,7 +172,7 @@ import Glibc
     }
 }
 
-@Suite struct BanListTests {
+@Suite(.serialized, .compute) struct BanListTests {
     @Test func targets() {
         #expect(BanTarget.parse("192.0.2.7") == .address("192.0.2.7"))
         #expect(BanTarget.parse("2001:DB8:0::7") == .address("2001:db8::7"))
@@ -234,7 +235,8 @@ import Glibc
     }
 }
 
-@Suite struct LineEditorTests {
+/// The operator console's line editor (keys to edits, history, completion, rendering).
+@Suite(.serialized, .compute) struct ConsoleLineEditorTests {
     func editor() -> LineEditor {
         var e = LineEditor(prompt: "> ")
         e.complete = ConsoleHelp.completions
@@ -339,7 +341,7 @@ import Glibc
 
 /// Where the control socket goes without --control-socket, with a directory of the test's
 /// own in place of /tmp (the real /tmp/chat-server-UID may be in use).
-@Suite struct ControlSocketPathTests {
+@Suite(.serialized, .compute) struct ControlSocketPathTests {
     let base: String
     let uid = getuid()
     var fallback: String { base + "/chat-server-\(uid)" }

@@ -10,14 +10,14 @@ import Glibc
 /// `--daemon`: the command returns once the daemon is ready (or fails, saying why), and the
 /// daemon is a server like any other: it handles its signals, reaps its sessions, reloads,
 /// rotates its log and stops cleanly.
-@Suite struct DaemonTests {
+@Suite(.serialized) struct DaemonTests {
     private func temporaryDirectory() throws -> String {
         let dir = NSTemporaryDirectory() + "chat-daemon-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         return dir
     }
 
-    private func waitFor(_ text: String, inFile path: String, timeout: Double = 10) throws -> String {
+    private func waitFor(_ text: String, inFile path: String, timeout: Double = 10) async throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         while true {
             let content = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
@@ -26,16 +26,16 @@ import Glibc
                 Issue.record("expected '\(text)' in \(path), got:\n\(content)")
                 throw TestFailure("expected '\(text)'")
             }
-            usleep(20_000)
+            await pause(.milliseconds(20))
         }
     }
 
-    @Test func aDaemonHandlesItsSignalsAndStopsCleanly() throws {
+    @Test func aDaemonHandlesItsSignalsAndStopsCleanly() async throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let log = dir + "/server.log", pidfile = dir + "/server.pid", motd = dir + "/motd.txt"
         try "The first message of the day\n".write(toFile: motd, atomically: true, encoding: .utf8)
-        let start = try runToExit(productPath("chat-server"), [
+        let start = try await runToExit(productPath("chat-server"), [
             "--daemon", "--log-file", log, "--pidfile", pidfile, "--motd-file", motd, "--listen", "127.0.0.1:0",
             "--name", "test.server", "--control-socket", dir + "/control.sock",
         ])
@@ -45,64 +45,64 @@ import Glibc
         let pidText = try String(contentsOfFile: pidfile, encoding: .utf8)
         let pid = try #require(pid_t(pidText.trimmingCharacters(in: .whitespacesAndNewlines)))
         defer { kill(pid, SIGKILL) }
-        let logged = try waitFor("listening on 127.0.0.1:", inFile: log)
+        let logged = try await waitFor("listening on 127.0.0.1:", inFile: log)
         let portText = try #require(logged.components(separatedBy: "listening on 127.0.0.1:").last?.prefix { $0.isNumber })
         let port = try #require(Int(portText))
         let stat = try #require(ProcessStat(pid: pid))
         #expect(stat.session != getsid(0), "a session of its own, away from the terminal")
         #expect(stat.parent != getpid(), "adopted: the process that started it has exited")
 
-        let alice = try TestClient(port: port)
-        try alice.expect("nickname")
+        let alice = try UserConnection(port: port)
+        try await alice.expect("nickname")
         try alice.line("alice")
-        try alice.expect("The first message of the day")
-        try alice.expect("You joined #lobby")
+        try await alice.expect("The first message of the day")
+        try await alice.expect("You joined #lobby")
         // A session killed is reaped and announced as killed (SIGCHLD reaches the daemon).
         let sessions = Set(((try? String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8)) ?? "")
             .split(separator: " ").compactMap { pid_t($0) })
-        let bob = try TestClient(port: port)
-        try bob.expect("nickname")
+        let bob = try UserConnection(port: port)
+        try await bob.expect("nickname")
         try bob.line("bob")
-        try bob.expect("You joined #lobby")
+        try await bob.expect("You joined #lobby")
         let now = Set(((try? String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8)) ?? "")
             .split(separator: " ").compactMap { pid_t($0) })
         let bobPID = try #require(now.subtracting(sessions).first)
         kill(bobPID, SIGKILL)
-        try alice.expect("bob quit (Session killed)")
+        try await alice.expect("bob quit (Session killed)")
         // SIGUSR1: a statistics line. SIGHUP: a new MOTD, and the log reopened after a rotation.
         kill(pid, SIGUSR1)
-        _ = try waitFor("stats: uptime", inFile: log)
+        _ = try await waitFor("stats: uptime", inFile: log)
         try "The second message of the day\n".write(toFile: motd, atomically: true, encoding: .utf8)
         try FileManager.default.moveItem(atPath: log, toPath: log + ".1")
         kill(pid, SIGHUP)
-        _ = try waitFor("reopened the log", inFile: log)
-        let carol = try TestClient(port: port)
-        try carol.expect("nickname")
+        _ = try await waitFor("reopened the log", inFile: log)
+        let carol = try UserConnection(port: port)
+        try await carol.expect("nickname")
         try carol.line("carol")
-        try carol.expect("The second message of the day")
+        try await carol.expect("The second message of the day")
         // A reload that fails (the MOTD has gone) still reopens the log, and keeps the old MOTD.
         try FileManager.default.removeItem(atPath: motd)
         try FileManager.default.moveItem(atPath: log, toPath: log + ".2")
         kill(pid, SIGHUP)
-        _ = try waitFor("reload failed, keeping the old settings: cannot read the MOTD file", inFile: log)
+        _ = try await waitFor("reload failed, keeping the old settings: cannot read the MOTD file", inFile: log)
         // SIGTERM: everyone is told, the daemon exits and removes its pidfile.
         kill(pid, SIGTERM)
-        try alice.expect("shutting down")
-        #expect(alice.expectClosed())
-        _ = try waitFor("stopped", inFile: log)
+        try await alice.expect("shutting down")
+        #expect(await alice.expectClosed())
+        _ = try await waitFor("stopped", inFile: log)
         let deadline = Date().addingTimeInterval(10)
-        while kill(pid, 0) == 0 && ProcessStat(pid: pid).map({ !$0.isZombie }) == true && Date() < deadline { usleep(20_000) }
+        while kill(pid, 0) == 0 && ProcessStat(pid: pid).map({ !$0.isZombie }) == true && Date() < deadline { await pause(.milliseconds(20)) }
         #expect(!FileManager.default.fileExists(atPath: pidfile))
         #expect(!FileManager.default.fileExists(atPath: dir + "/control.sock"))
         withExtendedLifetime(carol) {}
     }
 
-    @Test func aDaemonThatCannotStartSaysWhyAndFails() throws {
+    @Test func aDaemonThatCannotStartSaysWhyAndFails() async throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         // The pidfile is written after the daemon detached: its failure still reaches the
         // terminal, with a non-zero status, and leaves no control socket behind.
-        let r = try runToExit(productPath("chat-server"), [
+        let r = try await runToExit(productPath("chat-server"), [
             "--daemon", "--log-file", dir + "/server.log", "--pidfile", dir + "/missing/server.pid",
             "--listen", "127.0.0.1:0", "--control-socket", dir + "/control.sock",
         ])

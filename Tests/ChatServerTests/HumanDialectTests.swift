@@ -1,110 +1,111 @@
 import ChatPOSIX
 import Foundation
 import Testing
+import TestSupport
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-@Suite struct HumanDialectTests {
-    @Test func twoTelnetUsersChat() throws {
-        let server = try ServerProcess()
-        let alice = try humanUser(server, nick: "alice")
-        let bob = try humanUser(server, nick: "bob")
-        try alice.expect("bob joined #lobby")
+@Suite(.serialized) struct HumanDialectTests {
+    @Test func twoTelnetUsersChat() async throws {
+        let server = try await ServerProcess()
+        let alice = try await humanUser(server, nick: "alice")
+        let bob = try await humanUser(server, nick: "bob")
+        try await alice.expect("bob joined #lobby")
         try alice.line("hello bob")
-        let got = try bob.expect("<alice> hello bob")
+        let got = try await bob.expect("<alice> hello bob")
         #expect(got.contains("["), "messages carry a [HH:MM] timestamp: \(got)")
         try bob.line("hi alice")
         // No echo of one's own line: an echo would come before bob's answer, so everything
         // alice received since bob joined is bob's line alone.
-        let aliceSaw = try alice.expect("<bob> hi alice")
+        let aliceSaw = try await alice.expect("<bob> hi alice")
         #expect(!aliceSaw.contains("hello bob"), "\(aliceSaw)")
         #expect(aliceSaw.hasPrefix("[") && aliceSaw.hasSuffix("] <bob> hi alice\r\n")
                 && aliceSaw.utf8.filter { $0 == 0x0A }.count == 1, "\(aliceSaw)")
     }
 
-    @Test func greetingAsksForANicknameAndReasksWhenTakenOrInvalid() throws {
-        let server = try ServerProcess()
-        let alice = try humanUser(server, nick: "alice")
+    @Test func greetingAsksForANicknameAndReasksWhenTakenOrInvalid() async throws {
+        let server = try await ServerProcess()
+        let alice = try await humanUser(server, nick: "alice")
         defer { withExtendedLifetime(alice) {} }
         let c = try server.connect()
-        try c.expect("nickname")
+        try await c.expect("nickname")
         try c.line("bad nick!")
-        try c.expect("nickname")
+        try await c.expect("nickname")
         try c.line("ALICE")
-        try c.expect("taken")
-        try c.expect("nickname")
+        try await c.expect("taken")
+        try await c.expect("nickname")
         try c.line("carol")
-        try c.expect("You joined #lobby")
+        try await c.expect("You joined #lobby")
     }
 
-    @Test func linesTypedAheadOfTheGreetingAreNotLost() throws {
-        let server = try ServerProcess()
-        let bob = try humanUser(server, nick: "bob")
+    @Test func linesTypedAheadOfTheGreetingAreNotLost() async throws {
+        let server = try await ServerProcess()
+        let bob = try await humanUser(server, nick: "bob")
         let eager = try server.connect()
         try eager.send("carol\r\nhello early\r\n/me is quick\r\n")
-        try bob.expect("<carol> hello early")
-        try bob.expect("* carol is quick")
+        try await bob.expect("<carol> hello early")
+        try await bob.expect("* carol is quick")
         withExtendedLifetime(eager) {}
     }
 
-    @Test func commandsPrivateMessageActionAndNickChange() throws {
-        let server = try ServerProcess()
-        let alice = try humanUser(server, nick: "alice")
-        let bob = try humanUser(server, nick: "bob")
-        try alice.expect("bob joined")
+    @Test func commandsPrivateMessageActionAndNickChange() async throws {
+        let server = try await ServerProcess()
+        let alice = try await humanUser(server, nick: "alice")
+        let bob = try await humanUser(server, nick: "bob")
+        try await alice.expect("bob joined")
         try alice.line("/msg bob psst")
-        try bob.expect("*alice* psst")
+        try await bob.expect("*alice* psst")
         try alice.line("/me waves")
-        try bob.expect("* alice waves")
+        try await bob.expect("* alice waves")
         try alice.line("/nick alicia")
-        try bob.expect("alice is now known as alicia")
+        try await bob.expect("alice is now known as alicia")
         // Alice is told in the first person (she was shown "alice is now known as alicia").
-        try alice.expect("-- You are now known as alicia")
+        try await alice.expect("-- You are now known as alicia")
         try alice.line("//slash is literal")
-        try bob.expect("<alicia> /slash is literal")
+        try await bob.expect("<alicia> /slash is literal")
         try alice.line("/frobnicate")
-        try alice.expect("/help")
+        try await alice.expect("/help")
         try alice.line("/help")
-        try alice.expect("/join")
+        try await alice.expect("/join")
         try bob.line("/who")
-        try bob.expect("alicia")
+        try await bob.expect("alicia")
     }
 
-    @Test func joinPartQuitNoticesAndTopic() throws {
-        let server = try ServerProcess()
-        let alice = try humanUser(server, nick: "alice")
-        let bob = try humanUser(server, nick: "bob")
-        try alice.expect("bob joined #lobby")
+    @Test func joinPartQuitNoticesAndTopic() async throws {
+        let server = try await ServerProcess()
+        let alice = try await humanUser(server, nick: "alice")
+        let bob = try await humanUser(server, nick: "bob")
+        try await alice.expect("bob joined #lobby")
         try bob.line("/join #rust")
-        try bob.expect("You joined #rust")
+        try await bob.expect("You joined #rust")
         try bob.line("/topic Rust and Swift")
-        try bob.expect("Rust and Swift")
+        try await bob.expect("Rust and Swift")
         try alice.line("/join rust")
-        try alice.expect("Rust and Swift")
-        try bob.expect("alice joined #rust")
+        try await alice.expect("Rust and Swift")
+        try await bob.expect("alice joined #rust")
         try alice.line("/part #rust")
-        try bob.expect("alice left #rust")
+        try await bob.expect("alice left #rust")
         try alice.line("/quit see you")
-        try alice.expect("Goodbye")
-        #expect(alice.expectClosed())
-        try bob.expect("alice quit")
+        try await alice.expect("Goodbye")
+        #expect(await alice.expectClosed())
+        try await bob.expect("alice quit")
     }
 
-    @Test func historyIsReplayedToNewcomers() throws {
-        let server = try ServerProcess(["--history", "3"])
-        let alice = try humanUser(server, nick: "alice")
-        let carol = try humanUser(server, nick: "carol")
-        try alice.expect("carol joined #lobby")
+    @Test func historyIsReplayedToNewcomers() async throws {
+        let server = try await ServerProcess(["--history", "3"])
+        let alice = try await humanUser(server, nick: "alice")
+        let carol = try await humanUser(server, nick: "carol")
+        try await alice.expect("carol joined #lobby")
         for i in 1...5 { try alice.line("message \(i)") }
         // Once carol has the last one, the hub has stored all five.
-        try carol.expect("<alice> message 5")
+        try await carol.expect("<alice> message 5")
         let bob = try server.connect()
-        try bob.expect("nickname")
+        try await bob.expect("nickname")
         try bob.line("bob")
         // Everything bob received up to the last message: exactly the last three, in order.
-        let arrival = try bob.expect("<alice> message 5")
+        let arrival = try await bob.expect("<alice> message 5")
         let replayed = arrival.split(separator: "\r\n").compactMap { line in
             line.range(of: "] <alice> ").map { String(line[$0.upperBound...]) }
         }
@@ -115,79 +116,79 @@ import Glibc
     }
 
     /// `/join` of a channel one is already in makes it current again (docs/SERVER.md, /help).
-    @Test func joiningAChannelAgainMakesItCurrent() throws {
-        let server = try ServerProcess()
-        let watcher = try ircUser(server, nick: "watcher", join: "#lobby")
+    @Test func joiningAChannelAgainMakesItCurrent() async throws {
+        let server = try await ServerProcess()
+        let watcher = try await ircUser(server, nick: "watcher", join: "#lobby")
         try watcher.line("JOIN #rust")
-        try watcher.expect(" 366 watcher #rust ")
-        let alice = try humanUser(server, nick: "alice")
+        try await watcher.expect(" 366 watcher #rust ")
+        let alice = try await humanUser(server, nick: "alice")
         try alice.line("/join #rust")
-        try alice.expect("-- You joined #rust")
+        try await alice.expect("-- You joined #rust")
         try alice.line("/join #lobby")
-        try alice.expect("-- #lobby is now your current channel")
+        try await alice.expect("-- #lobby is now your current channel")
         try alice.line("back in the lobby")
-        try watcher.expect(":alice!alice@127.0.0.1 PRIVMSG #lobby :back in the lobby")
+        try await watcher.expect(":alice!alice@127.0.0.1 PRIVMSG #lobby :back in the lobby")
         try alice.line("/join RUST")
-        try alice.expect("-- #rust is now your current channel")
+        try await alice.expect("-- #rust is now your current channel")
         try alice.line("rust again")
-        try watcher.expect(":alice!alice@127.0.0.1 PRIVMSG #rust :rust again")
+        try await watcher.expect(":alice!alice@127.0.0.1 PRIVMSG #rust :rust again")
     }
 
     /// Kicked from (or leaving) the current channel, a person is told where their next line
     /// goes: it never lands in another channel unannounced.
-    @Test func leavingTheCurrentChannelSaysWhereLinesGoNow() throws {
-        let server = try ServerProcess()
-        let opp = try ircUser(server, nick: "opp", join: "#room")
-        let lobby = try ircUser(server, nick: "lobw", join: "#lobby")
-        let hum = try humanUser(server, nick: "hum")
+    @Test func leavingTheCurrentChannelSaysWhereLinesGoNow() async throws {
+        let server = try await ServerProcess()
+        let opp = try await ircUser(server, nick: "opp", join: "#room")
+        let lobby = try await ircUser(server, nick: "lobw", join: "#lobby")
+        let hum = try await humanUser(server, nick: "hum")
         try hum.line("/join #room")
-        try hum.expect("-- You joined #room")
+        try await hum.expect("-- You joined #room")
         try opp.line("KICK #room hum :out")
-        try hum.expect("You were kicked from #room by opp (out)")
-        try hum.expect("-- #lobby is now your current channel")
+        try await hum.expect("You were kicked from #room by opp (out)")
+        try await hum.expect("-- #lobby is now your current channel")
         try hum.line("where am I")
-        try lobby.expect(":hum!hum@127.0.0.1 PRIVMSG #lobby :where am I")
+        try await lobby.expect(":hum!hum@127.0.0.1 PRIVMSG #lobby :where am I")
         try hum.line("/part")
-        try hum.expect("-- You are in no channel now; /join #channel to talk again.")
+        try await hum.expect("-- You are in no channel now; /join #channel to talk again.")
         try hum.line("anyone?")
-        try hum.expect("!! You are not in a channel.")
-        #expect(lobby.expectNothing("anyone?", timeout: 0.3))
+        try await hum.expect("!! You are not in a channel.")
+        #expect(await lobby.expectNothing("anyone?", timeout: 0.3))
     }
 
     /// CTCP queries from IRC clients (irssi's /ping, /ctcp VERSION) are for a client a person
     /// does not have: one line says what was asked; replies are not shown. IRC recipients get
     /// the CTCP as it was sent.
-    @Test func ctcpReachesAPersonAsOneLineAndAnIRCClientAsItIs() throws {
-        let server = try ServerProcess()
-        let opp = try ircUser(server, nick: "opp")
-        let other = try ircUser(server, nick: "other")
-        let hum = try humanUser(server, nick: "hum")
+    @Test func ctcpReachesAPersonAsOneLineAndAnIRCClientAsItIs() async throws {
+        let server = try await ServerProcess()
+        let opp = try await ircUser(server, nick: "opp")
+        let other = try await ircUser(server, nick: "other")
+        let hum = try await humanUser(server, nick: "hum")
         try opp.line("PRIVMSG hum :\u{1}VERSION\u{1}")
-        let version = try hum.expect("-- opp sent you a CTCP VERSION request")
+        let version = try await hum.expect("-- opp sent you a CTCP VERSION request")
         #expect(!version.contains("*opp*"), "\(version)")
         try opp.line("PRIVMSG hum :\u{1}PING 1764333296 123\u{1}")
-        try hum.expect("-- opp sent you a CTCP PING request")
+        try await hum.expect("-- opp sent you a CTCP PING request")
         try opp.line("NOTICE hum :\u{1}VERSION irssi 1.4\u{1}")
         try opp.line("PRIVMSG hum :after")
-        let between = try hum.expect("*opp* after")
+        let between = try await hum.expect("*opp* after")
         #expect(!between.contains("VERSION") && !between.contains("irssi"), "a CTCP reply is not shown: \(between)")
         try opp.line("PRIVMSG other :\u{1}VERSION\u{1}")
-        try other.expect(":opp!opp@127.0.0.1 PRIVMSG other :\u{1}VERSION\u{1}")
+        try await other.expect(":opp!opp@127.0.0.1 PRIVMSG other :\u{1}VERSION\u{1}")
     }
 
     /// Telnet wants CR LF: every line a person receives ends so, none with a bare LF or CR,
     /// whatever produced it (banner, help, answers, errors, others' messages and notices).
-    @Test func everyLineAPersonReceivesEndsInCRLF() throws {
-        let server = try ServerProcess()
+    @Test func everyLineAPersonReceivesEndsInCRLF() async throws {
+        let server = try await ServerProcess()
         let alice = try server.connect()
         alice.transcript = []
-        try alice.expect("nickname")
+        try await alice.expect("nickname")
         try alice.line("bad nick!")
-        try alice.expect("can't be a nickname")
+        try await alice.expect("can't be a nickname")
         try alice.line("alice")
-        try alice.expect("You joined #lobby")
-        let bob = try ircUser(server, nick: "bob", join: "#lobby")
-        try alice.expect("bob joined #lobby")
+        try await alice.expect("You joined #lobby")
+        let bob = try await ircUser(server, nick: "bob", join: "#lobby")
+        try await alice.expect("bob joined #lobby")
         for (command, answer) in [("/help", "/help COMMAND"), ("/help join", "/join #channel:"), ("/frobnicate", "Unknown command"),
                                   ("/join #rust", "You joined #rust"), ("/join #lobby", "now your current channel"),
                                   ("/names", "In #lobby"), ("/who", "Who is in #lobby"), ("/whois bob", "bob has been idle"),
@@ -196,26 +197,26 @@ import Glibc
                                   ("/msg nobody hi", "nobody called nobody"), ("/me waves", ""), ("/part #rust", "You left #rust"),
                                   ("/nick alicia", "You are now known as alicia"), ("/msg", "Usage: /msg")] {
             try alice.line(command)
-            if !answer.isEmpty { try alice.expect(answer) }
+            if !answer.isEmpty { try await alice.expect(answer) }
         }
         try alice.send(String(repeating: "x", count: 9000) + "\r\n")
-        try alice.expect("too long")
+        try await alice.expect("too long")
         try bob.line("PRIVMSG #lobby :hello")
-        try alice.expect("<bob> hello")
+        try await alice.expect("<bob> hello")
         try bob.line("PRIVMSG #lobby :\u{1}ACTION dances\u{1}")
-        try alice.expect("* bob dances")
+        try await alice.expect("* bob dances")
         try bob.line("NOTICE alicia :a notice")
-        try alice.expect("-bob- a notice")
+        try await alice.expect("-bob- a notice")
         try bob.line("PRIVMSG alicia :\u{1}VERSION\u{1}")
-        try alice.expect("CTCP VERSION request")
+        try await alice.expect("CTCP VERSION request")
         try bob.line("PRIVMSG alicia :psst \u{2}bold\u{2}")
-        try alice.expect("*bob* psst bold")
+        try await alice.expect("*bob* psst bold")
         try bob.line("NICK robert")
-        try alice.expect("bob is now known as robert")
+        try await alice.expect("bob is now known as robert")
         try bob.line("QUIT :later")
-        try alice.expect("robert quit")
+        try await alice.expect("robert quit")
         try alice.line("/quit bye")
-        #expect(alice.expectClosed())
+        #expect(await alice.expectClosed())
         let bytes = try #require(alice.transcript)
         #expect(bytes.count > 2000)
         for (i, b) in bytes.enumerated() {
@@ -231,37 +232,37 @@ import Glibc
         #expect(String(decoding: bytes, as: UTF8.self).hasSuffix("*** Goodbye!\r\n"))
     }
 
-    @Test func controlCharactersAndEscapesNeverReachAnotherTerminal() throws {
-        let server = try ServerProcess()
-        let alice = try humanUser(server, nick: "alice")
-        let bob = try humanUser(server, nick: "bob")
-        try alice.expect("bob joined")
+    @Test func controlCharactersAndEscapesNeverReachAnotherTerminal() async throws {
+        let server = try await ServerProcess()
+        let alice = try await humanUser(server, nick: "alice")
+        let bob = try await humanUser(server, nick: "bob")
+        try await alice.expect("bob joined")
         try alice.send(bytes: Array("evil \u{1B}[2J\u{1B}]0;pwned\u{07} bell\u{07} c1\u{9B}31m end\r\n".utf8))
-        let got = try bob.expect("end")
+        let got = try await bob.expect("end")
         #expect(!got.contains("\u{1B}"))
         #expect(!got.contains("\u{07}"))
         #expect(!got.unicodeScalars.contains { $0.value == 0x9B })
         #expect(got.contains("evil"))
     }
 
-    @Test func invalidUTF8IsRepaired() throws {
-        let server = try ServerProcess()
-        let alice = try humanUser(server, nick: "alice")
-        let bob = try humanUser(server, nick: "bob")
-        try alice.expect("bob joined")
+    @Test func invalidUTF8IsRepaired() async throws {
+        let server = try await ServerProcess()
+        let alice = try await humanUser(server, nick: "alice")
+        let bob = try await humanUser(server, nick: "bob")
+        try await alice.expect("bob joined")
         try alice.send(bytes: Array("bad ".utf8) + [0xC3, 0x28, 0xFF] + Array(" bytes\r\n".utf8))
-        let got = try bob.expect("bytes")
+        let got = try await bob.expect("bytes")
         #expect(got.contains("\u{FFFD}"))
     }
 
-    @Test func telnetNegotiationIsAnsweredAndStripped() throws {
-        let server = try ServerProcess()
-        let bob = try humanUser(server, nick: "bob")
+    @Test func telnetNegotiationIsAnsweredAndStripped() async throws {
+        let server = try await ServerProcess()
+        let bob = try await humanUser(server, nick: "bob")
         let putty = try server.connect()
         putty.transcript = []
         // PuTTY's opening burst: WILL NAWS, WILL TSPEED, WILL TTYPE, WILL NEW-ENVIRON, DO ECHO, WILL SGA, DO SGA.
         try putty.send(bytes: [255, 251, 31, 255, 251, 32, 255, 251, 24, 255, 251, 39, 255, 253, 1, 255, 251, 3, 255, 253, 3])
-        try putty.expect("nickname", timeout: 5)
+        try await putty.expect("nickname", timeout: 5)
         // Every option refused, each once and in order: DONT (FE) for each WILL, WONT (FC) for
         // each DO; SGA too (agreeing would put PuTTY in character mode). Nothing else is telnet.
         let received = try #require(putty.transcript)
@@ -276,22 +277,22 @@ import Glibc
                              [255, 252, 1], [255, 254, 3], [255, 252, 3]], "\(received)")
         // Character mode with a typo fixed by backspace, ended by CR NUL.
         try putty.send(bytes: Array("carox".utf8) + [8] + Array("l".utf8) + [13, 0])
-        try putty.expect("You joined #lobby")
+        try await putty.expect("You joined #lobby")
         try putty.send(bytes: Array("hi ".utf8) + [255, 241] + Array("there".utf8) + [13, 10])
-        try bob.expect("<carol> hi there")
+        try await bob.expect("<carol> hi there")
     }
 
-    @Test func overlongLineIsRefusedAndTheUserStays() throws {
-        let server = try ServerProcess()
-        let alice = try humanUser(server, nick: "alice")
-        let bob = try humanUser(server, nick: "bob")
-        try alice.expect("bob joined")
+    @Test func overlongLineIsRefusedAndTheUserStays() async throws {
+        let server = try await ServerProcess()
+        let alice = try await humanUser(server, nick: "alice")
+        let bob = try await humanUser(server, nick: "bob")
+        try await alice.expect("bob joined")
         // 10 MB without a newline, then a normal line.
         let chunk = [UInt8](repeating: UInt8(ascii: "x"), count: 1 << 20)
         for _ in 0..<10 { try alice.send(bytes: chunk) }
         try alice.send("\r\nstill here\r\n")
-        try alice.expect("too long", timeout: 20)
-        try bob.expect("<alice> still here", timeout: 20)
+        try await alice.expect("too long", timeout: 20)
+        try await bob.expect("<alice> still here", timeout: 20)
         #expect(!bob.text.contains("xxxxxxxxxx"))
     }
 }

@@ -11,7 +11,7 @@ import Glibc
 /// The command line and the signals of a running server: mistakes are one line; SIGHUP
 /// reopens the log and re-reads the MOTD and the config file's limits; SIGUSR1 logs the
 /// statistics; SIGINT stops gracefully and kills what will not stop; SIGPIPE never kills.
-@Suite struct LifecycleTests {
+@Suite(.serialized) struct LifecycleTests {
     @Test(arguments: [
         (["--max-clients", "-1"], "--max-clients must be 0 or more"),
         (["--flood-rate", "nan"], "--flood-rate must be a number, 0 or more"),
@@ -29,8 +29,8 @@ import Glibc
         (["--motd-file", "/nonexistent/motd"], "cannot read the MOTD file /nonexistent/motd"),
         (["--log-file", "/nonexistent/dir/log"], "cannot open the log file /nonexistent/dir/log"),
     ] as [([String], String)])
-    func commandLineMistakesAreOneLine(arguments: [String], message: String) throws {
-        let r = try runToExit(productPath("chat-server"), arguments + ["--control-socket", "none", "--no-console"])
+    func commandLineMistakesAreOneLine(arguments: [String], message: String) async throws {
+        let r = try await runToExit(productPath("chat-server"), arguments + ["--control-socket", "none", "--no-console"])
         // 64 for a mistake in the options, 1 for what the server found wrong when starting.
         #expect(r.status == (message.hasPrefix("bad --listen") || message.hasPrefix("cannot") ? 1 : 64), "\(r.output)")
         #expect(r.output.hasPrefix("chat-server: error: "), "\(r.output)")
@@ -38,10 +38,10 @@ import Glibc
         #expect(r.output.split(separator: "\n").count == 1, "one line, no usage block or backtrace: \(r.output)")
     }
 
-    @Test func versionAndHelp() throws {
-        let version = try runToExit(productPath("chat-server"), ["--version"])
+    @Test func versionAndHelp() async throws {
+        let version = try await runToExit(productPath("chat-server"), ["--version"])
         #expect(version.status == 0 && version.output == "0.1.0\n", "\(version.output)")
-        let help = try runToExit(productPath("chat-server"), ["--help"])
+        let help = try await runToExit(productPath("chat-server"), ["--help"])
         #expect(help.status == 0)
         for option in ["--listen", "--max-clients", "--max-per-ip", "--history", "--flood-rate", "--flood-burst",
                        "--motd-file", "--config", "--control-socket", "--daemon", "--pidfile", "--log-file", "--log-level"] {
@@ -50,96 +50,96 @@ import Glibc
         #expect(help.output.contains("default: 10000") && help.output.contains("default: 32"))
     }
 
-    @Test func aBadConfigFileIsAStartupError() throws {
+    @Test func aBadConfigFileIsAStartupError() async throws {
         let dir = NSTemporaryDirectory() + "chat-config-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try "# limits\nmax-clients = 5\nmax-cleints = 6\n".write(toFile: dir + "/chat.conf", atomically: true, encoding: .utf8)
-        let r = try runToExit(productPath("chat-server"), ["--config", dir + "/chat.conf", "--listen", "127.0.0.1:0",
+        let r = try await runToExit(productPath("chat-server"), ["--config", dir + "/chat.conf", "--listen", "127.0.0.1:0",
                                                            "--control-socket", "none", "--no-console"])
         #expect(r.status == 1)
         #expect(r.output == "chat-server: error: config file \(dir)/chat.conf, line 3: unknown setting 'max-cleints' (max-clients, max-per-ip, history, flood-rate, flood-burst, motd-file)\n")
         try "flood-rate = -3\n".write(toFile: dir + "/chat.conf", atomically: true, encoding: .utf8)
-        let negative = try runToExit(productPath("chat-server"), ["--config", dir + "/chat.conf", "--listen", "127.0.0.1:0",
+        let negative = try await runToExit(productPath("chat-server"), ["--config", dir + "/chat.conf", "--listen", "127.0.0.1:0",
                                                                   "--control-socket", "none", "--no-console"])
         #expect(negative.output.contains("line 1: flood-rate must be a number, 0 or more"), "\(negative.output)")
     }
 
-    @Test func sighupReloadsTheMOTDAndTheConfigFilesLimits() throws {
+    @Test func sighupReloadsTheMOTDAndTheConfigFilesLimits() async throws {
         let dir = NSTemporaryDirectory() + "chat-reload-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let conf = dir + "/chat.conf", motd = dir + "/motd.txt"
         try "Welcome, version one\n".write(toFile: motd, atomically: true, encoding: .utf8)
         try "max-clients = 10\nmotd-file = \(motd)\n".write(toFile: conf, atomically: true, encoding: .utf8)
-        let server = try ServerProcess(["--config", conf, "--max-clients", "1"])
+        let server = try await ServerProcess(["--config", conf, "--max-clients", "1"])
         // The file wins over the command line (max-clients 1): two people get in.
-        let alice = try humanUser(server, nick: "alice")
+        let alice = try await humanUser(server, nick: "alice")
         let bob = try server.connect()
-        try bob.expect("nickname")
+        try await bob.expect("nickname")
         try bob.line("bob")
-        try bob.expect("Welcome, version one")
-        try bob.expect("You joined #lobby")
+        try await bob.expect("Welcome, version one")
+        try await bob.expect("You joined #lobby")
         // Lower the limit and change the MOTD: SIGHUP.
         try "max-clients = 2\nmotd-file = \(motd)\n".write(toFile: conf, atomically: true, encoding: .utf8)
         try "Welcome, version two\n".write(toFile: motd, atomically: true, encoding: .utf8)
         kill(server.pid, SIGHUP)
-        try server.waitForLog("reload: max-clients 10 -> 2, new message of the day")
+        try await server.waitForLog("reload: max-clients 10 -> 2, new message of the day")
         let third = try server.connect()
-        try third.expect("Server is full (2 clients)")
-        #expect(third.expectClosed())
+        try await third.expect("Server is full (2 clients)")
+        #expect(await third.expectClosed())
         bob.close()
-        try alice.expect("bob quit")
+        try await alice.expect("bob quit")
         // Bob's connection counts until his session has exited, a moment after his quit.
         var carol = try server.connect()
         var attempts = 1
-        while try carol.expectAny(["nickname", "Server is full"]).contains("Server is full") && attempts < 100 {
-            usleep(20_000)
+        while try await carol.expectAny(["nickname", "Server is full"]).contains("Server is full") && attempts < 100 {
+            await pause(.milliseconds(20))
             carol = try server.connect()
             attempts += 1
         }
         // A broken file on reload changes nothing.
         try "max-clients = lots\n".write(toFile: conf, atomically: true, encoding: .utf8)
         kill(server.pid, SIGHUP)
-        try server.waitForLog("reload failed, keeping the old settings: config file \(conf), line 1: max-clients takes a whole number, not 'lots'")
+        try await server.waitForLog("reload failed, keeping the old settings: config file \(conf), line 1: max-clients takes a whole number, not 'lots'")
         try carol.line("carol")
-        try carol.expect("Welcome, version two")
-        try carol.expect("You joined #lobby")
+        try await carol.expect("Welcome, version two")
+        try await carol.expect("You joined #lobby")
         let fourth = try server.connect()
-        try fourth.expect("Server is full (2 clients)")
+        try await fourth.expect("Server is full (2 clients)")
         // SIGUSR1: one statistics line.
         kill(server.pid, SIGUSR1)
-        try server.waitForLog("stats: uptime")
+        try await server.waitForLog("stats: uptime")
     }
 
-    @Test func aMOTDReplacedByAFIFODoesNotBlockTheHub() throws {
+    @Test func aMOTDReplacedByAFIFODoesNotBlockTheHub() async throws {
         let dir = NSTemporaryDirectory() + "chat-fifo-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let motd = dir + "/motd.txt"
         try "A plain file\n".write(toFile: motd, atomically: true, encoding: .utf8)
-        let server = try ServerProcess(["--motd-file", motd])
+        let server = try await ServerProcess(["--motd-file", motd])
         try FileManager.default.removeItem(atPath: motd)
         #expect(mkfifo(motd, 0o600) == 0)
         // Opening a FIFO for reading waits for a writer: the hub must not.
         kill(server.pid, SIGHUP)
-        try server.waitForLog("reload failed, keeping the old settings: cannot read the MOTD file \(motd): open(\(motd)): not a regular file")
-        let alice = try humanUser(server, nick: "alice")
+        try await server.waitForLog("reload failed, keeping the old settings: cannot read the MOTD file \(motd): open(\(motd)): not a regular file")
+        let alice = try await humanUser(server, nick: "alice")
         try alice.line("/motd")
-        try alice.expect("A plain file")
+        try await alice.expect("A plain file")
     }
 
-    @Test func sigintStopsGracefullyAndKillsASessionThatWillNotStop() throws {
-        let server = try ServerProcess()
-        let alice = try humanUser(server, nick: "alice")
-        let (stuck, stuckPID) = try newSession(server) { try humanUser(server, nick: "stuck") }
+    @Test func sigintStopsGracefullyAndKillsASessionThatWillNotStop() async throws {
+        let server = try await ServerProcess()
+        let alice = try await humanUser(server, nick: "alice")
+        let (stuck, stuckPID) = try await newSession(server) { try await humanUser(server, nick: "stuck") }
         kill(stuckPID, SIGSTOP)
         kill(server.pid, SIGINT)
-        try alice.expect("shutting down")
-        #expect(alice.expectClosed())
+        try await alice.expect("shutting down")
+        #expect(await alice.expectClosed())
         // The stopped session cannot say goodbye: the hub waits its grace period, then kills it.
-        #expect(server.waitForExit(timeout: 15) == 0)
-        try server.waitForLog("stopped")
+        #expect(await server.waitForExit(timeout: 15) == 0)
+        try await server.waitForLog("stopped")
         let state = (try? String(contentsOfFile: "/proc/\(stuckPID)/stat", encoding: .utf8)) ?? ""
         #expect(state.isEmpty || state.contains(") Z "), "the stopped session is gone: \(state)")
         withExtendedLifetime(stuck) {}
@@ -147,42 +147,42 @@ import Glibc
 
     /// Ctrl-C on a terminal signals the whole foreground group: only the hub must act on it
     /// (the spawner and the sessions are in a group of their own and take its orders).
-    @Test func sigintToTheWholeGroupIsAGracefulShutdown() throws {
-        let server = try ServerProcess(["--no-console"], ownSession: true)
-        let alice = try humanUser(server, nick: "alice")
-        let bob = try ircUser(server, nick: "bob", join: "#lobby")
+    @Test func sigintToTheWholeGroupIsAGracefulShutdown() async throws {
+        let server = try await ServerProcess(["--no-console"], ownSession: true)
+        let alice = try await humanUser(server, nick: "alice")
+        let bob = try await ircUser(server, nick: "bob", join: "#lobby")
         #expect(kill(-server.pid, SIGINT) == 0, "the server leads its process group")
-        try alice.expect("*** Server shutting down")
-        try bob.expect("ERROR :Closing Link: Server shutting down")
-        #expect(server.waitForExit() == 0)
+        try await alice.expect("*** Server shutting down")
+        try await bob.expect("ERROR :Closing Link: Server shutting down")
+        #expect(await server.waitForExit() == 0)
         #expect(!server.log.contains("spawner"), "\(server.log)")
         #expect(!server.log.contains("error"), "\(server.log)")
     }
 
-    @Test func aClientThatResetsMidStreamDoesNotKillItsSessionWithSIGPIPE() throws {
-        let server = try ServerProcess(["--flood-rate", "0"])
-        let alice = try ircUser(server, nick: "alice", join: "#lobby")
-        let watcher = try humanUser(server, nick: "watcher")
-        let bob = try ircUser(server, nick: "bob", join: "#lobby", receiveBuffer: 4096)
+    @Test func aClientThatResetsMidStreamDoesNotKillItsSessionWithSIGPIPE() async throws {
+        let server = try await ServerProcess(["--flood-rate", "0"])
+        let alice = try await ircUser(server, nick: "alice", join: "#lobby")
+        let watcher = try await humanUser(server, nick: "watcher")
+        let bob = try await ircUser(server, nick: "bob", join: "#lobby", receiveBuffer: 4096)
         // Bob's session writes to a socket the peer has reset: EPIPE, never a signal.
         for i in 0..<300 { try alice.line("PRIVMSG #lobby :\(i) " + String(repeating: "x", count: 300)) }
         bob.reset()
         for i in 300..<600 { try alice.line("PRIVMSG #lobby :\(i) " + String(repeating: "x", count: 300)) }
-        let quit = try watcher.expect("bob quit")
+        let quit = try await watcher.expect("bob quit")
         #expect(!quit.contains("SIGPIPE") && !quit.contains("crashed"), "\(quit)")
         #expect(!server.log.contains("SIGPIPE"), "\(server.log)")
     }
 
-    @Test func zeroMeansNoLimit() throws {
-        let server = try ServerProcess(["--max-clients", "0", "--max-per-ip", "0"])
-        var users: [TestClient] = []
-        for i in 0..<40 { users.append(try humanUser(server, nick: "user\(i)")) }
+    @Test func zeroMeansNoLimit() async throws {
+        let server = try await ServerProcess(["--max-clients", "0", "--max-per-ip", "0"])
+        var users: [UserConnection] = []
+        for i in 0..<40 { users.append(try await humanUser(server, nick: "user\(i)")) }
         try users[0].line("forty of us")
-        try users[39].expect("<user0> forty of us")
+        try await users[39].expect("<user0> forty of us")
     }
 }
 
-@Suite struct ConfigFileTests {
+@Suite(.serialized) struct ConfigFileTests {
     @Test func settingsOverTheCommandLineAndPathsFromTheFilesDirectory() throws {
         let dir = NSTemporaryDirectory() + "chat-conf-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)

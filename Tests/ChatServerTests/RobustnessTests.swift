@@ -8,26 +8,26 @@ import Glibc
 #endif
 
 /// The pid that appeared among the hub's children while `body` ran.
-func newSession(_ server: ServerProcess, _ body: () throws -> TestClient) throws -> (TestClient, pid_t) {
+func newSession(_ server: ServerProcess, _ body: () async throws -> UserConnection) async throws -> (UserConnection, pid_t) {
     let before = Set(server.sessionPIDs())
-    let c = try body()
+    let c = try await body()
     let added = Set(server.sessionPIDs()).subtracting(before)
     guard added.count == 1, let pid = added.first else { throw TestFailure("could not tell the new session's pid: \(added)") }
     return (c, pid)
 }
 
-@Suite struct ProcessModelTests {
-    @Test func hubAndSessionsAreSingleThreaded() throws {
-        let server = try ServerProcess()
-        let (alice, pid) = try newSession(server) { try humanUser(server, nick: "alice") }
+@Suite(.serialized) struct ProcessModelTests {
+    @Test func hubAndSessionsAreSingleThreaded() async throws {
+        let server = try await ServerProcess()
+        let (alice, pid) = try await newSession(server) { try await humanUser(server, nick: "alice") }
         defer { withExtendedLifetime(alice) {} }
         #expect(Proc.threadCount(of: server.pid) == 1)
         #expect(Proc.threadCount(of: pid) == 1)
     }
 
-    @Test func sessionsKeepOnlyTheirOwnDescriptors() throws {
-        let server = try ServerProcess()
-        let (alice, pid) = try newSession(server) { try humanUser(server, nick: "alice") }
+    @Test func sessionsKeepOnlyTheirOwnDescriptors() async throws {
+        let server = try await ServerProcess()
+        let (alice, pid) = try await newSession(server) { try await humanUser(server, nick: "alice") }
         defer { withExtendedLifetime(alice) {} }
         let fds = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd").compactMap(Int.init).sorted()
         // stderr, the client's socket, the channel to the hub (a socket pair), signalfd, epoll.
@@ -38,37 +38,37 @@ func newSession(_ server: ServerProcess, _ body: () throws -> TestClient) throws
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/6").contains("eventpoll"))
     }
 
-    @Test func killingOneSessionLeavesTheOthersChattingAndAnnouncesTheQuit() throws {
-        let server = try ServerProcess()
-        let alice = try humanUser(server, nick: "alice")
-        let (bob, bobPID) = try newSession(server) { try humanUser(server, nick: "bob") }
-        let carol = try ircUser(server, nick: "carol", join: "#lobby")
-        try alice.expect("carol joined")
+    @Test func killingOneSessionLeavesTheOthersChattingAndAnnouncesTheQuit() async throws {
+        let server = try await ServerProcess()
+        let alice = try await humanUser(server, nick: "alice")
+        let (bob, bobPID) = try await newSession(server) { try await humanUser(server, nick: "bob") }
+        let carol = try await ircUser(server, nick: "carol", join: "#lobby")
+        try await alice.expect("carol joined")
         kill(bobPID, SIGKILL)
-        try alice.expect("bob quit")
-        try carol.expect(":bob!bob@127.0.0.1 QUIT :Session killed")
-        #expect(bob.expectClosed())
+        try await alice.expect("bob quit")
+        try await carol.expect(":bob!bob@127.0.0.1 QUIT :Session killed")
+        #expect(await bob.expectClosed())
         try alice.line("still here")
-        try carol.expect("PRIVMSG #lobby :still here")
+        try await carol.expect("PRIVMSG #lobby :still here")
         // The nick is free again.
-        let bob2 = try humanUser(server, nick: "bob")
+        let bob2 = try await humanUser(server, nick: "bob")
         withExtendedLifetime(bob2) {}
     }
 
-    @Test func aCrashingSessionIsAnnouncedAsACrash() throws {
-        let server = try ServerProcess()
-        let alice = try humanUser(server, nick: "alice")
-        let (bob, bobPID) = try newSession(server) { try humanUser(server, nick: "bob") }
+    @Test func aCrashingSessionIsAnnouncedAsACrash() async throws {
+        let server = try await ServerProcess()
+        let alice = try await humanUser(server, nick: "alice")
+        let (bob, bobPID) = try await newSession(server) { try await humanUser(server, nick: "bob") }
         defer { withExtendedLifetime(bob) {} }
-        try alice.expect("bob joined")
+        try await alice.expect("bob joined")
         kill(bobPID, SIGSEGV)
-        try alice.expect("bob quit (Session crashed (SIGSEGV))", timeout: 20)
-        try server.waitForLog("died: signal 11")
+        try await alice.expect("bob quit (Session crashed (SIGSEGV))", timeout: 20)
+        try await server.waitForLog("died: signal 11")
     }
 
-    @Test func sessionsAreForkedByASpawnerAndAdoptedByTheHub() throws {
-        let server = try ServerProcess()
-        let (alice, pid) = try newSession(server) { try humanUser(server, nick: "alice") }
+    @Test func sessionsAreForkedByASpawnerAndAdoptedByTheHub() async throws {
+        let server = try await ServerProcess()
+        let (alice, pid) = try await newSession(server) { try await humanUser(server, nick: "alice") }
         defer { withExtendedLifetime(alice) {} }
         // The session is the hub's child (adopted), the spawner is the hub's other child.
         #expect(Proc.parentPID(of: pid) == server.pid)
@@ -84,69 +84,69 @@ func newSession(_ server: ServerProcess, _ body: () throws -> TestClient) throws
         #expect(errno == 0 && getpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(pid)) == min(19, hubNice + 1))
         // A spawner that dies is replaced; the people already here notice nothing.
         kill(spawners[0], SIGKILL)
-        try server.waitForLog("session spawner")
-        let bob = try humanUser(server, nick: "bob")
-        try alice.expect("bob joined")
+        try await server.waitForLog("session spawner")
+        let bob = try await humanUser(server, nick: "bob")
+        try await alice.expect("bob joined")
         try bob.line("still here")
-        try alice.expect("<bob> still here")
+        try await alice.expect("<bob> still here")
         let after = server.sessionPIDs().filter { Proc.name(of: $0) == "chat-spawner" }
         #expect(after.count == 1 && after != spawners)
     }
 
-    @Test func aCorruptFrameEndsOnlyThatSession() throws {
-        let server = try ServerProcess()
-        let alice = try humanUser(server, nick: "alice")
-        let (bob, bobPID) = try newSession(server) { try humanUser(server, nick: "bob") }
+    @Test func aCorruptFrameEndsOnlyThatSession() async throws {
+        let server = try await ServerProcess()
+        let alice = try await humanUser(server, nick: "alice")
+        let (bob, bobPID) = try await newSession(server) { try await humanUser(server, nick: "bob") }
         defer { withExtendedLifetime(bob) {} }
-        try alice.expect("bob joined")
+        try await alice.expect("bob joined")
         // Write garbage into bob's channel to the hub, as a buggy or compromised session would.
         let fd = try Proc.copyDescriptor(of: bobPID, 4)
         var junk: [UInt8] = Array(repeating: 0x41, count: 64)
         _ = write(fd, &junk, junk.count)
         close(fd)
-        try alice.expect("bob quit")
-        try server.waitForLog("corrupt frame")
-        let carol = try humanUser(server, nick: "carol")
-        try alice.expect("carol joined")
+        try await alice.expect("bob quit")
+        try await server.waitForLog("corrupt frame")
+        let carol = try await humanUser(server, nick: "carol")
+        try await alice.expect("carol joined")
         try carol.line("hello")
-        try alice.expect("<carol> hello")
+        try await alice.expect("<carol> hello")
     }
 
-    @Test func gracefulShutdownOnSIGTERM() throws {
-        let server = try ServerProcess()
-        let alice = try humanUser(server, nick: "alice")
-        let irc = try ircUser(server, nick: "bob")
+    @Test func gracefulShutdownOnSIGTERM() async throws {
+        let server = try await ServerProcess()
+        let alice = try await humanUser(server, nick: "alice")
+        let irc = try await ircUser(server, nick: "bob")
         kill(server.pid, SIGTERM)
-        try alice.expect("shutting down")
-        try irc.expect("ERROR :Closing Link")
-        #expect(alice.expectClosed())
-        #expect(irc.expectClosed())
-        #expect(server.waitForExit() == 0)
+        try await alice.expect("shutting down")
+        try await irc.expect("ERROR :Closing Link")
+        #expect(await alice.expectClosed())
+        #expect(await irc.expectClosed())
+        #expect(await server.waitForExit() == 0)
         #expect(server.log.contains("stopped"))
     }
 
-    @Test func whenTheHubDiesEveryUserHearsItOnce() throws {
-        let server = try ServerProcess()
-        var humans: [TestClient] = [], ircs: [TestClient] = []
-        for i in 0..<6 { humans.append(try humanUser(server, nick: "h\(i)")) }
-        for i in 0..<2 { ircs.append(try ircUser(server, nick: "i\(i)", join: "#lobby")) }
-        try humans[0].expect("i1 joined")
-        for c in humans + ircs { c.drain() }
+    @Test func whenTheHubDiesEveryUserHearsItOnce() async throws {
+        let server = try await ServerProcess()
+        var humans: [UserConnection] = [], ircs: [UserConnection] = []
+        for i in 0..<6 { humans.append(try await humanUser(server, nick: "h\(i)")) }
+        for i in 0..<2 { ircs.append(try await ircUser(server, nick: "i\(i)", join: "#lobby")) }
+        try await humans[0].expect("i1 joined")
+        for c in humans + ircs { await c.drain() }
         kill(server.pid, SIGKILL)
         for c in humans + ircs {
-            #expect(c.expectClosed(timeout: 3))
+            #expect(await c.expectClosed(timeout: 3))
             let farewells = c.text.components(separatedBy: "the server went away").count - 1
             #expect(farewells == 1, "\(c.text)")
             #expect(!c.text.contains("shutting down"), "\(c.text)")
         }
     }
 
-    @Test func whenTheHubDiesEverySessionTellsItsUserAndExits() throws {
-        let server = try ServerProcess()
-        let (alice, pid) = try newSession(server) { try humanUser(server, nick: "alice") }
+    @Test func whenTheHubDiesEverySessionTellsItsUserAndExits() async throws {
+        let server = try await ServerProcess()
+        let (alice, pid) = try await newSession(server) { try await humanUser(server, nick: "alice") }
         kill(server.pid, SIGKILL)
-        let said = try alice.expect("Disconnected", timeout: 3)
-        #expect(alice.expectClosed(timeout: 3))
+        let said = try await alice.expect("Disconnected", timeout: 3)
+        #expect(await alice.expectClosed(timeout: 3))
         // One farewell, the right one: not also "shutting down" (the hub did not shut down).
         #expect(said.contains("*** Disconnected: the server went away. Sorry!"), "\(said)")
         #expect(!(said + alice.text).contains("shutting down"), "\(said + alice.text)")
@@ -156,81 +156,81 @@ func newSession(_ server: ServerProcess, _ body: () throws -> TestClient) throws
         while Date() < deadline {
             state = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
             if state.isEmpty || state.contains(") Z ") { break }
-            usleep(50_000)
+            await pause(.milliseconds(50))
         }
         #expect(state.isEmpty || state.contains(") Z "), "session still running: \(state)")
     }
 
-    @Test func theSpawnersArgumentTypedByHandIsRefused() throws {
-        let r = try runToExit(productPath("chat-server"), ["--session-spawner", "1"])
+    @Test func theSpawnersArgumentTypedByHandIsRefused() async throws {
+        let r = try await runToExit(productPath("chat-server"), ["--session-spawner", "1"])
         #expect(r.status == 64)
         #expect(r.output.contains("is for chat-server's own use"))
     }
 
-    @Test func startupErrorsAreOneClearLine() throws {
-        let first = try ServerProcess()
-        let r = try runToExit(productPath("chat-server"), ["--listen", "127.0.0.1:\(first.port)"])
+    @Test func startupErrorsAreOneClearLine() async throws {
+        let first = try await ServerProcess()
+        let r = try await runToExit(productPath("chat-server"), ["--listen", "127.0.0.1:\(first.port)"])
         #expect(r.status != 0)
         #expect(r.output.contains("already in use"))
         #expect(r.output.split(separator: "\n").count == 1, "one line, no backtrace: \(r.output)")
     }
 }
 
-@Suite struct LimitTests {
-    @Test func maxClientsRefusesWithAMessage() throws {
-        let server = try ServerProcess(["--max-clients", "2"])
-        let a = try humanUser(server, nick: "a")
-        let b = try humanUser(server, nick: "b")
+@Suite(.serialized) struct LimitTests {
+    @Test func maxClientsRefusesWithAMessage() async throws {
+        let server = try await ServerProcess(["--max-clients", "2"])
+        let a = try await humanUser(server, nick: "a")
+        let b = try await humanUser(server, nick: "b")
         let c = try server.connect()
-        try c.expect("Server is full")
-        #expect(c.expectClosed())
+        try await c.expect("Server is full")
+        #expect(await c.expectClosed())
         withExtendedLifetime((a, b)) {}
     }
 
-    @Test func maxPerIPRefusesWithAMessage() throws {
-        let server = try ServerProcess(["--max-per-ip", "1"])
-        let a = try humanUser(server, nick: "a")
+    @Test func maxPerIPRefusesWithAMessage() async throws {
+        let server = try await ServerProcess(["--max-per-ip", "1"])
+        let a = try await humanUser(server, nick: "a")
         let c = try server.connect()
-        try c.expect("Too many connections")
-        #expect(c.expectClosed())
+        try await c.expect("Too many connections")
+        #expect(await c.expectClosed())
         withExtendedLifetime(a) {}
     }
 
-    @Test func registrationTimeoutDropsSilentConnections() throws {
-        let server = try ServerProcess(["--registration-timeout", "1"])
+    @Test func registrationTimeoutDropsSilentConnections() async throws {
+        let server = try await ServerProcess(["--registration-timeout", "1"])
         let c = try server.connect()
-        try c.expect("nickname")
-        try c.expect("in time", timeout: 5)
-        #expect(c.expectClosed())
+        try await c.expect("nickname")
+        try await c.expect("in time", timeout: 5)
+        #expect(await c.expectClosed())
     }
 
-    @Test func pingTimeoutDropsDeadIRCPeers() throws {
-        let server = try ServerProcess(["--ping-interval", "1", "--ping-timeout", "2"])
-        let a = try ircUser(server, nick: "alice")
-        try a.expect("PING", timeout: 5)
-        try a.expect("Ping timeout", timeout: 5)
-        #expect(a.expectClosed())
+    @Test func pingTimeoutDropsDeadIRCPeers() async throws {
+        let server = try await ServerProcess(["--ping-interval", "1", "--ping-timeout", "2"])
+        let a = try await ircUser(server, nick: "alice")
+        try await a.expect("PING", timeout: 5)
+        try await a.expect("Ping timeout", timeout: 5)
+        #expect(await a.expectClosed())
     }
 
-    @Test func floodIsDelayedThenAbuseDisconnects() throws {
-        let server = try ServerProcess(["--flood-rate", "10", "--flood-burst", "2"])
-        let alice = try humanUser(server, nick: "alice")
-        let bob = try humanUser(server, nick: "bob")
-        try alice.expect("bob joined")
+    @Test func floodIsDelayedThenAbuseDisconnects() async throws {
+        let server = try await ServerProcess(["--flood-rate", "10", "--flood-burst", "2"])
+        let alice = try await humanUser(server, nick: "alice")
+        let bob = try await humanUser(server, nick: "bob")
+        try await alice.expect("bob joined")
         // Ten lines at once: all arrive, in order, some of them delayed.
         try alice.send((1...10).map { "line \($0)\r\n" }.joined())
-        for i in 1...10 { try bob.expect("<alice> line \(i)") }
+        for i in 1...10 { try await bob.expect("<alice> line \(i)") }
         // Sustained abuse: disconnected with a reason, and bob is told.
         try alice.send((1...2000).map { "spam \($0)\r\n" }.joined())
-        try alice.expect("excess flood")
-        try bob.expect("alice quit (Excess flood)")
+        try await alice.expect("excess flood")
+        try await bob.expect("alice quit (Excess flood)")
     }
 
-    @Test func aClientThatNeverReadsIsDroppedWithoutSlowingOthers() throws {
-        let server = try ServerProcess(["--flood-rate", "0", "--send-queue", "524288"])
-        let sender = try ircUser(server, nick: "sender", join: "#lobby")
-        let reader = try ircUser(server, nick: "reader", join: "#lobby")
-        let stuck = try ircUser(server, nick: "stuck", join: "#lobby", receiveBuffer: 4096)
+    @Test func aClientThatNeverReadsIsDroppedWithoutSlowingOthers() async throws {
+        let server = try await ServerProcess(["--flood-rate", "0", "--send-queue", "524288"])
+        let sender = try await ircUser(server, nick: "sender", join: "#lobby")
+        let reader = try await ircUser(server, nick: "reader", join: "#lobby")
+        let stuck = try await ircUser(server, nick: "stuck", join: "#lobby", receiveBuffer: 4096)
         // From now on `stuck` reads nothing.
         let text = String(repeating: "x", count: 400)
         var received = 0
@@ -239,13 +239,13 @@ func newSession(_ server: ServerProcess, _ body: () throws -> TestClient) throws
             try sender.line("PRIVMSG #lobby :\(i) \(text)")
             if i % 200 == 199 {
                 // The reader keeps up all along.
-                seen += try reader.expect("PRIVMSG #lobby :\(i) ")
+                seen += try await reader.expect("PRIVMSG #lobby :\(i) ")
                 received = i
             }
         }
         #expect(received == 3999)
         if !seen.contains(":stuck!stuck@127.0.0.1 QUIT :Send queue exceeded") {
-            try reader.expect(":stuck!stuck@127.0.0.1 QUIT :Send queue exceeded", timeout: 10)
+            try await reader.expect(":stuck!stuck@127.0.0.1 QUIT :Send queue exceeded", timeout: 10)
         }
         withExtendedLifetime(stuck) {}
     }
@@ -255,15 +255,15 @@ func newSession(_ server: ServerProcess, _ body: () throws -> TestClient) throws
 /// ended once the hub holds `--hub-queue` bytes for them; the hub's memory stays bounded,
 /// and the quits it then sends reach everyone else intact, in the same loop turn as the
 /// channel traffic that overflowed the queue.
-@Suite struct HubQueueTests {
-    @Test func sessionsThatStopReadingTheHubAreEndedAndNobodyElseNotices() throws {
-        let server = try ServerProcess(["--hub-queue", "4096", "--flood-rate", "0", "--max-per-ip", "0"])
-        let sender = try humanUser(server, nick: "sender")
-        let reader = try humanUser(server, nick: "reader")
-        let watcher = try ircUser(server, nick: "watcher", join: "#lobby")
-        var frozen: [(TestClient, pid_t)] = []
-        for i in 0..<4 { frozen.append(try newSession(server) { try humanUser(server, nick: "frozen\(i)") }) }
-        try watcher.expect(":frozen3!")
+@Suite(.serialized) struct HubQueueTests {
+    @Test func sessionsThatStopReadingTheHubAreEndedAndNobodyElseNotices() async throws {
+        let server = try await ServerProcess(["--hub-queue", "4096", "--flood-rate", "0", "--max-per-ip", "0"])
+        let sender = try await humanUser(server, nick: "sender")
+        let reader = try await humanUser(server, nick: "reader")
+        let watcher = try await ircUser(server, nick: "watcher", join: "#lobby")
+        var frozen: [(UserConnection, pid_t)] = []
+        for i in 0..<4 { frozen.append(try await newSession(server) { try await humanUser(server, nick: "frozen\(i)") }) }
+        try await watcher.expect(":frozen3!")
         for (_, pid) in frozen { kill(pid, SIGSTOP) }
         defer { for (_, pid) in frozen { kill(pid, SIGCONT) } }
         // One line per hub turn (the next is sent once the watcher has it), so each stopped
@@ -276,11 +276,11 @@ func newSession(_ server: ServerProcess, _ body: () throws -> TestClient) throws
         var watcherSaw = ""
         while count < 5000 && watcherSaw.components(separatedBy: "QUIT :Send queue exceeded").count - 1 < 4 {
             try sender.line("\(count) " + String(repeating: "z", count: 50 + count * 37 % 400))
-            watcherSaw += try watcher.expect("PRIVMSG #lobby :\(count) ")
-            while reader.fill(timeout: 0) {}
+            watcherSaw += try await watcher.expect("PRIVMSG #lobby :\(count) ")
+            while await reader.fill(timeout: 0) {}
             count += 1
         }
-        let readerSaw = try reader.expect("<sender> \(count - 1) ")
+        let readerSaw = try await reader.expect("<sender> \(count - 1) ")
         // Every line arrived at both, once, in order.
         func numbers(_ text: String, after marker: String) -> [Int] {
             text.split(whereSeparator: \.isNewline).compactMap { line in
@@ -294,38 +294,39 @@ func newSession(_ server: ServerProcess, _ body: () throws -> TestClient) throws
         // The four were ended, and everyone else heard it.
         for i in 0..<4 {
             let human = "-- frozen\(i) quit (Send queue exceeded)"
-            if !readerSaw.contains(human) { try reader.expect(human) }
+            if !readerSaw.contains(human) { try await reader.expect(human) }
             let irc = ":frozen\(i)!frozen\(i)@127.0.0.1 QUIT :Send queue exceeded"
-            if !watcherSaw.contains(irc) { try watcher.expect(irc) }
+            if !watcherSaw.contains(irc) { try await watcher.expect(irc) }
         }
-        try server.waitForLog("bytes behind; ending it")
+        try await server.waitForLog("bytes behind; ending it")
         // Nobody else was dropped: the room still talks.
         try sender.line("after the storm")
-        try reader.expect("<sender> after the storm")
-        try watcher.expect("PRIVMSG #lobby :after the storm")
+        try await reader.expect("<sender> after the storm")
+        try await watcher.expect("PRIVMSG #lobby :after the storm")
         #expect(!reader.closed && !watcher.closed && !sender.closed)
     }
 }
 
-@Suite struct BadInputTests {
-    @Test func randomBinaryBytesHurtNobody() throws {
-        let server = try ServerProcess()
-        let alice = try humanUser(server, nick: "alice")
+@Suite(.serialized) struct BadInputTests {
+    @Test func randomBinaryBytesHurtNobody() async throws {
+        let server = try await ServerProcess()
+        let alice = try await humanUser(server, nick: "alice")
         var rng = SystemRandomNumberGenerator()
         for _ in 0..<4 {
             let noise = try server.connect()
             try noise.send(bytes: (0..<65536).map { _ in UInt8.random(in: 0...255, using: &rng) })
         }
-        let bob = try ircUser(server, nick: "bob", join: "#lobby")
+        let bob = try await ircUser(server, nick: "bob", join: "#lobby")
         try bob.line("PRIVMSG #lobby :after the noise")
-        try alice.expect("<bob> after the noise")
+        try await alice.expect("<bob> after the noise")
         #expect(server.process.isRunning)
     }
 
-    @Test func everySendersLinesArriveInOrderExactlyOnce() throws {
-        let server = try ServerProcess(["--flood-rate", "0"])
-        let senders = try (0..<3).map { try ircUser(server, nick: "s\($0)", join: "#order") }
-        let receivers = try (0..<2).map { try ircUser(server, nick: "r\($0)", join: "#order") }
+    @Test func everySendersLinesArriveInOrderExactlyOnce() async throws {
+        let server = try await ServerProcess(["--flood-rate", "0"])
+        var senders: [UserConnection] = [], receivers: [UserConnection] = []
+        for i in 0..<3 { senders.append(try await ircUser(server, nick: "s\(i)", join: "#order")) }
+        for i in 0..<2 { receivers.append(try await ircUser(server, nick: "r\(i)", join: "#order")) }
         let n = 300
         for i in 0..<n {
             for (k, s) in senders.enumerated() { try s.line("PRIVMSG #order :seq \(k) \(i)") }
@@ -336,7 +337,7 @@ func newSession(_ server: ServerProcess, _ body: () throws -> TestClient) throws
             var text = ""
             let deadline = Date().addingTimeInterval(30)
             while next != [n, n, n] && Date() < deadline {
-                guard let t = try? r.expect("PRIVMSG #order :seq ") else {
+                guard let t = try? await r.expect("PRIVMSG #order :seq ") else {
                     Issue.record("stopped at \(next)")
                     return
                 }

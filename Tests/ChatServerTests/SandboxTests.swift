@@ -7,7 +7,7 @@ import TestSupport
 import Glibc
 #endif
 
-@Suite struct SandboxTests {
+@Suite(.serialized) struct SandboxTests {
     /// Forks a child that enters the session sandbox, then makes one forbidden call.
     /// Only C-level calls run in the child (the test process has threads).
     func sandboxedChild(_ forbidden: @convention(c) () -> Void) -> Proc.ExitStatus? {
@@ -47,40 +47,34 @@ import Glibc
         } == .exited(0))
     }
 
-    @Test func realSessionsRunSandboxedWithoutPrivilegesOrCoreDumps() throws {
-        let server = try ServerProcess()
-        let (alice, pid) = try newSession(server) { try humanUser(server, nick: "alice") }
+    @Test func realSessionsRunSandboxedWithoutPrivilegesOrCoreDumps() async throws {
+        let server = try await ServerProcess()
+        let (alice, pid) = try await newSession(server) { try await humanUser(server, nick: "alice") }
         defer { withExtendedLifetime(alice) {} }
         let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
         #expect(status.contains("NoNewPrivs:\t1"))
         #expect(status.contains("Seccomp:\t2"))
         // Still chatting under the filter.
-        let bob = try ircUser(server, nick: "bob", join: "#lobby")
+        let bob = try await ircUser(server, nick: "bob", join: "#lobby")
         try alice.line("sandboxed hello")
-        try bob.expect("sandboxed hello")
+        try await bob.expect("sandboxed hello")
         try alice.line("/whois bob")
-        try alice.expect("bob")
+        try await alice.expect("bob")
     }
 }
 
-@Suite struct PrivilegeTests {
-    @Test func startedAsRootItDropsToTheGivenUserBeforeAcceptingAnyone() throws {
+@Suite(.serialized) struct PrivilegeTests {
+    @Test func startedAsRootItDropsToTheGivenUserBeforeAcceptingAnyone() async throws {
         guard Proc.isRoot else {
             // Not root: the option must refuse clearly instead of pretending.
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: productPath("chat-server"))
-            p.arguments = ["--listen", "127.0.0.1:0", "--user", "nobody"]
-            let err = Pipe()
-            p.standardError = err
-            try p.run()
-            p.waitUntilExit()
-            #expect(p.terminationStatus == 1)
-            #expect(String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).contains("needs the server to be started as root"))
+            let p = try await runToExit(productPath("chat-server"), ["--listen", "127.0.0.1:0", "--user", "nobody"], errorsApart: true)
+            #expect(p.status == 1)
+            #expect(p.errors.contains("needs the server to be started as root"))
             return
         }
-        let server = try ServerProcess(["--user", "nobody"])
-        try server.waitForLog("running as user nobody")
-        let (alice, pid) = try newSession(server) { try humanUser(server, nick: "alice") }
+        let server = try await ServerProcess(["--user", "nobody"])
+        try await server.waitForLog("running as user nobody")
+        let (alice, pid) = try await newSession(server) { try await humanUser(server, nick: "alice") }
         defer { withExtendedLifetime(alice) {} }
         for p in [server.pid, pid] {
             let status = try String(contentsOfFile: "/proc/\(p)/status", encoding: .utf8)

@@ -1,10 +1,11 @@
 import ChatProtocol
 import Glibc
 import Testing
+import TestSupport
 @testable import ChatServerDaemon
 
 /// The hub ↔ spawner messages, without processes.
-@Suite struct SpawnerMessageTests {
+@Suite(.serialized, .compute) struct SpawnerMessageTests {
     @Test func aRequestCarriesEverySessionSettingExactly() throws {
         let config = SessionConfig(serverName: "chat.example", floodRate: 2.75, floodBurst: 9, queueLimit: 1 << 20,
                                    maxLineLength: 4096, registrationTimeout: 60, pingInterval: 120, pingTimeout: 240,
@@ -31,7 +32,7 @@ import Testing
 
 /// The spawner's warm-up (`SessionRehearsal`): it must really play a person and an IRC client
 /// through registration, talk and nick changes, or it warms nothing.
-@Suite struct SessionRehearsalTests {
+@Suite(.serialized, .compute) struct SessionRehearsalTests {
     @Test func bothPlayersGoThroughTheirDialects() throws {
         let t = try #require(SessionRehearsal.perform())
         // The person: greeted, asked for a nickname, joined, sees bob's lines in both forms.

@@ -1,10 +1,11 @@
 import ChatProtocol
 import Testing
+import TestSupport
 @testable import ChatTUI
 
-@Suite struct RegistrationTests {
+@Suite(.serialized, .compute) struct RegistrationTests {
     @Test func registersAndJoinsChannelsAfterWelcome() {
-        var t = TestClient(nick: "me", channels: ["#a", "#b"])
+        var t = ScriptedClient(nick: "me", channels: ["#a", "#b"])
         t.apply(.connected)
         #expect(t.sent() == ["CAP LS 302", "NICK me", "USER me 0 * :chat-tui user"])
         t.recv(":srv CAP * LS :multi-prefix sasl server-time")
@@ -19,7 +20,7 @@ import Testing
     }
 
     @Test func nickInUseTriesUnderscores() {
-        var t = TestClient(nick: "me")
+        var t = ScriptedClient(nick: "me")
         t.apply(.connected)
         _ = t.sent()
         t.recv(":srv 433 * me :Nickname is already in use")
@@ -33,7 +34,7 @@ import Testing
     /// Only the server's NICK makes a nick ours: a refused /nick is not asked for again
     /// on the next connection, a confirmed one is.
     @Test func aRefusedNickChangeIsNotKeptForTheNextConnection() {
-        var t = TestClient.registered(nick: "me")
+        var t = ScriptedClient.registered(nick: "me")
         t.enter("/nick taken")
         #expect(t.sent() == ["NICK taken"])
         t.recv(":srv 433 me taken :Nickname is already in use")
@@ -54,7 +55,7 @@ import Testing
     }
 
     @Test func pingPongAndLag() {
-        var t = TestClient.registered()
+        var t = ScriptedClient.registered()
         t.recv("PING :abc")
         #expect(t.sent() == ["PONG :abc"])
         // The probe sent at registration is answered, and the next one is due 30 s later.
@@ -73,7 +74,7 @@ import Testing
     }
 
     @Test func silentServerIsDroppedAfterTheTimeout() {
-        var t = TestClient.registered()
+        var t = ScriptedClient.registered()
         t.now += 89_000
         t.apply(.tick)
         #expect(t.state.takeEffects().isEmpty)
@@ -85,7 +86,7 @@ import Testing
     /// The status bar counts the seconds to the next attempt down: the model asks for a
     /// tick whenever the number shown changes.
     @Test func reconnectCountdownMovesEachSecond() {
-        var t = TestClient.registered(channels: ["#a"])
+        var t = ScriptedClient.registered(channels: ["#a"])
         let at = t.now + 4_000
         t.apply(.disconnected(reason: "connection reset", retryAt: at))
         var shown: [Int] = []
@@ -120,7 +121,7 @@ import Testing
 
     @Test func aRefusedNickAtRegistrationGetsUnderscoresFirst() {
         // "root" is reserved on chat-server (432): root_ is what a user would pick next.
-        var t = TestClient(nick: "root")
+        var t = ScriptedClient(nick: "root")
         t.apply(.connected)
         _ = t.sent()
         t.recv(":srv 432 * root :Erroneous nickname")
@@ -129,7 +130,7 @@ import Testing
         t.recv(":srv 433 * root_ :Nickname is already in use")
         #expect(t.sent().contains("NICK root__"))
         // A nick no underscore can mend gets a generated one at once.
-        var bad = TestClient(nick: "a-very-long-nick-of-exactly-30")
+        var bad = ScriptedClient(nick: "a-very-long-nick-of-exactly-30")
         bad.apply(.connected)
         _ = bad.sent()
         bad.recv(":srv 432 * a-very-long-nick-of-exactly-30 :Erroneous nickname")
@@ -137,16 +138,16 @@ import Testing
     }
 
     @Test func theServersVersionLineIsReadable() {
-        var t = TestClient.registered()
+        var t = ScriptedClient.registered()
         t.recv(":srv 004 me srv chat-server-0.1.0 i no")
         #expect(t.state.windows[0].scrollback.lines.last?.text == "srv runs chat-server-0.1.0")
     }
 
     @Test func inNoChannelAfterTheMOTDTheServerWindowSaysWhatToDo() {
-        var t = TestClient.registered()
+        var t = ScriptedClient.registered()
         t.recv(":srv 422 me :MOTD File is missing")
         #expect(t.state.windows[0].scrollback.lines.last?.text.contains("/join #channel") == true)
-        var joined = TestClient.registered(channels: ["#a"])
+        var joined = ScriptedClient.registered(channels: ["#a"])
         joined.recv(":srv 376 me :End of /MOTD command.")
         #expect(joined.state.windows[0].scrollback.lines.last?.text.contains("/join #channel") == false)
     }
@@ -154,7 +155,7 @@ import Testing
     /// A server that accepts the connection and never answers (`ncat -l`) left the client
     /// "registering…" forever: after 30 s without 001 it is dropped as a failed attempt.
     @Test func aServerThatNeverWelcomesIsDroppedAfterThirtySeconds() {
-        var t = TestClient(nick: "me")
+        var t = ScriptedClient(nick: "me")
         t.apply(.connected)
         _ = t.sent()
         #expect(t.state.nextDeadline == t.now + 30_000)
@@ -175,7 +176,7 @@ import Testing
     }
 
     @Test func reconnectRejoinsChannels() {
-        var t = TestClient.registered(channels: ["#a"])
+        var t = ScriptedClient.registered(channels: ["#a"])
         t.recv(":me!u@h JOIN #a")
         t.enter("/join #b")
         t.recv(":me!u@h JOIN #b")
@@ -195,9 +196,9 @@ import Testing
     }
 }
 
-@Suite struct ChannelTests {
-    func joined() -> TestClient {
-        var t = TestClient.registered(channels: ["#c"])
+@Suite(.serialized, .compute) struct ChannelTests {
+    func joined() -> ScriptedClient {
+        var t = ScriptedClient.registered(channels: ["#c"])
         t.recv(":me!u@h JOIN #c")
         t.recv(":srv 353 me = #c :@me bob +carol")
         t.recv(":srv 366 me #c :End of /NAMES list")
@@ -361,11 +362,18 @@ import Testing
         t.recv(":srv 366 me #c :End")
         #expect(t.texts("#c").last == "Users on #c (6): @Dave @me +alice +Carol bob zed")
     }
+
+    /// A CTCP PING token was echoed with the control characters it came with.
+    @Test func ctcpPingTokenIsEchoedWithoutControls() {
+        var t = ScriptedClient.registered()
+        t.recv(":bob!b@h PRIVMSG me :\u{1}PING 123\u{1b}[2J\u{7}\u{2}x\u{1}")
+        #expect(t.sent() == ["NOTICE bob :\u{1}PING 123x\u{1}"])
+    }
 }
 
-@Suite struct CommandTests {
+@Suite(.serialized, .compute) struct CommandTests {
     @Test func eachCommandSendsItsLine() {
-        var t = TestClient.registered(channels: ["#c"])
+        var t = ScriptedClient.registered(channels: ["#c"])
         t.recv(":me!u@h JOIN #c")
         _ = t.sent()
         let cases: [(String, [String])] = [
@@ -387,7 +395,7 @@ import Testing
     }
 
     @Test func queryCloseClearAndQuit() {
-        var t = TestClient.registered(channels: ["#c"])
+        var t = ScriptedClient.registered(channels: ["#c"])
         t.recv(":me!u@h JOIN #c")
         t.enter("/query bob hello")
         #expect(t.state.activeWindow.name == "bob")
@@ -405,7 +413,7 @@ import Testing
     }
 
     @Test func signalsQuitThroughAnAction() {
-        var t = TestClient.registered()
+        var t = ScriptedClient.registered()
         t.apply(.failure("Not connected: not sent.", inServerWindow: false))
         #expect(t.texts().last == "Not connected: not sent.")
         t.apply(.quit(reason: "Caught SIGTERM; leaving."))
@@ -414,7 +422,7 @@ import Testing
     }
 
     @Test func helpAndUnknownCommands() {
-        var t = TestClient.registered()
+        var t = ScriptedClient.registered()
         t.enter("/help")
         #expect(t.texts().contains { $0.contains("/join #channel") })
         t.enter("/frobnicate")
@@ -425,7 +433,7 @@ import Testing
     }
 
     @Test func windowSwitchingKeys() {
-        var t = TestClient.registered(channels: ["#a", "#b", "#c"])
+        var t = ScriptedClient.registered(channels: ["#a", "#b", "#c"])
         #expect(t.state.activeIndex == 1)
         t.key(.alt("4"))
         #expect(t.state.activeWindow.name == "#c")
@@ -438,11 +446,29 @@ import Testing
         t.key(.alt("9"))
         #expect(t.state.activeWindow.name == "#a")
     }
+
+    @Test func helpForAnUnknownCommandAndAWindowThatIsNotThere() {
+        var t = ScriptedClient.registered(channels: ["#a"])
+        t.enter("/help nosuch")
+        #expect(t.texts().last == "There is no command /nosuch. /help lists them.")
+        t.enter("/help /join")
+        #expect(t.texts().last?.hasPrefix("/join #channel") == true)
+        t.enter("/window 99")
+        #expect(t.texts().last == "There is no window 99: windows 1 to 2 are open.")
+        t.enter("/window")
+        #expect(t.texts().last == "Usage: /window N")
+    }
+
+    @Test func reconnectSaysNow() {
+        var t = ScriptedClient.registered(channels: ["#a"])
+        t.apply(.disconnected(reason: "reconnecting", retryAt: t.now))
+        #expect(t.texts().last == "Disconnected: reconnecting. Reconnecting now.")
+    }
 }
 
-@Suite struct RawModeTests {
+@Suite(.serialized, .compute) struct RawModeTests {
     @Test func linesGoOutAsTypedAndComeInAsPlainText() {
-        var t = TestClient(mode: .raw)
+        var t = ScriptedClient(mode: .raw)
         t.apply(.connected)
         #expect(t.sent().isEmpty)
         t.enter("hello")
@@ -462,7 +488,7 @@ import Testing
     }
 
     @Test func aPromptWithoutLineEndBecomesTheInputPrompt() {
-        var t = TestClient(mode: .raw)
+        var t = ScriptedClient(mode: .raw)
         t.apply(.connected)
         t.apply(.receivedPartial(Array("Choose a nickname: ".utf8)))
         #expect(t.state.prompt.hasPrefix("["))           // not yet: it may be half a line
@@ -484,15 +510,24 @@ import Testing
     }
 
     @Test func invalidUTF8IsRepaired() {
-        var t = TestClient(mode: .raw)
+        var t = ScriptedClient(mode: .raw)
         t.apply(.received([0x61, 0xFF, 0x62]))
         #expect(t.texts().last == "a\u{FFFD}b")
     }
+
+    @Test func rawModeHelpShowsOnlyTheClientsCommands() {
+        var t = ScriptedClient(mode: .raw)
+        t.apply(.connected)
+        t.enter("/help")
+        let shown = t.texts().filter { $0.hasPrefix("  /") }.map { String($0.dropFirst(3).prefix { $0 != " " }) }
+        #expect(Set(shown) == ClientState.rawModeCommands)
+        #expect(t.sent() == ["/help"])
+    }
 }
 
-@Suite struct PasteTests {
-    func channel() -> TestClient {
-        var t = TestClient.registered(channels: ["#c"])
+@Suite(.serialized, .compute) struct PasteTests {
+    func channel() -> ScriptedClient {
+        var t = ScriptedClient.registered(channels: ["#c"])
         t.recv(":me!u@h JOIN #c")
         _ = t.sent()
         return t
@@ -539,13 +574,36 @@ import Testing
         #expect(t.state.paste == .none)
         #expect(t.state.editor.text == "stuck")
     }
+
+    /// An escape sequence in pasted text left "31m" behind (ESC [ became an Alt key and the
+    /// rest came as text).
+    @Test func escapeSequencesInAPasteAreDropped() {
+        var t = ScriptedClient.registered(channels: ["#c"])
+        t.recv(":me!u@h JOIN #c")
+        _ = t.sent()
+        t.key(.pasteStart)
+        t.type("a")
+        t.key(.alt("["))
+        t.type("31mred")
+        t.key(.alt("["))
+        t.type("0m")
+        t.key(.enter)
+        t.key(.alt("]"))
+        t.type("0;title")
+        t.key(.ctrl("g"))
+        t.type("b")
+        t.key(.escape)
+        t.type("c")
+        t.key(.pasteEnd)
+        #expect(t.sent() == ["PRIVMSG #c :ared", "PRIVMSG #c :bc"])
+    }
 }
 
-@Suite struct WindowFloodTests {
+@Suite(.serialized, .compute) struct WindowFloodTests {
     /// Private messages from thousands of nicks: at most 100 private windows open, the rest go
     /// to the server window with one note, and each line finds its window by lookup.
     @Test func privateWindowsAreBoundedAndTheRestGoToTheServerWindow() {
-        var t = TestClient.registered()
+        var t = ScriptedClient.registered()
         for i in 0..<3_000 { t.recv(":n\(i)!u@h PRIVMSG me :hello \(i)") }
         #expect(t.state.queryWindowCount == ClientState.maxQueryWindows)
         #expect(t.state.windows.count == 1 + ClientState.maxQueryWindows)
@@ -568,7 +626,7 @@ import Testing
     /// `windowIndex` is a dictionary kept in step with opening, closing and renaming windows
     /// and with a change of casemapping.
     @Test func channelWindowsTheServerOpensAreBounded() {
-        var t = TestClient.registered()
+        var t = ScriptedClient.registered()
         let limit = ClientState.maxServerChannelWindows
         // A hostile server puts us in channels we never asked for, and talks in others.
         for i in 0..<(limit + 50) { t.recv(":me!u@h JOIN #forced\(i)") }
@@ -582,10 +640,10 @@ import Testing
     }
 
     @Test func theNameIndexFollowsEveryChange() {
-        var t = TestClient(nick: "me", channels: ["#a", "#b[x"])
+        var t = ScriptedClient(nick: "me", channels: ["#a", "#b[x"])
         t.apply(.connected)
         t.recv(":srv 001 me :Welcome")
-        func consistent(_ t: TestClient) -> Bool {
+        func consistent(_ t: ScriptedClient) -> Bool {
             t.state.windows.indices.dropFirst().allSatisfy { t.state.windowIndex(t.state.windows[$0].name) == $0 }
         }
         #expect(t.state.windowIndex("#B{X") == 2)    // rfc1459 until the server says otherwise

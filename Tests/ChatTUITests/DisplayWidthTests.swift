@@ -1,7 +1,8 @@
 import Testing
+import TestSupport
 @testable import ChatTUI
 
-@Suite struct DisplayWidthTests {
+@Suite(.serialized, .compute) struct DisplayWidthTests {
     @Test func asciiLatinAndControlsAreOneColumn() {
         #expect(DisplayWidth.of("hello") == 5)
         #expect(DisplayWidth.of("héllo") == 5)

@@ -1,7 +1,8 @@
 import Testing
+import TestSupport
 @testable import ChatTUI
 
-@Suite struct HistoryTests {
+@Suite(.serialized, .compute) struct HistoryTests {
     @Test func upAndDownKeepTheDraft() {
         var h = History()
         h.add("first")
@@ -15,7 +16,7 @@ import Testing
     }
 
     @Test func historyThroughKeys() {
-        var t = TestClient.registered(channels: ["#c"])
+        var t = ScriptedClient.registered(channels: ["#c"])
         t.recv(":me!u@h JOIN #c")
         t.enter("one")
         t.enter("two")
@@ -30,9 +31,9 @@ import Testing
     }
 }
 
-@Suite struct CompletionTests {
+@Suite(.serialized, .compute) struct CompletionTests {
     @Test func nickAtLineStartGetsAColon() {
-        var t = TestClient.registered(channels: ["#c"])
+        var t = ScriptedClient.registered(channels: ["#c"])
         t.recv(":me!u@h JOIN #c")
         t.recv(":srv 353 me = #c :@me alice albert bob")
         t.recv(":srv 366 me #c :End")
@@ -53,7 +54,7 @@ import Testing
 
     /// Your own nick is the last a completion offers (irssi's order), not the first.
     @Test func ownNickComesLast() {
-        var t = TestClient.registered(nick: "mia", channels: ["#c"])
+        var t = ScriptedClient.registered(nick: "mia", channels: ["#c"])
         t.recv(":mia!u@h JOIN #c")
         t.recv(":srv 353 mia = #c :@mia mike")
         t.recv(":srv 366 mia #c :End")
@@ -66,7 +67,7 @@ import Testing
     }
 
     @Test func commandsAndChannels() {
-        var t = TestClient.registered(channels: ["#chat", "#cheese"])
+        var t = ScriptedClient.registered(channels: ["#chat", "#cheese"])
         t.type("/jo")
         t.key(.tab)
         #expect(t.state.editor.text == "/join ")
@@ -76,7 +77,7 @@ import Testing
     }
 
     @Test func nothingToCompleteLeavesTheLine() {
-        var t = TestClient.registered(channels: ["#c"])
+        var t = ScriptedClient.registered(channels: ["#c"])
         t.type("zz")
         t.key(.tab)
         #expect(t.state.editor.text == "zz")

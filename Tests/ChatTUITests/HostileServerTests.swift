@@ -1,13 +1,14 @@
 import ChatProtocol
 import Testing
+import TestSupport
 @testable import ChatTUI
 
 /// Lines from a hostile or broken server that the client-irc-line fuzz target (which drives
 /// this model) found mishandled; each test is one such input, reduced.
-@Suite struct HostileServerTests {
+@Suite(.serialized, .compute) struct HostileServerTests {
     /// An ISUPPORT token with no name ("=", "=x") crashed the client (index out of range).
     @Test func isupportTokenWithoutAName() {
-        var t = TestClient.registered()
+        var t = ScriptedClient.registered()
         t.recv(":srv 005 me = =x CHANTYPES=#& :are supported")
         t.recv(":srv 005 me alice = #lobby NICKLEN=30 :are supported")
         #expect(t.state.irc.chanTypes == ["#", "&"])
@@ -19,7 +20,7 @@ extension HostileServerTests {
     /// with) but reached the screen model raw: a control character in a channel name or a
     /// status symbol was in the title, status bar, prompt and nick list.
     @Test func namesAreSanitisedOnTheScreen() {
-        var t = TestClient.registered(cols: 100, rows: 12)
+        var t = ScriptedClient.registered(cols: 100, rows: 12)
         t.recv(":srv 005 me PREFIX=(ov)\u{1b}+ :are supported")
         t.recv(":evil!e@h PRIVMSG #lobb\u{1f}y :hi")
         t.recv(":me!u@h JOIN #x\u{1b}]0;t\u{7}")
@@ -41,7 +42,7 @@ extension HostileServerTests {
     /// sent back on the next connection as `NICK a b` / `JOIN #a b`, which the server reads
     /// as other parameters. Such names are now ignored.
     @Test func namesThatAreNotOneWordAreNotAdopted() {
-        var t = TestClient.registered(channels: ["#c"])
+        var t = ScriptedClient.registered(channels: ["#c"])
         t.recv(":me!u@h JOIN #c")
         t.recv(":me!u@h JOIN :#a b,#d")
         t.recv(":me!u@h NICK :m e")
@@ -98,7 +99,7 @@ extension HostileServerTests {
     /// `chat-tui--9223372036854775808` overflowed and trapped. Only the outstanding probe's
     /// own token counts.
     @Test func aForgedPongTokenIsIgnored() {
-        var t = TestClient.registered()
+        var t = ScriptedClient.registered()
         let sent = t.state.irc.pingSentAt!
         t.recv(":srv PONG srv :chat-tui--9223372036854775808")
         t.recv(":srv PONG srv :chat-tui-9223372036854775807")
@@ -129,7 +130,7 @@ extension HostileServerTests {
                     "2024-01-01T00:00:00.-5Z", "2024-01-01T00:00:00+01:00"] {
             #expect(TimeFormat.parseServerTime(bad) == nil, "\(bad)")
         }
-        var t = TestClient.registered(channels: ["#x"])
+        var t = ScriptedClient.registered(channels: ["#x"])
         t.recv(":srv CAP me ACK :server-time")
         t.recv(":me!u@h JOIN #x")
         t.recv("@time=2024-01-01T00:00:00.99999999999999999999Z :bob!b@h PRIVMSG #x :hi")
@@ -144,7 +145,7 @@ extension HostileServerTests {
     /// Times and durations a server sends (329, 333, 317) are read with bounds: absurd ones
     /// are shown as sent or left out, never computed with.
     @Test func timesAndDurationsFromTheServerAreBounded() {
-        var t = TestClient.registered(channels: ["#x"])
+        var t = ScriptedClient.registered(channels: ["#x"])
         t.recv(":me!u@h JOIN #x")
         t.recv(":srv 333 me #x bob 1700000000")
         t.recv(":srv 329 me #x 1700000000")
@@ -165,7 +166,7 @@ extension HostileServerTests {
     /// build a string of that many underscores for each refusal (quadratic work) before it
     /// fell back to a generated nick.
     @Test func endlessNickRefusalsDoNotGrowTheNick() {
-        var t = TestClient(nick: "me")
+        var t = ScriptedClient(nick: "me")
         t.apply(.connected)
         _ = t.sent()
         for _ in 0..<2_000 { t.recv(":srv 433 * x :Nickname is already in use") }

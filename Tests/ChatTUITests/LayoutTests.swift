@@ -1,7 +1,8 @@
 import Testing
+import TestSupport
 @testable import ChatTUI
 
-@Suite struct LayoutTests {
+@Suite(.serialized, .compute) struct LayoutTests {
     func message(_ text: String, nick: String = "alice") -> Line {
         Line(time: 0, kind: .message, nick: nick, text: text)
     }

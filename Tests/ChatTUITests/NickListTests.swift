@@ -1,7 +1,8 @@
 import Testing
+import TestSupport
 @testable import ChatTUI
 
-@Suite struct NickListTests {
+@Suite(.serialized, .compute) struct NickListTests {
     @Test func operatorsFirstThenVoicedThenSortedCaseInsensitively() {
         var n = NickList()
         for e in ["zed", "+Yan", "@bob", "alice", "@Carol", "+abe", "Bert"] { n.add(namesEntry: e) }

@@ -1,10 +1,11 @@
 import ChatPOSIX
 import Testing
+import TestSupport
 @testable import ChatTUI
 
-@Suite struct ScrollTests {
-    func filled(_ n: Int, rows: Int = 24) -> TestClient {
-        var t = TestClient.registered(channels: ["#c"], rows: rows)
+@Suite(.serialized, .compute) struct ScrollTests {
+    func filled(_ n: Int, rows: Int = 24) -> ScriptedClient {
+        var t = ScriptedClient.registered(channels: ["#c"], rows: rows)
         t.recv(":me!u@h JOIN #c")
         for i in 0..<n { t.recv(":bob!b@h PRIVMSG #c :message \(i)") }
         return t
@@ -40,7 +41,7 @@ import Testing
     }
 
     @Test func scrollingCountsWrappedRows() {
-        var t = TestClient.registered(channels: ["#c"], cols: 40, rows: 10)
+        var t = ScriptedClient.registered(channels: ["#c"], cols: 40, rows: 10)
         t.recv(":me!u@h JOIN #c")
         for i in 0..<20 { t.recv(":bob!b@h PRIVMSG #c :\(i) " + String(repeating: "long ", count: 10)) }
         let before = Layout.visibleRows(of: t.state.activeWindow, width: 40, height: 6, utcOffset: 0)
@@ -52,7 +53,7 @@ import Testing
     /// A full scrollback drops its oldest lines while the user looks at them: the view
     /// stays full, starting at the oldest line left, and "more below" counts from its bottom.
     @Test func scrolledUpViewStaysFullWhileAFullScrollbackDropsLines() {
-        var t = TestClient(channels: ["#sb"], scrollback: 100, cols: 80, rows: 15)
+        var t = ScriptedClient(channels: ["#sb"], scrollback: 100, cols: 80, rows: 15)
         t.apply(.connected)
         t.recv(":srv 001 me :Welcome")
         t.recv(":me!u@h JOIN #sb")
@@ -81,7 +82,7 @@ import Testing
     /// At the top of wrapped lines, a wider terminal needs fewer rows for them: the view
     /// still fills the chat area.
     @Test func scrolledToTheTopStaysFullWhenTheTerminalWidens() {
-        var t = TestClient.registered(channels: ["#c"], cols: 40, rows: 12)
+        var t = ScriptedClient.registered(channels: ["#c"], cols: 40, rows: 12)
         t.recv(":me!u@h JOIN #c")
         for i in 0..<30 { t.recv(":bob!b@h PRIVMSG #c :\(i) " + String(repeating: "wrap ", count: 12)) }
         t.key(.ctrlHome)
@@ -109,9 +110,9 @@ import Testing
     }
 }
 
-@Suite struct FrameTests {
+@Suite(.serialized, .compute) struct FrameTests {
     @Test func nickListOnTheRightAlignedWithWideCharacters() {
-        var t = TestClient.registered(channels: ["#c"], cols: 100, rows: 30)
+        var t = ScriptedClient.registered(channels: ["#c"], cols: 100, rows: 30)
         t.recv(":me!u@h JOIN #c")
         t.recv(":srv 353 me = #c :@me bob +carol")
         t.recv(":srv 366 me #c :End")
@@ -127,7 +128,7 @@ import Testing
     }
 
     @Test func narrowTerminalsHideTheNickListAndF7TogglesIt() {
-        var t = TestClient.registered(channels: ["#c"], cols: 59, rows: 20)
+        var t = ScriptedClient.registered(channels: ["#c"], cols: 59, rows: 20)
         t.recv(":me!u@h JOIN #c")
         #expect(t.state.geometry.nickListLeft == nil)
         t.apply(.resize(cols: 80, rows: 20))
@@ -139,7 +140,7 @@ import Testing
     }
 
     @Test func statusBarShowsNickWindowUsersConnectionAndLag() {
-        var t = TestClient.registered(channels: ["#c"])
+        var t = ScriptedClient.registered(channels: ["#c"])
         t.recv(":me!u@h JOIN #c")
         t.recv(":srv 353 me = #c :@me bob")
         t.recv(":srv 366 me #c :End")
@@ -149,7 +150,7 @@ import Testing
     }
 
     @Test func everySizeDownTo1x1LaysOutWithoutCrashing() {
-        var t = TestClient.registered(channels: ["#c"])
+        var t = ScriptedClient.registered(channels: ["#c"])
         t.recv(":me!u@h JOIN #c")
         t.recv(":srv 353 me = #c :@me bob")
         for i in 0..<40 { t.recv(":bob!b@h PRIVMSG #c :line \(i) 你好 😀 with some words to wrap around") }
@@ -170,7 +171,7 @@ import Testing
     }
 
     @Test func longInputScrollsHorizontallyKeepingTheCursorVisible() {
-        var t = TestClient.registered(channels: ["#c"], cols: 30, rows: 10)
+        var t = ScriptedClient.registered(channels: ["#c"], cols: 30, rows: 10)
         t.type(String(repeating: "abcdefghij", count: 5))
         var (row, cursor) = t.state.inputRow(width: 30)
         #expect(row.width <= 30)
@@ -192,7 +193,7 @@ import Testing
     }
 }
 
-@Suite struct ServerTargetTests {
+@Suite(.serialized, .compute) struct ServerTargetTests {
     @Test func forms() throws {
         #expect(try ServerTarget.parse("127.0.0.1:4444") == ServerTarget(host: "127.0.0.1", port: 4444, raw: false, channels: []))
         #expect(try ServerTarget.parse("telnet://chat.example:2323") == ServerTarget(host: "chat.example", port: 2323, raw: true, channels: []))
@@ -236,7 +237,7 @@ import Testing
     }
 
     @Test func loggingEmitsOneLinePerWindowLine() {
-        var t = TestClient(channels: ["#c"], logging: true)
+        var t = ScriptedClient(channels: ["#c"], logging: true)
         t.apply(.connected)
         t.recv(":srv 001 me :hi")
         t.recv(":me!u@h JOIN #c")

@@ -1,7 +1,8 @@
 import Testing
+import TestSupport
 @testable import ChatTUI
 
-@Suite struct ScrollbackTests {
+@Suite(.serialized, .compute) struct ScrollbackTests {
     func line(_ i: Int) -> Line { Line(time: 0, kind: .plain, nick: nil, text: "line \(i)") }
 
     @Test func keepsTheNewestLinesUpToCapacity() {
@@ -26,7 +27,7 @@ import Testing
     }
 
     @Test func tenThousandLinesPerWindowByDefault() {
-        var t = TestClient.registered(channels: ["#big"])
+        var t = ScriptedClient.registered(channels: ["#big"])
         t.recv(":me!u@h JOIN #big")
         for i in 0..<12_000 { t.recv(":bob!u@h PRIVMSG #big :message \(i)") }
         let w = t.window("#big")!

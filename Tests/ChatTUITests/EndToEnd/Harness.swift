@@ -17,14 +17,15 @@ final class ChatServer {
     let port: Int
     var dir: String { process.dir }
 
-    init(port: Int = 0) throws {
+    init(port: Int = 0) async throws {
         process = try LoggedProcess(productPath("chat-server"), name: "chattui-e2e") { dir in
             ["--listen", "127.0.0.1:\(port)", "--name", "test.server", "--control-socket", dir + "/control.sock", "--flood-rate", "0"]
         }
-        self.port = try process.waitForListeningPort()
+        self.port = try await process.waitForListeningPort()
     }
 
-    func stop() { process.stop(SIGKILL, grace: 0) }
+    /// Killed; for `defer` (nothing to wait for but the reap).
+    func stop() { process.stopBlocking(SIGKILL, grace: 0) }
 }
 
 /// A scripted IRC user talking to the server from the test process.
@@ -32,24 +33,25 @@ final class IRCPeer {
     let fd: Int32
     private var buffer: [UInt8] = []
 
-    init(port: Int, nick: String) throws {
+    init(port: Int, nick: String) async throws {
         fd = try Socket.connect([SocketAddress.parse(numeric: "127.0.0.1:\(port)")!])
         try line("NICK \(nick)")
         try line("USER \(nick) 0 * :peer")
-        try expect(" 001 \(nick) ")
+        try await expect(" 001 \(nick) ")
     }
 
     deinit { FD.close(fd) }
 
     func line(_ text: String) throws { try FD.writeAll(fd, text + "\r\n") }
 
-    /// Waits until `text` has arrived (answering PINGs meanwhile).
-    func expect(_ text: String, timeout: Double = 10) throws {
+    /// Waits until `text` has arrived (answering PINGs meanwhile), polling without holding
+    /// a thread.
+    func expect(_ text: String, timeout: Double = 10) async throws {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if String(decoding: buffer, as: UTF8.self).contains(text) { return }
             var p = [pollfd(fd: fd, events: Poll.readable, revents: 0)]
-            guard (try? Poll.wait(&p, timeoutMS: 200)) ?? 0 > 0 else { continue }
+            guard (try? Poll.wait(&p, timeoutMS: 0)) ?? 0 > 0 else { await pause(.milliseconds(5)); continue }
             var chunk = [UInt8](repeating: 0, count: 65536)
             let r = chunk.withUnsafeMutableBytes { try? FD.read(fd, into: $0) }
             guard case .done(let n)? = r else { throw TestFailure("peer connection closed waiting for \(text)") }

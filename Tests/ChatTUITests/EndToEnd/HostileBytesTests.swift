@@ -7,38 +7,38 @@ import TestSupport
 /// sequence that got through would show (a changed pane title, a paste buffer, a cleared
 /// screen), not only in the model.
 extension EndToEndTests {
-    @Test func hostileBytesFromTheNetworkNeverReachTheTerminal() throws {
-        let tmux = try Tmux()
+    @Test func hostileBytesFromTheNetworkNeverReachTheTerminal() async throws {
+        let tmux = try await Tmux()
         defer { tmux.kill() }
         // tmux takes an OSC 52 clipboard write into a paste buffer only with this on (the
         // default, "external", ignores programs).
-        try tmux.cmd(["set-option", "-g", "set-clipboard", "on"])
-        func paneTitle(_ window: String) throws -> String {
-            try tmux.cmd(["display-message", "-p", "-t", ":" + window, "#{pane_title}"])
+        try await tmux.cmd(["set-option", "-g", "set-clipboard", "on"])
+        func paneTitle(_ window: String) async throws -> String {
+            try await tmux.cmd(["display-message", "-p", "-t", ":" + window, "#{pane_title}"])
         }
-        func buffers() throws -> String { try tmux.cmd(["list-buffers"]) }
-        func bell(_ window: String) throws -> String {
-            try tmux.cmd(["display-message", "-p", "-t", ":" + window, "#{window_bell_flag}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        func buffers() async throws -> String { try await tmux.cmd(["list-buffers"]) }
+        func bell(_ window: String) async throws -> String {
+            try await tmux.cmd(["display-message", "-p", "-t", ":" + window, "#{window_bell_flag}"]).trimmingCharacters(in: .whitespacesAndNewlines)
         }
 
         // The checks can fail: the same sequences printed by a program do change the title
         // and fill a buffer in this tmux.
-        let control = try tmux.newWindow()
-        try tmux.typeLine("printf '\\033]0;control-title\\007\\033]52;c;Y29udHJvbA==\\007\\007'; echo printed-$((6*7))", window: control)
-        try tmux.waitFor(text: "printed-42", window: control)
-        #expect(try paneTitle(control).contains("control-title"))
-        #expect(try buffers().contains("control"))
-        #expect(try bell(control) == "1")
-        try tmux.cmd(["kill-window", "-t", ":" + control])
-        try tmux.cmd(["delete-buffer"])
-        #expect(try buffers().isEmpty)
+        let control = try await tmux.newWindow()
+        try await tmux.typeLine("printf '\\033]0;control-title\\007\\033]52;c;Y29udHJvbA==\\007\\007'; echo printed-$((6*7))", window: control)
+        try await tmux.waitFor(text: "printed-42", window: control)
+        #expect(try await paneTitle(control).contains("control-title"))
+        #expect(try await buffers().contains("control"))
+        #expect(try await bell(control) == "1")
+        try await tmux.cmd(["kill-window", "-t", ":" + control])
+        try await tmux.cmd(["delete-buffer"])
+        #expect(try await buffers().isEmpty)
 
         let server = try ScriptedIRCServer()
-        try tmux.typeLine(clientCommand("connect 127.0.0.1:\(server.port) --nick victim --channel '#hostile'"))
-        try server.register(nick: "victim", channel: "#hostile")
-        try tmux.waitFor(text: "You joined #hostile")
-        let title = try paneTitle("0")
-        #expect(try bell("0") == "0")
+        try await tmux.typeLine(clientCommand("connect 127.0.0.1:\(server.port) --nick victim --channel '#hostile'"))
+        try await server.register(nick: "victim", channel: "#hostile")
+        try await tmux.waitFor(text: "You joined #hostile")
+        let title = try await paneTitle("0")
+        #expect(try await bell("0") == "0")
 
         func message(_ body: [UInt8]) -> [UInt8] { Array(":bob!b@h PRIVMSG #hostile :".utf8) + body + [13, 10] }
         let esc: UInt8 = 0x1b, bel: UInt8 = 0x07
@@ -57,7 +57,7 @@ extension EndToEndTests {
         try server.sendRaw([UInt8](repeating: UInt8(ascii: "A"), count: 10 << 20) + [13, 10])
         try server.send([":bob!b@h PRIVMSG #hostile :after the hostile lines"])
 
-        let s = try tmux.waitFor(text: "after the hostile lines", timeout: 60)
+        let s = try await tmux.waitFor(text: "after the hostile lines", timeout: 60)
         for text in ["before the hostile lines", "osc52-clipboard", "osc0-title", "osc2-title-st", "clear-screen",
                      "raw-c1-csi", "utf8-c1-csi", "invalid-utf8", "bell"] {
             #expect(s.contains { $0.contains(text) }, "\(text) is shown, without what came with it")
@@ -70,19 +70,19 @@ extension EndToEndTests {
         #expect(s[28].contains("victim │ 2:#hostile (2) │ connected"))
         #expect(s[29].hasPrefix("[#hostile]"))
         #expect(s.allSatisfy { DisplayWidth.of($0) <= 100 })
-        #expect(try paneTitle("0") == title)
-        #expect(try buffers().isEmpty)
-        #expect(try bell("0") == "0")
+        #expect(try await paneTitle("0") == title)
+        #expect(try await buffers().isEmpty)
+        #expect(try await bell("0") == "0")
 
         // The overlong line was dropped with a note in the server window.
-        try tmux.keys("M-1")
-        try tmux.waitFor(text: "A line from the server was too long and was dropped.")
+        try await tmux.keys("M-1")
+        try await tmux.waitFor(text: "A line from the server was too long and was dropped.")
         // And the client still works.
-        try tmux.keys("M-2")
-        try tmux.typeLine("still here")
-        try tmux.waitFor(text: "<victim> still here")
-        try tmux.typeLine("/quit")
-        try tmux.waitFor(text: "EXIT=0")
-        #expect(try paneTitle("0") == title)
+        try await tmux.keys("M-2")
+        try await tmux.typeLine("still here")
+        try await tmux.waitFor(text: "<victim> still here")
+        try await tmux.typeLine("/quit")
+        try await tmux.waitFor(text: "EXIT=0")
+        #expect(try await paneTitle("0") == title)
     }
 }

@@ -13,7 +13,7 @@ import Glibc
 private let ngircdPath = findExecutable("ngircd")
 
 extension EndToEndTests {
-    @Test func worksWithNgircd() throws {
+    @Test func worksWithNgircd() async throws {
         guard let ngircdPath else {
             Issue.record("needs ngircd: apt-get install -y ngircd")
             return
@@ -38,28 +38,28 @@ extension EndToEndTests {
 
             """.write(toFile: dir + "/ngircd.conf", atomically: true, encoding: .utf8)
         let server = try LoggedProcess(ngircdPath, name: "chattui-ngircd") { _ in ["-n", "-f", dir + "/ngircd.conf"] }
-        defer { server.stop() }
-        try server.waitForLog("Now listening")
+        defer { server.stopBlocking(SIGTERM, grace: 8) }
+        try await server.waitForLog("Now listening")
 
-        let tmux = try Tmux()
+        let tmux = try await Tmux()
         defer { tmux.kill() }
-        try tmux.typeLine(clientCommand("connect irc://127.0.0.1:\(port)/#test --nick alice"))
-        try tmux.waitFor(text: "You joined #test")
-        try tmux.waitFor(text: "│@alice")
-        let bob = try IRCPeer(port: port, nick: "bob")
+        try await tmux.typeLine(clientCommand("connect irc://127.0.0.1:\(port)/#test --nick alice"))
+        try await tmux.waitFor(text: "You joined #test")
+        try await tmux.waitFor(text: "│@alice")
+        let bob = try await IRCPeer(port: port, nick: "bob")
         try bob.line("JOIN #test")
-        try tmux.waitFor(text: "│ bob")
+        try await tmux.waitFor(text: "│ bob")
         try bob.line("PRIVMSG #test :hello alice 你好")
-        try tmux.waitFor(text: "<bob> hello alice 你好")
-        try tmux.typeLine("hi bob")
-        try bob.expect("PRIVMSG #test :hi bob")
-        try tmux.typeLine("/topic testing against ngircd")
-        try tmux.waitFor(text: "#test: testing against ngircd")
-        try tmux.typeLine("/whois bob")
-        try tmux.waitFor(text: "bob (~bob@127.0.0.1)")
+        try await tmux.waitFor(text: "<bob> hello alice 你好")
+        try await tmux.typeLine("hi bob")
+        try await bob.expect("PRIVMSG #test :hi bob")
+        try await tmux.typeLine("/topic testing against ngircd")
+        try await tmux.waitFor(text: "#test: testing against ngircd")
+        try await tmux.typeLine("/whois bob")
+        try await tmux.waitFor(text: "bob (~bob@127.0.0.1)")
         try bob.line("QUIT :done")
-        try tmux.waitFor("bob gone from the nick list") { s in !s.contains { $0.contains("│ bob") } }
-        try tmux.typeLine("/quit")
-        try tmux.waitFor(text: "EXIT=0")
+        try await tmux.waitFor("bob gone from the nick list") { s in !s.contains { $0.contains("│ bob") } }
+        try await tmux.typeLine("/quit")
+        try await tmux.waitFor(text: "EXIT=0")
     }
 }

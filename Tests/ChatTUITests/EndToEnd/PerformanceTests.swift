@@ -27,27 +27,28 @@ final class ScriptedIRCServer: @unchecked Sendable {
     }
 
     /// Accepts the client and registers it as `nick` in `channel`.
-    func register(nick: String, channel: String, timeout: Double = 10) throws {
+    func register(nick: String, channel: String, timeout: Double = 10) async throws {
         let deadline = Date().addingTimeInterval(timeout)
         while client < 0 {
             guard Date() < deadline else { throw TestFailure("the client never connected") }
             var p = [pollfd(fd: listener, events: Poll.readable, revents: 0)]
-            _ = try Poll.wait(&p, timeoutMS: 100)
+            if try Poll.wait(&p, timeoutMS: 0) == 0 { await pause(.milliseconds(5)) }
             if let (fd, _) = try Socket.accept(listener) { client = fd }
         }
-        try expect("USER ", deadline: deadline)
+        try await expect("USER ", deadline: deadline)
         try send([":srv 001 \(nick) :Welcome", ":srv 005 \(nick) CHANTYPES=# PREFIX=(ov)@+ :are supported",
                   ":srv 422 \(nick) :No MOTD"])
-        try expect("JOIN \(channel)", deadline: deadline)
+        try await expect("JOIN \(channel)", deadline: deadline)
         try send([":\(nick)!u@h JOIN \(channel)", ":srv 353 \(nick) = \(channel) :@\(nick) bob",
                   ":srv 366 \(nick) \(channel) :End"])
     }
 
-    func expect(_ text: String, deadline: Date) throws {
+    /// Polls without holding a thread.
+    func expect(_ text: String, deadline: Date) async throws {
         while !String(decoding: received, as: UTF8.self).contains(text) {
             guard Date() < deadline else { throw TestFailure("the client did not send \(text)") }
             var p = [pollfd(fd: client, events: Poll.readable, revents: 0)]
-            guard try Poll.wait(&p, timeoutMS: 100) > 0 else { continue }
+            guard try Poll.wait(&p, timeoutMS: 0) > 0 else { await pause(.milliseconds(5)); continue }
             var chunk = [UInt8](repeating: 0, count: 4096)
             let r = try chunk.withUnsafeMutableBytes { try FD.read(client, into: $0) }
             guard case .done(let n) = r else { throw TestFailure("the client went away") }
@@ -89,23 +90,23 @@ struct ProcessFigures {
 }
 
 extension EndToEndTests {
-    func startScripted(_ tmux: Tmux, statsFile: String) throws -> (ScriptedIRCServer, pid_t) {
+    func startScripted(_ tmux: Tmux, statsFile: String) async throws -> (ScriptedIRCServer, pid_t) {
         let server = try ScriptedIRCServer()
-        try tmux.typeLine(clientCommand("connect 127.0.0.1:\(server.port) --nick perf --channel '#burst' --stats-file \(statsFile)"))
-        try server.register(nick: "perf", channel: "#burst")
-        try tmux.waitFor(text: "You joined #burst")
-        let pid = try #require(tmux.programPID())
+        try await tmux.typeLine(clientCommand("connect 127.0.0.1:\(server.port) --nick perf --channel '#burst' --stats-file \(statsFile)"))
+        try await server.register(nick: "perf", channel: "#burst")
+        try await tmux.waitFor(text: "You joined #burst")
+        let pid = try #require(await tmux.programPID())
         return (server, pid)
     }
 
     /// No timer wakes the client while nothing happens.
-    @Test func idleClientDoesNotWakeUp() throws {
-        let tmux = try Tmux()
+    @Test func idleClientDoesNotWakeUp() async throws {
+        let tmux = try await Tmux()
         defer { tmux.kill() }
-        let (server, pid) = try startScripted(tmux, statsFile: "/dev/null")
-        usleep(500_000)   // let the first frame and the lag probe settle
+        let (server, pid) = try await startScripted(tmux, statsFile: "/dev/null")
+        await pause(.milliseconds(500))  // let the first frame and the lag probe settle
         let before = try #require(ProcessFigures(pid: pid))
-        usleep(5_000_000)  // the measurement itself: five quiet seconds
+        await pause(.seconds(5))  // the measurement itself: five quiet seconds
         let after = try #require(ProcessFigures(pid: pid))
         let wakeups = after.wakeups - before.wakeups
         let ticks = after.cpuTicks - before.cpuTicks
@@ -117,12 +118,12 @@ extension EndToEndTests {
 
     /// 100,000 lines at once: absorbed quickly, at most ~60 frames a second, the input line
     /// usable meanwhile, and memory bounded by the scrollback however many lines come.
-    @Test func burstOfLinesIsAbsorbedWithBoundedRedrawsAndMemory() throws {
-        let tmux = try Tmux()
+    @Test func burstOfLinesIsAbsorbedWithBoundedRedrawsAndMemory() async throws {
+        let tmux = try await Tmux()
         defer { tmux.kill() }
         let stats = NSTemporaryDirectory() + "chattui-stats-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: stats) }
-        let (server, pid) = try startScripted(tmux, statsFile: stats)
+        let (server, pid) = try await startScripted(tmux, statsFile: stats)
         let base = try #require(ProcessFigures(pid: pid))
 
         func burst(_ range: Range<Int>) throws {
@@ -133,35 +134,40 @@ extension EndToEndTests {
         var payload: [UInt8] = []
         for i in 0..<100_000 { payload += Array(":bob!b@h PRIVMSG #burst :burst line \(i) with some ordinary chat text in it\r\n".utf8) }
         let started = Date()
-        let sent = DispatchSemaphore(value: 0)
-        Thread.detachNewThread { [payload] in
-            try? server.sendRaw(payload)
-            sent.signal()
+        // A thread of its own (the write blocks until the client has read it all), awaited
+        // without holding one of the test pool's.
+        let sending = Task {
+            await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+                Thread.detachNewThread { [payload] in
+                    try? server.sendRaw(payload)
+                    done.resume()
+                }
+            }
         }
         // Once the burst shows, what is typed reaches the input line before the burst ends
         // (a debug build takes over a second for it; a release build can be done before
         // capture-pane has seen the first burst line, so only the longest turn is checked
         // for it, below).
         let release = ProcessInfo.processInfo.environment["CHAT_TUI_PATH"] != nil
-        let underway = try tmux.waitFor("the burst under way", timeout: 60) { $0.contains { $0.contains("burst line") } }
-        try tmux.type("typed during the burst")
-        let typed = try tmux.waitFor(text: "typed during the burst", timeout: 60)
+        let underway = try await tmux.waitFor("the burst under way", timeout: 60) { $0.contains { $0.contains("burst line") } }
+        try await tmux.type("typed during the burst")
+        let typed = try await tmux.waitFor(text: "typed during the burst", timeout: 60)
         if !release {
             #expect(!underway.contains { $0.contains("burst line 99999") } && !typed.contains { $0.contains("burst line 99999") },
                     "the typed text showed only after the burst:\n\(typed.joined(separator: "\n"))")
         }
-        try tmux.waitFor(text: "burst line 99999", timeout: 60)
-        sent.wait()
+        try await tmux.waitFor(text: "burst line 99999", timeout: 60)
+        await sending.value
         let seconds = Date().timeIntervalSince(started)
         let after100k = try #require(ProcessFigures(pid: pid))
 
         try burst(100_000..<300_000)
-        try tmux.waitFor(text: "burst line 299999", timeout: 120)
+        try await tmux.waitFor(text: "burst line 299999", timeout: 120)
         let after300k = try #require(ProcessFigures(pid: pid))
 
-        try tmux.keys("C-u")
-        try tmux.typeLine("/quit")
-        try tmux.waitFor(text: "EXIT=0")
+        try await tmux.keys("C-u")
+        try await tmux.typeLine("/quit")
+        try await tmux.waitFor(text: "EXIT=0")
         let figures = try String(contentsOfFile: stats, encoding: .utf8)
         func value(_ key: String) -> Double {
             Double(figures.split(separator: "\n").first { $0.hasPrefix(key + " ") }?.split(separator: " ").last ?? "") ?? -1

@@ -1,7 +1,9 @@
 import Testing
+import TestSupport
 @testable import ChatTUI
 
-@Suite struct LineEditorTests {
+/// chat-tui's input line editor.
+@Suite(.serialized, .compute) struct ClientLineEditorTests {
     @Test func insertMoveAndDelete() {
         var e = LineEditor()
         e.insert("hello world")

@@ -1,7 +1,8 @@
 @testable import ChatTUI
 
-/// A client at a fixed time, fed lines and keys the way the event loop would.
-struct TestClient {
+/// chat-tui's `ClientState` at a fixed time, fed lines and keys by the test as the event
+/// loop would feed them.
+struct ScriptedClient {
     var state: ClientState
     var now: Int64 = 1_700_000_000_000
 
@@ -17,8 +18,8 @@ struct TestClient {
     }
 
     /// Connects and registers: CAP LS, NICK, USER, then 001 and ISUPPORT.
-    static func registered(nick: String = "me", channels: [String] = [], cols: Int = 80, rows: Int = 24) -> TestClient {
-        var t = TestClient(nick: nick, channels: channels, cols: cols, rows: rows)
+    static func registered(nick: String = "me", channels: [String] = [], cols: Int = 80, rows: Int = 24) -> ScriptedClient {
+        var t = ScriptedClient(nick: nick, channels: channels, cols: cols, rows: rows)
         t.apply(.connected)
         t.recv(":srv 001 \(nick) :Welcome \(nick)")
         t.recv(":srv 005 \(nick) CASEMAPPING=ascii CHANTYPES=# PREFIX=(ov)@+ :are supported")
