@@ -1,9 +1,10 @@
 import Testing
+import TestSupport
 @testable import ChatProtocol
 
 /// `IRCInput.parse`: one command table decides who may send a command, how many parameters it
 /// needs and which error answers too few.
-@Suite struct IRCInputTests {
+@Suite(.serialized, .compute) struct IRCInputTests {
     func parse(_ line: String, registered: Bool = true) -> Result<IRCInput, IRCInputError> {
         let message = try! IRCMessage(parsing: line)
         return Result { () throws(IRCInputError) in try IRCInput.parse(message, registered: registered) }

@@ -3,6 +3,7 @@ import ChatPOSIX
 import ChatProtocol
 import Logging
 import Testing
+import TestSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -52,7 +53,7 @@ final class StandInConsoleHost: ConsoleHost {
     func unwatch(_ fd: Int32) {}
 }
 
-@Suite struct ConsoleActionsTests {
+@Suite(.serialized, .compute) struct ConsoleActionsTests {
     @Test func statsCountsInTheSingularForOne() {
         let host = StandInConsoleHost()
         host.connect(1, "alice")

@@ -1,8 +1,9 @@
 @testable import ChatServerDaemon
 import Testing
+import TestSupport
 
 /// `stats` and the listings say "1 channel" and "2 channels", never "1 channels".
-@Suite struct ConsoleFormatCountTests {
+@Suite(.serialized, .compute) struct ConsoleFormatCountTests {
     @Test func oneIsSingularEverythingElsePlural() {
         #expect(ConsoleFormat.count(1, "channel") == "1 channel")
         #expect(ConsoleFormat.count(0, "channel") == "0 channels")

@@ -2,6 +2,7 @@
 import ChatPOSIX
 import ChatProtocol
 import Testing
+import TestSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -9,7 +10,7 @@ import Glibc
 
 /// The hub's state as small values, without a hub: a session's life, the slot table, the
 /// spawn queue, a turn's shared frames and a slot's queue.
-@Suite struct SessionLifeTests {
+@Suite(.serialized, .compute) struct SessionLifeTests {
     @Test func aSessionIsSpawnedRunsAndCloses() {
         var life = SessionLife.spawning(PendingSpawn(request: 7, client: 10, sessionEnd: 11))
         #expect(life.isOpen && life.pid == nil && life.closedAt == nil)
@@ -34,7 +35,7 @@ import Glibc
     }
 }
 
-@Suite struct SlotTableTests {
+@Suite(.serialized, .compute) struct SlotTableTests {
     private func slot(_ host: String) -> SessionSlot {
         SessionSlot(life: .running(pid: 1), channel: -1, host: host, port: 1, connectedAt: 0)
     }
@@ -69,7 +70,7 @@ import Glibc
     }
 }
 
-@Suite struct SpawnQueueTests {
+@Suite(.serialized, .compute) struct SpawnQueueTests {
     @Test func requestsWaitInOrderUntilSentAndAnswered() {
         var q = SpawnQueue()
         let r1 = q.newRequest(), r2 = q.newRequest()
@@ -87,7 +88,7 @@ import Glibc
     }
 }
 
-@Suite struct TurnFramesTests {
+@Suite(.serialized, .compute) struct TurnFramesTests {
     @Test func framesAreStoredOnceAndSharedAsRanges() {
         var turn = TurnFrames()
         let a = turn.store([1, 2, 3]), b = turn.store([4, 5])

@@ -1,10 +1,11 @@
 import ChatProtocol
 import Testing
+import TestSupport
 @testable import ChatServerDaemon
 
 /// The human (telnet) dialect in-process: its stages from greeting to chatting, and what
 /// each typed line asks of the hub or shows.
-@Suite struct HumanConversationTests {
+@Suite(.serialized, .compute) struct HumanConversationTests {
     static let me = "bob!bob@127.0.0.1"
 
     /// A person chatting in #lobby as `bob`, output drained.

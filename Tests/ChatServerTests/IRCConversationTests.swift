@@ -1,10 +1,11 @@
 import ChatProtocol
 import Testing
+import TestSupport
 @testable import ChatServerDaemon
 
 /// The IRC dialect in-process: registration, every command's parameter errors, and what each
 /// command asks of the hub, byte for byte as the session sends it.
-@Suite struct IRCConversationTests {
+@Suite(.serialized, .compute) struct IRCConversationTests {
     /// A client through registration as `bob`, its output drained.
     func registered(_ nick: String = "bob") -> ConversationDriver {
         let c = ConversationDriver.irc()

@@ -2,7 +2,7 @@ import Testing
 import TestSupport
 @testable import ChatProtocol
 
-@Suite(.serialized, .compute) struct HumanCommandParseTests {
+@Suite(.serialized, .compute) struct HumanInputParseTests {
     @Test func plainTextIsSay() {
         #expect(HumanInput.parse("hello") == .say("hello"))
         #expect(HumanInput.parse("hello   there") == .say("hello   there"))
@@ -165,7 +165,7 @@ import TestSupport
     }
 }
 
-@Suite(.serialized, .compute) struct HumanCommandRequestTests {
+@Suite(.serialized, .compute) struct HumanInputRequestTests {
     let here: String? = "#lobby"
 
     @Test func localOnlyInputsMakeNoRequest() {
