@@ -1,9 +1,10 @@
-/// The frame that carries one hub request or event on a pipe:
+/// The frame that carries one hub request or event on a session's socket pair:
 ///
 ///     [magic u16][version u8][type u8][length u32][crc32c u32][payload]
 ///
 /// little-endian. The CRC-32C covers version, type, length and payload, so a flipped bit
-/// anywhere after the magic is caught. The payload is at most `maxPayload` bytes.
+/// anywhere after the magic is caught. The payload is at most `maxPayload` bytes. The type
+/// byte is a `HubMessageType`, kept raw here: a decoder must be able to report an unknown one.
 public enum HubFrame {
     public static let magic: UInt16 = 0xC4A7
     public static let version: UInt8 = 1

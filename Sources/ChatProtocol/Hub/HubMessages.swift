@@ -205,33 +205,34 @@ public enum HubEvent: Equatable, Sendable {
 // MARK: - Encoding
 
 extension HubRequest {
-    public var typeCode: UInt8 {
+    /// The type byte of this request's frames.
+    public var messageType: HubMessageType {
         switch self {
-        case .hello: return 1
-        case .register: return 2
-        case .nick: return 3
-        case .join: return 4
-        case .part: return 5
-        case .message: return 6
-        case .topic: return 7
-        case .names: return 8
-        case .who: return 9
-        case .whois: return 10
-        case .kick: return 11
-        case .away: return 12
-        case .mode: return 13
-        case .list: return 14
-        case .motd: return 15
-        case .quit: return 16
-        case .lusers: return 17
-        case .ison: return 18
-        case .userhost: return 19
+        case .hello: return .requestHello
+        case .register: return .requestRegister
+        case .nick: return .requestNick
+        case .join: return .requestJoin
+        case .part: return .requestPart
+        case .message: return .requestMessage
+        case .topic: return .requestTopic
+        case .names: return .requestNames
+        case .who: return .requestWho
+        case .whois: return .requestWhois
+        case .kick: return .requestKick
+        case .away: return .requestAway
+        case .mode: return .requestMode
+        case .list: return .requestList
+        case .motd: return .requestMotd
+        case .quit: return .requestQuit
+        case .lusers: return .requestLusers
+        case .ison: return .requestIson
+        case .userhost: return .requestUserhost
         }
     }
 
     /// Appends this request as one frame.
     public func appendFrame(to out: inout [UInt8]) {
-        HubFrame.append(type: typeCode, to: &out) { w in
+        HubFrame.append(type: messageType.rawValue, to: &out) { w in
             switch self {
             case .hello(let d): w.u8(d.rawValue)
             case .register(let n, let u, let r): w.string(n); w.string(u); w.string(r)
@@ -262,30 +263,30 @@ extension HubRequest {
     /// Decodes the payload of a frame of type `type`.
     public init(type: UInt8, payload: UnsafeRawBufferPointer) throws(PayloadError) {
         var r = BinaryReader(payload)
-        switch type {
-        case 1:
+        switch HubMessageType(rawValue: type) {
+        case .requestHello?:
             guard let d = Dialect(rawValue: try r.u8()) else { throw .invalidValue("dialect") }
             self = .hello(dialect: d)
-        case 2: self = .register(nick: try r.string(), user: try r.string(), realName: try r.string())
-        case 3: self = .nick(try r.string())
-        case 4: self = .join(channels: try r.strings())
-        case 5: self = .part(channels: try r.strings(), reason: try r.string())
-        case 6:
+        case .requestRegister?: self = .register(nick: try r.string(), user: try r.string(), realName: try r.string())
+        case .requestNick?: self = .nick(try r.string())
+        case .requestJoin?: self = .join(channels: try r.strings())
+        case .requestPart?: self = .part(channels: try r.strings(), reason: try r.string())
+        case .requestMessage?:
             guard let k = MessageKind(rawValue: try r.u8()) else { throw .invalidValue("message kind") }
             self = .message(kind: k, target: try r.string(), text: try r.string())
-        case 7: self = .topic(channel: try r.string(), text: try r.optionalString())
-        case 8: self = .names(channel: try r.optionalString())
-        case 9: self = .who(mask: try r.string())
-        case 10: self = .whois(nick: try r.string())
-        case 11: self = .kick(channel: try r.string(), nick: try r.string(), reason: try r.string())
-        case 12: self = .away(text: try r.optionalString())
-        case 13: self = .mode(target: try r.string(), args: try r.strings())
-        case 14: self = .list
-        case 15: self = .motd
-        case 16: self = .quit(reason: try r.string())
-        case 17: self = .lusers
-        case 18: self = .ison(nicks: try r.strings())
-        case 19: self = .userhost(nicks: try r.strings())
+        case .requestTopic?: self = .topic(channel: try r.string(), text: try r.optionalString())
+        case .requestNames?: self = .names(channel: try r.optionalString())
+        case .requestWho?: self = .who(mask: try r.string())
+        case .requestWhois?: self = .whois(nick: try r.string())
+        case .requestKick?: self = .kick(channel: try r.string(), nick: try r.string(), reason: try r.string())
+        case .requestAway?: self = .away(text: try r.optionalString())
+        case .requestMode?: self = .mode(target: try r.string(), args: try r.strings())
+        case .requestList?: self = .list
+        case .requestMotd?: self = .motd
+        case .requestQuit?: self = .quit(reason: try r.string())
+        case .requestLusers?: self = .lusers
+        case .requestIson?: self = .ison(nicks: try r.strings())
+        case .requestUserhost?: self = .userhost(nicks: try r.strings())
         default: throw .unknownType(type)
         }
         try r.finish()
@@ -293,39 +294,40 @@ extension HubRequest {
 }
 
 extension HubEvent {
-    public var typeCode: UInt8 {
+    /// The type byte of this event's frames.
+    public var messageType: HubMessageType {
         switch self {
-        case .welcome: return 64
-        case .error: return 65
-        case .nick: return 66
-        case .join: return 67
-        case .part: return 68
-        case .quit: return 69
-        case .kick: return 70
-        case .message: return 71
-        case .topic: return 72
-        case .names: return 73
-        case .who: return 74
-        case .whois: return 75
-        case .awayStatus: return 76
-        case .awayReply: return 77
-        case .channelModes: return 78
-        case .list: return 79
-        case .motd: return 80
-        case .serverNotice: return 81
-        case .disconnect: return 82
-        case .memberCount: return 83
-        case .lusers: return 84
-        case .ison: return 85
-        case .userhost: return 86
-        case .channelModeChange: return 87
+        case .welcome: return .eventWelcome
+        case .error: return .eventError
+        case .nick: return .eventNick
+        case .join: return .eventJoin
+        case .part: return .eventPart
+        case .quit: return .eventQuit
+        case .kick: return .eventKick
+        case .message: return .eventMessage
+        case .topic: return .eventTopic
+        case .names: return .eventNames
+        case .who: return .eventWho
+        case .whois: return .eventWhois
+        case .awayStatus: return .eventAwayStatus
+        case .awayReply: return .eventAwayReply
+        case .channelModes: return .eventChannelModes
+        case .list: return .eventList
+        case .motd: return .eventMotd
+        case .serverNotice: return .eventServerNotice
+        case .disconnect: return .eventDisconnect
+        case .memberCount: return .eventMemberCount
+        case .lusers: return .eventLusers
+        case .ison: return .eventIson
+        case .userhost: return .eventUserhost
+        case .channelModeChange: return .eventChannelModeChange
         }
     }
 
     /// Appends this event as one frame. A broadcast is encoded once and the same bytes go to
     /// every recipient.
     public func appendFrame(to out: inout [UInt8]) {
-        HubFrame.append(type: typeCode, to: &out) { w in
+        HubFrame.append(type: messageType.rawValue, to: &out) { w in
             switch self {
             case .welcome(let x):
                 w.string(x.nick); w.string(x.user); w.string(x.host); w.string(x.serverName)
@@ -386,8 +388,8 @@ extension HubEvent {
 
     public init(type: UInt8, payload: UnsafeRawBufferPointer) throws(PayloadError) {
         var r = BinaryReader(payload)
-        switch type {
-        case 64:
+        switch HubMessageType(rawValue: type) {
+        case .eventWelcome?:
             let nick = try r.string(), user = try r.string(), host = try r.string(), server = try r.string()
             let network = try r.string(), version = try r.string(), created = try r.int(), isupport = try r.strings()
             let users = try r.count(limit: Int.max), channels = try r.count(limit: Int.max)
@@ -395,27 +397,27 @@ extension HubEvent {
             self = .welcome(Welcome(nick: nick, user: user, host: host, serverName: server, network: network,
                                     version: version, createdAt: created, isupport: isupport, users: users,
                                     channels: channels, motd: motd))
-        case 65: self = .error(code: ErrorCode(rawValue: try r.u16()), params: try r.strings(), text: try r.string())
-        case 66: self = .nick(source: try r.string(), newNick: try r.string())
-        case 67: self = .join(channel: try r.string(), source: try r.string())
-        case 68: self = .part(channel: try r.string(), source: try r.string(), reason: try r.string())
-        case 69: self = .quit(source: try r.string(), reason: try r.string())
-        case 70: self = .kick(channel: try r.string(), source: try r.string(), nick: try r.string(), reason: try r.string())
-        case 71:
+        case .eventError?: self = .error(code: ErrorCode(rawValue: try r.u16()), params: try r.strings(), text: try r.string())
+        case .eventNick?: self = .nick(source: try r.string(), newNick: try r.string())
+        case .eventJoin?: self = .join(channel: try r.string(), source: try r.string())
+        case .eventPart?: self = .part(channel: try r.string(), source: try r.string(), reason: try r.string())
+        case .eventQuit?: self = .quit(source: try r.string(), reason: try r.string())
+        case .eventKick?: self = .kick(channel: try r.string(), source: try r.string(), nick: try r.string(), reason: try r.string())
+        case .eventMessage?:
             let s = try r.string()
             guard let k = MessageKind(rawValue: try r.u8()) else { throw .invalidValue("message kind") }
             self = .message(source: s, kind: k, target: try r.string(), text: try r.string(), time: try r.int())
-        case 72:
+        case .eventTopic?:
             self = .topic(channel: try r.string(), text: try r.string(), setBy: try r.string(), setAt: try r.int(),
                           isChange: try r.bool())
-        case 73:
+        case .eventNames?:
             let c = try r.string()
             let n = try r.count(limit: r.remaining)
             var members: [Member] = []
             members.reserveCapacity(n)
             for _ in 0..<n { members.append(Member(nick: try r.string(), isOperator: try r.bool())) }
             self = .names(channel: c, members: members, more: try r.bool())
-        case 74:
+        case .eventWho?:
             let mask = try r.string()
             let n = try r.count(limit: r.remaining)
             var entries: [WhoEntry] = []
@@ -425,34 +427,34 @@ extension HubEvent {
                                         isOperator: try r.bool()))
             }
             self = .who(mask: mask, entries: entries, more: try r.bool())
-        case 75:
+        case .eventWhois?:
             self = .whois(WhoisInfo(nick: try r.string(), user: try r.string(), host: try r.string(),
                                     realName: try r.string(), channels: try r.strings(), idleSeconds: try r.int(),
                                     signonTime: try r.int(), away: try r.optionalString()))
-        case 76: self = .awayStatus(isAway: try r.bool())
-        case 77: self = .awayReply(nick: try r.string(), text: try r.string())
-        case 78: self = .channelModes(channel: try r.string(), modes: try r.string(), createdAt: try r.int())
-        case 79:
+        case .eventAwayStatus?: self = .awayStatus(isAway: try r.bool())
+        case .eventAwayReply?: self = .awayReply(nick: try r.string(), text: try r.string())
+        case .eventChannelModes?: self = .channelModes(channel: try r.string(), modes: try r.string(), createdAt: try r.int())
+        case .eventList?:
             let n = try r.count(limit: r.remaining)
             var rows: [ChannelSummary] = []
             for _ in 0..<n {
                 rows.append(ChannelSummary(name: try r.string(), users: try r.count(limit: Int.max), topic: try r.string()))
             }
             self = .list(rows, more: try r.bool())
-        case 80: self = .motd(try r.bool() ? try r.strings() : nil)
-        case 81: self = .serverNotice(text: try r.string())
-        case 82: self = .disconnect(reason: try r.string())
-        case 83: self = .memberCount(channel: try r.string(), count: try r.count(limit: Int.max))
-        case 84: self = .lusers(users: try r.count(limit: Int.max), channels: try r.count(limit: Int.max))
-        case 85: self = .ison(nicks: try r.strings())
-        case 86:
+        case .eventMotd?: self = .motd(try r.bool() ? try r.strings() : nil)
+        case .eventServerNotice?: self = .serverNotice(text: try r.string())
+        case .eventDisconnect?: self = .disconnect(reason: try r.string())
+        case .eventMemberCount?: self = .memberCount(channel: try r.string(), count: try r.count(limit: Int.max))
+        case .eventLusers?: self = .lusers(users: try r.count(limit: Int.max), channels: try r.count(limit: Int.max))
+        case .eventIson?: self = .ison(nicks: try r.strings())
+        case .eventUserhost?:
             let n = try r.count(limit: r.remaining)
             var rows: [UserHost] = []
             for _ in 0..<n {
                 rows.append(UserHost(nick: try r.string(), user: try r.string(), host: try r.string(), isAway: try r.bool()))
             }
             self = .userhost(rows)
-        case 87:
+        case .eventChannelModeChange?:
             self = .channelModeChange(channel: try r.string(), source: try r.string(), modes: try r.string(),
                                       args: try r.strings())
         default: throw .unknownType(type)

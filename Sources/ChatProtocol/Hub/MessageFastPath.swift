@@ -10,7 +10,7 @@ public struct MessageView {
     public var text: UnsafeRawBufferPointer
     public var time: Int64
 
-    /// Reads a message event's payload (type `HubEvent.messageType`), nil if malformed.
+    /// Reads a message event's payload (type `HubMessageType.eventMessage`), nil if malformed.
     public init?(payload: UnsafeRawBufferPointer) {
         var r = BinaryReader(payload)
         guard let s = try? r.rawString(), let k = try? r.u8(), k <= 2,
@@ -27,10 +27,6 @@ public struct MessageView {
         if let bang = source.firstIndex(of: UInt8(ascii: "!")) { return UnsafeRawBufferPointer(rebasing: source[..<bang]) }
         return source
     }
-}
-
-extension HubEvent {
-    public static let messageType: UInt8 = 71
 }
 
 extension BinaryReader {
