@@ -369,7 +369,7 @@ let noonish: Int64 = 1_764_333_296_789
             .memberCount(channel: "#c", count: 10_000), .lusers(users: 1, channels: 0), .ison(nicks: []),
             .userhost([]), .channelModeChange(channel: "#c", source: "a", modes: "+o", args: ["b"]),
         ]
-        #expect(Set(all.map(\.typeCode)).count == 24)
+        #expect(Set(all.map(\.messageType.rawValue)).count == 24)
         for e in all { #expect(!render(e).isEmpty, "\(e)") }
     }
 
