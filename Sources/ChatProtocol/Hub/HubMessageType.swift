@@ -51,13 +51,3 @@ public enum HubMessageType: UInt8, CaseIterable, Sendable {
     /// Requests go from a session to the hub; every other type is an event.
     public var isRequest: Bool { rawValue < HubMessageType.eventWelcome.rawValue }
 }
-
-// Old names, for one commit: the next one moves the callers to `messageType`.
-extension HubRequest {
-    public var typeCode: UInt8 { messageType.rawValue }
-}
-
-extension HubEvent {
-    public var typeCode: UInt8 { messageType.rawValue }
-    public static let messageType: UInt8 = HubMessageType.eventMessage.rawValue
-}
