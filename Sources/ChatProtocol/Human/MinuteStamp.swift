@@ -8,7 +8,7 @@ public struct MinuteStamp {
     public mutating func stamp(epochMilliseconds ms: Int64, utcOffsetSeconds: Int) -> [UInt8] {
         // The local minute, not the UTC one: an offset that is not whole minutes (the local
         // mean times in the tz database) puts the two minutes' boundaries apart.
-        let m = floorDivMod(localSeconds(floorDivMod(ms, 1000).0, utcOffsetSeconds), 60).0
+        let m = CivilTime.floorDivMod(CivilTime.localSeconds(CivilTime.floorDivMod(ms, 1000).quotient, utcOffsetSeconds), 60).quotient
         if m != minute || utcOffsetSeconds != offset {
             minute = m
             offset = utcOffsetSeconds

@@ -86,18 +86,15 @@ public enum IRCRenderer {
 
     /// `YYYY-MM-DDThh:mm:ss.sssZ` in UTC, the IRCv3 server-time format.
     public static func timestamp(epochMilliseconds ms: Int64) -> String {
-        let (days, msOfDay) = floorDivide(ms, 86_400_000)
-        let (y, m, d) = civilDate(fromDays: days)
-        let secs = msOfDay / 1000
-        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(secs / 3600, 2)):\(pad(secs / 60 % 60, 2)):\(pad(secs % 60, 2))"
-            + ".\(pad(msOfDay % 1000, 3))Z"
+        let t = CivilTime(epochMilliseconds: ms)
+        return "\(pad(t.year, 4))-\(pad(t.month, 2))-\(pad(t.day, 2))T\(pad(t.hour, 2)):\(pad(t.minute, 2)):\(pad(t.second, 2))"
+            + ".\(pad(t.millisecond, 3))Z"
     }
 
     /// `YYYY-MM-DD hh:mm:ss UTC`, for 003.
     public static func humanDate(epochSeconds s: Int64) -> String {
-        let (days, secs) = floorDivide(s, 86_400)
-        let (y, m, d) = civilDate(fromDays: days)
-        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2)) \(pad(secs / 3600, 2)):\(pad(secs / 60 % 60, 2)):\(pad(secs % 60, 2)) UTC"
+        let t = CivilTime(epochSeconds: s)
+        return "\(pad(t.year, 4))-\(pad(t.month, 2))-\(pad(t.day, 2)) \(pad(t.hour, 2)):\(pad(t.minute, 2)):\(pad(t.second, 2)) UTC"
     }
 
     /// Drops CR, LF and NUL: nothing from a user may end the line early.
@@ -106,27 +103,7 @@ public enum IRCRenderer {
         return String(decoding: s.utf8.filter { !($0 == 0 || $0 == 0x0A || $0 == 0x0D) }, as: UTF8.self)
     }
 
-    // MARK: Dates without Foundation
-
-    static func floorDivide(_ a: Int64, _ b: Int64) -> (Int64, Int64) {
-        var q = a / b, r = a % b
-        if r < 0 { q -= 1; r += b }
-        return (q, r)
-    }
-
-    /// Days since 1970-01-01 to a proleptic Gregorian date (H. Hinnant's civil_from_days).
-    static func civilDate(fromDays days: Int64) -> (year: Int64, month: Int64, day: Int64) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
-    }
-
+    /// `n` in at least `width` digits, zeros first (after the sign).
     static func pad(_ n: Int64, _ width: Int) -> String {
         let s = String(n < 0 ? -n : n)
         let zeros = String(repeating: "0", count: max(0, width - s.utf8.count))

@@ -291,7 +291,7 @@ extension ClientState {
             info("\(p[1]) is on \(p[2]) (\(p[3]))")
         case 317 where p.count >= 3:
             // Numbers from the server are read with bounds (TimeFormat): shown as sent otherwise.
-            let idle = TimeFormat.boundedSeconds(p[2]).map { TimeFormat.duration(seconds: $0) } ?? "\(p[2]) s"
+            let idle = TimeFormat.boundedSeconds(p[2]).map { Durations.spaced($0) } ?? "\(p[2]) s"
             let since = p.count >= 5 ? TimeFormat.epochMillis(p[3]).map { ", signed on \(TimeFormat.dateTime($0, utcOffset: config.utcOffset))" } ?? "" : ""
             info("\(p[1]) has been idle \(idle)\(since)")
         case 319 where p.count >= 3:
