@@ -3,7 +3,8 @@ import Glibc
 #endif
 import CLinux
 
-/// `poll()` over a handful of descriptors (sessions and the client).
+/// `poll()` over a handful of descriptors, for loops that wait on a few at a time (the client,
+/// the console client, the bench's parent, short waits in the hub and a session).
 public enum Poll {
     /// Waits up to `timeoutMS` (-1: forever). Returns the number of ready descriptors, 0 on
     /// timeout and on EINTR (the caller's loop looks at its signals then).
@@ -20,7 +21,8 @@ public enum Poll {
     public static let error = Int16(POLLERR)
 }
 
-/// epoll for the hub: thousands of pipes, O(ready) per wait.
+/// epoll, O(ready) per wait: the hub over thousands of session sockets, a session over its
+/// three descriptors (registered once, not on every wake-up as with poll), the bench's workers.
 public final class Epoll {
     public let fd: Int32
     /// Allocated by hand, not an `Array`: creating an array of a non-standard element type asks
