@@ -232,7 +232,7 @@ final class Runner {
         guard let fp = faultProcess else { return }
         try? WireMessage("X").send(to: fp.control)
         FD.close(fp.control)
-        Proc.wait(for: fp.pid)
+        Proc.waitFor(fp.pid)
         FD.close(fp.reader.fd)
         faultProcess = nil
     }
@@ -411,7 +411,7 @@ final class Runner {
         broadcast(WireMessage("X"))
         for w in workers {
             FD.close(w.control)
-            Proc.wait(for: w.pid)
+            Proc.waitFor(w.pid)
             FD.close(w.reader.fd)
         }
         workers.removeAll()

@@ -115,7 +115,6 @@ public enum FD {
         while fd < top { _ = Glibc.close(fd); fd += 1 }
     }
 
-    public static func isTerminal(_ fd: Int32) -> Bool { isatty(fd) == 1 }
 }
 
 /// `RLIMIT_NOFILE` as the Glibc module exposes it (an enum on Linux).
@@ -274,5 +273,24 @@ extension FD {
     /// For last-resort messages (start-up errors): best effort, no error to handle.
     public static func writeAllIgnoringErrors(_ fd: Int32, _ text: String) {
         try? writeAll(fd, text)
+    }
+}
+
+extension FD {
+    // The few file calls the client's log files need.
+
+    /// Opens `path` for appending, creating it (mode 0600) if needed.
+    public static func openForAppend(_ path: String) throws(SystemError) -> Int32 {
+        try retrying("open(\(path))") { Glibc.open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600) }
+    }
+
+    /// Creates a directory and its missing parents (mode 0700 for new ones).
+    public static func makeDirectories(_ path: String) throws(SystemError) {
+        var prefix = path.hasPrefix("/") ? "/" : ""
+        for part in path.split(separator: "/") {
+            prefix += part
+            if mkdir(prefix, 0o700) != 0 && errno != EEXIST { throw SystemError("mkdir(\(prefix))") }
+            prefix += "/"
+        }
     }
 }

@@ -28,7 +28,7 @@ public enum Proc {
 
     /// This process's environment as `NAME=value` entries, with `overrides` set (replacing
     /// variables of the same names).
-    static func environmentEntries(overriding overrides: [String: String]) -> [String] {
+    public static func environmentEntries(overriding overrides: [String: String]) -> [String] {
         var entries: [String] = []
         var entry = environ
         while let e = entry.pointee {
@@ -41,7 +41,7 @@ public enum Proc {
     }
 
     /// A NULL-terminated array of C strings for exec (each to be freed).
-    static func cStrings(_ strings: [String]) -> [UnsafeMutablePointer<CChar>?] { strings.map { strdup($0) } + [nil] }
+    public static func cStrings(_ strings: [String]) -> [UnsafeMutablePointer<CChar>?] { strings.map { strdup($0) } + [nil] }
 
     /// This program's own argv[0], as it was started.
     public static var programName: String { String(cString: CommandLine.unsafeArgv[0]!) }
@@ -89,57 +89,12 @@ public enum Proc {
         _ = try check("prctl(PR_SET_CHILD_SUBREAPER)") { clinux_set_child_subreaper() }
     }
 
-    /// Waits for child `pid` to end; how it ended.
+    /// Waits for child `pid` to end (blocking); how it ended.
     @discardableResult
     public static func waitFor(_ pid: pid_t) -> ExitStatus {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         return ExitStatus(waitStatus: status)
-    }
-
-    /// Starts a program (posix_spawn): input from `input` (default /dev/null), output and
-    /// errors appended to `outputPath`, this process's environment with `environment` on top,
-    /// no signal blocked and every signal at its default (a caller's mask and handlers would
-    /// be inherited otherwise, and a tmux server does not survive them). For the tests'
-    /// helper programs.
-    public static func spawn(_ path: String, _ args: [String], outputPath: String,
-                             environment: [String: String] = [:], input: Int32? = nil) throws(SystemError) -> pid_t {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        if let input {
-            posix_spawn_file_actions_adddup2(&actions, input, 0)
-        } else {
-            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        }
-        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_APPEND, 0o600)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        // Nothing else of the caller's: a test process holds many descriptors without
-        // close-on-exec, and a program started under a descriptor limit must not get them.
-        posix_spawn_file_actions_addclosefrom_np(&actions, 3)
-        let argv = cStrings([path] + args)
-        let envp = cStrings(environmentEntries(overriding: environment))
-        defer { (argv + envp).forEach { free($0) } }
-        var attr = posix_spawnattr_t()
-        posix_spawnattr_init(&attr)
-        defer { posix_spawnattr_destroy(&attr) }
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        var all = sigset_t()
-        sigfillset(&all)
-        posix_spawnattr_setsigmask(&attr, &empty)
-        posix_spawnattr_setsigdefault(&attr, &all)
-        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        var pid: pid_t = 0
-        let rc = posix_spawn(&pid, path, &actions, &attr, argv, envp)
-        guard rc == 0 else { throw SystemError("posix_spawn(\(path))", errno: rc) }
-        return pid
-    }
-
-    /// A copy of descriptor `fd` of process `pid` (`pidfd_getfd`); needs ptrace access to it.
-    /// The tests use it to write into a session's hub channel as a compromised session would.
-    public static func copyDescriptor(of pid: pid_t, _ fd: Int32) throws(SystemError) -> Int32 {
-        try check("pidfd_getfd") { clinux_copy_fd(pid, fd) }
     }
 
     public static func signalName(_ sig: Int32) -> String {
@@ -168,7 +123,6 @@ public enum Proc {
     /// Asks the kernel to send `sig` to this process when its parent dies.
     public static func dieWithParent(_ sig: Int32 = SIGTERM) { _ = clinux_set_pdeathsig(sig) }
 
-    public static func setNoNewPrivileges() { _ = clinux_set_no_new_privs() }
     public static func disableCoreDumps() {
         var lim = rlimit(rlim_cur: 0, rlim_max: 0)
         _ = setrlimit(__rlimit_resource_t(RLIMIT_CORE.rawValue), &lim)
@@ -413,4 +367,36 @@ public struct ProcessStat {
     public var childrenTicks: UInt64 { number(13) + number(14) }
 
     private func number(_ i: Int) -> UInt64 { UInt64(String(decoding: fields[i], as: UTF8.self)) ?? 0 }
+}
+
+extension Proc {
+    /// The user's login name: $USER, $LOGNAME, then the password database.
+    public static func loginName() -> String? {
+        for v in ["USER", "LOGNAME"] {
+            if let s = environment(v), !s.isEmpty { return s }
+        }
+        guard let pw = getpwuid(getuid()), let name = pw.pointee.pw_name else { return nil }
+        return String(cString: name)
+    }
+}
+
+extension Proc {
+    /// Clock ticks per second for /proc/PID/stat times.
+    public static var clockTicksPerSecond: Int {
+        let t = sysconf(Int32(_SC_CLK_TCK))
+        return t > 0 ? t : 100
+    }
+
+    /// Sleeps (in the caller's thread).
+    public static func sleep(nanos: UInt64) {
+        var ts = timespec(tv_sec: Int(nanos / 1_000_000_000), tv_nsec: Int(nanos % 1_000_000_000))
+        var rem = timespec()
+        while nanosleep(&ts, &rem) != 0 && errno == EINTR { ts = rem }
+    }
+
+    /// Processors online (at least 1).
+    public static var onlineCPUs: Int {
+        let n = sysconf(Int32(_SC_NPROCESSORS_ONLN))
+        return n > 0 ? n : 1
+    }
 }
