@@ -1,12 +1,16 @@
 import ChatPOSIX
+import ChatProtocol
 import Histogram
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// Messages between the bench parent and its workers, over pipes:
-/// `[type u8][count u32 LE][count × u64 LE]`. Small, rare, and both ends are ours.
+/// Messages between the bench parent and its workers, over pipes, in hub frames
+/// (`HubFrame`: magic, version, type, length, CRC-32C; the one framing of the suite) whose
+/// type is the message's letter and whose payload (`BinaryWriter`) is `[more bool][count]
+/// [count values]`, varints. A message too long for one frame (a worker's latency samples)
+/// comes in several, all but the last with `more` set. Small, rare, and both ends are ours.
 struct WireMessage: Equatable {
     var type: UInt8
     var values: [UInt64]
@@ -23,15 +27,21 @@ struct WireMessage: Equatable {
 
     var kind: Character { Character(UnicodeScalar(type)) }
 
+    /// Values per frame: at most 10 bytes each as varints, well under `HubFrame.maxPayload`.
+    static let valuesPerFrame = 6000
+
     func encoded() -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(5 + values.count * 8)
-        out.append(type)
-        let n = UInt32(values.count)
-        for i in 0..<4 { out.append(UInt8(truncatingIfNeeded: n >> (8 * UInt32(i)))) }
-        for v in values {
-            for i in 0..<8 { out.append(UInt8(truncatingIfNeeded: v >> (8 * UInt64(i)))) }
-        }
+        var rest = values[...]
+        repeat {
+            let chunk = rest.prefix(Self.valuesPerFrame)
+            rest = rest.dropFirst(chunk.count)
+            HubFrame.append(type: type, to: &out) { w in
+                w.bool(!rest.isEmpty)
+                w.varint(UInt64(chunk.count))
+                for v in chunk { w.varint(v) }
+            }
+        } while !rest.isEmpty
         return out
     }
 
@@ -44,31 +54,36 @@ struct WireMessage: Equatable {
 /// Reassembles messages from a pipe.
 struct WireReader {
     let fd: Int32
-    private var buffer: [UInt8] = []
-    private var start = 0
+    private var decoder = FrameDecoder()
+    /// The values of a message whose last frame has not come yet.
+    private var partial: [UInt64] = []
     private(set) var closed = false
 
     init(fd: Int32) { self.fd = fd }
 
-    /// The next complete message already buffered, if any.
+    /// The next complete message already buffered, if any. A corrupt stream counts as closed.
     mutating func next() -> WireMessage? {
-        let avail = buffer.count - start
-        guard avail >= 5 else { return nil }
-        let n = Int(buffer[start + 1]) | Int(buffer[start + 2]) << 8 | Int(buffer[start + 3]) << 16 | Int(buffer[start + 4]) << 24
-        guard avail >= 5 + n * 8 else { return nil }
-        var values: [UInt64] = []
-        values.reserveCapacity(n)
-        buffer.withUnsafeBytes { raw in
-            var off = start + 5
-            for _ in 0..<n {
-                values.append(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: off, as: UInt64.self)))
-                off += 8
+        do {
+            while let frame = try decoder.next({ type, payload -> (type: UInt8, more: Bool, values: [UInt64]) in
+                var r = BinaryReader(payload)
+                let more = try r.bool()
+                let n = try r.count(limit: r.remaining)
+                var values: [UInt64] = []
+                values.reserveCapacity(n)
+                for _ in 0..<n { values.append(try r.varint()) }
+                try r.finish()
+                return (type, more, values)
+            }) {
+                partial += frame.values
+                if !frame.more {
+                    defer { partial = [] }
+                    return WireMessage(type: frame.type, values: partial)
+                }
             }
+        } catch {
+            closed = true
         }
-        let msg = WireMessage(type: buffer[start], values: values)
-        start += 5 + n * 8
-        if start == buffer.count { buffer.removeAll(keepingCapacity: true); start = 0 }
-        return msg
+        return nil
     }
 
     /// Reads what is there now (non-blocking descriptor). False at end of stream.
@@ -78,7 +93,7 @@ struct WireReader {
         while true {
             let r = chunk.withUnsafeMutableBytes { raw in try? FD.read(fd, into: raw) }
             switch r {
-            case .done(let k)?: buffer.append(contentsOf: chunk[..<k])
+            case .done(let k)?: chunk.withUnsafeBytes { decoder.append(UnsafeRawBufferPointer(rebasing: $0[..<k])) }
             case .wouldBlock?: return true
             case .eof?, nil: closed = true; return false
             }
@@ -101,7 +116,6 @@ struct WireReader {
 }
 
 /// Histogram contents as (value, count) pairs, flattened, for the wire.
-
 extension Histogram where Count == UInt64 {
     func flattened() -> [UInt64] {
         var out: [UInt64] = []

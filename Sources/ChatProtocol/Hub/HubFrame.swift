@@ -5,6 +5,7 @@
 /// little-endian. The CRC-32C covers version, type, length and payload, so a flipped bit
 /// anywhere after the magic is caught. The payload is at most `maxPayload` bytes. The type
 /// byte is a `HubMessageType`, kept raw here: a decoder must be able to report an unknown one.
+/// The bench's parent and workers use the same frames with letters for types (ChatBench/Wire.swift).
 public enum HubFrame {
     public static let magic: UInt16 = 0xC4A7
     public static let version: UInt8 = 1
