@@ -70,7 +70,7 @@ struct ClientState: Sendable {
     let config: ClientConfig
     var windows: [Window]
     private(set) var active = 0
-    var editor = LineEditor()
+    var editor = InputLine()
     var history = History()
     var completion: Completion?
     /// The nick the server knows us by (from 001 and NICK).
@@ -87,7 +87,7 @@ struct ClientState: Sendable {
     /// input line's prompt once it has waited a moment (a prompt, not a line cut by a read).
     var serverPrompt: (text: String, since: Int64)?
     static let promptDelay: Int64 = 250
-    var irc = IRCSession()
+    var irc = IRCLinkState()
     private(set) var now: Int64 = 0
     private(set) var effects: [Effect] = []
     /// Set by /quit: the app flushes and exits.

@@ -1,7 +1,7 @@
 /// The input line as a plain value: text, cursor and the kill buffer, edited with the
 /// emacs-style operations irssi users expect. Positions count grapheme clusters, so the
 /// cursor never lands inside an emoji sequence or a combining mark.
-struct LineEditor: Equatable, Sendable {
+struct InputLine: Equatable, Sendable {
     private(set) var chars: [Character] = []
     private(set) var cursor = 0
     /// Text removed by the last kill (Ctrl-K/U/W, Alt-D), put back by Ctrl-Y.

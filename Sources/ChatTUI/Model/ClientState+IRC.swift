@@ -1,91 +1,5 @@
 import ChatProtocol
 
-/// What the client knows about its IRC connection: registration, capabilities, ISUPPORT,
-/// the lag probe. Reset when the connection drops.
-struct IRCSession: Sendable {
-    var wantedNick = ""
-    var nickAttempts = 0
-    var registered = false
-    var serverTime = false
-    var prefixModes: [Character] = ["o", "v"]
-    var prefixSymbols: [Character] = ["@", "+"]
-    var chanTypes: Set<Character> = ["#", "&"]
-    /// CHANMODES groups A (lists), B (always a parameter), C (parameter when set), D (none).
-    var chanModes: [Set<Character>] = [["b", "e", "I"], ["k"], ["l"], ["i", "m", "n", "p", "s", "t"]]
-    var caseMapping: CaseMapping = .rfc1459
-    var network: String?
-    /// Folded channel names whose NAMES the user asked for: list them when 366 comes.
-    var namesRequested: Set<String> = []
-    var namesBuffer: [String: [String]] = [:]
-    /// Our lag probe: when the PING went out, and when to act next.
-    var pingSentAt: Int64?
-    var nextPingAt: Int64?
-    /// A server that takes the connection but never welcomes us (001) is given up on then.
-    var registrationDeadline: Int64?
-
-    static let pingInterval: Int64 = 30_000
-    static let pingTimeout: Int64 = 90_000
-    static let registrationTimeout: Int64 = 30_000
-    static let pingTokenPrefix = "chat-tui-"
-    static func pingToken(_ sentAt: Int64) -> String { pingTokenPrefix + String(sentAt) }
-
-    /// Whether a status symbol is operator level or higher (@, and & ~ where they exist).
-    func isOperatorSymbol(_ c: Character?) -> Bool {
-        guard let c, let i = prefixSymbols.firstIndex(of: c) else { return false }
-        return i <= (prefixModes.firstIndex(of: "o") ?? 0)
-    }
-
-    func isChannelName(_ s: String) -> Bool { s.first.map { chanTypes.contains($0) } ?? false }
-
-    /// Whether a nick or channel name from the server can be sent back as one parameter (we
-    /// send our nick again when we reconnect, and rejoin our channels): not empty, no ':'
-    /// first, no space or comma (nor NUL, CR, LF, which the parser already keeps out). A
-    /// trailing parameter such as `JOIN :#a b` or `NICK :a b` is no name.
-    static func isOneWord(_ s: String) -> Bool {
-        guard let first = s.utf8.first, first != UInt8(ascii: ":") else { return false }
-        return !s.utf8.contains { $0 == 0x20 || $0 == UInt8(ascii: ",") || $0 == 0 || $0 == 0x0A || $0 == 0x0D }
-    }
-
-    /// Where a CTCP reply to `source` may go: its nick, when that is one user's nick that fits
-    /// in one IRC parameter — not empty, at most 64 bytes, no space, comma or control
-    /// character, not starting with ':' or a channel prefix (the server's CHANTYPES, and the
-    /// standard # & + ! whatever the server says) — and the source is a user, not a server. nil: do not answer (`NOTICE  :…` with an empty nick would be malformed, and a
-    /// "nick" such as `#chan` would send the answer to a channel).
-    func ctcpReplyTarget(_ source: IRCSource?) -> String? {
-        guard let source, !source.isServer else { return nil }
-        let nick = source.nick
-        let u = nick.utf8
-        guard let first = u.first, u.count <= 64, !Array(":#&+!".utf8).contains(first), !isChannelName(nick),
-              !u.contains(where: { $0 <= 0x20 || $0 == 0x7F || $0 == UInt8(ascii: ",") }) else { return nil }
-        return nick
-    }
-
-    /// The longest CTCP reply line we send (without CR LF): the IRC limit is 512 with them.
-    static let maxReplyBytes = 510
-
-    /// Bytes the server may prepend as our source (":nick!user@host ").
-    func sourceAllowance(nick: String) -> Int { nick.utf8.count + 80 }
-
-    mutating func connectionLost() {
-        registered = false
-        serverTime = false
-        pingSentAt = nil
-        nextPingAt = nil
-        registrationDeadline = nil
-        namesRequested = []
-        namesBuffer = [:]
-        nickAttempts = 0
-    }
-
-    func nextTimer(connection: ConnectionStatus) -> Int64? {
-        switch connection {
-        case .connected: nextPingAt
-        case .registering: registrationDeadline
-        default: nil
-        }
-    }
-}
-
 /// IRC protocol handling: registration, then one function per kind of message.
 extension ClientState {
     // MARK: - Connection lifecycle
@@ -94,7 +8,7 @@ extension ClientState {
     mutating func ircConnected() {
         if irc.wantedNick.isEmpty { irc.wantedNick = config.nick }
         nick = irc.wantedNick
-        irc.registrationDeadline = now + IRCSession.registrationTimeout
+        irc.registrationDeadline = now + IRCLinkState.registrationTimeout
         emit(.send("CAP LS 302"))
         emit(.send("NICK " + irc.wantedNick))
         emit(.send("USER \(config.userName) 0 * :\(config.realName)"))
@@ -103,14 +17,14 @@ extension ClientState {
     mutating func ircTick() {
         if connection == .registering, let due = irc.registrationDeadline, now >= due {
             irc.registrationDeadline = nil
-            let secs = IRCSession.registrationTimeout / 1000
+            let secs = IRCLinkState.registrationTimeout / 1000
             error("The server did not let us in within \(secs) s.", window: 0)
             emit(.dropConnection(reason: "no welcome from the server within \(secs) s"))
             return
         }
         guard connection == .connected, let due = irc.nextPingAt, now >= due else { return }
         if let sent = irc.pingSentAt {
-            if now - sent >= IRCSession.pingTimeout {
+            if now - sent >= IRCLinkState.pingTimeout {
                 error("No answer from the server for \((now - sent) / 1000) s.", window: 0)
                 irc.nextPingAt = nil
                 emit(.reconnect)
@@ -122,8 +36,8 @@ extension ClientState {
 
     private mutating func sendLagPing() {
         irc.pingSentAt = now
-        irc.nextPingAt = now + IRCSession.pingTimeout
-        emit(.send("PING :" + IRCSession.pingToken(now)))
+        irc.nextPingAt = now + IRCLinkState.pingTimeout
+        emit(.send("PING :" + IRCLinkState.pingToken(now)))
     }
 
     mutating func receivedIRCLine(_ bytes: [UInt8]) {
@@ -203,17 +117,17 @@ extension ClientState {
     /// is computed from our own clock reading, never from a number the server made up (a
     /// token such as `chat-tui--9223372036854775808` would overflow `now - sent`).
     private mutating func handlePong(_ m: IRCMessage) {
-        guard let sent = irc.pingSentAt, m.params.last == IRCSession.pingToken(sent) else { return }
+        guard let sent = irc.pingSentAt, m.params.last == IRCLinkState.pingToken(sent) else { return }
         lagMillis = max(0, now - sent)
         irc.pingSentAt = nil
-        irc.nextPingAt = now + IRCSession.pingInterval
+        irc.nextPingAt = now + IRCLinkState.pingInterval
     }
 
     private mutating func welcome(_ m: IRCMessage) {
         irc.registered = true
         irc.registrationDeadline = nil
         irc.nickAttempts = 0
-        if let n = m.params.first, IRCSession.isOneWord(n) { nick = n }
+        if let n = m.params.first, IRCLinkState.isOneWord(n) { nick = n }
         connection = .connected
         // Channels with a key first: JOIN pairs keys with channels in order.
         let rejoin = windows.filter { $0.isChannel && $0.joined }
@@ -439,9 +353,9 @@ extension ClientState {
         // (a source such as `:!u@h` has an empty nick; `#a,b` would address two).
         let window: Int
         if irc.isChannelName(target) {
-            window = IRCSession.isOneWord(target) ? channelWindowFromServer(target) ?? 0 : 0
+            window = IRCLinkState.isOneWord(target) ? channelWindowFromServer(target) ?? 0 : 0
             if !from.isEmpty { windows[window].noteSpeaker(from) }
-        } else if fromServer || !IRCSession.isOneWord(from) {
+        } else if fromServer || !IRCLinkState.isOneWord(from) {
             window = 0
         } else if notice {
             window = windowIndex(from) ?? active
@@ -463,7 +377,7 @@ extension ClientState {
     /// (a PING token is echoed as it came) or `body` holds another \u{1}.
     private mutating func ctcpReply(to: String, _ body: String) {
         let line = "NOTICE \(to) :\u{1}\(body)\u{1}"
-        guard line.utf8.count <= IRCSession.maxReplyBytes, !body.utf8.contains(1) else { return }
+        guard line.utf8.count <= IRCLinkState.maxReplyBytes, !body.utf8.contains(1) else { return }
         emit(.send(line))
     }
 
@@ -471,7 +385,7 @@ extension ClientState {
 
     private mutating func handleJoin(_ m: IRCMessage, time: Int64) {
         guard let who = sourceNick(m), let channels = m.params.first else { return }
-        for channel in channels.split(separator: ",").map(String.init) where IRCSession.isOneWord(channel) {
+        for channel in channels.split(separator: ",").map(String.init) where IRCLinkState.isOneWord(channel) {
             if isMe(who) {
                 guard let w = channelWindowFromServer(channel) else { continue }
                 renameWindow(w, to: channel)    // the server's spelling
@@ -516,7 +430,7 @@ extension ClientState {
     }
 
     private mutating func handleNick(_ m: IRCMessage, time: Int64) {
-        guard let old = sourceNick(m), let new = m.params.first, IRCSession.isOneWord(new) else { return }
+        guard let old = sourceNick(m), let new = m.params.first, IRCLinkState.isOneWord(new) else { return }
         let me = isMe(old)
         if me {
             nick = new
