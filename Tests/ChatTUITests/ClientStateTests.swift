@@ -100,7 +100,7 @@ import Testing
         #expect(shown == [4, 3, 2, 1])
         // Connected again: no more ticks for it, only the registration deadline.
         t.apply(.connected)
-        #expect(t.state.nextDeadline == t.now + IRCSession.registrationTimeout)
+        #expect(t.state.nextDeadline == t.now + IRCLinkState.registrationTimeout)
     }
 
     @Test func backoffDoublesToAMinuteAndStartsAgainAfterAStableConnection() {

@@ -1,9 +1,9 @@
 import Testing
 @testable import ChatTUI
 
-@Suite struct LineEditorTests {
+@Suite struct InputLineTests {
     @Test func insertMoveAndDelete() {
-        var e = LineEditor()
+        var e = InputLine()
         e.insert("hello world")
         e.apply(.home)
         e.apply(.deleteForward)
@@ -18,7 +18,7 @@ import Testing
     }
 
     @Test func wordMotionLikeEmacs() {
-        var e = LineEditor("one two  three")
+        var e = InputLine("one two  three")
         e.apply(.wordLeft)
         #expect(e.cursor == 9)
         e.apply(.wordLeft)
@@ -31,7 +31,7 @@ import Testing
     }
 
     @Test func killsAndYank() {
-        var e = LineEditor("alpha beta gamma")
+        var e = InputLine("alpha beta gamma")
         e.apply(.killWordBackward)          // Ctrl-W
         #expect(e.text == "alpha beta ")
         e.apply(.yank)
@@ -52,13 +52,13 @@ import Testing
     }
 
     @Test func transpose() {
-        var e = LineEditor("ab")
+        var e = InputLine("ab")
         e.apply(.transpose)
         #expect(e.text == "ba")
     }
 
     @Test func cursorStepsOverWholeClusters() {
-        var e = LineEditor()
+        var e = InputLine()
         // Keys arrive one scalar at a time: the joiner and the next emoji join the cluster.
         for s in ["a", "👨", "\u{200D}", "👩", "e", "\u{301}"] { e.insert(s) }
         #expect(e.chars.count == 3)
