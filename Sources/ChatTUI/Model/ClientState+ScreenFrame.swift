@@ -64,7 +64,7 @@ extension ClientState {
         return Row(spans: [Span(Layout.fit(Self.shown(text), width: width), .title)])
     }
 
-    /// ` nick │ 2:#chan (12) │ connected, lag 0.04 s │ act: 3 4! │ -- more (5) --`
+    /// ` nick │ 2:#chan (12) │ connected, lag 0.04 s │ act: 3,4! │ -- more below (5) --`
     private func statusRow(width: Int) -> Row {
         var spans: [Span] = []
         func add(_ text: String, _ style: Style = .statusBar) { spans.append(Span(text, style)) }
@@ -101,7 +101,7 @@ extension ClientState {
             }
         }
         if w.scroll != nil {
-            add(" ")
+            add(" │ ")
             add("-- more below (\(w.linesBelow)) --", .statusMore)
         }
         // Fit to the width: cut spans that run past it, pad the rest.
