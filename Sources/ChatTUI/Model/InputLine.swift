@@ -1,3 +1,5 @@
+import ChatProtocol
+
 /// The input line as a plain value: text, cursor and the kill buffer, edited with the
 /// emacs-style operations irssi users expect. Positions count grapheme clusters, so the
 /// cursor never lands inside an emoji sequence or a combining mark.
@@ -66,7 +68,7 @@ struct InputLine: Equatable, Sendable {
             if cursor < chars.count { chars.remove(at: cursor) }
         case .killToEnd: kill(cursor..<chars.count)
         case .killToStart: kill(0..<cursor)
-        case .killWordBackward: kill(spaceWordStart(before: cursor)..<cursor)
+        case .killWordBackward: kill(chars.startOfSpaceSeparatedWord(before: cursor)..<cursor)
         case .killWordForward: kill(cursor..<wordEnd(after: cursor))
         case .yank:
             chars.insert(contentsOf: killBuffer, at: cursor)
@@ -102,14 +104,6 @@ struct InputLine: Equatable, Sendable {
         var j = i
         while j < chars.count && !isWordChar(chars[j]) { j += 1 }
         while j < chars.count && isWordChar(chars[j]) { j += 1 }
-        return j
-    }
-
-    /// Ctrl-W: back over spaces, then to the previous space (as in a shell and irssi).
-    private func spaceWordStart(before i: Int) -> Int {
-        var j = i
-        while j > 0 && chars[j - 1] == " " { j -= 1 }
-        while j > 0 && chars[j - 1] != " " { j -= 1 }
         return j
     }
 
