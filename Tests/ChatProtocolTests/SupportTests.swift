@@ -34,8 +34,6 @@ import Testing
     @Test func floorDivision() {
         #expect(CivilTime.floorDivMod(-1, 1000) == (-1, 999))
         #expect(CivilTime.floorDivMod(1000, 1000) == (1, 0))
-        #expect(CivilTime.twoDigits(7) == "07")
-        #expect(CivilTime.twoDigits(42) == "42")
     }
 }
 
@@ -60,6 +58,14 @@ import Testing
         #expect(NumberFormat.fixed(.nan, decimals: 1) == nil)
         #expect(NumberFormat.fixed(.infinity, decimals: 1) == nil)
         #expect(NumberFormat.fixed(1e300, decimals: 2) == "1e+300")
+    }
+
+    @Test func padding() {
+        #expect(NumberFormat.twoDigits(7) == "07")
+        #expect(NumberFormat.twoDigits(42) == "42")
+        #expect(NumberFormat.zeroPadded(42, width: 4) == "0042")
+        #expect(NumberFormat.zeroPadded(-5, width: 4) == "-0005")
+        #expect(NumberFormat.zeroPadded(12345, width: 4) == "12345")
     }
 }
 

@@ -337,14 +337,13 @@ func wrapList(prefix: String, items: [String], width: Int = humanWrapWidth) -> [
 /// midnight (-1 ms is 23:59) rather than showing negative digits.
 func hourMinute(epochMilliseconds: Int64, utcOffsetSeconds: Int) -> String {
     let t = CivilTime(epochMilliseconds: epochMilliseconds, utcOffsetSeconds: utcOffsetSeconds)
-    return CivilTime.twoDigits(t.hour) + ":" + CivilTime.twoDigits(t.minute)
+    return NumberFormat.twoDigits(t.hour) + ":" + NumberFormat.twoDigits(t.minute)
 }
 
 /// `YYYY-MM-DD HH:MM` of a time in seconds since the epoch (proleptic Gregorian calendar).
 func humanDateTime(epochSeconds: Int64, utcOffsetSeconds: Int) -> String {
     let t = CivilTime(epochSeconds: epochSeconds, utcOffsetSeconds: utcOffsetSeconds)
-    let y = t.year
-    let year = y >= 0 && y < 10 ? "000\(y)" : y >= 0 && y < 100 ? "00\(y)" : y >= 0 && y < 1000 ? "0\(y)" : "\(y)"
-    return year + "-" + CivilTime.twoDigits(t.month) + "-" + CivilTime.twoDigits(t.day) + " "
-        + CivilTime.twoDigits(t.hour) + ":" + CivilTime.twoDigits(t.minute)
+    let year = t.year >= 0 ? NumberFormat.zeroPadded(t.year, width: 4) : "\(t.year)"
+    return year + "-" + NumberFormat.twoDigits(t.month) + "-" + NumberFormat.twoDigits(t.day) + " "
+        + NumberFormat.twoDigits(t.hour) + ":" + NumberFormat.twoDigits(t.minute)
 }

@@ -103,12 +103,8 @@ public enum IRCRenderer {
         return String(decoding: s.utf8.filter { !($0 == 0 || $0 == 0x0A || $0 == 0x0D) }, as: UTF8.self)
     }
 
-    /// `n` in at least `width` digits, zeros first (after the sign).
-    static func pad(_ n: Int64, _ width: Int) -> String {
-        let s = String(n < 0 ? -n : n)
-        let zeros = String(repeating: "0", count: max(0, width - s.utf8.count))
-        return (n < 0 ? "-" : "") + zeros + s
-    }
+    @inline(__always)
+    private static func pad(_ n: Int64, _ width: Int) -> String { NumberFormat.zeroPadded(n, width: width) }
 }
 
 // MARK: - The rendering itself

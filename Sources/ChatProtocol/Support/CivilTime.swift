@@ -1,6 +1,6 @@
 /// A moment as calendar fields (proleptic Gregorian calendar, local time for a given offset
 /// from UTC), computed without Foundation: the one calendar conversion for the server's
-/// renderers and the client. Each caller formats the fields its own way.
+/// renderers and the client. Each caller formats the fields its own way (`NumberFormat`).
 public struct CivilTime: Equatable, Sendable {
     public var year: Int64
     /// 1...12
@@ -73,7 +73,4 @@ public struct CivilTime: Equatable, Sendable {
         let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
         return era * 146_097 + doe - 719_468
     }
-
-    /// `n` in at least two digits (`07`).
-    public static func twoDigits(_ n: Int64) -> String { n < 10 ? "0\(n)" : "\(n)" }
 }

@@ -32,8 +32,8 @@ public enum Durations {
         let (whole, part, unit) = split(max(seconds, 0))
         switch unit {
         case .seconds: return "\(whole)s"
-        case .minutes: return "\(whole)m\(CivilTime.twoDigits(part))s"
-        case .hours: return "\(whole)h\(CivilTime.twoDigits(part))m"
+        case .minutes: return "\(whole)m\(NumberFormat.twoDigits(part))s"
+        case .hours: return "\(whole)h\(NumberFormat.twoDigits(part))m"
         case .days: return "\(whole)d\(part)h"
         }
     }

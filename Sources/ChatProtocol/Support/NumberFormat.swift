@@ -16,4 +16,14 @@ public enum NumberFormat {
         while f.utf8.count < decimals { f = "0" + f }
         return sign + String(whole) + "." + f
     }
+
+    /// `n` in at least two digits (`07`, `42`): clock fields.
+    public static func twoDigits(_ n: Int64) -> String { n < 10 ? "0\(n)" : "\(n)" }
+
+    /// `n` in at least `width` digits, zeros first and the sign before them (`0042`, `-0005`).
+    public static func zeroPadded(_ n: Int64, width: Int) -> String {
+        let s = String(n < 0 ? -n : n)
+        let zeros = String(repeating: "0", count: max(0, width - s.utf8.count))
+        return (n < 0 ? "-" : "") + zeros + s
+    }
 }

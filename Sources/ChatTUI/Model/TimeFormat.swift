@@ -74,5 +74,5 @@ enum TimeFormat {
         return Int64(text)
     }
 
-    private static func two(_ v: Int64) -> String { CivilTime.twoDigits(v) }
+    private static func two(_ v: Int64) -> String { NumberFormat.twoDigits(v) }
 }
