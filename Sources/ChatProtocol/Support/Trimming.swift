@@ -4,6 +4,12 @@ extension Substring {
     public func trimming(while isTrimmed: (Character) -> Bool) -> Substring {
         var s = self
         while let c = s.first, isTrimmed(c) { s.removeFirst() }
+        return s.trimmingTrailing(while: isTrimmed)
+    }
+
+    /// Without the characters at the end for which `isTrimmed` is true.
+    public func trimmingTrailing(while isTrimmed: (Character) -> Bool) -> Substring {
+        var s = self
         while let c = s.last, isTrimmed(c) { s.removeLast() }
         return s
     }

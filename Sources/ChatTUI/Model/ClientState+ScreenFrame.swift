@@ -8,7 +8,7 @@ extension ClientState {
         case .confirm(let lines): return "Send \(lines.count) pasted lines? (y/n) "
         case .collecting: return "[pasting…] "
         case .none:
-            if let p = visibleServerPrompt { return Layout.truncate(p.trimmingTrailingSpaces, width: 40) + " " }
+            if let p = visibleServerPrompt { return Layout.truncate(String(p[...].trimmingTrailing(while: { $0 == " " })), width: 40) + " " }
             return "[\(Layout.truncate(Self.shown(activeWindow.name), width: 20))] "
         }
     }
@@ -149,13 +149,5 @@ extension ClientState {
         }
         if editor.cursor == editor.chars.count { cursorCol = pw + max(0, col - start) }
         return (Row(spans: [Span(p, .prompt), Span(visible, .normal)]), min(max(0, width - 1), cursorCol))
-    }
-}
-
-private extension String {
-    var trimmingTrailingSpaces: String {
-        var s = Substring(self)
-        while s.last == " " { s = s.dropLast() }
-        return String(s)
     }
 }
