@@ -25,7 +25,7 @@ struct TreeSample {
 
     /// nil when the process is gone.
     static func take(root: Int32, memory: Bool = true) -> TreeSample? {
-        guard let rootStat = ProcStat.read(root) else { return nil }
+        guard let rootStat = ProcessCPU.read(root) else { return nil }
         var s = TreeSample()
         s.time = Proc.monotonicNanos()
         s.rootCPU = cpuSeconds(root, rootStat)
@@ -36,7 +36,7 @@ struct TreeSample {
         }
         var stack = children(root)
         while let pid = stack.popLast() {
-            guard let st = ProcStat.read(pid) else { continue }
+            guard let st = ProcessCPU.read(pid) else { continue }
             s.processes += 1
             s.descendantsCPU += cpuSeconds(pid, st)
             if memory {
@@ -49,7 +49,7 @@ struct TreeSample {
 
     static func children(_ pid: Int32) -> [Int32] { Proc.children(of: pid) }
 
-    static func cpuSeconds(_ pid: Int32, _ st: ProcStat) -> Double {
+    static func cpuSeconds(_ pid: Int32, _ st: ProcessCPU) -> Double {
         if let bytes = try? FD.readFile("/proc/\(pid)/schedstat"),
            let first = bytes.split(separator: 0x20).first,
            let ns = UInt64(String(decoding: first, as: UTF8.self)), ns > 0 {
@@ -60,16 +60,4 @@ struct TreeSample {
 
     /// KiB, from smaps_rollup.
     static func pss(_ pid: Int32) -> Int? { Proc.pssKiB(of: pid) }
-}
-
-/// CPU seconds from /proc/PID/stat; nil for a process that is gone or a zombie.
-struct ProcStat {
-    var ownSeconds: Double
-    var childrenSeconds: Double
-
-    static func read(_ pid: Int32) -> ProcStat? {
-        guard let st = ProcessStat(pid: pid), !st.isZombie else { return nil }
-        let ticks = Double(Proc.clockTicksPerSecond)
-        return ProcStat(ownSeconds: Double(st.ownTicks) / ticks, childrenSeconds: Double(st.childrenTicks) / ticks)
-    }
 }
