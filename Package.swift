@@ -50,7 +50,7 @@ let package = Package(
             ]
         ),
         // What the test targets share: the products' path, a process with a log to wait on.
-        .target(name: "TestSupport", dependencies: ["ChatPOSIX"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["ChatPOSIX", "CLinux"], path: "Tests/TestSupport"),
         .testTarget(name: "ChatProtocolTests", dependencies: ["ChatProtocol", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ChatServerTests", dependencies: ["ChatServerDaemon", "ChatProtocol", "ChatPOSIX", "TestSupport"],
                     exclude: ["Clients"]),

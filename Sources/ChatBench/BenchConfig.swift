@@ -1,35 +1,5 @@
 import ChatPOSIX
 
-enum Scenario: String, CaseIterable, Sendable {
-    /// N clients, S of them sending flat out (bounded by a per-sender window of lines in flight).
-    case fanout
-    /// N clients, S senders at a fixed total rate: delivery latency percentiles.
-    case latency
-    /// Ramp to N clients, each greeted and registered, then hold them idle.
-    case connections
-    /// Long mixed traffic: fixed rate, varying line sizes, progress lines, memory growth.
-    case soak
-    /// No server: the hub frame codec alone, nanoseconds per message frame (`CodecBench`).
-    case codec
-}
-
-/// What the bench speaks to the server.
-enum Dialect: String, CaseIterable, Sendable {
-    /// Telnet users of chat-server: greeted, answer with a nick, land in #lobby.
-    case human
-    /// IRC clients: NICK/USER, JOIN the channel, PRIVMSG to it.
-    case irc
-    /// Any line server (ncat --chat): every line goes to everyone.
-    case raw
-    /// Half human, half IRC in the same channel (#lobby), for chat-server.
-    case mixed
-}
-
-/// The dialect of one client.
-enum ClientKind: UInt8, Sendable {
-    case human = 0, irc = 1, raw = 2
-}
-
 struct BenchConfig: Sendable {
     var scenario: Scenario
     var dialect: Dialect

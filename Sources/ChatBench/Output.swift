@@ -1,21 +1,10 @@
+import ChatProtocol
 import Histogram
 
 // Number formatting without Foundation.
 
-/// `x` with `digits` decimals.
-func fmt(_ x: Double, _ digits: Int) -> String {
-    guard x.isFinite else { return "n/a" }
-    var scale = 1.0
-    for _ in 0..<digits { scale *= 10 }
-    let r = (abs(x) * scale).rounded()
-    let whole = Int(r / scale)
-    let frac = Int(r - Double(whole) * scale)
-    let sign = x < 0 && r != 0 ? "-" : ""
-    if digits == 0 { return sign + String(whole) }
-    var f = String(frac)
-    while f.count < digits { f = "0" + f }
-    return sign + String(whole) + "." + f
-}
+/// `x` with `digits` decimals, `n/a` when it is not a number.
+func fmt(_ x: Double, _ digits: Int) -> String { NumberFormat.fixed(x, decimals: digits) ?? "n/a" }
 
 /// 1234567 -> "1,234,567".
 func group(_ v: Int) -> String {

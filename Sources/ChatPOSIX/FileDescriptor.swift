@@ -3,13 +3,6 @@ import Glibc
 #endif
 import CLinux
 
-/// Result of a read or write on a non-blocking descriptor.
-public enum IOResult: Equatable, Sendable {
-    case done(Int)
-    case wouldBlock
-    case eof
-}
-
 /// Thin wrappers over descriptor calls. Descriptors are plain `Int32`s: the event loops keep
 /// tables of them and own their lifetimes explicitly.
 public enum FD {
@@ -115,7 +108,6 @@ public enum FD {
         while fd < top { _ = Glibc.close(fd); fd += 1 }
     }
 
-    public static func isTerminal(_ fd: Int32) -> Bool { isatty(fd) == 1 }
 }
 
 /// `RLIMIT_NOFILE` as the Glibc module exposes it (an enum on Linux).
@@ -159,51 +151,6 @@ extension FD {
     }
 
     public static func unlink(_ path: String) { _ = Glibc.unlink(path) }
-}
-
-extension Proc {
-    /// Starts detaching from the terminal, the classic way (fork, setsid, fork again), so that
-    /// everything the daemon sets up (its event loop, its signal descriptor) belongs to the
-    /// daemon itself. The process that was started stays in the foreground until the daemon
-    /// says how its start-up went (`daemonReady`): it exits 0 on success, 1 on failure
-    /// (printing the daemon's reason, or saying it died). Returns in the daemon only, with the
-    /// descriptor to report on; the daemon keeps the terminal's stdio until
-    /// `detachStandardDescriptors`, so errors before that reach the user directly. Every other
-    /// descriptor it inherited is closed.
-    public static func beginDaemon() throws(SystemError) -> Int32 {
-        let (r, w) = try FD.pipe(nonBlocking: false)
-        if case .parent = try fork() {
-            FD.close(w)
-            var said: [UInt8] = []
-            while said.count < 4096, let chunk = FD.readSome(r, max: 512), !chunk.isEmpty { said += chunk }
-            let text = String(decoding: said, as: UTF8.self)
-            if text == "ok\n" { exitImmediately(0) }
-            FD.writeAllIgnoringErrors(2, text.isEmpty ? "the daemon stopped during start-up\n" : text)
-            exitImmediately(1)
-        }
-        FD.close(r)
-        _ = setsid()
-        if case .parent = try fork() { exitImmediately(0) }
-        return try FD.keepOnly([w], movingTo: 3)[0]
-    }
-
-    /// The daemon's stdio leaves the terminal: stdin and stdout to /dev/null, stderr to
-    /// `logFD` (crash reports then reach the log) or /dev/null; the working directory is `/`.
-    public static func detachStandardDescriptors(logFD: Int32?) throws(SystemError) {
-        _ = chdir("/")
-        let null = try FD.open("/dev/null", O_RDWR)
-        try FD.dup2(null, 0)
-        try FD.dup2(null, 1)
-        try FD.dup2(logFD ?? null, 2)
-        if null > 2 { FD.close(null) }
-    }
-
-    /// Tells the process waiting in the foreground how the daemon's start-up went: nil for
-    /// success, else the line it prints (to its stderr) before exiting 1.
-    public static func daemonReady(_ fd: Int32, failure: String?) {
-        FD.writeAllIgnoringErrors(fd, failure.map { $0 + "\n" } ?? "ok\n")
-        FD.close(fd)
-    }
 }
 
 extension FD {
@@ -274,5 +221,24 @@ extension FD {
     /// For last-resort messages (start-up errors): best effort, no error to handle.
     public static func writeAllIgnoringErrors(_ fd: Int32, _ text: String) {
         try? writeAll(fd, text)
+    }
+}
+
+extension FD {
+    // The few file calls the client's log files need.
+
+    /// Opens `path` for appending, creating it (mode 0600) if needed.
+    public static func openForAppend(_ path: String) throws(SystemError) -> Int32 {
+        try retrying("open(\(path))") { Glibc.open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600) }
+    }
+
+    /// Creates a directory and its missing parents (mode 0700 for new ones).
+    public static func makeDirectories(_ path: String) throws(SystemError) {
+        var prefix = path.hasPrefix("/") ? "/" : ""
+        for part in path.split(separator: "/") {
+            prefix += part
+            if mkdir(prefix, 0o700) != 0 && errno != EEXIST { throw SystemError("mkdir(\(prefix))") }
+            prefix += "/"
+        }
     }
 }

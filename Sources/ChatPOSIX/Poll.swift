@@ -3,7 +3,8 @@ import Glibc
 #endif
 import CLinux
 
-/// `poll()` over a handful of descriptors (sessions and the client).
+/// `poll()` over a handful of descriptors, for loops that wait on a few at a time (the client,
+/// the console client, the bench's parent, short waits in the hub and a session).
 public enum Poll {
     /// Waits up to `timeoutMS` (-1: forever). Returns the number of ready descriptors, 0 on
     /// timeout and on EINTR (the caller's loop looks at its signals then).
@@ -18,63 +19,4 @@ public enum Poll {
     public static let writable = Int16(POLLOUT)
     public static let hangup = Int16(POLLHUP)
     public static let error = Int16(POLLERR)
-}
-
-/// epoll for the hub: thousands of pipes, O(ready) per wait.
-public final class Epoll {
-    public let fd: Int32
-    /// Allocated by hand, not an `Array`: creating an array of a non-standard element type asks
-    /// the Swift runtime for its metadata, which writes to the runtime's cache (a page that
-    /// every forked session would copy).
-    private let events: UnsafeMutableBufferPointer<epoll_event>
-
-    public init(capacity: Int = 1024) throws(SystemError) {
-        fd = try check("epoll_create1") { epoll_create1(Int32(EPOLL_CLOEXEC)) }
-        events = .allocate(capacity: capacity)
-        events.initialize(repeating: epoll_event())
-    }
-
-    deinit {
-        FD.close(fd)
-        events.deallocate()
-    }
-
-    public static let readable = EPOLLIN.rawValue
-    public static let writable = EPOLLOUT.rawValue
-    public static let edgeTriggered = EPOLLET.rawValue
-    public static let hangup = EPOLLHUP.rawValue | EPOLLRDHUP.rawValue
-    public static let error = EPOLLERR.rawValue
-
-    public func add(_ target: Int32, events mask: UInt32, data: UInt64) throws(SystemError) {
-        var ev = epoll_event()
-        ev.events = mask
-        ev.data.u64 = data
-        _ = try check("epoll_ctl(ADD)") { epoll_ctl(fd, EPOLL_CTL_ADD, target, &ev) }
-    }
-
-    public func modify(_ target: Int32, events mask: UInt32, data: UInt64) throws(SystemError) {
-        var ev = epoll_event()
-        ev.events = mask
-        ev.data.u64 = data
-        _ = try check("epoll_ctl(MOD)") { epoll_ctl(fd, EPOLL_CTL_MOD, target, &ev) }
-    }
-
-    public func remove(_ target: Int32) {
-        var ev = epoll_event()
-        _ = epoll_ctl(fd, EPOLL_CTL_DEL, target, &ev)
-    }
-
-    /// Waits up to `timeoutMS` and calls `body(data, events)` for each ready descriptor.
-    /// EINTR counts as a timeout.
-    public func wait(timeoutMS: Int32, _ body: (UInt64, UInt32) -> Void) throws(SystemError) {
-        let n = epoll_wait(fd, events.baseAddress, Int32(events.count), timeoutMS)
-        if n < 0 {
-            if errno == EINTR { return }
-            throw SystemError("epoll_wait")
-        }
-        for i in 0..<Int(n) {
-            let ev = events[i]
-            body(ev.data.u64, ev.events)
-        }
-    }
 }

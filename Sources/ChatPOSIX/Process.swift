@@ -28,7 +28,7 @@ public enum Proc {
 
     /// This process's environment as `NAME=value` entries, with `overrides` set (replacing
     /// variables of the same names).
-    static func environmentEntries(overriding overrides: [String: String]) -> [String] {
+    public static func environmentEntries(overriding overrides: [String: String]) -> [String] {
         var entries: [String] = []
         var entry = environ
         while let e = entry.pointee {
@@ -41,7 +41,7 @@ public enum Proc {
     }
 
     /// A NULL-terminated array of C strings for exec (each to be freed).
-    static func cStrings(_ strings: [String]) -> [UnsafeMutablePointer<CChar>?] { strings.map { strdup($0) } + [nil] }
+    public static func cStrings(_ strings: [String]) -> [UnsafeMutablePointer<CChar>?] { strings.map { strdup($0) } + [nil] }
 
     /// This program's own argv[0], as it was started.
     public static var programName: String { String(cString: CommandLine.unsafeArgv[0]!) }
@@ -89,57 +89,12 @@ public enum Proc {
         _ = try check("prctl(PR_SET_CHILD_SUBREAPER)") { clinux_set_child_subreaper() }
     }
 
-    /// Waits for child `pid` to end; how it ended.
+    /// Waits for child `pid` to end (blocking); how it ended.
     @discardableResult
     public static func waitFor(_ pid: pid_t) -> ExitStatus {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         return ExitStatus(waitStatus: status)
-    }
-
-    /// Starts a program (posix_spawn): input from `input` (default /dev/null), output and
-    /// errors appended to `outputPath`, this process's environment with `environment` on top,
-    /// no signal blocked and every signal at its default (a caller's mask and handlers would
-    /// be inherited otherwise, and a tmux server does not survive them). For the tests'
-    /// helper programs.
-    public static func spawn(_ path: String, _ args: [String], outputPath: String,
-                             environment: [String: String] = [:], input: Int32? = nil) throws(SystemError) -> pid_t {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        if let input {
-            posix_spawn_file_actions_adddup2(&actions, input, 0)
-        } else {
-            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        }
-        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_APPEND, 0o600)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        // Nothing else of the caller's: a test process holds many descriptors without
-        // close-on-exec, and a program started under a descriptor limit must not get them.
-        posix_spawn_file_actions_addclosefrom_np(&actions, 3)
-        let argv = cStrings([path] + args)
-        let envp = cStrings(environmentEntries(overriding: environment))
-        defer { (argv + envp).forEach { free($0) } }
-        var attr = posix_spawnattr_t()
-        posix_spawnattr_init(&attr)
-        defer { posix_spawnattr_destroy(&attr) }
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        var all = sigset_t()
-        sigfillset(&all)
-        posix_spawnattr_setsigmask(&attr, &empty)
-        posix_spawnattr_setsigdefault(&attr, &all)
-        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        var pid: pid_t = 0
-        let rc = posix_spawn(&pid, path, &actions, &attr, argv, envp)
-        guard rc == 0 else { throw SystemError("posix_spawn(\(path))", errno: rc) }
-        return pid
-    }
-
-    /// A copy of descriptor `fd` of process `pid` (`pidfd_getfd`); needs ptrace access to it.
-    /// The tests use it to write into a session's hub channel as a compromised session would.
-    public static func copyDescriptor(of pid: pid_t, _ fd: Int32) throws(SystemError) -> Int32 {
-        try check("pidfd_getfd") { clinux_copy_fd(pid, fd) }
     }
 
     public static func signalName(_ sig: Int32) -> String {
@@ -168,7 +123,6 @@ public enum Proc {
     /// Asks the kernel to send `sig` to this process when its parent dies.
     public static func dieWithParent(_ sig: Int32 = SIGTERM) { _ = clinux_set_pdeathsig(sig) }
 
-    public static func setNoNewPrivileges() { _ = clinux_set_no_new_privs() }
     public static func disableCoreDumps() {
         var lim = rlimit(rlim_cur: 0, rlim_max: 0)
         _ = setrlimit(__rlimit_resource_t(RLIMIT_CORE.rawValue), &lim)
@@ -256,161 +210,34 @@ public enum Proc {
     }
 }
 
-/// Signals delivered as readable records on a descriptor (signalfd), so the event loop
-/// handles them like any other input and nothing runs inside a handler.
-public final class SignalQueue {
-    public let fd: Int32
-    private let signals: [Int32]
-
-    /// Blocks `signals` for this (single-threaded) process and opens a signalfd for them.
-    public init(_ signals: [Int32]) throws(SystemError) {
-        self.signals = signals
-        var set = sigset_t()
-        _ = signals.withUnsafeBufferPointer { clinux_sigset_of(&set, $0.baseAddress, Int32($0.count)) }
-        _ = try check("sigprocmask") { sigprocmask(SIG_BLOCK, &set, nil) }
-        fd = try check("signalfd") { signalfd(-1, &set, Int32(SFD_CLOEXEC) | Int32(SFD_NONBLOCK)) }
-    }
-
-    deinit { FD.close(fd) }
-
-    /// Signal numbers waiting, in arrival order (each at most once per read: they coalesce).
-    public func drain() -> [Int32] {
-        var out: [Int32] = []
-        var info = signalfd_siginfo()
-        while true {
-            let n = withUnsafeMutableBytes(of: &info) { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if n != MemoryLayout<signalfd_siginfo>.size { return out }
-            out.append(Int32(info.ssi_signo))
+extension Proc {
+    /// The user's login name: $USER, $LOGNAME, then the password database.
+    public static func loginName() -> String? {
+        for v in ["USER", "LOGNAME"] {
+            if let s = environment(v), !s.isEmpty { return s }
         }
-    }
-
-    /// In a freshly forked child: default handlers, nothing blocked, SIGPIPE ignored. The
-    /// crash signals go back to their default too: a crashing session dies at once (and the
-    /// hub announces it) instead of running the runtime's backtracer, which also would let a
-    /// signal sent with kill(2) be survived.
-    public static func resetInChild() {
-        for s in [SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2, SIGQUIT, SIGALRM,
-                  SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP] { Glibc.signal(s, SIG_DFL) }
-        Glibc.signal(SIGPIPE, SIG_IGN)
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        sigprocmask(SIG_SETMASK, &empty, nil)
-    }
-
-    public static func ignore(_ sig: Int32) { Glibc.signal(sig, SIG_IGN) }
-}
-
-extension Proc {
-    /// Confines this process to what a session's event loop needs: no new privileges, no
-    /// core dumps, and a seccomp filter that kills it on any other system call (opening a
-    /// file, making a socket, fork, exec…).
-    public static func enterSessionSandbox() throws(SystemError) {
-        disableCoreDumps()
-        _ = try check("seccomp") { clinux_install_session_sandbox() }
+        guard let pw = getpwuid(getuid()), let name = pw.pointee.pw_name else { return nil }
+        return String(cString: name)
     }
 }
 
 extension Proc {
-    public static var isRoot: Bool { geteuid() == 0 }
-
-    /// Switches to `user`'s uid, gid and only that group, for good (the saved ids too).
-    public static func dropPrivileges(to user: String) throws(SystemError) {
-        guard let pw = getpwnam(user) else { throw SystemError("getpwnam(\(user))", errno: ENOENT) }
-        let uid = pw.pointee.pw_uid
-        var gid = pw.pointee.pw_gid
-        _ = try check("setgroups") { setgroups(1, &gid) }
-        _ = try check("setresgid") { setresgid(gid, gid, gid) }
-        _ = try check("setresuid") { setresuid(uid, uid, uid) }
-        // Make sure there is no way back.
-        if setuid(0) == 0 && uid != 0 { throw SystemError("setuid (privileges could be regained)", errno: EPERM) }
-    }
-}
-
-extension Proc {
-    /// The children of `pid`, as the kernel lists them in /proc.
-    public static func children(of pid: pid_t) -> [pid_t] {
-        guard let bytes = try? FD.readFile("/proc/\(pid)/task/\(pid)/children", limit: 1 << 20) else { return [] }
-        return bytes.split(separator: 0x20).compactMap { pid_t(String(decoding: $0, as: UTF8.self)) }
+    /// Clock ticks per second for /proc/PID/stat times.
+    public static var clockTicksPerSecond: Int {
+        let t = sysconf(Int32(_SC_CLK_TCK))
+        return t > 0 ? t : 100
     }
 
-    /// Proportional set size (shared pages split among their users) of `pid` in KiB, from
-    /// /proc/PID/smaps_rollup; nil when the process is gone.
-    public static func pssKiB(of pid: pid_t) -> Int? {
-        guard let bytes = try? FD.readFile("/proc/\(pid)/smaps_rollup", limit: 8192) else { return nil }
-        return parsePSS(String(decoding: bytes, as: UTF8.self))
+    /// Sleeps (in the caller's thread).
+    public static func sleep(nanos: UInt64) {
+        var ts = timespec(tv_sec: Int(nanos / 1_000_000_000), tv_nsec: Int(nanos % 1_000_000_000))
+        var rem = timespec()
+        while nanosleep(&ts, &rem) != 0 && errno == EINTR { ts = rem }
     }
 
-    /// The `Pss:` figure of a smaps_rollup text, in KiB.
-    public static func parsePSS(_ text: String) -> Int? {
-        for line in text.split(separator: "\n") where line.hasPrefix("Pss:") {
-            return Int(line.dropFirst(4).split(separator: " ").first ?? "")
-        }
-        return nil
+    /// Processors online (at least 1).
+    public static var onlineCPUs: Int {
+        let n = sysconf(Int32(_SC_NPROCESSORS_ONLN))
+        return n > 0 ? n : 1
     }
-}
-
-/// The allocations that fill the heap's holes (`Proc.plugHeapHoles`), each pointing to the one
-/// before.
-nonisolated(unsafe) private var heapPlugs: UnsafeMutableRawPointer?
-
-extension Proc {
-    /// Gives free heap pages back to the kernel (glibc keeps them after a peak).
-    public static func releaseFreeMemory() { _ = malloc_trim(0) }
-
-    /// Gives the whole pages inside `buffer` back to the kernel: a scratch buffer's contents
-    /// are not needed between uses, and its next use faults in zero pages.
-    public static func discardPages(_ buffer: UnsafeMutableRawBufferPointer) {
-        guard let base = buffer.baseAddress else { return }
-        let page = UInt(sysconf(Int32(_SC_PAGESIZE)))
-        let start = (UInt(bitPattern: base) + page - 1) & ~(page - 1)
-        let end = (UInt(bitPattern: base) + UInt(buffer.count)) & ~(page - 1)
-        if end > start { _ = madvise(UnsafeMutableRawPointer(bitPattern: start), Int(end - start), MADV_DONTNEED) }
-    }
-
-    /// Fills every free hole in the heap with a small allocation that is never freed, so
-    /// that what is allocated next comes from the top of the heap, contiguous, in pages no
-    /// one has used. For a process about to fork many children: a child's allocations then
-    /// land in a few fresh pages of its own instead of in holes spread over the parent's
-    /// pages, each of which it would copy. Returns the bytes plugged. (Chunks in glibc's
-    /// per-thread cache are not holes to `mallinfo2` and are not plugged.)
-    @discardableResult
-    public static func plugHeapHoles(limit: Int = 4 << 20) -> Int {
-        _ = malloc_trim(0)
-        var plugged = 0
-        while plugged < limit && clinux_heap_hole_bytes() > 0 {
-            guard let plug = malloc(24) else { break }
-            // Chained from a global, so the compiler cannot drop the allocation as unused.
-            plug.storeBytes(of: heapPlugs, as: UnsafeMutableRawPointer?.self)
-            heapPlugs = plug
-            plugged += 32
-        }
-        return plugged
-    }
-}
-
-/// A process's `/proc/PID/stat`: the fields after its command name (which may hold spaces and
-/// parentheses, so it is skipped up to the last ")"), proc(5)'s field 3 onwards.
-public struct ProcessStat {
-    private let fields: [ArraySlice<UInt8>]
-
-    /// nil when the process is gone.
-    public init?(pid: pid_t) {
-        guard let bytes = try? FD.readFile("/proc/\(pid)/stat"), let close = bytes.lastIndex(of: UInt8(ascii: ")")),
-              close + 2 < bytes.count else { return nil }
-        let fields = bytes[(close + 2)...].split(separator: UInt8(ascii: " "))
-        guard fields.count > 14 else { return nil }
-        self.fields = fields
-    }
-
-    /// Exited but not reaped yet.
-    public var isZombie: Bool { fields[0].first == UInt8(ascii: "Z") }
-    public var parent: pid_t { pid_t(truncatingIfNeeded: number(1)) }
-    /// The session it belongs to (its own pid after `setsid`).
-    public var session: pid_t { pid_t(truncatingIfNeeded: number(3)) }
-    /// Clock ticks (`Proc.clockTicksPerSecond`) of CPU, user + system: the process's own,
-    /// and its reaped children's.
-    public var ownTicks: UInt64 { number(11) + number(12) }
-    public var childrenTicks: UInt64 { number(13) + number(14) }
-
-    private func number(_ i: Int) -> UInt64 { UInt64(String(decoding: fields[i], as: UTF8.self)) ?? 0 }
 }

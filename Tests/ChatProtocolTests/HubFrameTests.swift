@@ -162,7 +162,7 @@ func decodeAll(_ decoder: inout FrameDecoder) throws -> [(UInt8, [UInt8])] {
 
     @Test func payloadErrorsAreTyped() throws {
         // A valid frame whose payload is truncated for its type.
-        let frame = HubFrame.make(type: HubEvent.join(channel: "", source: "").typeCode) { w in w.string("#only") }
+        let frame = HubFrame.make(type: HubEvent.join(channel: "", source: "").messageType.rawValue) { w in w.string("#only") }
         var d = FrameDecoder()
         d.append(frame)
         let f = try #require(try decodeAll(&d).first)
@@ -354,15 +354,15 @@ struct RandomMessages {
         var eventTypes: [UInt8: Int] = [:]
         for _ in 0..<2000 {
             let r = gen.request()
-            requestTypes[r.typeCode, default: 0] += 1
+            requestTypes[r.messageType.rawValue, default: 0] += 1
             let rp = payload(r.frame())
-            #expect(try request(r.typeCode, rp) == r)
-            expectEveryCutRefused(rp) { bytes throws(PayloadError) in _ = try request(r.typeCode, bytes) }
+            #expect(try request(r.messageType.rawValue, rp) == r)
+            expectEveryCutRefused(rp) { bytes throws(PayloadError) in _ = try request(r.messageType.rawValue, bytes) }
             let e = gen.event()
-            eventTypes[e.typeCode, default: 0] += 1
+            eventTypes[e.messageType.rawValue, default: 0] += 1
             let ep = payload(e.frame())
-            #expect(try event(e.typeCode, ep) == e)
-            expectEveryCutRefused(ep) { bytes throws(PayloadError) in _ = try event(e.typeCode, bytes) }
+            #expect(try event(e.messageType.rawValue, ep) == e)
+            expectEveryCutRefused(ep) { bytes throws(PayloadError) in _ = try event(e.messageType.rawValue, bytes) }
         }
         // Every type was cut many times over.
         #expect(requestTypes.count == 19 && requestTypes.values.allSatisfy { $0 >= 50 }, "\(requestTypes)")

@@ -235,12 +235,12 @@ let noonish: Int64 = 1_764_333_296_789
     }
 
     @Test func durations() {
-        #expect(duration(-5) == "0s")
-        #expect(duration(59) == "59s")
-        #expect(duration(60) == "1m 0s")
-        #expect(duration(3600 + 7 * 60 + 9) == "1h 7m")
-        #expect(duration(3 * 86_400 + 4 * 3600) == "3d 4h")
-        #expect(duration(Int64.max).hasSuffix("h"))
+        #expect(Durations.short(-5) == "0s")
+        #expect(Durations.short(59) == "59s")
+        #expect(Durations.short(60) == "1m 0s")
+        #expect(Durations.short(3600 + 7 * 60 + 9) == "1h 7m")
+        #expect(Durations.short(3 * 86_400 + 4 * 3600) == "3d 4h")
+        #expect(Durations.short(Int64.max).hasSuffix("h"))
     }
 
     @Test func away() {
@@ -370,7 +370,7 @@ let noonish: Int64 = 1_764_333_296_789
             .memberCount(channel: "#c", count: 10_000), .lusers(users: 1, channels: 0), .ison(nicks: []),
             .userhost([]), .channelModeChange(channel: "#c", source: "a", modes: "+o", args: ["b"]),
         ]
-        #expect(Set(all.map(\.typeCode)).count == 24)
+        #expect(Set(all.map(\.messageType.rawValue)).count == 24)
         for e in all { #expect(!render(e).isEmpty, "\(e)") }
     }
 
@@ -444,9 +444,9 @@ let noonish: Int64 = 1_764_333_296_789
         #expect(humanDateTime(epochSeconds: 1_709_164_800, utcOffsetSeconds: 0) == "2024-02-29 00:00")
         #expect(humanDateTime(epochSeconds: -62_135_596_800, utcOffsetSeconds: 0) == "0001-01-01 00:00")
         // Every day from 1960 to 2040 follows the one before it.
-        var previous = civilDate(daysSinceEpoch: -3653)
+        var previous = CivilTime.date(daysSinceEpoch: -3653)
         for day in Int64(-3652)...25_567 {
-            let (y, m, d) = civilDate(daysSinceEpoch: day)
+            let (y, m, d) = CivilTime.date(daysSinceEpoch: day)
             let next = d == previous.2 + 1 && m == previous.1 && y == previous.0
                 || d == 1 && (m == previous.1 + 1 && y == previous.0 || m == 1 && previous.1 == 12 && y == previous.0 + 1)
             #expect(next, "day \(day)")

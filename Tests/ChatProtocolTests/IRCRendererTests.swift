@@ -355,7 +355,7 @@ private func checkWire(_ event: HubEvent, _ context: IRCRenderContext = ctx) thr
         var (y, m, d): (Int64, Int64, Int64) = (1900, 1, 1)
         var days: Int64 = -25_567  // 1900-01-01
         while y < 2200 {
-            let c = IRCRenderer.civilDate(fromDays: days)
+            let c = CivilTime.date(daysSinceEpoch: days)
             if c.year != y || c.month != m || c.day != d {
                 Issue.record("day \(days): got \(c), expected \(y)-\(m)-\(d)")
                 return

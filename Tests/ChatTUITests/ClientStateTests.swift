@@ -101,7 +101,7 @@ import TestSupport
         #expect(shown == [4, 3, 2, 1])
         // Connected again: no more ticks for it, only the registration deadline.
         t.apply(.connected)
-        #expect(t.state.nextDeadline == t.now + IRCSession.registrationTimeout)
+        #expect(t.state.nextDeadline == t.now + IRCLinkState.registrationTimeout)
     }
 
     @Test func backoffDoublesToAMinuteAndStartsAgainAfterAStableConnection() {

@@ -26,7 +26,7 @@ import TestSupport
         t.now += 500
         t.recv(":srv PONG srv :chat-tui-\(ping)")
         #expect(t.screen()[22].contains("connected, lag 12.5 s"))
-        #expect(t.state.nextDeadline == t.now + IRCSession.pingInterval)
+        #expect(t.state.nextDeadline == t.now + IRCLinkState.pingInterval)
     }
 
     /// After a reconnect the old topic and nick list stayed until (or beyond) the new ones.

@@ -63,7 +63,7 @@ func decodeOne(_ frame: [UInt8]) -> (UInt8, [UInt8]) {
 func checkPayload(type: UInt8, _ payload: [UInt8]) {
     payload.withUnsafeBytes { raw in
         if let req = try? HubRequest(type: type, payload: raw) {
-            require(req.typeCode == type, "request type code \(req.typeCode) != frame type \(type)")
+            require(req.messageType.rawValue == type, "request type code \(req.messageType.rawValue) != frame type \(type)")
             let frame = req.frame()
             let (t, p) = decodeOne(frame)
             let again = p.withUnsafeBytes { try? HubRequest(type: t, payload: $0) }
@@ -71,13 +71,13 @@ func checkPayload(type: UInt8, _ payload: [UInt8]) {
             require(again!.frame() == frame, "request encoding not stable")
         }
         if let ev = try? HubEvent(type: type, payload: raw) {
-            require(ev.typeCode == type, "event type code \(ev.typeCode) != frame type \(type)")
+            require(ev.messageType.rawValue == type, "event type code \(ev.messageType.rawValue) != frame type \(type)")
             let frame = ev.frame()
             let (t, p) = decodeOne(frame)
             let again = p.withUnsafeBytes { try? HubEvent(type: t, payload: $0) }
             require(again == ev, "event round trip: \(ev) -> \(String(describing: again))")
             require(again!.frame() == frame, "event encoding not stable")
-            if type == HubEvent.messageType {
+            if type == HubMessageType.eventMessage.rawValue {
                 require(MessageView(payload: raw) != nil, "a decodable message event is not a MessageView")
             }
         }

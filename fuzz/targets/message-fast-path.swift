@@ -19,13 +19,13 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     var rng = SplitMix(input)
     input.withUnsafeBytes { payload in
         guard var view = MessageView(payload: payload) else {
-            if case .message? = try? HubEvent(type: HubEvent.messageType, payload: payload) {
+            if case .message? = try? HubEvent(type: HubMessageType.eventMessage.rawValue, payload: payload) {
                 violation("HubEvent decodes a message that MessageView refuses")
             }
             return
         }
         guard case .message(let source, let kind, let target, let text, let time)? =
-                try? HubEvent(type: HubEvent.messageType, payload: payload) else {
+                try? HubEvent(type: HubMessageType.eventMessage.rawValue, payload: payload) else {
             // Not valid UTF-8 (the hub only sends valid strings): the general path would
             // refuse the frame; nothing to compare.
             return

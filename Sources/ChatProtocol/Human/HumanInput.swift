@@ -51,7 +51,7 @@ public enum HumanInput: Equatable, Sendable {
 
     /// Understands one line as typed (without its line end).
     public static func parse(_ line: String) -> HumanInput {
-        let text = trimWhitespace(line[...])
+        let text = line[...].trimming(while: { $0.isWhitespace })
         if text.isEmpty { return .empty }
         guard text.first == "/" else { return .say(String(text)) }
         let afterSlash = text.dropFirst()
@@ -174,7 +174,7 @@ public enum HumanInput: Equatable, Sendable {
 /// The first whitespace-separated word of `s` (already trimmed) and the rest, trimmed.
 private func splitWord(_ s: Substring) -> (Substring, Substring) {
     guard let space = s.firstIndex(where: { $0.isWhitespace }) else { return (s, s[s.endIndex...]) }
-    return (s[..<space], trimWhitespace(s[space...]))
+    return (s[..<space], s[space...].trimming(while: { $0.isWhitespace }))
 }
 
 /// `s` (already trimmed) when it is exactly one word, nil when it is empty or has more.

@@ -1,21 +1,3 @@
-/// What the renderer needs to know about the session it renders for.
-public struct HumanRenderContext: Equatable, Sendable {
-    /// The user's nick as the session knows it when the event arrives (before a nick change).
-    public var nick: String
-    /// The channel plain lines go to; messages there are shown without their channel.
-    public var currentChannel: String?
-    public var serverName: String
-    /// Added to UTC for every time shown, e.g. 3600 for UTC+1.
-    public var utcOffsetSeconds: Int
-
-    public init(nick: String, currentChannel: String? = nil, serverName: String, utcOffsetSeconds: Int = 0) {
-        self.nick = nick
-        self.currentChannel = currentChannel
-        self.serverName = serverName
-        self.utcOffsetSeconds = utcOffsetSeconds
-    }
-}
-
 /// The lines (without line ends) that show `event` to a human user.
 ///
 /// Messages (`[HH:MM]` is the message's time in the context's offset):
@@ -120,7 +102,7 @@ struct HumanRenderer {
             var lines = ["-- \(w.nick) is \(w.user)@\(w.host)" + (w.realName.isEmpty ? "" : " (\(w.realName))")]
             if !w.channels.isEmpty { lines += wrapList(prefix: "-- \(w.nick) is in ", items: w.channels) }
             if let away = w.away { lines.append(away.isEmpty ? "-- \(w.nick) is away" : "-- \(w.nick) is away: \(away)") }
-            var idle = "-- \(w.nick) has been idle " + duration(w.idleSeconds)
+            var idle = "-- \(w.nick) has been idle " + Durations.short(w.idleSeconds)
             if w.signonTime > 0 { idle += ", online since " + dateTime(w.signonTime) }
             lines.append(idle)
             return lines
@@ -331,59 +313,19 @@ func wrapList(prefix: String, items: [String], width: Int = humanWrapWidth) -> [
     return lines
 }
 
-// MARK: - Time without Foundation
-
-/// `a` divided by `b` (> 0), rounded towards minus infinity, and the matching remainder in 0..<b.
-func floorDivMod(_ a: Int64, _ b: Int64) -> (Int64, Int64) {
-    let (q, r) = a.quotientAndRemainder(dividingBy: b)
-    return r < 0 ? (q - 1, r + b) : (q, r)
-}
-
-/// Local Unix seconds: UTC seconds plus the offset, saturating instead of overflowing.
-func localSeconds(_ epochSeconds: Int64, _ utcOffsetSeconds: Int) -> Int64 {
-    let (sum, overflow) = epochSeconds.addingReportingOverflow(Int64(utcOffsetSeconds))
-    if !overflow { return sum }
-    return utcOffsetSeconds > 0 ? Int64.max : Int64.min
-}
-
-func twoDigits(_ n: Int64) -> String { n < 10 ? "0\(n)" : "\(n)" }
+// MARK: - Time
 
 /// `HH:MM` of a time in milliseconds since the epoch. Times before 1970 count back from
 /// midnight (-1 ms is 23:59) rather than showing negative digits.
 func hourMinute(epochMilliseconds: Int64, utcOffsetSeconds: Int) -> String {
-    let seconds = localSeconds(floorDivMod(epochMilliseconds, 1000).0, utcOffsetSeconds)
-    let secondOfDay = floorDivMod(seconds, 86_400).1
-    return twoDigits(secondOfDay / 3600) + ":" + twoDigits(secondOfDay % 3600 / 60)
+    let t = CivilTime(epochMilliseconds: epochMilliseconds, utcOffsetSeconds: utcOffsetSeconds)
+    return NumberFormat.twoDigits(t.hour) + ":" + NumberFormat.twoDigits(t.minute)
 }
 
 /// `YYYY-MM-DD HH:MM` of a time in seconds since the epoch (proleptic Gregorian calendar).
 func humanDateTime(epochSeconds: Int64, utcOffsetSeconds: Int) -> String {
-    let (days, secondOfDay) = floorDivMod(localSeconds(epochSeconds, utcOffsetSeconds), 86_400)
-    let (y, m, d) = civilDate(daysSinceEpoch: days)
-    let year = y >= 0 && y < 10 ? "000\(y)" : y >= 0 && y < 100 ? "00\(y)" : y >= 0 && y < 1000 ? "0\(y)" : "\(y)"
-    return year + "-" + twoDigits(m) + "-" + twoDigits(d) + " "
-        + twoDigits(secondOfDay / 3600) + ":" + twoDigits(secondOfDay % 3600 / 60)
-}
-
-/// Year, month (1...12) and day (1...31) of a day counted from 1970-01-01
-/// (Howard Hinnant's `civil_from_days`).
-func civilDate(daysSinceEpoch: Int64) -> (Int64, Int64, Int64) {
-    let z = daysSinceEpoch + 719_468
-    let era = floorDivMod(z, 146_097).0
-    let doe = z - era * 146_097
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-    let mp = (5 * doy + 2) / 153
-    let d = doy - (153 * mp + 2) / 5 + 1
-    let m = mp < 10 ? mp + 3 : mp - 9
-    return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
-}
-
-/// A short idle time: `42s`, `5m 3s`, `2h 7m`, `3d 4h`.
-func duration(_ seconds: Int64) -> String {
-    let s = max(seconds, 0)
-    if s < 60 { return "\(s)s" }
-    if s < 3600 { return "\(s / 60)m \(s % 60)s" }
-    if s < 86_400 { return "\(s / 3600)h \(s % 3600 / 60)m" }
-    return "\(s / 86_400)d \(s % 86_400 / 3600)h"
+    let t = CivilTime(epochSeconds: epochSeconds, utcOffsetSeconds: utcOffsetSeconds)
+    let year = t.year >= 0 ? NumberFormat.zeroPadded(t.year, width: 4) : "\(t.year)"
+    return year + "-" + NumberFormat.twoDigits(t.month) + "-" + NumberFormat.twoDigits(t.day) + " "
+        + NumberFormat.twoDigits(t.hour) + ":" + NumberFormat.twoDigits(t.minute)
 }

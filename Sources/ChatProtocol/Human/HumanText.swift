@@ -107,7 +107,7 @@ public enum HumanText {
     /// `/help COMMAND`: the usage line and more about one command (with or without the `/`);
     /// nil or blank gives the whole list.
     public static func help(command: String?) -> [String] {
-        var name = command.map { trimWhitespace($0[...]) } ?? ""
+        var name = command.map { $0[...].trimming(while: { $0.isWhitespace }) } ?? ""
         if name.first == "/" { name = name.dropFirst() }
         if name.isEmpty { return help }
         guard let c = Self.command(named: String(name)) else {
@@ -136,13 +136,6 @@ func asciiLowercased<S: StringProtocol>(_ s: S) -> String {
 /// Whether two nicks or channel names are the same, ignoring ASCII case.
 func sameName<A: StringProtocol, B: StringProtocol>(_ a: A, _ b: B) -> Bool {
     a.utf8.count == b.utf8.count && asciiLowercased(a) == asciiLowercased(b)
-}
-
-func trimWhitespace(_ s: Substring) -> Substring {
-    var s = s
-    while let c = s.first, c.isWhitespace { s.removeFirst() }
-    while let c = s.last, c.isWhitespace { s.removeLast() }
-    return s
 }
 
 /// Keeps a user-typed word short enough to quote back in a one-line error.

@@ -1,28 +1,5 @@
 // Hub events as the IRC lines a session sends its client. Pure: no I/O, no clock, no Foundation.
 
-/// What the renderer needs to know about the session it renders for.
-public struct IRCRenderContext: Equatable, Sendable {
-    /// The source of numerics and server notices.
-    public var serverName: String
-    /// The client's current nick, `*` before registration: the first parameter of numerics.
-    public var nick: String
-    /// The client negotiated IRCv3 `server-time`: messages carry `@time=…`.
-    public var serverTime: Bool
-    /// User modes named in 004 (the hub does not announce them).
-    public var userModes: String
-    /// The text of 312 (RPL_WHOISSERVER).
-    public var serverInfo: String
-
-    public init(serverName: String, nick: String = "*", serverTime: Bool = false,
-                userModes: String = "i", serverInfo: String = "terminal chat server") {
-        self.serverName = serverName
-        self.nick = nick
-        self.serverTime = serverTime
-        self.userModes = userModes
-        self.serverInfo = serverInfo
-    }
-}
-
 /// Same as `IRCRenderer.render(_:context:)`.
 public func render(_ event: HubEvent, context: IRCRenderContext) -> [IRCMessage] {
     IRCRenderer.render(event, context: context)
@@ -86,18 +63,15 @@ public enum IRCRenderer {
 
     /// `YYYY-MM-DDThh:mm:ss.sssZ` in UTC, the IRCv3 server-time format.
     public static func timestamp(epochMilliseconds ms: Int64) -> String {
-        let (days, msOfDay) = floorDivide(ms, 86_400_000)
-        let (y, m, d) = civilDate(fromDays: days)
-        let secs = msOfDay / 1000
-        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(secs / 3600, 2)):\(pad(secs / 60 % 60, 2)):\(pad(secs % 60, 2))"
-            + ".\(pad(msOfDay % 1000, 3))Z"
+        let t = CivilTime(epochMilliseconds: ms)
+        return "\(pad(t.year, 4))-\(pad(t.month, 2))-\(pad(t.day, 2))T\(pad(t.hour, 2)):\(pad(t.minute, 2)):\(pad(t.second, 2))"
+            + ".\(pad(t.millisecond, 3))Z"
     }
 
     /// `YYYY-MM-DD hh:mm:ss UTC`, for 003.
     public static func humanDate(epochSeconds s: Int64) -> String {
-        let (days, secs) = floorDivide(s, 86_400)
-        let (y, m, d) = civilDate(fromDays: days)
-        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2)) \(pad(secs / 3600, 2)):\(pad(secs / 60 % 60, 2)):\(pad(secs % 60, 2)) UTC"
+        let t = CivilTime(epochSeconds: s)
+        return "\(pad(t.year, 4))-\(pad(t.month, 2))-\(pad(t.day, 2)) \(pad(t.hour, 2)):\(pad(t.minute, 2)):\(pad(t.second, 2)) UTC"
     }
 
     /// Drops CR, LF and NUL: nothing from a user may end the line early.
@@ -106,32 +80,8 @@ public enum IRCRenderer {
         return String(decoding: s.utf8.filter { !($0 == 0 || $0 == 0x0A || $0 == 0x0D) }, as: UTF8.self)
     }
 
-    // MARK: Dates without Foundation
-
-    static func floorDivide(_ a: Int64, _ b: Int64) -> (Int64, Int64) {
-        var q = a / b, r = a % b
-        if r < 0 { q -= 1; r += b }
-        return (q, r)
-    }
-
-    /// Days since 1970-01-01 to a proleptic Gregorian date (H. Hinnant's civil_from_days).
-    static func civilDate(fromDays days: Int64) -> (year: Int64, month: Int64, day: Int64) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
-    }
-
-    static func pad(_ n: Int64, _ width: Int) -> String {
-        let s = String(n < 0 ? -n : n)
-        let zeros = String(repeating: "0", count: max(0, width - s.utf8.count))
-        return (n < 0 ? "-" : "") + zeros + s
-    }
+    @inline(__always)
+    private static func pad(_ n: Int64, _ width: Int) -> String { NumberFormat.zeroPadded(n, width: width) }
 }
 
 // MARK: - The rendering itself

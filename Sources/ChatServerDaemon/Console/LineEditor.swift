@@ -1,3 +1,5 @@
+import ChatProtocol
+
 /// A small line editor for a raw-mode terminal, pure: bytes from the keyboard in, actions
 /// and the text that draws the line out. Used by the server's terminal console and by
 /// `chat-server console`.
@@ -170,10 +172,10 @@ struct LineEditor {
         case .killEnd:
             line.removeSubrange(cursor...)
         case .killWord:
-            let start = wordStart(before: cursor)
+            let start = line.startOfSpaceSeparatedWord(before: cursor)
             line.removeSubrange(start..<cursor)
             cursor = start
-        case .wordLeft: cursor = wordStart(before: cursor)
+        case .wordLeft: cursor = line.startOfSpaceSeparatedWord(before: cursor)
         case .wordRight:
             var j = cursor
             while j < line.count && line[j] == " " { j += 1 }
@@ -185,13 +187,6 @@ struct LineEditor {
         case .ignore: return false
         }
         return true
-    }
-
-    private func wordStart(before c: Int) -> Int {
-        var j = c
-        while j > 0 && line[j - 1] == " " { j -= 1 }
-        while j > 0 && line[j - 1] != " " { j -= 1 }
-        return j
     }
 
     mutating func insert(_ s: String) {

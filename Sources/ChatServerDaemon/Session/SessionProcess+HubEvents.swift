@@ -16,7 +16,7 @@ extension SessionProcess {
                 while !output.isClosing {
                     let took = try events.next { type, payload -> Bool in
                         // The hot path: a message rendered straight from the frame.
-                        if type == HubEvent.messageType, let fast,
+                        if type == HubMessageType.eventMessage.rawValue, let fast,
                            let view = MessageView(payload: payload), fast.fastMessage(view, output: &output) {
                             return true
                         }

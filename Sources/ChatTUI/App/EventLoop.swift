@@ -65,8 +65,7 @@ final class EventLoop {
         // Signals whose default would end us without giving the terminal back, and that
         // mean nothing to a chat client, are ignored.
         for s in [SIGUSR1, SIGUSR2, SIGALRM] { SignalQueue.ignore(s) }
-        TerminalModes.save()
-        TerminalModes.installCrashHandler()
+        TTY.saveModesForFullScreen()
         do {
             // Blocked before initscr, so ncurses' own SIGINT/SIGTERM handlers never run and
             // the signals arrive here as records on a descriptor. SIGQUIT leaves as SIGTERM
@@ -82,7 +81,7 @@ final class EventLoop {
         screen.start()
         defer {
             screen.stop()
-            TerminalModes.restore()
+            TTY.restore()
             writeStats()
         }
         let (c, r) = screen.size
@@ -335,11 +334,5 @@ final class EventLoop {
             try? FD.writeAll(fd, text)
             FD.close(fd)
         }
-    }
-}
-
-extension FD {
-    static func writeAllIgnoringErrors(_ fd: Int32, _ text: String) {
-        try? FD.writeAll(fd, text)
     }
 }

@@ -70,7 +70,7 @@ struct ChatTUICommand: ParsableCommand {
         func run() throws {
             // ncurses on a pipe or a file can neither read keys nor draw, and polls a
             // descriptor that is always ready: refuse before starting it.
-            let missing = [(Int32(0), "standard input"), (1, "standard output")].filter { !FD.isTerminal($0.0) }.map(\.1)
+            let missing = [(Int32(0), "standard input"), (1, "standard output")].filter { !TTY.isTerminal($0.0) }.map(\.1)
             if !missing.isEmpty {
                 let what = missing.joined(separator: " and ") + (missing.count > 1 ? " are" : " is")
                 FD.writeAllIgnoringErrors(2, "chat-tui: \(what) not a terminal; chat-tui is a full-screen program, run it in one.\n")

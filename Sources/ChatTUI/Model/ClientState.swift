@@ -1,66 +1,5 @@
 import ChatProtocol
 
-/// Settings fixed at start-up.
-struct ClientConfig: Sendable {
-    enum Mode: Equatable, Sendable { case irc, raw }
-    var mode: Mode = .irc
-    var nick: String
-    var userName: String
-    var realName = "chat-tui user"
-    /// "host:port", shown in the title and used for the server window.
-    var server: String
-    var channels: [String] = []
-    var scrollbackLines = 10_000
-    var logging = false
-    /// Local time offset from UTC, seconds.
-    var utcOffset = 0
-    /// A paste of more lines than this asks before sending.
-    var pasteConfirmLines = 3
-    var version = "chat-tui"
-}
-
-/// The connection as the status bar tells it.
-enum ConnectionStatus: Equatable, Sendable {
-    case idle
-    case connecting
-    case registering
-    case connected
-    case disconnected(reason: String, retryAt: Int64?)
-}
-
-/// Paste in progress (between the bracketed-paste markers) or waiting for a yes/no.
-enum PasteState: Equatable, Sendable {
-    case none
-    case collecting(String, since: Int64)
-    case confirm([String])
-}
-
-/// An escape sequence being dropped from a paste: the terminal's reader turned its ESC and
-/// first character into a key, and the rest comes as text.
-enum PasteEscape: Equatable, Sendable {
-    case none
-    /// CSI: parameter and intermediate bytes, then one final byte.
-    case csi
-    /// OSC, DCS, APC, PM, SOS: everything up to BEL or ESC \.
-    case string
-
-    /// `text` without what belongs to the sequence being dropped; ends the sequence when its
-    /// end is in `text`.
-    mutating func strip(_ text: String) -> String {
-        switch self {
-        case .none: return text
-        case .string: return ""
-        case .csi:
-            var scalars = Substring(text).unicodeScalars[...]
-            while let c = scalars.first, (0x20...0x3F).contains(c.value) { scalars.removeFirst() }
-            guard let final = scalars.first else { return "" }
-            if (0x40...0x7E).contains(final.value) { scalars.removeFirst() }
-            self = .none
-            return String(String.UnicodeScalarView(scalars))
-        }
-    }
-}
-
 /// The whole client as one value, changed only by `apply(_:now:)`.
 ///
 /// Keys, terminal size, connection events and the clock come in as actions; lines to send,
@@ -70,7 +9,7 @@ struct ClientState: Sendable {
     let config: ClientConfig
     var windows: [Window]
     private(set) var active = 0
-    var editor = LineEditor()
+    var editor = InputLine()
     var history = History()
     var completion: Completion?
     /// The nick the server knows us by (from 001 and NICK).
@@ -87,7 +26,7 @@ struct ClientState: Sendable {
     /// input line's prompt once it has waited a moment (a prompt, not a line cut by a read).
     var serverPrompt: (text: String, since: Int64)?
     static let promptDelay: Int64 = 250
-    var irc = IRCSession()
+    var irc = IRCLinkState()
     private(set) var now: Int64 = 0
     private(set) var effects: [Effect] = []
     /// Set by /quit: the app flushes and exits.

@@ -13,7 +13,7 @@ struct Completion: Equatable, Sendable {
 
     /// Starts a completion for the word before the cursor, or nil when nothing matches.
     /// - nicks: recent speakers first, then the rest of the channel.
-    static func begin(editor: LineEditor, commands: [String], nicks: [String], channels: [String]) -> Completion? {
+    static func begin(editor: InputLine, commands: [String], nicks: [String], channels: [String]) -> Completion? {
         let (start, word) = editor.wordBeforeCursor()
         let options = candidates(for: word, atLineStart: start == 0, commands: commands, nicks: nicks, channels: channels)
         guard !options.isEmpty else { return nil }
@@ -42,7 +42,7 @@ struct Completion: Equatable, Sendable {
     }
 
     /// Puts the current candidate into `editor`, replacing what the last one inserted.
-    mutating func apply(to editor: inout LineEditor) {
+    mutating func apply(to editor: inout InputLine) {
         editor.replace(start..<(start + insertedCount), with: replacement)
         insertedCount = replacement.count
     }

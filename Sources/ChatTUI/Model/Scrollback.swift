@@ -1,24 +1,3 @@
-/// What kind of line a scrollback entry is; the view picks colours from it.
-enum LineKind: Equatable, Sendable {
-    case message      // <nick> text
-    case action       // * nick text
-    case notice       // -nick- text
-    case event        // joins, parts, topic changes: -- text
-    case info         // the client's own notes and server replies
-    case error
-    case plain        // a raw line from a plain line server
-}
-
-/// One line of a window's scrollback.
-struct Line: Equatable, Sendable {
-    var time: Int64            // milliseconds since the epoch
-    var kind: LineKind
-    var nick: String?
-    var text: String           // already sanitised: no control characters
-    var highlight = false      // mentions the user's nick
-    var own = false            // written by the user
-}
-
 /// A bounded ring of lines with stable sequence numbers.
 ///
 /// Sequence numbers keep growing as lines are added, so a scroll position or a read marker

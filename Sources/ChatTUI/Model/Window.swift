@@ -1,18 +1,5 @@
 import ChatProtocol
 
-/// How much happened in a window the user is not looking at; the status bar shows it.
-enum Activity: Int, Comparable, Sendable {
-    case none, events, messages, mention
-    static func < (a: Activity, b: Activity) -> Bool { a.rawValue < b.rawValue }
-}
-
-/// Where the view is scrolled to: the bottom screen row shows row
-/// `rowCount(seq) - 1 - rowsBelow` of line `seq`. nil in `Window.scroll` means "follow the end".
-struct ScrollPosition: Equatable, Sendable {
-    var seq: Int
-    var rowsBelow: Int
-}
-
 /// One channel, private conversation, or the server window.
 struct Window: Sendable {
     enum Kind: Equatable, Sendable { case server, channel, query }

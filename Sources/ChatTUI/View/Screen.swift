@@ -2,7 +2,7 @@
 import ChatPOSIX
 import ChatProtocol
 
-/// The terminal, through ncurses: start and stop it, and copy a `Frame` onto it.
+/// The terminal, through ncurses: start and stop it, and copy a `ScreenFrame` onto it.
 ///
 /// With `KeyReader`, the only code that imports CNcurses. It draws what the model laid out
 /// and nothing else; text passes `TextSafety.sanitize` once more on its way out, so no
@@ -85,7 +85,7 @@ final class Screen {
 
     // MARK: - Drawing
 
-    func draw(_ frame: Frame) {
+    func draw(_ frame: ScreenFrame) {
         let win = cn_stdscr()
         let g = frame.geometry
         werase(win)

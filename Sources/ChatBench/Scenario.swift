@@ -1,0 +1,14 @@
+import ChatPOSIX
+
+enum Scenario: String, CaseIterable, Sendable {
+    /// N clients, S of them sending flat out (bounded by a per-sender window of lines in flight).
+    case fanout
+    /// N clients, S senders at a fixed total rate: delivery latency percentiles.
+    case latency
+    /// Ramp to N clients, each greeted and registered, then hold them idle.
+    case connections
+    /// Long mixed traffic: fixed rate, varying line sizes, progress lines, memory growth.
+    case soak
+    /// No server: the hub frame codec alone, nanoseconds per message frame (`CodecBench`).
+    case codec
+}

@@ -1,0 +1,170 @@
+// An event as a hub frame's payload (docs/PROTOCOL.md, "Events").
+extension HubEvent {
+    /// The type byte of this event's frames.
+    public var messageType: HubMessageType {
+        switch self {
+        case .welcome: return .eventWelcome
+        case .error: return .eventError
+        case .nick: return .eventNick
+        case .join: return .eventJoin
+        case .part: return .eventPart
+        case .quit: return .eventQuit
+        case .kick: return .eventKick
+        case .message: return .eventMessage
+        case .topic: return .eventTopic
+        case .names: return .eventNames
+        case .who: return .eventWho
+        case .whois: return .eventWhois
+        case .awayStatus: return .eventAwayStatus
+        case .awayReply: return .eventAwayReply
+        case .channelModes: return .eventChannelModes
+        case .list: return .eventList
+        case .motd: return .eventMotd
+        case .serverNotice: return .eventServerNotice
+        case .disconnect: return .eventDisconnect
+        case .memberCount: return .eventMemberCount
+        case .lusers: return .eventLusers
+        case .ison: return .eventIson
+        case .userhost: return .eventUserhost
+        case .channelModeChange: return .eventChannelModeChange
+        }
+    }
+
+    /// Appends this event as one frame. A broadcast is encoded once and the same bytes go to
+    /// every recipient.
+    public func appendFrame(to out: inout [UInt8]) {
+        HubFrame.append(type: messageType.rawValue, to: &out) { w in
+            switch self {
+            case .welcome(let x):
+                w.string(x.nick); w.string(x.user); w.string(x.host); w.string(x.serverName)
+                w.string(x.network); w.string(x.version); w.int(x.createdAt); w.strings(x.isupport)
+                w.varint(UInt64(x.users)); w.varint(UInt64(x.channels))
+                if let m = x.motd { w.u8(1); w.strings(m) } else { w.u8(0) }
+            case .error(let c, let p, let t): w.u16(c.rawValue); w.strings(p); w.string(t)
+            case .nick(let s, let n): w.string(s); w.string(n)
+            case .join(let c, let s): w.string(c); w.string(s)
+            case .part(let c, let s, let r): w.string(c); w.string(s); w.string(r)
+            case .quit(let s, let r): w.string(s); w.string(r)
+            case .kick(let c, let s, let n, let r): w.string(c); w.string(s); w.string(n); w.string(r)
+            case .message(let s, let k, let t, let text, let time):
+                w.string(s); w.u8(k.rawValue); w.string(t); w.string(text); w.int(time)
+            case .topic(let c, let t, let by, let at, let change):
+                w.string(c); w.string(t); w.string(by); w.int(at); w.bool(change)
+            case .names(let c, let members, let more):
+                w.string(c); w.varint(UInt64(members.count))
+                for m in members { w.string(m.nick); w.bool(m.isOperator) }
+                w.bool(more)
+            case .who(let mask, let entries, let more):
+                w.string(mask); w.varint(UInt64(entries.count))
+                for e in entries {
+                    w.string(e.channel); w.string(e.nick); w.string(e.user); w.string(e.host)
+                    w.string(e.realName); w.bool(e.isAway); w.bool(e.isOperator)
+                }
+                w.bool(more)
+            case .whois(let x):
+                w.string(x.nick); w.string(x.user); w.string(x.host); w.string(x.realName)
+                w.strings(x.channels); w.int(x.idleSeconds); w.int(x.signonTime); w.optionalString(x.away)
+            case .awayStatus(let a): w.bool(a)
+            case .awayReply(let n, let t): w.string(n); w.string(t)
+            case .channelModes(let c, let m, let at): w.string(c); w.string(m); w.int(at)
+            case .list(let rows, let more):
+                w.varint(UInt64(rows.count))
+                for row in rows { w.string(row.name); w.varint(UInt64(row.users)); w.string(row.topic) }
+                w.bool(more)
+            case .motd(let lines):
+                if let lines { w.u8(1); w.strings(lines) } else { w.u8(0) }
+            case .serverNotice(let t): w.string(t)
+            case .disconnect(let r): w.string(r)
+            case .memberCount(let c, let n): w.string(c); w.varint(UInt64(n))
+            case .lusers(let u, let c): w.varint(UInt64(u)); w.varint(UInt64(c))
+            case .ison(let n): w.strings(n)
+            case .userhost(let rows):
+                w.varint(UInt64(rows.count))
+                for row in rows { w.string(row.nick); w.string(row.user); w.string(row.host); w.bool(row.isAway) }
+            case .channelModeChange(let c, let s, let m, let a): w.string(c); w.string(s); w.string(m); w.strings(a)
+            }
+        }
+    }
+
+    public func frame() -> [UInt8] {
+        var out: [UInt8] = []
+        appendFrame(to: &out)
+        return out
+    }
+
+    public init(type: UInt8, payload: UnsafeRawBufferPointer) throws(PayloadError) {
+        var r = BinaryReader(payload)
+        switch HubMessageType(rawValue: type) {
+        case .eventWelcome?:
+            let nick = try r.string(), user = try r.string(), host = try r.string(), server = try r.string()
+            let network = try r.string(), version = try r.string(), created = try r.int(), isupport = try r.strings()
+            let users = try r.count(limit: Int.max), channels = try r.count(limit: Int.max)
+            let motd: [String]? = try r.bool() ? try r.strings() : nil
+            self = .welcome(Welcome(nick: nick, user: user, host: host, serverName: server, network: network,
+                                    version: version, createdAt: created, isupport: isupport, users: users,
+                                    channels: channels, motd: motd))
+        case .eventError?: self = .error(code: ErrorCode(rawValue: try r.u16()), params: try r.strings(), text: try r.string())
+        case .eventNick?: self = .nick(source: try r.string(), newNick: try r.string())
+        case .eventJoin?: self = .join(channel: try r.string(), source: try r.string())
+        case .eventPart?: self = .part(channel: try r.string(), source: try r.string(), reason: try r.string())
+        case .eventQuit?: self = .quit(source: try r.string(), reason: try r.string())
+        case .eventKick?: self = .kick(channel: try r.string(), source: try r.string(), nick: try r.string(), reason: try r.string())
+        case .eventMessage?:
+            let s = try r.string()
+            guard let k = MessageKind(rawValue: try r.u8()) else { throw .invalidValue("message kind") }
+            self = .message(source: s, kind: k, target: try r.string(), text: try r.string(), time: try r.int())
+        case .eventTopic?:
+            self = .topic(channel: try r.string(), text: try r.string(), setBy: try r.string(), setAt: try r.int(),
+                          isChange: try r.bool())
+        case .eventNames?:
+            let c = try r.string()
+            let n = try r.count(limit: r.remaining)
+            var members: [Member] = []
+            members.reserveCapacity(n)
+            for _ in 0..<n { members.append(Member(nick: try r.string(), isOperator: try r.bool())) }
+            self = .names(channel: c, members: members, more: try r.bool())
+        case .eventWho?:
+            let mask = try r.string()
+            let n = try r.count(limit: r.remaining)
+            var entries: [WhoEntry] = []
+            for _ in 0..<n {
+                entries.append(WhoEntry(channel: try r.string(), nick: try r.string(), user: try r.string(),
+                                        host: try r.string(), realName: try r.string(), isAway: try r.bool(),
+                                        isOperator: try r.bool()))
+            }
+            self = .who(mask: mask, entries: entries, more: try r.bool())
+        case .eventWhois?:
+            self = .whois(WhoisInfo(nick: try r.string(), user: try r.string(), host: try r.string(),
+                                    realName: try r.string(), channels: try r.strings(), idleSeconds: try r.int(),
+                                    signonTime: try r.int(), away: try r.optionalString()))
+        case .eventAwayStatus?: self = .awayStatus(isAway: try r.bool())
+        case .eventAwayReply?: self = .awayReply(nick: try r.string(), text: try r.string())
+        case .eventChannelModes?: self = .channelModes(channel: try r.string(), modes: try r.string(), createdAt: try r.int())
+        case .eventList?:
+            let n = try r.count(limit: r.remaining)
+            var rows: [ChannelSummary] = []
+            for _ in 0..<n {
+                rows.append(ChannelSummary(name: try r.string(), users: try r.count(limit: Int.max), topic: try r.string()))
+            }
+            self = .list(rows, more: try r.bool())
+        case .eventMotd?: self = .motd(try r.bool() ? try r.strings() : nil)
+        case .eventServerNotice?: self = .serverNotice(text: try r.string())
+        case .eventDisconnect?: self = .disconnect(reason: try r.string())
+        case .eventMemberCount?: self = .memberCount(channel: try r.string(), count: try r.count(limit: Int.max))
+        case .eventLusers?: self = .lusers(users: try r.count(limit: Int.max), channels: try r.count(limit: Int.max))
+        case .eventIson?: self = .ison(nicks: try r.strings())
+        case .eventUserhost?:
+            let n = try r.count(limit: r.remaining)
+            var rows: [UserHost] = []
+            for _ in 0..<n {
+                rows.append(UserHost(nick: try r.string(), user: try r.string(), host: try r.string(), isAway: try r.bool()))
+            }
+            self = .userhost(rows)
+        case .eventChannelModeChange?:
+            self = .channelModeChange(channel: try r.string(), source: try r.string(), modes: try r.string(),
+                                      args: try r.strings())
+        default: throw .unknownType(type)
+        }
+        try r.finish()
+    }
+}

@@ -1,0 +1,50 @@
+/// Fact, from the hub to a session, rendered by the session in its dialect.
+/// `source` is a full `nick!user@host` for users, or the server's name.
+public enum HubEvent: Equatable, Sendable {
+    case welcome(Welcome)
+    case error(code: ErrorCode, params: [String], text: String)
+    case nick(source: String, newNick: String)
+    case join(channel: String, source: String)
+    case part(channel: String, source: String, reason: String)
+    case quit(source: String, reason: String)
+    case kick(channel: String, source: String, nick: String, reason: String)
+    /// A message to a channel or to the recipient; `time` is milliseconds since the epoch.
+    case message(source: String, kind: MessageKind, target: String, text: String, time: Int64)
+    /// `isChange`: someone just set it (broadcast); otherwise a reply (empty text: no topic).
+    case topic(channel: String, text: String, setBy: String, setAt: Int64, isChange: Bool)
+    /// Long lists come in several events; all but the last have `more` set, so that a frame
+    /// never exceeds `HubFrame.maxPayload` (and IRC clients get one end-of-list reply).
+    case names(channel: String, members: [Member], more: Bool = false)
+    case who(mask: String, entries: [WhoEntry], more: Bool = false)
+    /// Instead of `names` for a person joining a crowd: how many are there (a list of
+    /// thousands of nicks is noise on a terminal, and sending it to each arrival makes a
+    /// crowd's arrivals cost the square of its size).
+    case memberCount(channel: String, count: Int)
+    case whois(WhoisInfo)
+    /// Reply to the session's own AWAY.
+    case awayStatus(isAway: Bool)
+    /// The target of a private message is away.
+    case awayReply(nick: String, text: String)
+    case channelModes(channel: String, modes: String, createdAt: Int64)
+    case list([ChannelSummary], more: Bool = false)
+    case motd([String]?)
+    /// A notice from the server or its operator, to everyone or to one channel's members.
+    case serverNotice(text: String)
+    /// The hub ends this connection: tell the user why, flush, close.
+    case disconnect(reason: String)
+    /// Reply to `lusers`: registered users and channels, as in the welcome.
+    case lusers(users: Int, channels: Int)
+    /// Reply to `ison`: the nicks asked for that are online, spelled as their owners do.
+    case ison(nicks: [String])
+    /// Reply to `userhost`: one row for each nick asked for that is online.
+    case userhost([UserHost])
+    /// A channel operator changed a channel mode, broadcast to the channel: for now only
+    /// `+o`/`-o` (`modes`), giving or taking operator status from the nick in `args`.
+    case channelModeChange(channel: String, source: String, modes: String, args: [String])
+}
+
+/// The nick part of a `nick!user@host` source (the whole string when there is no `!`).
+public func nickOf(_ source: String) -> Substring {
+    if let bang = source.utf8.firstIndex(of: UInt8(ascii: "!")) { return source[..<bang] }
+    return source[...]
+}

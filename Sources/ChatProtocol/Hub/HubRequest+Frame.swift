@@ -1,0 +1,89 @@
+// A request as a hub frame's payload (docs/PROTOCOL.md, "Requests").
+extension HubRequest {
+    /// The type byte of this request's frames.
+    public var messageType: HubMessageType {
+        switch self {
+        case .hello: return .requestHello
+        case .register: return .requestRegister
+        case .nick: return .requestNick
+        case .join: return .requestJoin
+        case .part: return .requestPart
+        case .message: return .requestMessage
+        case .topic: return .requestTopic
+        case .names: return .requestNames
+        case .who: return .requestWho
+        case .whois: return .requestWhois
+        case .kick: return .requestKick
+        case .away: return .requestAway
+        case .mode: return .requestMode
+        case .list: return .requestList
+        case .motd: return .requestMotd
+        case .quit: return .requestQuit
+        case .lusers: return .requestLusers
+        case .ison: return .requestIson
+        case .userhost: return .requestUserhost
+        }
+    }
+
+    /// Appends this request as one frame.
+    public func appendFrame(to out: inout [UInt8]) {
+        HubFrame.append(type: messageType.rawValue, to: &out) { w in
+            switch self {
+            case .hello(let d): w.u8(d.rawValue)
+            case .register(let n, let u, let r): w.string(n); w.string(u); w.string(r)
+            case .nick(let n): w.string(n)
+            case .join(let c): w.strings(c)
+            case .part(let c, let r): w.strings(c); w.string(r)
+            case .message(let k, let t, let text): w.u8(k.rawValue); w.string(t); w.string(text)
+            case .topic(let c, let t): w.string(c); w.optionalString(t)
+            case .names(let c): w.optionalString(c)
+            case .who(let m): w.string(m)
+            case .whois(let n): w.string(n)
+            case .kick(let c, let n, let r): w.string(c); w.string(n); w.string(r)
+            case .away(let t): w.optionalString(t)
+            case .mode(let t, let a): w.string(t); w.strings(a)
+            case .list, .motd, .lusers: break
+            case .quit(let r): w.string(r)
+            case .ison(let n), .userhost(let n): w.strings(n)
+            }
+        }
+    }
+
+    public func frame() -> [UInt8] {
+        var out: [UInt8] = []
+        appendFrame(to: &out)
+        return out
+    }
+
+    /// Decodes the payload of a frame of type `type`.
+    public init(type: UInt8, payload: UnsafeRawBufferPointer) throws(PayloadError) {
+        var r = BinaryReader(payload)
+        switch HubMessageType(rawValue: type) {
+        case .requestHello?:
+            guard let d = Dialect(rawValue: try r.u8()) else { throw .invalidValue("dialect") }
+            self = .hello(dialect: d)
+        case .requestRegister?: self = .register(nick: try r.string(), user: try r.string(), realName: try r.string())
+        case .requestNick?: self = .nick(try r.string())
+        case .requestJoin?: self = .join(channels: try r.strings())
+        case .requestPart?: self = .part(channels: try r.strings(), reason: try r.string())
+        case .requestMessage?:
+            guard let k = MessageKind(rawValue: try r.u8()) else { throw .invalidValue("message kind") }
+            self = .message(kind: k, target: try r.string(), text: try r.string())
+        case .requestTopic?: self = .topic(channel: try r.string(), text: try r.optionalString())
+        case .requestNames?: self = .names(channel: try r.optionalString())
+        case .requestWho?: self = .who(mask: try r.string())
+        case .requestWhois?: self = .whois(nick: try r.string())
+        case .requestKick?: self = .kick(channel: try r.string(), nick: try r.string(), reason: try r.string())
+        case .requestAway?: self = .away(text: try r.optionalString())
+        case .requestMode?: self = .mode(target: try r.string(), args: try r.strings())
+        case .requestList?: self = .list
+        case .requestMotd?: self = .motd
+        case .requestQuit?: self = .quit(reason: try r.string())
+        case .requestLusers?: self = .lusers
+        case .requestIson?: self = .ison(nicks: try r.strings())
+        case .requestUserhost?: self = .userhost(nicks: try r.strings())
+        default: throw .unknownType(type)
+        }
+        try r.finish()
+    }
+}

@@ -1,0 +1,40 @@
+/// A message event read in place from its frame's payload: the hot path of a chat server.
+/// The fast renderers (`IRCRenderer.appendMessageLine` in IRCRenderer+FastPath.swift,
+/// `appendHumanChannelMessage` in HumanRenderer+FastPath.swift) write it as one output line
+/// with no `String` or array per line, exactly as the general renderers would, and decline
+/// (return false) anything unusual, which then takes the general path.
+public struct MessageView {
+    public var source: UnsafeRawBufferPointer
+    public var kind: UInt8
+    public var target: UnsafeRawBufferPointer
+    public var text: UnsafeRawBufferPointer
+    public var time: Int64
+
+    /// Reads a message event's payload (type `HubMessageType.eventMessage`), nil if malformed.
+    public init?(payload: UnsafeRawBufferPointer) {
+        var r = BinaryReader(payload)
+        guard let s = try? r.rawString(), let k = try? r.u8(), k <= 2,
+              let t = try? r.rawString(), let x = try? r.rawString(), let time = try? r.int(),
+              r.remaining == 0 else { return nil }
+        source = s
+        kind = k
+        target = t
+        text = x
+        self.time = time
+    }
+
+    var nick: UnsafeRawBufferPointer {
+        if let bang = source.firstIndex(of: UInt8(ascii: "!")) { return UnsafeRawBufferPointer(rebasing: source[..<bang]) }
+        return source
+    }
+}
+
+extension BinaryReader {
+    /// A string's bytes, borrowed from the payload (no copy, no validation).
+    mutating func rawString() throws(PayloadError) -> UnsafeRawBufferPointer {
+        let n = try byteCount()
+        if n == 0 { return UnsafeRawBufferPointer(start: nil, count: 0) }
+        defer { offset += n }
+        return UnsafeRawBufferPointer(rebasing: base[offset..<offset + n])
+    }
+}

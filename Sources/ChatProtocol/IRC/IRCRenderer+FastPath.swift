@@ -1,0 +1,70 @@
+extension IRCRenderer {
+    /// Appends `:source PRIVMSG target :text` (NOTICE, or a CTCP ACTION) with CR LF.
+    /// Returns false, appending nothing, where the general renderer must decide (a line over
+    /// 512 bytes, bytes that need cleaning).
+    public static func appendMessageLine(_ m: MessageView, context: IRCRenderContext, to out: inout [UInt8]) -> Bool {
+        appendMessageLine(m, serverTime: context.serverTime, to: &out)
+    }
+
+    /// The same, for a client that did (`serverTime`) or did not negotiate `server-time`: the
+    /// only part of the rendering context a message line depends on.
+    public static func appendMessageLine(_ m: MessageView, serverTime: Bool, to out: inout [UInt8]) -> Bool {
+        let notice = m.kind == 1
+        let action = m.kind == 2
+        let body = 1 + m.source.count + 1 + (notice ? 6 : 7) + 1 + m.target.count + 2
+            + m.text.count + (action ? 9 : 0)
+        guard body <= maxBody, !m.source.isEmpty, !m.target.isEmpty, m.target.first != UInt8(ascii: ":"),
+              fitsLine(m.source, allowSpace: false), fitsLine(m.target, allowSpace: false),
+              fitsLine(m.text, allowSpace: true)
+        else { return false }
+        let time = serverTime ? timestamp(epochMilliseconds: m.time) : ""
+        let tag = serverTime ? 6 + time.utf8.count + 1 : 0
+        LineWriter.append(count: tag + body + 2, to: &out) { w in
+            if serverTime {
+                w.put("@time=")
+                w.put(time)
+                w.put(UInt8(ascii: " "))
+            }
+            w.put(UInt8(ascii: ":"))
+            w.put(m.source)
+            w.put(notice ? " NOTICE " : " PRIVMSG ")
+            w.put(m.target)
+            w.put(" :")
+            if action { w.put("\u{1}ACTION ") }
+            w.put(m.text)
+            if action { w.put(1) }
+            w.put("\r\n")
+        }
+        return true
+    }
+}
+
+/// Whether `b` can go into an IRC line as it is: no NUL, CR or LF, and no space unless
+/// `allowSpace`. Eight bytes at a time: a word with no byte below the smallest byte that
+/// matters (0x0E, or 0x21 with spaces) needs no closer look.
+@inline(__always)
+private func fitsLine(_ b: UnsafeRawBufferPointer, allowSpace: Bool) -> Bool {
+    guard let base = b.baseAddress else { return true }
+    let n = b.count
+    let below: UInt64 = allowSpace ? 0x0E0E_0E0E_0E0E_0E0E : 0x2121_2121_2121_2121
+    var i = 0
+    while i + 8 <= n {
+        let x = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+        // Nonzero iff some byte of x is below the threshold (the "hasless" trick; exact for
+        // thresholds up to 0x80).
+        if (x &- below) & ~x & 0x8080_8080_8080_8080 != 0 {
+            for k in i..<(i + 8) where !fits(base.load(fromByteOffset: k, as: UInt8.self), allowSpace) { return false }
+        }
+        i += 8
+    }
+    while i < n {
+        if !fits(base.load(fromByteOffset: i, as: UInt8.self), allowSpace) { return false }
+        i += 1
+    }
+    return true
+}
+
+@inline(__always)
+private func fits(_ c: UInt8, _ allowSpace: Bool) -> Bool {
+    !(c == 0 || c == 0x0A || c == 0x0D || (c == 0x20 && !allowSpace))
+}

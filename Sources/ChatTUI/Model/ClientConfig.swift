@@ -1,0 +1,20 @@
+import ChatProtocol
+
+/// Settings fixed at start-up.
+struct ClientConfig: Sendable {
+    enum Mode: Equatable, Sendable { case irc, raw }
+    var mode: Mode = .irc
+    var nick: String
+    var userName: String
+    var realName = "chat-tui user"
+    /// "host:port", shown in the title and used for the server window.
+    var server: String
+    var channels: [String] = []
+    var scrollbackLines = 10_000
+    var logging = false
+    /// Local time offset from UTC, seconds.
+    var utcOffset = 0
+    /// A paste of more lines than this asks before sending.
+    var pasteConfirmLines = 3
+    var version = "chat-tui"
+}

@@ -1,0 +1,17 @@
+/// What the model asks the outside world to do.
+enum Effect: Equatable, Sendable {
+    /// Send one protocol line (no line end).
+    case send(String)
+    /// Append a line to the log file of a window.
+    case log(window: String, text: String)
+    /// Close the connection after flushing, then exit.
+    case quit
+    /// Drop the connection and connect again now.
+    case reconnect
+    /// Drop the connection as a failed one: the next attempt waits as the backoff says.
+    case dropConnection(reason: String)
+    /// Clear and repaint the whole terminal (Ctrl-L).
+    case repaint
+    /// Forget the unfinished line from the server (the user answered it as a prompt).
+    case discardPartialLine
+}

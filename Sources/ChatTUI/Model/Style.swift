@@ -1,0 +1,18 @@
+/// What a piece of text looks like; the view maps each style to colours and attributes.
+enum Style: Equatable, Hashable, Sendable {
+    case normal
+    case timestamp
+    case nick(Int)        // index into the nick palette
+    case ownNick
+    case highlight        // a line that mentions the user
+    case event            // joins, parts, modes
+    case info             // client notes, server text
+    case error
+    case notice
+    case action
+    case marker           // the "new lines below" marker
+    case statusBar, statusActive, statusMention, statusMore
+    case title
+    case nickListOp, nickListVoice, nickList
+    case prompt
+}
