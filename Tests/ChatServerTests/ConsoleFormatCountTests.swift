@@ -1,14 +1,15 @@
 @testable import ChatServerDaemon
+import ChatProtocol
 import Testing
 import TestSupport
 
 /// `stats` and the listings say "1 channel" and "2 channels", never "1 channels".
 @Suite(.serialized, .compute) struct ConsoleFormatCountTests {
     @Test func oneIsSingularEverythingElsePlural() {
-        #expect(ConsoleFormat.count(1, "channel") == "1 channel")
-        #expect(ConsoleFormat.count(0, "channel") == "0 channels")
-        #expect(ConsoleFormat.count(2, "connection") == "2 connections")
-        #expect(ConsoleFormat.count(1, "process", plural: "processes") == "1 process")
-        #expect(ConsoleFormat.count(3, "process", plural: "processes") == "3 processes")
+        #expect(NumberFormat.count(1, "channel") == "1 channel")
+        #expect(NumberFormat.count(0, "channel") == "0 channels")
+        #expect(NumberFormat.count(2, "connection") == "2 connections")
+        #expect(NumberFormat.count(1, "process", plural: "processes") == "1 process")
+        #expect(NumberFormat.count(3, "process", plural: "processes") == "3 processes")
     }
 }

@@ -59,11 +59,11 @@ import Glibc
     }
 
     @Test func delaysAreSpelledForPeople() {
-        #expect(ConsoleActions.spell(1) == "1 second")
-        #expect(ConsoleActions.spell(90) == "90 seconds")
-        #expect(ConsoleActions.spell(300) == "5 minutes")
-        #expect(ConsoleActions.spell(7200) == "2 hours")
-        #expect(ConsoleActions.spell(3650 * 86400) == "3650 days")
+        #expect(Durations.words(1) == "1 second")
+        #expect(Durations.words(90) == "90 seconds")
+        #expect(Durations.words(300) == "5 minutes")
+        #expect(Durations.words(7200) == "2 hours")
+        #expect(Durations.words(3650 * 86400) == "3650 days")
     }
 
     @Test func badCommandsGetAnErrorAndAHint() throws {
@@ -149,15 +149,15 @@ import Glibc
 
 @Suite(.serialized, .compute) struct ConsoleFormatTests {
     @Test func durationsAndSizes() {
-        #expect(ConsoleFormat.duration(seconds: 5) == "5s")
-        #expect(ConsoleFormat.duration(seconds: 192) == "3m12s")
-        #expect(ConsoleFormat.duration(seconds: 7500) == "2h05m")
-        #expect(ConsoleFormat.duration(seconds: 273600) == "3d4h")
-        #expect(ConsoleFormat.bytes(512) == "512 B")
-        #expect(ConsoleFormat.bytes(12_595) == "12.3 KiB")
-        #expect(ConsoleFormat.bytes(4 << 20) == "4.0 MiB")
-        #expect(ConsoleFormat.fixed(2.345, 2) == "2.35" || ConsoleFormat.fixed(2.345, 2) == "2.34")
-        #expect(ConsoleFormat.fixed(0.05, 2) == "0.05")
+        #expect(Durations.compact(5) == "5s")
+        #expect(Durations.compact(192) == "3m12s")
+        #expect(Durations.compact(7500) == "2h05m")
+        #expect(Durations.compact(273600) == "3d4h")
+        #expect(NumberFormat.bytes(512) == "512 B")
+        #expect(NumberFormat.bytes(12_595) == "12.3 KiB")
+        #expect(NumberFormat.bytes(4 << 20) == "4.0 MiB")
+        #expect(NumberFormat.fixed(2.345, decimals: 2) == "2.35" || NumberFormat.fixed(2.345, decimals: 2) == "2.34")
+        #expect(NumberFormat.fixed(0.05, decimals: 2) == "0.05")
     }
 
     @Test func tables() {
