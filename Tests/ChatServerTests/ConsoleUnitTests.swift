@@ -165,6 +165,26 @@ import Glibc
         #expect(ConsoleFormat.table(["A", "B", "FLAGS"], [["xxx", "y", ""]]) == ["A    B  FLAGS", "xxx  y"])
     }
 
+    /// Local times read as localtime_r reads them (today: time of day; other days: date and
+    /// time), whatever this machine's time zone and its daylight saving time.
+    @Test func localTimesMatchTheCLibrary() {
+        func expected(_ millis: Int64, now: Int64) -> String {
+            func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
+            var t = time_t(millis / 1000), n = time_t(now / 1000)
+            var a = tm(), b = tm()
+            localtime_r(&t, &a)
+            localtime_r(&n, &b)
+            let clock = "\(two(a.tm_hour)):\(two(a.tm_min))"
+            if a.tm_year == b.tm_year && a.tm_yday == b.tm_yday { return clock + ":\(two(a.tm_sec))" }
+            return "\(a.tm_year + 1900)-\(two(a.tm_mon + 1))-\(two(a.tm_mday)) " + clock
+        }
+        let now: Int64 = 1_764_333_296_789
+        for delta: Int64 in [0, -1_000, -3_600_000, -86_400_000, -200 * 86_400_000, -400 * 86_400_000 - 7_777] {
+            #expect(ConsoleFormat.time(millis: now + delta, now: now) == expected(now + delta, now: now))
+        }
+        #expect(ConsoleFormat.time(millis: 0, now: now) == expected(0, now: now))
+    }
+
     @Test func pssFromSmapsRollup() {
         let text = "55d1c000-7ffd [rollup]\nRss:               10240 kB\nPss:                3690 kB\nPss_Anon:  100 kB\n"
         #expect(Proc.parsePSS(text) == 3690)
