@@ -1,10 +1,9 @@
-@testable import ChatServerDaemon
 import ChatProtocol
 import Testing
 import TestSupport
 
-/// `stats` and the listings say "1 channel" and "2 channels", never "1 channels".
-@Suite(.serialized, .compute) struct ConsoleFormatCountTests {
+/// The console's `stats` and listings say "1 channel" and "2 channels", never "1 channels".
+@Suite(.serialized, .compute) struct NumberFormatCountTests {
     @Test func oneIsSingularEverythingElsePlural() {
         #expect(NumberFormat.count(1, "channel") == "1 channel")
         #expect(NumberFormat.count(0, "channel") == "0 channels")
