@@ -23,13 +23,7 @@ struct BenchResult {
     var uniq: UInt64 = 0
     var duplicated: UInt64 = 0
     var reordered: UInt64 = 0
-    var corrupted: UInt64 = 0
-    var echoes: UInt64 = 0
-    var otherLines: UInt64 = 0
-    var overlong: UInt64 = 0
-    var bytesIn: UInt64 = 0
-    var bytesOut: UInt64 = 0
-    var windowStalls: UInt64 = 0
+    var lines = LineCounts()
     var openGaps: UInt64 = 0
     var all = Histogram<UInt64>.latency()
     var first = Histogram<UInt64>.latency()

@@ -97,15 +97,15 @@ extension BenchResult {
             rows.append(("lines sent", group(totalSent)))
             rows.append(("lines delivered", "\(group(delivered)) of \(group(expectedDeliveries)) expected in \(fmt(windowSeconds, 2)) s"))
             rows.append(("delivered per second", group(Int(deliveredPerSecond))))
-            rows.append(("lost / duplicated / reordered / corrupted", "\(group(lost)) / \(group(duplicated)) / \(group(reordered)) / \(group(corrupted))"))
-            if echoes > 0 { rows.append(("own lines echoed back", group(echoes))) }
+            rows.append(("lost / duplicated / reordered / corrupted", "\(group(lost)) / \(group(duplicated)) / \(group(reordered)) / \(group(lines.corrupted))"))
+            if lines.echoes > 0 { rows.append(("own lines echoed back", group(lines.echoes))) }
             if c.paced {
                 rows.append(("latency, first delivery", first.summary()))
                 rows.append(("latency, last delivery", last.summary()))
             }
             rows.append(("latency, every delivery", all.summary()))
             rows.append(("bench CPU (workers)", "\(fmt(benchCPU, 2)) s, \(fmt(benchCPU / Swift.max(windowSeconds, 1e-9) * 100, 0))% of one core"))
-            if windowStalls > 0 { rows.append(("sender loop passes held by the window", group(windowStalls))) }
+            if lines.windowStalls > 0 { rows.append(("sender loop passes held by the window", group(lines.windowStalls))) }
         }
         if let a = serverBefore, let b = serverAfter {
             let cpu = b.totalCPU - a.totalCPU
@@ -166,8 +166,8 @@ extension BenchResult {
         f.append(("lost", "\(lost)"))
         f.append(("duplicated", "\(duplicated)"))
         f.append(("reordered", "\(reordered)"))
-        f.append(("corrupted", "\(corrupted)"))
-        f.append(("echoed", "\(echoes)"))
+        f.append(("corrupted", "\(lines.corrupted)"))
+        f.append(("echoed", "\(lines.echoes)"))
         f.append(("window_s", fmt(windowSeconds, 4)))
         f.append(("delivered_per_s", fmt(deliveredPerSecond, 1)))
         f.append(("latency_first", c.paced ? first.json() : "null"))
@@ -175,7 +175,7 @@ extension BenchResult {
         f.append(("latency_all", all.json()))
         f.append(("bench_cpu_s", fmt(benchCPU, 4)))
         f.append(("bench_cpu_pct", fmt(benchCPU / Swift.max(windowSeconds, 1e-9) * 100, 2)))
-        f.append(("window_stalls", "\(windowStalls)"))
+        f.append(("window_stalls", "\(lines.windowStalls)"))
         if let a = serverBefore, let b = serverAfter {
             var s: [(String, String)] = []
             s.append(("cpu_s", fmt(b.totalCPU - a.totalCPU, 4)))

@@ -221,13 +221,7 @@ final class Runner {
             let v = m.values
             result.connectFailed += 0
             result.dropped += Int(v[3])
-            result.corrupted += v[4]
-            result.echoes += v[5]
-            result.otherLines += v[6]
-            result.bytesIn += v[7]
-            result.bytesOut += v[8]
-            result.overlong += v[9]
-            result.windowStalls += v[10]
+            result.lines.add(v[4..<4 + LineCounts.count])
             result.openGaps += v[13]
             let lineCap = Int(v[15])
             var k = 16

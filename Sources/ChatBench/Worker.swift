@@ -50,12 +50,7 @@ final class Worker {
     /// Missing ranges per (client, sender) pair; only touched when something went wrong.
     var gaps: [Int: [Range<UInt64>]] = [:]
     var totalUniq: UInt64 = 0
-    var corrupted: UInt64 = 0
-    var echoes: UInt64 = 0
-    var otherLines: UInt64 = 0
-    var overlong: UInt64 = 0
-    var bytesIn: UInt64 = 0
-    var bytesOut: UInt64 = 0
+    var counts = LineCounts()
     var hist = Histogram<UInt64>.latency()
     var registration = Histogram<UInt64>.latency()
     /// Paced runs: per (sender, seq) the first and last delivery latency seen here, +1 (0: none).
@@ -76,7 +71,6 @@ final class Worker {
         var finished = false
     }
     var senders: [Sender] = []
-    var windowStalls: UInt64 = 0
     var prefix: [[UInt8]] = [[], [], []]  // per client kind, before the payload
     var suffix: [[UInt8]] = [[0x0D, 0x0A], [0x0D, 0x0A], [0x0A]]
 
@@ -362,7 +356,7 @@ final class Worker {
             }
         }
         let r = bytes.withUnsafeBytes { raw in try? FD.write(fds[i], raw) }
-        if case .done(let k)? = r, k == bytes.count { bytesOut += UInt64(k); return }
+        if case .done(let k)? = r, k == bytes.count { counts.bytesOut += UInt64(k); return }
         note("client \(gids[i]): could not write a control line at once")
     }
 
@@ -392,7 +386,7 @@ final class Worker {
         case .done(let k)?:
             let now = Proc.monotonicNanos()
             lastInput = now
-            bytesIn += UInt64(k)
+            counts.bytesIn += UInt64(k)
             lines(i, readBuf.assumingMemoryBound(to: UInt8.self), cl, cl + k, now)
         case .wouldBlock?:
             break
@@ -422,7 +416,7 @@ final class Worker {
         let rest = end - start
         if carryLen[i] < 0 { return }
         if rest > Self.carryCap {
-            overlong += 1
+            counts.overlong += 1
             carryLen[i] = -1
         } else {
             if rest > 0 { (carry + i * Self.carryCap).update(from: p + start, count: rest) }
@@ -442,7 +436,7 @@ final class Worker {
                 deliver(i, p + m, count - m, now)
                 return
             }
-            otherLines += 1
+            counts.otherLines += 1
             if kinds[i] == .irc && count > 5 && p[0] == 0x50 && p[1] == 0x49 && p[2] == 0x4E && p[3] == 0x47 && p[4] == 0x20 {
                 registrationLine(i, p, count)  // PING: answered there
             } else if count >= 5 && (contains(p, min(count, 8), "ERROR") || contains(p, min(count, 20), "Disconnected")) {
@@ -497,12 +491,12 @@ final class Worker {
     @inline(__always)
     private func deliver(_ i: Int, _ p: UnsafeMutablePointer<UInt8>, _ count: Int, _ now: UInt64) {
         guard let m = Payload.parse(p, count), m.sender < S else {
-            corrupted += 1
-            if corrupted <= 3 { note("corrupt line at client \(gids[i]): \(String(decoding: UnsafeBufferPointer(start: p, count: min(count, 200)), as: UTF8.self))") }
+            counts.corrupted += 1
+            if counts.corrupted <= 3 { note("corrupt line at client \(gids[i]): \(String(decoding: UnsafeBufferPointer(start: p, count: min(count, 200)), as: UTF8.self))") }
             return
         }
         let s = m.sender
-        if s == gids[i] { echoes += 1; return }
+        if s == gids[i] { counts.echoes += 1; return }
         let pi = i &* S &+ s
         let exp = expected[pi]
         if m.seq == exp {
@@ -602,7 +596,7 @@ final class Worker {
             if now >= endTime { finishSender(k); continue }
             var lines = cfg.batch
             let room = windowRoom(senders[k].id, senders[k].nextSeq)
-            if room <= 0 { windowStalls += 1; continue }
+            if room <= 0 { counts.windowStalls += 1; continue }
             lines = min(lines, room)
             if cfg.paced {
                 // The same test as the loop's timeout, so the two never disagree (and spin).
@@ -653,7 +647,7 @@ final class Worker {
             switch r {
             case .done(let w)?:
                 senders[k].off += w
-                bytesOut += UInt64(w)
+                counts.bytesOut += UInt64(w)
             case .wouldBlock?:
                 senders[k].blocked = true
                 try? epoll.modify(fds[i], events: Epoll.readable | Epoll.writable, data: UInt64(i))
@@ -704,9 +698,9 @@ final class Worker {
     func sendReport() {
         guard phase != .reported else { return }
         phase = .reported
-        var v: [UInt64] = [
-            UInt64(readyCount), UInt64(connectFailed), UInt64(registerFailed), UInt64(dropped),
-            corrupted, echoes, otherLines, bytesIn, bytesOut, overlong, windowStalls,
+        var v: [UInt64] = [UInt64(readyCount), UInt64(connectFailed), UInt64(registerFailed), UInt64(dropped)]
+        v += counts.values  // 4...10
+        v += [
             firstReady == .max ? 0 : firstReady, lastReady,
             UInt64(gaps.values.reduce(0) { $0 + $1.reduce(0) { $0 + Int($1.count) } }),
             UInt64(S), UInt64(lineCap),

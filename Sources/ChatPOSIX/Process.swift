@@ -170,8 +170,12 @@ public enum Proc {
     }
 
     /// Offset of local time from UTC, in seconds, now.
-    public static func utcOffsetSeconds() -> Int {
-        var t = time(nil)
+    public static func utcOffsetSeconds() -> Int { utcOffsetSeconds(atEpochSeconds: Int64(time(nil))) }
+
+    /// Offset of local time from UTC, in seconds, at a moment (daylight saving time may make
+    /// it differ from now's).
+    public static func utcOffsetSeconds(atEpochSeconds seconds: Int64) -> Int {
+        var t = time_t(seconds)
         var tmv = tm()
         localtime_r(&t, &tmv)
         return tmv.tm_gmtoff

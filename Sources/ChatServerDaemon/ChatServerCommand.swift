@@ -41,7 +41,7 @@ struct ChatServerCommand: ParsableCommand {
             // One line: the parser's message may run over several (a "- value" list).
             var parts: [String] = [], items: [String] = []
             for line in self.message(for: error).split(whereSeparator: \.isNewline) {
-                let text = String(line.drop { $0 == " " })
+                let text = String(line.trimmingLeading(while: { $0 == " " }))
                 if text.hasPrefix("- ") { items.append(String(text.dropFirst(2))); continue }
                 if !items.isEmpty { parts.append(items.joined(separator: ", ")); items = [] }
                 parts.append(text)

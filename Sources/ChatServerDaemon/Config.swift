@@ -31,11 +31,11 @@ struct Limits: Equatable {
         }
         let lines = TextSafety.repairUTF8(bytes).split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
         for (i, raw) in lines.enumerated() {
-            let line = raw.prefix { $0 != "#" }.trimmed(" \t")
+            let line = raw.prefix { $0 != "#" }.trimming(while: Character.isSpaceOrTab)
             if line.isEmpty { continue }
             func bad(_ why: String) -> StartupError { StartupError("config file \(path), line \(i + 1): \(why)") }
             guard let eq = line.firstIndex(of: "=") else { throw bad("expected 'name = value', got '\(TextSafety.sanitize(String(line.prefix(60))))'") }
-            let key = line[..<eq].trimmed(" \t"), value = line[line.index(after: eq)...].trimmed(" \t")
+            let key = line[..<eq].trimming(while: Character.isSpaceOrTab), value = line[line.index(after: eq)...].trimming(while: Character.isSpaceOrTab)
             func int() throws -> Int {
                 guard let v = Int(value) else { throw bad("\(key) takes a whole number, not '\(TextSafety.sanitize(String(value.prefix(40))))'") }
                 return v
@@ -57,15 +57,6 @@ struct Limits: Equatable {
             }
             if let problem = problem() { throw bad(problem) }
         }
-    }
-}
-
-private extension Substring {
-    func trimmed(_ set: String) -> Substring {
-        var s = self
-        while let c = s.first, set.contains(c) { s.removeFirst() }
-        while let c = s.last, set.contains(c) { s.removeLast() }
-        return s
     }
 }
 

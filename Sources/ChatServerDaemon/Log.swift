@@ -1,4 +1,5 @@
 import ChatPOSIX
+import ChatProtocol
 import Logging
 
 #if canImport(Glibc)
@@ -64,14 +65,6 @@ struct LineLogHandler: LogHandler {
         LogOutput.shared.write("\(Self.timestamp()) \(event.level): \(event.message)\n")
     }
 
-    static func timestamp() -> String {
-        let ms = Proc.wallMillis()
-        var t = time_t(ms / 1000)
-        var tmv = tm()
-        gmtime_r(&t, &tmv)
-        func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        let frac = ms % 1000
-        let f = frac < 10 ? "00\(frac)" : frac < 100 ? "0\(frac)" : "\(frac)"
-        return "\(tmv.tm_year + 1900)-\(two(tmv.tm_mon + 1))-\(two(tmv.tm_mday))T\(two(tmv.tm_hour)):\(two(tmv.tm_min)):\(two(tmv.tm_sec)).\(f)Z"
-    }
+    /// Now in UTC, `YYYY-MM-DDThh:mm:ss.sssZ`.
+    static func timestamp() -> String { CivilTime(epochMilliseconds: Proc.wallMillis()).iso8601Milliseconds }
 }

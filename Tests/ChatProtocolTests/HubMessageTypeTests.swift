@@ -33,7 +33,7 @@ import TestSupport
     /// The name the document uses for a type: the case's name without its direction.
     static func documentedName(_ type: HubMessageType) -> String {
         let name = String(describing: type)
-        let bare = name.dropFirst(type.isRequest ? "request".count : "event".count)
+        let bare = name.dropFirst(type.isRequest ? "request".count : type.isEvent ? "event".count : "spawner".count)
         return bare.prefix(1).lowercased() + bare.dropFirst()
     }
 
@@ -59,14 +59,21 @@ import TestSupport
 
     @Test func eventTableMatchesTheEnum() throws {
         let rows = Self.table("Events", in: try Self.protocolDocument())
-        Self.expectSame(rows, HubMessageType.allCases.filter { !$0.isRequest }, "Events")
+        Self.expectSame(rows, HubMessageType.allCases.filter(\.isEvent), "Events")
     }
 
-    /// The frame layout's summary line (`type     request 1–19, event 64–87`).
+    @Test func spawnerTableMatchesTheEnum() throws {
+        let rows = Self.table("Spawner", in: try Self.protocolDocument())
+        Self.expectSame(rows, HubMessageType.allCases.filter(\.isSpawner), "Spawner")
+    }
+
+    /// The frame layout's summary line (`type     request 1–19, event 64–87, spawner 128–129`).
     @Test func frameLayoutGivesTheRanges() throws {
         let requests = HubMessageType.allCases.filter(\.isRequest).map(\.rawValue)
-        let events = HubMessageType.allCases.filter { !$0.isRequest }.map(\.rawValue)
-        let line = "request \(requests.min()!)–\(requests.max()!), event \(events.min()!)–\(events.max()!)"
+        let events = HubMessageType.allCases.filter(\.isEvent).map(\.rawValue)
+        let spawner = HubMessageType.allCases.filter(\.isSpawner).map(\.rawValue)
+        let line = "request \(requests.min()!)–\(requests.max()!), event \(events.min()!)–\(events.max()!), "
+            + "spawner \(spawner.min()!)–\(spawner.max()!)"
         #expect(try Self.protocolDocument().contains(line))
     }
 
@@ -81,9 +88,13 @@ import TestSupport
             if type.isRequest {
                 #expect(event.error == unknown)
                 #expect(request.error != unknown)
-            } else {
+            } else if type.isEvent {
                 #expect(request.error == unknown)
                 #expect(event.error != unknown)
+            } else {
+                // The spawner's messages are neither a session's request nor its event.
+                #expect(request.error == unknown)
+                #expect(event.error == unknown)
             }
         }
     }

@@ -67,6 +67,27 @@ import TestSupport
         #expect(NumberFormat.zeroPadded(42, width: 4) == "0042")
         #expect(NumberFormat.zeroPadded(-5, width: 4) == "-0005")
         #expect(NumberFormat.zeroPadded(12345, width: 4) == "12345")
+        #expect(NumberFormat.zeroPadded(2026, width: 4) == "2026")
+        #expect(NumberFormat.zeroPadded(0, width: 1) == "0")
+        #expect([0, 7, 42, 421, 1000].map(NumberFormat.threeDigits) == ["000", "007", "042", "421", "1000"])
+    }
+
+    /// The console's counts and sizes.
+    @Test func countsAndSizes() {
+        #expect(NumberFormat.count(1, "ban") == "1 ban")
+        #expect(NumberFormat.count(0, "ban") == "0 bans")
+        #expect(NumberFormat.bytes(1023) == "1023 B")
+        #expect(NumberFormat.bytes(1024) == "1.0 KiB")
+        #expect(NumberFormat.bytes(3 << 30) == "3.0 GiB")
+        #expect(NumberFormat.bytes(5 << 40) == "5.0 TiB")
+        #expect(NumberFormat.bytes(2048 << 40) == "2048.0 TiB")
+    }
+
+    /// One ISO 8601 spelling for IRCv3 server-time and the server's log lines.
+    @Test func iso8601() {
+        #expect(CivilTime(epochMilliseconds: 1_764_333_296_789).iso8601Milliseconds == "2025-11-28T12:34:56.789Z")
+        #expect(CivilTime(epochMilliseconds: 1_767_225_600_007).iso8601Milliseconds == "2026-01-01T00:00:00.007Z")
+        #expect(CivilTime(epochMilliseconds: -62_135_596_800_000).iso8601Milliseconds == "0001-01-01T00:00:00.000Z")
     }
 }
 
@@ -76,5 +97,12 @@ import TestSupport
         #expect("\u{3000}x\n".dropFirst(0).trimming(while: { $0.isWhitespace }) == "x")
         #expect("\u{3000}x\n".dropFirst(0).trimming(while: Character.isSpaceOrTab) == "\u{3000}x\n")
         #expect("   ".dropFirst(0).trimming(while: Character.isSpaceOrTab) == "")
+        #expect("  a b  ".dropFirst(0).trimmingLeading(while: { $0 == " " }) == "a b  ")
+        #expect("  a b  ".dropFirst(0).trimmingTrailing(while: { $0 == " " }) == "  a b")
+    }
+
+    @Test func blankLines() {
+        #expect("".isBlank && " \t ".isBlank && "\t".dropFirst(0).isBlank)
+        #expect(!" x ".isBlank && !"\u{3000}".isBlank && !"\n".isBlank)
     }
 }

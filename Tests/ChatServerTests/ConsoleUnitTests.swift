@@ -59,11 +59,11 @@ import Glibc
     }
 
     @Test func delaysAreSpelledForPeople() {
-        #expect(ConsoleActions.spell(1) == "1 second")
-        #expect(ConsoleActions.spell(90) == "90 seconds")
-        #expect(ConsoleActions.spell(300) == "5 minutes")
-        #expect(ConsoleActions.spell(7200) == "2 hours")
-        #expect(ConsoleActions.spell(3650 * 86400) == "3650 days")
+        #expect(Durations.words(1) == "1 second")
+        #expect(Durations.words(90) == "90 seconds")
+        #expect(Durations.words(300) == "5 minutes")
+        #expect(Durations.words(7200) == "2 hours")
+        #expect(Durations.words(3650 * 86400) == "3650 days")
     }
 
     @Test func badCommandsGetAnErrorAndAHint() throws {
@@ -149,20 +149,40 @@ import Glibc
 
 @Suite(.serialized, .compute) struct ConsoleFormatTests {
     @Test func durationsAndSizes() {
-        #expect(ConsoleFormat.duration(seconds: 5) == "5s")
-        #expect(ConsoleFormat.duration(seconds: 192) == "3m12s")
-        #expect(ConsoleFormat.duration(seconds: 7500) == "2h05m")
-        #expect(ConsoleFormat.duration(seconds: 273600) == "3d4h")
-        #expect(ConsoleFormat.bytes(512) == "512 B")
-        #expect(ConsoleFormat.bytes(12_595) == "12.3 KiB")
-        #expect(ConsoleFormat.bytes(4 << 20) == "4.0 MiB")
-        #expect(ConsoleFormat.fixed(2.345, 2) == "2.35" || ConsoleFormat.fixed(2.345, 2) == "2.34")
-        #expect(ConsoleFormat.fixed(0.05, 2) == "0.05")
+        #expect(Durations.compact(5) == "5s")
+        #expect(Durations.compact(192) == "3m12s")
+        #expect(Durations.compact(7500) == "2h05m")
+        #expect(Durations.compact(273600) == "3d4h")
+        #expect(NumberFormat.bytes(512) == "512 B")
+        #expect(NumberFormat.bytes(12_595) == "12.3 KiB")
+        #expect(NumberFormat.bytes(4 << 20) == "4.0 MiB")
+        #expect(NumberFormat.fixed(2.345, decimals: 2) == "2.35" || NumberFormat.fixed(2.345, decimals: 2) == "2.34")
+        #expect(NumberFormat.fixed(0.05, decimals: 2) == "0.05")
     }
 
     @Test func tables() {
         #expect(ConsoleFormat.table(["A", "BB"], [["xxx", "y"], ["z", "w"]]) == ["A    BB", "xxx  y", "z    w"])
         #expect(ConsoleFormat.table(["A", "B", "FLAGS"], [["xxx", "y", ""]]) == ["A    B  FLAGS", "xxx  y"])
+    }
+
+    /// Local times read as localtime_r reads them (today: time of day; other days: date and
+    /// time), whatever this machine's time zone and its daylight saving time.
+    @Test func localTimesMatchTheCLibrary() {
+        func expected(_ millis: Int64, now: Int64) -> String {
+            func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
+            var t = time_t(millis / 1000), n = time_t(now / 1000)
+            var a = tm(), b = tm()
+            localtime_r(&t, &a)
+            localtime_r(&n, &b)
+            let clock = "\(two(a.tm_hour)):\(two(a.tm_min))"
+            if a.tm_year == b.tm_year && a.tm_yday == b.tm_yday { return clock + ":\(two(a.tm_sec))" }
+            return "\(a.tm_year + 1900)-\(two(a.tm_mon + 1))-\(two(a.tm_mday)) " + clock
+        }
+        let now: Int64 = 1_764_333_296_789
+        for delta: Int64 in [0, -1_000, -3_600_000, -86_400_000, -200 * 86_400_000, -400 * 86_400_000 - 7_777] {
+            #expect(ConsoleFormat.time(millis: now + delta, now: now) == expected(now + delta, now: now))
+        }
+        #expect(ConsoleFormat.time(millis: 0, now: now) == expected(0, now: now))
     }
 
     @Test func pssFromSmapsRollup() {

@@ -28,6 +28,23 @@ import TestSupport
         }
         #expect([UInt8](repeating: 0, count: 5).withUnsafeBytes { Spawner.Reply($0) } == nil)
     }
+
+    /// Requests and replies are hub frames of their own types, one to a packet: a frame of
+    /// another type, two frames in one packet or a flipped bit are refused.
+    @Test func theyAreHubFramesOfTheirOwnTypes() {
+        let reply = Spawner.Reply(spawn: 3, pid: 99, errno: 0).bytes
+        let config = SessionConfig(serverName: "s", floodRate: 1, floodBurst: 1, queueLimit: 1, maxLineLength: 512,
+                                   registrationTimeout: 1, pingInterval: 1, pingTimeout: 1, quietPeriodMS: 0)
+        let request = Spawner.request(spawn: 3, config: config)
+        #expect(reply.count > HubFrame.headerSize && reply[3] == HubMessageType.spawnerReply.rawValue)
+        #expect(request[3] == HubMessageType.spawnerRequest.rawValue)
+        #expect(request.withUnsafeBytes { Spawner.Reply($0) } == nil)
+        #expect(reply.withUnsafeBytes { Spawner.parseRequest($0) } == nil)
+        #expect((reply + reply).withUnsafeBytes { Spawner.Reply($0) } == nil)
+        var flipped = reply
+        flipped[flipped.count - 1] ^= 1
+        #expect(flipped.withUnsafeBytes { Spawner.Reply($0) } == nil)
+    }
 }
 
 /// The spawner's warm-up (`SessionRehearsal`): it must really play a person and an IRC client

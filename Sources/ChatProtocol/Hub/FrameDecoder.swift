@@ -74,4 +74,13 @@ public struct FrameDecoder {
             try body(type, UnsafeRawBufferPointer(rebasing: raw[(frameStart + HubFrame.headerSize)..<(frameStart + total)]))
         }
     }
+
+    /// The one frame a packet holds (a sequenced-packet socket keeps frames apart): `body`'s
+    /// answer for it, or nil unless the packet is exactly one whole, sound frame.
+    public static func onlyFrame<R>(in packet: UnsafeRawBufferPointer, _ body: (UInt8, UnsafeRawBufferPointer) -> R?) -> R? {
+        var decoder = FrameDecoder()
+        decoder.append(packet)
+        guard let answer = try? decoder.next(body), decoder.buffered == 0 else { return nil }
+        return answer
+    }
 }

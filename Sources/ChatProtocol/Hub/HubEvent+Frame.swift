@@ -33,63 +33,63 @@ extension HubEvent {
     /// Appends this event as one frame. A broadcast is encoded once and the same bytes go to
     /// every recipient.
     public func appendFrame(to out: inout [UInt8]) {
-        HubFrame.append(type: messageType.rawValue, to: &out) { w in
-            switch self {
-            case .welcome(let x):
-                w.string(x.nick); w.string(x.user); w.string(x.host); w.string(x.serverName)
-                w.string(x.network); w.string(x.version); w.int(x.createdAt); w.strings(x.isupport)
-                w.varint(UInt64(x.users)); w.varint(UInt64(x.channels))
-                if let m = x.motd { w.u8(1); w.strings(m) } else { w.u8(0) }
-            case .error(let c, let p, let t): w.u16(c.rawValue); w.strings(p); w.string(t)
-            case .nick(let s, let n): w.string(s); w.string(n)
-            case .join(let c, let s): w.string(c); w.string(s)
-            case .part(let c, let s, let r): w.string(c); w.string(s); w.string(r)
-            case .quit(let s, let r): w.string(s); w.string(r)
-            case .kick(let c, let s, let n, let r): w.string(c); w.string(s); w.string(n); w.string(r)
-            case .message(let s, let k, let t, let text, let time):
-                w.string(s); w.u8(k.rawValue); w.string(t); w.string(text); w.int(time)
-            case .topic(let c, let t, let by, let at, let change):
-                w.string(c); w.string(t); w.string(by); w.int(at); w.bool(change)
-            case .names(let c, let members, let more):
-                w.string(c); w.varint(UInt64(members.count))
-                for m in members { w.string(m.nick); w.bool(m.isOperator) }
-                w.bool(more)
-            case .who(let mask, let entries, let more):
-                w.string(mask); w.varint(UInt64(entries.count))
-                for e in entries {
-                    w.string(e.channel); w.string(e.nick); w.string(e.user); w.string(e.host)
-                    w.string(e.realName); w.bool(e.isAway); w.bool(e.isOperator)
-                }
-                w.bool(more)
-            case .whois(let x):
-                w.string(x.nick); w.string(x.user); w.string(x.host); w.string(x.realName)
-                w.strings(x.channels); w.int(x.idleSeconds); w.int(x.signonTime); w.optionalString(x.away)
-            case .awayStatus(let a): w.bool(a)
-            case .awayReply(let n, let t): w.string(n); w.string(t)
-            case .channelModes(let c, let m, let at): w.string(c); w.string(m); w.int(at)
-            case .list(let rows, let more):
-                w.varint(UInt64(rows.count))
-                for row in rows { w.string(row.name); w.varint(UInt64(row.users)); w.string(row.topic) }
-                w.bool(more)
-            case .motd(let lines):
-                if let lines { w.u8(1); w.strings(lines) } else { w.u8(0) }
-            case .serverNotice(let t): w.string(t)
-            case .disconnect(let r): w.string(r)
-            case .memberCount(let c, let n): w.string(c); w.varint(UInt64(n))
-            case .lusers(let u, let c): w.varint(UInt64(u)); w.varint(UInt64(c))
-            case .ison(let n): w.strings(n)
-            case .userhost(let rows):
-                w.varint(UInt64(rows.count))
-                for row in rows { w.string(row.nick); w.string(row.user); w.string(row.host); w.bool(row.isAway) }
-            case .channelModeChange(let c, let s, let m, let a): w.string(c); w.string(s); w.string(m); w.strings(a)
-            }
-        }
+        HubFrame.append(type: messageType.rawValue, to: &out) { w in writePayload(to: &w) }
     }
 
-    public func frame() -> [UInt8] {
-        var out: [UInt8] = []
-        appendFrame(to: &out)
-        return out
+    /// This event as one new frame.
+    public func frame() -> [UInt8] { HubFrame.make(type: messageType.rawValue) { w in writePayload(to: &w) } }
+
+    /// Writes this event's fields, the frame's payload.
+    private func writePayload(to w: inout BinaryWriter) {
+        switch self {
+        case .welcome(let x):
+            w.string(x.nick); w.string(x.user); w.string(x.host); w.string(x.serverName)
+            w.string(x.network); w.string(x.version); w.int(x.createdAt); w.strings(x.isupport)
+            w.varint(UInt64(x.users)); w.varint(UInt64(x.channels))
+            if let m = x.motd { w.u8(1); w.strings(m) } else { w.u8(0) }
+        case .error(let c, let p, let t): w.u16(c.rawValue); w.strings(p); w.string(t)
+        case .nick(let s, let n): w.string(s); w.string(n)
+        case .join(let c, let s): w.string(c); w.string(s)
+        case .part(let c, let s, let r): w.string(c); w.string(s); w.string(r)
+        case .quit(let s, let r): w.string(s); w.string(r)
+        case .kick(let c, let s, let n, let r): w.string(c); w.string(s); w.string(n); w.string(r)
+        case .message(let s, let k, let t, let text, let time):
+            w.string(s); w.u8(k.rawValue); w.string(t); w.string(text); w.int(time)
+        case .topic(let c, let t, let by, let at, let change):
+            w.string(c); w.string(t); w.string(by); w.int(at); w.bool(change)
+        case .names(let c, let members, let more):
+            w.string(c); w.varint(UInt64(members.count))
+            for m in members { w.string(m.nick); w.bool(m.isOperator) }
+            w.bool(more)
+        case .who(let mask, let entries, let more):
+            w.string(mask); w.varint(UInt64(entries.count))
+            for e in entries {
+                w.string(e.channel); w.string(e.nick); w.string(e.user); w.string(e.host)
+                w.string(e.realName); w.bool(e.isAway); w.bool(e.isOperator)
+            }
+            w.bool(more)
+        case .whois(let x):
+            w.string(x.nick); w.string(x.user); w.string(x.host); w.string(x.realName)
+            w.strings(x.channels); w.int(x.idleSeconds); w.int(x.signonTime); w.optionalString(x.away)
+        case .awayStatus(let a): w.bool(a)
+        case .awayReply(let n, let t): w.string(n); w.string(t)
+        case .channelModes(let c, let m, let at): w.string(c); w.string(m); w.int(at)
+        case .list(let rows, let more):
+            w.varint(UInt64(rows.count))
+            for row in rows { w.string(row.name); w.varint(UInt64(row.users)); w.string(row.topic) }
+            w.bool(more)
+        case .motd(let lines):
+            if let lines { w.u8(1); w.strings(lines) } else { w.u8(0) }
+        case .serverNotice(let t): w.string(t)
+        case .disconnect(let r): w.string(r)
+        case .memberCount(let c, let n): w.string(c); w.varint(UInt64(n))
+        case .lusers(let u, let c): w.varint(UInt64(u)); w.varint(UInt64(c))
+        case .ison(let n): w.strings(n)
+        case .userhost(let rows):
+            w.varint(UInt64(rows.count))
+            for row in rows { w.string(row.nick); w.string(row.user); w.string(row.host); w.bool(row.isAway) }
+        case .channelModeChange(let c, let s, let m, let a): w.string(c); w.string(s); w.string(m); w.strings(a)
+        }
     }
 
     public init(type: UInt8, payload: UnsafeRawBufferPointer) throws(PayloadError) {

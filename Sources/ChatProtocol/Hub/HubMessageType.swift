@@ -1,5 +1,5 @@
-/// The type byte of a hub frame: which request (1–19, session → hub) or event (64–87,
-/// hub → session) its payload holds. The one list of these numbers: the encoders, the
+/// The type byte of a hub frame: which request (1–19, session → hub), event (64–87,
+/// hub → session) or spawner message (128–129, hub ↔ spawner) its payload holds. The one list of these numbers: the encoders, the
 /// decoders and the fast path use it, and a test checks docs/PROTOCOL.md's tables against it.
 /// A case's name is the direction and the request's or event's name in those tables.
 public enum HubMessageType: UInt8, CaseIterable, Sendable {
@@ -48,6 +48,16 @@ public enum HubMessageType: UInt8, CaseIterable, Sendable {
     case eventUserhost = 86
     case eventChannelModeChange = 87
 
-    /// Requests go from a session to the hub; every other type is an event.
+    // The spawner's channel (hub ↔ spawner, one frame a packet; not a session's).
+    case spawnerRequest = 128
+    case spawnerReply = 129
+
+    /// Requests go from a session to the hub.
     public var isRequest: Bool { rawValue < HubMessageType.eventWelcome.rawValue }
+
+    /// Events go from the hub to a session.
+    public var isEvent: Bool { !isRequest && !isSpawner }
+
+    /// The spawner's request and reply, between the hub and the spawner.
+    public var isSpawner: Bool { rawValue >= HubMessageType.spawnerRequest.rawValue }
 }

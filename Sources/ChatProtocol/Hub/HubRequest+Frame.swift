@@ -27,32 +27,32 @@ extension HubRequest {
 
     /// Appends this request as one frame.
     public func appendFrame(to out: inout [UInt8]) {
-        HubFrame.append(type: messageType.rawValue, to: &out) { w in
-            switch self {
-            case .hello(let d): w.u8(d.rawValue)
-            case .register(let n, let u, let r): w.string(n); w.string(u); w.string(r)
-            case .nick(let n): w.string(n)
-            case .join(let c): w.strings(c)
-            case .part(let c, let r): w.strings(c); w.string(r)
-            case .message(let k, let t, let text): w.u8(k.rawValue); w.string(t); w.string(text)
-            case .topic(let c, let t): w.string(c); w.optionalString(t)
-            case .names(let c): w.optionalString(c)
-            case .who(let m): w.string(m)
-            case .whois(let n): w.string(n)
-            case .kick(let c, let n, let r): w.string(c); w.string(n); w.string(r)
-            case .away(let t): w.optionalString(t)
-            case .mode(let t, let a): w.string(t); w.strings(a)
-            case .list, .motd, .lusers: break
-            case .quit(let r): w.string(r)
-            case .ison(let n), .userhost(let n): w.strings(n)
-            }
-        }
+        HubFrame.append(type: messageType.rawValue, to: &out) { w in writePayload(to: &w) }
     }
 
-    public func frame() -> [UInt8] {
-        var out: [UInt8] = []
-        appendFrame(to: &out)
-        return out
+    /// This request as one new frame.
+    public func frame() -> [UInt8] { HubFrame.make(type: messageType.rawValue) { w in writePayload(to: &w) } }
+
+    /// Writes this request's fields, the frame's payload.
+    private func writePayload(to w: inout BinaryWriter) {
+        switch self {
+        case .hello(let d): w.u8(d.rawValue)
+        case .register(let n, let u, let r): w.string(n); w.string(u); w.string(r)
+        case .nick(let n): w.string(n)
+        case .join(let c): w.strings(c)
+        case .part(let c, let r): w.strings(c); w.string(r)
+        case .message(let k, let t, let text): w.u8(k.rawValue); w.string(t); w.string(text)
+        case .topic(let c, let t): w.string(c); w.optionalString(t)
+        case .names(let c): w.optionalString(c)
+        case .who(let m): w.string(m)
+        case .whois(let n): w.string(n)
+        case .kick(let c, let n, let r): w.string(c); w.string(n); w.string(r)
+        case .away(let t): w.optionalString(t)
+        case .mode(let t, let a): w.string(t); w.strings(a)
+        case .list, .motd, .lusers: break
+        case .quit(let r): w.string(r)
+        case .ison(let n), .userhost(let n): w.strings(n)
+        }
     }
 
     /// Decodes the payload of a frame of type `type`.

@@ -88,7 +88,7 @@ public enum IRCInput: Equatable, Sendable {
             word.append(b)
             if word.count > 4 { return false }
         }
-        let verb = String(decoding: word, as: UTF8.self).uppercased()
+        let verb = IRCMessage.verb(of: String(decoding: word, as: UTF8.self))
         return verb == "CAP" || verb == "NICK" || verb == "USER" || verb == "PASS"
     }
 }

@@ -129,7 +129,11 @@ public struct IRCMessage: Equatable, Sendable, CustomStringConvertible {
     }
 
     /// The command in ASCII upper case.
-    public var verb: String {
+    public var verb: String { Self.verb(of: command) }
+
+    /// A command name in ASCII upper case (`privmsg` is `PRIVMSG`; other letters stay as
+    /// they are): how commands compare, whatever case a client sends.
+    public static func verb(of command: String) -> String {
         if !command.utf8.contains(where: { $0 >= 0x61 && $0 <= 0x7A }) { return command }
         return String(decoding: command.utf8.map { ($0 >= 0x61 && $0 <= 0x7A) ? $0 - 0x20 : $0 }, as: UTF8.self)
     }

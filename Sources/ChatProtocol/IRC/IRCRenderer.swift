@@ -63,9 +63,7 @@ public enum IRCRenderer {
 
     /// `YYYY-MM-DDThh:mm:ss.sssZ` in UTC, the IRCv3 server-time format.
     public static func timestamp(epochMilliseconds ms: Int64) -> String {
-        let t = CivilTime(epochMilliseconds: ms)
-        return "\(pad(t.year, 4))-\(pad(t.month, 2))-\(pad(t.day, 2))T\(pad(t.hour, 2)):\(pad(t.minute, 2)):\(pad(t.second, 2))"
-            + ".\(pad(t.millisecond, 3))Z"
+        CivilTime(epochMilliseconds: ms).iso8601Milliseconds
     }
 
     /// `YYYY-MM-DD hh:mm:ss UTC`, for 003.
@@ -103,8 +101,7 @@ private struct Renderer {
 
     /// `:<server> <code> <me> <params…>`
     mutating func numeric(_ code: Int, _ params: [String]) {
-        let c = code < 10 ? "00\(code)" : code < 100 ? "0\(code)" : "\(code)"
-        out.append(IRCMessage(source: server, command: c, params: [me] + params))
+        out.append(IRCMessage(source: server, command: NumberFormat.threeDigits(Int64(code)), params: [me] + params))
     }
 
     /// Body bytes of `:<server> <code> <me> <params…> :` before a last parameter is added.

@@ -20,10 +20,29 @@ public enum NumberFormat {
     /// `n` in at least two digits (`07`, `42`): clock fields.
     public static func twoDigits(_ n: Int64) -> String { n < 10 ? "0\(n)" : "\(n)" }
 
+    /// `n` in at least three digits (`007`, `042`, `421`): milliseconds, IRC numerics.
+    public static func threeDigits(_ n: Int64) -> String { n < 10 ? "00\(n)" : n < 100 ? "0\(n)" : "\(n)" }
+
     /// `n` in at least `width` digits, zeros first and the sign before them (`0042`, `-0005`).
     public static func zeroPadded(_ n: Int64, width: Int) -> String {
         let s = String(n < 0 ? -n : n)
+        if n >= 0 && s.utf8.count >= width { return s }
         let zeros = String(repeating: "0", count: max(0, width - s.utf8.count))
         return (n < 0 ? "-" : "") + zeros + s
+    }
+
+    /// `1 channel`, `2 channels`: a count with its noun, singular for one.
+    public static func count(_ n: Int, _ noun: String, plural: String? = nil) -> String {
+        "\(n) " + (n == 1 ? noun : plural ?? noun + "s")
+    }
+
+    /// `512 B`, `12.3 KiB`, `4.0 MiB`, `1.2 GiB`: a size in binary units, one decimal.
+    public static func bytes(_ n: Int) -> String {
+        if n < 1024 { return "\(n) B" }
+        let units = ["KiB", "MiB", "GiB", "TiB"]
+        var v = Double(n) / 1024
+        var i = 0
+        while v >= 1024 && i < units.count - 1 { v /= 1024; i += 1 }
+        return "\(fixed(v, decimals: 1) ?? "?") \(units[i])"
     }
 }

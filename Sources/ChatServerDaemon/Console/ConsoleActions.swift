@@ -107,8 +107,8 @@ final class ConsoleActions {
                 return .failed("\(error)", hint: "the old message of the day stays; fix the file and try again")
             }
             let lines = host.config.motd?.count ?? 0
-            host.log.notice("console [\(who)]: motd reload (\(ConsoleFormat.count(lines, "line")))")
-            return .ok("message of the day reloaded: \(ConsoleFormat.count(lines, "line"))")
+            host.log.notice("console [\(who)]: motd reload (\(NumberFormat.count(lines, "line")))")
+            return .ok("message of the day reloaded: \(NumberFormat.count(lines, "line"))")
         case .stats: return statistics(host: host)
         case .logLevel(let level):
             guard let level else { return .ok("log level: \(LineLogHandler.level)") }
@@ -192,7 +192,7 @@ final class ConsoleActions {
         guard bans.add(ban) else { return .failed("the ban list is full (\(BanList.limit))", hint: "lift some with 'unban'") }
         // From now on whoever registers or changes nick is checked (everyone else just below).
         host.chat.watchNames = bans.hasNickMasks
-        let until = seconds.map { "for \(ConsoleFormat.duration(seconds: $0))" } ?? "until lifted"
+        let until = seconds.map { "for \(Durations.compact($0))" } ?? "until lifted"
         host.log.notice("console [\(who)]: ban \(target) \(until)\(why.isEmpty ? "" : ": " + why)")
         let gone = enforce(ban, host: host)
         var lines = ["banned \(target) \(until)"]
@@ -221,7 +221,7 @@ final class ConsoleActions {
         host.chat.mute(id, until: until)
         timedMutes.removeAll { $0.id == id }
         if let seconds { timedMutes.append((id, until, Proc.monotonicNanos() + UInt64(seconds) * 1_000_000_000)) }
-        let span = seconds.map { "for \(ConsoleFormat.duration(seconds: $0))" } ?? "until unmuted"
+        let span = seconds.map { "for \(Durations.compact($0))" } ?? "until unmuted"
         let why = ConsoleFormat.clean(reason)
         notice("You have been muted by the server operator \(span)\(why.isEmpty ? "" : ": " + why)", to: id, host: host)
         host.log.notice("console [\(who)]: mute \(u.nick) \(span)\(why.isEmpty ? "" : ": " + why)")
@@ -240,18 +240,18 @@ final class ConsoleActions {
             let channels = u.channels.compactMap { host.chat.channels[$0]?.name }.sorted().joined(separator: ",")
             var flags: [String] = []
             if u.mutedUntil > now {
-                flags.append(u.mutedUntil == Int64.max ? "muted" : "muted \(ConsoleFormat.duration(seconds: (u.mutedUntil - now + 999) / 1000))")
+                flags.append(u.mutedUntil == Int64.max ? "muted" : "muted \(Durations.compact((u.mutedUntil - now + 999) / 1000))")
             }
             if u.away != nil { flags.append("away") }
             rows.append([u.registered ? u.nick : "*", address, u.dialect.description,
                          channels.isEmpty ? "-" : channels,
-                         ConsoleFormat.duration(seconds: (now - u.lastActive) / 1000),
+                         Durations.compact((now - u.lastActive) / 1000),
                          ConsoleFormat.time(millis: u.connectedAt, now: now), flags.joined(separator: ",")])
         }
         if rows.isEmpty { return .ok(mask == nil ? "nobody is connected" : "nobody matches '\(ConsoleFormat.clean(mask!))'") }
         rows.sort { $0[0].lowercased() < $1[0].lowercased() }
         return .ok(ConsoleFormat.table(["NICK", "ADDRESS", "DIALECT", "CHANNELS", "IDLE", "SINCE", "FLAGS"], rows)
-            + [ConsoleFormat.count(rows.count, "connection")])
+            + [NumberFormat.count(rows.count, "connection")])
     }
 
     private func channelList(host: ConsoleHost) -> ConsoleReply {
@@ -266,7 +266,7 @@ final class ConsoleActions {
         if active.isEmpty { return .ok("no bans") }
         let rows = active.map { b in
             [String(b.number), b.target.description,
-             b.expiresAt.map { ConsoleFormat.duration(seconds: max(0, ($0 - now + 999) / 1000)) + " left" } ?? "permanent",
+             b.expiresAt.map { Durations.compact(max(0, ($0 - now + 999) / 1000)) + " left" } ?? "permanent",
              b.setBy, b.reason.isEmpty ? "-" : b.reason]
         }
         return .ok(ConsoleFormat.table(["#", "BAN", "EXPIRES", "BY", "REASON"], rows))
@@ -296,23 +296,23 @@ final class ConsoleActions {
         } else {
             let memory = MemoryUsage.measure(hub: Proc.pid, sessions: sessionPIDs(host))
             let spawnerKB = host.spawnerPID.flatMap { Proc.pssKiB(of: $0) } ?? 0
-            var text = "hub \(ConsoleFormat.bytes(memory.hubKB * 1024)), spawner \(ConsoleFormat.bytes(spawnerKB * 1024)), "
-                + "sessions \(ConsoleFormat.bytes(memory.sessionsKB * 1024)) (\(ConsoleFormat.count(memory.sessions, "process", plural: "processes"))"
+            var text = "hub \(NumberFormat.bytes(memory.hubKB * 1024)), spawner \(NumberFormat.bytes(spawnerKB * 1024)), "
+                + "sessions \(NumberFormat.bytes(memory.sessionsKB * 1024)) (\(NumberFormat.count(memory.sessions, "process", plural: "processes"))"
             if memory.sampled < memory.sessions { text += ", estimated from \(memory.sampled)" }
-            text += "), total \(ConsoleFormat.bytes((memory.hubKB + spawnerKB + memory.sessionsKB) * 1024)) PSS"
+            text += "), total \(NumberFormat.bytes((memory.hubKB + spawnerKB + memory.sessionsKB) * 1024)) PSS"
             memoryLine = (nowNS, text)
             mem = text
         }
         return .ok(ConsoleFormat.table(["STAT", "VALUE"], [
-            ["uptime", ConsoleFormat.duration(seconds: uptime)],
-            ["clients", "\(host.connectionCount) connected, \(host.chat.registeredCount) registered, \(ConsoleFormat.count(host.chat.channels.count, "channel"))"],
+            ["uptime", Durations.compact(uptime)],
+            ["clients", "\(host.connectionCount) connected, \(host.chat.registeredCount) registered, \(NumberFormat.count(host.chat.channels.count, "channel"))"],
             ["sessions", "\(stats.sessionsForked) forked, \(stats.forkFailures) fork failures"],
             ["messages", "\(rates(window: 10_000_000_000)); \(rates(window: 60_000_000_000))"],
             ["messages total", "\(requests) requests in, \(events) events out"],
-            ["bytes", "\(ConsoleFormat.bytes(stats.bytesIn)) in, \(ConsoleFormat.bytes(stats.bytesOut)) out (hub channels)"],
-            ["hub queue", "\(ConsoleFormat.bytes(pending.bytes)) waiting for \(ConsoleFormat.count(pending.sessions, "session"))"],
-            ["refused", "\(ConsoleFormat.count(stats.refused, "connection")); \(ConsoleFormat.count(bans.bans.count, "ban")) in force"],
-            ["dropped", "\(ConsoleFormat.count(stats.queueOverflows, "queue overflow")), \(ConsoleFormat.count(stats.corruptFrames, "corrupt frame"))"],
+            ["bytes", "\(NumberFormat.bytes(stats.bytesIn)) in, \(NumberFormat.bytes(stats.bytesOut)) out (hub channels)"],
+            ["hub queue", "\(NumberFormat.bytes(pending.bytes)) waiting for \(NumberFormat.count(pending.sessions, "session"))"],
+            ["refused", "\(NumberFormat.count(stats.refused, "connection")); \(NumberFormat.count(bans.bans.count, "ban")) in force"],
+            ["dropped", "\(NumberFormat.count(stats.queueOverflows, "queue overflow")), \(NumberFormat.count(stats.corruptFrames, "corrupt frame"))"],
             ["memory", mem],
         ]))
     }
@@ -330,27 +330,20 @@ final class ConsoleActions {
         if host.isShuttingDown { return .failed("the server is already shutting down", hint: "wait a moment") }
         let now = Proc.monotonicNanos()
         // A new countdown replaces a running one, and the reply says so.
-        let replaced = countdown.map { " (instead of the one with \(Self.spell(Int64(($0.deadline - min(now, $0.deadline) + 999_999_999) / 1_000_000_000))) left)" } ?? ""
+        let replaced = countdown.map { " (instead of the one with \(Durations.words(Int64(($0.deadline - min(now, $0.deadline) + 999_999_999) / 1_000_000_000))) left)" } ?? ""
         let reminders = [3600, 1800, 600, 300, 120, 60, 30, 10, 5, 3, 2, 1].map(Int64.init).filter { $0 < seconds }
         countdown = Countdown(deadline: now + UInt64(seconds) * 1_000_000_000, message: message, reminders: reminders, by: who)
         host.log.notice("console [\(who)]: shutdown in \(seconds)s\(message.isEmpty ? "" : ": " + message)")
         if seconds > 0 {
-            host.chat.serverNotice("Server shutting down in \(Self.spell(seconds))" + (message.isEmpty ? "" : ": " + message))
+            host.chat.serverNotice("Server shutting down in \(Durations.words(seconds))" + (message.isEmpty ? "" : ": " + message))
         }
         flushSoon = true
-        return .ok((seconds > 0 ? "shutting down in \(Self.spell(seconds)); everyone was told ('shutdown cancel' stops it)" : "shutting down now") + replaced)
+        return .ok((seconds > 0 ? "shutting down in \(Durations.words(seconds)); everyone was told ('shutdown cancel' stops it)" : "shutting down now") + replaced)
     }
 
     /// A text longer than what users get says so in the reply (" (cut to 400 bytes)").
     private func cut(_ text: String, limit: Int) -> String {
         text.utf8.count > limit ? " (cut to \(limit) bytes)" : ""
-    }
-
-    static func spell(_ seconds: Int64) -> String {
-        if seconds % 86400 == 0 && seconds >= 2 * 86400 { return "\(seconds / 86400) days" }
-        if seconds % 3600 == 0 && seconds >= 2 * 3600 { return "\(seconds / 3600) hours" }
-        if seconds % 60 == 0 && seconds >= 120 { return "\(seconds / 60) minutes" }
-        return seconds == 1 ? "1 second" : "\(seconds) seconds"
     }
 
     func nextDeadline() -> UInt64? {
@@ -379,7 +372,7 @@ final class ConsoleActions {
             } else if let r = c.reminders.first, now >= c.deadline - UInt64(r) * 1_000_000_000 {
                 c.reminders.removeFirst()
                 countdown = c
-                host.chat.serverNotice("Server shutting down in \(Self.spell(r))" + (c.message.isEmpty ? "" : ": " + c.message))
+                host.chat.serverNotice("Server shutting down in \(Durations.words(r))" + (c.message.isEmpty ? "" : ": " + c.message))
                 flushSoon = true
             }
         }
@@ -429,7 +422,7 @@ final class ConsoleActions {
         let now = Proc.wallMillis()
         guard let ban = bans.banAtConnect(host: host, now: now) else { return nil }
         var text = ban.reason.isEmpty ? "no reason given" : ban.reason
-        if let end = ban.expiresAt { text += " (for another \(ConsoleFormat.duration(seconds: max(1, (end - now + 999) / 1000))))" }
+        if let end = ban.expiresAt { text += " (for another \(Durations.compact(max(1, (end - now + 999) / 1000))))" }
         return text
     }
 }

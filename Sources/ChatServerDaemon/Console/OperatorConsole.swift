@@ -231,7 +231,7 @@ final class OperatorConsole: HubHook {
                 continue
             }
             let line = TextSafety.repairUTF8(bytes)
-            if line.allSatisfy({ $0 == " " || $0 == "\t" }) {
+            if line.isBlank {
                 connections[i]!.queue(".\n")
                 continue
             }

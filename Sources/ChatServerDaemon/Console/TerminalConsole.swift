@@ -78,7 +78,7 @@ final class TerminalConsole {
                 // Leave the command on screen, as a shell does.
                 write(editor.prompt.isEmpty ? "" : "\r" + editor.prompt + ConsoleFormat.clean(line) + "\u{1B}[K\n")
                 promptShown = false
-                if !line.allSatisfy({ $0 == " " || $0 == "\t" }) {
+                if !line.isBlank {
                     print(actions.run(line, by: "terminal", host: host).text)
                 }
                 if running { showPrompt() }

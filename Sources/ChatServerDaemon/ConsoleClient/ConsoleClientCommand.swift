@@ -63,7 +63,7 @@ struct ConsoleClientCommand: ParsableCommand {
             var failed = false
             var input = LineReader(fd: 0)
             while let line = input.next() {
-                if line.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
+                if line.isBlank { continue }
                 try link.send(line)
                 let reply = try link.readReply()
                 link.print(reply)

@@ -104,13 +104,7 @@ extension Hub {
     func finishShutdown() {
         for pid in slots.processes { Proc.signal(pid, SIGKILL) }
         // Reap what we just killed (bounded): no zombies left behind.
-        let until = Proc.monotonicNanos() + 1_000_000_000
-        while !slots.processes.isEmpty && Proc.monotonicNanos() < until {
-            Proc.reapChildren { pid, _ in _ = slots.reaped(pid) }
-            var p = [pollfd(fd: signals.fd, events: Poll.readable, revents: 0)]
-            _ = try? Poll.wait(&p, timeoutMS: 20)
-            _ = signals.drain()
-        }
+        signals.reapChildren(for: 1_000_000_000, while: { !slots.processes.isEmpty }) { pid, _ in _ = slots.reaped(pid) }
         exitRequested = true
     }
 }

@@ -87,7 +87,7 @@ final class HumanConversation: Conversation {
     }
 
     private func chooseNick(_ text: String, _ output: inout SessionOutput) {
-        let candidate = text.trimmingSpaces
+        let candidate = String(Substring(text).trimming(while: Character.isSpaceOrTab))
         if candidate.isEmpty { return askNick(&output) }
         guard Names.isValidNick(candidate, maxLength: 30) else {
             output.sendLine(HumanText.nickInvalid(TextSafety.sanitize(candidate)))
@@ -199,14 +199,5 @@ final class HumanConversation: Conversation {
         for l in renderHuman(event, context: context) {
             output.sendLine(TextSafety.stripIRCFormatting(l))
         }
-    }
-}
-
-extension String {
-    var trimmingSpaces: String {
-        var s = Substring(self)
-        while let f = s.first, f == " " || f == "\t" { s.removeFirst() }
-        while let l = s.last, l == " " || l == "\t" { s.removeLast() }
-        return String(s)
     }
 }

@@ -52,8 +52,7 @@ final class IRCConversation: Conversation {
     private func send(_ m: IRCMessage, _ output: inout SessionOutput) { output.sendLine(m.serialized()) }
 
     private func numeric(_ code: Int, _ params: [String], _ text: String, _ output: inout SessionOutput) {
-        let c = code < 10 ? "00\(code)" : code < 100 ? "0\(code)" : "\(code)"
-        var m = IRCMessage(source: serverName, command: c, params: [nick] + params + [text])
+        var m = IRCMessage(source: serverName, command: NumberFormat.threeDigits(Int64(code)), params: [nick] + params + [text])
         m.trailingColon = true
         send(m, &output)
     }

@@ -16,7 +16,8 @@ import Glibc
 /// session's pid and exits at once: the session is orphaned and adopted by the hub (a child
 /// subreaper), so the hub stays the parent of every session and reaps and signals them as
 /// before. The hub passes the client's socket and the session's end of its socket pair with
-/// each request (SCM_RIGHTS over a sequenced-packet socket pair).
+/// each request (SCM_RIGHTS over a sequenced-packet socket pair). Requests and replies are
+/// hub frames (`HubFrame`, types `spawnerRequest` and `spawnerReply`), one to a packet.
 ///
 /// The spawner is a fresh start of this program (`chat-server --session-spawner HUBPID`, its
 /// channel on descriptor 3), not just a fork of the hub: a session shares the spawner's pages
@@ -35,11 +36,11 @@ enum Spawner {
         var errno: Int32
 
         var bytes: [UInt8] {
-            var w = BinaryWriter(capacity: 16)
-            w.u32(spawn)
-            w.u32(UInt32(bitPattern: pid))
-            w.u32(UInt32(bitPattern: errno))
-            return w.bytes
+            HubFrame.make(type: HubMessageType.spawnerReply.rawValue) { w in
+                w.u32(spawn)
+                w.u32(UInt32(bitPattern: pid))
+                w.u32(UInt32(bitPattern: errno))
+            }
         }
 
         init(spawn: UInt32, pid: pid_t, errno: Int32) {
@@ -49,8 +50,13 @@ enum Spawner {
         }
 
         init?(_ raw: UnsafeRawBufferPointer) {
-            var r = BinaryReader(raw)
-            guard let s = try? r.u32(), let p = try? r.u32(), let e = try? r.u32(), r.remaining == 0 else { return nil }
+            let fields = FrameDecoder.onlyFrame(in: raw) { type, payload -> (UInt32, UInt32, UInt32)? in
+                guard type == HubMessageType.spawnerReply.rawValue else { return nil }
+                var r = BinaryReader(payload)
+                guard let s = try? r.u32(), let p = try? r.u32(), let e = try? r.u32(), r.remaining == 0 else { return nil }
+                return (s, p, e)
+            }
+            guard let (s, p, e) = fields else { return nil }
             spawn = s
             pid = pid_t(bitPattern: p)
             errno = Int32(bitPattern: e)
@@ -59,16 +65,20 @@ enum Spawner {
 
     /// hub → spawner: which request, and the session's settings (they change on SIGHUP).
     static func request(spawn: UInt32, config: SessionConfig) -> [UInt8] {
-        var w = BinaryWriter(capacity: 96)
-        w.u32(spawn)
-        config.encode(to: &w)
-        return w.bytes
+        HubFrame.make(type: HubMessageType.spawnerRequest.rawValue) { w in
+            w.u32(spawn)
+            config.encode(to: &w)
+        }
     }
 
+    /// A request as `request(spawn:config:)` wrote it; nil for anything else.
     static func parseRequest(_ raw: UnsafeRawBufferPointer) -> (spawn: UInt32, config: SessionConfig)? {
-        var r = BinaryReader(raw)
-        guard let spawn = try? r.u32(), let config = try? SessionConfig(from: &r), r.remaining == 0 else { return nil }
-        return (spawn, config)
+        FrameDecoder.onlyFrame(in: raw) { type, payload -> (spawn: UInt32, config: SessionConfig)? in
+            guard type == HubMessageType.spawnerRequest.rawValue else { return nil }
+            var r = BinaryReader(payload)
+            guard let spawn = try? r.u32(), let config = try? SessionConfig(from: &r), r.remaining == 0 else { return nil }
+            return (spawn, config)
+        }
     }
 
     /// Forks the spawner. Returns its pid and the hub's end of its channel (non-blocking).
