@@ -5,10 +5,14 @@
 #   bench/compare.sh            # moderate sizes, a few minutes on 2 cores
 #   bench/compare.sh --targets  # also the issue's target runs on chat-server alone
 #                               # (10,000 telnet users or the most that fit; slow)
+#   bench/compare.sh --baseline DIR
+#                               # also another build's chat-server (DIR holds its binary, e.g.
+#                               # an older commit's .build/release), measured in the same run
 #
 # Environment: RESULTS=DIR keeps the JSON of every run there (default: a temp dir),
 # SOAK_SECONDS (default 30), DURATION (fanout/latency seconds, default 10),
-# CONN_CLIENTS (connections scenario, default 1000).
+# CONN_CLIENTS (connections scenario, default 1000), SCENARIOS (default
+# "fanout latency connections soak": a subset runs only those).
 # Needs root to install ncat, ngircd and jq when they are missing (Debian packages).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,13 +20,19 @@ export SWIFT_BACKTRACE=interactive=no
 export DEBIAN_FRONTEND=noninteractive
 
 TARGETS=0
-for a in "$@"; do
-    case "$a" in
+BASELINE=""
+while [ $# -gt 0 ]; do
+    case "$1" in
         --targets) TARGETS=1 ;;
-        -h|--help) sed -n 2,14p "$0"; exit 0 ;;
-        *) echo "unknown argument: $a" >&2; exit 2 ;;
+        --baseline)
+            [ $# -ge 2 ] && [ -x "$2/chat-server" ] || { echo "--baseline needs a folder with a chat-server binary" >&2; exit 2; }
+            BASELINE=$(cd "$2" && pwd); shift ;;
+        -h|--help) sed -n 2,18p "$0"; exit 0 ;;
+        *) echo "unknown argument: $1" >&2; exit 2 ;;
     esac
+    shift
 done
+SCENARIOS=${SCENARIOS:-fanout latency connections soak}
 
 DURATION=${DURATION:-10}
 SOAK_SECONDS=${SOAK_SECONDS:-30}
@@ -85,8 +95,10 @@ start_server() {  # chat-server | ngircd | ncat; three tries (the machine is sha
 
 start_server_once() {
     case "$1" in
-        chat-server)
-            "$BIN/chat-server" --listen 127.0.0.1:0 --flood-rate 0 --max-per-ip 0 --max-clients 0 \
+        chat-server|baseline)
+            local server_bin=$BIN
+            [ "$1" = baseline ] && server_bin=$BASELINE
+            "$server_bin/chat-server" --listen 127.0.0.1:0 --flood-rate 0 --max-per-ip 0 --max-clients 0 \
                 --control-socket "$WORK/control.sock" >"$WORK/server.log" 2>&1 &
             SERVER_PID=$!
             PORT=""
@@ -145,7 +157,9 @@ stop_server() {
 trap 'stop_server; rm -rf "$WORK"' EXIT
 
 # 4. Runs. Columns: server, dialect, extra bench options.
-COLUMNS_=("chat-server irc" "chat-server human" "ngircd irc" "ncat raw")
+COLUMNS_=("chat-server irc" "chat-server human")
+[ -n "$BASELINE" ] && COLUMNS_+=("baseline irc" "baseline human")
+COLUMNS_+=("ngircd irc" "ncat raw")
 
 # run NAME SERVER DIALECT SCENARIO [bench options...]: JSON to $RESULTS/NAME.json.
 # The machine is shared: if the server did not survive the run (someone else's cleanup
@@ -186,10 +200,15 @@ for col in "${COLUMNS_[@]}"; do
     # after a 300 ms quiet period by design, so it gets more at once.
     conc=10
     [ "$dialect" = human ] && conc=500
-    run "fanout-$key" "$server" "$dialect" fanout --clients 100 --senders 5 --duration "$DURATION" --connect-concurrency "$conc"
-    run "latency-$key" "$server" "$dialect" latency --clients 50 --senders 1 --rate 200 --duration "$DURATION" --connect-concurrency "$conc"
-    run "connections-$key" "$server" "$dialect" connections --clients "$CONN_CLIENTS" --hold 5 --connect-concurrency "$conc"
-    run "soak-$key" "$server" "$dialect" soak --clients 200 --senders 10 --rate 500 --duration "$SOAK_SECONDS" --interval 10 --connect-concurrency "$conc"
+    for scenario in $SCENARIOS; do
+        case "$scenario" in
+            fanout) run "fanout-$key" "$server" "$dialect" fanout --clients 100 --senders 5 --duration "$DURATION" --connect-concurrency "$conc" ;;
+            latency) run "latency-$key" "$server" "$dialect" latency --clients 50 --senders 1 --rate 200 --duration "$DURATION" --connect-concurrency "$conc" ;;
+            connections) run "connections-$key" "$server" "$dialect" connections --clients "$CONN_CLIENTS" --hold 5 --connect-concurrency "$conc" ;;
+            soak) run "soak-$key" "$server" "$dialect" soak --clients 200 --senders 10 --rate 500 --duration "$SOAK_SECONDS" --interval 10 --connect-concurrency "$conc" ;;
+            *) log "unknown scenario $scenario (SCENARIOS)"; exit 2 ;;
+        esac
+    done
 done
 
 if [ "$TARGETS" = 1 ]; then
@@ -210,6 +229,7 @@ loss='"\(.lost)/\(.duplicated)/\(.reordered)/\(.corrupted)"'
 f2='(. * 100 | round / 100)'
 row() {  # row LABEL SCENARIO JQ-EXPRESSION
     local label=$1 scenario=$2 expr=$3 line
+    case " $SCENARIOS " in *" $scenario "*) ;; *) return 0 ;; esac
     line="| $label |"
     for col in "${COLUMNS_[@]}"; do
         set -- $col
@@ -220,8 +240,22 @@ row() {  # row LABEL SCENARIO JQ-EXPRESSION
 
 {
     echo
-    echo "| scenario / figure | chat-server (IRC) | chat-server (telnet) | ngircd $(dpkg-query -W -f '${Version}' ngircd 2>/dev/null) (IRC) | ncat --chat $(dpkg-query -W -f '${Version}' ncat 2>/dev/null) (raw) |"
-    echo "|---|---|---|---|---|"
+    header="| scenario / figure |"
+    rule="|---|"
+    for col in "${COLUMNS_[@]}"; do
+        set -- $col
+        case "$1 $2" in
+            "chat-server irc") header+=" chat-server (IRC) |" ;;
+            "chat-server human") header+=" chat-server (telnet) |" ;;
+            "baseline irc") header+=" baseline (IRC) |" ;;
+            "baseline human") header+=" baseline (telnet) |" ;;
+            "ngircd irc") header+=" ngircd $(dpkg-query -W -f '${Version}' ngircd 2>/dev/null) (IRC) |" ;;
+            "ncat raw") header+=" ncat --chat $(dpkg-query -W -f '${Version}' ncat 2>/dev/null) (raw) |" ;;
+        esac
+        rule+="---|"
+    done
+    echo "$header"
+    echo "$rule"
     row "**fanout** 100 clients, 5 senders flat out: delivered lines/s" fanout '.delivered_per_s | round'
     row "fanout: server CPU per delivered line (µs)" fanout ".server.cpu_per_line_us | $f2"
     row "fanout: server CPU (% of one core) / bench CPU (%)" fanout '"\(.server.cpu_pct | round) / \(.bench_cpu_pct | round)"'
