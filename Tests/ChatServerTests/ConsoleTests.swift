@@ -747,6 +747,7 @@ final class TerminalServer {
         if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
         FD.close(master)
         FD.close(slave)
+        try? FileManager.default.removeItem(atPath: dir)
     }
 
     func type(_ text: String) throws { try FD.writeAll(master, text) }
