@@ -297,8 +297,12 @@ struct Tuning: ParsableArguments {
 
     func validate() throws {
         if sessionQueue < 4096 || hubQueue < 4096 { throw ValidationError("queue sizes must be at least 4096 bytes") }
-        if registrationTimeout < 1 || pingInterval < 1 || pingTimeout <= pingInterval {
-            throw ValidationError("timeouts must be positive, and --ping-timeout longer than --ping-interval")
+        // A bound keeps every deadline a session computes (seconds to nanoseconds, added to the
+        // clock) far from overflowing, which would trap in every session.
+        let longest = 7 * 24 * 3600
+        if registrationTimeout < 1 || pingInterval < 1 || pingTimeout <= pingInterval
+            || max(registrationTimeout, pingInterval, pingTimeout) > longest {
+            throw ValidationError("timeouts must be positive and at most 7 days (\(longest) seconds), and --ping-timeout longer than --ping-interval")
         }
     }
 

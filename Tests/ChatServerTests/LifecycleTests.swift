@@ -24,6 +24,8 @@ import Glibc
         (["--name", ":x"], "--name must look like a host name"),
         (["--name", "two words"], "--name must look like a host name"),
         (["--ping-timeout", "-3"], "timeouts must be positive"),
+        (["--registration-timeout", "100000000000"], "at most 7 days"),
+        (["--ping-timeout", "9223372036854775807"], "at most 7 days"),
         (["--log-level", "loud"], "Please provide one of the following: trace, debug, info, notice, warning, error, critical"),
         (["--listen", "nonsense"], "bad --listen address 'nonsense'"),
         (["--motd-file", "/nonexistent/motd"], "cannot read the MOTD file /nonexistent/motd"),
