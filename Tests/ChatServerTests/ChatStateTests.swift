@@ -52,6 +52,38 @@ final class RecordingSink: EventSink {
         guard case .error(.notRegistered, _, _) = sink.take(2).first else { Issue.record("451 expected"); return }
     }
 
+    /// A quit reason reaches everyone who shared a channel with the user: no escape sequence,
+    /// C1 control or bidi override in it may reach their terminals (a screen clear, a window
+    /// title, a clipboard write).
+    @Test func quitReasonsAreCleanedBeforeTheyReachOthers() {
+        user(1, "alice")
+        user(2, "bob")
+        _ = sink.take(1); _ = sink.take(2)
+        let hostile = "Quit: bye\u{1B}[2J\u{1B}]0;owned\u{7}\u{1B}]52;c;aGk=\u{7}\u{9B}31m\u{202E}drow"
+        state.handle(.quit(reason: hostile + String(repeating: "x", count: 1000)), from: 1)
+        let reasons = sink.take(2).compactMap { e -> String? in
+            if case .quit(_, let reason) = e { return reason } else { return nil }
+        }
+        #expect(reasons.count == 1)
+        let reason = reasons.first ?? ""
+        #expect(reason.hasPrefix("Quit: bye"), "\(reason.debugDescription)")
+        #expect(!reason.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) || $0 == "\u{202E}" },
+                "\(reason.debugDescription)")
+        #expect(reason.utf8.count <= 300)
+    }
+
+    @Test func channelNamesThatCannotBeShownSafelyAreRefused() {
+        user(1, "alice", join: nil)
+        _ = sink.take(1)
+        for name in ["#\u{9B}2J", "#\u{202E}olleh", "#a\u{200B}"] {
+            state.handle(.join(channels: [name]), from: 1)
+            let events = sink.take(1)
+            #expect(events.contains { if case .error(.noSuchChannel, _, _) = $0 { return true } else { return false } },
+                    "\(name.debugDescription): \(events)")
+            #expect(state.channel(named: name) == nil)
+        }
+    }
+
     @Test func channelMessagesGoToEveryMemberButTheSenderAndIntoHistory() {
         user(1, "alice")
         user(2, "bob")

@@ -13,6 +13,8 @@ struct ChatSettings {
     var topicLength = 390
     var awayLength = 200
     var kickLength = 255
+    /// A quit reason's bytes, the session's "Quit: " included.
+    var quitLength = 300
     var maxChannelsPerUser = 50
     /// Above this many members, people get no join/part/quit/nick notices (`ChatState.isQuiet`).
     var quietChannelSize = 50

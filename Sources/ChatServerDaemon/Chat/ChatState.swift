@@ -42,7 +42,8 @@ final class ChatState {
     func disconnect(session id: Int, reason: String) {
         guard let u = users[id] else { return }
         if u.registered {
-            let frame = HubEvent.quit(source: u.source, reason: reason).frame()
+            // A quit reason reaches every channel the user was in: cleaned as a part reason is.
+            let frame = HubEvent.quit(source: u.source, reason: clean(reason, limit: settings.quitLength)).frame()
             for peer in peers(of: id) { send(frame, to: peer) }
             for key in u.channels { leave(channelKey: key, session: id) }
             nicks[Names.impersonationKey(u.nick, casemapping: settings.casemapping)] = nil
