@@ -52,6 +52,19 @@ import TestSupport
         #expect(Names.isValidChannel("#" + String(repeating: "c", count: 49), maxLength: 50))
         #expect(!Names.isValidChannel("#" + String(repeating: "c", count: 50), maxLength: 50))
     }
+
+    /// What cannot be shown safely in a list or on a terminal is refused by Unicode category:
+    /// C1 controls (U+009B is CSI), bidi overrides and isolates, zero-width and other format
+    /// characters, separators of every kind. Letters, marks, symbols and emoji stay welcome.
+    @Test func channelsWithInvisibleOrControlCharactersAreRefused() {
+        for c in ["#\u{9B}2J", "#a\u{85}", "#\u{202E}olleh", "#a\u{2066}b", "#a\u{200B}b", "#a\u{200D}b",
+                  "#a\u{FEFF}", "#a\u{2028}b", "#a\u{2029}", "#a\u{A0}b", "#a\u{3000}b", "#\u{AD}x", "#a\u{E0041}"] {
+            #expect(!Names.isValidChannel(c, maxLength: 50), "\(c.unicodeScalars.map { String($0.value, radix: 16) })")
+        }
+        for c in ["#café", "#日本語", "#😀", "#e\u{301}", "#Ωmega", "#a→b", "#\u{E000}"] {
+            #expect(Names.isValidChannel(c, maxLength: 50), "\(c)")
+        }
+    }
 }
 
 @Suite(.serialized, .compute) struct MaskTests {

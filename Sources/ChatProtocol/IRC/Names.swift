@@ -55,11 +55,25 @@ public enum Names {
     }
 
     /// `#` and at least one more byte, 2...maxLength bytes, no space, comma, BEL or other control
-    /// character (nor DEL). Other UTF-8 is allowed.
+    /// character (nor DEL). Other UTF-8 is allowed, except what cannot be shown safely in a
+    /// list or on a terminal: C1 controls, format characters (bidi overrides and isolates,
+    /// zero-width characters) and separators of any kind, by Unicode category.
     public static func isValidChannel(_ s: String, maxLength: Int = 50) -> Bool {
         let u = s.utf8
         guard u.count >= 2, u.count <= maxLength, u.first == UInt8(ascii: "#") else { return false }
-        for b in u where b < 0x21 || b == 0x7F || b == UInt8(ascii: ",") { return false }
+        var ascii = true
+        for b in u {
+            if b < 0x21 || b == 0x7F || b == UInt8(ascii: ",") { return false }
+            if b >= 0x80 { ascii = false }
+        }
+        if ascii { return true }
+        for scalar in s.unicodeScalars {
+            switch scalar.properties.generalCategory {
+            case .control, .format, .spaceSeparator, .lineSeparator, .paragraphSeparator, .surrogate:
+                return false
+            default: continue
+            }
+        }
         return true
     }
 
