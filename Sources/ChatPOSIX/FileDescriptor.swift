@@ -81,10 +81,6 @@ public enum FD {
         if new != flags { _ = try check("fcntl(F_SETFL)") { fcntl(fd, F_SETFL, new) } }
     }
 
-    public static func setCloseOnExec(_ fd: Int32) throws(SystemError) {
-        _ = try check("fcntl(F_SETFD)") { fcntl(fd, F_SETFD, FD_CLOEXEC) }
-    }
-
     /// A pipe; both ends close-on-exec, optionally non-blocking.
     public static func pipe(nonBlocking: Bool = true) throws(SystemError) -> (read: Int32, write: Int32) {
         var fds: [Int32] = [-1, -1]

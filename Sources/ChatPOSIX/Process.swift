@@ -200,18 +200,6 @@ public enum Proc {
 
     /// A process's parent (`/proc/PID/stat`), nil when it is gone.
     public static func parentPID(of pid: pid_t) -> pid_t? { ProcessStat(pid: pid)?.parent }
-
-    /// Number of threads of this process, from /proc/self/task.
-    public static func threadCount(of pid: pid_t = getpid()) -> Int {
-        guard let dir = opendir("/proc/\(pid)/task") else { return -1 }
-        defer { closedir(dir) }
-        var n = 0
-        while let e = readdir(dir) {
-            let name = withUnsafeBytes(of: e.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            if name != "." && name != ".." { n += 1 }
-        }
-        return n
-    }
 }
 
 extension Proc {

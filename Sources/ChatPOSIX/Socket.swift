@@ -100,14 +100,6 @@ public enum Socket {
         _ = try check("setsockopt") { setsockopt(fd, level, name, &v, socklen_t(MemoryLayout<Int32>.size)) }
     }
 
-    /// Closes a TCP connection with a reset (RST) instead of the orderly FIN: SO_LINGER with
-    /// a zero timeout, then close.
-    public static func closeWithReset(_ fd: Int32) {
-        var l = linger(l_onoff: 1, l_linger: 0)
-        _ = setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, socklen_t(MemoryLayout<linger>.size))
-        FD.close(fd)
-    }
-
     public static func setNoDelay(_ fd: Int32) {
         try? setOption(fd, Int32(IPPROTO_TCP), TCP_NODELAY, 1)
     }

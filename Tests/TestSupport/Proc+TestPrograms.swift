@@ -5,8 +5,21 @@ import CLinux
 import Glibc
 #endif
 
-// Process calls only the tests make: starting helper programs, and reaching into a session.
+// Process calls only the tests make: starting helper programs, reaching into a session,
+// counting a process's threads.
 extension Proc {
+    /// Number of threads of this process, from /proc/self/task.
+    public static func threadCount(of pid: pid_t = getpid()) -> Int {
+        guard let dir = opendir("/proc/\(pid)/task") else { return -1 }
+        defer { closedir(dir) }
+        var n = 0
+        while let e = readdir(dir) {
+            let name = withUnsafeBytes(of: e.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if name != "." && name != ".." { n += 1 }
+        }
+        return n
+    }
+
     /// Starts a program (posix_spawn): input from `input` (default /dev/null), output and
     /// errors appended to `outputPath`, this process's environment with `environment` on top,
     /// no signal blocked and every signal at its default (a caller's mask and handlers would

@@ -13,8 +13,8 @@ extension TTY {
     public static func openPseudoTerminal() throws(SystemError) -> (master: Int32, slave: Int32) {
         var master: Int32 = -1, slave: Int32 = -1
         _ = try check("openpty") { openpty(&master, &slave, nil, nil, nil) }
-        try? FD.setCloseOnExec(master)
-        try? FD.setCloseOnExec(slave)
+        _ = fcntl(master, F_SETFD, FD_CLOEXEC)
+        _ = fcntl(slave, F_SETFD, FD_CLOEXEC)
         return (master, slave)
     }
 
