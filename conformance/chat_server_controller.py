@@ -1,0 +1,91 @@
+"""irctest controller that runs chat-server (see conformance/README.md).
+
+irctest imports this module by name (``--controller chat_server_controller``) with this folder on
+PYTHONPATH; it starts one chat-server per test on the address irctest picks. The binary is
+``$CHAT_SERVER_BIN`` (``conformance/run.sh`` sets it).
+"""
+
+import os
+import socket
+import time
+from typing import Optional, Set, Type
+
+from irctest.basecontrollers import BaseServerController, DirectoryBasedController
+from irctest.runner import NotImplementedByController
+
+
+class ChatServerController(BaseServerController, DirectoryBasedController):
+    software_name = "chat-server"
+    supported_sasl_mechanisms: Set[str] = set()
+    supports_sts = False
+
+    def run(
+        self,
+        hostname: str,
+        port: int,
+        *,
+        password: Optional[str],
+        ssl: bool,
+        run_services: bool,
+        faketime: Optional[str],
+        websocket_hostname: Optional[str],
+        websocket_port: Optional[int],
+    ) -> None:
+        if websocket_hostname is not None or websocket_port is not None:
+            raise NotImplementedByController("Websocket")
+        if ssl:
+            raise NotImplementedByController("TLS")
+        if password is not None:
+            raise NotImplementedByController("PASS")
+        if run_services:
+            raise NotImplementedByController("services")
+        assert self.proc is None
+        self.port = port
+        self.hostname = hostname
+        self.create_config()
+        binary = os.environ.get("CHAT_SERVER_BIN", "chat-server")
+        # The tests open many connections from one address at once and send faster than a
+        # person: per-address limits and flood control would only get in their way.
+        self.proc = self.execute(
+            [
+                binary,
+                "--listen", f"{hostname}:{port}",
+                "--name", "My.Little.Server",
+                "--control-socket", "none",
+                "--no-console",
+                "--max-per-ip", "0",
+                "--flood-rate", "0",
+                "--log-level", "warning",
+            ]
+        )
+
+    def wait_for_port(self) -> None:
+        # The first line a client sends picks its dialect: the probe says it is an IRC client
+        # (CAP LS 302) so the server does not greet it as a telnet user.
+        started_at = time.time()
+        while not self.port_open:
+            self.check_is_alive()
+            time.sleep(self._port_wait_interval)
+            try:
+                c = socket.create_connection((self.hostname, self.port), timeout=1.0)
+            except ConnectionRefusedError:
+                if time.time() - started_at >= 60:
+                    raise
+                continue
+            try:
+                c.sendall(b"CAP LS 302\r\nQUIT :chkport\r\n")
+                data = b""
+                while b"ERROR" not in data:
+                    chunk = c.recv(4096)
+                    if not chunk:
+                        break
+                    data += chunk
+            except (OSError, socket.timeout):
+                pass
+            finally:
+                c.close()
+            self.port_open = True
+
+
+def get_irctest_controller_class() -> Type[ChatServerController]:
+    return ChatServerController
