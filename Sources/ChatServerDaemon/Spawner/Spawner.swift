@@ -146,6 +146,8 @@ enum Spawner {
         // children, and a session resets this in itself.)
         SignalQueue.ignore(SIGCHLD)
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096, alignment: 8)
+        let probe = SandboxProbe.fromEnvironment()
+        var forked = 0
         _ = SessionRehearsal.perform()
         Proc.plugHeapHoles()
         while true {
@@ -158,7 +160,9 @@ enum Spawner {
                 for fd in fds { FD.close(fd) }
                 continue
             }
-            spawnSession(spawn: spawn, socket: fds[0], hubEnd: fds[1], hubPID: hubPID, config: config)
+            forked += 1
+            let probed = probe.flatMap { $0.session == nil || $0.session == forked ? $0.probe : nil }
+            spawnSession(spawn: spawn, socket: fds[0], hubEnd: fds[1], hubPID: hubPID, config: config, probe: probed)
             FD.close(fds[0])
             FD.close(fds[1])
         }
@@ -168,7 +172,8 @@ enum Spawner {
         _ = try? Socket.send(channelFD, r.bytes)
     }
 
-    private static func spawnSession(spawn: UInt32, socket: Int32, hubEnd: Int32, hubPID: pid_t, config: SessionConfig) {
+    private static func spawnSession(spawn: UInt32, socket: Int32, hubEnd: Int32, hubPID: pid_t, config: SessionConfig,
+                                     probe: SandboxProbe?) {
         let utcOffset = Proc.utcOffsetSeconds()
         switch Result(catching: { () throws(SystemError) in try Proc.fork() }) {
         case .failure(let error):
@@ -186,7 +191,7 @@ enum Spawner {
                 awaitAdoption(by: hubPID)
                 guard let peer = try? Socket.peerAddress(socket) else { Proc.exitImmediately(0) }
                 SessionProcess.start(socket: socket, hub: hubEnd, hubPID: hubPID, peer: peer, config: config,
-                                     utcOffset: utcOffset)
+                                     utcOffset: utcOffset, probe: probe)
             }
             Proc.exitImmediately(0)
         }
