@@ -31,16 +31,23 @@ extension Proc {
 extension Proc {
     public static var isRoot: Bool { geteuid() == 0 }
 
-    /// Switches to `user`'s uid, gid and only that group, for good (the saved ids too).
-    public static func dropPrivileges(to user: String) throws(SystemError) {
+    /// Switches to `user`'s uid, gid and only that group, for good (the saved ids too), with
+    /// an empty capability bounding set. Returns the uid and gid.
+    @discardableResult
+    public static func dropPrivileges(to user: String) throws(SystemError) -> (uid: UInt32, gid: UInt32) {
         guard let pw = getpwnam(user) else { throw SystemError("getpwnam(\(user))", errno: ENOENT) }
         let uid = pw.pointee.pw_uid
         var gid = pw.pointee.pw_gid
         _ = try check("setgroups") { setgroups(1, &gid) }
         _ = try check("setresgid") { setresgid(gid, gid, gid) }
+        // While root may still (it takes CAP_SETPCAP): no capability comes back through an exec.
+        _ = try check("prctl(PR_CAPBSET_DROP)") { clinux_drop_bounding_set() }
+        // Leaving uid 0 clears the other sets; cleared again in case of file capabilities.
         _ = try check("setresuid") { setresuid(uid, uid, uid) }
+        _ = try check("capset") { clinux_drop_capabilities() }
         // Make sure there is no way back.
         if setuid(0) == 0 && uid != 0 { throw SystemError("setuid (privileges could be regained)", errno: EPERM) }
+        return (uid, gid)
     }
 }
 

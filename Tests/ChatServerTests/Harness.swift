@@ -8,7 +8,7 @@ import Glibc
 #endif
 
 /// The real `chat-server` binary on an ephemeral loopback port, its log and control socket in
-/// a temporary directory of its own.
+/// a temporary directory of its own (given to the user it runs as, when the tests run as root).
 final class ServerProcess {
     let process: LoggedProcess
     let port: Int
@@ -23,7 +23,8 @@ final class ServerProcess {
          input: Int32? = nil, ownSession: Bool = false, environment: [String: String] = [:]) async throws {
         let server = productPath("chat-server")
         let launcher = ownSession ? "/usr/bin/setsid" : limits.isEmpty ? server : "/usr/bin/prlimit"
-        process = try LoggedProcess(launcher, name: "chat-test", environment: environment, input: input) { dir in
+        process = try LoggedProcess(launcher, name: "chat-test", environment: environment, input: input,
+                                    sharedWithServerUser: true) { dir in
             let args = ["--listen", listen, "--name", "test.server", "--control-socket", dir + "/control.sock"]
                 + (logFile ? ["--log-file", dir + "/output.log"] : []) + extra
             if ownSession { return [server] + args }

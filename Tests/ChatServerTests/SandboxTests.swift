@@ -145,7 +145,57 @@ import Glibc
     }
 }
 
+/// The fields of /proc/PID/status, by name.
+func processStatus(_ pid: pid_t) throws -> [String: String] {
+    let text = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
+    var fields: [String: String] = [:]
+    for line in text.split(separator: "\n") {
+        guard let colon = line.firstIndex(of: ":") else { continue }
+        fields[String(line[..<colon])] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+    }
+    return fields
+}
+
 @Suite(.serialized) struct PrivilegeTests {
+    /// Started as root without --user (as `swift run chat-server` as root is): the hub, the
+    /// spawner and every session run as nobody, with no capability at all.
+    @Test func startedAsRootItDropsToAnUnprivilegedUserByDefault() async throws {
+        guard Proc.isRoot else { return }  // Not root: nothing to drop (and nothing said).
+        let server = try await ServerProcess()
+        try await server.waitForLog("running as user nobody (uid 65534")
+        let (alice, session) = try await newSession(server) { try await humanUser(server, nick: "alice") }
+        defer { withExtendedLifetime(alice) {} }
+        for pid in [server.pid, session] {
+            let status = try processStatus(pid)
+            #expect(status["Uid"] == "65534\t65534\t65534\t65534", "\(pid)")
+            #expect(status["Gid"] == "65534\t65534\t65534\t65534", "\(pid)")
+            #expect(status["Groups"] == "65534", "\(pid)")
+            for set in ["CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb"] {
+                #expect(status[set] == "0000000000000000", "\(pid) \(set)")
+            }
+        }
+        // Still serving.
+        let bob = try await ircUser(server, nick: "bob", join: "#lobby")
+        try alice.line("hello as nobody")
+        try await bob.expect("hello as nobody")
+    }
+
+    /// `--user root` keeps root, says so, and the sessions give up every capability anyway.
+    @Test func userRootKeepsRootAndSaysSo() async throws {
+        guard Proc.isRoot else { return }
+        let server = try await ServerProcess(["--user", "root"])
+        try await server.waitForLog("running as root (--user root)")
+        let (alice, session) = try await newSession(server) { try await humanUser(server, nick: "alice") }
+        defer { withExtendedLifetime(alice) {} }
+        #expect(try processStatus(server.pid)["Uid"] == "0\t0\t0\t0")
+        #expect(try processStatus(server.pid)["CapEff"] != "0000000000000000")
+        let status = try processStatus(session)
+        for set in ["CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb"] {
+            #expect(status[set] == "0000000000000000", "\(set)")
+        }
+        #expect(status["NoNewPrivs"] == "1")
+    }
+
     @Test func startedAsRootItDropsToTheGivenUserBeforeAcceptingAnyone() async throws {
         guard Proc.isRoot else {
             // Not root: the option must refuse clearly instead of pretending.
@@ -166,3 +216,30 @@ import Glibc
     }
 }
 
+@Suite(.serialized, .compute) struct ServerUserTests {
+    let users: [String: UInt32] = ["root": 0, "nobody": 65534, "alice": 1000]
+
+    @Test func startedAsRootWithoutUserItPicksTheDefault() throws {
+        #expect(try ServerUser.choose(option: nil, isRoot: true, uid: { users[$0] }) == .drop(to: "nobody", byDefault: true))
+        var withDedicated = users
+        withDedicated["chat-server"] = 120
+        #expect(try ServerUser.choose(option: nil, isRoot: true, uid: { withDedicated[$0] }) == .drop(to: "chat-server", byDefault: true))
+    }
+
+    @Test func userRootKeepsRootAndAnyOtherUserIsTaken() throws {
+        #expect(try ServerUser.choose(option: "root", isRoot: true, uid: { users[$0] }) == .keepRoot)
+        #expect(try ServerUser.choose(option: "alice", isRoot: true, uid: { users[$0] }) == .drop(to: "alice", byDefault: false))
+        #expect(ServerUser.drop(to: "alice", byDefault: false).consoleOwner == "alice")
+        #expect(ServerUser.drop(to: "nobody", byDefault: true).consoleOwner == nil)
+    }
+
+    @Test func withNoUserToRunAsItRefusesToStartAsRoot() {
+        #expect(throws: StartupError.self) { try ServerUser.choose(option: nil, isRoot: true, uid: { $0 == "root" ? 0 : nil }) }
+        #expect(throws: StartupError.self) { try ServerUser.choose(option: "ghost", isRoot: true, uid: { users[$0] }) }
+    }
+
+    @Test func notRootItStaysWhoItIs() throws {
+        #expect(try ServerUser.choose(option: nil, isRoot: false, uid: { users[$0] }) == .unchanged)
+        #expect(throws: StartupError.self) { try ServerUser.choose(option: "nobody", isRoot: false, uid: { users[$0] }) }
+    }
+}
