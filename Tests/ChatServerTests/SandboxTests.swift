@@ -165,7 +165,8 @@ func processStatus(_ pid: pid_t) throws -> [String: String] {
         try await server.waitForLog("running as user nobody (uid 65534")
         let (alice, session) = try await newSession(server) { try await humanUser(server, nick: "alice") }
         defer { withExtendedLifetime(alice) {} }
-        for pid in [server.pid, session] {
+        let spawner = try #require(server.sessionPIDs().first { (try? processStatus($0)["Name"]) == "chat-spawner" })
+        for pid in [server.pid, spawner, session] {
             let status = try processStatus(pid)
             #expect(status["Uid"] == "65534\t65534\t65534\t65534", "\(pid)")
             #expect(status["Gid"] == "65534\t65534\t65534\t65534", "\(pid)")
@@ -173,6 +174,9 @@ func processStatus(_ pid: pid_t) throws -> [String: String] {
             for set in ["CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb"] {
                 #expect(status[set] == "0000000000000000", "\(pid) \(set)")
             }
+            // Not dumpable (its /proc entries then belong to root): another process running as
+            // nobody may not trace it or read its memory.
+            #expect(Files.status("/proc/\(pid)/environ")?.owner == 0, "\(pid)")
         }
         // Still serving.
         let bob = try await ircUser(server, nick: "bob", join: "#lobby")

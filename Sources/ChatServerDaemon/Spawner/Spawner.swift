@@ -138,6 +138,9 @@ enum Spawner {
         Proc.dieWithParent(SIGKILL)
         if Proc.parentPID != hubPID { Proc.exitImmediately(1) }
         Proc.setName("chat-spawner")
+        // The exec made it dumpable again: no core dump of every connection's socket, and no
+        // other process of the same user (nobody may be shared) may trace it or read its memory.
+        Proc.disableCoreDumps()
         // Ctrl-C on the server's terminal is for the hub, which shuts down gracefully; the
         // spawner and the sessions (forked from it) get their orders from the hub.
         Proc.startOwnProcessGroup()
