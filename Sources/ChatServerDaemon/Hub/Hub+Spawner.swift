@@ -56,6 +56,12 @@ extension Hub {
                 try? epoll.modify(channel, events: Epoll.readable | Epoll.writable, data: Tag.spawner.with(0))
                 updateListening()
                 return
+            case .failure(let error) where error.errno == ETOOMANYREFS:
+                // Too many descriptors in flight: a hub that left root may have at most its
+                // descriptor limit on their way. The spawner's next reply means it took some.
+                try? epoll.modify(channel, events: Epoll.readable, data: Tag.spawner.with(0))
+                updateListening()
+                return
             case .failure(let error):
                 return spawnerLost("sending to it failed (\(error))")
             }
