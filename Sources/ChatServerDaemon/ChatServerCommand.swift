@@ -88,7 +88,7 @@ struct ChatServerCommand: ParsableCommand {
     @Flag(name: .customLong("no-console"), help: "Do not read operator commands from the terminal (the control socket still works).")
     var noConsole = false
 
-    @Option(help: ArgumentHelp("When started as root: bind, then run as this user.", valueName: "NAME"))
+    @Option(help: ArgumentHelp("When started as root: bind, then run as this user (default: chat-server if it exists, else nobody; 'root' keeps root).", valueName: "NAME"))
     var user: String?
 
     @Flag(help: "Detach from the terminal; log to --log-file.")
@@ -213,6 +213,7 @@ struct ChatServerCommand: ParsableCommand {
             LogOutput.shared.neverWait = FD.reopenNonBlocking(2)
         }
 
+        let runAs = try ServerUser.choose(option: user, isRoot: Proc.isRoot, uid: { Files.lookupUser($0)?.uid })
         let (addresses, optional) = try listenAddresses()
         var config = ServerConfig(listen: addresses, name: name ?? Self.defaultName(), motd: nil, limits: commandLineLimits,
                                   configFile: configFile, commandLineLimits: commandLineLimits)
@@ -237,27 +238,36 @@ struct ChatServerCommand: ParsableCommand {
             }
         }
         if !hub.hasListeners { throw StartupError("no address to listen on") }
-        // Before --user: binding may need root; the socket is then given to that user.
-        let (console, consoleWarnings) = try OperatorConsole.setUp(option: control.controlSocket, terminal: !daemon && !noConsole, runAs: user)
+        // Before the switch of user: binding may need root; the socket is then given to the
+        // user named with --user.
+        let (console, consoleWarnings) = try OperatorConsole.setUp(option: control.controlSocket, terminal: !daemon && !noConsole,
+                                                                   runAs: runAs.consoleOwner)
         for w in consoleWarnings { log.warning("\(w)") }
         var started = false
         defer { if !started { console.abandonSocket() } }
-        if let user {
-            // Everything that needs root (binding low ports, opening the log) is done.
-            guard Proc.isRoot else { throw StartupError("--user \(user) needs the server to be started as root") }
-            do { try Proc.dropPrivileges(to: user) } catch {
-                throw StartupError("cannot switch to user \(user): \(error)")
-            }
-            log.info("running as user \(user)")
-        }
-        if daemon {
-            // Before the spawner starts: sessions inherit this stdio, and keep no terminal.
-            try Proc.detachStandardDescriptors(logFD: LogOutput.shared.fd)
-        }
+        // While still root, so that it may go where only root writes (/run).
         if let pidfile {
             do { try FD.writeFile(pidfile, "\(Proc.pid)\n") } catch {
                 throw StartupError("cannot write the pidfile \(pidfile): \(error)")
             }
+        }
+        // Everything that needs root (binding low ports, opening the log) is done.
+        switch runAs {
+        case .unchanged:
+            break
+        case .keepRoot:
+            log.warning("running as root (--user root): the hub keeps every privilege; sessions still give up theirs")
+        case .drop(let name, let byDefault):
+            let ids: (uid: UInt32, gid: UInt32)
+            do { ids = try Proc.dropPrivileges(to: name) } catch {
+                throw StartupError("cannot switch to user \(name): \(error)")
+            }
+            let why = byDefault ? ", chosen because the server was started as root: --user NAME picks the user, --user root keeps root" : ""
+            log.notice("running as user \(name) (uid \(ids.uid), gid \(ids.gid), no capabilities)\(why)")
+        }
+        if daemon {
+            // Before the spawner starts: sessions inherit this stdio, and keep no terminal.
+            try Proc.detachStandardDescriptors(logFD: LogOutput.shared.fd)
         }
         try hub.addHook(console)
         // Last, after --user and --daemon: the spawner forks the sessions as this process is now.

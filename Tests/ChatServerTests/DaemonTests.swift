@@ -14,6 +14,7 @@ import Glibc
     private func temporaryDirectory() throws -> String {
         let dir = NSTemporaryDirectory() + "chat-daemon-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try shareWithServerUser(dir)
         return dir
     }
 

@@ -8,7 +8,7 @@ import Glibc
 #endif
 
 /// The real `chat-server` binary on an ephemeral loopback port, its log and control socket in
-/// a temporary directory of its own.
+/// a temporary directory of its own (given to the user it runs as, when the tests run as root).
 final class ServerProcess {
     let process: LoggedProcess
     let port: Int
@@ -18,11 +18,13 @@ final class ServerProcess {
     /// (to the same file its output goes to, so `waitForLog` sees it). `input`: its stdin
     /// (default /dev/null). `ownSession`: started through setsid(1), as a terminal's
     /// foreground job would be, so that the test can signal its whole process group.
+    /// `environment`: added to the server's.
     init(_ extra: [String] = [], listen: String = "127.0.0.1:0", limits: [String] = [], logFile: Bool = false,
-         input: Int32? = nil, ownSession: Bool = false) async throws {
+         input: Int32? = nil, ownSession: Bool = false, environment: [String: String] = [:]) async throws {
         let server = productPath("chat-server")
         let launcher = ownSession ? "/usr/bin/setsid" : limits.isEmpty ? server : "/usr/bin/prlimit"
-        process = try LoggedProcess(launcher, name: "chat-test", input: input) { dir in
+        process = try LoggedProcess(launcher, name: "chat-test", environment: environment, input: input,
+                                    sharedWithServerUser: true) { dir in
             let args = ["--listen", listen, "--name", "test.server", "--control-socket", dir + "/control.sock"]
                 + (logFile ? ["--log-file", dir + "/output.log"] : []) + extra
             if ownSession { return [server] + args }

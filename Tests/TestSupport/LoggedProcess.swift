@@ -22,10 +22,13 @@ public final class LoggedProcess {
 
     /// `name` prefixes the temporary directory; `arguments` may name files in it. `environment`
     /// is added to this process's. `errorsApart`: stderr goes to `errorsPath`, not the log.
+    /// `sharedWithServerUser`: the directory is given to the user a server started as root
+    /// switches to (`shareWithServerUser`).
     public init(_ path: String, name: String, environment: [String: String] = [:], input: Int32? = nil,
-                errorsApart: Bool = false, arguments: (_ dir: String) -> [String]) throws {
+                errorsApart: Bool = false, sharedWithServerUser: Bool = false, arguments: (_ dir: String) -> [String]) throws {
         dir = NSTemporaryDirectory() + "\(name)-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        if sharedWithServerUser { try shareWithServerUser(dir) }
         logPath = dir + "/output.log"
         errorsPath = errorsApart ? dir + "/errors.log" : nil
         // posix_spawn sends stdout and stderr to one file; a shell that execs the program

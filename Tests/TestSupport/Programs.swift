@@ -42,3 +42,17 @@ public func freeLoopbackPort() throws -> Int {
     defer { FD.close(fd) }
     return try Socket.localAddress(fd).port
 }
+
+/// The user a `chat-server` started as root switches to when not told otherwise (docs/SERVER.md):
+/// the tests run as root, so the servers they start run as this user.
+public let serverUserWhenRoot = "nobody"
+
+/// Gives directory `dir` to the user a `chat-server` started by the tests runs as (when they
+/// run as root), so that the server still reopens, rereads and removes its files there (log,
+/// message of the day, pidfile, control socket) after it has left root, as an operator's
+/// directories would let it.
+public func shareWithServerUser(_ dir: String) throws {
+    guard Proc.isRoot else { return }
+    guard let user = Files.lookupUser(serverUserWhenRoot) else { throw TestFailure("no user \(serverUserWhenRoot)") }
+    try Files.changeOwner(dir, to: user)
+}

@@ -295,11 +295,17 @@ final class ConsoleActions {
             mem = cached.text
         } else {
             let memory = MemoryUsage.measure(hub: Proc.pid, sessions: sessionPIDs(host))
-            let spawnerKB = host.spawnerPID.flatMap { Proc.pssKiB(of: $0) } ?? 0
-            var text = "hub \(NumberFormat.bytes(memory.hubKB * 1024)), spawner \(NumberFormat.bytes(spawnerKB * 1024)), "
-                + "sessions \(NumberFormat.bytes(memory.sessionsKB * 1024)) (\(NumberFormat.count(memory.sessions, "process", plural: "processes"))"
-            if memory.sampled < memory.sessions { text += ", estimated from \(memory.sampled)" }
-            text += "), total \(NumberFormat.bytes((memory.hubKB + spawnerKB + memory.sessionsKB) * 1024)) PSS"
+            let spawnerKB = host.spawnerPID.flatMap { Proc.pssKiB(of: $0) }
+            // The spawner and the sessions are not dumpable: a hub that left root may not read
+            // their memory (docs/SERVER.md, "Sandbox and privileges").
+            let sessionsUnreadable = memory.sampled == 0 && memory.sessions > 0
+            var text = "hub \(NumberFormat.bytes(memory.hubKB * 1024)), "
+                + "spawner \(spawnerKB.map { NumberFormat.bytes($0 * 1024) } ?? "unreadable"), "
+                + "sessions \(sessionsUnreadable ? "unreadable" : NumberFormat.bytes(memory.sessionsKB * 1024)) "
+                + "(\(NumberFormat.count(memory.sessions, "process", plural: "processes"))"
+            if memory.sampled < memory.sessions && !sessionsUnreadable { text += ", estimated from \(memory.sampled)" }
+            text += "), total \(NumberFormat.bytes((memory.hubKB + (spawnerKB ?? 0) + memory.sessionsKB) * 1024)) PSS"
+            if sessionsUnreadable || spawnerKB == nil { text += " (as root, or with --user root, the hub can read them all)" }
             memoryLine = (nowNS, text)
             mem = text
         }

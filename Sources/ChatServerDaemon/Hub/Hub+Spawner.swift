@@ -56,6 +56,15 @@ extension Hub {
                 try? epoll.modify(channel, events: Epoll.readable | Epoll.writable, data: Tag.spawner.with(0))
                 updateListening()
                 return
+            case .failure(let error) where error.errno == ETOOMANYREFS:
+                // Too many descriptors in flight: a hub that left root may have at most its
+                // descriptor limit on their way, counted with every process of its user (nobody
+                // may be shared). Again at the spawner's next reply, or in 100 ms; accepting
+                // paused until then.
+                gate.pausedUntil = max(gate.pausedUntil ?? 0, Proc.monotonicNanos() + 100_000_000)
+                try? epoll.modify(channel, events: Epoll.readable, data: Tag.spawner.with(0))
+                updateListening()
+                return
             case .failure(let error):
                 return spawnerLost("sending to it failed (\(error))")
             }

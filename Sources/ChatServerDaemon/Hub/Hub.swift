@@ -135,6 +135,7 @@ final class Hub {
         if let paused = gate.pausedUntil, now >= paused {
             gate.pausedUntil = nil
             updateListening()
+            sendSpawnRequests()  // some may have waited for descriptors in flight (Hub+Spawner)
         }
         if let d = shutdownDeadline, now >= d { finishShutdown() }
         if !awaitingReap.isEmpty {

@@ -65,18 +65,21 @@ final class SessionProcess {
     /// it would write to the C library's time zone globals, a page copied per session).
     let utcOffset: Int
 
+    /// The exit status of a session that could not enter its sandbox.
+    static let sandboxFailureStatus: Int32 = 4
+
     /// What a session takes from its signalfd. A stored constant, so that the spawner's
     /// rehearsal has already initialised it (see `SessionRehearsal`).
     static let handledSignals: [Int32] = [SIGTERM, SIGINT, SIGHUP]
 
-    /// Runs in the child right after fork; never returns.
+    /// Runs in the child right after fork; never returns. `probe`: for the tests only.
     static func start(socket: Int32, hub: Int32, hubPID: pid_t, peer: SocketAddress,
-                      config: SessionConfig, utcOffset: Int) -> Never {
+                      config: SessionConfig, utcOffset: Int, probe: SandboxProbe? = nil) -> Never {
         SignalQueue.resetInChild()
         Proc.dieWithParent(SIGTERM)
         if Proc.parentPID != hubPID { Proc.exitImmediately(1) }
         // Our two descriptors to 3 and 4; everything else inherited from the hub closed
-        // (stderr stays, so a crash report still reaches the server's log).
+        // (stderr stays until the sandbox is up, for the one line that says it could not be).
         guard (try? FD.keepOnly([socket, hub], movingTo: socketFD)) != nil else { Proc.exitImmediately(2) }
         // The signalfd takes 5 and the session's epoll 6, the first free numbers, before 0 and
         // 1 are freed.
@@ -91,12 +94,18 @@ final class SessionProcess {
         // (first-delivery p99 0.44 -> 0.22 ms in the latency benchmark; see docs/BENCHMARKS.md).
         Proc.lowerPriority(by: 1)
         SignalQueue.ignore(SIGUSR1)
-        // From here on: only the system calls the loop needs (see CLinux/sandbox.h).
+        // From here on: only the system calls the loop needs, on our own descriptors (see
+        // CLinux/sandbox.h). A session that cannot be confined does not serve anyone.
+        probe?.beforeFilter()
         do {
-            try Proc.enterSessionSandbox()
+            try Proc.enterSessionSandbox(readable: [socketFD, hubFD, signals.fd], writable: [socketFD, hubFD])
         } catch {
-            FD.writeAllIgnoringErrors(2, "chat-session \(Proc.pid): could not enter the sandbox: \(error)\n")
+            FD.writeAllIgnoringErrors(2, "chat-session \(Proc.pid): could not enter the sandbox (\(error)); closing the connection\n")
+            Proc.exitImmediately(sandboxFailureStatus)
         }
+        // The server's terminal or log is not ours to write (the filter refuses it anyway).
+        FD.close(2)
+        probe?.underFilter(client: socketFD)
         session.run()
         Proc.exitImmediately(0)
     }

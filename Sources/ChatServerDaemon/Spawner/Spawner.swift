@@ -138,6 +138,9 @@ enum Spawner {
         Proc.dieWithParent(SIGKILL)
         if Proc.parentPID != hubPID { Proc.exitImmediately(1) }
         Proc.setName("chat-spawner")
+        // The exec made it dumpable again: no core dump of every connection's socket, and no
+        // other process of the same user (nobody may be shared) may trace it or read its memory.
+        Proc.disableCoreDumps()
         // Ctrl-C on the server's terminal is for the hub, which shuts down gracefully; the
         // spawner and the sessions (forked from it) get their orders from the hub.
         Proc.startOwnProcessGroup()
@@ -146,6 +149,8 @@ enum Spawner {
         // children, and a session resets this in itself.)
         SignalQueue.ignore(SIGCHLD)
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096, alignment: 8)
+        let probe = SandboxProbe.fromEnvironment()
+        var forked = 0
         _ = SessionRehearsal.perform()
         Proc.plugHeapHoles()
         while true {
@@ -158,7 +163,9 @@ enum Spawner {
                 for fd in fds { FD.close(fd) }
                 continue
             }
-            spawnSession(spawn: spawn, socket: fds[0], hubEnd: fds[1], hubPID: hubPID, config: config)
+            forked += 1
+            let probed = probe.flatMap { $0.session == nil || $0.session == forked ? $0.probe : nil }
+            spawnSession(spawn: spawn, socket: fds[0], hubEnd: fds[1], hubPID: hubPID, config: config, probe: probed)
             FD.close(fds[0])
             FD.close(fds[1])
         }
@@ -168,7 +175,8 @@ enum Spawner {
         _ = try? Socket.send(channelFD, r.bytes)
     }
 
-    private static func spawnSession(spawn: UInt32, socket: Int32, hubEnd: Int32, hubPID: pid_t, config: SessionConfig) {
+    private static func spawnSession(spawn: UInt32, socket: Int32, hubEnd: Int32, hubPID: pid_t, config: SessionConfig,
+                                     probe: SandboxProbe?) {
         let utcOffset = Proc.utcOffsetSeconds()
         switch Result(catching: { () throws(SystemError) in try Proc.fork() }) {
         case .failure(let error):
@@ -186,7 +194,7 @@ enum Spawner {
                 awaitAdoption(by: hubPID)
                 guard let peer = try? Socket.peerAddress(socket) else { Proc.exitImmediately(0) }
                 SessionProcess.start(socket: socket, hub: hubEnd, hubPID: hubPID, peer: peer, config: config,
-                                     utcOffset: utcOffset)
+                                     utcOffset: utcOffset, probe: probe)
             }
             Proc.exitImmediately(0)
         }
