@@ -197,7 +197,7 @@ struct RandomMessages {
     mutating func kind() -> MessageKind { [.privmsg, .notice, .action].randomElement(using: &rng)! }
 
     mutating func request() -> HubRequest {
-        switch Int.random(in: 0..<19, using: &rng) {
+        switch Int.random(in: 0..<20, using: &rng) {
         case 0: return .hello(dialect: bool() ? .irc : .human)
         case 1: return .register(nick: string(), user: string(), realName: string())
         case 2: return .nick(string())
@@ -216,12 +216,13 @@ struct RandomMessages {
         case 15: return .lusers
         case 16: return .ison(nicks: strings())
         case 17: return .userhost(nicks: strings())
+        case 18: return .sync(token: UInt64.random(in: 0...UInt64.max, using: &rng))
         default: return .quit(reason: string())
         }
     }
 
     mutating func event() -> HubEvent {
-        switch Int.random(in: 0..<24, using: &rng) {
+        switch Int.random(in: 0..<25, using: &rng) {
         case 0:
             return .welcome(Welcome(nick: string(), user: string(), host: string(), serverName: string(),
                                     network: string(), version: string(), createdAt: int(), isupport: strings(),
@@ -255,6 +256,7 @@ struct RandomMessages {
         case 20: return .ison(nicks: strings())
         case 21: return .userhost(strings().map { UserHost(nick: $0, user: string(), host: string(), isAway: bool()) })
         case 22: return .channelModeChange(channel: string(), source: string(), modes: string(), args: strings())
+        case 23: return .sync(token: UInt64.random(in: 0...UInt64.max, using: &rng))
         default: return .disconnect(reason: string())
         }
     }
