@@ -60,6 +60,18 @@ import Glibc
         #expect(!seen.contains("PRIVMSG #lobby"))
     }
 
+    @Test func floodControlAndWaitingLoseAndReorderNothing() async throws {
+        let server = try await ServerProcess(["--flood-burst", "3", "--flood-rate", "40"])
+        let alice = try await ircUser(server, nick: "alice", join: "#a")
+        try alice.line("JOIN #lobby")
+        try await alice.expect(" 366 alice #lobby ")
+        let bob = try await humanUser(server, nick: "bob")
+        let first = (1...6).map { "line \($0)" }, second = (7...12).map { "line \($0)" }
+        try bob.send((["/join #a"] + first + ["/part"] + second).map { $0 + "\r\n" }.joined())
+        let seen = try await alice.expect("PRIVMSG #lobby :line 12")
+        Self.expectInOrder(seen, first.map { "PRIVMSG #a :\($0)" } + ["PART #a"] + second.map { "PRIVMSG #lobby :\($0)" })
+    }
+
     @Test func repliesComeInTheOrderOfTheCommandsPingIncluded() async throws {
         let server = try await ServerProcess()
         let alice = try await ircUser(server, nick: "alice", join: "#lobby")
@@ -101,6 +113,20 @@ import Glibc
         #expect(seen.contains(":quitter!") && seen.contains("QUIT :Quit: bye"))
         #expect(seen.contains(":person!") && seen.contains("QUIT :Quit: gone"))
         #expect(seen.hasSuffix(" 303 member :\r\n"), "still online after their goodbye:\n\(seen)")
+    }
+
+    @Test func aSessionWaitingForTheHubStillTimesOut() async throws {
+        let server = try await ServerProcess(["--registration-timeout", "2"])
+        let before = server.sessionPIDs().count
+        let client = try server.connect()
+        #expect(await waitUntil(timeout: 10) { server.sessionPIDs().count > before })
+        // The hub stopped, the PING waits for the registration's answer, which cannot come;
+        // the registration timeout still ends the session.
+        kill(server.pid, SIGSTOP)
+        defer { kill(server.pid, SIGCONT) }
+        try client.send("NICK slow\r\nUSER slow 0 * :Slow\r\nPING :x\r\n")
+        let said = try await client.expect("Registration timeout")
+        #expect(!said.contains("PONG"))
     }
 
     @Test func aSessionWaitingForTheHubStillEndsWhenItsClientHangsUp() async throws {

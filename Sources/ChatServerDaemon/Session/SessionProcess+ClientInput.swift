@@ -28,14 +28,7 @@ extension SessionProcess {
         } else {
             data = Array(bytes)
         }
-        defer {
-            processPending()
-            // Lines held back by flood control, not by a sync (the session reads nothing more
-            // until the sync comes back).
-            if pendingLines.count - pendingStart > floodQueueLimit && !output.isClosing && output.pendingSync == nil {
-                end(.excessFlood)
-            }
-        }
+        defer { processPending() }
         data.withUnsafeBytes { raw in
             framer.push(raw) { event in
                 switch event {
@@ -90,6 +83,11 @@ extension SessionProcess {
             pendingLines.removeFirst(pendingStart)
             overlongMarkers = Set(overlongMarkers.map { $0 - pendingStart })
             pendingStart = 0
+        }
+        // Too many held back by flood control (not by a sync: the lines after a waiting one are
+        // counted once its answer has come and flood control has had its say).
+        if pendingLines.count - pendingStart > floodQueueLimit && !output.isClosing && output.pendingSync == nil {
+            end(.excessFlood)
         }
     }
 
