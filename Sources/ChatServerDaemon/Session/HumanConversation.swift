@@ -15,8 +15,6 @@ final class HumanConversation: Conversation {
     /// The number of the last join or part request (`SessionOutput.requestsSent`): until the
     /// hub has answered it, which channel is current, so where a line goes, is not settled.
     private var channelChange: UInt64 = 0
-    /// The person's /quit went to the hub; the goodbye follows once the hub has handled it.
-    private var quitSent = false
     var nick = "*"
     var currentChannel: String? {
         didSet { currentChannelBytes = currentChannel.map { Array($0.utf8) } }
@@ -111,7 +109,9 @@ final class HumanConversation: Conversation {
     private func command(_ text: String, _ output: inout SessionOutput) -> Bool {
         let input = HumanInput.parse(text)
         if case .empty = input { return true }
-        if case .quit(let reason) = input { return quit(reason, &output) }
+        if case .quit(let reason) = input {
+            return output.quit(reason: reason.map { "Quit: \($0)" } ?? "Quit", farewell: "*** Goodbye!")
+        }
         var alreadyIn: String?
         if case .join(let name) = input { alreadyIn = channels.first(where: { CaseMapping.ascii.equal($0, name) }) }
         let request = alreadyIn == nil ? input.request(currentChannel: currentChannel) : nil
@@ -147,20 +147,6 @@ final class HumanConversation: Conversation {
             default: break
             }
         }
-        return true
-    }
-
-    /// /quit: the quit goes to the hub at once and the goodbye once the hub has handled it, so
-    /// that the channels hear of it before the person's connection ends.
-    private func quit(_ reason: String?, _ output: inout SessionOutput) -> Bool {
-        let reason = reason.map { "Quit: \($0)" } ?? "Quit"
-        if !quitSent {
-            quitSent = true
-            output.request(.quit(reason: reason))
-        }
-        if output.awaitingAnswers { return false }
-        output.sendLine("*** Goodbye!")
-        output.close(reason: reason, tellHub: false)
         return true
     }
 

@@ -11,8 +11,6 @@ final class IRCConversation: Conversation {
     var nick = "*"
     var serverTime = false
     var channels = Set<String>()  // folded, for JOIN 0
-    /// The client's QUIT went to the hub; ERROR follows once the hub has handled it.
-    private var quitSent = false
     var userModes = ""
     /// What the hub said at registration: VERSION is answered from it.
     var welcome: Welcome?
@@ -93,7 +91,10 @@ final class IRCConversation: Conversation {
             numeric(reply.code, reply.params, reply.text, &output)
             return true
         }
-        if case .quit(let text) = input { return quit(text, &output) }
+        if case .quit(let text) = input {
+            let reason = text.map { "Quit: \($0)" } ?? "Quit"
+            return output.quit(reason: reason, farewell: IRCMessage(command: "ERROR", params: ["Closing Link: \(reason)"]).serialized())
+        }
         // What is answered here comes after the answers to what the client sent before.
         if output.awaitingAnswers && answersHere(input) { return false }
         perform(input, &output)
@@ -110,20 +111,6 @@ final class IRCConversation: Conversation {
         case .message(_, let targets, _): return targets.count > ChatSettings.maxTargets  // 407
         default: return false
         }
-    }
-
-    /// QUIT: the quit goes to the hub at once and ERROR to the client once the hub has
-    /// handled it, so that the channels hear of the quit before the quitter's connection ends.
-    private func quit(_ text: String?, _ output: inout SessionOutput) -> Bool {
-        let reason = text.map { "Quit: \($0)" } ?? "Quit"
-        if !quitSent {
-            quitSent = true
-            output.request(.quit(reason: reason))
-        }
-        if output.awaitingAnswers { return false }
-        send(IRCMessage(command: "ERROR", params: ["Closing Link: \(reason)"]), &output)
-        output.close(reason: reason, tellHub: false)
-        return true
     }
 
     private func perform(_ input: IRCInput, _ output: inout SessionOutput) {
@@ -145,7 +132,7 @@ final class IRCConversation: Conversation {
         case .ping(let token):
             send(IRCMessage(source: serverName, command: "PONG", params: [serverName, token]), &output)
         case .quit:
-            break  // see `quit`
+            break  // answered in `line`, through `SessionOutput.quit`
         case .join(let list):
             output.request(.join(channels: list))
         case .partAll:

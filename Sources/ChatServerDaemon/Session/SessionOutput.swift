@@ -29,6 +29,8 @@ struct SessionOutput {
     /// newer line, in order.
     private(set) var dueLines: [[UInt8]] = []
     static let maxHeldLines = 32
+    /// The client's quit went to the hub; its farewell waits for the hub (`quit`).
+    private var quitSent = false
 
     init(queueLimit: Int) { toClient = SendQueue(limit: queueLimit) }
 
@@ -83,6 +85,20 @@ struct SessionOutput {
 
     /// The first due line was handed on.
     mutating func dropFirstDue() { dueLines.removeFirst() }
+
+    /// The client quit: the quit goes to the hub at once, `farewell` to the client once the
+    /// hub has handled it, so that the channels hear of the quit before the quitter's
+    /// connection ends. False until then, as `Conversation.line`: the same line comes again.
+    mutating func quit(reason: String, farewell: String) -> Bool {
+        if !quitSent {
+            quitSent = true
+            request(.quit(reason: reason))
+        }
+        if awaitingAnswers { return false }
+        sendLine(farewell)
+        close(reason: reason, tellHub: false)
+        return true
+    }
 
     /// Ends the session: the client gets what is queued (a farewell, by the caller), the hub a
     /// quit with `reason` unless it asked us to leave. The first reason stands.
