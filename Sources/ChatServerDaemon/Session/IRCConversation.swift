@@ -105,7 +105,7 @@ final class IRCConversation: Conversation {
     /// the hub's answers to earlier lines).
     private func answersHere(_ input: IRCInput) -> Bool {
         switch input {
-        case .capLS, .capList, .capReq, .ping, .version, .quit: return true
+        case .capLS, .capList, .capReq, .ping, .version: return true
         // MODE for our own nick is answered here; which nick is ours the hub may be changing.
         case .mode(let target, _): return target.utf8.first != UInt8(ascii: "#")  // CHANTYPES=#
         case .message(_, let targets, _): return targets.count > ChatSettings.maxTargets  // 407
