@@ -119,12 +119,13 @@ import Glibc
         let server = try await ServerProcess(["--registration-timeout", "2"])
         let before = server.sessionPIDs().count
         let client = try server.connect()
+        try client.send("NICK slow\r\n")  // an IRC client, whenever its session starts
         #expect(await waitUntil(timeout: 10) { server.sessionPIDs().count > before })
         // The hub stopped, the PING waits for the registration's answer, which cannot come;
         // the registration timeout still ends the session.
         kill(server.pid, SIGSTOP)
         defer { kill(server.pid, SIGCONT) }
-        try client.send("NICK slow\r\nUSER slow 0 * :Slow\r\nPING :x\r\n")
+        try client.send("USER slow 0 * :Slow\r\nPING :x\r\n")
         let said = try await client.expect("Registration timeout")
         #expect(!said.contains("PONG"))
     }
