@@ -197,7 +197,7 @@ struct RandomMessages {
     mutating func kind() -> MessageKind { [.privmsg, .notice, .action].randomElement(using: &rng)! }
 
     mutating func request() -> HubRequest {
-        switch Int.random(in: 0..<19, using: &rng) {
+        switch Int.random(in: 0..<20, using: &rng) {
         case 0: return .hello(dialect: bool() ? .irc : .human)
         case 1: return .register(nick: string(), user: string(), realName: string())
         case 2: return .nick(string())
@@ -216,12 +216,13 @@ struct RandomMessages {
         case 15: return .lusers
         case 16: return .ison(nicks: strings())
         case 17: return .userhost(nicks: strings())
+        case 18: return .sync(token: UInt64.random(in: 0...UInt64.max, using: &rng))
         default: return .quit(reason: string())
         }
     }
 
     mutating func event() -> HubEvent {
-        switch Int.random(in: 0..<24, using: &rng) {
+        switch Int.random(in: 0..<25, using: &rng) {
         case 0:
             return .welcome(Welcome(nick: string(), user: string(), host: string(), serverName: string(),
                                     network: string(), version: string(), createdAt: int(), isupport: strings(),
@@ -255,6 +256,7 @@ struct RandomMessages {
         case 20: return .ison(nicks: strings())
         case 21: return .userhost(strings().map { UserHost(nick: $0, user: string(), host: string(), isAway: bool()) })
         case 22: return .channelModeChange(channel: string(), source: string(), modes: string(), args: strings())
+        case 23: return .sync(token: UInt64.random(in: 0...UInt64.max, using: &rng))
         default: return .disconnect(reason: string())
         }
     }
@@ -365,8 +367,8 @@ struct RandomMessages {
             expectEveryCutRefused(ep) { bytes throws(PayloadError) in _ = try event(e.messageType.rawValue, bytes) }
         }
         // Every type was cut many times over.
-        #expect(requestTypes.count == 19 && requestTypes.values.allSatisfy { $0 >= 50 }, "\(requestTypes)")
-        #expect(eventTypes.count == 24 && eventTypes.values.allSatisfy { $0 >= 50 }, "\(eventTypes)")
+        #expect(requestTypes.count == 20 && requestTypes.values.allSatisfy { $0 >= 50 }, "\(requestTypes)")
+        #expect(eventTypes.count == 25 && eventTypes.values.allSatisfy { $0 >= 50 }, "\(eventTypes)")
     }
 
     @Test func outOfRangeValuesAreRefusedByName() throws {
@@ -405,8 +407,8 @@ struct RandomMessages {
         w = BinaryWriter(); w.varint(2); w.u8(0xC3); w.u8(0x28)
         #expect(throws: PayloadError.invalidUTF8) { try request(3, w.bytes) }
         #expect(throws: PayloadError.unknownType(0)) { try request(0, []) }
-        #expect(throws: PayloadError.unknownType(20)) { try request(20, []) }
+        #expect(throws: PayloadError.unknownType(21)) { try request(21, []) }
         #expect(throws: PayloadError.unknownType(63)) { try event(63, []) }
-        #expect(throws: PayloadError.unknownType(88)) { try event(88, []) }
+        #expect(throws: PayloadError.unknownType(89)) { try event(89, []) }
     }
 }

@@ -67,7 +67,7 @@ import TestSupport
         Self.expectSame(rows, HubMessageType.allCases.filter(\.isSpawner), "Spawner")
     }
 
-    /// The frame layout's summary line (`type     request 1–19, event 64–87, spawner 128–129`).
+    /// The frame layout's summary line (`type     request 1–20, event 64–88, spawner 128–129`).
     @Test func frameLayoutGivesTheRanges() throws {
         let requests = HubMessageType.allCases.filter(\.isRequest).map(\.rawValue)
         let events = HubMessageType.allCases.filter(\.isEvent).map(\.rawValue)

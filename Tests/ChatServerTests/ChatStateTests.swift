@@ -52,6 +52,26 @@ final class RecordingSink: EventSink {
         guard case .error(.notRegistered, _, _) = sink.take(2).first else { Issue.record("451 expected"); return }
     }
 
+    /// A sync is answered with its token after what came before it, before registration and
+    /// after a quit too (the quitting session waits on it for its farewell).
+    @Test func aSyncIsAnsweredAfterEverythingBeforeIt() {
+        state.connect(session: 1, host: "h")
+        state.handle(.sync(token: 0), from: 1)
+        #expect(sink.take(1) == [.sync(token: 0)])
+        user(1, "alice")
+        user(2, "bob")
+        _ = sink.take(1)
+        _ = sink.take(2)
+        state.handle(.names(channel: "#lobby"), from: 1)
+        state.handle(.sync(token: 3), from: 1)
+        let events = sink.take(1)
+        #expect(events.count == 2 && events.last == .sync(token: 3))
+        state.handle(.quit(reason: "Quit"), from: 1)
+        state.handle(.sync(token: 4), from: 1)
+        #expect(sink.take(1) == [.sync(token: 4)])
+        #expect(sink.take(2).contains { if case .quit = $0 { return true } else { return false } })
+    }
+
     /// A quit reason reaches everyone who shared a channel with the user: no escape sequence,
     /// C1 control or bidi override in it may reach their terminals (a screen clear, a window
     /// title, a clipboard write).

@@ -6,6 +6,12 @@ import ChatProtocol
 final class ConversationDriver {
     let conversation: Conversation
     var output = SessionOutput(queueLimit: 1 << 20)
+    /// Whether the hub answers a sync at once, having nothing more to say (the tests give its
+    /// events themselves, before the lines that follow them); when false a test answers it
+    /// with `answerSync`.
+    var hubAnswersAtOnce = true
+    /// Lines typed and not yet handed on: behind a line that waits for a sync, as in a session.
+    private var typed: [[UInt8]?] = []  // nil: an overlong line
 
     /// `start`: the session decided the dialect with no line (the quiet period passed).
     init(_ conversation: Conversation, start: Bool = true) {
@@ -29,12 +35,52 @@ final class ConversationDriver {
     }
 
     /// The client types `text` (one line, without its line end).
-    func type(_ text: String) { conversation.line(Array(text.utf8), output: &output) }
+    func type(_ text: String) {
+        typed.append(Array(text.utf8))
+        handOn()
+    }
 
     func type(_ lines: [String]) { for l in lines { type(l) } }
 
+    /// The client sends a line longer than the session takes.
+    func typeOverlong() {
+        typed.append(nil)
+        handOn()
+    }
+
     /// The hub sends `event`.
-    func hub(_ event: HubEvent) { conversation.event(event, output: &output) }
+    func hub(_ event: HubEvent) {
+        conversation.event(event, output: &output)
+        handOn()
+    }
+
+    /// The hub answers the pending sync: the lines waiting for it go on.
+    func answerSync() {
+        guard let token = output.pendingSync else { return }
+        output.synced(token)
+        handOn()
+    }
+
+    /// Hands lines on as `SessionProcess.processPending` does: lines set aside and due again
+    /// first, then those typed, none while a sync is pending.
+    private func handOn() {
+        while output.pendingSync == nil && !output.isClosing {
+            let took: Bool
+            if let due = output.dueLines.first {
+                took = conversation.line(due, output: &output)
+                if took { output.dropFirstDue() }
+            } else if let next = typed.first {
+                took = next.map { conversation.line($0, output: &output) } ?? conversation.overlongLine(output: &output)
+                if took { typed.removeFirst() }
+            } else {
+                return
+            }
+            if !took {
+                output.requestSync()
+                if hubAnswersAtOnce, let token = output.pendingSync { output.synced(token) }
+            }
+        }
+    }
 
     /// The client's bytes since the last call, as lines without CR LF; text after the last
     /// CR LF (a prompt) is the last element.
@@ -46,13 +92,16 @@ final class ConversationDriver {
         return lines
     }
 
-    /// The requests for the hub since the last call.
-    func requests() -> [HubRequest] {
+    /// The requests for the hub since the last call, syncs left out unless `syncs`.
+    func requests(syncs: Bool = false) -> [HubRequest] {
         var decoder = FrameDecoder()
         decoder.append(output.toHub.bytes)
         output.toHub = SendQueue(limit: 1 << 20)
         var out: [HubRequest] = []
-        while let r = try? decoder.next({ try HubRequest(type: $0, payload: $1) }) { out.append(r) }
+        while let r = try? decoder.next({ try HubRequest(type: $0, payload: $1) }) {
+            if case .sync = r, !syncs { continue }
+            out.append(r)
+        }
         return out
     }
 

@@ -134,7 +134,7 @@ import TestSupport
 
     @Test func anOverlongLineIsReported() {
         let c = ConversationDriver.human(start: false)
-        c.conversation.overlongLine(output: &c.output)
+        c.typeOverlong()
         let lines = c.received()
         #expect(lines.first == HumanText.greeting(serverName: "chat.test").first, "greets first")
         // The prompt has no line end: the notice follows it on the same line, as a terminal shows it.

@@ -156,7 +156,7 @@ import TestSupport
         #expect(c.received() == [":chat.test 421 bob * :Malformed line: tag without a key"])
         c.type("PRIVMSG #a :" + String(repeating: "x", count: 600))
         #expect(c.received() == [":chat.test 417 bob :Input line was too long"])
-        c.conversation.overlongLine(output: &c.output)
+        c.typeOverlong()
         #expect(c.received() == [":chat.test 417 bob :Input line was too long"])
     }
 

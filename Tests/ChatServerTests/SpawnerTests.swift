@@ -68,6 +68,10 @@ import TestSupport
         #expect(t.irc.contains("NICK :bobby") || t.irc.contains("NICK bobby"))
         #expect(t.irc.contains("zed2"))
         #expect(t.irc.contains("TOPIC #lobby :the topic"))
+        // Both waited for a sync: the PONG after the NAMES reply, the farewell after the quit.
+        #expect(t.irc.range(of: " 366 ")!.lowerBound < t.irc.range(of: "PONG")!.lowerBound)
+        #expect(t.irc.contains("ERROR :Closing Link: Quit: bye"))
+        #expect(t.human.contains("You joined #stage"))
     }
 
     @Test func itCanBePlayedAgainAndLeavesNoDescriptorsOpen() throws {

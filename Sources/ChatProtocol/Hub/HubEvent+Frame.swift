@@ -27,6 +27,7 @@ extension HubEvent {
         case .ison: return .eventIson
         case .userhost: return .eventUserhost
         case .channelModeChange: return .eventChannelModeChange
+        case .sync: return .eventSync
         }
     }
 
@@ -89,6 +90,7 @@ extension HubEvent {
             w.varint(UInt64(rows.count))
             for row in rows { w.string(row.nick); w.string(row.user); w.string(row.host); w.bool(row.isAway) }
         case .channelModeChange(let c, let s, let m, let a): w.string(c); w.string(s); w.string(m); w.strings(a)
+        case .sync(let t): w.varint(t)
         }
     }
 
@@ -163,6 +165,7 @@ extension HubEvent {
         case .eventChannelModeChange?:
             self = .channelModeChange(channel: try r.string(), source: try r.string(), modes: try r.string(),
                                       args: try r.strings())
+        case .eventSync?: self = .sync(token: try r.varint())
         default: throw .unknownType(type)
         }
         try r.finish()

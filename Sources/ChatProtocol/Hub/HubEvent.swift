@@ -41,6 +41,9 @@ public enum HubEvent: Equatable, Sendable {
     /// A channel operator changed a channel mode, broadcast to the channel: for now only
     /// `+o`/`-o` (`modes`), giving or taking operator status from the nick in `args`.
     case channelModeChange(channel: String, source: String, modes: String, args: [String])
+    /// The answer to the session's `sync` request, with its token: every event the requests
+    /// before it brought has come before this one. Not shown to the client.
+    case sync(token: UInt64)
 }
 
 /// The nick part of a `nick!user@host` source (the whole string when there is no `!`).

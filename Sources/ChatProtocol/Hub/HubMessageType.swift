@@ -1,4 +1,4 @@
-/// The type byte of a hub frame: which request (1–19, session → hub), event (64–87,
+/// The type byte of a hub frame: which request (1–20, session → hub), event (64–88,
 /// hub → session) or spawner message (128–129, hub ↔ spawner) its payload holds. The one list of these numbers: the encoders, the
 /// decoders and the fast path use it, and a test checks docs/PROTOCOL.md's tables against it.
 /// A case's name is the direction and the request's or event's name in those tables.
@@ -22,6 +22,7 @@ public enum HubMessageType: UInt8, CaseIterable, Sendable {
     case requestLusers = 17
     case requestIson = 18
     case requestUserhost = 19
+    case requestSync = 20
 
     case eventWelcome = 64
     case eventError = 65
@@ -47,6 +48,7 @@ public enum HubMessageType: UInt8, CaseIterable, Sendable {
     case eventIson = 85
     case eventUserhost = 86
     case eventChannelModeChange = 87
+    case eventSync = 88
 
     // The spawner's channel (hub ↔ spawner, one frame a packet; not a session's).
     case spawnerRequest = 128

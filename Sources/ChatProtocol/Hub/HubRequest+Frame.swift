@@ -22,6 +22,7 @@ extension HubRequest {
         case .lusers: return .requestLusers
         case .ison: return .requestIson
         case .userhost: return .requestUserhost
+        case .sync: return .requestSync
         }
     }
 
@@ -52,6 +53,7 @@ extension HubRequest {
         case .list, .motd, .lusers: break
         case .quit(let r): w.string(r)
         case .ison(let n), .userhost(let n): w.strings(n)
+        case .sync(let t): w.varint(t)
         }
     }
 
@@ -82,6 +84,7 @@ extension HubRequest {
         case .requestLusers?: self = .lusers
         case .requestIson?: self = .ison(nicks: try r.strings())
         case .requestUserhost?: self = .userhost(nicks: try r.strings())
+        case .requestSync?: self = .sync(token: try r.varint())
         default: throw .unknownType(type)
         }
         try r.finish()

@@ -27,4 +27,9 @@ public enum HubRequest: Equatable, Sendable {
     case ison(nicks: [String])
     /// The address and away state of these nicks, those online (IRC USERHOST, at most 5).
     case userhost(nicks: [String])
+    /// A barrier: the hub answers with the event `sync` and the same token once it has handled
+    /// every request the session sent before this one (it handles a session's requests in
+    /// order), so every answer to them is already on its way. Answered before registration
+    /// and after a quit too.
+    case sync(token: UInt64)
 }

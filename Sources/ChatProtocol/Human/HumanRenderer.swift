@@ -148,6 +148,9 @@ struct HumanRenderer {
 
         case .channelModeChange(let channel, let source, let modes, let args):
             return [modeChange(channel: channel, by: nickOf(source), modes: modes, args: args)]
+
+        case .sync:
+            return []  // the session's own barrier, not news for the user
         }
     }
 

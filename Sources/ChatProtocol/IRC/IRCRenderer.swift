@@ -256,6 +256,9 @@ private struct Renderer {
         case .channelModeChange(let channel, let source, let modes, let args):
             out.append(IRCMessage(source: C.clean(source), command: "MODE",
                                   params: [C.clean(channel), C.clean(modes)] + args.map(C.clean)))
+
+        case .sync:
+            break  // the session's own barrier, not a line for the client
         }
     }
 

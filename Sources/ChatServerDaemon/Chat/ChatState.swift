@@ -60,6 +60,12 @@ final class ChatState {
     // MARK: Requests
 
     func handle(_ request: HubRequest, from id: Int) {
+        if case .sync(let token) = request {
+            // The session's barrier: everything it sent before has been handled, so its answers
+            // are queued ahead of this one. Answered before registration and after a quit too
+            // (a quitting session waits on it to say goodbye after its quit is announced).
+            return send(.sync(token: token), to: id)
+        }
         guard users[id] != nil else { return }
         switch request {
         case .hello(let d):
@@ -81,7 +87,7 @@ final class ChatState {
 
     private func handleRegistered(_ request: HubRequest, from id: Int) {
         switch request {
-        case .hello, .register, .quit: break
+        case .hello, .register, .quit, .sync: break
         case .nick(let n): changeNick(id, to: n)
         case .join(let list): for c in list { join(id, channel: c) }
         case .part(let list, let reason): for c in list { part(id, channel: c, reason: reason) }

@@ -39,9 +39,9 @@ extension Hub {
                     try slot.decoder.next { type, payload in try HubRequest(type: type, payload: payload) }
                 }) ?? nil else { return }
                 stats.requests += 1
-                if case .quit = request { slots.update(id) { $0.decoder = FrameDecoder() } }
+                // Frames after a quit are still read: the state ignores all but a sync, which the
+                // quitting session waits on before its farewell.
                 state.handle(request, from: id)
-                if case .quit = request { return }
             } catch {
                 let pid = slots.life(of: id)?.pid
                 log.warning("session \(id) (pid \(pid ?? 0)) sent a corrupt frame: \(error); ending it")

@@ -21,9 +21,14 @@ protocol Conversation: AnyObject {
     /// The dialect is decided: say what comes first (a person's greeting).
     func start(output: inout SessionOutput)
     /// One line from the client, without its line end, as flood control lets it through.
-    func line(_ bytes: [UInt8], output: inout SessionOutput)
-    /// The client sent a line longer than the session takes; it was dropped.
-    func overlongLine(output: inout SessionOutput)
+    /// False when the line must wait for the hub's answers to requests sent before it (it is
+    /// answered here, or goes where a join or part the hub has not answered decides). Nothing
+    /// was done (but a quit's request, sent at once so that the hub announces it before the
+    /// client is told goodbye); the session sends a sync and hands the same line again once
+    /// its answer comes.
+    func line(_ bytes: [UInt8], output: inout SessionOutput) -> Bool
+    /// The client sent a line longer than the session takes; it was dropped. False as `line`.
+    func overlongLine(output: inout SessionOutput) -> Bool
     /// One event from the hub.
     func event(_ event: HubEvent, output: inout SessionOutput)
     /// Asks an idle client whether it is still there (only when `pingsIdleClient`).

@@ -11,8 +11,10 @@ final class HumanConversation: Conversation {
     /// Where the person is: not yet greeted, asked for a nickname, that nickname with the hub,
     /// welcomed and joining `#lobby`, talking.
     enum Stage { case greeting, askingNick, registering(String), joining, chatting }
-    private var heldLines: [String] = []
     var stage = Stage.greeting
+    /// The number of the last join or part request (`SessionOutput.requestsSent`): until the
+    /// hub has answered it, which channel is current, so where a line goes, is not settled.
+    private var channelChange: UInt64 = 0
     var nick = "*"
     var currentChannel: String? {
         didSet { currentChannelBytes = currentChannel.map { Array($0.utf8) } }
@@ -51,9 +53,11 @@ final class HumanConversation: Conversation {
 
     func ping(output: inout SessionOutput) {}
 
-    func overlongLine(output: inout SessionOutput) {
+    func overlongLine(output: inout SessionOutput) -> Bool {
+        if output.awaitingAnswers { return false }
         if case .greeting = stage { start(output: &output) }
         output.sendLine("!! Your line was too long (over \(maxLineLength) bytes) and was dropped.")
+        return true
     }
 
     func farewell(_ why: Farewell) -> String { Self.farewell(why) }
@@ -69,21 +73,24 @@ final class HumanConversation: Conversation {
         }
     }
 
-    func line(_ bytes: [UInt8], output: inout SessionOutput) {
-        let text = TextSafety.repairUTF8(bytes)
+    func line(_ bytes: [UInt8], output: inout SessionOutput) -> Bool {
         switch stage {
         case .greeting:
             // Typed before the greeting: take it as the answer to the nickname question.
             start(output: &output)
-            chooseNick(text, &output)
+            chooseNick(TextSafety.repairUTF8(bytes), &output)
         case .askingNick:
-            chooseNick(text, &output)
+            chooseNick(TextSafety.repairUTF8(bytes), &output)
         case .registering, .joining:
             // Typed ahead before the welcome and the first join: said once we are in.
-            if heldLines.count < 32 { heldLines.append(text) }
+            output.hold(bytes)
         case .chatting:
-            command(text, &output)
+            // After a /join or /part the hub has not answered, the line waits: it goes where
+            // the user will be, never to a channel they are leaving.
+            guard output.answered(channelChange) else { return false }
+            return command(TextSafety.repairUTF8(bytes), &output)
         }
+        return true
     }
 
     private func chooseNick(_ text: String, _ output: inout SessionOutput) {
@@ -97,26 +104,35 @@ final class HumanConversation: Conversation {
         output.request(.register(nick: candidate, user: candidate, realName: "telnet user"))
     }
 
-    private func command(_ text: String, _ output: inout SessionOutput) {
+    /// A line typed while chatting; false when it is answered here and the hub's answers to
+    /// earlier lines may still be coming (it waits for them).
+    private func command(_ text: String, _ output: inout SessionOutput) -> Bool {
         let input = HumanInput.parse(text)
-        if case .join(let name) = input, let joined = channels.first(where: { CaseMapping.ascii.equal($0, name) }) {
+        if case .empty = input { return true }
+        if case .quit(let reason) = input {
+            return output.quit(reason: reason.map { "Quit: \($0)" } ?? "Quit", farewell: "*** Goodbye!")
+        }
+        var alreadyIn: String?
+        if case .join(let name) = input { alreadyIn = channels.first(where: { CaseMapping.ascii.equal($0, name) }) }
+        let request = alreadyIn == nil ? input.request(currentChannel: currentChannel) : nil
+        // Answered here (help, a usage hint, "not in a channel"): after what the hub says first.
+        if request == nil && output.awaitingAnswers { return false }
+        if let joined = alreadyIn {
             // Already a member: the hub would ignore the join, but /join still means "talk
             // here now".
             currentChannel = joined
-            return output.sendLine(HumanText.nowCurrent(joined))
+            output.sendLine(HumanText.nowCurrent(joined))
+            return true
         }
         switch input {
-        case .empty: return
         case .help(let topic):
             for l in topic.map({ HumanText.help(command: $0) }) ?? HumanText.help { output.sendLine(l) }
-        case .quit(let reason):
-            output.sendLine("*** Goodbye!")
-            output.close(reason: reason.map { "Quit: \($0)" } ?? "Quit")
         case .usage(let message), .unknownCommand(let message):
             output.sendLine(message)
         default:
-            guard let request = input.request(currentChannel: currentChannel) else {
-                return output.sendLine(HumanText.notInChannel)
+            guard let request else {
+                output.sendLine(HumanText.notInChannel)
+                return true
             }
             // Long lines go out as several messages so IRC users receive all of them.
             if case .message(let kind, let target, let body) = request, body.utf8.count > 400 {
@@ -126,7 +142,12 @@ final class HumanConversation: Conversation {
             } else {
                 output.request(request)
             }
+            switch request {
+            case .join, .part: channelChange = output.requestsSent
+            default: break
+            }
         }
+        return true
     }
 
     func fastMessage(_ m: MessageView, output: inout SessionOutput) -> Bool {
@@ -164,10 +185,7 @@ final class HumanConversation: Conversation {
                 if case .joining = stage {
                     stage = .chatting
                     show(event, &output)
-                    let held = heldLines
-                    heldLines = []
-                    for l in held { command(l, &output) }
-                    return
+                    return output.releaseHeld()
                 }
             }
         case .part(let channel, let source, _):

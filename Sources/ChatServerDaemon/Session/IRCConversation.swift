@@ -11,8 +11,6 @@ final class IRCConversation: Conversation {
     var nick = "*"
     var serverTime = false
     var channels = Set<String>()  // folded, for JOIN 0
-    /// Lines sent while registration is with the hub, run after the welcome.
-    var heldLines: [[UInt8]] = []
     var userModes = ""
     /// What the hub said at registration: VERSION is answered from it.
     var welcome: Welcome?
@@ -35,8 +33,10 @@ final class IRCConversation: Conversation {
 
     func ping(output: inout SessionOutput) { send(IRCMessage(command: "PING", params: [serverName]), &output) }
 
-    func overlongLine(output: inout SessionOutput) {
+    func overlongLine(output: inout SessionOutput) -> Bool {
+        if output.awaitingAnswers { return false }
         numeric(417, [], "Input line was too long", &output)
+        return true
     }
 
     func farewell(_ why: Farewell) -> String {
@@ -57,21 +57,24 @@ final class IRCConversation: Conversation {
         send(m, &output)
     }
 
-    func line(_ bytes: [UInt8], output: inout SessionOutput) {
+    func line(_ bytes: [UInt8], output: inout SessionOutput) -> Bool {
         let message: IRCMessage
         do {
             message = try IRCMessage(parsing: bytes, limits: Self.clientLimits)
         } catch let error {
-            // A line that is not a message gets an error the client can show; the
-            // connection goes on. Blank lines (some clients' keepalive) are ignored.
+            // A line that is not a message gets an error the client can show (after the
+            // answers to what came before); the connection goes on. Blank lines (some
+            // clients' keepalive) are ignored.
+            if case .emptyLine = error { return true }
+            if output.awaitingAnswers { return false }
             switch error {
-            case .emptyLine: return
-            case .tagsTooLong, .bodyTooLong: return numeric(417, [], "Input line was too long", &output)
+            case .tagsTooLong, .bodyTooLong: numeric(417, [], "Input line was too long", &output)
             case .invalidCommand(let c):
                 let shown = TextSafety.sanitize(String(c.prefix(32)))
-                return numeric(421, [shown.isEmpty || shown.contains(" ") ? "*" : shown], "Unknown command", &output)
-            default: return numeric(421, ["*"], "Malformed line: \(error)", &output)
+                numeric(421, [shown.isEmpty || shown.contains(" ") ? "*" : shown], "Unknown command", &output)
+            default: numeric(421, ["*"], "Malformed line: \(error)", &output)
             }
+            return true
         }
         let input: IRCInput
         do {
@@ -80,13 +83,34 @@ final class IRCConversation: Conversation {
             if error == .notRegistered, case .awaitingWelcome = stage {
                 // Registration is on its way to the hub: keep what the client sent meanwhile
                 // (a JOIN right after USER) and run it after the welcome.
-                if heldLines.count < 32 { heldLines.append(bytes) }
-                return
+                output.hold(bytes)
+                return true
             }
+            if output.awaitingAnswers { return false }
             let reply = error.numeric
-            return numeric(reply.code, reply.params, reply.text, &output)
+            numeric(reply.code, reply.params, reply.text, &output)
+            return true
         }
+        if case .quit(let text) = input {
+            let reason = text.map { "Quit: \($0)" } ?? "Quit"
+            return output.quit(reason: reason, farewell: IRCMessage(command: "ERROR", params: ["Closing Link: \(reason)"]).serialized())
+        }
+        // What is answered here comes after the answers to what the client sent before.
+        if output.awaitingAnswers && answersHere(input) { return false }
         perform(input, &output)
+        return true
+    }
+
+    /// Whether the session answers `input` itself, without the hub (so it must not overtake
+    /// the hub's answers to earlier lines).
+    private func answersHere(_ input: IRCInput) -> Bool {
+        switch input {
+        case .capLS, .capList, .capReq, .ping, .version: return true
+        // MODE for our own nick is answered here; which nick is ours the hub may be changing.
+        case .mode(let target, _): return target.utf8.first != UInt8(ascii: "#")  // CHANTYPES=#
+        case .message(_, let targets, _): return targets.count > ChatSettings.maxTargets  // 407
+        default: return false
+        }
     }
 
     private func perform(_ input: IRCInput, _ output: inout SessionOutput) {
@@ -107,10 +131,8 @@ final class IRCConversation: Conversation {
             tryRegister(&output)
         case .ping(let token):
             send(IRCMessage(source: serverName, command: "PONG", params: [serverName, token]), &output)
-        case .quit(let text):
-            let reason = text.map { "Quit: \($0)" } ?? "Quit"
-            send(IRCMessage(command: "ERROR", params: ["Closing Link: \(reason)"]), &output)
-            output.close(reason: reason)
+        case .quit:
+            break  // answered in `line`, through `SessionOutput.quit`
         case .join(let list):
             output.request(.join(channels: list))
         case .partAll:
@@ -269,10 +291,6 @@ final class IRCConversation: Conversation {
         default: break
         }
         for m in IRCRenderer.render(event, context: renderContext) { send(m, &output) }
-        if case .welcome = event {
-            let held = heldLines
-            heldLines = []
-            for l in held { line(l, output: &output) }
-        }
+        if case .welcome = event { output.releaseHeld() }
     }
 }

@@ -28,12 +28,7 @@ extension SessionProcess {
         } else {
             data = Array(bytes)
         }
-        defer {
-            processPending()
-            if pendingLines.count - pendingStart > floodQueueLimit && !output.isClosing {
-                end(.excessFlood)
-            }
-        }
+        defer { processPending() }
         data.withUnsafeBytes { raw in
             framer.push(raw) { event in
                 switch event {
@@ -47,23 +42,39 @@ extension SessionProcess {
         }
     }
 
-    /// Hands queued lines to the conversation as flood control allows.
+    /// Hands queued lines to the conversation as flood control allows: first the lines it set
+    /// aside that are due again (they went through flood control once), then new ones. Stops
+    /// while a sync is with the hub: a line that waits for the hub's answers is handed again
+    /// once the sync's answer comes.
     func processPending() {
-        while pendingStart < pendingLines.count && !output.isClosing {
+        while !output.isClosing && output.pendingSync == nil {
+            if let due = output.dueLines.first {
+                guard handOn(due) else { break }
+                output.dropFirstDue()
+                continue
+            }
+            guard pendingStart < pendingLines.count else { break }
             let index = pendingStart
             let line = pendingLines[index]
-            if overlongMarkers.remove(index) != nil {
-                pendingStart += 1
+            if overlongMarkers.contains(index) {
                 if !dialectDecided { decideDialect(firstLine: nil) }
-                conversation?.overlongLine(output: &output)
+                guard conversation?.overlongLine(output: &output) != false else {
+                    output.requestSync()
+                    break
+                }
+                overlongMarkers.remove(index)
+                pendingStart += 1
                 continue
             }
             if !dialectDecided {
                 decideDialect(firstLine: line)
             }
             guard flood.take(now: Proc.monotonicNanos()) else { break }
+            guard handOn(line) else {
+                flood.giveBack()  // handed again later, and counted then
+                break
+            }
             pendingStart += 1
-            conversation?.line(line, output: &output)
         }
         if pendingStart == pendingLines.count {
             pendingLines.removeAll(keepingCapacity: true)
@@ -73,5 +84,18 @@ extension SessionProcess {
             overlongMarkers = Set(overlongMarkers.map { $0 - pendingStart })
             pendingStart = 0
         }
+        // Too many held back by flood control (not by a sync: the lines after a waiting one are
+        // counted once its answer has come and flood control has had its say).
+        if pendingLines.count - pendingStart > floodQueueLimit && !output.isClosing && output.pendingSync == nil {
+            end(.excessFlood)
+        }
+    }
+
+    /// One line to the conversation; false when it waits for the hub's answers (a sync is then
+    /// on its way, and no line goes on until it returns).
+    private func handOn(_ line: [UInt8]) -> Bool {
+        guard let conversation, !conversation.line(line, output: &output) else { return true }
+        output.requestSync()
+        return false
     }
 }

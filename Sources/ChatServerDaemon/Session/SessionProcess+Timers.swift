@@ -9,7 +9,7 @@ extension SessionProcess {
         var wait = UInt64.max
         func until(_ deadline: UInt64) { wait = min(wait, deadline > now ? deadline - now : 0) }
         if !dialectDecided { until(startedAt + UInt64(config.quietPeriodMS) * 1_000_000) }
-        if pendingStart < pendingLines.count { wait = min(wait, flood.wait(now: now)) }
+        if pendingStart < pendingLines.count && output.pendingSync == nil { wait = min(wait, flood.wait(now: now)) }
         if releaseAt != .max { until(releaseAt) }
         if conversation?.isRegistered != true {
             until(startedAt + UInt64(config.registrationTimeout) * 1_000_000_000)
@@ -45,7 +45,8 @@ extension SessionProcess {
     /// After a burst: the queues' and decoders' buffers, the read buffer's pages and the
     /// heap's free pages go back to the kernel. Postponed while anything still waits.
     func releaseMemory(now: UInt64) {
-        guard output.toClient.isEmpty && output.toHub.isEmpty && pendingStart == pendingLines.count else {
+        guard output.toClient.isEmpty && output.toHub.isEmpty && pendingStart == pendingLines.count
+                && output.pendingSync == nil else {
             releaseAt = now + 1_000_000_000
             return
         }

@@ -157,7 +157,11 @@ final class SessionProcess {
             return false
         }
         let throttled = pendingStart < pendingLines.count
-        let client = (clientGone || (throttled && pendingLines.count - pendingStart > floodQueueLimit) ? 0 : Epoll.readable)
+        // Waiting for a sync the session reads nothing from its client (back pressure: the
+        // rest stays in the socket), but still hears it hang up.
+        let paused = output.pendingSync != nil
+        let client = (clientGone ? 0 : paused ? Epoll.hangup
+                      : throttled && pendingLines.count - pendingStart > floodQueueLimit ? 0 : Epoll.readable)
             | (output.toClient.isEmpty ? 0 : Epoll.writable)
         let hub = (output.hubGone || output.toClient.overLimit ? 0 : Epoll.readable)
             | (output.toHub.isEmpty || output.hubGone ? 0 : Epoll.writable)
@@ -186,7 +190,10 @@ final class SessionProcess {
         let incoming = Epoll.readable | Epoll.hangup | Epoll.error
         if ready.signals != 0 { handleSignals() }
         if ready.hub & incoming != 0 { readEvents() }
-        if ready.client & incoming != 0 { readClient() }
+        if ready.client & incoming != 0 {
+            // Paused, a hang-up ends the session (what the client sent last is not read).
+            if paused { clientGone = true } else { readClient() }
+        }
         processPending()
         timers()
         if !output.toClient.isEmpty && !clientGone && !output.toClient.flush(to: socketFD) { clientGone = true }

@@ -26,6 +26,11 @@ struct TokenBucket {
         return false
     }
 
+    /// Returns a token taken for a line that was not handed on after all (it waits for the hub).
+    mutating func giveBack() {
+        if !unlimited { tokens = min(burst, tokens + 1) }
+    }
+
     /// Nanoseconds until the next token.
     mutating func wait(now: UInt64) -> UInt64 {
         if unlimited { return 0 }

@@ -47,9 +47,10 @@ enum SessionRehearsal {
         stage.type("PRIVMSG #lobby :\u{1}ACTION waves\u{1}\r\nPRIVMSG zed :psst\r\n", by: irc)
         stage.type("/me waves back\r\n/msg bob hi\r\n", by: human)
         stage.ping(irc)
-        stage.type("PONG :\(config.serverName)\r\nTOPIC #lobby :rehearsal\r\nNAMES #lobby\r\n", by: irc)
+        // A PING after requests waits for the hub's answers (a sync), as a /join's next line.
+        stage.type("PONG :\(config.serverName)\r\nTOPIC #lobby :rehearsal\r\nNAMES #lobby\r\nPING :names\r\n", by: irc)
         stage.type("NICK bobby\r\nPART #lobby :brb\r\nJOIN #lobby\r\nWHO #lobby\r\n", by: irc)
-        stage.type("/nick zed2\r\n/names\r\n/topic the topic\r\nfine, thanks\r\n", by: human)
+        stage.type("/nick zed2\r\n/names\r\n/topic the topic\r\nfine, thanks\r\n/join #stage\r\nover here\r\n", by: human)
         stage.type("QUIT :bye\r\n", by: irc)
         return Transcript(human: stage.output(of: human), irc: stage.output(of: irc))
     }
