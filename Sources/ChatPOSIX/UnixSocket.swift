@@ -30,6 +30,14 @@ public enum UnixSocket {
         return fd
     }
 
+    /// The pid of the process that listens at `path`, when one answers there (SO_PEERCRED of
+    /// a connection to it gives the listener's).
+    public static func listenerPID(at path: String) -> Int32? {
+        guard let fd = try? connect(path: path) else { return nil }
+        defer { FD.close(fd) }
+        return try? Socket.peerCredentials(fd).pid
+    }
+
     /// Connects (blocking) to the socket at `path`.
     public static func connect(path: String) throws(SystemError) -> Int32 {
         guard let address = SocketAddress.unix(path: path) else { throw SystemError("socket path \(path)", errno: ENAMETOOLONG) }

@@ -98,6 +98,32 @@ import Glibc
         let expected = kind == "line" ? "the server sent a line longer than 64 KiB" : "the server's reply grew past 16 MiB"
         #expect(r.err.contains("chat-server console: \(expected); stopped reading"), "\(r.err.prefix(500))")
     }
+
+    /// `-c stats` says which server answered, as the greeting does.
+    @Test func statsAndTheGreetingNameTheServer() async throws {
+        let server = try await ServerProcess()
+        let path = server.dir + "/control.sock"
+        let identity = "chat-server 0.1.0 on test.server, pid \(server.pid), listening on 127.0.0.1:\(server.port)"
+        #expect(try await ControlClient(server).greeting.text == identity + "; 'help' lists the commands")
+        let r = try await runConsoleCommand(["--control-socket", path, "-c", "stats"])
+        #expect(r.status == 0, "\(r.err)")
+        let row = r.out.split(separator: "\n").dropFirst().first ?? ""
+        #expect(row.hasPrefix("server ") && row.hasSuffix(identity), "\(r.out)")
+    }
+
+    /// A second server on a control socket that another one answers on does not start: it
+    /// would have no console, and the other's would answer for it.
+    @Test func aSecondServerOnTheSameControlSocketIsRefusedWithTheOthersPid() async throws {
+        let first = try await ServerProcess()
+        let path = first.dir + "/control.sock"
+        let second = try LoggedProcess(productPath("chat-server"), name: "chat-test") { _ in
+            ["--listen", "127.0.0.1:0", "--control-socket", path]
+        }
+        #expect(await second.waitForExit() == 1)
+        #expect(second.log.contains("error: another chat-server (pid \(first.pid)) answers on the control socket \(path): stop it first, or give this one a socket of its own (--control-socket PATH, or none)"), "\(second.log)")
+        // The first one is untouched.
+        #expect(try await ControlClient(first).ok("stats").contains("pid \(first.pid)"))
+    }
 }
 
 /// Which directories `chat-server console` trusts to hold the socket, checked for a given uid.

@@ -304,6 +304,7 @@ final class ConsoleActions {
             mem = text
         }
         return .ok(ConsoleFormat.table(["STAT", "VALUE"], [
+            ["server", host.identity],
             ["uptime", Durations.compact(uptime)],
             ["clients", "\(host.connectionCount) connected, \(host.chat.registeredCount) registered, \(NumberFormat.count(host.chat.channels.count, "channel"))"],
             ["sessions", "\(stats.sessionsForked) forked, \(stats.forkFailures) fork failures"],
