@@ -67,4 +67,72 @@ import Glibc
         #expect(try await console.ok("who") == "nobody is connected")
         try await server.waitForLog("info: \(me): who")
     }
+
+    @Test func aFloodOfRefusedConnectionsMakesAFewLinesWithTheCount() async throws {
+        let server = try await ServerProcess(["--max-per-ip", "1"])
+        let alice = try await humanUser(server, nick: "alice")
+        let flood = 500
+        for _ in 0..<flood {
+            let c = try server.connect()
+            try await c.expect("Too many connections from your address")
+            c.close()
+        }
+        // The tally is summed up when its 10 s are over, or as the server stops.
+        await server.stop()
+        let log = server.log.split(separator: "\n")
+        let refusals = log.filter { $0.contains("refused ") }
+        #expect(refusals.count <= 6, "\(refusals.count) lines for \(flood) refusals:\n\(refusals.prefix(10).joined(separator: "\n"))")
+        // Each window logs its first refusal, then the window's total when there was more than one.
+        let first = refusals.filter { $0.contains("refused 127.0.0.1:") }
+        #expect(first.allSatisfy { $0.hasSuffix(": too many connections from one address (1)") }, "\(first)")
+        let totals = refusals.compactMap { line -> Int? in
+            guard line.contains(" connections from 127.0.0.1 in the last "), let r = line.range(of: "refused ") else { return nil }
+            return Int(line[r.upperBound...].prefix { $0.isNumber })
+        }
+        #expect(!totals.isEmpty, "no summary: \(refusals)")
+        #expect(totals.reduce(0, +) + (first.count - totals.count) == flood, "\(refusals)")
+        #expect(refusals.contains { $0.hasSuffix(": too many connections from one address (1)") && $0.contains("in the last ") })
+        withExtendedLifetime(alice) {}
+    }
+}
+
+/// How refused connections are counted and summed up, without a server.
+@Suite(.serialized, .compute) struct RefusalTallyTests {
+    @Test func theFirstOfEachKindIsLoggedAndTheRestSummedUpAtTheWindowsEnd() {
+        var t = RefusalTally()
+        var empty = t.summary(now: 0, force: true)
+        #expect(t.deadline == nil && empty.isEmpty)
+        let s: UInt64 = 1_000_000_000
+        var logged: [Bool] = []
+        logged.append(t.count(host: "192.0.2.7", reason: "too many", now: 5 * s))
+        for _ in 0..<8803 { logged.append(t.count(host: "192.0.2.7", reason: "too many", now: 6 * s)) }
+        logged.append(t.count(host: "192.0.2.7", reason: "banned (spam)", now: 7 * s))
+        logged.append(t.count(host: "198.51.100.1", reason: "too many", now: 7 * s))
+        logged.append(t.count(host: "198.51.100.1", reason: "too many", now: 7 * s))
+        // Logged at once: the first of each address and reason.
+        #expect(logged.indices.filter { logged[$0] } == [0, 8804, 8805])
+        #expect(t.deadline == 15 * s)
+        empty = t.summary(now: 14 * s, force: false)
+        #expect(empty.isEmpty, "not before the window's end")
+        let lines = t.summary(now: 15 * s, force: false)
+        #expect(lines == [
+            "refused 8804 connections from 192.0.2.7 in the last 10 s: too many",
+            "refused 2 connections from 198.51.100.1 in the last 10 s: too many",
+        ])
+        // A new window: the next one is logged again; alone, its own line says it all.
+        #expect(t.deadline == nil)
+        let again = t.count(host: "192.0.2.7", reason: "too many", now: 16 * s)
+        #expect(again)
+        empty = t.summary(now: 17 * s, force: true)
+        #expect(empty.isEmpty)
+    }
+
+    @Test func addressesPastTheLimitAreSummedByReason() {
+        var t = RefusalTally()
+        var logged = 0
+        for i in 0..<(RefusalTally.maxAddresses + 100) where t.count(host: "2001:db8::\(i)", reason: "banned", now: 0) { logged += 1 }
+        #expect(logged == RefusalTally.maxAddresses)
+        let lines = t.summary(now: 3_000_000_000, force: true)
+        #expect(lines == ["refused 100 more connections from other addresses in the last 3 s: banned"])
+    }
 }

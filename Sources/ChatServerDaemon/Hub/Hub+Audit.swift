@@ -5,7 +5,7 @@ import Logging
 /// The operator's audit log, at `info`: a line per connection (once its dialect is known),
 /// nick taken or changed, quit with its reason, and kick, each naming the connection by its
 /// address, so that `grep 192.0.2.7:51514` tells one connection's story. Refused connections
-/// are logged in `Hub+Accepting`. Console commands are logged by the console.
+/// are summed up (`RefusalTally`). Console commands are logged by the console.
 extension Hub {
     func audit(_ event: AuditEvent) {
         switch event {
@@ -33,5 +33,20 @@ extension Hub {
     private func because(_ reason: String) -> String {
         let clean = ConsoleFormat.clean(reason)
         return clean.isEmpty ? "" : ": " + clean
+    }
+
+    // MARK: Refusals
+
+    /// Logs a refused connection: the first from its address for its reason at once, the
+    /// rest summed up at the end of the tally's window.
+    func logRefusal(_ address: SocketAddress, _ why: String, level: Logger.Level) {
+        if refusals.count(host: address.host, reason: why, now: Proc.monotonicNanos()) {
+            log.log(level: level, "refused \(address): \(why)")
+        }
+    }
+
+    /// The tally's summary once its window is over (or now, with `force`, as the hub stops).
+    func logRefusalSummary(now: UInt64, force: Bool = false) {
+        for line in refusals.summary(now: now, force: force) { log.warning("\(line)") }
     }
 }
