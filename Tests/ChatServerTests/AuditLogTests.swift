@@ -136,3 +136,42 @@ import Glibc
         #expect(lines == ["refused 100 more connections from other addresses in the last 3 s: banned"])
     }
 }
+
+/// What the chat state reports to the audit log, without processes: the rare events, each
+/// once, and nothing for a message.
+@Suite(.serialized, .compute) struct ChatStateAuditTests {
+    final class AuditSink: EventSink {
+        var audited: [AuditEvent] = []
+        func deliver(_ frame: [UInt8], to session: Int) {}
+        func deliver(_ frame: [UInt8], toEach sessions: [Int]) {}
+        func audit(_ event: AuditEvent) { audited.append(event) }
+    }
+
+    @Test func theChatStateReportsArrivalsNicksKicksAndQuitsAndNothingElse() {
+        let sink = AuditSink()
+        let state = ChatState(settings: ChatSettings(serverName: "test.server", network: "test", version: "v", createdAt: 0,
+                                                     historyLength: 2, motd: nil),
+                              sink: sink, clock: { 1_764_300_000_000 })
+        for id in 1...3 { state.connect(session: id, host: "10.0.0.\(id)") }
+        state.handle(.hello(dialect: .irc), from: 1)
+        state.handle(.register(nick: "bob", user: "bob", realName: "B"), from: 1)
+        state.handle(.register(nick: "carol", user: "carol", realName: "C"), from: 2)
+        state.handle(.register(nick: "BOB", user: "x", realName: ""), from: 3)  // taken: refused, not logged
+        state.handle(.join(channels: ["#ops"]), from: 1)
+        state.handle(.join(channels: ["#ops"]), from: 2)
+        state.handle(.message(kind: .privmsg, target: "#ops", text: "hello"), from: 2)
+        state.handle(.kick(channel: "#ops", nick: "carol", reason: "out\u{1B}[2J"), from: 1)
+        state.handle(.nick("bobby"), from: 1)
+        state.handle(.quit(reason: "Quit: bye\u{9B}2J"), from: 1)
+        state.disconnect(session: 3, reason: "Registration timed out")
+        #expect(sink.audited == [
+            .connected(session: 1, dialect: .irc),
+            .nick(session: 1, old: nil, new: "bob"),
+            .nick(session: 2, old: nil, new: "carol"),
+            .kick(by: 1, channel: "#ops", target: 2, targetNick: "carol", reason: "out"),
+            .nick(session: 1, old: "bob", new: "bobby"),
+            .quit(session: 1, nick: "bobby", reason: "Quit: bye"),
+            .quit(session: 3, nick: nil, reason: "Registration timed out"),
+        ])
+    }
+}
