@@ -30,12 +30,12 @@ public enum UnixSocket {
         return fd
     }
 
-    /// The pid of the process that listens at `path`, when one answers there (SO_PEERCRED of
-    /// a connection to it gives the listener's).
-    public static func listenerPID(at path: String) -> Int32? {
+    /// Who listens at `path`, when someone answers there (SO_PEERCRED of a connection to it
+    /// gives the listener's uid and pid).
+    public static func listener(at path: String) -> (uid: UInt32, pid: Int32)? {
         guard let fd = try? connect(path: path) else { return nil }
         defer { FD.close(fd) }
-        return try? Socket.peerCredentials(fd).pid
+        return try? Socket.peerCredentials(fd)
     }
 
     /// Connects (blocking) to the socket at `path`.

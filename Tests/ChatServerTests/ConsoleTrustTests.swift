@@ -124,6 +124,22 @@ import Glibc
         // The first one is untouched.
         #expect(try await ControlClient(first).ok("stats").contains("pid \(first.pid)"))
     }
+
+    /// Someone else got to the socket's path first (a shared directory such as /tmp): the
+    /// server does not start, and does not take them for a chat-server of its own.
+    @Test func aSocketAnsweredByAnotherUserKeepsTheServerFromStartingAndSaysWho() async throws {
+        guard getuid() == 0 else { return }  // switching users needs root; CI runs as root
+        let dir = try temporaryDirectory("chat-squat")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/control.sock"
+        let squatter = try fakeServer(at: path, as: 65534, reply: "- hello\n.\n", repeats: 1)
+        defer { stopForked(squatter) }
+        let server = try LoggedProcess(productPath("chat-server"), name: "chat-test") { _ in
+            ["--listen", "127.0.0.1:0", "--control-socket", path]
+        }
+        #expect(await server.waitForExit() == 1)
+        #expect(server.log.contains("error: a process of another user (uid 65534, pid \(squatter)) answers on the control socket \(path), perhaps to catch the console"), "\(server.log)")
+    }
 }
 
 /// Which directories `chat-server console` trusts to hold the socket, checked for a given uid.

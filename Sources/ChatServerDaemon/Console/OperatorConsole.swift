@@ -45,7 +45,12 @@ final class OperatorConsole: HubHook {
         do {
             listenFD = try UnixSocket.listen(path: path)
         } catch where error.errno == EADDRINUSE {
-            let who = UnixSocket.listenerPID(at: path).map { "another chat-server (pid \($0))" } ?? "another chat-server"
+            let other = UnixSocket.listener(at: path)
+            if let other, other.uid != ownerUID, other.uid != 0, other.uid != Files.userID {
+                throw StartupError("a process of another user (uid \(other.uid), pid \(other.pid)) answers on the control socket \(path), "
+                    + "perhaps to catch the console: remove it as root, or choose another place (--control-socket PATH)")
+            }
+            let who = other.map { "another chat-server (pid \($0.pid))" } ?? "another chat-server"
             throw StartupError("\(who) answers on the control socket \(path): stop it first, or give this one a socket of its own (--control-socket PATH, or none)")
         } catch {
             throw StartupError("cannot open the control socket \(path): \(error)")
