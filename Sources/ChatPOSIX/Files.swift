@@ -11,12 +11,15 @@ public enum Files {
         public var isDirectory: Bool
         public var isSocket: Bool
         public var isSymlink: Bool
+        /// Others may write here (group or world write permission) and, without the sticky
+        /// bit (as /tmp has), remove or replace what is here.
+        public var isSharedForWriting: Bool { mode & 0o022 != 0 && mode & 0o1000 == 0 }
     }
 
-    /// lstat: the link itself, never what it points to.
-    public static func status(_ path: String) -> Status? {
+    /// lstat: the link itself, never what it points to (stat with `followingLinks`).
+    public static func status(_ path: String, followingLinks: Bool = false) -> Status? {
         var st = stat()
-        guard lstat(path, &st) == 0 else { return nil }
+        guard (followingLinks ? stat(path, &st) : lstat(path, &st)) == 0 else { return nil }
         let type = st.st_mode & S_IFMT
         return Status(mode: UInt32(st.st_mode & 0o7777), owner: st.st_uid, isDirectory: type == S_IFDIR,
                       isSocket: type == S_IFSOCK, isSymlink: type == S_IFLNK)
@@ -33,7 +36,7 @@ public enum Files {
             throw SystemError("mkdir(\(path))")
         }
         guard let st = status(path), st.isDirectory, !st.isSymlink else { throw SystemError("\(path) is not a directory", errno: ENOTDIR) }
-        guard st.owner == uid else { throw SystemError("\(path) belongs to another user", errno: EPERM) }
+        guard st.owner == uid else { throw SystemError("\(path) belongs to another user (uid \(st.owner))", errno: EPERM) }
         if st.mode != 0o700 { _ = try check("chmod(\(path))") { chmod(path, 0o700) } }
     }
 

@@ -30,6 +30,14 @@ public enum UnixSocket {
         return fd
     }
 
+    /// Who listens at `path`, when someone answers there (SO_PEERCRED of a connection to it
+    /// gives the listener's uid and pid).
+    public static func listener(at path: String) -> (uid: UInt32, pid: Int32)? {
+        guard let fd = try? connect(path: path) else { return nil }
+        defer { FD.close(fd) }
+        return try? Socket.peerCredentials(fd)
+    }
+
     /// Connects (blocking) to the socket at `path`.
     public static func connect(path: String) throws(SystemError) -> Int32 {
         guard let address = SocketAddress.unix(path: path) else { throw SystemError("socket path \(path)", errno: ENAMETOOLONG) }

@@ -110,7 +110,7 @@ final class ControlClient {
 }
 
 /// Runs `chat-server console ARGS` to completion: exit status, stdout, stderr.
-func runConsoleCommand(_ args: [String], asUser uid: UInt32? = nil) async throws -> (status: Int32, out: String, err: String) {
+func runConsoleCommand(_ args: [String], asUser uid: UInt32? = nil, timeout: Double = 600) async throws -> (status: Int32, out: String, err: String) {
     var arguments = [productPath("chat-server"), "console"] + args
     var path = arguments.removeFirst()
     if let uid {
@@ -118,7 +118,7 @@ func runConsoleCommand(_ args: [String], asUser uid: UInt32? = nil) async throws
         arguments = ["--reuid=\(uid)", "--regid=\(uid)", "--clear-groups", path] + arguments
         path = "/usr/bin/setpriv"
     }
-    let r = try await runToExit(path, arguments, errorsApart: true)
+    let r = try await runToExit(path, arguments, errorsApart: true, timeout: timeout)
     return (r.status, r.output, r.errors)
 }
 

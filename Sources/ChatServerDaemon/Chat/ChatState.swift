@@ -41,6 +41,7 @@ final class ChatState {
     /// The session is gone (quit, crash, kill): tell everyone who shared a channel with it.
     func disconnect(session id: Int, reason: String) {
         guard let u = users[id] else { return }
+        sink.audit(.quit(session: id, nick: u.registered ? u.nick : nil, reason: clean(reason, limit: settings.quitLength)))
         if u.registered {
             // A quit reason reaches every channel the user was in: cleaned as a part reason is.
             let frame = HubEvent.quit(source: u.source, reason: clean(reason, limit: settings.quitLength)).frame()
@@ -70,6 +71,7 @@ final class ChatState {
         switch request {
         case .hello(let d):
             users[id]!.dialect = d
+            sink.audit(.connected(session: id, dialect: d))
             for key in users[id]!.channels {  // normally none: a session says hello first
                 if d == .human { channels[key]?.ircMembers.remove(id) } else { channels[key]?.ircMembers.insert(id) }
             }
@@ -152,6 +154,7 @@ final class ChatState {
         users[id] = u
         nicks[Names.impersonationKey(nick, casemapping: settings.casemapping)] = id
         if watchNames { named.append(id) }
+        sink.audit(.nick(session: id, old: nil, new: nick))
         send(.welcome(Welcome(nick: nick, user: u.user, host: u.host, serverName: settings.serverName,
                               network: settings.network, version: settings.version, createdAt: settings.createdAt,
                               isupport: settings.isupport, users: nicks.count, channels: channels.count,
@@ -175,6 +178,7 @@ final class ChatState {
         nicks[Names.impersonationKey(new, casemapping: settings.casemapping)] = id
         users[id]!.nick = new
         if watchNames { named.append(id) }
+        sink.audit(.nick(session: id, old: u.nick, new: new))
     }
 
     /// While set (the console has bans on nick masks), sessions that registered or changed
@@ -399,6 +403,7 @@ final class ChatState {
         let why = clean(reason.isEmpty ? users[id]!.nick : reason, limit: settings.kickLength)
         let frame = HubEvent.kick(channel: ch.name, source: users[id]!.source, nick: users[target]!.nick, reason: why).frame()
         broadcast(frame, in: ch)
+        sink.audit(.kick(by: id, channel: ch.name, target: target, targetNick: users[target]!.nick, reason: why))
         leave(channelKey: fold(ch.name), session: target)
     }
 

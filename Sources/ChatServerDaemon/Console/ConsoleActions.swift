@@ -37,13 +37,19 @@ final class ConsoleActions {
     // MARK: Entry points
 
     /// Parses and runs one console line typed by `who`.
+    /// Every command is in the log: a change with what it did (at `notice`, where it is
+    /// made), anything else (a listing, a refusal) here, at `info`.
     func run(_ line: String, by who: String, host: ConsoleHost) -> ConsoleReply {
+        let reply: ConsoleReply, looked: Bool
         switch ConsoleCommand.parse(line) {
-        case .failure(let e):
-            return ConsoleReply(error: e)
-        case .success(let command):
-            return execute(command, by: who, host: host)
+        case .failure(let e): (reply, looked) = (ConsoleReply(error: e), true)
+        case .success(let command): (reply, looked) = (execute(command, by: who, host: host), command.onlyLooks)
         }
+        if looked || reply.error != nil {
+            let failed = reply.error.map { " (failed: \($0.message))" } ?? ""
+            host.log.info("console [\(who)]: \(ConsoleFormat.clean(String(line.prefix(200))))\(failed)")
+        }
+        return reply
     }
 
     func execute(_ command: ConsoleCommand, by who: String, host: ConsoleHost) -> ConsoleReply {
@@ -236,7 +242,7 @@ final class ConsoleActions {
             guard let u = host.chat.users[id] else { return }
             // Connections still choosing a nick show as "*": the mask "*" lists them too.
             if let mask, !(u.registered ? Names.maskMatches(mask: mask, u.nick, casemapping: .ascii) : mask == "*") { return }
-            let address = slot.host.contains(":") ? "[\(slot.host)]:\(slot.port)" : "\(slot.host):\(slot.port)"
+            let address = slot.address
             let channels = u.channels.compactMap { host.chat.channels[$0]?.name }.sorted().joined(separator: ",")
             var flags: [String] = []
             if u.mutedUntil > now {
@@ -310,6 +316,7 @@ final class ConsoleActions {
             mem = text
         }
         return .ok(ConsoleFormat.table(["STAT", "VALUE"], [
+            ["server", host.identity],
             ["uptime", Durations.compact(uptime)],
             ["clients", "\(host.connectionCount) connected, \(host.chat.registeredCount) registered, \(NumberFormat.count(host.chat.channels.count, "channel"))"],
             ["sessions", "\(stats.sessionsForked) forked, \(stats.forkFailures) fork failures"],

@@ -24,6 +24,17 @@ enum ConsoleCommand: Equatable {
     /// `quit` / `exit`: leave a socket console (the terminal console refuses it).
     case detach
 
+    /// Whether carrying it out changes nothing (a listing, help): the audit log has a line of
+    /// its own for these, where a change is logged with what it did.
+    var onlyLooks: Bool {
+        switch self {
+        case .help, .who, .channels, .bans, .motd, .stats, .detach: true
+        case .logLevel(let level): level == nil
+        case .topic(_, let text): text == nil
+        default: false
+        }
+    }
+
     /// Longest duration accepted anywhere (ten years): keeps every sum far from overflow.
     static let maxSeconds: Int64 = 10 * 365 * 86400
 

@@ -46,7 +46,7 @@ enum ConsoleHelp {
                        "Example: topic #lobby Welcome! Be nice."]),
         Spec(name: "motd", usage: "motd [reload]", summary: "show the message of the day, or re-read its file",
              details: ["'motd reload' re-reads --motd-file; new logins see it. Example: motd reload"]),
-        Spec(name: "stats", usage: "stats", summary: "uptime, clients, sessions, message rates, bytes, hub queue, memory",
+        Spec(name: "stats", usage: "stats", summary: "which server (pid, addresses), uptime, clients, sessions, message rates, bytes, hub queue, memory",
              details: ["Rates are per second over the last ~10 s and ~60 s. Memory is PSS from",
                        "/proc/PID/smaps_rollup for the hub and its session processes.",
                        "Example: stats"]),

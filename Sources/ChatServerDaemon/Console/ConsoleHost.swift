@@ -41,6 +41,8 @@ protocol ConsoleHost: AnyObject {
 
     // MARK: The server
 
+    /// The addresses the server listens on, as bound (a port 0 made real).
+    var listening: [String] { get }
     var isShuttingDown: Bool { get }
     /// Tells everyone, asks every session to close, stops accepting; stragglers are killed
     /// after `grace` seconds.
@@ -57,4 +59,15 @@ protocol ConsoleHost: AnyObject {
     /// Changes what `fd` is watched for.
     func rewatch(_ fd: Int32, events: UInt32, hook: Int, sub: Int)
     func unwatch(_ fd: Int32)
+}
+
+extension ConsoleHost {
+    /// As configured, for hosts that bind nothing (the tests' stand-in).
+    var listening: [String] { config.listen.map { "\($0)" } }
+
+    /// Which server this is, for the greeting and `stats`: an operator with several servers
+    /// sees which one answered.
+    var identity: String {
+        "chat-server \(ServerConfig.version) on \(config.name), pid \(Proc.pid), listening on \(listening.joined(separator: ", "))"
+    }
 }

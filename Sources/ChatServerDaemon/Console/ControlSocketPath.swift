@@ -41,10 +41,15 @@ enum ControlSocketPath {
         let fallback = fallbackDirectory(uid: uid, base: base)
         if let path, option == nil, path.hasPrefix(fallback + "/") {
             do { try Files.privateDirectory(fallback, owner: owner) } catch {
-                throw StartupError("cannot use \(fallback) for the control socket: \(error) (pass --control-socket PATH)")
+                throw StartupError("cannot use \(fallback) for the control socket: \(error); \(squatAdvice(fallback))")
             }
         }
         return path
+    }
+
+    /// What to do about a fallback directory that is not ours (server and client say the same).
+    static func squatAdvice(_ directory: String) -> String {
+        "someone may have made it to catch the console: remove it as root (rm -r \(directory)), or choose another place (pass --control-socket PATH)"
     }
 
     /// A relative path made absolute (a daemon changes directory to /).

@@ -23,7 +23,7 @@ extension OperatorConsole {
             }
         }
         let console = OperatorConsole(socketPath: path, terminal: terminal, ownerUID: uid)
-        if let w = try console.openSocket() { warnings.append(w) }
+        try console.openSocket()
         if let path, let owner, console.hasSocket {
             do { try Files.changeOwner(path, to: owner) } catch {
                 throw StartupError("cannot give the control socket \(path) to \(runAs ?? "?"): \(error)")

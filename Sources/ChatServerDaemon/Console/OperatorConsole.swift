@@ -38,17 +38,23 @@ final class OperatorConsole: HubHook {
     var hasSocket: Bool { listenFD >= 0 }
 
     /// Opens the control socket (before the hub runs, so problems are start-up errors).
-    /// Returns a warning when the socket is left out rather than failing the start.
-    func openSocket() throws -> String? {
-        guard let path = socketPath else { return nil }
+    /// A socket another server answers on is one: were this one to start without a console,
+    /// `chat-server console` would reach the other one, and this one's once the other stopped.
+    func openSocket() throws {
+        guard let path = socketPath else { return }
         do {
             listenFD = try UnixSocket.listen(path: path)
         } catch where error.errno == EADDRINUSE {
-            return "another chat-server is answering on the control socket \(path); this one has no control socket (pass --control-socket PATH)"
+            let other = UnixSocket.listener(at: path)
+            if let other, other.uid != ownerUID, other.uid != 0, other.uid != Files.userID {
+                throw StartupError("a process of another user (uid \(other.uid), pid \(other.pid)) answers on the control socket \(path), "
+                    + "perhaps to catch the console: remove it as root, or choose another place (--control-socket PATH)")
+            }
+            let who = other.map { "another chat-server (pid \($0.pid))" } ?? "another chat-server"
+            throw StartupError("\(who) answers on the control socket \(path): stop it first, or give this one a socket of its own (--control-socket PATH, or none)")
         } catch {
             throw StartupError("cannot open the control socket \(path): \(error)")
         }
-        return nil
     }
 
     func register(in host: ConsoleHost, index: Int) throws {
@@ -177,7 +183,7 @@ final class OperatorConsole: HubHook {
             FD.close(fd)
             return
         }
-        c.queue(ConsoleReply.ok("chat-server \(ServerConfig.version) on \(host.config.name), pid \(Proc.pid); 'help' lists the commands").wire)
+        c.queue(ConsoleReply.ok("\(host.identity); 'help' lists the commands").wire)
         connections[slot] = c
         host.log.debug("console attached: \(who)")
         flush(slot, host: host)

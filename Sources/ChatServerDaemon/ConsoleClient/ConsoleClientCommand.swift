@@ -31,6 +31,10 @@ struct ConsoleClientCommand: ParsableCommand {
         guard let path = ControlSocketPath.resolve(control.controlSocket) else {
             throw ValidationError("--control-socket none: there is nothing to attach to")
         }
+        if let problem = ControlSocketPath.directoryProblem(path, chosen: control.controlSocket != nil) {
+            FD.writeAllIgnoringErrors(2, "chat-server console: will not use \(path): \(problem)\n")
+            throw ExitCode(1)
+        }
         let fd: Int32
         do {
             fd = try UnixSocket.connect(path: path)
@@ -42,6 +46,16 @@ struct ConsoleClientCommand: ParsableCommand {
             throw ExitCode(1)
         }
         defer { FD.close(fd) }
+        // Who answers, before a word is sent: a server of this user or root, nobody else.
+        let peer: (uid: UInt32, pid: Int32)
+        do { peer = try Socket.peerCredentials(fd) } catch {
+            FD.writeAllIgnoringErrors(2, "chat-server console: cannot tell who answers on \(path): \(error)\n")
+            throw ExitCode(1)
+        }
+        if let problem = ControlSocketPath.peerProblem(peer, path: path) {
+            FD.writeAllIgnoringErrors(2, "chat-server console: will not use \(path): \(problem)\n")
+            throw ExitCode(1)
+        }
         var link = ConsoleLink(fd: fd, timeoutMS: Int32(clamping: timeout * 1000))
         // The greeting: refused (another user, too many consoles) or a welcome.
         let greeting = try link.readReply()

@@ -13,6 +13,12 @@ struct ConsoleLink {
     var timeoutMS: Int32
     private var buffer: [UInt8] = []
 
+    /// The longest line and the largest reply taken from the server: far above what a
+    /// chat-server sends (its largest reply, `who` with 10,000 users, is about 1 MiB), and a
+    /// bound on what anything else answering can make the console hold.
+    static let maxLine = 64 * 1024
+    static let maxReply = 16 << 20
+
     init(fd: Int32, timeoutMS: Int32) {
         self.fd = fd
         self.timeoutMS = timeoutMS
@@ -40,19 +46,37 @@ struct ConsoleLink {
                 FD.writeAllIgnoringErrors(2, "chat-server console: no answer from the server within \(timeoutMS / 1000) s\n")
                 throw ExitCode(1)
             }
-            if !fill() { return nil }
+            if try !fill() { return nil }
         }
     }
 
-    /// Reads what the socket has; false at end of stream.
-    mutating func fill() -> Bool {
+    /// Reads what the socket has; false at end of stream. A line that grows past `maxLine`
+    /// without its end is an error.
+    mutating func fill() throws -> Bool {
         var chunk = [UInt8](repeating: 0, count: 16384)
         let r = chunk.withUnsafeMutableBytes { raw in try? FD.read(fd, into: raw) }
         switch r {
-        case .done(let n)?: buffer.append(contentsOf: chunk[..<n]); return true
+        case .done(let n)?:
+            buffer.append(contentsOf: chunk[..<n])
+            let lineStart = buffer.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0
+            if buffer.count - lineStart > Self.maxLine {
+                try fail("the server sent a line longer than \(Self.maxLine / 1024) KiB")
+            }
+            return true
         case .wouldBlock?: return true
         default: return false
         }
+    }
+
+    /// Reports what went wrong with the server's answer and ends the console (exit status 1).
+    func fail(_ why: String) throws -> Never {
+        FD.writeAllIgnoringErrors(2, "chat-server console: \(why); stopped reading (is a chat-server answering on this socket?)\n")
+        throw ExitCode(1)
+    }
+
+    /// A reply past `maxReply` is an error.
+    func checkSize(_ reply: ConsoleWireReply) throws {
+        if reply.size > Self.maxReply { try fail("the server's reply grew past \(Self.maxReply >> 20) MiB") }
     }
 
     /// Complete lines already received.
@@ -74,6 +98,7 @@ struct ConsoleLink {
                 return reply
             }
             if reply.take(line) { return reply }
+            try checkSize(reply)
         }
     }
 

@@ -50,7 +50,7 @@ struct InteractiveConsole {
             _ = try Poll.wait(&fds, timeoutMS: -1)
             if fds[2].revents != 0, !signals.drain().isEmpty { return }
             if fds[1].revents != 0 {
-                let open = link.fill()
+                let open = try link.fill()
                 var out: [String] = []
                 for line in link.bufferedLines() {
                     if reply.take(line) {
@@ -60,6 +60,7 @@ struct InteractiveConsole {
                         reply = ConsoleWireReply()
                         awaiting = max(0, awaiting - 1)
                     }
+                    try link.checkSize(reply)
                 }
                 if !out.isEmpty { print(out) }
                 if awaiting == 0 && !promptShown { show() }

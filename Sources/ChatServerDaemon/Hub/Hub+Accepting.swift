@@ -64,15 +64,15 @@ extension Hub {
     private func admit(_ fd: Int32, _ address: SocketAddress) {
         let host = address.host
         if let ban = hooks.lazy.compactMap({ $0.banReason(host: host) }).first {
-            log.info("refused \(address): banned (\(ban))")
+            logRefusal(address, "banned (\(ban))", level: .info)
             return refuse(fd, "You are banned from this server: \(ban)")
         }
         if config.limits.maxClients > 0 && slots.count >= config.limits.maxClients {
-            log.warning("refused \(address): server full (\(config.limits.maxClients) clients)")
+            logRefusal(address, "server full (\(config.limits.maxClients) clients)", level: .warning)
             return refuse(fd, "Server is full (\(config.limits.maxClients) clients), try again later")
         }
         if config.limits.maxPerIP > 0 && slots.connections(from: host) >= config.limits.maxPerIP {
-            log.warning("refused \(address): too many connections from \(host)")
+            logRefusal(address, "too many connections from one address (\(config.limits.maxPerIP))", level: .warning)
             return refuse(fd, "Too many connections from your address (\(config.limits.maxPerIP))")
         }
         // One socket pair per session: a pipe each way would cost the hub two descriptors per

@@ -25,6 +25,7 @@ extension Hub: ConsoleHost {
     var spawnerPID: pid_t? { spawnerProcess }
     var sessionPIDs: [pid_t] { Array(slots.processes) }
 
+    var listening: [String] { listeners.map { "\($0.address)" } }
     var isShuttingDown: Bool { shutdownDeadline != nil }
 
     func watch(_ fd: Int32, events: UInt32, hook: Int, sub: Int) throws(SystemError) {

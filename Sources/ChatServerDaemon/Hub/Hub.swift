@@ -42,6 +42,8 @@ final class Hub {
     var awaitingReap: [Int] = []
     let startedAt = Proc.monotonicNanos()
     var stats = HubStatistics()
+    /// Refused connections, summed up in the log every 10 s (`Hub+Audit`).
+    var refusals = RefusalTally()
     var shutdownDeadline: UInt64?
     var exitRequested = false
     private(set) var hooks: [HubHook] = []
@@ -99,6 +101,7 @@ final class Hub {
             flushDirty()
             checkTimers()
         }
+        logRefusalSummary(now: Proc.monotonicNanos(), force: true)
     }
 
     private func nextTimeout() -> Int32 {
@@ -109,6 +112,7 @@ final class Hub {
         if let paused = gate.pausedUntil, paused > now { deadlines.append(paused) }
         if let d = shutdownDeadline { deadlines.append(d) }
         if !awaitingReap.isEmpty { deadlines.append(now + 100_000_000) }
+        if let d = refusals.deadline { deadlines.append(d) }
         for h in hooks { if let d = h.nextDeadline() { deadlines.append(d) } }
         guard let next = deadlines.min() else { return -1 }
         return Int32(clamping: next > now ? (next - now) / 1_000_000 + 1 : 0)
@@ -138,6 +142,7 @@ final class Hub {
             sendSpawnRequests()  // some may have waited for descriptors in flight (Hub+Spawner)
         }
         if let d = shutdownDeadline, now >= d { finishShutdown() }
+        if let d = refusals.deadline, now >= d { logRefusalSummary(now: now) }
         if !awaitingReap.isEmpty {
             awaitingReap.removeAll { id in
                 guard let closedAt = slots.life(of: id)?.closedAt else { return true }
