@@ -146,7 +146,7 @@ import Glibc
 @Suite(.serialized, .compute) struct ControlSocketTrustTests {
     @Test func theDirectoryMustBeTheUsersOrRootsAndNotOpenToOthers() throws {
         guard getuid() == 0 else { return }  // giving directories away needs root; CI runs as root
-        let base = try temporaryDirectory("chat-trust")
+        let base = try temporaryDirectory("chat-trust", sharedWithServerUser: false)
         defer { try? FileManager.default.removeItem(atPath: base) }
         let mine = base + "/mine", theirs = base + "/theirs", open = base + "/open", sticky = base + "/sticky"
         for d in [mine, theirs, open, sticky] { #expect(mkdir(d, 0o700) == 0) }
