@@ -83,8 +83,8 @@ final class ChatState {
         switch request {
         case .hello, .register, .quit: break
         case .nick(let n): changeNick(id, to: n)
-        case .join(let list): for c in list { join(id, channel: c) }
-        case .part(let list, let reason): for c in list { part(id, channel: c, reason: reason) }
+        case .join(let list): for c in settings.casemapping.unique(list) { join(id, channel: c) }
+        case .part(let list, let reason): for c in settings.casemapping.unique(list) { part(id, channel: c, reason: reason) }
         case .message(let kind, let target, let text): message(id, kind: kind, target: target, text: text)
         case .topic(let c, let text): topic(id, channel: c, text: text)
         case .names(let c): names(id, channel: c)
@@ -96,9 +96,10 @@ final class ChatState {
         case .list: list(id)
         case .motd: send(.motd(settings.motd), to: id)
         case .lusers: send(.lusers(users: nicks.count, channels: channels.count), to: id)
-        case .ison(let list): send(.ison(nicks: list.compactMap { session(named: $0).map { users[$0]!.nick } }), to: id)
+        case .ison(let list):
+            send(.ison(nicks: settings.casemapping.unique(list).compactMap { session(named: $0).map { users[$0]!.nick } }), to: id)
         case .userhost(let list):
-            let rows = list.prefix(5).compactMap { n in
+            let rows = settings.casemapping.unique(list).prefix(5).compactMap { n in
                 session(named: n).flatMap { users[$0] }.map { UserHost(nick: $0.nick, user: $0.user, host: $0.host, isAway: $0.away != nil) }
             }
             send(.userhost(rows), to: id)
