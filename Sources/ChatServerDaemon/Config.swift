@@ -71,6 +71,10 @@ struct ServerConfig {
     var configFile: String?
     var commandLineLimits: Limits
     var hubQueueLimit = 8 << 20
+    /// Bytes' worth of replies a session may ask for, a second on average (`WorkBudget`); 0: no limit.
+    var replyRate = 256 * 1024
+    /// What it may ask for at once: four seconds' worth.
+    var replyBurst: Int { replyRate * 4 }
     var sessionQueueLimit = 1 << 20
     var maxLineLength = 8192
     var registrationTimeout = 60

@@ -15,6 +15,9 @@ final class ChatState {
 
     /// The recipients of one broadcast, reused so that a broadcast allocates nothing.
     private var recipients: [Int] = []
+    /// Work done beyond the replies' bytes, in items looked at (members sorted, users matched,
+    /// channels listed): the hub charges it to the session that asked (`Hub+Costs`).
+    private(set) var work = 0
 
     static let reservedNicks: Set<String> = ["server", "console", "operator", "admin", "root", "system",
                                              "chanserv", "nickserv", "irc", "hub"]
@@ -271,6 +274,7 @@ final class ChatState {
     private func members(of ch: Channel) -> [Member] {
         var keyed: [(key: String, member: Member)] = []
         keyed.reserveCapacity(ch.members.count)
+        work &+= ch.members.count
         for (id, op) in ch.members {
             guard let u = users[id] else { continue }
             keyed.append(((op ? "0" : "1") + u.nick.lowercased(), Member(nick: u.nick, isOperator: op)))
@@ -360,6 +364,7 @@ final class ChatState {
         } else if let sid = session(named: mask), let u = users[sid] {
             entries.append(whoEntry(u, channel: "*", op: false))
         } else if mask.contains("*") || mask.contains("?") {
+            work &+= users.count
             for u in users.values where u.registered
                 && Names.maskMatches(mask: mask, u.nick, casemapping: settings.casemapping) {
                 entries.append(whoEntry(u, channel: "*", op: false))
@@ -462,6 +467,7 @@ final class ChatState {
     }
 
     private func list(_ id: Int) {
+        work &+= channels.count
         let rows = channels.values.sorted { $0.name < $1.name }
             .map { ChannelSummary(name: $0.name, users: $0.members.count, topic: $0.topic) }
         sendChunked(rows, size: 100, to: id) { .list(Array($0), more: $1) }

@@ -47,6 +47,11 @@ extension SessionProcess {
         }
     }
 
+    /// Requests the hub has not taken yet, past which the client's lines wait too: the hub
+    /// holds a session that asked for more than its reply budget (`Hub+Costs`), and this
+    /// passes the push-back on to the client (then to flood control's "Excess flood").
+    var hubBacklogged: Bool { output.toHub.count > 64 * 1024 }
+
     /// Hands queued lines to the conversation as flood control allows.
     func processPending() {
         while pendingStart < pendingLines.count && !output.isClosing {
@@ -61,7 +66,7 @@ extension SessionProcess {
             if !dialectDecided {
                 decideDialect(firstLine: line)
             }
-            guard flood.take(now: Proc.monotonicNanos()) else { break }
+            guard !hubBacklogged, flood.take(now: Proc.monotonicNanos()) else { break }
             pendingStart += 1
             conversation?.line(line, output: &output)
         }
