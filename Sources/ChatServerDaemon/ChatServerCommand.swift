@@ -289,6 +289,9 @@ struct Tuning: ParsableArguments {
     @Option(name: .customLong("reply-budget"), parsing: .unconditional, help: ArgumentHelp("Bytes of replies (names, who, list, history) a session may ask the hub for, a second on average, four seconds' worth at once; beyond it its requests wait. 0 for no limit.", valueName: "BYTES"))
     var replyBudget = 256 * 1024
 
+    @Option(name: .customLong("history-memory"), parsing: .unconditional, help: ArgumentHelp("Bytes of history the hub keeps over all channels; past it the oldest lines go first.", valueName: "BYTES"))
+    var historyMemory = 64 << 20
+
     @Option(name: .customLong("registration-timeout"), parsing: .unconditional, help: ArgumentHelp("Seconds a connection may take to choose a nickname.", valueName: "SECONDS"))
     var registrationTimeout = 60
 
@@ -303,6 +306,7 @@ struct Tuning: ParsableArguments {
         if replyBudget != 0 && (replyBudget < 4096 || replyBudget > 1 << 30) {
             throw ValidationError("--reply-budget must be 0 (no limit) or between 4096 and \(1 << 30) bytes")
         }
+        if historyMemory < 0 || historyMemory > 1 << 40 { throw ValidationError("--history-memory must be between 0 and \(1 << 40) bytes") }
         // A bound keeps every deadline a session computes (seconds to nanoseconds, added to the
         // clock) far from overflowing, which would trap in every session.
         let longest = 7 * 24 * 3600
@@ -316,6 +320,7 @@ struct Tuning: ParsableArguments {
         c.sessionQueueLimit = sessionQueue
         c.hubQueueLimit = hubQueue
         c.replyRate = replyBudget
+        c.historyMemory = historyMemory
         c.registrationTimeout = registrationTimeout
         c.pingInterval = pingInterval
         c.pingTimeout = pingTimeout

@@ -6,10 +6,11 @@ import TestSupport
 /// What requests cost, without processes: duplicate targets, the reply budget, the hub's
 /// queue limit within a turn, and the bound on all history.
 @Suite(.serialized, .compute) struct CostTests {
-    func state(historyLength: Int = 50) -> (ChatState, RecordingSink) {
+    func state(historyLength: Int = 50, historyMemory: Int = 64 << 20) -> (ChatState, RecordingSink) {
         let sink = RecordingSink()
-        let settings = ChatSettings(serverName: "test.server", network: "test", version: "v", createdAt: 0,
+        var settings = ChatSettings(serverName: "test.server", network: "test", version: "v", createdAt: 0,
                                     historyLength: historyLength, motd: nil)
+        settings.historyMemory = historyMemory
         return (ChatState(settings: settings, sink: sink, clock: { 1_764_300_000_000 }), sink)
     }
 
@@ -75,5 +76,40 @@ import TestSupport
         for _ in 0..<1000 { _ = turn.withFrames { slot.enqueue(big, of: $0, limit: 100) } }
         #expect(slot.pending <= 100 + 60, "a backlog of \(slot.pending) bytes")
         #expect(slot.overflowed)
+    }
+
+    /// History of many channels is bounded as a whole: the oldest lines go first, whichever
+    /// channel holds them, and a busy channel keeps its newest.
+    @Test func allHistoryTogetherStaysUnderItsBound() {
+        let (state, sink) = state(historyLength: 50, historyMemory: 20_000)
+        user(state, 1, "alice")
+        let channels = (0..<20).map { "#c\($0)" }
+        state.handle(.join(channels: channels), from: 1)
+        let text = String(repeating: "x", count: 200)
+        for c in channels {
+            for k in 0..<50 { state.handle(.message(kind: .privmsg, target: c, text: "\(c) \(k) \(text)"), from: 1) }
+        }
+        #expect(state.history.bytes <= 20_000 && state.history.bytes > 15_000, "\(state.history.bytes)")
+        let kept = channels.reduce(0) { $0 + (state.channel(named: $1)?.history.count ?? 0) }
+        #expect(kept == state.history.lines)
+        #expect(state.channel(named: "#c0")?.history.isEmpty == true, "the oldest lines went first")
+        #expect(state.channel(named: "#c19")?.history.count ?? 0 > 0)
+        // A newcomer to the last channel gets its newest lines, oldest first.
+        user(state, 2, "bob")
+        _ = sink.take(2)
+        state.handle(.join(channels: ["#c19"]), from: 2)
+        let replayed = sink.take(2).compactMap { e -> String? in
+            if case .message(_, _, _, let text, _) = e { return text } else { return nil }
+        }
+        #expect(replayed.last?.hasPrefix("#c19 49 ") == true, "\(replayed.map { $0.prefix(8) })")
+        // A channel that empties gives its history back.
+        let before = state.history.bytes
+        state.handle(.part(channels: ["#c19"], reason: ""), from: 1)
+        state.handle(.part(channels: ["#c19"], reason: ""), from: 2)
+        #expect(state.history.bytes < before)
+        // Many more lines: the list of which channel each went to stays small.
+        for k in 0..<20_000 { state.handle(.message(kind: .privmsg, target: "#c\(k % 3)", text: "\(k) \(text)"), from: 1) }
+        #expect(state.history.bytes <= 20_000)
+        #expect(state.history.listed <= 2 * state.history.lines + 1024, "\(state.history.listed)")
     }
 }

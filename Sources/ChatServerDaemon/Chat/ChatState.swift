@@ -18,6 +18,8 @@ final class ChatState {
     /// Work done beyond the replies' bytes, in items looked at (members sorted, users matched,
     /// channels listed): the hub charges it to the session that asked (`Hub+Costs`).
     private(set) var work = 0
+    /// Every channel's history, bounded as a whole.
+    private(set) var history = HistoryLedger()
 
     static let reservedNicks: Set<String> = ["server", "console", "operator", "admin", "root", "system",
                                              "chanserv", "nickserv", "irc", "hub"]
@@ -247,6 +249,7 @@ final class ChatState {
             ch.members[id] = true
             channels[key] = ch
             channelsByName[name] = ch
+            history.adopt(ch)
         }
         users[id]!.channels.insert(key)
         let human = users[id]!.dialect == .human
@@ -291,6 +294,7 @@ final class ChatState {
         if ch.members.isEmpty {
             channels[key] = nil
             channelsByName[ch.name] = nil
+            history.forget(ch)
         }
     }
 
@@ -493,7 +497,9 @@ final class ChatState {
             broadcast(frame, in: ch) { $0 != id }
             // Notices and CTCP queries (VERSION, PING: for the clients there now; replayed, a
             // newcomer's client would answer a stale one) stay out of the history.
-            if kind != .notice && body.utf8.first != CTCP.delimiter { ch.remember(frame, limit: settings.historyLength) }
+            if kind != .notice && body.utf8.first != CTCP.delimiter {
+                history.remember(frame, in: ch, lineLimit: settings.historyLength, byteLimit: settings.historyMemory)
+            }
         } else {
             guard let sid = session(named: target), let peer = users[sid] else {
                 return error(id, .noSuchNick, [target], "No such nick/channel")
