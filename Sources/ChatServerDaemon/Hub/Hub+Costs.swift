@@ -60,8 +60,9 @@ extension Hub {
         guard !held.isEmpty else { return }
         let list = held
         held.removeAll(keepingCapacity: true)
-        for id in list where slots.update(id, { $0.held }) == true {
-            guard slots.isOpen(id), !mustWait(id, turnCost: 0) else {
+        // A session that closed its channel is left to its end (`endSession` drains it).
+        for id in list where slots.update(id, { $0.held }) == true && slots.isOpen(id) {
+            if mustWait(id, turnCost: 0) {
                 held.append(id)
                 continue
             }
