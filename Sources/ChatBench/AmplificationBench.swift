@@ -24,6 +24,8 @@ final class AmplificationBench {
         var rate = 100.0
         var serverPID: Int32?
         var nickPrefix = "a"
+        /// Attack rounds each attacker keeps in flight; 0: as fast as its socket takes them.
+        var rounds = 4
     }
 
     /// One IRC connection, read line by line.
@@ -35,6 +37,8 @@ final class AmplificationBench {
         var welcomed = false
         var joined = 0
         var gone = false
+        /// Attack rounds sent and not yet answered.
+        var inFlight = 0
 
         init(fd: Int32, nick: String) {
             self.fd = fd
@@ -136,7 +140,7 @@ final class AmplificationBench {
         let ison = "ISON " + Array(repeating: "\(p)m0", count: 60).joined(separator: " ") + "\r\n"
         let joins = history.joined(separator: ",")
         let attack = Array((names + "WHO #\(p)big\r\nLIST\r\nWHOIS \(p)m1\r\n" + ison
-            + "JOIN \(joins)\r\nPART \(joins)\r\n").utf8)
+            + "JOIN \(joins)\r\nPART \(joins)\r\nLUSERS\r\n").utf8)
 
         // 4. Quiet, then attacked: alice and bob talk all along.
         if let pid = s.serverPID { figures.rssBeforeKiB = Self.status(pid, "VmRSS") ?? 0 }
@@ -235,6 +239,9 @@ final class AmplificationBench {
         if let pid = attackerPID { collectAttack(pid) }
     }
 
+    /// The reply that ends an attack round (LUSERS's 251).
+    static let roundEnd = Array(" 251 ".utf8)
+
     /// The attackers run in a child of their own, so that reading their replies does not
     /// delay the pair's clock; it reports the bytes it sent and received, and who is left.
     private var attackReport: Int32 = -1
@@ -251,18 +258,27 @@ final class AmplificationBench {
             Proc.dieWithParent(SIGKILL)
             var sent: UInt64 = 0, received: UInt64 = 0
             while Proc.monotonicNanos() < end {
-                var fds = attackers.map { pollfd(fd: $0.fd, events: Poll.readable | Poll.writable, revents: 0) }
+                // Each keeps `rounds` rounds in flight (a round ends with LUSERS, whose 251
+                // reply says it was answered): as much as the hub will do for it, and never
+                // enough waiting lines for flood control to end it. 0: flat out.
+                let limit = s.rounds > 0 ? s.rounds : Int.max
+                var fds = attackers.map { l in
+                    pollfd(fd: l.fd, events: Poll.readable | (l.inFlight < limit || !l.out.isEmpty ? Poll.writable : 0),
+                           revents: 0)
+                }
                 _ = try? Poll.wait(&fds, timeoutMS: 10)
                 for (i, l) in attackers.enumerated() where !l.gone {
-                    if fds[i].revents & Poll.writable != 0 && l.out.isEmpty {
+                    if fds[i].revents & Poll.writable != 0 && l.out.isEmpty && l.inFlight < limit {
                         l.out = attack
+                        l.inFlight += 1
                         sent += UInt64(attack.count)
-                        l.flush()
-                    } else if !l.out.isEmpty {
-                        l.flush()
                     }
+                    l.flush()
                     if fds[i].revents & (Poll.readable | Poll.hangup | Poll.error) != 0 {
-                        _ = l.read(buffer) { line in received += UInt64(line.count + 1) }
+                        _ = l.read(buffer) { line in
+                            received += UInt64(line.count + 1)
+                            if line.firstRange(of: Self.roundEnd) != nil { l.inFlight -= 1 }
+                        }
                     }
                 }
                 // The crowd hears the attackers come and go: read it, or its sessions drop it.
@@ -301,7 +317,7 @@ final class AmplificationBench {
 
     static func table(_ f: Figures, _ s: Settings) -> String {
         """
-        amplification: \(s.crowd) in #big, \(s.historyChannels) channels with history, \(s.attackers) attackers, \(fmt(s.duration, 0)) s
+        amplification: \(s.crowd) in #big, \(s.historyChannels) channels with history, \(s.attackers) attackers (\(s.rounds == 0 ? "flat out" : "\(s.rounds) rounds in flight")), \(fmt(s.duration, 0)) s
           alice <-> bob, quiet:    \(f.quiet.summary())
           alice <-> bob, attacked: \(f.attacked.summary())
           pair lines: \(group(f.sent)) sent, \(group(f.received)) received
@@ -313,7 +329,7 @@ final class AmplificationBench {
 
     static func json(_ f: Figures, _ s: Settings) -> String {
         """
-        {"scenario": "amplification", "crowd": \(s.crowd), "attackers": \(s.attackers), "history_channels": \(s.historyChannels), \
+        {"scenario": "amplification", "crowd": \(s.crowd), "attackers": \(s.attackers), "history_channels": \(s.historyChannels), "rounds": \(s.rounds), \
         "duration_s": \(fmt(s.duration, 1)), "quiet": \(f.quiet.json()), "attacked": \(f.attacked.json()), \
         "sent": \(f.sent), "received": \(f.received), "attack_bytes_sent": \(f.attackBytesSent), \
         "attack_bytes_received": \(f.attackBytesReceived), "attackers_left": \(f.attackersLeft), \

@@ -175,16 +175,19 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .customLong("history-channels"), help: "amplification: channels whose history the attackers join and part.")
     var historyChannels = 10
 
+    @Option(name: .customLong("attack-rounds"), help: "amplification: rounds of requests each attacker keeps in flight; 0 writes them as fast as its socket takes them.")
+    var attackRounds = 4
+
     /// The amplification scenario: --clients is the crowd in #big, --senders the attackers,
     /// --rate the lines a second each of the pair says.
     func runAmplification() throws {
         let cfg = try config()
-        guard cfg.clients >= 1, cfg.senders >= 1, historyChannels >= 0, historyChannels * 4 <= cfg.clients else {
-            throw ValidationError("amplification needs --clients at least 4 × --history-channels, and --senders at least 1")
+        guard cfg.clients >= 1, cfg.senders >= 1, historyChannels >= 0, historyChannels * 4 <= cfg.clients, attackRounds >= 0 else {
+            throw ValidationError("amplification needs --clients at least 4 × --history-channels, --senders at least 1 and --attack-rounds 0 or more")
         }
         let settings = AmplificationBench.Settings(target: cfg.target, crowd: cfg.clients, attackers: senders ?? 4,
                                                    duration: cfg.duration, historyChannels: historyChannels,
-                                                   rate: cfg.rate, serverPID: serverPID, nickPrefix: nickPrefix)
+                                                   rate: cfg.rate, serverPID: serverPID, nickPrefix: nickPrefix, rounds: attackRounds)
         let quiet = self.quiet
         let bench = AmplificationBench(settings) { line in
             if !quiet { FD.writeAllIgnoringErrors(2, "chat-bench: " + line + "\n") }
