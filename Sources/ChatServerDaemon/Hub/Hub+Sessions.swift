@@ -102,7 +102,7 @@ extension Hub {
             }
             while let request = slots.update(id, { try? $0.decoder.next({ try HubRequest(type: $0, payload: $1) }) }) ?? nil {
                 // Its quit counts whatever it spent; what it asked for beyond its budget is
-                // answered to nobody and would only stall the others.
+                // dropped: it is leaving, and answering would only stall the others.
                 if case .quit = request {
                     state.handle(request, from: id)
                 } else if !mustWait(id, turnCost: 0) {

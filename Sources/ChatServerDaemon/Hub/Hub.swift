@@ -13,9 +13,9 @@ import Glibc
 ///
 /// This file holds its state and its loop; each role is an extension in a file of its own:
 /// accepting (`Hub+Accepting`), the spawner (`Hub+Spawner`), requests from sessions and their
-/// end (`Hub+Sessions`), what they cost (`Hub+Costs`), events to sessions (`Hub+Delivery`), signals, reload and shutdown
-/// (`Hub+Signals`), statistics (`Hub+Statistics`), and what the operator console may use
-/// (`Hub+ConsoleHost`). The state those files share is internal for their sake alone: the
+/// end (`Hub+Sessions`), what requests cost (`Hub+Costs`), events to sessions (`Hub+Delivery`),
+/// signals, reload and shutdown (`Hub+Signals`), statistics (`Hub+Statistics`), and what the
+/// operator console may use (`Hub+ConsoleHost`). The state those files share is internal for their sake alone: the
 /// console and the command see the hub through `ConsoleHost` and the methods here.
 final class Hub {
     var config: ServerConfig
