@@ -17,14 +17,16 @@ struct BenchCommand: ParsableCommand {
             Scenarios: fanout (N clients, S senders flat out), latency (fixed rate; first, last and \
             every delivery), connections (ramp to N registered clients, then hold them idle), soak \
             (long fixed-rate traffic with varying line sizes and progress lines), codec (no server: \
-            the hub frame codec alone, nanoseconds per message frame). Every line carries \
+            the hub frame codec alone, nanoseconds per message frame), amplification (a few \
+            connections ask for big replies; how long two other users wait for each other's lines, \
+            and the hub's memory). Every line carries \
             its sender, sequence number, send time and a checksum, so loss, duplicates, reordering \
             and corruption are counted. With --server-pid, the CPU and PSS of the server's whole \
             process tree are measured too. See docs/BENCHMARKS.md.
             """
     )
 
-    @Argument(help: "fanout, latency, connections, soak or codec.")
+    @Argument(help: "fanout, latency, connections, soak, codec or amplification.")
     var scenario: Scenario
 
     @Option(name: .customLong("target"), help: ArgumentHelp("Server address.", valueName: "HOST:PORT"))
@@ -131,6 +133,7 @@ struct BenchCommand: ParsableCommand {
             case .connections: return (10000, 0, 0, 0)
             case .soak: return (200, 10, 300, 2000)
             case .codec: return (0, 0, 0, 0)
+            case .amplification: return (200, 4, 10, 100)
             }
         }()
         var faults = FaultConfig(killPercent: killPercent, stallers: stallers, noisy: noisy, churn: churn,
@@ -169,6 +172,36 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "codec: frames per round.")
     var frames = 1_000_000
 
+    @Option(name: .customLong("history-channels"), help: "amplification: channels whose history the attackers join and part.")
+    var historyChannels = 10
+
+    @Option(name: .customLong("attack-rounds"), help: "amplification: rounds of requests each attacker keeps in flight; 0 writes them as fast as its socket takes them.")
+    var attackRounds = 4
+
+    /// The amplification scenario: --clients is the crowd in #big, --senders the attackers,
+    /// --rate the lines a second each of the pair says.
+    func runAmplification() throws {
+        let cfg = try config()
+        guard cfg.clients >= 1, cfg.senders >= 1, historyChannels >= 0, historyChannels * 4 <= cfg.clients, attackRounds >= 0 else {
+            throw ValidationError("amplification needs --clients at least 4 × --history-channels, --senders at least 1 and --attack-rounds 0 or more")
+        }
+        let settings = AmplificationBench.Settings(target: cfg.target, crowd: cfg.clients, attackers: senders ?? 4,
+                                                   duration: cfg.duration, historyChannels: historyChannels,
+                                                   rate: cfg.rate, serverPID: serverPID, nickPrefix: nickPrefix, rounds: attackRounds)
+        let quiet = self.quiet
+        let bench = AmplificationBench(settings) { line in
+            if !quiet { FD.writeAllIgnoringErrors(2, "chat-bench: " + line + "\n") }
+        }
+        let figures: AmplificationBench.Figures
+        do {
+            figures = try bench.run()
+        } catch {
+            FD.writeAllIgnoringErrors(2, "chat-bench: error: \(error)\n")
+            throw ExitCode(2)
+        }
+        FD.writeAllIgnoringErrors(1, json ? AmplificationBench.json(figures, settings) : AmplificationBench.table(figures, settings))
+    }
+
     func run() throws {
         if scenario == .codec {
             guard frames >= 1, lineSize >= 1, lineSize <= 4000 else { throw ValidationError("--frames must be at least 1 and --line-size between 1 and 4000") }
@@ -177,6 +210,7 @@ struct BenchCommand: ParsableCommand {
                                               : CodecBench.table(figures, frames: frames, textSize: lineSize))
             return
         }
+        if scenario == .amplification { return try runAmplification() }
         let cfg = try config()
         let quiet = self.quiet
         let runner = try Runner(cfg: cfg) { line in

@@ -11,4 +11,7 @@ enum Scenario: String, CaseIterable, Sendable {
     case soak
     /// No server: the hub frame codec alone, nanoseconds per message frame (`CodecBench`).
     case codec
+    /// A few connections ask for big replies with small requests; two other users measure how
+    /// long they wait for each other's lines, and the hub's memory (`AmplificationBench`).
+    case amplification
 }

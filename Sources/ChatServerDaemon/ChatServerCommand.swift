@@ -296,6 +296,12 @@ struct Tuning: ParsableArguments {
     @Option(name: .customLong("hub-queue"), parsing: .unconditional, help: ArgumentHelp("Bytes the hub buffers for a session that does not read its channel before it ends the session.", valueName: "BYTES"))
     var hubQueue = 8 << 20
 
+    @Option(name: .customLong("reply-budget"), parsing: .unconditional, help: ArgumentHelp("Bytes of replies (names, who, list, history) a session may ask the hub for, a second on average, four seconds' worth at once; beyond it its requests wait. 0 for no limit.", valueName: "BYTES"))
+    var replyBudget = 256 * 1024
+
+    @Option(name: .customLong("history-memory"), parsing: .unconditional, help: ArgumentHelp("Bytes of history the hub keeps over all channels; past it the oldest lines go first.", valueName: "BYTES"))
+    var historyMemory = 64 << 20
+
     @Option(name: .customLong("registration-timeout"), parsing: .unconditional, help: ArgumentHelp("Seconds a connection may take to choose a nickname.", valueName: "SECONDS"))
     var registrationTimeout = 60
 
@@ -307,6 +313,10 @@ struct Tuning: ParsableArguments {
 
     func validate() throws {
         if sessionQueue < 4096 || hubQueue < 4096 { throw ValidationError("queue sizes must be at least 4096 bytes") }
+        if replyBudget != 0 && (replyBudget < 4096 || replyBudget > 1 << 30) {
+            throw ValidationError("--reply-budget must be 0 (no limit) or between 4096 and \(1 << 30) bytes")
+        }
+        if historyMemory < 0 || historyMemory > 1 << 40 { throw ValidationError("--history-memory must be between 0 and \(1 << 40) bytes") }
         // A bound keeps every deadline a session computes (seconds to nanoseconds, added to the
         // clock) far from overflowing, which would trap in every session.
         let longest = 7 * 24 * 3600
@@ -319,6 +329,8 @@ struct Tuning: ParsableArguments {
     func apply(to c: inout ServerConfig) {
         c.sessionQueueLimit = sessionQueue
         c.hubQueueLimit = hubQueue
+        c.replyRate = replyBudget
+        c.historyMemory = historyMemory
         c.registrationTimeout = registrationTimeout
         c.pingInterval = pingInterval
         c.pingTimeout = pingTimeout

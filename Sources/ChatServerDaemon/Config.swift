@@ -71,6 +71,12 @@ struct ServerConfig {
     var configFile: String?
     var commandLineLimits: Limits
     var hubQueueLimit = 8 << 20
+    /// Bytes' worth of replies a session may ask for, a second on average (`WorkBudget`); 0: no limit.
+    var replyRate = 256 * 1024
+    /// What it may ask for at once: four seconds' worth.
+    var replyBurst: Int { replyRate * 4 }
+    /// Bytes of history the whole hub keeps, every channel together.
+    var historyMemory = 64 << 20
     var sessionQueueLimit = 1 << 20
     var maxLineLength = 8192
     var registrationTimeout = 60
@@ -127,7 +133,7 @@ struct ServerConfig {
 
     func chatSettings() -> ChatSettings {
         ChatSettings(serverName: name, network: name, version: "chat-server-\(Self.version)", createdAt: createdAt,
-                     historyLength: limits.history, motd: motd)
+                     historyLength: limits.history, historyMemory: historyMemory, motd: motd)
     }
 
     func sessionConfig() -> SessionConfig {

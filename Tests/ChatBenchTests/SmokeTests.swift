@@ -145,6 +145,24 @@ private func expectPerfect(_ j: [String: Any], clients: Int, sourceLocation: Sou
         #expect(after.map { int($0, "zombies") } == 0, "\(l)")
     }
 
+    /// The amplification attack at a small size (docs/BENCHMARKS.md, "Amplification"): every
+    /// line of the pair arrives, the attackers were answered, the hub is alive.
+    @Test func amplificationMeasuresThePairAndTheHub() async throws {
+        let server = try await Server.chatServer()
+        defer { server.stop() }
+        let j = try await bench(["amplification", "--target", "127.0.0.1:\(server.port)", "--clients", "20", "--senders", "3",
+                                 "--history-channels", "2", "--rate", "50", "--duration", "2", "--server-pid", "\(server.pid)"])
+        #expect(j["scenario"] as? String == "amplification")
+        #expect(int(j, "sent") > 0 && int(j, "received") == int(j, "sent"), "\(j)")
+        for phase in ["quiet", "attacked"] {
+            let h = j[phase] as? [String: Any]
+            #expect(h.map { int($0, "count") } ?? 0 > 0, "\(phase): \(j)")
+        }
+        #expect(int(j, "attack_bytes_sent") > 0 && int(j, "attack_bytes_received") > 0, "the attackers were answered: \(j)")
+        #expect(int(j, "hub_rss_peak_kib") > 0, "\(j)")
+        #expect(server.process.isRunning, "the hub died:\n\(server.process.log)")
+    }
+
     @Test func codecMeasuresEveryStep() async throws {
         let j = try await bench(["codec", "--frames", "2000"])
         #expect(j["scenario"] as? String == "codec")

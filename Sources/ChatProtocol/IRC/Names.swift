@@ -28,6 +28,14 @@ public enum CaseMapping: Sendable {
         return String(decoding: s.utf8.map { fold(byte: $0) }, as: UTF8.self)
     }
 
+    /// `names` without repeats (`#Big` repeats `#big`), in their first order: a list request
+    /// answers each target once, however often it was named.
+    public func unique(_ names: [String]) -> [String] {
+        guard names.count > 1 else { return names }
+        var seen = Set<String>()
+        return names.filter { seen.insert(fold($0)).inserted }
+    }
+
     public func equal(_ a: String, _ b: String) -> Bool {
         let x = a.utf8, y = b.utf8
         guard x.count == y.count else { return false }

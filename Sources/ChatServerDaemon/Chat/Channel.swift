@@ -10,22 +10,45 @@ final class Channel {
     var topicBy = ""
     var topicAt: Int64 = 0
     /// Recent messages, already encoded as event frames, replayed to whoever joins.
-    var history: [[UInt8]] = []
-    var historyStart = 0
+    private(set) var history: [[UInt8]] = []
+    private(set) var historyStart = 0
+    private(set) var historyBytes = 0
+    /// Its number in the hub's `HistoryLedger`, and how many of its lines the ledger lists.
+    var serial = 0
+    var listed = 0
 
     init(name: String, createdAt: Int64) {
         self.name = name
         self.createdAt = createdAt
     }
 
-    func remember(_ frame: [UInt8], limit: Int) {
-        guard limit > 0 else { return }
+    /// Keeps `frame`, at most `limit` lines; returns the bytes of the line it replaced, nil
+    /// when it replaced none.
+    @discardableResult
+    func remember(_ frame: [UInt8], limit: Int) -> Int? {
+        guard limit > 0 else { return nil }
+        historyBytes += frame.count
         if history.count < limit {
             history.append(frame)
-        } else {
-            history[historyStart] = frame
-            historyStart = (historyStart + 1) % limit
+            return nil
         }
+        let freed = history[historyStart].count
+        history[historyStart] = frame
+        historyStart = (historyStart + 1) % limit
+        historyBytes -= freed
+        return freed
+    }
+
+    /// Drops the oldest line (the hub's history is over its bound); returns its bytes.
+    func dropOldest() -> Int {
+        guard !history.isEmpty else { return 0 }
+        // Oldest first again, so that the next line is appended after the newest.
+        var lines = orderedHistory
+        let freed = lines.removeFirst().count
+        history = lines
+        historyStart = 0
+        historyBytes -= freed
+        return freed
     }
 
     /// History oldest first.

@@ -7,6 +7,9 @@ struct ChatSettings {
     var version: String
     var createdAt: Int64
     var historyLength: Int
+    /// Bytes of history kept over all channels; past it the oldest lines go first, whichever
+    /// channel holds them (`HistoryLedger`).
+    var historyMemory = 64 << 20
     var motd: [String]?
     var nickLength = 30
     var channelLength = 50

@@ -15,6 +15,11 @@ final class ChatState {
 
     /// The recipients of one broadcast, reused so that a broadcast allocates nothing.
     private var recipients: [Int] = []
+    /// Work done beyond the replies' bytes, in items looked at (members sorted, users matched,
+    /// channels listed): the hub charges it to the session that asked (`Hub+Costs`).
+    private(set) var work = 0
+    /// Every channel's history, bounded as a whole.
+    private(set) var history = HistoryLedger()
 
     static let reservedNicks: Set<String> = ["server", "console", "operator", "admin", "root", "system",
                                              "chanserv", "nickserv", "irc", "hub"]
@@ -91,8 +96,8 @@ final class ChatState {
         switch request {
         case .hello, .register, .quit, .sync: break
         case .nick(let n): changeNick(id, to: n)
-        case .join(let list): for c in list { join(id, channel: c) }
-        case .part(let list, let reason): for c in list { part(id, channel: c, reason: reason) }
+        case .join(let list): for c in settings.casemapping.unique(list) { join(id, channel: c) }
+        case .part(let list, let reason): for c in settings.casemapping.unique(list) { part(id, channel: c, reason: reason) }
         case .message(let kind, let target, let text): message(id, kind: kind, target: target, text: text)
         case .topic(let c, let text): topic(id, channel: c, text: text)
         case .names(let c): names(id, channel: c)
@@ -104,9 +109,10 @@ final class ChatState {
         case .list: list(id)
         case .motd: send(.motd(settings.motd), to: id)
         case .lusers: send(.lusers(users: nicks.count, channels: channels.count), to: id)
-        case .ison(let list): send(.ison(nicks: list.compactMap { session(named: $0).map { users[$0]!.nick } }), to: id)
+        case .ison(let list):
+            send(.ison(nicks: settings.casemapping.unique(list).compactMap { session(named: $0).map { users[$0]!.nick } }), to: id)
         case .userhost(let list):
-            let rows = list.prefix(5).compactMap { n in
+            let rows = settings.casemapping.unique(list).prefix(5).compactMap { n in
                 session(named: n).flatMap { users[$0] }.map { UserHost(nick: $0.nick, user: $0.user, host: $0.host, isAway: $0.away != nil) }
             }
             send(.userhost(rows), to: id)
@@ -253,6 +259,7 @@ final class ChatState {
             ch.members[id] = true
             channels[key] = ch
             channelsByName[name] = ch
+            history.adopt(ch)
         }
         users[id]!.channels.insert(key)
         let human = users[id]!.dialect == .human
@@ -280,6 +287,7 @@ final class ChatState {
     private func members(of ch: Channel) -> [Member] {
         var keyed: [(key: String, member: Member)] = []
         keyed.reserveCapacity(ch.members.count)
+        work &+= ch.members.count
         for (id, op) in ch.members {
             guard let u = users[id] else { continue }
             keyed.append(((op ? "0" : "1") + u.nick.lowercased(), Member(nick: u.nick, isOperator: op)))
@@ -296,6 +304,7 @@ final class ChatState {
         if ch.members.isEmpty {
             channels[key] = nil
             channelsByName[ch.name] = nil
+            history.forget(ch)
         }
     }
 
@@ -369,6 +378,7 @@ final class ChatState {
         } else if let sid = session(named: mask), let u = users[sid] {
             entries.append(whoEntry(u, channel: "*", op: false))
         } else if mask.contains("*") || mask.contains("?") {
+            work &+= users.count
             for u in users.values where u.registered
                 && Names.maskMatches(mask: mask, u.nick, casemapping: settings.casemapping) {
                 entries.append(whoEntry(u, channel: "*", op: false))
@@ -472,6 +482,7 @@ final class ChatState {
     }
 
     private func list(_ id: Int) {
+        work &+= channels.count
         let rows = channels.values.sorted { $0.name < $1.name }
             .map { ChannelSummary(name: $0.name, users: $0.members.count, topic: $0.topic) }
         sendChunked(rows, size: 100, to: id) { .list(Array($0), more: $1) }
@@ -497,7 +508,9 @@ final class ChatState {
             broadcast(frame, in: ch) { $0 != id }
             // Notices and CTCP queries (VERSION, PING: for the clients there now; replayed, a
             // newcomer's client would answer a stale one) stay out of the history.
-            if kind != .notice && body.utf8.first != CTCP.delimiter { ch.remember(frame, limit: settings.historyLength) }
+            if kind != .notice && body.utf8.first != CTCP.delimiter {
+                history.remember(frame, in: ch, lineLimit: settings.historyLength, byteLimit: settings.historyMemory)
+            }
         } else {
             guard let sid = session(named: target), let peer = users[sid] else {
                 return error(id, .noSuchNick, [target], "No such nick/channel")

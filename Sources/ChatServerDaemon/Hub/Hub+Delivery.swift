@@ -10,6 +10,8 @@ import Glibc
 extension Hub: EventSink {
     func deliver(_ frame: [UInt8], to id: Int) {
         guard slots.isOpen(id) else { return }
+        // A reply to the request being answered: it counts against its sender (`Hub+Costs`).
+        if id == costed { replyBytes &+= frame.count }
         let range = turnFrames.store(frame)
         let limit = config.hubQueueLimit
         let flush = turnFrames.withFrames { frames in
@@ -52,19 +54,20 @@ extension Hub: EventSink {
     func flush(slot id: Int) {
         // Mutated in place: a copy of the slot would copy its whole queue.
         let written = turnFrames.withBytes { frames in
-            slots.update(id) { slot -> (result: Result<IOResult, SystemError>, pending: Int)? in
+            slots.update(id) { slot -> (result: Result<IOResult, SystemError>, pending: Int, overflowed: Bool)? in
                 guard slot.life.isOpen else { return nil }
                 let result = slot.write(turnFrames: frames)
-                return (result, slot.pending)
+                return (result, slot.pending, slot.overflowed)
             }
         }
-        guard let (result, pending) = written ?? nil else { return }
+        guard let (result, pending, overflowed) = written ?? nil else { return }
         switch result {
         case .failure:
             return sessionClosedChannel(id)
         case .success(let r):
             if case .done(let n) = r { stats.bytesOut += n }
         }
+        if overflowed { return fellBehind(slot: id, pending: pending) }
         if pending == 0 { drained(slot: id) } else { afterShortWrite(slot: id, pending: pending) }
     }
 
@@ -74,20 +77,34 @@ extension Hub: EventSink {
     /// The session did not take everything: end it if it is too far behind, else wait until
     /// its channel is writable.
     private func afterShortWrite(slot id: Int, pending: Int) {
-        if pending > config.hubQueueLimit {
-            let pid = slots.life(of: id)?.pid
-            log.warning("session \(id) (pid \(pid ?? 0)) fell \(pending) bytes behind; ending it")
-            stats.queueOverflows += 1
-            if let pid { Proc.signal(pid, SIGKILL) }
-            return endSession(id, reason: "Send queue exceeded")
-        }
+        if pending > config.hubQueueLimit { return fellBehind(slot: id, pending: pending) }
         watchWritable(true, slot: id)
+    }
+
+    /// More than the queue limit waited for the session (some of it was left out): it ends.
+    private func fellBehind(slot id: Int, pending: Int) {
+        let pid = slots.life(of: id)?.pid
+        log.warning("session \(id) (pid \(pid ?? 0)) fell \(pending) bytes behind; ending it")
+        stats.queueOverflows += 1
+        if let pid { Proc.signal(pid, SIGKILL) }
+        endSession(id, reason: "Send queue exceeded")
     }
 
     /// Adds or removes writability from what the session's channel is watched for, when that
     /// changes.
     private func watchWritable(_ on: Bool, slot id: Int) {
-        guard slots.update(id, { $0.waitForWritable(on) }) == true, let channel = slots.channel(of: id) else { return }
-        try? epoll.modify(channel, events: on ? Epoll.readable | Epoll.writable : Epoll.readable, data: Tag.session.with(id))
+        guard slots.update(id, { $0.waitForWritable(on) }) == true else { return }
+        watchChannel(slot: id)
+    }
+
+    /// Tells epoll what the session's channel is now watched for (`SessionSlot.interest`).
+    func watchChannel(slot id: Int) {
+        let change = slots.update(id) { slot -> UInt32? in
+            guard slot.interest != slot.watched else { return nil }
+            slot.watched = slot.interest
+            return slot.watched
+        }
+        guard let events = change ?? nil, let channel = slots.channel(of: id) else { return }
+        try? epoll.modify(channel, events: events, data: Tag.session.with(id))
     }
 }

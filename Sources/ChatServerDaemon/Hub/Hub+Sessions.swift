@@ -9,6 +9,8 @@ import Glibc
 extension Hub {
     func readRequests(slot id: Int) {
         guard let fd = slots.channel(of: id) else { return }
+        // Its requests wait, so its channel is not watched for them: this is a hang-up.
+        if slots.update(id, { $0.held }) == true { return sessionClosedChannel(id) }
         let r: Result<IOResult, SystemError> = scratch.withUnsafeMutableBytes { raw in
             Result { () throws(SystemError) in try FD.read(fd, into: raw) }
         }
@@ -32,8 +34,10 @@ extension Hub {
         }
     }
 
-    private func processFrames(slot id: Int) {
+    func processFrames(slot id: Int) {
+        var turnCost = 0
         while slots.contains(id) {
+            if mustWait(id, turnCost: turnCost) { return hold(slot: id) }
             do {
                 guard let request = try slots.update(id, { slot in
                     try slot.decoder.next { type, payload in try HubRequest(type: type, payload: payload) }
@@ -41,7 +45,7 @@ extension Hub {
                 stats.requests += 1
                 // Frames after a quit are still read: the state ignores all but a sync, which the
                 // quitting session waits on before its farewell.
-                state.handle(request, from: id)
+                turnCost &+= handleCharged(request, from: id)
             } catch {
                 let pid = slots.life(of: id)?.pid
                 log.warning("session \(id) (pid \(pid ?? 0)) sent a corrupt frame: \(error); ending it")
@@ -97,7 +101,13 @@ extension Hub {
                 slots.update(id) { $0.decoder.append(UnsafeRawBufferPointer(rebasing: bytes[..<n])) }
             }
             while let request = slots.update(id, { try? $0.decoder.next({ try HubRequest(type: $0, payload: $1) }) }) ?? nil {
-                state.handle(request, from: id)
+                // Its quit counts whatever it spent; what it asked for beyond its budget is
+                // dropped: it is leaving, and answering would only stall the others.
+                if case .quit = request {
+                    state.handle(request, from: id)
+                } else if !mustWait(id, turnCost: 0) {
+                    _ = handleCharged(request, from: id)
+                }
             }
         }
     }

@@ -13,9 +13,9 @@ import Glibc
 ///
 /// This file holds its state and its loop; each role is an extension in a file of its own:
 /// accepting (`Hub+Accepting`), the spawner (`Hub+Spawner`), requests from sessions and their
-/// end (`Hub+Sessions`), events to sessions (`Hub+Delivery`), signals, reload and shutdown
-/// (`Hub+Signals`), statistics (`Hub+Statistics`), and what the operator console may use
-/// (`Hub+ConsoleHost`). The state those files share is internal for their sake alone: the
+/// end (`Hub+Sessions`), what requests cost (`Hub+Costs`), events to sessions (`Hub+Delivery`),
+/// signals, reload and shutdown (`Hub+Signals`), statistics (`Hub+Statistics`), and what the
+/// operator console may use (`Hub+ConsoleHost`). The state those files share is internal for their sake alone: the
 /// console and the command see the hub through `ConsoleHost` and the methods here.
 final class Hub {
     var config: ServerConfig
@@ -29,6 +29,11 @@ final class Hub {
     /// Slots with something to write this turn.
     var dirty: [Int] = []
     var turnFrames = TurnFrames()
+    /// Sessions whose requests wait (`Hub+Costs`).
+    var held: [Int] = []
+    /// The session whose request is being answered, and the bytes of replies to it so far.
+    var costed = -1
+    var replyBytes = 0
     var gate = AcceptGate()
     /// The process that forks sessions (`Spawner`) and the hub's end of its channel; nil when
     /// it is gone (a new one is started) or the hub is stopping.
@@ -91,6 +96,7 @@ final class Hub {
 
     func run() {
         while !exitRequested {
+            resumeHeld()
             let timeout = nextTimeout()
             do {
                 try epoll.wait(timeoutMS: timeout) { data, events in dispatch(data, events) }
@@ -113,6 +119,7 @@ final class Hub {
         if let d = shutdownDeadline { deadlines.append(d) }
         if !awaitingReap.isEmpty { deadlines.append(now + 100_000_000) }
         if let d = refusals.deadline { deadlines.append(d) }
+        if let d = heldDeadline(now: now) { deadlines.append(d) }
         for h in hooks { if let d = h.nextDeadline() { deadlines.append(d) } }
         guard let next = deadlines.min() else { return -1 }
         return Int32(clamping: next > now ? (next - now) / 1_000_000 + 1 : 0)

@@ -9,4 +9,6 @@ struct HubStatistics {
     var forkFailures = 0
     var corruptFrames = 0
     var queueOverflows = 0
+    /// Times a session's requests were left waiting (`Hub+Costs`).
+    var holds = 0
 }

@@ -23,6 +23,13 @@ struct SessionSlot {
     var outStart = 0
     private(set) var waitingForWritable = false
     let connectedAt: Int64
+    /// What it may still ask of the hub (`Hub+Costs`).
+    var budget = WorkBudget()
+    /// Its requests wait (over budget, or its share of this turn used): the hub stops reading
+    /// its channel, so the kernel's buffer pushes back on the session.
+    private(set) var held = false
+    /// Events were left out past the queue limit: the flush ends the session, whatever it writes.
+    private(set) var overflowed = false
 
     init(life: SessionLife, channel: Int32, host: String, port: Int, connectedAt: Int64) {
         self.life = life
@@ -41,6 +48,18 @@ struct SessionSlot {
         return true
     }
 
+    /// Whether the hub leaves the session's requests waiting; true when that changed.
+    mutating func hold(_ hold: Bool) -> Bool {
+        guard held != hold else { return false }
+        held = hold
+        return true
+    }
+
+    /// What the channel is to be watched for: requests unless they wait, writability when a
+    /// write fell short. `watched` is what epoll was last told.
+    var interest: UInt32 { (held ? 0 : Epoll.readable) | (waitingForWritable ? Epoll.writable : 0) }
+    var watched = Epoll.readable
+
     /// The session closed its channel: nothing more is written to it.
     mutating func close(at now: UInt64) {
         life.close(at: now)
@@ -54,13 +73,18 @@ struct SessionSlot {
     /// the slot must be flushed this turn: its first shared range, or a backlog that grew past
     /// `limit` (the flush gives the session one more chance to take it, and ends it if it does
     /// not). So the hub's memory for a session that stopped reading stays bounded, however
-    /// long it stays stopped.
+    /// long it stays stopped; and within a turn too: past `limit` nothing more is copied, and
+    /// the session, `overflowed`, is ended at the flush.
     @inline(__always)
     mutating func enqueue(_ range: Range<Int>, of frames: UnsafeBufferPointer<UInt8>, limit: Int) -> Bool {
         let backlog = pending
         if backlog > 0 {
+            if backlog > limit {
+                overflowed = true
+                return false
+            }
             out.append(contentsOf: UnsafeBufferPointer(rebasing: frames[range]))
-            return backlog <= limit && backlog + range.count > limit
+            return backlog + range.count > limit
         }
         if shared.isEmpty {
             shared.append(range)

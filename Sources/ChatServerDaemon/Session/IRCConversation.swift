@@ -139,7 +139,8 @@ final class IRCConversation: Conversation {
             output.request(.part(channels: Array(channels), reason: "Left all channels"))
         case .part(let list, let reason):
             output.request(.part(channels: list, reason: reason))
-        case .message(let kind, let targets, let text):
+        case .message(let kind, let list, let text):
+            let targets = CaseMapping.ascii.unique(list)
             for target in targets.prefix(ChatSettings.maxTargets) {
                 output.request(.message(kind: kind, target: target, text: text))
             }
@@ -152,7 +153,7 @@ final class IRCConversation: Conversation {
             output.request(.topic(channel: channel, text: text))
         case .names(let list):
             if let list {
-                for channel in list { output.request(.names(channel: channel)) }
+                for channel in CaseMapping.ascii.unique(list) { output.request(.names(channel: channel)) }
             } else {
                 output.request(.names(channel: nil))
             }
@@ -161,7 +162,7 @@ final class IRCConversation: Conversation {
         case .whois(let nick):
             output.request(.whois(nick: nick))
         case .kick(let channel, let nicks, let reason):
-            for n in nicks { output.request(.kick(channel: channel, nick: n, reason: reason)) }
+            for n in CaseMapping.ascii.unique(nicks) { output.request(.kick(channel: channel, nick: n, reason: reason)) }
         case .away(let text):
             output.request(.away(text: text))
         case .mode(let target, let args):

@@ -42,6 +42,11 @@ extension SessionProcess {
         }
     }
 
+    /// Requests the hub has not taken yet, past which the client's lines wait too: the hub
+    /// holds a session that asked for more than its reply budget (`Hub+Costs`), and this
+    /// passes the push-back on to the client (then to flood control's "Excess flood").
+    var hubBacklogged: Bool { output.toHub.count > 64 * 1024 }
+
     /// Hands queued lines to the conversation as flood control allows: first the lines it set
     /// aside that are due again (they went through flood control once), then new ones. Stops
     /// while a sync is with the hub: a line that waits for the hub's answers is handed again
@@ -69,7 +74,7 @@ extension SessionProcess {
             if !dialectDecided {
                 decideDialect(firstLine: line)
             }
-            guard flood.take(now: Proc.monotonicNanos()) else { break }
+            guard !hubBacklogged, flood.take(now: Proc.monotonicNanos()) else { break }
             guard handOn(line) else {
                 flood.giveBack()  // handed again later, and counted then
                 break

@@ -9,7 +9,10 @@ extension SessionProcess {
         var wait = UInt64.max
         func until(_ deadline: UInt64) { wait = min(wait, deadline > now ? deadline - now : 0) }
         if !dialectDecided { until(startedAt + UInt64(config.quietPeriodMS) * 1_000_000) }
-        if pendingStart < pendingLines.count && output.pendingSync == nil { wait = min(wait, flood.wait(now: now)) }
+        // Lines held behind the hub's backlog wait for the hub to take it, not for the clock.
+        if pendingStart < pendingLines.count && output.pendingSync == nil && !hubBacklogged {
+            wait = min(wait, flood.wait(now: now))
+        }
         if releaseAt != .max { until(releaseAt) }
         if conversation?.isRegistered != true {
             until(startedAt + UInt64(config.registrationTimeout) * 1_000_000_000)
