@@ -23,9 +23,11 @@ struct SessionOutput {
     /// Text for the client as it is (a prompt without a line end).
     mutating func sendRaw(_ text: String) { toClient.append(text) }
 
+    /// A request for the hub, held to the protocol's limits: past them the hub would take
+    /// this session for a compromised one.
     mutating func request(_ r: HubRequest) {
         guard !hubGone else { return }
-        toHub.append(request: r)
+        toHub.append(request: r.bounded())
     }
 
     /// Ends the session: the client gets what is queued (a farewell, by the caller), the hub a
