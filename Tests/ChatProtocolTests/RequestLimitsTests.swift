@@ -4,7 +4,7 @@ import TestSupport
 
 /// Every request's fields and lists at and past `RequestLimits`: the decoder takes a request
 /// at its limits and refuses one past them, naming the field; `bounded()` (what a session
-/// sends) always fits.
+/// sends) always fits; the row sizes the hub chunks replies by are exact.
 @Suite(.serialized, .compute) struct RequestLimitsTests {
     /// Every request type with names of `name` bytes, texts of `text` bytes and lists of
     /// `items` items (when given, else one).
@@ -77,4 +77,20 @@ import TestSupport
         #expect(c.utf8.count == 509 && c.unicodeScalars.dropFirst().allSatisfy { $0 == "😀" })
     }
 
+    @Test func rowSizesAreWhatTheEncoderWrites() {
+        func rowBytes(_ empty: HubEvent, _ one: HubEvent) -> Int { one.frame().count - empty.frame().count }
+        let long = String(repeating: "x", count: 200)
+        for nick in ["a", long, String(repeating: "é", count: 100)] {
+            let m = Member(nick: nick, isOperator: true)
+            #expect(HubEvent.encodedSize(m) == rowBytes(.names(channel: "#c", members: [], more: false),
+                                                        .names(channel: "#c", members: [m], more: false)))
+            let e = WhoEntry(channel: "#c", nick: nick, user: "u", host: long, realName: nick, isAway: true, isOperator: false)
+            #expect(HubEvent.encodedSize(e) == rowBytes(.who(mask: "m", entries: [], more: true),
+                                                        .who(mask: "m", entries: [e], more: true)))
+            for users in [0, 127, 128, 20_000, 3_000_000] {
+                let row = ChannelSummary(name: "#" + nick, users: users, topic: long)
+                #expect(HubEvent.encodedSize(row) == rowBytes(.list([], more: false), .list([row], more: false)))
+            }
+        }
+    }
 }
