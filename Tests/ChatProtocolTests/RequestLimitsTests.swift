@@ -68,6 +68,12 @@ import TestSupport
             let b = r.bounded()
             #expect(try decode(b) == b, "\(r.messageType)")
         }
+        // A list of long names keeps what fits in half a frame.
+        let names = Array(repeating: String(repeating: "n", count: 600), count: 300)
+        for r in [HubRequest.join(channels: names), .ison(nicks: names), .mode(target: names[0], args: names)] {
+            let b = r.bounded()
+            #expect(try decode(b) == b && b.frame().count <= HubFrame.headerSize + HubFrame.maxPayload)
+        }
         // Cut at a character's start, never inside one.
         let wide = String(repeating: "é", count: 300)  // 600 bytes
         guard case .who(let mask) = HubRequest.who(mask: wide).bounded() else { Issue.record("not a who"); return }

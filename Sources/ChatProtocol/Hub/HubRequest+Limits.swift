@@ -3,14 +3,23 @@ extension HubRequest {
     /// This request with every field cut to `RequestLimits`, which the hub's decoder holds
     /// it to: a session sends only what the hub accepts, whatever its client typed (a telnet
     /// line of 8 KiB can be one name). A name cut to 512 bytes is still far too long to be
-    /// valid, so the hub's answer is the same; a list keeps its first items.
+    /// valid, so the hub's answer is the same; a list keeps its first items. The result
+    /// always fits in a frame.
     public func bounded() -> HubRequest {
         let name = RequestLimits.name, text = RequestLimits.text
         func n(_ s: String) -> String { Self.cut(s, name) }
         func t(_ s: String) -> String { Self.cut(s, text) }
+        // A list keeps its first items, and at most half a frame of them: 256 names of 512
+        // bytes would not fit in one.
         func l(_ list: [String]) -> [String] {
-            list.count <= RequestLimits.items && list.allSatisfy({ $0.utf8.count <= name })
-                ? list : list.prefix(RequestLimits.items).map(n)
+            var out: [String] = [], bytes = 0
+            for item in list.prefix(RequestLimits.items) {
+                let kept = n(item)
+                bytes += BinaryWriter.size(kept)
+                if bytes > HubFrame.maxPayload / 2 { break }
+                out.append(kept)
+            }
+            return out
         }
         switch self {
         case .message(let kind, let target, let body):
