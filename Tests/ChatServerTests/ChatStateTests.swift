@@ -248,6 +248,22 @@ final class RecordingSink: EventSink {
         #expect(who.reduce(0, +) == 2500 && who.allSatisfy { $0 <= 200 })
     }
 
+    /// Rows are counted by bytes as well as by number: whatever the hosts and real names, no
+    /// reply needs a frame over 64 KiB (200 WHO rows of long ones trapped the hub).
+    @Test func listRepliesAreChunkedByBytes() {
+        let host = String(repeating: "h", count: 300)
+        for i in 1...400 {
+            state.connect(session: i, host: host + "\(i)")
+            state.handle(.register(nick: "user\(i)", user: "u", realName: String(repeating: "r", count: 100)), from: i)
+            state.handle(.join(channels: ["#lobby"]), from: i)
+        }
+        for i in 1...400 { _ = sink.take(i) }
+        state.handle(.who(mask: "#lobby"), from: 1)
+        let who = sink.take(1).compactMap { e -> (Int, Bool)? in if case .who(_, let rows, let more) = e { return (rows.count, more) } else { return nil } }
+        #expect(who.map(\.0).reduce(0, +) == 400 && who.count >= 3, "\(who)")
+        #expect(who.map(\.1) == Array(repeating: true, count: who.count - 1) + [false])
+    }
+
     @Test func peopleInACrowdAreSparedMembershipNotices() {
         // Telnet users (hello(.human)) and one IRC client in a channel of 60.
         for i in 1...60 {

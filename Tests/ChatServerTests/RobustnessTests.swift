@@ -1,4 +1,5 @@
 import ChatPOSIX
+import ChatProtocol
 import Foundation
 import Testing
 import TestSupport
@@ -160,6 +161,33 @@ func newSession(_ server: ServerProcess, _ body: () async throws -> UserConnecti
             await pause(.milliseconds(50))
         }
         #expect(state.isEmpty || state.contains(") Z "), "session still running: \(state)")
+    }
+
+    /// A hub that dies with events in flight (a burst, a flood; a crash mid-turn) is still a
+    /// hub that went away, not a shutdown: the session reads all it left before it decides.
+    @Test func whenTheHubDiesMidBurstNoOneIsToldItIsShuttingDown() async throws {
+        let server = try await ServerProcess()
+        let (alice, alicePID) = try await newSession(server) { try await humanUser(server, nick: "alice") }
+        let (mallory, malloryPID) = try await newSession(server) { try await humanUser(server, nick: "mallory") }
+        defer { withExtendedLifetime(mallory) {} }
+        let bob = try await ircUser(server, nick: "bob", join: "#lobby")
+        try await alice.expect("bob joined")
+        // Alice's session holds still while more than one read of events waits for it.
+        kill(alicePID, SIGSTOP)
+        var frames: [UInt8] = []
+        for i in 0..<32 {
+            HubRequest.message(kind: .privmsg, target: "#lobby", text: "\(i) " + String(repeating: "x", count: 2000)).appendFrame(to: &frames)
+        }
+        HubRequest.message(kind: .privmsg, target: "#lobby", text: "last").appendFrame(to: &frames)
+        try writeFrames(frames, into: malloryPID)
+        try await bob.expect("PRIVMSG #lobby :last")
+        kill(server.pid, SIGKILL)
+        _ = await server.waitForExit()
+        kill(alicePID, SIGCONT)
+        #expect(await alice.expectClosed(timeout: 5))
+        let said = alice.text, last = String(said.suffix(200))
+        #expect(said.contains("*** Disconnected: the server went away. Sorry!"), "\(last)")
+        #expect(!said.contains("shutting down"), "\(last)")
     }
 
     @Test func theSpawnersArgumentTypedByHandIsRefused() async throws {

@@ -244,6 +244,28 @@ corrupt[corrupt.count - 1] ^= 0x01
 write("hub-frame", "stream-bad-crc", requests[0].1.frame() + corrupt)
 write("hub-frame", "stream-partial", Array(allFrames.prefix(40)))
 
+// MARK: - Requests into ChatState (records [op][type][length u16 LE][payload])
+
+/// A chat-state record: session `id` (1...8) sends `r`.
+func request(_ id: Int, _ r: HubRequest) -> [UInt8] { [UInt8(3 << 3 | (id - 1))] + record(r.frame()) }
+let connect4: [UInt8] = [UInt8(0 << 3 | 3)]
+let crowd: [UInt8] = [UInt8(2 << 3 | 7)]
+for (name, r) in requests { write("chat-state", "request-" + name, request(1, r)) }
+write("chat-state", "crowd-who", crowd + request(1, .who(mask: "#c")))
+write("chat-state", "crowd-names", crowd + request(2, .names(channel: "#c")))
+write("chat-state", "crowd-list", crowd + request(3, .list))
+write("chat-state", "crowd-who-wildcard", crowd + request(1, .who(mask: "crowd*")))
+write("chat-state", "newcomer", connect4 + request(4, .hello(dialect: .irc))
+      + request(4, .register(nick: "dave", user: "d", realName: "Dave")) + request(4, .join(channels: ["#c", "#d"]))
+      + request(4, .message(kind: .privmsg, target: "#c", text: "hi")) + request(1, .kick(channel: "#c", nick: "dave", reason: "x"))
+      + request(1, .mode(target: "#c", args: ["+o", "bob"])) + request(2, .topic(channel: "#c", text: "t"))
+      + request(4, .nick("dave2")) + request(4, .quit(reason: "bye")))
+let longName = String(repeating: "n", count: 512), longText = String(repeating: "t", count: 8192)
+write("chat-state", "at-the-limits", request(1, .who(mask: String(repeating: "*", count: 512)))
+      + request(1, .names(channel: "#" + String(longName.dropFirst()))) + request(1, .join(channels: [longName]))
+      + request(1, .ison(nicks: Array(repeating: "bob", count: 256))) + request(2, .message(kind: .privmsg, target: "#c", text: longText)))
+write("chat-state", "past-a-limit", request(1, .who(mask: longName + "n")) + request(2, .names(channel: "#c")))
+
 // MARK: - Message fast path (type 71 payloads)
 
 func payload(_ e: HubEvent) -> [UInt8] { Array(e.frame()[HubFrame.headerSize...]) }

@@ -66,7 +66,18 @@ public struct BinaryReader: ~Copyable {
     }
 
     public mutating func string() throws(PayloadError) -> String {
+        try stringBody(byteCount())
+    }
+
+    /// A string of at most `limit` bytes (a request's field, `RequestLimits`); `field` names
+    /// it in the error. The length is checked before the bytes are looked at.
+    public mutating func string(limit: Int, _ field: @autoclosure () -> String) throws(PayloadError) -> String {
         let n = try byteCount()
+        guard n <= limit else { throw .overLimit(field: field(), size: n, limit: limit, items: false) }
+        return try stringBody(n)
+    }
+
+    private mutating func stringBody(_ n: Int) throws(PayloadError) -> String {
         if n == 0 { return "" }
         let slice = UnsafeRawBufferPointer(rebasing: base[offset..<offset + n])
         offset += n
@@ -78,11 +89,25 @@ public struct BinaryReader: ~Copyable {
         try bool() ? try string() : nil
     }
 
+    public mutating func optionalString(limit: Int, _ field: @autoclosure () -> String) throws(PayloadError) -> String? {
+        try bool() ? try string(limit: limit, field()) : nil
+    }
+
     public mutating func strings() throws(PayloadError) -> [String] {
         let n = try count(limit: remaining)
         var out: [String] = []
         out.reserveCapacity(n)
         for _ in 0..<n { out.append(try string()) }
+        return out
+    }
+
+    /// A list of at most `items` strings of at most `limit` bytes each (`RequestLimits`).
+    public mutating func strings(items: Int, limit: Int, _ field: @autoclosure () -> String) throws(PayloadError) -> [String] {
+        let n = try count(limit: remaining)
+        guard n <= items else { throw .overLimit(field: field(), size: n, limit: items, items: true) }
+        var out: [String] = []
+        out.reserveCapacity(n)
+        for _ in 0..<n { out.append(try string(limit: limit, field())) }
         return out
     }
 

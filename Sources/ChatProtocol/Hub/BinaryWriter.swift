@@ -45,6 +45,12 @@ public struct BinaryWriter {
         }
     }
 
+    /// The bytes `varint(v)` writes.
+    public static func size(_ v: UInt64) -> Int { v == 0 ? 1 : (64 - v.leadingZeroBitCount + 6) / 7 }
+
+    /// The bytes `string(s)` writes.
+    public static func size(_ s: String) -> Int { size(UInt64(s.utf8.count)) + s.utf8.count }
+
     public mutating func optionalString(_ s: String?) {
         if let s { u8(1); string(s) } else { u8(0) }
     }

@@ -94,6 +94,21 @@ extension HubEvent {
         }
     }
 
+    /// The bytes a row of a `names` reply takes in its payload, as `writePayload` writes it:
+    /// what the hub chunks list replies by, so that no event outgrows a frame.
+    public static func encodedSize(_ m: Member) -> Int { BinaryWriter.size(m.nick) + 1 }
+
+    /// The bytes a row of a `who` reply takes (see `encodedSize(_: Member)`).
+    public static func encodedSize(_ e: WhoEntry) -> Int {
+        BinaryWriter.size(e.channel) + BinaryWriter.size(e.nick) + BinaryWriter.size(e.user) + BinaryWriter.size(e.host)
+            + BinaryWriter.size(e.realName) + 2
+    }
+
+    /// The bytes a row of a `list` reply takes, at most (see `encodedSize(_: Member)`).
+    public static func encodedSize(_ row: ChannelSummary) -> Int {
+        BinaryWriter.size(row.name) + BinaryWriter.size(UInt64(row.users)) + BinaryWriter.size(row.topic)
+    }
+
     public init(type: UInt8, payload: UnsafeRawBufferPointer) throws(PayloadError) {
         var r = BinaryReader(payload)
         switch HubMessageType(rawValue: type) {

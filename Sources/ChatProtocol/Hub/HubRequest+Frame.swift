@@ -57,33 +57,43 @@ extension HubRequest {
         }
     }
 
-    /// Decodes the payload of a frame of type `type`.
+    /// Decodes the payload of a frame of type `type`. Every field is held to its limit
+    /// (`RequestLimits`: names, text, lists): this is where the hub meets what a session
+    /// sends, and a compromised session must not make it build a reply it cannot frame.
     public init(type: UInt8, payload: UnsafeRawBufferPointer) throws(PayloadError) {
         var r = BinaryReader(payload)
+        let name = RequestLimits.name, text = RequestLimits.text, items = RequestLimits.items
         switch HubMessageType(rawValue: type) {
         case .requestHello?:
             guard let d = Dialect(rawValue: try r.u8()) else { throw .invalidValue("dialect") }
             self = .hello(dialect: d)
-        case .requestRegister?: self = .register(nick: try r.string(), user: try r.string(), realName: try r.string())
-        case .requestNick?: self = .nick(try r.string())
-        case .requestJoin?: self = .join(channels: try r.strings())
-        case .requestPart?: self = .part(channels: try r.strings(), reason: try r.string())
+        case .requestRegister?:
+            self = .register(nick: try r.string(limit: name, "register nick"), user: try r.string(limit: name, "register user"),
+                             realName: try r.string(limit: text, "register real name"))
+        case .requestNick?: self = .nick(try r.string(limit: name, "nick"))
+        case .requestJoin?: self = .join(channels: try r.strings(items: items, limit: name, "join channels"))
+        case .requestPart?:
+            self = .part(channels: try r.strings(items: items, limit: name, "part channels"), reason: try r.string(limit: text, "part reason"))
         case .requestMessage?:
             guard let k = MessageKind(rawValue: try r.u8()) else { throw .invalidValue("message kind") }
-            self = .message(kind: k, target: try r.string(), text: try r.string())
-        case .requestTopic?: self = .topic(channel: try r.string(), text: try r.optionalString())
-        case .requestNames?: self = .names(channel: try r.optionalString())
-        case .requestWho?: self = .who(mask: try r.string())
-        case .requestWhois?: self = .whois(nick: try r.string())
-        case .requestKick?: self = .kick(channel: try r.string(), nick: try r.string(), reason: try r.string())
-        case .requestAway?: self = .away(text: try r.optionalString())
-        case .requestMode?: self = .mode(target: try r.string(), args: try r.strings())
+            self = .message(kind: k, target: try r.string(limit: name, "message target"), text: try r.string(limit: text, "message text"))
+        case .requestTopic?:
+            self = .topic(channel: try r.string(limit: name, "topic channel"), text: try r.optionalString(limit: text, "topic text"))
+        case .requestNames?: self = .names(channel: try r.optionalString(limit: name, "names channel"))
+        case .requestWho?: self = .who(mask: try r.string(limit: name, "who mask"))
+        case .requestWhois?: self = .whois(nick: try r.string(limit: name, "whois nick"))
+        case .requestKick?:
+            self = .kick(channel: try r.string(limit: name, "kick channel"), nick: try r.string(limit: name, "kick nick"),
+                         reason: try r.string(limit: text, "kick reason"))
+        case .requestAway?: self = .away(text: try r.optionalString(limit: text, "away text"))
+        case .requestMode?:
+            self = .mode(target: try r.string(limit: name, "mode target"), args: try r.strings(items: items, limit: name, "mode arguments"))
         case .requestList?: self = .list
         case .requestMotd?: self = .motd
-        case .requestQuit?: self = .quit(reason: try r.string())
+        case .requestQuit?: self = .quit(reason: try r.string(limit: text, "quit reason"))
         case .requestLusers?: self = .lusers
-        case .requestIson?: self = .ison(nicks: try r.strings())
-        case .requestUserhost?: self = .userhost(nicks: try r.strings())
+        case .requestIson?: self = .ison(nicks: try r.strings(items: items, limit: name, "ison nicks"))
+        case .requestUserhost?: self = .userhost(nicks: try r.strings(items: items, limit: name, "userhost nicks"))
         case .requestSync?: self = .sync(token: try r.varint())
         default: throw .unknownType(type)
         }

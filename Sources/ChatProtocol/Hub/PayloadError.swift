@@ -6,6 +6,8 @@ public enum PayloadError: Error, Equatable, Sendable, CustomStringConvertible {
     case unknownType(UInt8)
     case invalidValue(String)
     case trailingBytes(Int)
+    /// A request's field past its limit (`RequestLimits`): `size` bytes, or items of a list.
+    case overLimit(field: String, size: Int, limit: Int, items: Bool)
 
     public var description: String {
         switch self {
@@ -15,6 +17,8 @@ public enum PayloadError: Error, Equatable, Sendable, CustomStringConvertible {
         case .unknownType(let t): return "unknown message type \(t)"
         case .invalidValue(let what): return "invalid \(what)"
         case .trailingBytes(let n): return "\(n) unexpected bytes after the message"
+        case .overLimit(let field, let size, let limit, let items):
+            return "\(field) of \(size) \(items ? "items" : "bytes") is over the limit of \(limit)"
         }
     }
 }

@@ -228,12 +228,24 @@ final class ChatState {
         }
     }
 
-    /// A list reply in events small enough for a frame: all but the last say `more`.
-    private func sendChunked<T>(_ items: [T], size: Int, to id: Int, _ make: (ArraySlice<T>, Bool) -> HubEvent) {
+    /// The most bytes of rows in one list reply (NAMES, WHO, LIST). With what else the event
+    /// holds (a name or mask, at most `RequestLimits.name` bytes) it stays far below a frame's
+    /// 64 KiB whatever was asked: no request can make the hub build an event it cannot frame.
+    static let chunkBytes = 32 * 1024
+
+    /// A list reply in events small enough for a frame: at most `rows` rows and `chunkBytes`
+    /// bytes of them (`bytes` bounds a row's encoding) each; all but the last say `more`.
+    private func sendChunked<T>(_ items: [T], rows: Int, to id: Int, bytes: (T) -> Int,
+                                _ make: (ArraySlice<T>, Bool) -> HubEvent) {
         if items.isEmpty { return send(make([], false), to: id) }
         var start = 0
         while start < items.count {
-            let end = min(start + size, items.count)
+            var end = start, total = 0
+            while end < items.count && end - start < rows {
+                total += bytes(items[end])
+                if end > start && total > Self.chunkBytes { break }
+                end += 1
+            }
             send(make(items[start..<end], end < items.count), to: id)
             start = end
         }
@@ -277,9 +289,11 @@ final class ChatState {
         for f in ch.orderedHistory { send(f, to: id) }
     }
 
-    /// At most 1,000 members per event (a nick is at most 30 bytes): always under a frame.
+    /// At most 1,000 members per event, and `chunkBytes` of them.
     private func sendNames(_ name: String, _ ch: Channel?, to id: Int) {
-        sendChunked(ch.map(members(of:)) ?? [], size: 1000, to: id) { .names(channel: name, members: Array($0), more: $1) }
+        sendChunked(ch.map(members(of:)) ?? [], rows: 1000, to: id, bytes: HubEvent.encodedSize) {
+            .names(channel: name, members: Array($0), more: $1)
+        }
     }
 
     /// Operators first, then by nick, case-insensitively. Each nick is lowercased once, not
@@ -385,7 +399,7 @@ final class ChatState {
                 if entries.count >= 200 { break }
             }
         }
-        sendChunked(entries, size: 200, to: id) { .who(mask: mask, entries: Array($0), more: $1) }
+        sendChunked(entries, rows: 200, to: id, bytes: HubEvent.encodedSize) { .who(mask: mask, entries: Array($0), more: $1) }
     }
 
     private func whois(_ id: Int, nick: String) {
@@ -485,7 +499,7 @@ final class ChatState {
         work &+= channels.count
         let rows = channels.values.sorted { $0.name < $1.name }
             .map { ChannelSummary(name: $0.name, users: $0.members.count, topic: $0.topic) }
-        sendChunked(rows, size: 100, to: id) { .list(Array($0), more: $1) }
+        sendChunked(rows, rows: 100, to: id, bytes: HubEvent.encodedSize) { .list(Array($0), more: $1) }
     }
 
     // MARK: Messages

@@ -51,10 +51,12 @@ struct SessionOutput {
     /// Text for the client as it is (a prompt without a line end).
     mutating func sendRaw(_ text: String) { toClient.append(text) }
 
+    /// A request for the hub, held to the protocol's limits: past them the hub would take
+    /// this session for a compromised one.
     mutating func request(_ r: HubRequest) {
         guard !hubGone else { return }
         if case .hello = r {} else { requestsSent += 1 }
-        toHub.append(request: r)
+        toHub.append(request: r.bounded())
     }
 
     /// Asks the hub to say when it has handled every request sent so far; one at a time.

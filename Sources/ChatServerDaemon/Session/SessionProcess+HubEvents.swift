@@ -4,7 +4,9 @@ import ChatProtocol
 extension SessionProcess {
     /// Reads the hub's events and hands them to the conversation; a channel message takes
     /// the fast path, rendered from the frame's bytes straight into the client's queue.
-    func readEvents() {
+    /// Whether anything was read.
+    @discardableResult
+    func readEvents() -> Bool {
         let r: Result<IOResult, SystemError> = Result { () throws(SystemError) in try FD.read(hubFD, into: buffer) }
         switch r {
         case .success(.done(let n)):
@@ -28,9 +30,11 @@ extension SessionProcess {
             } catch {
                 hubLost("the server sent something I could not read (\(error))")
             }
-        case .success(.wouldBlock): break
+            return true
+        case .success(.wouldBlock): return false
         case .success(.eof), .failure:
             hubLost("the server went away")
+            return false
         }
     }
 

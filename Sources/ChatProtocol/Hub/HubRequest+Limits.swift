@@ -1,0 +1,55 @@
+// A request held to the protocol's limits on the session's side (docs/PROTOCOL.md, "Limits").
+extension HubRequest {
+    /// This request with every field cut to `RequestLimits`, which the hub's decoder holds
+    /// it to: a session sends only what the hub accepts, whatever its client typed (a telnet
+    /// line of 8 KiB can be one name). A name cut to 512 bytes is still far too long to be
+    /// valid, so the hub's answer is the same; a list keeps its first items. The result
+    /// always fits in a frame.
+    public func bounded() -> HubRequest {
+        let name = RequestLimits.name, text = RequestLimits.text
+        func n(_ s: String) -> String { Self.cut(s, name) }
+        func t(_ s: String) -> String { Self.cut(s, text) }
+        // A list keeps its first items, and at most half a frame of them: 256 names of 512
+        // bytes would not fit in one.
+        func l(_ list: [String]) -> [String] {
+            var out: [String] = [], bytes = 0
+            for item in list.prefix(RequestLimits.items) {
+                let kept = n(item)
+                bytes += BinaryWriter.size(kept)
+                if bytes > HubFrame.maxPayload / 2 { break }
+                out.append(kept)
+            }
+            return out
+        }
+        switch self {
+        case .message(let kind, let target, let body):
+            // The line path: two comparisons, no copy.
+            if target.utf8.count <= name && body.utf8.count <= text { return self }
+            return .message(kind: kind, target: n(target), text: t(body))
+        case .hello, .list, .motd, .lusers, .sync: return self
+        case .register(let nick, let user, let real): return .register(nick: n(nick), user: n(user), realName: t(real))
+        case .nick(let nick): return .nick(n(nick))
+        case .join(let channels): return .join(channels: l(channels))
+        case .part(let channels, let reason): return .part(channels: l(channels), reason: t(reason))
+        case .topic(let channel, let body): return .topic(channel: n(channel), text: body.map(t))
+        case .names(let channel): return .names(channel: channel.map(n))
+        case .who(let mask): return .who(mask: n(mask))
+        case .whois(let nick): return .whois(nick: n(nick))
+        case .kick(let channel, let nick, let reason): return .kick(channel: n(channel), nick: n(nick), reason: t(reason))
+        case .away(let body): return .away(text: body.map(t))
+        case .mode(let target, let args): return .mode(target: n(target), args: l(args))
+        case .quit(let reason): return .quit(reason: t(reason))
+        case .ison(let nicks): return .ison(nicks: l(nicks))
+        case .userhost(let nicks): return .userhost(nicks: l(nicks))
+        }
+    }
+
+    /// `s` cut to at most `limit` bytes of UTF-8, at a character's start.
+    static func cut(_ s: String, _ limit: Int) -> String {
+        let u = s.utf8
+        guard u.count > limit else { return s }
+        var end = u.index(u.startIndex, offsetBy: limit)
+        while end > u.startIndex && UTF8.isContinuation(u[end]) { end = u.index(before: end) }
+        return String(decoding: u[..<end], as: UTF8.self)
+    }
+}
