@@ -52,6 +52,29 @@ final class RecordingSink: EventSink {
         guard case .error(.notRegistered, _, _) = sink.take(2).first else { Issue.record("451 expected"); return }
     }
 
+    /// Reserved names are folded as look-alikes of a present nick are: `r00t` passes for
+    /// `root` as well as `a1ice` for `alice`.
+    @Test func lookAlikesOfReservedNicksAreRefused() {
+        state.connect(session: 1, host: "h")
+        for nick in ["r00t", "R00T", "Adm1n", "adm|n", "N1ckServ", "nickserv", "0per", "OPER", "c0nso1e", "0perat0r", "Irc", "1rc", "hvb"] {
+            state.handle(.register(nick: nick, user: "x", realName: ""), from: 1)
+            let events = sink.take(1)
+            if nick == "hvb" {  // not a look-alike in this small table: accepted
+                #expect(events.contains { if case .welcome = $0 { return true } else { return false } }, "\(events)")
+                continue
+            }
+            guard case .error(.erroneousNickname, let params, let text) = events.first else {
+                Issue.record("accepted \(nick): \(events)")
+                continue
+            }
+            // (A nick starting with a digit is not a nick at all.)
+            #expect(params == [nick] && (text == "Nickname is reserved" || nick.first!.isNumber), "\(nick): \(params) \(text)")
+        }
+        // A nick change to one is refused too.
+        state.handle(.nick("r00t"), from: 1)
+        guard case .error(.erroneousNickname, _, "Nickname is reserved") = sink.take(1).first else { Issue.record("NICK r00t accepted"); return }
+    }
+
     /// Every request with hostile text in every string field: no event to anyone (the
     /// sender included) carries a control, format or separator character. Free text is
     /// cleaned, names that cannot be shown are refused, and a refused name echoed in a reply

@@ -16,8 +16,12 @@ final class ChatState {
     /// The recipients of one broadcast, reused so that a broadcast allocates nothing.
     private var recipients: [Int] = []
 
-    static let reservedNicks: Set<String> = ["server", "console", "operator", "admin", "root", "system",
+    static let reservedNicks: Set<String> = ["server", "console", "operator", "oper", "admin", "root", "system",
                                              "chanserv", "nickserv", "irc", "hub"]
+    /// The reserved nicks as `Names.impersonationKey` folds them, so that their look-alikes
+    /// (`r00t`, `Adm1n`, `N1ckServ`, `0per`) are refused as `a1ice` is while `alice` is on.
+    /// They are letters only, so either casemapping folds them the same.
+    static let reservedKeys = Set(reservedNicks.map { Names.impersonationKey($0) })
 
     init(settings: ChatSettings, sink: EventSink, clock: @escaping () -> Int64) {
         self.settings = settings
@@ -118,10 +122,11 @@ final class ChatState {
             return (.erroneousNickname, "Nickname too long (at most \(settings.nickLength) characters)")
         }
         if !Names.isValidNick(nick, maxLength: settings.nickLength) { return (.erroneousNickname, "Erroneous nickname") }
-        if Self.reservedNicks.contains(nick.lowercased()) || fold(nick) == fold(settings.serverName) {
+        let key = Names.impersonationKey(nick, casemapping: settings.casemapping)
+        if Self.reservedKeys.contains(key) || key == Names.impersonationKey(settings.serverName, casemapping: settings.casemapping) {
             return (.erroneousNickname, "Nickname is reserved")
         }
-        if let owner = nicks[Names.impersonationKey(nick, casemapping: settings.casemapping)], owner != id {
+        if let owner = nicks[key], owner != id {
             // Not the same nick but one that looks like it (a1ice for alice): say so.
             if let other = users[owner]?.nick, fold(other) != fold(nick) {
                 return (.nicknameInUse, "Nickname is too similar to \(other), which is in use")
