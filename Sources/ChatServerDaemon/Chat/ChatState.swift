@@ -143,6 +143,8 @@ final class ChatState {
         u.nick = nick
         u.user = user
         u.realName = realName
+        // Asked before anything is sent: a banned user is never welcomed.
+        if let refuses = refusesRegistration, refuses(id, u.source, u.host) { return }
         u.registered = true
         users[id] = u
         nicks[Names.impersonationKey(nick, casemapping: settings.casemapping)] = id
@@ -165,6 +167,11 @@ final class ChatState {
         users[id]!.nick = new
         if watchNames { named.append(id) }
     }
+
+    /// Consulted before a user is welcomed, with its session, `nick!user@host` and address:
+    /// true when the user is refused, and then has been disconnected (the console's bans on
+    /// nick masks). It may end the session, so `register` does nothing after a refusal.
+    var refusesRegistration: ((_ id: Int, _ source: String, _ host: String) -> Bool)?
 
     /// While set (the console has bans on nick masks), sessions that registered or changed
     /// nick are listed in `named`, so that only they are checked against the bans.
