@@ -135,14 +135,12 @@ public enum TextSafety {
     /// a space, everything else is itself. (For ASCII controls `sanitize` does more: escape
     /// sequences go whole, and IRC formatting may stay.)
     public static func shownAs(_ scalar: Unicode.Scalar) -> Shown {
-        blocksToLookUp.withUnsafeBufferPointer { shownAs(scalar, blocks: $0) }
-    }
-
-    /// `shownAs` with `blocksToLookUp` at hand, for loops over many scalars.
-    @inline(__always)
-    static func shownAs(_ scalar: Unicode.Scalar, blocks: UnsafeBufferPointer<UInt64>) -> Shown {
         let v = scalar.value
-        if v < summarised, blocks[Int(v >> 12)] & (1 << (v >> 6 & 63)) == 0 { return .itself }
+        if v < 0x10000 {
+            if basicBlocks[Int(v >> 12)] & (1 << (v >> 6 & 63)) == 0 { return .itself }
+        } else if v < 0x20000 {
+            if supplementaryBlocks[Int((v - 0x10000) >> 12)] & (1 << (v >> 6 & 63)) == 0 { return .itself }
+        }
         return byCategory(scalar)
     }
 
@@ -155,44 +153,53 @@ public enum TextSafety {
         }
     }
 
-    /// The scalars below this (the Basic Multilingual Plane and the next, where nearly all
-    /// text and emoji are) have their blocks summarised in `blocksToLookUp`.
-    static let summarised: UInt32 = 0x20000
+    /// One bit per block of 64 scalars of the Basic Multilingual Plane: set when the block
+    /// holds a scalar that is not shown as itself, so only scalars of those few blocks need
+    /// the category lookup (tens of nanoseconds, against one for the bit). Made from the
+    /// standard library's category tables on first use (a few milliseconds; the spawner's
+    /// rehearsal makes it before sessions are forked).
+    static let basicBlocks = summary(of: 0)
+    /// The same for the Supplementary Multilingual Plane (emoji, historic scripts), made
+    /// when the first of its scalars is seen. Scalars above it take the lookup.
+    static let supplementaryBlocks = summary(of: 0x10000)
 
-    /// One bit per block of 64 scalars below `summarised`: set when the block holds a scalar
-    /// that is not shown as itself, so only scalars of those few blocks need the category
-    /// lookup (which costs tens of nanoseconds, against a nanosecond for the bit). Made once
-    /// from the standard library's category tables, on first use (a few milliseconds).
-    static let blocksToLookUp: [UInt64] = {
-        var bits = [UInt64](repeating: 0, count: Int(summarised >> 12))
-        for block in 0..<Int(summarised >> 6) {
-            for v in block << 6 ..< (block + 1) << 6 {
-                guard let s = Unicode.Scalar(UInt32(v)), byCategory(s) != .itself else { continue }
+    /// The block summary of the 65,536 scalars from `start`.
+    static func summary(of start: UInt32) -> [UInt64] {
+        var bits = [UInt64](repeating: 0, count: 16)
+        for block in 0..<1024 {
+            let first = start + UInt32(block << 6)
+            for v in first..<first + 64 {
+                guard let s = Unicode.Scalar(v), byCategory(s) != .itself else { continue }
                 bits[block >> 6] |= 1 << UInt64(block & 63)
                 break
             }
         }
         return bits
-    }()
+    }
 
     /// Whether `scalar` must not appear in a name or reach a terminal as it is: a control, a
     /// format character or a separator other than the ASCII space (see `shownAs`).
     @inline(__always)
     public static func cannotBeShown(_ scalar: Unicode.Scalar) -> Bool { shownAs(scalar) != .itself }
 
-    /// Whether the scalar of `length` bytes at `i` is in a block that `blocksToLookUp` marks
-    /// (or above them): its block number straight from the bytes, without decoding it.
+    /// Whether the scalar of `length` bytes at `i` is in a block that the summaries mark (or
+    /// above them): its block number straight from the bytes, without decoding it. `blocks`
+    /// is `basicBlocks`, held by the caller for its whole loop.
     @inline(__always)
     static func mayHide(_ p: UnsafeRawBufferPointer, at i: Int, length: Int, blocks: UnsafeBufferPointer<UInt64>) -> Bool {
         guard i + length <= p.count else { return false }
-        let block: UInt32
         switch length {
-        case 2: block = UInt32(p[i] & 0x1F)
-        case 3: block = UInt32(p[i] & 0x0F) << 6 | UInt32(p[i + 1] & 0x3F)
-        default: block = UInt32(p[i] & 0x07) << 12 | UInt32(p[i + 1] & 0x3F) << 6 | UInt32(p[i + 2] & 0x3F)
+        case 2:
+            let block = Int(p[i] & 0x1F)
+            return blocks[0] & (1 << UInt64(block)) != 0
+        case 3:
+            let block = Int(p[i] & 0x0F) << 6 | Int(p[i + 1] & 0x3F)
+            return blocks[block >> 6] & (1 << UInt64(block & 63)) != 0
+        default:
+            let block = Int(p[i] & 0x07) << 12 | Int(p[i + 1] & 0x3F) << 6 | Int(p[i + 2] & 0x3F)
+            guard block >= 1024, block < 2048 else { return true }
+            return supplementaryBlocks[(block - 1024) >> 6] & (1 << UInt64(block & 63)) != 0
         }
-        guard block < summarised >> 6 else { return true }
-        return blocks[Int(block >> 6)] & (1 << (block & 63)) != 0
     }
 
     /// The scalar whose UTF-8 starts at `i` (a lead byte of 2–4 bytes), and its length.
@@ -226,7 +233,7 @@ public enum TextSafety {
         if i == n { return false }
         // Not all ASCII: from the first other byte on, scalar by scalar.
         let raw = UnsafeRawBufferPointer(p)
-        return blocksToLookUp.withUnsafeBufferPointer { blocks in
+        return basicBlocks.withUnsafeBufferPointer { blocks in
             while i < n {
                 let b = p[i]
                 if b < 0x80 {
@@ -252,7 +259,7 @@ public enum TextSafety {
     /// 2–3 bytes by a 1-byte space), so valid UTF-8 in gives valid UTF-8 out, never longer
     /// than the input.
     static func sanitizeBytes(_ p: UnsafeRawBufferPointer, into out: UnsafeMutableBufferPointer<UInt8>) -> Int {
-        blocksToLookUp.withUnsafeBufferPointer { sanitizeBytes(p, into: out, blocks: $0) }
+        basicBlocks.withUnsafeBufferPointer { sanitizeBytes(p, into: out, blocks: $0) }
     }
 
     static func sanitizeBytes(_ p: UnsafeRawBufferPointer, into out: UnsafeMutableBufferPointer<UInt8>,
