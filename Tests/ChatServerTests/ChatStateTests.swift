@@ -121,6 +121,20 @@ final class RecordingSink: EventSink {
         }
     }
 
+    /// A refused name echoed in a reply is short, whatever it is made of: a character may
+    /// hold any number of combining marks, so the cut is by scalar.
+    @Test func anEchoedNameIsCutByScalars() {
+        user(1, "alice", join: nil)
+        _ = sink.take(1)
+        let zalgo = "#" + String(repeating: "e" + String(repeating: "\u{301}", count: 200), count: 10)
+        for r: HubRequest in [.join(channels: [zalgo]), .whois(nick: zalgo), .names(channel: zalgo), .who(mask: zalgo)] {
+            state.handle(r, from: 1)
+            for event in sink.take(1) {
+                for text in strings(in: event) { #expect(text.unicodeScalars.count <= 64, "\(r): \(text.utf8.count) bytes") }
+            }
+        }
+    }
+
     /// Every string inside a value, however deep.
     private func strings(in value: Any) -> [String] {
         if let s = value as? String { return [s] }

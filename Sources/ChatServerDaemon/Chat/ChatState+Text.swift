@@ -49,14 +49,16 @@ extension ChatState {
 
     /// A name as a reply's parameter, echoing what the user sent (a refused nick, a channel
     /// that does not exist, a WHO mask), made safe to show: nothing `sanitize` removes, no
-    /// spaces (they would split an IRC parameter), at most 64 characters, not empty and not
-    /// starting with `:`. A valid nick or channel name comes back as it is.
+    /// spaces (they would split an IRC parameter), at most 64 scalars (a character may hold
+    /// any number of combining marks), not empty and not starting with `:`. A valid nick or
+    /// channel name comes back as it is.
     func shown(name: String) -> String {
         if name.utf8.count <= 64, let first = name.utf8.first, first != UInt8(ascii: ":"),
            !name.utf8.contains(UInt8(ascii: " ")), TextSafety.isSafe(name) {
             return name
         }
-        let s = String(TextSafety.sanitize(String(name.prefix(64))).map { $0 == " " ? "_" : $0 })
+        let cut = String(String.UnicodeScalarView(name.unicodeScalars.prefix(64)))
+        let s = String(TextSafety.sanitize(cut).map { $0 == " " ? "_" : $0 })
         return s.isEmpty || s.hasPrefix(":") ? "*" : s
     }
 
