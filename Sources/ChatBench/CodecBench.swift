@@ -81,6 +81,16 @@ struct CodecBench {
             _ = IRCRenderer.appendMessageLine(view, serverTime: false, to: &line)
             return line.count
         }
+        // The hub cleans every message's text as it accepts it (`TextSafety.sanitize`), once per
+        // message frame: plain ASCII takes the byte scan alone; other scripts look up each
+        // scalar's category. Texts of the frame's text size.
+        let ascii = Self.sample("The quick brown fox jumps over the lazy dog, 42 times. ", bytes: textSize)
+        let unicode = Self.sample("Ça va? Größe, naïve café; 世界の猫 😀 Ωμέγα. ", bytes: textSize)
+        func sanitize(_ text: String) -> Double {
+            best { for _ in 0..<frames { sink &+= TextSafety.sanitize(text, keepIRCFormatting: true).utf8.count } }
+        }
+        let sanitizeASCII = sanitize(ascii)
+        let sanitizeUnicode = sanitize(unicode)
         if sink == 42 { FD.writeAllIgnoringErrors(2, "") }  // keeps the work observable
         return [
             Figure(name: "encode message event", nanosPerFrame: encodeEvent, bytesPerFrame: eventFrame.count),
@@ -88,7 +98,21 @@ struct CodecBench {
             Figure(name: "decode message event", nanosPerFrame: decodeEvent, bytesPerFrame: eventFrame.count),
             Figure(name: "decode message view", nanosPerFrame: decodeView, bytesPerFrame: eventFrame.count),
             Figure(name: "decode and render IRC line", nanosPerFrame: renderIRC, bytesPerFrame: eventFrame.count),
+            Figure(name: "sanitize ASCII text", nanosPerFrame: sanitizeASCII, bytesPerFrame: eventFrame.count),
+            Figure(name: "sanitize non-ASCII text", nanosPerFrame: sanitizeUnicode, bytesPerFrame: eventFrame.count),
         ]
+    }
+
+    /// `pattern` repeated and cut to at most `bytes` bytes, on a character boundary.
+    static func sample(_ pattern: String, bytes: Int) -> String {
+        var out = ""
+        while out.utf8.count < bytes {
+            for c in pattern {
+                if out.utf8.count + c.utf8.count > bytes { return out }
+                out.append(c)
+            }
+        }
+        return out
     }
 
     static func table(_ figures: [Figure], frames: Int, textSize: Int) -> String {

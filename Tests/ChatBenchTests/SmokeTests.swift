@@ -169,7 +169,7 @@ private func expectPerfect(_ j: [String: Any], clients: Int, sourceLocation: Sou
         let results = try #require(j["results"] as? [[String: Any]])
         #expect(results.map { $0["name"] as? String ?? "" } == [
             "encode message event", "encode message request", "decode message event", "decode message view",
-            "decode and render IRC line",
+            "decode and render IRC line", "sanitize ASCII text", "sanitize non-ASCII text",
         ])
         for r in results {
             let ns = r["ns_per_frame"] as? Double ?? 0

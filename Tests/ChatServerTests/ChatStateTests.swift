@@ -72,6 +72,95 @@ final class RecordingSink: EventSink {
         #expect(sink.take(2).contains { if case .quit = $0 { return true } else { return false } })
     }
 
+    /// Reserved names are folded as look-alikes of a present nick are: `r00t` passes for
+    /// `root` as well as `a1ice` for `alice`.
+    @Test func lookAlikesOfReservedNicksAreRefused() {
+        state.connect(session: 1, host: "h")
+        for nick in ["r00t", "R00T", "Adm1n", "adm|n", "N1ckServ", "nickserv", "0per", "OPER", "c0nso1e", "0perat0r", "Irc", "1rc", "hvb"] {
+            state.handle(.register(nick: nick, user: "x", realName: ""), from: 1)
+            let events = sink.take(1)
+            if nick == "hvb" {  // not a look-alike in this small table: accepted
+                #expect(events.contains { if case .welcome = $0 { return true } else { return false } }, "\(events)")
+                continue
+            }
+            guard case .error(.erroneousNickname, let params, let text) = events.first else {
+                Issue.record("accepted \(nick): \(events)")
+                continue
+            }
+            // (A nick starting with a digit is not a nick at all.)
+            #expect(params == [nick] && (text == "Nickname is reserved" || nick.first!.isNumber), "\(nick): \(params) \(text)")
+        }
+        // A nick change to one is refused too.
+        state.handle(.nick("r00t"), from: 1)
+        guard case .error(.erroneousNickname, _, "Nickname is reserved") = sink.take(1).first else { Issue.record("NICK r00t accepted"); return }
+    }
+
+    /// Every request with hostile text in every string field: no event to anyone (the
+    /// sender included) carries a control, format or separator character. Free text is
+    /// cleaned, names that cannot be shown are refused, and a refused name echoed in a reply
+    /// is made safe.
+    @Test func hostileTextInEveryRequestReachesNoEventUnsafe() {
+        user(1, "alice")
+        user(2, "bob")
+        user(3, "carol", join: "#other")
+        state.handle(.away(text: "gone"), from: 3)
+        let hostile = [
+            "x\u{1B}[2J\u{1B}]0;owned\u{7}\u{1B}]52;c;aGk=\u{7}y", "\u{9B}31mz", "a\u{202E}b", "l\u{2028}m\u{2029}n",
+            "zero\u{200B}w\u{FEFF}", "nul\u{0}bel\u{7}", "\u{85}\u{9D}0;t\u{9C}", "nb\u{A0}sp\u{200E}",
+        ]
+        let names = hostile.flatMap { [$0, "#" + $0, "bob" + $0, "#lobby" + $0] }
+        state.connect(session: 9, host: "10.0.0.9")
+        for h in hostile + names {
+            let requests: [HubRequest] = [
+                .register(nick: h, user: h, realName: h), .nick(h), .join(channels: [h]), .part(channels: [h], reason: h),
+                .message(kind: .privmsg, target: "#lobby", text: h), .message(kind: .notice, target: "bob", text: h),
+                .message(kind: .action, target: h, text: h), .message(kind: .privmsg, target: "#lobby", text: "\u{1}" + h + "\u{1}"),
+                .topic(channel: "#lobby", text: h), .topic(channel: h, text: nil), .topic(channel: h, text: h),
+                .names(channel: h), .who(mask: h), .who(mask: h + "*"), .whois(nick: h),
+                .kick(channel: "#lobby", nick: h, reason: h), .kick(channel: h, nick: "bob", reason: h),
+                .away(text: h), .mode(target: h, args: [h]), .mode(target: "#lobby", args: ["+o" + h, h]),
+                .mode(target: "#lobby", args: [h]), .ison(nicks: [h]), .userhost(nicks: [h]),
+                .message(kind: .privmsg, target: "carol", text: h), .whois(nick: "alice"), .who(mask: "#lobby"), .list,
+                .part(channels: ["#lobby"], reason: h), .join(channels: ["#lobby"]),
+            ]
+            for r in requests { state.handle(r, from: 1) }
+            state.handle(.register(nick: h, user: h, realName: h), from: 9)
+        }
+        state.connect(session: 4, host: "10.0.0.4")
+        state.handle(.register(nick: "dave", user: "\u{1B}[31m\u{202E}", realName: hostile.joined()), from: 4)
+        state.handle(.join(channels: ["#lobby"]), from: 4)
+        state.handle(.who(mask: "#lobby"), from: 2)
+        state.handle(.whois(nick: "dave"), from: 2)
+        state.handle(.kick(channel: "#lobby", nick: "dave", reason: ""), from: 1)
+        state.handle(.quit(reason: hostile.joined()), from: 1)
+        #expect(!sink.events.isEmpty)
+        for (to, event) in sink.events {
+            for text in strings(in: event) where !UnsafeText.isSafe(text, allowingIRCFormatting: true) {
+                Issue.record("to \(to): \(UnsafeText.findings(in: text, allowingIRCFormatting: true)) in \(event)")
+            }
+        }
+    }
+
+    /// A refused name echoed in a reply is short, whatever it is made of: a character may
+    /// hold any number of combining marks, so the cut is by scalar.
+    @Test func anEchoedNameIsCutByScalars() {
+        user(1, "alice", join: nil)
+        _ = sink.take(1)
+        let zalgo = "#" + String(repeating: "e" + String(repeating: "\u{301}", count: 200), count: 10)
+        for r: HubRequest in [.join(channels: [zalgo]), .whois(nick: zalgo), .names(channel: zalgo), .who(mask: zalgo)] {
+            state.handle(r, from: 1)
+            for event in sink.take(1) {
+                for text in strings(in: event) { #expect(text.unicodeScalars.count <= 64, "\(r): \(text.utf8.count) bytes") }
+            }
+        }
+    }
+
+    /// Every string inside a value, however deep.
+    private func strings(in value: Any) -> [String] {
+        if let s = value as? String { return [s] }
+        return Mirror(reflecting: value).children.flatMap { strings(in: $0.value) }
+    }
+
     /// A quit reason reaches everyone who shared a channel with the user: no escape sequence,
     /// C1 control or bidi override in it may reach their terminals (a screen clear, a window
     /// title, a clipboard write).

@@ -262,6 +262,34 @@ func temporaryDirectory(_ name: String, sharedWithServerUser: Bool = true) throw
         try await alice.expect("mallory quit (Banned by the server operator: trolling)")
     }
 
+    /// A user a nick-mask ban catches is refused before any welcome: no 001-005, no MOTD, no
+    /// greeting for a telnet user, only the reason and the end of the connection.
+    @Test func aNickMaskBanRefusesTheUserBeforeAnyWelcome() async throws {
+        let server = try await ServerProcess()
+        let console = try await ControlClient(server)
+        try await console.ok("ban mallory!*@* trolling")
+        let irc = try server.connect()
+        try irc.line("NICK mallory")
+        try irc.line("USER m 0 * :Mallory")
+        let before = try await irc.expect("Banned by the server operator: trolling", timeout: 5)
+        #expect(await irc.expectClosed())
+        for welcome in [" 001 ", " 002 ", " 003 ", " 004 ", " 005 ", " 375 ", " 372 ", " 376 ", " 422 "] {
+            #expect(!(before + irc.text).contains(welcome), "\(welcome) sent to a banned user: \(before)")
+        }
+        #expect(before.contains("ERROR :"), "\(before)")
+        try await server.waitForLog("refusing mallory!m@127.0.0.1: matches the ban on mallory!*@*")
+
+        let human = try server.connect()
+        try await human.expect("nickname")
+        try human.line("Mallory")
+        let said = try await human.expect("Banned by the server operator: trolling", timeout: 5)
+        #expect(await human.expectClosed())
+        #expect(!said.contains("Welcome") && !said.contains("#lobby"), "\(said)")
+        // Someone else from the same address is welcome.
+        let alice = try await ircUser(server, nick: "alice")
+        withExtendedLifetime(alice) {}
+    }
+
     @Test func aMutedUsersMessagesAreRefusedAndReachNobody() async throws {
         let server = try await ServerProcess()
         let console = try await ControlClient(server)

@@ -63,6 +63,7 @@ import TestSupport
         #expect(t.irc.contains(" 001 bob :"))
         #expect(t.irc.contains("JOIN #lobby"))
         #expect(t.irc.contains("PRIVMSG #lobby :hello everyone"))
+        #expect(t.irc.contains("PRIVMSG #lobby :ça va? 😀"))
         #expect(t.irc.contains("PRIVMSG #lobby :\u{1}ACTION waves back\u{1}"))
         #expect(t.irc.contains("PING rehearsal"))
         #expect(t.irc.contains("NICK :bobby") || t.irc.contains("NICK bobby"))

@@ -75,13 +75,7 @@ public enum Names {
             if b >= 0x80 { ascii = false }
         }
         if ascii { return true }
-        for scalar in s.unicodeScalars {
-            switch scalar.properties.generalCategory {
-            case .control, .format, .spaceSeparator, .lineSeparator, .paragraphSeparator, .surrogate:
-                return false
-            default: continue
-            }
-        }
+        for scalar in s.unicodeScalars where TextSafety.cannotBeShown(scalar) { return false }
         return true
     }
 

@@ -68,10 +68,19 @@ public enum TextSafety {
     ///   when unterminated; and other escapes (`ESC`, intermediates 0x20–0x2F, one final
     ///   byte 0x30–0x7E, e.g. `ESC c`, `ESC ( B`, `ESC # 8`). A CSI broken by a byte that
     ///   cannot be part of it ends there and that byte is treated as ordinary input;
-    /// - the Unicode bidi embeddings/overrides U+202A–U+202E and isolates U+2066–U+2069,
-    ///   which let one user make text read differently from how it is stored (a nick or a
-    ///   URL shown reversed: "Trojan Source", CVE-2021-42574). The marks U+200E/U+200F and
-    ///   U+061C stay: they reorder nothing beyond a neutral character next to them.
+    /// - every format character (Unicode category Cf): bidi overrides, embeddings, isolates
+    ///   and marks, which let one user make text read differently from how it is stored (a
+    ///   nick or a URL shown reversed: "Trojan Source", CVE-2021-42574); zero-width
+    ///   characters and U+FEFF, which make two texts that look the same differ; tags and
+    ///   invisible operators. Joined emoji fall apart into their pieces, the price of
+    ///   seeing every character that is there;
+    /// - separators other than the ASCII space (categories Zs, Zl, Zp: no-break and other
+    ///   spaces, U+2028 LINE SEPARATOR, U+2029 PARAGRAPH SEPARATOR), each of which becomes
+    ///   one space, as TAB does: some terminals and clients break lines at them.
+    ///
+    /// Characters are judged by their Unicode category (`shownAs`), not by a list, so what a
+    /// later Unicode version adds to those categories is covered as the standard library's
+    /// tables know it.
     ///
     /// With `keepIRCFormatting` the IRC formatting codes (0x02 bold, 0x03 colour, 0x04 hex
     /// colour, 0x0F reset, 0x11 monospace, 0x16 reverse, 0x1D italic, 0x1E strikethrough,
@@ -79,7 +88,8 @@ public enum TextSafety {
     /// they are removed with their colour numbers, so `sanitize(s)` equals
     /// `stripIRCFormatting(sanitize(s, keepIRCFormatting: true))`.
     ///
-    /// Text with nothing to remove is returned as it is, after one scan of its bytes.
+    /// Text with nothing to remove is returned as it is, after one scan of its bytes (ASCII
+    /// is judged by the byte; each other scalar by one category lookup).
     /// Line ends (CR, LF) are controls too: the result is always one line.
     public static func sanitize(_ text: String, keepIRCFormatting: Bool = false) -> String {
         var text = text
@@ -111,6 +121,100 @@ public enum TextSafety {
         b < 0x20 && ircControls & (1 << UInt32(b)) != 0
     }
 
+    /// What a scalar outside ASCII becomes in `sanitize`.
+    public enum Shown: Equatable, Sendable {
+        case itself
+        /// A separator other than the ASCII space: one space.
+        case space
+        /// A control or format character: removed.
+        case nothing
+    }
+
+    /// How `sanitize` shows `scalar`, by its Unicode general category: controls (Cc) and
+    /// format characters (Cf) are removed, separators (Zs, Zl, Zp) but the ASCII space become
+    /// a space, everything else is itself. (For ASCII controls `sanitize` does more: escape
+    /// sequences go whole, and IRC formatting may stay.)
+    public static func shownAs(_ scalar: Unicode.Scalar) -> Shown {
+        let v = scalar.value
+        if v < 0x10000 {
+            if basicBlocks[Int(v >> 12)] & (1 << (v >> 6 & 63)) == 0 { return .itself }
+        } else if v < 0x20000 {
+            if supplementaryBlocks[Int((v - 0x10000) >> 12)] & (1 << (v >> 6 & 63)) == 0 { return .itself }
+        }
+        return byCategory(scalar)
+    }
+
+    static func byCategory(_ scalar: Unicode.Scalar) -> Shown {
+        if scalar == " " { return .itself }
+        switch scalar.properties.generalCategory {
+        case .control, .format, .surrogate: return .nothing
+        case .spaceSeparator, .lineSeparator, .paragraphSeparator: return .space
+        default: return .itself
+        }
+    }
+
+    /// One bit per block of 64 scalars of the Basic Multilingual Plane: set when the block
+    /// holds a scalar that is not shown as itself, so only scalars of those few blocks need
+    /// the category lookup (tens of nanoseconds, against one for the bit). Made from the
+    /// standard library's category tables on first use (a few milliseconds; the spawner's
+    /// rehearsal makes it before sessions are forked).
+    static let basicBlocks = summary(of: 0)
+    /// The same for the Supplementary Multilingual Plane (emoji, historic scripts), made
+    /// when the first of its scalars is seen. Scalars above it take the lookup.
+    static let supplementaryBlocks = summary(of: 0x10000)
+
+    /// The block summary of the 65,536 scalars from `start`.
+    static func summary(of start: UInt32) -> [UInt64] {
+        var bits = [UInt64](repeating: 0, count: 16)
+        for block in 0..<1024 {
+            let first = start + UInt32(block << 6)
+            for v in first..<first + 64 {
+                guard let s = Unicode.Scalar(v), byCategory(s) != .itself else { continue }
+                bits[block >> 6] |= 1 << UInt64(block & 63)
+                break
+            }
+        }
+        return bits
+    }
+
+    /// Whether `scalar` must not appear in a name or reach a terminal as it is: a control, a
+    /// format character or a separator other than the ASCII space (see `shownAs`).
+    @inline(__always)
+    public static func cannotBeShown(_ scalar: Unicode.Scalar) -> Bool { shownAs(scalar) != .itself }
+
+    /// Whether the scalar of `length` bytes at `i` is in a block that the summaries mark (or
+    /// above them): its block number straight from the bytes, without decoding it. `blocks`
+    /// is `basicBlocks`, held by the caller for its whole loop.
+    @inline(__always)
+    static func mayHide(_ p: UnsafeRawBufferPointer, at i: Int, length: Int, blocks: UnsafeBufferPointer<UInt64>) -> Bool {
+        guard i + length <= p.count else { return false }
+        switch length {
+        case 2:
+            let block = Int(p[i] & 0x1F)
+            return blocks[0] & (1 << UInt64(block)) != 0
+        case 3:
+            let block = Int(p[i] & 0x0F) << 6 | Int(p[i + 1] & 0x3F)
+            return blocks[block >> 6] & (1 << UInt64(block & 63)) != 0
+        default:
+            let block = Int(p[i] & 0x07) << 12 | Int(p[i + 1] & 0x3F) << 6 | Int(p[i + 2] & 0x3F)
+            guard block >= 1024, block < 2048 else { return true }
+            return supplementaryBlocks[(block - 1024) >> 6] & (1 << UInt64(block & 63)) != 0
+        }
+    }
+
+    /// The scalar whose UTF-8 starts at `i` (a lead byte of 2–4 bytes), and its length.
+    /// `p` is valid UTF-8 (a String's bytes); a sequence cut by the end is returned as U+FFFD
+    /// of the bytes left, which callers copy as they are.
+    @inline(__always)
+    static func scalar(_ p: UnsafeRawBufferPointer, at i: Int) -> (Unicode.Scalar, Int) {
+        let b0 = UInt32(p[i])
+        let length = b0 >= 0xF0 ? 4 : b0 >= 0xE0 ? 3 : 2
+        guard i + length <= p.count else { return ("\u{FFFD}", p.count - i) }
+        var v = b0 & (0x7F >> length)
+        for k in 1..<length { v = v << 6 | UInt32(p[i + k]) & 0x3F }
+        return (Unicode.Scalar(v) ?? "\u{FFFD}", length)
+    }
+
     /// True if the UTF-8 `p` holds anything `sanitize` removes or changes.
     static func needsSanitizing(_ p: UnsafeBufferPointer<UInt8>, keepIRC: Bool) -> Bool {
         let allowed: UInt32 = keepIRC ? ircControls : 0
@@ -118,28 +222,48 @@ public enum TextSafety {
         let n = p.count
         while i < n {
             let b = p[i]
+            if b >= 0x80 { break }
             if b < 0x20 {
                 if allowed & (1 << UInt32(b)) == 0 { return true }
             } else if b == 0x7F {
                 return true
-            } else if b == 0xC2 {
-                // U+0080..U+009F are C2 80..C2 9F.
-                if i + 1 < n, p[i + 1] < 0xA0 { return true }
-            } else if b == 0xE2, i + 2 < n {
-                // U+202A..U+202E: E2 80 AA..AE; U+2066..U+2069: E2 81 A6..A9.
-                let b1 = p[i + 1], b2 = p[i + 2]
-                if b1 == 0x80, b2 >= 0xAA, b2 <= 0xAE { return true }
-                if b1 == 0x81, b2 >= 0xA6, b2 <= 0xA9 { return true }
             }
             i += 1
         }
-        return false
+        if i == n { return false }
+        // Not all ASCII: from the first other byte on, scalar by scalar.
+        let raw = UnsafeRawBufferPointer(p)
+        return basicBlocks.withUnsafeBufferPointer { blocks in
+            while i < n {
+                let b = p[i]
+                if b < 0x80 {
+                    if b < 0x20 {
+                        if allowed & (1 << UInt32(b)) == 0 { return true }
+                    } else if b == 0x7F {
+                        return true
+                    }
+                    i += 1
+                    continue
+                }
+                let length = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2
+                if mayHide(raw, at: i, length: length, blocks: blocks),
+                   byCategory(scalar(raw, at: i).0) != .itself { return true }
+                i += length
+            }
+            return false
+        }
     }
 
     /// The escape-sequence state machine. Writes the kept bytes (IRC formatting included)
-    /// to `out` and returns how many. Removes only whole scalars, so valid UTF-8 in gives
-    /// valid UTF-8 out, never longer than the input.
+    /// to `out` and returns how many. Removes or replaces only whole scalars (a separator of
+    /// 2–3 bytes by a 1-byte space), so valid UTF-8 in gives valid UTF-8 out, never longer
+    /// than the input.
     static func sanitizeBytes(_ p: UnsafeRawBufferPointer, into out: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        basicBlocks.withUnsafeBufferPointer { sanitizeBytes(p, into: out, blocks: $0) }
+    }
+
+    static func sanitizeBytes(_ p: UnsafeRawBufferPointer, into out: UnsafeMutableBufferPointer<UInt8>,
+                              blocks: UnsafeBufferPointer<UInt64>) -> Int {
         let n = p.count
         var i = 0
         var o = 0
@@ -216,14 +340,18 @@ public enum TextSafety {
                 }
                 continue
             }
-            if b == 0xE2, i + 2 < n {
-                let b1 = p[i + 1], b2 = p[i + 2]
-                if (b1 == 0x80 && b2 >= 0xAA && b2 <= 0xAE) || (b1 == 0x81 && b2 >= 0xA6 && b2 <= 0xA9) {
-                    i += 3
-                    continue
-                }
+            let length = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2
+            let shown = mayHide(p, at: i, length: length, blocks: blocks) ? byCategory(scalar(p, at: i).0) : .itself
+            switch shown {
+            case .itself:
+                for k in 0..<length { out[o + k] = p[i + k] }
+                o += length
+            case .space:
+                out[o] = 0x20; o += 1
+            case .nothing:
+                break
             }
-            out[o] = b; o += 1; i += 1
+            i += length
         }
         return o
     }

@@ -21,8 +21,12 @@ final class ChatState {
     /// Every channel's history, bounded as a whole.
     private(set) var history = HistoryLedger()
 
-    static let reservedNicks: Set<String> = ["server", "console", "operator", "admin", "root", "system",
+    static let reservedNicks: Set<String> = ["server", "console", "operator", "oper", "admin", "root", "system",
                                              "chanserv", "nickserv", "irc", "hub"]
+    /// The reserved nicks as `Names.impersonationKey` folds them, so that their look-alikes
+    /// (`r00t`, `Adm1n`, `N1ckServ`, `0per`) are refused as `a1ice` is while `alice` is on.
+    /// They are letters only, so either casemapping folds them the same.
+    static let reservedKeys = Set(reservedNicks.map { Names.impersonationKey($0) })
 
     init(settings: ChatSettings, sink: EventSink, clock: @escaping () -> Int64) {
         self.settings = settings
@@ -73,6 +77,9 @@ final class ChatState {
             return send(.sync(token: token), to: id)
         }
         guard users[id] != nil else { return }
+        // Every string a session sends enters here: free text cleaned, names as they are
+        // (ChatState+Text.swift).
+        let request = accepted(request)
         switch request {
         case .hello(let d):
             users[id]!.dialect = d
@@ -129,10 +136,11 @@ final class ChatState {
             return (.erroneousNickname, "Nickname too long (at most \(settings.nickLength) characters)")
         }
         if !Names.isValidNick(nick, maxLength: settings.nickLength) { return (.erroneousNickname, "Erroneous nickname") }
-        if Self.reservedNicks.contains(nick.lowercased()) || fold(nick) == fold(settings.serverName) {
+        let key = Names.impersonationKey(nick, casemapping: settings.casemapping)
+        if Self.reservedKeys.contains(key) || key == Names.impersonationKey(settings.serverName, casemapping: settings.casemapping) {
             return (.erroneousNickname, "Nickname is reserved")
         }
-        if let owner = nicks[Names.impersonationKey(nick, casemapping: settings.casemapping)], owner != id {
+        if let owner = nicks[key], owner != id {
             // Not the same nick but one that looks like it (a1ice for alice): say so.
             if let other = users[owner]?.nick, fold(other) != fold(nick) {
                 return (.nicknameInUse, "Nickname is too similar to \(other), which is in use")
@@ -142,20 +150,15 @@ final class ChatState {
         return nil
     }
 
-    /// A refused nick as a reply's parameter: what the user typed, made safe to show (no
-    /// controls or escapes, no spaces, not empty) since it was never checked.
-    private func shown(nick: String) -> String {
-        let s = String(TextSafety.sanitize(String(nick.prefix(64))).map { $0 == " " ? "_" : $0 })
-        return s.isEmpty || s.hasPrefix(":") ? "*" : s
-    }
-
     private func register(_ id: Int, nick: String, user: String, realName: String) {
         if users[id]!.registered { return error(id, .alreadyRegistered, [], "You may not reregister") }
-        if let (code, text) = nickProblem(nick, for: id) { return error(id, code, [shown(nick: nick)], text) }
+        if let (code, text) = nickProblem(nick, for: id) { return error(id, code, [nick], text) }
         var u = users[id]!
         u.nick = nick
-        u.user = sanitizeUser(user, fallback: nick)
-        u.realName = clean(realName, limit: 100)
+        u.user = user
+        u.realName = realName
+        // Asked before anything is sent: a banned user is never welcomed.
+        if let refuses = refusesRegistration, refuses(id, u.source, u.host) { return }
         u.registered = true
         users[id] = u
         nicks[Names.impersonationKey(nick, casemapping: settings.casemapping)] = id
@@ -167,16 +170,10 @@ final class ChatState {
                               motd: settings.motd)), to: id)
     }
 
-    private func sanitizeUser(_ user: String, fallback: String) -> String {
-        let kept = user.unicodeScalars.filter { $0.isASCII && $0.value > 0x20 && $0 != "@" && $0 != "!" }
-        let s = String(String.UnicodeScalarView(kept.prefix(16)))
-        return s.isEmpty ? String(fallback.prefix(16)) : s
-    }
-
     private func changeNick(_ id: Int, to new: String) {
         let u = users[id]!
         if u.nick == new { return }
-        if let (code, text) = nickProblem(new, for: id) { return error(id, code, [shown(nick: new)], text) }
+        if let (code, text) = nickProblem(new, for: id) { return error(id, code, [new], text) }
         let frame = HubEvent.nick(source: u.source, newNick: new).frame()
         send(frame, to: id)
         for peer in peers(of: id) { send(frame, to: peer) }
@@ -186,6 +183,11 @@ final class ChatState {
         if watchNames { named.append(id) }
         sink.audit(.nick(session: id, old: u.nick, new: new))
     }
+
+    /// Consulted before a user is welcomed, with its session, `nick!user@host` and address:
+    /// true when the user is refused, and then has been disconnected (the console's bans on
+    /// nick masks). It may end the session, so `register` does nothing after a refusal.
+    var refusesRegistration: ((_ id: Int, _ source: String, _ host: String) -> Bool)?
 
     /// While set (the console has bans on nick masks), sessions that registered or changed
     /// nick are listed in `named`, so that only they are checked against the bans.
@@ -337,7 +339,7 @@ final class ChatState {
 
     private func part(_ id: Int, channel name: String, reason: String) {
         guard let ch = memberChannel(id, name) else { return }
-        let frame = HubEvent.part(channel: ch.name, source: users[id]!.source, reason: clean(reason, limit: settings.kickLength)).frame()
+        let frame = HubEvent.part(channel: ch.name, source: users[id]!.source, reason: reason).frame()
         announce(frame, in: ch, about: id)
         leave(channelKey: fold(name), session: id)
     }
@@ -365,7 +367,7 @@ final class ChatState {
     private func names(_ id: Int, channel name: String?) {
         if let name {
             let ch = channels[fold(name)]
-            sendNames(ch?.name ?? name, ch, to: id)
+            sendNames(ch?.name ?? shown(name: name), ch, to: id)
         } else if users[id]!.channels.isEmpty {
             // In no channel: an empty list, so that IRC clients get `366 nick * :End of /NAMES list.`
             sendNames("*", nil, to: id)
@@ -399,7 +401,8 @@ final class ChatState {
                 if entries.count >= 200 { break }
             }
         }
-        sendChunked(entries, rows: 200, to: id, bytes: HubEvent.encodedSize) { .who(mask: mask, entries: Array($0), more: $1) }
+        let echoed = shown(name: mask)
+        sendChunked(entries, rows: 200, to: id, bytes: HubEvent.encodedSize) { .who(mask: echoed, entries: Array($0), more: $1) }
     }
 
     private func whois(_ id: Int, nick: String) {
@@ -424,7 +427,7 @@ final class ChatState {
         guard let target = session(named: nick), ch.members[target] != nil else {
             return error(id, .userNotInChannel, [nick, ch.name], "They aren't on that channel")
         }
-        let why = clean(reason.isEmpty ? users[id]!.nick : reason, limit: settings.kickLength)
+        let why = reason.isEmpty ? users[id]!.nick : reason
         let frame = HubEvent.kick(channel: ch.name, source: users[id]!.source, nick: users[target]!.nick, reason: why).frame()
         broadcast(frame, in: ch)
         sink.audit(.kick(by: id, channel: ch.name, target: target, targetNick: users[target]!.nick, reason: why))
@@ -432,8 +435,7 @@ final class ChatState {
     }
 
     private func away(_ id: Int, text: String?) {
-        let t = text.map { clean($0, limit: settings.awayLength) }
-        users[id]!.away = (t?.isEmpty ?? true) ? nil : t
+        users[id]!.away = (text?.isEmpty ?? true) ? nil : text
         send(.awayStatus(isAway: users[id]!.away != nil), to: id)
     }
 
@@ -454,7 +456,7 @@ final class ChatState {
         } else if target.hasPrefix("#") {
             error(id, .noSuchChannel, [target], "No such channel")
         } else {
-            error(id, .noSuchNick, [shown(nick: target)], "No such nick/channel")
+            error(id, .noSuchNick, [target], "No such nick/channel")
         }
     }
 
@@ -506,7 +508,7 @@ final class ChatState {
 
     private func message(_ id: Int, kind: MessageKind, target: String, text: String) {
         if target.isEmpty { return error(id, .noRecipient, [], "No recipient given (PRIVMSG)") }
-        let body = clean(text, limit: 4096)
+        let body = text  // cleaned as accepted
         if body.isEmpty { return error(id, .noTextToSend, [], "No text to send") }
         let now = clock()
         let u = users[id]!
@@ -558,17 +560,10 @@ final class ChatState {
 
     // MARK: Helpers
 
-    /// Text that reaches other people's terminals: controls and escapes out, length capped.
-    func clean(_ text: String, limit: Int) -> String {
-        var s = TextSafety.sanitize(text, keepIRCFormatting: true)
-        if s.utf8.count > limit {
-            s = IRCMessage.splitText(s, maxBytes: limit).first ?? ""
-        }
-        return s
-    }
-
+    /// An error reply. Its parameters often echo what the user sent (a nick, a channel, a
+    /// mode letter), so each is shown as `shown(name:)` makes it.
     private func error(_ id: Int, _ code: ErrorCode, _ params: [String], _ text: String) {
-        send(.error(code: code, params: params, text: text), to: id)
+        send(.error(code: code, params: params.map { shown(name: $0) }, text: text), to: id)
     }
 
     private func send(_ event: HubEvent, to id: Int) { send(event.frame(), to: id) }

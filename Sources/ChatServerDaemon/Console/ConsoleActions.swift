@@ -197,7 +197,7 @@ final class ConsoleActions {
         let ban = Ban(target: target, reason: why, setBy: who, setAt: now, expiresAt: seconds.map { now + $0 * 1000 })
         guard bans.add(ban) else { return .failed("the ban list is full (\(BanList.limit))", hint: "lift some with 'unban'") }
         // From now on whoever registers or changes nick is checked (everyone else just below).
-        host.chat.watchNames = bans.hasNickMasks
+        watchNames(host)
         let until = seconds.map { "for \(Durations.compact($0))" } ?? "until lifted"
         host.log.notice("console [\(who)]: ban \(target) \(until)\(why.isEmpty ? "" : ": " + why)")
         let gone = enforce(ban, host: host)
@@ -418,7 +418,7 @@ final class ConsoleActions {
         // A nick mask can only be checked once the user has a nick: each user is checked when
         // they register or change nick (and everyone once when such a ban is set), never by
         // walking all users against all bans.
-        host.chat.watchNames = bans.hasNickMasks
+        watchNames(host)
         if bans.hasNickMasks {
             let wall = Proc.wallMillis()
             for id in host.chat.takeNamed() {
@@ -428,6 +428,26 @@ final class ConsoleActions {
                 disconnect(id, reason: ban.disconnectReason, host: host)
             }
         }
+    }
+
+    /// While a ban needs the nick to decide, the hub asks before it welcomes anyone (so a
+    /// banned user is refused before 001 or the MOTD) and lists who changes nick.
+    private func watchNames(_ host: ConsoleHost) {
+        host.chat.watchNames = bans.hasNickMasks
+        if !bans.hasNickMasks {
+            host.chat.refusesRegistration = nil
+        } else if host.chat.refusesRegistration == nil {
+            host.chat.refusesRegistration = { [unowned self, unowned host] id, source, address in
+                self.refusesRegistration(id, source: source, address: address, host: host)
+            }
+        }
+    }
+
+    private func refusesRegistration(_ id: Int, source: String, address: String, host: ConsoleHost) -> Bool {
+        guard let ban = bans.ban(source: source, host: address, now: Proc.wallMillis()) else { return false }
+        host.log.notice("refusing \(source): matches the ban on \(ban.target)")
+        disconnect(id, reason: ban.disconnectReason, host: host)
+        return true
     }
 
     /// Consulted by the hub for every new connection.

@@ -42,7 +42,9 @@ enum SessionRehearsal {
         stage.type("CAP LS 302\r\nNICK bob\r\nUSER bob 0 * :Bob\r\n", by: irc)
         stage.type("zed\r\n", by: human)
         stage.type("CAP REQ :server-time\r\nCAP END\r\nJOIN #lobby\r\n", by: irc)
-        stage.type("hello everyone\r\n", by: human)
+        // A line outside ASCII: the hub's sanitiser makes its category summary once, here,
+        // so that sessions share it rather than each making its own.
+        stage.type("hello everyone\r\nça va? 😀\r\n", by: human)
         stage.type("PRIVMSG #lobby :hi zed, welcome\r\nNOTICE #lobby :a notice\r\n", by: irc)
         stage.type("PRIVMSG #lobby :\u{1}ACTION waves\u{1}\r\nPRIVMSG zed :psst\r\n", by: irc)
         stage.type("/me waves back\r\n/msg bob hi\r\n", by: human)
