@@ -313,6 +313,8 @@ struct Tuning: ParsableArguments {
 
     func validate() throws {
         if sessionQueue < 4096 || hubQueue < 4096 { throw ValidationError("queue sizes must be at least 4096 bytes") }
+        // Queues are counted in Int bytes and added to: bounded well below any overflow.
+        if sessionQueue > 1 << 30 || hubQueue > 1 << 30 { throw ValidationError("queue sizes must be at most \(1 << 30) bytes") }
         if replyBudget != 0 && (replyBudget < 4096 || replyBudget > 1 << 30) {
             throw ValidationError("--reply-budget must be 0 (no limit) or between 4096 and \(1 << 30) bytes")
         }

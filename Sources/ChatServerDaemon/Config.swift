@@ -18,7 +18,10 @@ struct Limits: Equatable {
         if maxPerIP < 0 { return "max-per-ip must be 0 or more" }
         if history < 0 || history > 10000 { return "history must be between 0 and 10000" }
         if !floodRate.isFinite || floodRate < 0 { return "flood-rate must be a number, 0 or more" }
-        if floodBurst < 1 { return "flood-burst must be at least 1" }
+        if floodRate > 1_000_000 { return "flood-rate must be at most 1000000 (0 turns flood control off)" }
+        // Sessions multiply the burst (the "Excess flood" bound is ten bursts): an absurd one
+        // overflowed and crashed every session.
+        if floodBurst < 1 || floodBurst > 100_000 { return "flood-burst must be between 1 and 100000" }
         return nil
     }
 

@@ -20,6 +20,9 @@ import Glibc
         (["--listen"], "Missing value for '--listen <HOST:PORT>'"),
         (["--frobnicate"], "Unknown option '--frobnicate'"),
         (["--hub-queue", "-1"], "queue sizes must be at least 4096 bytes"),
+        (["--send-queue", "9223372036854775807"], "queue sizes must be at most 1073741824 bytes"),
+        (["--flood-burst", "9223372036854775807"], "--flood-burst must be between 1 and 100000"),
+        (["--flood-rate", "1e300"], "--flood-rate must be at most 1000000"),
         (["--name", ""], "--name must look like a host name"),
         (["--name", ":x"], "--name must look like a host name"),
         (["--name", "two words"], "--name must look like a host name"),
@@ -209,7 +212,8 @@ import Glibc
             ("max-clients 5", "line 1: expected 'name = value', got 'max-clients 5'"),
             ("\nhistory = 20000", "line 2: history must be between 0 and 10000"),
             ("flood-rate = fast", "line 1: flood-rate takes a number, not 'fast'"),
-            ("flood-burst = 0", "line 1: flood-burst must be at least 1"),
+            ("flood-burst = 0", "line 1: flood-burst must be between 1 and 100000"),
+            ("flood-burst = 9223372036854775807", "line 1: flood-burst must be between 1 and 100000"),
             ("colour = blue", "line 1: unknown setting 'colour'"),
         ] {
             try text.write(toFile: dir + "/bad.conf", atomically: true, encoding: .utf8)
