@@ -23,6 +23,16 @@ func forbidden(_ s: String, keepIRC: Bool) -> String? {
         if v == 0x7F { return "DEL" }
         if v >= 0x80 && v <= 0x9F { return "C1 control U+\(String(v, radix: 16))" }
         if (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v) { return "bidi control U+\(String(v, radix: 16))" }
+        // Beyond these, the policy is by Unicode category: format characters (zero-width,
+        // bidi marks, U+FEFF), line and paragraph separators, and spaces other than the space.
+        guard v >= 0x80 else { continue }
+        switch u.properties.generalCategory {
+        case .format, .control, .lineSeparator, .paragraphSeparator:
+            return "\(u.properties.generalCategory) U+\(String(v, radix: 16))"
+        case .spaceSeparator:
+            return "space separator U+\(String(v, radix: 16))"
+        default: continue
+        }
     }
     return nil
 }
