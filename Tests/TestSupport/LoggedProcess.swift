@@ -26,6 +26,7 @@ public final class LoggedProcess {
     /// switches to (`shareWithServerUser`).
     public init(_ path: String, name: String, environment: [String: String] = [:], input: Int32? = nil,
                 errorsApart: Bool = false, sharedWithServerUser: Bool = false, arguments: (_ dir: String) -> [String]) throws {
+        brokenPipesAreErrors
         dir = NSTemporaryDirectory() + "\(name)-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         if sharedWithServerUser { try shareWithServerUser(dir) }

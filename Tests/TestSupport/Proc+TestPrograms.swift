@@ -62,7 +62,8 @@ extension Proc {
     /// A copy of descriptor `fd` of process `pid` (`pidfd_getfd`); needs ptrace access to it.
     /// The tests use it to write into a session's hub channel as a compromised session would.
     public static func copyDescriptor(of pid: pid_t, _ fd: Int32) throws(SystemError) -> Int32 {
-        try check("pidfd_getfd") { clinux_copy_fd(pid, fd) }
+        brokenPipesAreErrors
+        return try check("pidfd_getfd") { clinux_copy_fd(pid, fd) }
     }
 
 }

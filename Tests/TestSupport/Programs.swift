@@ -9,7 +9,8 @@ import Glibc
 
 /// Where `swift build` put the products: next to the test bundle.
 public func productPath(_ name: String) -> String {
-    URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(name).path
+    brokenPipesAreErrors
+    return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(name).path
 }
 
 /// Where a program is installed, in the usual places.
@@ -38,6 +39,7 @@ public func runToExit(_ path: String, _ arguments: [String], environment: [Strin
 /// A loopback port that was free a moment ago (bound to 0, read, closed), for a program that
 /// must be told its port.
 public func freeLoopbackPort() throws -> Int {
+    brokenPipesAreErrors
     let fd = try Socket.listen(SocketAddress.parse(numeric: "127.0.0.1:0")!)
     defer { FD.close(fd) }
     return try Socket.localAddress(fd).port
