@@ -9,12 +9,16 @@ final class IRCConversation: Conversation {
     var stage = Stage.connecting(Registration())
     /// `*` until the welcome, then the hub's idea of our nick.
     var nick = "*"
-    var serverTime = false
+    /// The capabilities the client enabled.
+    private(set) var capabilities = Set<IRCCapability>() {
+        didSet { serverTime = capabilities.contains(.serverTime) }
+    }
+    /// `capabilities` has `.serverTime`, kept apart for the message fast path.
+    private(set) var serverTime = false
     var channels = Set<String>()  // folded, for JOIN 0
     var userModes = ""
     /// What the hub said at registration: VERSION is answered from it.
     var welcome: Welcome?
-    static let supportedCaps = ["server-time"]
     /// IRCv3: clients send at most 4094 bytes of tags; the body is 510 without CRLF.
     static let clientLimits = IRCLimits(maxTagBytes: 4096, maxBodyBytes: 510)
 
@@ -215,17 +219,19 @@ final class IRCConversation: Conversation {
         switch input {
         case .capLS:
             updateRegistration { $0.capNegotiating = true }
-            send(IRCMessage(source: serverName, command: "CAP", params: [target, "LS", Self.supportedCaps.joined(separator: " ")]),
-                 &output)
+            send(IRCMessage(source: serverName, command: "CAP", params: [target, "LS", IRCCapability.offered]), &output)
         case .capList:
-            send(IRCMessage(source: serverName, command: "CAP", params: [target, "LIST", serverTime ? "server-time" : ""]),
-                 &output)
+            let enabled = IRCCapability.allCases.filter(capabilities.contains).map(\.rawValue).joined(separator: " ")
+            send(IRCMessage(source: serverName, command: "CAP", params: [target, "LIST", enabled]), &output)
         case .capReq(let requested):
             updateRegistration { $0.capNegotiating = true }
-            let wanted = requested.split(separator: " ").map(String.init)
-            let ok = wanted.allSatisfy { Self.supportedCaps.contains($0.hasPrefix("-") ? String($0.dropFirst()) : $0) }
+            // All or nothing: one capability the server does not offer refuses the request.
+            let wanted = requested.split(separator: " ").map(IRCCapability.requested)
+            let ok = wanted.allSatisfy { $0 != nil }
             if ok {
-                for c in wanted { serverTime = c == "server-time" ? true : c == "-server-time" ? false : serverTime }
+                for case let (c, enable)? in wanted {
+                    if enable { capabilities.insert(c) } else { capabilities.remove(c) }
+                }
             }
             send(IRCMessage(source: serverName, command: "CAP", params: [target, ok ? "ACK" : "NAK", requested]), &output)
         case .capEnd:
