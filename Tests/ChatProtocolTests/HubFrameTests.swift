@@ -194,11 +194,17 @@ struct RandomMessages {
     mutating func opt() -> String? { Bool.random(using: &rng) ? string() : nil }
     mutating func int() -> Int64 { Int64.random(in: Int64.min...Int64.max, using: &rng) }
     mutating func bool() -> Bool { Bool.random(using: &rng) }
+    mutating func whox() -> WhoxFormat? {
+        bool() ? nil : WhoxFormat(fields: WhoxFormat.Fields(rawValue: UInt16.random(in: 0...WhoxFormat.Fields.all.rawValue, using: &rng)),
+                                  token: String(Int.random(in: 0...999, using: &rng)))
+    }
     mutating func kind() -> MessageKind { [.privmsg, .notice, .action].randomElement(using: &rng)! }
 
     mutating func request() -> HubRequest {
-        switch Int.random(in: 0..<20, using: &rng) {
+        switch Int.random(in: 0..<22, using: &rng) {
         case 0: return .hello(dialect: bool() ? .irc : .human)
+        case 20: return .whowas(nick: string(), count: Int.random(in: 0...1000, using: &rng))
+        case 21: return .who(mask: string(), options: WhoOptions(operatorsOnly: bool(), whox: whox()))
         case 1: return .register(nick: string(), user: string(), realName: string())
         case 2: return .nick(string())
         case 3: return .join(channels: strings())
@@ -222,7 +228,12 @@ struct RandomMessages {
     }
 
     mutating func event() -> HubEvent {
-        switch Int.random(in: 0..<25, using: &rng) {
+        switch Int.random(in: 0..<27, using: &rng) {
+        case 25: return .whoisMissing(nick: string())
+        case 26:
+            return .whowas(nick: string(), entries: strings().map {
+                WhowasEntry(nick: $0, user: string(), host: string(), realName: string(), server: string(), leftAt: int())
+            })
         case 0:
             return .welcome(Welcome(nick: string(), user: string(), host: string(), serverName: string(),
                                     network: string(), version: string(), createdAt: int(), isupport: strings(),
@@ -239,8 +250,9 @@ struct RandomMessages {
         case 9: return .names(channel: string(), members: strings().map { Member(nick: $0, isOperator: $0.count % 2 == 0) }, more: bool())
         case 10:
             return .who(mask: string(), entries: strings().map {
-                WhoEntry(channel: $0, nick: string(), user: string(), host: string(), realName: string(), isAway: bool(), isOperator: bool())
-            }, more: bool())
+                WhoEntry(channel: $0, nick: string(), user: string(), host: string(), realName: string(), isAway: bool(),
+                         isOperator: bool(), idleSeconds: int())
+            }, more: bool(), whox: whox())
         case 11:
             return .whois(WhoisInfo(nick: string(), user: string(), host: string(), realName: string(), channels: strings(),
                                     idleSeconds: int(), signonTime: int(), away: opt()))
@@ -354,7 +366,7 @@ struct RandomMessages {
         var gen = RandomMessages(rng: SplitMix64(seed: 11))
         var requestTypes: [UInt8: Int] = [:]
         var eventTypes: [UInt8: Int] = [:]
-        for _ in 0..<2000 {
+        for _ in 0..<2600 {
             let r = gen.request()
             requestTypes[r.messageType.rawValue, default: 0] += 1
             let rp = payload(r.frame())
@@ -367,8 +379,10 @@ struct RandomMessages {
             expectEveryCutRefused(ep) { bytes throws(PayloadError) in _ = try event(e.messageType.rawValue, bytes) }
         }
         // Every type was cut many times over.
-        #expect(requestTypes.count == 20 && requestTypes.values.allSatisfy { $0 >= 50 }, "\(requestTypes)")
-        #expect(eventTypes.count == 25 && eventTypes.values.allSatisfy { $0 >= 50 }, "\(eventTypes)")
+        let requestCount = HubMessageType.allCases.filter(\.isRequest).count
+        let eventCount = HubMessageType.allCases.filter(\.isEvent).count
+        #expect(requestTypes.count == requestCount && requestTypes.values.allSatisfy { $0 >= 50 }, "\(requestTypes)")
+        #expect(eventTypes.count == eventCount && eventTypes.values.allSatisfy { $0 >= 50 }, "\(eventTypes)")
     }
 
     @Test func outOfRangeValuesAreRefusedByName() throws {

@@ -333,7 +333,7 @@ final class RecordingSink: EventSink {
         #expect(names.map(\.0) == [1000, 1000, 500])
         #expect(names.map(\.1) == [true, true, false])
         state.handle(.who(mask: "#lobby"), from: 7)
-        let who = sink.take(7).compactMap { e -> Int? in if case .who(_, let entries, _) = e { return entries.count } else { return nil } }
+        let who = sink.take(7).compactMap { e -> Int? in if case .who(_, let entries, _, _) = e { return entries.count } else { return nil } }
         #expect(who.reduce(0, +) == 2500 && who.allSatisfy { $0 <= 200 })
     }
 
@@ -348,7 +348,7 @@ final class RecordingSink: EventSink {
         }
         for i in 1...400 { _ = sink.take(i) }
         state.handle(.who(mask: "#lobby"), from: 1)
-        let who = sink.take(1).compactMap { e -> (Int, Bool)? in if case .who(_, let rows, let more) = e { return (rows.count, more) } else { return nil } }
+        let who = sink.take(1).compactMap { e -> (Int, Bool)? in if case .who(_, let rows, let more, _) = e { return (rows.count, more) } else { return nil } }
         #expect(who.map(\.0).reduce(0, +) == 400 && who.count >= 3, "\(who)")
         #expect(who.map(\.1) == Array(repeating: true, count: who.count - 1) + [false])
     }

@@ -127,6 +127,10 @@ import TestSupport
             "KICK #a": ":chat.test 461 bob KICK :Not enough parameters",
             "MODE": ":chat.test 461 bob MODE :Not enough parameters",
             "WHOIS": ":chat.test 461 bob WHOIS :Not enough parameters",
+            "WHOIS ,": ":chat.test 431 bob :No nickname given",
+            "WHOWAS": ":chat.test 431 bob :No nickname given",
+            "WHOWAS :": ":chat.test 431 bob :No nickname given",
+            "WHOWAS ,,": ":chat.test 431 bob :No nickname given",
             "ISON": ":chat.test 461 bob ISON :Not enough parameters",
             "ISON :": ":chat.test 461 bob ISON :Not enough parameters",
             "USERHOST": ":chat.test 461 bob USERHOST :Not enough parameters",
@@ -231,6 +235,25 @@ import TestSupport
             .ison(nicks: ["alice", "carol"]), .userhost(nicks: ["a", "b", "c", "d", "e"]), .nick("robert"),
         ])
         #expect(c.received().isEmpty)
+    }
+
+    /// WHOIS and WHOWAS of a list ask once per nick, for the first four (as PRIVMSG's
+    /// targets); WHOIS of another server is answered here with 402; WHO's second parameter
+    /// goes to the hub as options.
+    @Test func whoWhoisAndWhowasAskTheHubPerNick() {
+        let c = registered()
+        c.type(["WHOIS a,B,b,c,d,e", "WHOIS chat.test alice", "WHOIS *.TEST alice", "WHOIS alice alice",
+                "WHOWAS x,y 2", "WHOWAS z", "WHO #a %tn,5", "WHO * o"])
+        #expect(c.requests() == ["a", "B", "c", "d"].map { .whois(nick: $0) } + [
+            .whois(nick: "alice"), .whois(nick: "alice"), .whois(nick: "alice"),
+            .whowas(nick: "x", count: 2), .whowas(nick: "y", count: 2), .whowas(nick: "z", count: 0),
+            .who(mask: "#a", options: WhoOptions(whox: WhoxFormat(fields: [.token, .nick], token: "5"))),
+            .who(mask: "*", options: WhoOptions(operatorsOnly: true)),
+        ])
+        #expect(c.received().isEmpty)
+        c.type("WHOIS other.server alice")
+        #expect(c.received() == [":chat.test 402 bob other.server :No such server"])
+        #expect(c.requests().isEmpty)
     }
 
     @Test func userModesAreAnsweredHere() {

@@ -195,6 +195,8 @@ let requests: [(String, HubRequest)] = [
     ("away", .away(text: "lunch")), ("back", .away(text: nil)), ("mode", .mode(target: "#lobby", args: ["+o", "bob"])),
     ("list", .list), ("motd", .motd), ("quit", .quit(reason: "bye")),
     ("lusers", .lusers), ("ison", .ison(nicks: ["bob", "carol"])), ("userhost", .userhost(nicks: ["bob"])),
+    ("whox", .who(mask: "b*", options: WhoOptions(operatorsOnly: false, whox: WhoxFormat(fields: .all, token: "42")))),
+    ("whowas", .whowas(nick: "bob", count: 2)),
 ]
 let events: [(String, HubEvent)] = [
     ("welcome", .welcome(welcome)),
@@ -211,6 +213,9 @@ let events: [(String, HubEvent)] = [
                                                      realName: "Bob", isAway: true, isOperator: false)])),
     ("whois", .whois(WhoisInfo(nick: "bob", user: "bob", host: "host", realName: "Bob", channels: ["@#lobby", "#rust"],
                                idleSeconds: 42, signonTime: 1_700_000_000, away: "lunch"))),
+    ("whois-missing", .whoisMissing(nick: "carol")),
+    ("whowas", .whowas(nick: "bob", entries: [WhowasEntry(nick: "bob", user: "bob", host: "host", realName: "Bob",
+                                                          server: "chat.local", leftAt: 1_700_000_000)])),
     ("away-status", .awayStatus(isAway: true)), ("away-reply", .awayReply(nick: "bob", text: "lunch")),
     ("channel-modes", .channelModes(channel: "#lobby", modes: "+nt", createdAt: 1_700_000_000)),
     ("list", .list([ChannelSummary(name: "#lobby", users: 3, topic: "welcome"), ChannelSummary(name: "#rust", users: 1, topic: "")])),
@@ -259,7 +264,7 @@ write("chat-state", "newcomer", connect4 + request(4, .hello(dialect: .irc))
       + request(4, .register(nick: "dave", user: "d", realName: "Dave")) + request(4, .join(channels: ["#c", "#d"]))
       + request(4, .message(kind: .privmsg, target: "#c", text: "hi")) + request(1, .kick(channel: "#c", nick: "dave", reason: "x"))
       + request(1, .mode(target: "#c", args: ["+o", "bob"])) + request(2, .topic(channel: "#c", text: "t"))
-      + request(4, .nick("dave2")) + request(4, .quit(reason: "bye")))
+      + request(4, .nick("dave2")) + request(4, .quit(reason: "bye")) + request(1, .whowas(nick: "dave", count: 0)))
 let longName = String(repeating: "n", count: 512), longText = String(repeating: "t", count: 8192)
 write("chat-state", "at-the-limits", request(1, .who(mask: String(repeating: "*", count: 512)))
       + request(1, .names(channel: "#" + String(longName.dropFirst()))) + request(1, .join(channels: [longName]))

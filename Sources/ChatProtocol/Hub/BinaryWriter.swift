@@ -48,6 +48,9 @@ public struct BinaryWriter {
     /// The bytes `varint(v)` writes.
     public static func size(_ v: UInt64) -> Int { v == 0 ? 1 : (64 - v.leadingZeroBitCount + 6) / 7 }
 
+    /// The bytes `int(v)` writes.
+    public static func size(_ v: Int64) -> Int { size(UInt64(bitPattern: (v << 1) ^ (v >> 63))) }
+
     /// The bytes `string(s)` writes.
     public static func size(_ s: String) -> Int { size(UInt64(s.utf8.count)) + s.utf8.count }
 

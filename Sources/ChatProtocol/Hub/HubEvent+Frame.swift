@@ -28,6 +28,8 @@ extension HubEvent {
         case .userhost: return .eventUserhost
         case .channelModeChange: return .eventChannelModeChange
         case .sync: return .eventSync
+        case .whoisMissing: return .eventWhoisMissing
+        case .whowas: return .eventWhowas
         }
     }
 
@@ -62,13 +64,13 @@ extension HubEvent {
             w.string(c); w.varint(UInt64(members.count))
             for m in members { w.string(m.nick); w.bool(m.isOperator) }
             w.bool(more)
-        case .who(let mask, let entries, let more):
+        case .who(let mask, let entries, let more, let whox):
             w.string(mask); w.varint(UInt64(entries.count))
             for e in entries {
                 w.string(e.channel); w.string(e.nick); w.string(e.user); w.string(e.host)
-                w.string(e.realName); w.bool(e.isAway); w.bool(e.isOperator)
+                w.string(e.realName); w.bool(e.isAway); w.bool(e.isOperator); w.int(e.idleSeconds)
             }
-            w.bool(more)
+            w.bool(more); w.whox(whox)
         case .whois(let x):
             w.string(x.nick); w.string(x.user); w.string(x.host); w.string(x.realName)
             w.strings(x.channels); w.int(x.idleSeconds); w.int(x.signonTime); w.optionalString(x.away)
@@ -91,6 +93,12 @@ extension HubEvent {
             for row in rows { w.string(row.nick); w.string(row.user); w.string(row.host); w.bool(row.isAway) }
         case .channelModeChange(let c, let s, let m, let a): w.string(c); w.string(s); w.string(m); w.strings(a)
         case .sync(let t): w.varint(t)
+        case .whoisMissing(let n): w.string(n)
+        case .whowas(let n, let entries):
+            w.string(n); w.varint(UInt64(entries.count))
+            for e in entries {
+                w.string(e.nick); w.string(e.user); w.string(e.host); w.string(e.realName); w.string(e.server); w.int(e.leftAt)
+            }
         }
     }
 
@@ -101,7 +109,7 @@ extension HubEvent {
     /// The bytes a row of a `who` reply takes (see `encodedSize(_: Member)`).
     public static func encodedSize(_ e: WhoEntry) -> Int {
         BinaryWriter.size(e.channel) + BinaryWriter.size(e.nick) + BinaryWriter.size(e.user) + BinaryWriter.size(e.host)
-            + BinaryWriter.size(e.realName) + 2
+            + BinaryWriter.size(e.realName) + 2 + BinaryWriter.size(e.idleSeconds)
     }
 
     /// The bytes a row of a `list` reply takes, at most (see `encodedSize(_: Member)`).
@@ -147,9 +155,9 @@ extension HubEvent {
             for _ in 0..<n {
                 entries.append(WhoEntry(channel: try r.string(), nick: try r.string(), user: try r.string(),
                                         host: try r.string(), realName: try r.string(), isAway: try r.bool(),
-                                        isOperator: try r.bool()))
+                                        isOperator: try r.bool(), idleSeconds: try r.int()))
             }
-            self = .who(mask: mask, entries: entries, more: try r.bool())
+            self = .who(mask: mask, entries: entries, more: try r.bool(), whox: try r.whox())
         case .eventWhois?:
             self = .whois(WhoisInfo(nick: try r.string(), user: try r.string(), host: try r.string(),
                                     realName: try r.string(), channels: try r.strings(), idleSeconds: try r.int(),
@@ -181,6 +189,16 @@ extension HubEvent {
             self = .channelModeChange(channel: try r.string(), source: try r.string(), modes: try r.string(),
                                       args: try r.strings())
         case .eventSync?: self = .sync(token: try r.varint())
+        case .eventWhoisMissing?: self = .whoisMissing(nick: try r.string())
+        case .eventWhowas?:
+            let nick = try r.string()
+            let n = try r.count(limit: r.remaining)
+            var entries: [WhowasEntry] = []
+            for _ in 0..<n {
+                entries.append(WhowasEntry(nick: try r.string(), user: try r.string(), host: try r.string(),
+                                           realName: try r.string(), server: try r.string(), leftAt: try r.int()))
+            }
+            self = .whowas(nick: nick, entries: entries)
         default: throw .unknownType(type)
         }
         try r.finish()

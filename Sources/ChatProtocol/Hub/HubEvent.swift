@@ -15,12 +15,17 @@ public enum HubEvent: Equatable, Sendable {
     /// Long lists come in several events; all but the last have `more` set, so that a frame
     /// never exceeds `HubFrame.maxPayload` (and IRC clients get one end-of-list reply).
     case names(channel: String, members: [Member], more: Bool = false)
-    case who(mask: String, entries: [WhoEntry], more: Bool = false)
+    /// `whox`: the WHOX format the request asked for (354 replies), echoed by the hub.
+    case who(mask: String, entries: [WhoEntry], more: Bool = false, whox: WhoxFormat? = nil)
     /// Instead of `names` for a person joining a crowd: how many are there (a list of
     /// thousands of nicks is noise on a terminal, and sending it to each arrival makes a
     /// crowd's arrivals cost the square of its size).
     case memberCount(channel: String, count: Int)
     case whois(WhoisInfo)
+    /// The answer to a WHOIS of a nick nobody has (IRC: 401, then 318 all the same).
+    case whoisMissing(nick: String)
+    /// The answer to WHOWAS: who had `nick`, newest first; none (IRC: 406) when empty.
+    case whowas(nick: String, entries: [WhowasEntry])
     /// Reply to the session's own AWAY.
     case awayStatus(isAway: Bool)
     /// The target of a private message is away.

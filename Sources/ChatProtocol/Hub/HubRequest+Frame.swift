@@ -23,6 +23,7 @@ extension HubRequest {
         case .ison: return .requestIson
         case .userhost: return .requestUserhost
         case .sync: return .requestSync
+        case .whowas: return .requestWhowas
         }
     }
 
@@ -45,7 +46,7 @@ extension HubRequest {
         case .message(let k, let t, let text): w.u8(k.rawValue); w.string(t); w.string(text)
         case .topic(let c, let t): w.string(c); w.optionalString(t)
         case .names(let c): w.optionalString(c)
-        case .who(let m): w.string(m)
+        case .who(let m, let o): w.string(m); w.bool(o.operatorsOnly); w.whox(o.whox)
         case .whois(let n): w.string(n)
         case .kick(let c, let n, let r): w.string(c); w.string(n); w.string(r)
         case .away(let t): w.optionalString(t)
@@ -54,6 +55,7 @@ extension HubRequest {
         case .quit(let r): w.string(r)
         case .ison(let n), .userhost(let n): w.strings(n)
         case .sync(let t): w.varint(t)
+        case .whowas(let n, let c): w.string(n); w.varint(UInt64(max(0, c)))
         }
     }
 
@@ -80,7 +82,9 @@ extension HubRequest {
         case .requestTopic?:
             self = .topic(channel: try r.string(limit: name, "topic channel"), text: try r.optionalString(limit: text, "topic text"))
         case .requestNames?: self = .names(channel: try r.optionalString(limit: name, "names channel"))
-        case .requestWho?: self = .who(mask: try r.string(limit: name, "who mask"))
+        case .requestWho?:
+            self = .who(mask: try r.string(limit: name, "who mask"),
+                        options: WhoOptions(operatorsOnly: try r.bool(), whox: try r.whox()))
         case .requestWhois?: self = .whois(nick: try r.string(limit: name, "whois nick"))
         case .requestKick?:
             self = .kick(channel: try r.string(limit: name, "kick channel"), nick: try r.string(limit: name, "kick nick"),
@@ -95,6 +99,8 @@ extension HubRequest {
         case .requestIson?: self = .ison(nicks: try r.strings(items: items, limit: name, "ison nicks"))
         case .requestUserhost?: self = .userhost(nicks: try r.strings(items: items, limit: name, "userhost nicks"))
         case .requestSync?: self = .sync(token: try r.varint())
+        case .requestWhowas?:
+            self = .whowas(nick: try r.string(limit: name, "whowas nick"), count: Int(clamping: try r.varint()))
         default: throw .unknownType(type)
         }
         try r.finish()

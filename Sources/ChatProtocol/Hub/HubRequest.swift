@@ -12,8 +12,11 @@ public enum HubRequest: Equatable, Sendable {
     case topic(channel: String, text: String?)
     /// `channel == nil` lists the session's own channels.
     case names(channel: String?)
-    case who(mask: String)
+    /// `options`: the `o` flag and WHOX's fields (`WhoOptions`).
+    case who(mask: String, options: WhoOptions = WhoOptions())
     case whois(nick: String)
+    /// Who had `nick` before, newest first; `count` of them, 0 for all the hub keeps.
+    case whowas(nick: String, count: Int = 0)
     case kick(channel: String, nick: String, reason: String)
     /// `text == nil` marks the user back.
     case away(text: String?)

@@ -7,8 +7,11 @@ public struct WhoEntry: Equatable, Sendable {
     public var realName: String
     public var isAway: Bool
     public var isOperator: Bool
-    public init(channel: String, nick: String, user: String, host: String, realName: String, isAway: Bool, isOperator: Bool) {
+    /// Seconds since the user last did something (WHOX's `l` field).
+    public var idleSeconds: Int64
+    public init(channel: String, nick: String, user: String, host: String, realName: String, isAway: Bool, isOperator: Bool,
+                idleSeconds: Int64 = 0) {
         self.channel = channel; self.nick = nick; self.user = user; self.host = host
-        self.realName = realName; self.isAway = isAway; self.isOperator = isOperator
+        self.realName = realName; self.isAway = isAway; self.isOperator = isOperator; self.idleSeconds = idleSeconds
     }
 }

@@ -37,6 +37,8 @@ public enum HumanInput: Equatable, Sendable {
     case away(String?)
     /// `/whois NICK`
     case whois(String)
+    /// `/whowas NICK`: who had that nick before.
+    case whowas(String)
     /// `/motd`
     case motd
     /// `/quit [reason]`
@@ -91,15 +93,16 @@ public enum HumanInput: Equatable, Sendable {
             return .part(channel: nil, reason: args.isEmpty ? nil : String(args))
         case "topic":
             return .topic(args.isEmpty ? nil : String(args))
-        case "who", "names", "whois":
+        case "who", "names", "whois", "whowas":
             if args.isEmpty {
-                if name == "whois" { return .usage(HumanText.usage(name)) }
+                if name == "whois" || name == "whowas" { return .usage(HumanText.usage(name)) }
                 return name == "who" ? .who(nil) : .names(nil)
             }
             guard let arg = singleWord(args) else { return .usage(HumanText.usage(name)) }
             switch name {
             case "who": return .who(arg)
             case "names": return .names(channelName(arg))
+            case "whowas": return .whowas(arg)
             default: return .whois(arg)
             }
         case "list":
@@ -157,6 +160,8 @@ public enum HumanInput: Equatable, Sendable {
             return .away(text: text)
         case .whois(let nick):
             return .whois(nick: nick)
+        case .whowas(let nick):
+            return .whowas(nick: nick, count: 0)
         case .motd:
             return .motd
         case .quit(let reason):

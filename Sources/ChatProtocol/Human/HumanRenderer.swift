@@ -86,7 +86,7 @@ struct HumanRenderer {
         case .memberCount(let channel, let count):
             return ["-- \(count) people are in \(channel), too many to list here (/names \(channel) lists them)"]
 
-        case .who(let mask, let entries, _):
+        case .who(let mask, let entries, _, _):
             let isChannel = isChannelName(mask)
             if entries.isEmpty { return [isChannel ? "-- Nobody is in \(mask)" : "-- Nobody matches \(mask)"] }
             var lines = [isChannel ? "-- Who is in \(mask):" : "-- Who matches \(mask):"]
@@ -106,6 +106,16 @@ struct HumanRenderer {
             if w.signonTime > 0 { idle += ", online since " + dateTime(w.signonTime) }
             lines.append(idle)
             return lines
+
+        case .whoisMissing(let nick):
+            return ["!! " + errorSentence(code: .noSuchNick, params: [nick], text: "")]
+
+        case .whowas(let nick, let entries):
+            if entries.isEmpty { return ["-- Nobody called \(nick) has been here lately"] }
+            return entries.map { e in
+                "-- \(e.nick) was \(e.user)@\(e.host)" + (e.realName.isEmpty ? "" : " (\(e.realName))")
+                    + ", until " + dateTime(e.leftAt)
+            }
 
         case .awayStatus(let isAway):
             return [isAway ? "-- You are marked as away" : "-- You are no longer marked as away"]

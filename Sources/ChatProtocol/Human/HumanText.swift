@@ -40,6 +40,8 @@ public enum HumanText {
                 details: ["Join one of them with /join #channel."]),
         Command(name: "whois", usage: "/whois NICK", summary: "tell about someone",
                 details: ["Shows their address, channels, idle time and away message."]),
+        Command(name: "whowas", usage: "/whowas NICK", summary: "tell who had a nickname before",
+                details: ["The server remembers the last few people who left or changed a nickname, newest first."]),
         Command(name: "away", usage: "/away [message]", summary: "mark yourself away; /away alone: back again",
                 details: ["People who send you a private message see your away message."]),
         Command(name: "motd", usage: "/motd", summary: "show the message of the day",

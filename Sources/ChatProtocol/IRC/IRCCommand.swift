@@ -108,8 +108,20 @@ public struct IRCCommand: Sendable {
             message(.notice, p)
         },
         // Users and the server.
-        IRCCommand("WHO", .afterRegistration) { p in .who(mask: p.first ?? "*") },
-        IRCCommand("WHOIS", .afterRegistration, min: 1) { p in .whois(nick: p.count > 1 ? p[1] : p[0]) },
+        IRCCommand("WHO", .afterRegistration) { p in
+            .who(mask: p.first.flatMap { $0.isEmpty ? nil : $0 } ?? "*", options: WhoOptions(parsing: p.count > 1 ? p[1] : ""))
+        },
+        IRCCommand("WHOIS", .afterRegistration, min: 1) { p throws(IRCInputError) in
+            let nicks = list(p.count > 1 ? p[1] : p[0])
+            guard !nicks.isEmpty else { throw .noNicknameGiven }
+            return .whois(server: p.count > 1 ? p[0] : nil, nicks: nicks)
+        },
+        IRCCommand("WHOWAS", .afterRegistration, min: 1, nonEmpty: true, missing: .nickname) { p throws(IRCInputError) in
+            let nicks = list(p[0])
+            guard !nicks.isEmpty else { throw .noNicknameGiven }
+            // Not a positive number: a full search (RFC 1459, Modern).
+            return .whowas(nicks: nicks, count: p.count > 1 ? max(0, Int(p[1]) ?? 0) : 0)
+        },
         IRCCommand("AWAY", .afterRegistration) { p in .away(p.first.flatMap { $0.isEmpty ? nil : $0 }) },
         IRCCommand("ISON", .afterRegistration, min: 1) { p throws(IRCInputError) in
             .ison(nicks: try nickList(p, of: "ISON"))

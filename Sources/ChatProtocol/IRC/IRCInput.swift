@@ -37,10 +37,13 @@ public enum IRCInput: Equatable, Sendable {
     case topic(channel: String, text: String?)
     /// `NAMES [#a,#b]`: nil means every channel.
     case names(channels: [String]?)
-    /// `WHO [mask]`, `*` without one.
-    case who(mask: String)
-    /// `WHOIS [server] nick`
-    case whois(nick: String)
+    /// `WHO [mask [o][%fields[,token]]]`, `*` without a mask.
+    case who(mask: String, options: WhoOptions = WhoOptions())
+    /// `WHOIS [server] nick[,nick…]`: the nicks as sent (the session keeps the first few,
+    /// once each); `server` when two parameters were given.
+    case whois(server: String?, nicks: [String])
+    /// `WHOWAS nick[,nick…] [count [server]]`: `count` 0 (or none, or not positive) for all.
+    case whowas(nicks: [String], count: Int)
     /// `KICK #channel nick1,nick2 [:reason]`, `""` without a reason.
     case kick(channel: String, nicks: [String], reason: String)
     /// `AWAY [:text]`: nil (or empty text) marks the user back.

@@ -189,11 +189,14 @@ private struct Renderer {
             out.append(IRCMessage(source: server, command: "NOTICE",
                                   params: [me, "\(count) users in \(C.clean(channel))"]))
 
-        case .who(let mask, let entries, let more):
+        case .who(let mask, let entries, let more, let whox):
             for e in entries {
-                let flags = (e.isAway ? "G" : "H") + (e.isOperator ? "@" : "")
-                numeric(352, [C.clean(e.channel), C.clean(e.user), C.clean(e.host), server, C.clean(e.nick), flags,
-                              "0 " + C.clean(e.realName)])
+                if let whox {
+                    whoxReply(e, whox)
+                } else {
+                    numeric(352, [C.clean(e.channel), C.clean(e.user), C.clean(e.host), server, C.clean(e.nick),
+                                  Self.whoFlags(e), "0 " + C.clean(e.realName)])
+                }
             }
             if !more { numeric(315, [C.clean(mask), "End of /WHO list."]) }
 
@@ -207,6 +210,22 @@ private struct Renderer {
             numeric(317, [nick, String(x.idleSeconds), String(x.signonTime), "seconds idle, signon time"])
             if let away = x.away { numeric(301, [nick, C.clean(away)]) }
             numeric(318, [nick, "End of /WHOIS list."])
+
+        case .whoisMissing(let nick):
+            // An unknown nick still ends its WHOIS, as clients wait for 318 (Modern, Ergo, InspIRCd).
+            let nick = C.clean(nick)
+            numeric(401, [nick, "No such nick/channel"])
+            numeric(318, [nick, "End of /WHOIS list."])
+
+        case .whowas(let nick, let entries):
+            let nick = C.clean(nick)
+            if entries.isEmpty { numeric(406, [nick, "There was no such nickname"]) }
+            for e in entries {
+                let was = C.clean(e.nick)
+                numeric(314, [was, C.clean(e.user), C.clean(e.host), "*", C.clean(e.realName)])
+                numeric(312, [was, C.clean(e.server), C.humanDate(epochSeconds: e.leftAt)])
+            }
+            numeric(369, [nick, "End of WHOWAS"])
 
         case .awayStatus(let isAway):
             if isAway {
@@ -259,6 +278,48 @@ private struct Renderer {
 
         case .sync:
             break  // the session's own barrier, not a line for the client
+        }
+    }
+
+    /// A WHO reply's flags: `H` here or `G` gone (away), then the channel status.
+    static func whoFlags(_ e: WhoEntry) -> String {
+        (e.isAway ? "G" : "H") + (e.isOperator ? "@" : "")
+    }
+
+    /// One 354 (WHOX): exactly the fields asked for, in the spec's order; `*` for no channel,
+    /// `255.255.255.255` for an address that is not an IP, `0` for the hop count and the
+    /// account (there are no accounts), `n/a` for the op level (no op levels).
+    mutating func whoxReply(_ e: WhoEntry, _ format: WhoxFormat) {
+        var params: [String] = []
+        for (_, field) in WhoxFormat.Fields.letters where format.fields.contains(field) {
+            switch field {
+            case .token: params.append(format.token)
+            case .channel: params.append(e.channel.isEmpty ? "*" : C.clean(e.channel))
+            case .user: params.append(C.clean(e.user))
+            case .ip: params.append(Self.isIPAddress(e.host) ? e.host : "255.255.255.255")
+            case .host: params.append(C.clean(e.host))
+            case .server: params.append(server)
+            case .nick: params.append(C.clean(e.nick))
+            case .flags: params.append(Self.whoFlags(e))
+            case .hops: params.append("0")
+            case .idle: params.append(String(max(0, e.idleSeconds)))
+            case .account: params.append("0")
+            case .opLevel: params.append("n/a")
+            default: params.append(C.clean(e.realName))  // .realName, the last
+            }
+        }
+        // No standard field asked for: nothing to say about this one (315 still ends the list).
+        if !params.isEmpty { numeric(354, params) }
+    }
+
+    /// Digits and dots (IPv4), or hex digits, colons and dots with a colon (IPv6): an
+    /// address as the hub writes it, not a host name.
+    static func isIPAddress(_ s: String) -> Bool {
+        let v6 = s.utf8.contains(UInt8(ascii: ":"))
+        return !s.isEmpty && s.utf8.allSatisfy { b in
+            let lower = b | 0x20
+            return (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) || b == UInt8(ascii: ".")
+                || (v6 && (b == UInt8(ascii: ":") || (lower >= UInt8(ascii: "a") && lower <= UInt8(ascii: "f"))))
         }
     }
 

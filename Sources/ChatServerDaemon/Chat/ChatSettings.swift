@@ -31,7 +31,7 @@ struct ChatSettings {
             "AWAYLEN=\(awayLength)", "CASEMAPPING=ascii", "CHANLIMIT=#:\(maxChannelsPerUser)",
             "CHANMODES=,,,n", "CHANNELLEN=\(channelLength)", "CHANTYPES=#", "KICKLEN=\(kickLength)",
             "MAXTARGETS=\(Self.maxTargets)", "NETWORK=\(network)", "NICKLEN=\(nickLength)", "PREFIX=(o)@",
-            "TOPICLEN=\(topicLength)", "UTF8ONLY",
+            "TOPICLEN=\(topicLength)", "UTF8ONLY", "WHOX",
         ]
     }
 }

@@ -18,8 +18,12 @@ final class ChatState {
     /// Work done beyond the replies' bytes, in items looked at (members sorted, users matched,
     /// channels listed): the hub charges it to the session that asked (`Hub+Costs`).
     private(set) var work = 0
+    /// Adds `items` looked at to `work` (the handlers in other files).
+    func charge(work items: Int) { work &+= items }
     /// Every channel's history, bounded as a whole.
     private(set) var history = HistoryLedger()
+    /// Who had each nick before, for WHOWAS (ChatState+Whowas.swift).
+    var whowasHistory = WhowasHistory()
 
     static let reservedNicks: Set<String> = ["server", "console", "operator", "oper", "admin", "root", "system",
                                              "chanserv", "nickserv", "irc", "hub"]
@@ -57,6 +61,7 @@ final class ChatState {
             for peer in peers(of: id) { send(frame, to: peer) }
             for key in u.channels { leave(channelKey: key, session: id) }
             nicks[Names.impersonationKey(u.nick, casemapping: settings.casemapping)] = nil
+            rememberWhowas(u)
         }
         users[id] = nil
     }
@@ -108,8 +113,9 @@ final class ChatState {
         case .message(let kind, let target, let text): message(id, kind: kind, target: target, text: text)
         case .topic(let c, let text): topic(id, channel: c, text: text)
         case .names(let c): names(id, channel: c)
-        case .who(let mask): who(id, mask: mask)
+        case .who(let mask, let options): who(id, mask: mask, options: options)
         case .whois(let nick): whois(id, nick: nick)
+        case .whowas(let nick, let count): whowas(id, nick: nick, count: count)
         case .kick(let c, let nick, let reason): kick(id, channel: c, nick: nick, reason: reason)
         case .away(let text): away(id, text: text)
         case .mode(let target, let args): mode(id, target: target, args: args)
@@ -180,6 +186,7 @@ final class ChatState {
         nicks[Names.impersonationKey(u.nick, casemapping: settings.casemapping)] = nil
         nicks[Names.impersonationKey(new, casemapping: settings.casemapping)] = id
         users[id]!.nick = new
+        rememberWhowas(u)
         if watchNames { named.append(id) }
         sink.audit(.nick(session: id, old: u.nick, new: new))
     }
@@ -237,7 +244,7 @@ final class ChatState {
 
     /// A list reply in events small enough for a frame: at most `rows` rows and `chunkBytes`
     /// bytes of them (`bytes` bounds a row's encoding) each; all but the last say `more`.
-    private func sendChunked<T>(_ items: [T], rows: Int, to id: Int, bytes: (T) -> Int,
+    func sendChunked<T>(_ items: [T], rows: Int, to id: Int, bytes: (T) -> Int,
                                 _ make: (ArraySlice<T>, Bool) -> HubEvent) {
         if items.isEmpty { return send(make([], false), to: id) }
         var start = 0
@@ -300,7 +307,7 @@ final class ChatState {
 
     /// Operators first, then by nick, case-insensitively. Each nick is lowercased once, not
     /// at every comparison: this runs for every IRC client that joins, over the whole channel.
-    private func members(of ch: Channel) -> [Member] {
+    func members(of ch: Channel) -> [Member] {
         var keyed: [(key: String, member: Member)] = []
         keyed.reserveCapacity(ch.members.count)
         work &+= ch.members.count
@@ -378,37 +385,11 @@ final class ChatState {
         }
     }
 
-    private func whoEntry(_ u: User, channel: String, op: Bool) -> WhoEntry {
-        WhoEntry(channel: channel, nick: u.nick, user: u.user, host: u.host, realName: u.realName,
-                 isAway: u.away != nil, isOperator: op)
-    }
-
-    private func who(_ id: Int, mask: String) {
-        var entries: [WhoEntry] = []
-        if let ch = channels[fold(mask)] {
-            for m in members(of: ch) {
-                if let sid = session(named: m.nick), let u = users[sid] {
-                    entries.append(whoEntry(u, channel: ch.name, op: m.isOperator))
-                }
-            }
-        } else if let sid = session(named: mask), let u = users[sid] {
-            entries.append(whoEntry(u, channel: "*", op: false))
-        } else if mask.contains("*") || mask.contains("?") {
-            work &+= users.count
-            for u in users.values where u.registered
-                && Names.maskMatches(mask: mask, u.nick, casemapping: settings.casemapping) {
-                entries.append(whoEntry(u, channel: "*", op: false))
-                if entries.count >= 200 { break }
-            }
-        }
-        let echoed = shown(name: mask)
-        sendChunked(entries, rows: 200, to: id, bytes: HubEvent.encodedSize) { .who(mask: echoed, entries: Array($0), more: $1) }
-    }
-
     private func whois(_ id: Int, nick: String) {
         guard let sid = session(named: nick), let u = users[sid] else {
-            return error(id, .noSuchNick, [nick], "No such nick/channel")
+            return send(.whoisMissing(nick: shown(name: nick)), to: id)
         }
+        work &+= u.channels.count
         let chans = u.channels.compactMap { key -> String? in
             guard let ch = channels[key] else { return nil }
             return (ch.members[sid] == true ? "@" : "") + ch.name
@@ -562,11 +543,11 @@ final class ChatState {
 
     /// An error reply. Its parameters often echo what the user sent (a nick, a channel, a
     /// mode letter), so each is shown as `shown(name:)` makes it.
-    private func error(_ id: Int, _ code: ErrorCode, _ params: [String], _ text: String) {
+    func error(_ id: Int, _ code: ErrorCode, _ params: [String], _ text: String) {
         send(.error(code: code, params: params.map { shown(name: $0) }, text: text), to: id)
     }
 
-    private func send(_ event: HubEvent, to id: Int) { send(event.frame(), to: id) }
+    func send(_ event: HubEvent, to id: Int) { send(event.frame(), to: id) }
 
     @inline(__always)
     private func send(_ frame: [UInt8], to id: Int) {

@@ -113,8 +113,17 @@ final class IRCConversation: Conversation {
         // MODE for our own nick is answered here; which nick is ours the hub may be changing.
         case .mode(let target, _): return target.utf8.first != UInt8(ascii: "#")  // CHANTYPES=#
         case .message(_, let targets, _): return targets.count > ChatSettings.maxTargets  // 407
+        case .whois(let server?, _): return !answersFor(server: server)  // 402
         default: return false
         }
+    }
+
+    /// Whether `WHOIS server nick` names this server. A first parameter without `.` or `*` is
+    /// a nick (`WHOIS bob bob` asks bob's server, which is this one); a server name or mask
+    /// must match ours (there is no other server to ask).
+    private func answersFor(server: String) -> Bool {
+        guard server.contains(".") || server.contains("*") || server.contains("?") else { return true }
+        return Names.maskMatches(mask: server, serverName, casemapping: .ascii)
     }
 
     private func perform(_ input: IRCInput, _ output: inout SessionOutput) {
@@ -161,10 +170,18 @@ final class IRCConversation: Conversation {
             } else {
                 output.request(.names(channel: nil))
             }
-        case .who(let mask):
-            output.request(.who(mask: mask))
-        case .whois(let nick):
-            output.request(.whois(nick: nick))
+        case .who(let mask, let options):
+            output.request(.who(mask: mask, options: options))
+        case .whois(let server, let nicks):
+            if let server, !answersFor(server: server) {
+                return numeric(402, [server], "No such server", &output)
+            }
+            // As for PRIVMSG: each nick once, and the first few (each asks the hub for a reply).
+            for n in CaseMapping.ascii.unique(nicks).prefix(ChatSettings.maxTargets) { output.request(.whois(nick: n)) }
+        case .whowas(let nicks, let count):
+            for n in CaseMapping.ascii.unique(nicks).prefix(ChatSettings.maxTargets) {
+                output.request(.whowas(nick: n, count: count))
+            }
         case .kick(let channel, let nicks, let reason):
             for n in CaseMapping.ascii.unique(nicks) { output.request(.kick(channel: channel, nick: n, reason: reason)) }
         case .away(let text):
