@@ -137,6 +137,8 @@ import Glibc
             .kick(channel: "#lobby", nick: n, reason: t), .away(text: t), .away(text: nil), .mode(target: c, args: [n]),
             .mode(target: "#lobby", args: list), .list, .motd, .lusers, .ison(nicks: [n]), .ison(nicks: list),
             .userhost(nicks: [n]), .userhost(nicks: list), .sync(token: 0), .sync(token: .max), .quit(reason: t),
+            .join(channels: [c], keys: [n]), .join(channels: list, keys: list), .invite(nick: n, channel: c),
+            .invite(nick: n, channel: "#lobby"), .mode(target: "#lobby", args: ["+beI"] + list.dropLast()),
         ].filter { if case .quit = $0 { return name != RequestLimits.name } else { return true } }
     }
 
@@ -163,7 +165,9 @@ import Glibc
         func name() -> String { Bool.random(using: &rng) ? "#lobby" : string(RequestLimits.name) }
         func text() -> String { string(RequestLimits.text) }
         func list() -> [String] { (0..<Int.random(in: 0...8, using: &rng)).map { _ in name() } }
-        switch Int.random(in: 0..<19, using: &rng) {
+        switch Int.random(in: 0..<21, using: &rng) {
+        case 19: return .join(channels: list(), keys: list())
+        case 20: return .invite(nick: name(), channel: name())
         case 0: return .register(nick: name(), user: name(), realName: text())
         case 1: return .nick(name())
         case 2: return .join(channels: list())

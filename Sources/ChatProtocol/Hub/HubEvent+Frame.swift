@@ -28,6 +28,9 @@ extension HubEvent {
         case .userhost: return .eventUserhost
         case .channelModeChange: return .eventChannelModeChange
         case .sync: return .eventSync
+        case .invite: return .eventInvite
+        case .inviting: return .eventInviting
+        case .modeList: return .eventModeList
         }
     }
 
@@ -58,10 +61,12 @@ extension HubEvent {
             w.string(s); w.u8(k.rawValue); w.string(t); w.string(text); w.int(time)
         case .topic(let c, let t, let by, let at, let change):
             w.string(c); w.string(t); w.string(by); w.int(at); w.bool(change)
-        case .names(let c, let members, let more):
+        case .names(let c, let members, let more, let secret):
             w.string(c); w.varint(UInt64(members.count))
-            for m in members { w.string(m.nick); w.bool(m.isOperator) }
-            w.bool(more)
+            for m in members {
+                w.string(m.nick); w.u8((m.isOperator ? 1 : 0) | (m.isVoiced ? 2 : 0)); w.string(m.userHost)
+            }
+            w.bool(more); w.bool(secret)
         case .who(let mask, let entries, let more):
             w.string(mask); w.varint(UInt64(entries.count))
             for e in entries {
@@ -91,12 +96,17 @@ extension HubEvent {
             for row in rows { w.string(row.nick); w.string(row.user); w.string(row.host); w.bool(row.isAway) }
         case .channelModeChange(let c, let s, let m, let a): w.string(c); w.string(s); w.string(m); w.strings(a)
         case .sync(let t): w.varint(t)
+        case .invite(let c, let s, let n): w.string(c); w.string(s); w.string(n)
+        case .inviting(let c, let n): w.string(c); w.string(n)
+        case .modeList(let c, let m, let entries):
+            w.string(c); w.string(m); w.varint(UInt64(entries.count))
+            for e in entries { w.string(e.mask); w.string(e.setBy); w.int(e.setAt) }
         }
     }
 
     /// The bytes a row of a `names` reply takes in its payload, as `writePayload` writes it:
     /// what the hub chunks list replies by, so that no event outgrows a frame.
-    public static func encodedSize(_ m: Member) -> Int { BinaryWriter.size(m.nick) + 1 }
+    public static func encodedSize(_ m: Member) -> Int { BinaryWriter.size(m.nick) + 1 + BinaryWriter.size(m.userHost) }
 
     /// The bytes a row of a `who` reply takes (see `encodedSize(_: Member)`).
     public static func encodedSize(_ e: WhoEntry) -> Int {
@@ -138,8 +148,12 @@ extension HubEvent {
             let n = try r.count(limit: r.remaining)
             var members: [Member] = []
             members.reserveCapacity(n)
-            for _ in 0..<n { members.append(Member(nick: try r.string(), isOperator: try r.bool())) }
-            self = .names(channel: c, members: members, more: try r.bool())
+            for _ in 0..<n {
+                let nick = try r.string(), status = try r.u8()
+                guard status < 4 else { throw .invalidValue("member status") }
+                members.append(Member(nick: nick, isOperator: status & 1 != 0, isVoiced: status & 2 != 0, userHost: try r.string()))
+            }
+            self = .names(channel: c, members: members, more: try r.bool(), isSecret: try r.bool())
         case .eventWho?:
             let mask = try r.string()
             let n = try r.count(limit: r.remaining)
@@ -181,6 +195,14 @@ extension HubEvent {
             self = .channelModeChange(channel: try r.string(), source: try r.string(), modes: try r.string(),
                                       args: try r.strings())
         case .eventSync?: self = .sync(token: try r.varint())
+        case .eventInvite?: self = .invite(channel: try r.string(), source: try r.string(), nick: try r.string())
+        case .eventInviting?: self = .inviting(channel: try r.string(), nick: try r.string())
+        case .eventModeList?:
+            let c = try r.string(), m = try r.string()
+            let n = try r.count(limit: r.remaining)
+            var entries: [ModeListEntry] = []
+            for _ in 0..<n { entries.append(ModeListEntry(mask: try r.string(), setBy: try r.string(), setAt: try r.int())) }
+            self = .modeList(channel: c, mode: m, entries: entries)
         default: throw .unknownType(type)
         }
         try r.finish()

@@ -23,6 +23,7 @@ extension HubRequest {
         case .ison: return .requestIson
         case .userhost: return .requestUserhost
         case .sync: return .requestSync
+        case .invite: return .requestInvite
         }
     }
 
@@ -40,7 +41,7 @@ extension HubRequest {
         case .hello(let d): w.u8(d.rawValue)
         case .register(let n, let u, let r): w.string(n); w.string(u); w.string(r)
         case .nick(let n): w.string(n)
-        case .join(let c): w.strings(c)
+        case .join(let c, let k): w.strings(c); w.strings(k)
         case .part(let c, let r): w.strings(c); w.string(r)
         case .message(let k, let t, let text): w.u8(k.rawValue); w.string(t); w.string(text)
         case .topic(let c, let t): w.string(c); w.optionalString(t)
@@ -54,6 +55,7 @@ extension HubRequest {
         case .quit(let r): w.string(r)
         case .ison(let n), .userhost(let n): w.strings(n)
         case .sync(let t): w.varint(t)
+        case .invite(let n, let c): w.string(n); w.string(c)
         }
     }
 
@@ -71,7 +73,9 @@ extension HubRequest {
             self = .register(nick: try r.string(limit: name, "register nick"), user: try r.string(limit: name, "register user"),
                              realName: try r.string(limit: text, "register real name"))
         case .requestNick?: self = .nick(try r.string(limit: name, "nick"))
-        case .requestJoin?: self = .join(channels: try r.strings(items: items, limit: name, "join channels"))
+        case .requestJoin?:
+            self = .join(channels: try r.strings(items: items, limit: name, "join channels"),
+                         keys: try r.strings(items: items, limit: name, "join keys"))
         case .requestPart?:
             self = .part(channels: try r.strings(items: items, limit: name, "part channels"), reason: try r.string(limit: text, "part reason"))
         case .requestMessage?:
@@ -95,6 +99,8 @@ extension HubRequest {
         case .requestIson?: self = .ison(nicks: try r.strings(items: items, limit: name, "ison nicks"))
         case .requestUserhost?: self = .userhost(nicks: try r.strings(items: items, limit: name, "userhost nicks"))
         case .requestSync?: self = .sync(token: try r.varint())
+        case .requestInvite?:
+            self = .invite(nick: try r.string(limit: name, "invite nick"), channel: try r.string(limit: name, "invite channel"))
         default: throw .unknownType(type)
         }
         try r.finish()
