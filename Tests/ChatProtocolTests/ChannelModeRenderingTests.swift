@@ -27,6 +27,15 @@ import TestSupport
         #expect(renderHuman(.names(channel: "#c", members: members), context: person) == ["-- In #c: @alice, +bob, carol"])
     }
 
+    @Test func whoShowsTheVoiceAndWithMultiPrefixEveryPrefix() {
+        let both = WhoEntry(channel: "#c", nick: "bob", user: "b", host: "h", realName: "B", isAway: false, isOperator: true, isVoiced: true)
+        let voiced = WhoEntry(channel: "#c", nick: "eve", user: "e", host: "h", realName: "E", isAway: true, isOperator: false, isVoiced: true)
+        let event = HubEvent.who(mask: "#c", entries: [both, voiced])
+        #expect(lines(event).prefix(2) == [":irc.test 352 alice #c b h irc.test bob H@ :0 B", ":irc.test 352 alice #c e h irc.test eve G+ :0 E"])
+        #expect(lines(event, [.multiPrefix]).first == ":irc.test 352 alice #c b h irc.test bob H@+ :0 B")
+        #expect(renderHuman(event, context: person).contains("--   +eve (e@h), away"))
+    }
+
     @Test func invitationsAndListsAreNumericsAndLines() {
         let invite = HubEvent.invite(channel: "#c", source: "bob!b@h", nick: "alice")
         #expect(lines(invite) == [":bob!b@h INVITE alice #c"])

@@ -256,7 +256,8 @@ struct RandomMessages {
             }, more: bool(), isSecret: bool())
         case 10:
             return .who(mask: string(), entries: strings().map {
-                WhoEntry(channel: $0, nick: string(), user: string(), host: string(), realName: string(), isAway: bool(), isOperator: bool())
+                WhoEntry(channel: $0, nick: string(), user: string(), host: string(), realName: string(), isAway: bool(), isOperator: bool(),
+                         isVoiced: bool())
             }, more: bool())
         case 11:
             return .whois(WhoisInfo(nick: string(), user: string(), host: string(), realName: string(), channels: strings(),

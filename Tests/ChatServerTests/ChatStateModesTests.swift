@@ -259,6 +259,9 @@ import Testing
         #expect(sink.take(3).count == 1)
         state.handle(.message(kind: .privmsg, target: "#c", text: "op"), from: 1)
         #expect(sink.take(3).count == 1)
+        state.handle(.who(mask: "#c"), from: 3)
+        guard case .who(_, let rows, _)? = sink.take(3).first else { Issue.record("no who"); return }
+        #expect(rows.map(\.isVoiced) == [false, true, false])
         state.handle(.names(channel: "#c"), from: 3)
         #expect(sink.take(3) == [.names(channel: "#c", members: [
             Member(nick: "alice", isOperator: true, userHost: "alice@10.0.0.1"),
@@ -302,6 +305,8 @@ import Testing
         #expect(sink.take(2) == [.names(channel: "#c", members: [])])
         state.handle(.names(channel: "#c"), from: 1)
         guard case .names(_, let m, _, true)? = sink.take(1).first, m.count == 1 else { Issue.record("a secret list for a member"); return }
+        state.handle(.who(mask: "#c"), from: 2)
+        #expect(sink.take(2) == [.who(mask: "#c", entries: [])])
         state.handle(.whois(nick: "alice"), from: 2)
         guard case .whois(let w)? = sink.take(2).first else { Issue.record("no whois"); return }
         #expect(w.channels.isEmpty)

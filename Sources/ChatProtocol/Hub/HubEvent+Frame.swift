@@ -71,7 +71,7 @@ extension HubEvent {
             w.string(mask); w.varint(UInt64(entries.count))
             for e in entries {
                 w.string(e.channel); w.string(e.nick); w.string(e.user); w.string(e.host)
-                w.string(e.realName); w.bool(e.isAway); w.bool(e.isOperator)
+                w.string(e.realName); w.bool(e.isAway); w.bool(e.isOperator); w.bool(e.isVoiced)
             }
             w.bool(more)
         case .whois(let x):
@@ -111,7 +111,7 @@ extension HubEvent {
     /// The bytes a row of a `who` reply takes (see `encodedSize(_: Member)`).
     public static func encodedSize(_ e: WhoEntry) -> Int {
         BinaryWriter.size(e.channel) + BinaryWriter.size(e.nick) + BinaryWriter.size(e.user) + BinaryWriter.size(e.host)
-            + BinaryWriter.size(e.realName) + 2
+            + BinaryWriter.size(e.realName) + 3
     }
 
     /// The bytes a row of a `list` reply takes, at most (see `encodedSize(_: Member)`).
@@ -161,7 +161,7 @@ extension HubEvent {
             for _ in 0..<n {
                 entries.append(WhoEntry(channel: try r.string(), nick: try r.string(), user: try r.string(),
                                         host: try r.string(), realName: try r.string(), isAway: try r.bool(),
-                                        isOperator: try r.bool()))
+                                        isOperator: try r.bool(), isVoiced: try r.bool()))
             }
             self = .who(mask: mask, entries: entries, more: try r.bool())
         case .eventWhois?:

@@ -7,8 +7,11 @@ public struct WhoEntry: Equatable, Sendable {
     public var realName: String
     public var isAway: Bool
     public var isOperator: Bool
-    public init(channel: String, nick: String, user: String, host: String, realName: String, isAway: Bool, isOperator: Bool) {
+    /// Voiced in `channel` (`+`).
+    public var isVoiced: Bool
+    public init(channel: String, nick: String, user: String, host: String, realName: String, isAway: Bool, isOperator: Bool,
+                isVoiced: Bool = false) {
         self.channel = channel; self.nick = nick; self.user = user; self.host = host
-        self.realName = realName; self.isAway = isAway; self.isOperator = isOperator
+        self.realName = realName; self.isAway = isAway; self.isOperator = isOperator; self.isVoiced = isVoiced
     }
 }

@@ -91,7 +91,7 @@ struct HumanRenderer {
             if entries.isEmpty { return [isChannel ? "-- Nobody is in \(mask)" : "-- Nobody matches \(mask)"] }
             var lines = [isChannel ? "-- Who is in \(mask):" : "-- Who matches \(mask):"]
             for e in entries {
-                var line = "--   " + (e.isOperator ? "@" : "") + e.nick + " (" + e.user + "@" + e.host + ")"
+                var line = "--   " + (e.isOperator ? "@" : e.isVoiced ? "+" : "") + e.nick + " (" + e.user + "@" + e.host + ")"
                 if !isChannel && e.channel != "*" && !e.channel.isEmpty { line += " in " + e.channel }
                 if e.isAway { line += ", away" }
                 lines.append(line)

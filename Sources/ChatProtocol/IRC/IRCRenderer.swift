@@ -196,7 +196,8 @@ private struct Renderer {
 
         case .who(let mask, let entries, let more):
             for e in entries {
-                let flags = (e.isAway ? "G" : "H") + (e.isOperator ? "@" : "")
+                let status = Member(nick: e.nick, isOperator: e.isOperator, isVoiced: e.isVoiced)
+                let flags = (e.isAway ? "G" : "H") + status.prefixes(all: context.capabilities.contains(.multiPrefix))
                 numeric(352, [C.clean(e.channel), C.clean(e.user), C.clean(e.host), server, C.clean(e.nick), flags,
                               "0 " + C.clean(e.realName)])
             }

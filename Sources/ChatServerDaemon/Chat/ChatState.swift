@@ -397,17 +397,17 @@ final class ChatState {
         }
     }
 
-    private func whoEntry(_ u: User, channel: String, op: Bool) -> WhoEntry {
+    private func whoEntry(_ u: User, channel: String, op: Bool, voiced: Bool = false) -> WhoEntry {
         WhoEntry(channel: channel, nick: u.nick, user: u.user, host: u.host, realName: u.realName,
-                 isAway: u.away != nil, isOperator: op)
+                 isAway: u.away != nil, isOperator: op, isVoiced: voiced)
     }
 
     private func who(_ id: Int, mask: String) {
         var entries: [WhoEntry] = []
-        if let ch = channels[fold(mask)] {
+        if let ch = channels[fold(mask)], !isHidden(ch, from: id) {
             for m in members(of: ch) {
                 if let sid = session(named: m.nick), let u = users[sid] {
-                    entries.append(whoEntry(u, channel: ch.name, op: m.isOperator))
+                    entries.append(whoEntry(u, channel: ch.name, op: m.isOperator, voiced: m.isVoiced))
                 }
             }
         } else if let sid = session(named: mask), let u = users[sid] {
