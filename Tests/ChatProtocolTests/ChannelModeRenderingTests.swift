@@ -14,9 +14,9 @@ import TestSupport
         return IRCRenderer.render(e, context: c).map { $0.serialized() }
     }
 
-    let members = [Member(nick: "alice", isOperator: true, isVoiced: true, userHost: "a@h"),
-                   Member(nick: "bob", isOperator: false, isVoiced: true, userHost: "b@h"),
-                   Member(nick: "carol", isOperator: false, userHost: "c@h")]
+    let members = [Member(nick: "alice", isOperator: true, isVoiced: true, source: "alice!a@h"),
+                   Member(nick: "bob", isOperator: false, isVoiced: true, source: "bob!b@h"),
+                   Member(nick: "carol", isOperator: false, source: "carol!c@h")]
 
     @Test func namesShowPrefixesAddressesAndSecrecyAsTheClientAsked() {
         #expect(lines(.names(channel: "#c", members: members)).first == ":irc.test 353 alice = #c :@alice +bob carol")

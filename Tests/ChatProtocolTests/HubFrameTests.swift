@@ -51,8 +51,8 @@ func decodeAll(_ decoder: inout FrameDecoder) throws -> [(UInt8, [UInt8])] {
         .join(channel: "#lobby", source: "bob!bob@::1"),
         .error(code: .nicknameInUse, params: ["alice"], text: "Nickname is already in use"),
         .names(channel: "#lobby", members: [Member(nick: "alice", isOperator: true), Member(nick: "bob", isOperator: false)]),
-        .names(channel: "#club", members: [Member(nick: "carol", isOperator: true, isVoiced: true, userHost: "c@h"),
-                                           Member(nick: "dan", isOperator: false, isVoiced: true, userHost: "d@h")],
+        .names(channel: "#club", members: [Member(nick: "carol", isOperator: true, isVoiced: true, source: "carol!c@h"),
+                                           Member(nick: "dan", isOperator: false, isVoiced: true, source: "dan!d@h")],
                more: true, isSecret: true),
         .invite(channel: "#club", source: "carol!c@h", nick: "erin"),
         .inviting(channel: "#club", nick: "erin"),
@@ -252,7 +252,7 @@ struct RandomMessages {
         case 8: return .topic(channel: string(), text: string(), setBy: string(), setAt: int(), isChange: bool())
         case 9:
             return .names(channel: string(), members: strings().map {
-                Member(nick: $0, isOperator: $0.count % 2 == 0, isVoiced: bool(), userHost: string())
+                Member(nick: $0, isOperator: $0.count % 2 == 0, isVoiced: bool(), source: string())
             }, more: bool(), isSecret: bool())
         case 10:
             return .who(mask: string(), entries: strings().map {

@@ -264,9 +264,9 @@ import Testing
         #expect(rows.map(\.isVoiced) == [false, true, false])
         state.handle(.names(channel: "#c"), from: 3)
         #expect(sink.take(3) == [.names(channel: "#c", members: [
-            Member(nick: "alice", isOperator: true, userHost: "alice@10.0.0.1"),
-            Member(nick: "bob", isOperator: false, isVoiced: true, userHost: "bob@10.0.0.2"),
-            Member(nick: "carol", isOperator: false, userHost: "carol@10.0.0.3")])])
+            Member(nick: "alice", isOperator: true, source: "alice!alice@10.0.0.1"),
+            Member(nick: "bob", isOperator: false, isVoiced: true, source: "bob!bob@10.0.0.2"),
+            Member(nick: "carol", isOperator: false, source: "carol!carol@10.0.0.3")])])
     }
 
     @Test func outsidersMaySpeakOnlyWithoutNoExternal() {

@@ -274,8 +274,8 @@ final class RecordingSink: EventSink {
         state.handle(.mode(target: "#lobby", args: ["+xxo"]), from: 2)
         #expect(sink.take(2) == [.error(code: .unknownMode, params: ["x"], text: "is unknown mode char to me")])
         state.handle(.names(channel: "#lobby"), from: 2)
-        #expect(sink.take(2) == [.names(channel: "#lobby", members: [Member(nick: "bob", isOperator: true, userHost: "bob@10.0.0.2"),
-                                                                     Member(nick: "alice", isOperator: false, userHost: "alice@10.0.0.1")])])
+        #expect(sink.take(2) == [.names(channel: "#lobby", members: [Member(nick: "bob", isOperator: true, source: "bob!bob@10.0.0.2"),
+                                                                     Member(nick: "alice", isOperator: false, source: "alice!alice@10.0.0.1")])])
     }
 
     @Test func namesInNoChannelIsAnEmptyListForStar() {

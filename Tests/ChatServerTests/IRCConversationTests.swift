@@ -51,7 +51,7 @@ import TestSupport
         c.type(["INVITE alice #c", "JOIN #a,#b,#c k1,,k3"])
         #expect(c.requests() == [.invite(nick: "alice", channel: "#c"),
                                  .join(channels: ["#a", "#b", "#c"], keys: ["k1", "", "k3"])])
-        let names = HubEvent.names(channel: "#c", members: [Member(nick: "eve", isOperator: true, isVoiced: true, userHost: "e@h")])
+        let names = HubEvent.names(channel: "#c", members: [Member(nick: "eve", isOperator: true, isVoiced: true, source: "eve!e@h")])
         let invite = HubEvent.invite(channel: "#c", source: "eve!e@h", nick: "carol")
         c.hub(names)
         c.hub(invite)

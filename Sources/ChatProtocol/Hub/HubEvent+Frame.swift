@@ -64,7 +64,7 @@ extension HubEvent {
         case .names(let c, let members, let more, let secret):
             w.string(c); w.varint(UInt64(members.count))
             for m in members {
-                w.string(m.nick); w.u8((m.isOperator ? 1 : 0) | (m.isVoiced ? 2 : 0)); w.string(m.userHost)
+                w.string(m.nick); w.u8((m.isOperator ? 1 : 0) | (m.isVoiced ? 2 : 0)); w.string(m.source)
             }
             w.bool(more); w.bool(secret)
         case .who(let mask, let entries, let more):
@@ -106,7 +106,7 @@ extension HubEvent {
 
     /// The bytes a row of a `names` reply takes in its payload, as `writePayload` writes it:
     /// what the hub chunks list replies by, so that no event outgrows a frame.
-    public static func encodedSize(_ m: Member) -> Int { BinaryWriter.size(m.nick) + 1 + BinaryWriter.size(m.userHost) }
+    public static func encodedSize(_ m: Member) -> Int { BinaryWriter.size(m.nick) + 1 + BinaryWriter.size(m.source) }
 
     /// The bytes a row of a `who` reply takes (see `encodedSize(_: Member)`).
     public static func encodedSize(_ e: WhoEntry) -> Int {
@@ -151,7 +151,7 @@ extension HubEvent {
             for _ in 0..<n {
                 let nick = try r.string(), status = try r.u8()
                 guard status < 4 else { throw .invalidValue("member status") }
-                members.append(Member(nick: nick, isOperator: status & 1 != 0, isVoiced: status & 2 != 0, userHost: try r.string()))
+                members.append(Member(nick: nick, isOperator: status & 1 != 0, isVoiced: status & 2 != 0, source: try r.string()))
             }
             self = .names(channel: c, members: members, more: try r.bool(), isSecret: try r.bool())
         case .eventWho?:

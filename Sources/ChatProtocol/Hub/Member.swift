@@ -4,13 +4,14 @@ public struct Member: Equatable, Sendable {
     public var isOperator: Bool
     /// Voiced (`+v`): may speak in a moderated channel.
     public var isVoiced: Bool
-    /// `user@host`, for IRC clients with `userhost-in-names`.
-    public var userHost: String
-    public init(nick: String, isOperator: Bool, isVoiced: Bool = false, userHost: String = "") {
+    /// `nick!user@host`, for IRC clients with `userhost-in-names` (the hub's string for the
+    /// user, shared, not built per NAMES); empty when unknown.
+    public var source: String
+    public init(nick: String, isOperator: Bool, isVoiced: Bool = false, source: String = "") {
         self.nick = nick
         self.isOperator = isOperator
         self.isVoiced = isVoiced
-        self.userHost = userHost
+        self.source = source
     }
 
     /// The member's prefixes, highest first: `@+` with `all` (IRC `multi-prefix`), else only

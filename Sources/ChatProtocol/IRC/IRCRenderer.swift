@@ -180,7 +180,7 @@ private struct Renderer {
             let all = context.capabilities.contains(.multiPrefix)
             let userHost = context.capabilities.contains(.userhostInNames)
             let nicks = members.map { m in
-                m.prefixes(all: all) + C.clean(m.nick) + (userHost && !m.userHost.isEmpty ? "!" + C.clean(m.userHost) : "")
+                m.prefixes(all: all) + C.clean(userHost && !m.source.isEmpty ? m.source : m.nick)
             }
             let symbol = secret ? "@" : "="
             packed(nicks, overhead: numericOverhead([symbol, channel])) { r, group in

@@ -319,7 +319,7 @@ final class ChatState {
             guard let u = users[id] else { continue }
             let voiced = !ch.voiced.isEmpty && ch.voiced.contains(id)
             keyed.append(((op ? "0" : voiced ? "1" : "2") + u.nick.lowercased(),
-                          Member(nick: u.nick, isOperator: op, isVoiced: voiced, userHost: u.user + "@" + u.host)))
+                          Member(nick: u.nick, isOperator: op, isVoiced: voiced, source: u.source)))
         }
         keyed.sort { $0.key < $1.key }
         return keyed.map(\.member)
