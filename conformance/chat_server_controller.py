@@ -12,12 +12,22 @@ from typing import Optional, Set, Type
 
 from irctest.basecontrollers import BaseServerController, DirectoryBasedController
 from irctest.runner import NotImplementedByController
+from irctest.specifications import OptionalBehaviors
 
 
 class ChatServerController(BaseServerController, DirectoryBasedController):
     software_name = "chat-server"
     supported_sasl_mechanisms: Set[str] = set()
     supports_sts = False
+    # What the server does of irctest's optional behaviours: declared, a test that finds one
+    # missing fails instead of being skipped.
+    optional_behaviors = frozenset(
+        (
+            OptionalBehaviors.BAN_EXCEPTION_MODE,  # +e, ISUPPORT EXCEPTS
+            OptionalBehaviors.INVITE_EXCEPTION_MODE,  # +I, ISUPPORT INVEX
+            OptionalBehaviors.INVITE_OVERRIDES_LIMIT,  # an invitation gets past +l
+        )
+    )
 
     def run(
         self,

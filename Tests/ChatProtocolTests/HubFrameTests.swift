@@ -51,6 +51,12 @@ func decodeAll(_ decoder: inout FrameDecoder) throws -> [(UInt8, [UInt8])] {
         .join(channel: "#lobby", source: "bob!bob@::1"),
         .error(code: .nicknameInUse, params: ["alice"], text: "Nickname is already in use"),
         .names(channel: "#lobby", members: [Member(nick: "alice", isOperator: true), Member(nick: "bob", isOperator: false)]),
+        .names(channel: "#club", members: [Member(nick: "carol", isOperator: true, isVoiced: true, source: "carol!c@h"),
+                                           Member(nick: "dan", isOperator: false, isVoiced: true, source: "dan!d@h")],
+               more: true, isSecret: true),
+        .invite(channel: "#club", source: "carol!c@h", nick: "erin"),
+        .inviting(channel: "#club", nick: "erin"),
+        .modeList(channel: "#club", mode: "b", entries: [ModeListEntry(mask: "x!*@*", setBy: "carol!c@h", setAt: 1_764_300_000)]),
         .disconnect(reason: "send queue exceeded"),
     ]
 
@@ -201,7 +207,9 @@ struct RandomMessages {
     mutating func kind() -> MessageKind { [.privmsg, .notice, .action].randomElement(using: &rng)! }
 
     mutating func request() -> HubRequest {
-        switch Int.random(in: 0..<22, using: &rng) {
+        switch Int.random(in: 0..<24, using: &rng) {
+        case 22: return .join(channels: strings(), keys: strings())
+        case 23: return .invite(nick: string(), channel: string())
         case 0: return .hello(dialect: bool() ? .irc : .human)
         case 20: return .whowas(nick: string(), count: Int.random(in: 0...1000, using: &rng))
         case 21: return .who(mask: string(), options: WhoOptions(operatorsOnly: bool(), whox: whox()))
@@ -228,11 +236,17 @@ struct RandomMessages {
     }
 
     mutating func event() -> HubEvent {
-        switch Int.random(in: 0..<27, using: &rng) {
+        switch Int.random(in: 0..<30, using: &rng) {
         case 25: return .whoisMissing(nick: string())
         case 26:
             return .whowas(nick: string(), entries: strings().map {
                 WhowasEntry(nick: $0, user: string(), host: string(), realName: string(), server: string(), leftAt: int())
+            })
+        case 27: return .invite(channel: string(), source: string(), nick: string())
+        case 28: return .inviting(channel: string(), nick: string())
+        case 29:
+            return .modeList(channel: string(), mode: string(), entries: strings().map {
+                ModeListEntry(mask: $0, setBy: string(), setAt: int())
             })
         case 0:
             return .welcome(Welcome(nick: string(), user: string(), host: string(), serverName: string(),
@@ -247,11 +261,14 @@ struct RandomMessages {
         case 6: return .kick(channel: string(), source: string(), nick: string(), reason: string())
         case 7: return .message(source: string(), kind: kind(), target: string(), text: string(), time: int())
         case 8: return .topic(channel: string(), text: string(), setBy: string(), setAt: int(), isChange: bool())
-        case 9: return .names(channel: string(), members: strings().map { Member(nick: $0, isOperator: $0.count % 2 == 0) }, more: bool())
+        case 9:
+            return .names(channel: string(), members: strings().map {
+                Member(nick: $0, isOperator: $0.count % 2 == 0, isVoiced: bool(), source: string())
+            }, more: bool(), isSecret: bool())
         case 10:
             return .who(mask: string(), entries: strings().map {
                 WhoEntry(channel: $0, nick: string(), user: string(), host: string(), realName: string(), isAway: bool(),
-                         isOperator: bool(), idleSeconds: int())
+                         isOperator: bool(), isVoiced: bool(), idleSeconds: int())
             }, more: bool(), whox: whox())
         case 11:
             return .whois(WhoisInfo(nick: string(), user: string(), host: string(), realName: string(), channels: strings(),
@@ -393,12 +410,13 @@ struct RandomMessages {
         #expect(throws: PayloadError.invalidValue("message kind")) { try request(6, w.bytes) }
         w = BinaryWriter(); w.string("alice!a@h"); w.u8(9); w.string("#lobby"); w.string("hi"); w.int(0)
         #expect(throws: PayloadError.invalidValue("message kind")) { try event(71, w.bytes) }
-        // Booleans are 0 or 1: awayStatus, a topic's isChange, names' operator flag and `more`.
+        // Booleans are 0 or 1: awayStatus, a topic's isChange, names' `more`; a member's
+        // status has two bits (operator, voiced).
         #expect(throws: PayloadError.invalidValue("boolean")) { try event(76, [2]) }
         w = BinaryWriter(); w.string("#c"); w.string("t"); w.string("bob"); w.int(0); w.u8(0xFF)
         #expect(throws: PayloadError.invalidValue("boolean")) { try event(72, w.bytes) }
-        w = BinaryWriter(); w.string("#c"); w.varint(1); w.string("bob"); w.u8(7); w.bool(false)
-        #expect(throws: PayloadError.invalidValue("boolean")) { try event(73, w.bytes) }
+        w = BinaryWriter(); w.string("#c"); w.varint(1); w.string("bob"); w.u8(7); w.string("b@h"); w.bool(false)
+        #expect(throws: PayloadError.invalidValue("member status")) { try event(73, w.bytes) }
         w = BinaryWriter(); w.string("#c"); w.varint(0); w.u8(2)
         #expect(throws: PayloadError.invalidValue("boolean")) { try event(73, w.bytes) }
         // userhost's away flag.
@@ -421,8 +439,8 @@ struct RandomMessages {
         w = BinaryWriter(); w.varint(2); w.u8(0xC3); w.u8(0x28)
         #expect(throws: PayloadError.invalidUTF8) { try request(3, w.bytes) }
         #expect(throws: PayloadError.unknownType(0)) { try request(0, []) }
-        #expect(throws: PayloadError.unknownType(21)) { try request(21, []) }
+        #expect(throws: PayloadError.unknownType(22)) { try request(22, []) }
         #expect(throws: PayloadError.unknownType(63)) { try event(63, []) }
-        #expect(throws: PayloadError.unknownType(89)) { try event(89, []) }
+        #expect(throws: PayloadError.unknownType(92)) { try event(92, []) }
     }
 }

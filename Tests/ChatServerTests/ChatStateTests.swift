@@ -274,8 +274,8 @@ final class RecordingSink: EventSink {
         state.handle(.mode(target: "#lobby", args: ["+xxo"]), from: 2)
         #expect(sink.take(2) == [.error(code: .unknownMode, params: ["x"], text: "is unknown mode char to me")])
         state.handle(.names(channel: "#lobby"), from: 2)
-        #expect(sink.take(2) == [.names(channel: "#lobby", members: [Member(nick: "bob", isOperator: true),
-                                                                     Member(nick: "alice", isOperator: false)])])
+        #expect(sink.take(2) == [.names(channel: "#lobby", members: [Member(nick: "bob", isOperator: true, source: "bob!bob@10.0.0.2"),
+                                                                     Member(nick: "alice", isOperator: false, source: "alice!alice@10.0.0.1")])])
     }
 
     @Test func namesInNoChannelIsAnEmptyListForStar() {
@@ -328,7 +328,7 @@ final class RecordingSink: EventSink {
         for i in 1...2500 { _ = sink.take(i) }
         state.handle(.names(channel: "#lobby"), from: 7)
         let names = sink.take(7).compactMap { e -> (Int, Bool)? in
-            if case .names(_, let members, let more) = e { return (members.count, more) } else { return nil }
+            if case .names(_, let members, let more, _) = e { return (members.count, more) } else { return nil }
         }
         #expect(names.map(\.0) == [1000, 1000, 500])
         #expect(names.map(\.1) == [true, true, false])
@@ -379,7 +379,7 @@ final class RecordingSink: EventSink {
         state.handle(.hello(dialect: .irc), from: 62)
         state.handle(.register(nick: "bot", user: "b", realName: ""), from: 62)
         state.handle(.join(channels: ["#big"]), from: 62)
-        let names = sink.take(62).compactMap { e -> Int? in if case .names(_, let m, _) = e { return m.count } else { return nil } }
+        let names = sink.take(62).compactMap { e -> Int? in if case .names(_, let m, _, _) = e { return m.count } else { return nil } }
         #expect(names.reduce(0, +) == 62)
         #expect(joins(1) == 1 && joins(2) == 0)
         // Leaving and changing nicks: the IRC clients hear of it, the people do not.

@@ -138,6 +138,8 @@ import Glibc
             .mode(target: "#lobby", args: list), .list, .motd, .lusers, .ison(nicks: [n]), .ison(nicks: list),
             .userhost(nicks: [n]), .userhost(nicks: list), .sync(token: 0), .sync(token: .max), .whowas(nick: n, count: .max),
             .who(mask: String(repeating: "*", count: name), options: WhoOptions(operatorsOnly: true, whox: WhoxFormat(fields: .all, token: "999"))),
+            .join(channels: [c], keys: [n]), .join(channels: list, keys: list), .invite(nick: n, channel: c),
+            .invite(nick: n, channel: "#lobby"), .mode(target: "#lobby", args: ["+beI"] + list.dropLast()),
             .quit(reason: t),
         ].filter { if case .quit = $0 { return name != RequestLimits.name } else { return true } }
     }
@@ -165,11 +167,13 @@ import Glibc
         func name() -> String { Bool.random(using: &rng) ? "#lobby" : string(RequestLimits.name) }
         func text() -> String { string(RequestLimits.text) }
         func list() -> [String] { (0..<Int.random(in: 0...8, using: &rng)).map { _ in name() } }
-        switch Int.random(in: 0..<21, using: &rng) {
+        switch Int.random(in: 0..<23, using: &rng) {
         case 19: return .whowas(nick: name(), count: Int.random(in: 0...20, using: &rng))
         case 20:
             let fields = WhoxFormat.Fields(rawValue: UInt16.random(in: 0...WhoxFormat.Fields.all.rawValue, using: &rng))
             return .who(mask: name(), options: WhoOptions(operatorsOnly: Bool.random(using: &rng), whox: WhoxFormat(fields: fields, token: "1")))
+        case 21: return .join(channels: list(), keys: list())
+        case 22: return .invite(nick: name(), channel: name())
         case 0: return .register(nick: name(), user: name(), realName: text())
         case 1: return .nick(name())
         case 2: return .join(channels: list())

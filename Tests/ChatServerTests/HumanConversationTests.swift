@@ -111,6 +111,16 @@ import TestSupport
         #expect(c.received().isEmpty && c.requests().isEmpty)
     }
 
+    /// `/join #chan KEY` asks the hub with the key; for a channel one is in, it only makes it current.
+    @Test func joiningWithAKey() {
+        let c = chatting()
+        c.type("/join #club sesame")
+        #expect(c.requests() == [.join(channels: ["#club"], keys: ["sesame"])])
+        c.type("/join #lobby sesame")
+        #expect(c.received() == [HumanText.nowCurrent("#lobby")])
+        #expect(c.requests().isEmpty)
+    }
+
     @Test func leavingTheCurrentChannelSaysWhereLinesGoNow() {
         let c = chatting()
         c.hub(.join(channel: "#rust", source: Self.me))

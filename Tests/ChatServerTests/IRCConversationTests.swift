@@ -44,10 +44,31 @@ import TestSupport
         #expect(c.requests() == [.register(nick: "bob", user: "u", realName: "Real")])
     }
 
+    /// INVITE and JOIN with keys become requests; enabled capabilities change what NAMES and
+    /// another's invitation look like.
+    @Test func inviteJoinKeysAndTheCapabilitiesOfChannelModes() {
+        let c = registered()
+        c.type(["INVITE alice #c", "JOIN #a,#b,#c k1,,k3"])
+        #expect(c.requests() == [.invite(nick: "alice", channel: "#c"),
+                                 .join(channels: ["#a", "#b", "#c"], keys: ["k1", "", "k3"])])
+        let names = HubEvent.names(channel: "#c", members: [Member(nick: "eve", isOperator: true, isVoiced: true, source: "eve!e@h")])
+        let invite = HubEvent.invite(channel: "#c", source: "eve!e@h", nick: "carol")
+        c.hub(names)
+        c.hub(invite)
+        #expect(c.received().first == ":chat.test 353 bob = #c :@eve")
+        c.type("CAP REQ :multi-prefix userhost-in-names invite-notify")
+        _ = c.received()
+        c.hub(names)
+        c.hub(invite)
+        let lines = c.received()
+        #expect(lines.first == ":chat.test 353 bob = #c :@+eve!e@h")
+        #expect(lines.last == ":eve!e@h INVITE carol #c")
+    }
+
     @Test func registrationWaitsForCapEnd() {
         let c = ConversationDriver.irc()
         c.type("CAP LS 302")
-        #expect(c.received() == [":chat.test CAP * LS server-time"])
+        #expect(c.received() == [":chat.test CAP * LS :server-time multi-prefix userhost-in-names invite-notify"])
         c.type(["NICK bob", "USER bob 0 * :Bob"])
         #expect(c.requests().isEmpty, "registration waits for CAP END")
         c.type("CAP REQ :server-time")
@@ -134,6 +155,8 @@ import TestSupport
             "ISON": ":chat.test 461 bob ISON :Not enough parameters",
             "ISON :": ":chat.test 461 bob ISON :Not enough parameters",
             "USERHOST": ":chat.test 461 bob USERHOST :Not enough parameters",
+            "INVITE": ":chat.test 461 bob INVITE :Not enough parameters",
+            "INVITE alice": ":chat.test 461 bob INVITE :Not enough parameters",
             "PRIVMSG": ":chat.test 411 bob :No recipient given (PRIVMSG)",
             "PRIVMSG alice": ":chat.test 412 bob :No text to send",
             "PRIVMSG alice :": ":chat.test 412 bob :No text to send",

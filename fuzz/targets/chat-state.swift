@@ -21,7 +21,7 @@
 // - every frame delivered is one whole frame that decodes as a `HubEvent`, goes to a
 //   connected session, and a broadcast names no session twice;
 // - the state stays consistent: every channel has members, each a registered user who lists
-//   the channel; every user's channels exist and list the user; registered nicks are unique
+//   the channel; voiced members are members; mode lists and invitations stay bounded; every user's channels exist and list the user; registered nicks are unique
 //   under the casemapping and each is found by its name.
 
 import ChatProtocol
@@ -59,12 +59,17 @@ func checkConsistent(_ state: ChatState) {
             require(u.channels.contains(key), "\(u.nick) is in \(ch.name) but does not list it")
         }
         for id in ch.ircMembers { require(ch.members[id] != nil, "an IRC member of \(ch.name) is not a member") }
+        for id in ch.voiced { require(ch.members[id] != nil, "a voiced member of \(ch.name) is not a member") }
+        for letter in ["b", "e", "I"] as [Character] {
+            require(ch.modes.list(letter).count <= ChannelModes.listLimit, "\(ch.name)'s +\(letter) list is over its bound")
+        }
     }
     var seen = Set<String>()
     for (id, u) in state.users {
         for key in u.channels {
             require(state.channels[key]?.members[id] != nil, "\(u.nick) lists \(key), which does not list them")
         }
+        require(u.invitations.count <= ChatState.maxInvitations, "\(u.nick) holds too many invitations")
         guard u.registered else { continue }
         require(seen.insert(state.fold(u.nick)).inserted, "two users are named \(u.nick)")
         require(state.session(named: u.nick) == id, "\(u.nick) is not found by name")

@@ -26,6 +26,10 @@ func canonical(_ input: HumanInput) -> String? {
     case .msg(let target, let text): return "/msg\t" + target + "\t" + text
     case .nick(let n): return "/nick\t" + n
     case .join(let c): return "/join\t" + c
+    case .joinKeyed(let c, let k): return "/join\t" + c + "\t" + k
+    case .mode(let c, let args): return (["/mode"] + (c.map { [$0] } ?? []) + args).joined(separator: "\t")
+    case .kick(let n, let r): return "/kick\t" + n + (r.map { "\t" + $0 } ?? "")
+    case .invite(let n, let c): return "/invite\t" + n + (c.map { "\t" + $0 } ?? "")
     case .part(let c, let r): return "/part" + (c.map { "\t" + $0 } ?? "") + (r.map { "\t" + $0 } ?? "")
     case .topic(let t): return "/topic" + (t.map { "\t" + $0 } ?? "")
     case .who(let m): return "/who" + (m.map { "\t" + $0 } ?? "")
@@ -82,12 +86,14 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
             case .part(let c, _): require(c == nil && current == nil, "part sent nothing")
             case .who(let m): require(m == nil && current == nil, "who sent nothing")
             case .names(let c): require(c == nil && current == nil, "names sent nothing")
+            case .mode(let c, _), .invite(_, let c): require(c == nil && current == nil, "mode or invite sent nothing")
+            case .kick: require(current == nil, "kick sent nothing")
             default: violation("\(parsed) sent nothing")
             }
             continue
         }
         switch request {
-        case .join(let channels), .part(let channels, _):
+        case .join(let channels, _), .part(let channels, _):
             require(channels.count == 1 && channels.allSatisfy { $0.utf8.first == UInt8(ascii: "#") },
                     "join/part channels \(channels)")
         case .names(let c):

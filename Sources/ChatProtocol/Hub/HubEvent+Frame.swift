@@ -30,6 +30,9 @@ extension HubEvent {
         case .sync: return .eventSync
         case .whoisMissing: return .eventWhoisMissing
         case .whowas: return .eventWhowas
+        case .invite: return .eventInvite
+        case .inviting: return .eventInviting
+        case .modeList: return .eventModeList
         }
     }
 
@@ -60,15 +63,17 @@ extension HubEvent {
             w.string(s); w.u8(k.rawValue); w.string(t); w.string(text); w.int(time)
         case .topic(let c, let t, let by, let at, let change):
             w.string(c); w.string(t); w.string(by); w.int(at); w.bool(change)
-        case .names(let c, let members, let more):
+        case .names(let c, let members, let more, let secret):
             w.string(c); w.varint(UInt64(members.count))
-            for m in members { w.string(m.nick); w.bool(m.isOperator) }
-            w.bool(more)
+            for m in members {
+                w.string(m.nick); w.u8((m.isOperator ? 1 : 0) | (m.isVoiced ? 2 : 0)); w.string(m.source)
+            }
+            w.bool(more); w.bool(secret)
         case .who(let mask, let entries, let more, let whox):
             w.string(mask); w.varint(UInt64(entries.count))
             for e in entries {
                 w.string(e.channel); w.string(e.nick); w.string(e.user); w.string(e.host)
-                w.string(e.realName); w.bool(e.isAway); w.bool(e.isOperator); w.int(e.idleSeconds)
+                w.string(e.realName); w.bool(e.isAway); w.bool(e.isOperator); w.bool(e.isVoiced); w.int(e.idleSeconds)
             }
             w.bool(more); w.whox(whox)
         case .whois(let x):
@@ -99,17 +104,22 @@ extension HubEvent {
             for e in entries {
                 w.string(e.nick); w.string(e.user); w.string(e.host); w.string(e.realName); w.string(e.server); w.int(e.leftAt)
             }
+        case .invite(let c, let s, let n): w.string(c); w.string(s); w.string(n)
+        case .inviting(let c, let n): w.string(c); w.string(n)
+        case .modeList(let c, let m, let entries):
+            w.string(c); w.string(m); w.varint(UInt64(entries.count))
+            for e in entries { w.string(e.mask); w.string(e.setBy); w.int(e.setAt) }
         }
     }
 
     /// The bytes a row of a `names` reply takes in its payload, as `writePayload` writes it:
     /// what the hub chunks list replies by, so that no event outgrows a frame.
-    public static func encodedSize(_ m: Member) -> Int { BinaryWriter.size(m.nick) + 1 }
+    public static func encodedSize(_ m: Member) -> Int { BinaryWriter.size(m.nick) + 1 + BinaryWriter.size(m.source) }
 
     /// The bytes a row of a `who` reply takes (see `encodedSize(_: Member)`).
     public static func encodedSize(_ e: WhoEntry) -> Int {
         BinaryWriter.size(e.channel) + BinaryWriter.size(e.nick) + BinaryWriter.size(e.user) + BinaryWriter.size(e.host)
-            + BinaryWriter.size(e.realName) + 2 + BinaryWriter.size(e.idleSeconds)
+            + BinaryWriter.size(e.realName) + 3 + BinaryWriter.size(e.idleSeconds)
     }
 
     /// The bytes a row of a `list` reply takes, at most (see `encodedSize(_: Member)`).
@@ -146,8 +156,12 @@ extension HubEvent {
             let n = try r.count(limit: r.remaining)
             var members: [Member] = []
             members.reserveCapacity(n)
-            for _ in 0..<n { members.append(Member(nick: try r.string(), isOperator: try r.bool())) }
-            self = .names(channel: c, members: members, more: try r.bool())
+            for _ in 0..<n {
+                let nick = try r.string(), status = try r.u8()
+                guard status < 4 else { throw .invalidValue("member status") }
+                members.append(Member(nick: nick, isOperator: status & 1 != 0, isVoiced: status & 2 != 0, source: try r.string()))
+            }
+            self = .names(channel: c, members: members, more: try r.bool(), isSecret: try r.bool())
         case .eventWho?:
             let mask = try r.string()
             let n = try r.count(limit: r.remaining)
@@ -155,7 +169,7 @@ extension HubEvent {
             for _ in 0..<n {
                 entries.append(WhoEntry(channel: try r.string(), nick: try r.string(), user: try r.string(),
                                         host: try r.string(), realName: try r.string(), isAway: try r.bool(),
-                                        isOperator: try r.bool(), idleSeconds: try r.int()))
+                                        isOperator: try r.bool(), isVoiced: try r.bool(), idleSeconds: try r.int()))
             }
             self = .who(mask: mask, entries: entries, more: try r.bool(), whox: try r.whox())
         case .eventWhois?:
@@ -199,6 +213,14 @@ extension HubEvent {
                                            realName: try r.string(), server: try r.string(), leftAt: try r.int()))
             }
             self = .whowas(nick: nick, entries: entries)
+        case .eventInvite?: self = .invite(channel: try r.string(), source: try r.string(), nick: try r.string())
+        case .eventInviting?: self = .inviting(channel: try r.string(), nick: try r.string())
+        case .eventModeList?:
+            let c = try r.string(), m = try r.string()
+            let n = try r.count(limit: r.remaining)
+            var entries: [ModeListEntry] = []
+            for _ in 0..<n { entries.append(ModeListEntry(mask: try r.string(), setBy: try r.string(), setAt: try r.int())) }
+            self = .modeList(channel: c, mode: m, entries: entries)
         default: throw .unknownType(type)
         }
         try r.finish()

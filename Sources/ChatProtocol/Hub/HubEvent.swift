@@ -14,7 +14,8 @@ public enum HubEvent: Equatable, Sendable {
     case topic(channel: String, text: String, setBy: String, setAt: Int64, isChange: Bool)
     /// Long lists come in several events; all but the last have `more` set, so that a frame
     /// never exceeds `HubFrame.maxPayload` (and IRC clients get one end-of-list reply).
-    case names(channel: String, members: [Member], more: Bool = false)
+    /// `isSecret`: the channel is `+s` (IRC shows `@` instead of `=` in 353).
+    case names(channel: String, members: [Member], more: Bool = false, isSecret: Bool = false)
     /// `whox`: the WHOX format the request asked for (354 replies), echoed by the hub.
     case who(mask: String, entries: [WhoEntry], more: Bool = false, whox: WhoxFormat? = nil)
     /// Instead of `names` for a person joining a crowd: how many are there (a list of
@@ -43,12 +44,20 @@ public enum HubEvent: Equatable, Sendable {
     case ison(nicks: [String])
     /// Reply to `userhost`: one row for each nick asked for that is online.
     case userhost([UserHost])
-    /// A channel operator changed a channel mode, broadcast to the channel: for now only
-    /// `+o`/`-o` (`modes`), giving or taking operator status from the nick in `args`.
+    /// A channel operator changed channel modes, broadcast to the channel: the changes of one
+    /// MODE line in order (`+o-v+k`), with their parameters in `args` (nicks, the key, the
+    /// limit, masks).
     case channelModeChange(channel: String, source: String, modes: String, args: [String])
     /// The answer to the session's `sync` request, with its token: every event the requests
     /// before it brought has come before this one. Not shown to the client.
     case sync(token: UInt64)
+    /// `source` invited `nick` to `channel`: sent to the invitee and to the channel's other
+    /// operators (IRC clients show theirs only with `invite-notify`).
+    case invite(channel: String, source: String, nick: String)
+    /// Reply to the session's own `invite`: the invitation went to `nick` (IRC 341).
+    case inviting(channel: String, nick: String)
+    /// A channel's list mode (`b` bans, `e` ban exceptions, `I` invite exceptions), all of it.
+    case modeList(channel: String, mode: String, entries: [ModeListEntry])
 }
 
 /// The nick part of a `nick!user@host` source (the whole string when there is no `!`).

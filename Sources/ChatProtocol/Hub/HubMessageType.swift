@@ -1,4 +1,4 @@
-/// The type byte of a hub frame: which request (1–29, session → hub), event (64–99,
+/// The type byte of a hub frame: which request (1–63, session → hub), event (64–127,
 /// hub → session) or spawner message (128–129, hub ↔ spawner) its payload holds. The one list of these numbers: the encoders, the
 /// decoders and the fast path use it, and a test checks docs/PROTOCOL.md's tables against it.
 /// A case's name is the direction and the request's or event's name in those tables.
@@ -23,6 +23,7 @@ public enum HubMessageType: UInt8, CaseIterable, Sendable {
     case requestIson = 18
     case requestUserhost = 19
     case requestSync = 20
+    case requestInvite = 21
     case requestWhowas = 29
 
     case eventWelcome = 64
@@ -50,6 +51,9 @@ public enum HubMessageType: UInt8, CaseIterable, Sendable {
     case eventUserhost = 86
     case eventChannelModeChange = 87
     case eventSync = 88
+    case eventInvite = 89
+    case eventInviting = 90
+    case eventModeList = 91
     case eventWhowas = 98
     case eventWhoisMissing = 99
 

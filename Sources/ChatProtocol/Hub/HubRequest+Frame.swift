@@ -24,6 +24,7 @@ extension HubRequest {
         case .userhost: return .requestUserhost
         case .sync: return .requestSync
         case .whowas: return .requestWhowas
+        case .invite: return .requestInvite
         }
     }
 
@@ -41,7 +42,7 @@ extension HubRequest {
         case .hello(let d): w.u8(d.rawValue)
         case .register(let n, let u, let r): w.string(n); w.string(u); w.string(r)
         case .nick(let n): w.string(n)
-        case .join(let c): w.strings(c)
+        case .join(let c, let k): w.strings(c); w.strings(k)
         case .part(let c, let r): w.strings(c); w.string(r)
         case .message(let k, let t, let text): w.u8(k.rawValue); w.string(t); w.string(text)
         case .topic(let c, let t): w.string(c); w.optionalString(t)
@@ -56,6 +57,7 @@ extension HubRequest {
         case .ison(let n), .userhost(let n): w.strings(n)
         case .sync(let t): w.varint(t)
         case .whowas(let n, let c): w.string(n); w.varint(UInt64(max(0, c)))
+        case .invite(let n, let c): w.string(n); w.string(c)
         }
     }
 
@@ -73,7 +75,9 @@ extension HubRequest {
             self = .register(nick: try r.string(limit: name, "register nick"), user: try r.string(limit: name, "register user"),
                              realName: try r.string(limit: text, "register real name"))
         case .requestNick?: self = .nick(try r.string(limit: name, "nick"))
-        case .requestJoin?: self = .join(channels: try r.strings(items: items, limit: name, "join channels"))
+        case .requestJoin?:
+            self = .join(channels: try r.strings(items: items, limit: name, "join channels"),
+                         keys: try r.strings(items: items, limit: name, "join keys"))
         case .requestPart?:
             self = .part(channels: try r.strings(items: items, limit: name, "part channels"), reason: try r.string(limit: text, "part reason"))
         case .requestMessage?:
@@ -101,6 +105,8 @@ extension HubRequest {
         case .requestSync?: self = .sync(token: try r.varint())
         case .requestWhowas?:
             self = .whowas(nick: try r.string(limit: name, "whowas nick"), count: Int(clamping: try r.varint()))
+        case .requestInvite?:
+            self = .invite(nick: try r.string(limit: name, "invite nick"), channel: try r.string(limit: name, "invite channel"))
         default: throw .unknownType(type)
         }
         try r.finish()

@@ -29,7 +29,8 @@ extension HubRequest {
         case .hello, .list, .motd, .lusers, .sync: return self
         case .register(let nick, let user, let real): return .register(nick: n(nick), user: n(user), realName: t(real))
         case .nick(let nick): return .nick(n(nick))
-        case .join(let channels): return .join(channels: l(channels))
+        case .join(let channels, let keys): return .join(channels: l(channels), keys: l(keys))
+        case .invite(let nick, let channel): return .invite(nick: n(nick), channel: n(channel))
         case .part(let channels, let reason): return .part(channels: l(channels), reason: t(reason))
         case .topic(let channel, let body): return .topic(channel: n(channel), text: body.map(t))
         case .names(let channel): return .names(channel: channel.map(n))

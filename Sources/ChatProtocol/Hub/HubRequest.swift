@@ -4,7 +4,9 @@ public enum HubRequest: Equatable, Sendable {
     case hello(dialect: Dialect)
     case register(nick: String, user: String, realName: String)
     case nick(String)
-    case join(channels: [String])
+    /// `keys` pair with `channels` in order (a channel's key, `+k`); fewer keys than channels
+    /// leave the rest without one.
+    case join(channels: [String], keys: [String] = [])
     case part(channels: [String], reason: String)
     /// One target per request; the session splits comma lists.
     case message(kind: MessageKind, target: String, text: String)
@@ -35,4 +37,7 @@ public enum HubRequest: Equatable, Sendable {
     /// order), so every answer to them is already on its way. Answered before registration
     /// and after a quit too.
     case sync(token: UInt64)
+    /// Invite `nick` to `channel` (IRC INVITE): an invitation lets them join once, past `+i`,
+    /// `+k`, `+l` and bans.
+    case invite(nick: String, channel: String)
 }

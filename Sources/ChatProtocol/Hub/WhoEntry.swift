@@ -7,11 +7,14 @@ public struct WhoEntry: Equatable, Sendable {
     public var realName: String
     public var isAway: Bool
     public var isOperator: Bool
+    /// Voiced in `channel` (`+`).
+    public var isVoiced: Bool
     /// Seconds since the user last did something (WHOX's `l` field).
     public var idleSeconds: Int64
     public init(channel: String, nick: String, user: String, host: String, realName: String, isAway: Bool, isOperator: Bool,
-                idleSeconds: Int64 = 0) {
+                isVoiced: Bool = false, idleSeconds: Int64 = 0) {
         self.channel = channel; self.nick = nick; self.user = user; self.host = host
-        self.realName = realName; self.isAway = isAway; self.isOperator = isOperator; self.idleSeconds = idleSeconds
+        self.realName = realName; self.isAway = isAway; self.isOperator = isOperator; self.isVoiced = isVoiced
+        self.idleSeconds = idleSeconds
     }
 }

@@ -23,6 +23,16 @@ public enum HumanInput: Equatable, Sendable {
     case nick(String)
     /// `/join #channel`; the channel always starts with `#` (added when the user left it out).
     case join(String)
+    /// `/join #channel KEY`, for a channel with a key (`+k`; a key may not start with `#`
+    /// here, which would be a second channel).
+    case joinKeyed(channel: String, key: String)
+    /// A channel mode change or query, for the current channel when `channel` is nil: `/mode`
+    /// and the commands that name one mode (`/op`, `/ban`, `/key`, `/moderate`, ...).
+    case mode(channel: String?, args: [String])
+    /// `/kick NICK [reason]` from the current channel.
+    case kick(nick: String, reason: String?)
+    /// `/invite NICK [#channel]`, to the current channel by default.
+    case invite(nick: String, channel: String?)
     /// `/part [#channel] [reason]`; `channel == nil`: the current channel.
     case part(channel: String?, reason: String?)
     /// `/topic [text]`: nil shows the current channel's topic, text sets it.
@@ -80,11 +90,53 @@ public enum HumanInput: Equatable, Sendable {
             guard let nick = singleWord(args) else { return .usage(HumanText.usage(name)) }
             return .nick(nick)
         case "join":
-            guard let channel = singleWord(args) else { return .usage(HumanText.usage(name)) }
-            if channel.contains(",") {
+            let (channel, key) = splitWord(args)
+            // A second channel is not a key: one channel at a time, as before keys.
+            if channel.isEmpty || key.contains(where: { $0.isWhitespace }) || key.utf8.first == UInt8(ascii: "#") {
+                return .usage(HumanText.usage(name))
+            }
+            if channel.contains(",") || key.contains(",") {
                 return .usage("!! Join one channel at a time. Usage: /join #channel")
             }
+            if !key.isEmpty { return .joinKeyed(channel: channelName(channel), key: String(key)) }
             return .join(channelName(channel))
+        case "op", "deop", "voice", "devoice":
+            let nicks = words(args)
+            if nicks.isEmpty || nicks.count > Self.modesPerLine { return .usage(HumanText.usage(name)) }
+            let sign = name.hasPrefix("de") ? "-" : "+"
+            let letter = name.hasSuffix("op") ? "o" : "v"
+            return .mode(channel: nil, args: [sign + String(repeating: letter, count: nicks.count)] + nicks)
+        case "ban", "unban":
+            let masks = words(args)
+            if masks.count > Self.modesPerLine || (name == "unban" && masks.isEmpty) { return .usage(HumanText.usage(name)) }
+            let sign = name == "ban" ? "+" : "-"
+            return .mode(channel: nil, args: [sign + String(repeating: "b", count: max(1, masks.count))] + masks)
+        case "key", "limit":
+            guard let value = singleWord(args) else { return .usage(HumanText.usage(name)) }
+            let letter = name == "key" ? "k" : "l"
+            if asciiLowercased(value) == "off" { return .mode(channel: nil, args: ["-" + letter]) }
+            return .mode(channel: nil, args: ["+" + letter, value])
+        case "moderate", "secret", "topiclock", "inviteonly":
+            let letter = ["moderate": "m", "secret": "s", "topiclock": "t", "inviteonly": "i"][name]!
+            switch asciiLowercased(args) {
+            case "", "on": return .mode(channel: nil, args: ["+" + letter])
+            case "off": return .mode(channel: nil, args: ["-" + letter])
+            default: return .usage(HumanText.usage(name))
+            }
+        case "mode":
+            var list = words(args)
+            let channel = list.first.flatMap { $0.utf8.first == UInt8(ascii: "#") ? $0 : nil }
+            if channel != nil { list.removeFirst() }
+            if list.count > Self.modesPerLine + 1 { return .usage(HumanText.usage(name)) }
+            return .mode(channel: channel, args: list)
+        case "kick":
+            let (nick, reason) = splitWord(args)
+            if nick.isEmpty { return .usage(HumanText.usage(name)) }
+            return .kick(nick: String(nick), reason: reason.isEmpty ? nil : String(reason))
+        case "invite":
+            let list = words(args)
+            guard list.count == 1 || list.count == 2 else { return .usage(HumanText.usage(name)) }
+            return .invite(nick: list[0], channel: list.count == 2 ? channelName(list[1]) : nil)
         case "part":
             let (first, more) = splitWord(args)
             if first.utf8.first == UInt8(ascii: "#") {
@@ -145,6 +197,14 @@ public enum HumanInput: Equatable, Sendable {
             return .nick(nick)
         case .join(let channel):
             return .join(channels: [HumanInput.channelName(channel)])
+        case .joinKeyed(let channel, let key):
+            return .join(channels: [HumanInput.channelName(channel)], keys: [key])
+        case .mode(let channel, let args):
+            return (channel ?? currentChannel).map { .mode(target: $0, args: args) }
+        case .kick(let nick, let reason):
+            return currentChannel.map { .kick(channel: $0, nick: nick, reason: reason ?? "") }
+        case .invite(let nick, let channel):
+            return (channel ?? currentChannel).map { .invite(nick: nick, channel: $0) }
         case .part(let channel, let reason):
             guard let channel = channel.map(HumanInput.channelName) ?? currentChannel else { return nil }
             return .part(channels: [channel], reason: reason ?? "")
@@ -169,6 +229,9 @@ public enum HumanInput: Equatable, Sendable {
         }
     }
 
+    /// Parameterised mode changes in one command (ISUPPORT `MODES`, which the hub enforces).
+    public static let modesPerLine = 4
+
     /// `name` as a channel name: with a `#` in front unless it already has one. Looks at the
     /// first byte, not the first Character: `#` followed by a combining mark is one Character.
     public static func channelName<S: StringProtocol>(_ name: S) -> String {
@@ -180,6 +243,11 @@ public enum HumanInput: Equatable, Sendable {
 private func splitWord(_ s: Substring) -> (Substring, Substring) {
     guard let space = s.firstIndex(where: { $0.isWhitespace }) else { return (s, s[s.endIndex...]) }
     return (s[..<space], s[space...].trimming(while: { $0.isWhitespace }))
+}
+
+/// The whitespace-separated words of `s`.
+private func words(_ s: Substring) -> [String] {
+    s.split(whereSeparator: { $0.isWhitespace }).map(String.init)
 }
 
 /// `s` (already trimmed) when it is exactly one word, nil when it is empty or has more.

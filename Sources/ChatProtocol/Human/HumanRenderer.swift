@@ -79,9 +79,9 @@ struct HumanRenderer {
             }
             return lines
 
-        case .names(let channel, let members, _):
+        case .names(let channel, let members, _, _):
             if members.isEmpty { return ["-- Nobody is in \(channel)"] }
-            return wrapList(prefix: "-- In \(channel): ", items: members.map { ($0.isOperator ? "@" : "") + $0.nick })
+            return wrapList(prefix: "-- In \(channel): ", items: members.map { $0.prefixes(all: false) + $0.nick })
 
         case .memberCount(let channel, let count):
             return ["-- \(count) people are in \(channel), too many to list here (/names \(channel) lists them)"]
@@ -91,7 +91,7 @@ struct HumanRenderer {
             if entries.isEmpty { return [isChannel ? "-- Nobody is in \(mask)" : "-- Nobody matches \(mask)"] }
             var lines = [isChannel ? "-- Who is in \(mask):" : "-- Who matches \(mask):"]
             for e in entries {
-                var line = "--   " + (e.isOperator ? "@" : "") + e.nick + " (" + e.user + "@" + e.host + ")"
+                var line = "--   " + (e.isOperator ? "@" : e.isVoiced ? "+" : "") + e.nick + " (" + e.user + "@" + e.host + ")"
                 if !isChannel && e.channel != "*" && !e.channel.isEmpty { line += " in " + e.channel }
                 if e.isAway { line += ", away" }
                 lines.append(line)
@@ -157,10 +157,25 @@ struct HumanRenderer {
             return rows.map { "-- \($0.nick) is \($0.user)@\($0.host)" + ($0.isAway ? ", away" : "") }
 
         case .channelModeChange(let channel, let source, let modes, let args):
-            return [modeChange(channel: channel, by: nickOf(source), modes: modes, args: args)]
+            return modeChange(channel: channel, by: nickOf(source), modes: modes, args: args)
 
         case .sync:
             return []  // the session's own barrier, not news for the user
+
+        case .invite(let channel, let source, let nick):
+            let by = nickOf(source)
+            if isMe(nick) { return ["-- \(by) invites you to \(channel): /join \(channel) to go there"] }
+            return ["-- \(by) invited \(nick) to \(channel)"]
+
+        case .inviting(let channel, let nick):
+            return ["-- You invited \(nick) to \(channel); they may join it once"]
+
+        case .modeList(let channel, let mode, let entries):
+            let name = mode == "e" ? "ban exceptions" : mode == "I" ? "invite exceptions" : "bans"
+            if entries.isEmpty { return ["-- There are no \(name) in \(channel)"] }
+            return ["-- The \(name) of \(channel):"] + entries.map {
+                "--   \($0.mask) (set by \(nickOf($0.setBy))" + ($0.setAt > 0 ? " on " + dateTime($0.setAt) : "") + ")"
+            }
         }
     }
 
@@ -190,14 +205,44 @@ struct HumanRenderer {
     }
 
     /// `-- alice made bob an operator of #rust`, in the first person where it is about the user.
-    func modeChange(channel: String, by source: Substring, modes: String, args: [String]) -> String {
+    /// A MODE line as sentences, one per change: `-- alice made bob an operator of #chan`.
+    func modeChange(channel: String, by source: Substring, modes: String, args: [String]) -> [String] {
         let by = isMe(source) ? "You" : String(source)
-        let target = args.first ?? ""
-        let whom = isMe(target) ? (isMe(source) ? "yourself" : "you") : target
-        switch modes {
-        case "+o" where !target.isEmpty: return "-- \(by) made \(whom) an operator of \(channel)"
-        case "-o" where !target.isEmpty: return "-- \(by) removed \(whom) as an operator of \(channel)"
-        default: return "-- \(by) set mode " + ([modes] + args).joined(separator: " ") + " on \(channel)"
+        let changes = ChannelModeChange.parse(modes, args)
+        if changes.isEmpty { return ["-- \(by) set mode " + ([modes] + args).joined(separator: " ") + " on \(channel)"] }
+        return changes.map { "-- \(by) " + modeSentence($0, channel: channel, by: source) }
+    }
+
+    /// What one change did, after who did it: `made bob an operator of #chan`.
+    func modeSentence(_ c: ChannelModeChange, channel: String, by source: Substring) -> String {
+        let p = c.parameter ?? ""
+        let whom = isMe(p) ? (isMe(source) ? "yourself" : "you") : p
+        switch (c.letter, c.adding) {
+        case ("o", true): return "made \(whom) an operator of \(channel)"
+        case ("o", false): return "removed \(whom) as an operator of \(channel)"
+        case ("v", true): return "gave \(whom) a voice in \(channel)"
+        case ("v", false): return "took the voice of \(whom) in \(channel)"
+        case ("b", true): return "banned \(p) from \(channel)"
+        case ("b", false): return "lifted the ban on \(p) in \(channel)"
+        case ("e", true): return "exempted \(p) from the bans of \(channel)"
+        case ("e", false): return "removed the ban exception for \(p) in \(channel)"
+        case ("I", true): return "let \(p) join \(channel) without an invitation"
+        case ("I", false): return "removed the invite exception for \(p) in \(channel)"
+        case ("k", true): return "set the key of \(channel) to \(p) (join with /join \(channel) \(p))"
+        case ("k", false): return "removed the key of \(channel)"
+        case ("l", true): return "limited \(channel) to \(p) people"
+        case ("l", false): return "removed the limit on \(channel)"
+        case ("i", true): return "made \(channel) invite-only"
+        case ("i", false): return "opened \(channel) to everyone (no longer invite-only)"
+        case ("m", true): return "moderated \(channel): only operators and voiced people may speak"
+        case ("m", false): return "unmoderated \(channel): everyone may speak"
+        case ("n", true): return "closed \(channel) to messages from outside"
+        case ("n", false): return "opened \(channel) to messages from outside"
+        case ("s", true): return "made \(channel) secret"
+        case ("s", false): return "made \(channel) public (no longer secret)"
+        case ("t", true): return "locked the topic of \(channel): only operators may set it"
+        case ("t", false): return "unlocked the topic of \(channel): everyone may set it"
+        default: return "set mode \(c.adding ? "+" : "-")\(c.letter)" + (p.isEmpty ? "" : " " + p) + " on \(channel)"
         }
     }
 
@@ -233,6 +278,10 @@ struct HumanRenderer {
             return isChannelName(p0) ? "There is no channel \(p0)." : "There is nobody called \(p0) here."
         case .noSuchChannel where !p0.isEmpty:
             return "There is no channel \(p0)."
+        case .cannotSendToChannel where !p0.isEmpty && text.hasPrefix("Cannot send to channel (+m)"):
+            return "Your message to \(p0) was not delivered: the channel is moderated, and only operators and voiced people may speak."
+        case .cannotSendToChannel where !p0.isEmpty && text.hasPrefix("Cannot send to channel (banned)"):
+            return "Your message to \(p0) was not delivered: you are banned from it."
         case .cannotSendToChannel where !p0.isEmpty && isChannelName(p0) && text.hasPrefix("Cannot send to channel"):
             return "Your message to \(p0) was not delivered; you may need to /join \(p0) first."
         case .cannotSendToChannel where !p0.isEmpty && !text.isEmpty:
@@ -273,6 +322,16 @@ struct HumanRenderer {
             return "You are already registered."
         case .bannedFromChannel where !p0.isEmpty:
             return "You are banned from \(p0)."
+        case .channelIsFull where !p0.isEmpty:
+            return "You can't join \(p0): it is full. An operator of it can /invite you."
+        case .inviteOnlyChannel where !p0.isEmpty:
+            return "You can't join \(p0) without an invitation: ask one of its operators to /invite you."
+        case .badChannelKey where !p0.isEmpty:
+            return "\(p0) needs the right key: /join \(p0) KEY."
+        case .banListFull where !p0.isEmpty:
+            return "The list of \(p0) is full; remove an entry first."
+        case .invalidModeParameter where params.count >= 2:
+            return "\(params.count > 2 ? params[2] : "That") is not a valid value for mode \(p1) of \(p0)\(text.isEmpty ? "" : ": " + text)."
         case .badChannelName where !p0.isEmpty:
             return "\(p0) can't be a channel name: start it with # and use no spaces or commas."
         case .chanOpPrivsNeeded where !p0.isEmpty:

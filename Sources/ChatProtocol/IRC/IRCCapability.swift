@@ -3,6 +3,14 @@
 public enum IRCCapability: String, CaseIterable, Sendable {
     /// `@time=` on messages (https://ircv3.net/specs/extensions/server-time).
     case serverTime = "server-time"
+    /// Every prefix of a member in NAMES and WHO, not only the highest
+    /// (https://ircv3.net/specs/extensions/multi-prefix).
+    case multiPrefix = "multi-prefix"
+    /// `nick!user@host` in NAMES (https://ircv3.net/specs/extensions/userhost-in-names).
+    case userhostInNames = "userhost-in-names"
+    /// The INVITE line also for invitations to a channel one operates, sent by others
+    /// (https://ircv3.net/specs/extensions/invite-notify).
+    case inviteNotify = "invite-notify"
 
     /// The capability a `CAP REQ` word names (`server-time`, or `-server-time` to disable);
     /// nil for one the server does not offer.

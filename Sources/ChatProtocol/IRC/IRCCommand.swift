@@ -86,8 +86,9 @@ public struct IRCCommand: Sendable {
         IRCCommand("QUIT", .always) { p in .quit(reason: p.first) },
         // Channels.
         IRCCommand("JOIN", .afterRegistration, min: 1) { p in
-            p[0] == "0" ? .partAll : .join(channels: list(p[0]))
+            p[0] == "0" ? .partAll : .join(channels: list(p[0]), keys: p.count > 1 ? keys(p[1]) : [])
         },
+        IRCCommand("INVITE", .afterRegistration, min: 2) { p in .invite(nick: p[0], channel: p[1]) },
         IRCCommand("PART", .afterRegistration, min: 1) { p in
             .part(channels: list(p[0]), reason: p.count > 1 ? p[1] : "")
         },
@@ -137,6 +138,11 @@ public struct IRCCommand: Sendable {
     /// `#a,#b` as `["#a", "#b"]`.
     private static func list(_ parameter: String) -> [String] {
         parameter.split(separator: ",").map(String.init)
+    }
+
+    /// `k1,,k3` as `["k1", "", "k3"]`: an empty key keeps its place.
+    private static func keys(_ parameter: String) -> [String] {
+        parameter.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
     }
 
     /// PRIVMSG or NOTICE; a CTCP ACTION (`/me`) is the one CTCP the hub knows (people see it

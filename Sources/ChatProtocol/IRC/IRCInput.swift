@@ -24,8 +24,10 @@ public enum IRCInput: Equatable, Sendable {
     case pong
     /// `QUIT [:reason]`
     case quit(reason: String?)
-    /// `JOIN #a,#b`
-    case join(channels: [String])
+    /// `JOIN #a,#b [key1,key2]`
+    case join(channels: [String], keys: [String] = [])
+    /// `INVITE nick #channel`
+    case invite(nick: String, channel: String)
     /// `JOIN 0`: leave every channel.
     case partAll
     /// `PART #a,#b [:reason]`, `""` without a reason.

@@ -10,6 +10,9 @@ public struct IRCRenderContext: Equatable, Sendable {
     public var userModes: String
     /// The text of 312 (RPL_WHOISSERVER).
     public var serverInfo: String
+    /// The capabilities the client enabled that change how events are rendered
+    /// (`multi-prefix`, `userhost-in-names`, `invite-notify`).
+    public var capabilities: Set<IRCCapability> = []
 
     public init(serverName: String, nick: String = "*", serverTime: Bool = false,
                 userModes: String = "i", serverInfo: String = "terminal chat server") {

@@ -55,7 +55,7 @@ public enum IRCRenderer {
     /// a mode string or a number.
     static func lastParamIsText(_ m: IRCMessage) -> Bool {
         switch m.command {
-        case "JOIN", "MODE", "004", "324", "329", "333": return false
+        case "JOIN", "MODE", "INVITE", "004", "324", "329", "333", "341", "367", "346", "348": return false
         case "PART": return m.params.count > 1
         default: return true
         }
@@ -175,11 +175,16 @@ private struct Renderer {
                 if !setBy.isEmpty { numeric(333, [channel, setBy, String(setAt)]) }
             }
 
-        case .names(let channel, let members, let more):
+        case .names(let channel, let members, let more, let secret):
             let channel = C.clean(channel)
-            let nicks = members.map { ($0.isOperator ? "@" : "") + C.clean($0.nick) }
-            packed(nicks, overhead: numericOverhead(["=", channel])) { r, group in
-                r.numeric(353, ["=", channel, group.joined(separator: " ")])
+            let all = context.capabilities.contains(.multiPrefix)
+            let userHost = context.capabilities.contains(.userhostInNames)
+            let nicks = members.map { m in
+                m.prefixes(all: all) + C.clean(userHost && !m.source.isEmpty ? m.source : m.nick)
+            }
+            let symbol = secret ? "@" : "="
+            packed(nicks, overhead: numericOverhead([symbol, channel])) { r, group in
+                r.numeric(353, [symbol, channel, group.joined(separator: " ")])
             }
             if !more { numeric(366, [channel, "End of /NAMES list."]) }
 
@@ -195,7 +200,7 @@ private struct Renderer {
                     whoxReply(e, whox)
                 } else {
                     numeric(352, [C.clean(e.channel), C.clean(e.user), C.clean(e.host), server, C.clean(e.nick),
-                                  Self.whoFlags(e), "0 " + C.clean(e.realName)])
+                                  Self.whoFlags(e, allPrefixes: multiPrefix), "0 " + C.clean(e.realName)])
                 }
             }
             if !more { numeric(315, [C.clean(mask), "End of /WHO list."]) }
@@ -278,12 +283,40 @@ private struct Renderer {
 
         case .sync:
             break  // the session's own barrier, not a line for the client
+
+        case .invite(let channel, let source, let nick):
+            // The invitee always; the channel's other operators with invite-notify.
+            if C.clean(nick) == me || context.capabilities.contains(.inviteNotify) {
+                out.append(IRCMessage(source: C.clean(source), command: "INVITE", params: [C.clean(nick), C.clean(channel)]))
+            }
+
+        case .inviting(let channel, let nick):
+            numeric(341, [C.clean(nick), C.clean(channel)])
+
+        case .modeList(let channel, let mode, let entries):
+            let channel = C.clean(channel)
+            let (item, end, name) = Self.listNumerics(mode)
+            for e in entries { numeric(item, [channel, C.clean(e.mask), C.clean(e.setBy), String(e.setAt)]) }
+            numeric(end, [channel, "End of channel \(name) list"])
+        }
+    }
+
+    /// The item and end numerics of a list mode's reply, and the list's name.
+    static func listNumerics(_ mode: String) -> (Int, Int, String) {
+        switch mode {
+        case "e": return (348, 349, "exception")
+        case "I": return (346, 347, "invite exception")
+        default: return (367, 368, "ban")
         }
     }
 
     /// A WHO reply's flags: `H` here or `G` gone (away), then the channel status.
-    static func whoFlags(_ e: WhoEntry) -> String {
-        (e.isAway ? "G" : "H") + (e.isOperator ? "@" : "")
+    /// The client negotiated `multi-prefix`.
+    var multiPrefix: Bool { context.capabilities.contains(.multiPrefix) }
+
+    /// `allPrefixes`: the client negotiated `multi-prefix` (`@+` rather than the highest).
+    static func whoFlags(_ e: WhoEntry, allPrefixes: Bool) -> String {
+        (e.isAway ? "G" : "H") + Member(nick: e.nick, isOperator: e.isOperator, isVoiced: e.isVoiced).prefixes(all: allPrefixes)
     }
 
     /// One 354 (WHOX): exactly the fields asked for, in the spec's order; `*` for no channel,
@@ -300,7 +333,7 @@ private struct Renderer {
             case .host: params.append(C.clean(e.host))
             case .server: params.append(server)
             case .nick: params.append(C.clean(e.nick))
-            case .flags: params.append(Self.whoFlags(e))
+            case .flags: params.append(Self.whoFlags(e, allPrefixes: multiPrefix))
             case .hops: params.append("0")
             case .idle: params.append(String(max(0, e.idleSeconds)))
             case .account: params.append("0")

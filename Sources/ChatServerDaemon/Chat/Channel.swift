@@ -3,6 +3,10 @@ final class Channel {
     let name: String
     let createdAt: Int64
     var members: [Int: Bool] = [:]  // session → is operator
+    /// The members with a voice (`+v`): they may speak when the channel is moderated.
+    var voiced = Set<Int>()
+    /// Flags, key, limit, ban and exception lists (`ChannelModes`).
+    var modes = ChannelModes()
     /// The members whose clients speak IRC: in a crowd (`ChatState.isQuiet`) only they get
     /// membership notices, and this spares a walk over everyone to find them.
     var ircMembers = Set<Int>()

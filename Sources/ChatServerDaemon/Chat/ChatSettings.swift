@@ -25,12 +25,15 @@ struct ChatSettings {
 
     /// Targets of one PRIVMSG or NOTICE (ISUPPORT MAXTARGETS); IRC sessions refuse the rest.
     static let maxTargets = 4
+    /// Mode changes with a parameter in one MODE line (ISUPPORT MODES); the hub ignores the rest.
+    static let modesPerLine = HumanInput.modesPerLine
 
     var isupport: [String] {
         [
             "AWAYLEN=\(awayLength)", "CASEMAPPING=ascii", "CHANLIMIT=#:\(maxChannelsPerUser)",
-            "CHANMODES=,,,n", "CHANNELLEN=\(channelLength)", "CHANTYPES=#", "KICKLEN=\(kickLength)",
-            "MAXTARGETS=\(Self.maxTargets)", "NETWORK=\(network)", "NICKLEN=\(nickLength)", "PREFIX=(o)@",
+            "CHANMODES=beI,k,l,imnst", "CHANNELLEN=\(channelLength)", "CHANTYPES=#", "EXCEPTS=e", "INVEX=I",
+            "KICKLEN=\(kickLength)", "MAXLIST=beI:\(ChannelModes.listLimit)", "MAXTARGETS=\(Self.maxTargets)",
+            "MODES=\(Self.modesPerLine)", "NETWORK=\(network)", "NICKLEN=\(nickLength)", "PREFIX=(ov)@+",
             "TOPICLEN=\(topicLength)", "UTF8ONLY", "WHOX",
         ]
     }

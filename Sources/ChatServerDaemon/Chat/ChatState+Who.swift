@@ -14,14 +14,20 @@ extension ChatState {
     func who(_ id: Int, mask: String, options: WhoOptions) {
         var entries: [WhoEntry] = []
         let now = clock()
-        func add(_ u: User, channel: String, op: Bool) {
+        func add(_ u: User, channel: String, op: Bool, voiced: Bool = false) {
             guard !options.operatorsOnly || isServerOperator(u) else { return }
             entries.append(WhoEntry(channel: channel, nick: u.nick, user: u.user, host: u.host, realName: u.realName,
-                                    isAway: u.away != nil, isOperator: op, idleSeconds: max(0, (now - u.lastActive) / 1000)))
+                                    isAway: u.away != nil, isOperator: op, isVoiced: voiced,
+                                    idleSeconds: max(0, (now - u.lastActive) / 1000)))
         }
         if let ch = channels[fold(mask)] {
-            for m in members(of: ch) {
-                if let sid = session(named: m.nick), let u = users[sid] { add(u, channel: ch.name, op: m.isOperator) }
+            // A secret channel's members are shown to its members only.
+            if !isHidden(ch, from: id) {
+                for m in members(of: ch) {
+                    if let sid = session(named: m.nick), let u = users[sid] {
+                        add(u, channel: ch.name, op: m.isOperator, voiced: m.isVoiced)
+                    }
+                }
             }
         } else if let sid = session(named: mask), let u = users[sid] {
             add(u, channel: "*", op: false)

@@ -5,7 +5,7 @@ import ChatProtocol
 final class ChatState {
     private(set) var settings: ChatSettings
     private let sink: EventSink
-    private(set) var users: [Int: User] = [:]
+    var users: [Int: User] = [:]
     private var nicks: [String: Int] = [:]  // impersonation key → session
     private(set) var channels: [String: Channel] = [:]  // folded name → channel
     /// The same channels by their display name: clients nearly always send it as is, and
@@ -108,7 +108,8 @@ final class ChatState {
         switch request {
         case .hello, .register, .quit, .sync: break
         case .nick(let n): changeNick(id, to: n)
-        case .join(let list): for c in settings.casemapping.unique(list) { join(id, channel: c) }
+        case .join(let list, let keys): joinAll(id, list, keys: keys)
+        case .invite(let nick, let channel): invite(id, nick: nick, channel: channel)
         case .part(let list, let reason): for c in settings.casemapping.unique(list) { part(id, channel: c, reason: reason) }
         case .message(let kind, let target, let text): message(id, kind: kind, target: target, text: text)
         case .topic(let c, let text): topic(id, channel: c, text: text)
@@ -262,7 +263,15 @@ final class ChatState {
 
     // MARK: Channels
 
-    private func join(_ id: Int, channel name: String) {
+    /// Each channel once, with the key in its place.
+    private func joinAll(_ id: Int, _ list: [String], keys: [String]) {
+        var seen = Set<String>()
+        for (i, c) in list.enumerated() where seen.insert(fold(c)).inserted {
+            join(id, channel: c, key: i < keys.count ? keys[i] : nil)
+        }
+    }
+
+    private func join(_ id: Int, channel name: String, key keyGiven: String? = nil) {
         guard Names.isValidChannel(name, maxLength: settings.channelLength) else {
             return error(id, .noSuchChannel, [name], "No such channel")
         }
@@ -274,6 +283,7 @@ final class ChatState {
         let ch: Channel
         if let existing = channels[key] {
             ch = existing
+            guard admits(id, to: ch, key: keyGiven) else { return }
             ch.members[id] = false
         } else {
             ch = Channel(name: name, createdAt: clock() / 1000)
@@ -299,9 +309,10 @@ final class ChatState {
     }
 
     /// At most 1,000 members per event, and `chunkBytes` of them.
-    private func sendNames(_ name: String, _ ch: Channel?, to id: Int) {
+    func sendNames(_ name: String, _ ch: Channel?, to id: Int) {
+        let secret = ch?.modes.flags.contains(.secret) ?? false
         sendChunked(ch.map(members(of:)) ?? [], rows: 1000, to: id, bytes: HubEvent.encodedSize) {
-            .names(channel: name, members: Array($0), more: $1)
+            .names(channel: name, members: Array($0), more: $1, isSecret: secret)
         }
     }
 
@@ -313,7 +324,9 @@ final class ChatState {
         work &+= ch.members.count
         for (id, op) in ch.members {
             guard let u = users[id] else { continue }
-            keyed.append(((op ? "0" : "1") + u.nick.lowercased(), Member(nick: u.nick, isOperator: op)))
+            let voiced = !ch.voiced.isEmpty && ch.voiced.contains(id)
+            keyed.append(((op ? "0" : voiced ? "1" : "2") + u.nick.lowercased(),
+                          Member(nick: u.nick, isOperator: op, isVoiced: voiced, source: u.source)))
         }
         keyed.sort { $0.key < $1.key }
         return keyed.map(\.member)
@@ -323,6 +336,7 @@ final class ChatState {
         guard let ch = channels[key] else { return }
         ch.members[id] = nil
         ch.ircMembers.remove(id)
+        ch.voiced.remove(id)
         users[id]?.channels.remove(key)
         if ch.members.isEmpty {
             channels[key] = nil
@@ -332,7 +346,7 @@ final class ChatState {
     }
 
     /// The channel `name` if `id` is a member; otherwise sends the error and returns nil.
-    private func memberChannel(_ id: Int, _ name: String) -> Channel? {
+    func memberChannel(_ id: Int, _ name: String) -> Channel? {
         guard let ch = channels[fold(name)] else {
             error(id, .noSuchChannel, [name], "No such channel")
             return nil
@@ -358,6 +372,9 @@ final class ChatState {
             return
         }
         guard let ch = memberChannel(id, name) else { return }
+        if ch.modes.flags.contains(.topicLock) && ch.members[id] != true {
+            return error(id, .chanOpPrivsNeeded, [ch.name], "You're not channel operator")
+        }
         setTopic(ch, text: text, by: users[id]!.nick)
     }
 
@@ -373,7 +390,9 @@ final class ChatState {
 
     private func names(_ id: Int, channel name: String?) {
         if let name {
-            let ch = channels[fold(name)]
+            // A secret channel's members are hidden from outsiders: an empty list, as for a
+            // channel that does not exist.
+            let ch = channels[fold(name)].flatMap { isHidden($0, from: id) ? nil : $0 }
             sendNames(ch?.name ?? shown(name: name), ch, to: id)
         } else if users[id]!.channels.isEmpty {
             // In no channel: an empty list, so that IRC clients get `366 nick * :End of /NAMES list.`
@@ -391,8 +410,8 @@ final class ChatState {
         }
         work &+= u.channels.count
         let chans = u.channels.compactMap { key -> String? in
-            guard let ch = channels[key] else { return nil }
-            return (ch.members[sid] == true ? "@" : "") + ch.name
+            guard let ch = channels[key], !isHidden(ch, from: id) else { return nil }
+            return (ch.members[sid] == true ? "@" : ch.voiced.contains(sid) ? "+" : "") + ch.name
         }.sorted()
         let now = clock()
         send(.whois(WhoisInfo(nick: u.nick, user: u.user, host: u.host, realName: u.realName, channels: chans,
@@ -420,67 +439,9 @@ final class ChatState {
         send(.awayStatus(isAway: users[id]!.away != nil), to: id)
     }
 
-    private func mode(_ id: Int, target: String, args: [String]) {
-        if let ch = channels[fold(target)] {
-            if args.isEmpty || args == ["+n"] {
-                send(.channelModes(channel: ch.name, modes: "+n", createdAt: ch.createdAt), to: id)
-            } else if args.first.map({ $0.hasSuffix("b") || $0 == "b" }) == true && args.count == 1 {
-                // Ban list query (irssi asks): we have no channel bans; an empty list.
-                send(.error(code: ErrorCode(rawValue: 368), params: [ch.name], text: "End of channel ban list"), to: id)
-            } else if ch.members[id] != true {
-                error(id, .chanOpPrivsNeeded, [ch.name], "You're not channel operator")
-            } else {
-                changeModes(id, ch, args[0], Array(args.dropFirst()))
-            }
-        } else if session(named: target) != nil {
-            error(id, .usersDontMatch, [], "Can't change mode for other users")
-        } else if target.hasPrefix("#") {
-            error(id, .noSuchChannel, [target], "No such channel")
-        } else {
-            error(id, .noSuchNick, [target], "No such nick/channel")
-        }
-    }
-
-    /// An operator's channel mode string, such as `+o bob` or `+o-o bob alice`: `o` gives or
-    /// takes operator status, one nick argument each (at most three, the RFC 1459 default of
-    /// ISUPPORT MODES); `+n` is always set. Each change made goes to the channel as its own
-    /// MODE; changes that change nothing (op an operator) are left out.
-    private func changeModes(_ id: Int, _ ch: Channel, _ modes: String, _ args: [String]) {
-        var adding = true
-        var next = args.makeIterator()
-        var withArgument = 0
-        var unknown = Set<Character>()
-        for c in modes {
-            switch c {
-            case "+": adding = true
-            case "-": adding = false
-            case "n" where adding: continue
-            case "o":
-                // Without its nick the mode is ignored, as servers do for parameter modes.
-                guard withArgument < 3, let nick = next.next() else { continue }
-                withArgument += 1
-                guard let sid = session(named: nick), let u = users[sid] else {
-                    error(id, .noSuchNick, [nick], "No such nick/channel")
-                    continue
-                }
-                guard let isOp = ch.members[sid] else {
-                    error(id, .userNotInChannel, [u.nick, ch.name], "They aren't on that channel")
-                    continue
-                }
-                if isOp == adding { continue }
-                ch.members[sid] = adding
-                let frame = HubEvent.channelModeChange(channel: ch.name, source: users[id]!.source,
-                                                       modes: adding ? "+o" : "-o", args: [u.nick]).frame()
-                broadcast(frame, in: ch)
-            default:
-                if unknown.insert(c).inserted { error(id, .unknownMode, [String(c)], "is unknown mode char to me") }
-            }
-        }
-    }
-
     private func list(_ id: Int) {
         work &+= channels.count
-        let rows = channels.values.sorted { $0.name < $1.name }
+        let rows = channels.values.filter { !isHidden($0, from: id) }.sorted { $0.name < $1.name }
             .map { ChannelSummary(name: $0.name, users: $0.members.count, topic: $0.topic) }
         sendChunked(rows, rows: 100, to: id, bytes: HubEvent.encodedSize) { .list(Array($0), more: $1) }
     }
@@ -498,8 +459,11 @@ final class ChatState {
         }
         if target.utf8.first == UInt8(ascii: "#") {  // by byte: "#" + a combining mark is a channel too
             guard let ch = channelsByName[target] ?? channels[fold(target)] else { return error(id, .noSuchNick, [target], "No such nick/channel") }
-            guard ch.members[id] != nil else {
+            if ch.members[id] == nil && ch.modes.flags.contains(.noExternal) {
                 return error(id, .cannotSendToChannel, [ch.name], "Cannot send to channel (no external messages)")
+            }
+            if ch.modes.checksSpeech, let why = speechRefusal(id, in: ch) {
+                return error(id, .cannotSendToChannel, [ch.name], why)
             }
             let frame = HubEvent.message(source: u.source, kind: kind, target: ch.name, text: body, time: now).frame()
             broadcast(frame, in: ch) { $0 != id }
@@ -550,19 +514,19 @@ final class ChatState {
     func send(_ event: HubEvent, to id: Int) { send(event.frame(), to: id) }
 
     @inline(__always)
-    private func send(_ frame: [UInt8], to id: Int) {
+    func send(_ frame: [UInt8], to id: Int) {
         sink.deliver(frame, to: id)
     }
 
     /// One frame to the members of `ch` that `include` picks, in one call to the sink.
-    private func broadcast(_ frame: [UInt8], in ch: Channel, where include: (Int) -> Bool = { _ in true }) {
+    func broadcast(_ frame: [UInt8], in ch: Channel, where include: (Int) -> Bool = { _ in true }) {
         broadcast(frame) { recipients in
             for m in ch.members.keys where include(m) { recipients.append(m) }
         }
     }
 
     /// One frame to the sessions `pick` lists, in one call to the sink.
-    private func broadcast(_ frame: [UInt8], to pick: (inout [Int]) -> Void) {
+    func broadcast(_ frame: [UInt8], to pick: (inout [Int]) -> Void) {
         recipients.removeAll(keepingCapacity: true)
         pick(&recipients)
         sink.deliver(frame, toEach: recipients)

@@ -14,6 +14,9 @@ struct User {
     var connectedAt: Int64  // ms
     var lastActive: Int64  // ms
     var mutedUntil: Int64 = 0  // ms; Int64.max for "until unmuted"
+    /// Channels (folded names) the user was invited to and has not joined since, newest
+    /// last, at most `ChatState.maxInvitations`: each lets them join once.
+    var invitations: [String] = []
     /// `nick!user@host`, kept up to date so the hot path does not build it per message.
     private(set) var source: String = ""
 }

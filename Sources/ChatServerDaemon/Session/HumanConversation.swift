@@ -113,7 +113,10 @@ final class HumanConversation: Conversation {
             return output.quit(reason: reason.map { "Quit: \($0)" } ?? "Quit", farewell: "*** Goodbye!")
         }
         var alreadyIn: String?
-        if case .join(let name) = input { alreadyIn = channels.first(where: { CaseMapping.ascii.equal($0, name) }) }
+        switch input {
+        case .join(let name), .joinKeyed(let name, _): alreadyIn = channels.first(where: { CaseMapping.ascii.equal($0, name) })
+        default: break
+        }
         let request = alreadyIn == nil ? input.request(currentChannel: currentChannel) : nil
         // Answered here (help, a usage hint, "not in a channel"): after what the hub says first.
         if request == nil && output.awaitingAnswers { return false }

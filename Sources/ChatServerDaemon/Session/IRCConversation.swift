@@ -146,8 +146,10 @@ final class IRCConversation: Conversation {
             send(IRCMessage(source: serverName, command: "PONG", params: [serverName, token]), &output)
         case .quit:
             break  // answered in `line`, through `SessionOutput.quit`
-        case .join(let list):
-            output.request(.join(channels: list))
+        case .join(let list, let keys):
+            output.request(.join(channels: list, keys: keys))
+        case .invite(let nick, let channel):
+            output.request(.invite(nick: nick, channel: channel))
         case .partAll:
             output.request(.part(channels: Array(channels), reason: "Left all channels"))
         case .part(let list, let reason):
@@ -294,8 +296,10 @@ final class IRCConversation: Conversation {
 
     /// What the general renderer needs (the fast path above reads only `serverTime`).
     private var renderContext: IRCRenderContext {
-        IRCRenderContext(serverName: serverName, nick: isRegistered ? nick : "*", serverTime: serverTime,
-                         userModes: "i", serverInfo: "chat-server")
+        var c = IRCRenderContext(serverName: serverName, nick: isRegistered ? nick : "*", serverTime: serverTime,
+                                 userModes: "i", serverInfo: "chat-server")
+        c.capabilities = capabilities
+        return c
     }
 
     func event(_ event: HubEvent, output: inout SessionOutput) {
