@@ -48,7 +48,7 @@ public enum IRCRenderer {
         for p in m.params { length += p.utf8.count + 1 }
         guard length > maxBody, let last = m.params.last else { return }
         let room = max(0, last.utf8.count - (length - maxBody))
-        m.params[m.params.count - 1] = room == 0 ? "" : IRCMessage.splitText(last, maxBytes: room).first ?? ""
+        m.params[m.params.count - 1] = IRCMessage.cutText(last, maxBytes: room)
     }
 
     /// Whether the last parameter is free text (gets a ':' by convention) rather than a name,
@@ -267,10 +267,11 @@ private struct Renderer {
         let tags = context.serverTime ? [IRCTag(key: "time", value: C.timestamp(epochMilliseconds: time))] : []
         var overhead = 1 + source.utf8.count + 1 + command.utf8.count + 1 + target.utf8.count + 2
         if kind == .action { overhead += "\u{1}ACTION \u{1}".utf8.count }
-        for piece in pieces(text, overhead: overhead) {
-            let body = kind == .action ? "\u{1}ACTION \(piece)\u{1}" : piece
-            out.append(IRCMessage(tags: tags, source: source, command: command, params: [target, body]))
-        }
+        // One message is one line: cut to fit with its prefix, as IRC servers do, never split
+        // into two (a client would show two messages, and a bot could act on the second half).
+        let piece = IRCMessage.cutText(text, maxBytes: max(0, C.maxBody - overhead))
+        let body = kind == .action ? "\u{1}ACTION \(piece)\u{1}" : piece
+        out.append(IRCMessage(tags: tags, source: source, command: command, params: [target, body]))
     }
 
     mutating func welcome(_ w: Welcome) {
