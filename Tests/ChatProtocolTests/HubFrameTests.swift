@@ -211,7 +211,7 @@ struct RandomMessages {
         case 10: return .kick(channel: string(), nick: string(), reason: string())
         case 11: return .away(text: opt())
         case 12: return .mode(target: string(), args: strings())
-        case 13: return .list
+        case 13: return .list(channels: strings())
         case 14: return .motd
         case 15: return .lusers
         case 16: return .ison(nicks: strings())

@@ -120,7 +120,7 @@ final class RecordingSink: EventSink {
                 .kick(channel: "#lobby", nick: h, reason: h), .kick(channel: h, nick: "bob", reason: h),
                 .away(text: h), .mode(target: h, args: [h]), .mode(target: "#lobby", args: ["+o" + h, h]),
                 .mode(target: "#lobby", args: [h]), .ison(nicks: [h]), .userhost(nicks: [h]),
-                .message(kind: .privmsg, target: "carol", text: h), .whois(nick: "alice"), .who(mask: "#lobby"), .list,
+                .message(kind: .privmsg, target: "carol", text: h), .whois(nick: "alice"), .who(mask: "#lobby"), .list(channels: []),
                 .part(channels: ["#lobby"], reason: h), .join(channels: ["#lobby"]),
             ]
             for r in requests { state.handle(r, from: 1) }

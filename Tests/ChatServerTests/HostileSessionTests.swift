@@ -97,7 +97,7 @@ import Glibc
             switch i % 8 {
             case 0: r = .names(channel: "#lobby")
             case 1: r = .who(mask: stars)
-            case 2: r = .list
+            case 2: r = .list(channels: [stars])
             case 3: r = .whois(nick: "bob")
             case 4: r = .ison(nicks: Array(repeating: "bob", count: RequestLimits.items))
             case 5: r = .message(kind: .privmsg, target: "nobody\(i)", text: "x")
@@ -135,7 +135,7 @@ import Glibc
             .topic(channel: c, text: t), .topic(channel: "#lobby", text: t), .names(channel: c), .who(mask: n),
             .who(mask: String(repeating: "*", count: name)), .whois(nick: n), .kick(channel: c, nick: n, reason: t),
             .kick(channel: "#lobby", nick: n, reason: t), .away(text: t), .away(text: nil), .mode(target: c, args: [n]),
-            .mode(target: "#lobby", args: list), .list, .motd, .lusers, .ison(nicks: [n]), .ison(nicks: list),
+            .mode(target: "#lobby", args: list), .list(channels: list), .motd, .lusers, .ison(nicks: [n]), .ison(nicks: list),
             .userhost(nicks: [n]), .userhost(nicks: list), .sync(token: 0), .sync(token: .max), .quit(reason: t),
         ].filter { if case .quit = $0 { return name != RequestLimits.name } else { return true } }
     }
@@ -176,7 +176,7 @@ import Glibc
         case 9: return .kick(channel: name(), nick: name(), reason: text())
         case 10: return .away(text: Bool.random(using: &rng) ? text() : nil)
         case 11: return .mode(target: name(), args: list())
-        case 12: return .list
+        case 12: return .list(channels: list())
         case 13: return .motd
         case 14: return .lusers
         case 15: return .ison(nicks: list())

@@ -227,7 +227,7 @@ import TestSupport
             .names(channel: nil), .names(channel: "#a"), .names(channel: "#b"), .who(mask: "*"), .who(mask: "#a"),
             .whois(nick: "alice"), .whois(nick: "alice"),
             .kick(channel: "#a", nick: "alice", reason: "out"), .kick(channel: "#a", nick: "carol", reason: "out"),
-            .away(text: "lunch"), .away(text: nil), .mode(target: "#a", args: ["+o", "alice"]), .list, .motd, .lusers,
+            .away(text: "lunch"), .away(text: nil), .mode(target: "#a", args: ["+o", "alice"]), .list(channels: []), .motd, .lusers,
             .ison(nicks: ["alice", "carol"]), .userhost(nicks: ["a", "b", "c", "d", "e"]), .nick("robert"),
         ])
         #expect(c.received().isEmpty)

@@ -193,7 +193,7 @@ let requests: [(String, HubRequest)] = [
     ("names", .names(channel: "#lobby")), ("names-own", .names(channel: nil)), ("who", .who(mask: "#lobby")),
     ("whois", .whois(nick: "bob")), ("kick", .kick(channel: "#lobby", nick: "bob", reason: "spam")),
     ("away", .away(text: "lunch")), ("back", .away(text: nil)), ("mode", .mode(target: "#lobby", args: ["+o", "bob"])),
-    ("list", .list), ("motd", .motd), ("quit", .quit(reason: "bye")),
+    ("list", .list(channels: [])), ("list-masks", .list(channels: ["#a*", "!*b", ">1"])), ("motd", .motd), ("quit", .quit(reason: "bye")),
     ("lusers", .lusers), ("ison", .ison(nicks: ["bob", "carol"])), ("userhost", .userhost(nicks: ["bob"])),
 ]
 let events: [(String, HubEvent)] = [
@@ -253,7 +253,7 @@ let crowd: [UInt8] = [UInt8(2 << 3 | 7)]
 for (name, r) in requests { write("chat-state", "request-" + name, request(1, r)) }
 write("chat-state", "crowd-who", crowd + request(1, .who(mask: "#c")))
 write("chat-state", "crowd-names", crowd + request(2, .names(channel: "#c")))
-write("chat-state", "crowd-list", crowd + request(3, .list))
+write("chat-state", "crowd-list", crowd + request(3, .list(channels: [])))
 write("chat-state", "crowd-who-wildcard", crowd + request(1, .who(mask: "crowd*")))
 write("chat-state", "newcomer", connect4 + request(4, .hello(dialect: .irc))
       + request(4, .register(nick: "dave", user: "d", realName: "Dave")) + request(4, .join(channels: ["#c", "#d"]))

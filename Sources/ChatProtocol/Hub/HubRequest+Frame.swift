@@ -50,7 +50,8 @@ extension HubRequest {
         case .kick(let c, let n, let r): w.string(c); w.string(n); w.string(r)
         case .away(let t): w.optionalString(t)
         case .mode(let t, let a): w.string(t); w.strings(a)
-        case .list, .motd, .lusers: break
+        case .list(let c): w.strings(c)
+        case .motd, .lusers: break
         case .quit(let r): w.string(r)
         case .ison(let n), .userhost(let n): w.strings(n)
         case .sync(let t): w.varint(t)
@@ -88,7 +89,7 @@ extension HubRequest {
         case .requestAway?: self = .away(text: try r.optionalString(limit: text, "away text"))
         case .requestMode?:
             self = .mode(target: try r.string(limit: name, "mode target"), args: try r.strings(items: items, limit: name, "mode arguments"))
-        case .requestList?: self = .list
+        case .requestList?: self = .list(channels: try r.strings(items: items, limit: name, "list channels"))
         case .requestMotd?: self = .motd
         case .requestQuit?: self = .quit(reason: try r.string(limit: text, "quit reason"))
         case .requestLusers?: self = .lusers

@@ -18,7 +18,9 @@ public enum HubRequest: Equatable, Sendable {
     /// `text == nil` marks the user back.
     case away(text: String?)
     case mode(target: String, args: [String])
-    case list
+    /// Channels by name, `*`/`?` masks, `!mask` (not those), `>n` and `<n` (more or fewer
+    /// users than n; ISUPPORT `ELIST=MNU`); empty: every channel.
+    case list(channels: [String])
     case motd
     case quit(reason: String)
     /// How many are online and how many channels there are (IRC LUSERS).

@@ -7,7 +7,7 @@
 /// - `//text` is the message `/text`.
 /// - `/name args`: command names are case-insensitive; arguments are separated by any run of
 ///   whitespace; a trailing free text (message, reason, topic) keeps its inner spacing.
-/// - Commands taking no arguments (`/list`, `/motd`) ignore anything after them.
+/// - Commands taking no arguments (`/motd`) ignore anything after them.
 /// - A missing or extra argument gives `.usage`, an unknown command `.unknownCommand`; both
 ///   carry the whole line to show (starting with `!! `).
 public enum HumanInput: Equatable, Sendable {
@@ -31,8 +31,8 @@ public enum HumanInput: Equatable, Sendable {
     case who(String?)
     /// `/names [#channel]`: nil is the current channel.
     case names(String?)
-    /// `/list`
-    case list
+    /// `/list [#a,#b or masks]`: every channel, or those named or matching (as IRC's LIST).
+    case list([String])
     /// `/away [text]`: nil marks the user back.
     case away(String?)
     /// `/whois NICK`
@@ -103,7 +103,9 @@ public enum HumanInput: Equatable, Sendable {
             default: return .whois(arg)
             }
         case "list":
-            return .list
+            // By scalar: a comma or space followed by a combining mark still separates.
+            let words = args.unicodeScalars.split { $0 == "," || $0.properties.isWhitespace }
+            return .list(words.map { String(String.UnicodeScalarView($0)) })
         case "motd":
             return .motd
         case "away":
@@ -151,8 +153,8 @@ public enum HumanInput: Equatable, Sendable {
             return (mask ?? currentChannel).map { .who(mask: $0) }
         case .names(let channel):
             return (channel.map(HumanInput.channelName) ?? currentChannel).map { .names(channel: $0) }
-        case .list:
-            return .list
+        case .list(let filters):
+            return .list(channels: filters)
         case .away(let text):
             return .away(text: text)
         case .whois(let nick):

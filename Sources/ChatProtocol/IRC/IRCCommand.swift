@@ -80,7 +80,8 @@ public struct IRCCommand: Sendable {
         // There is no connection password: PASS is accepted and ignored.
         IRCCommand("PASS", .beforeRegistration, min: 1, nonEmpty: true) { _ in .pass },
         IRCCommand("NICK", .always, min: 1, nonEmpty: true, missing: .nickname) { p in .nick(p[0]) },
-        IRCCommand("USER", .beforeRegistration, min: 4) { p in .user(user: p[0], realName: p[3]) },
+        // An empty real name is refused (461), as modern.ircdocs.horse asks.
+        IRCCommand("USER", .beforeRegistration, min: 4, nonEmpty: true) { p in .user(user: p[0], realName: p[3]) },
         IRCCommand("PING", .always, min: 1, nonEmpty: true, missing: .origin) { p in .ping(token: p[0]) },
         IRCCommand("PONG", .always) { _ in .pong },
         IRCCommand("QUIT", .always) { p in .quit(reason: p.first) },
@@ -99,7 +100,7 @@ public struct IRCCommand: Sendable {
             .kick(channel: p[0], nicks: list(p[1]), reason: p.count > 2 ? p[2] : "")
         },
         IRCCommand("MODE", .afterRegistration, min: 1) { p in .mode(target: p[0], args: Array(p.dropFirst())) },
-        IRCCommand("LIST", .afterRegistration) { _ in .list },
+        IRCCommand("LIST", .afterRegistration) { p in .list(channels: p.first.map(list) ?? []) },
         // Messages.
         IRCCommand("PRIVMSG", .afterRegistration, min: 2, nonEmpty: true, missing: .recipientThenText) { p in
             message(.privmsg, p)

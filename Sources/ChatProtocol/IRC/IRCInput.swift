@@ -47,8 +47,8 @@ public enum IRCInput: Equatable, Sendable {
     case away(String?)
     /// `MODE target [args…]`
     case mode(target: String, args: [String])
-    /// `LIST`
-    case list
+    /// `LIST [#a,#b or ELIST filters]`, `[]` for every channel.
+    case list(channels: [String])
     /// `MOTD`
     case motd
     /// `LUSERS`

@@ -26,12 +26,18 @@ struct ChatSettings {
     /// Targets of one PRIVMSG or NOTICE (ISUPPORT MAXTARGETS); IRC sessions refuse the rest.
     static let maxTargets = 4
 
+    /// ISUPPORT TARGMAX: the targets of one command (none: as many as the line holds).
+    /// KICK takes one channel (and several nicks), NAMES one channel per reply's end.
+    static let targmax = "JOIN:,KICK:1,LIST:,NAMES:1,NOTICE:\(maxTargets),PART:,PRIVMSG:\(maxTargets),WHOIS:1"
+
     var isupport: [String] {
         [
             "AWAYLEN=\(awayLength)", "CASEMAPPING=ascii", "CHANLIMIT=#:\(maxChannelsPerUser)",
             "CHANMODES=,,,n", "CHANNELLEN=\(channelLength)", "CHANTYPES=#", "KICKLEN=\(kickLength)",
             "MAXTARGETS=\(Self.maxTargets)", "NETWORK=\(network)", "NICKLEN=\(nickLength)", "PREFIX=(o)@",
             "TOPICLEN=\(topicLength)", "UTF8ONLY",
+            // LIST's filters (ChatState+List.swift); how many targets each command takes.
+            "ELIST=MNU", "TARGMAX=\(Self.targmax)",
         ]
     }
 }

@@ -13,6 +13,8 @@ final class ChatState {
     private var channelsByName: [String: Channel] = [:]
     var clock: () -> Int64
 
+    /// Set while a NOTICE is handled: `error` sends nothing (a notice gets no automatic reply).
+    private var quietErrors = false
     /// The recipients of one broadcast, reused so that a broadcast allocates nothing.
     private var recipients: [Int] = []
     /// Work done beyond the replies' bytes, in items looked at (members sorted, users matched,
@@ -105,7 +107,11 @@ final class ChatState {
         case .nick(let n): changeNick(id, to: n)
         case .join(let list): for c in settings.casemapping.unique(list) { join(id, channel: c) }
         case .part(let list, let reason): for c in settings.casemapping.unique(list) { part(id, channel: c, reason: reason) }
-        case .message(let kind, let target, let text): message(id, kind: kind, target: target, text: text)
+        case .message(let kind, let target, let text):
+            // A NOTICE never gets an automatic reply (RFC 2812 3.3.2): its errors are not sent.
+            quietErrors = kind == .notice
+            defer { quietErrors = false }
+            message(id, kind: kind, target: target, text: text)
         case .topic(let c, let text): topic(id, channel: c, text: text)
         case .names(let c): names(id, channel: c)
         case .who(let mask): who(id, mask: mask)
@@ -113,7 +119,7 @@ final class ChatState {
         case .kick(let c, let nick, let reason): kick(id, channel: c, nick: nick, reason: reason)
         case .away(let text): away(id, text: text)
         case .mode(let target, let args): mode(id, target: target, args: args)
-        case .list: list(id)
+        case .list(let filters): list(id, filters: filters)
         case .motd: send(.motd(settings.motd), to: id)
         case .lusers: send(.lusers(users: nicks.count, channels: channels.count), to: id)
         case .ison(let list):
@@ -497,9 +503,9 @@ final class ChatState {
         }
     }
 
-    private func list(_ id: Int) {
+    private func list(_ id: Int, filters: [String]) {
         work &+= channels.count
-        let rows = channels.values.sorted { $0.name < $1.name }
+        let rows = listedChannels(filters).sorted { $0.name < $1.name }
             .map { ChannelSummary(name: $0.name, users: $0.members.count, topic: $0.topic) }
         sendChunked(rows, rows: 100, to: id, bytes: HubEvent.encodedSize) { .list(Array($0), more: $1) }
     }
@@ -562,7 +568,8 @@ final class ChatState {
 
     /// An error reply. Its parameters often echo what the user sent (a nick, a channel, a
     /// mode letter), so each is shown as `shown(name:)` makes it.
-    private func error(_ id: Int, _ code: ErrorCode, _ params: [String], _ text: String) {
+    func error(_ id: Int, _ code: ErrorCode, _ params: [String], _ text: String) {
+        if quietErrors { return }
         send(.error(code: code, params: params.map { shown(name: $0) }, text: text), to: id)
     }
 

@@ -61,6 +61,13 @@ final class IRCConversation: Conversation {
         send(m, &output)
     }
 
+    /// A standard reply (ircv3.net standard-replies): `FAIL <command> <code> :<text>`.
+    private func fail(_ command: String, _ code: String, _ text: String, _ output: inout SessionOutput) {
+        var m = IRCMessage(source: serverName, command: "FAIL", params: [command.isEmpty ? "*" : command, code, text])
+        m.trailingColon = true
+        send(m, &output)
+    }
+
     func line(_ bytes: [UInt8], output: inout SessionOutput) -> Bool {
         let message: IRCMessage
         do {
@@ -78,6 +85,14 @@ final class IRCConversation: Conversation {
                 numeric(421, [shown.isEmpty || shown.contains(" ") ? "*" : shown], "Unknown command", &output)
             default: numeric(421, ["*"], "Malformed line: \(error)", &output)
             }
+            return true
+        }
+        if !TextSafety.isValidUTF8(bytes) {
+            // UTF8ONLY (ircv3.net utf8-only): refused, not repaired, so that nobody is shown
+            // a message other than the one its sender meant. Telnet users' bytes are repaired.
+            if output.awaitingAnswers { return false }
+            fail(message.verb, "INVALID_UTF8", "Message rejected, your IRC software MUST use UTF-8 encoding on this network",
+                 &output)
             return true
         }
         let input: IRCInput
@@ -148,7 +163,7 @@ final class IRCConversation: Conversation {
             for target in targets.prefix(ChatSettings.maxTargets) {
                 output.request(.message(kind: kind, target: target, text: text))
             }
-            if targets.count > ChatSettings.maxTargets {
+            if targets.count > ChatSettings.maxTargets && kind != .notice {  // NOTICE: never an automatic reply
                 numeric(407, [targets[ChatSettings.maxTargets]],
                         "Too many recipients (at most \(ChatSettings.maxTargets)); this one and the rest were not sent",
                         &output)
@@ -176,7 +191,7 @@ final class IRCConversation: Conversation {
             } else {
                 output.request(.mode(target: target, args: args))
             }
-        case .list: output.request(.list)
+        case .list(let filters): output.request(.list(channels: filters))
         case .motd: output.request(.motd)
         case .lusers: output.request(.lusers)
         case .version:

@@ -1,0 +1,134 @@
+import ChatProtocol
+import Testing
+import TestSupport
+@testable import ChatServerDaemon
+
+/// The small rules irctest and real clients count on, in process: NOTICE gets no automatic
+/// reply, LIST answers for the channels asked for (and ELIST's filters), USER needs a real
+/// name, an IRC client's invalid UTF-8 is refused (UTF8ONLY), a person's long line is sent
+/// as messages that each fit an IRC line.
+@Suite(.serialized, .compute) struct ReplyRulesTests {
+    let sink = RecordingSink()
+    let state: ChatState
+
+    init() {
+        let settings = ChatSettings(serverName: "test.server", network: "test", version: "v", createdAt: 0,
+                                    historyLength: 2, motd: nil)
+        state = ChatState(settings: settings, sink: sink, clock: { 1_764_300_000_000 })
+    }
+
+    func user(_ id: Int, _ nick: String, join: [String] = []) {
+        state.connect(session: id, host: "10.0.0.\(id)")
+        state.handle(.hello(dialect: .irc), from: id)
+        state.handle(.register(nick: nick, user: nick, realName: "R"), from: id)
+        if !join.isEmpty { state.handle(.join(channels: join), from: id) }
+        _ = sink.take(id)
+    }
+
+    @Test func aNoticeNeverGetsAnAutomaticReply() {
+        user(1, "alice", join: ["#lobby"])
+        user(2, "bob")
+        _ = sink.take(1)
+        for target in ["#nonexistent", "nobody", "#lobby", "", "#"] {
+            state.handle(.message(kind: .notice, target: target, text: "hello"), from: 2)
+            #expect(sink.take(2).isEmpty, "\(target)")
+        }
+        state.handle(.message(kind: .notice, target: "alice", text: ""), from: 2)
+        #expect(sink.take(2).isEmpty)
+        // The same to a PRIVMSG is answered, and a notice to someone there still arrives.
+        state.handle(.message(kind: .privmsg, target: "#nonexistent", text: "hello"), from: 2)
+        guard case .error(.noSuchNick, _, _)? = sink.take(2).first else { Issue.record("401 expected"); return }
+        state.handle(.message(kind: .notice, target: "alice", text: "psst"), from: 2)
+        guard case .message(_, .notice, "alice", "psst", _)? = sink.take(1).first else { Issue.record("no notice"); return }
+    }
+
+    private func listed(_ filters: [String], by id: Int = 9) -> [String] {
+        state.handle(.list(channels: filters), from: id)
+        return sink.take(id).flatMap { e -> [String] in
+            if case .list(let rows, _) = e { return rows.map(\.name) }
+            return []
+        }
+    }
+
+    @Test func listAnswersForTheChannelsAskedForAndTheELISTFilters() {
+        user(1, "alice", join: ["#chan1", "#chan2", "#big"])
+        user(2, "bob", join: ["#big", "#Chan2"])
+        user(3, "carol", join: ["#big"])
+        user(9, "dave")
+        #expect(listed([]) == ["#big", "#chan1", "#chan2"])
+        #expect(listed(["#chan1"]) == ["#chan1"])
+        #expect(listed(["#CHAN1", "#big", "#chan1"]) == ["#big", "#chan1"], "each once, whatever the case")
+        #expect(listed(["#nonexistent"]).isEmpty)
+        #expect(listed(["*an1"]) == ["#chan1"])
+        #expect(listed(["#c*n?"]) == ["#chan1", "#chan2"])
+        #expect(listed(["!*an1"]) == ["#big", "#chan2"])
+        #expect(listed(["!#ch*"]) == ["#big"])
+        #expect(listed([">1"]) == ["#big", "#chan2"])
+        #expect(listed(["<2"]) == ["#chan1"])
+        #expect(listed([">1", "<3"]) == ["#chan2"])
+        #expect(listed(["#chan1", ">1"]).isEmpty, "a named channel is held to the counts too")
+        #expect(listed([">x"]).isEmpty, "not a count: taken as a name, which names no channel")
+    }
+
+    @Test func anEmptyRealNameIsRefusedWith461() {
+        let c = ConversationDriver.irc()
+        c.type(["NICK foo", "USER username * * :"])
+        #expect(c.received() == [":chat.test 461 * USER :Not enough parameters"])
+        #expect(c.requests().isEmpty)
+        c.type("USER username * * :Real")
+        #expect(c.requests() == [.register(nick: "foo", user: "username", realName: "Real")])
+    }
+
+    @Test func invalidUTF8FromAnIRCClientGetsFAILAndGoesNowhere() {
+        let c = ConversationDriver.irc()
+        c.type("NICK foo")
+        c.type(bytes: Array("USER username * * :i".utf8) + [0xE8] + Array("rc".utf8) + [0xE9])
+        #expect(c.received() == [":chat.test FAIL USER INVALID_UTF8 :Message rejected, your IRC software MUST use UTF-8 encoding on this network"])
+        #expect(c.requests().isEmpty)
+        c.type("USER username * * :Real")
+        c.hub(ConversationDriver.welcome("foo"))
+        _ = c.received()
+        _ = c.requests()
+        c.type(bytes: Array("PRIVMSG bar :hi".utf8) + [0xAA])
+        #expect(c.received().first?.hasPrefix(":chat.test FAIL PRIVMSG INVALID_UTF8 :") == true)
+        #expect(c.requests().isEmpty)
+        // Valid multi-byte text goes on.
+        c.type("PRIVMSG bar :héllo 😃")
+        #expect(c.requests() == [.message(kind: .privmsg, target: "bar", text: "héllo 😃")])
+    }
+
+    @Test func aNoticeToTooManyTargetsIsSentToTheFirstWithoutA407() {
+        let c = ConversationDriver.irc()
+        c.type(["NICK foo", "USER u 0 * :R"])
+        c.hub(ConversationDriver.welcome("foo"))
+        _ = c.received()
+        _ = c.requests()
+        c.type("NOTICE a,b,c,d,e,f :hi")
+        #expect(c.received().isEmpty)
+        #expect(c.requests().count == ChatSettings.maxTargets)
+    }
+
+    /// A person's long line goes out as messages that each fit one IRC line with the prefix
+    /// `:nick!user@host PRIVMSG target :`, so an IRC reader (whose server cuts a message to
+    /// one line) gets every word.
+    @Test func aPersonsLongLineIsSentAsMessagesThatEachFitAnIRCLine() {
+        let c = ConversationDriver.human()
+        c.type("alice")
+        c.hub(.welcome(Welcome(nick: "alice", user: String(repeating: "u", count: 16), host: String(repeating: "h", count: 63),
+                               serverName: "chat.test", network: "Test", version: "v", createdAt: 0, isupport: [],
+                               users: 1, channels: 0, motd: nil)))
+        c.hub(.join(channel: "#a-rather-long-channel-name-for-this-test", source: "alice!u@h"))
+        _ = c.requests()
+        let words = (0..<200).map { "w\($0)" }.joined(separator: " ")
+        c.type(words)
+        let sent = c.requests()
+        var texts: [String] = []
+        for r in sent {
+            guard case .message(.privmsg, let target, let text) = r else { Issue.record("\(r)"); continue }
+            let prefix = 1 + "alice".utf8.count + 1 + 16 + 1 + 63 + " PRIVMSG ".utf8.count + target.utf8.count + 2
+            #expect(prefix + text.utf8.count <= IRCRenderer.maxBody)
+            texts.append(text)
+        }
+        #expect(texts.count > 2 && texts.joined() == words)
+    }
+}
