@@ -252,7 +252,9 @@ struct RandomMessages {
         case 17: return .serverNotice(text: string())
         case 18: return .memberCount(channel: string(), count: Int.random(in: 0...1_000_000, using: &rng))
         case 19:
-            return .lusers(users: Int.random(in: 0...1_000_000, using: &rng), channels: Int.random(in: 0...100_000, using: &rng))
+            return .lusers(LuserCounts(users: Int.random(in: 0...1_000_000, using: &rng), invisible: Int.random(in: 0...1000, using: &rng),
+                                       operators: Int.random(in: 0...10, using: &rng), unknown: Int.random(in: 0...100, using: &rng),
+                                       channels: Int.random(in: 0...100_000, using: &rng), maxUsers: Int.random(in: 0...1_000_000, using: &rng)))
         case 20: return .ison(nicks: strings())
         case 21: return .userhost(strings().map { UserHost(nick: $0, user: string(), host: string(), isAway: bool()) })
         case 22: return .channelModeChange(channel: string(), source: string(), modes: string(), args: strings())

@@ -301,7 +301,7 @@ private func checkWire(_ event: HubEvent, _ context: IRCRenderContext = ctx) thr
             .awayReply(nick: evil, text: evil), .channelModes(channel: evil, modes: evil, createdAt: 0),
             .list([ChannelSummary(name: evil, users: 0, topic: evil)]), .motd([evil]),
             .serverNotice(text: evil), .disconnect(reason: evil), .memberCount(channel: evil, count: 1),
-            .lusers(users: 1, channels: 1), .ison(nicks: [evil]),
+            .lusers(LuserCounts(users: 1, channels: 1, maxUsers: 1)), .ison(nicks: [evil]),
             .userhost([UserHost(nick: evil, user: evil, host: evil, isAway: true)]),
             .channelModeChange(channel: evil, source: evil, modes: evil, args: [evil]),
         ]
@@ -322,10 +322,21 @@ private func checkWire(_ event: HubEvent, _ context: IRCRenderContext = ctx) thr
     }
 
     @Test func serverQueriesLusersIsonUserhostVersion() throws {
-        #expect(lines(.lusers(users: 7, channels: 2)) == [
+        #expect(lines(.lusers(LuserCounts(users: 7, channels: 2, maxUsers: 9))) == [
             ":irc.test 251 alice :There are 7 users and 0 invisible on 1 servers",
             ":irc.test 254 alice 2 :channels formed",
             ":irc.test 255 alice :I have 7 clients and 0 servers",
+            ":irc.test 265 alice 7 9 :Current local users 7, max 9",
+            ":irc.test 266 alice 7 9 :Current global users 7, max 9",
+        ])
+        #expect(lines(.lusers(LuserCounts(users: 7, invisible: 3, operators: 1, unknown: 2, channels: 0, maxUsers: 7))) == [
+            ":irc.test 251 alice :There are 4 users and 3 invisible on 1 servers",
+            ":irc.test 252 alice 1 :operator(s) online",
+            ":irc.test 253 alice 2 :unknown connection(s)",
+            ":irc.test 254 alice 0 :channels formed",
+            ":irc.test 255 alice :I have 7 clients and 0 servers",
+            ":irc.test 265 alice 7 7 :Current local users 7, max 7",
+            ":irc.test 266 alice 7 7 :Current global users 7, max 7",
         ])
         #expect(lines(.ison(nicks: ["Bob", "carol"])) == [":irc.test 303 alice :Bob carol"])
         #expect(lines(.ison(nicks: [])) == [":irc.test 303 alice :"])

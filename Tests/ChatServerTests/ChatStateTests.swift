@@ -293,7 +293,7 @@ final class RecordingSink: EventSink {
         state.handle(.away(text: "lunch"), from: 2)
         _ = sink.take(2)
         state.handle(.lusers, from: 1)
-        #expect(sink.take(1) == [.lusers(users: 2, channels: 2)])
+        #expect(sink.take(1) == [.lusers(LuserCounts(users: 2, unknown: 1, channels: 2, maxUsers: 2))])
         state.handle(.ison(nicks: ["bob", "nobody", "ALICE"]), from: 1)
         #expect(sink.take(1) == [.ison(nicks: ["Bob", "alice"])])
         state.handle(.ison(nicks: ["nobody"]), from: 1)

@@ -131,4 +131,23 @@ import TestSupport
         }
         #expect(texts.count > 2 && texts.joined() == words)
     }
+
+    /// LUSERS counts registered users, unregistered connections apart, and the most users
+    /// at once, which stays after they leave.
+    @Test func lusersCountsUnregisteredConnectionsAndTheMostUsersAtOnce() {
+        user(1, "bar")
+        state.handle(.lusers, from: 1)
+        #expect(sink.take(1) == [.lusers(LuserCounts(users: 1, unknown: 0, channels: 0, maxUsers: 1))])
+        state.connect(session: 2, host: "h")
+        state.connect(session: 3, host: "h")
+        state.handle(.lusers, from: 1)
+        #expect(sink.take(1) == [.lusers(LuserCounts(users: 1, unknown: 2, channels: 0, maxUsers: 1))])
+        state.handle(.register(nick: "qux", user: "u", realName: "R"), from: 2)
+        state.disconnect(session: 3, reason: "Quit")
+        state.handle(.lusers, from: 1)
+        #expect(sink.take(1) == [.lusers(LuserCounts(users: 2, unknown: 0, channels: 0, maxUsers: 2))])
+        state.disconnect(session: 2, reason: "Quit")
+        state.handle(.lusers, from: 1)
+        #expect(sink.take(1) == [.lusers(LuserCounts(users: 1, unknown: 0, channels: 0, maxUsers: 2))])
+    }
 }

@@ -217,7 +217,7 @@ let events: [(String, HubEvent)] = [
     ("motd", .motd(["line one", "line two"])), ("motd-missing", .motd(nil)),
     ("server-notice", .serverNotice(text: "restarting soon")), ("disconnect", .disconnect(reason: "Send queue exceeded")),
     ("member-count", .memberCount(channel: "#lobby", count: 10_000)),
-    ("lusers", .lusers(users: 3, channels: 2)), ("ison", .ison(nicks: ["bob"])),
+    ("lusers", .lusers(LuserCounts(users: 3, invisible: 1, operators: 1, unknown: 2, channels: 2, maxUsers: 4))), ("ison", .ison(nicks: ["bob"])),
     ("userhost", .userhost([UserHost(nick: "bob", user: "bob", host: "host", isAway: true)])),
     ("channel-mode-change", .channelModeChange(channel: "#lobby", source: "op!op@host", modes: "+o", args: ["bob"])),
 ]

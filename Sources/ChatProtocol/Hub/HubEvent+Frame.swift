@@ -84,7 +84,8 @@ extension HubEvent {
         case .serverNotice(let t): w.string(t)
         case .disconnect(let r): w.string(r)
         case .memberCount(let c, let n): w.string(c); w.varint(UInt64(n))
-        case .lusers(let u, let c): w.varint(UInt64(u)); w.varint(UInt64(c))
+        case .lusers(let l):
+            for n in [l.users, l.invisible, l.operators, l.unknown, l.channels, l.maxUsers] { w.varint(UInt64(n)) }
         case .ison(let n): w.strings(n)
         case .userhost(let rows):
             w.varint(UInt64(rows.count))
@@ -168,7 +169,10 @@ extension HubEvent {
         case .eventServerNotice?: self = .serverNotice(text: try r.string())
         case .eventDisconnect?: self = .disconnect(reason: try r.string())
         case .eventMemberCount?: self = .memberCount(channel: try r.string(), count: try r.count(limit: Int.max))
-        case .eventLusers?: self = .lusers(users: try r.count(limit: Int.max), channels: try r.count(limit: Int.max))
+        case .eventLusers?:
+            self = .lusers(LuserCounts(users: try r.count(limit: Int.max), invisible: try r.count(limit: Int.max),
+                                       operators: try r.count(limit: Int.max), unknown: try r.count(limit: Int.max),
+                                       channels: try r.count(limit: Int.max), maxUsers: try r.count(limit: Int.max)))
         case .eventIson?: self = .ison(nicks: try r.strings())
         case .eventUserhost?:
             let n = try r.count(limit: r.remaining)

@@ -32,8 +32,9 @@ public enum HubEvent: Equatable, Sendable {
     case serverNotice(text: String)
     /// The hub ends this connection: tell the user why, flush, close.
     case disconnect(reason: String)
-    /// Reply to `lusers`: registered users and channels, as in the welcome.
-    case lusers(users: Int, channels: Int)
+    /// Reply to `lusers`: users (visible, invisible, operators, unregistered), channels and
+    /// the most users at once.
+    case lusers(LuserCounts)
     /// Reply to `ison`: the nicks asked for that are online, spelled as their owners do.
     case ison(nicks: [String])
     /// Reply to `userhost`: one row for each nick asked for that is online.

@@ -136,8 +136,8 @@ struct HumanRenderer {
         case .disconnect(let reason):
             return [reason.isEmpty ? "*** Disconnected" : "*** Disconnected: " + reason]
 
-        case .lusers(let users, let channels):
-            return [population(users: users, channels: channels)]
+        case .lusers(let l):
+            return [population(users: l.users, channels: l.channels)]
 
         case .ison(let nicks):
             return [nicks.isEmpty ? "-- None of them is online" : "-- Online: " + nicks.joined(separator: ", ")]

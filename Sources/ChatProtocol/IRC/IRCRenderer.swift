@@ -241,8 +241,8 @@ private struct Renderer {
         case .disconnect(let reason):
             out.append(IRCMessage(command: "ERROR", params: ["Closing Link: " + C.clean(reason)]))
 
-        case .lusers(let users, let channels):
-            lusers(users: users, channels: channels)
+        case .lusers(let counts):
+            lusers(counts)
 
         case .ison(let nicks):
             // One line: a client's ISON fits in one, and so do the nicks it asked about.
@@ -295,12 +295,24 @@ private struct Renderer {
         }
     }
 
-    /// 251, 254 and 255 (at registration and in reply to LUSERS). There are no IRC operators
-    /// (252) and no server links; the hub counts registered users only.
+    /// 251, 254 and 255 at registration, from the welcome's counts.
     mutating func lusers(users: Int, channels: Int) {
         numeric(251, ["There are \(users) users and 0 invisible on 1 servers"])
         numeric(254, [String(channels), "channels formed"])
         numeric(255, ["I have \(users) clients and 0 servers"])
+    }
+
+    /// The reply to LUSERS (modern.ircdocs.horse): 251 counts visible and invisible users
+    /// apart; 252 and 253 only when there are operators or unregistered connections; one
+    /// server, so the local and global counts (265, 266) are the same.
+    mutating func lusers(_ l: LuserCounts) {
+        numeric(251, ["There are \(l.users - l.invisible) users and \(l.invisible) invisible on 1 servers"])
+        if l.operators > 0 { numeric(252, [String(l.operators), "operator(s) online"]) }
+        if l.unknown > 0 { numeric(253, [String(l.unknown), "unknown connection(s)"]) }
+        numeric(254, [String(l.channels), "channels formed"])
+        numeric(255, ["I have \(l.users) clients and 0 servers"])
+        numeric(265, [String(l.users), String(l.maxUsers), "Current local users \(l.users), max \(l.maxUsers)"])
+        numeric(266, [String(l.users), String(l.maxUsers), "Current global users \(l.users), max \(l.maxUsers)"])
     }
 
     /// 351 and the 005 lines, the reply to VERSION (modern.ircdocs.horse): the session has

@@ -19,7 +19,7 @@ final class ChatState {
     private var recipients: [Int] = []
     /// Work done beyond the replies' bytes, in items looked at (members sorted, users matched,
     /// channels listed): the hub charges it to the session that asked (`Hub+Costs`).
-    private(set) var work = 0
+    var work = 0
     /// Every channel's history, bounded as a whole.
     private(set) var history = HistoryLedger()
 
@@ -39,6 +39,8 @@ final class ChatState {
     func updateSettings(_ s: ChatSettings) { settings = s }
 
     var registeredCount: Int { nicks.count }
+    /// The most registered users at once (LUSERS 265, 266).
+    private(set) var maxUsers = 0
 
     func fold(_ s: String) -> String { settings.casemapping.fold(s) }
 
@@ -121,7 +123,7 @@ final class ChatState {
         case .mode(let target, let args): mode(id, target: target, args: args)
         case .list(let filters): list(id, filters: filters)
         case .motd: send(.motd(settings.motd), to: id)
-        case .lusers: send(.lusers(users: nicks.count, channels: channels.count), to: id)
+        case .lusers: send(.lusers(luserCounts()), to: id)
         case .ison(let list):
             send(.ison(nicks: settings.casemapping.unique(list).compactMap { session(named: $0).map { users[$0]!.nick } }), to: id)
         case .userhost(let list):
@@ -168,6 +170,7 @@ final class ChatState {
         u.registered = true
         users[id] = u
         nicks[Names.impersonationKey(nick, casemapping: settings.casemapping)] = id
+        maxUsers = max(maxUsers, nicks.count)
         if watchNames { named.append(id) }
         sink.audit(.nick(session: id, old: nil, new: nick))
         send(.welcome(Welcome(nick: nick, user: u.user, host: u.host, serverName: settings.serverName,
