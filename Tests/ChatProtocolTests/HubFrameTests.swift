@@ -197,7 +197,7 @@ struct RandomMessages {
     mutating func kind() -> MessageKind { [.privmsg, .notice, .action].randomElement(using: &rng)! }
 
     mutating func request() -> HubRequest {
-        switch Int.random(in: 0..<20, using: &rng) {
+        switch Int.random(in: 0..<21, using: &rng) {
         case 0: return .hello(dialect: bool() ? .irc : .human)
         case 1: return .register(nick: string(), user: string(), realName: string())
         case 2: return .nick(string())
@@ -217,12 +217,13 @@ struct RandomMessages {
         case 16: return .ison(nicks: strings())
         case 17: return .userhost(nicks: strings())
         case 18: return .sync(token: UInt64.random(in: 0...UInt64.max, using: &rng))
+        case 19: return .monitor(MonitorAction(rawValue: UInt8.random(in: 0...4, using: &rng))!, targets: strings())
         default: return .quit(reason: string())
         }
     }
 
     mutating func event() -> HubEvent {
-        switch Int.random(in: 0..<25, using: &rng) {
+        switch Int.random(in: 0..<27, using: &rng) {
         case 0:
             return .welcome(Welcome(nick: string(), user: string(), host: string(), serverName: string(),
                                     network: string(), version: string(), createdAt: int(), isupport: strings(),
@@ -259,6 +260,8 @@ struct RandomMessages {
         case 21: return .userhost(strings().map { UserHost(nick: $0, user: string(), host: string(), isAway: bool()) })
         case 22: return .channelModeChange(channel: string(), source: string(), modes: string(), args: strings())
         case 23: return .sync(token: UInt64.random(in: 0...UInt64.max, using: &rng))
+        case 24: return .monitor(online: strings(), offline: strings())
+        case 25: return .monitorList(targets: strings())
         default: return .disconnect(reason: string())
         }
     }
@@ -369,8 +372,8 @@ struct RandomMessages {
             expectEveryCutRefused(ep) { bytes throws(PayloadError) in _ = try event(e.messageType.rawValue, bytes) }
         }
         // Every type was cut many times over.
-        #expect(requestTypes.count == 20 && requestTypes.values.allSatisfy { $0 >= 50 }, "\(requestTypes)")
-        #expect(eventTypes.count == 25 && eventTypes.values.allSatisfy { $0 >= 50 }, "\(eventTypes)")
+        #expect(requestTypes.count == 21 && requestTypes.values.allSatisfy { $0 >= 50 }, "\(requestTypes)")
+        #expect(eventTypes.count == 27 && eventTypes.values.allSatisfy { $0 >= 50 }, "\(eventTypes)")
     }
 
     @Test func outOfRangeValuesAreRefusedByName() throws {

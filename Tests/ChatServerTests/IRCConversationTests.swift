@@ -130,6 +130,8 @@ import TestSupport
             "ISON": ":chat.test 461 bob ISON :Not enough parameters",
             "ISON :": ":chat.test 461 bob ISON :Not enough parameters",
             "USERHOST": ":chat.test 461 bob USERHOST :Not enough parameters",
+            "MONITOR": ":chat.test 461 bob MONITOR :Not enough parameters",
+            "MONITOR +": ":chat.test 461 bob MONITOR :Not enough parameters",
             "PRIVMSG": ":chat.test 411 bob :No recipient given (PRIVMSG)",
             "PRIVMSG alice": ":chat.test 412 bob :No text to send",
             "PRIVMSG alice :": ":chat.test 412 bob :No text to send",

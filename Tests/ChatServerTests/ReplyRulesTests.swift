@@ -150,4 +150,37 @@ import TestSupport
         state.handle(.lusers, from: 1)
         #expect(sink.take(1) == [.lusers(LuserCounts(users: 1, unknown: 0, channels: 0, maxUsers: 2))])
     }
+
+    /// TIME, INFO, ADMIN and HELP/HELPOP, answered by the session.
+    @Test func serverInfoAndHelp() {
+        let c = ConversationDriver.irc()
+        (c.conversation as! IRCConversation).clock = { 1_764_300_000_123 }
+        c.type(["NICK foo", "USER u 0 * :R"])
+        c.hub(ConversationDriver.welcome("foo"))
+        _ = c.received(); _ = c.requests()
+        c.type("TIME")
+        #expect(c.received() == [":chat.test 391 foo chat.test :2025-11-28 03:20:00 UTC"])
+        c.type("INFO")
+        let info = c.received()
+        #expect(info.dropLast().allSatisfy { $0.hasPrefix(":chat.test 371 foo :") } && info.count > 1)
+        #expect(info.last == ":chat.test 374 foo :End of INFO list")
+        c.type("ADMIN")
+        #expect(c.received().map { $0.split(separator: " ")[1] } == ["256", "257", "258", "259"])
+        c.type("HELP privmsg")
+        #expect(c.received() == [":chat.test 704 foo PRIVMSG :PRIVMSG target{,target} :text",
+                                 ":chat.test 705 foo PRIVMSG :send a message to channels or nicks (at most 4)",
+                                 ":chat.test 706 foo PRIVMSG :End of /HELP"])
+        c.type("HELPOP")
+        let all = c.received()
+        #expect(all.first?.hasPrefix(":chat.test 704 foo * :") == true && all.last == ":chat.test 706 foo * :End of /HELP")
+        #expect(all.count == IRCHelp.topics.count + 2)
+        c.type("HELP THISISNOTACOMMAND")
+        #expect(c.received() == [":chat.test 524 foo THISISNOTACOMMAND :No help available on this topic"])
+        c.type("HELP :a b\u{7}c")
+        #expect(c.received() == [":chat.test 524 foo a_bc :No help available on this topic"])
+        #expect(c.requests().isEmpty, "all answered by the session")
+        // Every command of the table has its help, but those other parts of the server add.
+        let documented = Set(IRCHelp.topics.map(\.verb))
+        for verb in ["PRIVMSG", "JOIN", "MONITOR", "LIST", "TIME", "HELP"] { #expect(documented.contains(verb)) }
+    }
 }

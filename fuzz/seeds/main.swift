@@ -195,6 +195,7 @@ let requests: [(String, HubRequest)] = [
     ("away", .away(text: "lunch")), ("back", .away(text: nil)), ("mode", .mode(target: "#lobby", args: ["+o", "bob"])),
     ("list", .list(channels: [])), ("list-masks", .list(channels: ["#a*", "!*b", ">1"])), ("motd", .motd), ("quit", .quit(reason: "bye")),
     ("lusers", .lusers), ("ison", .ison(nicks: ["bob", "carol"])), ("userhost", .userhost(nicks: ["bob"])),
+    ("monitor", .monitor(.add, targets: ["bob", "carol"])), ("monitor-status", .monitor(.status, targets: [])),
 ]
 let events: [(String, HubEvent)] = [
     ("welcome", .welcome(welcome)),
@@ -219,6 +220,7 @@ let events: [(String, HubEvent)] = [
     ("member-count", .memberCount(channel: "#lobby", count: 10_000)),
     ("lusers", .lusers(LuserCounts(users: 3, invisible: 1, operators: 1, unknown: 2, channels: 2, maxUsers: 4))), ("ison", .ison(nicks: ["bob"])),
     ("userhost", .userhost([UserHost(nick: "bob", user: "bob", host: "host", isAway: true)])),
+    ("monitor", .monitor(online: ["bob!b@h"], offline: ["carol"])), ("monitor-list", .monitorList(targets: ["bob"])),
     ("channel-mode-change", .channelModeChange(channel: "#lobby", source: "op!op@host", modes: "+o", args: ["bob"])),
 ]
 

@@ -34,6 +34,7 @@ func canonical(_ input: HumanInput) -> String? {
     case .away(let t): return "/away" + (t.map { "\t" + $0 } ?? "")
     case .whois(let n): return "/whois\t" + n
     case .motd: return "/motd"
+    case .notify(let remove, let nicks): return "/notify" + nicks.map { "\t" + (remove ? "-" : "") + $0 }.joined()
     case .quit(let r): return "/quit" + (r.map { "\t" + $0 } ?? "")
     case .help, .usage, .unknownCommand: return nil
     }

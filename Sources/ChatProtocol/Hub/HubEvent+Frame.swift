@@ -28,6 +28,8 @@ extension HubEvent {
         case .userhost: return .eventUserhost
         case .channelModeChange: return .eventChannelModeChange
         case .sync: return .eventSync
+        case .monitor: return .eventMonitor
+        case .monitorList: return .eventMonitorList
         }
     }
 
@@ -92,6 +94,8 @@ extension HubEvent {
             for row in rows { w.string(row.nick); w.string(row.user); w.string(row.host); w.bool(row.isAway) }
         case .channelModeChange(let c, let s, let m, let a): w.string(c); w.string(s); w.string(m); w.strings(a)
         case .sync(let t): w.varint(t)
+        case .monitor(let on, let off): w.strings(on); w.strings(off)
+        case .monitorList(let t): w.strings(t)
         }
     }
 
@@ -185,6 +189,8 @@ extension HubEvent {
             self = .channelModeChange(channel: try r.string(), source: try r.string(), modes: try r.string(),
                                       args: try r.strings())
         case .eventSync?: self = .sync(token: try r.varint())
+        case .eventMonitor?: self = .monitor(online: try r.strings(), offline: try r.strings())
+        case .eventMonitorList?: self = .monitorList(targets: try r.strings())
         default: throw .unknownType(type)
         }
         try r.finish()

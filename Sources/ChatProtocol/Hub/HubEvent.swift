@@ -45,6 +45,11 @@ public enum HubEvent: Equatable, Sendable {
     /// The answer to the session's `sync` request, with its token: every event the requests
     /// before it brought has come before this one. Not shown to the client.
     case sync(token: UInt64)
+    /// Watched nicks that are online (`nick!user@host`) and offline (nicks): the answer to
+    /// MONITOR + and S, and the news when a watched nick comes, goes or is renamed.
+    case monitor(online: [String], offline: [String])
+    /// The nicks the session watches (MONITOR L).
+    case monitorList(targets: [String])
 }
 
 /// The nick part of a `nick!user@host` source (the whole string when there is no `!`).

@@ -1,4 +1,4 @@
-/// The type byte of a hub frame: which request (1–20, session → hub), event (64–88,
+/// The type byte of a hub frame: which request (1–32, session → hub), event (64–102,
 /// hub → session) or spawner message (128–129, hub ↔ spawner) its payload holds. The one list of these numbers: the encoders, the
 /// decoders and the fast path use it, and a test checks docs/PROTOCOL.md's tables against it.
 /// A case's name is the direction and the request's or event's name in those tables.
@@ -23,6 +23,7 @@ public enum HubMessageType: UInt8, CaseIterable, Sendable {
     case requestIson = 18
     case requestUserhost = 19
     case requestSync = 20
+    case requestMonitor = 32
 
     case eventWelcome = 64
     case eventError = 65
@@ -49,6 +50,8 @@ public enum HubMessageType: UInt8, CaseIterable, Sendable {
     case eventUserhost = 86
     case eventChannelModeChange = 87
     case eventSync = 88
+    case eventMonitor = 101
+    case eventMonitorList = 102
 
     // The spawner's channel (hub ↔ spawner, one frame a packet; not a session's).
     case spawnerRequest = 128

@@ -23,6 +23,7 @@ extension HubRequest {
         case .ison: return .requestIson
         case .userhost: return .requestUserhost
         case .sync: return .requestSync
+        case .monitor: return .requestMonitor
         }
     }
 
@@ -55,6 +56,7 @@ extension HubRequest {
         case .quit(let r): w.string(r)
         case .ison(let n), .userhost(let n): w.strings(n)
         case .sync(let t): w.varint(t)
+        case .monitor(let a, let t): w.u8(a.rawValue); w.strings(t)
         }
     }
 
@@ -96,6 +98,9 @@ extension HubRequest {
         case .requestIson?: self = .ison(nicks: try r.strings(items: items, limit: name, "ison nicks"))
         case .requestUserhost?: self = .userhost(nicks: try r.strings(items: items, limit: name, "userhost nicks"))
         case .requestSync?: self = .sync(token: try r.varint())
+        case .requestMonitor?:
+            guard let a = MonitorAction(rawValue: try r.u8()) else { throw .invalidValue("monitor action") }
+            self = .monitor(a, targets: try r.strings(items: items, limit: name, "monitor targets"))
         default: throw .unknownType(type)
         }
         try r.finish()

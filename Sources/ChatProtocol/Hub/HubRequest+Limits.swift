@@ -42,6 +42,7 @@ extension HubRequest {
         case .quit(let reason): return .quit(reason: t(reason))
         case .ison(let nicks): return .ison(nicks: l(nicks))
         case .userhost(let nicks): return .userhost(nicks: l(nicks))
+        case .monitor(let action, let targets): return .monitor(action, targets: l(targets))
         }
     }
 }

@@ -34,4 +34,6 @@ public enum HubRequest: Equatable, Sendable {
     /// order), so every answer to them is already on its way. Answered before registration
     /// and after a quit too.
     case sync(token: UInt64)
+    /// IRCv3 MONITOR: the session's list of watched nicks (`targets` for add and remove).
+    case monitor(MonitorAction, targets: [String])
 }

@@ -33,6 +33,9 @@ public enum HumanInput: Equatable, Sendable {
     case names(String?)
     /// `/list [#a,#b or masks]`: every channel, or those named or matching (as IRC's LIST).
     case list([String])
+    /// `/notify [-]NICK...`: watch these nicks (IRCv3 MONITOR), with `-` stop watching them;
+    /// alone, who of them is online.
+    case notify(remove: Bool, nicks: [String])
     /// `/away [text]`: nil marks the user back.
     case away(String?)
     /// `/whois NICK`
@@ -108,6 +111,12 @@ public enum HumanInput: Equatable, Sendable {
             return .list(words.map { String(String.UnicodeScalarView($0)) })
         case "motd":
             return .motd
+        case "notify":
+            let words = args.split(whereSeparator: { $0.isWhitespace || $0 == "," }).map(String.init)
+            let remove = words.first?.utf8.first == UInt8(ascii: "-")
+            let nicks = words.map { $0.utf8.first == UInt8(ascii: "-") ? String($0.dropFirst()) : $0 }.filter { !$0.isEmpty }
+            if !words.isEmpty && nicks.isEmpty { return .usage(HumanText.usage(name)) }
+            return .notify(remove: remove, nicks: nicks)
         case "away":
             return .away(args.isEmpty ? nil : String(args))
         case "quit":
@@ -155,6 +164,9 @@ public enum HumanInput: Equatable, Sendable {
             return (channel.map(HumanInput.channelName) ?? currentChannel).map { .names(channel: $0) }
         case .list(let filters):
             return .list(channels: filters)
+        case .notify(let remove, let nicks):
+            if nicks.isEmpty { return .monitor(.status, targets: []) }
+            return .monitor(remove ? .remove : .add, targets: nicks)
         case .away(let text):
             return .away(text: text)
         case .whois(let nick):

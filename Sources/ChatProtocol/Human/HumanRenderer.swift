@@ -151,6 +151,13 @@ struct HumanRenderer {
 
         case .sync:
             return []  // the session's own barrier, not news for the user
+
+        case .monitor(let online, let offline):
+            if online.isEmpty && offline.isEmpty { return ["-- You are not watching anyone (/notify NICK to start)"] }
+            return online.map { "-- \(nickOf($0)) is online" } + offline.map { "-- \($0) is offline" }
+
+        case .monitorList(let targets):
+            return [targets.isEmpty ? "-- You are not watching anyone" : "-- You watch: " + targets.joined(separator: ", ")]
         }
     }
 

@@ -121,6 +121,25 @@ public struct IRCCommand: Sendable {
         IRCCommand("MOTD", .afterRegistration) { _ in .motd },
         IRCCommand("LUSERS", .afterRegistration) { _ in .lusers },
         IRCCommand("VERSION", .afterRegistration) { _ in .version },
+        // About the server, answered by the session (whatever server they name: there is one).
+        IRCCommand("TIME", .afterRegistration) { _ in .time },
+        IRCCommand("INFO", .afterRegistration) { _ in .info },
+        IRCCommand("ADMIN", .afterRegistration) { _ in .admin },
+        IRCCommand("HELP", .afterRegistration) { p in .help(topic: p.first.flatMap { $0.isEmpty ? nil : $0 }) },
+        IRCCommand("HELPOP", .afterRegistration) { p in .help(topic: p.first.flatMap { $0.isEmpty ? nil : $0 }) },
+        // IRCv3 MONITOR: `+ nicks`, `- nicks`, `C`, `L`, `S`.
+        IRCCommand("MONITOR", .afterRegistration, min: 1) { p throws(IRCInputError) in
+            let sub = p[0].uppercased()
+            switch sub {
+            case "+", "-":
+                guard p.count > 1, !p[1].isEmpty else { throw .needMoreParams("MONITOR") }
+                return .monitor(sub == "+" ? .add : .remove, targets: list(p[1]))
+            case "C": return .monitor(.clear, targets: [])
+            case "L": return .monitor(.list, targets: [])
+            case "S": return .monitor(.status, targets: [])
+            default: throw .unknownSubcommand("MONITOR", sub)
+            }
+        },
     ]
 
     /// `#a,#b` as `["#a", "#b"]`.

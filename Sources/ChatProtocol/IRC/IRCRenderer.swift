@@ -129,6 +129,20 @@ private struct Renderer {
         if !group.isEmpty { emit(&self, group) }
     }
 
+    /// `items` joined by commas, as many to a line as fit, each line given to `emit`.
+    mutating func commaPacked(_ items: [String], overhead: Int, _ emit: (inout Renderer, String) -> Void) {
+        let budget = max(64, C.maxBody - overhead)
+        var line = ""
+        for item in items where !item.isEmpty {
+            if !line.isEmpty && line.utf8.count + 1 + item.utf8.count > budget {
+                emit(&self, line)
+                line = ""
+            }
+            line += line.isEmpty ? item : "," + item
+        }
+        if !line.isEmpty { emit(&self, line) }
+    }
+
     /// Long text over several lines of at most `budget` bytes each.
     func pieces(_ text: String, overhead: Int) -> [String] {
         IRCMessage.splitText(text, maxBytes: max(64, C.maxBody - overhead))
@@ -259,6 +273,17 @@ private struct Renderer {
 
         case .sync:
             break  // the session's own barrier, not a line for the client
+
+        case .monitor(let online, let offline):
+            // 730/731 `<me> :nick!user@host,…`: as many as fit on each line.
+            let overhead = numericOverhead([])
+            for (code, items) in [(730, online), (731, offline)] where !items.isEmpty {
+                commaPacked(items.map(C.clean), overhead: overhead) { r, group in r.numeric(code, [group]) }
+            }
+
+        case .monitorList(let targets):
+            commaPacked(targets.map(C.clean), overhead: numericOverhead([])) { r, group in r.numeric(732, [group]) }
+            numeric(733, ["End of MONITOR list"])
         }
     }
 

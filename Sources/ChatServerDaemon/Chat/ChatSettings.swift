@@ -37,7 +37,7 @@ struct ChatSettings {
             "MAXTARGETS=\(Self.maxTargets)", "NETWORK=\(network)", "NICKLEN=\(nickLength)", "PREFIX=(o)@",
             "TOPICLEN=\(topicLength)", "UTF8ONLY",
             // LIST's filters (ChatState+List.swift); how many targets each command takes.
-            "ELIST=MNU", "TARGMAX=\(Self.targmax)",
+            "ELIST=MNU", "TARGMAX=\(Self.targmax)", "MONITOR=\(MonitorTable.limit)",
         ]
     }
 }

@@ -28,7 +28,7 @@ extension ChatState {
             return .quit(reason: clean(reason, limit: settings.quitLength))
         case .register(let nick, let user, let realName):
             return .register(nick: nick, user: userName(user, fallback: nick), realName: clean(realName, limit: Self.realNameLimit))
-        case .hello, .nick, .join, .topic, .names, .who, .whois, .away, .mode, .list, .motd, .lusers, .ison, .userhost, .sync:
+        case .hello, .nick, .join, .topic, .names, .who, .whois, .away, .mode, .list, .motd, .lusers, .ison, .userhost, .sync, .monitor:
             return request
         }
     }

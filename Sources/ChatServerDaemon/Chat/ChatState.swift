@@ -4,7 +4,7 @@ import ChatProtocol
 /// request and sends events; it does no I/O, so every rule is tested without processes.
 final class ChatState {
     private(set) var settings: ChatSettings
-    private let sink: EventSink
+    let sink: EventSink
     private(set) var users: [Int: User] = [:]
     private var nicks: [String: Int] = [:]  // impersonation key → session
     private(set) var channels: [String: Channel] = [:]  // folded name → channel
@@ -41,6 +41,8 @@ final class ChatState {
     var registeredCount: Int { nicks.count }
     /// The most registered users at once (LUSERS 265, 266).
     private(set) var maxUsers = 0
+    /// Who watches whom (MONITOR, ChatState+Monitor.swift).
+    var monitors = MonitorTable()
 
     func fold(_ s: String) -> String { settings.casemapping.fold(s) }
 
@@ -61,7 +63,9 @@ final class ChatState {
             for peer in peers(of: id) { send(frame, to: peer) }
             for key in u.channels { leave(channelKey: key, session: id) }
             nicks[Names.impersonationKey(u.nick, casemapping: settings.casemapping)] = nil
+            announceOffline(u.nick, of: id)
         }
+        monitors.clear(id)
         users[id] = nil
     }
 
@@ -131,6 +135,7 @@ final class ChatState {
                 session(named: n).flatMap { users[$0] }.map { UserHost(nick: $0.nick, user: $0.user, host: $0.host, isAway: $0.away != nil) }
             }
             send(.userhost(rows), to: id)
+        case .monitor(let action, let targets): monitor(id, action, targets: targets)
         }
     }
 
@@ -173,6 +178,7 @@ final class ChatState {
         maxUsers = max(maxUsers, nicks.count)
         if watchNames { named.append(id) }
         sink.audit(.nick(session: id, old: nil, new: nick))
+        defer { announceOnline(id) }  // after the welcome
         send(.welcome(Welcome(nick: nick, user: u.user, host: u.host, serverName: settings.serverName,
                               network: settings.network, version: settings.version, createdAt: settings.createdAt,
                               isupport: settings.isupport, users: nicks.count, channels: channels.count,
@@ -191,6 +197,10 @@ final class ChatState {
         users[id]!.nick = new
         if watchNames { named.append(id) }
         sink.audit(.nick(session: id, old: u.nick, new: new))
+        if fold(u.nick) != fold(new) {  // a change of case only is the same nick to watchers
+            announceOffline(u.nick, of: id)
+            announceOnline(id)
+        }
     }
 
     /// Consulted before a user is welcomed, with its session, `nick!user@host` and address:
@@ -576,7 +586,7 @@ final class ChatState {
         send(.error(code: code, params: params.map { shown(name: $0) }, text: text), to: id)
     }
 
-    private func send(_ event: HubEvent, to id: Int) { send(event.frame(), to: id) }
+    func send(_ event: HubEvent, to id: Int) { send(event.frame(), to: id) }
 
     @inline(__always)
     private func send(_ frame: [UInt8], to id: Int) {

@@ -1,3 +1,4 @@
+import ChatPOSIX
 import ChatProtocol
 
 /// An IRC client (irssi, WeeChat, chat-tui, the `irc` Python library): the modern client
@@ -19,6 +20,8 @@ final class IRCConversation: Conversation {
     var userModes = ""
     /// What the hub said at registration: VERSION is answered from it.
     var welcome: Welcome?
+    /// The wall clock in milliseconds, for TIME (a test sets its own).
+    var clock: () -> Int64 = { Proc.wallMillis() }
     /// IRCv3: clients send at most 4094 bytes of tags; the body is 510 without CRLF.
     static let clientLimits = IRCLimits(maxTagBytes: 4096, maxBodyBytes: 510)
 
@@ -55,7 +58,7 @@ final class IRCConversation: Conversation {
 
     private func send(_ m: IRCMessage, _ output: inout SessionOutput) { output.sendLine(m.serialized()) }
 
-    private func numeric(_ code: Int, _ params: [String], _ text: String, _ output: inout SessionOutput) {
+    func numeric(_ code: Int, _ params: [String], _ text: String, _ output: inout SessionOutput) {
         var m = IRCMessage(source: serverName, command: NumberFormat.threeDigits(Int64(code)), params: [nick] + params + [text])
         m.trailingColon = true
         send(m, &output)
@@ -124,7 +127,7 @@ final class IRCConversation: Conversation {
     /// the hub's answers to earlier lines).
     private func answersHere(_ input: IRCInput) -> Bool {
         switch input {
-        case .capLS, .capList, .capReq, .ping, .version: return true
+        case .capLS, .capList, .capReq, .ping, .version, .time, .info, .admin, .help: return true
         // MODE for our own nick is answered here; which nick is ours the hub may be changing.
         case .mode(let target, _): return target.utf8.first != UInt8(ascii: "#")  // CHANTYPES=#
         case .message(_, let targets, _): return targets.count > ChatSettings.maxTargets  // 407
@@ -199,6 +202,8 @@ final class IRCConversation: Conversation {
             for m in IRCRenderer.version(welcome, context: renderContext) { send(m, &output) }
         case .ison(let nicks): output.request(.ison(nicks: nicks))
         case .userhost(let nicks): output.request(.userhost(nicks: nicks))
+        case .monitor(let action, let targets): output.request(.monitor(action, targets: targets))
+        case .time, .info, .admin, .help: serverInfo(input, &output)
         }
     }
 
