@@ -10,11 +10,7 @@ import TestSupport
     let sink = RecordingSink()
     let state: ChatState
 
-    init() {
-        let settings = ChatSettings(serverName: "test.server", network: "test", version: "v", createdAt: 0,
-                                    historyLength: 2, motd: nil)
-        state = ChatState(settings: settings, sink: sink, clock: { 1_764_300_000_000 })
-    }
+    init() { state = .testing(sink) }
 
     func user(_ id: Int, _ nick: String) {
         state.connect(session: id, host: "h\(id)")

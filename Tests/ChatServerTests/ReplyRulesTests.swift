@@ -11,11 +11,7 @@ import TestSupport
     let sink = RecordingSink()
     let state: ChatState
 
-    init() {
-        let settings = ChatSettings(serverName: "test.server", network: "test", version: "v", createdAt: 0,
-                                    historyLength: 2, motd: nil)
-        state = ChatState(settings: settings, sink: sink, clock: { 1_764_300_000_000 })
-    }
+    init() { state = .testing(sink) }
 
     func user(_ id: Int, _ nick: String, join: [String] = []) {
         state.connect(session: id, host: "10.0.0.\(id)")
@@ -68,6 +64,19 @@ import TestSupport
         #expect(listed([">1", "<3"]) == ["#chan2"])
         #expect(listed(["#chan1", ">1"]).isEmpty, "a named channel is held to the counts too")
         #expect(listed([">x"]).isEmpty, "not a count: taken as a name, which names no channel")
+    }
+
+    /// NAMES of a public channel one is not in is answered with its members (names.py);
+    /// of a channel that does not exist, with the end of the list only.
+    @Test func namesOfAChannelOneIsNotInIsAnswered() {
+        user(1, "alice", join: ["#chan"])
+        user(2, "bob", join: ["#chan"])
+        user(3, "carol")
+        state.handle(.names(channel: "#chan"), from: 3)
+        #expect(sink.take(3) == [.names(channel: "#chan", members: [Member(nick: "alice", isOperator: true),
+                                                                    Member(nick: "bob", isOperator: false)])])
+        state.handle(.names(channel: "#nonexisting"), from: 3)
+        #expect(sink.take(3) == [.names(channel: "#nonexisting", members: [])])
     }
 
     @Test func anEmptyRealNameIsRefusedWith461() {
@@ -182,5 +191,14 @@ import TestSupport
         // Every command of the table has its help, but those other parts of the server add.
         let documented = Set(IRCHelp.topics.map(\.verb))
         for verb in ["PRIVMSG", "JOIN", "MONITOR", "LIST", "TIME", "HELP"] { #expect(documented.contains(verb)) }
+    }
+}
+
+extension ChatState {
+    /// Routing rules for a test: server `test.server`, a fixed clock, events to `sink`.
+    static func testing(_ sink: RecordingSink) -> ChatState {
+        let settings = ChatSettings(serverName: "test.server", network: "test", version: "v", createdAt: 0,
+                                    historyLength: 2, motd: nil)
+        return ChatState(settings: settings, sink: sink, clock: { 1_764_300_000_000 })
     }
 }

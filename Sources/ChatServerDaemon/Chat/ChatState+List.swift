@@ -7,7 +7,7 @@ extension ChatState {
     /// The channels `filters` choose (all of them when it is empty), unsorted, each once.
     /// A channel is chosen when it is named or matches a mask (if any were given), matches no
     /// `!mask`, and its user count passes every `>n` and `<n`.
-    func listedChannels(_ filters: [String]) -> [Channel] {
+    func listedChannels(_ filters: [String], for id: Int) -> [Channel] {
         var names: [String] = [], masks: [String] = [], excluded: [String] = []
         var moreThan = -1, fewerThan = Int.max
         for f in filters where !f.isEmpty {
@@ -25,6 +25,7 @@ extension ChatState {
             }
         }
         func passes(_ ch: Channel) -> Bool {
+            guard isVisible(ch, to: id) else { return false }
             let users = ch.members.count
             guard users > moreThan && users < fewerThan else { return false }
             return !excluded.contains { Names.maskMatches(mask: $0, ch.name, casemapping: settings.casemapping) }
@@ -41,4 +42,8 @@ extension ChatState {
             return chosen && passes(ch)
         }
     }
+
+    /// Whether `id` may see `ch` in LIST and NAMES from outside. Every channel is public for
+    /// now; a secret channel (`+s`) is hidden here from those not in it.
+    func isVisible(_ ch: Channel, to id: Int) -> Bool { true }
 }

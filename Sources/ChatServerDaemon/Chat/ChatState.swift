@@ -385,7 +385,9 @@ final class ChatState {
 
     private func names(_ id: Int, channel name: String?) {
         if let name {
-            let ch = channels[fold(name)]
+            // A channel the user may not see (ChatState+List.swift) is answered as one that
+            // does not exist: the end of the list only.
+            let ch = channels[fold(name)].flatMap { isVisible($0, to: id) ? $0 : nil }
             sendNames(ch?.name ?? shown(name: name), ch, to: id)
         } else if users[id]!.channels.isEmpty {
             // In no channel: an empty list, so that IRC clients get `366 nick * :End of /NAMES list.`
@@ -518,7 +520,7 @@ final class ChatState {
 
     private func list(_ id: Int, filters: [String]) {
         work &+= channels.count
-        let rows = listedChannels(filters).sorted { $0.name < $1.name }
+        let rows = listedChannels(filters, for: id).sorted { $0.name < $1.name }
             .map { ChannelSummary(name: $0.name, users: $0.members.count, topic: $0.topic) }
         sendChunked(rows, rows: 100, to: id, bytes: HubEvent.encodedSize) { .list(Array($0), more: $1) }
     }
