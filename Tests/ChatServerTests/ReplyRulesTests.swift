@@ -79,6 +79,24 @@ import TestSupport
         #expect(sink.take(3) == [.names(channel: "#nonexisting", members: [])])
     }
 
+    /// `NAMES #a,#b`: each channel's 353s, one 366 naming both (names.py, TARGMAX NAMES).
+    @Test func namesOfSeveralChannelsEndsWithOne366() {
+        let c = ConversationDriver.irc()
+        c.type(["NICK foo", "USER u 0 * :R"])
+        c.hub(ConversationDriver.welcome("foo"))
+        _ = c.received(); _ = c.requests()
+        c.type("NAMES #chan1,#chan2,#CHAN1")
+        #expect(c.requests() == [.names(channel: "#chan1"), .names(channel: "#chan2")])
+        c.hub(.names(channel: "#chan1", members: [Member(nick: "foo", isOperator: true)]))
+        c.hub(.names(channel: "#chan2", members: [Member(nick: "foo", isOperator: true)]))
+        #expect(c.received() == [":chat.test 353 foo = #chan1 :@foo", ":chat.test 353 foo = #chan2 :@foo",
+                                 ":chat.test 366 foo #chan1,#chan2 :End of /NAMES list."])
+        // One channel, and the lists a JOIN brings, end as before.
+        c.type("NAMES #chan1")
+        c.hub(.names(channel: "#chan1", members: []))
+        #expect(c.received() == [":chat.test 366 foo #chan1 :End of /NAMES list."])
+    }
+
     @Test func anEmptyRealNameIsRefusedWith461() {
         let c = ConversationDriver.irc()
         c.type(["NICK foo", "USER username * * :"])
@@ -200,5 +218,30 @@ extension ChatState {
         let settings = ChatSettings(serverName: "test.server", network: "test", version: "v", createdAt: 0,
                                     historyLength: 2, motd: nil)
         return ChatState(settings: settings, sink: sink, clock: { 1_764_300_000_000 })
+    }
+}
+
+/// The same rules over TCP, with the real server: in order, as irctest reads them.
+@Suite(.serialized) struct ReplyRulesEndToEndTests {
+    @Test func namesListLusersHelpTimeAndNoticeInOrder() async throws {
+        let server = try await ServerProcess()
+        let foo = try await ircUser(server, nick: "foo", join: "#chan1")
+        try foo.line("JOIN #chan2")
+        try await foo.expect(" 366 foo #chan2 ")
+        try foo.line("NAMES #chan1,#chan2")
+        try foo.line("LIST #chan2,#nonexistent")
+        try foo.line("NOTICE #nonexistent :hello")
+        try foo.line("LUSERS")
+        try foo.line("HELP JOIN")
+        try foo.line("TIME")
+        try foo.line("PING :done")
+        let got = try await foo.expect("PONG test.server done")
+        let codes = got.split(separator: "\r\n").compactMap { line -> String? in
+            let words = line.split(separator: " ")
+            return words.count > 1 ? String(words[1]) : nil
+        }
+        #expect(codes == ["353", "353", "366", "322", "323", "251", "254", "255", "265", "266", "704", "705", "706", "391", "PONG"],
+                "\(got)")
+        #expect(got.contains(" 366 foo #chan1,#chan2 :End of /NAMES list."))
     }
 }

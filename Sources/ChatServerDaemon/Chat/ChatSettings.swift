@@ -27,8 +27,8 @@ struct ChatSettings {
     static let maxTargets = 4
 
     /// ISUPPORT TARGMAX: the targets of one command (none: as many as the line holds).
-    /// KICK takes one channel (and several nicks), NAMES one channel per reply's end.
-    static let targmax = "JOIN:,KICK:1,LIST:,NAMES:1,NOTICE:\(maxTargets),PART:,PRIVMSG:\(maxTargets),WHOIS:1"
+    /// KICK takes one channel (and several nicks).
+    static let targmax = "JOIN:,KICK:1,LIST:,NAMES:,NOTICE:\(maxTargets),PART:,PRIVMSG:\(maxTargets),WHOIS:1"
 
     var isupport: [String] {
         [

@@ -20,6 +20,8 @@ final class IRCConversation: Conversation {
     var userModes = ""
     /// What the hub said at registration: VERSION is answered from it.
     var welcome: Welcome?
+    /// A NAMES of several channels under way: one 366 ends them all (IRCConversation+Names).
+    var namesEnds: NamesEnds?
     /// The wall clock in milliseconds, for TIME (a test sets its own).
     var clock: () -> Int64 = { Proc.wallMillis() }
     /// IRCv3: clients send at most 4094 bytes of tags; the body is 510 without CRLF.
@@ -175,7 +177,9 @@ final class IRCConversation: Conversation {
             output.request(.topic(channel: channel, text: text))
         case .names(let list):
             if let list {
-                for channel in CaseMapping.ascii.unique(list) { output.request(.names(channel: channel)) }
+                let unique = CaseMapping.ascii.unique(list)
+                for channel in unique { output.request(.names(channel: channel)) }
+                if unique.count > 1 { namesEnds = NamesEnds(left: unique.count, echo: unique.joined(separator: ",")) }
             } else {
                 output.request(.names(channel: nil))
             }
@@ -317,7 +321,9 @@ final class IRCConversation: Conversation {
             if CaseMapping.ascii.equal(target, nick) { channels.remove(channel) }
         default: break
         }
-        for m in IRCRenderer.render(event, context: renderContext) { send(m, &output) }
+        var lines = IRCRenderer.render(event, context: renderContext)
+        if case .names(_, _, false) = event, namesEnds != nil { oneNamesEnd(&lines) }
+        for m in lines { send(m, &output) }
         if case .welcome = event { output.releaseHeld() }
     }
 }
