@@ -207,7 +207,7 @@ struct RandomMessages {
     mutating func kind() -> MessageKind { [.privmsg, .notice, .action].randomElement(using: &rng)! }
 
     mutating func request() -> HubRequest {
-        switch Int.random(in: 0..<24, using: &rng) {
+        switch Int.random(in: 0..<25, using: &rng) {  // 24: quit
         case 22: return .join(channels: strings(), keys: strings())
         case 23: return .invite(nick: string(), channel: string())
         case 0: return .hello(dialect: bool() ? .irc : .human)
@@ -225,18 +225,19 @@ struct RandomMessages {
         case 10: return .kick(channel: string(), nick: string(), reason: string())
         case 11: return .away(text: opt())
         case 12: return .mode(target: string(), args: strings())
-        case 13: return .list
+        case 13: return .list(channels: strings())
         case 14: return .motd
         case 15: return .lusers
         case 16: return .ison(nicks: strings())
         case 17: return .userhost(nicks: strings())
         case 18: return .sync(token: UInt64.random(in: 0...UInt64.max, using: &rng))
+        case 19: return .monitor(MonitorAction(rawValue: UInt8.random(in: 0...4, using: &rng))!, targets: strings())
         default: return .quit(reason: string())
         }
     }
 
     mutating func event() -> HubEvent {
-        switch Int.random(in: 0..<30, using: &rng) {
+        switch Int.random(in: 0..<32, using: &rng) {
         case 25: return .whoisMissing(nick: string())
         case 26:
             return .whowas(nick: string(), entries: strings().map {
@@ -281,11 +282,15 @@ struct RandomMessages {
         case 17: return .serverNotice(text: string())
         case 18: return .memberCount(channel: string(), count: Int.random(in: 0...1_000_000, using: &rng))
         case 19:
-            return .lusers(users: Int.random(in: 0...1_000_000, using: &rng), channels: Int.random(in: 0...100_000, using: &rng))
+            return .lusers(LuserCounts(users: Int.random(in: 0...1_000_000, using: &rng), invisible: Int.random(in: 0...1000, using: &rng),
+                                       operators: Int.random(in: 0...10, using: &rng), unknown: Int.random(in: 0...100, using: &rng),
+                                       channels: Int.random(in: 0...100_000, using: &rng), maxUsers: Int.random(in: 0...1_000_000, using: &rng)))
         case 20: return .ison(nicks: strings())
         case 21: return .userhost(strings().map { UserHost(nick: $0, user: string(), host: string(), isAway: bool()) })
         case 22: return .channelModeChange(channel: string(), source: string(), modes: string(), args: strings())
         case 23: return .sync(token: UInt64.random(in: 0...UInt64.max, using: &rng))
+        case 30: return .monitor(online: strings(), offline: strings())
+        case 31: return .monitorList(targets: strings())
         default: return .disconnect(reason: string())
         }
     }

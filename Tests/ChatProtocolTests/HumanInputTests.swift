@@ -38,7 +38,7 @@ import TestSupport
         #expect(HumanInput.parse("/Join Rust") == .join("#Rust"))
         #expect(HumanInput.parse("/ME waves") == .me("waves"))
         #expect(HumanInput.parse("/QuIt") == .quit(nil))
-        #expect(HumanInput.parse("/LIST") == .list)
+        #expect(HumanInput.parse("/LIST") == .list([]))
         #expect(HumanInput.parse("/Help JOIN") == .help("join"))
     }
 
@@ -103,8 +103,9 @@ import TestSupport
     }
 
     @Test func commandsWithoutArguments() {
-        #expect(HumanInput.parse("/list") == .list)
-        #expect(HumanInput.parse("/list #rust") == .list)
+        #expect(HumanInput.parse("/list") == .list([]))
+        #expect(HumanInput.parse("/list #rust") == .list(["#rust"]))
+        #expect(HumanInput.parse("/list #a,#b >3") == .list(["#a", "#b", ">3"]))
         #expect(HumanInput.parse("/motd") == .motd)
         #expect(HumanInput.parse("/motd please") == .motd)
     }
@@ -212,7 +213,7 @@ import TestSupport
     }
 
     @Test func theRest() {
-        #expect(HumanInput.list.request(currentChannel: nil) == .list)
+        #expect(HumanInput.list([]).request(currentChannel: nil) == .list(channels: []))
         #expect(HumanInput.motd.request(currentChannel: nil) == .motd)
         #expect(HumanInput.away(nil).request(currentChannel: nil) == .away(text: nil))
         #expect(HumanInput.away("lunch").request(currentChannel: nil) == .away(text: "lunch"))

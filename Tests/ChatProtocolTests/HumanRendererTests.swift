@@ -314,7 +314,7 @@ let noonish: Int64 = 1_764_333_296_789
     }
 
     @Test func serverQueryReplies() {
-        #expect(render(.lusers(users: 5, channels: 1)) == ["-- 5 people are here, in 1 channel"])
+        #expect(render(.lusers(LuserCounts(users: 5, channels: 1, maxUsers: 5))) == ["-- 5 people are here, in 1 channel"])
         #expect(render(.ison(nicks: ["bob", "carol"])) == ["-- Online: bob, carol"])
         #expect(render(.ison(nicks: [])) == ["-- None of them is online"])
         #expect(render(.userhost([UserHost(nick: "bob", user: "b", host: "h", isAway: true)])) == ["-- bob is b@h, away"])
@@ -367,7 +367,7 @@ let noonish: Int64 = 1_764_333_296_789
             .whois(WhoisInfo(nick: "a", user: "a", host: "h", realName: "", channels: [], idleSeconds: 0, signonTime: 0, away: nil)),
             .awayStatus(isAway: true), .awayReply(nick: "a", text: ""), .channelModes(channel: "#c", modes: "", createdAt: 0),
             .list([]), .motd(nil), .serverNotice(text: ""), .disconnect(reason: ""),
-            .memberCount(channel: "#c", count: 10_000), .lusers(users: 1, channels: 0), .ison(nicks: []),
+            .memberCount(channel: "#c", count: 10_000), .lusers(LuserCounts(users: 1, channels: 0, maxUsers: 1)), .ison(nicks: []),
             .userhost([]), .channelModeChange(channel: "#c", source: "a", modes: "+o", args: ["b"]),
         ]
         #expect(Set(all.map(\.messageType.rawValue)).count == 24)

@@ -29,7 +29,7 @@ import TestSupport
             ("KICK #a b,c", .kick(channel: "#a", nicks: ["b", "c"], reason: "")),
             ("AWAY", .away(nil)), ("AWAY :", .away(nil)), ("AWAY :out", .away("out")),
             ("MODE #a +o b", .mode(target: "#a", args: ["+o", "b"])), ("MODE bob", .mode(target: "bob", args: [])),
-            ("LIST", .list), ("MOTD", .motd), ("LUSERS", .lusers), ("VERSION x", .version),
+            ("LIST", .list(channels: [])), ("LIST #a,#b", .list(channels: ["#a", "#b"])), ("MOTD", .motd), ("LUSERS", .lusers), ("VERSION x", .version),
             ("ISON a b", .ison(nicks: ["a", "b"])), ("ISON :a b", .ison(nicks: ["a", "b"])),
             ("USERHOST a b c d e f", .userhost(nicks: ["a", "b", "c", "d", "e"])),
         ]

@@ -103,23 +103,47 @@ private func checkWire(_ event: HubEvent, _ context: IRCRenderContext = ctx) thr
         #expect(lines(.join(channel: "#lobby", source: "bob!b@h"), timed) == [":bob!b@h JOIN #lobby"])
     }
 
-    @Test func longMessagesAreSplitUnder512() throws {
+    /// A message too long for one line with its prefix is cut to fit, on a character
+    /// boundary, never relayed as two messages (irctest's buffering.py).
+    @Test func longMessagesAreCutToOneLine() throws {
         let text = String(repeating: "word ", count: 300)  // 1500 bytes
         for kind in [MessageKind.privmsg, .notice, .action] {
             let event = HubEvent.message(source: "bob!bobuser@some.long.host.example.org", kind: kind, target: "#lobby",
                                          text: text, time: 0)
             let out = IRCRenderer.render(event, context: ctx)
-            #expect(out.count == 4)
-            let texts = out.map { $0.params[1] }
+            #expect(out.count == 1)
+            var wire: [UInt8] = []
+            try #require(out.first).appendLine(to: &wire)
+            #expect(wire.count == 512)
+            let sent = try #require(out.first).params[1]
             if kind == .action {
-                #expect(texts.allSatisfy { $0.hasPrefix("\u{1}ACTION ") && $0.hasSuffix("\u{1}") })
-                #expect(texts.map { $0.dropFirst(8).dropLast() }.joined() == text)
+                #expect(sent.hasPrefix("\u{1}ACTION ") && sent.hasSuffix("\u{1}"))
+                #expect(text.hasPrefix(sent.dropFirst(8).dropLast()))
             } else {
-                #expect(texts.joined() == text)
+                #expect(text.hasPrefix(sent))
             }
             try checkWire(event)
             try checkWire(event, IRCRenderContext(serverName: "irc.test", nick: "alice", serverTime: true))
         }
+        // A multi-byte character that would cross the limit is left out whole.
+        let source = "bob!b@h"
+        let room = IRCRenderer.maxBody - (1 + source.utf8.count + " PRIVMSG alice :".utf8.count)
+        let emoji = String(repeating: "a", count: room - 2) + "😃"
+        let cut = try #require(IRCRenderer.render(.message(source: source, kind: .privmsg, target: "alice", text: emoji, time: 0),
+                                                  context: ctx).first)
+        #expect(cut.params[1] == String(repeating: "a", count: room - 2))
+        let exact = String(repeating: "a", count: room - 4) + "😃"
+        #expect(IRCRenderer.render(.message(source: source, kind: .privmsg, target: "alice", text: exact, time: 0),
+                                   context: ctx).first?.params[1] == exact)
+    }
+
+    @Test func cutTextKeepsWholeScalars() {
+        #expect(IRCMessage.cutText("hello", maxBytes: 10) == "hello")
+        #expect(IRCMessage.cutText("hello", maxBytes: 3) == "hel")
+        #expect(IRCMessage.cutText("hello", maxBytes: 0) == "")
+        #expect(IRCMessage.cutText("a😃b", maxBytes: 4) == "a")
+        #expect(IRCMessage.cutText("a😃b", maxBytes: 5) == "a😃")
+        #expect(IRCMessage.cutText("é", maxBytes: 1) == "")
     }
 
     @Test func topics() {
@@ -277,7 +301,7 @@ private func checkWire(_ event: HubEvent, _ context: IRCRenderContext = ctx) thr
             .awayReply(nick: evil, text: evil), .channelModes(channel: evil, modes: evil, createdAt: 0),
             .list([ChannelSummary(name: evil, users: 0, topic: evil)]), .motd([evil]),
             .serverNotice(text: evil), .disconnect(reason: evil), .memberCount(channel: evil, count: 1),
-            .lusers(users: 1, channels: 1), .ison(nicks: [evil]),
+            .lusers(LuserCounts(users: 1, channels: 1, maxUsers: 1)), .ison(nicks: [evil]),
             .userhost([UserHost(nick: evil, user: evil, host: evil, isAway: true)]),
             .channelModeChange(channel: evil, source: evil, modes: evil, args: [evil]),
         ]
@@ -298,10 +322,21 @@ private func checkWire(_ event: HubEvent, _ context: IRCRenderContext = ctx) thr
     }
 
     @Test func serverQueriesLusersIsonUserhostVersion() throws {
-        #expect(lines(.lusers(users: 7, channels: 2)) == [
+        #expect(lines(.lusers(LuserCounts(users: 7, channels: 2, maxUsers: 9))) == [
             ":irc.test 251 alice :There are 7 users and 0 invisible on 1 servers",
             ":irc.test 254 alice 2 :channels formed",
             ":irc.test 255 alice :I have 7 clients and 0 servers",
+            ":irc.test 265 alice 7 9 :Current local users 7, max 9",
+            ":irc.test 266 alice 7 9 :Current global users 7, max 9",
+        ])
+        #expect(lines(.lusers(LuserCounts(users: 7, invisible: 3, operators: 1, unknown: 2, channels: 0, maxUsers: 7))) == [
+            ":irc.test 251 alice :There are 4 users and 3 invisible on 1 servers",
+            ":irc.test 252 alice 1 :operator(s) online",
+            ":irc.test 253 alice 2 :unknown connection(s)",
+            ":irc.test 254 alice 0 :channels formed",
+            ":irc.test 255 alice :I have 7 clients and 0 servers",
+            ":irc.test 265 alice 7 7 :Current local users 7, max 7",
+            ":irc.test 266 alice 7 7 :Current global users 7, max 7",
         ])
         #expect(lines(.ison(nicks: ["Bob", "carol"])) == [":irc.test 303 alice :Bob carol"])
         #expect(lines(.ison(nicks: [])) == [":irc.test 303 alice :"])

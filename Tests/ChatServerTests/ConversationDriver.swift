@@ -42,6 +42,12 @@ final class ConversationDriver {
 
     func type(_ lines: [String]) { for l in lines { type(l) } }
 
+    /// The client sends `bytes` as one line (invalid UTF-8, say).
+    func type(bytes: [UInt8]) {
+        typed.append(bytes)
+        handOn()
+    }
+
     /// The client sends a line longer than the session takes.
     func typeOverlong() {
         typed.append(nil)

@@ -163,7 +163,7 @@ import TestSupport
 
     @Test func aStrayOrRepeatedSyncAnswerIsIgnored() {
         var output = SessionOutput(queueLimit: 1 << 10)
-        output.request(.list)
+        output.request(.list(channels: []))
         output.requestSync()
         output.requestSync()  // one at a time
         output.synced(7)

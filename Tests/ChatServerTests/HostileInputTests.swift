@@ -61,16 +61,26 @@ import TestSupport
         #expect(!c.text.contains("You joined"))
     }
 
-    @Test func linesThatDifferOnlyInInvalidUTF8ArriveRepairedNotRaw() async throws {
+    /// Invalid UTF-8 never reaches anyone raw. From an IRC client it is refused with
+    /// `FAIL PRIVMSG INVALID_UTF8` (the server advertises UTF8ONLY); from a person's terminal
+    /// (Latin-1 and the like) it arrives repaired.
+    @Test func invalidUTF8IsRefusedFromIRCAndRepairedFromTelnet() async throws {
         let server = try await ServerProcess()
         let a = try await ircUser(server, nick: "a", join: "#lobby")
         let b = try await ircUser(server, nick: "b", join: "#lobby")
         try await a.expect("JOIN #lobby")
         // An overlong encoding of '/' and a lone continuation byte.
         try b.send(bytes: Array("PRIVMSG #lobby :x".utf8) + [0xC0, 0xAF, 0x80] + Array("y\r\n".utf8))
-        let got = try await a.expect("PRIVMSG #lobby :x")
-        #expect(got.contains("x\u{FFFD}\u{FFFD}\u{FFFD}y"))
-        #expect(!got.contains("/"))
+        try await b.expect(":test.server FAIL PRIVMSG INVALID_UTF8 :")
+        try b.line("PRIVMSG #lobby :after")
+        let got = try await a.expect("PRIVMSG #lobby :after")
+        #expect(!got.contains(":x"), "the refused line was not relayed")
+        let person = try await humanUser(server, nick: "carol")
+        try await a.expect("JOIN #lobby")
+        try person.send(bytes: Array("x".utf8) + [0xC0, 0xAF, 0x80] + Array("y\r\n".utf8))
+        let repaired = try await a.expect("PRIVMSG #lobby :x")
+        #expect(repaired.contains("x\u{FFFD}\u{FFFD}\u{FFFD}y"))
+        #expect(!repaired.contains("/"))
     }
 
     @Test func slowlorisConnectionsThatNeverRegisterAreDropped() async throws {

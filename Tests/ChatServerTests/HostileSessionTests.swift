@@ -97,7 +97,7 @@ import Glibc
             switch i % 8 {
             case 0: r = .names(channel: "#lobby")
             case 1: r = .who(mask: stars)
-            case 2: r = .list
+            case 2: r = .list(channels: [stars])
             case 3: r = .whois(nick: "bob")
             case 4: r = .ison(nicks: Array(repeating: "bob", count: RequestLimits.items))
             case 5: r = .message(kind: .privmsg, target: "nobody\(i)", text: "x")
@@ -135,8 +135,9 @@ import Glibc
             .topic(channel: c, text: t), .topic(channel: "#lobby", text: t), .names(channel: c), .who(mask: n),
             .who(mask: String(repeating: "*", count: name)), .whois(nick: n), .kick(channel: c, nick: n, reason: t),
             .kick(channel: "#lobby", nick: n, reason: t), .away(text: t), .away(text: nil), .mode(target: c, args: [n]),
-            .mode(target: "#lobby", args: list), .list, .motd, .lusers, .ison(nicks: [n]), .ison(nicks: list),
-            .userhost(nicks: [n]), .userhost(nicks: list), .sync(token: 0), .sync(token: .max), .whowas(nick: n, count: .max),
+            .mode(target: "#lobby", args: list), .list(channels: list), .motd, .lusers, .ison(nicks: [n]), .ison(nicks: list),
+            .userhost(nicks: [n]), .userhost(nicks: list), .monitor(.add, targets: list), .monitor(.status, targets: []),
+            .sync(token: 0), .sync(token: .max), .whowas(nick: n, count: .max),
             .who(mask: String(repeating: "*", count: name), options: WhoOptions(operatorsOnly: true, whox: WhoxFormat(fields: .all, token: "999"))),
             .join(channels: [c], keys: [n]), .join(channels: list, keys: list), .invite(nick: n, channel: c),
             .invite(nick: n, channel: "#lobby"), .mode(target: "#lobby", args: ["+beI"] + list.dropLast()),
@@ -167,7 +168,7 @@ import Glibc
         func name() -> String { Bool.random(using: &rng) ? "#lobby" : string(RequestLimits.name) }
         func text() -> String { string(RequestLimits.text) }
         func list() -> [String] { (0..<Int.random(in: 0...8, using: &rng)).map { _ in name() } }
-        switch Int.random(in: 0..<23, using: &rng) {
+        switch Int.random(in: 0..<24, using: &rng) {  // 23: hello
         case 19: return .whowas(nick: name(), count: Int.random(in: 0...20, using: &rng))
         case 20:
             let fields = WhoxFormat.Fields(rawValue: UInt16.random(in: 0...WhoxFormat.Fields.all.rawValue, using: &rng))
@@ -186,12 +187,13 @@ import Glibc
         case 9: return .kick(channel: name(), nick: name(), reason: text())
         case 10: return .away(text: Bool.random(using: &rng) ? text() : nil)
         case 11: return .mode(target: name(), args: list())
-        case 12: return .list
+        case 12: return .list(channels: list())
         case 13: return .motd
         case 14: return .lusers
         case 15: return .ison(nicks: list())
         case 16: return .userhost(nicks: list())
         case 17: return .sync(token: UInt64.random(in: 0...UInt64.max, using: &rng))
+        case 18: return .monitor(MonitorAction(rawValue: UInt8.random(in: 0...4, using: &rng))!, targets: list())
         default: return .hello(dialect: .human)
         }
     }

@@ -83,7 +83,7 @@ import TestSupport
             .message(kind: .privmsg, target: "alice", text: "psst"),
             .message(kind: .privmsg, target: "#lobby", text: "/slash"),
             .nick("robert"), .topic(channel: "#lobby", text: "new"), .who(mask: "#lobby"), .names(channel: "#lobby"),
-            .list, .away(text: "lunch"), .whois(nick: "alice"), .motd, .join(channels: ["#rust"]),
+            .list(channels: []), .away(text: "lunch"), .whois(nick: "alice"), .motd, .join(channels: ["#rust"]),
             .part(channels: ["#lobby"], reason: ""),
         ])
         #expect(c.received().isEmpty)

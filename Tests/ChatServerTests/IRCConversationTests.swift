@@ -157,6 +157,8 @@ import TestSupport
             "USERHOST": ":chat.test 461 bob USERHOST :Not enough parameters",
             "INVITE": ":chat.test 461 bob INVITE :Not enough parameters",
             "INVITE alice": ":chat.test 461 bob INVITE :Not enough parameters",
+            "MONITOR": ":chat.test 461 bob MONITOR :Not enough parameters",
+            "MONITOR +": ":chat.test 461 bob MONITOR :Not enough parameters",
             "PRIVMSG": ":chat.test 411 bob :No recipient given (PRIVMSG)",
             "PRIVMSG alice": ":chat.test 412 bob :No text to send",
             "PRIVMSG alice :": ":chat.test 412 bob :No text to send",
@@ -254,7 +256,7 @@ import TestSupport
             .names(channel: nil), .names(channel: "#a"), .names(channel: "#b"), .who(mask: "*"), .who(mask: "#a"),
             .whois(nick: "alice"), .whois(nick: "alice"),
             .kick(channel: "#a", nick: "alice", reason: "out"), .kick(channel: "#a", nick: "carol", reason: "out"),
-            .away(text: "lunch"), .away(text: nil), .mode(target: "#a", args: ["+o", "alice"]), .list, .motd, .lusers,
+            .away(text: "lunch"), .away(text: nil), .mode(target: "#a", args: ["+o", "alice"]), .list(channels: []), .motd, .lusers,
             .ison(nicks: ["alice", "carol"]), .userhost(nicks: ["a", "b", "c", "d", "e"]), .nick("robert"),
         ])
         #expect(c.received().isEmpty)

@@ -193,10 +193,11 @@ let requests: [(String, HubRequest)] = [
     ("names", .names(channel: "#lobby")), ("names-own", .names(channel: nil)), ("who", .who(mask: "#lobby")),
     ("whois", .whois(nick: "bob")), ("kick", .kick(channel: "#lobby", nick: "bob", reason: "spam")),
     ("away", .away(text: "lunch")), ("back", .away(text: nil)), ("mode", .mode(target: "#lobby", args: ["+o", "bob"])),
-    ("list", .list), ("motd", .motd), ("quit", .quit(reason: "bye")),
+    ("list", .list(channels: [])), ("list-masks", .list(channels: ["#a*", "!*b", ">1"])), ("motd", .motd), ("quit", .quit(reason: "bye")),
     ("lusers", .lusers), ("ison", .ison(nicks: ["bob", "carol"])), ("userhost", .userhost(nicks: ["bob"])),
     ("whox", .who(mask: "b*", options: WhoOptions(operatorsOnly: false, whox: WhoxFormat(fields: .all, token: "42")))),
     ("whowas", .whowas(nick: "bob", count: 2)),
+    ("monitor", .monitor(.add, targets: ["bob", "carol"])), ("monitor-status", .monitor(.status, targets: [])),
 ]
 let events: [(String, HubEvent)] = [
     ("welcome", .welcome(welcome)),
@@ -222,8 +223,9 @@ let events: [(String, HubEvent)] = [
     ("motd", .motd(["line one", "line two"])), ("motd-missing", .motd(nil)),
     ("server-notice", .serverNotice(text: "restarting soon")), ("disconnect", .disconnect(reason: "Send queue exceeded")),
     ("member-count", .memberCount(channel: "#lobby", count: 10_000)),
-    ("lusers", .lusers(users: 3, channels: 2)), ("ison", .ison(nicks: ["bob"])),
+    ("lusers", .lusers(LuserCounts(users: 3, invisible: 1, operators: 1, unknown: 2, channels: 2, maxUsers: 4))), ("ison", .ison(nicks: ["bob"])),
     ("userhost", .userhost([UserHost(nick: "bob", user: "bob", host: "host", isAway: true)])),
+    ("monitor", .monitor(online: ["bob!b@h"], offline: ["carol"])), ("monitor-list", .monitorList(targets: ["bob"])),
     ("channel-mode-change", .channelModeChange(channel: "#lobby", source: "op!op@host", modes: "+o", args: ["bob"])),
 ]
 
@@ -258,7 +260,7 @@ let crowd: [UInt8] = [UInt8(2 << 3 | 7)]
 for (name, r) in requests { write("chat-state", "request-" + name, request(1, r)) }
 write("chat-state", "crowd-who", crowd + request(1, .who(mask: "#c")))
 write("chat-state", "crowd-names", crowd + request(2, .names(channel: "#c")))
-write("chat-state", "crowd-list", crowd + request(3, .list))
+write("chat-state", "crowd-list", crowd + request(3, .list(channels: [])))
 write("chat-state", "crowd-who-wildcard", crowd + request(1, .who(mask: "crowd*")))
 write("chat-state", "newcomer", connect4 + request(4, .hello(dialect: .irc))
       + request(4, .register(nick: "dave", user: "d", realName: "Dave")) + request(4, .join(channels: ["#c", "#d"]))

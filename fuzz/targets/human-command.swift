@@ -34,10 +34,11 @@ func canonical(_ input: HumanInput) -> String? {
     case .topic(let t): return "/topic" + (t.map { "\t" + $0 } ?? "")
     case .who(let m): return "/who" + (m.map { "\t" + $0 } ?? "")
     case .names(let c): return "/names" + (c.map { "\t" + $0 } ?? "")
-    case .list: return "/list"
+    case .list(let f): return "/list" + (f.isEmpty ? "" : "\t" + f.joined(separator: ","))
     case .away(let t): return "/away" + (t.map { "\t" + $0 } ?? "")
     case .whois(let n): return "/whois\t" + n
     case .motd: return "/motd"
+    case .notify(let remove, let nicks): return "/notify" + nicks.map { "\t" + (remove ? "-" : "") + $0 }.joined()
     case .quit(let r): return "/quit" + (r.map { "\t" + $0 } ?? "")
     case .help, .usage, .unknownCommand: return nil
     }

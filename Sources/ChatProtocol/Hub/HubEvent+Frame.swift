@@ -33,6 +33,8 @@ extension HubEvent {
         case .invite: return .eventInvite
         case .inviting: return .eventInviting
         case .modeList: return .eventModeList
+        case .monitor: return .eventMonitor
+        case .monitorList: return .eventMonitorList
         }
     }
 
@@ -91,7 +93,8 @@ extension HubEvent {
         case .serverNotice(let t): w.string(t)
         case .disconnect(let r): w.string(r)
         case .memberCount(let c, let n): w.string(c); w.varint(UInt64(n))
-        case .lusers(let u, let c): w.varint(UInt64(u)); w.varint(UInt64(c))
+        case .lusers(let l):
+            for n in [l.users, l.invisible, l.operators, l.unknown, l.channels, l.maxUsers] { w.varint(UInt64(n)) }
         case .ison(let n): w.strings(n)
         case .userhost(let rows):
             w.varint(UInt64(rows.count))
@@ -109,6 +112,8 @@ extension HubEvent {
         case .modeList(let c, let m, let entries):
             w.string(c); w.string(m); w.varint(UInt64(entries.count))
             for e in entries { w.string(e.mask); w.string(e.setBy); w.int(e.setAt) }
+        case .monitor(let on, let off): w.strings(on); w.strings(off)
+        case .monitorList(let t): w.strings(t)
         }
     }
 
@@ -190,7 +195,10 @@ extension HubEvent {
         case .eventServerNotice?: self = .serverNotice(text: try r.string())
         case .eventDisconnect?: self = .disconnect(reason: try r.string())
         case .eventMemberCount?: self = .memberCount(channel: try r.string(), count: try r.count(limit: Int.max))
-        case .eventLusers?: self = .lusers(users: try r.count(limit: Int.max), channels: try r.count(limit: Int.max))
+        case .eventLusers?:
+            self = .lusers(LuserCounts(users: try r.count(limit: Int.max), invisible: try r.count(limit: Int.max),
+                                       operators: try r.count(limit: Int.max), unknown: try r.count(limit: Int.max),
+                                       channels: try r.count(limit: Int.max), maxUsers: try r.count(limit: Int.max)))
         case .eventIson?: self = .ison(nicks: try r.strings())
         case .eventUserhost?:
             let n = try r.count(limit: r.remaining)
@@ -221,6 +229,8 @@ extension HubEvent {
             var entries: [ModeListEntry] = []
             for _ in 0..<n { entries.append(ModeListEntry(mask: try r.string(), setBy: try r.string(), setAt: try r.int())) }
             self = .modeList(channel: c, mode: m, entries: entries)
+        case .eventMonitor?: self = .monitor(online: try r.strings(), offline: try r.strings())
+        case .eventMonitorList?: self = .monitorList(targets: try r.strings())
         default: throw .unknownType(type)
         }
         try r.finish()

@@ -38,8 +38,9 @@ public enum HubEvent: Equatable, Sendable {
     case serverNotice(text: String)
     /// The hub ends this connection: tell the user why, flush, close.
     case disconnect(reason: String)
-    /// Reply to `lusers`: registered users and channels, as in the welcome.
-    case lusers(users: Int, channels: Int)
+    /// Reply to `lusers`: users (visible, invisible, operators, unregistered), channels and
+    /// the most users at once.
+    case lusers(LuserCounts)
     /// Reply to `ison`: the nicks asked for that are online, spelled as their owners do.
     case ison(nicks: [String])
     /// Reply to `userhost`: one row for each nick asked for that is online.
@@ -58,6 +59,11 @@ public enum HubEvent: Equatable, Sendable {
     case inviting(channel: String, nick: String)
     /// A channel's list mode (`b` bans, `e` ban exceptions, `I` invite exceptions), all of it.
     case modeList(channel: String, mode: String, entries: [ModeListEntry])
+    /// Watched nicks that are online (`nick!user@host`) and offline (nicks): the answer to
+    /// MONITOR + and S, and the news when a watched nick comes, goes or is renamed.
+    case monitor(online: [String], offline: [String])
+    /// The nicks the session watches (MONITOR L).
+    case monitorList(targets: [String])
 }
 
 /// The nick part of a `nick!user@host` source (the whole string when there is no `!`).

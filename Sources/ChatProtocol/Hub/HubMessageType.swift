@@ -25,6 +25,7 @@ public enum HubMessageType: UInt8, CaseIterable, Sendable {
     case requestSync = 20
     case requestInvite = 21
     case requestWhowas = 29
+    case requestMonitor = 32
 
     case eventWelcome = 64
     case eventError = 65
@@ -56,6 +57,8 @@ public enum HubMessageType: UInt8, CaseIterable, Sendable {
     case eventModeList = 91
     case eventWhowas = 98
     case eventWhoisMissing = 99
+    case eventMonitor = 101
+    case eventMonitorList = 102
 
     // The spawner's channel (hub ↔ spawner, one frame a packet; not a session's).
     case spawnerRequest = 128

@@ -25,6 +25,7 @@ extension HubRequest {
         case .sync: return .requestSync
         case .whowas: return .requestWhowas
         case .invite: return .requestInvite
+        case .monitor: return .requestMonitor
         }
     }
 
@@ -52,12 +53,14 @@ extension HubRequest {
         case .kick(let c, let n, let r): w.string(c); w.string(n); w.string(r)
         case .away(let t): w.optionalString(t)
         case .mode(let t, let a): w.string(t); w.strings(a)
-        case .list, .motd, .lusers: break
+        case .list(let c): w.strings(c)
+        case .motd, .lusers: break
         case .quit(let r): w.string(r)
         case .ison(let n), .userhost(let n): w.strings(n)
         case .sync(let t): w.varint(t)
         case .whowas(let n, let c): w.string(n); w.varint(UInt64(max(0, c)))
         case .invite(let n, let c): w.string(n); w.string(c)
+        case .monitor(let a, let t): w.u8(a.rawValue); w.strings(t)
         }
     }
 
@@ -96,7 +99,7 @@ extension HubRequest {
         case .requestAway?: self = .away(text: try r.optionalString(limit: text, "away text"))
         case .requestMode?:
             self = .mode(target: try r.string(limit: name, "mode target"), args: try r.strings(items: items, limit: name, "mode arguments"))
-        case .requestList?: self = .list
+        case .requestList?: self = .list(channels: try r.strings(items: items, limit: name, "list channels"))
         case .requestMotd?: self = .motd
         case .requestQuit?: self = .quit(reason: try r.string(limit: text, "quit reason"))
         case .requestLusers?: self = .lusers
@@ -107,6 +110,9 @@ extension HubRequest {
             self = .whowas(nick: try r.string(limit: name, "whowas nick"), count: Int(clamping: try r.varint()))
         case .requestInvite?:
             self = .invite(nick: try r.string(limit: name, "invite nick"), channel: try r.string(limit: name, "invite channel"))
+        case .requestMonitor?:
+            guard let a = MonitorAction(rawValue: try r.u8()) else { throw .invalidValue("monitor action") }
+            self = .monitor(a, targets: try r.strings(items: items, limit: name, "monitor targets"))
         default: throw .unknownType(type)
         }
         try r.finish()

@@ -7,8 +7,8 @@ extension HubRequest {
     /// always fits in a frame.
     public func bounded() -> HubRequest {
         let name = RequestLimits.name, text = RequestLimits.text
-        func n(_ s: String) -> String { Self.cut(s, name) }
-        func t(_ s: String) -> String { Self.cut(s, text) }
+        func n(_ s: String) -> String { IRCMessage.cutText(s, maxBytes: name) }
+        func t(_ s: String) -> String { IRCMessage.cutText(s, maxBytes: text) }
         // A list keeps its first items, and at most half a frame of them: 256 names of 512
         // bytes would not fit in one.
         func l(_ list: [String]) -> [String] {
@@ -26,7 +26,8 @@ extension HubRequest {
             // The line path: two comparisons, no copy.
             if target.utf8.count <= name && body.utf8.count <= text { return self }
             return .message(kind: kind, target: n(target), text: t(body))
-        case .hello, .list, .motd, .lusers, .sync: return self
+        case .hello, .motd, .lusers, .sync: return self
+        case .list(let channels): return .list(channels: l(channels))
         case .register(let nick, let user, let real): return .register(nick: n(nick), user: n(user), realName: t(real))
         case .nick(let nick): return .nick(n(nick))
         case .join(let channels, let keys): return .join(channels: l(channels), keys: l(keys))
@@ -43,15 +44,7 @@ extension HubRequest {
         case .quit(let reason): return .quit(reason: t(reason))
         case .ison(let nicks): return .ison(nicks: l(nicks))
         case .userhost(let nicks): return .userhost(nicks: l(nicks))
+        case .monitor(let action, let targets): return .monitor(action, targets: l(targets))
         }
-    }
-
-    /// `s` cut to at most `limit` bytes of UTF-8, at a character's start.
-    static func cut(_ s: String, _ limit: Int) -> String {
-        let u = s.utf8
-        guard u.count > limit else { return s }
-        var end = u.index(u.startIndex, offsetBy: limit)
-        while end > u.startIndex && UTF8.isContinuation(u[end]) { end = u.index(before: end) }
-        return String(decoding: u[..<end], as: UTF8.self)
     }
 }

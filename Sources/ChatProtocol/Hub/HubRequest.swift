@@ -23,7 +23,9 @@ public enum HubRequest: Equatable, Sendable {
     /// `text == nil` marks the user back.
     case away(text: String?)
     case mode(target: String, args: [String])
-    case list
+    /// Channels by name, `*`/`?` masks, `!mask` (not those), `>n` and `<n` (more or fewer
+    /// users than n; ISUPPORT `ELIST=MNU`); empty: every channel.
+    case list(channels: [String])
     case motd
     case quit(reason: String)
     /// How many are online and how many channels there are (IRC LUSERS).
@@ -40,4 +42,6 @@ public enum HubRequest: Equatable, Sendable {
     /// Invite `nick` to `channel` (IRC INVITE): an invitation lets them join once, past `+i`,
     /// `+k`, `+l` and bans.
     case invite(nick: String, channel: String)
+    /// IRCv3 MONITOR: the session's list of watched nicks (`targets` for add and remove).
+    case monitor(MonitorAction, targets: [String])
 }

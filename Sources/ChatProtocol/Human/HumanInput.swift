@@ -7,7 +7,7 @@
 /// - `//text` is the message `/text`.
 /// - `/name args`: command names are case-insensitive; arguments are separated by any run of
 ///   whitespace; a trailing free text (message, reason, topic) keeps its inner spacing.
-/// - Commands taking no arguments (`/list`, `/motd`) ignore anything after them.
+/// - Commands taking no arguments (`/motd`) ignore anything after them.
 /// - A missing or extra argument gives `.usage`, an unknown command `.unknownCommand`; both
 ///   carry the whole line to show (starting with `!! `).
 public enum HumanInput: Equatable, Sendable {
@@ -41,8 +41,11 @@ public enum HumanInput: Equatable, Sendable {
     case who(String?)
     /// `/names [#channel]`: nil is the current channel.
     case names(String?)
-    /// `/list`
-    case list
+    /// `/list [#a,#b or masks]`: every channel, or those named or matching (as IRC's LIST).
+    case list([String])
+    /// `/notify [-]NICK...`: watch these nicks (IRCv3 MONITOR), with `-` stop watching them;
+    /// alone, who of them is online.
+    case notify(remove: Bool, nicks: [String])
     /// `/away [text]`: nil marks the user back.
     case away(String?)
     /// `/whois NICK`
@@ -158,9 +161,17 @@ public enum HumanInput: Equatable, Sendable {
             default: return .whois(arg)
             }
         case "list":
-            return .list
+            // By scalar: a comma or space followed by a combining mark still separates.
+            let words = args.unicodeScalars.split { $0 == "," || $0.properties.isWhitespace }
+            return .list(words.map { String(String.UnicodeScalarView($0)) })
         case "motd":
             return .motd
+        case "notify":
+            let words = args.split(whereSeparator: { $0.isWhitespace || $0 == "," }).map(String.init)
+            let remove = words.first?.utf8.first == UInt8(ascii: "-")
+            let nicks = words.map { $0.utf8.first == UInt8(ascii: "-") ? String($0.dropFirst()) : $0 }.filter { !$0.isEmpty }
+            if !words.isEmpty && nicks.isEmpty { return .usage(HumanText.usage(name)) }
+            return .notify(remove: remove, nicks: nicks)
         case "away":
             return .away(args.isEmpty ? nil : String(args))
         case "quit":
@@ -214,8 +225,11 @@ public enum HumanInput: Equatable, Sendable {
             return (mask ?? currentChannel).map { .who(mask: $0) }
         case .names(let channel):
             return (channel.map(HumanInput.channelName) ?? currentChannel).map { .names(channel: $0) }
-        case .list:
-            return .list
+        case .list(let filters):
+            return .list(channels: filters)
+        case .notify(let remove, let nicks):
+            if nicks.isEmpty { return .monitor(.status, targets: []) }
+            return .monitor(remove ? .remove : .add, targets: nicks)
         case .away(let text):
             return .away(text: text)
         case .whois(let nick):

@@ -146,8 +146,8 @@ struct HumanRenderer {
         case .disconnect(let reason):
             return [reason.isEmpty ? "*** Disconnected" : "*** Disconnected: " + reason]
 
-        case .lusers(let users, let channels):
-            return [population(users: users, channels: channels)]
+        case .lusers(let l):
+            return [population(users: l.users, channels: l.channels)]
 
         case .ison(let nicks):
             return [nicks.isEmpty ? "-- None of them is online" : "-- Online: " + nicks.joined(separator: ", ")]
@@ -176,6 +176,12 @@ struct HumanRenderer {
             return ["-- The \(name) of \(channel):"] + entries.map {
                 "--   \($0.mask) (set by \(nickOf($0.setBy))" + ($0.setAt > 0 ? " on " + dateTime($0.setAt) : "") + ")"
             }
+        case .monitor(let online, let offline):
+            if online.isEmpty && offline.isEmpty { return ["-- You are not watching anyone (/notify NICK to start)"] }
+            return online.map { "-- \(nickOf($0)) is online" } + offline.map { "-- \($0) is offline" }
+
+        case .monitorList(let targets):
+            return [targets.isEmpty ? "-- You are not watching anyone" : "-- You watch: " + targets.joined(separator: ", ")]
         }
     }
 

@@ -80,7 +80,8 @@ public struct IRCCommand: Sendable {
         // There is no connection password: PASS is accepted and ignored.
         IRCCommand("PASS", .beforeRegistration, min: 1, nonEmpty: true) { _ in .pass },
         IRCCommand("NICK", .always, min: 1, nonEmpty: true, missing: .nickname) { p in .nick(p[0]) },
-        IRCCommand("USER", .beforeRegistration, min: 4) { p in .user(user: p[0], realName: p[3]) },
+        // An empty real name is refused (461), as modern.ircdocs.horse asks.
+        IRCCommand("USER", .beforeRegistration, min: 4, nonEmpty: true) { p in .user(user: p[0], realName: p[3]) },
         IRCCommand("PING", .always, min: 1, nonEmpty: true, missing: .origin) { p in .ping(token: p[0]) },
         IRCCommand("PONG", .always) { _ in .pong },
         IRCCommand("QUIT", .always) { p in .quit(reason: p.first) },
@@ -100,7 +101,7 @@ public struct IRCCommand: Sendable {
             .kick(channel: p[0], nicks: list(p[1]), reason: p.count > 2 ? p[2] : "")
         },
         IRCCommand("MODE", .afterRegistration, min: 1) { p in .mode(target: p[0], args: Array(p.dropFirst())) },
-        IRCCommand("LIST", .afterRegistration) { _ in .list },
+        IRCCommand("LIST", .afterRegistration) { p in .list(channels: p.first.map(list) ?? []) },
         // Messages.
         IRCCommand("PRIVMSG", .afterRegistration, min: 2, nonEmpty: true, missing: .recipientThenText) { p in
             message(.privmsg, p)
@@ -133,6 +134,25 @@ public struct IRCCommand: Sendable {
         IRCCommand("MOTD", .afterRegistration) { _ in .motd },
         IRCCommand("LUSERS", .afterRegistration) { _ in .lusers },
         IRCCommand("VERSION", .afterRegistration) { _ in .version },
+        // About the server, answered by the session (whatever server they name: there is one).
+        IRCCommand("TIME", .afterRegistration) { _ in .time },
+        IRCCommand("INFO", .afterRegistration) { _ in .info },
+        IRCCommand("ADMIN", .afterRegistration) { _ in .admin },
+        IRCCommand("HELP", .afterRegistration) { p in .help(topic: p.first.flatMap { $0.isEmpty ? nil : $0 }) },
+        IRCCommand("HELPOP", .afterRegistration) { p in .help(topic: p.first.flatMap { $0.isEmpty ? nil : $0 }) },
+        // IRCv3 MONITOR: `+ nicks`, `- nicks`, `C`, `L`, `S`.
+        IRCCommand("MONITOR", .afterRegistration, min: 1) { p throws(IRCInputError) in
+            let sub = p[0].uppercased()
+            switch sub {
+            case "+", "-":
+                guard p.count > 1, !p[1].isEmpty else { throw .needMoreParams("MONITOR") }
+                return .monitor(sub == "+" ? .add : .remove, targets: list(p[1]))
+            case "C": return .monitor(.clear, targets: [])
+            case "L": return .monitor(.list, targets: [])
+            case "S": return .monitor(.status, targets: [])
+            default: throw .unknownSubcommand("MONITOR", sub)
+            }
+        },
     ]
 
     /// `#a,#b` as `["#a", "#b"]`.

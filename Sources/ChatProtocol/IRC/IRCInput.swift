@@ -52,8 +52,8 @@ public enum IRCInput: Equatable, Sendable {
     case away(String?)
     /// `MODE target [args…]`
     case mode(target: String, args: [String])
-    /// `LIST`
-    case list
+    /// `LIST [#a,#b or ELIST filters]`, `[]` for every channel.
+    case list(channels: [String])
     /// `MOTD`
     case motd
     /// `LUSERS`
@@ -64,6 +64,16 @@ public enum IRCInput: Equatable, Sendable {
     case ison(nicks: [String])
     /// `USERHOST nick…`, at most five.
     case userhost(nicks: [String])
+    /// `TIME`: the server's time (391).
+    case time
+    /// `INFO`: about the server software (371, 374).
+    case info
+    /// `ADMIN`: who runs the server (256-259).
+    case admin
+    /// `HELP [topic]` or `HELPOP [topic]` (704, 705, 706; 524).
+    case help(topic: String?)
+    /// `MONITOR + nicks`, `- nicks`, `C`, `L`, `S`.
+    case monitor(MonitorAction, targets: [String])
 
     /// Understands `message` from a client that is (`registered`) or is not yet registered.
     /// An unknown command is 421 once registered and 451 before, as a registered-only one is.

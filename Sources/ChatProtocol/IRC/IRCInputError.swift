@@ -19,6 +19,9 @@ public enum IRCInputError: Error, Equatable, Sendable {
     case notRegistered
     /// 421: not a command of this server.
     case unknownCommand(String)
+    /// 461 too, with a text that says so: a subcommand the command does not have
+    /// (`MONITOR X`).
+    case unknownSubcommand(String, String)
 
     /// The numeric that answers the error: its code, the parameters after the client's nick,
     /// and the text.
@@ -33,6 +36,7 @@ public enum IRCInputError: Error, Equatable, Sendable {
         case .alreadyRegistered: return (462, [], "You may not reregister")
         case .notRegistered: return (451, [], "You have not registered")
         case .unknownCommand(let verb): return (421, [verb], "Unknown command")
+        case .unknownSubcommand(let verb, let sub): return (461, [verb], "Unknown subcommand \(sub.prefix(16))")
         }
     }
 }

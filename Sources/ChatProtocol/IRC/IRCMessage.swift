@@ -395,6 +395,19 @@ extension IRCMessage {
 // MARK: - Splitting long text
 
 extension IRCMessage {
+    /// The longest start of `text` of at most `maxBytes` UTF-8 bytes that ends on a scalar
+    /// boundary: how a server cuts a relayed line to fit 512 bytes (IRC servers cut, they do
+    /// not split one message into two), leaving valid UTF-8 for clients that count on
+    /// `UTF8ONLY`.
+    public static func cutText(_ text: String, maxBytes: Int) -> String {
+        let u = text.utf8
+        if u.count <= maxBytes { return text }
+        guard maxBytes > 0 else { return "" }
+        var cut = u.index(u.startIndex, offsetBy: maxBytes)
+        while cut > u.startIndex && (u[cut] & 0xC0) == 0x80 { cut = u.index(before: cut) }
+        return String(text[..<cut])
+    }
+
     /// Cuts `text` into pieces of at most `maxBytes` UTF-8 bytes, never inside a Unicode scalar,
     /// preferring to cut after a space when one lies in the second half of a piece. The pieces
     /// joined give `text` back. A scalar longer than `maxBytes` (only when `maxBytes < 4`) makes a

@@ -48,7 +48,7 @@ public enum IRCRenderer {
         for p in m.params { length += p.utf8.count + 1 }
         guard length > maxBody, let last = m.params.last else { return }
         let room = max(0, last.utf8.count - (length - maxBody))
-        m.params[m.params.count - 1] = room == 0 ? "" : IRCMessage.splitText(last, maxBytes: room).first ?? ""
+        m.params[m.params.count - 1] = IRCMessage.cutText(last, maxBytes: room)
     }
 
     /// Whether the last parameter is free text (gets a ':' by convention) rather than a name,
@@ -127,6 +127,20 @@ private struct Renderer {
             group.append(item)
         }
         if !group.isEmpty { emit(&self, group) }
+    }
+
+    /// `items` joined by commas, as many to a line as fit, each line given to `emit`.
+    mutating func commaPacked(_ items: [String], overhead: Int, _ emit: (inout Renderer, String) -> Void) {
+        let budget = max(64, C.maxBody - overhead)
+        var line = ""
+        for item in items where !item.isEmpty {
+            if !line.isEmpty && line.utf8.count + 1 + item.utf8.count > budget {
+                emit(&self, line)
+                line = ""
+            }
+            line += line.isEmpty ? item : "," + item
+        }
+        if !line.isEmpty { emit(&self, line) }
     }
 
     /// Long text over several lines of at most `budget` bytes each.
@@ -265,8 +279,8 @@ private struct Renderer {
         case .disconnect(let reason):
             out.append(IRCMessage(command: "ERROR", params: ["Closing Link: " + C.clean(reason)]))
 
-        case .lusers(let users, let channels):
-            lusers(users: users, channels: channels)
+        case .lusers(let counts):
+            lusers(counts)
 
         case .ison(let nicks):
             // One line: a client's ISON fits in one, and so do the nicks it asked about.
@@ -298,6 +312,17 @@ private struct Renderer {
             let (item, end, name) = Self.listNumerics(mode)
             for e in entries { numeric(item, [channel, C.clean(e.mask), C.clean(e.setBy), String(e.setAt)]) }
             numeric(end, [channel, "End of channel \(name) list"])
+
+        case .monitor(let online, let offline):
+            // 730/731 `<me> :nick!user@host,…`: as many as fit on each line.
+            let overhead = numericOverhead([])
+            for (code, items) in [(730, online), (731, offline)] where !items.isEmpty {
+                commaPacked(items.map(C.clean), overhead: overhead) { r, group in r.numeric(code, [group]) }
+            }
+
+        case .monitorList(let targets):
+            commaPacked(targets.map(C.clean), overhead: numericOverhead([])) { r, group in r.numeric(732, [group]) }
+            numeric(733, ["End of MONITOR list"])
         }
     }
 
@@ -361,10 +386,11 @@ private struct Renderer {
         let tags = context.serverTime ? [IRCTag(key: "time", value: C.timestamp(epochMilliseconds: time))] : []
         var overhead = 1 + source.utf8.count + 1 + command.utf8.count + 1 + target.utf8.count + 2
         if kind == .action { overhead += "\u{1}ACTION \u{1}".utf8.count }
-        for piece in pieces(text, overhead: overhead) {
-            let body = kind == .action ? "\u{1}ACTION \(piece)\u{1}" : piece
-            out.append(IRCMessage(tags: tags, source: source, command: command, params: [target, body]))
-        }
+        // One message is one line: cut to fit with its prefix, as IRC servers do, never split
+        // into two (a client would show two messages, and a bot could act on the second half).
+        let piece = IRCMessage.cutText(text, maxBytes: max(0, C.maxBody - overhead))
+        let body = kind == .action ? "\u{1}ACTION \(piece)\u{1}" : piece
+        out.append(IRCMessage(tags: tags, source: source, command: command, params: [target, body]))
     }
 
     mutating func welcome(_ w: Welcome) {
@@ -388,12 +414,24 @@ private struct Renderer {
         }
     }
 
-    /// 251, 254 and 255 (at registration and in reply to LUSERS). There are no IRC operators
-    /// (252) and no server links; the hub counts registered users only.
+    /// 251, 254 and 255 at registration, from the welcome's counts.
     mutating func lusers(users: Int, channels: Int) {
         numeric(251, ["There are \(users) users and 0 invisible on 1 servers"])
         numeric(254, [String(channels), "channels formed"])
         numeric(255, ["I have \(users) clients and 0 servers"])
+    }
+
+    /// The reply to LUSERS (modern.ircdocs.horse): 251 counts visible and invisible users
+    /// apart; 252 and 253 only when there are operators or unregistered connections; one
+    /// server, so the local and global counts (265, 266) are the same.
+    mutating func lusers(_ l: LuserCounts) {
+        numeric(251, ["There are \(l.users - l.invisible) users and \(l.invisible) invisible on 1 servers"])
+        if l.operators > 0 { numeric(252, [String(l.operators), "operator(s) online"]) }
+        if l.unknown > 0 { numeric(253, [String(l.unknown), "unknown connection(s)"]) }
+        numeric(254, [String(l.channels), "channels formed"])
+        numeric(255, ["I have \(l.users) clients and 0 servers"])
+        numeric(265, [String(l.users), String(l.maxUsers), "Current local users \(l.users), max \(l.maxUsers)"])
+        numeric(266, [String(l.users), String(l.maxUsers), "Current global users \(l.users), max \(l.maxUsers)"])
     }
 
     /// 351 and the 005 lines, the reply to VERSION (modern.ircdocs.horse): the session has

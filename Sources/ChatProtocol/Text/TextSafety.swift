@@ -35,6 +35,11 @@ public enum TextSafety {
         }
     }
 
+    /// Whether `bytes` are well-formed UTF-8 (IRC clients must send it: ISUPPORT `UTF8ONLY`).
+    public static func isValidUTF8(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBytes { UTF8Scan.isValid($0) }
+    }
+
     /// The string of `bytes` if they are valid UTF-8, else nil. Copied once; unlike
     /// `String(validating:as:)`, whose generic code asks the runtime for metadata on every
     /// call (a write to a runtime page, which a forked session would copy).

@@ -28,6 +28,10 @@ struct ChatSettings {
     /// Mode changes with a parameter in one MODE line (ISUPPORT MODES); the hub ignores the rest.
     static let modesPerLine = HumanInput.modesPerLine
 
+    /// ISUPPORT TARGMAX: the targets of one command (none: as many as the line holds).
+    /// KICK takes one channel (and several nicks).
+    static let targmax = "JOIN:,KICK:1,LIST:,NAMES:,NOTICE:\(maxTargets),PART:,PRIVMSG:\(maxTargets),WHOIS:1"
+
     var isupport: [String] {
         [
             "AWAYLEN=\(awayLength)", "CASEMAPPING=ascii", "CHANLIMIT=#:\(maxChannelsPerUser)",
@@ -35,6 +39,8 @@ struct ChatSettings {
             "KICKLEN=\(kickLength)", "MAXLIST=beI:\(ChannelModes.listLimit)", "MAXTARGETS=\(Self.maxTargets)",
             "MODES=\(Self.modesPerLine)", "NETWORK=\(network)", "NICKLEN=\(nickLength)", "PREFIX=(ov)@+",
             "TOPICLEN=\(topicLength)", "UTF8ONLY", "WHOX",
+            // LIST's filters (ChatState+List.swift); how many targets each command takes.
+            "ELIST=MNU", "TARGMAX=\(Self.targmax)", "MONITOR=\(MonitorTable.limit)",
         ]
     }
 }

@@ -29,7 +29,7 @@ extension ChatState {
         case .register(let nick, let user, let realName):
             return .register(nick: nick, user: userName(user, fallback: nick), realName: clean(realName, limit: Self.realNameLimit))
         case .hello, .nick, .join, .topic, .names, .who, .whois, .away, .mode, .list, .motd, .lusers, .ison, .userhost, .sync,
-             .whowas, .invite:
+             .whowas, .invite, .monitor:
             return request
         }
     }

@@ -4,7 +4,7 @@ import ChatProtocol
 /// request and sends events; it does no I/O, so every rule is tested without processes.
 final class ChatState {
     private(set) var settings: ChatSettings
-    private let sink: EventSink
+    let sink: EventSink
     var users: [Int: User] = [:]
     private var nicks: [String: Int] = [:]  // impersonation key → session
     private(set) var channels: [String: Channel] = [:]  // folded name → channel
@@ -13,6 +13,8 @@ final class ChatState {
     private var channelsByName: [String: Channel] = [:]
     var clock: () -> Int64
 
+    /// Set while a NOTICE is handled: `error` sends nothing (a notice gets no automatic reply).
+    private var quietErrors = false
     /// The recipients of one broadcast, reused so that a broadcast allocates nothing.
     private var recipients: [Int] = []
     /// Work done beyond the replies' bytes, in items looked at (members sorted, users matched,
@@ -41,6 +43,10 @@ final class ChatState {
     func updateSettings(_ s: ChatSettings) { settings = s }
 
     var registeredCount: Int { nicks.count }
+    /// The most registered users at once (LUSERS 265, 266).
+    private(set) var maxUsers = 0
+    /// Who watches whom (MONITOR, ChatState+Monitor.swift).
+    var monitors = MonitorTable()
 
     func fold(_ s: String) -> String { settings.casemapping.fold(s) }
 
@@ -62,7 +68,9 @@ final class ChatState {
             for key in u.channels { leave(channelKey: key, session: id) }
             nicks[Names.impersonationKey(u.nick, casemapping: settings.casemapping)] = nil
             rememberWhowas(u)
+            announceOffline(u.nick, of: id)
         }
+        monitors.clear(id)
         users[id] = nil
     }
 
@@ -111,7 +119,11 @@ final class ChatState {
         case .join(let list, let keys): joinAll(id, list, keys: keys)
         case .invite(let nick, let channel): invite(id, nick: nick, channel: channel)
         case .part(let list, let reason): for c in settings.casemapping.unique(list) { part(id, channel: c, reason: reason) }
-        case .message(let kind, let target, let text): message(id, kind: kind, target: target, text: text)
+        case .message(let kind, let target, let text):
+            // A NOTICE never gets an automatic reply (RFC 2812 3.3.2): its errors are not sent.
+            quietErrors = kind == .notice
+            defer { quietErrors = false }
+            message(id, kind: kind, target: target, text: text)
         case .topic(let c, let text): topic(id, channel: c, text: text)
         case .names(let c): names(id, channel: c)
         case .who(let mask, let options): who(id, mask: mask, options: options)
@@ -120,9 +132,9 @@ final class ChatState {
         case .kick(let c, let nick, let reason): kick(id, channel: c, nick: nick, reason: reason)
         case .away(let text): away(id, text: text)
         case .mode(let target, let args): mode(id, target: target, args: args)
-        case .list: list(id)
+        case .list(let filters): list(id, filters: filters)
         case .motd: send(.motd(settings.motd), to: id)
-        case .lusers: send(.lusers(users: nicks.count, channels: channels.count), to: id)
+        case .lusers: send(.lusers(luserCounts()), to: id)
         case .ison(let list):
             send(.ison(nicks: settings.casemapping.unique(list).compactMap { session(named: $0).map { users[$0]!.nick } }), to: id)
         case .userhost(let list):
@@ -130,6 +142,7 @@ final class ChatState {
                 session(named: n).flatMap { users[$0] }.map { UserHost(nick: $0.nick, user: $0.user, host: $0.host, isAway: $0.away != nil) }
             }
             send(.userhost(rows), to: id)
+        case .monitor(let action, let targets): monitor(id, action, targets: targets)
         }
     }
 
@@ -169,8 +182,10 @@ final class ChatState {
         u.registered = true
         users[id] = u
         nicks[Names.impersonationKey(nick, casemapping: settings.casemapping)] = id
+        maxUsers = max(maxUsers, nicks.count)
         if watchNames { named.append(id) }
         sink.audit(.nick(session: id, old: nil, new: nick))
+        defer { announceOnline(id) }  // after the welcome
         send(.welcome(Welcome(nick: nick, user: u.user, host: u.host, serverName: settings.serverName,
                               network: settings.network, version: settings.version, createdAt: settings.createdAt,
                               isupport: settings.isupport, users: nicks.count, channels: channels.count,
@@ -190,6 +205,10 @@ final class ChatState {
         rememberWhowas(u)
         if watchNames { named.append(id) }
         sink.audit(.nick(session: id, old: u.nick, new: new))
+        if fold(u.nick) != fold(new) {  // a change of case only is the same nick to watchers
+            announceOffline(u.nick, of: id)
+            announceOnline(id)
+        }
     }
 
     /// Consulted before a user is welcomed, with its session, `nick!user@host` and address:
@@ -439,9 +458,9 @@ final class ChatState {
         send(.awayStatus(isAway: users[id]!.away != nil), to: id)
     }
 
-    private func list(_ id: Int) {
+    private func list(_ id: Int, filters: [String]) {
         work &+= channels.count
-        let rows = channels.values.filter { !isHidden($0, from: id) }.sorted { $0.name < $1.name }
+        let rows = listedChannels(filters, for: id).sorted { $0.name < $1.name }
             .map { ChannelSummary(name: $0.name, users: $0.members.count, topic: $0.topic) }
         sendChunked(rows, rows: 100, to: id, bytes: HubEvent.encodedSize) { .list(Array($0), more: $1) }
     }
@@ -508,6 +527,7 @@ final class ChatState {
     /// An error reply. Its parameters often echo what the user sent (a nick, a channel, a
     /// mode letter), so each is shown as `shown(name:)` makes it.
     func error(_ id: Int, _ code: ErrorCode, _ params: [String], _ text: String) {
+        if quietErrors { return }
         send(.error(code: code, params: params.map { shown(name: $0) }, text: text), to: id)
     }
 

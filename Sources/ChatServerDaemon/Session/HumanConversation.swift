@@ -16,6 +16,9 @@ final class HumanConversation: Conversation {
     /// hub has answered it, which channel is current, so where a line goes, is not settled.
     private var channelChange: UInt64 = 0
     var nick = "*"
+    /// The bytes of our `user@host` but the `@`, from the welcome: what our messages' IRC
+    /// prefix holds besides the nick.
+    private var addressLength = 0
     var currentChannel: String? {
         didSet { currentChannelBytes = currentChannel.map { Array($0.utf8) } }
     }
@@ -137,9 +140,11 @@ final class HumanConversation: Conversation {
                 output.sendLine(HumanText.notInChannel)
                 return true
             }
-            // Long lines go out as several messages so IRC users receive all of them.
-            if case .message(let kind, let target, let body) = request, body.utf8.count > 400 {
-                for part in IRCMessage.splitText(body, maxBytes: 400) {
+            // A long line goes out as several messages, each of which fits an IRC line with
+            // its prefix, as IRC clients split their users' long lines: IRC readers, whose
+            // server cuts a message to one line, then get all of it.
+            if case .message(let kind, let target, let body) = request, body.utf8.count > messageRoom(kind, target) {
+                for part in IRCMessage.splitText(body, maxBytes: messageRoom(kind, target)) {
                     output.request(.message(kind: kind, target: target, text: part))
                 }
             } else {
@@ -151,6 +156,14 @@ final class HumanConversation: Conversation {
             }
         }
         return true
+    }
+
+    /// The most text a message of ours to `target` holds so that an IRC reader gets it in one
+    /// line: `:nick!user@host PRIVMSG target :text` in 510 bytes (at most 400, as people read).
+    private func messageRoom(_ kind: MessageKind, _ target: String) -> Int {
+        var overhead = 1 + nick.utf8.count + 1 + addressLength + 1 + " PRIVMSG ".utf8.count + target.utf8.count + 2
+        if kind == .action { overhead += "\u{1}ACTION \u{1}".utf8.count }
+        return max(64, min(400, IRCRenderer.maxBody - overhead))
     }
 
     func fastMessage(_ m: MessageView, output: inout SessionOutput) -> Bool {
@@ -165,6 +178,7 @@ final class HumanConversation: Conversation {
         switch event {
         case .welcome(let w):
             nick = w.nick
+            addressLength = w.user.utf8.count + w.host.utf8.count
             stage = .joining
             show(event, &output)
             output.request(.join(channels: ["#lobby"]))

@@ -1,3 +1,4 @@
+import ChatPOSIX
 import ChatProtocol
 
 /// An IRC client (irssi, WeeChat, chat-tui, the `irc` Python library): the modern client
@@ -19,6 +20,10 @@ final class IRCConversation: Conversation {
     var userModes = ""
     /// What the hub said at registration: VERSION is answered from it.
     var welcome: Welcome?
+    /// A NAMES of several channels under way: one 366 ends them all (IRCConversation+Names).
+    var namesEnds: NamesEnds?
+    /// The wall clock in milliseconds, for TIME (a test sets its own).
+    var clock: () -> Int64 = { Proc.wallMillis() }
     /// IRCv3: clients send at most 4094 bytes of tags; the body is 510 without CRLF.
     static let clientLimits = IRCLimits(maxTagBytes: 4096, maxBodyBytes: 510)
 
@@ -55,8 +60,15 @@ final class IRCConversation: Conversation {
 
     private func send(_ m: IRCMessage, _ output: inout SessionOutput) { output.sendLine(m.serialized()) }
 
-    private func numeric(_ code: Int, _ params: [String], _ text: String, _ output: inout SessionOutput) {
+    func numeric(_ code: Int, _ params: [String], _ text: String, _ output: inout SessionOutput) {
         var m = IRCMessage(source: serverName, command: NumberFormat.threeDigits(Int64(code)), params: [nick] + params + [text])
+        m.trailingColon = true
+        send(m, &output)
+    }
+
+    /// A standard reply (ircv3.net standard-replies): `FAIL <command> <code> :<text>`.
+    private func fail(_ command: String, _ code: String, _ text: String, _ output: inout SessionOutput) {
+        var m = IRCMessage(source: serverName, command: "FAIL", params: [command.isEmpty ? "*" : command, code, text])
         m.trailingColon = true
         send(m, &output)
     }
@@ -78,6 +90,14 @@ final class IRCConversation: Conversation {
                 numeric(421, [shown.isEmpty || shown.contains(" ") ? "*" : shown], "Unknown command", &output)
             default: numeric(421, ["*"], "Malformed line: \(error)", &output)
             }
+            return true
+        }
+        if !TextSafety.isValidUTF8(bytes) {
+            // UTF8ONLY (ircv3.net utf8-only): refused, not repaired, so that nobody is shown
+            // a message other than the one its sender meant. Telnet users' bytes are repaired.
+            if output.awaitingAnswers { return false }
+            fail(message.verb, "INVALID_UTF8", "Message rejected, your IRC software MUST use UTF-8 encoding on this network",
+                 &output)
             return true
         }
         let input: IRCInput
@@ -109,7 +129,7 @@ final class IRCConversation: Conversation {
     /// the hub's answers to earlier lines).
     private func answersHere(_ input: IRCInput) -> Bool {
         switch input {
-        case .capLS, .capList, .capReq, .ping, .version: return true
+        case .capLS, .capList, .capReq, .ping, .version, .time, .info, .admin, .help: return true
         // MODE for our own nick is answered here; which nick is ours the hub may be changing.
         case .mode(let target, _): return target.utf8.first != UInt8(ascii: "#")  // CHANTYPES=#
         case .message(_, let targets, _): return targets.count > ChatSettings.maxTargets  // 407
@@ -159,7 +179,7 @@ final class IRCConversation: Conversation {
             for target in targets.prefix(ChatSettings.maxTargets) {
                 output.request(.message(kind: kind, target: target, text: text))
             }
-            if targets.count > ChatSettings.maxTargets {
+            if targets.count > ChatSettings.maxTargets && kind != .notice {  // NOTICE: never an automatic reply
                 numeric(407, [targets[ChatSettings.maxTargets]],
                         "Too many recipients (at most \(ChatSettings.maxTargets)); this one and the rest were not sent",
                         &output)
@@ -168,7 +188,9 @@ final class IRCConversation: Conversation {
             output.request(.topic(channel: channel, text: text))
         case .names(let list):
             if let list {
-                for channel in CaseMapping.ascii.unique(list) { output.request(.names(channel: channel)) }
+                let unique = CaseMapping.ascii.unique(list)
+                for channel in unique { output.request(.names(channel: channel)) }
+                if unique.count > 1 { namesEnds = NamesEnds(left: unique.count, echo: unique.joined(separator: ",")) }
             } else {
                 output.request(.names(channel: nil))
             }
@@ -195,7 +217,7 @@ final class IRCConversation: Conversation {
             } else {
                 output.request(.mode(target: target, args: args))
             }
-        case .list: output.request(.list)
+        case .list(let filters): output.request(.list(channels: filters))
         case .motd: output.request(.motd)
         case .lusers: output.request(.lusers)
         case .version:
@@ -203,6 +225,8 @@ final class IRCConversation: Conversation {
             for m in IRCRenderer.version(welcome, context: renderContext) { send(m, &output) }
         case .ison(let nicks): output.request(.ison(nicks: nicks))
         case .userhost(let nicks): output.request(.userhost(nicks: nicks))
+        case .monitor(let action, let targets): output.request(.monitor(action, targets: targets))
+        case .time, .info, .admin, .help: serverInfo(input, &output)
         }
     }
 
@@ -318,7 +342,9 @@ final class IRCConversation: Conversation {
             if CaseMapping.ascii.equal(target, nick) { channels.remove(channel) }
         default: break
         }
-        for m in IRCRenderer.render(event, context: renderContext) { send(m, &output) }
+        var lines = IRCRenderer.render(event, context: renderContext)
+        if case .names(_, _, false, _) = event, namesEnds != nil { oneNamesEnd(&lines) }
+        for m in lines { send(m, &output) }
         if case .welcome = event { output.releaseHeld() }
     }
 }
