@@ -28,6 +28,9 @@ extension HubEvent {
         case .userhost: return .eventUserhost
         case .channelModeChange: return .eventChannelModeChange
         case .sync: return .eventSync
+        case .userModes: return .eventUserModes
+        case .youreOper: return .eventYoureOper
+        case .wallops: return .eventWallops
         }
     }
 
@@ -66,12 +69,13 @@ extension HubEvent {
             w.string(mask); w.varint(UInt64(entries.count))
             for e in entries {
                 w.string(e.channel); w.string(e.nick); w.string(e.user); w.string(e.host)
-                w.string(e.realName); w.bool(e.isAway); w.bool(e.isOperator)
+                w.string(e.realName); w.bool(e.isAway); w.bool(e.isOperator); w.bool(e.isServerOperator)
             }
             w.bool(more)
         case .whois(let x):
             w.string(x.nick); w.string(x.user); w.string(x.host); w.string(x.realName)
             w.strings(x.channels); w.int(x.idleSeconds); w.int(x.signonTime); w.optionalString(x.away)
+            w.bool(x.isServerOperator)
         case .awayStatus(let a): w.bool(a)
         case .awayReply(let n, let t): w.string(n); w.string(t)
         case .channelModes(let c, let m, let at): w.string(c); w.string(m); w.int(at)
@@ -91,6 +95,9 @@ extension HubEvent {
             for row in rows { w.string(row.nick); w.string(row.user); w.string(row.host); w.bool(row.isAway) }
         case .channelModeChange(let c, let s, let m, let a): w.string(c); w.string(s); w.string(m); w.strings(a)
         case .sync(let t): w.varint(t)
+        case .userModes(let n, let m, let change): w.string(n); w.string(m); w.bool(change)
+        case .youreOper(let n): w.string(n)
+        case .wallops(let s, let t): w.string(s); w.string(t)
         }
     }
 
@@ -101,7 +108,7 @@ extension HubEvent {
     /// The bytes a row of a `who` reply takes (see `encodedSize(_: Member)`).
     public static func encodedSize(_ e: WhoEntry) -> Int {
         BinaryWriter.size(e.channel) + BinaryWriter.size(e.nick) + BinaryWriter.size(e.user) + BinaryWriter.size(e.host)
-            + BinaryWriter.size(e.realName) + 2
+            + BinaryWriter.size(e.realName) + 3
     }
 
     /// The bytes a row of a `list` reply takes, at most (see `encodedSize(_: Member)`).
@@ -147,13 +154,13 @@ extension HubEvent {
             for _ in 0..<n {
                 entries.append(WhoEntry(channel: try r.string(), nick: try r.string(), user: try r.string(),
                                         host: try r.string(), realName: try r.string(), isAway: try r.bool(),
-                                        isOperator: try r.bool()))
+                                        isOperator: try r.bool(), isServerOperator: try r.bool()))
             }
             self = .who(mask: mask, entries: entries, more: try r.bool())
         case .eventWhois?:
             self = .whois(WhoisInfo(nick: try r.string(), user: try r.string(), host: try r.string(),
                                     realName: try r.string(), channels: try r.strings(), idleSeconds: try r.int(),
-                                    signonTime: try r.int(), away: try r.optionalString()))
+                                    signonTime: try r.int(), away: try r.optionalString(), isServerOperator: try r.bool()))
         case .eventAwayStatus?: self = .awayStatus(isAway: try r.bool())
         case .eventAwayReply?: self = .awayReply(nick: try r.string(), text: try r.string())
         case .eventChannelModes?: self = .channelModes(channel: try r.string(), modes: try r.string(), createdAt: try r.int())
@@ -181,6 +188,9 @@ extension HubEvent {
             self = .channelModeChange(channel: try r.string(), source: try r.string(), modes: try r.string(),
                                       args: try r.strings())
         case .eventSync?: self = .sync(token: try r.varint())
+        case .eventUserModes?: self = .userModes(nick: try r.string(), modes: try r.string(), isChange: try r.bool())
+        case .eventYoureOper?: self = .youreOper(name: try r.string())
+        case .eventWallops?: self = .wallops(source: try r.string(), text: try r.string())
         default: throw .unknownType(type)
         }
         try r.finish()

@@ -23,6 +23,9 @@ extension HubRequest {
         case .ison: return .requestIson
         case .userhost: return .requestUserhost
         case .sync: return .requestSync
+        case .oper: return .requestOper
+        case .kill: return .requestKill
+        case .wallops: return .requestWallops
         }
     }
 
@@ -54,6 +57,9 @@ extension HubRequest {
         case .quit(let r): w.string(r)
         case .ison(let n), .userhost(let n): w.strings(n)
         case .sync(let t): w.varint(t)
+        case .oper(let n, let p): w.string(n); w.string(p)
+        case .kill(let n, let r): w.string(n); w.string(r)
+        case .wallops(let t): w.string(t)
         }
     }
 
@@ -95,6 +101,9 @@ extension HubRequest {
         case .requestIson?: self = .ison(nicks: try r.strings(items: items, limit: name, "ison nicks"))
         case .requestUserhost?: self = .userhost(nicks: try r.strings(items: items, limit: name, "userhost nicks"))
         case .requestSync?: self = .sync(token: try r.varint())
+        case .requestOper?: self = .oper(name: try r.string(limit: name, "oper name"), password: try r.string(limit: name, "oper password"))
+        case .requestKill?: self = .kill(nick: try r.string(limit: name, "kill nick"), reason: try r.string(limit: text, "kill reason"))
+        case .requestWallops?: self = .wallops(text: try r.string(limit: text, "wallops text"))
         default: throw .unknownType(type)
         }
         try r.finish()

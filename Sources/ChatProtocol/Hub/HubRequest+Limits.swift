@@ -41,6 +41,9 @@ extension HubRequest {
         case .quit(let reason): return .quit(reason: t(reason))
         case .ison(let nicks): return .ison(nicks: l(nicks))
         case .userhost(let nicks): return .userhost(nicks: l(nicks))
+        case .oper(let operName, let password): return .oper(name: n(operName), password: n(password))
+        case .kill(let nick, let reason): return .kill(nick: n(nick), reason: t(reason))
+        case .wallops(let body): return .wallops(text: t(body))
         }
     }
 

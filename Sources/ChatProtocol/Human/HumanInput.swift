@@ -41,6 +41,12 @@ public enum HumanInput: Equatable, Sendable {
     case motd
     /// `/quit [reason]`
     case quit(String?)
+    /// `/oper NAME PASSWORD`: become a server operator.
+    case oper(name: String, password: String)
+    /// `/kill NICK [reason]`: a server operator disconnects someone.
+    case kill(nick: String, reason: String)
+    /// `/wallops TEXT`: a server operator's message to the other operators and to +w users.
+    case wallops(String)
     /// `/help [command]`, the command lowercased and without its `/`; the session shows
     /// `HumanText.help(command:)`.
     case help(String?)
@@ -110,6 +116,16 @@ public enum HumanInput: Equatable, Sendable {
             return .away(args.isEmpty ? nil : String(args))
         case "quit":
             return .quit(args.isEmpty ? nil : String(args))
+        case "oper":
+            let (operName, password) = splitWord(args)
+            guard !operName.isEmpty, let password = singleWord(password) else { return .usage(HumanText.usage(name)) }
+            return .oper(name: String(operName), password: password)
+        case "kill":
+            let (nick, reason) = splitWord(args)
+            if nick.isEmpty { return .usage(HumanText.usage(name)) }
+            return .kill(nick: String(nick), reason: String(reason))
+        case "wallops":
+            return args.isEmpty ? .usage(HumanText.usage(name)) : .wallops(String(args))
         case "help":
             var topic = splitWord(args).0
             if topic.first == "/" { topic = topic.dropFirst() }
@@ -161,6 +177,12 @@ public enum HumanInput: Equatable, Sendable {
             return .motd
         case .quit(let reason):
             return .quit(reason: reason ?? "")
+        case .oper(let name, let password):
+            return .oper(name: name, password: password)
+        case .kill(let nick, let reason):
+            return .kill(nick: nick, reason: reason)
+        case .wallops(let text):
+            return .wallops(text: text)
         }
     }
 

@@ -46,6 +46,13 @@ public enum HumanText {
                 details: ["The server's message of the day, shown when you arrived."]),
         Command(name: "quit", usage: "/quit [reason]", summary: "leave the chat",
                 details: ["Others see the reason when you go."]),
+        Command(name: "oper", usage: "/oper NAME PASSWORD", summary: "become a server operator (the server's config names them)",
+                details: ["The password shows on your screen as you type it, as every line does: mind who is watching.",
+                          "Operators may use /kill and /wallops, and get everyone's wallops."]),
+        Command(name: "kill", usage: "/kill NICK [reason]", summary: "server operators: disconnect someone",
+                details: ["Their channels see them quit with \"Killed (yournick (reason))\"."]),
+        Command(name: "wallops", usage: "/wallops TEXT", summary: "server operators: a message to every operator",
+                details: ["IRC users who set user mode +w get it too."]),
         Command(name: "help", usage: "/help [command]", summary: "this list, or more about one command",
                 details: ["For example: /help join"]),
     ]

@@ -120,6 +120,11 @@ public struct IRCCommand: Sendable {
         IRCCommand("MOTD", .afterRegistration) { _ in .motd },
         IRCCommand("LUSERS", .afterRegistration) { _ in .lusers },
         IRCCommand("VERSION", .afterRegistration) { _ in .version },
+        // Server operators.
+        IRCCommand("OPER", .afterRegistration, min: 2) { p in .oper(name: p[0], password: p[1]) },
+        // `KILL nick` without a reason, as Ergo and others accept it.
+        IRCCommand("KILL", .afterRegistration, min: 1, nonEmpty: true) { p in .kill(nick: p[0], reason: p.count > 1 ? p[1] : "") },
+        IRCCommand("WALLOPS", .afterRegistration, min: 1, nonEmpty: true) { p in .wallops(text: p[0]) },
     ]
 
     /// `#a,#b` as `["#a", "#b"]`.

@@ -55,7 +55,7 @@ public enum IRCRenderer {
     /// a mode string or a number.
     static func lastParamIsText(_ m: IRCMessage) -> Bool {
         switch m.command {
-        case "JOIN", "MODE", "004", "324", "329", "333": return false
+        case "JOIN", "MODE", "004", "221", "324", "329", "333": return false
         case "PART": return m.params.count > 1
         default: return true
         }
@@ -191,7 +191,7 @@ private struct Renderer {
 
         case .who(let mask, let entries, let more):
             for e in entries {
-                let flags = (e.isAway ? "G" : "H") + (e.isOperator ? "@" : "")
+                let flags = (e.isAway ? "G" : "H") + (e.isServerOperator ? "*" : "") + (e.isOperator ? "@" : "")
                 numeric(352, [C.clean(e.channel), C.clean(e.user), C.clean(e.host), server, C.clean(e.nick), flags,
                               "0 " + C.clean(e.realName)])
             }
@@ -204,6 +204,7 @@ private struct Renderer {
                 r.numeric(319, [nick, group.joined(separator: " ")])
             }
             numeric(312, [nick, server, C.clean(context.serverInfo)])
+            if x.isServerOperator { numeric(313, [nick, "is an IRC operator"]) }
             numeric(317, [nick, String(x.idleSeconds), String(x.signonTime), "seconds idle, signon time"])
             if let away = x.away { numeric(301, [nick, C.clean(away)]) }
             numeric(318, [nick, "End of /WHOIS list."])
@@ -259,6 +260,23 @@ private struct Renderer {
 
         case .sync:
             break  // the session's own barrier, not a line for the client
+
+        case .userModes(let nick, let modes, let isChange):
+            if isChange {
+                out.append(IRCMessage(source: C.clean(nick), command: "MODE", params: [me, C.clean(modes)]))
+            } else {
+                numeric(221, [C.clean(modes)])
+            }
+
+        case .youreOper:
+            numeric(381, ["You are now an IRC operator"])
+
+        case .wallops(let source, let text):
+            let source = C.clean(source)
+            let overhead = 1 + source.utf8.count + " WALLOPS ".utf8.count + 1
+            for piece in pieces(C.clean(text), overhead: overhead) {
+                out.append(IRCMessage(source: source, command: "WALLOPS", params: [piece]))
+            }
         }
     }
 

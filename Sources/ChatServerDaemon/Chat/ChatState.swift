@@ -4,8 +4,8 @@ import ChatProtocol
 /// request and sends events; it does no I/O, so every rule is tested without processes.
 final class ChatState {
     private(set) var settings: ChatSettings
-    private let sink: EventSink
-    private(set) var users: [Int: User] = [:]
+    let sink: EventSink
+    var users: [Int: User] = [:]
     private var nicks: [String: Int] = [:]  // impersonation key → session
     private(set) var channels: [String: Channel] = [:]  // folded name → channel
     /// The same channels by their display name: clients nearly always send it as is, and
@@ -17,9 +17,16 @@ final class ChatState {
     private var recipients: [Int] = []
     /// Work done beyond the replies' bytes, in items looked at (members sorted, users matched,
     /// channels listed): the hub charges it to the session that asked (`Hub+Costs`).
-    private(set) var work = 0
+    var work = 0
     /// Every channel's history, bounded as a whole.
     private(set) var history = HistoryLedger()
+    /// Who checks operator passwords (the hub's password worker); nil: OPER is refused.
+    var passwords: PasswordChecker?
+    /// The OPER attempts whose password is being checked (`ChatState+Operators`).
+    var operChecks = OperChecks()
+    /// Told when the server ends a user's connection (`end(session:…)`): the console makes
+    /// sure a session that does not leave is killed.
+    var sessionEnding: ((Int) -> Void)?
 
     static let reservedNicks: Set<String> = ["server", "console", "operator", "oper", "admin", "root", "system",
                                              "chanserv", "nickserv", "irc", "hub"]
@@ -112,7 +119,9 @@ final class ChatState {
         case .whois(let nick): whois(id, nick: nick)
         case .kick(let c, let nick, let reason): kick(id, channel: c, nick: nick, reason: reason)
         case .away(let text): away(id, text: text)
-        case .mode(let target, let args): mode(id, target: target, args: args)
+        case .mode(let target, let args):
+            if settings.casemapping.equal(target, users[id]!.nick) { return userMode(id, args: args) }
+            mode(id, target: target, args: args)
         case .list: list(id)
         case .motd: send(.motd(settings.motd), to: id)
         case .lusers: send(.lusers(users: nicks.count, channels: channels.count), to: id)
@@ -123,6 +132,9 @@ final class ChatState {
                 session(named: n).flatMap { users[$0] }.map { UserHost(nick: $0.nick, user: $0.user, host: $0.host, isAway: $0.away != nil) }
             }
             send(.userhost(rows), to: id)
+        case .oper(let name, let password): oper(id, name: name, password: password)
+        case .kill(let nick, let reason): kill(id, nick: nick, reason: reason)
+        case .wallops(let text): wallops(id, text: text)
         }
     }
 
@@ -380,14 +392,15 @@ final class ChatState {
 
     private func whoEntry(_ u: User, channel: String, op: Bool) -> WhoEntry {
         WhoEntry(channel: channel, nick: u.nick, user: u.user, host: u.host, realName: u.realName,
-                 isAway: u.away != nil, isOperator: op)
+                 isAway: u.away != nil, isOperator: op, isServerOperator: u.isOperator)
     }
 
     private func who(_ id: Int, mask: String) {
         var entries: [WhoEntry] = []
         if let ch = channels[fold(mask)] {
+            let outsider = ch.members[id] == nil
             for m in members(of: ch) {
-                if let sid = session(named: m.nick), let u = users[sid] {
+                if let sid = session(named: m.nick), let u = users[sid], !(outsider && isHidden(u, from: id)) {
                     entries.append(whoEntry(u, channel: ch.name, op: m.isOperator))
                 }
             }
@@ -396,7 +409,7 @@ final class ChatState {
         } else if mask.contains("*") || mask.contains("?") {
             work &+= users.count
             for u in users.values where u.registered
-                && Names.maskMatches(mask: mask, u.nick, casemapping: settings.casemapping) {
+                && Names.maskMatches(mask: mask, u.nick, casemapping: settings.casemapping) && !isHidden(u, from: id) {
                 entries.append(whoEntry(u, channel: "*", op: false))
                 if entries.count >= 200 { break }
             }
@@ -416,7 +429,7 @@ final class ChatState {
         let now = clock()
         send(.whois(WhoisInfo(nick: u.nick, user: u.user, host: u.host, realName: u.realName, channels: chans,
                               idleSeconds: (now - u.lastActive) / 1000, signonTime: u.connectedAt / 1000,
-                              away: u.away)), to: id)
+                              away: u.away, isServerOperator: u.isOperator)), to: id)
     }
 
     private func kick(_ id: Int, channel name: String, nick: String, reason: String) {
@@ -562,14 +575,14 @@ final class ChatState {
 
     /// An error reply. Its parameters often echo what the user sent (a nick, a channel, a
     /// mode letter), so each is shown as `shown(name:)` makes it.
-    private func error(_ id: Int, _ code: ErrorCode, _ params: [String], _ text: String) {
+    func error(_ id: Int, _ code: ErrorCode, _ params: [String], _ text: String) {
         send(.error(code: code, params: params.map { shown(name: $0) }, text: text), to: id)
     }
 
-    private func send(_ event: HubEvent, to id: Int) { send(event.frame(), to: id) }
+    func send(_ event: HubEvent, to id: Int) { send(event.frame(), to: id) }
 
     @inline(__always)
-    private func send(_ frame: [UInt8], to id: Int) {
+    func send(_ frame: [UInt8], to id: Int) {
         sink.deliver(frame, to: id)
     }
 
@@ -581,7 +594,7 @@ final class ChatState {
     }
 
     /// One frame to the sessions `pick` lists, in one call to the sink.
-    private func broadcast(_ frame: [UInt8], to pick: (inout [Int]) -> Void) {
+    func broadcast(_ frame: [UInt8], to pick: (inout [Int]) -> Void) {
         recipients.removeAll(keepingCapacity: true)
         pick(&recipients)
         sink.deliver(frame, toEach: recipients)

@@ -14,6 +14,17 @@ struct User {
     var connectedAt: Int64  // ms
     var lastActive: Int64  // ms
     var mutedUntil: Int64 = 0  // ms; Int64.max for "until unmuted"
+    /// User mode +i: left out of WHO by mask for people who share no channel with it.
+    var invisible = false
+    /// User mode +w: receives WALLOPS (server operators get them anyway).
+    var wallops = false
+    /// The operator block this user opered up with (user mode +o); nil for everyone else.
+    var operName: String?
+    /// Failed OPER attempts, and when the next may be tried (ms): each failure doubles the wait.
+    var operFailures = 0
+    var operRetryAt: Int64 = 0
+    /// A server operator (user mode +o), set only by a successful OPER.
+    var isOperator: Bool { operName != nil }
     /// `nick!user@host`, kept up to date so the hot path does not build it per message.
     private(set) var source: String = ""
 }

@@ -1,0 +1,84 @@
+import ChatPOSIX
+import ChatProtocol
+import Glibc
+
+/// The hub's side of the password worker, as a hook of its loop: it starts the worker, sends
+/// it the chat state's checks, reads its verdicts and hands them to the chat state. A worker
+/// that goes away fails the checks under way ("cannot be checked now") and is started again at
+/// the next check (at most once a second, so a worker that cannot start is not forked in a loop).
+final class PasswordService: HubHook, PasswordChecker {
+    private var pid: pid_t?
+    private var channel: Int32 = -1
+    private var hookIndex = 0
+    private var lastStart: UInt64 = 0
+    private weak var host: ConsoleHost?
+    private var buffer = [UInt8](repeating: 0, count: 4096)
+
+    func register(in host: ConsoleHost, index: Int) throws {
+        self.host = host
+        hookIndex = index
+        host.chat.passwords = self
+        try start(host)
+    }
+
+    private func start(_ host: ConsoleHost) throws(SystemError) {
+        lastStart = Proc.monotonicNanos()
+        let (pid, channel) = try PasswordWorker.start()
+        self.pid = pid
+        self.channel = channel
+        try host.watch(channel, events: Epoll.readable, hook: hookIndex, sub: 0)
+        host.log.debug("password worker pid \(pid)")
+    }
+
+    func check(ticket: UInt64, hash: String, password: String) -> Bool {
+        guard let host else { return false }
+        if channel < 0 {
+            guard Proc.monotonicNanos() - lastStart > 1_000_000_000 else { return false }
+            do { try start(host) } catch {
+                host.log.error("cannot start the password worker: \(error)")
+                return false
+            }
+        }
+        let bytes = PasswordCheck(ticket: ticket, hash: hash, password: password).bytes
+        let sent = bytes.withUnsafeBytes { raw in Result { () throws(SystemError) in try FD.write(channel, raw) } }
+        if case .success(.done) = sent { return true }
+        return false
+    }
+
+    func handle(events: UInt32, data: UInt64, host: ConsoleHost) {
+        while channel >= 0 {
+            let r: Result<IOResult, SystemError> = buffer.withUnsafeMutableBytes { raw in
+                Result { () throws(SystemError) in try FD.read(channel, into: raw) }
+            }
+            switch r {
+            case .success(.done(let n)):
+                let verdict = buffer.withUnsafeBytes { PasswordCheck.Verdict(UnsafeRawBufferPointer(rebasing: $0[..<n])) }
+                guard let verdict else { continue }
+                if verdict.answer == .unreadableHash {
+                    host.log.error("an operator block's password hash is not an argon2id hash this server can read (see chat-server hash-password)")
+                }
+                host.chat.passwordChecked(ticket: verdict.ticket, verdict: verdict.answer == .unreadableHash ? nil : verdict.answer == .match)
+            case .success(.wouldBlock): return
+            case .success(.eof), .failure: return lost(host)
+            }
+        }
+    }
+
+    /// The worker closed its end (died, or could not enter its sandbox).
+    private func lost(_ host: ConsoleHost) {
+        host.log.error("the password worker (pid \(pid ?? 0)) stopped; operator passwords cannot be checked until it is started again")
+        host.unwatch(channel)
+        FD.close(channel)
+        channel = -1
+        if let pid { Proc.signal(pid, SIGKILL) }
+        pid = nil
+        for ticket in host.chat.operChecks.tickets { host.chat.passwordChecked(ticket: ticket, verdict: nil) }
+    }
+
+    func shutdown(host: ConsoleHost) {
+        guard channel >= 0 else { return }
+        host.unwatch(channel)
+        FD.close(channel)
+        channel = -1
+    }
+}
