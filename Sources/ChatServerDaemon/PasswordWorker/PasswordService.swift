@@ -4,13 +4,15 @@ import Glibc
 
 /// The hub's side of the password worker, as a hook of its loop: it starts the worker, sends
 /// it the chat state's checks, reads its verdicts and hands them to the chat state. A worker
-/// that goes away fails the checks under way ("cannot be checked now") and is started again at
-/// the next check (at most once a second, so a worker that cannot start is not forked in a loop).
+/// that goes away fails the checks under way ("cannot be checked now") and is started again,
+/// at most once a second (a worker that cannot start is not forked in a loop).
 final class PasswordService: HubHook, PasswordChecker {
     private var pid: pid_t?
     private var channel: Int32 = -1
     private var hookIndex = 0
     private var lastStart: UInt64 = 0
+    /// When to start a worker again (monotonic ns), after one was lost.
+    private var restartAt: UInt64?
     private weak var host: ConsoleHost?
     private var buffer = [UInt8](repeating: 0, count: 4096)
 
@@ -23,6 +25,7 @@ final class PasswordService: HubHook, PasswordChecker {
 
     private func start(_ host: ConsoleHost) throws(SystemError) {
         lastStart = Proc.monotonicNanos()
+        restartAt = nil
         let (pid, channel) = try PasswordWorker.start()
         self.pid = pid
         self.channel = channel
@@ -31,14 +34,7 @@ final class PasswordService: HubHook, PasswordChecker {
     }
 
     func check(ticket: UInt64, hash: String, password: String) -> Bool {
-        guard let host else { return false }
-        if channel < 0 {
-            guard Proc.monotonicNanos() - lastStart > 1_000_000_000 else { return false }
-            do { try start(host) } catch {
-                host.log.error("cannot start the password worker: \(error)")
-                return false
-            }
-        }
+        guard channel >= 0 else { return false }
         let bytes = PasswordCheck(ticket: ticket, hash: hash, password: password).bytes
         let sent = bytes.withUnsafeBytes { raw in Result { () throws(SystemError) in try FD.write(channel, raw) } }
         if case .success(.done) = sent { return true }
@@ -72,10 +68,23 @@ final class PasswordService: HubHook, PasswordChecker {
         channel = -1
         if let pid { Proc.signal(pid, SIGKILL) }
         pid = nil
+        restartAt = max(Proc.monotonicNanos(), lastStart + 1_000_000_000)
         for ticket in host.chat.operChecks.tickets { host.chat.passwordChecked(ticket: ticket, verdict: nil) }
     }
 
+    func nextDeadline() -> UInt64? { restartAt }
+
+    func tick(now: UInt64, host: ConsoleHost) {
+        guard let at = restartAt, now >= at, !host.isShuttingDown else { return }
+        do { try start(host) } catch {
+            host.log.error("cannot start the password worker: \(error); trying again in a second")
+            lastStart = now
+            restartAt = now + 1_000_000_000
+        }
+    }
+
     func shutdown(host: ConsoleHost) {
+        restartAt = nil
         guard channel >= 0 else { return }
         host.unwatch(channel)
         FD.close(channel)
