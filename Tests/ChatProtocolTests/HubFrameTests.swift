@@ -197,7 +197,7 @@ struct RandomMessages {
     mutating func kind() -> MessageKind { [.privmsg, .notice, .action].randomElement(using: &rng)! }
 
     mutating func request() -> HubRequest {
-        switch Int.random(in: 0..<20, using: &rng) {
+        switch Int.random(in: 0..<23, using: &rng) {
         case 0: return .hello(dialect: bool() ? .irc : .human)
         case 1: return .register(nick: string(), user: string(), realName: string())
         case 2: return .nick(string())
@@ -217,12 +217,15 @@ struct RandomMessages {
         case 16: return .ison(nicks: strings())
         case 17: return .userhost(nicks: strings())
         case 18: return .sync(token: UInt64.random(in: 0...UInt64.max, using: &rng))
+        case 19: return .oper(name: string(), password: string())
+        case 20: return .kill(nick: string(), reason: string())
+        case 21: return .wallops(text: string())
         default: return .quit(reason: string())
         }
     }
 
     mutating func event() -> HubEvent {
-        switch Int.random(in: 0..<25, using: &rng) {
+        switch Int.random(in: 0..<28, using: &rng) {
         case 0:
             return .welcome(Welcome(nick: string(), user: string(), host: string(), serverName: string(),
                                     network: string(), version: string(), createdAt: int(), isupport: strings(),
@@ -239,11 +242,12 @@ struct RandomMessages {
         case 9: return .names(channel: string(), members: strings().map { Member(nick: $0, isOperator: $0.count % 2 == 0) }, more: bool())
         case 10:
             return .who(mask: string(), entries: strings().map {
-                WhoEntry(channel: $0, nick: string(), user: string(), host: string(), realName: string(), isAway: bool(), isOperator: bool())
+                WhoEntry(channel: $0, nick: string(), user: string(), host: string(), realName: string(), isAway: bool(), isOperator: bool(),
+                         isServerOperator: bool())
             }, more: bool())
         case 11:
             return .whois(WhoisInfo(nick: string(), user: string(), host: string(), realName: string(), channels: strings(),
-                                    idleSeconds: int(), signonTime: int(), away: opt()))
+                                    idleSeconds: int(), signonTime: int(), away: opt(), isServerOperator: bool()))
         case 12: return .awayStatus(isAway: bool())
         case 13: return .awayReply(nick: string(), text: string())
         case 14: return .channelModes(channel: string(), modes: string(), createdAt: int())
@@ -257,6 +261,9 @@ struct RandomMessages {
         case 21: return .userhost(strings().map { UserHost(nick: $0, user: string(), host: string(), isAway: bool()) })
         case 22: return .channelModeChange(channel: string(), source: string(), modes: string(), args: strings())
         case 23: return .sync(token: UInt64.random(in: 0...UInt64.max, using: &rng))
+        case 24: return .userModes(nick: string(), modes: string(), isChange: bool())
+        case 25: return .youreOper(name: string())
+        case 26: return .wallops(source: string(), text: string())
         default: return .disconnect(reason: string())
         }
     }
@@ -354,7 +361,7 @@ struct RandomMessages {
         var gen = RandomMessages(rng: SplitMix64(seed: 11))
         var requestTypes: [UInt8: Int] = [:]
         var eventTypes: [UInt8: Int] = [:]
-        for _ in 0..<2000 {
+        for _ in 0..<2800 {
             let r = gen.request()
             requestTypes[r.messageType.rawValue, default: 0] += 1
             let rp = payload(r.frame())
@@ -367,8 +374,8 @@ struct RandomMessages {
             expectEveryCutRefused(ep) { bytes throws(PayloadError) in _ = try event(e.messageType.rawValue, bytes) }
         }
         // Every type was cut many times over.
-        #expect(requestTypes.count == 20 && requestTypes.values.allSatisfy { $0 >= 50 }, "\(requestTypes)")
-        #expect(eventTypes.count == 25 && eventTypes.values.allSatisfy { $0 >= 50 }, "\(eventTypes)")
+        #expect(requestTypes.count == 23 && requestTypes.values.allSatisfy { $0 >= 50 }, "\(requestTypes)")
+        #expect(eventTypes.count == 28 && eventTypes.values.allSatisfy { $0 >= 50 }, "\(eventTypes)")
     }
 
     @Test func outOfRangeValuesAreRefusedByName() throws {

@@ -136,7 +136,8 @@ import Glibc
             .who(mask: String(repeating: "*", count: name)), .whois(nick: n), .kick(channel: c, nick: n, reason: t),
             .kick(channel: "#lobby", nick: n, reason: t), .away(text: t), .away(text: nil), .mode(target: c, args: [n]),
             .mode(target: "#lobby", args: list), .list, .motd, .lusers, .ison(nicks: [n]), .ison(nicks: list),
-            .userhost(nicks: [n]), .userhost(nicks: list), .sync(token: 0), .sync(token: .max), .quit(reason: t),
+            .userhost(nicks: [n]), .userhost(nicks: list), .sync(token: 0), .sync(token: .max),
+            .oper(name: n, password: n), .kill(nick: n, reason: t), .wallops(text: t), .quit(reason: t),
         ].filter { if case .quit = $0 { return name != RequestLimits.name } else { return true } }
     }
 
@@ -163,7 +164,7 @@ import Glibc
         func name() -> String { Bool.random(using: &rng) ? "#lobby" : string(RequestLimits.name) }
         func text() -> String { string(RequestLimits.text) }
         func list() -> [String] { (0..<Int.random(in: 0...8, using: &rng)).map { _ in name() } }
-        switch Int.random(in: 0..<19, using: &rng) {
+        switch Int.random(in: 0..<22, using: &rng) {
         case 0: return .register(nick: name(), user: name(), realName: text())
         case 1: return .nick(name())
         case 2: return .join(channels: list())
@@ -182,6 +183,9 @@ import Glibc
         case 15: return .ison(nicks: list())
         case 16: return .userhost(nicks: list())
         case 17: return .sync(token: UInt64.random(in: 0...UInt64.max, using: &rng))
+        case 18: return .oper(name: name(), password: name())
+        case 19: return .kill(nick: name(), reason: text())
+        case 20: return .wallops(text: text())
         default: return .hello(dialect: .human)
         }
     }

@@ -195,6 +195,8 @@ let requests: [(String, HubRequest)] = [
     ("away", .away(text: "lunch")), ("back", .away(text: nil)), ("mode", .mode(target: "#lobby", args: ["+o", "bob"])),
     ("list", .list), ("motd", .motd), ("quit", .quit(reason: "bye")),
     ("lusers", .lusers), ("ison", .ison(nicks: ["bob", "carol"])), ("userhost", .userhost(nicks: ["bob"])),
+    ("oper", .oper(name: "operuser", password: "sesame")), ("kill", .kill(nick: "bob", reason: "spam")),
+    ("wallops", .wallops(text: "maintenance at noon")), ("user-mode", .mode(target: "alice", args: ["+iw"])),
 ]
 let events: [(String, HubEvent)] = [
     ("welcome", .welcome(welcome)),
@@ -208,7 +210,7 @@ let events: [(String, HubEvent)] = [
     ("topic", .topic(channel: "#lobby", text: "welcome", setBy: "op!op@host", setAt: 1_700_000_000, isChange: true)),
     ("names", .names(channel: "#lobby", members: [Member(nick: "op", isOperator: true), Member(nick: "bob", isOperator: false)])),
     ("who", .who(mask: "#lobby", entries: [WhoEntry(channel: "#lobby", nick: "bob", user: "bob", host: "host",
-                                                     realName: "Bob", isAway: true, isOperator: false)])),
+                                                     realName: "Bob", isAway: true, isOperator: false, isServerOperator: true)])),
     ("whois", .whois(WhoisInfo(nick: "bob", user: "bob", host: "host", realName: "Bob", channels: ["@#lobby", "#rust"],
                                idleSeconds: 42, signonTime: 1_700_000_000, away: "lunch"))),
     ("away-status", .awayStatus(isAway: true)), ("away-reply", .awayReply(nick: "bob", text: "lunch")),
@@ -220,6 +222,9 @@ let events: [(String, HubEvent)] = [
     ("lusers", .lusers(users: 3, channels: 2)), ("ison", .ison(nicks: ["bob"])),
     ("userhost", .userhost([UserHost(nick: "bob", user: "bob", host: "host", isAway: true)])),
     ("channel-mode-change", .channelModeChange(channel: "#lobby", source: "op!op@host", modes: "+o", args: ["bob"])),
+    ("user-modes", .userModes(nick: "alice", modes: "+iwo", isChange: false)),
+    ("user-mode-change", .userModes(nick: "alice", modes: "+o", isChange: true)),
+    ("youre-oper", .youreOper(name: "operuser")), ("wallops", .wallops(source: "op!op@host", text: "maintenance at noon")),
 ]
 
 /// A record of the hub-frame target's second reading: [type][length u16 LE][payload].
