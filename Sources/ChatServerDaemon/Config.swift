@@ -144,9 +144,8 @@ struct ServerConfig {
         note("flood-rate", old.floodRate, limits.floodRate)
         note("flood-burst", old.floodBurst, limits.floodBurst)
         note("motd-file", old.motdFile ?? "none", limits.motdFile ?? "none")
-        if old.operators != limits.operators {
-            changes.append("operators \(old.operators.map(\.name).joined(separator: ",")) -> \(limits.operators.map(\.name).joined(separator: ","))")
-        }
+        func names(_ blocks: [OperatorBlock]) -> String { blocks.isEmpty ? "none" : blocks.map(\.name).joined(separator: ",") }
+        if old.operators != limits.operators { changes.append("operators \(names(old.operators)) -> \(names(limits.operators))") }
         if next.motd != motd { changes.append("new message of the day") }
         self = next
         return changes

@@ -248,9 +248,9 @@ import TestSupport
                                  .mode(target: "bob", args: ["-x"])])
         #expect(c.received().isEmpty)
         c.hub(.userModes(nick: "bob", modes: "+iw", isChange: false))
-        #expect(c.received() == [":chat.test 221 bob +iw"])
+        #expect(c.received() == [":chat.test 221 bob :+iw"])
         c.hub(.userModes(nick: "bob", modes: "+i", isChange: true))
-        #expect(c.received() == [":bob MODE bob +i"])
+        #expect(c.received() == [":bob MODE bob :+i"])
     }
 
     @Test func operKillAndWallopsGoToTheHub() {

@@ -42,7 +42,7 @@ import TestSupport
         try await Task.sleep(nanoseconds: 2_100_000_000)
         try alice.send("OPER boss sesame\r\nPING :three\r\n")
         let granted = try await alice.expect("PONG test.server three")
-        #expect(granted.contains(" 381 alice :You are now an IRC operator\r\n:alice MODE alice +o\r\n"), "\(granted)")
+        #expect(granted.contains(" 381 alice :You are now an IRC operator\r\n:alice MODE alice :+o\r\n"), "\(granted)")
         try await server.waitForLog("alice (127.0.0.1:")
         try await server.waitForLog("is now a server operator (operator block boss)")
         try await server.waitForLog("failed to become a server operator as boss: wrong password")
@@ -53,7 +53,7 @@ import TestSupport
         try await bob.expect(" 352 bob * alice 127.0.0.1 test.server alice H* :0 Test User")
         // WALLOPS: carol asked for them (+w), bob did not.
         try carol.line("MODE carol +w")
-        try await carol.expect(":carol MODE carol +w")
+        try await carol.expect(":carol MODE carol :+w")
         try alice.line("WALLOPS :maintenance at noon")
         try await carol.expect(":alice!alice@127.0.0.1 WALLOPS :maintenance at noon")
         try await alice.expect(":alice!alice@127.0.0.1 WALLOPS :maintenance at noon")
@@ -68,7 +68,7 @@ import TestSupport
         try await alice.expect(" 401 alice nobody :No such nick")
         // Dropping +o: no more KILL.
         try alice.line("MODE alice -o")
-        try await alice.expect(":alice MODE alice -o")
+        try await alice.expect(":alice MODE alice :-o")
         try alice.line("KILL carol")
         try await alice.expect(" 481 alice :Permission Denied")
     }
@@ -78,12 +78,12 @@ import TestSupport
         let evan = try await ircUser(server, nick: "evan")
         let shiv = try await ircUser(server, nick: "shiv")
         try evan.line("MODE evan +i")
-        try await evan.expect(":evan MODE evan +i")
+        try await evan.expect(":evan MODE evan :+i")
         try evan.line("MODE evan +Zw")
         try await evan.expect(" 501 evan :Unknown MODE flag")
-        try await evan.expect(":evan MODE evan +w")
+        try await evan.expect(":evan MODE evan :+w")
         try evan.line("MODE evan")
-        try await evan.expect(" 221 evan +iw")
+        try await evan.expect(" 221 evan :+iw")
         try evan.line("MODE shiv +i")
         try await evan.expect(" 502 evan :")
         try shiv.line("WHO eva*")
@@ -98,7 +98,7 @@ import TestSupport
         let tom = try await humanUser(server, nick: "tom")
         let irc = try await ircUser(server, nick: "wally")
         try irc.line("MODE wally +w")
-        try await irc.expect(":wally MODE wally +w")
+        try await irc.expect(":wally MODE wally :+w")
         try tom.line("/wallops hello")
         try await tom.expect("!! Only server operators can do that (see /oper).")
         try tom.line("/oper boss")
@@ -132,6 +132,30 @@ import TestSupport
         let alice = try await ircUser(server, nick: "alice")
         // At most a second later (the last start was about then), a new one.
         #expect(await waitUntil(timeout: 10) { server.sessionPIDs().contains { $0 != worker && Proc.name(of: $0) == "chat-passwords" } })
+        try alice.send("OPER boss sesame\r\nPING :x\r\n")
+        let answer = try await alice.expect("PONG test.server x")
+        #expect(answer.contains(" 381 alice "), "\(answer)")
+    }
+
+    /// Without operator blocks there is no worker (and no password to check); a reload that
+    /// adds the first starts one.
+    @Test func theWorkerRunsOnlyWhileThereAreOperators() async throws {
+        let dir = NSTemporaryDirectory() + "chat-opers-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try shareWithServerUser(dir)
+        try "history = 10\n".write(toFile: dir + "/chat.conf", atomically: true, encoding: .utf8)
+        let server = try await ServerProcess(["--config", dir + "/chat.conf", "--log-level", "info"])
+        let alice = try await ircUser(server, nick: "alice")
+        try alice.line("OPER boss sesame")
+        try await alice.expect(" 491 alice :")
+        #expect(!server.sessionPIDs().contains { Proc.name(of: $0) == "chat-passwords" })
+        #expect(PasswordHash.prepare())
+        let hash = try #require(PasswordHash.make(Array("sesame".utf8)))
+        try "oper = boss \(hash)\n".write(toFile: dir + "/chat.conf", atomically: true, encoding: .utf8)
+        try shareWithServerUser(dir + "/chat.conf")
+        Proc.signal(server.pid, SIGHUP)
+        try await server.waitForLog("operators none -> boss")
+        #expect(await waitUntil(timeout: 10) { server.sessionPIDs().contains { Proc.name(of: $0) == "chat-passwords" } })
         try alice.send("OPER boss sesame\r\nPING :x\r\n")
         let answer = try await alice.expect("PONG test.server x")
         #expect(answer.contains(" 381 alice "), "\(answer)")

@@ -160,8 +160,27 @@ private final class StandInChecker: PasswordChecker {
         #expect(checker.checks.last!.hash == ChatState.decoyHash, "alice is not on 10.0.0.9")
         state.passwordChecked(ticket: checker.checks.last!.ticket, verdict: true)
         #expect(codes(sink.take(1)) == [491] && !state.users[1]!.isOperator)
-        // Each failure doubles the wait.
-        #expect(state.users[1]!.operRetryAt == clock.now + 4000)
+        // Each failure doubles the wait, for the address: a new connection from there waits too.
+        #expect(state.operChecks.retryAt(host: "10.0.0.1") == clock.now + 4000)
+        state.handle(.quit(reason: ""), from: 1)
+        state.connect(session: 5, host: "10.0.0.1")
+        state.handle(.register(nick: "alice", user: "alice", realName: "R"), from: 5)
+        _ = sink.take(5)
+        state.handle(.oper(name: "root-ish", password: "right"), from: 5)
+        #expect(codes(sink.take(5)) == [464])
+    }
+
+    /// A session that ends while its password is checked: the verdict finds no ticket, and
+    /// cannot make the next connection given the same number an operator.
+    @Test func aVerdictForAConnectionThatEndedIsDropped() {
+        user(1, "alice")
+        state.handle(.oper(name: "root-ish", password: "right"), from: 1)
+        let ticket = checker.checks.last!.ticket
+        state.handle(.quit(reason: ""), from: 1)
+        #expect(!state.operChecks.awaits(1))
+        user(1, "mallory")
+        state.passwordChecked(ticket: ticket, verdict: true)
+        #expect(sink.take(1).isEmpty && !state.users[1]!.isOperator)
     }
 
     @Test func aCheckThatCannotBeMadeSaysSo() {
@@ -180,6 +199,14 @@ private final class StandInChecker: PasswordChecker {
         state.passwords = nil
         state.handle(.oper(name: "root-ish", password: "right"), from: 1)
         #expect(codes(sink.take(1)) == [464])
+        // No operator blocks at all: 491 at once, nothing checked.
+        var settings = state.settings
+        settings.operators = []
+        state.updateSettings(settings)
+        state.passwords = checker
+        let asked = checker.checks.count
+        state.handle(.oper(name: "root-ish", password: "right"), from: 1)
+        #expect(codes(sink.take(1)) == [491] && checker.checks.count == asked)
     }
 
     @Test func killIsForOperatorsAndEndsTheVictimForEveryone() {

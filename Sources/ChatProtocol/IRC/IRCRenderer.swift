@@ -55,7 +55,9 @@ public enum IRCRenderer {
     /// a mode string or a number.
     static func lastParamIsText(_ m: IRCMessage) -> Bool {
         switch m.command {
-        case "JOIN", "MODE", "004", "221", "324", "329", "333": return false
+        // A user's own mode change (`MODE nick :+i`) has its colon, as it always had.
+        case "MODE": return m.params.count == 2 && !m.params[0].hasPrefix("#")
+        case "JOIN", "004", "324", "329", "333": return false
         case "PART": return m.params.count > 1
         default: return true
         }

@@ -9,17 +9,20 @@ extension ChatState {
     /// tell which names exist.
     static let decoyHash = "$argon2id$v=19$m=65536,t=2,p=1$sjXbo3Ia0OGtcE3DtlRGQg$k4fUTGUxbziiy07OqaCH1NfZwNJ9CH8sF3RZKvbKfec"
 
-    /// The longest wait after failed attempts, in seconds.
-    static let operRetryLimit: Int64 = 60
-
     func oper(_ id: Int, name: String, password: String) {
         let u = users[id]!
         if u.isOperator { return send(.youreOper(name: u.operName!), to: id) }
         let now = clock()
-        if now < u.operRetryAt {
+        let retryAt = operChecks.retryAt(host: u.host)
+        if now < retryAt {
             sink.audit(.oper(session: id, nick: u.nick, name: shown(name: name), outcome: .throttled))
-            let wait = (u.operRetryAt - now + 999) / 1000
+            let wait = (retryAt - now + 999) / 1000
             return error(id, .passwordMismatch, [], "Too many failed attempts: wait \(wait) s before the next")
+        }
+        // No operators at all: nothing to check, nothing a quick answer could give away.
+        if settings.operators.isEmpty {
+            sink.audit(.oper(session: id, nick: u.nick, name: shown(name: name), outcome: .noBlock))
+            return error(id, .noOperHost, [], "No operator block for your host")
         }
         let block = settings.operators.first { $0.name == name && $0.admits(user: u.user, host: u.host) }
         guard operChecks.count < OperChecks.limit, !operChecks.awaits(id), let passwords else {
@@ -51,20 +54,18 @@ extension ChatState {
             return error(id, .passwordMismatch, [], "Password incorrect")
         }
         u.operName = block
-        u.operFailures = 0
         users[id] = u
+        operChecks.succeeded(host: u.host)
         sink.audit(.oper(session: id, nick: u.nick, name: block, outcome: .granted))
         send(.youreOper(name: block), to: id)
         send(.userModes(nick: u.nick, modes: "+o", isChange: true), to: id)
     }
 
-    /// A failed attempt: audited, and the next one waits 1, 2, 4… seconds (at most a minute).
+    /// A failed attempt: audited, and the next one from that address waits 1, 2, 4… seconds
+    /// (at most a minute).
     private func failedOper(_ id: Int, name: String, outcome: AuditEvent.OperOutcome) {
-        guard var u = users[id] else { return }
-        u.operFailures += 1
-        let wait = min(Self.operRetryLimit, Int64(1) << Int64(min(u.operFailures - 1, 6)))
-        u.operRetryAt = clock() + wait * 1000
-        users[id] = u
+        guard let u = users[id] else { return }
+        operChecks.failed(host: u.host, now: clock())
         sink.audit(.oper(session: id, nick: u.nick, name: name, outcome: outcome))
     }
 

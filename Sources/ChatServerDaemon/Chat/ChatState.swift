@@ -57,6 +57,7 @@ final class ChatState {
     /// The session is gone (quit, crash, kill): tell everyone who shared a channel with it.
     func disconnect(session id: Int, reason: String) {
         guard let u = users[id] else { return }
+        if operChecks.awaits(id) { operChecks.forget(session: id) }
         sink.audit(.quit(session: id, nick: u.registered ? u.nick : nil, reason: clean(reason, limit: settings.quitLength)))
         if u.registered {
             // A quit reason reaches every channel the user was in: cleaned as a part reason is.

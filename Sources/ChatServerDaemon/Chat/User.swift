@@ -20,9 +20,6 @@ struct User {
     var wallops = false
     /// The operator block this user opered up with (user mode +o); nil for everyone else.
     var operName: String?
-    /// Failed OPER attempts, and when the next may be tried (ms): each failure doubles the wait.
-    var operFailures = 0
-    var operRetryAt: Int64 = 0
     /// A server operator (user mode +o), set only by a successful OPER.
     var isOperator: Bool { operName != nil }
     /// `nick!user@host`, kept up to date so the hot path does not build it per message.

@@ -3,9 +3,11 @@ import ChatProtocol
 import Glibc
 
 /// The hub's side of the password worker, as a hook of its loop: it starts the worker, sends
-/// it the chat state's checks, reads its verdicts and hands them to the chat state. A worker
-/// that goes away fails the checks under way ("cannot be checked now") and is started again,
-/// at most once a second (a worker that cannot start is not forked in a loop).
+/// it the chat state's checks, reads its verdicts and hands them to the chat state. The worker
+/// runs while the config has operator blocks (from start-up, or from the reload that adds the
+/// first): a server without operators has no password to check and no extra process. A
+/// worker that goes away fails the checks under way ("cannot be checked now") and is started
+/// again, at most once a second (a worker that cannot start is not forked in a loop).
 final class PasswordService: HubHook, PasswordChecker {
     private var pid: pid_t?
     private var channel: Int32 = -1
@@ -20,8 +22,11 @@ final class PasswordService: HubHook, PasswordChecker {
         self.host = host
         hookIndex = index
         host.chat.passwords = self
-        try start(host)
+        if needed(host) { try start(host) }
     }
+
+    /// Whether a worker should run: there are operator blocks to check passwords against.
+    private func needed(_ host: ConsoleHost) -> Bool { !host.chat.settings.operators.isEmpty }
 
     private func start(_ host: ConsoleHost) throws(SystemError) {
         lastStart = Proc.monotonicNanos()
@@ -68,14 +73,15 @@ final class PasswordService: HubHook, PasswordChecker {
         channel = -1
         if let pid { Proc.signal(pid, SIGKILL) }
         pid = nil
-        restartAt = max(Proc.monotonicNanos(), lastStart + 1_000_000_000)
+        restartAt = lastStart + 1_000_000_000
         for ticket in host.chat.operChecks.tickets { host.chat.passwordChecked(ticket: ticket, verdict: nil) }
     }
 
     func nextDeadline() -> UInt64? { restartAt }
 
+    /// Starts a worker that was lost (its second is over), or that a reload made needed.
     func tick(now: UInt64, host: ConsoleHost) {
-        guard let at = restartAt, now >= at, !host.isShuttingDown else { return }
+        guard channel < 0, now >= restartAt ?? 0, needed(host), !host.isShuttingDown else { return }
         do { try start(host) } catch {
             host.log.error("cannot start the password worker: \(error); trying again in a second")
             lastStart = now
