@@ -101,13 +101,21 @@ import TestSupport
         try await irc.expect(":wally MODE wally :+w")
         try tom.line("/wallops hello")
         try await tom.expect("!! Only server operators can do that (see /oper).")
-        try tom.line("/oper boss")
-        try await tom.expect("!! Usage: /oper NAME PASSWORD")
         try tom.line("/oper boss nope")
         try await tom.expect("!! Password incorrect")
         try await Task.sleep(nanoseconds: 1_100_000_000)
-        try tom.line("/oper boss sesame")
+        // Without the password on the line: asked for, with the client's echo turned off
+        // (IAC WILL ECHO) and on again (IAC WONT ECHO) once it is typed.
+        tom.transcript = []
+        try tom.line("/oper boss")
+        try await tom.expect("Password for boss (not shown): ")
+        try tom.send(bytes: [255, 253, 1])  // DO ECHO, as a telnet client answers
+        try tom.line("sesame")
         try await tom.expect("-- You are now a server operator (as boss)")
+        let raw = tom.transcript ?? []
+        func has(_ needle: [UInt8]) -> Bool { raw.indices.contains { raw[$0...].starts(with: needle) } }
+        #expect(has([255, 251, 1]) && has([255, 252, 1]), "WILL ECHO then WONT ECHO: \(raw)")
+        #expect(!String(decoding: raw, as: UTF8.self).contains("sesame"))
         try await tom.expect("-- you are now server operator")
         try tom.line("/wallops hello from telnet")
         try await irc.expect(":tom!tom@127.0.0.1 WALLOPS :hello from telnet")

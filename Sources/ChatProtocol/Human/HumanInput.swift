@@ -41,8 +41,9 @@ public enum HumanInput: Equatable, Sendable {
     case motd
     /// `/quit [reason]`
     case quit(String?)
-    /// `/oper NAME PASSWORD`: become a server operator.
-    case oper(name: String, password: String)
+    /// `/oper NAME [PASSWORD]`: become a server operator; without the password the session
+    /// asks for it, hidden (nil here).
+    case oper(name: String, password: String?)
     /// `/kill NICK [reason]`: a server operator disconnects someone.
     case kill(nick: String, reason: String)
     /// `/wallops TEXT`: a server operator's message to the other operators and to +w users.
@@ -118,7 +119,9 @@ public enum HumanInput: Equatable, Sendable {
             return .quit(args.isEmpty ? nil : String(args))
         case "oper":
             let (operName, password) = splitWord(args)
-            guard !operName.isEmpty, let password = singleWord(password) else { return .usage(HumanText.usage(name)) }
+            if operName.isEmpty { return .usage(HumanText.usage(name)) }
+            if password.isEmpty { return .oper(name: String(operName), password: nil) }
+            guard let password = singleWord(password) else { return .usage(HumanText.usage(name)) }
             return .oper(name: String(operName), password: password)
         case "kill":
             let (nick, reason) = splitWord(args)
@@ -137,7 +140,7 @@ public enum HumanInput: Equatable, Sendable {
     }
 
     /// What to ask the hub for, given the session's current channel; nil when the session must
-    /// act on its own: `.empty` (nothing), `.help` (show `HumanText.help(command:)`), `.usage`
+    /// act on its own: `.empty` (nothing), `.oper` without a password (ask for it), `.help` (show `HumanText.help(command:)`), `.usage`
     /// and `.unknownCommand` (show their text), or a line that needs a current channel when
     /// there is none (show `HumanText.notInChannel`).
     ///
@@ -178,7 +181,7 @@ public enum HumanInput: Equatable, Sendable {
         case .quit(let reason):
             return .quit(reason: reason ?? "")
         case .oper(let name, let password):
-            return .oper(name: name, password: password)
+            return password.map { .oper(name: name, password: $0) }
         case .kill(let nick, let reason):
             return .kill(nick: nick, reason: reason)
         case .wallops(let text):
