@@ -17,23 +17,7 @@ enum PasswordWorker {
 
     /// Forks the worker. Returns its pid and the hub's end of its channel (non-blocking).
     static func start() throws(SystemError) -> (pid: pid_t, channel: Int32) {
-        let (hubEnd, workerEnd) = try Socket.packetPair()
-        let forked = Result { () throws(SystemError) in try Proc.fork() }
-        switch forked {
-        case .failure(let error):
-            FD.close(hubEnd)
-            FD.close(workerEnd)
-            throw error
-        case .success(.child):
-            SignalQueue.resetInChild()
-            Proc.dieWithParent(SIGKILL)
-            guard (try? FD.keepOnly([workerEnd], movingTo: channelFD)) != nil else { Proc.exitImmediately(2) }
-            serve()
-        case .success(.parent(let pid)):
-            FD.close(workerEnd)
-            try FD.setNonBlocking(hubEnd)
-            return (pid, hubEnd)
-        }
+        try Proc.forkHelper(channelFD: channelFD) { serve() }
     }
 
     /// The worker's loop: a check in, a verdict out, until the hub closes its end.
