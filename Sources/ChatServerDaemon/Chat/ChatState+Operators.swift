@@ -29,7 +29,7 @@ extension ChatState {
             sink.audit(.oper(session: id, nick: u.nick, name: shown(name: name), outcome: .unavailable))
             return error(id, .passwordMismatch, [], "The password cannot be checked now; try again later")
         }
-        let ticket = operChecks.add(.init(session: id, block: block?.name, nick: u.nick))
+        let ticket = operChecks.add(.init(session: id, block: block?.name))
         if !passwords.check(ticket: ticket, hash: block?.hash ?? Self.decoyHash, password: password) {
             passwordChecked(ticket: ticket, verdict: nil)
         }

@@ -8,7 +8,6 @@ struct OperChecks {
     struct Pending: Equatable {
         var session: Int
         var block: String?
-        var nick: String
     }
 
     private var pending: [UInt64: Pending] = [:]
