@@ -84,4 +84,25 @@ final class StandInConsoleHost: ConsoleHost {
         #expect(host.sink.take(2).contains { if case .quit = $0 { return true } else { return false } })
         #expect(host.chat.session(named: "alice") == nil)
     }
+
+    /// The console and IRC operators act on the same state: `who` shows who is a server
+    /// operator (and invisible), and an IRC KILL is watched like the console's kick (a
+    /// session that lingers is killed).
+    @Test func whoShowsOperatorsAndAKillIsWatchedLikeAKick() {
+        let host = StandInConsoleHost()
+        host.connect(1, "alice")
+        host.connect(2, "bob")
+        let actions = ConsoleActions()
+        actions.watchEndings(host)
+        host.chat.users[1]!.operName = "boss"
+        host.chat.handle(.mode(target: "bob", args: ["+i"]), from: 2)
+        let who = actions.run("who", by: "test", host: host).lines
+        #expect(who.contains { $0.hasPrefix("alice") && $0.contains("oper(boss)") }, "\(who)")
+        #expect(who.contains { $0.hasPrefix("bob") && $0.contains("invisible") && !$0.contains("oper") }, "\(who)")
+        #expect(actions.nextDeadline() == nil)
+        host.chat.handle(.kill(nick: "bob", reason: "spam"), from: 1)
+        #expect(host.chat.session(named: "bob") == nil)
+        // The kill is watched: the loop comes round at once, and again for the grace period.
+        #expect(actions.nextDeadline() == 0)
+    }
 }
