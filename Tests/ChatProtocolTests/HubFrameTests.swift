@@ -258,7 +258,7 @@ struct RandomMessages {
         case 19:
             return .lusers(users: Int.random(in: 0...1_000_000, using: &rng), channels: Int.random(in: 0...100_000, using: &rng))
         case 20: return .ison(nicks: strings())
-        case 21: return .userhost(strings().map { UserHost(nick: $0, user: string(), host: string(), isAway: bool()) })
+        case 21: return .userhost(strings().map { UserHost(nick: $0, user: string(), host: string(), isAway: bool(), isServerOperator: bool()) })
         case 22: return .channelModeChange(channel: string(), source: string(), modes: string(), args: strings())
         case 23: return .sync(token: UInt64.random(in: 0...UInt64.max, using: &rng))
         case 24: return .userModes(nick: string(), modes: string(), isChange: bool())

@@ -51,6 +51,8 @@ import TestSupport
         try await bob.expect(" 313 bob alice :is an IRC operator")
         try bob.line("WHO alice")
         try await bob.expect(" 352 bob * alice 127.0.0.1 test.server alice H* :0 Test User")
+        try bob.line("USERHOST alice bob")
+        try await bob.expect(" 302 bob :alice*=+alice@127.0.0.1 bob=+bob@127.0.0.1")
         // WALLOPS: carol asked for them (+w), bob did not.
         try carol.line("MODE carol +w")
         try await carol.expect(":carol MODE carol :+w")

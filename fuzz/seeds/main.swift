@@ -220,7 +220,7 @@ let events: [(String, HubEvent)] = [
     ("server-notice", .serverNotice(text: "restarting soon")), ("disconnect", .disconnect(reason: "Send queue exceeded")),
     ("member-count", .memberCount(channel: "#lobby", count: 10_000)),
     ("lusers", .lusers(users: 3, channels: 2)), ("ison", .ison(nicks: ["bob"])),
-    ("userhost", .userhost([UserHost(nick: "bob", user: "bob", host: "host", isAway: true)])),
+    ("userhost", .userhost([UserHost(nick: "bob", user: "bob", host: "host", isAway: true, isServerOperator: true)])),
     ("channel-mode-change", .channelModeChange(channel: "#lobby", source: "op!op@host", modes: "+o", args: ["bob"])),
     ("user-modes", .userModes(nick: "alice", modes: "+iwo", isChange: false)),
     ("user-mode-change", .userModes(nick: "alice", modes: "+o", isChange: true)),

@@ -92,7 +92,9 @@ extension HubEvent {
         case .ison(let n): w.strings(n)
         case .userhost(let rows):
             w.varint(UInt64(rows.count))
-            for row in rows { w.string(row.nick); w.string(row.user); w.string(row.host); w.bool(row.isAway) }
+            for row in rows {
+                w.string(row.nick); w.string(row.user); w.string(row.host); w.bool(row.isAway); w.bool(row.isServerOperator)
+            }
         case .channelModeChange(let c, let s, let m, let a): w.string(c); w.string(s); w.string(m); w.strings(a)
         case .sync(let t): w.varint(t)
         case .userModes(let n, let m, let change): w.string(n); w.string(m); w.bool(change)
@@ -181,7 +183,8 @@ extension HubEvent {
             let n = try r.count(limit: r.remaining)
             var rows: [UserHost] = []
             for _ in 0..<n {
-                rows.append(UserHost(nick: try r.string(), user: try r.string(), host: try r.string(), isAway: try r.bool()))
+                rows.append(UserHost(nick: try r.string(), user: try r.string(), host: try r.string(), isAway: try r.bool(),
+                                     isServerOperator: try r.bool()))
             }
             self = .userhost(rows)
         case .eventChannelModeChange?:

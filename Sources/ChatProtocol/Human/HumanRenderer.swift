@@ -146,7 +146,9 @@ struct HumanRenderer {
 
         case .userhost(let rows):
             if rows.isEmpty { return ["-- None of them is online"] }
-            return rows.map { "-- \($0.nick) is \($0.user)@\($0.host)" + ($0.isAway ? ", away" : "") }
+            return rows.map {
+                "-- \($0.nick) is \($0.user)@\($0.host)" + ($0.isAway ? ", away" : "") + ($0.isServerOperator ? ", server operator" : "")
+            }
 
         case .channelModeChange(let channel, let source, let modes, let args):
             return [modeChange(channel: channel, by: nickOf(source), modes: modes, args: args)]

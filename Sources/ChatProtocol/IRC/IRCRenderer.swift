@@ -252,8 +252,10 @@ private struct Renderer {
             numeric(303, [nicks.map(C.clean).filter { !$0.isEmpty }.joined(separator: " ")])
 
         case .userhost(let rows):
-            // nick=+user@host, '-' when away (no '*': nobody here is an IRC operator).
-            let replies = rows.map { C.clean($0.nick) + "=" + ($0.isAway ? "-" : "+") + C.clean($0.user) + "@" + C.clean($0.host) }
+            // nick=+user@host: '*' after the nick for a server operator, '-' when away.
+            let replies = rows.map {
+                C.clean($0.nick) + ($0.isServerOperator ? "*" : "") + "=" + ($0.isAway ? "-" : "+") + C.clean($0.user) + "@" + C.clean($0.host)
+            }
             numeric(302, [replies.joined(separator: " ")])
 
         case .channelModeChange(let channel, let source, let modes, let args):

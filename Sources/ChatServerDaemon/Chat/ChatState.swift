@@ -130,7 +130,8 @@ final class ChatState {
             send(.ison(nicks: settings.casemapping.unique(list).compactMap { session(named: $0).map { users[$0]!.nick } }), to: id)
         case .userhost(let list):
             let rows = settings.casemapping.unique(list).prefix(5).compactMap { n in
-                session(named: n).flatMap { users[$0] }.map { UserHost(nick: $0.nick, user: $0.user, host: $0.host, isAway: $0.away != nil) }
+                session(named: n).flatMap { users[$0] }.map { UserHost(nick: $0.nick, user: $0.user, host: $0.host, isAway: $0.away != nil,
+                                                                      isServerOperator: $0.isOperator) }
             }
             send(.userhost(rows), to: id)
         case .oper(let name, let password): oper(id, name: name, password: password)
