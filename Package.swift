@@ -19,6 +19,8 @@ let package = Package(
         .systemLibrary(name: "CLinux"),
         // ncursesw; no pkgConfig on purpose (SwiftPM drops its -D flags and warns), see docs/CLIENT.md.
         .systemLibrary(name: "CNcurses"),
+        // libsodium: argon2id password hashes (the password worker, `chat-server hash-password`).
+        .systemLibrary(name: "CSodium"),
         // CRC-32C with the processor's instruction, header-only (inlined into ChatProtocol).
         .systemLibrary(name: "CChecksum"),
         // Wire and text logic shared by server, client and benchmark. No Foundation.
@@ -28,7 +30,7 @@ let package = Package(
         .executableTarget(
             name: "ChatServerDaemon",
             dependencies: [
-                "ChatProtocol", "ChatPOSIX",
+                "ChatProtocol", "ChatPOSIX", "CSodium",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

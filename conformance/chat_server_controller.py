@@ -5,14 +5,30 @@ PYTHONPATH; it starts one chat-server per test on the address irctest picks. The
 ``$CHAT_SERVER_BIN`` (``conformance/run.sh`` sets it).
 """
 
+import functools
 import os
 import socket
+import subprocess
 import time
 from typing import Optional, Set, Type
 
 from irctest.basecontrollers import BaseServerController, DirectoryBasedController
 from irctest.runner import NotImplementedByController
 from irctest.specifications import OptionalBehaviors
+
+
+# irctest's operator block: OPER operuser operpassword (as in its other controllers).
+OPER_NAME = "operuser"
+OPER_PASSWORD = "operpassword"
+
+
+@functools.lru_cache(maxsize=None)
+def password_hash(binary: str, password: str) -> str:
+    """The argon2id hash chat-server stores for ``password``, made once per run."""
+    out = subprocess.run(
+        [binary, "hash-password"], input=password + "\n", capture_output=True, text=True, check=True
+    )
+    return out.stdout.strip()
 
 
 class ChatServerController(BaseServerController, DirectoryBasedController):
@@ -54,6 +70,10 @@ class ChatServerController(BaseServerController, DirectoryBasedController):
         self.hostname = hostname
         self.create_config()
         binary = os.environ.get("CHAT_SERVER_BIN", "chat-server")
+        assert self.directory is not None
+        config = os.path.join(self.directory, "chat.conf")
+        with open(config, "w") as f:
+            f.write(f"oper = {OPER_NAME} {password_hash(binary, OPER_PASSWORD)}\n")
         # The tests open many connections from one address at once and send faster than a
         # person: per-address limits and flood control would only get in their way.
         self.proc = self.execute(
@@ -66,6 +86,7 @@ class ChatServerController(BaseServerController, DirectoryBasedController):
                 "--max-per-ip", "0",
                 "--flood-rate", "0",
                 "--log-level", "warning",
+                "--config", config,
             ]
         )
 

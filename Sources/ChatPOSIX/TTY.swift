@@ -28,6 +28,22 @@ public enum TTY {
         return ioctl(fd, UInt(TIOCGWINSZ), &w) == 0 ? w : nil
     }
 
+    /// Turns off echo on `fd`, for a password typed at a prompt. Returns the modes to put
+    /// back with `restore(_:_:)`; nil when `fd` is not a terminal (nothing changed).
+    public static func disableEcho(_ fd: Int32) -> termios? {
+        var t = termios()
+        guard tcgetattr(fd, &t) == 0 else { return nil }
+        var quiet = t
+        quiet.c_lflag &= ~tcflag_t(ECHO)
+        return tcsetattr(fd, TCSANOW, &quiet) == 0 ? t : nil
+    }
+
+    /// Puts back the modes `disableEcho` returned.
+    public static func restore(_ fd: Int32, _ modes: termios) {
+        var t = modes
+        _ = tcsetattr(fd, TCSANOW, &t)
+    }
+
     /// No canonical mode, no echo, no signals from keys (Ctrl-C reaches the editor as a byte),
     /// no flow control (Ctrl-S would freeze whoever writes to the terminal), CR stays CR.
     /// Output processing stays on, so "\n" written by anyone still starts a fresh line.

@@ -17,13 +17,14 @@ struct ChatServerCommand: ParsableCommand {
         usage: """
             chat-server [<options>]
               chat-server console [--control-socket <PATH>] [-c <COMMAND>]
+              chat-server hash-password < password
             """,
         discussion: """
             Telnet users (telnet, nc, PuTTY) and IRC clients (irssi, WeeChat, chat-tui) connect to \
             the same port; the first line a client sends decides its dialect. See docs/SERVER.md.
             """,
         version: ServerConfig.version,
-        subcommands: [ConsoleClientCommand.self]
+        subcommands: [ConsoleClientCommand.self, HashPasswordCommand.self]
     )
 
     /// The session spawner is this program too, started again by the hub (`Spawner`).
@@ -270,6 +271,10 @@ struct ChatServerCommand: ParsableCommand {
             try Proc.detachStandardDescriptors(logFD: LogOutput.shared.fd)
         }
         try hub.addHook(console)
+        // After --user: the worker checks passwords as this unprivileged user, in its sandbox.
+        do { try hub.addHook(PasswordService()) } catch {
+            throw StartupError("cannot start the password worker: \(error)")
+        }
         // Last, after --user and --daemon: the spawner forks the sessions as this process is now.
         do { try hub.startSpawner() } catch {
             throw StartupError("cannot start the session spawner: \(error)")

@@ -11,6 +11,8 @@ struct Limits: Equatable {
     var floodRate: Double
     var floodBurst: Int
     var motdFile: String?
+    /// `oper = NAME HASH [MASK]` lines: who may become a server operator.
+    var operators: [OperatorBlock] = []
 
     /// The same rules for the command line and the file; the message names the setting.
     func problem() -> String? {
@@ -51,12 +53,25 @@ struct Limits: Equatable {
             case "flood-rate":
                 guard let v = Double(value) else { throw bad("flood-rate takes a number, not '\(TextSafety.sanitize(String(value.prefix(40))))'") }
                 floodRate = v
+            case "oper":
+                let words = value.split(whereSeparator: Character.isSpaceOrTab).map(String.init)
+                guard words.count == 2 || words.count == 3 else {
+                    throw bad("oper takes a name, a password hash and an optional user@host mask: oper = NAME HASH [MASK]")
+                }
+                guard PasswordHash.isReadable(words[1]) else {
+                    throw bad("the password of operator \(TextSafety.sanitize(String(words[0].prefix(40)))) is not an argon2id hash: make one with 'chat-server hash-password'")
+                }
+                guard Names.isValidNick(words[0], maxLength: 64) else {
+                    throw bad("an operator's name is a word of letters, digits and - _ [ ] { } \\ ` ^ |, not '\(TextSafety.sanitize(String(words[0].prefix(40))))'")
+                }
+                if operators.contains(where: { $0.name == words[0] }) { throw bad("operator \(words[0]) is defined twice") }
+                operators.append(OperatorBlock(name: words[0], hash: words[1], mask: words.count == 3 ? words[2] : "*@*"))
             case "motd-file":
                 // Relative to the config file's directory.
                 let dir = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
                 motdFile = value.isEmpty ? nil : value.hasPrefix("/") ? String(value) : (dir.isEmpty ? "" : dir) + "/" + value
             default:
-                throw bad("unknown setting '\(TextSafety.sanitize(String(key.prefix(40))))' (max-clients, max-per-ip, history, flood-rate, flood-burst, motd-file)")
+                throw bad("unknown setting '\(TextSafety.sanitize(String(key.prefix(40))))' (max-clients, max-per-ip, history, flood-rate, flood-burst, motd-file, oper)")
             }
             if let problem = problem() { throw bad(problem) }
         }
@@ -129,14 +144,18 @@ struct ServerConfig {
         note("flood-rate", old.floodRate, limits.floodRate)
         note("flood-burst", old.floodBurst, limits.floodBurst)
         note("motd-file", old.motdFile ?? "none", limits.motdFile ?? "none")
+        func names(_ blocks: [OperatorBlock]) -> String { blocks.isEmpty ? "none" : blocks.map(\.name).joined(separator: ",") }
+        if old.operators != limits.operators { changes.append("operators \(names(old.operators)) -> \(names(limits.operators))") }
         if next.motd != motd { changes.append("new message of the day") }
         self = next
         return changes
     }
 
     func chatSettings() -> ChatSettings {
-        ChatSettings(serverName: name, network: name, version: "chat-server-\(Self.version)", createdAt: createdAt,
-                     historyLength: limits.history, historyMemory: historyMemory, motd: motd)
+        var s = ChatSettings(serverName: name, network: name, version: "chat-server-\(Self.version)", createdAt: createdAt,
+                             historyLength: limits.history, historyMemory: historyMemory, motd: motd)
+        s.operators = limits.operators
+        return s
     }
 
     func sessionConfig() -> SessionConfig {

@@ -207,9 +207,12 @@ struct RandomMessages {
     mutating func kind() -> MessageKind { [.privmsg, .notice, .action].randomElement(using: &rng)! }
 
     mutating func request() -> HubRequest {
-        switch Int.random(in: 0..<25, using: &rng) {  // 24: quit
+        switch Int.random(in: 0..<28, using: &rng) {  // 27: quit
         case 22: return .join(channels: strings(), keys: strings())
         case 23: return .invite(nick: string(), channel: string())
+        case 24: return .oper(name: string(), password: string())
+        case 25: return .kill(nick: string(), reason: string())
+        case 26: return .wallops(text: string())
         case 0: return .hello(dialect: bool() ? .irc : .human)
         case 20: return .whowas(nick: string(), count: Int.random(in: 0...1000, using: &rng))
         case 21: return .who(mask: string(), options: WhoOptions(operatorsOnly: bool(), whox: whox()))
@@ -237,7 +240,7 @@ struct RandomMessages {
     }
 
     mutating func event() -> HubEvent {
-        switch Int.random(in: 0..<32, using: &rng) {
+        switch Int.random(in: 0..<35, using: &rng) {  // 24: disconnect
         case 25: return .whoisMissing(nick: string())
         case 26:
             return .whowas(nick: string(), entries: strings().map {
@@ -269,11 +272,11 @@ struct RandomMessages {
         case 10:
             return .who(mask: string(), entries: strings().map {
                 WhoEntry(channel: $0, nick: string(), user: string(), host: string(), realName: string(), isAway: bool(),
-                         isOperator: bool(), isVoiced: bool(), idleSeconds: int())
+                         isOperator: bool(), isVoiced: bool(), isServerOperator: bool(), idleSeconds: int())
             }, more: bool(), whox: whox())
         case 11:
             return .whois(WhoisInfo(nick: string(), user: string(), host: string(), realName: string(), channels: strings(),
-                                    idleSeconds: int(), signonTime: int(), away: opt()))
+                                    idleSeconds: int(), signonTime: int(), away: opt(), isServerOperator: bool()))
         case 12: return .awayStatus(isAway: bool())
         case 13: return .awayReply(nick: string(), text: string())
         case 14: return .channelModes(channel: string(), modes: string(), createdAt: int())
@@ -286,11 +289,14 @@ struct RandomMessages {
                                        operators: Int.random(in: 0...10, using: &rng), unknown: Int.random(in: 0...100, using: &rng),
                                        channels: Int.random(in: 0...100_000, using: &rng), maxUsers: Int.random(in: 0...1_000_000, using: &rng)))
         case 20: return .ison(nicks: strings())
-        case 21: return .userhost(strings().map { UserHost(nick: $0, user: string(), host: string(), isAway: bool()) })
+        case 21: return .userhost(strings().map { UserHost(nick: $0, user: string(), host: string(), isAway: bool(), isServerOperator: bool()) })
         case 22: return .channelModeChange(channel: string(), source: string(), modes: string(), args: strings())
         case 23: return .sync(token: UInt64.random(in: 0...UInt64.max, using: &rng))
         case 30: return .monitor(online: strings(), offline: strings())
         case 31: return .monitorList(targets: strings())
+        case 32: return .userModes(nick: string(), modes: string(), isChange: bool())
+        case 33: return .youreOper(name: string())
+        case 34: return .wallops(source: string(), text: string())
         default: return .disconnect(reason: string())
         }
     }
@@ -388,7 +394,7 @@ struct RandomMessages {
         var gen = RandomMessages(rng: SplitMix64(seed: 11))
         var requestTypes: [UInt8: Int] = [:]
         var eventTypes: [UInt8: Int] = [:]
-        for _ in 0..<2600 {
+        for _ in 0..<3600 {
             let r = gen.request()
             requestTypes[r.messageType.rawValue, default: 0] += 1
             let rp = payload(r.frame())

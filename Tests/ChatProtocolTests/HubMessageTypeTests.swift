@@ -33,7 +33,8 @@ import TestSupport
     /// The name the document uses for a type: the case's name without its direction.
     static func documentedName(_ type: HubMessageType) -> String {
         let name = String(describing: type)
-        let bare = name.dropFirst(type.isRequest ? "request".count : type.isEvent ? "event".count : "spawner".count)
+        let direction = type.isRequest ? "request" : type.isEvent ? "event" : type.isSpawner ? "spawner" : "password"
+        let bare = name.dropFirst(direction.count)
         return bare.prefix(1).lowercased() + bare.dropFirst()
     }
 
@@ -67,13 +68,19 @@ import TestSupport
         Self.expectSame(rows, HubMessageType.allCases.filter(\.isSpawner), "Spawner")
     }
 
-    /// The frame layout's summary line (`type     request 1–20, event 64–88, spawner 128–129`).
+    @Test func passwordWorkerTableMatchesTheEnum() throws {
+        let rows = Self.table("Password worker", in: try Self.protocolDocument())
+        Self.expectSame(rows, HubMessageType.allCases.filter(\.isPasswordWorker), "Password worker")
+    }
+
+    /// The frame layout's summary line (`type     request 1–20, event 64–88, spawner 128–129, …`).
     @Test func frameLayoutGivesTheRanges() throws {
         let requests = HubMessageType.allCases.filter(\.isRequest).map(\.rawValue)
         let events = HubMessageType.allCases.filter(\.isEvent).map(\.rawValue)
         let spawner = HubMessageType.allCases.filter(\.isSpawner).map(\.rawValue)
+        let worker = HubMessageType.allCases.filter(\.isPasswordWorker).map(\.rawValue)
         let line = "request \(requests.min()!)–\(requests.max()!), event \(events.min()!)–\(events.max()!), "
-            + "spawner \(spawner.min()!)–\(spawner.max()!)"
+            + "spawner \(spawner.min()!)–\(spawner.max()!), password worker \(worker.min()!)–\(worker.max()!)"
         #expect(try Self.protocolDocument().contains(line))
     }
 
@@ -92,7 +99,7 @@ import TestSupport
                 #expect(request.error == unknown)
                 #expect(event.error != unknown)
             } else {
-                // The spawner's messages are neither a session's request nor its event.
+                // The spawner's and the password worker's messages are neither a session's request nor its event.
                 #expect(request.error == unknown)
                 #expect(event.error == unknown)
             }

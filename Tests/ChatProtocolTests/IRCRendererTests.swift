@@ -344,6 +344,8 @@ private func checkWire(_ event: HubEvent, _ context: IRCRenderContext = ctx) thr
                                  UserHost(nick: "carol", user: "c", host: "::1", isAway: true)]))
             == [":irc.test 302 alice :bob=+b@10.0.0.2 carol=-c@::1"])
         #expect(lines(.userhost([])) == [":irc.test 302 alice :"])
+        #expect(lines(.userhost([UserHost(nick: "dave", user: "d", host: "h", isAway: true, isServerOperator: true)]))
+            == [":irc.test 302 alice :dave*=-d@h"])
         let version = IRCRenderer.version(welcome, context: ctx).map { $0.serialized() }
         #expect(version.first == ":irc.test 351 alice chat-1.0 irc.test :terminal chat server")
         #expect(Array(version.dropFirst()) == lines(.welcome(welcome)).filter { $0.contains(" 005 ") })

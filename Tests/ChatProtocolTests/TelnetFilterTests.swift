@@ -265,4 +265,32 @@ private let puttyBurst: [UInt8] = [
         #expect(lines == ["hello world", "second"])
         #expect(replies.isEmpty && !f.sawNegotiation)
     }
+
+    /// WILL ECHO while a password is typed: the client's DO is the agreement and its DONT the
+    /// confirmation of our WONT, neither answered; an unsolicited DO ECHO is still refused once.
+    @Test func echoIsOfferedForAPasswordAndWithdrawnWithoutLoops() {
+        var f = TelnetFilter()
+        var data: [UInt8] = [], replies: [UInt8] = []
+        #expect(f.offerEcho() == [IAC, WILL, TelnetCode.echo])
+        #expect(f.offerEcho().isEmpty, "asked once")
+        f.filter([IAC, DO, TelnetCode.echo] + b("sesame\r\n"), data: &data, replies: &replies)
+        #expect(replies.isEmpty && f.isEchoing && data == b("sesame\r\n"))
+        #expect(f.withdrawEcho() == [IAC, WONT, TelnetCode.echo])
+        f.filter([IAC, DONT, TelnetCode.echo], data: &data, replies: &replies)
+        #expect(replies.isEmpty && !f.isEchoing)
+        #expect(f.withdrawEcho().isEmpty, "not ours any more")
+        // Refused by the client: nothing more is said.
+        #expect(f.offerEcho() == [IAC, WILL, TelnetCode.echo])
+        f.filter([IAC, DONT, TelnetCode.echo], data: &data, replies: &replies)
+        #expect(replies.isEmpty && !f.isEchoing)
+        // The client asks us to stop while we echo: we stop and say so.
+        _ = f.offerEcho()
+        f.filter([IAC, DO, TelnetCode.echo, IAC, DONT, TelnetCode.echo], data: &data, replies: &replies)
+        #expect(replies == [IAC, WONT, TelnetCode.echo] && !f.isEchoing)
+        // Not offered: DO ECHO refused once, as every option.
+        var g = TelnetFilter()
+        replies = []
+        g.filter([IAC, DO, TelnetCode.echo, IAC, DO, TelnetCode.echo], data: &data, replies: &replies)
+        #expect(replies == [IAC, WONT, TelnetCode.echo] && !g.isEchoing)
+    }
 }

@@ -74,13 +74,35 @@ final class StandInConsoleHost: ConsoleHost {
         #expect(who.last == "2 connections")
         _ = host.sink.take(2)
         #expect(ConsoleActions().run("kick alice spam", by: "test", host: host).lines == ["kicked alice"])
-        // The session is told, its channels see it quit, and the chat state forgets it.
-        guard case .disconnect(let reason)? = host.sent.first(where: { $0.0 == 1 })?.1 else {
-            Issue.record("no disconnect for alice: \(host.sent)")
+        // The session is told, its channels see it quit, and the chat state forgets it (the
+        // chat state's `end`, which an IRC operator's KILL uses too).
+        guard case .disconnect(let reason)? = host.sink.take(1).last else {
+            Issue.record("no disconnect for alice")
             return
         }
         #expect(reason == "Kicked by the server operator: spam")
         #expect(host.sink.take(2).contains { if case .quit = $0 { return true } else { return false } })
         #expect(host.chat.session(named: "alice") == nil)
+    }
+
+    /// The console and IRC operators act on the same state: `who` shows who is a server
+    /// operator (and invisible), and an IRC KILL is watched like the console's kick (a
+    /// session that lingers is killed).
+    @Test func whoShowsOperatorsAndAKillIsWatchedLikeAKick() {
+        let host = StandInConsoleHost()
+        host.connect(1, "alice")
+        host.connect(2, "bob")
+        let actions = ConsoleActions()
+        actions.watchEndings(host)
+        host.chat.users[1]!.operName = "boss"
+        host.chat.handle(.mode(target: "bob", args: ["+i"]), from: 2)
+        let who = actions.run("who", by: "test", host: host).lines
+        #expect(who.contains { $0.hasPrefix("alice") && $0.contains("oper(boss)") }, "\(who)")
+        #expect(who.contains { $0.hasPrefix("bob") && $0.contains("invisible") && !$0.contains("oper") }, "\(who)")
+        #expect(actions.nextDeadline() == nil)
+        host.chat.handle(.kill(nick: "bob", reason: "spam"), from: 1)
+        #expect(host.chat.session(named: "bob") == nil)
+        // The kill is watched: the loop comes round at once, and again for the grace period.
+        #expect(actions.nextDeadline() == 0)
     }
 }

@@ -141,7 +141,7 @@ import Glibc
             .who(mask: String(repeating: "*", count: name), options: WhoOptions(operatorsOnly: true, whox: WhoxFormat(fields: .all, token: "999"))),
             .join(channels: [c], keys: [n]), .join(channels: list, keys: list), .invite(nick: n, channel: c),
             .invite(nick: n, channel: "#lobby"), .mode(target: "#lobby", args: ["+beI"] + list.dropLast()),
-            .quit(reason: t),
+            .oper(name: n, password: n), .kill(nick: n, reason: t), .wallops(text: t), .quit(reason: t),
         ].filter { if case .quit = $0 { return name != RequestLimits.name } else { return true } }
     }
 
@@ -168,13 +168,16 @@ import Glibc
         func name() -> String { Bool.random(using: &rng) ? "#lobby" : string(RequestLimits.name) }
         func text() -> String { string(RequestLimits.text) }
         func list() -> [String] { (0..<Int.random(in: 0...8, using: &rng)).map { _ in name() } }
-        switch Int.random(in: 0..<24, using: &rng) {  // 23: hello
+        switch Int.random(in: 0..<27, using: &rng) {  // 23: hello
         case 19: return .whowas(nick: name(), count: Int.random(in: 0...20, using: &rng))
         case 20:
             let fields = WhoxFormat.Fields(rawValue: UInt16.random(in: 0...WhoxFormat.Fields.all.rawValue, using: &rng))
             return .who(mask: name(), options: WhoOptions(operatorsOnly: Bool.random(using: &rng), whox: WhoxFormat(fields: fields, token: "1")))
         case 21: return .join(channels: list(), keys: list())
         case 22: return .invite(nick: name(), channel: name())
+        case 24: return .oper(name: name(), password: name())
+        case 25: return .kill(nick: name(), reason: text())
+        case 26: return .wallops(text: text())
         case 0: return .register(nick: name(), user: name(), realName: text())
         case 1: return .nick(name())
         case 2: return .join(channels: list())

@@ -161,4 +161,29 @@ import TestSupport
         d.hub(message)
         #expect(fast != nil && fast == d.received())
     }
+
+    /// `/oper NAME` asks for the password with the client's echo off; the next line is the
+    /// password, never said to a channel; `/oper NAME PASSWORD` goes at once.
+    @Test func operAsksForThePasswordUnseen() {
+        let c = chatting()
+        c.type("/oper boss")
+        #expect(c.received() == ["Password for boss (not shown): "])
+        #expect(c.output.hideInput == true && c.requests().isEmpty)
+        _ = c.output.takeHideInput()
+        c.type("  sesame ")
+        #expect(c.requests() == [.oper(name: "boss", password: "sesame")])
+        #expect(c.output.hideInput == false)
+        #expect(c.received() == [""])
+        c.type("/oper boss")
+        _ = c.received()
+        c.type("")
+        #expect(c.received() == ["", HumanText.noPassword] && c.requests().isEmpty)
+        c.type("/oper boss sesame")
+        #expect(c.requests() == [.oper(name: "boss", password: "sesame")])
+        c.type(["/kill alice spamming again", "/wallops hi all"])
+        #expect(c.requests() == [.kill(nick: "alice", reason: "spamming again"), .wallops(text: "hi all")])
+        c.type(["/oper", "/kill", "/wallops", "/oper a b c"])
+        #expect(c.received() == ["!! Usage: /oper NAME [PASSWORD]", "!! Usage: /kill NICK [reason]", "!! Usage: /wallops TEXT",
+                                 "!! Usage: /oper NAME [PASSWORD]"])
+    }
 }

@@ -159,6 +159,12 @@ import TestSupport
             "INVITE alice": ":chat.test 461 bob INVITE :Not enough parameters",
             "MONITOR": ":chat.test 461 bob MONITOR :Not enough parameters",
             "MONITOR +": ":chat.test 461 bob MONITOR :Not enough parameters",
+            "OPER": ":chat.test 461 bob OPER :Not enough parameters",
+            "OPER operuser": ":chat.test 461 bob OPER :Not enough parameters",
+            "KILL": ":chat.test 461 bob KILL :Not enough parameters",
+            "KILL :": ":chat.test 461 bob KILL :Not enough parameters",
+            "WALLOPS": ":chat.test 461 bob WALLOPS :Not enough parameters",
+            "WALLOPS :": ":chat.test 461 bob WALLOPS :Not enough parameters",
             "PRIVMSG": ":chat.test 411 bob :No recipient given (PRIVMSG)",
             "PRIVMSG alice": ":chat.test 412 bob :No text to send",
             "PRIVMSG alice :": ":chat.test 412 bob :No text to send",
@@ -281,17 +287,29 @@ import TestSupport
         #expect(c.requests().isEmpty)
     }
 
-    @Test func userModesAreAnsweredHere() {
+    /// User modes are the hub's (+i hides from WHO, +o is its decision): the session asks and
+    /// renders what it says.
+    @Test func userModesGoToTheHub() {
         let c = registered()
-        c.type("MODE bob")
-        #expect(c.received() == [":chat.test 221 bob :+"])
-        c.type("MODE Bob +i")
+        c.type(["MODE bob", "MODE Bob +i", "MODE bob -x"])
+        #expect(c.requests() == [.mode(target: "bob", args: []), .mode(target: "Bob", args: ["+i"]),
+                                 .mode(target: "bob", args: ["-x"])])
+        #expect(c.received().isEmpty)
+        c.hub(.userModes(nick: "bob", modes: "+iw", isChange: false))
+        #expect(c.received() == [":chat.test 221 bob :+iw"])
+        c.hub(.userModes(nick: "bob", modes: "+i", isChange: true))
         #expect(c.received() == [":bob MODE bob :+i"])
-        c.type("MODE bob +i")
-        #expect(c.received().isEmpty, "already +i")
-        c.type("MODE bob -x")
-        #expect(c.received() == [":chat.test 501 bob :Unknown MODE flag"])
-        #expect(c.requests().isEmpty)
+    }
+
+    @Test func operKillAndWallopsGoToTheHub() {
+        let c = registered()
+        c.type(["OPER operuser secret", "KILL alice :spam", "KILL alice", "WALLOPS :hi all"])
+        #expect(c.requests() == [.oper(name: "operuser", password: "secret"), .kill(nick: "alice", reason: "spam"),
+                                 .kill(nick: "alice", reason: ""), .wallops(text: "hi all")])
+        c.hub(.youreOper(name: "operuser"))
+        #expect(c.received() == [":chat.test 381 bob :You are now an IRC operator"])
+        c.hub(.wallops(source: "carol!c@h", text: "hello"))
+        #expect(c.received() == [":carol!c@h WALLOPS :hello"])
     }
 
     @Test func versionIsAnsweredFromTheWelcome() {

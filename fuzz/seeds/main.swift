@@ -198,6 +198,8 @@ let requests: [(String, HubRequest)] = [
     ("whox", .who(mask: "b*", options: WhoOptions(operatorsOnly: false, whox: WhoxFormat(fields: .all, token: "42")))),
     ("whowas", .whowas(nick: "bob", count: 2)),
     ("monitor", .monitor(.add, targets: ["bob", "carol"])), ("monitor-status", .monitor(.status, targets: [])),
+    ("oper", .oper(name: "operuser", password: "sesame")), ("kill", .kill(nick: "bob", reason: "spam")),
+    ("wallops", .wallops(text: "maintenance at noon")), ("user-mode", .mode(target: "alice", args: ["+iw"])),
 ]
 let events: [(String, HubEvent)] = [
     ("welcome", .welcome(welcome)),
@@ -211,7 +213,7 @@ let events: [(String, HubEvent)] = [
     ("topic", .topic(channel: "#lobby", text: "welcome", setBy: "op!op@host", setAt: 1_700_000_000, isChange: true)),
     ("names", .names(channel: "#lobby", members: [Member(nick: "op", isOperator: true), Member(nick: "bob", isOperator: false)])),
     ("who", .who(mask: "#lobby", entries: [WhoEntry(channel: "#lobby", nick: "bob", user: "bob", host: "host",
-                                                     realName: "Bob", isAway: true, isOperator: false)])),
+                                                     realName: "Bob", isAway: true, isOperator: false, isServerOperator: true)])),
     ("whois", .whois(WhoisInfo(nick: "bob", user: "bob", host: "host", realName: "Bob", channels: ["@#lobby", "#rust"],
                                idleSeconds: 42, signonTime: 1_700_000_000, away: "lunch"))),
     ("whois-missing", .whoisMissing(nick: "carol")),
@@ -226,7 +228,12 @@ let events: [(String, HubEvent)] = [
     ("lusers", .lusers(LuserCounts(users: 3, invisible: 1, operators: 1, unknown: 2, channels: 2, maxUsers: 4))), ("ison", .ison(nicks: ["bob"])),
     ("userhost", .userhost([UserHost(nick: "bob", user: "bob", host: "host", isAway: true)])),
     ("monitor", .monitor(online: ["bob!b@h"], offline: ["carol"])), ("monitor-list", .monitorList(targets: ["bob"])),
+    ("lusers", .lusers(users: 3, channels: 2)), ("ison", .ison(nicks: ["bob"])),
+    ("userhost", .userhost([UserHost(nick: "bob", user: "bob", host: "host", isAway: true, isServerOperator: true)])),
     ("channel-mode-change", .channelModeChange(channel: "#lobby", source: "op!op@host", modes: "+o", args: ["bob"])),
+    ("user-modes", .userModes(nick: "alice", modes: "+iwo", isChange: false)),
+    ("user-mode-change", .userModes(nick: "alice", modes: "+o", isChange: true)),
+    ("youre-oper", .youreOper(name: "operuser")), ("wallops", .wallops(source: "op!op@host", text: "maintenance at noon")),
 ]
 
 /// A record of the hub-frame target's second reading: [type][length u16 LE][payload].

@@ -30,4 +30,8 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable {
     public static let chanOpPrivsNeeded = ErrorCode(rawValue: 482)
     public static let unknownMode = ErrorCode(rawValue: 472)
     public static let usersDontMatch = ErrorCode(rawValue: 502)
+    public static let passwordMismatch = ErrorCode(rawValue: 464)
+    public static let noPrivileges = ErrorCode(rawValue: 481)
+    public static let noOperHost = ErrorCode(rawValue: 491)
+    public static let unknownUserModeFlag = ErrorCode(rawValue: 501)
 }

@@ -35,6 +35,9 @@ extension HubEvent {
         case .modeList: return .eventModeList
         case .monitor: return .eventMonitor
         case .monitorList: return .eventMonitorList
+        case .userModes: return .eventUserModes
+        case .youreOper: return .eventYoureOper
+        case .wallops: return .eventWallops
         }
     }
 
@@ -75,12 +78,14 @@ extension HubEvent {
             w.string(mask); w.varint(UInt64(entries.count))
             for e in entries {
                 w.string(e.channel); w.string(e.nick); w.string(e.user); w.string(e.host)
-                w.string(e.realName); w.bool(e.isAway); w.bool(e.isOperator); w.bool(e.isVoiced); w.int(e.idleSeconds)
+                w.string(e.realName); w.bool(e.isAway); w.bool(e.isOperator); w.bool(e.isVoiced); w.bool(e.isServerOperator)
+                w.int(e.idleSeconds)
             }
             w.bool(more); w.whox(whox)
         case .whois(let x):
             w.string(x.nick); w.string(x.user); w.string(x.host); w.string(x.realName)
             w.strings(x.channels); w.int(x.idleSeconds); w.int(x.signonTime); w.optionalString(x.away)
+            w.bool(x.isServerOperator)
         case .awayStatus(let a): w.bool(a)
         case .awayReply(let n, let t): w.string(n); w.string(t)
         case .channelModes(let c, let m, let at): w.string(c); w.string(m); w.int(at)
@@ -98,7 +103,9 @@ extension HubEvent {
         case .ison(let n): w.strings(n)
         case .userhost(let rows):
             w.varint(UInt64(rows.count))
-            for row in rows { w.string(row.nick); w.string(row.user); w.string(row.host); w.bool(row.isAway) }
+            for row in rows {
+                w.string(row.nick); w.string(row.user); w.string(row.host); w.bool(row.isAway); w.bool(row.isServerOperator)
+            }
         case .channelModeChange(let c, let s, let m, let a): w.string(c); w.string(s); w.string(m); w.strings(a)
         case .sync(let t): w.varint(t)
         case .whoisMissing(let n): w.string(n)
@@ -114,6 +121,9 @@ extension HubEvent {
             for e in entries { w.string(e.mask); w.string(e.setBy); w.int(e.setAt) }
         case .monitor(let on, let off): w.strings(on); w.strings(off)
         case .monitorList(let t): w.strings(t)
+        case .userModes(let n, let m, let change): w.string(n); w.string(m); w.bool(change)
+        case .youreOper(let n): w.string(n)
+        case .wallops(let s, let t): w.string(s); w.string(t)
         }
     }
 
@@ -124,7 +134,7 @@ extension HubEvent {
     /// The bytes a row of a `who` reply takes (see `encodedSize(_: Member)`).
     public static func encodedSize(_ e: WhoEntry) -> Int {
         BinaryWriter.size(e.channel) + BinaryWriter.size(e.nick) + BinaryWriter.size(e.user) + BinaryWriter.size(e.host)
-            + BinaryWriter.size(e.realName) + 3 + BinaryWriter.size(e.idleSeconds)
+            + BinaryWriter.size(e.realName) + 4 + BinaryWriter.size(e.idleSeconds)
     }
 
     /// The bytes a row of a `list` reply takes, at most (see `encodedSize(_: Member)`).
@@ -174,13 +184,14 @@ extension HubEvent {
             for _ in 0..<n {
                 entries.append(WhoEntry(channel: try r.string(), nick: try r.string(), user: try r.string(),
                                         host: try r.string(), realName: try r.string(), isAway: try r.bool(),
-                                        isOperator: try r.bool(), isVoiced: try r.bool(), idleSeconds: try r.int()))
+                                        isOperator: try r.bool(), isVoiced: try r.bool(), isServerOperator: try r.bool(),
+                                        idleSeconds: try r.int()))
             }
             self = .who(mask: mask, entries: entries, more: try r.bool(), whox: try r.whox())
         case .eventWhois?:
             self = .whois(WhoisInfo(nick: try r.string(), user: try r.string(), host: try r.string(),
                                     realName: try r.string(), channels: try r.strings(), idleSeconds: try r.int(),
-                                    signonTime: try r.int(), away: try r.optionalString()))
+                                    signonTime: try r.int(), away: try r.optionalString(), isServerOperator: try r.bool()))
         case .eventAwayStatus?: self = .awayStatus(isAway: try r.bool())
         case .eventAwayReply?: self = .awayReply(nick: try r.string(), text: try r.string())
         case .eventChannelModes?: self = .channelModes(channel: try r.string(), modes: try r.string(), createdAt: try r.int())
@@ -204,7 +215,8 @@ extension HubEvent {
             let n = try r.count(limit: r.remaining)
             var rows: [UserHost] = []
             for _ in 0..<n {
-                rows.append(UserHost(nick: try r.string(), user: try r.string(), host: try r.string(), isAway: try r.bool()))
+                rows.append(UserHost(nick: try r.string(), user: try r.string(), host: try r.string(), isAway: try r.bool(),
+                                     isServerOperator: try r.bool()))
             }
             self = .userhost(rows)
         case .eventChannelModeChange?:
@@ -231,6 +243,9 @@ extension HubEvent {
             self = .modeList(channel: c, mode: m, entries: entries)
         case .eventMonitor?: self = .monitor(online: try r.strings(), offline: try r.strings())
         case .eventMonitorList?: self = .monitorList(targets: try r.strings())
+        case .eventUserModes?: self = .userModes(nick: try r.string(), modes: try r.string(), isChange: try r.bool())
+        case .eventYoureOper?: self = .youreOper(name: try r.string())
+        case .eventWallops?: self = .wallops(source: try r.string(), text: try r.string())
         default: throw .unknownType(type)
         }
         try r.finish()

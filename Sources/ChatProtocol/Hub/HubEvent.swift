@@ -64,6 +64,13 @@ public enum HubEvent: Equatable, Sendable {
     case monitor(online: [String], offline: [String])
     /// The nicks the session watches (MONITOR L).
     case monitorList(targets: [String])
+    /// The user's own modes as the hub holds them (`+iwo`, `+` when none): the answer to a
+    /// query (`isChange` false, IRC 221), or what just changed (`+o`, `-i`), from `nick`.
+    case userModes(nick: String, modes: String, isChange: Bool)
+    /// OPER succeeded: the session's user is a server operator, by the operator block `name`.
+    case youreOper(name: String)
+    /// A server operator's message to users with +w and to operators; `source` is `nick!user@host`.
+    case wallops(source: String, text: String)
 }
 
 /// The nick part of a `nick!user@host` source (the whole string when there is no `!`).

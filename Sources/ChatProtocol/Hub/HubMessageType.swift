@@ -1,5 +1,6 @@
 /// The type byte of a hub frame: which request (1–63, session → hub), event (64–127,
-/// hub → session) or spawner message (128–129, hub ↔ spawner) its payload holds. The one list of these numbers: the encoders, the
+/// hub → session), spawner message (128–129, hub ↔ spawner) or password worker message
+/// (130–131, hub ↔ worker) its payload holds. The one list of these numbers: the encoders, the
 /// decoders and the fast path use it, and a test checks docs/PROTOCOL.md's tables against it.
 /// A case's name is the direction and the request's or event's name in those tables.
 public enum HubMessageType: UInt8, CaseIterable, Sendable {
@@ -24,6 +25,9 @@ public enum HubMessageType: UInt8, CaseIterable, Sendable {
     case requestUserhost = 19
     case requestSync = 20
     case requestInvite = 21
+    case requestOper = 25
+    case requestKill = 26
+    case requestWallops = 27
     case requestWhowas = 29
     case requestMonitor = 32
 
@@ -55,6 +59,9 @@ public enum HubMessageType: UInt8, CaseIterable, Sendable {
     case eventInvite = 89
     case eventInviting = 90
     case eventModeList = 91
+    case eventUserModes = 94
+    case eventYoureOper = 95
+    case eventWallops = 96
     case eventWhowas = 98
     case eventWhoisMissing = 99
     case eventMonitor = 101
@@ -64,12 +71,19 @@ public enum HubMessageType: UInt8, CaseIterable, Sendable {
     case spawnerRequest = 128
     case spawnerReply = 129
 
+    // The password worker's channel (hub ↔ worker, one frame a packet; not a session's).
+    case passwordCheck = 130
+    case passwordVerdict = 131
+
     /// Requests go from a session to the hub.
     public var isRequest: Bool { rawValue < HubMessageType.eventWelcome.rawValue }
 
     /// Events go from the hub to a session.
-    public var isEvent: Bool { !isRequest && !isSpawner }
+    public var isEvent: Bool { !isRequest && rawValue < HubMessageType.spawnerRequest.rawValue }
 
     /// The spawner's request and reply, between the hub and the spawner.
-    public var isSpawner: Bool { rawValue >= HubMessageType.spawnerRequest.rawValue }
+    public var isSpawner: Bool { self == .spawnerRequest || self == .spawnerReply }
+
+    /// The password worker's check and verdict, between the hub and the worker.
+    public var isPasswordWorker: Bool { self == .passwordCheck || self == .passwordVerdict }
 }

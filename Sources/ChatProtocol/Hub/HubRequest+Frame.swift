@@ -26,6 +26,9 @@ extension HubRequest {
         case .whowas: return .requestWhowas
         case .invite: return .requestInvite
         case .monitor: return .requestMonitor
+        case .oper: return .requestOper
+        case .kill: return .requestKill
+        case .wallops: return .requestWallops
         }
     }
 
@@ -61,6 +64,9 @@ extension HubRequest {
         case .whowas(let n, let c): w.string(n); w.varint(UInt64(max(0, c)))
         case .invite(let n, let c): w.string(n); w.string(c)
         case .monitor(let a, let t): w.u8(a.rawValue); w.strings(t)
+        case .oper(let n, let p): w.string(n); w.string(p)
+        case .kill(let n, let r): w.string(n); w.string(r)
+        case .wallops(let t): w.string(t)
         }
     }
 
@@ -113,6 +119,9 @@ extension HubRequest {
         case .requestMonitor?:
             guard let a = MonitorAction(rawValue: try r.u8()) else { throw .invalidValue("monitor action") }
             self = .monitor(a, targets: try r.strings(items: items, limit: name, "monitor targets"))
+        case .requestOper?: self = .oper(name: try r.string(limit: name, "oper name"), password: try r.string(limit: name, "oper password"))
+        case .requestKill?: self = .kill(nick: try r.string(limit: name, "kill nick"), reason: try r.string(limit: text, "kill reason"))
+        case .requestWallops?: self = .wallops(text: try r.string(limit: text, "wallops text"))
         default: throw .unknownType(type)
         }
         try r.finish()

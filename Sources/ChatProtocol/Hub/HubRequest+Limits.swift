@@ -45,6 +45,9 @@ extension HubRequest {
         case .ison(let nicks): return .ison(nicks: l(nicks))
         case .userhost(let nicks): return .userhost(nicks: l(nicks))
         case .monitor(let action, let targets): return .monitor(action, targets: l(targets))
+        case .oper(let operName, let password): return .oper(name: n(operName), password: n(password))
+        case .kill(let nick, let reason): return .kill(nick: n(nick), reason: t(reason))
+        case .wallops(let body): return .wallops(text: t(body))
         }
     }
 }

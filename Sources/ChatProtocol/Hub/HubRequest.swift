@@ -44,4 +44,12 @@ public enum HubRequest: Equatable, Sendable {
     case invite(nick: String, channel: String)
     /// IRCv3 MONITOR: the session's list of watched nicks (`targets` for add and remove).
     case monitor(MonitorAction, targets: [String])
+    /// Become a server operator: `name` of an operator block in the server's config, and its
+    /// password (IRC OPER, telnet /oper). The hub has the password checked by its password
+    /// worker, never by the session: a session's word is not proof.
+    case oper(name: String, password: String)
+    /// A server operator ends another user's connection (IRC KILL, telnet /kill).
+    case kill(nick: String, reason: String)
+    /// A server operator's message to every user with user mode +w and every operator.
+    case wallops(text: String)
 }

@@ -8,9 +8,12 @@ public struct WhoisInfo: Equatable, Sendable {
     public var idleSeconds: Int64
     public var signonTime: Int64
     public var away: String?
+    /// A server operator (IRC 313).
+    public var isServerOperator: Bool
     public init(nick: String, user: String, host: String, realName: String, channels: [String],
-                idleSeconds: Int64, signonTime: Int64, away: String?) {
+                idleSeconds: Int64, signonTime: Int64, away: String?, isServerOperator: Bool = false) {
         self.nick = nick; self.user = user; self.host = host; self.realName = realName
         self.channels = channels; self.idleSeconds = idleSeconds; self.signonTime = signonTime; self.away = away
+        self.isServerOperator = isServerOperator
     }
 }

@@ -56,6 +56,13 @@ public enum HumanInput: Equatable, Sendable {
     case motd
     /// `/quit [reason]`
     case quit(String?)
+    /// `/oper NAME [PASSWORD]`: become a server operator; without the password the session
+    /// asks for it, hidden (nil here).
+    case oper(name: String, password: String?)
+    /// `/kill NICK [reason]`: a server operator disconnects someone.
+    case kill(nick: String, reason: String)
+    /// `/wallops TEXT`: a server operator's message to the other operators and to +w users.
+    case wallops(String)
     /// `/help [command]`, the command lowercased and without its `/`; the session shows
     /// `HumanText.help(command:)`.
     case help(String?)
@@ -176,6 +183,18 @@ public enum HumanInput: Equatable, Sendable {
             return .away(args.isEmpty ? nil : String(args))
         case "quit":
             return .quit(args.isEmpty ? nil : String(args))
+        case "oper":
+            let (operName, password) = splitWord(args)
+            if operName.isEmpty { return .usage(HumanText.usage(name)) }
+            if password.isEmpty { return .oper(name: String(operName), password: nil) }
+            guard let password = singleWord(password) else { return .usage(HumanText.usage(name)) }
+            return .oper(name: String(operName), password: password)
+        case "kill":
+            let (nick, reason) = splitWord(args)
+            if nick.isEmpty { return .usage(HumanText.usage(name)) }
+            return .kill(nick: String(nick), reason: String(reason))
+        case "wallops":
+            return args.isEmpty ? .usage(HumanText.usage(name)) : .wallops(String(args))
         case "help":
             var topic = splitWord(args).0
             if topic.first == "/" { topic = topic.dropFirst() }
@@ -187,7 +206,7 @@ public enum HumanInput: Equatable, Sendable {
     }
 
     /// What to ask the hub for, given the session's current channel; nil when the session must
-    /// act on its own: `.empty` (nothing), `.help` (show `HumanText.help(command:)`), `.usage`
+    /// act on its own: `.empty` (nothing), `.oper` without a password (ask for it), `.help` (show `HumanText.help(command:)`), `.usage`
     /// and `.unknownCommand` (show their text), or a line that needs a current channel when
     /// there is none (show `HumanText.notInChannel`).
     ///
@@ -240,6 +259,12 @@ public enum HumanInput: Equatable, Sendable {
             return .motd
         case .quit(let reason):
             return .quit(reason: reason ?? "")
+        case .oper(let name, let password):
+            return password.map { .oper(name: name, password: $0) }
+        case .kill(let nick, let reason):
+            return .kill(nick: nick, reason: reason)
+        case .wallops(let text):
+            return .wallops(text: text)
         }
     }
 

@@ -94,6 +94,7 @@ struct HumanRenderer {
                 var line = "--   " + (e.isOperator ? "@" : e.isVoiced ? "+" : "") + e.nick + " (" + e.user + "@" + e.host + ")"
                 if !isChannel && e.channel != "*" && !e.channel.isEmpty { line += " in " + e.channel }
                 if e.isAway { line += ", away" }
+                if e.isServerOperator { line += ", server operator" }
                 lines.append(line)
             }
             return lines
@@ -102,6 +103,7 @@ struct HumanRenderer {
             var lines = ["-- \(w.nick) is \(w.user)@\(w.host)" + (w.realName.isEmpty ? "" : " (\(w.realName))")]
             if !w.channels.isEmpty { lines += wrapList(prefix: "-- \(w.nick) is in ", items: w.channels) }
             if let away = w.away { lines.append(away.isEmpty ? "-- \(w.nick) is away" : "-- \(w.nick) is away: \(away)") }
+            if w.isServerOperator { lines.append("-- \(w.nick) is a server operator") }
             var idle = "-- \(w.nick) has been idle " + Durations.short(w.idleSeconds)
             if w.signonTime > 0 { idle += ", online since " + dateTime(w.signonTime) }
             lines.append(idle)
@@ -154,7 +156,9 @@ struct HumanRenderer {
 
         case .userhost(let rows):
             if rows.isEmpty { return ["-- None of them is online"] }
-            return rows.map { "-- \($0.nick) is \($0.user)@\($0.host)" + ($0.isAway ? ", away" : "") }
+            return rows.map {
+                "-- \($0.nick) is \($0.user)@\($0.host)" + ($0.isAway ? ", away" : "") + ($0.isServerOperator ? ", server operator" : "")
+            }
 
         case .channelModeChange(let channel, let source, let modes, let args):
             return modeChange(channel: channel, by: nickOf(source), modes: modes, args: args)
@@ -182,10 +186,40 @@ struct HumanRenderer {
 
         case .monitorList(let targets):
             return [targets.isEmpty ? "-- You are not watching anyone" : "-- You watch: " + targets.joined(separator: ", ")]
+        case .userModes(_, let modes, let isChange):
+            return [userModes(modes, isChange: isChange)]
+
+        case .youreOper(let name):
+            return ["-- You are now a server operator (as \(name)): /kill and /wallops are yours; /help lists them"]
+
+        case .wallops(let source, let text):
+            return ["*** Wallops from \(nickOf(source)): " + text]
         }
     }
 
     // MARK: Pieces
+
+    /// Your user modes, in words: `+iwo` becomes "invisible, wallops, server operator".
+    func userModes(_ modes: String, isChange: Bool) -> String {
+        var adding = true, on: [String] = [], off: [String] = []
+        for c in modes {
+            let word: String
+            switch c {
+            case "+": adding = true; continue
+            case "-": adding = false; continue
+            case "i": word = "invisible"
+            case "w": word = "receiving wallops"
+            case "o": word = "server operator"
+            default: word = "+" + String(c)
+            }
+            if adding { on.append(word) } else { off.append(word) }
+        }
+        if !isChange { return on.isEmpty ? "-- You have no user modes set" : "-- Your user modes: " + on.joined(separator: ", ") }
+        var parts: [String] = []
+        if !on.isEmpty { parts.append("you are now " + on.joined(separator: ", ")) }
+        if !off.isEmpty { parts.append("you are no longer " + off.joined(separator: ", ")) }
+        return "-- " + parts.joined(separator: "; ")
+    }
 
     func welcome(_ w: Welcome) -> [String] {
         let network = !w.network.isEmpty ? w.network : !w.serverName.isEmpty ? w.serverName : context.serverName
@@ -346,6 +380,14 @@ struct HumanRenderer {
             return "There is no mode \(p0)."
         case .usersDontMatch:
             return "You can't change the modes of other people."
+        case .passwordMismatch:
+            return text.isEmpty ? "Wrong operator password." : text
+        case .noOperHost:
+            return "There is no operator block of that name for your address."
+        case .noPrivileges:
+            return "Only server operators can do that (see /oper)."
+        case .unknownUserModeFlag:
+            return "There is no such user mode (i invisible, w wallops, o operator)."
         default:
             return text.isEmpty ? "The server refused that (error \(code.rawValue))." : text
         }

@@ -88,6 +88,13 @@ public enum HumanText {
                 details: ["The server's message of the day, shown when you arrived."]),
         Command(name: "quit", usage: "/quit [reason]", summary: "leave the chat",
                 details: ["Others see the reason when you go."]),
+        Command(name: "oper", usage: "/oper NAME [PASSWORD]", summary: "become a server operator (the server's config names them)",
+                details: ["Without the password you are asked for it, and a telnet client does not show it as you type.",
+                          "Operators may use /kill and /wallops, and get everyone's wallops."]),
+        Command(name: "kill", usage: "/kill NICK [reason]", summary: "server operators: disconnect someone",
+                details: ["Their channels see them quit with \"Killed (yournick (reason))\"."]),
+        Command(name: "wallops", usage: "/wallops TEXT", summary: "server operators: a message to every operator",
+                details: ["IRC users who set user mode +w get it too."]),
         Command(name: "help", usage: "/help [command]", summary: "this list, or more about one command",
                 details: ["For example: /help join"]),
     ]
@@ -122,6 +129,15 @@ public enum HumanText {
         return "!! \"" + oneLine(nick) + "\" can't be a nickname. Use letters, digits and - _ [ ] { } \\ ` ^ |,"
             + " starting with a letter."
     }
+
+    /// The question for a password (sent without a line end); the telnet client is asked not
+    /// to show what is typed.
+    public static func askPassword(for name: String) -> String {
+        "Password for " + shortened(oneLine(name)) + " (not shown): "
+    }
+
+    /// The answer to an empty password.
+    public static let noPassword = "!! No password given; /oper was cancelled."
 
     /// Shown when a line or command needs a current channel and the user has none.
     public static let notInChannel = "!! You are not in a channel. Join one with /join #channel."

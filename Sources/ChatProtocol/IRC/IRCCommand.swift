@@ -153,6 +153,11 @@ public struct IRCCommand: Sendable {
             default: throw .unknownSubcommand("MONITOR", sub)
             }
         },
+        // Server operators.
+        IRCCommand("OPER", .afterRegistration, min: 2) { p in .oper(name: p[0], password: p[1]) },
+        // `KILL nick` without a reason, as Ergo and others accept it.
+        IRCCommand("KILL", .afterRegistration, min: 1, nonEmpty: true) { p in .kill(nick: p[0], reason: p.count > 1 ? p[1] : "") },
+        IRCCommand("WALLOPS", .afterRegistration, min: 1, nonEmpty: true) { p in .wallops(text: p[0]) },
     ]
 
     /// `#a,#b` as `["#a", "#b"]`.

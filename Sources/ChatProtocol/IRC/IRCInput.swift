@@ -74,6 +74,12 @@ public enum IRCInput: Equatable, Sendable {
     case help(topic: String?)
     /// `MONITOR + nicks`, `- nicks`, `C`, `L`, `S`.
     case monitor(MonitorAction, targets: [String])
+    /// `OPER name password`
+    case oper(name: String, password: String)
+    /// `KILL nick [:reason]`, `""` without a reason.
+    case kill(nick: String, reason: String)
+    /// `WALLOPS :text`
+    case wallops(text: String)
 
     /// Understands `message` from a client that is (`registered`) or is not yet registered.
     /// An unknown command is 421 once registered and 451 before, as a registered-only one is.

@@ -55,7 +55,9 @@ public enum IRCRenderer {
     /// a mode string or a number.
     static func lastParamIsText(_ m: IRCMessage) -> Bool {
         switch m.command {
-        case "JOIN", "MODE", "INVITE", "004", "324", "329", "333", "341", "367", "346", "348": return false
+        // A user's own mode change (`MODE nick :+i`) has its colon, as it always had.
+        case "MODE": return m.params.count == 2 && !m.params[0].hasPrefix("#")
+        case "JOIN", "INVITE", "004", "324", "329", "333", "341", "367", "346", "348": return false
         case "PART": return m.params.count > 1
         default: return true
         }
@@ -226,6 +228,7 @@ private struct Renderer {
                 r.numeric(319, [nick, group.joined(separator: " ")])
             }
             numeric(312, [nick, server, C.clean(context.serverInfo)])
+            if x.isServerOperator { numeric(313, [nick, "is an IRC operator"]) }
             numeric(317, [nick, String(x.idleSeconds), String(x.signonTime), "seconds idle, signon time"])
             if let away = x.away { numeric(301, [nick, C.clean(away)]) }
             numeric(318, [nick, "End of /WHOIS list."])
@@ -287,8 +290,10 @@ private struct Renderer {
             numeric(303, [nicks.map(C.clean).filter { !$0.isEmpty }.joined(separator: " ")])
 
         case .userhost(let rows):
-            // nick=+user@host, '-' when away (no '*': nobody here is an IRC operator).
-            let replies = rows.map { C.clean($0.nick) + "=" + ($0.isAway ? "-" : "+") + C.clean($0.user) + "@" + C.clean($0.host) }
+            // nick=+user@host: '*' after the nick for a server operator, '-' when away.
+            let replies = rows.map {
+                C.clean($0.nick) + ($0.isServerOperator ? "*" : "") + "=" + ($0.isAway ? "-" : "+") + C.clean($0.user) + "@" + C.clean($0.host)
+            }
             numeric(302, [replies.joined(separator: " ")])
 
         case .channelModeChange(let channel, let source, let modes, let args):
@@ -323,6 +328,23 @@ private struct Renderer {
         case .monitorList(let targets):
             commaPacked(targets.map(C.clean), overhead: numericOverhead([])) { r, group in r.numeric(732, [group]) }
             numeric(733, ["End of MONITOR list"])
+
+        case .userModes(let nick, let modes, let isChange):
+            if isChange {
+                out.append(IRCMessage(source: C.clean(nick), command: "MODE", params: [me, C.clean(modes)]))
+            } else {
+                numeric(221, [C.clean(modes)])
+            }
+
+        case .youreOper:
+            numeric(381, ["You are now an IRC operator"])
+
+        case .wallops(let source, let text):
+            let source = C.clean(source)
+            let overhead = 1 + source.utf8.count + " WALLOPS ".utf8.count + 1
+            for piece in pieces(C.clean(text), overhead: overhead) {
+                out.append(IRCMessage(source: source, command: "WALLOPS", params: [piece]))
+            }
         }
     }
 
@@ -341,7 +363,7 @@ private struct Renderer {
 
     /// `allPrefixes`: the client negotiated `multi-prefix` (`@+` rather than the highest).
     static func whoFlags(_ e: WhoEntry, allPrefixes: Bool) -> String {
-        (e.isAway ? "G" : "H") + Member(nick: e.nick, isOperator: e.isOperator, isVoiced: e.isVoiced).prefixes(all: allPrefixes)
+        (e.isAway ? "G" : "H") + (e.isServerOperator ? "*" : "") + Member(nick: e.nick, isOperator: e.isOperator, isVoiced: e.isVoiced).prefixes(all: allPrefixes)
     }
 
     /// One 354 (WHOX): exactly the fields asked for, in the spec's order; `*` for no channel,

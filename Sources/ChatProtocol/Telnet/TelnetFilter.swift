@@ -16,7 +16,9 @@
 /// - `IAC` with NOP, DM, BRK, IP, AO, GA, a stray SE, or any byte below 240 is removed.
 /// Every sequence may be split across calls at any byte.
 ///
-/// Negotiation: we never start any, and we agree to nothing except, if asked for at init,
+/// Negotiation: we start one only, `WILL ECHO` while a person types a password
+/// (`offerEcho`, `withdrawEcho`: the client stops echoing what is typed, and we echo nothing),
+/// and we agree to nothing except, if asked for at init,
 /// `DO SUPPRESS-GO-AHEAD` (we never send GA, so `WILL SGA` is simply true). It is off by
 /// default: with both SGA directions in effect PuTTY and BSD telnet go to character mode,
 /// and refused, they keep their own line editing, which is the better experience with a
@@ -47,6 +49,9 @@ public struct TelnetFilter: Sendable {
     private var refusedDo = OptionBits()
     private var refusedWill = OptionBits()
     private let agreeToSuppressGoAhead: Bool
+    /// Our side of ECHO, the one option we ask for (RFC 1143's us-states).
+    private enum Echo: UInt8, Sendable { case off, offered, on, withdrawing }
+    private var echo = Echo.off
 
     /// Whether the peer has sent any telnet negotiation (WILL/WONT/DO/DONT or SB): it speaks
     /// telnet rather than raw lines.
@@ -60,6 +65,24 @@ public struct TelnetFilter: Sendable {
 
     /// Whether we have agreed to perform `option` (only ever SGA, and only if allowed).
     public func isLocallyEnabled(_ option: UInt8) -> Bool { localEnabled[option] }
+
+    /// Whether the client has agreed that we echo (and so does not echo itself).
+    public var isEchoing: Bool { echo == .on }
+
+    /// Asks the client to leave echoing to us, which we do not do: what is typed next (a
+    /// password) is not shown. The bytes to send; none when already asked.
+    public mutating func offerEcho() -> [UInt8] {
+        guard echo == .off else { return [] }
+        echo = .offered
+        return [TelnetCode.iac, TelnetCode.will, TelnetCode.echo]
+    }
+
+    /// Gives echoing back to the client. The bytes to send; none when it was not ours.
+    public mutating func withdrawEcho() -> [UInt8] {
+        guard echo == .on || echo == .offered else { return [] }
+        echo = .withdrawing
+        return [TelnetCode.iac, TelnetCode.wont, TelnetCode.echo]
+    }
 
     /// Whether the filter is in the middle of a command or subnegotiation.
     public var isMidSequence: Bool { state != .data }
@@ -150,6 +173,14 @@ public struct TelnetFilter: Sendable {
             }
         case .wont:
             break  // The peer's side is always off: a WONT confirms it, so no answer.
+        case .do where option == TelnetCode.echo && echo != .off:
+            // The answer to our WILL (or a late one after our WONT): no reply either way.
+            if echo == .offered { echo = .on }
+        case .dont where option == TelnetCode.echo && echo != .off:
+            // A refusal of our WILL, the confirmation of our WONT: no reply. Asked to stop
+            // while we echo: we stop and say so.
+            if echo == .on { replies += [TelnetCode.iac, TelnetCode.wont, option] }
+            echo = .off
         case .do:
             if agreeToSuppressGoAhead && option == TelnetCode.suppressGoAhead {
                 if !localEnabled[option] {

@@ -12,4 +12,23 @@ enum AuditEvent: Equatable {
     case quit(session: Int, nick: String?, reason: String)
     /// `by` kicked `target` out of `channel`. `reason` is cleaned.
     case kick(by: Int, channel: String, target: Int, targetNick: String, reason: String)
+    /// `session` (as `nick`) tried OPER with the operator block `name`: how it went. The
+    /// password is never recorded.
+    case oper(session: Int, nick: String, name: String, outcome: OperOutcome)
+    /// The server operator `by` killed `target`. `reason` is cleaned.
+    case kill(by: Int, target: Int, targetNick: String, reason: String)
+    /// `session` gave up its operator status (MODE nick -o).
+    case deoper(session: Int, nick: String)
+
+    /// How an OPER attempt ended.
+    enum OperOutcome: Equatable {
+        case granted
+        case wrongPassword
+        /// No operator block of that name for the user's address.
+        case noBlock
+        /// Too soon after a failed attempt, or too many checks under way.
+        case throttled
+        /// The password worker could not check it (gone, or the stored hash unreadable).
+        case unavailable
+    }
 }

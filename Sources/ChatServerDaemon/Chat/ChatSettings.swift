@@ -22,6 +22,8 @@ struct ChatSettings {
     /// Above this many members, people get no join/part/quit/nick notices (`ChatState.isQuiet`).
     var quietChannelSize = 50
     var casemapping: CaseMapping = .ascii
+    /// Who may become a server operator, from the config file (`oper = NAME HASH [MASK]`).
+    var operators: [OperatorBlock] = []
 
     /// Targets of one PRIVMSG or NOTICE (ISUPPORT MAXTARGETS); IRC sessions refuse the rest.
     static let maxTargets = 4

@@ -3,20 +3,16 @@ import ChatProtocol
 /// LUSERS: who is connected, counted as modern.ircdocs.horse asks.
 extension ChatState {
     /// The counts for a LUSERS reply. Invisible users and server operators are counted by
-    /// walking the users (the walk is charged to the asker as work); `isInvisible` and
-    /// `isServerOperator` are where user modes `+i` and `+o` are read.
+    /// walking the users (the walk is charged to the asker as work); user modes `+i`
+    /// (`User.invisible`) and `+o` (`isServerOperator`).
     func luserCounts() -> LuserCounts {
         var invisible = 0, operators = 0
         charge(work: users.count)
         for u in users.values where u.registered {
-            if Self.isInvisible(u) { invisible += 1 }
+            if u.invisible { invisible += 1 }
             if isServerOperator(u) { operators += 1 }
         }
         return LuserCounts(users: registeredCount, invisible: invisible, operators: operators,
                            unknown: users.count - registeredCount, channels: channels.count, maxUsers: maxUsers)
     }
-
-    /// Whether `u` has user mode `+i` (hidden from WHO of strangers; counted apart in 251).
-    /// The hub keeps no user modes yet: nobody.
-    static func isInvisible(_ u: User) -> Bool { false }
 }

@@ -28,8 +28,13 @@ extension ChatState {
             return .quit(reason: clean(reason, limit: settings.quitLength))
         case .register(let nick, let user, let realName):
             return .register(nick: nick, user: userName(user, fallback: nick), realName: clean(realName, limit: Self.realNameLimit))
+        case .kill(let nick, let reason):
+            return .kill(nick: nick, reason: clean(reason, limit: settings.kickLength))
+        case .wallops(let text):
+            return .wallops(text: clean(text, limit: Self.messageLimit))
+        // A password is compared, never shown: it goes to the check as typed.
         case .hello, .nick, .join, .topic, .names, .who, .whois, .away, .mode, .list, .motd, .lusers, .ison, .userhost, .sync,
-             .whowas, .invite, .monitor:
+             .whowas, .invite, .monitor, .oper:
             return request
         }
     }

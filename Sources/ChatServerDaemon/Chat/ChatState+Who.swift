@@ -17,14 +17,17 @@ extension ChatState {
         func add(_ u: User, channel: String, op: Bool, voiced: Bool = false) {
             guard !options.operatorsOnly || isServerOperator(u) else { return }
             entries.append(WhoEntry(channel: channel, nick: u.nick, user: u.user, host: u.host, realName: u.realName,
-                                    isAway: u.away != nil, isOperator: op, isVoiced: voiced,
+                                    isAway: u.away != nil, isOperator: op, isVoiced: voiced, isServerOperator: u.isOperator,
                                     idleSeconds: max(0, (now - u.lastActive) / 1000)))
         }
         if let ch = channels[fold(mask)] {
             // A secret channel's members are shown to its members only.
             if !isHidden(ch, from: id) {
+                // An invisible user (+i) is shown to outsiders of the channel only if they
+                // share another channel (`isHidden(_:from:)` for users).
+                let outsider = ch.members[id] == nil
                 for m in members(of: ch) {
-                    if let sid = session(named: m.nick), let u = users[sid] {
+                    if let sid = session(named: m.nick), let u = users[sid], !(outsider && isHidden(u, from: id)) {
                         add(u, channel: ch.name, op: m.isOperator, voiced: m.isVoiced)
                     }
                 }
@@ -36,7 +39,7 @@ extension ChatState {
             let whole = mask.contains("!") || mask.contains("@")
             charge(work: users.count)
             for u in users.values where u.registered {
-                guard everyone || (whole ? matches(mask, u.source) : matches(mask, u)) else { continue }
+                guard everyone || (whole ? matches(mask, u.source) : matches(mask, u)), !isHidden(u, from: id) else { continue }
                 add(u, channel: "*", op: false)
                 if entries.count >= Self.whoMaskLimit { break }
             }
@@ -47,9 +50,8 @@ extension ChatState {
         }
     }
 
-    /// Whether WHO's `o` flag lists `u`. There are no server operators yet: `WHO * o` lists
-    /// nobody.
-    func isServerOperator(_ u: User) -> Bool { false }
+    /// Whether WHO's `o` flag lists `u` (and LUSERS counts them in 252): user mode `+o`.
+    func isServerOperator(_ u: User) -> Bool { u.isOperator }
 
     private func matches(_ mask: String, _ u: User) -> Bool {
         matches(mask, u.nick) || matches(mask, u.user) || matches(mask, u.host) || matches(mask, u.realName)

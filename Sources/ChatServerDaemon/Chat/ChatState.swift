@@ -26,6 +26,13 @@ final class ChatState {
     private(set) var history = HistoryLedger()
     /// Who had each nick before, for WHOWAS (ChatState+Whowas.swift).
     var whowasHistory = WhowasHistory()
+    /// Who checks operator passwords (the hub's password worker); nil: OPER is refused.
+    var passwords: PasswordChecker?
+    /// The OPER attempts whose password is being checked (`ChatState+Operators`).
+    var operChecks = OperChecks()
+    /// Told when the server ends a user's connection (`end(session:…)`): the console makes
+    /// sure a session that does not leave is killed.
+    var sessionEnding: ((Int) -> Void)?
 
     static let reservedNicks: Set<String> = ["server", "console", "operator", "oper", "admin", "root", "system",
                                              "chanserv", "nickserv", "irc", "hub"]
@@ -60,6 +67,7 @@ final class ChatState {
     /// The session is gone (quit, crash, kill): tell everyone who shared a channel with it.
     func disconnect(session id: Int, reason: String) {
         guard let u = users[id] else { return }
+        if operChecks.awaits(id) { operChecks.forget(session: id) }
         sink.audit(.quit(session: id, nick: u.registered ? u.nick : nil, reason: clean(reason, limit: settings.quitLength)))
         if u.registered {
             // A quit reason reaches every channel the user was in: cleaned as a part reason is.
@@ -131,7 +139,9 @@ final class ChatState {
         case .whowas(let nick, let count): whowas(id, nick: nick, count: count)
         case .kick(let c, let nick, let reason): kick(id, channel: c, nick: nick, reason: reason)
         case .away(let text): away(id, text: text)
-        case .mode(let target, let args): mode(id, target: target, args: args)
+        case .mode(let target, let args):
+            if settings.casemapping.equal(target, users[id]!.nick) { return userMode(id, args: args) }
+            mode(id, target: target, args: args)
         case .list(let filters): list(id, filters: filters)
         case .motd: send(.motd(settings.motd), to: id)
         case .lusers: send(.lusers(luserCounts()), to: id)
@@ -139,10 +149,14 @@ final class ChatState {
             send(.ison(nicks: settings.casemapping.unique(list).compactMap { session(named: $0).map { users[$0]!.nick } }), to: id)
         case .userhost(let list):
             let rows = settings.casemapping.unique(list).prefix(5).compactMap { n in
-                session(named: n).flatMap { users[$0] }.map { UserHost(nick: $0.nick, user: $0.user, host: $0.host, isAway: $0.away != nil) }
+                session(named: n).flatMap { users[$0] }.map { UserHost(nick: $0.nick, user: $0.user, host: $0.host, isAway: $0.away != nil,
+                                                                      isServerOperator: $0.isOperator) }
             }
             send(.userhost(rows), to: id)
         case .monitor(let action, let targets): monitor(id, action, targets: targets)
+        case .oper(let name, let password): oper(id, name: name, password: password)
+        case .kill(let nick, let reason): kill(id, nick: nick, reason: reason)
+        case .wallops(let text): wallops(id, text: text)
         }
     }
 
@@ -435,7 +449,7 @@ final class ChatState {
         let now = clock()
         send(.whois(WhoisInfo(nick: u.nick, user: u.user, host: u.host, realName: u.realName, channels: chans,
                               idleSeconds: (now - u.lastActive) / 1000, signonTime: u.connectedAt / 1000,
-                              away: u.away)), to: id)
+                              away: u.away, isServerOperator: u.isOperator)), to: id)
     }
 
     private func kick(_ id: Int, channel name: String, nick: String, reason: String) {

@@ -17,6 +17,14 @@ struct User {
     /// Channels (folded names) the user was invited to and has not joined since, newest
     /// last, at most `ChatState.maxInvitations`: each lets them join once.
     var invitations: [String] = []
+    /// User mode +i: left out of WHO by mask for people who share no channel with it.
+    var invisible = false
+    /// User mode +w: receives WALLOPS (server operators get them anyway).
+    var wallops = false
+    /// The operator block this user opered up with (user mode +o); nil for everyone else.
+    var operName: String?
+    /// A server operator (user mode +o), set only by a successful OPER.
+    var isOperator: Bool { operName != nil }
     /// `nick!user@host`, kept up to date so the hot path does not build it per message.
     private(set) var source: String = ""
 }

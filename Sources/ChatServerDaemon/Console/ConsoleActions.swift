@@ -163,11 +163,20 @@ final class ConsoleActions {
     /// reason, says goodbye to its client and exits; it is reaped like any other. One that
     /// has not gone within a few seconds is killed.
     func disconnect(_ id: Int, reason: String, host: ConsoleHost) {
-        guard let connection = host.connection(id) else { return }
-        host.chat.disconnect(session: id, reason: reason)
-        host.send(.disconnect(reason: reason), to: id)
-        pendingKills.append((id, connection.pid, Proc.monotonicNanos() + Self.kickGrace))
-        flushSoon = true
+        guard host.connection(id) != nil else { return }
+        watchEndings(host)
+        host.chat.end(session: id, quitReason: reason, farewell: reason)
+    }
+
+    /// Every connection the server ends (here, or by an IRC operator's KILL) is watched: a
+    /// session still there after `kickGrace` is killed.
+    func watchEndings(_ host: ConsoleHost) {
+        guard host.chat.sessionEnding == nil else { return }
+        host.chat.sessionEnding = { [unowned self, unowned host] id in
+            guard let connection = host.connection(id) else { return }
+            self.pendingKills.append((id, connection.pid, Proc.monotonicNanos() + Self.kickGrace))
+            self.flushSoon = true
+        }
     }
 
     private func kick(_ nick: String, reason: String, by who: String, host: ConsoleHost) -> ConsoleReply {
@@ -249,6 +258,8 @@ final class ConsoleActions {
                 flags.append(u.mutedUntil == Int64.max ? "muted" : "muted \(Durations.compact((u.mutedUntil - now + 999) / 1000))")
             }
             if u.away != nil { flags.append("away") }
+            if let o = u.operName { flags.append("oper(\(o))") }
+            if u.invisible { flags.append("invisible") }
             rows.append([u.registered ? u.nick : "*", address, u.dialect.description,
                          channels.isEmpty ? "-" : channels,
                          Durations.compact((now - u.lastActive) / 1000),

@@ -59,6 +59,7 @@ final class OperatorConsole: HubHook {
 
     func register(in host: ConsoleHost, index: Int) throws {
         hookIndex = index
+        actions.watchEndings(host)
         if listenFD >= 0 {
             try host.watch(listenFD, events: Epoll.readable, hook: index, sub: Self.listenerSub)
             host.log.notice("operator console on \(socketPath ?? "?") (chat-server console)")

@@ -3,7 +3,8 @@ import ChatProtocol
 import Logging
 
 /// The operator's audit log, at `info`: a line per connection (once its dialect is known),
-/// nick taken or changed, quit with its reason, and kick, each naming the connection by its
+/// nick taken or changed, quit with its reason, and kick; server operators' OPER (failures
+/// at `warning`), KILL and de-oper at `notice`; each naming the connection by its
 /// address, so that `grep 192.0.2.7:51514` tells one connection's story. Refused connections
 /// are summed up (`RefusalTally`). Console commands are logged by the console.
 extension Hub {
@@ -20,6 +21,23 @@ extension Hub {
         case .kick(let by, let channel, let target, let targetNick, let reason):
             let kicker = state.users[by]?.nick
             log.info("\(who(kicker, by)) kicked \(who(targetNick, target)) from \(channel)\(because(reason))")
+        case .oper(let id, let nick, let name, .granted):
+            log.notice("\(who(nick, id)) is now a server operator (operator block \(name))")
+        case .oper(let id, let nick, let name, let outcome):
+            let why: String
+            switch outcome {
+            case .granted: why = ""
+            case .wrongPassword: why = "wrong password"
+            case .noBlock: why = "no operator block of that name for this address"
+            case .throttled: why = "too soon after a failed attempt"
+            case .unavailable: why = "the password could not be checked"
+            }
+            log.warning("\(who(nick, id)) failed to become a server operator as \(ConsoleFormat.clean(name)): \(why)")
+        case .kill(let by, let target, let targetNick, let reason):
+            let killer = state.users[by]?.nick
+            log.notice("\(who(killer, by)) killed \(who(targetNick, target))\(because(reason))")
+        case .deoper(let id, let nick):
+            log.notice("\(who(nick, id)) is no longer a server operator")
         }
     }
 

@@ -37,6 +37,8 @@ extension Hub {
     /// budget is spent (the clock is read only then).
     func mustWait(_ id: Int, turnCost: Int) -> Bool {
         if turnCost >= Self.turnShare { return true }
+        // Its OPER's password is being checked: what it sent next is answered after the verdict.
+        if state.operChecks.awaits(id) { return true }
         let rate = config.replyRate, burst = config.replyBurst
         guard rate > 0, slots.update(id, { $0.budget.isExhausted(burst: burst) }) == true else { return false }
         let now = Proc.monotonicNanos()
@@ -78,6 +80,8 @@ extension Hub {
         var soonest: UInt64?
         let rate = config.replyRate, burst = config.replyBurst
         for id in held {
+            // Waits for the password worker, whose answer wakes the loop.
+            if state.operChecks.awaits(id) { continue }
             guard let wait = slots.update(id, { $0.budget.wait(rate: rate, burst: burst) }) else { continue }
             soonest = min(soonest ?? .max, now + wait)
         }

@@ -24,6 +24,8 @@ final class HumanConversation: Conversation {
     }
     private var currentChannelBytes: [UInt8]?
     private var stamp = MinuteStamp()
+    /// `/oper NAME` asked for a password: the next line is it, for this operator block.
+    private var passwordFor: String?
     var channels: [String] = []  // joined, in join order
 
     init(serverName: String, maxLineLength: Int, utcOffset: Int) {
@@ -110,6 +112,19 @@ final class HumanConversation: Conversation {
     /// A line typed while chatting; false when it is answered here and the hub's answers to
     /// earlier lines may still be coming (it waits for them).
     private func command(_ text: String, _ output: inout SessionOutput) -> Bool {
+        if let name = passwordFor {
+            // The password, typed unseen: never parsed as a line or a command.
+            passwordFor = nil
+            output.hideInput(false)
+            output.sendLine("")
+            let password = String(text[...].trimming(while: { $0.isWhitespace }))
+            if password.isEmpty {
+                output.sendLine(HumanText.noPassword)
+            } else {
+                output.request(.oper(name: name, password: password))
+            }
+            return true
+        }
         let input = HumanInput.parse(text)
         if case .empty = input { return true }
         if case .quit(let reason) = input {
@@ -131,6 +146,10 @@ final class HumanConversation: Conversation {
             return true
         }
         switch input {
+        case .oper(let name, nil):
+            passwordFor = name
+            output.sendRaw(HumanText.askPassword(for: name))
+            output.hideInput(true)
         case .help(let topic):
             for l in topic.map({ HumanText.help(command: $0) }) ?? HumanText.help { output.sendLine(l) }
         case .usage(let message), .unknownCommand(let message):

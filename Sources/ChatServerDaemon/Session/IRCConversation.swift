@@ -17,7 +17,6 @@ final class IRCConversation: Conversation {
     /// `capabilities` has `.serverTime`, kept apart for the message fast path.
     private(set) var serverTime = false
     var channels = Set<String>()  // folded, for JOIN 0
-    var userModes = ""
     /// What the hub said at registration: VERSION is answered from it.
     var welcome: Welcome?
     /// A NAMES of several channels under way: one 366 ends them all (IRCConversation+Names).
@@ -130,8 +129,6 @@ final class IRCConversation: Conversation {
     private func answersHere(_ input: IRCInput) -> Bool {
         switch input {
         case .capLS, .capList, .capReq, .ping, .version, .time, .info, .admin, .help: return true
-        // MODE for our own nick is answered here; which nick is ours the hub may be changing.
-        case .mode(let target, _): return target.utf8.first != UInt8(ascii: "#")  // CHANTYPES=#
         case .message(_, let targets, _): return targets.count > ChatSettings.maxTargets  // 407
         case .whois(let server?, _): return !answersFor(server: server)  // 402
         default: return false
@@ -211,12 +208,8 @@ final class IRCConversation: Conversation {
         case .away(let text):
             output.request(.away(text: text))
         case .mode(let target, let args):
-            if CaseMapping.ascii.equal(target, nick) {
-                guard let change = args.first else { return numeric(221, [], "+" + userModes, &output) }
-                userMode(change, &output)
-            } else {
-                output.request(.mode(target: target, args: args))
-            }
+            // User modes too: the hub holds them (+i hides from WHO, +o is its decision).
+            output.request(.mode(target: target, args: args))
         case .list(let filters): output.request(.list(channels: filters))
         case .motd: output.request(.motd)
         case .lusers: output.request(.lusers)
@@ -227,33 +220,9 @@ final class IRCConversation: Conversation {
         case .userhost(let nicks): output.request(.userhost(nicks: nicks))
         case .monitor(let action, let targets): output.request(.monitor(action, targets: targets))
         case .time, .info, .admin, .help: serverInfo(input, &output)
-        }
-    }
-
-    /// User modes: only +i (invisible), which changes nothing here but is what clients set
-    /// at connect (irssi waits for the answer before it sends anything else).
-    private func userMode(_ change: String, _ output: inout SessionOutput) {
-        var adding = true
-        var applied = ""
-        var lastSign: Character?
-        for c in change {
-            switch c {
-            case "+": adding = true
-            case "-": adding = false
-            case "i":
-                guard userModes.contains("i") != adding else { continue }
-                if adding { userModes = "i" } else { userModes = "" }
-                let sign: Character = adding ? "+" : "-"
-                if sign != lastSign { applied.append(sign); lastSign = sign }
-                applied.append("i")
-            default:
-                numeric(501, [], "Unknown MODE flag", &output)
-            }
-        }
-        if !applied.isEmpty {
-            var m = IRCMessage(source: nick, command: "MODE", params: [nick, applied])
-            m.trailingColon = true
-            send(m, &output)
+        case .oper(let name, let password): output.request(.oper(name: name, password: password))
+        case .kill(let nick, let reason): output.request(.kill(nick: nick, reason: reason))
+        case .wallops(let text): output.request(.wallops(text: text))
         }
     }
 
@@ -321,7 +290,7 @@ final class IRCConversation: Conversation {
     /// What the general renderer needs (the fast path above reads only `serverTime`).
     private var renderContext: IRCRenderContext {
         var c = IRCRenderContext(serverName: serverName, nick: isRegistered ? nick : "*", serverTime: serverTime,
-                                 userModes: "i", serverInfo: "chat-server")
+                                 userModes: "iow", serverInfo: "chat-server")
         c.capabilities = capabilities
         return c
     }

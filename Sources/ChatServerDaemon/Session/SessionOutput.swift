@@ -48,6 +48,18 @@ struct SessionOutput {
         toClient.append("\r\n")
     }
 
+    /// The conversation wants what its client types hidden (true: a password comes next) or
+    /// shown again; the session asks a telnet client to stop or resume echoing.
+    private(set) var hideInput: Bool?
+
+    mutating func hideInput(_ hide: Bool) { hideInput = hide }
+
+    /// The last change asked for, once.
+    mutating func takeHideInput() -> Bool? {
+        defer { hideInput = nil }
+        return hideInput
+    }
+
     /// Text for the client as it is (a prompt without a line end).
     mutating func sendRaw(_ text: String) { toClient.append(text) }
 

@@ -99,7 +99,12 @@ extension SessionProcess {
     /// One line to the conversation; false when it waits for the hub's answers (a sync is then
     /// on its way, and no line goes on until it returns).
     private func handOn(_ line: [UInt8]) -> Bool {
-        guard let conversation, !conversation.line(line, output: &output) else { return true }
+        guard let conversation else { return true }
+        let handled = conversation.line(line, output: &output)
+        if let hide = output.takeHideInput() {
+            output.toClient.append(hide ? telnet.offerEcho() : telnet.withdrawEcho())
+        }
+        if handled { return true }
         output.requestSync()
         return false
     }

@@ -83,20 +83,10 @@ enum Spawner {
 
     /// Forks the spawner. Returns its pid and the hub's end of its channel (non-blocking).
     static func start() throws(SystemError) -> (pid: pid_t, channel: Int32) {
-        let (hubEnd, spawnerEnd) = try Socket.packetPair()
         let hubPID = Proc.pid
-        let forked = Result { () throws(SystemError) in try Proc.fork() }
-        switch forked {
-        case .failure(let error):
-            FD.close(hubEnd)
-            FD.close(spawnerEnd)
-            throw error
-        case .success(.child):
+        return try Proc.forkHelper(channelFD: channelFD) {
             // A fresh image of this program, so the spawner's heap holds nothing of the
             // hub's (see `SessionRehearsal`); where that fails, it serves as forked.
-            SignalQueue.resetInChild()
-            Proc.dieWithParent(SIGKILL)
-            guard (try? FD.keepOnly([spawnerEnd], movingTo: channelFD)) != nil else { Proc.exitImmediately(2) }
             // LD_BIND_NOW: every symbol is bound as the spawner starts, so no session writes
             // (and so copies) a page of the program's or a library's linkage tables. No
             // per-thread malloc cache: its free chunks would be scattered over the spawner's
@@ -106,10 +96,6 @@ enum Spawner {
                                          setting: ["LD_BIND_NOW": "1", "GLIBC_TUNABLES": tunables.joined(separator: ":")])
             FD.writeAllIgnoringErrors(2, "chat-server: the session spawner could not restart itself (\(error)); it forks sessions as it is\n")
             serve(hubPID: hubPID)
-        case .success(.parent(let pid)):
-            FD.close(spawnerEnd)
-            try FD.setNonBlocking(hubEnd)
-            return (pid, hubEnd)
         }
     }
 

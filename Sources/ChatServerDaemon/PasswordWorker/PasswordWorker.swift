@@ -1,0 +1,61 @@
+import ChatPOSIX
+import ChatProtocol
+import Glibc
+
+/// The process that checks passwords for the hub, so that the hub's loop never runs a
+/// password hash (about a tenth of a second each) and no session's word decides who is an
+/// operator: the hub asks, this process answers, the hub acts on the answer.
+///
+/// Forked from the hub when it starts (after it dropped root), it keeps one descriptor, its
+/// end of a sequenced-packet pair (fd 3), and enters the sessions' sandbox: it may read and
+/// write only that descriptor, map no executable memory, and is killed on any other system
+/// call (no file, no socket, no fork). It holds no secret of its own: each check brings the
+/// stored hash with the password (`PasswordCheck`), one at a time, and the answer is a ticket
+/// and yes or no. A worker that dies is started again by the hub (`PasswordService`).
+enum PasswordWorker {
+    static let channelFD: Int32 = 3
+
+    /// Forks the worker. Returns its pid and the hub's end of its channel (non-blocking).
+    static func start() throws(SystemError) -> (pid: pid_t, channel: Int32) {
+        try Proc.forkHelper(channelFD: channelFD) { serve() }
+    }
+
+    /// The worker's loop: a check in, a verdict out, until the hub closes its end.
+    private static func serve() -> Never {
+        Proc.setName("chat-passwords")
+        // Ctrl-C on the server's terminal is for the hub.
+        Proc.startOwnProcessGroup()
+        guard PasswordHash.prepare() else {
+            FD.writeAllIgnoringErrors(2, "chat-server: the password worker cannot start libsodium\n")
+            Proc.exitImmediately(3)
+        }
+        do {
+            try Proc.enterSessionSandbox(readable: [channelFD], writable: [channelFD])
+        } catch {
+            FD.writeAllIgnoringErrors(2, "chat-server: the password worker cannot enter its sandbox (\(error)); it will not check passwords\n")
+            Proc.exitImmediately(4)
+        }
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096, alignment: 8)
+        while true {
+            let received = Result { () throws(SystemError) in try FD.read(channelFD, into: buffer) }
+            guard case .success(.done(let n)) = received else { Proc.exitImmediately(0) }
+            let check = PasswordCheck(UnsafeRawBufferPointer(rebasing: buffer[..<n]))
+            // The password is not left in the buffer for the next packet's bytes to sit beside.
+            UnsafeMutableRawBufferPointer(rebasing: buffer[..<n]).initializeMemory(as: UInt8.self, repeating: 0)
+            guard let check else { continue }
+            let bytes = answer(check).bytes
+            _ = bytes.withUnsafeBytes { raw in try? FD.write(channelFD, raw) }
+        }
+    }
+
+    /// The verdict on one check (also what the tests run in process).
+    static func answer(_ check: PasswordCheck) -> PasswordCheck.Verdict {
+        var password = Array(check.password.utf8)
+        defer { PasswordHash.wipe(&password) }
+        switch PasswordHash.verify(password, against: check.hash) {
+        case true?: return .init(ticket: check.ticket, answer: .match)
+        case false?: return .init(ticket: check.ticket, answer: .mismatch)
+        case nil: return .init(ticket: check.ticket, answer: .unreadableHash)
+        }
+    }
+}
