@@ -197,7 +197,7 @@ struct RandomMessages {
     mutating func kind() -> MessageKind { [.privmsg, .notice, .action].randomElement(using: &rng)! }
 
     mutating func request() -> HubRequest {
-        switch Int.random(in: 0..<20, using: &rng) {
+        switch Int.random(in: 0..<24, using: &rng) {
         case 0: return .hello(dialect: bool() ? .irc : .human)
         case 1: return .register(nick: string(), user: string(), realName: string())
         case 2: return .nick(string())
@@ -217,12 +217,16 @@ struct RandomMessages {
         case 16: return .ison(nicks: strings())
         case 17: return .userhost(nicks: strings())
         case 18: return .sync(token: UInt64.random(in: 0...UInt64.max, using: &rng))
+        case 19: return .capabilities(names: strings())
+        case 20: return .taggedMessage(kind: kind(), target: string(), text: string(), tags: string())
+        case 21: return .tagMessage(target: string(), tags: string())
+        case 22: return .setName(realName: string())
         default: return .quit(reason: string())
         }
     }
 
     mutating func event() -> HubEvent {
-        switch Int.random(in: 0..<25, using: &rng) {
+        switch Int.random(in: 0..<30, using: &rng) {
         case 0:
             return .welcome(Welcome(nick: string(), user: string(), host: string(), serverName: string(),
                                     network: string(), version: string(), createdAt: int(), isupport: strings(),
@@ -257,6 +261,13 @@ struct RandomMessages {
         case 21: return .userhost(strings().map { UserHost(nick: $0, user: string(), host: string(), isAway: bool()) })
         case 22: return .channelModeChange(channel: string(), source: string(), modes: string(), args: strings())
         case 23: return .sync(token: UInt64.random(in: 0...UInt64.max, using: &rng))
+        case 24:
+            return .message(source: string(), kind: kind(), target: string(), text: string(), time: int(),
+                            id: UInt64.random(in: 0...UInt64.max, using: &rng), tags: string())
+        case 25: return .tagMessage(source: string(), target: string(), tags: string(), time: int(), id: UInt64.random(in: 0...UInt64.max, using: &rng))
+        case 26: return .awayChange(source: string(), text: opt())
+        case 27: return .setName(source: string(), realName: string())
+        case 28: return .extendedJoin(channel: string(), source: string(), realName: string())
         default: return .disconnect(reason: string())
         }
     }
@@ -367,8 +378,10 @@ struct RandomMessages {
             expectEveryCutRefused(ep) { bytes throws(PayloadError) in _ = try event(e.messageType.rawValue, bytes) }
         }
         // Every type was cut many times over.
-        #expect(requestTypes.count == 20 && requestTypes.values.allSatisfy { $0 >= 50 }, "\(requestTypes)")
-        #expect(eventTypes.count == 25 && eventTypes.values.allSatisfy { $0 >= 50 }, "\(eventTypes)")
+        #expect(requestTypes.count == HubMessageType.allCases.filter(\.isRequest).count
+                && requestTypes.values.allSatisfy { $0 >= 50 }, "\(requestTypes)")
+        #expect(eventTypes.count == HubMessageType.allCases.filter(\.isEvent).count
+                && eventTypes.values.allSatisfy { $0 >= 50 }, "\(eventTypes)")
     }
 
     @Test func outOfRangeValuesAreRefusedByName() throws {

@@ -18,6 +18,9 @@ import TestSupport
             .names(channel: n), .names(channel: nil), .who(mask: n), .whois(nick: n), .kick(channel: n, nick: n, reason: t),
             .away(text: t), .away(text: nil), .mode(target: n, args: [n]), .mode(target: "#c", args: list), .list, .motd,
             .quit(reason: t), .lusers, .ison(nicks: [n]), .ison(nicks: list), .userhost(nicks: [n]), .userhost(nicks: list),
+            // Tags have a limit of their own (`tagsAtAndPastTheirLimit`).
+            .capabilities(names: [n]), .capabilities(names: list), .taggedMessage(kind: .notice, target: n, text: t, tags: ""),
+            .tagMessage(target: n, tags: ""), .setName(realName: t),
         ]
     }
 
@@ -57,9 +60,20 @@ import TestSupport
             }
         }
         // Every type that carries a string was refused at least once.
-        #expect(refused == Set([2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 16, 18, 19]), "\(refused.sorted())")
+        #expect(refused == Set([2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 16, 18, 19, 37, 38, 39, 40]), "\(refused.sorted())")
         #expect(PayloadError.overLimit(field: "who mask", size: 600, limit: 512, items: false).description
                 == "who mask of 600 bytes is over the limit of 512")
+    }
+
+    @Test func tagsAtAndPastTheirLimit() throws {
+        let at = String(repeating: "a", count: RequestLimits.tags), past = at + "a"
+        for r in [HubRequest.taggedMessage(kind: .privmsg, target: "#a", text: "x", tags: at), .tagMessage(target: "#a", tags: at)] {
+            #expect(try decode(r) == r && r.bounded() == r)
+        }
+        for r in [HubRequest.taggedMessage(kind: .privmsg, target: "#a", text: "x", tags: past), .tagMessage(target: "#a", tags: past)] {
+            #expect(throws: PayloadError.self) { try decode(r) }
+            #expect(try decode(r.bounded()) == r.bounded())
+        }
     }
 
     @Test func aSessionsRequestAlwaysFitsWhateverItsClientTyped() throws {

@@ -136,7 +136,11 @@ import Glibc
             .who(mask: String(repeating: "*", count: name)), .whois(nick: n), .kick(channel: c, nick: n, reason: t),
             .kick(channel: "#lobby", nick: n, reason: t), .away(text: t), .away(text: nil), .mode(target: c, args: [n]),
             .mode(target: "#lobby", args: list), .list, .motd, .lusers, .ison(nicks: [n]), .ison(nicks: list),
-            .userhost(nicks: [n]), .userhost(nicks: list), .sync(token: 0), .sync(token: .max), .quit(reason: t),
+            .userhost(nicks: [n]), .userhost(nicks: list), .sync(token: 0), .sync(token: .max),
+            .capabilities(names: [n]), .capabilities(names: list), .setName(realName: t),
+            .taggedMessage(kind: .privmsg, target: "#lobby", text: t, tags: "+" + String(repeating: "a", count: RequestLimits.tags - 1)),
+            .taggedMessage(kind: .notice, target: n, text: t, tags: ""), .tagMessage(target: "#lobby", tags: "+a"),
+            .tagMessage(target: n, tags: ""), .quit(reason: t),
         ].filter { if case .quit = $0 { return name != RequestLimits.name } else { return true } }
     }
 
@@ -163,7 +167,7 @@ import Glibc
         func name() -> String { Bool.random(using: &rng) ? "#lobby" : string(RequestLimits.name) }
         func text() -> String { string(RequestLimits.text) }
         func list() -> [String] { (0..<Int.random(in: 0...8, using: &rng)).map { _ in name() } }
-        switch Int.random(in: 0..<19, using: &rng) {
+        switch Int.random(in: 0..<23, using: &rng) {
         case 0: return .register(nick: name(), user: name(), realName: text())
         case 1: return .nick(name())
         case 2: return .join(channels: list())
@@ -182,6 +186,10 @@ import Glibc
         case 15: return .ison(nicks: list())
         case 16: return .userhost(nicks: list())
         case 17: return .sync(token: UInt64.random(in: 0...UInt64.max, using: &rng))
+        case 18: return .capabilities(names: list() + ["echo-message", "message-tags", "away-notify"].filter { _ in Bool.random(using: &rng) })
+        case 19: return .taggedMessage(kind: .privmsg, target: name(), text: text(), tags: "+" + string(RequestLimits.tags - 1))
+        case 20: return .tagMessage(target: name(), tags: string(RequestLimits.tags))
+        case 21: return .setName(realName: text())
         default: return .hello(dialect: .human)
         }
     }

@@ -24,7 +24,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
             }
             return
         }
-        guard case .message(let source, let kind, let target, let text, let time)? =
+        guard case .message(let source, let kind, let target, let text, let time, _, _)? =
                 try? HubEvent(type: HubMessageType.eventMessage.rawValue, payload: payload) else {
             // Not valid UTF-8 (the hub only sends valid strings): the general path would
             // refuse the frame; nothing to compare.

@@ -23,6 +23,11 @@ public enum HubMessageType: UInt8, CaseIterable, Sendable {
     case requestIson = 18
     case requestUserhost = 19
     case requestSync = 20
+    // IRCv3 capabilities (issue 14).
+    case requestCapabilities = 37
+    case requestTaggedMessage = 38
+    case requestTagMessage = 39
+    case requestSetName = 40
 
     case eventWelcome = 64
     case eventError = 65
@@ -49,6 +54,11 @@ public enum HubMessageType: UInt8, CaseIterable, Sendable {
     case eventUserhost = 86
     case eventChannelModeChange = 87
     case eventSync = 88
+    // IRCv3 capabilities (issue 14).
+    case eventTagMessage = 106
+    case eventAwayChange = 107
+    case eventSetName = 108
+    case eventExtendedJoin = 109
 
     // The spawner's channel (hub ↔ spawner, one frame a packet; not a session's).
     case spawnerRequest = 128

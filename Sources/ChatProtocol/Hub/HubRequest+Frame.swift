@@ -23,6 +23,10 @@ extension HubRequest {
         case .ison: return .requestIson
         case .userhost: return .requestUserhost
         case .sync: return .requestSync
+        case .capabilities: return .requestCapabilities
+        case .taggedMessage: return .requestTaggedMessage
+        case .tagMessage: return .requestTagMessage
+        case .setName: return .requestSetName
         }
     }
 
@@ -54,6 +58,10 @@ extension HubRequest {
         case .quit(let r): w.string(r)
         case .ison(let n), .userhost(let n): w.strings(n)
         case .sync(let t): w.varint(t)
+        case .capabilities(let n): w.strings(n)
+        case .taggedMessage(let k, let t, let text, let tags): w.u8(k.rawValue); w.string(t); w.string(text); w.string(tags)
+        case .tagMessage(let t, let tags): w.string(t); w.string(tags)
+        case .setName(let r): w.string(r)
         }
     }
 
@@ -95,6 +103,15 @@ extension HubRequest {
         case .requestIson?: self = .ison(nicks: try r.strings(items: items, limit: name, "ison nicks"))
         case .requestUserhost?: self = .userhost(nicks: try r.strings(items: items, limit: name, "userhost nicks"))
         case .requestSync?: self = .sync(token: try r.varint())
+        case .requestCapabilities?: self = .capabilities(names: try r.strings(items: items, limit: name, "capabilities"))
+        case .requestTaggedMessage?:
+            guard let k = MessageKind(rawValue: try r.u8()) else { throw .invalidValue("message kind") }
+            self = .taggedMessage(kind: k, target: try r.string(limit: name, "message target"),
+                                  text: try r.string(limit: text, "message text"),
+                                  tags: try r.string(limit: RequestLimits.tags, "message tags"))
+        case .requestTagMessage?:
+            self = .tagMessage(target: try r.string(limit: name, "tagmsg target"), tags: try r.string(limit: RequestLimits.tags, "tagmsg tags"))
+        case .requestSetName?: self = .setName(realName: try r.string(limit: text, "setname real name"))
         default: throw .unknownType(type)
         }
         try r.finish()

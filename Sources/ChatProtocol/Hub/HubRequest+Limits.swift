@@ -41,6 +41,11 @@ extension HubRequest {
         case .quit(let reason): return .quit(reason: t(reason))
         case .ison(let nicks): return .ison(nicks: l(nicks))
         case .userhost(let nicks): return .userhost(nicks: l(nicks))
+        case .capabilities(let names): return .capabilities(names: l(names))
+        case .taggedMessage(let kind, let target, let body, let tags):
+            return .taggedMessage(kind: kind, target: n(target), text: t(body), tags: Self.cut(tags, RequestLimits.tags))
+        case .tagMessage(let target, let tags): return .tagMessage(target: n(target), tags: Self.cut(tags, RequestLimits.tags))
+        case .setName(let real): return .setName(realName: t(real))
         }
     }
 

@@ -28,7 +28,15 @@ extension ChatState {
             return .quit(reason: clean(reason, limit: settings.quitLength))
         case .register(let nick, let user, let realName):
             return .register(nick: nick, user: userName(user, fallback: nick), realName: clean(realName, limit: Self.realNameLimit))
-        case .hello, .nick, .join, .topic, .names, .who, .whois, .away, .mode, .list, .motd, .lusers, .ison, .userhost, .sync:
+        case .taggedMessage(let kind, let target, let text, let tags):
+            return .taggedMessage(kind: kind, target: target, text: clean(text, limit: Self.messageLimit),
+                                  tags: ClientTags.isWellFormed(tags) ? tags : "")
+        case .tagMessage(let target, let tags):
+            return .tagMessage(target: target, tags: ClientTags.isWellFormed(tags) ? tags : "")
+        case .setName(let realName):
+            return .setName(realName: clean(realName, limit: Self.realNameLimit))
+        case .hello, .nick, .join, .topic, .names, .who, .whois, .away, .mode, .list, .motd, .lusers, .ison, .userhost, .sync,
+             .capabilities:
             return request
         }
     }

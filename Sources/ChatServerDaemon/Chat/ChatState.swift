@@ -5,7 +5,7 @@ import ChatProtocol
 final class ChatState {
     private(set) var settings: ChatSettings
     private let sink: EventSink
-    private(set) var users: [Int: User] = [:]
+    var users: [Int: User] = [:]  // set by ChatState+Caps too (a real name)
     private var nicks: [String: Int] = [:]  // impersonation key → session
     private(set) var channels: [String: Channel] = [:]  // folded name → channel
     /// The same channels by their display name: clients nearly always send it as is, and
@@ -20,6 +20,9 @@ final class ChatState {
     private(set) var work = 0
     /// Every channel's history, bounded as a whole.
     private(set) var history = HistoryLedger()
+    /// The last message's number (IRCv3 `msgid`), counted from the start time so that a
+    /// restarted hub does not reuse numbers (`ChatState+Caps.swift`).
+    var lastMessageID: UInt64 = 0
 
     static let reservedNicks: Set<String> = ["server", "console", "operator", "oper", "admin", "root", "system",
                                              "chanserv", "nickserv", "irc", "hub"]
@@ -32,6 +35,7 @@ final class ChatState {
         self.settings = settings
         self.sink = sink
         self.clock = clock
+        lastMessageID = UInt64(max(0, clock())) << 16
     }
 
     func updateSettings(_ s: ChatSettings) { settings = s }
@@ -88,6 +92,7 @@ final class ChatState {
                 if d == .human { channels[key]?.ircMembers.remove(id) } else { channels[key]?.ircMembers.insert(id) }
             }
         case .register(let nick, let user, let real): register(id, nick: nick, user: user, realName: real)
+        case .capabilities(let names): users[id]!.caps = PeerCapabilities(names: names)
         case .quit(let reason):
             disconnect(session: id, reason: reason)
         default:
@@ -101,7 +106,10 @@ final class ChatState {
 
     private func handleRegistered(_ request: HubRequest, from id: Int) {
         switch request {
-        case .hello, .register, .quit, .sync: break
+        case .hello, .register, .quit, .sync, .capabilities: break
+        case .taggedMessage(let kind, let target, let text, let tags): message(id, kind: kind, target: target, text: text, tags: tags)
+        case .tagMessage(let target, let tags): tagMessage(id, target: target, tags: tags)
+        case .setName(let realName): setName(id, realName: realName)
         case .nick(let n): changeNick(id, to: n)
         case .join(let list): for c in settings.casemapping.unique(list) { join(id, channel: c) }
         case .part(let list, let reason): for c in settings.casemapping.unique(list) { part(id, channel: c, reason: reason) }
@@ -203,7 +211,7 @@ final class ChatState {
     }
 
     /// Every other registered session that shares a channel with `id`, once each.
-    private func peers(of id: Int) -> Set<Int> {
+    func peers(of id: Int) -> Set<Int> {
         var out = Set<Int>()
         for key in users[id]?.channels ?? [] {
             guard let ch = channels[key] else { continue }
@@ -278,8 +286,7 @@ final class ChatState {
         users[id]!.channels.insert(key)
         let human = users[id]!.dialect == .human
         if !human { ch.ircMembers.insert(id) }
-        let frame = HubEvent.join(channel: ch.name, source: users[id]!.source).frame()
-        announce(frame, in: ch, about: id)
+        announceJoin(of: id, in: ch)
         if !ch.topic.isEmpty {
             send(.topic(channel: ch.name, text: ch.topic, setBy: ch.topicBy, setAt: ch.topicAt, isChange: false), to: id)
         }
@@ -325,7 +332,7 @@ final class ChatState {
     }
 
     /// The channel `name` if `id` is a member; otherwise sends the error and returns nil.
-    private func memberChannel(_ id: Int, _ name: String) -> Channel? {
+    func memberChannel(_ id: Int, _ name: String) -> Channel? {
         guard let ch = channels[fold(name)] else {
             error(id, .noSuchChannel, [name], "No such channel")
             return nil
@@ -437,6 +444,7 @@ final class ChatState {
     private func away(_ id: Int, text: String?) {
         users[id]!.away = (text?.isEmpty ?? true) ? nil : text
         send(.awayStatus(isAway: users[id]!.away != nil), to: id)
+        notifyAway(of: id)
     }
 
     private func mode(_ id: Int, target: String, args: [String]) {
@@ -506,7 +514,8 @@ final class ChatState {
 
     // MARK: Messages
 
-    private func message(_ id: Int, kind: MessageKind, target: String, text: String) {
+    /// `tags`: the sender's client-only tags (IRCv3 message-tags), checked by `accepted`.
+    private func message(_ id: Int, kind: MessageKind, target: String, text: String, tags: String = "") {
         if target.isEmpty { return error(id, .noRecipient, [], "No recipient given (PRIVMSG)") }
         let body = text  // cleaned as accepted
         if body.isEmpty { return error(id, .noTextToSend, [], "No text to send") }
@@ -520,8 +529,10 @@ final class ChatState {
             guard ch.members[id] != nil else {
                 return error(id, .cannotSendToChannel, [ch.name], "Cannot send to channel (no external messages)")
             }
-            let frame = HubEvent.message(source: u.source, kind: kind, target: ch.name, text: body, time: now).frame()
+            let frame = HubEvent.message(source: u.source, kind: kind, target: ch.name, text: body, time: now,
+                                         id: nextMessageID(), tags: tags).frame()
             broadcast(frame, in: ch) { $0 != id }
+            if u.caps.contains(.echoMessage) { send(frame, to: id) }
             // Notices and CTCP queries (VERSION, PING: for the clients there now; replayed, a
             // newcomer's client would answer a stale one) stay out of the history.
             if kind != .notice && body.utf8.first != CTCP.delimiter {
@@ -531,7 +542,10 @@ final class ChatState {
             guard let sid = session(named: target), let peer = users[sid] else {
                 return error(id, .noSuchNick, [target], "No such nick/channel")
             }
-            send(.message(source: u.source, kind: kind, target: peer.nick, text: body, time: now), to: sid)
+            let frame = HubEvent.message(source: u.source, kind: kind, target: peer.nick, text: body, time: now,
+                                         id: nextMessageID(), tags: tags).frame()
+            send(frame, to: sid)
+            if u.caps.contains(.echoMessage) { send(frame, to: id) }
             if let away = peer.away, kind != .notice { send(.awayReply(nick: peer.nick, text: away), to: id) }
         }
     }
@@ -562,26 +576,26 @@ final class ChatState {
 
     /// An error reply. Its parameters often echo what the user sent (a nick, a channel, a
     /// mode letter), so each is shown as `shown(name:)` makes it.
-    private func error(_ id: Int, _ code: ErrorCode, _ params: [String], _ text: String) {
+    func error(_ id: Int, _ code: ErrorCode, _ params: [String], _ text: String) {
         send(.error(code: code, params: params.map { shown(name: $0) }, text: text), to: id)
     }
 
-    private func send(_ event: HubEvent, to id: Int) { send(event.frame(), to: id) }
+    func send(_ event: HubEvent, to id: Int) { send(event.frame(), to: id) }
 
     @inline(__always)
-    private func send(_ frame: [UInt8], to id: Int) {
+    func send(_ frame: [UInt8], to id: Int) {
         sink.deliver(frame, to: id)
     }
 
     /// One frame to the members of `ch` that `include` picks, in one call to the sink.
-    private func broadcast(_ frame: [UInt8], in ch: Channel, where include: (Int) -> Bool = { _ in true }) {
+    func broadcast(_ frame: [UInt8], in ch: Channel, where include: (Int) -> Bool = { _ in true }) {
         broadcast(frame) { recipients in
             for m in ch.members.keys where include(m) { recipients.append(m) }
         }
     }
 
     /// One frame to the sessions `pick` lists, in one call to the sink.
-    private func broadcast(_ frame: [UInt8], to pick: (inout [Int]) -> Void) {
+    func broadcast(_ frame: [UInt8], to pick: (inout [Int]) -> Void) {
         recipients.removeAll(keepingCapacity: true)
         pick(&recipients)
         sink.deliver(frame, toEach: recipients)

@@ -14,6 +14,8 @@ struct User {
     var connectedAt: Int64  // ms
     var lastActive: Int64  // ms
     var mutedUntil: Int64 = 0  // ms; Int64.max for "until unmuted"
+    /// The IRCv3 capabilities its session told the hub of (`capabilities` request).
+    var caps: PeerCapabilities = []
     /// `nick!user@host`, kept up to date so the hot path does not build it per message.
     private(set) var source: String = ""
 }

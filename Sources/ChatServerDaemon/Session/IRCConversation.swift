@@ -9,12 +9,25 @@ final class IRCConversation: Conversation {
     var stage = Stage.connecting(Registration())
     /// `*` until the welcome, then the hub's idea of our nick.
     var nick = "*"
-    /// The capabilities the client enabled.
-    private(set) var capabilities = Set<IRCCapability>() {
-        didSet { serverTime = capabilities.contains(.serverTime) }
+    /// The capabilities the client enabled (changed by `CAP REQ`, IRCConversation+Caps.swift).
+    var capabilities = Set<IRCCapability>() {
+        didSet {
+            serverTime = capabilities.contains(.serverTime)
+            messageTags = capabilities.contains(.messageTags)
+        }
     }
     /// `capabilities` has `.serverTime`, kept apart for the message fast path.
     private(set) var serverTime = false
+    /// `capabilities` has `.messageTags`, kept apart for the message fast path.
+    private(set) var messageTags = false
+    /// The version the client gave with `CAP LS` (0 for none, 302 for values and cap-notify).
+    var capVersion = 0
+    /// The client-only tags of the line being handled, as the hub relays them (message-tags).
+    var clientTags = ""
+    /// The replies to a labeled command while they are gathered (labeled-response).
+    var labeled: LabeledResponse?
+    /// The last `BATCH` reference given, counted per connection.
+    var lastBatch = 0
     var channels = Set<String>()  // folded, for JOIN 0
     var userModes = ""
     /// What the hub said at registration: VERSION is answered from it.
@@ -53,9 +66,13 @@ final class IRCConversation: Conversation {
         }
     }
 
-    private func send(_ m: IRCMessage, _ output: inout SessionOutput) { output.sendLine(m.serialized()) }
+    /// One line for the client, or for the labeled response being gathered.
+    func send(_ m: IRCMessage, _ output: inout SessionOutput) {
+        if labeled != nil { return labeled!.lines.append(m) }
+        output.sendLine(m.serialized())
+    }
 
-    private func numeric(_ code: Int, _ params: [String], _ text: String, _ output: inout SessionOutput) {
+    func numeric(_ code: Int, _ params: [String], _ text: String, _ output: inout SessionOutput) {
         var m = IRCMessage(source: serverName, command: NumberFormat.threeDigits(Int64(code)), params: [nick] + params + [text])
         m.trailingColon = true
         send(m, &output)
@@ -80,6 +97,12 @@ final class IRCConversation: Conversation {
             }
             return true
         }
+        // A `@label=` gathers the replies (IRCConversation+Caps.swift).
+        return handleLabeled(message, bytes, &output)
+    }
+
+    /// A client's message, understood and done.
+    func handle(_ message: IRCMessage, _ bytes: [UInt8], _ output: inout SessionOutput) -> Bool {
         let input: IRCInput
         do {
             input = try IRCInput.parse(message, registered: isRegistered)
@@ -101,6 +124,7 @@ final class IRCConversation: Conversation {
         }
         // What is answered here comes after the answers to what the client sent before.
         if output.awaitingAnswers && answersHere(input) { return false }
+        clientTags = messageTags ? ClientTags.wire(message.tags) : ""
         perform(input, &output)
         return true
     }
@@ -109,7 +133,7 @@ final class IRCConversation: Conversation {
     /// the hub's answers to earlier lines).
     private func answersHere(_ input: IRCInput) -> Bool {
         switch input {
-        case .capLS, .capList, .capReq, .ping, .version: return true
+        case .capLS, .capList, .capReq, .ping, .version, .setname: return true
         // MODE for our own nick is answered here; which nick is ours the hub may be changing.
         case .mode(let target, _): return target.utf8.first != UInt8(ascii: "#")  // CHANTYPES=#
         case .message(_, let targets, _): return targets.count > ChatSettings.maxTargets  // 407
@@ -146,7 +170,8 @@ final class IRCConversation: Conversation {
         case .message(let kind, let list, let text):
             let targets = CaseMapping.ascii.unique(list)
             for target in targets.prefix(ChatSettings.maxTargets) {
-                output.request(.message(kind: kind, target: target, text: text))
+                output.request(clientTags.isEmpty ? .message(kind: kind, target: target, text: text)
+                               : .taggedMessage(kind: kind, target: target, text: text, tags: clientTags))
             }
             if targets.count > ChatSettings.maxTargets {
                 numeric(407, [targets[ChatSettings.maxTargets]],
@@ -184,6 +209,8 @@ final class IRCConversation: Conversation {
             for m in IRCRenderer.version(welcome, context: renderContext) { send(m, &output) }
         case .ison(let nicks): output.request(.ison(nicks: nicks))
         case .userhost(let nicks): output.request(.userhost(nicks: nicks))
+        case .tagmsg(let targets): tagmsg(targets, &output)
+        case .setname(let realName): setname(realName, &output)
         }
     }
 
@@ -214,36 +241,8 @@ final class IRCConversation: Conversation {
         }
     }
 
-    private func cap(_ input: IRCInput, _ output: inout SessionOutput) {
-        let target = isRegistered ? nick : "*"
-        switch input {
-        case .capLS:
-            updateRegistration { $0.capNegotiating = true }
-            send(IRCMessage(source: serverName, command: "CAP", params: [target, "LS", IRCCapability.offered]), &output)
-        case .capList:
-            let enabled = IRCCapability.allCases.filter(capabilities.contains).map(\.rawValue).joined(separator: " ")
-            send(IRCMessage(source: serverName, command: "CAP", params: [target, "LIST", enabled]), &output)
-        case .capReq(let requested):
-            updateRegistration { $0.capNegotiating = true }
-            // All or nothing: one capability the server does not offer refuses the request.
-            let wanted = requested.split(separator: " ").map(IRCCapability.requested)
-            let ok = wanted.allSatisfy { $0 != nil }
-            if ok {
-                for case let (c, enable)? in wanted {
-                    if enable { capabilities.insert(c) } else { capabilities.remove(c) }
-                }
-            }
-            send(IRCMessage(source: serverName, command: "CAP", params: [target, ok ? "ACK" : "NAK", requested]), &output)
-        case .capEnd:
-            updateRegistration { $0.capNegotiating = false }
-            tryRegister(&output)
-        default:
-            break
-        }
-    }
-
     /// Changes what the client has said towards registration; nothing once registered.
-    private func updateRegistration(_ change: (inout Registration) -> Void) {
+    func updateRegistration(_ change: (inout Registration) -> Void) {
         switch stage {
         case .connecting(var r):
             change(&r)
@@ -258,7 +257,7 @@ final class IRCConversation: Conversation {
 
     /// Sends the registration once NICK and USER are in and CAP negotiation is over; again
     /// after a later NICK (the hub refused the first, say).
-    private func tryRegister(_ output: inout SessionOutput) {
+    func tryRegister(_ output: inout SessionOutput) {
         switch stage {
         case .connecting(let r), .awaitingWelcome(let r):
             guard !r.capNegotiating, let n = r.nick, let u = r.user else { return }
@@ -270,15 +269,18 @@ final class IRCConversation: Conversation {
     }
 
     func fastMessage(_ m: MessageView, output: inout SessionOutput) -> Bool {
-        guard case .registered = stage else { return false }
-        let serverTime = serverTime
-        return output.toClient.append { IRCRenderer.appendMessageLine(m, serverTime: serverTime, to: &$0) }
+        guard case .registered = stage, labeled == nil else { return false }
+        let serverTime = serverTime, messageTags = messageTags
+        return output.toClient.append { IRCRenderer.appendMessageLine(m, serverTime: serverTime, messageTags: messageTags, to: &$0) }
     }
 
-    /// What the general renderer needs (the fast path above reads only `serverTime`).
-    private var renderContext: IRCRenderContext {
-        IRCRenderContext(serverName: serverName, nick: isRegistered ? nick : "*", serverTime: serverTime,
-                         userModes: "i", serverInfo: "chat-server")
+    /// What the general renderer needs (the fast path above reads only `serverTime` and
+    /// `messageTags`).
+    var renderContext: IRCRenderContext {
+        var c = IRCRenderContext(serverName: serverName, nick: isRegistered ? nick : "*", serverTime: serverTime,
+                                 userModes: "i", serverInfo: "chat-server")
+        c.capabilities = capabilities
+        return c
     }
 
     func event(_ event: HubEvent, output: inout SessionOutput) {
@@ -289,7 +291,7 @@ final class IRCConversation: Conversation {
             welcome = w
         case .nick(let source, let newNick):
             if CaseMapping.ascii.equal(String(nickOf(source)), nick) { nick = newNick }
-        case .join(let channel, let source):
+        case .join(let channel, let source), .extendedJoin(let channel, let source, _):
             if CaseMapping.ascii.equal(String(nickOf(source)), nick) { channels.insert(channel) }
         case .part(let channel, let source, _):
             if CaseMapping.ascii.equal(String(nickOf(source)), nick) { channels.remove(channel) }
@@ -297,7 +299,11 @@ final class IRCConversation: Conversation {
             if CaseMapping.ascii.equal(target, nick) { channels.remove(channel) }
         default: break
         }
+        // Others' messages go out at once, not among the replies to a labeled command.
+        let gathered = labeled
+        if gathered != nil && !isReply(event) { labeled = nil }
         for m in IRCRenderer.render(event, context: renderContext) { send(m, &output) }
+        if gathered != nil && labeled == nil { labeled = gathered }
         if case .welcome = event { output.releaseHeld() }
     }
 }
