@@ -145,6 +145,8 @@ import TestSupport
         #expect(c.received() == ["@label=p1 :chat.test PONG chat.test tok"])
         c.type("@label=u1 FOO")
         #expect(c.received() == ["@label=u1 :chat.test 421 bob FOO :Unknown command"])
+        c.type("@label=u2 NO_SUCH")  // not even a message: the error is labeled all the same
+        #expect(c.received() == ["@label=u2 :chat.test 421 bob NO_SUCH :Unknown command"])
         c.type("@label=n1 PONG x")
         #expect(c.received() == ["@label=n1 :chat.test ACK"], "no reply: ACK")
         // Without labeled-response a label is ignored.
@@ -176,6 +178,16 @@ import TestSupport
         c.type("@label=m2 PRIVMSG al :hi")
         c.answerSync()
         #expect(c.received() == ["@label=m2 :chat.test ACK"])
+    }
+
+    @Test func aLabeledMessageToOneselfLabelsOnlyTheEcho() {
+        let c = registered("labeled-response batch echo-message")
+        c.type("@label=s1 PRIVMSG bob :hi")
+        let copy = HubEvent.message(source: "bob!bob@h", kind: .privmsg, target: "bob", text: "hi", time: 0)
+        c.hub(copy)
+        c.hub(copy)
+        c.answerSync()
+        #expect(c.received() == [":bob!bob@h PRIVMSG bob :hi", "@label=s1 :bob!bob@h PRIVMSG bob :hi"])
     }
 
     @Test func aLabeledLineWaitsForEarlierAnswers() {

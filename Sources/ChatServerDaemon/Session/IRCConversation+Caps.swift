@@ -88,6 +88,7 @@ extension IRCConversation {
         else { return handle(message, bytes, &output) }
         if output.awaitingAnswers { return false }
         labeled = LabeledResponse(label: label)
+        sawOwnDelivery = false
         guard handle(message, bytes, &output) else {
             // Not done after all (it waits for the hub): what it said goes out unlabeled.
             releaseLabeled(&output, labeledLines: false)
@@ -126,14 +127,35 @@ extension IRCConversation {
 
     /// Whether `event`, arriving while a labeled command's replies are gathered, is one of
     /// them: everything but what others say (their messages and TAGMSGs, which the fast path
-    /// would have sent at once anyway) and others' away and name changes.
+    /// would have sent at once anyway) and others' away and name changes. A message to
+    /// ourselves comes twice with echo-message, delivered and echoed: only the echo (the
+    /// second, as the hub sends them) is the reply, as with Ergo.
     func isReply(_ event: HubEvent) -> Bool {
         switch event {
-        case .message(let source, _, _, _, _, _, _), .tagMessage(let source, _, _, _, _),
-             .awayChange(let source, _), .setName(let source, _):
+        case .message(let source, _, let target, _, _, _, _), .tagMessage(let source, let target, _, _, _):
+            guard CaseMapping.ascii.equal(String(nickOf(source)), nick) else { return false }
+            if CaseMapping.ascii.equal(target, nick) && capabilities.contains(.echoMessage) && !sawOwnDelivery {
+                sawOwnDelivery = true
+                return false
+            }
+            return true
+        case .awayChange(let source, _), .setName(let source, _):
             return CaseMapping.ascii.equal(String(nickOf(source)), nick)
         default:
             return true
         }
+    }
+
+    /// The `label` tag of a line that did not parse as a message, if the client enabled
+    /// labeled-response and the line has one: its error reply carries it.
+    func labelOfUnparsedLine(_ bytes: [UInt8]) -> String? {
+        guard capabilities.contains(.labeledResponse), isRegistered, bytes.first == UInt8(ascii: "@") else { return nil }
+        let tags = bytes.dropFirst().prefix { $0 != UInt8(ascii: " ") }
+        for tag in tags.split(separator: UInt8(ascii: ";")) where tag.starts(with: Array("label=".utf8)) {
+            let value = String(decoding: tag.dropFirst(6), as: UTF8.self)
+            return value.isEmpty || value.utf8.count > LabeledResponse.maxLabelBytes || !TextSafety.isSafe(value)
+                || value.contains("\\") ? nil : value
+        }
+        return nil
     }
 }

@@ -28,6 +28,8 @@ final class IRCConversation: Conversation {
     var labeled: LabeledResponse?
     /// The last `BATCH` reference given, counted per connection.
     var lastBatch = 0
+    /// A labeled message to ourselves came back once already: the next copy is the echo.
+    var sawOwnDelivery = false
     var channels = Set<String>()  // folded, for JOIN 0
     var userModes = ""
     /// What the hub said at registration: VERSION is answered from it.
@@ -88,6 +90,9 @@ final class IRCConversation: Conversation {
             // clients' keepalive) are ignored.
             if case .emptyLine = error { return true }
             if output.awaitingAnswers { return false }
+            // The error carries the line's label, if it has one (labeled-response).
+            labeled = labelOfUnparsedLine(bytes).map(LabeledResponse.init)
+            defer { synced(output: &output) }
             switch error {
             case .tagsTooLong, .bodyTooLong: numeric(417, [], "Input line was too long", &output)
             case .invalidCommand(let c):
