@@ -132,6 +132,13 @@ import TestSupport
         #expect(sink.take(1).isEmpty, "nothing left after cleaning: ignored")
     }
 
+    /// setname's limit (NAMELEN) and the targets a PRIVMSG, NOTICE or TAGMSG may have, which
+    /// labeled-response clients read.
+    @Test func isupportGivesTheRealNameLimitAndTargetsPerCommand() {
+        #expect(state.settings.isupport.contains("NAMELEN=\(ChatState.realNameLimit)"))
+        #expect(state.settings.isupport.contains("TARGMAX=NOTICE:4,PRIVMSG:4,TAGMSG:4"))
+    }
+
     @Test func capabilitiesMayBeToldBeforeRegistrationAndChanged() {
         state.connect(session: 1, host: "h")
         state.handle(.capabilities(names: ["echo-message", "sasl", "server-time"]), from: 1)

@@ -30,7 +30,10 @@ struct ChatSettings {
         [
             "AWAYLEN=\(awayLength)", "CASEMAPPING=ascii", "CHANLIMIT=#:\(maxChannelsPerUser)",
             "CHANMODES=,,,n", "CHANNELLEN=\(channelLength)", "CHANTYPES=#", "KICKLEN=\(kickLength)",
-            "MAXTARGETS=\(Self.maxTargets)", "NETWORK=\(network)", "NICKLEN=\(nickLength)", "PREFIX=(o)@",
+            "MAXTARGETS=\(Self.maxTargets)", "NAMELEN=\(ChatState.realNameLimit)", "NETWORK=\(network)",
+            "NICKLEN=\(nickLength)", "PREFIX=(o)@",
+            // IRCv3 labeled-response and clients send to several targets by this.
+            "TARGMAX=NOTICE:\(Self.maxTargets),PRIVMSG:\(Self.maxTargets),TAGMSG:\(Self.maxTargets)",
             "TOPICLEN=\(topicLength)", "UTF8ONLY",
         ]
     }
