@@ -12,14 +12,7 @@ extension IRCRenderer {
     public static func appendMessageLine(_ m: MessageView, serverTime: Bool, messageTags: Bool = false,
                                          to out: inout [UInt8]) -> Bool {
         if messageTags { return appendTaggedMessageLine(m, serverTime: serverTime, to: &out) }
-        let notice = m.kind == 1
-        let action = m.kind == 2
-        let body = 1 + m.source.count + 1 + (notice ? 6 : 7) + 1 + m.target.count + 2
-            + m.text.count + (action ? 9 : 0)
-        guard body <= maxBody, !m.source.isEmpty, !m.target.isEmpty, m.target.first != UInt8(ascii: ":"),
-              fitsLine(m.source, allowSpace: false), fitsLine(m.target, allowSpace: false),
-              fitsLine(m.text, allowSpace: true)
-        else { return false }
+        guard let body = bodyBytes(m) else { return false }
         let time = serverTime ? timestamp(epochMilliseconds: m.time) : ""
         let tag = serverTime ? 6 + time.utf8.count + 1 : 0
         LineWriter.append(count: tag + body + 2, to: &out) { w in
@@ -28,15 +21,7 @@ extension IRCRenderer {
                 w.put(time)
                 w.put(UInt8(ascii: " "))
             }
-            w.put(UInt8(ascii: ":"))
-            w.put(m.source)
-            w.put(notice ? " NOTICE " : " PRIVMSG ")
-            w.put(m.target)
-            w.put(" :")
-            if action { w.put("\u{1}ACTION ") }
-            w.put(m.text)
-            if action { w.put(1) }
-            w.put("\r\n")
+            putBody(m, &w)
         }
         return true
     }
@@ -44,14 +29,7 @@ extension IRCRenderer {
     /// `appendMessageLine` for a client with message-tags: `@msgid=…;+tags;time=… ` before
     /// the line. Off the common path (a plain client takes the branch above), so kept apart.
     private static func appendTaggedMessageLine(_ m: MessageView, serverTime: Bool, to out: inout [UInt8]) -> Bool {
-        let notice = m.kind == 1
-        let action = m.kind == 2
-        let body = 1 + m.source.count + 1 + (notice ? 6 : 7) + 1 + m.target.count + 2
-            + m.text.count + (action ? 9 : 0)
-        guard body <= maxBody, !m.source.isEmpty, !m.target.isEmpty, m.target.first != UInt8(ascii: ":"),
-              m.tags.count <= ClientTags.maxBytes,
-              fitsLine(m.source, allowSpace: false), fitsLine(m.target, allowSpace: false),
-              fitsLine(m.text, allowSpace: true), fitsLine(m.tags, allowSpace: false)
+        guard let body = bodyBytes(m), m.tags.count <= ClientTags.maxBytes, fitsLine(m.tags, allowSpace: false)
         else { return false }
         let time = serverTime ? timestamp(epochMilliseconds: m.time) : ""
         var tagBytes = 0
@@ -82,17 +60,37 @@ extension IRCRenderer {
                 }
                 w.put(UInt8(ascii: " "))
             }
-            w.put(UInt8(ascii: ":"))
-            w.put(m.source)
-            w.put(notice ? " NOTICE " : " PRIVMSG ")
-            w.put(m.target)
-            w.put(" :")
-            if action { w.put("\u{1}ACTION ") }
-            w.put(m.text)
-            if action { w.put(1) }
-            w.put("\r\n")
+            putBody(m, &w)
         }
         return true
+    }
+
+    /// The bytes of `:source PRIVMSG target :text` without CR LF, or nil where the general
+    /// renderer must decide (over 510 bytes, an empty or odd name, NUL, CR or LF).
+    @inline(__always)
+    private static func bodyBytes(_ m: MessageView) -> Int? {
+        let body = 1 + m.source.count + 1 + (m.kind == 1 ? 6 : 7) + 1 + m.target.count + 2
+            + m.text.count + (m.kind == 2 ? 9 : 0)
+        guard body <= maxBody, !m.source.isEmpty, !m.target.isEmpty, m.target.first != UInt8(ascii: ":"),
+              fitsLine(m.source, allowSpace: false), fitsLine(m.target, allowSpace: false),
+              fitsLine(m.text, allowSpace: true)
+        else { return nil }
+        return body
+    }
+
+    /// Writes `:source PRIVMSG target :text` (NOTICE, or a CTCP ACTION) and CR LF.
+    @inline(__always)
+    private static func putBody(_ m: MessageView, _ w: inout LineWriter) {
+        let action = m.kind == 2
+        w.put(UInt8(ascii: ":"))
+        w.put(m.source)
+        w.put(m.kind == 1 ? " NOTICE " : " PRIVMSG ")
+        w.put(m.target)
+        w.put(" :")
+        if action { w.put("\u{1}ACTION ") }
+        w.put(m.text)
+        if action { w.put(1) }
+        w.put("\r\n")
     }
 
     /// `id` as the `msgid` tag's value: 16 lowercase hex digits.
