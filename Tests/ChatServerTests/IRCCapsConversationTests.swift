@@ -160,16 +160,18 @@ import TestSupport
         c.type("@label=j1 JOIN #a")
         #expect(c.requests() == [.join(channels: ["#a"])] && c.output.pendingSync != nil)
         c.hub(.join(channel: "#a", source: "bob!bob@h"))
-        // Someone else's message meanwhile goes out at once, outside the batch.
+        // The first reply is held (one reply is labeled, not batched); someone else's message
+        // meanwhile goes out at once, outside the batch.
         c.hub(.message(source: "al!al@h", kind: .privmsg, target: "#a", text: "hey", time: 0))
-        c.hub(.names(channel: "#a", members: [Member(nick: "bob", isOperator: true)]))
         #expect(c.received() == [":al!al@h PRIVMSG #a :hey"])
-        c.answerSync()
+        // The second opens the batch, and what follows goes out as it comes: nothing piles up.
+        c.hub(.names(channel: "#a", members: [Member(nick: "bob", isOperator: true)]))
         #expect(c.received() == ["@label=j1 :chat.test BATCH +L1 labeled-response",
                                  "@batch=L1 :bob!bob@h JOIN #a",
                                  "@batch=L1 :chat.test 353 bob = #a :@bob",
-                                 "@batch=L1 :chat.test 366 bob #a :End of /NAMES list.",
-                                 ":chat.test BATCH -L1"])
+                                 "@batch=L1 :chat.test 366 bob #a :End of /NAMES list."])
+        c.answerSync()
+        #expect(c.received() == [":chat.test BATCH -L1"])
         // One reply from the hub: labeled, no batch; none: ACK.
         c.type("@label=m1 PRIVMSG al :hi")
         c.hub(.awayReply(nick: "al", text: "gone"))
@@ -178,6 +180,16 @@ import TestSupport
         c.type("@label=m2 PRIVMSG al :hi")
         c.answerSync()
         #expect(c.received() == ["@label=m2 :chat.test ACK"])
+    }
+
+    @Test func withoutBatchSeveralRepliesGoOutAsTheyAre() {
+        let c = registered("labeled-response")
+        c.type("@label=w1 WHOIS al")
+        c.hub(.error(code: .noSuchNick, params: ["al"], text: "No such nick/channel"))
+        #expect(c.received().isEmpty, "one reply so far: held")
+        c.hub(.error(code: ErrorCode(rawValue: 318), params: ["al"], text: "End of /WHOIS list."))
+        c.answerSync()
+        #expect(c.received() == [":chat.test 401 bob al :No such nick/channel", ":chat.test 318 bob al :End of /WHOIS list."])
     }
 
     @Test func aLabeledMessageToOneselfLabelsOnlyTheEcho() {

@@ -76,9 +76,9 @@ extension IRCConversation {
 
     // MARK: Labeled responses
 
-    /// A line with `@label=` from a client with labeled-response: its replies are gathered
-    /// (`send`) from the moment it is handled until the hub has answered everything it asked
-    /// (a sync), then go out labeled. It starts only once earlier commands are answered, so
+    /// A line with `@label=` from a client with labeled-response: its replies go through a
+    /// `LabeledResponse` (`send`) from the moment it is handled until the hub has answered
+    /// everything it asked (a sync). It starts only once earlier commands are answered, so
     /// that their replies are not taken for its own.
     func handleLabeled(_ message: IRCMessage, _ bytes: [UInt8], _ output: inout SessionOutput) -> Bool {
         guard capabilities.contains(.labeledResponse), isRegistered,
@@ -90,7 +90,7 @@ extension IRCConversation {
         labeled = LabeledResponse(label: label)
         sawOwnDelivery = false
         guard handle(message, bytes, &output) else {
-            // Not done after all (it waits for the hub): what it said goes out unlabeled.
+            // Not done after all (it waits for the hub): what it said goes out as it is.
             releaseLabeled(&output, labeledLines: false)
             return false
         }
@@ -107,25 +107,21 @@ extension IRCConversation {
         if labeled != nil { releaseLabeled(&output, labeledLines: true) }
     }
 
-    /// Sends the gathered replies, labeled or as they are.
+    /// Ends the labeled response: its last lines (`LabeledResponse.finish`), or what it held
+    /// as it is when the command turned out not to be done.
     private func releaseLabeled(_ output: inout SessionOutput, labeledLines: Bool) {
-        guard let gathered = labeled else { return }
+        guard let response = labeled else { return }
         labeled = nil
-        let lines: [IRCMessage]
-        if labeledLines {
-            var ref: String?
-            if capabilities.contains(.batch) && gathered.lines.count > 1 {
-                lastBatch += 1
-                ref = "L" + String(lastBatch)
-            }
-            lines = gathered.lines(serverName: serverName, batchReference: ref)
-        } else {
-            lines = gathered.lines
-        }
-        for m in lines { output.sendLine(m.serialized()) }
+        for m in labeledLines ? response.finish(serverName: serverName) : response.held { output.sendLine(m.serialized()) }
     }
 
-    /// Whether `event`, arriving while a labeled command's replies are gathered, is one of
+    /// A new `BATCH` reference, unique on this connection.
+    func nextBatchReference() -> String {
+        lastBatch += 1
+        return "L" + String(lastBatch)
+    }
+
+    /// Whether `event`, arriving while a labeled command's replies are under way, is one of
     /// them: everything but what others say (their messages and TAGMSGs, which the fast path
     /// would have sent at once anyway) and others' away and name changes. A message to
     /// ourselves comes twice with echo-message, delivered and echoed: only the echo (the

@@ -24,7 +24,7 @@ final class IRCConversation: Conversation {
     var capVersion = 0
     /// The client-only tags of the line being handled, as the hub relays them (message-tags).
     var clientTags = ""
-    /// The replies to a labeled command while they are gathered (labeled-response).
+    /// The labeled command whose replies are under way (labeled-response).
     var labeled: LabeledResponse?
     /// The last `BATCH` reference given, counted per connection.
     var lastBatch = 0
@@ -68,10 +68,13 @@ final class IRCConversation: Conversation {
         }
     }
 
-    /// One line for the client, or for the labeled response being gathered.
+    /// One line for the client, through the labeled response under way if any.
     func send(_ m: IRCMessage, _ output: inout SessionOutput) {
-        if labeled != nil { return labeled!.lines.append(m) }
-        output.sendLine(m.serialized())
+        guard labeled != nil else { return output.sendLine(m.serialized()) }
+        let batching = capabilities.contains(.batch)
+        for line in labeled!.reply(m, serverName: serverName, nextBatch: { batching ? nextBatchReference() : nil }) {
+            output.sendLine(line.serialized())
+        }
     }
 
     func numeric(_ code: Int, _ params: [String], _ text: String, _ output: inout SessionOutput) {
