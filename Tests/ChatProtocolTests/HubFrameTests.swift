@@ -207,12 +207,16 @@ struct RandomMessages {
     mutating func kind() -> MessageKind { [.privmsg, .notice, .action].randomElement(using: &rng)! }
 
     mutating func request() -> HubRequest {
-        switch Int.random(in: 0..<28, using: &rng) {  // 27: quit
+        switch Int.random(in: 0..<32, using: &rng) {  // 31: quit
         case 22: return .join(channels: strings(), keys: strings())
         case 23: return .invite(nick: string(), channel: string())
         case 24: return .oper(name: string(), password: string())
         case 25: return .kill(nick: string(), reason: string())
         case 26: return .wallops(text: string())
+        case 27: return .capabilities(names: strings())
+        case 28: return .taggedMessage(kind: kind(), target: string(), text: string(), tags: string())
+        case 29: return .tagMessage(target: string(), tags: string())
+        case 30: return .setName(realName: string())
         case 0: return .hello(dialect: bool() ? .irc : .human)
         case 20: return .whowas(nick: string(), count: Int.random(in: 0...1000, using: &rng))
         case 21: return .who(mask: string(), options: WhoOptions(operatorsOnly: bool(), whox: whox()))
@@ -240,7 +244,7 @@ struct RandomMessages {
     }
 
     mutating func event() -> HubEvent {
-        switch Int.random(in: 0..<35, using: &rng) {  // 24: disconnect
+        switch Int.random(in: 0..<40, using: &rng) {  // 24: disconnect
         case 25: return .whoisMissing(nick: string())
         case 26:
             return .whowas(nick: string(), entries: strings().map {
@@ -297,6 +301,13 @@ struct RandomMessages {
         case 32: return .userModes(nick: string(), modes: string(), isChange: bool())
         case 33: return .youreOper(name: string())
         case 34: return .wallops(source: string(), text: string())
+        case 35:
+            return .message(source: string(), kind: kind(), target: string(), text: string(), time: int(),
+                            id: UInt64.random(in: 0...UInt64.max, using: &rng), tags: string())
+        case 36: return .tagMessage(source: string(), target: string(), tags: string(), time: int(), id: UInt64.random(in: 0...UInt64.max, using: &rng))
+        case 37: return .awayChange(source: string(), text: opt())
+        case 38: return .setName(source: string(), realName: string())
+        case 39: return .extendedJoin(channel: string(), source: string(), realName: string())
         default: return .disconnect(reason: string())
         }
     }

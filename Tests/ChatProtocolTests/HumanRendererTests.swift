@@ -12,6 +12,17 @@ let noonish: Int64 = 1_764_333_296_789
         renderHuman(e, context: context ?? me)
     }
 
+    /// What IRCv3 adds reads as a person expects, should it reach a terminal (the hub sends
+    /// none of it to people today): an away or a name change in words, an extended JOIN as a
+    /// JOIN, tags alone as nothing.
+    @Test func ircv3EventsReadAsWords() {
+        #expect(render(.awayChange(source: "al!al@h", text: "lunch")) == ["-- al is away: lunch"])
+        #expect(render(.awayChange(source: "al!al@h", text: nil)) == ["-- al is back"])
+        #expect(render(.setName(source: "al!al@h", realName: "Al Bundy")) == ["-- al's real name is now Al Bundy"])
+        #expect(render(.extendedJoin(channel: "#a", source: "al!al@h", realName: "Al")) == ["-- al joined #a"])
+        #expect(render(.tagMessage(source: "al!al@h", target: "#a", tags: "+typing=active", time: 0, id: 1)).isEmpty)
+    }
+
     @Test func contextDefaults() {
         let c = HumanRenderContext(nick: "bob", serverName: "s")
         #expect(c.currentChannel == nil)

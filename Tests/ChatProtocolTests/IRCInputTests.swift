@@ -12,7 +12,7 @@ import TestSupport
 
     @Test func commandsBecomeTypedInput() {
         let cases: [(String, IRCInput)] = [
-            ("CAP LS 302", .capLS), ("cap list", .capList), ("CAP REQ :server-time", .capReq("server-time")),
+            ("CAP LS 302", .capLS(version: 302)), ("CAP LS", .capLS(version: 0)), ("cap list", .capList), ("CAP REQ :server-time", .capReq("server-time")),
             ("CAP REQ", .capReq("")), ("CAP END", .capEnd),
             ("NICK bob", .nick("bob")), ("PING :a b", .ping(token: "a b")), ("PONG x", .pong),
             ("QUIT", .quit(reason: nil)), ("QUIT :bye", .quit(reason: "bye")),

@@ -21,6 +21,9 @@ import TestSupport
             .whowas(nick: n, count: 1), .who(mask: n, options: WhoOptions(operatorsOnly: true, whox: WhoxFormat(fields: .all, token: "123"))),
             .join(channels: [n], keys: [n]), .join(channels: list, keys: list), .invite(nick: n, channel: n),
             .monitor(.add, targets: [n]), .monitor(.remove, targets: list),
+            // Tags have a limit of their own (`tagsAtAndPastTheirLimit`).
+            .capabilities(names: [n]), .capabilities(names: list), .taggedMessage(kind: .notice, target: n, text: t, tags: ""),
+            .tagMessage(target: n, tags: ""), .setName(realName: t),
         ]
     }
 
@@ -60,9 +63,20 @@ import TestSupport
             }
         }
         // Every type that carries a string was refused at least once.
-        #expect(refused == Set([2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 18, 19, 21, 29, 32]), "\(refused.sorted())")
+        #expect(refused == Set([2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 18, 19, 21, 29, 32, 37, 38, 39, 40]), "\(refused.sorted())")
         #expect(PayloadError.overLimit(field: "who mask", size: 600, limit: 512, items: false).description
                 == "who mask of 600 bytes is over the limit of 512")
+    }
+
+    @Test func tagsAtAndPastTheirLimit() throws {
+        let at = String(repeating: "a", count: RequestLimits.tags), past = at + "a"
+        for r in [HubRequest.taggedMessage(kind: .privmsg, target: "#a", text: "x", tags: at), .tagMessage(target: "#a", tags: at)] {
+            #expect(try decode(r) == r && r.bounded() == r)
+        }
+        for r in [HubRequest.taggedMessage(kind: .privmsg, target: "#a", text: "x", tags: past), .tagMessage(target: "#a", tags: past)] {
+            #expect(throws: PayloadError.self) { try decode(r) }
+            #expect(try decode(r.bounded()) == r.bounded())
+        }
     }
 
     @Test func aSessionsRequestAlwaysFitsWhateverItsClientTyped() throws {

@@ -64,6 +64,7 @@ final class ConversationDriver {
     func answerSync() {
         guard let token = output.pendingSync else { return }
         output.synced(token)
+        if output.pendingSync == nil { conversation.synced(output: &output) }
         handOn()
     }
 
@@ -83,7 +84,10 @@ final class ConversationDriver {
             }
             if !took {
                 output.requestSync()
-                if hubAnswersAtOnce, let token = output.pendingSync { output.synced(token) }
+                if hubAnswersAtOnce, let token = output.pendingSync {
+                    output.synced(token)
+                    conversation.synced(output: &output)
+                }
             }
         }
     }

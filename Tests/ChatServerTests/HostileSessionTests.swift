@@ -141,7 +141,11 @@ import Glibc
             .who(mask: String(repeating: "*", count: name), options: WhoOptions(operatorsOnly: true, whox: WhoxFormat(fields: .all, token: "999"))),
             .join(channels: [c], keys: [n]), .join(channels: list, keys: list), .invite(nick: n, channel: c),
             .invite(nick: n, channel: "#lobby"), .mode(target: "#lobby", args: ["+beI"] + list.dropLast()),
-            .oper(name: n, password: n), .kill(nick: n, reason: t), .wallops(text: t), .quit(reason: t),
+            .oper(name: n, password: n), .kill(nick: n, reason: t), .wallops(text: t),
+            .capabilities(names: [n]), .capabilities(names: list), .setName(realName: t),
+            .taggedMessage(kind: .privmsg, target: "#lobby", text: t, tags: "+" + String(repeating: "a", count: RequestLimits.tags - 1)),
+            .taggedMessage(kind: .notice, target: n, text: t, tags: ""), .tagMessage(target: "#lobby", tags: "+a"),
+            .tagMessage(target: n, tags: ""), .quit(reason: t),
         ].filter { if case .quit = $0 { return name != RequestLimits.name } else { return true } }
     }
 
@@ -168,7 +172,7 @@ import Glibc
         func name() -> String { Bool.random(using: &rng) ? "#lobby" : string(RequestLimits.name) }
         func text() -> String { string(RequestLimits.text) }
         func list() -> [String] { (0..<Int.random(in: 0...8, using: &rng)).map { _ in name() } }
-        switch Int.random(in: 0..<27, using: &rng) {  // 23: hello
+        switch Int.random(in: 0..<31, using: &rng) {  // 23: hello
         case 19: return .whowas(nick: name(), count: Int.random(in: 0...20, using: &rng))
         case 20:
             let fields = WhoxFormat.Fields(rawValue: UInt16.random(in: 0...WhoxFormat.Fields.all.rawValue, using: &rng))
@@ -178,6 +182,10 @@ import Glibc
         case 24: return .oper(name: name(), password: name())
         case 25: return .kill(nick: name(), reason: text())
         case 26: return .wallops(text: text())
+        case 27: return .capabilities(names: list() + ["echo-message", "message-tags", "away-notify"].filter { _ in Bool.random(using: &rng) })
+        case 28: return .taggedMessage(kind: .privmsg, target: name(), text: text(), tags: "+" + string(RequestLimits.tags - 1))
+        case 29: return .tagMessage(target: name(), tags: string(RequestLimits.tags))
+        case 30: return .setName(realName: text())
         case 0: return .register(nick: name(), user: name(), realName: text())
         case 1: return .nick(name())
         case 2: return .join(channels: list())

@@ -97,7 +97,8 @@ import Glibc
         guard await waitScreen("has joined #lobby") else { return }
         let human = try await humanUser(server, nick: "human")
         try await human.expect("In #lobby: @weeuser, human")
-        guard await waitScreen("human (human@127.0.0.1) has joined #lobby") else { return }
+        // WeeChat enables extended-join: the real name comes with the JOIN (`human (telnet user) (…)`).
+        guard await waitScreen("(telnet user) (human@127.0.0.1) has joined #lobby") else { return }
         try human.line("hello weechat")
         guard await waitScreen("human | hello weechat") else { return }
         try await type("hello telnet, from weechat")

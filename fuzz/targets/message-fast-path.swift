@@ -24,19 +24,25 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
             }
             return
         }
-        guard case .message(let source, let kind, let target, let text, let time)? =
+        guard case .message(let source, let kind, let target, let text, let time, let id, let tags)? =
                 try? HubEvent(type: HubMessageType.eventMessage.rawValue, payload: payload) else {
             // Not valid UTF-8 (the hub only sends valid strings): the general path would
             // refuse the frame; nothing to compare.
             return
         }
         require(view.source.elementsEqual(source.utf8) && view.target.elementsEqual(target.utf8)
-                    && view.text.elementsEqual(text.utf8) && view.kind == kind.rawValue && view.time == time,
+                    && view.text.elementsEqual(text.utf8) && view.kind == kind.rawValue && view.time == time
+                    && view.id == id && view.tags.elementsEqual(tags.utf8),
                 "MessageView and HubEvent read different fields")
 
         // IRC.
-        for serverTime in [false, true] {
-            let context = IRCRenderContext(serverName: "irc.example.net", nick: "me", serverTime: serverTime)
+        // With message-tags the fast path writes the tags as the hub passed them, the general
+        // path parses and writes them again: the same only for tags the hub lets through.
+        let canonicalTags = tags.isEmpty || (ClientTags.isWellFormed(tags) && ClientTags.wire(ClientTags.tags(tags)) == tags)
+        for (serverTime, messageTags) in [(false, false), (true, false), (false, true), (true, true)] {
+            if messageTags && !canonicalTags { continue }
+            var context = IRCRenderContext(serverName: "irc.example.net", nick: "me", serverTime: serverTime)
+            if messageTags { context.capabilities = [.messageTags] }
             var fast: [UInt8] = [0x2A]  // something already in the buffer must stay
             let took = IRCRenderer.appendMessageLine(view, context: context, to: &fast)
             if !took {
@@ -44,9 +50,9 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
                 continue
             }
             var general: [UInt8] = [0x2A]
-            let event = HubEvent.message(source: source, kind: kind, target: target, text: text, time: time)
+            let event = HubEvent.message(source: source, kind: kind, target: target, text: text, time: time, id: id, tags: tags)
             for m in IRCRenderer.render(event, context: context) { m.appendLine(to: &general) }
-            require(fast == general, "IRC fast path differs (serverTime \(serverTime)):\n fast    \(hex(fast))\n general \(hex(general))")
+            require(fast == general, "IRC fast path differs (serverTime \(serverTime), messageTags \(messageTags)):\n fast    \(hex(fast))\n general \(hex(general))")
         }
 
         // Human.

@@ -38,6 +38,10 @@ extension HubEvent {
         case .userModes: return .eventUserModes
         case .youreOper: return .eventYoureOper
         case .wallops: return .eventWallops
+        case .tagMessage: return .eventTagMessage
+        case .awayChange: return .eventAwayChange
+        case .setName: return .eventSetName
+        case .extendedJoin: return .eventExtendedJoin
         }
     }
 
@@ -64,8 +68,8 @@ extension HubEvent {
         case .part(let c, let s, let r): w.string(c); w.string(s); w.string(r)
         case .quit(let s, let r): w.string(s); w.string(r)
         case .kick(let c, let s, let n, let r): w.string(c); w.string(s); w.string(n); w.string(r)
-        case .message(let s, let k, let t, let text, let time):
-            w.string(s); w.u8(k.rawValue); w.string(t); w.string(text); w.int(time)
+        case .message(let s, let k, let t, let text, let time, let id, let tags):
+            w.string(s); w.u8(k.rawValue); w.string(t); w.string(text); w.int(time); w.varint(id); w.string(tags)
         case .topic(let c, let t, let by, let at, let change):
             w.string(c); w.string(t); w.string(by); w.int(at); w.bool(change)
         case .names(let c, let members, let more, let secret):
@@ -124,6 +128,10 @@ extension HubEvent {
         case .userModes(let n, let m, let change): w.string(n); w.string(m); w.bool(change)
         case .youreOper(let n): w.string(n)
         case .wallops(let s, let t): w.string(s); w.string(t)
+        case .tagMessage(let s, let t, let tags, let time, let id): w.string(s); w.string(t); w.string(tags); w.int(time); w.varint(id)
+        case .awayChange(let s, let t): w.string(s); w.optionalString(t)
+        case .setName(let s, let r): w.string(s); w.string(r)
+        case .extendedJoin(let c, let s, let r): w.string(c); w.string(s); w.string(r)
         }
     }
 
@@ -162,7 +170,8 @@ extension HubEvent {
         case .eventMessage?:
             let s = try r.string()
             guard let k = MessageKind(rawValue: try r.u8()) else { throw .invalidValue("message kind") }
-            self = .message(source: s, kind: k, target: try r.string(), text: try r.string(), time: try r.int())
+            self = .message(source: s, kind: k, target: try r.string(), text: try r.string(), time: try r.int(),
+                            id: try r.varint(), tags: try r.string())
         case .eventTopic?:
             self = .topic(channel: try r.string(), text: try r.string(), setBy: try r.string(), setAt: try r.int(),
                           isChange: try r.bool())
@@ -246,6 +255,11 @@ extension HubEvent {
         case .eventUserModes?: self = .userModes(nick: try r.string(), modes: try r.string(), isChange: try r.bool())
         case .eventYoureOper?: self = .youreOper(name: try r.string())
         case .eventWallops?: self = .wallops(source: try r.string(), text: try r.string())
+        case .eventTagMessage?:
+            self = .tagMessage(source: try r.string(), target: try r.string(), tags: try r.string(), time: try r.int(), id: try r.varint())
+        case .eventAwayChange?: self = .awayChange(source: try r.string(), text: try r.optionalString())
+        case .eventSetName?: self = .setName(source: try r.string(), realName: try r.string())
+        case .eventExtendedJoin?: self = .extendedJoin(channel: try r.string(), source: try r.string(), realName: try r.string())
         default: throw .unknownType(type)
         }
         try r.finish()

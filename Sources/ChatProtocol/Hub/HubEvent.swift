@@ -9,7 +9,10 @@ public enum HubEvent: Equatable, Sendable {
     case quit(source: String, reason: String)
     case kick(channel: String, source: String, nick: String, reason: String)
     /// A message to a channel or to the recipient; `time` is milliseconds since the epoch.
-    case message(source: String, kind: MessageKind, target: String, text: String, time: Int64)
+    /// `id` is the hub's number for it (IRCv3 `msgid`, 0 for none), the same for every
+    /// recipient and the sender's echo; `tags` the sender's client-only tags as escaped on
+    /// the wire (`+draft/reply=…`), shown only to clients that enabled message-tags.
+    case message(source: String, kind: MessageKind, target: String, text: String, time: Int64, id: UInt64 = 0, tags: String = "")
     /// `isChange`: someone just set it (broadcast); otherwise a reply (empty text: no topic).
     case topic(channel: String, text: String, setBy: String, setAt: Int64, isChange: Bool)
     /// Long lists come in several events; all but the last have `more` set, so that a frame
@@ -71,6 +74,17 @@ public enum HubEvent: Equatable, Sendable {
     case youreOper(name: String)
     /// A server operator's message to users with +w and to operators; `source` is `nick!user@host`.
     case wallops(source: String, text: String)
+    /// IRCv3 TAGMSG: client-only tags alone, to a channel or a user that enabled message-tags.
+    case tagMessage(source: String, target: String, tags: String, time: Int64, id: UInt64)
+    /// IRCv3 away-notify: a channel peer went away (`text`) or came back (nil); also after
+    /// the JOIN of someone who is away. Sent only to sessions that enabled away-notify.
+    case awayChange(source: String, text: String?)
+    /// IRCv3 setname: a user (a channel peer, or the session's own) has a new real name.
+    /// Sent to peers that enabled setname, and to the user itself.
+    case setName(source: String, realName: String)
+    /// A JOIN with the joiner's real name (IRCv3 extended-join; no account: there are
+    /// none), instead of `join` to the sessions that enabled extended-join.
+    case extendedJoin(channel: String, source: String, realName: String)
 }
 
 /// The nick part of a `nick!user@host` source (the whole string when there is no `!`).

@@ -30,6 +30,11 @@ public enum HubMessageType: UInt8, CaseIterable, Sendable {
     case requestWallops = 27
     case requestWhowas = 29
     case requestMonitor = 32
+    // IRCv3 capabilities (issue 14).
+    case requestCapabilities = 37
+    case requestTaggedMessage = 38
+    case requestTagMessage = 39
+    case requestSetName = 40
 
     case eventWelcome = 64
     case eventError = 65
@@ -66,6 +71,11 @@ public enum HubMessageType: UInt8, CaseIterable, Sendable {
     case eventWhoisMissing = 99
     case eventMonitor = 101
     case eventMonitorList = 102
+    // IRCv3 capabilities (issue 14).
+    case eventTagMessage = 106
+    case eventAwayChange = 107
+    case eventSetName = 108
+    case eventExtendedJoin = 109
 
     // The spawner's channel (hub ↔ spawner, one frame a packet; not a session's).
     case spawnerRequest = 128

@@ -29,6 +29,10 @@ extension HubRequest {
         case .oper: return .requestOper
         case .kill: return .requestKill
         case .wallops: return .requestWallops
+        case .capabilities: return .requestCapabilities
+        case .taggedMessage: return .requestTaggedMessage
+        case .tagMessage: return .requestTagMessage
+        case .setName: return .requestSetName
         }
     }
 
@@ -67,6 +71,10 @@ extension HubRequest {
         case .oper(let n, let p): w.string(n); w.string(p)
         case .kill(let n, let r): w.string(n); w.string(r)
         case .wallops(let t): w.string(t)
+        case .capabilities(let n): w.strings(n)
+        case .taggedMessage(let k, let t, let text, let tags): w.u8(k.rawValue); w.string(t); w.string(text); w.string(tags)
+        case .tagMessage(let t, let tags): w.string(t); w.string(tags)
+        case .setName(let r): w.string(r)
         }
     }
 
@@ -122,6 +130,15 @@ extension HubRequest {
         case .requestOper?: self = .oper(name: try r.string(limit: name, "oper name"), password: try r.string(limit: name, "oper password"))
         case .requestKill?: self = .kill(nick: try r.string(limit: name, "kill nick"), reason: try r.string(limit: text, "kill reason"))
         case .requestWallops?: self = .wallops(text: try r.string(limit: text, "wallops text"))
+        case .requestCapabilities?: self = .capabilities(names: try r.strings(items: items, limit: name, "capabilities"))
+        case .requestTaggedMessage?:
+            guard let k = MessageKind(rawValue: try r.u8()) else { throw .invalidValue("message kind") }
+            self = .taggedMessage(kind: k, target: try r.string(limit: name, "message target"),
+                                  text: try r.string(limit: text, "message text"),
+                                  tags: try r.string(limit: RequestLimits.tags, "message tags"))
+        case .requestTagMessage?:
+            self = .tagMessage(target: try r.string(limit: name, "tagmsg target"), tags: try r.string(limit: RequestLimits.tags, "tagmsg tags"))
+        case .requestSetName?: self = .setName(realName: try r.string(limit: text, "setname real name"))
         default: throw .unknownType(type)
         }
         try r.finish()

@@ -48,6 +48,11 @@ extension HubRequest {
         case .oper(let operName, let password): return .oper(name: n(operName), password: n(password))
         case .kill(let nick, let reason): return .kill(nick: n(nick), reason: t(reason))
         case .wallops(let body): return .wallops(text: t(body))
+        case .capabilities(let names): return .capabilities(names: l(names))
+        case .taggedMessage(let kind, let target, let body, let tags):
+            return .taggedMessage(kind: kind, target: n(target), text: t(body), tags: IRCMessage.cutText(tags, maxBytes: RequestLimits.tags))
+        case .tagMessage(let target, let tags): return .tagMessage(target: n(target), tags: IRCMessage.cutText(tags, maxBytes: RequestLimits.tags))
+        case .setName(let real): return .setName(realName: t(real))
         }
     }
 }

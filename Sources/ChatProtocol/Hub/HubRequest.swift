@@ -52,4 +52,16 @@ public enum HubRequest: Equatable, Sendable {
     case kill(nick: String, reason: String)
     /// A server operator's message to every user with user mode +w and every operator.
     case wallops(text: String)
+    /// The IRCv3 capabilities the client enabled that change what the hub sends it
+    /// (`IRCCapability.concernsHub`: echo-message, message-tags, away-notify, extended-join,
+    /// setname), by name, sent again whenever they change; names the hub does not know are
+    /// ignored. Accepted before registration too.
+    case capabilities(names: [String])
+    /// A message with client-only tags (`+draft/reply=…;+typing=active`, escaped as on the
+    /// wire, at most `RequestLimits.tags` bytes): relayed to those who enabled message-tags.
+    case taggedMessage(kind: MessageKind, target: String, text: String, tags: String)
+    /// IRCv3 TAGMSG: client-only tags alone, to those who enabled message-tags.
+    case tagMessage(target: String, tags: String)
+    /// IRCv3 SETNAME: a new real name.
+    case setName(realName: String)
 }

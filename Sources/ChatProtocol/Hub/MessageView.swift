@@ -9,18 +9,24 @@ public struct MessageView {
     public var target: UnsafeRawBufferPointer
     public var text: UnsafeRawBufferPointer
     public var time: Int64
+    /// The hub's number for the message (IRCv3 `msgid`; 0 for none).
+    public var id: UInt64
+    /// Client-only tags as escaped on the wire, empty for none.
+    public var tags: UnsafeRawBufferPointer
 
     /// Reads a message event's payload (type `HubMessageType.eventMessage`), nil if malformed.
     public init?(payload: UnsafeRawBufferPointer) {
         var r = BinaryReader(payload)
         guard let s = try? r.rawString(), let k = try? r.u8(), k <= 2,
               let t = try? r.rawString(), let x = try? r.rawString(), let time = try? r.int(),
-              r.remaining == 0 else { return nil }
+              let id = try? r.varint(), let tags = try? r.rawString(), r.remaining == 0 else { return nil }
         source = s
         kind = k
         target = t
         text = x
         self.time = time
+        self.id = id
+        self.tags = tags
     }
 
     var nick: UnsafeRawBufferPointer {

@@ -12,4 +12,7 @@ public enum RequestLimits {
     /// Items of a list (channels to join or part, ISON and USERHOST nicks, MODE arguments):
     /// more than one 512-byte IRC line can hold.
     public static let items = 256
+    /// Client-only message tags, as escaped on the wire: what IRCv3 message-tags lets a client
+    /// send (4094 bytes of tag data, the `@` and the space aside).
+    public static let tags = 4094
 }

@@ -35,7 +35,7 @@ struct HumanRenderer {
             let old = nickOf(source)
             return [isMe(old) ? "-- You are now known as \(newNick)" : "-- \(old) is now known as \(newNick)"]
 
-        case .join(let channel, let source):
+        case .join(let channel, let source), .extendedJoin(let channel, let source, _):
             let who = nickOf(source)
             return [isMe(who) ? "-- You joined \(channel)" : "-- \(who) joined \(channel)"]
 
@@ -59,7 +59,7 @@ struct HumanRenderer {
             }
             return [line + parenthesised(reason)]
 
-        case .message(let source, let kind, let target, let text, let time):
+        case .message(let source, let kind, let target, let text, let time, _, _):
             if kind != .action, let ctcp = CTCP(parsing: text) {
                 return ctcpLine(source: source, isReply: kind == .notice, target: target, ctcp: ctcp)
             }
@@ -194,6 +194,17 @@ struct HumanRenderer {
 
         case .wallops(let source, let text):
             return ["*** Wallops from \(nickOf(source)): " + text]
+
+        case .tagMessage:
+            return []  // tags alone (typing, reactions) are for IRC clients that show them
+
+        case .awayChange(let source, let text):
+            let who = nickOf(source)
+            return [text.map { "-- \(who) is away: \($0)" } ?? "-- \(who) is back"]
+
+        case .setName(let source, let realName):
+            let who = nickOf(source)
+            return [isMe(who) ? "-- Your real name is now \(realName)" : "-- \(who)'s real name is now \(realName)"]
         }
     }
 

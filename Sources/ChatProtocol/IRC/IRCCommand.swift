@@ -70,7 +70,7 @@ public struct IRCCommand: Sendable {
         IRCCommand("CAP", .always, min: 1) { p throws(IRCInputError) in
             let sub = p[0].uppercased()
             switch sub {
-            case "LS": return .capLS
+            case "LS": return .capLS(version: p.count > 1 ? Int(p[1].prefix(6)) ?? 0 : 0)
             case "LIST": return .capList
             case "REQ": return .capReq(p.count > 1 ? p[1] : "")
             case "END": return .capEnd
@@ -158,6 +158,11 @@ public struct IRCCommand: Sendable {
         // `KILL nick` without a reason, as Ergo and others accept it.
         IRCCommand("KILL", .afterRegistration, min: 1, nonEmpty: true) { p in .kill(nick: p[0], reason: p.count > 1 ? p[1] : "") },
         IRCCommand("WALLOPS", .afterRegistration, min: 1, nonEmpty: true) { p in .wallops(text: p[0]) },
+        // IRCv3 (IRCConversation+Caps.swift).
+        IRCCommand("TAGMSG", .afterRegistration, min: 1, nonEmpty: true, missing: .recipientThenText) { p in
+            .tagmsg(targets: list(p[0]))
+        },
+        IRCCommand("SETNAME", .afterRegistration, min: 1) { p in .setname(p[0]) },
     ]
 
     /// `#a,#b` as `["#a", "#b"]`.

@@ -4,8 +4,9 @@
 /// `parse` throws `IRCInputError` for a line the server answers with an error numeric
 /// instead; lines that are not IRC messages at all are `IRCMessage`'s business (`IRCParseError`).
 public enum IRCInput: Equatable, Sendable {
-    /// `CAP LS [version]`: list the capabilities.
-    case capLS
+    /// `CAP LS [version]`: list the capabilities; `version` 0 without one (3.1), 302 or more
+    /// for values, several lines and cap-notify.
+    case capLS(version: Int)
     /// `CAP LIST`: the capabilities in use.
     case capList
     /// `CAP REQ :caps`: the requested capabilities as sent (`""` when none).
@@ -80,6 +81,10 @@ public enum IRCInput: Equatable, Sendable {
     case kill(nick: String, reason: String)
     /// `WALLOPS :text`
     case wallops(text: String)
+    /// IRCv3 `TAGMSG targets`: the line's client-only tags alone (IRCConversation+Caps.swift).
+    case tagmsg(targets: [String])
+    /// IRCv3 `SETNAME :real name`.
+    case setname(String)
 
     /// Understands `message` from a client that is (`registered`) or is not yet registered.
     /// An unknown command is 421 once registered and 451 before, as a registered-only one is.

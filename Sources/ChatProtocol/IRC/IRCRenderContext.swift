@@ -10,9 +10,12 @@ public struct IRCRenderContext: Equatable, Sendable {
     public var userModes: String
     /// The text of 312 (RPL_WHOISSERVER).
     public var serverInfo: String
-    /// The capabilities the client enabled that change how events are rendered
-    /// (`multi-prefix`, `userhost-in-names`, `invite-notify`).
+    /// The IRCv3 capabilities the client enabled (server-time is `serverTime`, kept apart
+    /// for the message fast path).
     public var capabilities: Set<IRCCapability> = []
+
+    /// The client enabled message-tags: messages carry `msgid` and the sender's client-only tags.
+    public var messageTags: Bool { capabilities.contains(.messageTags) }
 
     public init(serverName: String, nick: String = "*", serverTime: Bool = false,
                 userModes: String = "i", serverInfo: String = "terminal chat server") {

@@ -3,20 +3,16 @@ extension IRCRenderer {
     /// Returns false, appending nothing, where the general renderer must decide (a line over
     /// 512 bytes, bytes that need cleaning).
     public static func appendMessageLine(_ m: MessageView, context: IRCRenderContext, to out: inout [UInt8]) -> Bool {
-        appendMessageLine(m, serverTime: context.serverTime, to: &out)
+        appendMessageLine(m, serverTime: context.serverTime, messageTags: context.messageTags, to: &out)
     }
 
-    /// The same, for a client that did (`serverTime`) or did not negotiate `server-time`: the
-    /// only part of the rendering context a message line depends on.
-    public static func appendMessageLine(_ m: MessageView, serverTime: Bool, to out: inout [UInt8]) -> Bool {
-        let notice = m.kind == 1
-        let action = m.kind == 2
-        let body = 1 + m.source.count + 1 + (notice ? 6 : 7) + 1 + m.target.count + 2
-            + m.text.count + (action ? 9 : 0)
-        guard body <= maxBody, !m.source.isEmpty, !m.target.isEmpty, m.target.first != UInt8(ascii: ":"),
-              fitsLine(m.source, allowSpace: false), fitsLine(m.target, allowSpace: false),
-              fitsLine(m.text, allowSpace: true)
-        else { return false }
+    /// The same, for a client that did (`serverTime`) or did not negotiate `server-time`, and
+    /// did or did not negotiate `message-tags` (then `msgid` and the sender's client-only
+    /// tags come first): the only parts of the rendering context a message line depends on.
+    public static func appendMessageLine(_ m: MessageView, serverTime: Bool, messageTags: Bool = false,
+                                         to out: inout [UInt8]) -> Bool {
+        if messageTags { return appendTaggedMessageLine(m, serverTime: serverTime, to: &out) }
+        guard let body = bodyBytes(m) else { return false }
         let time = serverTime ? timestamp(epochMilliseconds: m.time) : ""
         let tag = serverTime ? 6 + time.utf8.count + 1 : 0
         LineWriter.append(count: tag + body + 2, to: &out) { w in
@@ -25,17 +21,91 @@ extension IRCRenderer {
                 w.put(time)
                 w.put(UInt8(ascii: " "))
             }
-            w.put(UInt8(ascii: ":"))
-            w.put(m.source)
-            w.put(notice ? " NOTICE " : " PRIVMSG ")
-            w.put(m.target)
-            w.put(" :")
-            if action { w.put("\u{1}ACTION ") }
-            w.put(m.text)
-            if action { w.put(1) }
-            w.put("\r\n")
+            putBody(m, &w)
         }
         return true
+    }
+
+    /// `appendMessageLine` for a client with message-tags: `@msgid=…;+tags;time=… ` before
+    /// the line. Off the common path (a plain client takes the branch above), so kept apart.
+    private static func appendTaggedMessageLine(_ m: MessageView, serverTime: Bool, to out: inout [UInt8]) -> Bool {
+        guard let body = bodyBytes(m), m.tags.count <= ClientTags.maxBytes, fitsLine(m.tags, allowSpace: false)
+        else { return false }
+        let time = serverTime ? timestamp(epochMilliseconds: m.time) : ""
+        var tagBytes = 0
+        if m.id != 0 { tagBytes += 6 + 16 + 1 }  // "msgid=" + 16 hex digits + ";"
+        if !m.tags.isEmpty { tagBytes += m.tags.count + 1 }
+        if serverTime { tagBytes += 5 + time.utf8.count + 1 }
+        let tag = tagBytes == 0 ? 0 : tagBytes + 1  // '@' and ' ' for the last ';'
+        LineWriter.append(count: tag + body + 2, to: &out) { w in
+            if tagBytes > 0 {
+                var first = true
+                func separator(_ w: inout LineWriter) {
+                    w.put(first ? UInt8(ascii: "@") : UInt8(ascii: ";"))
+                    first = false
+                }
+                if m.id != 0 {
+                    separator(&w)
+                    w.put("msgid=")
+                    putHex(m.id, &w)
+                }
+                if !m.tags.isEmpty {
+                    separator(&w)
+                    w.put(m.tags)
+                }
+                if serverTime {
+                    separator(&w)
+                    w.put("time=")
+                    w.put(time)
+                }
+                w.put(UInt8(ascii: " "))
+            }
+            putBody(m, &w)
+        }
+        return true
+    }
+
+    /// The bytes of `:source PRIVMSG target :text` without CR LF, or nil where the general
+    /// renderer must decide (over 510 bytes, an empty or odd name, NUL, CR or LF).
+    @inline(__always)
+    private static func bodyBytes(_ m: MessageView) -> Int? {
+        let body = 1 + m.source.count + 1 + (m.kind == 1 ? 6 : 7) + 1 + m.target.count + 2
+            + m.text.count + (m.kind == 2 ? 9 : 0)
+        guard body <= maxBody, !m.source.isEmpty, !m.target.isEmpty, m.target.first != UInt8(ascii: ":"),
+              fitsLine(m.source, allowSpace: false), fitsLine(m.target, allowSpace: false),
+              fitsLine(m.text, allowSpace: true)
+        else { return nil }
+        return body
+    }
+
+    /// Writes `:source PRIVMSG target :text` (NOTICE, or a CTCP ACTION) and CR LF.
+    @inline(__always)
+    private static func putBody(_ m: MessageView, _ w: inout LineWriter) {
+        let action = m.kind == 2
+        w.put(UInt8(ascii: ":"))
+        w.put(m.source)
+        w.put(m.kind == 1 ? " NOTICE " : " PRIVMSG ")
+        w.put(m.target)
+        w.put(" :")
+        if action { w.put("\u{1}ACTION ") }
+        w.put(m.text)
+        if action { w.put(1) }
+        w.put("\r\n")
+    }
+
+    /// `id` as the `msgid` tag's value: 16 lowercase hex digits.
+    public static func messageID(_ id: UInt64) -> String {
+        var out: [UInt8] = []
+        LineWriter.append(count: 16, to: &out) { putHex(id, &$0) }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    @inline(__always)
+    private static func putHex(_ id: UInt64, _ w: inout LineWriter) {
+        let digits: StaticString = "0123456789abcdef"
+        for shift in stride(from: 60, through: 0, by: -4) {
+            w.put(digits.utf8Start[Int((id >> UInt64(shift)) & 0xF)])
+        }
     }
 }
 

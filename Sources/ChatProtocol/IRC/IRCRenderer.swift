@@ -57,7 +57,7 @@ public enum IRCRenderer {
         switch m.command {
         // A user's own mode change (`MODE nick :+i`) has its colon, as it always had.
         case "MODE": return m.params.count == 2 && !m.params[0].hasPrefix("#")
-        case "JOIN", "INVITE", "004", "324", "329", "333", "341", "367", "346", "348": return false
+        case "JOIN", "INVITE", "TAGMSG", "004", "324", "329", "333", "341", "367", "346", "348": return false
         case "PART": return m.params.count > 1
         default: return true
         }
@@ -176,8 +176,9 @@ private struct Renderer {
             out.append(IRCMessage(source: C.clean(source), command: "KICK",
                                   params: [C.clean(channel), C.clean(nick), C.clean(reason)]))
 
-        case .message(let source, let kind, let target, let text, let time):
-            message(source: C.clean(source), kind: kind, target: C.clean(target), text: C.clean(text), time: time)
+        case .message(let source, let kind, let target, let text, let time, let id, let tags):
+            message(source: C.clean(source), kind: kind, target: C.clean(target), text: C.clean(text), time: time,
+                    tags: messageTags(id: id, clientTags: tags, time: time))
 
         case .topic(let channel, let text, let setBy, let setAt, let isChange):
             let channel = C.clean(channel), text = C.clean(text)
@@ -345,6 +346,27 @@ private struct Renderer {
             for piece in pieces(C.clean(text), overhead: overhead) {
                 out.append(IRCMessage(source: source, command: "WALLOPS", params: [piece]))
             }
+
+        case .tagMessage(let source, let target, let tags, let time, let id):
+            // Only for clients with message-tags: to others a TAGMSG is nothing.
+            guard context.messageTags else { return }
+            out.append(IRCMessage(tags: messageTags(id: id, clientTags: tags, time: time), source: C.clean(source),
+                                  command: "TAGMSG", params: [C.clean(target)]))
+
+        case .awayChange(let source, let text):
+            guard context.capabilities.contains(.awayNotify) else { return }
+            out.append(IRCMessage(source: C.clean(source), command: "AWAY",
+                                  params: text.map { [C.clean($0)] } ?? []))
+
+        case .setName(let source, let realName):
+            guard context.capabilities.contains(.setname) else { return }
+            out.append(IRCMessage(source: C.clean(source), command: "SETNAME", params: [C.clean(realName)]))
+
+        case .extendedJoin(let channel, let source, let realName):
+            // No accounts exist: `*` is "not logged in".
+            let extended = context.capabilities.contains(.extendedJoin)
+            out.append(IRCMessage(source: C.clean(source), command: "JOIN",
+                                  params: extended ? [C.clean(channel), "*", C.clean(realName)] : [C.clean(channel)]))
         }
     }
 
@@ -403,9 +425,20 @@ private struct Renderer {
         }
     }
 
-    mutating func message(source: String, kind: MessageKind, target: String, text: String, time: Int64) {
+    /// A message's tags for this client: `msgid` and the sender's client-only tags with
+    /// message-tags, `time` with server-time.
+    func messageTags(id: UInt64, clientTags: String, time: Int64) -> [IRCTag] {
+        var tags: [IRCTag] = []
+        if context.messageTags {
+            if id != 0 { tags.append(IRCTag(key: "msgid", value: C.messageID(id))) }
+            tags += ClientTags.tags(clientTags)
+        }
+        if context.serverTime { tags.append(IRCTag(key: "time", value: C.timestamp(epochMilliseconds: time))) }
+        return tags
+    }
+
+    mutating func message(source: String, kind: MessageKind, target: String, text: String, time: Int64, tags: [IRCTag]) {
         let command = kind == .notice ? "NOTICE" : "PRIVMSG"
-        let tags = context.serverTime ? [IRCTag(key: "time", value: C.timestamp(epochMilliseconds: time))] : []
         var overhead = 1 + source.utf8.count + 1 + command.utf8.count + 1 + target.utf8.count + 2
         if kind == .action { overhead += "\u{1}ACTION \u{1}".utf8.count }
         // One message is one line: cut to fit with its prefix, as IRC servers do, never split

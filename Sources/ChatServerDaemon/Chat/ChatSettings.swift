@@ -32,15 +32,15 @@ struct ChatSettings {
 
     /// ISUPPORT TARGMAX: the targets of one command (none: as many as the line holds).
     /// KICK takes one channel (and several nicks).
-    static let targmax = "JOIN:,KICK:1,LIST:,NAMES:,NOTICE:\(maxTargets),PART:,PRIVMSG:\(maxTargets),WHOIS:1"
+    static let targmax = "JOIN:,KICK:1,LIST:,NAMES:,NOTICE:\(maxTargets),PART:,PRIVMSG:\(maxTargets),TAGMSG:\(maxTargets),WHOIS:\(maxTargets)"
 
     var isupport: [String] {
         [
             "AWAYLEN=\(awayLength)", "CASEMAPPING=ascii", "CHANLIMIT=#:\(maxChannelsPerUser)",
             "CHANMODES=beI,k,l,imnst", "CHANNELLEN=\(channelLength)", "CHANTYPES=#", "EXCEPTS=e", "INVEX=I",
             "KICKLEN=\(kickLength)", "MAXLIST=beI:\(ChannelModes.listLimit)", "MAXTARGETS=\(Self.maxTargets)",
-            "MODES=\(Self.modesPerLine)", "NETWORK=\(network)", "NICKLEN=\(nickLength)", "PREFIX=(ov)@+",
-            "TOPICLEN=\(topicLength)", "UTF8ONLY", "WHOX",
+            "MODES=\(Self.modesPerLine)", "NAMELEN=\(ChatState.realNameLimit)", "NETWORK=\(network)",
+            "NICKLEN=\(nickLength)", "PREFIX=(ov)@+", "TOPICLEN=\(topicLength)", "UTF8ONLY", "WHOX",
             // LIST's filters (ChatState+List.swift); how many targets each command takes.
             "ELIST=MNU", "TARGMAX=\(Self.targmax)", "MONITOR=\(MonitorTable.limit)",
         ]

@@ -32,9 +32,16 @@ extension ChatState {
             return .kill(nick: nick, reason: clean(reason, limit: settings.kickLength))
         case .wallops(let text):
             return .wallops(text: clean(text, limit: Self.messageLimit))
+        case .taggedMessage(let kind, let target, let text, let tags):
+            return .taggedMessage(kind: kind, target: target, text: clean(text, limit: Self.messageLimit),
+                                  tags: ClientTags.isWellFormed(tags) ? tags : "")
+        case .tagMessage(let target, let tags):
+            return .tagMessage(target: target, tags: ClientTags.isWellFormed(tags) ? tags : "")
+        case .setName(let realName):
+            return .setName(realName: clean(realName, limit: Self.realNameLimit))
         // A password is compared, never shown: it goes to the check as typed.
         case .hello, .nick, .join, .topic, .names, .who, .whois, .away, .mode, .list, .motd, .lusers, .ison, .userhost, .sync,
-             .whowas, .invite, .monitor, .oper:
+             .whowas, .invite, .monitor, .oper, .capabilities:
             return request
         }
     }

@@ -33,6 +33,9 @@ final class ChatState {
     /// Told when the server ends a user's connection (`end(session:…)`): the console makes
     /// sure a session that does not leave is killed.
     var sessionEnding: ((Int) -> Void)?
+    /// The last message's number (IRCv3 `msgid`), counted from the start time so that a
+    /// restarted hub does not reuse numbers (`ChatState+Caps.swift`).
+    var lastMessageID: UInt64 = 0
 
     static let reservedNicks: Set<String> = ["server", "console", "operator", "oper", "admin", "root", "system",
                                              "chanserv", "nickserv", "irc", "hub"]
@@ -45,6 +48,7 @@ final class ChatState {
         self.settings = settings
         self.sink = sink
         self.clock = clock
+        lastMessageID = UInt64(max(0, clock())) << 16
     }
 
     func updateSettings(_ s: ChatSettings) { settings = s }
@@ -109,6 +113,7 @@ final class ChatState {
                 if d == .human { channels[key]?.ircMembers.remove(id) } else { channels[key]?.ircMembers.insert(id) }
             }
         case .register(let nick, let user, let real): register(id, nick: nick, user: user, realName: real)
+        case .capabilities(let names): users[id]!.caps = PeerCapabilities(names: names)
         case .quit(let reason):
             disconnect(session: id, reason: reason)
         default:
@@ -122,16 +127,15 @@ final class ChatState {
 
     private func handleRegistered(_ request: HubRequest, from id: Int) {
         switch request {
-        case .hello, .register, .quit, .sync: break
+        case .hello, .register, .quit, .sync, .capabilities: break
+        case .taggedMessage(let kind, let target, let text, let tags): message(id, kind: kind, target: target, text: text, tags: tags)
+        case .tagMessage(let target, let tags): tagMessage(id, target: target, tags: tags)
+        case .setName(let realName): setName(id, realName: realName)
         case .nick(let n): changeNick(id, to: n)
         case .join(let list, let keys): joinAll(id, list, keys: keys)
         case .invite(let nick, let channel): invite(id, nick: nick, channel: channel)
         case .part(let list, let reason): for c in settings.casemapping.unique(list) { part(id, channel: c, reason: reason) }
-        case .message(let kind, let target, let text):
-            // A NOTICE never gets an automatic reply (RFC 2812 3.3.2): its errors are not sent.
-            quietErrors = kind == .notice
-            defer { quietErrors = false }
-            message(id, kind: kind, target: target, text: text)
+        case .message(let kind, let target, let text): message(id, kind: kind, target: target, text: text)
         case .topic(let c, let text): topic(id, channel: c, text: text)
         case .names(let c): names(id, channel: c)
         case .who(let mask, let options): who(id, mask: mask, options: options)
@@ -244,7 +248,7 @@ final class ChatState {
     }
 
     /// Every other registered session that shares a channel with `id`, once each.
-    private func peers(of id: Int) -> Set<Int> {
+    func peers(of id: Int) -> Set<Int> {
         var out = Set<Int>()
         for key in users[id]?.channels ?? [] {
             guard let ch = channels[key] else { continue }
@@ -328,8 +332,7 @@ final class ChatState {
         users[id]!.channels.insert(key)
         let human = users[id]!.dialect == .human
         if !human { ch.ircMembers.insert(id) }
-        let frame = HubEvent.join(channel: ch.name, source: users[id]!.source).frame()
-        announce(frame, in: ch, about: id)
+        announceJoin(of: id, in: ch)
         if !ch.topic.isEmpty {
             send(.topic(channel: ch.name, text: ch.topic, setBy: ch.topicBy, setAt: ch.topicAt, isChange: false), to: id)
         }
@@ -470,6 +473,7 @@ final class ChatState {
     private func away(_ id: Int, text: String?) {
         users[id]!.away = (text?.isEmpty ?? true) ? nil : text
         send(.awayStatus(isAway: users[id]!.away != nil), to: id)
+        notifyAway(of: id)
     }
 
     private func list(_ id: Int, filters: [String]) {
@@ -481,7 +485,11 @@ final class ChatState {
 
     // MARK: Messages
 
-    private func message(_ id: Int, kind: MessageKind, target: String, text: String) {
+    /// `tags`: the sender's client-only tags (IRCv3 message-tags), checked by `accepted`.
+    private func message(_ id: Int, kind: MessageKind, target: String, text: String, tags: String = "") {
+        // A NOTICE never gets an automatic reply (RFC 2812 3.3.2): its errors are not sent.
+        quietErrors = kind == .notice
+        defer { quietErrors = false }
         if target.isEmpty { return error(id, .noRecipient, [], "No recipient given (PRIVMSG)") }
         let body = text  // cleaned as accepted
         if body.isEmpty { return error(id, .noTextToSend, [], "No text to send") }
@@ -498,8 +506,10 @@ final class ChatState {
             if ch.modes.checksSpeech, let why = speechRefusal(id, in: ch) {
                 return error(id, .cannotSendToChannel, [ch.name], why)
             }
-            let frame = HubEvent.message(source: u.source, kind: kind, target: ch.name, text: body, time: now).frame()
+            let frame = HubEvent.message(source: u.source, kind: kind, target: ch.name, text: body, time: now,
+                                         id: nextMessageID(), tags: tags).frame()
             broadcast(frame, in: ch) { $0 != id }
+            if u.caps.contains(.echoMessage) { send(frame, to: id) }
             // Notices and CTCP queries (VERSION, PING: for the clients there now; replayed, a
             // newcomer's client would answer a stale one) stay out of the history.
             if kind != .notice && body.utf8.first != CTCP.delimiter {
@@ -509,7 +519,10 @@ final class ChatState {
             guard let sid = session(named: target), let peer = users[sid] else {
                 return error(id, .noSuchNick, [target], "No such nick/channel")
             }
-            send(.message(source: u.source, kind: kind, target: peer.nick, text: body, time: now), to: sid)
+            let frame = HubEvent.message(source: u.source, kind: kind, target: peer.nick, text: body, time: now,
+                                         id: nextMessageID(), tags: tags).frame()
+            send(frame, to: sid)
+            if u.caps.contains(.echoMessage) { send(frame, to: id) }
             if let away = peer.away, kind != .notice { send(.awayReply(nick: peer.nick, text: away), to: id) }
         }
     }

@@ -25,6 +25,8 @@ struct User {
     var operName: String?
     /// A server operator (user mode +o), set only by a successful OPER.
     var isOperator: Bool { operName != nil }
+    /// The IRCv3 capabilities its session told the hub of (`capabilities` request).
+    var caps: PeerCapabilities = []
     /// `nick!user@host`, kept up to date so the hot path does not build it per message.
     private(set) var source: String = ""
 }

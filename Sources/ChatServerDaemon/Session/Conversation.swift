@@ -38,4 +38,11 @@ protocol Conversation: AnyObject {
     func fastMessage(_ m: MessageView, output: inout SessionOutput) -> Bool
     /// The line that tells the client why the session ends it.
     func farewell(_ why: Farewell) -> String
+    /// The hub answered the session's sync: everything sent before it is answered (an IRC
+    /// labeled response is then complete).
+    func synced(output: inout SessionOutput)
+}
+
+extension Conversation {
+    func synced(output: inout SessionOutput) {}
 }

@@ -10,12 +10,27 @@ final class IRCConversation: Conversation {
     var stage = Stage.connecting(Registration())
     /// `*` until the welcome, then the hub's idea of our nick.
     var nick = "*"
-    /// The capabilities the client enabled.
-    private(set) var capabilities = Set<IRCCapability>() {
-        didSet { serverTime = capabilities.contains(.serverTime) }
+    /// The capabilities the client enabled (changed by `CAP REQ`, IRCConversation+Caps.swift).
+    var capabilities = Set<IRCCapability>() {
+        didSet {
+            serverTime = capabilities.contains(.serverTime)
+            messageTags = capabilities.contains(.messageTags)
+        }
     }
     /// `capabilities` has `.serverTime`, kept apart for the message fast path.
     private(set) var serverTime = false
+    /// `capabilities` has `.messageTags`, kept apart for the message fast path.
+    private(set) var messageTags = false
+    /// The version the client gave with `CAP LS` (0 for none, 302 for values and cap-notify).
+    var capVersion = 0
+    /// The client-only tags of the line being handled, as the hub relays them (message-tags).
+    var clientTags = ""
+    /// The labeled command whose replies are under way (labeled-response).
+    var labeled: LabeledResponse?
+    /// The last `BATCH` reference given, counted per connection.
+    var lastBatch = 0
+    /// A labeled message to ourselves came back once already: the next copy is the echo.
+    var sawOwnDelivery = false
     var channels = Set<String>()  // folded, for JOIN 0
     /// What the hub said at registration: VERSION is answered from it.
     var welcome: Welcome?
@@ -57,7 +72,14 @@ final class IRCConversation: Conversation {
         }
     }
 
-    private func send(_ m: IRCMessage, _ output: inout SessionOutput) { output.sendLine(m.serialized()) }
+    /// One line for the client, through the labeled response under way if any.
+    func send(_ m: IRCMessage, _ output: inout SessionOutput) {
+        guard labeled != nil else { return output.sendLine(m.serialized()) }
+        let batching = capabilities.contains(.batch)
+        for line in labeled!.reply(m, serverName: serverName, nextBatch: { batching ? nextBatchReference() : nil }) {
+            output.sendLine(line.serialized())
+        }
+    }
 
     func numeric(_ code: Int, _ params: [String], _ text: String, _ output: inout SessionOutput) {
         var m = IRCMessage(source: serverName, command: NumberFormat.threeDigits(Int64(code)), params: [nick] + params + [text])
@@ -65,12 +87,6 @@ final class IRCConversation: Conversation {
         send(m, &output)
     }
 
-    /// A standard reply (ircv3.net standard-replies): `FAIL <command> <code> :<text>`.
-    private func fail(_ command: String, _ code: String, _ text: String, _ output: inout SessionOutput) {
-        var m = IRCMessage(source: serverName, command: "FAIL", params: [command.isEmpty ? "*" : command, code, text])
-        m.trailingColon = true
-        send(m, &output)
-    }
 
     func line(_ bytes: [UInt8], output: inout SessionOutput) -> Bool {
         let message: IRCMessage
@@ -82,6 +98,9 @@ final class IRCConversation: Conversation {
             // clients' keepalive) are ignored.
             if case .emptyLine = error { return true }
             if output.awaitingAnswers { return false }
+            // The error carries the line's label, if it has one (labeled-response).
+            labeled = labelOfUnparsedLine(bytes).map(LabeledResponse.init)
+            defer { synced(output: &output) }
             switch error {
             case .tagsTooLong, .bodyTooLong: numeric(417, [], "Input line was too long", &output)
             case .invalidCommand(let c):
@@ -91,12 +110,18 @@ final class IRCConversation: Conversation {
             }
             return true
         }
+        // A `@label=` gathers the replies (IRCConversation+Caps.swift).
+        return handleLabeled(message, bytes, &output)
+    }
+
+    /// A client's message, understood and done.
+    func handle(_ message: IRCMessage, _ bytes: [UInt8], _ output: inout SessionOutput) -> Bool {
         if !TextSafety.isValidUTF8(bytes) {
             // UTF8ONLY (ircv3.net utf8-only): refused, not repaired, so that nobody is shown
             // a message other than the one its sender meant. Telnet users' bytes are repaired.
             if output.awaitingAnswers { return false }
-            fail(message.verb, "INVALID_UTF8", "Message rejected, your IRC software MUST use UTF-8 encoding on this network",
-                 &output)
+            standardReply(.fail, command: message.verb, code: "INVALID_UTF8",
+                          description: "Message rejected, your IRC software MUST use UTF-8 encoding on this network", &output)
             return true
         }
         let input: IRCInput
@@ -120,6 +145,7 @@ final class IRCConversation: Conversation {
         }
         // What is answered here comes after the answers to what the client sent before.
         if output.awaitingAnswers && answersHere(input) { return false }
+        clientTags = messageTags ? ClientTags.wire(message.tags) : ""
         perform(input, &output)
         return true
     }
@@ -128,7 +154,7 @@ final class IRCConversation: Conversation {
     /// the hub's answers to earlier lines).
     private func answersHere(_ input: IRCInput) -> Bool {
         switch input {
-        case .capLS, .capList, .capReq, .ping, .version, .time, .info, .admin, .help: return true
+        case .capLS, .capList, .capReq, .ping, .version, .time, .info, .admin, .help, .setname: return true
         case .message(_, let targets, _): return targets.count > ChatSettings.maxTargets  // 407
         case .whois(let server?, _): return !answersFor(server: server)  // 402
         default: return false
@@ -174,7 +200,8 @@ final class IRCConversation: Conversation {
         case .message(let kind, let list, let text):
             let targets = CaseMapping.ascii.unique(list)
             for target in targets.prefix(ChatSettings.maxTargets) {
-                output.request(.message(kind: kind, target: target, text: text))
+                output.request(clientTags.isEmpty ? .message(kind: kind, target: target, text: text)
+                               : .taggedMessage(kind: kind, target: target, text: text, tags: clientTags))
             }
             if targets.count > ChatSettings.maxTargets && kind != .notice {  // NOTICE: never an automatic reply
                 numeric(407, [targets[ChatSettings.maxTargets]],
@@ -223,39 +250,13 @@ final class IRCConversation: Conversation {
         case .oper(let name, let password): output.request(.oper(name: name, password: password))
         case .kill(let nick, let reason): output.request(.kill(nick: nick, reason: reason))
         case .wallops(let text): output.request(.wallops(text: text))
-        }
-    }
-
-    private func cap(_ input: IRCInput, _ output: inout SessionOutput) {
-        let target = isRegistered ? nick : "*"
-        switch input {
-        case .capLS:
-            updateRegistration { $0.capNegotiating = true }
-            send(IRCMessage(source: serverName, command: "CAP", params: [target, "LS", IRCCapability.offered]), &output)
-        case .capList:
-            let enabled = IRCCapability.allCases.filter(capabilities.contains).map(\.rawValue).joined(separator: " ")
-            send(IRCMessage(source: serverName, command: "CAP", params: [target, "LIST", enabled]), &output)
-        case .capReq(let requested):
-            updateRegistration { $0.capNegotiating = true }
-            // All or nothing: one capability the server does not offer refuses the request.
-            let wanted = requested.split(separator: " ").map(IRCCapability.requested)
-            let ok = wanted.allSatisfy { $0 != nil }
-            if ok {
-                for case let (c, enable)? in wanted {
-                    if enable { capabilities.insert(c) } else { capabilities.remove(c) }
-                }
-            }
-            send(IRCMessage(source: serverName, command: "CAP", params: [target, ok ? "ACK" : "NAK", requested]), &output)
-        case .capEnd:
-            updateRegistration { $0.capNegotiating = false }
-            tryRegister(&output)
-        default:
-            break
+        case .tagmsg(let targets): tagmsg(targets, &output)
+        case .setname(let realName): setname(realName, &output)
         }
     }
 
     /// Changes what the client has said towards registration; nothing once registered.
-    private func updateRegistration(_ change: (inout Registration) -> Void) {
+    func updateRegistration(_ change: (inout Registration) -> Void) {
         switch stage {
         case .connecting(var r):
             change(&r)
@@ -270,7 +271,7 @@ final class IRCConversation: Conversation {
 
     /// Sends the registration once NICK and USER are in and CAP negotiation is over; again
     /// after a later NICK (the hub refused the first, say).
-    private func tryRegister(_ output: inout SessionOutput) {
+    func tryRegister(_ output: inout SessionOutput) {
         switch stage {
         case .connecting(let r), .awaitingWelcome(let r):
             guard !r.capNegotiating, let n = r.nick, let u = r.user else { return }
@@ -282,13 +283,14 @@ final class IRCConversation: Conversation {
     }
 
     func fastMessage(_ m: MessageView, output: inout SessionOutput) -> Bool {
-        guard case .registered = stage else { return false }
-        let serverTime = serverTime
-        return output.toClient.append { IRCRenderer.appendMessageLine(m, serverTime: serverTime, to: &$0) }
+        guard case .registered = stage, labeled == nil else { return false }
+        let serverTime = serverTime, messageTags = messageTags
+        return output.toClient.append { IRCRenderer.appendMessageLine(m, serverTime: serverTime, messageTags: messageTags, to: &$0) }
     }
 
-    /// What the general renderer needs (the fast path above reads only `serverTime`).
-    private var renderContext: IRCRenderContext {
+    /// What the general renderer needs (the fast path above reads only `serverTime` and
+    /// `messageTags`).
+    var renderContext: IRCRenderContext {
         var c = IRCRenderContext(serverName: serverName, nick: isRegistered ? nick : "*", serverTime: serverTime,
                                  userModes: "iow", serverInfo: "chat-server")
         c.capabilities = capabilities
@@ -303,7 +305,7 @@ final class IRCConversation: Conversation {
             welcome = w
         case .nick(let source, let newNick):
             if CaseMapping.ascii.equal(String(nickOf(source)), nick) { nick = newNick }
-        case .join(let channel, let source):
+        case .join(let channel, let source), .extendedJoin(let channel, let source, _):
             if CaseMapping.ascii.equal(String(nickOf(source)), nick) { channels.insert(channel) }
         case .part(let channel, let source, _):
             if CaseMapping.ascii.equal(String(nickOf(source)), nick) { channels.remove(channel) }
@@ -311,9 +313,13 @@ final class IRCConversation: Conversation {
             if CaseMapping.ascii.equal(target, nick) { channels.remove(channel) }
         default: break
         }
+        // Others' messages go out at once, not among the replies to a labeled command.
+        let gathered = labeled
+        if gathered != nil && !isReply(event) { labeled = nil }
         var lines = IRCRenderer.render(event, context: renderContext)
         if case .names(_, _, false, _) = event, namesEnds != nil { oneNamesEnd(&lines) }
         for m in lines { send(m, &output) }
+        if gathered != nil && labeled == nil { labeled = gathered }
         if case .welcome = event { output.releaseHeld() }
     }
 }

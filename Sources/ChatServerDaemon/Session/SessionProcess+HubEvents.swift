@@ -40,7 +40,11 @@ extension SessionProcess {
 
     private func handle(_ event: HubEvent) {
         // The answer to our sync: the lines waiting for it go on in `processPending`.
-        if case .sync(let token) = event { return output.synced(token) }
+        if case .sync(let token) = event {
+            output.synced(token)
+            if output.pendingSync == nil { conversation?.synced(output: &output) }
+            return
+        }
         if !dialectDecided { decideDialect(firstLine: nil) }
         conversation?.event(event, output: &output)
         if case .disconnect = event { output.close(reason: "", tellHub: false) }
