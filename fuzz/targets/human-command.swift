@@ -37,6 +37,10 @@ func canonical(_ input: HumanInput) -> String? {
     case .list(let f): return "/list" + (f.isEmpty ? "" : "\t" + f.joined(separator: ","))
     case .away(let t): return "/away" + (t.map { "\t" + $0 } ?? "")
     case .whois(let n): return "/whois\t" + n
+    case .whowas(let n): return "/whowas\t" + n
+    case .oper(let n, let p): return "/oper\t" + n + (p.map { "\t" + $0 } ?? "")
+    case .kill(let n, let r): return "/kill\t" + n + (r.isEmpty ? "" : "\t" + r)
+    case .wallops(let t): return "/wallops\t" + t
     case .motd: return "/motd"
     case .notify(let remove, let nicks): return "/notify" + nicks.map { "\t" + (remove ? "-" : "") + $0 }.joined()
     case .quit(let r): return "/quit" + (r.map { "\t" + $0 } ?? "")
@@ -101,7 +105,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
             require(c?.utf8.first == UInt8(ascii: "#"), "names channel \(hex((c ?? "").utf8))")
         case .message(_, let target, let t):
             require(!target.isEmpty && !t.isEmpty, "message without target or text")
-        case .nick(let n), .whois(let n), .who(let n):
+        case .nick(let n), .whois(let n), .who(let n, _):
             require(!n.isEmpty, "empty name in \(request)")
         default: break
         }
