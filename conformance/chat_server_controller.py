@@ -81,6 +81,7 @@ class ChatServerController(BaseServerController, DirectoryBasedController):
                 binary,
                 "--listen", f"{hostname}:{port}",
                 "--name", "My.Little.Server",
+                "--description", "test server",  # as irctest's other controllers configure it
                 "--control-socket", "none",
                 "--no-console",
                 "--max-per-ip", "0",

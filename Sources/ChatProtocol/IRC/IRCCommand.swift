@@ -137,7 +137,12 @@ public struct IRCCommand: Sendable {
         // About the server, answered by the session (whatever server they name: there is one).
         IRCCommand("TIME", .afterRegistration) { _ in .time },
         IRCCommand("INFO", .afterRegistration) { _ in .info },
-        IRCCommand("ADMIN", .afterRegistration) { _ in .admin },
+        IRCCommand("ADMIN", .afterRegistration) { p in .admin(server: p.first.flatMap { $0.isEmpty ? nil : $0 }) },
+        // `LINKS mask` or `LINKS server mask` (RFC 1459 4.3.3).
+        IRCCommand("LINKS", .afterRegistration) { p in
+            let given = p.prefix(2).filter { !$0.isEmpty }
+            return .links(server: given.count == 2 ? given[0] : nil, mask: given.last)
+        },
         IRCCommand("HELP", .afterRegistration) { p in .help(topic: p.first.flatMap { $0.isEmpty ? nil : $0 }) },
         IRCCommand("HELPOP", .afterRegistration) { p in .help(topic: p.first.flatMap { $0.isEmpty ? nil : $0 }) },
         // IRCv3 MONITOR: `+ nicks`, `- nicks`, `C`, `L`, `S`.

@@ -69,8 +69,10 @@ public enum IRCInput: Equatable, Sendable {
     case time
     /// `INFO`: about the server software (371, 374).
     case info
-    /// `ADMIN`: who runs the server (256-259).
-    case admin
+    /// `ADMIN [server]`: who runs the server (256-259).
+    case admin(server: String?)
+    /// `LINKS [[server] mask]`: the servers of the network matching `mask` (364, 365).
+    case links(server: String?, mask: String?)
     /// `HELP [topic]` or `HELPOP [topic]` (704, 705, 706; 524).
     case help(topic: String?)
     /// `MONITOR + nicks`, `- nicks`, `C`, `L`, `S`.
