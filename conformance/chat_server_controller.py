@@ -42,6 +42,7 @@ class ChatServerController(BaseServerController, DirectoryBasedController):
             OptionalBehaviors.BAN_EXCEPTION_MODE,  # +e, ISUPPORT EXCEPTS
             OptionalBehaviors.INVITE_EXCEPTION_MODE,  # +I, ISUPPORT INVEX
             OptionalBehaviors.INVITE_OVERRIDES_LIMIT,  # an invitation gets past +l
+            OptionalBehaviors.INVITE_LIST,  # INVITE alone: 336 per channel, 337
         )
     )
 

@@ -89,7 +89,12 @@ public struct IRCCommand: Sendable {
         IRCCommand("JOIN", .afterRegistration, min: 1) { p in
             p[0] == "0" ? .partAll : .join(channels: list(p[0]), keys: p.count > 1 ? keys(p[1]) : [])
         },
-        IRCCommand("INVITE", .afterRegistration, min: 2) { p in .invite(nick: p[0], channel: p[1]) },
+        // `INVITE` alone lists our invitations (Modern, as Ergo and InspIRCd); a nick alone is 461.
+        IRCCommand("INVITE", .afterRegistration) { p throws(IRCInputError) in
+            if p.isEmpty { return .invitations }
+            guard p.count > 1 else { throw .needMoreParams("INVITE") }
+            return .invite(nick: p[0], channel: p[1])
+        },
         IRCCommand("PART", .afterRegistration, min: 1) { p in
             .part(channels: list(p[0]), reason: p.count > 1 ? p[1] : "")
         },

@@ -14,6 +14,7 @@ public enum IRCHelp {
         Topic(verb: "CAP", usage: "CAP LS|LIST|REQ|END", summary: "IRCv3 capability negotiation"),
         Topic(verb: "HELP", usage: "HELP [command]", summary: "this list, or the syntax of one command (HELPOP too)"),
         Topic(verb: "INFO", usage: "INFO", summary: "about the server software"),
+        Topic(verb: "INVITE", usage: "INVITE [nick #channel]", summary: "invite someone to a channel; INVITE alone: your invitations"),
         Topic(verb: "ISON", usage: "ISON nick...", summary: "which of these nicks are online"),
         Topic(verb: "JOIN", usage: "JOIN #channel{,#channel} | JOIN 0", summary: "join channels; JOIN 0 leaves them all"),
         Topic(verb: "KICK", usage: "KICK #channel nick{,nick} [:reason]", summary: "remove someone from a channel (operators)"),

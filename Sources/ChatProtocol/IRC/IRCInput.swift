@@ -29,6 +29,8 @@ public enum IRCInput: Equatable, Sendable {
     case join(channels: [String], keys: [String] = [])
     /// `INVITE nick #channel`
     case invite(nick: String, channel: String)
+    /// `INVITE` alone: the channels we are invited to (336, 337).
+    case invitations
     /// `JOIN 0`: leave every channel.
     case partAll
     /// `PART #a,#b [:reason]`, `""` without a reason.

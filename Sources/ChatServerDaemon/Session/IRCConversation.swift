@@ -199,6 +199,8 @@ final class IRCConversation: Conversation {
             output.request(.join(channels: list, keys: keys))
         case .invite(let nick, let channel):
             output.request(.invite(nick: nick, channel: channel))
+        case .invitations:
+            output.request(.invitations)
         case .partAll:
             output.request(.part(channels: Array(channels), reason: "Left all channels"))
         case .part(let list, let reason):
