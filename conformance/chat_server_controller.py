@@ -43,6 +43,7 @@ class ChatServerController(BaseServerController, DirectoryBasedController):
             OptionalBehaviors.INVITE_EXCEPTION_MODE,  # +I, ISUPPORT INVEX
             OptionalBehaviors.INVITE_OVERRIDES_LIMIT,  # an invitation gets past +l
             OptionalBehaviors.INVITE_LIST,  # INVITE alone: 336 per channel, 337
+            OptionalBehaviors.MULTI_KICK,  # KICK #a nick1,nick2 and KICK #a,#b n1,n2 (TARGMAX KICK:4)
         )
     )
 

@@ -102,8 +102,11 @@ public struct IRCCommand: Sendable {
             .topic(channel: p[0], text: p.count > 1 ? p[1] : nil)
         },
         IRCCommand("NAMES", .afterRegistration) { p in .names(channels: p.first.map(list)) },
-        IRCCommand("KICK", .afterRegistration, min: 2) { p in
-            .kick(channel: p[0], nicks: list(p[1]), reason: p.count > 2 ? p[2] : "")
+        // One channel and its nicks, or as many channels as nicks (RFC 2812 3.2.8; 461 else).
+        IRCCommand("KICK", .afterRegistration, min: 2) { p throws(IRCInputError) in
+            let channels = list(p[0]), nicks = list(p[1])
+            guard !nicks.isEmpty, channels.count == 1 || channels.count == nicks.count else { throw .needMoreParams("KICK") }
+            return .kick(channels: channels, nicks: nicks, reason: p.count > 2 ? p[2] : "")
         },
         IRCCommand("MODE", .afterRegistration, min: 1) { p in .mode(target: p[0], args: Array(p.dropFirst())) },
         IRCCommand("LIST", .afterRegistration) { p in .list(channels: p.first.map(list) ?? []) },

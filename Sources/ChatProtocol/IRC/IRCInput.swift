@@ -49,8 +49,9 @@ public enum IRCInput: Equatable, Sendable {
     case whois(server: String?, nicks: [String])
     /// `WHOWAS nick[,nick…] [count [server]]`: `count` 0 (or none, or not positive) for all.
     case whowas(nicks: [String], count: Int)
-    /// `KICK #channel nick1,nick2 [:reason]`, `""` without a reason.
-    case kick(channel: String, nicks: [String], reason: String)
+    /// `KICK #channel nick1,nick2 [:reason]` (each nick from the channel) or `KICK #a,#b n1,n2`
+    /// (pairs: as many channels as nicks), `""` without a reason.
+    case kick(channels: [String], nicks: [String], reason: String)
     /// `AWAY [:text]`: nil (or empty text) marks the user back.
     case away(String?)
     /// `MODE target [args…]`

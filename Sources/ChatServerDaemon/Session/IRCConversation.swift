@@ -238,8 +238,14 @@ final class IRCConversation: Conversation {
             for n in CaseMapping.ascii.unique(nicks).prefix(ChatSettings.maxTargets) {
                 output.request(.whowas(nick: n, count: count))
             }
-        case .kick(let channel, let nicks, let reason):
-            for n in CaseMapping.ascii.unique(nicks) { output.request(.kick(channel: channel, nick: n, reason: reason)) }
+        case .kick(let channels, let nicks, let reason):
+            // Each pair once, the first few (TARGMAX KICK); a channel alone goes with every nick.
+            let pairs = nicks.indices.map { (channels.count == 1 ? channels[0] : channels[$0], nicks[$0]) }
+            var seen = Set<String>()
+            let unique = pairs.filter { seen.insert(CaseMapping.ascii.fold($0.0) + " " + CaseMapping.ascii.fold($0.1)).inserted }
+            for (channel, nick) in unique.prefix(ChatSettings.maxTargets) {
+                output.request(.kick(channel: channel, nick: nick, reason: reason))
+            }
         case .away(let text):
             output.request(.away(text: text))
         case .mode(let target, let args):
