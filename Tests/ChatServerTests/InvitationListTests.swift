@@ -4,46 +4,10 @@ import TestSupport
 @testable import ChatServerDaemon
 
 /// `INVITE` alone (IRC: 336 per channel, 337) and `/invite` alone (telnet): the channels one
-/// is invited to and has not joined since.
+/// is invited to and has not joined since (the hub's side: `ChatStateModesTests`).
 @Suite(.serialized, .compute) struct InvitationListTests {
-    let sink = RecordingSink()
-    let state: ChatState
-
-    init() {
-        let settings = ChatSettings(serverName: "test.server", network: "test", version: "v", createdAt: 0,
-                                    historyLength: 2, motd: nil)
-        state = ChatState(settings: settings, sink: sink, clock: { 1_764_300_000_000 })
-    }
-
-    func user(_ id: Int, _ nick: String, join: [String]) {
-        state.connect(session: id, host: "10.0.0.\(id)")
-        state.handle(.register(nick: nick, user: nick, realName: "R"), from: id)
-        state.handle(.join(channels: join), from: id)
-        _ = sink.take(id)
-    }
-
-    @Test func theHubListsLiveInvitationsOldestFirst() {
-        user(1, "alice", join: ["#Club", "#b", "#gone"])
-        user(2, "bob", join: [])
-        state.handle(.invitations, from: 2)
-        #expect(sink.take(2) == [.invitations(channels: [])])
-        for c in ["#b", "#CLUB", "#gone"] { state.handle(.invite(nick: "bob", channel: c), from: 1) }
-        _ = sink.take(1); _ = sink.take(2)
-        state.handle(.invitations, from: 2)
-        #expect(sink.take(2) == [.invitations(channels: ["#b", "#Club", "#gone"])], "each by its own name")
-        // Joining uses the invitation up; a channel gone since is not listed.
-        state.handle(.join(channels: ["#b"]), from: 2)
-        state.handle(.part(channels: ["#gone"], reason: ""), from: 1)
-        _ = sink.take(2)
-        state.handle(.invitations, from: 2)
-        #expect(sink.take(2) == [.invitations(channels: ["#Club"])])
-    }
-
     @Test func ircAsksWithINVITEAloneAndGets336And337() {
-        let c = ConversationDriver.irc()
-        c.type(["NICK foo", "USER u 0 * :R"])
-        c.hub(ConversationDriver.welcome("foo"))
-        _ = c.received(); _ = c.requests()
+        let c = ConversationDriver.registeredIRC()
         c.type("INVITE")
         #expect(c.requests() == [.invitations])
         c.hub(.invitations(channels: ["#a", "#b"]))

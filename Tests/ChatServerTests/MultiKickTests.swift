@@ -6,16 +6,8 @@ import TestSupport
 /// `KICK #a nick1,nick2` and `KICK #a,#b n1,n2` (RFC 2812's pairs), at most four kicks a line
 /// as TARGMAX `KICK:4` says.
 @Suite(.serialized, .compute) struct MultiKickTests {
-    static func registered() -> ConversationDriver {
-        let c = ConversationDriver.irc()
-        c.type(["NICK foo", "USER u 0 * :R"])
-        c.hub(ConversationDriver.welcome("foo"))
-        _ = c.received(); _ = c.requests()
-        return c
-    }
-
     @Test func channelsPairWithNicksOrOneChannelTakesThemAll() {
-        let c = Self.registered()
+        let c = ConversationDriver.registeredIRC()
         c.type("KICK #a,#b alice,carol :out")
         #expect(c.requests() == [.kick(channel: "#a", nick: "alice", reason: "out"), .kick(channel: "#b", nick: "carol", reason: "out")])
         c.type("KICK #a alice,ALICE,carol")

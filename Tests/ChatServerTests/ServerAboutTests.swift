@@ -8,11 +8,7 @@ import TestSupport
 /// `--description` and the config file's `description`, `admin-location`, `admin-email`.
 @Suite(.serialized, .compute) struct ServerAboutTests {
     static func registered(_ about: ServerAbout = ServerAbout()) -> ConversationDriver {
-        let c = ConversationDriver(IRCConversation(serverName: "chat.test", about: about))
-        c.type(["NICK foo", "USER u 0 * :R"])
-        c.hub(ConversationDriver.welcome("foo"))
-        _ = c.received(); _ = c.requests()
-        return c
+        ConversationDriver.registeredIRC(IRCConversation(serverName: "chat.test", about: about))
     }
 
     @Test func linksListsThisServerWhenTheMaskMatches() {
