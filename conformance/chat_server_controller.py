@@ -42,6 +42,8 @@ class ChatServerController(BaseServerController, DirectoryBasedController):
             OptionalBehaviors.BAN_EXCEPTION_MODE,  # +e, ISUPPORT EXCEPTS
             OptionalBehaviors.INVITE_EXCEPTION_MODE,  # +I, ISUPPORT INVEX
             OptionalBehaviors.INVITE_OVERRIDES_LIMIT,  # an invitation gets past +l
+            OptionalBehaviors.INVITE_LIST,  # INVITE alone: 336 per channel, 337
+            OptionalBehaviors.MULTI_KICK,  # KICK #a nick1,nick2 and KICK #a,#b n1,n2 (TARGMAX KICK:4)
         )
     )
 
@@ -81,6 +83,7 @@ class ChatServerController(BaseServerController, DirectoryBasedController):
                 binary,
                 "--listen", f"{hostname}:{port}",
                 "--name", "My.Little.Server",
+                "--description", "test server",  # as irctest's other controllers configure it
                 "--control-socket", "none",
                 "--no-console",
                 "--max-per-ip", "0",

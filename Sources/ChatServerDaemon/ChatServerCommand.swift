@@ -60,6 +60,9 @@ struct ChatServerCommand: ParsableCommand {
     @Option(help: "Server name shown to clients (default: the host name).")
     var name: String?
 
+    @Option(name: .customLong("description"), help: ArgumentHelp("One line about the server, shown by LINKS, WHOIS and VERSION (default: chat-server).", valueName: "TEXT"))
+    var serverDescription: String?
+
     @Option(name: .customLong("motd-file"), help: ArgumentHelp("Message of the day, shown at login.", valueName: "PATH"))
     var motdFile: String?
 
@@ -80,7 +83,7 @@ struct ChatServerCommand: ParsableCommand {
     @Option(name: .customLong("flood-burst"), parsing: .unconditional, help: ArgumentHelp("Lines a client may send at once before flood control delays it.", valueName: "LINES"))
     var floodBurst = 20
 
-    @Option(name: .customLong("config"), help: ArgumentHelp("Settings read at start-up and again on SIGHUP, over the options: 'max-clients = 500' lines (max-clients, max-per-ip, history, flood-rate, flood-burst, motd-file).", valueName: "PATH"))
+    @Option(name: .customLong("config"), help: ArgumentHelp("Settings read at start-up and again on SIGHUP, over the options: 'max-clients = 500' lines (max-clients, max-per-ip, history, flood-rate, flood-burst, motd-file, oper, description, admin-location, admin-email).", valueName: "PATH"))
     var configFile: String?
 
     /// --control-socket; a group, so that `chat-server console` shares it (see ControlSocketOption).
@@ -109,8 +112,10 @@ struct ChatServerCommand: ParsableCommand {
     @OptionGroup var tuning: Tuning
 
     var commandLineLimits: Limits {
-        Limits(maxClients: maxClients, maxPerIP: maxPerIP, history: history, floodRate: floodRate,
-               floodBurst: floodBurst, motdFile: motdFile)
+        var limits = Limits(maxClients: maxClients, maxPerIP: maxPerIP, history: history, floodRate: floodRate,
+                            floodBurst: floodBurst, motdFile: motdFile)
+        if let serverDescription { limits.about.description = serverDescription }
+        return limits
     }
 
     /// The host name, when it can serve as a server name (else "chat-server").

@@ -13,6 +13,8 @@ struct Limits: Equatable {
     var motdFile: String?
     /// `oper = NAME HASH [MASK]` lines: who may become a server operator.
     var operators: [OperatorBlock] = []
+    /// `--description`, `description`, `admin-location`, `admin-email`: LINKS, WHOIS, ADMIN.
+    var about = ServerAbout()
 
     /// The same rules for the command line and the file; the message names the setting.
     func problem() -> String? {
@@ -24,7 +26,7 @@ struct Limits: Equatable {
         // Sessions multiply the burst (the "Excess flood" bound is ten bursts): an absurd one
         // overflowed and crashed every session.
         if floodBurst < 1 || floodBurst > 100_000 { return "flood-burst must be between 1 and 100000" }
-        return nil
+        return about.problem()
     }
 
     /// `name = value` lines (`#` starts a comment) over these limits: the names of the
@@ -66,12 +68,15 @@ struct Limits: Equatable {
                 }
                 if operators.contains(where: { $0.name == words[0] }) { throw bad("operator \(words[0]) is defined twice") }
                 operators.append(OperatorBlock(name: words[0], hash: words[1], mask: words.count == 3 ? words[2] : "*@*"))
+            case "description": about.description = String(value)
+            case "admin-location": about.adminLocation = String(value)
+            case "admin-email": about.adminEmail = String(value)
             case "motd-file":
                 // Relative to the config file's directory.
                 let dir = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
                 motdFile = value.isEmpty ? nil : value.hasPrefix("/") ? String(value) : (dir.isEmpty ? "" : dir) + "/" + value
             default:
-                throw bad("unknown setting '\(TextSafety.sanitize(String(key.prefix(40))))' (max-clients, max-per-ip, history, flood-rate, flood-burst, motd-file, oper)")
+                throw bad("unknown setting '\(TextSafety.sanitize(String(key.prefix(40))))' (max-clients, max-per-ip, history, flood-rate, flood-burst, motd-file, oper, description, admin-location, admin-email)")
             }
             if let problem = problem() { throw bad(problem) }
         }
@@ -144,6 +149,9 @@ struct ServerConfig {
         note("flood-rate", old.floodRate, limits.floodRate)
         note("flood-burst", old.floodBurst, limits.floodBurst)
         note("motd-file", old.motdFile ?? "none", limits.motdFile ?? "none")
+        note("description", old.about.description, limits.about.description)
+        note("admin-location", old.about.adminLocation ?? "none", limits.about.adminLocation ?? "none")
+        note("admin-email", old.about.adminEmail ?? "none", limits.about.adminEmail ?? "none")
         func names(_ blocks: [OperatorBlock]) -> String { blocks.isEmpty ? "none" : blocks.map(\.name).joined(separator: ",") }
         if old.operators != limits.operators { changes.append("operators \(names(old.operators)) -> \(names(limits.operators))") }
         if next.motd != motd { changes.append("new message of the day") }
@@ -161,7 +169,8 @@ struct ServerConfig {
     func sessionConfig() -> SessionConfig {
         SessionConfig(serverName: name, floodRate: limits.floodRate, floodBurst: limits.floodBurst, queueLimit: sessionQueueLimit,
                       maxLineLength: maxLineLength, registrationTimeout: registrationTimeout,
-                      pingInterval: pingInterval, pingTimeout: pingTimeout, quietPeriodMS: quietPeriodMS)
+                      pingInterval: pingInterval, pingTimeout: pingTimeout, quietPeriodMS: quietPeriodMS,
+                      about: limits.about)
     }
 }
 

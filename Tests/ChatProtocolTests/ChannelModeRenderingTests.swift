@@ -105,10 +105,11 @@ import TestSupport
         #expect(request("/mode #d +e x") == .mode(target: "#d", args: ["+e", "x"]))
         #expect(request("/invite bob") == .invite(nick: "bob", channel: "#c"))
         #expect(request("/invite bob d") == .invite(nick: "bob", channel: "#d"))
+        #expect(request("/invite") == .invitations, "alone: the invitations one holds")
         #expect(request("/kick bob go away") == .kick(channel: "#c", nick: "bob", reason: "go away"))
         #expect(request("/join #club sesame") == .join(channels: ["#club"], keys: ["sesame"]))
         #expect(HumanInput.parse("/op bob").request(currentChannel: nil) == nil)
-        for bad in ["/op", "/op a b c d e", "/unban", "/key", "/key a b", "/limit", "/moderate maybe", "/kick", "/invite",
+        for bad in ["/op", "/op a b c d e", "/unban", "/key", "/key a b", "/limit", "/moderate maybe", "/kick",
                     "/invite a b c", "/join #a b c"] {
             guard case .usage(let text) = HumanInput.parse(bad) else { Issue.record("\(bad) is not a usage error"); continue }
             #expect(text.hasPrefix("!! Usage: /"), "\(bad): \(text)")

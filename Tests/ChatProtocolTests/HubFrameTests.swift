@@ -207,7 +207,8 @@ struct RandomMessages {
     mutating func kind() -> MessageKind { [.privmsg, .notice, .action].randomElement(using: &rng)! }
 
     mutating func request() -> HubRequest {
-        switch Int.random(in: 0..<32, using: &rng) {  // 31: quit
+        switch Int.random(in: 0..<33, using: &rng) {  // 32: quit
+        case 31: return .invitations
         case 22: return .join(channels: strings(), keys: strings())
         case 23: return .invite(nick: string(), channel: string())
         case 24: return .oper(name: string(), password: string())
@@ -244,7 +245,8 @@ struct RandomMessages {
     }
 
     mutating func event() -> HubEvent {
-        switch Int.random(in: 0..<40, using: &rng) {  // 24: disconnect
+        switch Int.random(in: 0..<41, using: &rng) {  // 24: disconnect
+        case 40: return .invitations(channels: strings())
         case 25: return .whoisMissing(nick: string())
         case 26:
             return .whowas(nick: string(), entries: strings().map {

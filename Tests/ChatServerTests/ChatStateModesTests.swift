@@ -168,6 +168,26 @@ import Testing
         #expect(state.channel(named: "#c")?.modes.inviteExceptions.count == 1)
     }
 
+    /// `INVITE` alone: the channels one is invited to, by their own names, those still there.
+    @Test func theHubListsLiveInvitationsOldestFirst() {
+        user(1, "alice", join: "#Club")
+        user(2, "bob", join: nil)
+        for c in ["#b", "#gone"] { state.handle(.join(channels: [c]), from: 1) }
+        take(1)
+        state.handle(.invitations, from: 2)
+        #expect(sink.take(2) == [.invitations(channels: [])])
+        for c in ["#b", "#CLUB", "#gone"] { state.handle(.invite(nick: "bob", channel: c), from: 1) }
+        take(1, 2)
+        state.handle(.invitations, from: 2)
+        #expect(sink.take(2) == [.invitations(channels: ["#b", "#Club", "#gone"])])
+        // Joining uses the invitation up; a channel gone since is not listed.
+        state.handle(.join(channels: ["#b"]), from: 2)
+        state.handle(.part(channels: ["#gone"], reason: ""), from: 1)
+        take(2)
+        state.handle(.invitations, from: 2)
+        #expect(sink.take(2) == [.invitations(channels: ["#Club"])])
+    }
+
     @Test func inviteOnlyChannelsLetInTheInvitedOnceAndInviteExceptions() {
         user(1, "alice")
         user(2, "bob")

@@ -22,6 +22,15 @@ final class ConversationDriver {
     /// An IRC client's conversation with server `chat.test`.
     static func irc() -> ConversationDriver { ConversationDriver(IRCConversation(serverName: "chat.test")) }
 
+    /// `conversation` registered as `foo`, what registration sent already read.
+    static func registeredIRC(_ conversation: IRCConversation = IRCConversation(serverName: "chat.test")) -> ConversationDriver {
+        let c = ConversationDriver(conversation)
+        c.type(["NICK foo", "USER u 0 * :R"])
+        c.hub(welcome("foo"))
+        _ = c.received(); _ = c.requests()
+        return c
+    }
+
     /// A person's conversation with server `chat.test`, greeted already unless `start` is false.
     static func human(start: Bool = true) -> ConversationDriver {
         ConversationDriver(HumanConversation(serverName: "chat.test", maxLineLength: 100, utcOffset: 0), start: start)

@@ -135,7 +135,7 @@ import Glibc
             .topic(channel: c, text: t), .topic(channel: "#lobby", text: t), .names(channel: c), .who(mask: n),
             .who(mask: String(repeating: "*", count: name)), .whois(nick: n), .kick(channel: c, nick: n, reason: t),
             .kick(channel: "#lobby", nick: n, reason: t), .away(text: t), .away(text: nil), .mode(target: c, args: [n]),
-            .mode(target: "#lobby", args: list), .list(channels: list), .motd, .lusers, .ison(nicks: [n]), .ison(nicks: list),
+            .mode(target: "#lobby", args: list), .list(channels: list), .motd, .lusers, .invitations, .ison(nicks: [n]), .ison(nicks: list),
             .userhost(nicks: [n]), .userhost(nicks: list), .monitor(.add, targets: list), .monitor(.status, targets: []),
             .sync(token: 0), .sync(token: .max), .whowas(nick: n, count: .max),
             .who(mask: String(repeating: "*", count: name), options: WhoOptions(operatorsOnly: true, whox: WhoxFormat(fields: .all, token: "999"))),

@@ -155,7 +155,6 @@ import TestSupport
             "ISON": ":chat.test 461 bob ISON :Not enough parameters",
             "ISON :": ":chat.test 461 bob ISON :Not enough parameters",
             "USERHOST": ":chat.test 461 bob USERHOST :Not enough parameters",
-            "INVITE": ":chat.test 461 bob INVITE :Not enough parameters",
             "INVITE alice": ":chat.test 461 bob INVITE :Not enough parameters",
             "MONITOR": ":chat.test 461 bob MONITOR :Not enough parameters",
             "MONITOR +": ":chat.test 461 bob MONITOR :Not enough parameters",

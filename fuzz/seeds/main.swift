@@ -198,6 +198,7 @@ let requests: [(String, HubRequest)] = [
     ("whox", .who(mask: "b*", options: WhoOptions(operatorsOnly: false, whox: WhoxFormat(fields: .all, token: "42")))),
     ("whowas", .whowas(nick: "bob", count: 2)),
     ("monitor", .monitor(.add, targets: ["bob", "carol"])), ("monitor-status", .monitor(.status, targets: [])),
+    ("invitations", .invitations),
     ("oper", .oper(name: "operuser", password: "sesame")), ("kill", .kill(nick: "bob", reason: "spam")),
     ("wallops", .wallops(text: "maintenance at noon")), ("user-mode", .mode(target: "alice", args: ["+iw"])),
 ]
@@ -227,6 +228,7 @@ let events: [(String, HubEvent)] = [
     ("member-count", .memberCount(channel: "#lobby", count: 10_000)),
     ("lusers", .lusers(LuserCounts(users: 3, invisible: 1, operators: 1, unknown: 2, channels: 2, maxUsers: 4))), ("ison", .ison(nicks: ["bob"])),
     ("monitor", .monitor(online: ["bob!b@h"], offline: ["carol"])), ("monitor-list", .monitorList(targets: ["bob"])),
+    ("invitations", .invitations(channels: ["#club", "#b"])),
     ("userhost", .userhost([UserHost(nick: "bob", user: "bob", host: "host", isAway: true, isServerOperator: true)])),
     ("channel-mode-change", .channelModeChange(channel: "#lobby", source: "op!op@host", modes: "+o", args: ["bob"])),
     ("user-modes", .userModes(nick: "alice", modes: "+iwo", isChange: false)),

@@ -42,6 +42,7 @@ extension HubEvent {
         case .awayChange: return .eventAwayChange
         case .setName: return .eventSetName
         case .extendedJoin: return .eventExtendedJoin
+        case .invitations: return .eventInvitations
         }
     }
 
@@ -132,6 +133,7 @@ extension HubEvent {
         case .awayChange(let s, let t): w.string(s); w.optionalString(t)
         case .setName(let s, let r): w.string(s); w.string(r)
         case .extendedJoin(let c, let s, let r): w.string(c); w.string(s); w.string(r)
+        case .invitations(let c): w.strings(c)
         }
     }
 
@@ -260,6 +262,7 @@ extension HubEvent {
         case .eventAwayChange?: self = .awayChange(source: try r.string(), text: try r.optionalString())
         case .eventSetName?: self = .setName(source: try r.string(), realName: try r.string())
         case .eventExtendedJoin?: self = .extendedJoin(channel: try r.string(), source: try r.string(), realName: try r.string())
+        case .eventInvitations?: self = .invitations(channels: try r.strings())
         default: throw .unknownType(type)
         }
         try r.finish()

@@ -85,6 +85,8 @@ public enum HubEvent: Equatable, Sendable {
     /// A JOIN with the joiner's real name (IRCv3 extended-join; no account: there are
     /// none), instead of `join` to the sessions that enabled extended-join.
     case extendedJoin(channel: String, source: String, realName: String)
+    /// Reply to `invitations`: the channels the user may join once by invitation, oldest first.
+    case invitations(channels: [String])
 }
 
 /// The nick part of a `nick!user@host` source (the whole string when there is no `!`).

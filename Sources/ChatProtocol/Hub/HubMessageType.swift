@@ -35,6 +35,7 @@ public enum HubMessageType: UInt8, CaseIterable, Sendable {
     case requestTaggedMessage = 38
     case requestTagMessage = 39
     case requestSetName = 40
+    case requestInvitations = 43
 
     case eventWelcome = 64
     case eventError = 65
@@ -76,6 +77,7 @@ public enum HubMessageType: UInt8, CaseIterable, Sendable {
     case eventAwayChange = 107
     case eventSetName = 108
     case eventExtendedJoin = 109
+    case eventInvitations = 113
 
     // The spawner's channel (hub ↔ spawner, one frame a packet; not a session's).
     case spawnerRequest = 128

@@ -20,6 +20,7 @@ extension HubRequest {
         case .motd: return .requestMotd
         case .quit: return .requestQuit
         case .lusers: return .requestLusers
+        case .invitations: return .requestInvitations
         case .ison: return .requestIson
         case .userhost: return .requestUserhost
         case .sync: return .requestSync
@@ -61,7 +62,7 @@ extension HubRequest {
         case .away(let t): w.optionalString(t)
         case .mode(let t, let a): w.string(t); w.strings(a)
         case .list(let c): w.strings(c)
-        case .motd, .lusers: break
+        case .motd, .lusers, .invitations: break
         case .quit(let r): w.string(r)
         case .ison(let n), .userhost(let n): w.strings(n)
         case .sync(let t): w.varint(t)
@@ -117,6 +118,7 @@ extension HubRequest {
         case .requestMotd?: self = .motd
         case .requestQuit?: self = .quit(reason: try r.string(limit: text, "quit reason"))
         case .requestLusers?: self = .lusers
+        case .requestInvitations?: self = .invitations
         case .requestIson?: self = .ison(nicks: try r.strings(items: items, limit: name, "ison nicks"))
         case .requestUserhost?: self = .userhost(nicks: try r.strings(items: items, limit: name, "userhost nicks"))
         case .requestSync?: self = .sync(token: try r.varint())

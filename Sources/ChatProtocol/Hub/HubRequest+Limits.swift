@@ -26,7 +26,7 @@ extension HubRequest {
             // The line path: two comparisons, no copy.
             if target.utf8.count <= name && body.utf8.count <= text { return self }
             return .message(kind: kind, target: n(target), text: t(body))
-        case .hello, .motd, .lusers, .sync: return self
+        case .hello, .motd, .lusers, .invitations, .sync: return self
         case .list(let channels): return .list(channels: l(channels))
         case .register(let nick, let user, let real): return .register(nick: n(nick), user: n(user), realName: t(real))
         case .nick(let nick): return .nick(n(nick))

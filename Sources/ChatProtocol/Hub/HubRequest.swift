@@ -30,6 +30,8 @@ public enum HubRequest: Equatable, Sendable {
     case quit(reason: String)
     /// How many are online and how many channels there are (IRC LUSERS).
     case lusers
+    /// The channels the user is invited to and has not joined since (IRC `INVITE` alone).
+    case invitations
     /// Which of these nicks are online (IRC ISON, for clients' notify lists).
     case ison(nicks: [String])
     /// The address and away state of these nicks, those online (IRC USERHOST, at most 5).

@@ -33,6 +33,8 @@ public enum HumanInput: Equatable, Sendable {
     case kick(nick: String, reason: String?)
     /// `/invite NICK [#channel]`, to the current channel by default.
     case invite(nick: String, channel: String?)
+    /// `/invite` alone: the channels we are invited to.
+    case invitations
     /// `/part [#channel] [reason]`; `channel == nil`: the current channel.
     case part(channel: String?, reason: String?)
     /// `/topic [text]`: nil shows the current channel's topic, text sets it.
@@ -145,7 +147,8 @@ public enum HumanInput: Equatable, Sendable {
             return .kick(nick: String(nick), reason: reason.isEmpty ? nil : String(reason))
         case "invite":
             let list = words(args)
-            guard list.count == 1 || list.count == 2 else { return .usage(HumanText.usage(name)) }
+            if list.isEmpty { return .invitations }
+            guard list.count <= 2 else { return .usage(HumanText.usage(name)) }
             return .invite(nick: list[0], channel: list.count == 2 ? channelName(list[1]) : nil)
         case "part":
             let (first, more) = splitWord(args)
@@ -235,6 +238,8 @@ public enum HumanInput: Equatable, Sendable {
             return currentChannel.map { .kick(channel: $0, nick: nick, reason: reason ?? "") }
         case .invite(let nick, let channel):
             return (channel ?? currentChannel).map { .invite(nick: nick, channel: $0) }
+        case .invitations:
+            return .invitations
         case .part(let channel, let reason):
             guard let channel = channel.map(HumanInput.channelName) ?? currentChannel else { return nil }
             return .part(channels: [channel], reason: reason ?? "")

@@ -186,6 +186,8 @@ struct HumanRenderer {
 
         case .monitorList(let targets):
             return [targets.isEmpty ? "-- You are not watching anyone" : "-- You watch: " + targets.joined(separator: ", ")]
+        case .invitations(let channels):
+            return [channels.isEmpty ? "-- You have no invitations" : "-- You are invited to: " + channels.joined(separator: ", ") + " (/join to go there)"]
         case .userModes(_, let modes, let isChange):
             return [userModes(modes, isChange: isChange)]
 

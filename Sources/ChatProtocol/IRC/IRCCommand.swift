@@ -89,7 +89,12 @@ public struct IRCCommand: Sendable {
         IRCCommand("JOIN", .afterRegistration, min: 1) { p in
             p[0] == "0" ? .partAll : .join(channels: list(p[0]), keys: p.count > 1 ? keys(p[1]) : [])
         },
-        IRCCommand("INVITE", .afterRegistration, min: 2) { p in .invite(nick: p[0], channel: p[1]) },
+        // `INVITE` alone lists our invitations (Modern, as Ergo and InspIRCd); a nick alone is 461.
+        IRCCommand("INVITE", .afterRegistration) { p throws(IRCInputError) in
+            if p.isEmpty { return .invitations }
+            guard p.count > 1 else { throw .needMoreParams("INVITE") }
+            return .invite(nick: p[0], channel: p[1])
+        },
         IRCCommand("PART", .afterRegistration, min: 1) { p in
             .part(channels: list(p[0]), reason: p.count > 1 ? p[1] : "")
         },
@@ -97,8 +102,11 @@ public struct IRCCommand: Sendable {
             .topic(channel: p[0], text: p.count > 1 ? p[1] : nil)
         },
         IRCCommand("NAMES", .afterRegistration) { p in .names(channels: p.first.map(list)) },
-        IRCCommand("KICK", .afterRegistration, min: 2) { p in
-            .kick(channel: p[0], nicks: list(p[1]), reason: p.count > 2 ? p[2] : "")
+        // One channel and its nicks, or as many channels as nicks (RFC 2812 3.2.8; 461 else).
+        IRCCommand("KICK", .afterRegistration, min: 2) { p throws(IRCInputError) in
+            let channels = list(p[0]), nicks = list(p[1])
+            guard !nicks.isEmpty, channels.count == 1 || channels.count == nicks.count else { throw .needMoreParams("KICK") }
+            return .kick(channels: channels, nicks: nicks, reason: p.count > 2 ? p[2] : "")
         },
         IRCCommand("MODE", .afterRegistration, min: 1) { p in .mode(target: p[0], args: Array(p.dropFirst())) },
         IRCCommand("LIST", .afterRegistration) { p in .list(channels: p.first.map(list) ?? []) },
@@ -137,7 +145,12 @@ public struct IRCCommand: Sendable {
         // About the server, answered by the session (whatever server they name: there is one).
         IRCCommand("TIME", .afterRegistration) { _ in .time },
         IRCCommand("INFO", .afterRegistration) { _ in .info },
-        IRCCommand("ADMIN", .afterRegistration) { _ in .admin },
+        IRCCommand("ADMIN", .afterRegistration) { p in .admin(server: p.first.flatMap { $0.isEmpty ? nil : $0 }) },
+        // `LINKS mask` or `LINKS server mask` (RFC 1459 4.3.3).
+        IRCCommand("LINKS", .afterRegistration) { p in
+            let given = p.prefix(2).filter { !$0.isEmpty }
+            return .links(server: given.count == 2 ? given[0] : nil, mask: given.last)
+        },
         IRCCommand("HELP", .afterRegistration) { p in .help(topic: p.first.flatMap { $0.isEmpty ? nil : $0 }) },
         IRCCommand("HELPOP", .afterRegistration) { p in .help(topic: p.first.flatMap { $0.isEmpty ? nil : $0 }) },
         // IRCv3 MONITOR: `+ nicks`, `- nicks`, `C`, `L`, `S`.

@@ -9,14 +9,16 @@ public enum IRCHelp {
     }
 
     public static let topics: [Topic] = [
-        Topic(verb: "ADMIN", usage: "ADMIN", summary: "who runs this server"),
+        Topic(verb: "ADMIN", usage: "ADMIN [server]", summary: "who runs this server"),
         Topic(verb: "AWAY", usage: "AWAY [:message]", summary: "mark yourself away; AWAY alone: back again"),
         Topic(verb: "CAP", usage: "CAP LS|LIST|REQ|END", summary: "IRCv3 capability negotiation"),
         Topic(verb: "HELP", usage: "HELP [command]", summary: "this list, or the syntax of one command (HELPOP too)"),
         Topic(verb: "INFO", usage: "INFO", summary: "about the server software"),
+        Topic(verb: "INVITE", usage: "INVITE [nick #channel]", summary: "invite someone to a channel; INVITE alone: your invitations"),
         Topic(verb: "ISON", usage: "ISON nick...", summary: "which of these nicks are online"),
         Topic(verb: "JOIN", usage: "JOIN #channel{,#channel} | JOIN 0", summary: "join channels; JOIN 0 leaves them all"),
         Topic(verb: "KICK", usage: "KICK #channel nick{,nick} [:reason]", summary: "remove someone from a channel (operators)"),
+        Topic(verb: "LINKS", usage: "LINKS [[server] mask]", summary: "the servers of the network (this one: there are no links)"),
         Topic(verb: "LIST", usage: "LIST [#channel{,#channel}|mask|!mask|>n|<n]", summary: "channels with their users and topics (ELIST=MNU)"),
         Topic(verb: "LUSERS", usage: "LUSERS", summary: "how many users, operators and channels there are"),
         Topic(verb: "MODE", usage: "MODE target [modes [arguments]]", summary: "show or change a channel's or your own modes"),

@@ -29,6 +29,8 @@ public enum IRCInput: Equatable, Sendable {
     case join(channels: [String], keys: [String] = [])
     /// `INVITE nick #channel`
     case invite(nick: String, channel: String)
+    /// `INVITE` alone: the channels we are invited to (336, 337).
+    case invitations
     /// `JOIN 0`: leave every channel.
     case partAll
     /// `PART #a,#b [:reason]`, `""` without a reason.
@@ -47,8 +49,9 @@ public enum IRCInput: Equatable, Sendable {
     case whois(server: String?, nicks: [String])
     /// `WHOWAS nick[,nick…] [count [server]]`: `count` 0 (or none, or not positive) for all.
     case whowas(nicks: [String], count: Int)
-    /// `KICK #channel nick1,nick2 [:reason]`, `""` without a reason.
-    case kick(channel: String, nicks: [String], reason: String)
+    /// `KICK #channel nick1,nick2 [:reason]` (each nick from the channel) or `KICK #a,#b n1,n2`
+    /// (pairs: as many channels as nicks), `""` without a reason.
+    case kick(channels: [String], nicks: [String], reason: String)
     /// `AWAY [:text]`: nil (or empty text) marks the user back.
     case away(String?)
     /// `MODE target [args…]`
@@ -69,8 +72,10 @@ public enum IRCInput: Equatable, Sendable {
     case time
     /// `INFO`: about the server software (371, 374).
     case info
-    /// `ADMIN`: who runs the server (256-259).
-    case admin
+    /// `ADMIN [server]`: who runs the server (256-259).
+    case admin(server: String?)
+    /// `LINKS [[server] mask]`: the servers of the network matching `mask` (364, 365).
+    case links(server: String?, mask: String?)
     /// `HELP [topic]` or `HELPOP [topic]` (704, 705, 706; 524).
     case help(topic: String?)
     /// `MONITOR + nicks`, `- nicks`, `C`, `L`, `S`.

@@ -330,6 +330,10 @@ private struct Renderer {
             commaPacked(targets.map(C.clean), overhead: numericOverhead([])) { r, group in r.numeric(732, [group]) }
             numeric(733, ["End of MONITOR list"])
 
+        case .invitations(let channels):
+            for c in channels { numeric(336, [C.clean(c)]) }
+            numeric(337, ["End of /INVITE list"])
+
         case .userModes(let nick, let modes, let isChange):
             if isChange {
                 out.append(IRCMessage(source: C.clean(nick), command: "MODE", params: [me, C.clean(modes)]))

@@ -32,7 +32,7 @@ struct ChatSettings {
 
     /// ISUPPORT TARGMAX: the targets of one command (none: as many as the line holds).
     /// KICK takes one channel (and several nicks).
-    static let targmax = "JOIN:,KICK:1,LIST:,NAMES:,NOTICE:\(maxTargets),PART:,PRIVMSG:\(maxTargets),TAGMSG:\(maxTargets),WHOIS:\(maxTargets)"
+    static let targmax = "JOIN:,KICK:\(maxTargets),LIST:,NAMES:,NOTICE:\(maxTargets),PART:,PRIVMSG:\(maxTargets),TAGMSG:\(maxTargets),WHOIS:\(maxTargets)"
 
     var isupport: [String] {
         [

@@ -27,4 +27,11 @@ extension ChatState {
         // The channel's other operators hear of it (IRC clients show it with invite-notify).
         broadcast(frame, in: ch) { $0 != id && $0 != target && ch.members[$0] == true }
     }
+
+    /// The channels `id` is invited to, by their names, those that still exist (an invitation
+    /// to a channel gone since lets into nothing worth listing).
+    func invitations(_ id: Int) {
+        guard let u = users[id] else { return }
+        send(.invitations(channels: u.invitations.compactMap { channels[$0]?.name }), to: id)
+    }
 }

@@ -40,7 +40,7 @@ extension ChatState {
         case .setName(let realName):
             return .setName(realName: clean(realName, limit: Self.realNameLimit))
         // A password is compared, never shown: it goes to the check as typed.
-        case .hello, .nick, .join, .topic, .names, .who, .whois, .away, .mode, .list, .motd, .lusers, .ison, .userhost, .sync,
+        case .hello, .nick, .join, .topic, .names, .who, .whois, .away, .mode, .list, .motd, .lusers, .invitations, .ison, .userhost, .sync,
              .whowas, .invite, .monitor, .oper, .capabilities:
             return request
         }

@@ -149,6 +149,7 @@ final class ChatState {
         case .list(let filters): list(id, filters: filters)
         case .motd: send(.motd(settings.motd), to: id)
         case .lusers: send(.lusers(luserCounts()), to: id)
+        case .invitations: invitations(id)
         case .ison(let list):
             send(.ison(nicks: settings.casemapping.unique(list).compactMap { session(named: $0).map { users[$0]!.nick } }), to: id)
         case .userhost(let list):

@@ -1,6 +1,6 @@
 import ChatProtocol
 
-/// TIME, INFO, ADMIN and HELP: about the server, answered by the session itself (the answers
+/// TIME, INFO, ADMIN, LINKS and HELP: about the server, answered by the session itself (the answers
 /// are the same whatever the hub holds), after the answers to earlier commands.
 extension IRCConversation {
     func serverInfo(_ input: IRCInput, _ output: inout SessionOutput) {
@@ -16,12 +16,21 @@ extension IRCConversation {
                 numeric(371, [], line, &output)
             }
             numeric(374, [], "End of INFO list", &output)
-        case .admin:
-            // No administrator is configured: the server says so rather than invent one.
+        case .admin(let server):
+            if let server, !answersFor(server: server) { return numeric(402, [server], "No such server", &output) }
+            // What is not configured, the server says so rather than invent it.
             numeric(256, [serverName], "Administrative info", &output)
-            numeric(257, [], serverName, &output)
+            numeric(257, [], about.adminLocation ?? serverName, &output)
             numeric(258, [], welcome?.version ?? "chat-server", &output)
-            numeric(259, [], "No contact address is configured", &output)
+            numeric(259, [], about.adminEmail ?? "No contact address is configured", &output)
+        case .links(let server, let mask):
+            if let server, !answersFor(server: server) { return numeric(402, [server], "No such server", &output) }
+            // One server, linked to none: it is listed when the mask matches its name.
+            if mask.map({ Names.maskMatches(mask: $0, serverName, casemapping: .ascii) }) ?? true {
+                numeric(364, [serverName, serverName], "0 " + about.description, &output)
+            }
+            let shown = mask.map { TextSafety.sanitize(String($0.prefix(64))).replacingSpaces } ?? "*"
+            numeric(365, [shown.isEmpty ? "*" : shown], "End of /LINKS list", &output)
         case .help(let topic):
             help(topic, &output)
         default:

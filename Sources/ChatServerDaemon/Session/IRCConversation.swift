@@ -41,7 +41,13 @@ final class IRCConversation: Conversation {
     /// IRCv3: clients send at most 4094 bytes of tags; the body is 510 without CRLF.
     static let clientLimits = IRCLimits(maxTagBytes: 4096, maxBodyBytes: 510)
 
-    init(serverName: String) { self.serverName = serverName }
+    /// The server's description and administrator (LINKS, WHOIS, VERSION, ADMIN).
+    let about: ServerAbout
+
+    init(serverName: String, about: ServerAbout = ServerAbout()) {
+        self.serverName = serverName
+        self.about = about
+    }
 
     var dialect: Dialect { .irc }
     var usesTelnet: Bool { false }
@@ -154,7 +160,7 @@ final class IRCConversation: Conversation {
     /// the hub's answers to earlier lines).
     private func answersHere(_ input: IRCInput) -> Bool {
         switch input {
-        case .capLS, .capList, .capReq, .ping, .version, .time, .info, .admin, .help, .setname: return true
+        case .capLS, .capList, .capReq, .ping, .version, .time, .info, .admin, .links, .help, .setname: return true
         case .message(_, let targets, _): return targets.count > ChatSettings.maxTargets  // 407
         case .whois(let server?, _): return !answersFor(server: server)  // 402
         default: return false
@@ -163,8 +169,8 @@ final class IRCConversation: Conversation {
 
     /// Whether `WHOIS server nick` names this server. A first parameter without `.` or `*` is
     /// a nick (`WHOIS bob bob` asks bob's server, which is this one); a server name or mask
-    /// must match ours (there is no other server to ask).
-    private func answersFor(server: String) -> Bool {
+    /// must match ours (there is no other server to ask). ADMIN and LINKS ask the same way.
+    func answersFor(server: String) -> Bool {
         guard server.contains(".") || server.contains("*") || server.contains("?") else { return true }
         return Names.maskMatches(mask: server, serverName, casemapping: .ascii)
     }
@@ -193,6 +199,8 @@ final class IRCConversation: Conversation {
             output.request(.join(channels: list, keys: keys))
         case .invite(let nick, let channel):
             output.request(.invite(nick: nick, channel: channel))
+        case .invitations:
+            output.request(.invitations)
         case .partAll:
             output.request(.part(channels: Array(channels), reason: "Left all channels"))
         case .part(let list, let reason):
@@ -230,8 +238,14 @@ final class IRCConversation: Conversation {
             for n in CaseMapping.ascii.unique(nicks).prefix(ChatSettings.maxTargets) {
                 output.request(.whowas(nick: n, count: count))
             }
-        case .kick(let channel, let nicks, let reason):
-            for n in CaseMapping.ascii.unique(nicks) { output.request(.kick(channel: channel, nick: n, reason: reason)) }
+        case .kick(let channels, let nicks, let reason):
+            // Each pair once, the first few (TARGMAX KICK); a channel alone goes with every nick.
+            let pairs = nicks.indices.map { (channels.count == 1 ? channels[0] : channels[$0], nicks[$0]) }
+            var seen = Set<String>()
+            let unique = pairs.filter { seen.insert(CaseMapping.ascii.fold($0.0) + " " + CaseMapping.ascii.fold($0.1)).inserted }
+            for (channel, nick) in unique.prefix(ChatSettings.maxTargets) {
+                output.request(.kick(channel: channel, nick: nick, reason: reason))
+            }
         case .away(let text):
             output.request(.away(text: text))
         case .mode(let target, let args):
@@ -246,7 +260,7 @@ final class IRCConversation: Conversation {
         case .ison(let nicks): output.request(.ison(nicks: nicks))
         case .userhost(let nicks): output.request(.userhost(nicks: nicks))
         case .monitor(let action, let targets): output.request(.monitor(action, targets: targets))
-        case .time, .info, .admin, .help: serverInfo(input, &output)
+        case .time, .info, .admin, .links, .help: serverInfo(input, &output)
         case .oper(let name, let password): output.request(.oper(name: name, password: password))
         case .kill(let nick, let reason): output.request(.kill(nick: nick, reason: reason))
         case .wallops(let text): output.request(.wallops(text: text))
@@ -292,7 +306,7 @@ final class IRCConversation: Conversation {
     /// `messageTags`).
     var renderContext: IRCRenderContext {
         var c = IRCRenderContext(serverName: serverName, nick: isRegistered ? nick : "*", serverTime: serverTime,
-                                 userModes: "iow", serverInfo: "chat-server")
+                                 userModes: "iow", serverInfo: about.description)
         c.capabilities = capabilities
         return c
     }

@@ -9,4 +9,6 @@ struct SessionConfig {
     var pingInterval: Int
     var pingTimeout: Int
     var quietPeriodMS: Int
+    /// LINKS, WHOIS and ADMIN's answers.
+    var about = ServerAbout()
 }

@@ -8,7 +8,7 @@ extension SessionProcess {
         dialectDecided = true
         let conversation: Conversation
         if let firstLine, IRCInput.startsRegistration(firstLine) {
-            conversation = IRCConversation(serverName: config.serverName)
+            conversation = IRCConversation(serverName: config.serverName, about: config.about)
         } else {
             conversation = HumanConversation(serverName: config.serverName, maxLineLength: config.maxLineLength,
                                              utcOffset: utcOffset)

@@ -8,6 +8,8 @@ extension SessionConfig {
         for v in [floodBurst, queueLimit, maxLineLength, registrationTimeout, pingInterval, pingTimeout, quietPeriodMS] {
             w.int(Int64(v))
         }
+        // An absent ADMIN setting travels as "" (an empty one is refused at start-up).
+        for text in [about.description, about.adminLocation ?? "", about.adminEmail ?? ""] { w.string(text) }
     }
 
     init(from r: inout BinaryReader) throws(PayloadError) {
@@ -20,5 +22,9 @@ extension SessionConfig {
         pingInterval = Int(try r.int())
         pingTimeout = Int(try r.int())
         quietPeriodMS = Int(try r.int())
+        about = ServerAbout(description: try r.string())
+        let location = try r.string(), email = try r.string()
+        about.adminLocation = location.isEmpty ? nil : location
+        about.adminEmail = email.isEmpty ? nil : email
     }
 }
