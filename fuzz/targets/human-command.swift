@@ -30,6 +30,7 @@ func canonical(_ input: HumanInput) -> String? {
     case .mode(let c, let args): return (["/mode"] + (c.map { [$0] } ?? []) + args).joined(separator: "\t")
     case .kick(let n, let r): return "/kick\t" + n + (r.map { "\t" + $0 } ?? "")
     case .invite(let n, let c): return "/invite\t" + n + (c.map { "\t" + $0 } ?? "")
+    case .invitations: return "/invite"
     case .part(let c, let r): return "/part" + (c.map { "\t" + $0 } ?? "") + (r.map { "\t" + $0 } ?? "")
     case .topic(let t): return "/topic" + (t.map { "\t" + $0 } ?? "")
     case .who(let m): return "/who" + (m.map { "\t" + $0 } ?? "")
