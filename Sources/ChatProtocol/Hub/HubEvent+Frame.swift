@@ -42,6 +42,8 @@ extension HubEvent {
         case .awayChange: return .eventAwayChange
         case .setName: return .eventSetName
         case .extendedJoin: return .eventExtendedJoin
+        case .historyBatch: return .eventHistoryBatch
+        case .historyRefused: return .eventHistoryRefused
         }
     }
 
@@ -132,6 +134,8 @@ extension HubEvent {
         case .awayChange(let s, let t): w.string(s); w.optionalString(t)
         case .setName(let s, let r): w.string(s); w.string(r)
         case .extendedJoin(let c, let s, let r): w.string(c); w.string(s); w.string(r)
+        case .historyBatch(let t, let end): w.string(t); w.bool(end)
+        case .historyRefused(let sub, let t): w.string(sub); w.string(t)
         }
     }
 
@@ -260,6 +264,8 @@ extension HubEvent {
         case .eventAwayChange?: self = .awayChange(source: try r.string(), text: try r.optionalString())
         case .eventSetName?: self = .setName(source: try r.string(), realName: try r.string())
         case .eventExtendedJoin?: self = .extendedJoin(channel: try r.string(), source: try r.string(), realName: try r.string())
+        case .eventHistoryBatch?: self = .historyBatch(target: try r.string(), isEnd: try r.bool())
+        case .eventHistoryRefused?: self = .historyRefused(subcommand: try r.string(), target: try r.string())
         default: throw .unknownType(type)
         }
         try r.finish()

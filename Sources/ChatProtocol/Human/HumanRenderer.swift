@@ -205,6 +205,12 @@ struct HumanRenderer {
         case .setName(let source, let realName):
             let who = nickOf(source)
             return [isMe(who) ? "-- Your real name is now \(realName)" : "-- \(who)'s real name is now \(realName)"]
+
+        case .historyBatch:
+            return []  // the lines between are shown as they were
+
+        case .historyRefused(_, let target):
+            return ["-- No history of \(target): you are not in that channel"]
         }
     }
 
