@@ -58,6 +58,8 @@ import TestSupport
     }
 
     @Test func theCommandIsKnownAndRefusalsRender() throws {
+        #expect(IRCCapability.offered.split(separator: " ").contains("draft/chathistory"))
+        #expect(IRCCapability.chatHistory.value == nil && !IRCCapability.chatHistory.concernsHub)
         let m = try IRCMessage(parsing: Array("CHATHISTORY LATEST #c * 5".utf8), limits: IRCLimits(maxTagBytes: 4096, maxBodyBytes: 510))
         #expect(try IRCInput.parse(m, registered: true)
                 == .chatHistory(.success(HistoryQuery(subcommand: .latest, target: "#c", first: .none, limit: 5))))
