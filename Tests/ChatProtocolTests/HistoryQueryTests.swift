@@ -68,4 +68,23 @@ import TestSupport
         #expect(lines.map { $0.serialized() } == [":irc.test FAIL CHATHISTORY INVALID_TARGET LATEST #c :Messages could not be retrieved"])
         #expect(IRCRenderer.render(.historyBatch(target: "#c", isEnd: false), context: IRCRenderContext(serverName: "s", nick: "al")).isEmpty)
     }
+
+    @Test func telnetHistoryAsksForTheLatestLines() {
+        #expect(HumanInput.parse("/history") == .history(channel: nil, count: HumanInput.historyLines))
+        #expect(HumanInput.parse("/history 5") == .history(channel: nil, count: 5))
+        #expect(HumanInput.parse("/history rust 500") == .history(channel: "#rust", count: HistoryQuery.maxLimit))
+        #expect(HumanInput.parse("/history #rust") == .history(channel: "#rust", count: HumanInput.historyLines))
+        for bad in ["/history 0", "/history -2", "/history #a #b", "/history #a 5 6"] {
+            guard case .usage = HumanInput.parse(bad) else { Issue.record("\(bad)"); continue }
+        }
+        #expect(HumanInput.history(channel: nil, count: 5).request(currentChannel: "#lobby")
+                == .chatHistory(HistoryQuery(subcommand: .latest, target: "#lobby", first: .none, limit: 5)))
+        #expect(HumanInput.history(channel: nil, count: 5).request(currentChannel: nil) == nil)
+        let context = HumanRenderContext(nick: "al", serverName: "chat.local")
+        #expect(renderHuman(.historyBatch(target: "#c", isEnd: false), context: context) == ["-- History of #c:"])
+        #expect(renderHuman(.historyBatch(target: "#c", isEnd: true), context: context) == ["-- End of the history of #c"])
+        #expect(renderHuman(.historyRefused(subcommand: "LATEST", target: "#c"), context: context)
+                == ["-- No history of #c: you are not in that channel"])
+        #expect(HumanText.help(command: nil).joined().contains("/history"))
+    }
 }

@@ -94,4 +94,22 @@ import TestSupport
         #expect(!bare.contains("batch=") && bare.contains("msgid="), "\(bare)")
         #expect(!carol.text.contains("secret plans"))
     }
+
+    @Test func aTelnetUserAsksForTheLastLinesInItsOwnWords() async throws {
+        let server = try await ServerProcess()
+        let alice = try await ircUser(server, nick: "alice", join: "#lobby")
+        let tina = try await humanUser(server, nick: "tina")
+        for i in 0..<3 {
+            try alice.line("PRIVMSG #lobby :old \(i)")
+            try await tina.expect("old \(i)")
+        }
+        try tina.line("/history 2")
+        let shown = try await tina.expect("End of the history of #lobby")
+        #expect(shown.contains("History of #lobby:") && !shown.contains("old 0") && shown.contains("old 1") && shown.contains("old 2"),
+                "\(shown)")
+        try tina.line("/history #elsewhere")
+        try await tina.expect("No history of #elsewhere: you are not in that channel")
+        try tina.line("/history 0")
+        try await tina.expect("/history [#chan] [N]")
+    }
 }

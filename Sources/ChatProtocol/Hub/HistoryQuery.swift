@@ -39,6 +39,9 @@ public struct HistoryQuery: Equatable, Sendable {
         }
     }
 
+    /// The most lines one query answers (ISUPPORT `CHATHISTORY=`), as Ergo's default.
+    public static let maxLimit = 100
+
     public var subcommand: Subcommand
     public var target: String
     public var first: Reference

@@ -7,9 +7,6 @@ extension HistoryQuery {
         public var description: String
     }
 
-    /// The most lines one CHATHISTORY answers (ISUPPORT `CHATHISTORY=`), as Ergo's default.
-    public static let maxLimit = 100
-
     /// `CHATHISTORY <subcommand> <target> <reference> [<reference>] <limit>`'s parameters;
     /// a limit over `maxLimit` is cut to it. LATEST takes `*` or a reference; BETWEEN two
     /// references; the others one (`*` is LATEST's alone).
