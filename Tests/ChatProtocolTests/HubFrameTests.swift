@@ -205,10 +205,18 @@ struct RandomMessages {
                                   token: String(Int.random(in: 0...999, using: &rng)))
     }
     mutating func kind() -> MessageKind { [.privmsg, .notice, .action].randomElement(using: &rng)! }
+    mutating func reference() -> HistoryQuery.Reference {
+        [.none, .messageID(UInt64.random(in: 0...UInt64.max, using: &rng)), .time(int())].randomElement(using: &rng)!
+    }
+    mutating func historyQuery() -> HistoryQuery {
+        HistoryQuery(subcommand: HistoryQuery.Subcommand.allCases.randomElement(using: &rng)!, target: string(),
+                     first: reference(), second: reference(), limit: Int.random(in: 0...1000, using: &rng))
+    }
 
     mutating func request() -> HubRequest {
-        switch Int.random(in: 0..<33, using: &rng) {  // 32: quit
+        switch Int.random(in: 0..<34, using: &rng) {  // 33: quit
         case 31: return .invitations
+        case 32: return .chatHistory(historyQuery())
         case 22: return .join(channels: strings(), keys: strings())
         case 23: return .invite(nick: string(), channel: string())
         case 24: return .oper(name: string(), password: string())
@@ -245,8 +253,10 @@ struct RandomMessages {
     }
 
     mutating func event() -> HubEvent {
-        switch Int.random(in: 0..<41, using: &rng) {  // 24: disconnect
+        switch Int.random(in: 0..<43, using: &rng) {  // 24: disconnect
         case 40: return .invitations(channels: strings())
+        case 41: return .historyBatch(target: string(), isEnd: bool())
+        case 42: return .historyRefused(subcommand: string(), target: string())
         case 25: return .whoisMissing(nick: string())
         case 26:
             return .whowas(nick: string(), entries: strings().map {

@@ -143,6 +143,8 @@ import Glibc
             .invite(nick: n, channel: "#lobby"), .mode(target: "#lobby", args: ["+beI"] + list.dropLast()),
             .oper(name: n, password: n), .kill(nick: n, reason: t), .wallops(text: t),
             .capabilities(names: [n]), .capabilities(names: list), .setName(realName: t),
+            .chatHistory(HistoryQuery(subcommand: .between, target: n, first: .time(.min), second: .messageID(.max), limit: .max)),
+            .chatHistory(HistoryQuery(subcommand: .latest, target: "#lobby", first: .none, limit: 0)),
             .taggedMessage(kind: .privmsg, target: "#lobby", text: t, tags: "+" + String(repeating: "a", count: RequestLimits.tags - 1)),
             .taggedMessage(kind: .notice, target: n, text: t, tags: ""), .tagMessage(target: "#lobby", tags: "+a"),
             .tagMessage(target: n, tags: ""), .quit(reason: t),
@@ -172,7 +174,12 @@ import Glibc
         func name() -> String { Bool.random(using: &rng) ? "#lobby" : string(RequestLimits.name) }
         func text() -> String { string(RequestLimits.text) }
         func list() -> [String] { (0..<Int.random(in: 0...8, using: &rng)).map { _ in name() } }
-        switch Int.random(in: 0..<31, using: &rng) {  // 23: hello
+        switch Int.random(in: 0..<32, using: &rng) {  // 23: hello
+        case 31:
+            return .chatHistory(HistoryQuery(subcommand: HistoryQuery.Subcommand.allCases.randomElement(using: &rng)!, target: name(),
+                                             first: Bool.random(using: &rng) ? .none : .messageID(UInt64.random(in: 0...9, using: &rng)),
+                                             second: .time(Int64.random(in: Int64.min...Int64.max, using: &rng)),
+                                             limit: Int.random(in: 0...Int.max, using: &rng)))
         case 19: return .whowas(nick: name(), count: Int.random(in: 0...20, using: &rng))
         case 20:
             let fields = WhoxFormat.Fields(rawValue: UInt16.random(in: 0...WhoxFormat.Fields.all.rawValue, using: &rng))

@@ -43,6 +43,8 @@ extension HubEvent {
         case .setName: return .eventSetName
         case .extendedJoin: return .eventExtendedJoin
         case .invitations: return .eventInvitations
+        case .historyBatch: return .eventHistoryBatch
+        case .historyRefused: return .eventHistoryRefused
         }
     }
 
@@ -134,6 +136,8 @@ extension HubEvent {
         case .setName(let s, let r): w.string(s); w.string(r)
         case .extendedJoin(let c, let s, let r): w.string(c); w.string(s); w.string(r)
         case .invitations(let c): w.strings(c)
+        case .historyBatch(let t, let end): w.string(t); w.bool(end)
+        case .historyRefused(let sub, let t): w.string(sub); w.string(t)
         }
     }
 
@@ -263,6 +267,8 @@ extension HubEvent {
         case .eventSetName?: self = .setName(source: try r.string(), realName: try r.string())
         case .eventExtendedJoin?: self = .extendedJoin(channel: try r.string(), source: try r.string(), realName: try r.string())
         case .eventInvitations?: self = .invitations(channels: try r.strings())
+        case .eventHistoryBatch?: self = .historyBatch(target: try r.string(), isEnd: try r.bool())
+        case .eventHistoryRefused?: self = .historyRefused(subcommand: try r.string(), target: try r.string())
         default: throw .unknownType(type)
         }
         try r.finish()

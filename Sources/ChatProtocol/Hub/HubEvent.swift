@@ -87,6 +87,12 @@ public enum HubEvent: Equatable, Sendable {
     case extendedJoin(channel: String, source: String, realName: String)
     /// Reply to `invitations`: the channels the user may join once by invitation, oldest first.
     case invitations(channels: [String])
+    /// IRCv3 CHATHISTORY's answer begins (`isEnd` false) or ends: the history's message
+    /// events, as first sent, come between the two.
+    case historyBatch(target: String, isEnd: Bool)
+    /// CHATHISTORY of a target the user may not read (not a channel it is in):
+    /// `FAIL CHATHISTORY INVALID_TARGET`. `subcommand` is `HistoryQuery.Subcommand`'s name.
+    case historyRefused(subcommand: String, target: String)
 }
 
 /// The nick part of a `nick!user@host` source (the whole string when there is no `!`).

@@ -35,6 +35,8 @@ public enum HubMessageType: UInt8, CaseIterable, Sendable {
     case requestTaggedMessage = 38
     case requestTagMessage = 39
     case requestSetName = 40
+    // IRCv3 draft/chathistory (issue 14).
+    case requestChatHistory = 41
     case requestInvitations = 43
 
     case eventWelcome = 64
@@ -77,6 +79,9 @@ public enum HubMessageType: UInt8, CaseIterable, Sendable {
     case eventAwayChange = 107
     case eventSetName = 108
     case eventExtendedJoin = 109
+    // IRCv3 draft/chathistory (issue 14).
+    case eventHistoryBatch = 110
+    case eventHistoryRefused = 111
     case eventInvitations = 113
 
     // The spawner's channel (hub ↔ spawner, one frame a packet; not a session's).

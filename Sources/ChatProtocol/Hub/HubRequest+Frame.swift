@@ -34,6 +34,7 @@ extension HubRequest {
         case .taggedMessage: return .requestTaggedMessage
         case .tagMessage: return .requestTagMessage
         case .setName: return .requestSetName
+        case .chatHistory: return .requestChatHistory
         }
     }
 
@@ -76,6 +77,9 @@ extension HubRequest {
         case .taggedMessage(let k, let t, let text, let tags): w.u8(k.rawValue); w.string(t); w.string(text); w.string(tags)
         case .tagMessage(let t, let tags): w.string(t); w.string(tags)
         case .setName(let r): w.string(r)
+        case .chatHistory(let q):
+            w.u8(q.subcommand.rawValue); w.string(q.target); w.historyReference(q.first); w.historyReference(q.second)
+            w.varint(UInt64(max(0, q.limit)))
         }
     }
 
@@ -141,6 +145,11 @@ extension HubRequest {
         case .requestTagMessage?:
             self = .tagMessage(target: try r.string(limit: name, "tagmsg target"), tags: try r.string(limit: RequestLimits.tags, "tagmsg tags"))
         case .requestSetName?: self = .setName(realName: try r.string(limit: text, "setname real name"))
+        case .requestChatHistory?:
+            guard let sub = HistoryQuery.Subcommand(rawValue: try r.u8()) else { throw .invalidValue("chathistory subcommand") }
+            self = .chatHistory(HistoryQuery(subcommand: sub, target: try r.string(limit: name, "chathistory target"),
+                                             first: try r.historyReference(), second: try r.historyReference(),
+                                             limit: Int(clamping: try r.varint())))
         default: throw .unknownType(type)
         }
         try r.finish()

@@ -53,6 +53,9 @@ extension HubRequest {
             return .taggedMessage(kind: kind, target: n(target), text: t(body), tags: IRCMessage.cutText(tags, maxBytes: RequestLimits.tags))
         case .tagMessage(let target, let tags): return .tagMessage(target: n(target), tags: IRCMessage.cutText(tags, maxBytes: RequestLimits.tags))
         case .setName(let real): return .setName(realName: t(real))
+        case .chatHistory(var q):
+            q.target = n(q.target)
+            return .chatHistory(q)
         }
     }
 }

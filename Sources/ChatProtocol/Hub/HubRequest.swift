@@ -66,4 +66,6 @@ public enum HubRequest: Equatable, Sendable {
     case tagMessage(target: String, tags: String)
     /// IRCv3 SETNAME: a new real name.
     case setName(realName: String)
+    /// IRCv3 CHATHISTORY: lines of a channel's history (`HistoryQuery`).
+    case chatHistory(HistoryQuery)
 }

@@ -54,6 +54,9 @@ public enum HumanInput: Equatable, Sendable {
     case whois(String)
     /// `/whowas NICK`: who had that nick before.
     case whowas(String)
+    /// `/history [#channel] [N]`: the channel's last N kept lines again (nil: the current
+    /// channel; IRCv3 CHATHISTORY LATEST in the hub).
+    case history(channel: String?, count: Int)
     /// `/motd`
     case motd
     /// `/quit [reason]`
@@ -170,6 +173,15 @@ public enum HumanInput: Equatable, Sendable {
             case "whowas": return .whowas(arg)
             default: return .whois(arg)
             }
+        case "history":
+            var list = words(args), count = Self.historyLines
+            if let last = list.last, let n = Int(last) {
+                guard n > 0 else { return .usage(HumanText.usage(name)) }
+                count = min(n, HistoryQuery.maxLimit)
+                list.removeLast()
+            }
+            guard list.count <= 1 else { return .usage(HumanText.usage(name)) }
+            return .history(channel: list.first.map(channelName), count: count)
         case "list":
             // By scalar: a comma or space followed by a combining mark still separates.
             let words = args.unicodeScalars.split { $0 == "," || $0.properties.isWhitespace }
@@ -260,6 +272,10 @@ public enum HumanInput: Equatable, Sendable {
             return .whois(nick: nick)
         case .whowas(let nick):
             return .whowas(nick: nick, count: 0)
+        case .history(let channel, let count):
+            return (channel ?? currentChannel).map {
+                .chatHistory(HistoryQuery(subcommand: .latest, target: $0, first: .none, limit: count))
+            }
         case .motd:
             return .motd
         case .quit(let reason):
@@ -272,6 +288,9 @@ public enum HumanInput: Equatable, Sendable {
             return .wallops(text: text)
         }
     }
+
+    /// The lines `/history` shows without a number.
+    public static let historyLines = 20
 
     /// Parameterised mode changes in one command (ISUPPORT `MODES`, which the hub enforces).
     public static let modesPerLine = 4

@@ -207,6 +207,12 @@ struct HumanRenderer {
         case .setName(let source, let realName):
             let who = nickOf(source)
             return [isMe(who) ? "-- Your real name is now \(realName)" : "-- \(who)'s real name is now \(realName)"]
+
+        case .historyBatch(let target, let isEnd):
+            return [isEnd ? "-- End of the history of \(target)" : "-- History of \(target):"]
+
+        case .historyRefused(_, let target):
+            return ["-- No history of \(target): you are not in that channel"]
         }
     }
 

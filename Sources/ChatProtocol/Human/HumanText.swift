@@ -81,6 +81,8 @@ public enum HumanText {
                 details: ["Shows their address, channels, idle time and away message."]),
         Command(name: "whowas", usage: "/whowas NICK", summary: "tell who had a nickname before",
                 details: ["The server remembers the last few people who left or changed a nickname, newest first."]),
+        Command(name: "history", usage: "/history [#chan] [N]", summary: "show a channel's last lines again",
+                details: ["The last 20 lines the server kept of the current channel, or N of them (at most 100)."]),
         Command(name: "notify", usage: "/notify [-]NICK...", summary: "be told when someone comes online or leaves",
                 details: ["/notify alone tells who of them is online now; /notify -NICK stops telling."]),
         Command(name: "away", usage: "/away [message]", summary: "mark yourself away; /away alone: back again",

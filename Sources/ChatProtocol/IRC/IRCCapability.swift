@@ -33,6 +33,9 @@ public enum IRCCapability: String, CaseIterable, Sendable {
     case extendedJoin = "extended-join"
     /// `SETNAME :realname`, and peers' changes (https://ircv3.net/specs/extensions/setname).
     case setname
+    /// IRCv3 `CHATHISTORY` over channels' history (https://ircv3.net/specs/extensions/chathistory),
+    /// answered in a `chathistory` batch (with `batch`) of lines with their `time` and `msgid`.
+    case chatHistory = "draft/chathistory"
 
     /// The value `CAP LS 302` gives after `=`; nil for a capability without one (none has one
     /// yet: this is where a value such as `sasl=PLAIN` would go).
@@ -44,7 +47,7 @@ public enum IRCCapability: String, CaseIterable, Sendable {
         switch self {
         case .messageTags, .echoMessage, .awayNotify, .extendedJoin, .setname: return true
         case .serverTime, .batch, .labeledResponse, .standardReplies, .capNotify, .multiPrefix, .userhostInNames,
-             .inviteNotify: return false
+             .inviteNotify, .chatHistory: return false
         }
     }
 

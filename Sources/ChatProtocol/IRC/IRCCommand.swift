@@ -176,6 +176,7 @@ public struct IRCCommand: Sendable {
             .tagmsg(targets: list(p[0]))
         },
         IRCCommand("SETNAME", .afterRegistration, min: 1) { p in .setname(p[0]) },
+        IRCCommand("CHATHISTORY", .afterRegistration, min: 0) { p in .chatHistory(HistoryQuery.parse(p)) },
     ]
 
     /// `#a,#b` as `["#a", "#b"]`.

@@ -90,6 +90,8 @@ public enum IRCInput: Equatable, Sendable {
     case tagmsg(targets: [String])
     /// IRCv3 `SETNAME :real name`.
     case setname(String)
+    /// IRCv3 `CHATHISTORY …`: a query, or why it was refused (IRCConversation+History.swift).
+    case chatHistory(Result<HistoryQuery, HistoryQuery.Refusal>)
 
     /// Understands `message` from a client that is (`registered`) or is not yet registered.
     /// An unknown command is 421 once registered and 451 before, as a registered-only one is.

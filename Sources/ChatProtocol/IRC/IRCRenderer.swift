@@ -371,6 +371,14 @@ private struct Renderer {
             let extended = context.capabilities.contains(.extendedJoin)
             out.append(IRCMessage(source: C.clean(source), command: "JOIN",
                                   params: extended ? [C.clean(channel), "*", C.clean(realName)] : [C.clean(channel)]))
+
+        case .historyBatch:
+            return  // the session opens and closes the batch: it holds the references
+
+        case .historyRefused(let subcommand, let target):
+            out.append(StandardReply.fail.message(server: context.serverName, command: "CHATHISTORY", code: "INVALID_TARGET",
+                                                  context: [C.clean(subcommand), C.clean(target)],
+                                                  description: "Messages could not be retrieved"))
         }
     }
 

@@ -43,6 +43,8 @@ struct ChatSettings {
             "NICKLEN=\(nickLength)", "PREFIX=(ov)@+", "TOPICLEN=\(topicLength)", "UTF8ONLY", "WHOX",
             // LIST's filters (ChatState+List.swift); how many targets each command takes.
             "ELIST=MNU", "TARGMAX=\(Self.targmax)", "MONITOR=\(MonitorTable.limit)",
+            // IRCv3 draft/chathistory (ChatState+History.swift).
+            "CHATHISTORY=\(HistoryQuery.maxLimit)", "MSGREFTYPES=msgid,timestamp",
         ]
     }
 }

@@ -131,6 +131,7 @@ final class ChatState {
         case .taggedMessage(let kind, let target, let text, let tags): message(id, kind: kind, target: target, text: text, tags: tags)
         case .tagMessage(let target, let tags): tagMessage(id, target: target, tags: tags)
         case .setName(let realName): setName(id, realName: realName)
+        case .chatHistory(let query): chatHistory(id, query)
         case .nick(let n): changeNick(id, to: n)
         case .join(let list, let keys): joinAll(id, list, keys: keys)
         case .invite(let nick, let channel): invite(id, nick: nick, channel: channel)

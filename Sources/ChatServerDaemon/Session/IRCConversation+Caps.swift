@@ -127,6 +127,7 @@ extension IRCConversation {
     /// ourselves comes twice with echo-message, delivered and echoed: only the echo (the
     /// second, as the hub sends them) is the reply, as with Ergo.
     func isReply(_ event: HubEvent) -> Bool {
+        if historyReference != nil { return true }  // a CHATHISTORY answer's lines
         switch event {
         case .message(let source, _, let target, _, _, _, _), .tagMessage(let source, let target, _, _, _):
             guard CaseMapping.ascii.equal(String(nickOf(source)), nick) else { return false }

@@ -29,6 +29,9 @@ final class IRCConversation: Conversation {
     var labeled: LabeledResponse?
     /// The last `BATCH` reference given, counted per connection.
     var lastBatch = 0
+    /// The open `chathistory` batch's reference, while the hub's answer to CHATHISTORY comes
+    /// (IRCConversation+History.swift).
+    var historyReference: String?
     /// A labeled message to ourselves came back once already: the next copy is the echo.
     var sawOwnDelivery = false
     var channels = Set<String>()  // folded, for JOIN 0
@@ -162,6 +165,7 @@ final class IRCConversation: Conversation {
         switch input {
         case .capLS, .capList, .capReq, .ping, .version, .time, .info, .admin, .links, .help, .setname: return true
         case .message(_, let targets, _): return targets.count > ChatSettings.maxTargets  // 407
+        case .chatHistory(.failure): return true  // FAIL
         case .whois(let server?, _): return !answersFor(server: server)  // 402
         default: return false
         }
@@ -266,6 +270,7 @@ final class IRCConversation: Conversation {
         case .wallops(let text): output.request(.wallops(text: text))
         case .tagmsg(let targets): tagmsg(targets, &output)
         case .setname(let realName): setname(realName, &output)
+        case .chatHistory(let parsed): chatHistory(parsed, &output)
         }
     }
 
@@ -297,7 +302,7 @@ final class IRCConversation: Conversation {
     }
 
     func fastMessage(_ m: MessageView, output: inout SessionOutput) -> Bool {
-        guard case .registered = stage, labeled == nil else { return false }
+        guard case .registered = stage, labeled == nil, historyReference == nil else { return false }
         let serverTime = serverTime, messageTags = messageTags
         return output.toClient.append { IRCRenderer.appendMessageLine(m, serverTime: serverTime, messageTags: messageTags, to: &$0) }
     }
@@ -330,8 +335,10 @@ final class IRCConversation: Conversation {
         // Others' messages go out at once, not among the replies to a labeled command.
         let gathered = labeled
         if gathered != nil && !isReply(event) { labeled = nil }
+        if case .historyBatch(let target, let isEnd) = event { return historyBatch(target: target, isEnd: isEnd, &output) }
         var lines = IRCRenderer.render(event, context: renderContext)
         if case .names(_, _, false, _) = event, namesEnds != nil { oneNamesEnd(&lines) }
+        if historyReference != nil, case .message = event { lines = inHistoryBatch(lines) }
         for m in lines { send(m, &output) }
         if gathered != nil && labeled == nil { labeled = gathered }
         if case .welcome = event { output.releaseHeld() }

@@ -54,6 +54,8 @@ struct LabeledResponse {
     var held: [IRCMessage] { first.map { [$0] } ?? [] }
 
     private func tagged(_ m: IRCMessage, _ key: String, _ value: String) -> IRCMessage {
+        // A line of a batch nested in this one (CHATHISTORY's) stays in its own batch.
+        if key == "batch" && m.tags.contains(where: { $0.key == "batch" }) { return m }
         var m = m
         m.tags.insert(IRCTag(key: key, value: value), at: 0)
         return m
