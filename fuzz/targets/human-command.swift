@@ -31,6 +31,7 @@ func canonical(_ input: HumanInput) -> String? {
     case .kick(let n, let r): return "/kick\t" + n + (r.map { "\t" + $0 } ?? "")
     case .invite(let n, let c): return "/invite\t" + n + (c.map { "\t" + $0 } ?? "")
     case .invitations: return "/invite"
+    case .history(let c, let n): return "/history" + (c.map { "\t" + $0 } ?? "") + "\t" + String(n)
     case .part(let c, let r): return "/part" + (c.map { "\t" + $0 } ?? "") + (r.map { "\t" + $0 } ?? "")
     case .topic(let t): return "/topic" + (t.map { "\t" + $0 } ?? "")
     case .who(let m): return "/who" + (m.map { "\t" + $0 } ?? "")
@@ -43,7 +44,9 @@ func canonical(_ input: HumanInput) -> String? {
     case .kill(let n, let r): return "/kill\t" + n + (r.isEmpty ? "" : "\t" + r)
     case .wallops(let t): return "/wallops\t" + t
     case .motd: return "/motd"
-    case .notify(let remove, let nicks): return "/notify" + nicks.map { "\t" + (remove ? "-" : "") + $0 }.joined()
+    // Parsing takes one `-` off every word (`--x` is the nick `-x`): one goes back on each
+    // nick to remove, and on a nick that starts with `-`.
+    case .notify(let remove, let nicks): return "/notify" + nicks.map { "\t" + (remove || $0.hasPrefix("-") ? "-" : "") + $0 }.joined()
     case .quit(let r): return "/quit" + (r.map { "\t" + $0 } ?? "")
     case .help, .usage, .unknownCommand: return nil
     }
@@ -92,6 +95,8 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
             case .part(let c, _): require(c == nil && current == nil, "part sent nothing")
             case .who(let m): require(m == nil && current == nil, "who sent nothing")
             case .names(let c): require(c == nil && current == nil, "names sent nothing")
+            case .history(let c, _): require(c == nil && current == nil, "history sent nothing")
+            case .oper(_, let p): require(p == nil, "oper with a password sent nothing")  // the password is asked for
             case .mode(let c, _), .invite(_, let c): require(c == nil && current == nil, "mode or invite sent nothing")
             case .kick: require(current == nil, "kick sent nothing")
             default: violation("\(parsed) sent nothing")
