@@ -15,7 +15,7 @@ extension ChatState {
         var entries: [WhoEntry] = []
         let now = clock()
         func add(_ u: User, channel: String, op: Bool, voiced: Bool = false) {
-            guard !options.operatorsOnly || isServerOperator(u) else { return }
+            guard !options.operatorsOnly || u.isOperator else { return }
             entries.append(WhoEntry(channel: channel, nick: u.nick, user: u.user, host: u.host, realName: u.realName,
                                     isAway: u.away != nil, isOperator: op, isVoiced: voiced, isServerOperator: u.isOperator,
                                     idleSeconds: max(0, (now - u.lastActive) / 1000)))
@@ -49,9 +49,6 @@ extension ChatState {
             .who(mask: echoed, entries: Array($0), more: $1, whox: options.whox)
         }
     }
-
-    /// Whether WHO's `o` flag lists `u` (and LUSERS counts them in 252): user mode `+o`.
-    func isServerOperator(_ u: User) -> Bool { u.isOperator }
 
     private func matches(_ mask: String, _ u: User) -> Bool {
         matches(mask, u.nick) || matches(mask, u.user) || matches(mask, u.host) || matches(mask, u.realName)
