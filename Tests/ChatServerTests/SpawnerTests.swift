@@ -78,16 +78,18 @@ import TestSupport
 
     @Test func itCanBePlayedAgainAndLeavesNoDescriptorsOpen() throws {
         // The count is the whole test process's, and suites running beside this one open and
-        // close descriptors of their own meanwhile. A rehearsal that leaks leaves the count
-        // higher after every attempt; one attempt that ends where it began shows it does not.
+        // close descriptors of their own meanwhile, so one attempt can end a few higher or
+        // lower than it began. Three rehearsals open 24 descriptors: one that leaked even
+        // one of them would leave every attempt at least three higher. An attempt that ends
+        // less than three higher than it began shows there is no leak.
         var counts: [(before: Int, after: Int)] = []
-        for _ in 0..<5 {
+        for _ in 0..<20 {
             let before = try FDCount.current()
             for _ in 0..<3 { _ = try #require(SessionRehearsal.perform()) }
             counts.append((before, try FDCount.current()))
-            if counts.last!.after == before { break }
+            if counts.last!.after < before + 3 { break }
         }
-        #expect(counts.contains { $0.after == $0.before }, "descriptors before and after each attempt: \(counts)")
+        #expect(counts.contains { $0.after < $0.before + 3 }, "descriptors before and after each attempt: \(counts)")
     }
 }
 
