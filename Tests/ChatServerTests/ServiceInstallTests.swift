@@ -108,6 +108,39 @@ import TestSupport
         #expect(missing.isEmpty, "the unit's SystemCallFilter refuses \(missing.sorted())")
     }
 
+    /// Started as root the way the unit starts it (its `CapabilityBoundingSet`, no new
+    /// privileges; setpriv stands in for systemd), the server binds, makes its control socket,
+    /// drops to its user, sandboxes its sessions, and root's console still talks to it.
+    @Test(.enabled(if: Proc.isRoot && findExecutable("setpriv") != nil, "needs root and setpriv (util-linux)"))
+    func theUnitsCapabilitiesAreEnoughToStartAsRootAndDrop() async throws {
+        let unit = try String(contentsOf: Self.repository.appendingPathComponent("contrib/chat-server.service"), encoding: .utf8)
+        guard let line = unit.split(separator: "\n").first(where: { $0.hasPrefix("CapabilityBoundingSet=") }) else {
+            throw TestFailure("the unit has no CapabilityBoundingSet")
+        }
+        let caps = line.dropFirst("CapabilityBoundingSet=".count).split(separator: " ")
+            .map { "+" + $0.dropFirst("CAP_".count).lowercased() }
+        #expect(caps.contains("+setuid") && caps.contains("+setgid"), "\(caps)")
+        // The socket's directory is root's, as the unit's RuntimeDirectory is: without
+        // CAP_DAC_OVERRIDE, root may write only where root's permissions allow.
+        let process = try LoggedProcess(findExecutable("setpriv")!, name: "chat-unit-caps", sharedWithServerUser: true) { dir in
+            try? FileManager.default.createDirectory(atPath: dir + "/run", withIntermediateDirectories: false,
+                                                     attributes: [.posixPermissions: 0o755])
+            return ["--bounding-set", (["-all"] + caps).joined(separator: ","), "--no-new-privs", productPath("chat-server"),
+             "--listen", "127.0.0.1:0", "--name", "test.server", "--no-console", "--control-socket", dir + "/run/chat-server.sock"]
+        }
+        let port = try await process.waitForListeningPort()
+        try await process.waitForLog("running as user \(serverUserWhenRoot) (")
+        let alice = try UserConnection(port: port)
+        try await alice.expect("nickname")
+        try alice.line("alice")
+        try await alice.expect("You joined #lobby")
+        let stats = try await runToExit(productPath("chat-server"), ["console", "--control-socket", process.dir + "/run/chat-server.sock",
+                                                                    "-c", "stats"])
+        #expect(stats.status == 0 && stats.output.contains("1 connected, 1 registered"), "\(stats.output)")
+        alice.close()
+        await process.stop()
+    }
+
     /// `systemd-analyze syscall-filter`'s listing: each group's members (calls and groups).
     static func parseGroups(_ text: String) -> [String: [String]] {
         var groups: [String: [String]] = [:]
