@@ -21,6 +21,8 @@ let package = Package(
         .systemLibrary(name: "CNcurses"),
         // libsodium: argon2id password hashes (the password worker, `chat-server hash-password`).
         .systemLibrary(name: "CSodium"),
+        // libsystemd: sd_notify and the watchdog when systemd runs the server (Type=notify).
+        .systemLibrary(name: "CSystemd"),
         // CRC-32C with the processor's instruction, header-only (inlined into ChatProtocol).
         .systemLibrary(name: "CChecksum"),
         // Wire and text logic shared by server, client and benchmark. No Foundation.
@@ -30,7 +32,7 @@ let package = Package(
         .executableTarget(
             name: "ChatServerDaemon",
             dependencies: [
-                "ChatProtocol", "ChatPOSIX", "CSodium",
+                "ChatProtocol", "ChatPOSIX", "CSodium", "CSystemd",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -284,9 +284,13 @@ struct ChatServerCommand: ParsableCommand {
         do { try hub.startSpawner() } catch {
             throw StartupError("cannot start the session spawner: \(error)")
         }
+        // Under systemd (Type=notify): ready, reloading, stopping, a status line, the watchdog.
+        let serviceManager = ServiceNotifier.fromEnvironment()
+        if let serviceManager { try hub.addHook(serviceManager) }
         log.info("chat-server \(ServerConfig.version) starting as \(config.name), pid \(Proc.pid), descriptor limit \(limit)")
         hub.announceListeners()
         started = true
+        serviceManager?.ready(host: hub)
         if Self.daemonReadyFD >= 0 {
             Proc.daemonReady(Self.daemonReadyFD, failure: nil)
             Self.daemonReadyFD = -1

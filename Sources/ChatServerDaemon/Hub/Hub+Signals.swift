@@ -64,6 +64,10 @@ extension Hub {
     /// Returns the error, if the settings could not be read.
     @discardableResult
     func reload(by who: String = "SIGHUP") -> String? {
+        // Hooks hear of it first and last (the service manager's RELOADING=1, then READY=1).
+        for h in hooks { h.reloading(host: self) }
+        var failure: String?
+        defer { for h in hooks { h.reloaded(host: self, error: failure) } }
         LogOutput.shared.reopen()
         log.notice("\(who): reopened the log; reading the MOTD\(config.configFile == nil ? "" : " and " + config.configFile!) again")
         do {
@@ -73,7 +77,8 @@ extension Hub {
             return nil
         } catch {
             log.error("reload failed, keeping the old settings: \(error)")
-            return "\(error)"
+            failure = "\(error)"
+            return failure
         }
     }
 

@@ -1,5 +1,6 @@
 /// Something else the hub's loop serves: the operator console (its terminal and control
-/// socket). It sees the hub only as a `ConsoleHost`.
+/// socket), the password worker, systemd's notifications (`ServiceNotifier`). It sees the hub
+/// only as a `ConsoleHost`.
 protocol HubHook: AnyObject {
     /// Adds the hook's descriptors to the loop (`ConsoleHost.watch`); `index` is the hook's
     /// number there.
@@ -13,6 +14,10 @@ protocol HubHook: AnyObject {
     func banReason(host: String) -> String?
     /// The hub is going down.
     func shutdown(host: ConsoleHost)
+    /// A reload (SIGHUP, the console's `reload`) begins.
+    func reloading(host: ConsoleHost)
+    /// A reload is over; `error` says why it failed, if it did.
+    func reloaded(host: ConsoleHost, error: String?)
 }
 
 extension HubHook {
@@ -20,4 +25,6 @@ extension HubHook {
     func tick(now: UInt64, host: ConsoleHost) {}
     func banReason(host: String) -> String? { nil }
     func shutdown(host: ConsoleHost) {}
+    func reloading(host: ConsoleHost) {}
+    func reloaded(host: ConsoleHost, error: String?) {}
 }
