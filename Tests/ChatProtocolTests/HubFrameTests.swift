@@ -214,7 +214,8 @@ struct RandomMessages {
     }
 
     mutating func request() -> HubRequest {
-        switch Int.random(in: 0..<34, using: &rng) {  // 33: quit
+        switch Int.random(in: 0..<35, using: &rng) {  // 33: quit
+        case 34: return .tlsInfo(version: string(), cipher: string())
         case 31: return .invitations
         case 32: return .chatHistory(historyQuery())
         case 22: return .join(channels: strings(), keys: strings())

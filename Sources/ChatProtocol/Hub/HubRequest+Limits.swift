@@ -56,6 +56,7 @@ extension HubRequest {
         case .chatHistory(var q):
             q.target = n(q.target)
             return .chatHistory(q)
+        case .tlsInfo(let version, let cipher): return .tlsInfo(version: n(version), cipher: n(cipher))
         }
     }
 }

@@ -68,4 +68,7 @@ public enum HubRequest: Equatable, Sendable {
     case setName(realName: String)
     /// IRCv3 CHATHISTORY: lines of a channel's history (`HistoryQuery`).
     case chatHistory(HistoryQuery)
+    /// The client's TLS handshake is done: its protocol version and cipher, for the console's
+    /// `who`. Sent once, before registration, by a session on a TLS port (issue 15).
+    case tlsInfo(version: String, cipher: String)
 }
