@@ -54,19 +54,15 @@ import Glibc
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let tmux = try await Tmux(cols: 160, rows: 30)
         defer { tmux.kill() }
-        try await tmux.typeLine("exec openssl s_client -quiet -connect 127.0.0.1:\(tlsPort)")
-        // The handshake's verification lines come first (the certificate is self-signed).
-        _ = try await tmux.waitFor(text: "verify", timeout: 20)
-        try await tmux.typeLine("CAP LS 302")
+        // The lines wait in a pipe and go as soon as the handshake is done, as an IRC client's
+        // first lines do (typed later, after the quiet period, they would make a telnet user).
+        let lines = "CAP LS 302\\r\\nNICK tlsirc\\r\\nUSER tlsirc 0 * :TLS IRC\\r\\nCAP END\\r\\nJOIN #tls\\r\\n"
+        try await tmux.typeLine("exec sh -c '(printf \"\(lines)\"; cat) | openssl s_client -quiet -connect 127.0.0.1:\(tlsPort)'")
         _ = try await tmux.waitFor(text: "CAP * LS", timeout: 20)
-        try await tmux.typeLine("NICK tlsirc")
-        try await tmux.typeLine("USER tlsirc 0 * :TLS IRC")
-        try await tmux.typeLine("CAP END")
         _ = try await tmux.waitFor(text: "001 tlsirc", timeout: 20)
         // On the TLS port there is no sts (no duration is configured).
         let screen = await tmux.screen().joined(separator: "\n")
         #expect(!screen.contains("sts="), "\(screen)")
-        try await tmux.typeLine("JOIN #tls")
         _ = try await tmux.waitFor(text: "366 tlsirc #tls", timeout: 20)
         await server.stop()
     }
