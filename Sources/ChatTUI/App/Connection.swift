@@ -25,8 +25,6 @@ final class Connection {
     let tls: TLSConnection?
     private var plainOut: [UInt8] = []
     private var plaintext: [UInt8] = []
-    /// Bytes received so far (a server that closes before saying anything may speak TLS).
-    private(set) var bytesReceived = 0
     /// The first bytes received on a plain connection, to recognise a TLS server's answer.
     private(set) var firstBytes: [UInt8] = []
     /// The server's certificate has been judged and trusted: lines may go out.
@@ -134,7 +132,6 @@ final class Connection {
             case .done(let n):
                 total += n
                 if firstBytes.count < 8 { firstBytes += UnsafeRawBufferPointer(rebasing: readBuffer[..<min(n, 8 - firstBytes.count)]) }
-                bytesReceived += n
                 let chunk = UnsafeRawBufferPointer(rebasing: readBuffer[..<n])
                 if let tls {
                     tls.feed(chunk)

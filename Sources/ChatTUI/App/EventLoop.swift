@@ -291,6 +291,8 @@ final class EventLoop {
                     }
                 }
             } catch {
+                // A TLS port answers a plaintext line with an alert, then resets.
+                if let wrong = wrongKindOfPort(conn, closed: true) { return fatal(wrong) }
                 drop(reason: "\(error)", retryIn: nil)
                 return
             }
@@ -314,15 +316,16 @@ final class EventLoop {
         do { try conn.flush() } catch { drop(reason: "\(error)", retryIn: nil) }
     }
 
-    /// A plaintext connection that met a TLS port: a TLS record came back, our server said so,
-    /// or the server closed without a word. Nil otherwise.
+    /// A plaintext connection that met a TLS port: a TLS record came back (an alert, as
+    /// ngIRCd's TLS port answers a plaintext line), or our server said so in plaintext. Nil
+    /// otherwise (a server that closes without a word is retried as before: a proxy in front
+    /// of a server that is down does that too).
     private func wrongKindOfPort(_ conn: Connection, closed: Bool) -> String? {
         guard conn.tls == nil else { return nil }
         let b = conn.firstBytes
         let tlsRecord = b.count >= 2 && (b[0] == 0x15 || b[0] == 0x16) && b[1] == 3
-        guard tlsRecord || (closed && (serverSaidTLS || conn.bytesReceived == 0)) else { return nil }
-        let word = tlsRecord || serverSaidTLS ? "this port speaks TLS" : "the server closed the connection without a word; if this port speaks TLS"
-        return "\(word): try ircs://\(host):\(port) (or --tls)"
+        guard tlsRecord || (closed && serverSaidTLS) else { return nil }
+        return "this port speaks TLS: try ircs://\(host):\(port) (or --tls)"
     }
 
     /// A failure a retry would not mend (a certificate, the wrong kind of port): said once,

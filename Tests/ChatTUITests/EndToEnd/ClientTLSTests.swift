@@ -166,5 +166,11 @@ import Glibc
         try await bob.expect("PRIVMSG #test :hi bob over tls")
         try await tmux.typeLine("/quit")
         try await tmux.waitFor(text: "EXIT=0", timeout: 20)
+        // Plaintext to ngIRCd's TLS port: it answers with a TLS alert, which chat-tui recognises.
+        try await tmux.typeLine("clear; " + clientCommand("connect irc://127.0.0.1:\(tlsPort) --nick carol"))
+        try await tmux.waitFor(text: "this port speaks TLS: try ircs://127.0.0.1:\(tlsPort)", timeout: 20)
+        #expect(!(await tmux.screen().joined().contains("retry in")))
+        try await tmux.typeLine("/quit")
+        try await tmux.waitFor(text: "EXIT=0", timeout: 20)
     }
 }
