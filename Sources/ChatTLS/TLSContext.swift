@@ -43,3 +43,25 @@ public final class TLSContext {
         return ok == 1 ? TLSFingerprint(bytes: md) : nil
     }
 }
+
+extension TLSContext {
+    /// The signature of the function that signs for a context whose key is elsewhere: `kind`
+    /// 1 (ECDSA over a digest, DER out) or 2 (an RSA private-key operation with `padding`),
+    /// the input, and room for the answer; its length, or -1.
+    public typealias Signer = @convention(c) (Int32, Int32, UnsafePointer<UInt8>?, Int32, UnsafeMutablePointer<UInt8>?, Int32) -> Int32
+
+    /// Where every context made by `server(chainPEM:)` (without a key) sends its signatures.
+    public static func signElsewhere(through signer: Signer) { cssl_set_signer(signer) }
+
+    /// A server's context without its private key: the certificate chain only, and every
+    /// signature of a handshake asked of the function given to `signElsewhere` (the process
+    /// that runs TLS never holds the key).
+    public static func server(chainPEM: [UInt8]) throws(TLSError) -> TLSContext {
+        var err = [CChar](repeating: 0, count: 256)
+        let ctx = chainPEM.withUnsafeBytes { chain in
+            cssl_server_context_delegated(chain.baseAddress, Int32(chain.count), &err, err.count)
+        }
+        guard let ctx else { throw TLSError(String(decoding: err.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)) }
+        return TLSContext(raw: ctx, isServer: true)
+    }
+}

@@ -44,6 +44,16 @@ import TestSupport
         }
     }
 
+    /// A TLS signature's input has a limit of its own (an RSA modulus of 8192 bits).
+    @Test func aSignatureInputAtAndPastItsLimit() throws {
+        let at = HubRequest.tlsSign(kind: 2, padding: 3, input: [UInt8](repeating: 7, count: RequestLimits.signatureInput))
+        #expect(try decode(at) == at)
+        let past = HubRequest.tlsSign(kind: 2, padding: 3, input: [UInt8](repeating: 7, count: RequestLimits.signatureInput + 1))
+        #expect(throws: PayloadError.overLimit(field: "tls signature input", size: RequestLimits.signatureInput + 1,
+                                                limit: RequestLimits.signatureInput, items: false)) { _ = try decode(past) }
+        #expect(past.bounded() == at)
+    }
+
     @Test func everyFieldPastItsLimitIsRefusedByName() {
         let past = Self.requests(name: RequestLimits.name + 1, text: RequestLimits.text + 1, items: RequestLimits.items + 1)
         var refused = Set<UInt8>()

@@ -40,6 +40,7 @@ public enum HubMessageType: UInt8, CaseIterable, Sendable {
     case requestInvitations = 43
     // TLS (issue 15).
     case requestTlsInfo = 44
+    case requestTlsSign = 45
 
     case eventWelcome = 64
     case eventError = 65
@@ -85,6 +86,8 @@ public enum HubMessageType: UInt8, CaseIterable, Sendable {
     case eventHistoryBatch = 110
     case eventHistoryRefused = 111
     case eventInvitations = 113
+    // TLS (issue 15).
+    case eventTlsSignature = 114
 
     // The spawner's channel (hub ↔ spawner, one frame a packet; not a session's).
     case spawnerRequest = 128

@@ -39,6 +39,8 @@ extension ChatState {
             return .tagMessage(target: target, tags: ClientTags.isWellFormed(tags) ? tags : "")
         case .setName(let realName):
             return .setName(realName: clean(realName, limit: Self.realNameLimit))
+        case .tlsSign:
+            return request
         case .tlsInfo(let version, let cipher):
             return .tlsInfo(version: Self.tlsWord(version), cipher: Self.tlsWord(cipher))
         // A password is compared, never shown: it goes to the check as typed.

@@ -93,6 +93,7 @@ extension Hub {
         let spawning = PendingSpawn(request: request, client: fd, sessionEnd: sessionEnd, tlsPort: tlsPort)
         let id = slots.insert(SessionSlot(life: .spawning(spawning), channel: hubEnd, host: host, port: address.port,
                                           connectedAt: Proc.wallMillis()))
+        if tlsPort != 0 { slots.update(id) { $0.mayAskTLSSignature = true } }
         spawns.queue(request, slot: id)
         do {
             try epoll.add(hubEnd, events: Epoll.readable, data: Tag.session.with(id))

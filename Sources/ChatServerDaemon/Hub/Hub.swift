@@ -1,5 +1,6 @@
 import ChatPOSIX
 import ChatProtocol
+import ChatTLS
 import Logging
 
 #if canImport(Glibc)
@@ -29,6 +30,8 @@ final class Hub {
     /// has to be sent (`Hub+TLS`).
     var tlsListeners: Set<Int> = []
     var certificateToSend = false
+    /// The private key in force, which signs TLS sessions' handshakes (`Hub+TLS`).
+    var tlsKey: TLSKeyHolder?
     var slots = SlotTable()
     /// Slots with something to write this turn.
     var dirty: [Int] = []

@@ -97,6 +97,7 @@ final class SessionProcess {
                 Proc.exitImmediately(5)  // no certificate in the spawner: the hub refuses TLS then
             }
             session.tls = record
+            TLSContext.signElsewhere(through: SessionKeySigner.sign)
         }
         FD.close(0)
         FD.close(1)

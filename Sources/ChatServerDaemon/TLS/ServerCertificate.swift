@@ -36,21 +36,21 @@ struct ServerCertificate: Equatable {
         return ServerCertificate(chainPEM: chain, keyPEM: keyBytes, fingerprint: fingerprint)
     }
 
-    /// hub → spawner: the certificate for the sessions forked from now on.
+    /// hub → spawner: the certificate chain for the sessions forked from now on; never the key.
     var frame: [UInt8] {
         HubFrame.make(type: HubMessageType.spawnerCertificate.rawValue) { w in
             w.string(String(decoding: chainPEM, as: UTF8.self))
-            w.string(String(decoding: keyPEM, as: UTF8.self))
         }
     }
 
-    /// The spawner's side: a context from a `frame`; nil for anything else.
+    /// The spawner's side: a context from a `frame`, its signatures asked of the hub; nil for
+    /// anything else.
     static func context(fromFrame raw: UnsafeRawBufferPointer) -> TLSContext? {
         FrameDecoder.onlyFrame(in: raw) { type, payload -> TLSContext? in
             guard type == HubMessageType.spawnerCertificate.rawValue else { return nil }
             var r = BinaryReader(payload)
-            guard let chain = try? r.string(), let key = try? r.string(), r.remaining == 0 else { return nil }
-            return try? TLSContext.server(chainPEM: Array(chain.utf8), keyPEM: Array(key.utf8))
+            guard let chain = try? r.string(), r.remaining == 0 else { return nil }
+            return try? TLSContext.server(chainPEM: Array(chain.utf8))
         }
     }
 }
