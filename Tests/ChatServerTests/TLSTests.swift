@@ -200,6 +200,20 @@ import Glibc
         await server.stop()
     }
 
+    @Test func theCertificateAndKeyMayComeFromTheConfigFile() async throws {
+        let dir = NSTemporaryDirectory() + "tls-\(UUID().uuidString.prefix(8))"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let cert = try await TestCertificate.make(in: dir)
+        // Relative to the config file's directory.
+        try "tls-cert = server.crt\ntls-key = server.key\n".write(toFile: dir + "/chat.conf", atomically: true, encoding: .utf8)
+        chmod(dir + "/chat.conf", 0o644)
+        let server = try await ServerProcess(["--tls-listen", "127.0.0.1:0", "--config", dir + "/chat.conf"])
+        let line = try await server.waitForLog("(TLS)")
+        let tlsPort = Int(line.components(separatedBy: ":").last!.prefix { $0.isNumber })!
+        #expect(try await TLSCertificatePresented(tlsPort) == cert.fingerprint)
+        await server.stop()
+    }
+
     func TLSCertificatePresented(_ port: Int) async throws -> String { try await TestCertificate.presented(port: port) }
 
     @Test func aBadCertificateOrKeyAtStartUpIsOneClearLine() async throws {

@@ -45,6 +45,8 @@ final class EventLoop {
     private var lastLineNanos: UInt64 = 0
     private var longestTurnNanos: UInt64 = 0
 
+    /// What our server answers a plaintext client on its TLS port.
+    static let tlsPortHint = Array("ERROR :This port speaks TLS".utf8)
     static let frameInterval: UInt64 = 16_000_000   // ns: at most ~60 frames a second
     static let readSlice = 256 * 1024               // bytes read before the keyboard gets a turn
     static let readBudget: UInt64 = 8_000_000       // ns of reading before it gets one anyway
@@ -281,9 +283,8 @@ final class EventLoop {
                     switch event {
                     case .line(let bytes):
                         linesReceived += 1
-                        if conn.tls == nil && !serverSaidTLS && bytes.count < 512 && String(decoding: bytes, as: UTF8.self).contains("port speaks TLS") {
-                            serverSaidTLS = true
-                        }
+                        // One byte compared per line (the burst path), the prefix only for ERROR lines.
+                        if bytes.first == 69, conn.tls == nil, bytes.starts(with: Self.tlsPortHint) { serverSaidTLS = true }
                         if firstLineNanos == nil { firstLineNanos = Proc.monotonicNanos() }
                         state.apply(.received(bytes), now: Proc.wallMillis())
                     case .overlong:
