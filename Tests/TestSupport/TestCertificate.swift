@@ -30,6 +30,30 @@ public struct TestCertificate: Sendable {
                                fingerprint: String(fp.output[fp.output.index(after: eq)...]).trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
+    /// A certificate for `commonName` (and 127.0.0.1 unless `withAddress` is false) signed by a
+    /// new certificate authority of its own, whose certificate is `caPath` (for SSL_CERT_FILE,
+    /// which OpenSSL reads as the system's store).
+    public static func makeSigned(in dir: String, commonName: String = "localhost", withAddress: Bool = true) async throws
+        -> (certificate: TestCertificate, caPath: String) {
+        let ca = try await make(in: dir, name: "ca", commonName: "Test CA")
+        let key = "\(dir)/leaf.key", csr = "\(dir)/leaf.csr", cert = "\(dir)/leaf.crt", ext = "\(dir)/leaf.ext"
+        try "subjectAltName=DNS:\(commonName)\(withAddress ? ",IP:127.0.0.1" : "")\n".write(toFile: ext, atomically: true, encoding: .utf8)
+        for args in [["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key, "-out", csr,
+                      "-subj", "/CN=\(commonName)"],
+                     ["x509", "-req", "-in", csr, "-CA", ca.certificatePath, "-CAkey", ca.keyPath, "-CAcreateserial",
+                      "-out", cert, "-days", "2", "-extfile", ext]] {
+            let r = try await runToExit("/usr/bin/openssl", args)
+            guard r.status == 0 else { throw TestFailure("openssl \(args[0]) failed: \(r.output)") }
+        }
+        chmod(key, 0o644)
+        chmod(cert, 0o644)
+        let fp = try await runToExit("/usr/bin/openssl", ["x509", "-in", cert, "-noout", "-fingerprint", "-sha256"])
+        guard let eq = fp.output.firstIndex(of: "=") else { throw TestFailure("openssl x509 failed: \(fp.output)") }
+        let leaf = TestCertificate(certificatePath: cert, keyPath: key,
+                                   fingerprint: String(fp.output[fp.output.index(after: eq)...]).trimmingCharacters(in: .whitespacesAndNewlines))
+        return (leaf, ca.certificatePath)
+    }
+
     /// The fingerprint of the certificate a TLS server at 127.0.0.1:`port` presents now.
     public static func presented(port: Int) async throws -> String {
         let r = try await runToExit("/bin/sh", ["-c",

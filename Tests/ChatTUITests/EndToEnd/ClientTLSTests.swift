@@ -19,9 +19,11 @@ import Glibc
         let certificate: TestCertificate
         let certDir: String
 
-        init() async throws {
+        /// `certificate`: one made for the test (default: self-signed for localhost and 127.0.0.1).
+        init(making make: ((String) async throws -> TestCertificate)? = nil) async throws {
             certDir = NSTemporaryDirectory() + "chattui-tls-\(UUID().uuidString.prefix(8))"
-            let cert = try await TestCertificate.make(in: certDir)
+            let cert: TestCertificate
+            if let make { cert = try await make(certDir) } else { cert = try await TestCertificate.make(in: certDir) }
             certificate = cert
             process = try LoggedProcess(productPath("chat-server"), name: "chattui-tls") { dir in
                 ["--listen", "127.0.0.1:0", "--tls-listen", "127.0.0.1:0", "--tls-cert", cert.certificatePath, "--tls-key", cert.keyPath,
@@ -84,6 +86,37 @@ import Glibc
         try await tmux.waitFor(text: "EXIT=1", timeout: 20)
         let screen = await tmux.screen().joined(separator: " ")
         #expect(screen.contains("HAS CHANGED"), "\(screen)")
+    }
+
+    @Test func aCertificateTheCAStoreVouchesForIsTrustedWithoutAskingAndItsNameIsChecked() async throws {
+        let caDir = NSTemporaryDirectory() + "chattui-ca-\(UUID().uuidString.prefix(8))"
+        defer { try? FileManager.default.removeItem(atPath: caDir) }
+        // The server's certificate names localhost only; the CA is the store (SSL_CERT_FILE).
+        var caPath = ""
+        let server = try await TLSChatServer(making: { dir in
+            let (leaf, ca) = try await TestCertificate.makeSigned(in: dir, commonName: "localhost", withAddress: false)
+            try FileManager.default.createDirectory(atPath: caDir, withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: ca, toPath: caDir + "/ca.crt")
+            caPath = caDir + "/ca.crt"
+            return leaf
+        })
+        let data = try dataHome()
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        let tmux = try await Tmux()
+        defer { tmux.kill() }
+        // By the name the certificate carries: trusted, nothing asked, nothing remembered.
+        try await tmux.typeLine("env SSL_CERT_FILE=\(caPath) XDG_DATA_HOME=\(data) " + clientCommand("connect ircs://localhost:\(server.tlsPort)/#ca --nick erin"))
+        try await tmux.waitFor(text: "You joined #ca", timeout: 20)
+        #expect(!FileManager.default.fileExists(atPath: data + "/chat-tui/known_hosts"))
+        try await tmux.typeLine("/quit")
+        try await tmux.waitFor(text: "EXIT=0", timeout: 20)
+        // By an address the certificate does not name: the host name check fails, so it is asked.
+        try await tmux.typeLine("clear; env SSL_CERT_FILE=\(caPath) XDG_DATA_HOME=\(data) " + clientCommand("connect ircs://127.0.0.1:\(server.tlsPort)/#ca --nick erin"))
+        try await tmux.waitFor(text: "(yes/no)", timeout: 20)
+        let asked = await tmux.screen().joined()
+        #expect(asked.contains("mismatch"), "\(asked)")
+        try await tmux.typeLine("no")
+        try await tmux.waitFor(text: "EXIT=1", timeout: 20)
     }
 
     @Test func aPinnedFingerprintConnectsWithoutAskingAndAnotherIsRefused() async throws {
