@@ -25,10 +25,11 @@ static inline void cssl_last_error(char *out, size_t size) {
     if (reason) { strncpy(out, reason, size - 1); out[size - 1] = 0; } else { ERR_error_string_n(e, out, size); }
 }
 
-/// A server context: TLS 1.2 at least, no renegotiation, no compression, the certificate chain
-/// (leaf first) and the private key from PEM bytes, checked to match. NULL with `err` filled.
-static inline SSL_CTX *cssl_server_context(const void *chain, int chainLength, const void *key, int keyLength,
-                                           char *err, size_t errSize) {
+/// A server context with the certificate chain (leaf first) from PEM bytes, TLS 1.2 at least,
+/// no renegotiation, no compression; its leaf in `leafOut` (owned by the caller). NULL with
+/// `err` filled.
+static inline SSL_CTX *cssl_server_context_with_chain(const void *chain, int chainLength, X509 **leafOut,
+                                                      char *err, size_t errSize) {
     ERR_clear_error();
     SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
     if (!ctx) { cssl_last_error(err, errSize); return NULL; }
@@ -43,14 +44,30 @@ static inline SSL_CTX *cssl_server_context(const void *chain, int chainLength, c
         strncpy(err, "no PEM certificate in the certificate file", errSize - 1); err[errSize - 1] = 0;
         goto fail;
     }
-    if (SSL_CTX_use_certificate(ctx, leaf) != 1) { X509_free(leaf); cssl_last_error(err, errSize); goto fail; }
-    X509_free(leaf);
+    if (SSL_CTX_use_certificate(ctx, leaf) != 1) { cssl_last_error(err, errSize); goto fail; }
     for (X509 *ca; (ca = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL;) {
         if (SSL_CTX_add0_chain_cert(ctx, ca) != 1) { X509_free(ca); cssl_last_error(err, errSize); goto fail; }
     }
     ERR_clear_error();  // the end of the chain reads as an error
     BIO_free(bio);
-    bio = BIO_new_mem_buf(key, keyLength);
+    *leafOut = leaf;
+    return ctx;
+fail:
+    if (leaf) X509_free(leaf);
+    if (bio) BIO_free(bio);
+    SSL_CTX_free(ctx);
+    return NULL;
+}
+
+/// A server context with the certificate chain and the private key from PEM bytes, checked to
+/// match (the hub checks a pair with it). NULL with `err` filled.
+static inline SSL_CTX *cssl_server_context(const void *chain, int chainLength, const void *key, int keyLength,
+                                           char *err, size_t errSize) {
+    X509 *leaf = NULL;
+    SSL_CTX *ctx = cssl_server_context_with_chain(chain, chainLength, &leaf, err, errSize);
+    if (!ctx) return NULL;
+    X509_free(leaf);
+    BIO *bio = BIO_new_mem_buf(key, keyLength);
     EVP_PKEY *pkey = bio ? PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL) : NULL;
     if (!pkey) {
         strncpy(err, "no PEM private key in the key file (or it is encrypted)", errSize - 1); err[errSize - 1] = 0;
@@ -164,21 +181,10 @@ static int cssl_rsa_delegated_priv_enc(int flen, const unsigned char *from, unsi
 /// A server context whose private key is only a public key with signing forwarded to
 /// `cssl_signer`: the certificate chain from PEM bytes, nothing secret. NULL with `err` filled.
 static inline SSL_CTX *cssl_server_context_delegated(const void *chain, int chainLength, char *err, size_t errSize) {
-    ERR_clear_error();
-    SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
-    if (!ctx) { cssl_last_error(err, errSize); return NULL; }
-    SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
-    SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION | SSL_OP_NO_COMPRESSION | SSL_OP_CIPHER_SERVER_PREFERENCE);
-    SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
-    SSL_CTX_set_num_tickets(ctx, 0);
+    X509 *leaf = NULL;
+    SSL_CTX *ctx = cssl_server_context_with_chain(chain, chainLength, &leaf, err, errSize);
+    if (!ctx) return NULL;
     EVP_PKEY *pkey = NULL;
-    BIO *bio = BIO_new_mem_buf(chain, chainLength);
-    X509 *leaf = bio ? PEM_read_bio_X509(bio, NULL, NULL, NULL) : NULL;
-    if (!leaf || SSL_CTX_use_certificate(ctx, leaf) != 1) { cssl_last_error(err, errSize); goto fail; }
-    for (X509 *ca; (ca = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL;) {
-        if (SSL_CTX_add0_chain_cert(ctx, ca) != 1) { X509_free(ca); cssl_last_error(err, errSize); goto fail; }
-    }
-    ERR_clear_error();
     EVP_PKEY *pub = X509_get0_pubkey(leaf);
     if (pub && EVP_PKEY_get_base_id(pub) == EVP_PKEY_EC) {
         static EC_KEY_METHOD *method = NULL;
@@ -211,12 +217,10 @@ static inline SSL_CTX *cssl_server_context_delegated(const void *chain, int chai
     if (SSL_CTX_use_PrivateKey(ctx, pkey) != 1) { cssl_last_error(err, errSize); goto fail; }
     EVP_PKEY_free(pkey);
     X509_free(leaf);
-    BIO_free(bio);
     return ctx;
 fail:
     if (pkey) EVP_PKEY_free(pkey);
-    if (leaf) X509_free(leaf);
-    if (bio) BIO_free(bio);
+    X509_free(leaf);
     SSL_CTX_free(ctx);
     return NULL;
 }

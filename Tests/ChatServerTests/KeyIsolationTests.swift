@@ -81,14 +81,8 @@ import Glibc
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let cert = try await TestCertificate.make(in: dir, kind: kind)
         let server = try await ServerProcess(["--tls-listen", "127.0.0.1:0", "--tls-cert", cert.certificatePath, "--tls-key", cert.keyPath])
-        let line = try await server.waitForLog("(TLS)")
-        let tlsPort = Int(line.components(separatedBy: ":").last!.prefix { $0.isNumber })!
-        let tmux = try await Tmux(cols: 100, rows: 30)
+        let tmux = try await ncatTelnetUser(port: try await tlsPort(of: server), nick: "keyless")
         defer { tmux.kill() }
-        try await tmux.typeLine("exec ncat --ssl 127.0.0.1 \(tlsPort)")
-        _ = try await tmux.waitFor(text: "Choose a nickname", timeout: 20)
-        try await tmux.typeLine("keyless")
-        _ = try await tmux.waitFor(text: "You joined #lobby", timeout: 20)
 
         let number = try await secret(of: cert.keyPath, label: kind == "ec" ? "priv:" : "prime1:")
         let pem = try String(contentsOfFile: cert.keyPath, encoding: .utf8).split(separator: "\n")

@@ -17,23 +17,14 @@ import Glibc
         let cert = try await TestCertificate.make(in: dir)
         let server = try await ServerProcess(["--tls-listen", "127.0.0.1:0", "--tls-cert", cert.certificatePath,
                                               "--tls-key", cert.keyPath] + extra)
-        let line = try await server.waitForLog("(TLS)")
-        guard let colon = line.range(of: " (TLS)").map({ line[..<$0.lowerBound] })?.lastIndex(of: ":"),
-              let port = Int(line[line.index(after: colon)...].prefix { $0.isNumber }) else {
-            throw TestFailure("no TLS port in \(line)")
-        }
-        return (server, port, cert, dir)
+        return (server, try await tlsPort(of: server), cert, dir)
     }
 
     @Test func ncatWithSSLIsGreetedAsATelnetUserAndTalks() async throws {
         let (server, tlsPort, _, dir) = try await tlsServer()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let tmux = try await Tmux(cols: 100, rows: 30)
+        let tmux = try await ncatTelnetUser(port: tlsPort, nick: "alice")
         defer { tmux.kill() }
-        try await tmux.typeLine("exec ncat --ssl 127.0.0.1 \(tlsPort)")
-        _ = try await tmux.waitFor(text: "Choose a nickname", timeout: 20)
-        try await tmux.typeLine("alice")
-        _ = try await tmux.waitFor(text: "You joined #lobby", timeout: 20)
         let plain = try await humanUser(server, nick: "bob")
         try await plain.expect("In #lobby")
         try await tmux.typeLine("hello over tls")
@@ -136,12 +127,8 @@ import Glibc
     @Test func hostileHandshakeBytesEndThatSessionOnly() async throws {
         let (server, tlsPort, _, dir) = try await tlsServer(["--log-level", "debug"])
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let tmux = try await Tmux(cols: 100, rows: 30)
+        let tmux = try await ncatTelnetUser(port: tlsPort, nick: "steady")
         defer { tmux.kill() }
-        try await tmux.typeLine("exec ncat --ssl 127.0.0.1 \(tlsPort)")
-        _ = try await tmux.waitFor(text: "Choose a nickname", timeout: 20)
-        try await tmux.typeLine("steady")
-        _ = try await tmux.waitFor(text: "You joined #lobby", timeout: 20)
         // A handshake record header then garbage; a huge record length; a ClientHello cut short
         // and then nonsense.
         let attacks: [[UInt8]] = [
@@ -167,12 +154,8 @@ import Glibc
         let (server, tlsPort, first, dir) = try await tlsServer()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         #expect(try await TLSCertificatePresented(tlsPort) == first.fingerprint)
-        let tmux = try await Tmux(cols: 100, rows: 30)
+        let tmux = try await ncatTelnetUser(port: tlsPort, nick: "stays")
         defer { tmux.kill() }
-        try await tmux.typeLine("exec ncat --ssl 127.0.0.1 \(tlsPort)")
-        _ = try await tmux.waitFor(text: "Choose a nickname", timeout: 20)
-        try await tmux.typeLine("stays")
-        _ = try await tmux.waitFor(text: "You joined #lobby", timeout: 20)
         // A new certificate in the same files, then SIGHUP.
         let second = try await TestCertificate.make(in: dir, name: "next")
         try FileManager.default.removeItem(atPath: first.certificatePath)
@@ -208,8 +191,7 @@ import Glibc
         try "tls-cert = server.crt\ntls-key = server.key\n".write(toFile: dir + "/chat.conf", atomically: true, encoding: .utf8)
         chmod(dir + "/chat.conf", 0o644)
         let server = try await ServerProcess(["--tls-listen", "127.0.0.1:0", "--config", dir + "/chat.conf"])
-        let line = try await server.waitForLog("(TLS)")
-        let tlsPort = Int(line.components(separatedBy: ":").last!.prefix { $0.isNumber })!
+        let tlsPort = try await tlsPort(of: server)
         #expect(try await TLSCertificatePresented(tlsPort) == cert.fingerprint)
         await server.stop()
     }
@@ -239,4 +221,24 @@ import Glibc
             #expect(lines.count == 1 && lines[0].hasPrefix("chat-server: error: ") && lines[0].contains(message), "\(args): \(r.errors)")
         }
     }
+}
+
+/// The port of a server's TLS listener, from its `listening on HOST:PORT (TLS)` line.
+func tlsPort(of server: ServerProcess) async throws -> Int {
+    let line = try await server.waitForLog("(TLS)")
+    guard let colon = line.range(of: " (TLS)").map({ line[..<$0.lowerBound] })?.lastIndex(of: ":"),
+          let port = Int(line[line.index(after: colon)...].prefix { $0.isNumber }) else {
+        throw TestFailure("no TLS port in \(line)")
+    }
+    return port
+}
+
+/// A person on `ncat --ssl` in tmux, registered as `nick` and in #lobby.
+func ncatTelnetUser(port: Int, nick: String) async throws -> Tmux {
+    let tmux = try await Tmux(cols: 100, rows: 30)
+    try await tmux.typeLine("exec ncat --ssl 127.0.0.1 \(port)")
+    _ = try await tmux.waitFor(text: "Choose a nickname", timeout: 20)
+    try await tmux.typeLine(nick)
+    _ = try await tmux.waitFor(text: "You joined #lobby", timeout: 20)
+    return tmux
 }

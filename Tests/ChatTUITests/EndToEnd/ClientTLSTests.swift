@@ -162,24 +162,8 @@ import Glibc
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let cert = try await TestCertificate.make(in: dir)
         let port = try freeLoopbackPort(), tlsPort = try freeLoopbackPort()
-        try """
-            [Global]
-            Name = irc.test.local
-            Info = chat-tui TLS test
-            Listen = 127.0.0.1
-            Ports = \(port)
-            [Limits]
-            PingTimeout = 120
-            [Options]
-            PAM = no
-            Ident = no
-            DNS = no
-            [SSL]
-            CertFile = \(cert.certificatePath)
-            KeyFile = \(cert.keyPath)
-            Ports = \(tlsPort)
-
-            """.write(toFile: dir + "/ngircd.conf", atomically: true, encoding: .utf8)
+        let ssl = "[SSL]\nCertFile = \(cert.certificatePath)\nKeyFile = \(cert.keyPath)\nPorts = \(tlsPort)\n"
+        try ngircdConfig(port: port, extra: ssl).write(toFile: dir + "/ngircd.conf", atomically: true, encoding: .utf8)
         let server = try LoggedProcess(ngircd, name: "chattui-ngircd-tls") { _ in ["-n", "-f", dir + "/ngircd.conf"] }
         defer { server.stopBlocking(SIGTERM, grace: 8) }
         try await server.waitForLog("Now listening")
