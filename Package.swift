@@ -23,16 +23,20 @@ let package = Package(
         .systemLibrary(name: "CSodium"),
         // libsystemd: sd_notify and the watchdog when systemd runs the server (Type=notify).
         .systemLibrary(name: "CSystemd"),
+        // OpenSSL 3 (libssl-dev): TLS for sessions and chat-tui, through ChatTLS only.
+        .systemLibrary(name: "CSSL"),
         // CRC-32C with the processor's instruction, header-only (inlined into ChatProtocol).
         .systemLibrary(name: "CChecksum"),
         // Wire and text logic shared by server, client and benchmark. No Foundation.
         .target(name: "ChatProtocol", dependencies: ["CChecksum"]),
+        // TLS as a state machine over memory buffers, shared by server, client and bench (no I/O).
+        .target(name: "ChatTLS", dependencies: ["CSSL"]),
         // The one thin layer over system calls.
         .target(name: "ChatPOSIX", dependencies: ["CLinux"]),
         .executableTarget(
             name: "ChatServerDaemon",
             dependencies: [
-                "ChatProtocol", "ChatPOSIX", "CSodium", "CSystemd",
+                "ChatProtocol", "ChatPOSIX", "ChatTLS", "CSodium", "CSystemd",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -40,7 +44,7 @@ let package = Package(
         .executableTarget(
             name: "ChatTUI",
             dependencies: [
-                "ChatProtocol", "ChatPOSIX", "CNcurses",
+                "ChatProtocol", "ChatPOSIX", "ChatTLS", "CNcurses",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -55,10 +59,10 @@ let package = Package(
         ),
         // What the test targets share: the products' path, a process with a log to wait on.
         .target(name: "TestSupport", dependencies: ["ChatPOSIX", "CLinux"], path: "Tests/TestSupport"),
-        .testTarget(name: "ChatProtocolTests", dependencies: ["ChatProtocol", "TestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ChatServerTests", dependencies: ["ChatServerDaemon", "ChatProtocol", "ChatPOSIX", "TestSupport"],
+        .testTarget(name: "ChatProtocolTests", dependencies: ["ChatProtocol", "ChatTLS", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ChatServerTests", dependencies: ["ChatServerDaemon", "ChatProtocol", "ChatPOSIX", "ChatTLS", "TestSupport"],
                     exclude: ["Clients"]),
-        .testTarget(name: "ChatTUITests", dependencies: ["ChatTUI", "ChatProtocol", "ChatPOSIX", "TestSupport"]),
+        .testTarget(name: "ChatTUITests", dependencies: ["ChatTUI", "ChatProtocol", "ChatPOSIX", "ChatTLS", "TestSupport"]),
         .testTarget(name: "ChatBenchTests", dependencies: ["ChatBench", "ChatServerDaemon", "ChatPOSIX", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

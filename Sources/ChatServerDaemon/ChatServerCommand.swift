@@ -57,6 +57,15 @@ struct ChatServerCommand: ParsableCommand {
     @Option(name: .customLong("listen"), help: ArgumentHelp("Address to listen on; repeatable. Port 0 picks a free port.", valueName: "HOST:PORT"))
     var listen: [String] = []
 
+    @Option(name: .customLong("tls-listen"), help: ArgumentHelp("Address where clients speak TLS (ircs, usually port 6697); repeatable. Needs --tls-cert and --tls-key.", valueName: "HOST:PORT"))
+    var tlsListen: [String] = []
+
+    @Option(name: .customLong("tls-cert"), help: ArgumentHelp("The TLS certificate chain, PEM, leaf first; read again on SIGHUP.", valueName: "PATH"))
+    var tlsCertificate: String?
+
+    @Option(name: .customLong("tls-key"), help: ArgumentHelp("The TLS certificate's private key, PEM, unencrypted; read again on SIGHUP.", valueName: "PATH"))
+    var tlsKey: String?
+
     @Option(help: "Server name shown to clients (default: the host name).")
     var name: String?
 
@@ -115,6 +124,8 @@ struct ChatServerCommand: ParsableCommand {
         var limits = Limits(maxClients: maxClients, maxPerIP: maxPerIP, history: history, floodRate: floodRate,
                             floodBurst: floodBurst, motdFile: motdFile)
         if let serverDescription { limits.about.description = serverDescription }
+        limits.tlsCertificate = tlsCertificate
+        limits.tlsKey = tlsKey
         return limits
     }
 
@@ -171,20 +182,20 @@ struct ChatServerCommand: ParsableCommand {
         if listen.isEmpty {
             return ([SocketAddress.parse(numeric: "0.0.0.0:4444")!, SocketAddress.parse(numeric: "[::]:4444")!], [1])
         }
-        var out: [SocketAddress] = []
-        for text in listen {
-            guard let (host, port) = SocketAddress.splitHostPort(text), let port else {
-                throw StartupError("bad --listen address '\(text)': expected HOST:PORT, e.g. 0.0.0.0:4444 or [::1]:4444")
-            }
-            if let a = SocketAddress.parse(numeric: host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)") {
-                out.append(a)
-            } else if let resolved = try? SocketAddress.resolve(host: host, port: port), let first = resolved.first {
-                out.append(first)
-            } else {
-                throw StartupError("bad --listen address '\(text)': cannot resolve \(host)")
-            }
+        return (try listen.map { try Self.address($0, option: "--listen") }, [])
+    }
+
+    /// A `HOST:PORT` of `--listen` or `--tls-listen`, resolved.
+    static func address(_ text: String, option: String) throws -> SocketAddress {
+        guard let (host, port) = SocketAddress.splitHostPort(text), let port else {
+            throw StartupError("bad \(option) address '\(text)': expected HOST:PORT, e.g. 0.0.0.0:4444 or [::1]:4444")
         }
-        return (out, [])
+        if let a = SocketAddress.parse(numeric: host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)") {
+            return a
+        } else if let resolved = try? SocketAddress.resolve(host: host, port: port), let first = resolved.first {
+            return first
+        }
+        throw StartupError("bad \(option) address '\(text)': cannot resolve \(host)")
     }
 
     static func bindListener(_ address: SocketAddress) -> Result<(Int32, SocketAddress), SystemError> {
@@ -203,6 +214,8 @@ struct ChatServerCommand: ParsableCommand {
         let logFile = absolute(self.logFile), pidfile = absolute(self.pidfile), configFile = absolute(self.configFile)
         var commandLineLimits = self.commandLineLimits
         commandLineLimits.motdFile = absolute(commandLineLimits.motdFile)
+        commandLineLimits.tlsCertificate = absolute(commandLineLimits.tlsCertificate)
+        commandLineLimits.tlsKey = absolute(commandLineLimits.tlsKey)
         if daemon { Self.daemonReadyFD = try Proc.beginDaemon() }
         LineLogHandler.level = logLevel
         if let logFile {
@@ -223,6 +236,7 @@ struct ChatServerCommand: ParsableCommand {
         let (addresses, optional) = try listenAddresses()
         var config = ServerConfig(listen: addresses, name: name ?? Self.defaultName(), motd: nil, limits: commandLineLimits,
                                   configFile: configFile, commandLineLimits: commandLineLimits)
+        config.tlsListen = try tlsListen.map { try Self.address($0, option: "--tls-listen") }
         tuning.apply(to: &config)
         _ = try config.reload()
 
@@ -241,6 +255,14 @@ struct ChatServerCommand: ParsableCommand {
                     throw StartupError("cannot listen on \(address): the address is already in use (is another chat-server running?)")
                 }
                 throw StartupError("cannot listen on \(address): \(error)")
+            }
+        }
+        for address in config.tlsListen {
+            switch Self.bindListener(address) {
+            case .success(let (fd, bound)):
+                try hub.addListener(fd, address: bound, tls: true)
+            case .failure(let error):
+                throw StartupError("cannot listen on \(address) (TLS): \(error)")
             }
         }
         if !hub.hasListeners { throw StartupError("no address to listen on") }

@@ -15,6 +15,9 @@ struct Limits: Equatable {
     var operators: [OperatorBlock] = []
     /// `--description`, `description`, `admin-location`, `admin-email`: LINKS, WHOIS, ADMIN.
     var about = ServerAbout()
+    /// `--tls-cert`, `--tls-key`: PEM files, read again on every reload (issue 15).
+    var tlsCertificate: String?
+    var tlsKey: String?
 
     /// The same rules for the command line and the file; the message names the setting.
     func problem() -> String? {
@@ -69,6 +72,8 @@ struct Limits: Equatable {
                 if operators.contains(where: { $0.name == words[0] }) { throw bad("operator \(words[0]) is defined twice") }
                 operators.append(OperatorBlock(name: words[0], hash: words[1], mask: words.count == 3 ? words[2] : "*@*"))
             case "description": about.description = String(value)
+            case "tls-cert": tlsCertificate = value.isEmpty ? nil : Self.relative(String(value), to: path)
+            case "tls-key": tlsKey = value.isEmpty ? nil : Self.relative(String(value), to: path)
             case "admin-location": about.adminLocation = String(value)
             case "admin-email": about.adminEmail = String(value)
             case "motd-file":
@@ -76,7 +81,7 @@ struct Limits: Equatable {
                 let dir = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
                 motdFile = value.isEmpty ? nil : value.hasPrefix("/") ? String(value) : (dir.isEmpty ? "" : dir) + "/" + value
             default:
-                throw bad("unknown setting '\(TextSafety.sanitize(String(key.prefix(40))))' (max-clients, max-per-ip, history, flood-rate, flood-burst, motd-file, oper, description, admin-location, admin-email)")
+                throw bad("unknown setting '\(TextSafety.sanitize(String(key.prefix(40))))' (max-clients, max-per-ip, history, flood-rate, flood-burst, motd-file, oper, description, admin-location, admin-email, tls-cert, tls-key)")
             }
             if let problem = problem() { throw bad(problem) }
         }
@@ -86,6 +91,11 @@ struct Limits: Equatable {
 /// Everything the command line decides, checked once at start-up.
 struct ServerConfig {
     var listen: [SocketAddress]
+    /// `--tls-listen`: where clients speak TLS (issue 15).
+    var tlsListen: [SocketAddress] = []
+    /// The TLS certificate and key in force, read at start-up and on each reload when
+    /// `--tls-cert` and `--tls-key` are given.
+    var certificate: ServerCertificate?
     var name: String
     var motd: [String]?
     /// What is in force now: `commandLineLimits` with the config file's settings over them.
@@ -140,6 +150,7 @@ struct ServerConfig {
         if let configFile { try limits.apply(configFile: configFile) }
         next.limits = limits
         try next.reloadMOTD()
+        try next.reloadCertificate()
         let old = self.limits
         var changes: [String] = []
         func note<T: Equatable>(_ name: String, _ a: T, _ b: T) { if a != b { changes.append("\(name) \(a) -> \(b)") } }
@@ -155,6 +166,9 @@ struct ServerConfig {
         func names(_ blocks: [OperatorBlock]) -> String { blocks.isEmpty ? "none" : blocks.map(\.name).joined(separator: ",") }
         if old.operators != limits.operators { changes.append("operators \(names(old.operators)) -> \(names(limits.operators))") }
         if next.motd != motd { changes.append("new message of the day") }
+        if next.certificate?.fingerprint != certificate?.fingerprint {
+            changes.append("TLS certificate \(next.certificate.map { "\($0.fingerprint)" } ?? "none")")
+        }
         self = next
         return changes
     }

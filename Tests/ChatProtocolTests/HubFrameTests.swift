@@ -214,7 +214,9 @@ struct RandomMessages {
     }
 
     mutating func request() -> HubRequest {
-        switch Int.random(in: 0..<34, using: &rng) {  // 33: quit
+        switch Int.random(in: 0..<36, using: &rng) {  // 33: quit
+        case 35: return .tlsSign(kind: UInt8.random(in: 0...255, using: &rng), padding: 3, input: Array(string().utf8))
+        case 34: return .tlsInfo(version: string(), cipher: string())
         case 31: return .invitations
         case 32: return .chatHistory(historyQuery())
         case 22: return .join(channels: strings(), keys: strings())
@@ -253,7 +255,8 @@ struct RandomMessages {
     }
 
     mutating func event() -> HubEvent {
-        switch Int.random(in: 0..<43, using: &rng) {  // 24: disconnect
+        switch Int.random(in: 0..<44, using: &rng) {  // 24: disconnect
+        case 43: return .tlsSignature(Array(string().utf8))
         case 40: return .invitations(channels: strings())
         case 41: return .historyBatch(target: string(), isEnd: bool())
         case 42: return .historyRefused(subcommand: string(), target: string())

@@ -23,7 +23,7 @@ import TestSupport
             .monitor(.add, targets: [n]), .monitor(.remove, targets: list),
             // Tags have a limit of their own (`tagsAtAndPastTheirLimit`).
             .capabilities(names: [n]), .capabilities(names: list), .taggedMessage(kind: .notice, target: n, text: t, tags: ""),
-            .tagMessage(target: n, tags: ""), .setName(realName: t),
+            .tagMessage(target: n, tags: ""), .setName(realName: t), .tlsInfo(version: n, cipher: n),
             .chatHistory(HistoryQuery(subcommand: .around, target: n, first: .messageID(.max), second: .time(.min), limit: .max)),
         ]
     }
@@ -42,6 +42,16 @@ import TestSupport
             #expect(try decode(r) == r, "\(r.messageType)")
             #expect(r.bounded() == r, "\(r.messageType) was cut at its limits")
         }
+    }
+
+    /// A TLS signature's input has a limit of its own (an RSA modulus of 8192 bits).
+    @Test func aSignatureInputAtAndPastItsLimit() throws {
+        let at = HubRequest.tlsSign(kind: 2, padding: 3, input: [UInt8](repeating: 7, count: RequestLimits.signatureInput))
+        #expect(try decode(at) == at)
+        let past = HubRequest.tlsSign(kind: 2, padding: 3, input: [UInt8](repeating: 7, count: RequestLimits.signatureInput + 1))
+        #expect(throws: PayloadError.overLimit(field: "tls signature input", size: RequestLimits.signatureInput + 1,
+                                                limit: RequestLimits.signatureInput, items: false)) { _ = try decode(past) }
+        #expect(past.bounded() == at)
     }
 
     @Test func everyFieldPastItsLimitIsRefusedByName() {
@@ -64,7 +74,7 @@ import TestSupport
             }
         }
         // Every type that carries a string was refused at least once.
-        #expect(refused == Set([2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 18, 19, 21, 29, 32, 37, 38, 39, 40, 41]), "\(refused.sorted())")
+        #expect(refused == Set([2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 18, 19, 21, 29, 32, 37, 38, 39, 40, 41, 44]), "\(refused.sorted())")
         #expect(PayloadError.overLimit(field: "who mask", size: 600, limit: 512, items: false).description
                 == "who mask of 600 bytes is over the limit of 512")
     }

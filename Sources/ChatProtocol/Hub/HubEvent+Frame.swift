@@ -43,6 +43,7 @@ extension HubEvent {
         case .setName: return .eventSetName
         case .extendedJoin: return .eventExtendedJoin
         case .invitations: return .eventInvitations
+        case .tlsSignature: return .eventTlsSignature
         case .historyBatch: return .eventHistoryBatch
         case .historyRefused: return .eventHistoryRefused
         }
@@ -136,6 +137,7 @@ extension HubEvent {
         case .setName(let s, let r): w.string(s); w.string(r)
         case .extendedJoin(let c, let s, let r): w.string(c); w.string(s); w.string(r)
         case .invitations(let c): w.strings(c)
+        case .tlsSignature(let s): w.byteArray(s)
         case .historyBatch(let t, let end): w.string(t); w.bool(end)
         case .historyRefused(let sub, let t): w.string(sub); w.string(t)
         }
@@ -267,6 +269,7 @@ extension HubEvent {
         case .eventSetName?: self = .setName(source: try r.string(), realName: try r.string())
         case .eventExtendedJoin?: self = .extendedJoin(channel: try r.string(), source: try r.string(), realName: try r.string())
         case .eventInvitations?: self = .invitations(channels: try r.strings())
+        case .eventTlsSignature?: self = .tlsSignature(try r.byteArray(limit: 2048, "tls signature"))
         case .eventHistoryBatch?: self = .historyBatch(target: try r.string(), isEnd: try r.bool())
         case .eventHistoryRefused?: self = .historyRefused(subcommand: try r.string(), target: try r.string())
         default: throw .unknownType(type)

@@ -87,6 +87,8 @@ public enum HubEvent: Equatable, Sendable {
     case extendedJoin(channel: String, source: String, realName: String)
     /// Reply to `invitations`: the channels the user may join once by invitation, oldest first.
     case invitations(channels: [String])
+    /// Answer to `tlsSign`: the signature, or nothing when refused (the handshake then fails).
+    case tlsSignature([UInt8])
     /// IRCv3 CHATHISTORY's answer begins (`isEnd` false) or ends: the history's message
     /// events, as first sent, come between the two.
     case historyBatch(target: String, isEnd: Bool)

@@ -38,6 +38,9 @@ public enum HubMessageType: UInt8, CaseIterable, Sendable {
     // IRCv3 draft/chathistory (issue 14).
     case requestChatHistory = 41
     case requestInvitations = 43
+    // TLS (issue 15).
+    case requestTlsInfo = 44
+    case requestTlsSign = 45
 
     case eventWelcome = 64
     case eventError = 65
@@ -83,6 +86,8 @@ public enum HubMessageType: UInt8, CaseIterable, Sendable {
     case eventHistoryBatch = 110
     case eventHistoryRefused = 111
     case eventInvitations = 113
+    // TLS (issue 15).
+    case eventTlsSignature = 114
 
     // The spawner's channel (hub ↔ spawner, one frame a packet; not a session's).
     case spawnerRequest = 128
@@ -91,6 +96,8 @@ public enum HubMessageType: UInt8, CaseIterable, Sendable {
     // The password worker's channel (hub ↔ worker, one frame a packet; not a session's).
     case passwordCheck = 130
     case passwordVerdict = 131
+    // hub → spawner: the TLS certificate and key for the sessions forked from now on (issue 15).
+    case spawnerCertificate = 132
 
     /// Requests go from a session to the hub.
     public var isRequest: Bool { rawValue < HubMessageType.eventWelcome.rawValue }
@@ -98,8 +105,8 @@ public enum HubMessageType: UInt8, CaseIterable, Sendable {
     /// Events go from the hub to a session.
     public var isEvent: Bool { !isRequest && rawValue < HubMessageType.spawnerRequest.rawValue }
 
-    /// The spawner's request and reply, between the hub and the spawner.
-    public var isSpawner: Bool { self == .spawnerRequest || self == .spawnerReply }
+    /// The spawner's request, reply and certificate, between the hub and the spawner.
+    public var isSpawner: Bool { self == .spawnerRequest || self == .spawnerReply || self == .spawnerCertificate }
 
     /// The password worker's check and verdict, between the hub and the worker.
     public var isPasswordWorker: Bool { self == .passwordCheck || self == .passwordVerdict }

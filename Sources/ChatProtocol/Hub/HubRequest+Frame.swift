@@ -35,6 +35,8 @@ extension HubRequest {
         case .tagMessage: return .requestTagMessage
         case .setName: return .requestSetName
         case .chatHistory: return .requestChatHistory
+        case .tlsInfo: return .requestTlsInfo
+        case .tlsSign: return .requestTlsSign
         }
     }
 
@@ -77,6 +79,8 @@ extension HubRequest {
         case .taggedMessage(let k, let t, let text, let tags): w.u8(k.rawValue); w.string(t); w.string(text); w.string(tags)
         case .tagMessage(let t, let tags): w.string(t); w.string(tags)
         case .setName(let r): w.string(r)
+        case .tlsInfo(let v, let c): w.string(v); w.string(c)
+        case .tlsSign(let k, let p, let input): w.u8(k); w.u8(p); w.byteArray(input)
         case .chatHistory(let q):
             w.u8(q.subcommand.rawValue); w.string(q.target); w.historyReference(q.first); w.historyReference(q.second)
             w.varint(UInt64(max(0, q.limit)))
@@ -145,6 +149,10 @@ extension HubRequest {
         case .requestTagMessage?:
             self = .tagMessage(target: try r.string(limit: name, "tagmsg target"), tags: try r.string(limit: RequestLimits.tags, "tagmsg tags"))
         case .requestSetName?: self = .setName(realName: try r.string(limit: text, "setname real name"))
+        case .requestTlsSign?:
+            self = .tlsSign(kind: try r.u8(), padding: try r.u8(), input: try r.byteArray(limit: RequestLimits.signatureInput, "tls signature input"))
+        case .requestTlsInfo?:
+            self = .tlsInfo(version: try r.string(limit: name, "tls version"), cipher: try r.string(limit: name, "tls cipher"))
         case .requestChatHistory?:
             guard let sub = HistoryQuery.Subcommand(rawValue: try r.u8()) else { throw .invalidValue("chathistory subcommand") }
             self = .chatHistory(HistoryQuery(subcommand: sub, target: try r.string(limit: name, "chathistory target"),

@@ -56,6 +56,8 @@ extension HubRequest {
         case .chatHistory(var q):
             q.target = n(q.target)
             return .chatHistory(q)
+        case .tlsInfo(let version, let cipher): return .tlsInfo(version: n(version), cipher: n(cipher))
+        case .tlsSign(let kind, let padding, let input): return .tlsSign(kind: kind, padding: padding, input: Array(input.prefix(RequestLimits.signatureInput)))
         }
     }
 }

@@ -68,4 +68,11 @@ public enum HubRequest: Equatable, Sendable {
     case setName(realName: String)
     /// IRCv3 CHATHISTORY: lines of a channel's history (`HistoryQuery`).
     case chatHistory(HistoryQuery)
+    /// The client's TLS handshake is done: its protocol version and cipher, for the console's
+    /// `who`. Sent once, before registration, by a session on a TLS port (issue 15).
+    case tlsInfo(version: String, cipher: String)
+    /// A TLS handshake's one signature, asked of the hub, which holds the private key: `kind`
+    /// 1 ECDSA over a digest, 2 an RSA private-key operation with `padding`; at most
+    /// `RequestLimits.signatureInput` bytes. Granted once per session, before its hello.
+    case tlsSign(kind: UInt8, padding: UInt8, input: [UInt8])
 }

@@ -15,4 +15,6 @@ public enum RequestLimits {
     /// Client-only message tags, as escaped on the wire: what IRCv3 message-tags lets a client
     /// send (4094 bytes of tag data, the `@` and the space aside).
     public static let tags = 4094
+    /// A signature's input (an RSA modulus of 8192 bits; a digest is at most 64).
+    public static let signatureInput = 1024
 }

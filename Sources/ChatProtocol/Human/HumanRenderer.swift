@@ -163,8 +163,8 @@ struct HumanRenderer {
         case .channelModeChange(let channel, let source, let modes, let args):
             return modeChange(channel: channel, by: nickOf(source), modes: modes, args: args)
 
-        case .sync:
-            return []  // the session's own barrier, not news for the user
+        case .sync, .tlsSignature:
+            return []  // the session's own barrier or handshake, not news for the user
 
         case .invite(let channel, let source, let nick):
             let by = nickOf(source)

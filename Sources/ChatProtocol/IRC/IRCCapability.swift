@@ -65,10 +65,11 @@ public enum IRCCapability: String, CaseIterable, Sendable {
     /// The words of `CAP LS` for a client that gave `version` (0 without one): with their
     /// values from 302 on, as the spec says, packed into groups of at most `maxBytes` bytes,
     /// one line each (all but the last sent with a `*` before the list). Before 302 a client
-    /// gets one line, whatever its length: it would not understand the `*`.
-    public static func lsGroups(version: Int, maxBytes: Int = 400) -> [String] {
+    /// gets one line, whatever its length: it would not understand the `*`. `extra`: words a
+    /// 302 client is offered besides (`sts=port=6697`: informational, never requested).
+    public static func lsGroups(version: Int, maxBytes: Int = 400, extra: [String] = []) -> [String] {
         if version < 302 { return [offered] }
-        let words = allCases.map { c in c.value.map { "\(c.rawValue)=\($0)" } ?? c.rawValue }
+        let words = allCases.map { c in c.value.map { "\(c.rawValue)=\($0)" } ?? c.rawValue } + extra
         var groups: [String] = []
         var line = ""
         for w in words {

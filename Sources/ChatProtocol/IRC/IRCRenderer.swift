@@ -301,8 +301,8 @@ private struct Renderer {
             out.append(IRCMessage(source: C.clean(source), command: "MODE",
                                   params: [C.clean(channel), C.clean(modes)] + args.map(C.clean)))
 
-        case .sync:
-            break  // the session's own barrier, not a line for the client
+        case .sync, .tlsSignature:
+            break  // the session's own barrier or handshake, not a line for the client
 
         case .invite(let channel, let source, let nick):
             // The invitee always; the channel's other operators with invite-notify.

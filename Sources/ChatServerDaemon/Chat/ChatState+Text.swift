@@ -39,6 +39,10 @@ extension ChatState {
             return .tagMessage(target: target, tags: ClientTags.isWellFormed(tags) ? tags : "")
         case .setName(let realName):
             return .setName(realName: clean(realName, limit: Self.realNameLimit))
+        case .tlsSign:
+            return request
+        case .tlsInfo(let version, let cipher):
+            return .tlsInfo(version: Self.tlsWord(version), cipher: Self.tlsWord(cipher))
         // A password is compared, never shown: it goes to the check as typed.
         case .hello, .nick, .join, .topic, .names, .who, .whois, .away, .mode, .list, .motd, .lusers, .invitations, .ison, .userhost, .sync,
              .whowas, .invite, .monitor, .oper, .capabilities, .chatHistory:

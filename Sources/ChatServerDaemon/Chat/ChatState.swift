@@ -114,6 +114,8 @@ final class ChatState {
             }
         case .register(let nick, let user, let real): register(id, nick: nick, user: user, realName: real)
         case .capabilities(let names): users[id]!.caps = PeerCapabilities(names: names)
+        case .tlsInfo(let version, let cipher): users[id]!.tls = "\(version)/\(cipher)"
+        case .tlsSign: break  // the hub's (`Hub+TLS`), never the chat state's
         case .quit(let reason):
             disconnect(session: id, reason: reason)
         default:
@@ -127,7 +129,7 @@ final class ChatState {
 
     private func handleRegistered(_ request: HubRequest, from id: Int) {
         switch request {
-        case .hello, .register, .quit, .sync, .capabilities: break
+        case .hello, .register, .quit, .sync, .capabilities, .tlsInfo, .tlsSign: break
         case .taggedMessage(let kind, let target, let text, let tags): message(id, kind: kind, target: target, text: text, tags: tags)
         case .tagMessage(let target, let tags): tagMessage(id, target: target, tags: tags)
         case .setName(let realName): setName(id, realName: realName)

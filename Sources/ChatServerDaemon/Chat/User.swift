@@ -27,6 +27,8 @@ struct User {
     var isOperator: Bool { operName != nil }
     /// The IRCv3 capabilities its session told the hub of (`capabilities` request).
     var caps: PeerCapabilities = []
+    /// "TLSv1.3/TLS_AES_256_GCM_SHA384" for a client on a TLS port, once its handshake is done.
+    var tls: String?
     /// `nick!user@host`, kept up to date so the hot path does not build it per message.
     private(set) var source: String = ""
 }

@@ -260,6 +260,7 @@ final class ConsoleActions {
             if u.away != nil { flags.append("away") }
             if let o = u.operName { flags.append("oper(\(o))") }
             if u.invisible { flags.append("invisible") }
+            if let tls = u.tls { flags.append("tls(\(tls))") }
             rows.append([u.registered ? u.nick : "*", address, u.dialect.description,
                          channels.isEmpty ? "-" : channels,
                          Durations.compact((now - u.lastActive) / 1000),

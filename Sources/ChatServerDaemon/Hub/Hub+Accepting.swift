@@ -25,7 +25,7 @@ extension Hub {
                 return
             }
             guard let (client, address) = accepted else { return }
-            admit(client, address)
+            admit(client, address, tlsPort: tlsListeners.contains(index) ? listeners[index].address.port : 0)
         }
     }
 
@@ -61,7 +61,7 @@ extension Hub {
         stats.refused += 1
     }
 
-    private func admit(_ fd: Int32, _ address: SocketAddress) {
+    private func admit(_ fd: Int32, _ address: SocketAddress, tlsPort: Int) {
         let host = address.host
         if let ban = hooks.lazy.compactMap({ $0.banReason(host: host) }).first {
             logRefusal(address, "banned (\(ban))", level: .info)
@@ -90,9 +90,10 @@ extension Hub {
         // a client that stops reading is noticed (and dropped) sooner.
         try? Socket.setOption(fd, SOL_SOCKET, SO_SNDBUF, 128 * 1024)
         let request = spawns.newRequest()
-        let spawning = PendingSpawn(request: request, client: fd, sessionEnd: sessionEnd)
+        let spawning = PendingSpawn(request: request, client: fd, sessionEnd: sessionEnd, tlsPort: tlsPort)
         let id = slots.insert(SessionSlot(life: .spawning(spawning), channel: hubEnd, host: host, port: address.port,
                                           connectedAt: Proc.wallMillis()))
+        if tlsPort != 0 { slots.update(id) { $0.mayAskTLSSignature = true } }
         spawns.queue(request, slot: id)
         do {
             try epoll.add(hubEnd, events: Epoll.readable, data: Tag.session.with(id))

@@ -43,6 +43,10 @@ extension Hub {
                     try slot.decoder.next { type, payload in try HubRequest(type: type, payload: payload) }
                 }) ?? nil else { return }
                 stats.requests += 1
+                if case .tlsSign(let kind, let padding, let input) = request {
+                    tlsSign(id, kind: kind, padding: padding, input: input)
+                    continue
+                }
                 // Frames after a quit are still read: the state ignores all but a sync, which the
                 // quitting session waits on before its farewell.
                 turnCost &+= handleCharged(request, from: id)

@@ -71,7 +71,9 @@ extension Hub {
         LogOutput.shared.reopen()
         log.notice("\(who): reopened the log; reading the MOTD\(config.configFile == nil ? "" : " and " + config.configFile!) again")
         do {
+            let before = config.certificate?.fingerprint
             let changes = try config.reload()
+            if config.certificate?.fingerprint != before { certificateToSend = config.certificate != nil; sendSpawnRequests() }
             state.updateSettings(config.chatSettings())
             log.notice("reload: \(changes.isEmpty ? "nothing changed" : changes.joined(separator: ", "))")
             return nil

@@ -16,6 +16,7 @@ extension Hub {
         spawnerChannel = channel
         try epoll.add(channel, events: Epoll.readable, data: Tag.spawner.with(0))
         log.debug("session spawner pid \(pid)")
+        certificateToSend = config.certificate != nil
     }
 
     /// At exit: the spawner leaves when its channel closes; it is reaped, not left a zombie.
@@ -33,13 +34,15 @@ extension Hub {
 
     /// Hands the waiting connections to the spawner, as many as its channel takes.
     func sendSpawnRequests() {
+        // The certificate first: the sessions forked after it use it.
+        guard sendCertificate() else { return }
         while let (id, request) = spawns.next, let channel = spawnerChannel {
             guard let spawning = slots.life(of: id)?.pendingSpawn, spawning.request == request,
                   let sessionEnd = spawning.sessionEnd else {
                 spawns.dropNext()  // ended while it waited
                 continue
             }
-            let bytes = Spawner.request(spawn: request, config: config.sessionConfig())
+            let bytes = Spawner.request(spawn: request, config: sessionConfig(tlsPort: spawning.tlsPort))
             let sent = Result { () throws(SystemError) in
                 try Socket.send(channel, bytes, passing: [spawning.client, sessionEnd])
             }

@@ -1,5 +1,6 @@
 import ChatPOSIX
 import ChatProtocol
+import ChatTLS
 import Logging
 
 #if canImport(Glibc)
@@ -25,6 +26,12 @@ final class Hub {
     /// The routing state; set once in `init` (it needs the hub as its sink).
     private(set) var state: ChatState!
     var listeners: [(fd: Int32, address: SocketAddress)] = []
+    /// Indexes in `listeners` where clients speak TLS, and the certificate the spawner still
+    /// has to be sent (`Hub+TLS`).
+    var tlsListeners: Set<Int> = []
+    var certificateToSend = false
+    /// The private key in force, which signs TLS sessions' handshakes (`Hub+TLS`).
+    var tlsKey: TLSKeyHolder?
     var slots = SlotTable()
     /// Slots with something to write this turn.
     var dirty: [Int] = []
@@ -76,15 +83,16 @@ final class Hub {
     // MARK: Start-up
 
     /// Serves a bound listening socket.
-    func addListener(_ fd: Int32, address: SocketAddress) throws(SystemError) {
+    func addListener(_ fd: Int32, address: SocketAddress, tls: Bool = false) throws(SystemError) {
         try epoll.add(fd, events: Epoll.readable, data: Tag.listener.with(listeners.count))
+        if tls { tlsListeners.insert(listeners.count) }
         listeners.append((fd, address))
     }
 
     var hasListeners: Bool { !listeners.isEmpty }
 
     func announceListeners() {
-        for l in listeners { log.notice("listening on \(l.address)") }
+        for (i, l) in listeners.enumerated() { log.notice("listening on \(l.address)\(tlsListeners.contains(i) ? " (TLS)" : "")") }
     }
 
     func addHook(_ hook: HubHook) throws {

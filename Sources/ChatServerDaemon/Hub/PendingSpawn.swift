@@ -7,4 +7,6 @@ struct PendingSpawn {
     let client: Int32
     /// The session's end of the socket pair, until the request goes to the spawner with it.
     var sessionEnd: Int32?
+    /// The TLS listener's port the client reached; 0 for a plain one.
+    var tlsPort = 0
 }

@@ -23,6 +23,8 @@ struct SessionSlot {
     var outStart = 0
     private(set) var waitingForWritable = false
     let connectedAt: Int64
+    /// A session on a TLS port may have one signature of the hub's key, for its handshake.
+    var mayAskTLSSignature = false
     /// What it may still ask of the hub (`Hub+Costs`).
     var budget = WorkBudget()
     /// Its requests wait (over budget, or its share of this turn used): the hub stops reading

@@ -14,7 +14,7 @@ extension IRCConversation {
             capVersion = max(capVersion, version)
             // 302 enables cap-notify for good (the spec: a 302 client cannot turn it off).
             if capVersion >= 302 { capabilities.insert(.capNotify) }
-            let groups = IRCCapability.lsGroups(version: version)
+            let groups = IRCCapability.lsGroups(version: version, extra: stsPolicy.map { ["sts=" + $0] } ?? [])
             for (k, group) in groups.enumerated() {
                 let more = k < groups.count - 1
                 send(IRCMessage(source: serverName, command: "CAP", params: [target, "LS"] + (more ? ["*"] : []) + [group]), &output)

@@ -46,6 +46,9 @@ final class IRCConversation: Conversation {
 
     /// The server's description and administrator (LINKS, WHOIS, VERSION, ADMIN).
     let about: ServerAbout
+    /// IRCv3 `sts`'s value (`port=6697`) on a plain port when the server has a TLS port
+    /// (https://ircv3.net/specs/extensions/sts); nil: not offered.
+    var stsPolicy: String?
 
     init(serverName: String, about: ServerAbout = ServerAbout()) {
         self.serverName = serverName

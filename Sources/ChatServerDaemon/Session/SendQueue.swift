@@ -39,6 +39,15 @@ struct SendQueue {
         return true
     }
 
+    /// Hands everything queued to `body` at once and empties the queue (a TLS session seals
+    /// it into records).
+    mutating func drain(_ body: (UnsafeRawBufferPointer) -> Void) {
+        guard !isEmpty else { return }
+        bytes.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[start...])) }
+        bytes.removeAll(keepingCapacity: bytes.capacity <= 65536)
+        start = 0
+    }
+
     /// Gives back the buffer when nothing waits (after a burst; see `SessionProcess`).
     mutating func releaseMemory() {
         if isEmpty {

@@ -11,4 +11,8 @@ struct SessionConfig {
     var quietPeriodMS: Int
     /// LINKS, WHOIS and ADMIN's answers.
     var about = ServerAbout()
+    /// The TLS port this session's client reached; 0 on a plain port.
+    var tlsPort = 0
+    /// The TLS port a plain port's IRC clients are told of (IRCv3 `sts`); 0 for none.
+    var stsPort = 0
 }

@@ -10,7 +10,13 @@ extension SessionProcess {
             readSinceRelease += n
             lastHeard = Proc.monotonicNanos()
             pingSent = false
-            consume(UnsafeRawBufferPointer(rebasing: buffer[..<n]))
+            let bytes = UnsafeRawBufferPointer(rebasing: buffer[..<n])
+            if let tls { return receiveTLS(bytes, tls) }
+            if firstRead {
+                firstRead = false
+                if !dialectDecided && Self.looksLikeClientHello(bytes) { return tlsOnPlainPort() }
+            }
+            consume(bytes)
         case .success(.wouldBlock): break
         case .success(.eof), .failure: clientGone = true
         }
@@ -18,7 +24,7 @@ extension SessionProcess {
 
     /// The client's bytes through the telnet filter (a person's, or not yet decided) and the
     /// framer into `pendingLines`.
-    private func consume(_ bytes: UnsafeRawBufferPointer) {
+    func consume(_ bytes: UnsafeRawBufferPointer) {
         var data: [UInt8] = []
         if conversation?.usesTelnet ?? true {
             var replies: [UInt8] = []

@@ -8,7 +8,9 @@ extension SessionProcess {
         dialectDecided = true
         let conversation: Conversation
         if let firstLine, IRCInput.startsRegistration(firstLine) {
-            conversation = IRCConversation(serverName: config.serverName, about: config.about)
+            let irc = IRCConversation(serverName: config.serverName, about: config.about)
+            if config.stsPort != 0 { irc.stsPolicy = "port=\(config.stsPort)" }
+            conversation = irc
         } else {
             conversation = HumanConversation(serverName: config.serverName, maxLineLength: config.maxLineLength,
                                              utcOffset: utcOffset)

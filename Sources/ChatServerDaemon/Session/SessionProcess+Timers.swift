@@ -8,7 +8,7 @@ extension SessionProcess {
         let now = Proc.monotonicNanos()
         var wait = UInt64.max
         func until(_ deadline: UInt64) { wait = min(wait, deadline > now ? deadline - now : 0) }
-        if !dialectDecided { until(startedAt + UInt64(config.quietPeriodMS) * 1_000_000) }
+        if !dialectDecided { until(quietPeriodEnd) }
         // Lines held behind the hub's backlog wait for the hub to take it, not for the clock.
         if pendingStart < pendingLines.count && output.pendingSync == nil && !hubBacklogged {
             wait = min(wait, flood.wait(now: now))
@@ -27,7 +27,8 @@ extension SessionProcess {
     func timers() {
         let now = Proc.monotonicNanos()
         if now >= releaseAt { releaseMemory(now: now) }
-        if !dialectDecided && now >= startedAt + UInt64(config.quietPeriodMS) * 1_000_000 {
+        if let tls { tlsTimers(tls, now: now) }
+        if !dialectDecided && (tls == nil || tls?.handshakeDoneAt != nil) && now >= quietPeriodEnd {
             decideDialect(firstLine: nil)
         }
         guard !output.isClosing, let conversation else { return }

@@ -1,5 +1,6 @@
 import ChatPOSIX
 import ChatProtocol
+import ChatTLS
 
 #if canImport(Glibc)
 import Glibc
@@ -55,6 +56,10 @@ final class SessionProcess {
     var readSinceRelease = 0
     var releaseAt = UInt64.max
     var dialectDecided = false
+    /// The record layer, on a TLS port (`+TLS`); nil on a plain one.
+    var tls: SessionTLS?
+    /// Nothing read from the client yet: its first bytes may be a TLS ClientHello.
+    var firstRead = true
     /// Waits for the client (data 0), the hub (1) and the signals (2): one registration for
     /// the session's life, changed only when what the loop waits for changes (poll(2) would
     /// register and unregister all three on every wake-up, once per delivered line).
@@ -74,7 +79,7 @@ final class SessionProcess {
 
     /// Runs in the child right after fork; never returns. `probe`: for the tests only.
     static func start(socket: Int32, hub: Int32, hubPID: pid_t, peer: SocketAddress,
-                      config: SessionConfig, utcOffset: Int, probe: SandboxProbe? = nil) -> Never {
+                      config: SessionConfig, utcOffset: Int, tls: TLSContext? = nil, probe: SandboxProbe? = nil) -> Never {
         SignalQueue.resetInChild()
         Proc.dieWithParent(SIGTERM)
         if Proc.parentPID != hubPID { Proc.exitImmediately(1) }
@@ -86,6 +91,14 @@ final class SessionProcess {
         guard let signals = try? SignalQueue(handledSignals) else { Proc.exitImmediately(3) }
         let session = SessionProcess(config: config, peer: peer, socket: socketFD, hub: hubFD, signals: signals,
                                      utcOffset: utcOffset)
+        if config.tlsPort != 0 {
+            // Before the sandbox: the connection's first allocations are OpenSSL's own.
+            guard let tls, let record = try? SessionTLS(context: tls, port: config.tlsPort, queueLimit: config.queueLimit) else {
+                Proc.exitImmediately(5)  // no certificate in the spawner: the hub refuses TLS then
+            }
+            session.tls = record
+            TLSContext.signElsewhere(through: SessionKeySigner.sign)
+        }
         FD.close(0)
         FD.close(1)
         Proc.setName("chat-session")
@@ -162,7 +175,7 @@ final class SessionProcess {
         let paused = output.pendingSync != nil
         let client = (clientGone ? 0 : paused ? Epoll.hangup
                       : throttled && pendingLines.count - pendingStart > floodQueueLimit ? 0 : Epoll.readable)
-            | (output.toClient.isEmpty ? 0 : Epoll.writable)
+            | (clientHasOutput ? Epoll.writable : 0)
         let hub = (output.hubGone || output.toClient.overLimit ? 0 : Epoll.readable)
             | (output.toHub.isEmpty || output.hubGone ? 0 : Epoll.writable)
         if client != interest.client {
@@ -196,8 +209,10 @@ final class SessionProcess {
         }
         processPending()
         timers()
-        if !output.toClient.isEmpty && !clientGone && !output.toClient.flush(to: socketFD) { clientGone = true }
-        if output.toClient.overLimit {
+        if let tls {
+            if !clientGone && !flushTLS(tls) { clientGone = true }
+        } else if !output.toClient.isEmpty && !clientGone && !output.toClient.flush(to: socketFD) { clientGone = true }
+        if output.toClient.overLimit || tls?.wire.overLimit == true {
             output.close(reason: "Send queue exceeded")
         }
         if clientGone && !output.isClosing { output.close(reason: "Connection closed") }
@@ -213,9 +228,11 @@ final class SessionProcess {
         let deadline = Proc.monotonicNanos() + (output.hubGone ? 500_000_000 : 2_000_000_000)
         while Proc.monotonicNanos() < deadline {
             if !output.hubGone && !output.toHub.isEmpty && !output.toHub.flush(to: hubFD) { output.hubGone = true }
-            if !clientGone && !output.toClient.isEmpty && !output.toClient.flush(to: socketFD) { clientGone = true }
+            if let tls {
+                if !clientGone && !flushTLS(tls) { clientGone = true }
+            } else if !clientGone && !output.toClient.isEmpty && !output.toClient.flush(to: socketFD) { clientGone = true }
             let hubDone = output.hubGone || output.toHub.isEmpty
-            let clientDone = clientGone || output.toClient.isEmpty || output.toClient.overLimit
+            let clientDone = clientGone || !clientHasOutput || output.toClient.overLimit
             if hubDone && clientDone { break }
             var p = [pollfd(fd: socketFD, events: clientDone ? 0 : Poll.writable, revents: 0),
                      pollfd(fd: hubFD, events: hubDone ? 0 : Poll.writable, revents: 0)]

@@ -10,6 +10,8 @@ extension SessionConfig {
         }
         // An absent ADMIN setting travels as "" (an empty one is refused at start-up).
         for text in [about.description, about.adminLocation ?? "", about.adminEmail ?? ""] { w.string(text) }
+        w.int(Int64(tlsPort))
+        w.int(Int64(stsPort))
     }
 
     init(from r: inout BinaryReader) throws(PayloadError) {
@@ -26,5 +28,7 @@ extension SessionConfig {
         let location = try r.string(), email = try r.string()
         about.adminLocation = location.isEmpty ? nil : location
         about.adminEmail = email.isEmpty ? nil : email
+        tlsPort = Int(try r.int())
+        stsPort = Int(try r.int())
     }
 }

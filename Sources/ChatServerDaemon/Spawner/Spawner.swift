@@ -1,5 +1,6 @@
 import ChatPOSIX
 import ChatProtocol
+import ChatTLS
 import Glibc
 
 /// Forks sessions for the hub.
@@ -134,7 +135,9 @@ enum Spawner {
         // request while the last one finishes on the other core. (Sessions are the hub's
         // children, and a session resets this in itself.)
         SignalQueue.ignore(SIGCHLD)
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096, alignment: 8)
+        // Room for the certificate's frame (`ServerCertificate.frame`), the largest.
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: HubFrame.maxPayload + 64, alignment: 8)
+        var tls: TLSContext?
         let probe = SandboxProbe.fromEnvironment()
         var forked = 0
         _ = SessionRehearsal.perform()
@@ -145,13 +148,18 @@ enum Spawner {
                 // The hub closed its end (or the channel failed): nothing more to do.
                 Proc.exitImmediately(0)
             }
-            guard fds.count == 2, let (spawn, config) = parseRequest(UnsafeRawBufferPointer(rebasing: buffer[..<n])) else {
+            let packet = UnsafeRawBufferPointer(rebasing: buffer[..<n])
+            if fds.isEmpty, let context = ServerCertificate.context(fromFrame: packet) {
+                tls = context
+                continue
+            }
+            guard fds.count == 2, let (spawn, config) = parseRequest(packet) else {
                 for fd in fds { FD.close(fd) }
                 continue
             }
             forked += 1
             let probed = probe.flatMap { $0.session == nil || $0.session == forked ? $0.probe : nil }
-            spawnSession(spawn: spawn, socket: fds[0], hubEnd: fds[1], hubPID: hubPID, config: config, probe: probed)
+            spawnSession(spawn: spawn, socket: fds[0], hubEnd: fds[1], hubPID: hubPID, config: config, tls: tls, probe: probed)
             FD.close(fds[0])
             FD.close(fds[1])
         }
@@ -162,7 +170,7 @@ enum Spawner {
     }
 
     private static func spawnSession(spawn: UInt32, socket: Int32, hubEnd: Int32, hubPID: pid_t, config: SessionConfig,
-                                     probe: SandboxProbe?) {
+                                     tls: TLSContext?, probe: SandboxProbe?) {
         let utcOffset = Proc.utcOffsetSeconds()
         switch Result(catching: { () throws(SystemError) in try Proc.fork() }) {
         case .failure(let error):
@@ -180,7 +188,7 @@ enum Spawner {
                 awaitAdoption(by: hubPID)
                 guard let peer = try? Socket.peerAddress(socket) else { Proc.exitImmediately(0) }
                 SessionProcess.start(socket: socket, hub: hubEnd, hubPID: hubPID, peer: peer, config: config,
-                                     utcOffset: utcOffset, probe: probe)
+                                     utcOffset: utcOffset, tls: tls, probe: probe)
             }
             Proc.exitImmediately(0)
         }

@@ -1,8 +1,13 @@
 import ChatPOSIX
 import ChatProtocol
+import ChatTLS
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// One TCP connection to the server: a non-blocking socket, a line framer for what comes in,
-/// and a queue for what goes out.
+/// and a queue for what goes out; with TLS, a `TLSConnection` between the socket and both.
 final class Connection {
     let fd: Int32
     private(set) var isOpen: Bool
@@ -16,10 +21,19 @@ final class Connection {
     private var outStart = 0
 
     private let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 65_536, alignment: 16)
+    /// TLS (ircs://, --tls): lines go out once the handshake is done (`plainOut` until then).
+    let tls: TLSConnection?
+    private var plainOut: [UInt8] = []
+    private var plaintext: [UInt8] = []
+    /// The first bytes received on a plain connection, to recognise a TLS server's answer.
+    private(set) var firstBytes: [UInt8] = []
+    /// The server's certificate has been judged and trusted: lines may go out.
+    var verified = false
 
-    init(address: SocketAddress) throws(SystemError) {
+    init(address: SocketAddress, tls: TLSConnection? = nil) throws(SystemError) {
         let (fd, connected) = try Socket.startConnect(address)
         self.fd = fd
+        self.tls = tls
         self.isOpen = connected
         self.address = address
         if connected { Socket.setNoDelay(fd) }
@@ -46,13 +60,35 @@ final class Connection {
     var wantsWrite: Bool { !isOpen || outStart < outbox.count }
 
     func send(_ line: String) {
+        if tls != nil {
+            plainOut.append(contentsOf: line.utf8)
+            plainOut += [13, 10]
+            return
+        }
         outbox.append(contentsOf: line.utf8)
         outbox.append(13)
         outbox.append(10)
     }
 
+    /// Starts the TLS handshake (the ClientHello) once the socket is open.
+    func startTLS() throws(TLSError) {
+        guard let tls else { return }
+        try tls.readPlaintext(into: &plaintext)
+        tls.takeOutput(into: &outbox)
+    }
+
+    /// Seals the lines waiting for the handshake once it is done.
+    private func sealPending() throws(TLSError) {
+        guard let tls, tls.handshakeDone, verified, !plainOut.isEmpty else { return }
+        let sealed = plainOut.withUnsafeBytes { raw in Result { () throws(TLSError) in try tls.write(raw) } }
+        _ = try sealed.get()
+        plainOut.removeAll(keepingCapacity: true)
+        tls.takeOutput(into: &outbox)
+    }
+
     /// Writes what the socket takes now.
     func flush() throws(SystemError) {
+        if (try? sealPending()) == nil { throw SystemError("TLS write", errno: EPROTO) }
         while outStart < outbox.count {
             let r: Result<IOResult, SystemError> = outbox.withUnsafeBytes { raw in
                 Result { () throws(SystemError) in try FD.write(fd, UnsafeRawBufferPointer(rebasing: raw[outStart...])) }
@@ -66,7 +102,7 @@ final class Connection {
         outStart = 0
     }
 
-    enum ReadOutcome { case drained, more, closed }
+    enum ReadOutcome: Equatable { case drained, more, closed, tlsFailed(String) }
 
     /// Lines framed but not yet handed on: one read can hold thousands of short lines, and
     /// the clock is checked between them, not only between reads.
@@ -95,25 +131,46 @@ final class Connection {
             switch try FD.read(fd, into: readBuffer) {
             case .done(let n):
                 total += n
+                if firstBytes.count < 8 { firstBytes += UnsafeRawBufferPointer(rebasing: readBuffer[..<min(n, 8 - firstBytes.count)]) }
                 let chunk = UnsafeRawBufferPointer(rebasing: readBuffer[..<n])
-                framer.push(chunk) { pending.append($0) }
-                if let end = chunk.lastIndex(where: { $0 == 10 || $0 == 13 }) {
-                    partial = Array(chunk[(end + 1)...].prefix(512))
-                } else if partial.count < 512 {
-                    partial += chunk.prefix(512 - partial.count)
+                if let tls {
+                    tls.feed(chunk)
+                    plaintext.removeAll(keepingCapacity: true)
+                    do { try tls.readPlaintext(into: &plaintext) } catch { return .tlsFailed(error.description) }
+                    tls.takeOutput(into: &outbox)
+                    do { try sealPending() } catch { return .tlsFailed(error.description) }
+                    if tls.peerClosed { return finishClosed(onLine) }
+                    let text = plaintext
+                    text.withUnsafeBytes { take($0) }
+                } else {
+                    take(chunk)
                 }
-                if partial.first == 0 { partial.removeFirst() }   // the NUL of a telnet CR NUL
             case .wouldBlock:
                 return .drained
             case .eof:
-                // The last lines all go now: the connection is ending.
-                framer.finish { pending.append($0) }
-                for event in pending[pendingStart...] { onLine(event) }
-                pending = []
-                pendingStart = 0
-                return .closed
+                return finishClosed(onLine)
             }
         }
         return .more
+    }
+
+    /// Frames what came in and keeps the unfinished line.
+    private func take(_ chunk: UnsafeRawBufferPointer) {
+        framer.push(chunk) { pending.append($0) }
+        if let end = chunk.lastIndex(where: { $0 == 10 || $0 == 13 }) {
+            partial = Array(chunk[(end + 1)...].prefix(512))
+        } else if partial.count < 512 {
+            partial += chunk.prefix(512 - partial.count)
+        }
+        if partial.first == 0 { partial.removeFirst() }   // the NUL of a telnet CR NUL
+    }
+
+    /// The last lines all go now: the connection is ending.
+    private func finishClosed(_ onLine: (LineFramer.Event) -> Void) -> ReadOutcome {
+        framer.finish { pending.append($0) }
+        for event in pending[pendingStart...] { onLine(event) }
+        pending = []
+        pendingStart = 0
+        return .closed
     }
 }

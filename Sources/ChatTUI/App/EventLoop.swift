@@ -1,5 +1,6 @@
 import ChatPOSIX
 import ChatProtocol
+import ChatTLS
 
 #if canImport(Glibc)
 import Glibc   // pollfd and the signal numbers only; the calls go through ChatPOSIX
@@ -17,6 +18,10 @@ final class EventLoop {
     private var signals: SignalQueue?
     private var logs: LogFiles?
     private let statsFile: String?
+    /// ircs:// or --tls: how to speak TLS and whom to trust (nil: plaintext).
+    private let tls: ClientTLS?
+    /// The server said, in plaintext, that its port speaks TLS.
+    private var serverSaidTLS = false
 
     private var connection: Connection?
     private var addresses: [SocketAddress] = []
@@ -40,11 +45,14 @@ final class EventLoop {
     private var lastLineNanos: UInt64 = 0
     private var longestTurnNanos: UInt64 = 0
 
+    /// What our server answers a plaintext client on its TLS port.
+    static let tlsPortHint = Array("ERROR :This port speaks TLS".utf8)
     static let frameInterval: UInt64 = 16_000_000   // ns: at most ~60 frames a second
     static let readSlice = 256 * 1024               // bytes read before the keyboard gets a turn
     static let readBudget: UInt64 = 8_000_000       // ns of reading before it gets one anyway
 
-    init(config: ClientConfig, host: String, port: Int, logDirectory: String?, mouse: Bool, statsFile: String?) {
+    init(config: ClientConfig, host: String, port: Int, logDirectory: String?, mouse: Bool, statsFile: String?, tls: ClientTLS? = nil) {
+        self.tls = tls
         self.state = ClientState(config: config)
         self.screen = Screen(mouse: mouse)
         self.host = host
@@ -234,7 +242,7 @@ final class EventLoop {
         while !addresses.isEmpty {
             let a = addresses.removeFirst()
             do {
-                let c = try Connection(address: a)
+                let c = try Connection(address: a, tls: tls.map { try TLSConnection(context: $0.context, host: host) })
                 connection = c
                 connectDeadline = Proc.wallMillis() + Self.connectTimeout
                 if c.isOpen { opened() }
@@ -249,7 +257,9 @@ final class EventLoop {
     private func opened() {
         connectDeadline = nil
         connectedAt = Proc.wallMillis()
+        serverSaidTLS = false
         apply(.connected)
+        do { try connection?.startTLS() } catch { return fatal(ClientTLS.handshakeFailure("\(host):\(port)", error.description)) }
         try? connection?.flush()
     }
 
@@ -273,6 +283,8 @@ final class EventLoop {
                     switch event {
                     case .line(let bytes):
                         linesReceived += 1
+                        // One byte compared per line (the burst path), the prefix only for ERROR lines.
+                        if bytes.first == 69, conn.tls == nil, bytes.starts(with: Self.tlsPortHint) { serverSaidTLS = true }
                         if firstLineNanos == nil { firstLineNanos = Proc.monotonicNanos() }
                         state.apply(.received(bytes), now: Proc.wallMillis())
                     case .overlong:
@@ -280,8 +292,16 @@ final class EventLoop {
                     }
                 }
             } catch {
+                // A TLS port answers a plaintext line with an alert, then resets.
+                if let wrong = wrongKindOfPort(conn, closed: true) { return fatal(wrong) }
                 drop(reason: "\(error)", retryIn: nil)
                 return
+            }
+            if case .tlsFailed(let why) = outcome { return fatal(ClientTLS.handshakeFailure("\(host):\(port)", why)) }
+            if let wrong = wrongKindOfPort(conn, closed: outcome == .closed) { return fatal(wrong) }
+            if let session = conn.tls, session.handshakeDone, !conn.verified, let tls {
+                if let refusal = tls.refusal(session) { return fatal(refusal) }
+                conn.verified = true
             }
             lastLineNanos = Proc.monotonicNanos()
             if state.config.mode == .raw { state.apply(.receivedPartial(conn.partial), now: Proc.wallMillis()) }
@@ -295,6 +315,28 @@ final class EventLoop {
         }
         guard connection === conn else { return }
         do { try conn.flush() } catch { drop(reason: "\(error)", retryIn: nil) }
+    }
+
+    /// A plaintext connection that met a TLS port: a TLS record came back (an alert, as
+    /// ngIRCd's TLS port answers a plaintext line), or our server said so in plaintext. Nil
+    /// otherwise (a server that closes without a word is retried as before: a proxy in front
+    /// of a server that is down does that too).
+    private func wrongKindOfPort(_ conn: Connection, closed: Bool) -> String? {
+        guard conn.tls == nil else { return nil }
+        let b = conn.firstBytes
+        let tlsRecord = b.count >= 2 && (b[0] == 0x15 || b[0] == 0x16) && b[1] == 3
+        guard tlsRecord || (closed && serverSaidTLS) else { return nil }
+        return "this port speaks TLS: try ircs://\(host):\(port) (or --tls)"
+    }
+
+    /// A failure a retry would not mend (a certificate, the wrong kind of port): said once,
+    /// no reconnect; /reconnect tries again.
+    private func fatal(_ reason: String) {
+        connection = nil
+        socketHasMore = false
+        connectDeadline = nil
+        reconnectAt = nil
+        apply(.disconnected(reason: reason, retryAt: nil))
     }
 
     /// The connection is gone (or dropped on purpose): schedule the next attempt.

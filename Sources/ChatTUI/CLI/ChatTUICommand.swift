@@ -1,6 +1,7 @@
 import ArgumentParser
 import ChatPOSIX
 import ChatProtocol
+import ChatTLS
 
 /// `chat-tui`: the command line.
 struct ChatTUICommand: ParsableCommand {
@@ -13,6 +14,7 @@ struct ChatTUICommand: ParsableCommand {
         Examples:
           chat-tui connect 127.0.0.1:4444 --nick alice --channel '#lobby'
           chat-tui connect irc://irc.example.org:6667/#chat
+          chat-tui connect ircs://irc.example.org/#chat   (TLS, port 6697)
           chat-tui connect telnet://127.0.0.1:4000   (same as --raw)
 
         Inside, /help lists the commands. Alt-1..9 and Ctrl-N/Ctrl-P
@@ -25,7 +27,7 @@ struct ChatTUICommand: ParsableCommand {
     struct Connect: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Connect to a server and open the chat screen.")
 
-        @Argument(help: "HOST:PORT, irc://HOST:PORT/#channel or telnet://HOST:PORT.")
+        @Argument(help: "HOST:PORT, irc://HOST:PORT/#channel, ircs://HOST[:6697]/#channel (TLS) or telnet://HOST:PORT.")
         var server: String
 
         @Option(help: "Nick to use (default: your login name).")
@@ -36,6 +38,12 @@ struct ChatTUICommand: ParsableCommand {
 
         @Flag(help: "Talk to a plain line-based chat server (no IRC, no nick list).")
         var raw = false
+
+        @Flag(help: "Speak TLS (as ircs:// does): the certificate is checked against the system's CA store, or trusted on first use.")
+        var tls = false
+
+        @Option(name: .customLong("tls-fingerprint"), help: ArgumentHelp("Trust only the certificate with this SHA-256 fingerprint (hex, colons optional; implies --tls).", valueName: "SHA256"))
+        var tlsFingerprint: String?
 
         @Option(help: "Write one log file per window into this directory.")
         var logDir: String?
@@ -65,6 +73,9 @@ struct ChatTUICommand: ParsableCommand {
                 throw ValidationError("\"\(c)\" is not a valid channel name.")
             }
             guard scrollback >= 100 else { throw ValidationError("--scrollback must be at least 100.") }
+            if let tlsFingerprint, TLSFingerprint(parsing: tlsFingerprint) == nil {
+                throw ValidationError("--tls-fingerprint takes a SHA-256 fingerprint: 64 hex digits, colons optional (openssl x509 -fingerprint -sha256 prints one).")
+            }
         }
 
         func run() throws {
@@ -85,8 +96,22 @@ struct ChatTUICommand: ParsableCommand {
             config.logging = logDir != nil
             config.utcOffset = Proc.utcOffsetSeconds()
             config.version = "chat-tui \(ChatTUICommand.version)"
+            var clientTLS: ClientTLS?
+            if target.tls || tls || tlsFingerprint != nil {
+                let context: TLSContext
+                do { context = try TLSContext.client() } catch {
+                    FD.writeAllIgnoringErrors(2, "chat-tui: cannot set up TLS: \(error)\n")
+                    throw ExitCode(1)
+                }
+                let port = target.port
+                clientTLS = ClientTLS(context: context, pinned: tlsFingerprint.flatMap(TLSFingerprint.init(parsing:)),
+                                      knownHosts: KnownHosts.forUser(), server: "\(target.host):\(port)", host: target.host)
+                let (ok, message) = clientTLS!.firstContact(port: port)
+                if let message { FD.writeAllIgnoringErrors(2, "chat-tui: \(message)\n") }
+                if !ok { throw ExitCode(1) }
+            }
             Screen.setUTF8Locale()
-            let loop = EventLoop(config: config, host: target.host, port: target.port, logDirectory: logDir, mouse: mouse, statsFile: statsFile)
+            let loop = EventLoop(config: config, host: target.host, port: target.port, logDirectory: logDir, mouse: mouse, statsFile: statsFile, tls: clientTLS)
             let code = loop.run()
             if code != 0 { throw ExitCode(code) }
         }

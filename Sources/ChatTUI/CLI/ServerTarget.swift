@@ -7,9 +7,12 @@ struct ServerTarget: Equatable, Sendable {
     var port: Int
     var raw: Bool
     var channels: [String]
+    /// ircs://: TLS.
+    var tls = false
 
     static let defaultPort = 4444   // the chat server's
     static let ircPort = 6667
+    static let ircsPort = 6697
     static let telnetPort = 23
 
     enum ParseError: Error, Equatable, CustomStringConvertible {
@@ -21,7 +24,7 @@ struct ServerTarget: Equatable, Sendable {
         var description: String {
             switch self {
             case .empty: return "no server given: use HOST:PORT"
-            case .unknownScheme(let s): return "unknown scheme \"\(s)://\": use irc:// or telnet://"
+            case .unknownScheme(let s): return "unknown scheme \"\(s)://\": use irc://, ircs:// or telnet://"
             case .badAddress(let s): return "\"\(s)\" is not HOST:PORT"
             case .noHost(let s): return "\"\(s)\" names no host: use HOST:PORT (127.0.0.1:4444 for this machine)"
             }
@@ -34,11 +37,13 @@ struct ServerTarget: Equatable, Sendable {
         var raw = false
         var port = defaultPort
         var channels: [String] = []
+        var tls = false
         if let colon = rest.firstIndex(of: ":"), rest[colon...].hasPrefix("://") {
             let scheme = rest[..<colon].lowercased()
             rest = rest[rest.index(colon, offsetBy: 3)...]
             switch scheme {
             case "irc": port = ircPort
+            case "ircs": port = ircsPort; tls = true
             case "telnet": raw = true; port = telnetPort
             default: throw .unknownScheme(scheme)
             }
@@ -60,6 +65,6 @@ struct ServerTarget: Equatable, Sendable {
             guard p > 0 else { throw .badAddress(text) }
             port = p
         }
-        return ServerTarget(host: host, port: port, raw: raw, channels: channels)
+        return ServerTarget(host: host, port: port, raw: raw, channels: channels, tls: tls)
     }
 }

@@ -12,6 +12,26 @@ import Glibc
 /// client does not depend on its quirks (PREFIX with five modes, CHANTYPES #&+, penalties).
 private let ngircdPath = findExecutable("ngircd")
 
+/// An ngIRCd configuration for the tests: loopback, `port`, no PAM, ident or DNS; `extra`
+/// sections after (ClientTLSTests adds its [SSL]).
+func ngircdConfig(port: Int, extra: String = "") -> String {
+    """
+    [Global]
+    Name = irc.test.local
+    Info = chat-tui test
+    Listen = 127.0.0.1
+    Ports = \(port)
+    MotdPhrase = "ngircd for chat-tui tests"
+    [Limits]
+    PingTimeout = 120
+    [Options]
+    PAM = no
+    Ident = no
+    DNS = no
+
+    """ + extra
+}
+
 extension EndToEndTests {
     @Test func worksWithNgircd() async throws {
         guard let ngircdPath else {
@@ -22,21 +42,7 @@ extension EndToEndTests {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let port = try freeLoopbackPort()
-        try """
-            [Global]
-            Name = irc.test.local
-            Info = chat-tui test
-            Listen = 127.0.0.1
-            Ports = \(port)
-            MotdPhrase = "ngircd for chat-tui tests"
-            [Limits]
-            PingTimeout = 120
-            [Options]
-            PAM = no
-            Ident = no
-            DNS = no
-
-            """.write(toFile: dir + "/ngircd.conf", atomically: true, encoding: .utf8)
+        try ngircdConfig(port: port).write(toFile: dir + "/ngircd.conf", atomically: true, encoding: .utf8)
         let server = try LoggedProcess(ngircdPath, name: "chattui-ngircd") { _ in ["-n", "-f", dir + "/ngircd.conf"] }
         defer { server.stopBlocking(SIGTERM, grace: 8) }
         try await server.waitForLog("Now listening")
