@@ -21,6 +21,8 @@ let package = Package(
         .systemLibrary(name: "CNcurses"),
         // libsodium: argon2id password hashes (the password worker, `chat-server hash-password`).
         .systemLibrary(name: "CSodium"),
+        // SQLite: the hub's state store (accounts), see docs/ACCOUNTS.md.
+        .systemLibrary(name: "CSQLite"),
         // CRC-32C with the processor's instruction, header-only (inlined into ChatProtocol).
         .systemLibrary(name: "CChecksum"),
         // Wire and text logic shared by server, client and benchmark. No Foundation.
@@ -30,7 +32,7 @@ let package = Package(
         .executableTarget(
             name: "ChatServerDaemon",
             dependencies: [
-                "ChatProtocol", "ChatPOSIX", "CSodium",
+                "ChatProtocol", "ChatPOSIX", "CSodium", "CSQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
