@@ -1,13 +1,25 @@
-/// The OPER attempts whose password is being checked: by ticket, which session asked for
-/// which operator block (nil: no such block, checked against a decoy so that the answer takes
-/// as long either way). While a session waits here the hub reads no more of its requests, so
+/// The password checks under way, for OPER and for accounts (NickServ, SASL): by ticket,
+/// which session asked and for what (`PasswordPurpose`: an operator block or account that does
+/// not exist is checked against a decoy so that the answer takes as long either way; a new
+/// password is hashed). While a session waits here the hub reads no more of its requests, so
 /// its replies keep the order of its commands (`Hub.mustWait`). And the failed attempts by
 /// address: each failure doubles the wait before the next attempt from there, so that
 /// reconnecting does not buy more guesses.
 struct OperChecks {
     struct Pending: Equatable {
         var session: Int
-        var block: String?
+        var purpose: PasswordPurpose
+
+        /// An OPER check for the operator block `block` (nil: no such block).
+        init(session: Int, block: String?) { self.init(session: session, purpose: .oper(block: block)) }
+
+        init(session: Int, purpose: PasswordPurpose) {
+            self.session = session
+            self.purpose = purpose
+        }
+
+        /// The operator block of an OPER check; nil for none or another purpose.
+        var block: String? { if case .oper(let b) = purpose { b } else { nil } }
     }
 
     private var pending: [UInt64: Pending] = [:]
@@ -68,6 +80,9 @@ struct OperChecks {
 
     /// A success from `host`: its failures are forgotten.
     mutating func succeeded(host: String) { failures[host] = nil }
+
+    /// Whether a check for `purpose` is under way (two registrations of one account at once).
+    func contains(_ purpose: PasswordPurpose) -> Bool { pending.values.contains { $0.purpose == purpose } }
 
     /// Every ticket under way, oldest first (to answer them all when the worker is lost).
     var tickets: [UInt64] { pending.keys.sorted() }
