@@ -27,6 +27,8 @@ final class IRCConversation: Conversation {
     var clientTags = ""
     /// The labeled command whose replies are under way (labeled-response).
     var labeled: LabeledResponse?
+    /// The SASL exchange under way, if any (IRCConversation+SASL.swift).
+    var sasl = SASLExchange()
     /// The last `BATCH` reference given, counted per connection.
     var lastBatch = 0
     /// The open `chathistory` batch's reference, while the hub's answer to CHATHISTORY comes
@@ -163,7 +165,7 @@ final class IRCConversation: Conversation {
     /// the hub's answers to earlier lines).
     private func answersHere(_ input: IRCInput) -> Bool {
         switch input {
-        case .capLS, .capList, .capReq, .ping, .version, .time, .info, .admin, .links, .help, .setname: return true
+        case .capLS, .capList, .capReq, .ping, .version, .time, .info, .admin, .links, .help, .setname, .authenticate: return true
         case .message(_, let targets, _): return targets.count > ChatSettings.maxTargets  // 407
         case .chatHistory(.failure): return true  // FAIL
         case .whois(let server?, _): return !answersFor(server: server)  // 402
@@ -266,6 +268,7 @@ final class IRCConversation: Conversation {
         case .monitor(let action, let targets): output.request(.monitor(action, targets: targets))
         case .time, .info, .admin, .links, .help: serverInfo(input, &output)
         case .oper(let name, let password): output.request(.oper(name: name, password: password))
+        case .authenticate(let parameter): authenticate(parameter, &output)
         case .kill(let nick, let reason): output.request(.kill(nick: nick, reason: reason))
         case .wallops(let text): output.request(.wallops(text: text))
         case .tagmsg(let targets): tagmsg(targets, &output)
