@@ -14,9 +14,9 @@ public struct SASLExchange: Equatable, Sendable {
         case more
         /// Ask the hub to log `account` in with `password`.
         case login(account: String, password: String)
-        /// 904: a payload that is not base64 or not a PLAIN message.
+        /// 904: a payload that is not base64 or not a PLAIN message, or longer than `maxPayload`.
         case failed
-        /// 905: the payload is too long.
+        /// 905: a line of the payload is longer than 400 bytes.
         case tooLong
         /// 906: the client aborted (`AUTHENTICATE *`).
         case aborted
@@ -50,9 +50,14 @@ public struct SASLExchange: Equatable, Sendable {
             payload = []
             return .challenge
         }
-        if parameter.utf8.count > Self.chunk || kept.count + parameter.utf8.count > Self.maxPayload {
+        if parameter.utf8.count > Self.chunk {
             payload = nil
             return .tooLong
+        }
+        // Endless 400-byte lines: a failure (904), as irctest and Ergo have it.
+        if kept.count + parameter.utf8.count > Self.maxPayload {
+            payload = nil
+            return .failed
         }
         if parameter != "+" { kept.append(contentsOf: parameter.utf8) }
         if parameter.utf8.count == Self.chunk {

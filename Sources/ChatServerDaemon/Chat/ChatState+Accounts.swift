@@ -8,6 +8,8 @@ import ChatProtocol
 extension ChatState {
     /// The service's nick, as its notices come from it.
     static let nickServ = "NickServ"
+    /// Failed logins from one address that cost no wait; after them each doubles it.
+    static let freeFailures = 2
     /// A password's bounds, in bytes.
     static let passwordBytes = 5...300
 
@@ -191,7 +193,7 @@ extension ChatState {
                 return sasl ? send(.saslResult(.failure), to: id) : nickServNotice(id, "Passwords cannot be checked now; try again later.")
             }
             guard verdict, let key, let account = accounts[key], !account.frozen, users[id]!.account == nil else {
-                operChecks.failed(host: users[id]!.host, now: clock())
+                operChecks.failed(host: users[id]!.host, now: clock(), free: Self.freeFailures)
                 return sasl ? send(.saslResult(.failure), to: id) : nickServNotice(id, "Invalid account or password.")
             }
             operChecks.succeeded(host: users[id]!.host)
@@ -199,7 +201,7 @@ extension ChatState {
             if sasl { send(.saslResult(.success), to: id) }
         case .drop(let key):
             guard verdict == true, let account = accounts[key] else {
-                if verdict == false { operChecks.failed(host: users[id]!.host, now: clock()) }
+                if verdict == false { operChecks.failed(host: users[id]!.host, now: clock(), free: Self.freeFailures) }
                 return nickServNotice(id, verdict == nil ? "Passwords cannot be checked now; try again later." : "Invalid password.")
             }
             operChecks.succeeded(host: users[id]!.host)

@@ -68,14 +68,16 @@ struct OperChecks {
     /// When the next attempt from `host` may be made (ms); 0 when at once.
     func retryAt(host: String) -> Int64 { failures[host]?.retryAt ?? 0 }
 
-    /// A failed attempt from `host` at `now`: the next waits 1 s, then 2, 4… up to a minute.
-    mutating func failed(host: String, now: Int64) {
+    /// A failed attempt from `host` at `now`: the next waits 1 s, then 2, 4… up to a minute;
+    /// the first `free` failures in a row wait nothing (account logins, where a typo is common
+    /// and SASL clients retry at once; OPER has none).
+    mutating func failed(host: String, now: Int64, free: Int = 0) {
         if failures.count >= Self.addressLimit && failures[host] == nil {
             failures = failures.filter { $0.value.retryAt > now }
             if failures.count >= Self.addressLimit { failures.removeAll() }
         }
         let count = (failures[host]?.count ?? 0) + 1
-        failures[host] = (count, now + min(Self.longestWait, 1000 << min(count - 1, 6)))
+        failures[host] = (count, count <= free ? 0 : now + min(Self.longestWait, 1000 << min(count - 1 - free, 6)))
     }
 
     /// A success from `host`: its failures are forgotten.

@@ -10,6 +10,10 @@ extension IRCConversation {
         guard capabilities.contains(.sasl) else {
             return numeric(904, [], "SASL authentication failed: the sasl capability is not enabled", &output)
         }
+        // Logged in already: 907 at once (the hub would say the same after the payload).
+        if loggedIn && !sasl.isUnderWay && parameter != "*" {
+            return numeric(907, [], "You have already authenticated using SASL", &output)
+        }
         switch sasl.receive(parameter) {
         case .challenge:
             send(IRCMessage(command: "AUTHENTICATE", params: ["+"]), &output)

@@ -29,6 +29,8 @@ final class IRCConversation: Conversation {
     var labeled: LabeledResponse?
     /// The SASL exchange under way, if any (IRCConversation+SASL.swift).
     var sasl = SASLExchange()
+    /// The hub said the user is logged in (900) and not since out (901): SASL answers 907.
+    var loggedIn = false
     /// The last `BATCH` reference given, counted per connection.
     var lastBatch = 0
     /// The open `chathistory` batch's reference, while the hub's answer to CHATHISTORY comes
@@ -333,6 +335,8 @@ final class IRCConversation: Conversation {
             if CaseMapping.ascii.equal(String(nickOf(source)), nick) { channels.remove(channel) }
         case .kick(let channel, _, let target, _):
             if CaseMapping.ascii.equal(target, nick) { channels.remove(channel) }
+        case .loggedIn: loggedIn = true
+        case .loggedOut: loggedIn = false
         default: break
         }
         // Others' messages go out at once, not among the replies to a labeled command.
