@@ -142,6 +142,16 @@ private final class MemoryAccounts: AccountStorage {
         #expect(state.operChecks.retryAt(host: "10.0.0.1") == 0, "a success forgets the failures")
     }
 
+    @Test func aPasswordLongerThanTheWorkerTakesIsWrongAtOnce() {
+        user(1, "alice")
+        register(1)
+        ns(1, "LOGOUT")
+        _ = sink.take(1)
+        let asked = checker.checks.count
+        ns(1, "IDENTIFY " + String(repeating: "p", count: PasswordCheck.maxField + 1))
+        #expect(notices(1) == ["Invalid account or password."] && checker.checks.count == asked && !state.operChecks.awaits(1))
+    }
+
     @Test func anAccountThatDoesNotExistIsCheckedAgainstTheDecoy() {
         user(1, "alice")
         ns(1, "IDENTIFY ghost sesame1")
@@ -224,6 +234,20 @@ private final class MemoryAccounts: AccountStorage {
         user(2, "mallory")
         state.passwordChecked(ticket: ticket, verdict: true)
         #expect(state.users[2]!.account == nil && sink.take(2).isEmpty)
+    }
+
+    /// The real worker's answer, in process: a hash it then checks.
+    @Test func theWorkerMakesHashesItAccepts() throws {
+        #expect(PasswordHash.prepare())
+        let made = PasswordWorker.answer(PasswordHashRequest(ticket: 7, password: "sesame1"))
+        #expect(made.ticket == 7 && made.hash.hasPrefix("$argon2id$"))
+        #expect(PasswordWorker.answer(PasswordCheck(ticket: 8, hash: made.hash, password: "sesame1")) == .init(ticket: 8, answer: .match))
+        // Its frames round-trip, and each refuses the other's.
+        let request = PasswordHashRequest(ticket: 9, password: "p\u{e9}ss")
+        #expect(request.bytes.withUnsafeBytes { PasswordHashRequest($0) } == request)
+        #expect(made.bytes.withUnsafeBytes { PasswordHashResult($0) } == made)
+        #expect(request.bytes.withUnsafeBytes { PasswordHashResult($0) } == nil)
+        #expect(request.bytes.withUnsafeBytes { PasswordCheck($0) } == nil)
     }
 
     @Test func theWorkerLostAnswersEveryCheck() {

@@ -142,6 +142,10 @@ import Glibc
             .join(channels: [c], keys: [n]), .join(channels: list, keys: list), .invite(nick: n, channel: c),
             .invite(nick: n, channel: "#lobby"), .mode(target: "#lobby", args: ["+beI"] + list.dropLast()),
             .oper(name: n, password: n), .kill(nick: n, reason: t), .wallops(text: t),
+            // NickServ: a password as long as the text limit allows (refused, or wrong at once).
+            .authenticate(account: n, password: n),
+            .message(kind: .privmsg, target: "NickServ", text: "REGISTER " + String(repeating: "p", count: text - 9)),
+            .message(kind: .privmsg, target: "nickserv", text: "IDENTIFY \(n) " + String(repeating: "p", count: text - 10 - name)),
             .capabilities(names: [n]), .capabilities(names: list), .setName(realName: t),
             .chatHistory(HistoryQuery(subcommand: .between, target: n, first: .time(.min), second: .messageID(.max), limit: .max)),
             .chatHistory(HistoryQuery(subcommand: .latest, target: "#lobby", first: .none, limit: 0)),
@@ -174,7 +178,8 @@ import Glibc
         func name() -> String { Bool.random(using: &rng) ? "#lobby" : string(RequestLimits.name) }
         func text() -> String { string(RequestLimits.text) }
         func list() -> [String] { (0..<Int.random(in: 0...8, using: &rng)).map { _ in name() } }
-        switch Int.random(in: 0..<32, using: &rng) {  // 23: hello
+        switch Int.random(in: 0..<33, using: &rng) {  // 23: hello
+        case 32: return .authenticate(account: name(), password: name())
         case 31:
             return .chatHistory(HistoryQuery(subcommand: HistoryQuery.Subcommand.allCases.randomElement(using: &rng)!, target: name(),
                                              first: Bool.random(using: &rng) ? .none : .messageID(UInt64.random(in: 0...9, using: &rng)),

@@ -95,7 +95,7 @@ public enum HumanText {
                 details: ["Without the password you are asked for it, and a telnet client does not show it as you type.",
                           "Operators may use /kill and /wallops, and get everyone's wallops."]),
         Command(name: "register", usage: "/register PASSWORD", summary: "register your nickname as an account",
-                details: ["The password is 5 to 64 bytes, one word. You are logged in at once; later, /identify logs you in.",
+                details: ["The password is 5 to 300 bytes, one word. You are logged in at once; later, /identify logs you in.",
                           "/msg NickServ HELP lists what else NickServ does (SET PASSWORD, DROP, INFO)."]),
         Command(name: "identify", usage: "/identify [NAME] PASSWORD", summary: "log in to your account",
                 details: ["NAME is the account; without it, the account of your current nickname."]),

@@ -85,6 +85,12 @@ extension ChatState {
     /// Starts a check of `password` against `account`'s hash (the decoy's for none); false
     /// when the worker cannot take it (the caller answers at once).
     private func startCheck(_ id: Int, _ purpose: PasswordPurpose, account: String?, password: String) -> Bool {
+        // Longer than any password (a long message to NickServ): wrong, without the worker,
+        // whose packets do not carry it.
+        if password.utf8.count > PasswordCheck.maxField {
+            accountPasswordChecked(.init(session: id, purpose: purpose), verdict: false)
+            return true
+        }
         let ticket = operChecks.add(.init(session: id, purpose: purpose))
         let hash = account.flatMap { accounts[$0]?.hash } ?? Self.decoyHash
         if passwords?.check(ticket: ticket, hash: hash, password: password) == true { return true }

@@ -1,0 +1,22 @@
+import ChatProtocol
+import Testing
+
+/// `/register`, `/identify`, `/logout`: NickServ's commands, sent to it as private messages.
+@Suite(.serialized, .compute) struct HumanAccountCommandTests {
+    @Test func accountCommandsBecomeMessagesToNickServ() {
+        #expect(HumanInput.parse("/register sesame1") == .nickServ("REGISTER sesame1"))
+        #expect(HumanInput.parse("/IDENTIFY  sesame1 ") == .nickServ("IDENTIFY sesame1"))
+        #expect(HumanInput.parse("/identify alice sesame1") == .nickServ("IDENTIFY alice sesame1"))
+        #expect(HumanInput.parse("/logout now") == .nickServ("LOGOUT"))
+        #expect(HumanInput.nickServ("LOGOUT").request(currentChannel: nil)
+                == .message(kind: .privmsg, target: "NickServ", text: "LOGOUT"))
+    }
+
+    @Test func aMissingOrExtraWordIsAUsageHint() {
+        #expect(HumanInput.parse("/register") == .usage("!! Usage: /register PASSWORD"))
+        #expect(HumanInput.parse("/register two words") == .usage("!! Usage: /register PASSWORD"))
+        #expect(HumanInput.parse("/identify") == .usage("!! Usage: /identify [NAME] PASSWORD"))
+        #expect(HumanInput.parse("/identify a b c") == .usage("!! Usage: /identify [NAME] PASSWORD"))
+        #expect(HumanText.help(command: "register").contains { $0.contains("5 to 300 bytes") })
+    }
+}
