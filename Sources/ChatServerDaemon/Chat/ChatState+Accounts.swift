@@ -13,16 +13,16 @@ extension ChatState {
     /// A password's bounds, in bytes.
     static let passwordBytes = 5...300
 
-    /// The text of a request that is a message to NickServ (from a registered user), with its
-    /// kind; nil for every other request. Costs a channel message one length comparison.
-    static func nickServText(_ request: HubRequest, registered: Bool) -> (MessageKind, String)? {
+    /// The text of a request that is a message to NickServ, with its kind; nil for every other
+    /// request. Costs a channel message one length comparison.
+    static func nickServText(_ request: HubRequest) -> (MessageKind, String)? {
         let kind: MessageKind, target: String, text: String
         switch request {
         case .message(let k, let t, let x): (kind, target, text) = (k, t, x)
         case .taggedMessage(let k, let t, let x, _): (kind, target, text) = (k, t, x)
         default: return nil
         }
-        guard target.utf8.count == 8, registered, target.lowercased() == "nickserv" else { return nil }
+        guard target.utf8.count == 8, target.lowercased() == "nickserv" else { return nil }
         return (kind, text)
     }
 

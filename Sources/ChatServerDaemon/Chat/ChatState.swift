@@ -107,7 +107,7 @@ final class ChatState {
         }
         guard users[id] != nil else { return }
         // Passwords go to NickServ as typed, never cleaned or kept (ChatState+Accounts.swift).
-        if let (kind, text) = Self.nickServText(request, registered: users[id]!.registered) {
+        if let (kind, text) = Self.nickServText(request), users[id]!.registered {
             users[id]!.lastActive = clock()
             return nickServ(id, kind: kind, text: text)
         }

@@ -15,6 +15,8 @@ import Glibc
 /// and yes or no. A worker that dies is started again by the hub (`PasswordService`).
 enum PasswordWorker {
     static let channelFD: Int32 = 3
+    /// Its name in ps and /proc (the console leaves it out of the sessions it counts).
+    static let processName = "chat-passwords"
 
     /// Forks the worker. Returns its pid and the hub's end of its channel (non-blocking).
     static func start() throws(SystemError) -> (pid: pid_t, channel: Int32) {
@@ -23,7 +25,7 @@ enum PasswordWorker {
 
     /// The worker's loop: a check in, a verdict out, until the hub closes its end.
     private static func serve() -> Never {
-        Proc.setName("chat-passwords")
+        Proc.setName(processName)
         // Ctrl-C on the server's terminal is for the hub.
         Proc.startOwnProcessGroup()
         guard PasswordHash.prepare() else {
