@@ -12,11 +12,15 @@ import Testing
                 == .message(kind: .privmsg, target: "NickServ", text: "LOGOUT"))
     }
 
-    @Test func aMissingOrExtraWordIsAUsageHint() {
-        #expect(HumanInput.parse("/register") == .usage("!! Usage: /register PASSWORD"))
-        #expect(HumanInput.parse("/register two words") == .usage("!! Usage: /register PASSWORD"))
-        #expect(HumanInput.parse("/identify") == .usage("!! Usage: /identify [NAME] PASSWORD"))
-        #expect(HumanInput.parse("/identify a b c") == .usage("!! Usage: /identify [NAME] PASSWORD"))
+    @Test func withoutThePasswordTheSessionAsksForIt() {
+        #expect(HumanInput.parse("/register") == .nickServAskingPassword("REGISTER"))
+        #expect(HumanInput.parse("/identify ") == .nickServAskingPassword("IDENTIFY"))
+        #expect(HumanInput.nickServAskingPassword("REGISTER").request(currentChannel: "#lobby") == nil)
+    }
+
+    @Test func anExtraWordIsAUsageHint() {
+        #expect(HumanInput.parse("/register two words") == .usage("!! Usage: /register [PASSWORD]"))
+        #expect(HumanInput.parse("/identify a b c") == .usage("!! Usage: /identify [PASSWORD]"))
         #expect(HumanText.help(command: "register").contains { $0.contains("5 to 300 bytes") })
     }
 }

@@ -82,6 +82,34 @@ import TestSupport
         try? FileManager.default.removeItem(atPath: parent)
     }
 
+    /// `/register` alone: the password is asked for with the telnet client's echo off (IAC
+    /// WILL ECHO, then WONT ECHO), and never comes back to the screen.
+    @Test func aTelnetUserTypesTheAccountPasswordUnseen() async throws {
+        let server = try await ServerProcess()
+        let tess = try await humanUser(server, nick: "tess")
+        tess.transcript = []
+        try tess.line("/register")
+        try await tess.expect("Password for your account (not shown): ")
+        try tess.send(bytes: [255, 253, 1])  // DO ECHO, as a telnet client answers
+        try tess.line("sesame9")
+        try await tess.expect("-- You are now logged in as tess")
+        try tess.line("/logout")
+        try await tess.expect("-- You are now logged out")
+        try tess.line("/identify")
+        try await tess.expect("Password for your account (not shown): ")
+        try tess.line("")
+        try await tess.expect("!! No password given; nothing was sent.")
+        try tess.line("/identify")
+        try await tess.expect("Password for your account (not shown): ")
+        try tess.line("sesame9")
+        try await tess.expect("-- You are now logged in as tess")
+        let raw = tess.transcript ?? []
+        func has(_ needle: [UInt8]) -> Bool { raw.indices.contains { raw[$0...].starts(with: needle) } }
+        #expect(has([255, 251, 1]) && has([255, 252, 1]), "WILL ECHO then WONT ECHO: \(raw)")
+        #expect(!String(decoding: raw, as: UTF8.self).contains("sesame9"))
+        await server.stop()
+    }
+
     @Test func saslRefusesWrongPasswordsAndHostileInput() async throws {
         let parent = try Self.stateParent()
         let server = try await Self.server(state: parent + "/state")

@@ -67,6 +67,9 @@ public enum HumanInput: Equatable, Sendable {
     /// `/register PASSWORD`, `/identify [ACCOUNT] PASSWORD`, `/logout`: the command for
     /// NickServ (`REGISTER PASSWORD`…), sent to it as a private message.
     case nickServ(String)
+    /// `/register` or `/identify [ACCOUNT]` without the password: the session asks for it,
+    /// hidden, then sends NickServ this command with the password after it.
+    case nickServAskingPassword(String)
     /// `/kill NICK [reason]`: a server operator disconnects someone.
     case kill(nick: String, reason: String)
     /// `/wallops TEXT`: a server operator's message to the other operators and to +w users.
@@ -208,11 +211,13 @@ public enum HumanInput: Equatable, Sendable {
             guard let password = singleWord(password) else { return .usage(HumanText.usage(name)) }
             return .oper(name: String(operName), password: password)
         case "register":
+            if args.isEmpty { return .nickServAskingPassword("REGISTER") }
             guard let password = singleWord(args) else { return .usage(HumanText.usage(name)) }
             return .nickServ("REGISTER " + password)
         case "identify":
             let given = words(args)
-            if given.isEmpty || given.count > 2 { return .usage(HumanText.usage(name)) }
+            if given.isEmpty { return .nickServAskingPassword("IDENTIFY") }
+            if given.count > 2 { return .usage(HumanText.usage(name)) }
             return .nickServ("IDENTIFY " + given.joined(separator: " "))
         case "logout":
             return .nickServ("LOGOUT")
@@ -296,6 +301,8 @@ public enum HumanInput: Equatable, Sendable {
             return password.map { .oper(name: name, password: $0) }
         case .nickServ(let text):
             return .message(kind: .privmsg, target: "NickServ", text: text)
+        case .nickServAskingPassword:
+            return nil
         case .kill(let nick, let reason):
             return .kill(nick: nick, reason: reason)
         case .wallops(let text):

@@ -26,6 +26,8 @@ final class HumanConversation: Conversation {
     private var stamp = MinuteStamp()
     /// `/oper NAME` asked for a password: the next line is it, for this operator block.
     private var passwordFor: String?
+    /// The NickServ command (`REGISTER`, `IDENTIFY`) whose password is being typed, hidden.
+    private var nickServAsking: String?
     var channels: [String] = []  // joined, in join order
 
     init(serverName: String, maxLineLength: Int, utcOffset: Int) {
@@ -112,6 +114,19 @@ final class HumanConversation: Conversation {
     /// A line typed while chatting; false when it is answered here and the hub's answers to
     /// earlier lines may still be coming (it waits for them).
     private func command(_ text: String, _ output: inout SessionOutput) -> Bool {
+        if let command = nickServAsking {
+            // As for /oper: typed unseen, never parsed, never shown.
+            nickServAsking = nil
+            output.hideInput(false)
+            output.sendLine("")
+            let password = String(text[...].trimming(while: { $0.isWhitespace }))
+            if password.isEmpty {
+                output.sendLine(HumanText.noAccountPassword)
+            } else {
+                output.request(.message(kind: .privmsg, target: "NickServ", text: command + " " + password))
+            }
+            return true
+        }
         if let name = passwordFor {
             // The password, typed unseen: never parsed as a line or a command.
             passwordFor = nil
@@ -149,6 +164,10 @@ final class HumanConversation: Conversation {
         case .oper(let name, nil):
             passwordFor = name
             output.sendRaw(HumanText.askPassword(for: name))
+            output.hideInput(true)
+        case .nickServAskingPassword(let command):
+            nickServAsking = command
+            output.sendRaw(HumanText.askAccountPassword)
             output.hideInput(true)
         case .help(let topic):
             for l in topic.map({ HumanText.help(command: $0) }) ?? HumanText.help { output.sendLine(l) }
