@@ -111,31 +111,29 @@ final class HumanConversation: Conversation {
         output.request(.register(nick: candidate, user: candidate, realName: "telnet user"))
     }
 
+    /// The password asked for (/oper, /register, /identify), typed unseen: never parsed as a
+    /// line or a command. Echo comes back on; nil, and `refusal` said, when it is empty.
+    private func typedPassword(_ text: String, else refusal: String, _ output: inout SessionOutput) -> String? {
+        output.hideInput(false)
+        output.sendLine("")
+        let password = String(text[...].trimming(while: { $0.isWhitespace }))
+        if password.isEmpty { output.sendLine(refusal) }
+        return password.isEmpty ? nil : password
+    }
+
     /// A line typed while chatting; false when it is answered here and the hub's answers to
     /// earlier lines may still be coming (it waits for them).
     private func command(_ text: String, _ output: inout SessionOutput) -> Bool {
         if let command = nickServAsking {
-            // As for /oper: typed unseen, never parsed, never shown.
             nickServAsking = nil
-            output.hideInput(false)
-            output.sendLine("")
-            let password = String(text[...].trimming(while: { $0.isWhitespace }))
-            if password.isEmpty {
-                output.sendLine(HumanText.noAccountPassword)
-            } else {
+            if let password = typedPassword(text, else: HumanText.noAccountPassword, &output) {
                 output.request(.message(kind: .privmsg, target: "NickServ", text: command + " " + password))
             }
             return true
         }
         if let name = passwordFor {
-            // The password, typed unseen: never parsed as a line or a command.
             passwordFor = nil
-            output.hideInput(false)
-            output.sendLine("")
-            let password = String(text[...].trimming(while: { $0.isWhitespace }))
-            if password.isEmpty {
-                output.sendLine(HumanText.noPassword)
-            } else {
+            if let password = typedPassword(text, else: HumanText.noPassword, &output) {
                 output.request(.oper(name: name, password: password))
             }
             return true
