@@ -25,6 +25,8 @@ let package = Package(
         .systemLibrary(name: "CSystemd"),
         // OpenSSL 3 (libssl-dev): TLS for sessions and chat-tui, through ChatTLS only.
         .systemLibrary(name: "CSSL"),
+        // SQLite: the hub's state store (accounts), see docs/ACCOUNTS.md.
+        .systemLibrary(name: "CSQLite"),
         // CRC-32C with the processor's instruction, header-only (inlined into ChatProtocol).
         .systemLibrary(name: "CChecksum"),
         // Wire and text logic shared by server, client and benchmark. No Foundation.
@@ -36,7 +38,7 @@ let package = Package(
         .executableTarget(
             name: "ChatServerDaemon",
             dependencies: [
-                "ChatProtocol", "ChatPOSIX", "ChatTLS", "CSodium", "CSystemd",
+                "ChatProtocol", "ChatPOSIX", "ChatTLS", "CSodium", "CSystemd", "CSQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

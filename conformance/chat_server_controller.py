@@ -33,7 +33,8 @@ def password_hash(binary: str, password: str) -> str:
 
 class ChatServerController(BaseServerController, DirectoryBasedController):
     software_name = "chat-server"
-    supported_sasl_mechanisms: Set[str] = set()
+    # Accounts are built in (NickServ and SASL in the hub): no services process to start.
+    supported_sasl_mechanisms: Set[str] = {"PLAIN"}
     supports_sts = False
     # What the server does of irctest's optional behaviours: declared, a test that finds one
     # missing fails instead of being skipped.
@@ -65,8 +66,6 @@ class ChatServerController(BaseServerController, DirectoryBasedController):
             raise NotImplementedByController("TLS")
         if password is not None:
             raise NotImplementedByController("PASS")
-        if run_services:
-            raise NotImplementedByController("services")
         assert self.proc is None
         self.port = port
         self.hostname = hostname
@@ -92,6 +91,29 @@ class ChatServerController(BaseServerController, DirectoryBasedController):
                 "--config", config,
             ]
         )
+
+    def wait_for_services(self) -> None:
+        # Nothing to wait for: accounts are part of the server.
+        pass
+
+    def registerUser(self, case, username: str, password: Optional[str] = None) -> None:
+        """Registers ``username`` through NickServ over a connection of its own, as Ergo's
+        controller does (chat-server's accounts live in the server itself)."""
+        assert password
+        client = case.addClient(show_io=False)
+        case.sendLine(client, "NICK " + username)
+        case.sendLine(client, "USER r e g :user")
+        while case.getRegistrationMessage(client).command != "001":
+            pass
+        case.getMessages(client)
+        case.sendLine(client, "NS REGISTER " + password)
+        while True:
+            msg = case.getMessage(client)
+            if msg.command == "900":
+                break
+            assert msg.command == "NOTICE" and "registered" in msg.params[-1], msg
+        case.sendLine(client, "QUIT")
+        case.assertDisconnected(client)
 
     def wait_for_port(self) -> None:
         # The first line a client sends picks its dialect: the probe says it is an IRC client

@@ -40,6 +40,14 @@ public enum Files {
         if st.mode != 0o700 { _ = try check("chmod(\(path))") { chmod(path, 0o700) } }
     }
 
+    /// Creates the directory `path` with `mode` (less the umask); false when it exists already.
+    @discardableResult
+    public static func makeDirectory(_ path: String, mode: UInt32) throws(SystemError) -> Bool {
+        if mkdir(path, mode_t(mode)) == 0 { return true }
+        if errno == EEXIST { return false }
+        throw SystemError("mkdir(\(path))")
+    }
+
     /// The uid and gid of a user name, or nil.
     public static func lookupUser(_ name: String) -> (uid: UInt32, gid: UInt32)? {
         guard let pw = getpwnam(name) else { return nil }

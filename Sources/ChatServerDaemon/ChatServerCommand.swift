@@ -92,8 +92,11 @@ struct ChatServerCommand: ParsableCommand {
     @Option(name: .customLong("flood-burst"), parsing: .unconditional, help: ArgumentHelp("Lines a client may send at once before flood control delays it.", valueName: "LINES"))
     var floodBurst = 20
 
-    @Option(name: .customLong("config"), help: ArgumentHelp("Settings read at start-up and again on SIGHUP, over the options: 'max-clients = 500' lines (max-clients, max-per-ip, history, flood-rate, flood-burst, motd-file, oper, description, admin-location, admin-email).", valueName: "PATH"))
+    @Option(name: .customLong("config"), help: ArgumentHelp("Settings read at start-up and again on SIGHUP, over the options: 'max-clients = 500' lines (max-clients, max-per-ip, history, flood-rate, flood-burst, motd-file, oper, description, admin-location, admin-email, tls-cert, tls-key, state-dir).", valueName: "PATH"))
     var configFile: String?
+
+    @Option(name: .customLong("state-dir"), help: ArgumentHelp("Keep the accounts here (state.db, created 0700); without it they are kept in memory and lost at exit.", valueName: "DIR"))
+    var stateDir: String?
 
     /// --control-socket; a group, so that `chat-server console` shares it (see ControlSocketOption).
     @OptionGroup var control: ControlSocketOption
@@ -123,6 +126,7 @@ struct ChatServerCommand: ParsableCommand {
     var commandLineLimits: Limits {
         var limits = Limits(maxClients: maxClients, maxPerIP: maxPerIP, history: history, floodRate: floodRate,
                             floodBurst: floodBurst, motdFile: motdFile)
+        limits.stateDir = stateDir
         if let serverDescription { limits.about.description = serverDescription }
         limits.tlsCertificate = tlsCertificate
         limits.tlsKey = tlsKey
@@ -216,6 +220,7 @@ struct ChatServerCommand: ParsableCommand {
         commandLineLimits.motdFile = absolute(commandLineLimits.motdFile)
         commandLineLimits.tlsCertificate = absolute(commandLineLimits.tlsCertificate)
         commandLineLimits.tlsKey = absolute(commandLineLimits.tlsKey)
+        commandLineLimits.stateDir = absolute(commandLineLimits.stateDir)
         if daemon { Self.daemonReadyFD = try Proc.beginDaemon() }
         LineLogHandler.level = logLevel
         if let logFile {
@@ -298,6 +303,8 @@ struct ChatServerCommand: ParsableCommand {
             try Proc.detachStandardDescriptors(logFD: LogOutput.shared.fd)
         }
         try hub.addHook(console)
+        // After --user: the database belongs to the user the hub runs as.
+        try openStateStore(config.limits.stateDir, hub: hub, log: log)
         // After --user: the worker checks passwords as this unprivileged user, in its sandbox.
         do { try hub.addHook(PasswordService()) } catch {
             throw StartupError("cannot start the password worker: \(error)")

@@ -18,6 +18,8 @@ struct Limits: Equatable {
     /// `--tls-cert`, `--tls-key`: PEM files, read again on every reload (issue 15).
     var tlsCertificate: String?
     var tlsKey: String?
+    /// `--state-dir`, `state-dir`: where the accounts are kept (read at start-up only).
+    var stateDir: String?
 
     /// The same rules for the command line and the file; the message names the setting.
     func problem() -> String? {
@@ -76,12 +78,13 @@ struct Limits: Equatable {
             case "tls-key": tlsKey = value.isEmpty ? nil : Self.relative(String(value), to: path)
             case "admin-location": about.adminLocation = String(value)
             case "admin-email": about.adminEmail = String(value)
-            case "motd-file":
+            case "motd-file", "state-dir":
                 // Relative to the config file's directory.
                 let dir = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
-                motdFile = value.isEmpty ? nil : value.hasPrefix("/") ? String(value) : (dir.isEmpty ? "" : dir) + "/" + value
+                let resolved = value.isEmpty ? nil : value.hasPrefix("/") ? String(value) : (dir.isEmpty ? "" : dir) + "/" + value
+                if key == "motd-file" { motdFile = resolved } else { stateDir = resolved }
             default:
-                throw bad("unknown setting '\(TextSafety.sanitize(String(key.prefix(40))))' (max-clients, max-per-ip, history, flood-rate, flood-burst, motd-file, oper, description, admin-location, admin-email, tls-cert, tls-key)")
+                throw bad("unknown setting '\(TextSafety.sanitize(String(key.prefix(40))))' (max-clients, max-per-ip, history, flood-rate, flood-burst, motd-file, oper, description, admin-location, admin-email, tls-cert, tls-key, state-dir)")
             }
             if let problem = problem() { throw bad(problem) }
         }
@@ -160,6 +163,7 @@ struct ServerConfig {
         note("flood-rate", old.floodRate, limits.floodRate)
         note("flood-burst", old.floodBurst, limits.floodBurst)
         note("motd-file", old.motdFile ?? "none", limits.motdFile ?? "none")
+        if old.stateDir != limits.stateDir { changes.append("state-dir \(limits.stateDir ?? "none") takes effect at the next start") }
         note("description", old.about.description, limits.about.description)
         note("admin-location", old.about.adminLocation ?? "none", limits.about.adminLocation ?? "none")
         note("admin-email", old.about.adminEmail ?? "none", limits.about.adminEmail ?? "none")

@@ -66,7 +66,7 @@ private func expectPerfect(_ j: [String: Any], clients: Int, sourceLocation: Sou
                            "--duration", "1", "--server-pid", "\(server.pid)"])
         expectPerfect(j, clients: 6)
         let s = j["server"] as? [String: Any]
-        #expect((s?["processes"] as? NSNumber)?.intValue == 8, "hub + spawner + 6 sessions: \(String(describing: s))")
+        #expect((s?["processes"] as? NSNumber)?.intValue == 9, "hub + spawner + password worker + 6 sessions: \(String(describing: s))")
     }
 
     @Test func latencyHuman() async throws {
@@ -94,7 +94,7 @@ private func expectPerfect(_ j: [String: Any], clients: Int, sourceLocation: Sou
         #expect(int(j, "ready") == 20, "\(j)")
         #expect(int(j, "connect_failed") == 0 && int(j, "register_failed") == 0 && int(j, "dropped") == 0, "\(j)")
         let s = j["server"] as? [String: Any]
-        #expect((s?["processes"] as? NSNumber)?.intValue == 22, "hub + spawner + 20 sessions: \(String(describing: s))")
+        #expect((s?["processes"] as? NSNumber)?.intValue == 23, "hub + spawner + password worker + 20 sessions: \(String(describing: s))")
     }
 
     /// The CI version of the fault-injecting soak (docs/RELIABILITY.md, "Soak"): 200 clients in

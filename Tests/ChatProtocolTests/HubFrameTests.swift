@@ -214,7 +214,8 @@ struct RandomMessages {
     }
 
     mutating func request() -> HubRequest {
-        switch Int.random(in: 0..<36, using: &rng) {  // 33: quit
+        switch Int.random(in: 0..<37, using: &rng) {  // 33: quit
+        case 36: return .authenticate(account: string(), password: string())
         case 35: return .tlsSign(kind: UInt8.random(in: 0...255, using: &rng), padding: 3, input: Array(string().utf8))
         case 34: return .tlsInfo(version: string(), cipher: string())
         case 31: return .invitations
@@ -255,8 +256,12 @@ struct RandomMessages {
     }
 
     mutating func event() -> HubEvent {
-        switch Int.random(in: 0..<44, using: &rng) {  // 24: disconnect
-        case 43: return .tlsSignature(Array(string().utf8))
+        switch Int.random(in: 0..<48, using: &rng) {  // 24: disconnect
+        case 47: return .tlsSignature(Array(string().utf8))
+        case 43: return .loggedIn(nick: string(), source: string(), account: string())
+        case 44: return .loggedOut(nick: string(), source: string())
+        case 45: return .saslResult(SASLOutcome(rawValue: UInt8.random(in: 0...2, using: &rng))!)
+        case 46: return .serviceNotice(service: string(), text: string())
         case 40: return .invitations(channels: strings())
         case 41: return .historyBatch(target: string(), isEnd: bool())
         case 42: return .historyRefused(subcommand: string(), target: string())
@@ -295,7 +300,8 @@ struct RandomMessages {
             }, more: bool(), whox: whox())
         case 11:
             return .whois(WhoisInfo(nick: string(), user: string(), host: string(), realName: string(), channels: strings(),
-                                    idleSeconds: int(), signonTime: int(), away: opt(), isServerOperator: bool()))
+                                    idleSeconds: int(), signonTime: int(), away: opt(), isServerOperator: bool(),
+                                    account: opt()))
         case 12: return .awayStatus(isAway: bool())
         case 13: return .awayReply(nick: string(), text: string())
         case 14: return .channelModes(channel: string(), modes: string(), createdAt: int())
@@ -476,8 +482,10 @@ struct RandomMessages {
         w = BinaryWriter(); w.varint(2); w.u8(0xC3); w.u8(0x28)
         #expect(throws: PayloadError.invalidUTF8) { try request(3, w.bytes) }
         #expect(throws: PayloadError.unknownType(0)) { try request(0, []) }
-        #expect(throws: PayloadError.unknownType(22)) { try request(22, []) }
+        #expect(throws: PayloadError.unknownType(23)) { try request(23, []) }
         #expect(throws: PayloadError.unknownType(63)) { try event(63, []) }
-        #expect(throws: PayloadError.unknownType(92)) { try event(92, []) }
+        #expect(throws: PayloadError.unknownType(127)) { try event(127, []) }
+        // A SASL outcome that does not exist.
+        #expect(throws: PayloadError.invalidValue("sasl outcome")) { try event(97, [3]) }
     }
 }

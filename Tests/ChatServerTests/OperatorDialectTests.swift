@@ -147,9 +147,9 @@ import TestSupport
         #expect(answer.contains(" 381 alice "), "\(answer)")
     }
 
-    /// Without operator blocks there is no worker (and no password to check); a reload that
-    /// adds the first starts one.
-    @Test func theWorkerRunsOnlyWhileThereAreOperators() async throws {
+    /// The worker runs from the start, operator blocks or not (accounts need it, issue 16); a
+    /// reload that adds the first operator block makes OPER work.
+    @Test func theWorkerRunsWithoutOperatorsAndAReloadAddsTheFirst() async throws {
         let dir = NSTemporaryDirectory() + "chat-opers-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         try shareWithServerUser(dir)
@@ -158,7 +158,7 @@ import TestSupport
         let alice = try await ircUser(server, nick: "alice")
         try alice.line("OPER boss sesame")
         try await alice.expect(" 491 alice :")
-        #expect(!server.sessionPIDs().contains { Proc.name(of: $0) == "chat-passwords" })
+        #expect(await waitUntil(timeout: 10) { server.sessionPIDs().contains { Proc.name(of: $0) == "chat-passwords" } })
         #expect(PasswordHash.prepare())
         let hash = try #require(PasswordHash.make(Array("sesame".utf8)))
         try "oper = boss \(hash)\n".write(toFile: dir + "/chat.conf", atomically: true, encoding: .utf8)

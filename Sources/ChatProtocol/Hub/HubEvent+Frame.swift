@@ -37,6 +37,10 @@ extension HubEvent {
         case .monitorList: return .eventMonitorList
         case .userModes: return .eventUserModes
         case .youreOper: return .eventYoureOper
+        case .loggedIn: return .eventLoggedIn
+        case .loggedOut: return .eventLoggedOut
+        case .saslResult: return .eventSaslResult
+        case .serviceNotice: return .eventServiceNotice
         case .wallops: return .eventWallops
         case .tagMessage: return .eventTagMessage
         case .awayChange: return .eventAwayChange
@@ -94,6 +98,7 @@ extension HubEvent {
             w.string(x.nick); w.string(x.user); w.string(x.host); w.string(x.realName)
             w.strings(x.channels); w.int(x.idleSeconds); w.int(x.signonTime); w.optionalString(x.away)
             w.bool(x.isServerOperator)
+            w.optionalString(x.account)
         case .awayStatus(let a): w.bool(a)
         case .awayReply(let n, let t): w.string(n); w.string(t)
         case .channelModes(let c, let m, let at): w.string(c); w.string(m); w.int(at)
@@ -131,6 +136,10 @@ extension HubEvent {
         case .monitorList(let t): w.strings(t)
         case .userModes(let n, let m, let change): w.string(n); w.string(m); w.bool(change)
         case .youreOper(let n): w.string(n)
+        case .loggedIn(let n, let s, let a): w.string(n); w.string(s); w.string(a)
+        case .loggedOut(let n, let s): w.string(n); w.string(s)
+        case .saslResult(let o): w.u8(o.rawValue)
+        case .serviceNotice(let s, let t): w.string(s); w.string(t)
         case .wallops(let s, let t): w.string(s); w.string(t)
         case .tagMessage(let s, let t, let tags, let time, let id): w.string(s); w.string(t); w.string(tags); w.int(time); w.varint(id)
         case .awayChange(let s, let t): w.string(s); w.optionalString(t)
@@ -208,7 +217,8 @@ extension HubEvent {
         case .eventWhois?:
             self = .whois(WhoisInfo(nick: try r.string(), user: try r.string(), host: try r.string(),
                                     realName: try r.string(), channels: try r.strings(), idleSeconds: try r.int(),
-                                    signonTime: try r.int(), away: try r.optionalString(), isServerOperator: try r.bool()))
+                                    signonTime: try r.int(), away: try r.optionalString(), isServerOperator: try r.bool(),
+                                    account: try r.optionalString()))
         case .eventAwayStatus?: self = .awayStatus(isAway: try r.bool())
         case .eventAwayReply?: self = .awayReply(nick: try r.string(), text: try r.string())
         case .eventChannelModes?: self = .channelModes(channel: try r.string(), modes: try r.string(), createdAt: try r.int())
@@ -262,6 +272,12 @@ extension HubEvent {
         case .eventMonitorList?: self = .monitorList(targets: try r.strings())
         case .eventUserModes?: self = .userModes(nick: try r.string(), modes: try r.string(), isChange: try r.bool())
         case .eventYoureOper?: self = .youreOper(name: try r.string())
+        case .eventLoggedIn?: self = .loggedIn(nick: try r.string(), source: try r.string(), account: try r.string())
+        case .eventLoggedOut?: self = .loggedOut(nick: try r.string(), source: try r.string())
+        case .eventSaslResult?:
+            guard let o = SASLOutcome(rawValue: try r.u8()) else { throw .invalidValue("sasl outcome") }
+            self = .saslResult(o)
+        case .eventServiceNotice?: self = .serviceNotice(service: try r.string(), text: try r.string())
         case .eventWallops?: self = .wallops(source: try r.string(), text: try r.string())
         case .eventTagMessage?:
             self = .tagMessage(source: try r.string(), target: try r.string(), tags: try r.string(), time: try r.int(), id: try r.varint())

@@ -72,6 +72,14 @@ public enum HubEvent: Equatable, Sendable {
     case userModes(nick: String, modes: String, isChange: Bool)
     /// OPER succeeded: the session's user is a server operator, by the operator block `name`.
     case youreOper(name: String)
+    /// The session's user logged in to `account` (NickServ IDENTIFY or REGISTER, SASL): IRC 900.
+    case loggedIn(nick: String, source: String, account: String)
+    /// The session's user logged out (NickServ LOGOUT, DROP): IRC 901.
+    case loggedOut(nick: String, source: String)
+    /// The answer to the session's `authenticate` request (SASL): IRC 903, 904 or 907.
+    case saslResult(SASLOutcome)
+    /// A notice from one of the server's services (`NickServ`) to the session's user.
+    case serviceNotice(service: String, text: String)
     /// A server operator's message to users with +w and to operators; `source` is `nick!user@host`.
     case wallops(source: String, text: String)
     /// IRCv3 TAGMSG: client-only tags alone, to a channel or a user that enabled message-tags.

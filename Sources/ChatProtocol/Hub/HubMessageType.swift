@@ -1,6 +1,6 @@
 /// The type byte of a hub frame: which request (1–63, session → hub), event (64–127,
 /// hub → session), spawner message (128–129, hub ↔ spawner) or password worker message
-/// (130–131, hub ↔ worker) its payload holds. The one list of these numbers: the encoders, the
+/// (130–131, 136-137, hub ↔ worker) its payload holds. The one list of these numbers: the encoders, the
 /// decoders and the fast path use it, and a test checks docs/PROTOCOL.md's tables against it.
 /// A case's name is the direction and the request's or event's name in those tables.
 public enum HubMessageType: UInt8, CaseIterable, Sendable {
@@ -25,6 +25,8 @@ public enum HubMessageType: UInt8, CaseIterable, Sendable {
     case requestUserhost = 19
     case requestSync = 20
     case requestInvite = 21
+    // Accounts (issue 16).
+    case requestAuthenticate = 22
     case requestOper = 25
     case requestKill = 26
     case requestWallops = 27
@@ -70,11 +72,16 @@ public enum HubMessageType: UInt8, CaseIterable, Sendable {
     case eventInvite = 89
     case eventInviting = 90
     case eventModeList = 91
+    // Accounts (issue 16).
+    case eventLoggedIn = 92
+    case eventLoggedOut = 93
     case eventUserModes = 94
     case eventYoureOper = 95
     case eventWallops = 96
+    case eventSaslResult = 97
     case eventWhowas = 98
     case eventWhoisMissing = 99
+    case eventServiceNotice = 100
     case eventMonitor = 101
     case eventMonitorList = 102
     // IRCv3 capabilities (issue 14).
@@ -98,6 +105,9 @@ public enum HubMessageType: UInt8, CaseIterable, Sendable {
     case passwordVerdict = 131
     // hub → spawner: the TLS certificate and key for the sessions forked from now on (issue 15).
     case spawnerCertificate = 132
+    // Hashes for new account passwords (issue 16).
+    case passwordHashRequest = 136
+    case passwordHashResult = 137
 
     /// Requests go from a session to the hub.
     public var isRequest: Bool { rawValue < HubMessageType.eventWelcome.rawValue }
@@ -109,5 +119,7 @@ public enum HubMessageType: UInt8, CaseIterable, Sendable {
     public var isSpawner: Bool { self == .spawnerRequest || self == .spawnerReply || self == .spawnerCertificate }
 
     /// The password worker's check and verdict, between the hub and the worker.
-    public var isPasswordWorker: Bool { self == .passwordCheck || self == .passwordVerdict }
+    public var isPasswordWorker: Bool {
+        self == .passwordCheck || self == .passwordVerdict || self == .passwordHashRequest || self == .passwordHashResult
+    }
 }

@@ -28,6 +28,7 @@ extension HubRequest {
         case .invite: return .requestInvite
         case .monitor: return .requestMonitor
         case .oper: return .requestOper
+        case .authenticate: return .requestAuthenticate
         case .kill: return .requestKill
         case .wallops: return .requestWallops
         case .capabilities: return .requestCapabilities
@@ -73,6 +74,7 @@ extension HubRequest {
         case .invite(let n, let c): w.string(n); w.string(c)
         case .monitor(let a, let t): w.u8(a.rawValue); w.strings(t)
         case .oper(let n, let p): w.string(n); w.string(p)
+        case .authenticate(let a, let p): w.string(a); w.string(p)
         case .kill(let n, let r): w.string(n); w.string(r)
         case .wallops(let t): w.string(t)
         case .capabilities(let n): w.strings(n)
@@ -138,6 +140,8 @@ extension HubRequest {
             guard let a = MonitorAction(rawValue: try r.u8()) else { throw .invalidValue("monitor action") }
             self = .monitor(a, targets: try r.strings(items: items, limit: name, "monitor targets"))
         case .requestOper?: self = .oper(name: try r.string(limit: name, "oper name"), password: try r.string(limit: name, "oper password"))
+        case .requestAuthenticate?:
+            self = .authenticate(account: try r.string(limit: name, "authenticate account"), password: try r.string(limit: name, "authenticate password"))
         case .requestKill?: self = .kill(nick: try r.string(limit: name, "kill nick"), reason: try r.string(limit: text, "kill reason"))
         case .requestWallops?: self = .wallops(text: try r.string(limit: text, "wallops text"))
         case .requestCapabilities?: self = .capabilities(names: try r.strings(items: items, limit: name, "capabilities"))

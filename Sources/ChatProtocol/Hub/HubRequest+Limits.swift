@@ -46,6 +46,7 @@ extension HubRequest {
         case .userhost(let nicks): return .userhost(nicks: l(nicks))
         case .monitor(let action, let targets): return .monitor(action, targets: l(targets))
         case .oper(let operName, let password): return .oper(name: n(operName), password: n(password))
+        case .authenticate(let account, let password): return .authenticate(account: n(account), password: n(password))
         case .kill(let nick, let reason): return .kill(nick: n(nick), reason: t(reason))
         case .wallops(let body): return .wallops(text: t(body))
         case .capabilities(let names): return .capabilities(names: l(names))

@@ -50,6 +50,9 @@ public enum HubRequest: Equatable, Sendable {
     /// password (IRC OPER, telnet /oper). The hub has the password checked by its password
     /// worker, never by the session: a session's word is not proof.
     case oper(name: String, password: String)
+    /// Log in to `account` with `password` (SASL PLAIN, during or after registration). The
+    /// hub has the password checked by its password worker and answers with `saslResult`.
+    case authenticate(account: String, password: String)
     /// A server operator ends another user's connection (IRC KILL, telnet /kill).
     case kill(nick: String, reason: String)
     /// A server operator's message to every user with user mode +w and every operator.

@@ -64,6 +64,12 @@ public enum HumanInput: Equatable, Sendable {
     /// `/oper NAME [PASSWORD]`: become a server operator; without the password the session
     /// asks for it, hidden (nil here).
     case oper(name: String, password: String?)
+    /// `/register PASSWORD`, `/identify [ACCOUNT] PASSWORD`, `/logout`: the command for
+    /// NickServ (`REGISTER PASSWORD`…), sent to it as a private message.
+    case nickServ(String)
+    /// `/register` or `/identify [ACCOUNT]` without the password: the session asks for it,
+    /// hidden, then sends NickServ this command with the password after it.
+    case nickServAskingPassword(String)
     /// `/kill NICK [reason]`: a server operator disconnects someone.
     case kill(nick: String, reason: String)
     /// `/wallops TEXT`: a server operator's message to the other operators and to +w users.
@@ -204,6 +210,17 @@ public enum HumanInput: Equatable, Sendable {
             if password.isEmpty { return .oper(name: String(operName), password: nil) }
             guard let password = singleWord(password) else { return .usage(HumanText.usage(name)) }
             return .oper(name: String(operName), password: password)
+        case "register":
+            if args.isEmpty { return .nickServAskingPassword("REGISTER") }
+            guard let password = singleWord(args) else { return .usage(HumanText.usage(name)) }
+            return .nickServ("REGISTER " + password)
+        case "identify":
+            let given = words(args)
+            if given.isEmpty { return .nickServAskingPassword("IDENTIFY") }
+            if given.count > 2 { return .usage(HumanText.usage(name)) }
+            return .nickServ("IDENTIFY " + given.joined(separator: " "))
+        case "logout":
+            return .nickServ("LOGOUT")
         case "kill":
             let (nick, reason) = splitWord(args)
             if nick.isEmpty { return .usage(HumanText.usage(name)) }
@@ -282,6 +299,10 @@ public enum HumanInput: Equatable, Sendable {
             return .quit(reason: reason ?? "")
         case .oper(let name, let password):
             return password.map { .oper(name: name, password: $0) }
+        case .nickServ(let text):
+            return .message(kind: .privmsg, target: "NickServ", text: text)
+        case .nickServAskingPassword:
+            return nil
         case .kill(let nick, let reason):
             return .kill(nick: nick, reason: reason)
         case .wallops(let text):

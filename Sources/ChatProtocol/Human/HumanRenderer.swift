@@ -104,6 +104,7 @@ struct HumanRenderer {
             if !w.channels.isEmpty { lines += wrapList(prefix: "-- \(w.nick) is in ", items: w.channels) }
             if let away = w.away { lines.append(away.isEmpty ? "-- \(w.nick) is away" : "-- \(w.nick) is away: \(away)") }
             if w.isServerOperator { lines.append("-- \(w.nick) is a server operator") }
+            if let account = w.account { lines.append("-- \(w.nick) is logged in as \(account)") }
             var idle = "-- \(w.nick) has been idle " + Durations.short(w.idleSeconds)
             if w.signonTime > 0 { idle += ", online since " + dateTime(w.signonTime) }
             lines.append(idle)
@@ -193,6 +194,18 @@ struct HumanRenderer {
 
         case .youreOper(let name):
             return ["-- You are now a server operator (as \(name)): /kill and /wallops are yours; /help lists them"]
+
+        case .loggedIn(_, _, let account):
+            return ["-- You are now logged in as \(account)"]
+
+        case .loggedOut:
+            return ["-- You are now logged out"]
+
+        case .saslResult:
+            return []  // telnet users log in with /identify, never SASL
+
+        case .serviceNotice(let service, let text):
+            return ["-\(service)- " + text]
 
         case .wallops(let source, let text):
             return ["*** Wallops from \(nickOf(source)): " + text]

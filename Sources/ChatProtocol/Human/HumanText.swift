@@ -94,6 +94,15 @@ public enum HumanText {
         Command(name: "oper", usage: "/oper NAME [PASSWORD]", summary: "become a server operator (the server's config names them)",
                 details: ["Without the password you are asked for it, and a telnet client does not show it as you type.",
                           "Operators may use /kill and /wallops, and get everyone's wallops."]),
+        Command(name: "register", usage: "/register [PASSWORD]", summary: "register your nickname as an account",
+                details: ["Without the password you are asked for it, and a telnet client does not show it as you type.",
+                          "The password is 5 to 300 bytes, one word. You are logged in at once; later, /identify logs you in.",
+                          "/msg NickServ HELP lists what else NickServ does (SET PASSWORD, DROP, INFO)."]),
+        Command(name: "identify", usage: "/identify [PASSWORD]", summary: "log in to your account",
+                details: ["Without the password you are asked for it, unseen. /identify NAME PASSWORD logs in",
+                          "to the account NAME; without NAME, the account of your current nickname."]),
+        Command(name: "logout", usage: "/logout", summary: "log out of your account",
+                details: ["You keep your nickname."]),
         Command(name: "kill", usage: "/kill NICK [reason]", summary: "server operators: disconnect someone",
                 details: ["Their channels see them quit with \"Killed (yournick (reason))\"."]),
         Command(name: "wallops", usage: "/wallops TEXT", summary: "server operators: a message to every operator",
@@ -141,6 +150,9 @@ public enum HumanText {
 
     /// The answer to an empty password.
     public static let noPassword = "!! No password given; /oper was cancelled."
+    /// The question for an account's password (`/register`, `/identify` alone), hidden as `askPassword`'s.
+    public static let askAccountPassword = "Password for your account (not shown): "
+    public static let noAccountPassword = "!! No password given; nothing was sent."
 
     /// Shown when a line or command needs a current channel and the user has none.
     public static let notInChannel = "!! You are not in a channel. Join one with /join #channel."

@@ -36,10 +36,14 @@ public enum IRCCapability: String, CaseIterable, Sendable {
     /// IRCv3 `CHATHISTORY` over channels' history (https://ircv3.net/specs/extensions/chathistory),
     /// answered in a `chathistory` batch (with `batch`) of lines with their `time` and `msgid`.
     case chatHistory = "draft/chathistory"
+    /// SASL logins to accounts, PLAIN (https://ircv3.net/specs/extensions/sasl-3.2).
+    case sasl
 
-    /// The value `CAP LS 302` gives after `=`; nil for a capability without one (none has one
-    /// yet: this is where a value such as `sasl=PLAIN` would go).
-    public var value: String? { nil }
+    /// The value `CAP LS 302` gives after `=`; nil for a capability without one.
+    public var value: String? {
+        if self == .sasl { return SASLExchange.mechanisms }
+        return nil
+    }
 
     /// The capabilities the hub has to know of, because they change what it sends a session
     /// (told by the `capabilities` request); the others are the session's alone.
@@ -47,7 +51,7 @@ public enum IRCCapability: String, CaseIterable, Sendable {
         switch self {
         case .messageTags, .echoMessage, .awayNotify, .extendedJoin, .setname: return true
         case .serverTime, .batch, .labeledResponse, .standardReplies, .capNotify, .multiPrefix, .userhostInNames,
-             .inviteNotify, .chatHistory: return false
+             .inviteNotify, .chatHistory, .sasl: return false
         }
     }
 

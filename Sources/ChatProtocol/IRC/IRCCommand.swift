@@ -171,6 +171,10 @@ public struct IRCCommand: Sendable {
         // `KILL nick` without a reason, as Ergo and others accept it.
         IRCCommand("KILL", .afterRegistration, min: 1, nonEmpty: true) { p in .kill(nick: p[0], reason: p.count > 1 ? p[1] : "") },
         IRCCommand("WALLOPS", .afterRegistration, min: 1, nonEmpty: true) { p in .wallops(text: p[0]) },
+        // Accounts: SASL, and NickServ as Ergo's and Atheme's users type it (`/ns identify …`).
+        IRCCommand("AUTHENTICATE", .always, min: 1, nonEmpty: true) { p in .authenticate(p[0]) },
+        IRCCommand("NS", .afterRegistration) { p in .message(kind: .privmsg, targets: ["NickServ"], text: p.joined(separator: " ")) },
+        IRCCommand("NICKSERV", .afterRegistration) { p in .message(kind: .privmsg, targets: ["NickServ"], text: p.joined(separator: " ")) },
         // IRCv3 (IRCConversation+Caps.swift).
         IRCCommand("TAGMSG", .afterRegistration, min: 1, nonEmpty: true, missing: .recipientThenText) { p in
             .tagmsg(targets: list(p[0]))

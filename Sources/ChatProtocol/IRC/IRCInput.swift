@@ -82,6 +82,8 @@ public enum IRCInput: Equatable, Sendable {
     case monitor(MonitorAction, targets: [String])
     /// `OPER name password`
     case oper(name: String, password: String)
+    /// `AUTHENTICATE <mechanism or payload>` (SASL, `SASLExchange`).
+    case authenticate(String)
     /// `KILL nick [:reason]`, `""` without a reason.
     case kill(nick: String, reason: String)
     /// `WALLOPS :text`

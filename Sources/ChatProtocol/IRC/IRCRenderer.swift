@@ -230,6 +230,7 @@ private struct Renderer {
             }
             numeric(312, [nick, server, C.clean(context.serverInfo)])
             if x.isServerOperator { numeric(313, [nick, "is an IRC operator"]) }
+            if let account = x.account { numeric(330, [nick, C.clean(account), "is logged in as"]) }
             numeric(317, [nick, String(x.idleSeconds), String(x.signonTime), "seconds idle, signon time"])
             if let away = x.away { numeric(301, [nick, C.clean(away)]) }
             numeric(318, [nick, "End of /WHOIS list."])
@@ -343,6 +344,26 @@ private struct Renderer {
 
         case .youreOper:
             numeric(381, ["You are now an IRC operator"])
+
+        case .loggedIn(_, let source, let account):
+            numeric(900, [C.clean(source), C.clean(account), "You are now logged in as " + C.clean(account)])
+
+        case .loggedOut(_, let source):
+            numeric(901, [C.clean(source), "You are now logged out"])
+
+        case .saslResult(let outcome):
+            switch outcome {
+            case .success: numeric(903, ["SASL authentication successful"])
+            case .failure: numeric(904, ["SASL authentication failed"])
+            case .alreadyAuthenticated: numeric(907, ["You have already authenticated using SASL"])
+            }
+
+        case .serviceNotice(let service, let text):
+            let source = C.clean(service) + "!" + C.clean(service) + "@services."
+            let overhead = 1 + source.utf8.count + " NOTICE ".utf8.count + me.utf8.count + 2
+            for piece in pieces(C.clean(text), overhead: overhead) {
+                out.append(IRCMessage(source: source, command: "NOTICE", params: [me, piece]))
+            }
 
         case .wallops(let source, let text):
             let source = C.clean(source)

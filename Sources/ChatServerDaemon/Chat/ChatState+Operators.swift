@@ -36,9 +36,12 @@ extension ChatState {
     }
 
     /// The password worker's answer to `ticket`: whether the password matched; nil when it
-    /// could not say (it was lost, or the stored hash is not one it can read).
+    /// could not say (it was lost, or the stored hash is not one it can read). Checks for
+    /// accounts go on in `ChatState+Accounts`.
     func passwordChecked(ticket: UInt64, verdict: Bool?) {
-        guard let p = operChecks.take(ticket), var u = users[p.session], u.registered else { return }
+        guard let p = operChecks.take(ticket) else { return }
+        guard case .oper = p.purpose else { return accountPasswordChecked(p, verdict: verdict) }
+        guard var u = users[p.session], u.registered else { return }
         let id = p.session
         let name = p.block ?? "?"
         guard let block = p.block, verdict != nil else {

@@ -45,7 +45,7 @@ extension ChatState {
             return .tlsInfo(version: Self.tlsWord(version), cipher: Self.tlsWord(cipher))
         // A password is compared, never shown: it goes to the check as typed.
         case .hello, .nick, .join, .topic, .names, .who, .whois, .away, .mode, .list, .motd, .lusers, .invitations, .ison, .userhost, .sync,
-             .whowas, .invite, .monitor, .oper, .capabilities, .chatHistory:
+             .whowas, .invite, .monitor, .oper, .capabilities, .chatHistory, .authenticate:
             return request
         }
     }

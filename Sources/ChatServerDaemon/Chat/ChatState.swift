@@ -28,8 +28,12 @@ final class ChatState {
     var whowasHistory = WhowasHistory()
     /// Who checks operator passwords (the hub's password worker); nil: OPER is refused.
     var passwords: PasswordChecker?
-    /// The OPER attempts whose password is being checked (`ChatState+Operators`).
+    /// The password checks under way, OPER's and accounts' (`ChatState+Operators`, `+Accounts`).
     var operChecks = OperChecks()
+    /// Every registered account by folded name, loaded from `accountStorage` at start.
+    var accounts: [String: Account] = [:]
+    /// Where account changes are written (the hub's state store); nil: kept in memory only.
+    var accountStorage: AccountStorage?
     /// Told when the server ends a user's connection (`end(session:…)`): the console makes
     /// sure a session that does not leave is killed.
     var sessionEnding: ((Int) -> Void)?
@@ -102,6 +106,11 @@ final class ChatState {
             return send(.sync(token: token), to: id)
         }
         guard users[id] != nil else { return }
+        // Passwords go to NickServ as typed, never cleaned or kept (ChatState+Accounts.swift).
+        if let (kind, text) = Self.nickServText(request), users[id]!.registered {
+            users[id]!.lastActive = clock()
+            return nickServ(id, kind: kind, text: text)
+        }
         // Every string a session sends enters here: free text cleaned, names as they are
         // (ChatState+Text.swift).
         let request = accepted(request)
@@ -116,6 +125,7 @@ final class ChatState {
         case .capabilities(let names): users[id]!.caps = PeerCapabilities(names: names)
         case .tlsInfo(let version, let cipher): users[id]!.tls = "\(version)/\(cipher)"
         case .tlsSign: break  // the hub's (`Hub+TLS`), never the chat state's
+        case .authenticate(let account, let password): authenticate(id, account: account, password: password)
         case .quit(let reason):
             disconnect(session: id, reason: reason)
         default:
@@ -129,7 +139,7 @@ final class ChatState {
 
     private func handleRegistered(_ request: HubRequest, from id: Int) {
         switch request {
-        case .hello, .register, .quit, .sync, .capabilities, .tlsInfo, .tlsSign: break
+        case .hello, .register, .quit, .sync, .capabilities, .tlsInfo, .tlsSign, .authenticate: break
         case .taggedMessage(let kind, let target, let text, let tags): message(id, kind: kind, target: target, text: text, tags: tags)
         case .tagMessage(let target, let tags): tagMessage(id, target: target, tags: tags)
         case .setName(let realName): setName(id, realName: realName)
@@ -456,7 +466,7 @@ final class ChatState {
         let now = clock()
         send(.whois(WhoisInfo(nick: u.nick, user: u.user, host: u.host, realName: u.realName, channels: chans,
                               idleSeconds: (now - u.lastActive) / 1000, signonTime: u.connectedAt / 1000,
-                              away: u.away, isServerOperator: u.isOperator)), to: id)
+                              away: u.away, isServerOperator: u.isOperator, account: u.account)), to: id)
     }
 
     private func kick(_ id: Int, channel name: String, nick: String, reason: String) {

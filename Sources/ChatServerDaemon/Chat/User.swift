@@ -23,6 +23,8 @@ struct User {
     var wallops = false
     /// The operator block this user opered up with (user mode +o); nil for everyone else.
     var operName: String?
+    /// The account the user is logged in to (its name as registered); nil when not logged in.
+    var account: String?
     /// A server operator (user mode +o), set only by a successful OPER.
     var isOperator: Bool { operName != nil }
     /// The IRCv3 capabilities its session told the hub of (`capabilities` request).

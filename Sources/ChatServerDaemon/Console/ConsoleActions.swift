@@ -343,10 +343,12 @@ final class ConsoleActions {
         ]))
     }
 
-    /// The hub's children but the spawner, from /proc (what the kernel says), else the hub's
-    /// own table.
+    /// The hub's children but the spawner and the password worker, from /proc (what the kernel
+    /// says), else the hub's own table.
     private func sessionPIDs(_ host: ConsoleHost) -> [pid_t] {
-        let children = Proc.children(of: Proc.pid).filter { $0 != host.spawnerPID }
+        let children = Proc.children(of: Proc.pid).filter {
+            $0 != host.spawnerPID && Proc.name(of: $0) != PasswordWorker.processName
+        }
         return children.isEmpty ? host.sessionPIDs : children
     }
 

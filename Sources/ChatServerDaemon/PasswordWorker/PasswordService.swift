@@ -4,9 +4,7 @@ import Glibc
 
 /// The hub's side of the password worker, as a hook of its loop: it starts the worker, sends
 /// it the chat state's checks, reads its verdicts and hands them to the chat state. The worker
-/// runs while the config has operator blocks (from start-up, or from the reload that adds the
-/// first): a server without operators has no password to check and no extra process. A
-/// worker that goes away fails the checks under way ("cannot be checked now") and is started
+/// runs from start-up, since every server has accounts (NickServ, SASL). A worker that goes away fails the checks under way ("cannot be checked now") and is started
 /// again, at most once a second (a worker that cannot start is not forked in a loop).
 final class PasswordService: HubHook, PasswordChecker {
     private var pid: pid_t?
@@ -25,8 +23,8 @@ final class PasswordService: HubHook, PasswordChecker {
         if needed(host) { try start(host) }
     }
 
-    /// Whether a worker should run: there are operator blocks to check passwords against.
-    private func needed(_ host: ConsoleHost) -> Bool { !host.chat.settings.operators.isEmpty }
+    /// Whether a worker should run: always, for accounts (and OPER).
+    private func needed(_ host: ConsoleHost) -> Bool { true }
 
     private func start(_ host: ConsoleHost) throws(SystemError) {
         lastStart = Proc.monotonicNanos()
@@ -46,6 +44,14 @@ final class PasswordService: HubHook, PasswordChecker {
         return false
     }
 
+    func hash(ticket: UInt64, password: String) -> Bool {
+        guard channel >= 0 else { return false }
+        let bytes = PasswordHashRequest(ticket: ticket, password: password).bytes
+        let sent = bytes.withUnsafeBytes { raw in Result { () throws(SystemError) in try FD.write(channel, raw) } }
+        if case .success(.done) = sent { return true }
+        return false
+    }
+
     func handle(events: UInt32, data: UInt64, host: ConsoleHost) {
         while channel >= 0 {
             let r: Result<IOResult, SystemError> = buffer.withUnsafeMutableBytes { raw in
@@ -53,7 +59,13 @@ final class PasswordService: HubHook, PasswordChecker {
             }
             switch r {
             case .success(.done(let n)):
-                let verdict = buffer.withUnsafeBytes { PasswordCheck.Verdict(UnsafeRawBufferPointer(rebasing: $0[..<n])) }
+                let raw = buffer.withUnsafeBytes { Array($0[..<n]) }
+                let verdict = raw.withUnsafeBytes { PasswordCheck.Verdict($0) }
+                if verdict == nil, let made = raw.withUnsafeBytes({ PasswordHashResult($0) }) {
+                    if made.hash.isEmpty { host.log.error("the password worker could not hash a password (out of memory?)") }
+                    host.chat.passwordHashed(ticket: made.ticket, hash: made.hash.isEmpty ? nil : made.hash)
+                    continue
+                }
                 guard let verdict else { continue }
                 if verdict.answer == .unreadableHash {
                     host.log.error("an operator block's password hash is not an argon2id hash this server can read (see chat-server hash-password)")
@@ -67,7 +79,7 @@ final class PasswordService: HubHook, PasswordChecker {
 
     /// The worker closed its end (died, or could not enter its sandbox).
     private func lost(_ host: ConsoleHost) {
-        host.log.error("the password worker (pid \(pid ?? 0)) stopped; operator passwords cannot be checked until it is started again")
+        host.log.error("the password worker (pid \(pid ?? 0)) stopped; passwords cannot be checked until it is started again")
         host.unwatch(channel)
         FD.close(channel)
         channel = -1

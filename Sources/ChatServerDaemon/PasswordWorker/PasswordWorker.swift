@@ -4,7 +4,8 @@ import Glibc
 
 /// The process that checks passwords for the hub, so that the hub's loop never runs a
 /// password hash (about a tenth of a second each) and no session's word decides who is an
-/// operator: the hub asks, this process answers, the hub acts on the answer.
+/// operator or who owns an account: the hub asks, this process answers, the hub acts on the
+/// answer. It also makes the hashes of new account passwords.
 ///
 /// Forked from the hub when it starts (after it dropped root), it keeps one descriptor, its
 /// end of a sequenced-packet pair (fd 3), and enters the sessions' sandbox: it may read and
@@ -14,6 +15,8 @@ import Glibc
 /// and yes or no. A worker that dies is started again by the hub (`PasswordService`).
 enum PasswordWorker {
     static let channelFD: Int32 = 3
+    /// Its name in ps and /proc (the console leaves it out of the sessions it counts).
+    static let processName = "chat-passwords"
 
     /// Forks the worker. Returns its pid and the hub's end of its channel (non-blocking).
     static func start() throws(SystemError) -> (pid: pid_t, channel: Int32) {
@@ -22,7 +25,7 @@ enum PasswordWorker {
 
     /// The worker's loop: a check in, a verdict out, until the hub closes its end.
     private static func serve() -> Never {
-        Proc.setName("chat-passwords")
+        Proc.setName(processName)
         // Ctrl-C on the server's terminal is for the hub.
         Proc.startOwnProcessGroup()
         guard PasswordHash.prepare() else {
@@ -39,13 +42,28 @@ enum PasswordWorker {
         while true {
             let received = Result { () throws(SystemError) in try FD.read(channelFD, into: buffer) }
             guard case .success(.done(let n)) = received else { Proc.exitImmediately(0) }
-            let check = PasswordCheck(UnsafeRawBufferPointer(rebasing: buffer[..<n]))
+            let raw = UnsafeRawBufferPointer(rebasing: buffer[..<n])
+            let check = PasswordCheck(raw)
+            let hashRequest = check == nil ? PasswordHashRequest(raw) : nil
             // The password is not left in the buffer for the next packet's bytes to sit beside.
             UnsafeMutableRawBufferPointer(rebasing: buffer[..<n]).initializeMemory(as: UInt8.self, repeating: 0)
-            guard let check else { continue }
-            let bytes = answer(check).bytes
+            let bytes: [UInt8]
+            if let check {
+                bytes = answer(check).bytes
+            } else if let hashRequest {
+                bytes = answer(hashRequest).bytes
+            } else {
+                continue
+            }
             _ = bytes.withUnsafeBytes { raw in try? FD.write(channelFD, raw) }
         }
+    }
+
+    /// A new hash for an account's password (also what the tests run in process).
+    static func answer(_ request: PasswordHashRequest) -> PasswordHashResult {
+        var password = Array(request.password.utf8)
+        defer { PasswordHash.wipe(&password) }
+        return PasswordHashResult(ticket: request.ticket, hash: PasswordHash.make(password) ?? "")
     }
 
     /// The verdict on one check (also what the tests run in process).

@@ -26,6 +26,8 @@ final class HumanConversation: Conversation {
     private var stamp = MinuteStamp()
     /// `/oper NAME` asked for a password: the next line is it, for this operator block.
     private var passwordFor: String?
+    /// The NickServ command (`REGISTER`, `IDENTIFY`) whose password is being typed, hidden.
+    private var nickServAsking: String?
     var channels: [String] = []  // joined, in join order
 
     init(serverName: String, maxLineLength: Int, utcOffset: Int) {
@@ -109,18 +111,29 @@ final class HumanConversation: Conversation {
         output.request(.register(nick: candidate, user: candidate, realName: "telnet user"))
     }
 
+    /// The password asked for (/oper, /register, /identify), typed unseen: never parsed as a
+    /// line or a command. Echo comes back on; nil, and `refusal` said, when it is empty.
+    private func typedPassword(_ text: String, else refusal: String, _ output: inout SessionOutput) -> String? {
+        output.hideInput(false)
+        output.sendLine("")
+        let password = String(text[...].trimming(while: { $0.isWhitespace }))
+        if password.isEmpty { output.sendLine(refusal) }
+        return password.isEmpty ? nil : password
+    }
+
     /// A line typed while chatting; false when it is answered here and the hub's answers to
     /// earlier lines may still be coming (it waits for them).
     private func command(_ text: String, _ output: inout SessionOutput) -> Bool {
+        if let command = nickServAsking {
+            nickServAsking = nil
+            if let password = typedPassword(text, else: HumanText.noAccountPassword, &output) {
+                output.request(.message(kind: .privmsg, target: "NickServ", text: command + " " + password))
+            }
+            return true
+        }
         if let name = passwordFor {
-            // The password, typed unseen: never parsed as a line or a command.
             passwordFor = nil
-            output.hideInput(false)
-            output.sendLine("")
-            let password = String(text[...].trimming(while: { $0.isWhitespace }))
-            if password.isEmpty {
-                output.sendLine(HumanText.noPassword)
-            } else {
+            if let password = typedPassword(text, else: HumanText.noPassword, &output) {
                 output.request(.oper(name: name, password: password))
             }
             return true
@@ -149,6 +162,10 @@ final class HumanConversation: Conversation {
         case .oper(let name, nil):
             passwordFor = name
             output.sendRaw(HumanText.askPassword(for: name))
+            output.hideInput(true)
+        case .nickServAskingPassword(let command):
+            nickServAsking = command
+            output.sendRaw(HumanText.askAccountPassword)
             output.hideInput(true)
         case .help(let topic):
             for l in topic.map({ HumanText.help(command: $0) }) ?? HumanText.help { output.sendLine(l) }

@@ -27,6 +27,10 @@ final class IRCConversation: Conversation {
     var clientTags = ""
     /// The labeled command whose replies are under way (labeled-response).
     var labeled: LabeledResponse?
+    /// The SASL exchange under way, if any (IRCConversation+SASL.swift).
+    var sasl = SASLExchange()
+    /// The hub said the user is logged in (900) and not since out (901): SASL answers 907.
+    var loggedIn = false
     /// The last `BATCH` reference given, counted per connection.
     var lastBatch = 0
     /// The open `chathistory` batch's reference, while the hub's answer to CHATHISTORY comes
@@ -166,7 +170,7 @@ final class IRCConversation: Conversation {
     /// the hub's answers to earlier lines).
     private func answersHere(_ input: IRCInput) -> Bool {
         switch input {
-        case .capLS, .capList, .capReq, .ping, .version, .time, .info, .admin, .links, .help, .setname: return true
+        case .capLS, .capList, .capReq, .ping, .version, .time, .info, .admin, .links, .help, .setname, .authenticate: return true
         case .message(_, let targets, _): return targets.count > ChatSettings.maxTargets  // 407
         case .chatHistory(.failure): return true  // FAIL
         case .whois(let server?, _): return !answersFor(server: server)  // 402
@@ -269,6 +273,7 @@ final class IRCConversation: Conversation {
         case .monitor(let action, let targets): output.request(.monitor(action, targets: targets))
         case .time, .info, .admin, .links, .help: serverInfo(input, &output)
         case .oper(let name, let password): output.request(.oper(name: name, password: password))
+        case .authenticate(let parameter): authenticate(parameter, &output)
         case .kill(let nick, let reason): output.request(.kill(nick: nick, reason: reason))
         case .wallops(let text): output.request(.wallops(text: text))
         case .tagmsg(let targets): tagmsg(targets, &output)
@@ -333,6 +338,8 @@ final class IRCConversation: Conversation {
             if CaseMapping.ascii.equal(String(nickOf(source)), nick) { channels.remove(channel) }
         case .kick(let channel, _, let target, _):
             if CaseMapping.ascii.equal(target, nick) { channels.remove(channel) }
+        case .loggedIn: loggedIn = true
+        case .loggedOut: loggedIn = false
         default: break
         }
         // Others' messages go out at once, not among the replies to a labeled command.

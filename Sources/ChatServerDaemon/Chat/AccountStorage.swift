@@ -1,0 +1,11 @@
+/// Where the chat state writes accounts through (the hub's `StateStore`, a stand-in in
+/// tests): the chat state does no I/O. Each call returns once the change is committed, or
+/// throws, and then the user is told it failed: an acknowledged change survives a crash.
+protocol AccountStorage: AnyObject {
+    /// Every account, by folded name (read once, at start).
+    func loadAccounts() throws -> [String: Account]
+    /// Adds or replaces the account `folded`.
+    func save(account: Account, folded: String) throws
+    /// Removes the account `folded`.
+    func deleteAccount(folded: String) throws
+}

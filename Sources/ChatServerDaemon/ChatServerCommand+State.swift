@@ -1,0 +1,20 @@
+import Logging
+
+extension ChatServerCommand {
+    /// Opens the state store (`--state-dir`, or memory without it) and loads the accounts
+    /// into the chat state; a start-up error when it cannot.
+    func openStateStore(_ directory: String?, hub: Hub, log: Logger) throws {
+        let store: StateStore
+        do { store = try StateStore(directory: directory) } catch {
+            throw StartupError("\(error)")
+        }
+        do { try hub.state.useAccountStorage(store) } catch {
+            throw StartupError("cannot read the accounts from \(store.path ?? "memory"): \(error)")
+        }
+        if let path = store.path {
+            log.info("state in \(path): \(hub.state.accounts.count) accounts")
+        } else {
+            log.notice("no --state-dir: accounts are kept in memory only and lost when the server stops")
+        }
+    }
+}

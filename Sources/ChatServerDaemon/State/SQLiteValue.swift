@@ -1,0 +1,5 @@
+/// A value to bind.
+enum SQLiteValue {
+    case text(String)
+    case int(Int64)
+}

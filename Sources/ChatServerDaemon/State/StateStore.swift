@@ -1,0 +1,103 @@
+import ChatPOSIX
+
+/// The hub's state on disk: one SQLite database, `DIR/state.db` under `--state-dir`, or in
+/// memory without it. Opened by the hub after it dropped root. WAL journal with
+/// `synchronous=NORMAL`: a committed transaction survives the hub being killed (SIGKILL); a
+/// power loss may lose the last transactions before the WAL was synced, never the database's
+/// integrity (docs/ACCOUNTS.md). Each write is its own transaction, committed before the user
+/// is told it succeeded.
+final class StateStore: AccountStorage {
+    let database: SQLiteDatabase
+    /// Where the database is; nil in memory.
+    let path: String?
+
+    /// The schema's versions, in order: migration `i` takes `user_version` from `i` to `i + 1`,
+    /// each in its own transaction. Never edit one that shipped: add the next.
+    static let migrations: [String] = [
+        // 1: accounts.
+        """
+        CREATE TABLE account (
+            folded TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            hash TEXT NOT NULL,
+            registered_at INTEGER NOT NULL,
+            frozen INTEGER NOT NULL DEFAULT 0
+        ) STRICT;
+        """,
+    ]
+
+    static var schemaVersion: Int64 { Int64(migrations.count) }
+    static let fileName = "state.db"
+
+    /// Opens the store in `directory` (created 0700 if missing; refused if others may write
+    /// it), or in memory when nil, and brings its schema up to date.
+    init(directory: String?) throws(StateStoreError) {
+        var path: String?
+        if let directory {
+            do {
+                try Files.makeDirectory(directory, mode: 0o700)
+            } catch {
+                throw StateStoreError("cannot create the state directory \(directory): \(error)")
+            }
+            guard let st = Files.status(directory, followingLinks: true), st.isDirectory else {
+                throw StateStoreError("the state directory \(directory) is not a directory")
+            }
+            if st.isSharedForWriting {
+                throw StateStoreError("the state directory \(directory) may be written by others (mode \(String(st.mode, radix: 8))): make it 0700")
+            }
+            path = directory + "/" + Self.fileName
+        }
+        self.path = path
+        do {
+            database = try SQLiteDatabase(path: path ?? ":memory:")
+            database.setBusyTimeout(ms: 100)
+            try database.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")
+            try migrate()
+        } catch let error as SQLiteError {
+            throw StateStoreError("cannot open the state database \(path ?? "in memory"): \(error)")
+        } catch let error as StateStoreError {
+            throw error
+        } catch {
+            throw StateStoreError("cannot open the state database \(path ?? "in memory"): \(error)")
+        }
+    }
+
+    /// Runs the migrations the database lacks; refuses one written by a newer version.
+    private func migrate() throws {
+        let version = try database.integer("PRAGMA user_version") ?? 0
+        if version > Self.schemaVersion {
+            throw StateStoreError("the state database \(path ?? "") has schema version \(version), newer than this server's \(Self.schemaVersion): run the newer chat-server, or restore a backup")
+        }
+        for v in Int(version)..<Self.migrations.count {
+            try database.transaction { () throws(SQLiteError) in
+                try database.execute(Self.migrations[v])
+                try database.execute("PRAGMA user_version = \(v + 1)")
+            }
+        }
+    }
+
+    /// `PRAGMA integrity_check`'s first line: "ok" when the database is sound.
+    func integrityCheck() throws(SQLiteError) -> String { try database.text("PRAGMA integrity_check") ?? "" }
+
+    // MARK: AccountStorage
+
+    func loadAccounts() throws -> [String: Account] {
+        let s = try database.statement("SELECT folded, name, hash, registered_at, frozen FROM account")
+        defer { s.reset() }
+        var out: [String: Account] = [:]
+        while try s.step() {
+            out[s.text(0)] = Account(name: s.text(1), hash: s.text(2), registeredAt: s.int(3), frozen: s.int(4) != 0)
+        }
+        return out
+    }
+
+    func save(account: Account, folded: String) throws {
+        // One statement is one transaction (autocommit): committed when `run` returns.
+        try database.statement("INSERT OR REPLACE INTO account (folded, name, hash, registered_at, frozen) VALUES (?, ?, ?, ?, ?)")
+            .run([.text(folded), .text(account.name), .text(account.hash), .int(account.registeredAt), .int(account.frozen ? 1 : 0)])
+    }
+
+    func deleteAccount(folded: String) throws {
+        try database.statement("DELETE FROM account WHERE folded = ?").run([.text(folded)])
+    }
+}
