@@ -1,3 +1,5 @@
+import ChatProtocol
+
 /// Tab completion of nicks, channels and /commands, cycling through the matches on repeated
 /// Tab (Shift-Tab goes back). Any other key ends a completion.
 struct Completion: Equatable, Sendable {
