@@ -36,6 +36,9 @@ protocol Conversation: AnyObject {
     /// Renders a channel message straight from its frame into `output.toClient`; false when
     /// the general path (`event`) must. The hot path: no allocation, no copy.
     func fastMessage(_ m: MessageView, output: inout SessionOutput) -> Bool
+    /// What a character-mode input row shows before the text typed: where a line goes, or the
+    /// question it answers ("" when the dialect has no such row).
+    var inputPrompt: String { get }
     /// The line that tells the client why the session ends it.
     func farewell(_ why: Farewell) -> String
     /// The hub answered the session's sync: everything sent before it is answered (an IRC
@@ -45,4 +48,5 @@ protocol Conversation: AnyObject {
 
 extension Conversation {
     func synced(output: inout SessionOutput) {}
+    var inputPrompt: String { "" }
 }

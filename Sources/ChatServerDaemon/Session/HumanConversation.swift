@@ -25,7 +25,7 @@ final class HumanConversation: Conversation {
     private var currentChannelBytes: [UInt8]?
     private var stamp = MinuteStamp()
     /// `/oper NAME` asked for a password: the next line is it, for this operator block.
-    private var passwordFor: String?
+    private(set) var passwordFor: String?
     var channels: [String] = []  // joined, in join order
 
     init(serverName: String, maxLineLength: Int, utcOffset: Int) {
