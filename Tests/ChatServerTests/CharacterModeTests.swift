@@ -20,7 +20,7 @@ private func typeKeys(_ c: UserConnection, _ text: String) throws {
 
 /// A telnet client that negotiated character mode, `columns` wide, logged in as `nick`.
 private func characterModeUser(_ server: ServerProcess, nick: String, columns: UInt8 = 60,
-                               terminal: String = "XTERM") async throws -> UserConnection {
+                               terminal: String = "VT100") async throws -> UserConnection {
     let c = try server.connect()
     c.transcript = []
     try c.send(bytes: inetutilsOpening)
@@ -70,8 +70,9 @@ private func characterModeUser(_ server: ServerProcess, nick: String, columns: U
         try typeKeys(alice, "tence here")
         try alice.send(bytes: [13, 0])
         try await bob.expect("<alice> I am typing a long sentence here")
-        // What was typed stays in view above the fresh prompt, as in line mode.
-        try await alice.expect("[#lobby] I am typing a long sentence here\r\n")
+        // Their own line as everyone's: the hub's echo, with the time and the nick.
+        let own = try await alice.expect("<alice> I am typing a long sentence here\r\n")
+        #expect(own.contains("\r\u{1B}[K[") && !own.contains("[#lobby] I am"), "\(own)")
         try await alice.expect("\r[#lobby] \u{1B}[K")
     }
 
@@ -149,5 +150,68 @@ private func characterModeUser(_ server: ServerProcess, nick: String, columns: U
         ].joined()
         #expect(text == expected)
         #expect(!raw.contains(0xFF) && !raw.contains(0x1B) && !raw.contains(0x08))
+    }
+}
+
+/// What a person in character mode sees besides the input row: own lines, private message
+/// confirmations, colour, mentions.
+@Suite(.serialized) struct CharacterModeViewTests {
+    @Test func privateMessagesAreConfirmedInBothModes() async throws {
+        let server = try await ServerProcess()
+        let bob = try await humanUser(server, nick: "bob")
+        let alice = try await characterModeUser(server, nick: "alice")
+        try typeKeys(alice, "/msg bob psst")
+        try alice.send(bytes: [13, 0])
+        try await bob.expect("*alice* psst")
+        try await alice.expect("\r\u{1B}[K-> *bob* psst\r\n")
+        // Line mode too, at once.
+        try bob.line("/msg alice hi back")
+        try await bob.expect("-> *alice* hi back\r\n")
+        try await alice.expect("*bob* hi back")
+    }
+
+    @Test func colourOnAColourTerminalAndOffOnRequest() async throws {
+        let server = try await ServerProcess()
+        let bob = try await humanUser(server, nick: "bob")
+        let alice = try await characterModeUser(server, nick: "alice", terminal: "XTERM-256COLOR")
+        try await bob.expect("alice joined")
+        try bob.line("hello there")
+        // Dim time, bob's colour (the palette chat-tui uses), the text.
+        let colour = NickColor.ansi(NickColor.index(for: "bob"))
+        let line = try await alice.expect("hello there")
+        #expect(line.contains("\u{1B}[2m[") && line.contains("<" + colour + "bob\u{1B}[0m> hello there"), "\(line)")
+        // A mention is bold.
+        try bob.line("alice: are you there?")
+        let mention = try await alice.expect("are you there?")
+        #expect(mention.contains("\u{1B}[1m> alice: are you there?"), "\(mention)")
+        // Hostile bytes from the network never reach the terminal as escapes.
+        try bob.send(bytes: Array("evil \u{1B}[31m red \u{9B}2J end\r\n".utf8))
+        let evil = try await alice.expect(" end")
+        #expect(!evil.contains("\u{1B}[31m red") && !evil.contains("\u{9B}"), "\(evil)")
+        try typeKeys(alice, "/colour off")
+        try alice.send(bytes: [13, 0])
+        try await alice.expect("Colours are off.")
+        try bob.line("plain now")
+        let plain = try await alice.expect("<bob> plain now\r\n")
+        #expect(!plain.contains("\u{1B}[2m"), "\(plain)")
+    }
+
+    @Test func noColourOnAVT100AndMentionsMarked() async throws {
+        let server = try await ServerProcess()
+        let bob = try await humanUser(server, nick: "bob")
+        let alice = try await characterModeUser(server, nick: "alice", terminal: "VT100")
+        try await bob.expect("alice joined")
+        try bob.line("hey Alice, look")
+        let line = try await alice.expect("hey Alice, look")
+        #expect(line.contains(">> [") && !line.contains("\u{1B}[2m") && !line.contains(NickColor.ansi(NickColor.index(for: "bob"))), "\(line)")
+        try typeKeys(alice, "/colour on")
+        try alice.send(bytes: [13, 0])
+        try await alice.expect("did not say it has colours")
+        // The own line: time and nick, no typed copy.
+        try typeKeys(alice, "hi bob")
+        try alice.send(bytes: [13, 0])
+        let own = try await alice.expect("<alice> hi bob\r\n")
+        #expect(!own.contains("[#lobby] hi bob"), "\(own)")
+        try await bob.expect("<alice> hi bob")
     }
 }

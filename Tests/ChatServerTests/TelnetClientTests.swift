@@ -59,9 +59,9 @@ import TestSupport
         try await tmux.type("nce here")
         try await tmux.keys("Enter")
         try await bob.expect("<alice> I am typing a long sentence here")
-        try await tmux.waitFor("the line kept in view, a fresh prompt") { s in
+        try await tmux.waitFor("the own line shown as everyone's, a fresh prompt") { s in
             let r = rows(s)
-            return r.last == "[#lobby]" && r.dropLast().last == "[#lobby] I am typing a long sentence here"
+            return r.last == "[#lobby]" && r.dropLast().last?.hasSuffix("] <alice> I am typing a long sentence here") == true
         }
         // Editing in the middle: Home, a word at the front, End.
         try await tmux.type("world")

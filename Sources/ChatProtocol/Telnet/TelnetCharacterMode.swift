@@ -145,6 +145,14 @@ public struct TelnetCharacterMode: Sendable, Equatable {
         }
     }
 
+    /// Whether the terminal type names a colour terminal: xterm, screen, tmux, rxvt, linux,
+    /// PuTTY and their variants (`xterm-256color`); a vt100 has none.
+    public var hasColour: Bool {
+        guard let t = terminalType?.lowercased() else { return false }
+        return ["xterm", "screen", "tmux", "rxvt", "linux", "putty", "ansi", "konsole", "gnome", "alacritty", "kitty"]
+            .contains { t.hasPrefix($0) }
+    }
+
     /// Whether the terminal type names a terminal that takes ANSI escape sequences: any named
     /// type but the ones that say they do not ("dumb", "unknown", "network").
     public var understandsEscapes: Bool {

@@ -27,6 +27,12 @@ final class HumanConversation: Conversation {
     /// `/oper NAME` asked for a password: the next line is it, for this operator block.
     private(set) var passwordFor: String?
     var channels: [String] = []  // joined, in join order
+    /// The client is in character mode (`HumanConversation+CharacterMode`): the hub echoes
+    /// its messages, shown like everyone else's, and the fast path is not taken.
+    var characterMode = false
+    /// Its terminal has colour, and `/colour` did not turn it off.
+    var colourCapable = false
+    var colourWanted = true
 
     init(serverName: String, maxLineLength: Int, utcOffset: Int) {
         self.serverName = serverName
@@ -152,6 +158,8 @@ final class HumanConversation: Conversation {
             output.hideInput(true)
         case .help(let topic):
             for l in topic.map({ HumanText.help(command: $0) }) ?? HumanText.help { output.sendLine(l) }
+        case .colour(let on):
+            setColour(on, &output)
         case .usage(let message), .unknownCommand(let message):
             output.sendLine(message)
         default:
@@ -169,6 +177,7 @@ final class HumanConversation: Conversation {
             } else {
                 output.request(request)
             }
+            if case .msg(let target, let text) = input { confirmPrivate(to: target, text: text, &output) }
             switch request {
             case .join, .part: channelChange = output.requestsSent
             default: break
@@ -186,7 +195,7 @@ final class HumanConversation: Conversation {
     }
 
     func fastMessage(_ m: MessageView, output: inout SessionOutput) -> Bool {
-        guard isRegistered else { return false }
+        guard isRegistered, !characterMode else { return false }
         return output.toClient.append {
             appendHumanChannelMessage(m, currentChannel: currentChannelBytes, utcOffsetSeconds: utcOffset,
                                       stamp: &stamp, to: &$0)
@@ -251,7 +260,8 @@ final class HumanConversation: Conversation {
         let context = HumanRenderContext(nick: nick, currentChannel: currentChannel,
                                          serverName: serverName, utcOffsetSeconds: utcOffset)
         for l in renderHuman(event, context: context) {
-            output.sendLine(TextSafety.stripIRCFormatting(l))
+            let line = TextSafety.stripIRCFormatting(l)
+            output.sendLine(characterMode ? styled(line, event) : line)
         }
     }
 }

@@ -18,6 +18,7 @@ extension SessionProcess {
             // Half a line typed before is dropped: from here on keys go to the editor.
             framer = LineFramer(maxLineLength: config.maxLineLength, editing: true)
             screen = s
+            conversation.terminalChanged(characterMode: true, colour: mode.hasColour, output: &output)
             return
         }
         var s = screen!
@@ -27,6 +28,7 @@ extension SessionProcess {
                 s.editor.usesEscapes = mode.understandsEscapes
                 s.editor.resize(columns: mode.columns ?? 80, screen: &s.echo)
                 screen = s
+                conversation.terminalChanged(characterMode: true, colour: mode.hasColour, output: &output)
             }
             return
         }
@@ -35,6 +37,7 @@ extension SessionProcess {
         output.toClient.append(s.replies)
         output.toClient.append(s.echo)
         screen = nil
+        conversation.terminalChanged(characterMode: false, colour: false, output: &output)
     }
 
     /// The keys the client typed, through the editor: each line it sends joins the lines
@@ -48,10 +51,12 @@ extension SessionProcess {
             switch event {
             case .line(let line):
                 // What was typed stays in view, as the client's own echo leaves it in line
-                // mode; a password does not.
-                output.toClient.append(s.editor.prompt)
-                if !s.editor.isMasked { output.toClient.append(line) }
-                output.toClient.append("\r\n")
+                // mode (a password does not), unless the conversation shows it itself.
+                if conversation?.showsTypedLine(line) ?? true {
+                    output.toClient.append(s.editor.prompt)
+                    if !s.editor.isMasked { output.toClient.append(line) }
+                    output.toClient.append("\r\n")
+                }
                 pendingLines.append(line)
             case .quit:
                 if conversation?.isRegistered == true {

@@ -1,0 +1,47 @@
+import ChatProtocol
+
+/// What a person in character mode sees differently: their own messages as the hub echoes
+/// them (`[12:34] <alice> hi`, `-> *bob* psst`), colour where the terminal has it, mentions
+/// marked.
+extension HumanConversation {
+    func terminalChanged(characterMode: Bool, colour: Bool, output: inout SessionOutput) {
+        colourCapable = colour
+        guard characterMode != self.characterMode else { return }
+        self.characterMode = characterMode
+        // The hub's echo of our own messages: only in character mode, where the typed line
+        // is not left on the screen as typed.
+        output.request(.capabilities(names: characterMode ? [IRCCapability.echoMessage.rawValue] : []))
+    }
+
+    func showsTypedLine(_ bytes: [UInt8]) -> Bool {
+        guard characterMode, case .chatting = stage, passwordFor == nil else { return true }
+        switch HumanInput.parse(TextSafety.repairUTF8(bytes)) {
+        case .say, .me: return currentChannel == nil
+        case .msg: return false
+        default: return true
+        }
+    }
+
+    /// A line of `event` as the terminal shows it in character mode.
+    func styled(_ line: String, _ event: HubEvent) -> String {
+        guard case .message(let source, _, _, let text, _, _, _) = event else { return line }
+        let from = nickOf(source)
+        let mine = CaseMapping.ascii.equal(String(from), nick)
+        return HumanStyle.message(line, from: mine && line.hasPrefix("->") ? "" : from,
+                                  mentions: !mine && HumanStyle.mentions(text, nick: nick),
+                                  colour: colourCapable && colourWanted)
+    }
+
+    func setColour(_ on: Bool, _ output: inout SessionOutput) {
+        guard characterMode && colourCapable else { return output.sendLine(HumanText.colourUnavailable) }
+        colourWanted = on
+        output.sendLine(on ? HumanText.colourOn : HumanText.colourOff)
+    }
+
+    /// In line mode a private message is confirmed at once (`-> *bob* psst`); in character
+    /// mode the hub's echo shows it.
+    func confirmPrivate(to target: String, text: String, _ output: inout SessionOutput) {
+        guard !characterMode, target.utf8.first != UInt8(ascii: "#") else { return }
+        output.sendLine(HumanText.sentPrivately(kind: .privmsg, to: TextSafety.sanitize(target), text: TextSafety.sanitize(text)))
+    }
+}
