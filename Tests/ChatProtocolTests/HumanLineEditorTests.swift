@@ -252,6 +252,37 @@ private let left = "\u{1B}[D", right = "\u{1B}[C", up = "\u{1B}[A", down = "\u{1
         #expect(r.editor.history.entries == ["shown"])
     }
 
+    @Test func tabCompletesNicksChannelsAndCommands() {
+        var r = Rig()
+        r.editor.nicks = ["bob", "bobby", "carol"]
+        r.editor.channels = ["#lobby", "#rust"]
+        r.editor.commands = ["join", "msg", "me"]
+        r.type("ca\t")
+        #expect(r.editor.text == "carol: " && r.term.cursorRow == "[#lobby] carol:")
+        r.type("\u{15}bo\t")
+        #expect(r.editor.text == "bob: ")
+        r.type("\t")
+        #expect(r.editor.text == "bobby: ")
+        r.type("\u{1B}[Z")  // Shift-Tab goes back
+        #expect(r.editor.text == "bob: ")
+        r.type("hi #ru\t")
+        #expect(r.editor.text == "bob: hi #rust ")
+        r.type("\u{15}/jo\t")
+        #expect(r.editor.text == "/join ")
+        r.type("\u{15}zz\t")
+        #expect(r.editor.text == "zz" && r.term.bells == 1)
+    }
+
+    @Test func theOperPasswordIsStarredAndNotKept() {
+        var r = Rig(columns: 60)
+        r.type("/oper boss sesame")
+        #expect(r.term.cursorRow == "[#lobby] /oper boss ******" && r.column == 9 + 17)
+        r.type("\u{7F}\r")
+        #expect(r.lines == ["/oper boss sesam"] && r.editor.history.entries.isEmpty)
+        r.type("/oper boss")
+        #expect(r.term.cursorRow == "[#lobby] /oper boss")
+    }
+
     @Test func unknownEscapesAndAltKeysAreIgnored() {
         var r = Rig()
         r.type("ab\u{1B}[15~\u{1B}[2J\u{1B}x\u{1B}Oz" + "c")

@@ -196,6 +196,25 @@ private func characterModeUser(_ server: ServerProcess, nick: String, columns: U
         #expect(!plain.contains("\u{1B}[2m"), "\(plain)")
     }
 
+    @Test func tabCompletesNicksOfTheChannelAndCommands() async throws {
+        let server = try await ServerProcess()
+        let bob = try await humanUser(server, nick: "bobbie")
+        let alice = try await characterModeUser(server, nick: "alice")
+        try await bob.expect("alice joined")
+        try typeKeys(alice, "bo\thi")
+        try await alice.expect("[#lobby] bobbie: \u{1B}[K")
+        try alice.send(bytes: [13, 0])
+        try await bob.expect("<alice> bobbie: hi")
+        // Someone who joins later is completed too; commands at the start of a line.
+        let carol = try await humanUser(server, nick: "carol")
+        try await alice.expect("carol joined")
+        try typeKeys(alice, "/ms\t")
+        try await alice.expect("[#lobby] /msg \u{1B}[K")
+        try typeKeys(alice, "ca\tpsst")
+        try alice.send(bytes: [13, 0])
+        try await carol.expect("*alice* psst")
+    }
+
     @Test func noColourOnAVT100AndMentionsMarked() async throws {
         let server = try await ServerProcess()
         let bob = try await humanUser(server, nick: "bob")

@@ -72,6 +72,13 @@ import TestSupport
         try await tmux.waitFor("the edited row") { rows($0).last == "[#lobby] hello world!" }
         try await tmux.keys("Enter")
         try await bob.expect("<alice> hello world!")
+        // Tab completes a nick of the channel.
+        try await tmux.type("bo")
+        try await tmux.keys("Tab")
+        try await tmux.waitFor("the completed nick") { rows($0).last == "[#lobby] bob:" }
+        try await tmux.type("done")
+        try await tmux.keys("Enter")
+        try await bob.expect("<alice> bob: done")
     }
 
     @Test func historyCtrlCAndResizing() async throws {

@@ -1,7 +1,7 @@
 // HumanLineEditor: the keystrokes a telnet user's client sends in character mode (after the
 // telnet filter), cut four ways, at data-derived window widths, with and without escape
 // sequences; between chunks, as the data decides, a line is printed above the input, the
-// window is resized or the prompt changes.
+// window is resized or the prompt changes. Tab and Shift-Tab complete from a few names.
 //
 // Oracles:
 // - the events (lines, quit) and the final text, cursor and history do not depend on how the
@@ -38,6 +38,9 @@ func check(screen: [UInt8], escapes: Bool) {
 
 func run(_ input: [UInt8], _ sizes: [Int], escapes: Bool, maxBytes: Int, _ rng: inout SplitMix, disturb: Bool) -> EditorOutcome {
     var editor = HumanLineEditor(prompt: "[#c] ", columns: 1 + rng.below(120), usesEscapes: escapes, maxBytes: maxBytes)
+    editor.nicks = ["bob", "bobby", "ünï"]
+    editor.channels = ["#c", "#chat"]
+    editor.commands = HumanText.commandNames
     var result = EditorOutcome()
     var screen: [UInt8] = []
     editor.draw(screen: &screen)

@@ -51,6 +51,13 @@ public struct HumanLineEditor: Sendable {
     /// A password is being typed: each character shows as `*`, and the line is not kept in
     /// the history.
     public private(set) var isMasked = false
+    /// What Tab completes: nicks of the current channel, channels, command names (without
+    /// the `/`). Set by the session from what its conversation knows.
+    public var nicks: [String] = []
+    public var channels: [String] = []
+    public var commands: [String] = []
+    /// The completion Tab started; any other key ends it.
+    private var completion: Completion?
 
     public init(prompt: String = "", columns: Int = 80, usesEscapes: Bool = false, maxBytes: Int = 510) {
         self.prompt = prompt
@@ -62,6 +69,19 @@ public struct HumanLineEditor: Sendable {
 
     /// The text typed so far.
     public var text: String { input.text }
+
+    /// Where the password starts in `/oper NAME PASSWORD` (a character position), shown as
+    /// `*`s and never kept in the history; nil for any other line.
+    var secretStart: Int? {
+        let c = input.chars
+        guard c.count > 6, c[0] == "/", String(c[1..<5]).lowercased() == "oper", c[5] == " " else { return nil }
+        var i = 5
+        while i < c.count && c[i] == " " { i += 1 }
+        guard i < c.count else { return nil }
+        while i < c.count && c[i] != " " { i += 1 }
+        while i < c.count && c[i] == " " { i += 1 }
+        return i < c.count ? i : nil
+    }
 
     /// Columns left for the input after the prompt, keeping the last column free.
     private var room: Int { max(1, columns - promptWidth - 1) }
@@ -156,6 +176,11 @@ public struct HumanLineEditor: Sendable {
     private mutating func control(_ b: UInt8, screen: inout [UInt8], events: inout [Event]) {
         let wasAfterCR = afterCR
         afterCR = false
+        if b == 0x09 {
+            quitAsked = false
+            return complete(forward: true, screen: &screen)
+        }
+        completion = nil
         if b == 0x04 {
             ctrlD(screen: &screen, events: &events)
             return
@@ -196,15 +221,39 @@ public struct HumanLineEditor: Sendable {
 
     private mutating func enter(screen: inout [UInt8], events: inout [Event]) {
         let line = input.text
-        if isMasked { history.stopBrowsing() } else { history.add(line) }
+        if isMasked || secretStart != nil { history.stopBrowsing() } else { history.add(line) }
         input.clear()
         inputBytes = 0
         events.append(.line(Array(line.utf8)))
         redraw(screen: &screen)
     }
 
+    /// Tab (Shift-Tab backwards): the word before the cursor completed, then the next (or
+    /// previous) candidate on each press; the bell when nothing matches.
+    private mutating func complete(forward: Bool, screen: inout [UInt8]) {
+        guard !isMasked else { return }
+        if var c = completion {
+            if forward { c.next() } else { c.previous() }
+            completion = c
+        } else {
+            completion = Completion.begin(editor: input, commands: commands, nicks: nicks, channels: channels)
+        }
+        guard var c = completion else { return screen.append(0x07) }
+        let before = input
+        c.apply(to: &input)
+        completion = c
+        guard input.text.utf8.count <= maxBytes else {
+            // A candidate that does not fit: taken back.
+            input = before
+            completion = nil
+            return screen.append(0x07)
+        }
+        refresh(screen: &screen)
+    }
+
     /// Inserts one typed scalar; controls and format characters are not text.
     private mutating func insert(_ s: Unicode.Scalar, screen: inout [UInt8]) {
+        completion = nil
         if s.value >= 0x80 && TextSafety.cannotBeShown(s) { return }
         let size = UTF8.width(s)
         guard inputBytes + size <= maxBytes else {
@@ -218,7 +267,7 @@ public struct HumanLineEditor: Sendable {
         inputBytes += size
         input.keepCursorVisible(width: room)
         if atEnd && isShown && input.chars.count == count + 1 && input.scrollColumn == scroll
-            && (!isMasked || input.chars.count <= room) {
+            && (!isMasked || input.chars.count <= room) && !(input.chars.first == "/" && secretStart != nil) {
             // Typing at the end of a line that did not scroll: the character alone.
             let w = isMasked ? 1 : DisplayWidth.of(s)
             if isMasked { screen.append(UInt8(ascii: "*")) } else { screen.append(contentsOf: String(s).utf8) }
@@ -229,6 +278,8 @@ public struct HumanLineEditor: Sendable {
     }
 
     private mutating func apply(_ key: TerminalKey, screen: inout [UInt8]) {
+        if key == .backTab { return complete(forward: false, screen: &screen) }
+        completion = nil
         switch key {
         case .left: input.apply(.left)
         case .right: input.apply(.right)
@@ -244,7 +295,8 @@ public struct HumanLineEditor: Sendable {
             input.apply(.deleteBackward)
             inputBytes -= removed.utf8.count
             input.keepCursorVisible(width: room)
-            if atEnd && isShown && input.scrollColumn == scroll && (!isMasked || input.chars.count < room) {
+            if atEnd && isShown && input.scrollColumn == scroll && (!isMasked || input.chars.count < room)
+                && !(input.chars.first == "/" && secretStart != nil) {
                 // At the end: step back over it and blank it.
                 let w = isMasked ? 1 : DisplayWidth.of(removed)
                 let back = [UInt8](repeating: 0x08, count: w)
@@ -263,7 +315,7 @@ public struct HumanLineEditor: Sendable {
             let recalled = key == .up ? history.older(current: input.text) : history.newer()
             guard let recalled else { return }
             input.setText(recalled)
-        case .redraw, .ignore:
+        case .redraw, .ignore, .backTab:
             break
         }
         if key != .ignore { refresh(screen: &screen) }
@@ -340,7 +392,14 @@ public struct HumanLineEditor: Sendable {
     /// puts the cursor in place.
     public mutating func draw(screen: inout [UInt8]) {
         var (shown, cursorColumn) = input.visible(width: room)
-        if isMasked {
+        if let k = secretStart {
+            // The password of `/oper NAME PASSWORD`: one star per character.
+            var masked = InputLine(String(input.chars[..<k]) + String(repeating: "*", count: input.chars.count - k))
+            masked.apply(.home)
+            for _ in 0..<input.cursor { masked.apply(.right) }
+            masked.keepCursorVisible(width: room)
+            (shown, cursorColumn) = masked.visible(width: room)
+        } else if isMasked {
             // One star per character, never wider than the room; the cursor on its star.
             let stars = min(input.chars.count, room)
             shown = String(repeating: "*", count: stars)

@@ -172,6 +172,9 @@ public enum HumanText {
         "-- " + oneLine(channel) + " is now your current channel"
     }
 
+    /// The command names, without the `/`, for Tab completion.
+    public static let commandNames: [String] = commands.map(\.name)
+
     /// The `/help` list: one command a line, with a short description.
     public static let help: [String] = {
         let width = commands.map { $0.usage.count }.max() ?? 0

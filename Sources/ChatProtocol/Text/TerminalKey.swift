@@ -2,7 +2,7 @@
 /// Shared by the server console's line editor and the telnet user's (`HumanLineEditor`).
 public enum TerminalKey: Equatable, Sendable {
     case left, right, home, end, backspace, delete, killStart, killEnd, killWord
-    case up, down, redraw, wordLeft, wordRight, ignore
+    case up, down, redraw, wordLeft, wordRight, backTab, ignore
 
     /// The editing key of a control byte (Ctrl-A/B/E/F/K/L/N/P/U/W, both Backspaces), or nil
     /// for the ones the editor handles itself (Enter, Tab, Ctrl-C, Ctrl-D, Esc) or ignores.
@@ -46,6 +46,7 @@ public enum TerminalKey: Equatable, Sendable {
             case UInt8(ascii: "D"): return (ctrl ? .wordLeft : .left, used)
             case UInt8(ascii: "H"): return (.home, used)
             case UInt8(ascii: "F"): return (.end, used)
+            case UInt8(ascii: "Z"): return (.backTab, used)
             case UInt8(ascii: "~"):
                 switch params.count == 1 ? params.first! : 0 {
                 case UInt8(ascii: "1"), UInt8(ascii: "7"): return (.home, used)

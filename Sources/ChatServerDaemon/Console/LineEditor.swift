@@ -130,7 +130,7 @@ struct LineEditor {
         case .up: return recall(older: true)
         case .down: return recall(older: false)
         case .redraw: return true
-        case .ignore: return false
+        case .backTab, .ignore: return false
         }
         return true
     }

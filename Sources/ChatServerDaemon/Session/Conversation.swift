@@ -44,6 +44,8 @@ protocol Conversation: AnyObject {
     /// Whether a line typed in character mode stays in view above the input row as typed;
     /// false when the conversation shows it itself (a message, echoed by the hub).
     func showsTypedLine(_ bytes: [UInt8]) -> Bool
+    /// What Tab completes in character mode: nicks of the current channel, channels, commands.
+    var completionNames: (nicks: [String], channels: [String], commands: [String]) { get }
     /// The line that tells the client why the session ends it.
     func farewell(_ why: Farewell) -> String
     /// The hub answered the session's sync: everything sent before it is answered (an IRC
@@ -56,4 +58,5 @@ extension Conversation {
     var inputPrompt: String { "" }
     func terminalChanged(characterMode: Bool, colour: Bool, output: inout SessionOutput) {}
     func showsTypedLine(_ bytes: [UInt8]) -> Bool { true }
+    var completionNames: (nicks: [String], channels: [String], commands: [String]) { ([], [], []) }
 }

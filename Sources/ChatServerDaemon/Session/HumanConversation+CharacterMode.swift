@@ -18,7 +18,35 @@ extension HumanConversation {
         switch HumanInput.parse(TextSafety.repairUTF8(bytes)) {
         case .say, .me: return currentChannel == nil
         case .msg: return false
+        case .oper(_, let password): return password == nil  // never shown
         default: return true
+        }
+    }
+
+    static let maxNicksHere = 512
+
+    var completionNames: (nicks: [String], channels: [String], commands: [String]) {
+        (nicksHere, channels, HumanText.commandNames)
+    }
+
+    /// Keeps `nicksHere` up to date with the current channel's comings and goings.
+    func trackNicks(_ event: HubEvent) {
+        func add(_ n: Substring) {
+            guard nicksHere.count < Self.maxNicksHere, !nicksHere.contains(where: { CaseMapping.ascii.equal($0, String(n)) }) else { return }
+            nicksHere.append(String(n))
+        }
+        func remove(_ n: Substring) { nicksHere.removeAll { CaseMapping.ascii.equal($0, String(n)) } }
+        switch event {
+        case .names(let channel, let members, _, _) where channel == currentChannel:
+            for m in members { add(m.nick[...]) }
+        case .join(let channel, let source):
+            if CaseMapping.ascii.equal(String(nickOf(source)), nick) { nicksHere = [] } else if channel == currentChannel { add(nickOf(source)) }
+        case .part(let channel, let source, _) where channel == currentChannel: remove(nickOf(source))
+        case .kick(let channel, _, let target, _) where channel == currentChannel: remove(target[...])
+        case .quit(let source, _): remove(nickOf(source))
+        case .nick(let source, let newNick):
+            if let i = nicksHere.firstIndex(where: { CaseMapping.ascii.equal($0, String(nickOf(source))) }) { nicksHere[i] = newNick }
+        default: break
         }
     }
 

@@ -33,6 +33,8 @@ final class HumanConversation: Conversation {
     /// Its terminal has colour, and `/colour` did not turn it off.
     var colourCapable = false
     var colourWanted = true
+    /// In character mode, who is in the current channel, for Tab (at most `maxNicksHere`).
+    var nicksHere: [String] = []
 
     init(serverName: String, maxLineLength: Int, utcOffset: Int) {
         self.serverName = serverName
@@ -203,6 +205,7 @@ final class HumanConversation: Conversation {
     }
 
     func event(_ event: HubEvent, output: inout SessionOutput) {
+        if characterMode { trackNicks(event) }
         switch event {
         case .welcome(let w):
             nick = w.nick

@@ -45,6 +45,10 @@ extension SessionProcess {
     func typeInCharacterMode(_ data: [UInt8]) {
         var events: [HumanLineEditor.Event] = []
         var s = screen!
+        if data.contains(0x09) || data.contains(0x1B), let names = conversation?.completionNames {
+            // Tab (or Shift-Tab) completes from what the conversation knows now.
+            (s.editor.nicks, s.editor.channels, s.editor.commands) = names
+        }
         s.editor.feed(data, screen: &s.echo, events: &events)
         screen = s
         for event in events {
