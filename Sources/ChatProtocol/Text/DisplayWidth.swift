@@ -5,8 +5,11 @@
 /// test compares every code point with the real `wcwidth`), because ncurses places characters
 /// by `wcwidth` and the two must agree or columns drift. Code points glibc calls non-printable
 /// (unassigned, controls) count as 1: the view draws them as U+FFFD.
+///
+/// Inlinable: chat-tui measures every character it lays out, from another module.
 public enum DisplayWidth {
     /// Columns one scalar takes: 0 (combining marks, ZWJ, variation selectors), 1 or 2.
+    @inlinable
     public static func of(_ scalar: Unicode.Scalar) -> Int {
         let v = scalar.value
         if v < 0x300 { return 1 }
@@ -16,6 +19,7 @@ public enum DisplayWidth {
     }
 
     /// Columns a string takes when drawn scalar by scalar.
+    @inlinable
     public static func of(_ text: some StringProtocol) -> Int {
         var w = 0
         for s in text.unicodeScalars { w += of(s) }
@@ -23,13 +27,15 @@ public enum DisplayWidth {
     }
 
     /// Columns one grapheme cluster takes (the unit the layout never splits).
+    @inlinable
     public static func of(_ character: Character) -> Int {
         var w = 0
         for s in character.unicodeScalars { w += of(s) }
         return w
     }
 
-    private static func contains(_ ranges: [ClosedRange<UInt32>], _ v: UInt32) -> Bool {
+    @usableFromInline
+    static func contains(_ ranges: [ClosedRange<UInt32>], _ v: UInt32) -> Bool {
         var lo = 0
         var hi = ranges.count - 1
         while lo <= hi {
