@@ -414,7 +414,15 @@ final class Worker {
             if carryLen[i] < 0 {
                 carryLen[i] = 0  // the end of an overlong line
             } else {
-                line(i, p + start, e - start, now)
+                var from = start
+                if kinds[i] == .typist {
+                    // The input row the server draws and clears with CR (and spaces) ends
+                    // before the line's last CR: the line printed above it starts there.
+                    var j = e
+                    while j > start && p[j - 1] != 0x0D { j -= 1 }
+                    from = j
+                }
+                line(i, p + from, e - from, now)
                 if states[i] == .dead { return }
             }
             start = nl + 1
