@@ -32,7 +32,7 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .customLong("target"), help: ArgumentHelp("Server address.", valueName: "HOST:PORT"))
     var target = "127.0.0.1:4444"
 
-    @Option(help: "human, irc, raw (any line server) or mixed (human and IRC in #lobby).")
+    @Option(help: "human, irc, raw (any line server), mixed (human and IRC in #lobby) or typist (telnet in character mode, a write per key).")
     var dialect: Dialect = .irc
 
     @Option(help: "Clients (default: fanout 100, latency 50, connections 10000, soak 200).")

@@ -50,6 +50,7 @@ struct BenchConfig: Sendable {
         case .irc: return .irc
         case .raw: return .raw
         case .mixed: return client % 2 == 0 ? .irc : .human
+        case .typist: return .typist
         }
     }
 

@@ -61,6 +61,13 @@ struct BenchResult {
         guard let c = serverCPU, delivered > 0 else { return nil }
         return c / Double(delivered) * 1e6
     }
+    /// Typists only: the server's CPU over the keys typed in the window (each byte of a
+    /// sent line is a key; the deliveries are counted in too).
+    var typedKeys: UInt64 = 0
+    var cpuPerKeyMicros: Double? {
+        guard let c = serverCPU, typedKeys > 0 else { return nil }
+        return c / Double(typedKeys) * 1e6
+    }
     var sessions: Int { max((serverAfter?.processes ?? 1) - 1, 0) }
     /// Memory the clients cost the server: growth since before they connected, per client.
     var pssPerClientKiB: Double? {

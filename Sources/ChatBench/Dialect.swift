@@ -10,4 +10,7 @@ enum Dialect: String, CaseIterable, Sendable {
     case raw
     /// Half human, half IRC in the same channel (#lobby), for chat-server.
     case mixed
+    /// Telnet users in character mode (chat-server edits their input line): every key a
+    /// write of its own.
+    case typist
 }

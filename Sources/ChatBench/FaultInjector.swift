@@ -583,6 +583,8 @@ final class FaultInjector {
             }
             return
         }
+        // `-> *nick* text`: the confirmation of our own private message, not a delivery.
+        if l.starts(with: [0x2D, 0x3E, 0x20]) { return }
         churnPayload(i, l, target: nil, now)
     }
 

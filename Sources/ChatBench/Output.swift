@@ -115,6 +115,7 @@ extension BenchResult {
                 rows.append(("hub CPU while idle", "\(fmt(hub / Swift.max(windowSeconds, 1e-9) * 100, 2))% of one core"))
             }
             if let per = cpuPerLineMicros { rows.append(("server CPU per delivered line", "\(fmt(per, 3)) µs")) }
+            if let per = cpuPerKeyMicros { rows.append(("server CPU per key typed", "\(fmt(per, 3)) µs (all of it counted per key)")) }
             rows.append(("server memory (PSS)", "\(group(b.totalPSS)) KiB in \(b.processes) processes: root \(group(b.rootPSS)) KiB, \(fmt(pssPerSessionKiB ?? 0, 1)) KiB per other process\(b.pssComplete ? "" : " (some unreadable)")"))
             if let base = serverBaseline, let per = pssPerClientKiB {
                 rows.append(("server memory per client", "\(fmt(per, 1)) KiB (PSS growth since before the first connect: \(group(base.totalPSS)) -> \(group(b.totalPSS)) KiB)"))
@@ -181,6 +182,7 @@ extension BenchResult {
             s.append(("cpu_s", fmt(b.totalCPU - a.totalCPU, 4)))
             s.append(("hub_cpu_s", fmt(b.rootCPU - a.rootCPU, 4)))
             s.append(("cpu_per_line_us", cpuPerLineMicros.map { fmt($0, 4) } ?? "null"))
+            s.append(("cpu_per_key_us", cpuPerKeyMicros.map { fmt($0, 4) } ?? "null"))
             s.append(("hub_cpu_pct", fmt((b.rootCPU - a.rootCPU) / Swift.max(windowSeconds, 1e-9) * 100, 3)))
             s.append(("pss_kib", "\(b.totalPSS)"))
             s.append(("hub_pss_kib", "\(b.rootPSS)"))

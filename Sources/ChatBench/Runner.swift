@@ -233,6 +233,11 @@ final class Runner {
                 result.receivers[s] += v[k + 4]
                 k += 5
             }
+            if cfg.dialect == .typist {
+                // A key per byte of each line (its payload and CR NUL); sizes vary around the
+                // line size with --vary-size, so the figure is then an estimate.
+                result.typedKeys = result.totalSent * UInt64(cfg.lineSize + 2)
+            }
             let hn = Int(v[k]); k += 1
             result.all.add(flattened: v[k..<k + hn]); k += hn
             histPairs.append(Array(v[k - hn..<k]))

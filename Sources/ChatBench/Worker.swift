@@ -71,8 +71,8 @@ final class Worker {
         var finished = false
     }
     var senders: [Sender] = []
-    var prefix: [[UInt8]] = [[], [], []]  // per client kind, before the payload
-    var suffix: [[UInt8]] = [[0x0D, 0x0A], [0x0D, 0x0A], [0x0A]]
+    var prefix: [[UInt8]] = [[], [], [], []]  // per client kind, before the payload
+    var suffix: [[UInt8]] = [[0x0D, 0x0A], [0x0D, 0x0A], [0x0A], [0x0D, 0x00]]  // a typist's Enter is CR NUL
 
     // Connecting.
     var nextToConnect = 0
@@ -308,6 +308,12 @@ final class Worker {
             writeSmall(i, "NICK \(nick)\r\nUSER \(nick) 0 * :chat-bench\r\n")
         case .human:
             states[i] = .greeting
+        case .typist:
+            // inetutils telnet's opening (DO SGA, WILL TTYPE, WILL NAWS), and DO ECHO ahead of
+            // the server's WILL ECHO: character mode, no terminal type (no escapes, no colour).
+            states[i] = .greeting
+            let opening: [UInt8] = [255, 253, 3, 255, 251, 24, 255, 251, 31, 255, 253, 1]
+            if case .done(let k)? = opening.withUnsafeBytes({ try? FD.write(fds[i], $0) }) { counts.bytesOut += UInt64(k) }
         }
     }
 
@@ -408,7 +414,15 @@ final class Worker {
             if carryLen[i] < 0 {
                 carryLen[i] = 0  // the end of an overlong line
             } else {
-                line(i, p + start, e - start, now)
+                var from = start
+                if kinds[i] == .typist {
+                    // The input row the server draws and clears with CR (and spaces) ends
+                    // before the line's last CR: the line printed above it starts there.
+                    var j = e
+                    while j > start && p[j - 1] != 0x0D { j -= 1 }
+                    from = j
+                }
+                line(i, p + from, e - from, now)
                 if states[i] == .dead { return }
             }
             start = nl + 1
@@ -421,7 +435,7 @@ final class Worker {
         } else {
             if rest > 0 { (carry + i * Self.carryCap).update(from: p + start, count: rest) }
             carryLen[i] = rest
-            if rest > 0 && states[i] == .greeting && kinds[i] == .human {
+            if rest > 0 && states[i] == .greeting && (kinds[i] == .human || kinds[i] == .typist) {
                 // The nickname prompt has no line end.
                 if contains(p + start, rest, "nickname") { askedNick(i) }
             }
@@ -449,9 +463,9 @@ final class Worker {
 
     private func registrationLine(_ i: Int, _ p: UnsafeMutablePointer<UInt8>, _ count: Int) {
         switch (kinds[i], states[i] == .ready ? .greeting : states[i]) {
-        case (.human, .greeting):
+        case (.human, .greeting), (.typist, .greeting):
             if contains(p, count, "nickname") { askedNick(i) }
-        case (.human, .joining):
+        case (.human, .joining), (.typist, .joining):
             if contains(p, count, "You joined #lobby") { becomeReady(i) }
             else if contains(p, count, "!! ") {
                 fail(i, "nick refused: \(String(decoding: UnsafeBufferPointer(start: p, count: min(count, 200)), as: UTF8.self))")
@@ -485,7 +499,7 @@ final class Worker {
     private func askedNick(_ i: Int) {
         guard states[i] == .greeting else { return }
         states[i] = .joining
-        writeSmall(i, cfg.nick(gids[i]) + "\r\n")
+        writeSmall(i, cfg.nick(gids[i]) + (kinds[i] == .typist ? "\r\u{0}" : "\r\n"))
     }
 
     @inline(__always)
@@ -642,8 +656,11 @@ final class Worker {
 
     private func flush(_ k: Int) {
         let i = senders[k].client
+        // A typist sends each key in a write of its own.
+        let most = kinds[i] == .typist ? 1 : Int.max
         while senders[k].off < senders[k].len {
-            let r = try? FD.write(fds[i], UnsafeRawBufferPointer(start: senders[k].buf + senders[k].off, count: senders[k].len - senders[k].off))
+            let r = try? FD.write(fds[i], UnsafeRawBufferPointer(start: senders[k].buf + senders[k].off,
+                                                                 count: min(most, senders[k].len - senders[k].off)))
             switch r {
             case .done(let w)?:
                 senders[k].off += w

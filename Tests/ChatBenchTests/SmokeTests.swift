@@ -78,6 +78,18 @@ private func expectPerfect(_ j: [String: Any], clients: Int, sourceLocation: Sou
         #expect(j["latency_first"] is [String: Any], "\(j)")
     }
 
+    /// Telnet users in character mode, each key a write of its own: every line arrives once,
+    /// and the server's CPU per key is reported.
+    @Test func latencyTypist() async throws {
+        let server = try await Server.chatServer()
+        defer { server.stop() }
+        let j = try await bench(["latency", "--target", "127.0.0.1:\(server.port)", "--dialect", "typist", "--clients", "4",
+                           "--rate", "20", "--duration", "1", "--server-pid", "\(server.pid)"])
+        expectPerfect(j, clients: 4)
+        let s = j["server"] as? [String: Any]
+        #expect(((s?["cpu_per_key_us"] as? NSNumber)?.doubleValue ?? 0) > 0, "\(String(describing: s))")
+    }
+
     @Test func soakMixed() async throws {
         let server = try await Server.chatServer()
         defer { server.stop() }

@@ -86,7 +86,8 @@ import TestSupport
             .list(channels: []), .away(text: "lunch"), .whois(nick: "alice"), .motd, .join(channels: ["#rust"]),
             .part(channels: ["#lobby"], reason: ""),
         ])
-        #expect(c.received().isEmpty)
+        // Only the private message is confirmed (since issue 17; before, nothing was shown).
+        #expect(c.received() == ["-> *alice* psst"])
     }
 
     @Test func longLinesGoOutInPiecesIRCUsersCanReceive() {

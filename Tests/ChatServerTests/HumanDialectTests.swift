@@ -263,18 +263,16 @@ import Glibc
         // PuTTY's opening burst: WILL NAWS, WILL TSPEED, WILL TTYPE, WILL NEW-ENVIRON, DO ECHO, WILL SGA, DO SGA.
         try putty.send(bytes: [255, 251, 31, 255, 251, 32, 255, 251, 24, 255, 251, 39, 255, 253, 1, 255, 251, 3, 255, 253, 3])
         try await putty.expect("nickname", timeout: 5)
-        // Every option refused, each once and in order: DONT (FE) for each WILL, WONT (FC) for
-        // each DO; SGA too (agreeing would put PuTTY in character mode). Nothing else is telnet.
+        // A telnet client (it negotiated before sending data) is offered character mode
+        // first: WILL ECHO, WILL SGA, DO NAWS, DO TTYPE. Then its burst is answered in order:
+        // TSPEED and NEW-ENVIRON refused once each, SB TTYPE SEND for its WILL TTYPE, DO SGA
+        // for its WILL SGA; its WILL NAWS, DO ECHO and DO SGA answer our offer (no reply).
+        // (Before issue 17 every option was refused and PuTTY stayed in line mode.)
         let received = try #require(putty.transcript)
-        var commands: [[UInt8]] = []
-        var i = 0
-        while let at = received[i...].firstIndex(of: 255) {
-            commands.append(Array(received[at..<min(at + 3, received.count)]))
-            i = at + 3
-            if i >= received.count { break }
-        }
-        #expect(commands == [[255, 254, 31], [255, 254, 32], [255, 254, 24], [255, 254, 39],
-                             [255, 252, 1], [255, 254, 3], [255, 252, 3]], "\(received)")
+        let expected: [UInt8] = [255, 251, 1, 255, 251, 3, 255, 253, 31, 255, 253, 24,
+                                 255, 254, 32, 255, 250, 24, 1, 255, 240, 255, 254, 39, 255, 253, 3]
+        #expect(Array(received.prefix(expected.count)) == expected, "\(received)")
+        #expect(!received.dropFirst(expected.count).contains(255), "nothing else is telnet: \(received)")
         // Character mode with a typo fixed by backspace, ended by CR NUL.
         try putty.send(bytes: Array("carox".utf8) + [8] + Array("l".utf8) + [13, 0])
         try await putty.expect("You joined #lobby")

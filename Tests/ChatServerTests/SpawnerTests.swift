@@ -74,6 +74,16 @@ import TestSupport
         #expect(t.irc.range(of: " 366 ")!.lowerBound < t.irc.range(of: "PONG")!.lowerBound)
         #expect(t.irc.contains("ERROR :Closing Link: Quit: bye"))
         #expect(t.human.contains("You joined #stage"))
+        // The character-mode person: the editor's rows, bob's lines printed above the half
+        // line "half", the quit asked for and done with Ctrl-D twice.
+        #expect(t.characterMode.contains("\rChoose a nickname: \u{1B}[K"))
+        // Its own line as the hub echoes it, everything in colour (its terminal is an xterm).
+        #expect(t.characterMode.contains("> héllo 世界\r\n"))
+        #expect(t.characterMode.contains("\u{1B}[2m["))
+        #expect(t.characterMode.contains("> hi zed, welcome"))
+        #expect(t.characterMode.contains("\r[#lobby] half\u{1B}[K"))
+        #expect(t.characterMode.contains("Press Ctrl-D again to quit."))
+        #expect(t.irc.contains("PRIVMSG #lobby :héllo 世界"))
     }
 
     @Test func itCanBePlayedAgainAndLeavesNoDescriptorsOpen() throws {

@@ -1,5 +1,6 @@
 import Testing
 import TestSupport
+import ChatProtocol
 @testable import ChatTUI
 
 @Suite(.serialized, .compute) struct LayoutTests {

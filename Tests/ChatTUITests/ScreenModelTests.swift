@@ -1,6 +1,7 @@
 import ChatPOSIX
 import Testing
 import TestSupport
+import ChatProtocol
 @testable import ChatTUI
 
 @Suite(.serialized, .compute) struct ScrollTests {

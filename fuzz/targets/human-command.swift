@@ -48,6 +48,7 @@ func canonical(_ input: HumanInput) -> String? {
     // nick to remove, and on a nick that starts with `-`.
     case .notify(let remove, let nicks): return "/notify" + nicks.map { "\t" + (remove || $0.hasPrefix("-") ? "-" : "") + $0 }.joined()
     case .quit(let r): return "/quit" + (r.map { "\t" + $0 } ?? "")
+    case .colour(let on): return "/colour\t" + (on ? "on" : "off")
     case .help, .usage, .unknownCommand: return nil
     }
 }
@@ -90,7 +91,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     for current in [nil, "#lobby"] as [String?] {
         guard let request = parsed.request(currentChannel: current) else {
             switch parsed {
-            case .empty, .help, .usage, .unknownCommand: break
+            case .empty, .help, .usage, .unknownCommand, .colour: break
             case .say, .me, .topic: require(current == nil, "\(parsed) sent nothing with a current channel")
             case .part(let c, _): require(c == nil && current == nil, "part sent nothing")
             case .who(let m): require(m == nil && current == nil, "who sent nothing")

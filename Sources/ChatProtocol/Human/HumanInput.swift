@@ -74,6 +74,8 @@ public enum HumanInput: Equatable, Sendable {
     case kill(nick: String, reason: String)
     /// `/wallops TEXT`: a server operator's message to the other operators and to +w users.
     case wallops(String)
+    /// `/colour on|off` (or `/color`): colours on a terminal that has them, in character mode.
+    case colour(Bool)
     /// `/help [command]`, the command lowercased and without its `/`; the session shows
     /// `HumanText.help(command:)`.
     case help(String?)
@@ -227,6 +229,12 @@ public enum HumanInput: Equatable, Sendable {
             return .kill(nick: String(nick), reason: String(reason))
         case "wallops":
             return args.isEmpty ? .usage(HumanText.usage(name)) : .wallops(String(args))
+        case "colour", "color":
+            switch asciiLowercased(args) {
+            case "on": return .colour(true)
+            case "off": return .colour(false)
+            default: return .usage(HumanText.usage("colour"))
+            }
         case "help":
             var topic = splitWord(args).0
             if topic.first == "/" { topic = topic.dropFirst() }
@@ -247,7 +255,7 @@ public enum HumanInput: Equatable, Sendable {
     /// already in (the hub answers nothing to that).
     public func request(currentChannel: String?) -> HubRequest? {
         switch self {
-        case .empty, .help, .usage, .unknownCommand:
+        case .empty, .help, .usage, .unknownCommand, .colour:
             return nil
         case .say(let text):
             return currentChannel.map { .message(kind: .privmsg, target: $0, text: text) }

@@ -335,6 +335,10 @@ struct HumanRenderer {
             case .notice: return stamp + "-" + from + ":" + target + "- " + text
             }
         }
+        if isMe(from) && !isMe(target[...]) {
+            // Our own message to someone else, echoed by the hub (character mode).
+            return HumanText.sentPrivately(kind: kind, to: target, text: text)
+        }
         switch kind {
         case .privmsg: return stamp + "*" + from + "* " + text
         case .action: return stamp + "(*) " + from + " " + text

@@ -107,6 +107,9 @@ public enum HumanText {
                 details: ["Their channels see them quit with \"Killed (yournick (reason))\"."]),
         Command(name: "wallops", usage: "/wallops TEXT", summary: "server operators: a message to every operator",
                 details: ["IRC users who set user mode +w get it too."]),
+        Command(name: "colour", usage: "/colour on|off", summary: "colours on or off (telnet in character mode)",
+                details: ["Nicks get their own colours, times are dim, lines that mention you bold,",
+                          "when your terminal has colours (telnet told the server its type). /color works too."]),
         Command(name: "help", usage: "/help [command]", summary: "this list, or more about one command",
                 details: ["For example: /help join"]),
     ]
@@ -148,6 +151,22 @@ public enum HumanText {
         "Password for " + shortened(oneLine(name)) + " (not shown): "
     }
 
+    /// The confirmation of a private message sent: `-> *bob* psst` (`-> (*) bob waves` for an
+    /// action, `-> -bob- text` for a notice).
+    public static func sentPrivately(kind: MessageKind, to nick: String, text: String) -> String {
+        let to = oneLine(nick)
+        switch kind {
+        case .privmsg: return "-> *" + to + "* " + text
+        case .action: return "-> (*) " + to + " " + text
+        case .notice: return "-> -" + to + "- " + text
+        }
+    }
+
+    /// `/colour` answers.
+    public static let colourOn = "-- Colours are on."
+    public static let colourOff = "-- Colours are off."
+    public static let colourUnavailable = "-- Your terminal did not say it has colours (telnet sends its type in character mode), so there are none."
+
     /// The answer to an empty password.
     public static let noPassword = "!! No password given; /oper was cancelled."
     /// The question for an account's password (`/register`, `/identify` alone), hidden as `askPassword`'s.
@@ -164,6 +183,9 @@ public enum HumanText {
     public static func nowCurrent(_ channel: String) -> String {
         "-- " + oneLine(channel) + " is now your current channel"
     }
+
+    /// The command names, without the `/`, for Tab completion.
+    public static let commandNames: [String] = commands.map(\.name)
 
     /// The `/help` list: one command a line, with a short description.
     public static let help: [String] = {

@@ -16,7 +16,9 @@
 /// - `IAC` with NOP, DM, BRK, IP, AO, GA, a stray SE, or any byte below 240 is removed.
 /// Every sequence may be split across calls at any byte.
 ///
-/// Negotiation: we start one only, `WILL ECHO` while a person types a password
+/// Negotiation: with `offersCharacterMode`, a peer that negotiates before sending any data is
+/// offered character mode (see `TelnetCharacterMode`, which then answers for ECHO, SGA, NAWS
+/// and TTYPE). Otherwise we start one only, `WILL ECHO` while a person types a password
 /// (`offerEcho`, `withdrawEcho`: the client stops echoing what is typed, and we echo nothing),
 /// and we agree to nothing except, if asked for at init,
 /// `DO SUPPRESS-GO-AHEAD` (we never send GA, so `WILL SGA` is simply true). It is off by
@@ -56,6 +58,16 @@ public struct TelnetFilter: Sendable {
     /// Whether the peer has sent any telnet negotiation (WILL/WONT/DO/DONT or SB): it speaks
     /// telnet rather than raw lines.
     public private(set) var sawNegotiation = false
+
+    /// Offer character mode (`TelnetCharacterMode.offer`) to a peer whose first bytes are
+    /// telnet negotiation, as a telnet client's are. A peer that sends data first (nc, a
+    /// script) is never offered anything.
+    public var offersCharacterMode = false
+    /// The options offered and the peer's answers; nil when not offered.
+    public private(set) var characterMode: TelnetCharacterMode?
+    private var sawData = false
+    /// The subnegotiation being read, kept only once character mode was offered.
+    private var sbBytes: [UInt8] = []
 
     public init() { self.init(agreeToSuppressGoAhead: false) }
 
@@ -98,15 +110,21 @@ public struct TelnetFilter: Sendable {
                 // Fast path: copy the run up to the next IAC.
                 var j = i
                 while j < n, input[j] != TelnetCode.iac { j += 1 }
-                if j > i { data.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[i..<j])) }
+                if j > i {
+                    sawData = true
+                    data.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[i..<j]))
+                }
                 if j < n { state = .iac }
                 i = j + 1
                 continue
             case .iac:
                 let b = input[i]
                 state = .data
+                if b >= TelnetCode.sb && b != TelnetCode.iac { firstNegotiation(&replies) }
                 switch b {
-                case TelnetCode.iac: data.append(0xFF)
+                case TelnetCode.iac:
+                    data.append(0xFF)
+                    sawData = true
                 case TelnetCode.will: state = .will
                 case TelnetCode.wont: state = .wont
                 case TelnetCode.do: state = .do
@@ -115,8 +133,13 @@ public struct TelnetFilter: Sendable {
                     state = .sb
                     sbLength = 0
                     sawNegotiation = true
-                case TelnetCode.ec: data.append(0x08)
-                case TelnetCode.el: data.append(0x15)
+                    sbBytes.removeAll(keepingCapacity: true)
+                case TelnetCode.ec:
+                    data.append(0x08)
+                    sawData = true
+                case TelnetCode.el:
+                    data.append(0x15)
+                    sawData = true
                 case TelnetCode.ayt:
                     if !answeredAYT {
                         replies.append(contentsOf: Self.aytReply)
@@ -139,15 +162,18 @@ public struct TelnetFilter: Sendable {
                         state = .data
                         continue  // this byte is data again
                     }
+                    if characterMode != nil { sbBytes.append(b) }
                 }
             case .sbIAC:
                 let b = input[i]
                 if b == TelnetCode.se {
                     state = .data
+                    if characterMode != nil { characterMode!.subnegotiation(sbBytes) }
                 } else if b == TelnetCode.iac {
                     state = .sb  // an escaped 0xFF inside the subnegotiation
                     sbLength += 1
                     if sbLength > Self.maxSubnegotiation { state = .data }
+                    if characterMode != nil { sbBytes.append(0xFF) }
                 } else {
                     // IAC and a command inside SB: the SB was broken off. Handle the command.
                     state = .iac
@@ -163,7 +189,24 @@ public struct TelnetFilter: Sendable {
         input.withUnsafeBytes { filter($0, data: &data, replies: &replies) }
     }
 
+    /// The peer's first negotiation: if it came before any data, offer character mode.
+    private mutating func firstNegotiation(_ replies: inout [UInt8]) {
+        guard offersCharacterMode, characterMode == nil, !sawNegotiation, !sawData else { return }
+        characterMode = TelnetCharacterMode()
+        replies += TelnetCharacterMode.offer
+    }
+
     private mutating func negotiate(_ command: State, option: UInt8, replies: inout [UInt8]) {
+        if characterMode != nil {
+            let byte: UInt8
+            switch command {
+            case .will: byte = TelnetCode.will
+            case .wont: byte = TelnetCode.wont
+            case .do: byte = TelnetCode.do
+            default: byte = TelnetCode.dont
+            }
+            if characterMode!.negotiate(byte, option: option, replies: &replies) { return }
+        }
         switch command {
         case .will:
             // We want nothing from the peer. Its state for us stays "no".

@@ -43,7 +43,7 @@ struct LineEditor {
         while i < input.count {
             let b = input[i]
             if b == 0x1B {
-                guard let (key, used) = Self.escape(input, at: i) else {
+                guard let (key, used) = TerminalKey.escape(input, at: i) else {
                     pending = Array(input[i...])  // wait for the rest of the sequence
                     break
                 }
@@ -69,7 +69,7 @@ struct LineEditor {
                 case 0x09:
                     if let a = tab() { actions.append(a) }
                 default:
-                    if let key = Self.controlKey(b), apply(key) { actions.append(.redraw) }
+                    if let key = TerminalKey.control(b), apply(key) { actions.append(.redraw) }
                 }
                 continue
             }
@@ -96,61 +96,7 @@ struct LineEditor {
         return out
     }
 
-    enum Key { case left, right, home, end, backspace, delete, killStart, killEnd, killWord, up, down, redraw, wordLeft, wordRight, ignore }
-
-    static func controlKey(_ b: UInt8) -> Key? {
-        switch b {
-        case 0x01: return .home
-        case 0x02: return .left
-        case 0x05: return .end
-        case 0x06: return .right
-        case 0x08, 0x7F: return .backspace
-        case 0x0B: return .killEnd
-        case 0x0C: return .redraw
-        case 0x0E: return .down
-        case 0x10: return .up
-        case 0x15: return .killStart
-        case 0x17: return .killWord
-        default: return nil
-        }
-    }
-
-    /// Decodes the escape sequence at `i`: the key and the bytes it used, or nil when the
-    /// sequence is not complete yet.
-    static func escape(_ input: [UInt8], at i: Int) -> (Key, Int)? {
-        guard i + 1 < input.count else { return nil }
-        let b1 = input[i + 1]
-        if b1 == UInt8(ascii: "[") || b1 == UInt8(ascii: "O") {
-            // CSI: parameters (digits, ;) then a final byte 0x40..0x7E.
-            var j = i + 2
-            while j < input.count, (0x30...0x3F).contains(input[j]) { j += 1 }
-            guard j < input.count else { return j - i > 12 ? (.ignore, j - i) : nil }
-            let final = input[j]
-            let params = String(decoding: input[(i + 2)..<j], as: UTF8.self)
-            let used = j - i + 1
-            switch final {
-            case UInt8(ascii: "A"): return (.up, used)
-            case UInt8(ascii: "B"): return (.down, used)
-            case UInt8(ascii: "C"): return (params.hasSuffix(";5") ? .wordRight : .right, used)
-            case UInt8(ascii: "D"): return (params.hasSuffix(";5") ? .wordLeft : .left, used)
-            case UInt8(ascii: "H"): return (.home, used)
-            case UInt8(ascii: "F"): return (.end, used)
-            case UInt8(ascii: "~"):
-                switch params {
-                case "1", "7": return (.home, used)
-                case "4", "8": return (.end, used)
-                case "3": return (.delete, used)
-                default: return (.ignore, used)
-                }
-            default: return (.ignore, used)
-            }
-        }
-        // Alt-b / Alt-f move by words; any other Alt-key is ignored.
-        if b1 == UInt8(ascii: "b") { return (.wordLeft, 2) }
-        if b1 == UInt8(ascii: "f") { return (.wordRight, 2) }
-        if b1 == 0x7F { return (.killWord, 2) }
-        return (.ignore, b1 == 0x1B ? 1 : 2)
-    }
+    typealias Key = TerminalKey
 
     /// Applies an editing key; true when the line (or the cursor) changed.
     mutating func apply(_ key: Key) -> Bool {
@@ -184,7 +130,7 @@ struct LineEditor {
         case .up: return recall(older: true)
         case .down: return recall(older: false)
         case .redraw: return true
-        case .ignore: return false
+        case .backTab, .ignore: return false
         }
         return true
     }

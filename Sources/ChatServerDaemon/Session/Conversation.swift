@@ -36,6 +36,16 @@ protocol Conversation: AnyObject {
     /// Renders a channel message straight from its frame into `output.toClient`; false when
     /// the general path (`event`) must. The hot path: no allocation, no copy.
     func fastMessage(_ m: MessageView, output: inout SessionOutput) -> Bool
+    /// What a character-mode input row shows before the text typed: where a line goes, or the
+    /// question it answers ("" when the dialect has no such row).
+    var inputPrompt: String { get }
+    /// A telnet client went into character mode or out of it, or told its terminal type.
+    func terminalChanged(characterMode: Bool, colour: Bool, output: inout SessionOutput)
+    /// Whether a line typed in character mode stays in view above the input row as typed;
+    /// false when the conversation shows it itself (a message, echoed by the hub).
+    func showsTypedLine(_ bytes: [UInt8]) -> Bool
+    /// What Tab completes in character mode: nicks of the current channel, channels, commands.
+    var completionNames: (nicks: [String], channels: [String], commands: [String]) { get }
     /// The line that tells the client why the session ends it.
     func farewell(_ why: Farewell) -> String
     /// The hub answered the session's sync: everything sent before it is answered (an IRC
@@ -45,4 +55,8 @@ protocol Conversation: AnyObject {
 
 extension Conversation {
     func synced(output: inout SessionOutput) {}
+    var inputPrompt: String { "" }
+    func terminalChanged(characterMode: Bool, colour: Bool, output: inout SessionOutput) {}
+    func showsTypedLine(_ bytes: [UInt8]) -> Bool { true }
+    var completionNames: (nicks: [String], channels: [String], commands: [String]) { ([], [], []) }
 }

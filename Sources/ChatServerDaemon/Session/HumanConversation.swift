@@ -25,10 +25,18 @@ final class HumanConversation: Conversation {
     private var currentChannelBytes: [UInt8]?
     private var stamp = MinuteStamp()
     /// `/oper NAME` asked for a password: the next line is it, for this operator block.
-    private var passwordFor: String?
+    private(set) var passwordFor: String?
     /// The NickServ command (`REGISTER`, `IDENTIFY`) whose password is being typed, hidden.
-    private var nickServAsking: String?
+    private(set) var nickServAsking: String?
     var channels: [String] = []  // joined, in join order
+    /// The client is in character mode (`HumanConversation+CharacterMode`): the hub echoes
+    /// its messages, shown like everyone else's, and the fast path is not taken.
+    var characterMode = false
+    /// Its terminal has colour, and `/colour` did not turn it off.
+    var colourCapable = false
+    var colourWanted = true
+    /// In character mode, who is in the current channel, for Tab (at most `maxNicksHere`).
+    var nicksHere: [String] = []
 
     init(serverName: String, maxLineLength: Int, utcOffset: Int) {
         self.serverName = serverName
@@ -169,6 +177,8 @@ final class HumanConversation: Conversation {
             output.hideInput(true)
         case .help(let topic):
             for l in topic.map({ HumanText.help(command: $0) }) ?? HumanText.help { output.sendLine(l) }
+        case .colour(let on):
+            setColour(on, &output)
         case .usage(let message), .unknownCommand(let message):
             output.sendLine(message)
         default:
@@ -186,6 +196,7 @@ final class HumanConversation: Conversation {
             } else {
                 output.request(request)
             }
+            if case .msg(let target, let text) = input { confirmPrivate(to: target, text: text, &output) }
             switch request {
             case .join, .part: channelChange = output.requestsSent
             default: break
@@ -203,7 +214,7 @@ final class HumanConversation: Conversation {
     }
 
     func fastMessage(_ m: MessageView, output: inout SessionOutput) -> Bool {
-        guard isRegistered else { return false }
+        guard isRegistered, !characterMode else { return false }
         return output.toClient.append {
             appendHumanChannelMessage(m, currentChannel: currentChannelBytes, utcOffsetSeconds: utcOffset,
                                       stamp: &stamp, to: &$0)
@@ -211,6 +222,7 @@ final class HumanConversation: Conversation {
     }
 
     func event(_ event: HubEvent, output: inout SessionOutput) {
+        if characterMode { trackNicks(event) }
         switch event {
         case .welcome(let w):
             nick = w.nick
@@ -268,7 +280,8 @@ final class HumanConversation: Conversation {
         let context = HumanRenderContext(nick: nick, currentChannel: currentChannel,
                                          serverName: serverName, utcOffsetSeconds: utcOffset)
         for l in renderHuman(event, context: context) {
-            output.sendLine(TextSafety.stripIRCFormatting(l))
+            let line = TextSafety.stripIRCFormatting(l)
+            output.sendLine(characterMode ? styled(line, event) : line)
         }
     }
 }

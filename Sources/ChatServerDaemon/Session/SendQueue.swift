@@ -20,6 +20,18 @@ struct SendQueue {
     /// Lets `body` write straight into the queue.
     mutating func append(_ body: (inout [UInt8]) -> Bool) -> Bool { body(&bytes) }
 
+    /// Where the next byte appended goes: a mark for `removeTail(from:)` (valid until the
+    /// next `flush`).
+    var endIndex: Int { bytes.count }
+
+    /// Takes back what was appended since `mark` (an `endIndex`), to wrap it before it goes.
+    mutating func removeTail(from mark: Int) -> [UInt8] {
+        let from = max(mark, start)
+        guard from < bytes.count else { return [] }
+        defer { bytes.removeSubrange(from...) }
+        return Array(bytes[from...])
+    }
+
     /// Writes what the descriptor takes now. Returns false when the peer is gone.
     mutating func flush(to fd: Int32) -> Bool {
         while !isEmpty {

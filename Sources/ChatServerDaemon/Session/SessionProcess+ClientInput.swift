@@ -29,10 +29,22 @@ extension SessionProcess {
         if conversation?.usesTelnet ?? true {
             var replies: [UInt8] = []
             telnet.filter(bytes, data: &data, replies: &replies)
-            if !replies.isEmpty { output.toClient.append(replies) }
+            // In character mode the turn's output is printed above the input row; telnet
+            // answers are not text and go first, whole.
+            let deferReplies = screen != nil || telnet.characterMode?.isOn == true
+            if !replies.isEmpty && !deferReplies { output.toClient.append(replies) }
             if telnet.sawNegotiation && !dialectDecided { decideDialect(firstLine: nil) }
+            if telnet.characterMode != nil { followCharacterMode() }
+            if !replies.isEmpty && deferReplies {
+                if screen != nil { screen!.replies += replies } else { output.toClient.append(replies) }
+            }
         } else {
             data = Array(bytes)
+        }
+        if screen != nil {
+            typeInCharacterMode(data)
+            processPending()
+            return
         }
         defer { processPending() }
         data.withUnsafeBytes { raw in
@@ -108,7 +120,11 @@ extension SessionProcess {
         guard let conversation else { return true }
         let handled = conversation.line(line, output: &output)
         if let hide = output.takeHideInput() {
-            output.toClient.append(hide ? telnet.offerEcho() : telnet.withdrawEcho())
+            if screen != nil {
+                maskInput(hide)
+            } else {
+                output.toClient.append(hide ? telnet.offerEcho() : telnet.withdrawEcho())
+            }
         }
         if handled { return true }
         output.requestSync()

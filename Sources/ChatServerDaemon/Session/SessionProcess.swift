@@ -29,6 +29,8 @@ final class SessionProcess {
     /// What goes to the client and the hub, and whether we are on our way out.
     var output: SessionOutput
     var telnet = TelnetFilter()
+    /// The input line of a telnet user in character mode; nil in line mode and for IRC.
+    var screen: TelnetScreen?
     var framer: LineFramer
     var events = FrameDecoder()
     /// nil until the dialect is decided (the first line, or the quiet period).
@@ -133,6 +135,7 @@ final class SessionProcess {
         self.hubFD = hub
         self.signals = signals
         output = SessionOutput(queueLimit: config.queueLimit)
+        telnet.offersCharacterMode = true
         framer = LineFramer(maxLineLength: config.maxLineLength, editing: true)
         let now = Proc.monotonicNanos()
         flood = TokenBucket(rate: config.floodRate, burst: config.floodBurst, now: now)
@@ -201,6 +204,8 @@ final class SessionProcess {
             return false
         }
         let incoming = Epoll.readable | Epoll.hangup | Epoll.error
+        // What this turn sends the client from here on goes above a character-mode input row.
+        let mark = output.toClient.endIndex
         if ready.signals != 0 { handleSignals() }
         if ready.hub & incoming != 0 { readEvents() }
         if ready.client & incoming != 0 {
@@ -209,6 +214,7 @@ final class SessionProcess {
         }
         processPending()
         timers()
+        if screen != nil { finishCharacterModeTurn(from: mark) }
         if let tls {
             if !clientGone && !flushTLS(tls) { clientGone = true }
         } else if !output.toClient.isEmpty && !clientGone && !output.toClient.flush(to: socketFD) { clientGone = true }

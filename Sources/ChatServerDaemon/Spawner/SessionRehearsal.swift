@@ -12,9 +12,10 @@ import ChatProtocol
 /// shares. (What the rehearsal frees leaves holes in the spawner's heap; the spawner plugs
 /// them afterwards, `Proc.plugHeapHoles`, so a session's allocations land together at the top.)
 ///
-/// The cast: a telnet user and an IRC client, in real `SessionProcess` objects, on socket
-/// pairs, with a real `ChatState` as their hub. They register, join `#lobby`, talk, change
-/// nicks and topics, and leave.
+/// The cast: a telnet user in line mode, one in character mode (the server edits their input
+/// line) and an IRC client, in real `SessionProcess` objects, on socket pairs, with a real
+/// `ChatState` as their hub. They register, join `#lobby`, talk, change nicks and topics,
+/// and leave.
 enum SessionRehearsal {
     /// The server's defaults, with no flood limit (the players type fast) and no quiet period.
     static let config = SessionConfig(serverName: "rehearsal", floodRate: 0, floodBurst: 20, queueLimit: 1 << 20,
@@ -25,6 +26,7 @@ enum SessionRehearsal {
     struct Transcript {
         var human = ""
         var irc = ""
+        var characterMode = ""
     }
 
     /// Plays the rehearsal; nil when socket pairs could not be made (no harm done: the
@@ -32,7 +34,8 @@ enum SessionRehearsal {
     static func perform(config: SessionConfig = SessionRehearsal.config) -> Transcript? {
         _ = SessionProcess.handledSignals
         let stage = Stage()
-        guard let human = stage.enter(config: config), let irc = stage.enter(config: config) else {
+        guard let human = stage.enter(config: config), let irc = stage.enter(config: config),
+              let typist = stage.enter(config: config) else {
             stage.close()
             return nil
         }
@@ -41,6 +44,14 @@ enum SessionRehearsal {
         // here) makes it a person: greeting, nickname question.
         stage.type("CAP LS 302\r\nNICK bob\r\nUSER bob 0 * :Bob\r\n", by: irc)
         stage.type("zed\r\n", by: human)
+        // A telnet client negotiates first, agrees to character mode, gives its window and
+        // terminal, and types key by key, with edits, wide characters and history.
+        stage.type([255, 251, 31, 255, 251, 24, 255, 253, 3], by: typist)
+        stage.type([255, 253, 1, 255, 250, 31, 0, 80, 0, 24, 255, 240, 255, 250, 24, 0] + Array("XTERM".utf8) + [255, 240],
+                   by: typist)
+        stage.type(Array("kim".utf8) + [13, 0], by: typist)
+        stage.type(Array("héllo 世界x".utf8) + [0x7F, 0x1B, 0x5B, 0x44, 0x1B, 0x5B, 0x43, 13, 0], by: typist)
+        stage.type(Array("half".utf8), by: typist)
         stage.type("CAP REQ :server-time\r\nCAP END\r\nJOIN #lobby\r\n", by: irc)
         // A line outside ASCII: the hub's sanitiser makes its category summary once, here,
         // so that sessions share it rather than each making its own.
@@ -53,8 +64,10 @@ enum SessionRehearsal {
         stage.type("PONG :\(config.serverName)\r\nTOPIC #lobby :rehearsal\r\nNAMES #lobby\r\nPING :names\r\n", by: irc)
         stage.type("NICK bobby\r\nPART #lobby :brb\r\nJOIN #lobby\r\nWHO #lobby\r\n", by: irc)
         stage.type("/nick zed2\r\n/names\r\n/topic the topic\r\nfine, thanks\r\n/join #stage\r\nover here\r\n", by: human)
+        stage.type([0x1B, 0x5B, 0x41, 0x01, 0x05, 0x17, 0x03, 13, 0, 4, 4], by: typist)
         stage.type("QUIT :bye\r\n", by: irc)
-        return Transcript(human: stage.output(of: human), irc: stage.output(of: irc))
+        return Transcript(human: stage.output(of: human), irc: stage.output(of: irc),
+                          characterMode: stage.output(of: typist))
     }
 
     /// The players and their hub.
@@ -92,8 +105,10 @@ enum SessionRehearsal {
             return id
         }
 
-        func type(_ text: String, by id: Int) {
-            try? FD.writeAll(players[id].client, Array(text.utf8))
+        func type(_ text: String, by id: Int) { type(Array(text.utf8), by: id) }
+
+        func type(_ bytes: [UInt8], by id: Int) {
+            try? FD.writeAll(players[id].client, bytes)
             settle()
         }
 

@@ -133,21 +133,8 @@ extension ClientState {
         let pw = DisplayWidth.of(p)
         let avail = max(1, width - pw)
         if case .confirm = paste { return (Row(spans: [Span(p, .prompt)]), min(width - 1, pw)) }
-        var visible = ""
-        var col = 0            // column within the whole text
-        var cursorCol = pw
-        let start = editor.scrollColumn
-        for (i, ch) in editor.chars.enumerated() {
-            let cw = DisplayWidth.of(ch)
-            if i == editor.cursor { cursorCol = pw + max(0, col - start) }
-            if col >= start && col + cw <= start + avail {
-                visible.append(ch)
-            } else if col < start && col + cw > start {
-                visible += String(repeating: " ", count: col + cw - start)   // half a wide character
-            }
-            col += cw
-        }
-        if editor.cursor == editor.chars.count { cursorCol = pw + max(0, col - start) }
+        let (visible, column) = editor.visible(width: avail)
+        let cursorCol = pw + column
         return (Row(spans: [Span(p, .prompt), Span(visible, .normal)]), min(max(0, width - 1), cursorCol))
     }
 }

@@ -1,3 +1,5 @@
+import ChatProtocol
+
 /// What each key does: irssi's emacs-style bindings, window switching, scrolling, paste.
 extension ClientState {
     mutating func handleKey(_ key: Key) {
@@ -152,18 +154,6 @@ extension ClientState {
 
     /// Keeps the cursor inside the visible part of a long input line.
     mutating func updateInputScroll() {
-        let avail = max(1, cols - DisplayWidth.of(prompt))
-        let cursorCol = editor.chars[..<editor.cursor].reduce(0) { $0 + DisplayWidth.of($1) }
-        var s = editor.scrollColumn
-        if cursorCol < s {
-            s = max(0, cursorCol - avail / 3)
-        } else if cursorCol >= s + avail {
-            s = cursorCol - avail + 1 + avail / 3
-        }
-        let total = editor.chars.reduce(0) { $0 + DisplayWidth.of($1) }
-        // Do not leave blank space on the right when the text got shorter.
-        s = max(0, min(s, total + 1 - avail))
-        s = min(s, cursorCol)
-        editor.scrollColumn = s
+        editor.keepCursorVisible(width: max(1, cols - DisplayWidth.of(prompt)))
     }
 }

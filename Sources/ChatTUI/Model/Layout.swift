@@ -1,3 +1,5 @@
+import ChatProtocol
+
 /// Turning lines into screen rows: formatting, wrapping with a hanging indent, and walking
 /// the scrollback from a scroll position. Pure functions of the line and the width.
 enum Layout {

@@ -1,3 +1,5 @@
+import ChatProtocol
+
 /// One screen row: spans whose widths add up to at most the row's width.
 struct Row: Equatable, Sendable {
     var spans: [Span]

@@ -2,6 +2,7 @@ import ChatPOSIX
 import Foundation
 import Testing
 import TestSupport
+import ChatProtocol
 @testable import ChatTUI
 
 #if canImport(Glibc)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
+import ChatProtocol
 @testable import ChatTUI
 
 /// What a hostile server sends never reaches the terminal: checked on tmux's side, where a

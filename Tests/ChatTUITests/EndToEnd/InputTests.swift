@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
+import ChatProtocol
 @testable import ChatTUI
 
 /// Keys through a real terminal: what KeyReader makes of tmux's bytes, end to end.

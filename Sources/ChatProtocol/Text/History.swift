@@ -1,14 +1,14 @@
 /// Lines the user sent, browsed with Up and Down. The line being written is kept aside while
 /// browsing, so Down past the newest entry gives it back.
-struct History: Equatable, Sendable {
-    let limit: Int
-    private(set) var entries: [String] = []
+public struct History: Equatable, Sendable {
+    public let limit: Int
+    public private(set) var entries: [String] = []
     private var position: Int?        // index into entries while browsing
     private var draft = ""
 
-    init(limit: Int = 500) { self.limit = limit }
+    public init(limit: Int = 500) { self.limit = limit }
 
-    mutating func add(_ line: String) {
+    public mutating func add(_ line: String) {
         position = nil
         guard !line.isEmpty else { return }
         if entries.last != line { entries.append(line) }
@@ -16,7 +16,7 @@ struct History: Equatable, Sendable {
     }
 
     /// Up: the previous entry, or nil when there is none older.
-    mutating func older(current: String) -> String? {
+    public mutating func older(current: String) -> String? {
         guard !entries.isEmpty else { return nil }
         switch position {
         case nil:
@@ -31,7 +31,7 @@ struct History: Equatable, Sendable {
     }
 
     /// Down: the next entry, the saved draft after the newest, nil when not browsing.
-    mutating func newer() -> String? {
+    public mutating func newer() -> String? {
         guard let p = position else { return nil }
         if p + 1 < entries.count {
             position = p + 1
@@ -41,5 +41,5 @@ struct History: Equatable, Sendable {
         return draft
     }
 
-    mutating func stopBrowsing() { position = nil }
+    public mutating func stopBrowsing() { position = nil }
 }

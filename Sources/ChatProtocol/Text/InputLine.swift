@@ -1,18 +1,16 @@
-import ChatProtocol
-
 /// The input line as a plain value: text, cursor and the kill buffer, edited with the
 /// emacs-style operations irssi users expect. Positions count grapheme clusters, so the
 /// cursor never lands inside an emoji sequence or a combining mark.
-struct InputLine: Equatable, Sendable {
-    private(set) var chars: [Character] = []
-    private(set) var cursor = 0
+public struct InputLine: Equatable, Sendable {
+    public private(set) var chars: [Character] = []
+    public private(set) var cursor = 0
     /// Text removed by the last kill (Ctrl-K/U/W, Alt-D), put back by Ctrl-Y.
-    private(set) var killBuffer: [Character] = []
+    public private(set) var killBuffer: [Character] = []
     /// First visible column of the line when it is wider than the screen; kept here so the
     /// view does not jump while the cursor moves inside it.
-    var scrollColumn = 0
+    public var scrollColumn = 0
 
-    enum Op: Equatable, Sendable {
+    public enum Op: Equatable, Sendable {
         case left, right, home, end
         case wordLeft, wordRight
         case deleteBackward, deleteForward
@@ -21,15 +19,15 @@ struct InputLine: Equatable, Sendable {
         case transpose
     }
 
-    init(_ text: String = "") {
+    public init(_ text: String = "") {
         chars = Array(text)
         cursor = chars.count
     }
 
-    var text: String { String(chars) }
-    var isEmpty: Bool { chars.isEmpty }
+    public var text: String { String(chars) }
+    public var isEmpty: Bool { chars.isEmpty }
 
-    mutating func insert(_ text: String) {
+    public mutating func insert(_ text: String) {
         let new = Array(text)
         guard !new.isEmpty else { return }
         let start = cursor
@@ -46,15 +44,15 @@ struct InputLine: Equatable, Sendable {
         }
     }
 
-    mutating func setText(_ text: String) {
+    public mutating func setText(_ text: String) {
         chars = Array(text)
         cursor = chars.count
         scrollColumn = 0
     }
 
-    mutating func clear() { setText("") }
+    public mutating func clear() { setText("") }
 
-    mutating func apply(_ op: Op) {
+    public mutating func apply(_ op: Op) {
         switch op {
         case .left: cursor = max(0, cursor - 1)
         case .right: cursor = min(chars.count, cursor + 1)
@@ -108,14 +106,14 @@ struct InputLine: Equatable, Sendable {
     }
 
     /// Replaces `range` (character positions) with `text`, leaving the cursor after it.
-    mutating func replace(_ range: Range<Int>, with text: String) {
+    public mutating func replace(_ range: Range<Int>, with text: String) {
         let new = Array(text)
         chars.replaceSubrange(range, with: new)
         cursor = range.lowerBound + new.count
     }
 
     /// The word the cursor ends: its start position and text (for completion).
-    func wordBeforeCursor() -> (start: Int, word: String) {
+    public func wordBeforeCursor() -> (start: Int, word: String) {
         var j = cursor
         while j > 0 && chars[j - 1] != " " { j -= 1 }
         return (j, String(chars[j..<cursor]))

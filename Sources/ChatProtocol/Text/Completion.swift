@@ -1,19 +1,19 @@
 /// Tab completion of nicks, channels and /commands, cycling through the matches on repeated
 /// Tab (Shift-Tab goes back). Any other key ends a completion.
-struct Completion: Equatable, Sendable {
+public struct Completion: Equatable, Sendable {
     /// Where the completed word starts in the input (a character position).
-    let start: Int
-    let candidates: [String]
-    private(set) var index: Int
+    public let start: Int
+    public let candidates: [String]
+    public private(set) var index: Int
     /// Characters the current candidate put into the line.
-    private(set) var insertedCount: Int
+    public private(set) var insertedCount: Int
 
     /// What the line should read from `start`: the candidate and its suffix.
-    var replacement: String { candidates[index] }
+    public var replacement: String { candidates[index] }
 
     /// Starts a completion for the word before the cursor, or nil when nothing matches.
     /// - nicks: recent speakers first, then the rest of the channel.
-    static func begin(editor: InputLine, commands: [String], nicks: [String], channels: [String]) -> Completion? {
+    public static func begin(editor: InputLine, commands: [String], nicks: [String], channels: [String]) -> Completion? {
         let (start, word) = editor.wordBeforeCursor()
         let options = candidates(for: word, atLineStart: start == 0, commands: commands, nicks: nicks, channels: channels)
         guard !options.isEmpty else { return nil }
@@ -21,7 +21,7 @@ struct Completion: Equatable, Sendable {
     }
 
     /// The full texts to put in place of `word`, best first.
-    static func candidates(for word: String, atLineStart: Bool, commands: [String], nicks: [String], channels: [String]) -> [String] {
+    public static func candidates(for word: String, atLineStart: Bool, commands: [String], nicks: [String], channels: [String]) -> [String] {
         if word.hasPrefix("/") && atLineStart {
             let p = word.dropFirst().lowercased()
             return commands.filter { $0.hasPrefix(p) }.map { "/" + $0 + " " }
@@ -42,11 +42,11 @@ struct Completion: Equatable, Sendable {
     }
 
     /// Puts the current candidate into `editor`, replacing what the last one inserted.
-    mutating func apply(to editor: inout InputLine) {
+    public mutating func apply(to editor: inout InputLine) {
         editor.replace(start..<(start + insertedCount), with: replacement)
         insertedCount = replacement.count
     }
 
-    mutating func next() { index = (index + 1) % candidates.count }
-    mutating func previous() { index = (index + candidates.count - 1) % candidates.count }
+    public mutating func next() { index = (index + 1) % candidates.count }
+    public mutating func previous() { index = (index + candidates.count - 1) % candidates.count }
 }

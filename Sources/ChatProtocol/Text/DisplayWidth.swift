@@ -5,9 +5,12 @@
 /// test compares every code point with the real `wcwidth`), because ncurses places characters
 /// by `wcwidth` and the two must agree or columns drift. Code points glibc calls non-printable
 /// (unassigned, controls) count as 1: the view draws them as U+FFFD.
-enum DisplayWidth {
+///
+/// Inlinable: chat-tui measures every character it lays out, from another module.
+public enum DisplayWidth {
     /// Columns one scalar takes: 0 (combining marks, ZWJ, variation selectors), 1 or 2.
-    static func of(_ scalar: Unicode.Scalar) -> Int {
+    @inlinable
+    public static func of(_ scalar: Unicode.Scalar) -> Int {
         let v = scalar.value
         if v < 0x300 { return 1 }
         if contains(doubleWidth, v) { return 2 }
@@ -16,20 +19,23 @@ enum DisplayWidth {
     }
 
     /// Columns a string takes when drawn scalar by scalar.
-    static func of(_ text: some StringProtocol) -> Int {
+    @inlinable
+    public static func of(_ text: some StringProtocol) -> Int {
         var w = 0
         for s in text.unicodeScalars { w += of(s) }
         return w
     }
 
     /// Columns one grapheme cluster takes (the unit the layout never splits).
-    static func of(_ character: Character) -> Int {
+    @inlinable
+    public static func of(_ character: Character) -> Int {
         var w = 0
         for s in character.unicodeScalars { w += of(s) }
         return w
     }
 
-    private static func contains(_ ranges: [ClosedRange<UInt32>], _ v: UInt32) -> Bool {
+    @usableFromInline
+    static func contains(_ ranges: [ClosedRange<UInt32>], _ v: UInt32) -> Bool {
         var lo = 0
         var hi = ranges.count - 1
         while lo <= hi {
@@ -41,7 +47,7 @@ enum DisplayWidth {
     }
 
     // Generated from glibc 2.36 wcwidth() over U+00A0...U+10FFFF.
-    static let zeroWidth: [ClosedRange<UInt32>] = [
+    public static let zeroWidth: [ClosedRange<UInt32>] = [
         0x300...0x36F, 0x483...0x489, 0x591...0x5BD, 0x5BF...0x5BF, 0x5C1...0x5C2, 0x5C4...0x5C5,
         0x5C7...0x5C7, 0x610...0x61A, 0x61C...0x61C, 0x64B...0x65F, 0x670...0x670, 0x6D6...0x6DC,
         0x6DF...0x6E4, 0x6E7...0x6E8, 0x6EA...0x6ED, 0x711...0x711, 0x730...0x74A, 0x7A6...0x7B0,
@@ -106,7 +112,7 @@ enum DisplayWidth {
         0x1E8D0...0x1E8D6, 0x1E944...0x1E94A, 0xE0001...0xE0001, 0xE0020...0xE007F, 0xE0100...0xE01EF,
     ]
 
-    static let doubleWidth: [ClosedRange<UInt32>] = [
+    public static let doubleWidth: [ClosedRange<UInt32>] = [
         0x1100...0x115F, 0x231A...0x231B, 0x2329...0x232A, 0x23E9...0x23EC, 0x23F0...0x23F0, 0x23F3...0x23F3,
         0x25FD...0x25FE, 0x2614...0x2615, 0x2648...0x2653, 0x267F...0x267F, 0x2693...0x2693, 0x26A1...0x26A1,
         0x26AA...0x26AB, 0x26BD...0x26BE, 0x26C4...0x26C5, 0x26CE...0x26CE, 0x26D4...0x26D4, 0x26EA...0x26EA,
