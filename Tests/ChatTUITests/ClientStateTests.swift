@@ -478,7 +478,7 @@ import TestSupport
         #expect(t.sent() == ["//literal slash"])
         t.enter("/help")
         #expect(t.sent() == ["/help"])
-        #expect(t.texts().contains { $0.contains("/raw LINE") })
+        #expect(t.texts().contains { $0.contains("/raw LINE") })   // in the one line about the client's commands
         #expect(!t.texts().contains { $0.contains("/join #channel") })
         t.recv("[12:00] <alice> hi \u{1b}[31mthere")
         #expect(t.texts().last == "[12:00] <alice> hi there")
@@ -515,14 +515,6 @@ import TestSupport
         #expect(t.texts().last == "a\u{FFFD}b")
     }
 
-    @Test func rawModeHelpShowsOnlyTheClientsCommands() {
-        var t = ScriptedClient(mode: .raw)
-        t.apply(.connected)
-        t.enter("/help")
-        let shown = t.texts().filter { $0.hasPrefix("  /") }.map { String($0.dropFirst(3).prefix { $0 != " " }) }
-        #expect(Set(shown) == ClientState.rawModeCommands)
-        #expect(t.sent() == ["/help"])
-    }
 }
 
 @Suite(.serialized, .compute) struct PasteTests {

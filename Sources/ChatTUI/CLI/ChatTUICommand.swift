@@ -80,6 +80,7 @@ struct ChatTUICommand: ParsableCommand {
             let raw = raw || target.raw
             var config = ClientConfig(nick: nick ?? Self.defaultNick(), userName: Self.defaultUser(), server: "\(target.host):\(target.port)")
             config.mode = raw ? .raw : .irc
+            config.nickGiven = nick != nil
             config.channels = (target.channels + channels).map { $0.hasPrefix("#") || $0.hasPrefix("&") ? $0 : "#" + $0 }
             config.scrollbackLines = scrollback
             config.logging = logDir != nil

@@ -5,6 +5,8 @@ struct ClientConfig: Sendable {
     enum Mode: Equatable, Sendable { case irc, raw }
     var mode: Mode = .irc
     var nick: String
+    /// The nick came from the command line, not from the login name.
+    var nickGiven = false
     var userName: String
     var realName = "chat-tui user"
     /// "host:port", shown in the title and used for the server window.

@@ -194,7 +194,10 @@ extension ClientState {
             // <server> <version> <user modes> <channel modes>: only the first two mean anything
             // to a person.
             info("\(p[1]) runs \(p[2])", window: 0)
-        case 2, 3, 4, 250...266, 372, 375:
+        case 265, 266:
+            // `[<u> <m>] :Current local users…`: the numbers are in the text (ngIRCd sends both).
+            info(p.last ?? text, window: 0)
+        case 2, 3, 4, 250...264, 372, 375:
             info(text, window: 0)
         case 301 where p.count >= 3:
             let target = windowIndex(p[1]) ?? active
@@ -358,9 +361,15 @@ extension ClientState {
         } else if fromServer || !IRCLinkState.isOneWord(from) {
             window = 0
         } else if notice {
-            window = windowIndex(from) ?? active
+            if let w = windowIndex(from) {
+                window = w
+                followSpelling(of: from, in: w)
+            } else {
+                window = active
+            }
         } else if let w = windowIndex(from) {
             window = w
+            followSpelling(of: from, in: window)
         } else if queryWindowCount >= Self.maxQueryWindows {
             if !queryLimitNoted {
                 queryLimitNoted = true
@@ -371,6 +380,13 @@ extension ClientState {
             window = ensureWindow(from, kind: .query)
         }
         append(Line(time: time, kind: kind, nick: fromServer && notice ? (src?.nick ?? "server") : from, text: text), to: window)
+    }
+
+    /// A query opened as `/query BOB` takes the server's spelling (`bob`) once it hears from
+    /// the nick, as a channel window does on our JOIN.
+    private mutating func followSpelling(of from: String, in window: Int) {
+        guard windows[window].kind == .query, windows[window].name != from else { return }
+        renameWindow(window, to: from)
     }
 
     /// `NOTICE to :\u{1}body\u{1}`, unless that line would be longer than an IRC line may be

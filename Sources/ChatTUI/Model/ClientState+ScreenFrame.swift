@@ -8,6 +8,7 @@ extension ClientState {
         case .confirm(let lines): return "Send \(lines.count) pasted lines? (y/n) "
         case .collecting: return "[pasting…] "
         case .none:
+            if quitConfirm { return "Quit chat-tui? (y/n) " }
             if let p = visibleServerPrompt { return Layout.truncate(String(p[...].trimmingTrailing(while: { $0 == " " })), width: 40) + " " }
             return "[\(Layout.truncate(Self.shown(activeWindow.name), width: 20))] "
         }
@@ -69,7 +70,7 @@ extension ClientState {
         var spans: [Span] = []
         func add(_ text: String, _ style: Style = .statusBar) { spans.append(Span(text, style)) }
         let w = activeWindow
-        add(" " + (config.mode == .irc ? Self.shown(nick) : "raw") + " │ ")
+        if let n = config.mode == .irc ? nick : rawNick { add(" " + Self.shown(n) + " │ ") } else { add(" ") }
         add("\(active + 1):\(Self.shown(w.name))")
         if w.isChannel && config.mode == .irc { add(" (\(w.nicks.count))") }
         if w.isChannel && !w.joined { add(" (not joined)") }
@@ -133,6 +134,7 @@ extension ClientState {
         let pw = DisplayWidth.of(p)
         let avail = max(1, width - pw)
         if case .confirm = paste { return (Row(spans: [Span(p, .prompt)]), min(width - 1, pw)) }
+        if quitConfirm { return (Row(spans: [Span(p, .prompt)]), min(width - 1, pw)) }
         var visible = ""
         var col = 0            // column within the whole text
         var cursorCol = pw

@@ -31,6 +31,13 @@ struct ClientState: Sendable {
     private(set) var effects: [Effect] = []
     /// Set by /quit: the app flushes and exits.
     var quitting = false
+    /// Ctrl-D on an empty line asked whether to quit; the next key answers.
+    var quitConfirm = false
+    /// The hint that Ctrl-C does not quit has been shown (once a session).
+    var ctrlCNoted = false
+    /// --raw: the nick the status bar shows, as the user gave it (`--nick`, or the answer to
+    /// the server's nickname prompt); nil shows none (a plain server has no nick we know of).
+    var rawNick: String?
 
     init(config: ClientConfig) {
         self.config = config
@@ -43,6 +50,7 @@ struct ClientState: Sendable {
             windows[i].joined = true   // join it once registered
         }
         if config.mode == .irc, windows.count > 1 { active = 1 }
+        if config.mode == .raw && config.nickGiven { rawNick = config.nick }
     }
 
     // MARK: - Actions

@@ -56,12 +56,15 @@ extension ClientState {
             windows[active].scrollback.removeAll()
             windows[active].scroll = nil
             windows[active].markerSeq = nil
+        case "help" where config.mode == .raw:
+            // A plain server has a /help of its own, which is what the user asks for; the
+            // client's few commands fit in one line beside its answer.
+            emit(.send("/help" + (args.isEmpty ? "" : " " + args)))
+            info("/help went to the server. chat-tui's own commands here: "
+                + Self.commandHelp.filter { Self.rawModeCommands.contains($0.name) }.map(\.usage).joined(separator: ", ")
+                + "; Ctrl-D on an empty line quits.")
         case "help":
             showHelp(words.first)
-            if config.mode == .raw {
-                // A plain server usually has a /help of its own: ask it too.
-                emit(.send("/help" + (args.isEmpty ? "" : " " + args)))
-            }
         case "raw", "quote":
             guard !args.isEmpty else { return usage("raw") }
             emit(.send(args))
@@ -176,7 +179,7 @@ extension ClientState {
         }
         info(config.mode == .irc ? "Commands:" : "The client's commands (any other /command goes to the server):")
         for h in Self.commandHelp where applies(h) { info("  \(h.usage) — \(h.summary)") }
-        info("Keys: Alt-1..9/Ctrl-N/Ctrl-P windows, Alt-A next active, PgUp/PgDn scroll, F7 or Alt-Shift-N nick list, Tab complete, Ctrl-L redraw, Ctrl-C quit.")
+        info("Keys: Alt-1..9/Ctrl-N/Ctrl-P windows, Alt-A next active, PgUp/PgDn scroll, F7 or Alt-Shift-N nick list, Tab complete, Ctrl-L redraw, Ctrl-D on an empty line quit.")
     }
 
     /// Text typed without a command: to the window's channel or nick (or the plain server).
@@ -188,6 +191,7 @@ extension ClientState {
                 // framer so it does not stick to the front of the next line.
                 serverPrompt = nil
                 emit(.discardPartialLine)
+                noteRawNick(answering: prompt, with: text)
                 append(Line(time: now, kind: .plain, nick: nil, text: prompt + (prompt.hasSuffix(" ") ? "" : " ") + text, own: true), to: active)
             } else {
                 append(Line(time: now, kind: .plain, nick: nil, text: "> " + text, own: true), to: active)
@@ -199,6 +203,14 @@ extension ClientState {
             return error("This is the server window: /join a channel, /query a nick, or /raw a line.")
         }
         sendMessage(text, to: w.name, notice: false, switchWindow: false)
+    }
+
+    /// --raw: the answer to a prompt asking for a nick (or a name) is the nick the status
+    /// bar shows, when it is one.
+    private mutating func noteRawNick(answering prompt: String, with answer: String) {
+        let p = prompt.lowercased()
+        guard p.contains("nick") || p.contains("name"), Names.isValidNick(answer) else { return }
+        rawNick = answer
     }
 
     /// Sends PRIVMSG or NOTICE, split to fit the line limit, and shows it.

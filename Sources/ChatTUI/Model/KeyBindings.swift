@@ -38,6 +38,12 @@ extension ClientState {
             return
         case .none: break
         }
+        if quitConfirm {
+            // Ctrl-D on an empty line asked: y (or Ctrl-D again) leaves, any other key stays.
+            quitConfirm = false
+            if key == .text("y") || key == .text("Y") || key == .ctrl("d") { runCommand("quit", "") }
+            return
+        }
 
         if key != .tab && key != .backTab { completion = nil }
         if key != .up && key != .down { history.stopBrowsing() }
@@ -47,6 +53,7 @@ extension ClientState {
         case .enter: submit()
         case .tab, .backTab: complete(backwards: key == .backTab)
         case .backspace, .ctrl("h"): editor.apply(.deleteBackward)
+        case .ctrl("d") where editor.isEmpty: quitConfirm = true
         case .delete, .ctrl("d"): editor.apply(.deleteForward)
         case .left, .ctrl("b"): editor.apply(.left)
         case .right, .ctrl("f"): editor.apply(.right)
@@ -55,7 +62,7 @@ extension ClientState {
         case .alt("b"), .ctrlLeft: editor.apply(.wordLeft)
         case .alt("f"), .ctrlRight: editor.apply(.wordRight)
         case .ctrl("k"): editor.apply(.killToEnd)
-        case .ctrl("u"): editor.apply(.killToStart)
+        case .ctrl("u"): editor.apply(.killLine)     // irssi's erase_line: the whole line
         case .ctrl("w"), .altBackspace: editor.apply(.killWordBackward)
         case .alt("d"): editor.apply(.killWordForward)
         case .ctrl("y"): editor.apply(.yank)
@@ -79,7 +86,12 @@ extension ClientState {
         case .function(7), .alt("N"):
             nickListEnabled.toggle()
         case .ctrl("l"): emit(.repaint)
-        case .ctrl("c"): runCommand("quit", "")
+        case .ctrl("c"):
+            // irssi's colour key, never a way out: the line stays, /quit leaves.
+            if !ctrlCNoted {
+                ctrlCNoted = true
+                info("Ctrl-C does not quit: /quit leaves (or Ctrl-D on an empty line).")
+            }
         case .pasteStart:
             paste = .collecting("", since: now)
             pasteEscape = .none

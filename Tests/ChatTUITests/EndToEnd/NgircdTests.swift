@@ -59,6 +59,11 @@ extension EndToEndTests {
         try await tmux.waitFor(text: "bob (~bob@127.0.0.1)")
         try bob.line("QUIT :done")
         try await tmux.waitFor("bob gone from the nick list") { s in !s.contains { $0.contains("│ bob") } }
+        // 265/266 carry their numbers as parameters before the text: only the text is shown.
+        try await tmux.keys("M-1")
+        let server1 = try await tmux.waitFor(text: "-!- Current local users")
+        #expect(server1.contains { $0.contains("-!- Current global users") })
+        #expect(!server1.contains { $0.contains("-!- 1 1 ") || $0.contains("-!- 2 2 ") })
         try await tmux.typeLine("/quit")
         try await tmux.waitFor(text: "EXIT=0")
     }
