@@ -165,6 +165,10 @@ extension ClientState {
             case "CASEMAPPING":
                 irc.caseMapping = value == "ascii" ? .ascii : .rfc1459
             case "NETWORK": irc.network = value
+            case "DEFCHAN":
+                // Only a name we could send back as one JOIN parameter, without controls.
+                let clean = !value.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }
+                irc.defaultChannel = irc.isChannelName(value) && IRCLinkState.isOneWord(value) && clean ? value : nil
             default: break
             }
         }
@@ -186,9 +190,16 @@ extension ClientState {
         case 5: parseISupport(m)
         case 376, 422:
             info(text, window: 0)
-            // Registered, in no channel and none asked for: say what to do next.
+            // Registered, in no channel and none asked for: land in the server's default
+            // channel, once a session (a user who left it is not put back), or say what to do.
             if !windows.contains(where: { $0.isChannel }) {
-                info("You are in no channel yet: /join #channel to join one (/list shows them).", window: 0)
+                if !landed, let c = irc.defaultChannel {
+                    landed = true
+                    info("Joining \(c), the server's default channel (/part leaves it).", window: 0)
+                    runCommand("join", c)
+                } else {
+                    info("You are in no channel yet: /join #channel to join one (/list shows them).", window: 0)
+                }
             }
         case 4 where p.count >= 3:
             // <server> <version> <user modes> <channel modes>: only the first two mean anything

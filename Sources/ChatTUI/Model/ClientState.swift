@@ -31,6 +31,9 @@ struct ClientState: Sendable {
     private(set) var effects: [Effect] = []
     /// Set by /quit: the app flushes and exits.
     var quitting = false
+    /// The server's default channel (ISUPPORT `DEFCHAN`) has been joined once this session,
+    /// or the user named channels: it is not joined again.
+    var landed = false
     /// Ctrl-D on an empty line asked whether to quit; the next key answers.
     var quitConfirm = false
     /// The hint that Ctrl-C does not quit has been shown (once a session).
@@ -50,6 +53,7 @@ struct ClientState: Sendable {
             windows[i].joined = true   // join it once registered
         }
         if config.mode == .irc, windows.count > 1 { active = 1 }
+        landed = !config.channels.isEmpty
         if config.mode == .raw && config.nickGiven { rawNick = config.nick }
     }
 

@@ -14,6 +14,8 @@ struct IRCLinkState: Sendable {
     var chanModes: [Set<Character>] = [["b", "e", "I"], ["k"], ["l"], ["i", "m", "n", "p", "s", "t"]]
     var caseMapping: CaseMapping = .rfc1459
     var network: String?
+    /// ISUPPORT `DEFCHAN`: the channel the server puts users in who name none (ours: #lobby).
+    var defaultChannel: String?
     /// Folded channel names whose NAMES the user asked for: list them when 366 comes.
     var namesRequested: Set<String> = []
     var namesBuffer: [String: [String]] = [:]
