@@ -91,6 +91,7 @@ extension ClientState {
                 add("disconnected", .statusMention)
             }
         }
+        if !pacer.queue.isEmpty { add(" │ "); add("queued \(pacer.queue.count)", .statusActive) }
         let busy = windows.indices.filter { $0 != active && windows[$0].activity > .none }
         if !busy.isEmpty {
             add(" │ act: ")

@@ -27,6 +27,8 @@ struct ClientState: Sendable {
     var serverPrompt: (text: String, since: Int64)?
     static let promptDelay: Int64 = 250
     var irc = IRCLinkState()
+    /// What the user sends waits here when it comes faster than servers accept.
+    var pacer: SendPacer
     private(set) var now: Int64 = 0
     private(set) var effects: [Effect] = []
     /// Set by /quit: the app flushes and exits.
@@ -45,6 +47,7 @@ struct ClientState: Sendable {
     init(config: ClientConfig) {
         self.config = config
         self.nick = config.nick
+        pacer = SendPacer(burst: config.sendBurst, interval: config.sendInterval)
         var server = Window(name: config.server, kind: .server, capacity: config.scrollbackLines)
         server.joined = true
         windows = [server]
@@ -71,6 +74,7 @@ struct ClientState: Sendable {
             connection = .connecting
             info("Connecting to \(address)…", window: 0)
         case .connected:
+            pacer.reset()
             if config.mode == .raw {
                 connection = .connected
                 info("Connected.", window: 0)
@@ -97,6 +101,10 @@ struct ClientState: Sendable {
             connection = .disconnected(reason: reason, retryAt: retryAt)
             lagMillis = nil
             irc.connectionLost()
+            // Lines queued for the lost connection are not sent to the next one, whose
+            // channels and state may differ.
+            let dropped = pacer.clear()
+            if dropped > 0 { error("\(dropped) line\(dropped == 1 ? "" : "s") waiting to be sent dropped.", window: 0) }
             var text = "Disconnected: \(reason)."
             if let at = retryAt { text += at <= now ? " Reconnecting now." : " Reconnecting in \((at - now + 999) / 1000) s." }
             for i in windows.indices where i == 0 || (wasUp && windows[i].isChannel) {
@@ -126,6 +134,12 @@ struct ClientState: Sendable {
 
     mutating func emit(_ e: Effect) { effects.append(e) }
 
+    /// A line the user sends (a message, a command): paced (`SendPacer`). The client's own
+    /// protocol lines (registration, PONG, the lag probe, CTCP replies, QUIT) go at once.
+    mutating func send(_ line: String) {
+        if let l = pacer.submit(line, now: now) { emit(.send(l)) }
+    }
+
     private mutating func tick() {
         if case .collecting(let text, let since) = paste, now - since > 1500 {
             // The end marker never came (irssi#942): treat what arrived as the paste.
@@ -133,6 +147,7 @@ struct ClientState: Sendable {
             pasteEscape = .none
             finishPaste(text)
         }
+        for l in pacer.release(now: now) { emit(.send(l)) }
         if config.mode == .irc { ircTick() }
     }
 
@@ -144,6 +159,7 @@ struct ClientState: Sendable {
         if let p = serverPrompt, now < p.since + Self.promptDelay { d = min(d ?? (p.since + Self.promptDelay), p.since + Self.promptDelay) }
         if let t = countdownChange { d = min(d ?? t, t) }
         if let t = lagWaitChange { d = min(d ?? t, t) }
+        if let t = pacer.nextRelease { d = min(d ?? t, t) }
         return d
     }
 

@@ -12,16 +12,18 @@ import Glibc
 /// client does not depend on its quirks (PREFIX with five modes, CHANTYPES #&+, penalties).
 private let ngircdPath = findExecutable("ngircd")
 
-extension EndToEndTests {
-    @Test func worksWithNgircd() async throws {
-        guard let ngircdPath else {
-            Issue.record("needs ngircd: apt-get install -y ngircd")
-            return
-        }
-        let dir = NSTemporaryDirectory() + "chattui-ngircd-\(UUID().uuidString.prefix(8))"
+/// ngIRCd on a free loopback port, with its configuration in a directory of its own;
+/// stopped and removed when released.
+final class Ngircd {
+    let process: LoggedProcess
+    let port: Int
+    private let dir: String
+
+    init() async throws {
+        guard let ngircdPath else { throw TestFailure("needs ngircd: apt-get install -y ngircd") }
+        dir = NSTemporaryDirectory() + "chattui-ngircd-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let port = try freeLoopbackPort()
+        port = try freeLoopbackPort()
         try """
             [Global]
             Name = irc.test.local
@@ -37,10 +39,26 @@ extension EndToEndTests {
             DNS = no
 
             """.write(toFile: dir + "/ngircd.conf", atomically: true, encoding: .utf8)
-        let server = try LoggedProcess(ngircdPath, name: "chattui-ngircd") { _ in ["-n", "-f", dir + "/ngircd.conf"] }
-        defer { server.stopBlocking(SIGTERM, grace: 8) }
-        try await server.waitForLog("Now listening")
+        let conf = dir + "/ngircd.conf"
+        process = try LoggedProcess(ngircdPath, name: "chattui-ngircd") { _ in ["-n", "-f", conf] }
+        try await process.waitForLog("Now listening")
+    }
 
+    deinit {
+        process.stopBlocking(SIGTERM, grace: 8)
+        try? FileManager.default.removeItem(atPath: dir)
+    }
+}
+
+extension EndToEndTests {
+    @Test func worksWithNgircd() async throws {
+        guard ngircdPath != nil else {
+            Issue.record("needs ngircd: apt-get install -y ngircd")
+            return
+        }
+        let ngircd = try await Ngircd()
+        let port = ngircd.port
+        defer { withExtendedLifetime(ngircd) {} }
         let tmux = try await Tmux()
         defer { tmux.kill() }
         try await tmux.typeLine(clientCommand("connect irc://127.0.0.1:\(port)/#test --nick alice"))
