@@ -18,6 +18,8 @@ struct ClientConfig: Sendable {
     var utcOffset = 0
     /// A paste of more lines than this asks before sending.
     var pasteConfirmLines = 3
+    /// Show mIRC bold, italic, underline, reverse and colours (`--strip-formatting`: no).
+    var showFormatting = true
     /// Lines sent at once before pacing starts, and the pace after that (ms a line).
     var sendBurst = 5
     var sendInterval: Int64 = 2000

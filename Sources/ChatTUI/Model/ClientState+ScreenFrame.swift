@@ -129,6 +129,15 @@ extension ClientState {
         return "\(tenths / 10).\(tenths % 10) s"
     }
 
+    /// The letter a formatting code in the input line shows as (its Ctrl key), nil for text.
+    static func codeLetter(_ ch: Character) -> Character? {
+        guard let v = ch.unicodeScalars.first?.value, v < 0x20, ch.unicodeScalars.count == 1 else { return nil }
+        return Character(Unicode.Scalar(UInt8(v + 0x40)))
+    }
+
+    /// Columns a character of the input line takes (a formatting code: one, its letter).
+    static func inputWidth(_ ch: Character) -> Int { codeLetter(ch) == nil ? DisplayWidth.of(ch) : 1 }
+
     /// The input line cut to the screen around the cursor, and the cursor's column.
     func inputRow(width: Int) -> (Row, Int) {
         let p = Layout.truncate(prompt, width: max(0, width - 1))
@@ -136,21 +145,26 @@ extension ClientState {
         let avail = max(1, width - pw)
         if case .confirm = paste { return (Row(spans: [Span(p, .prompt)]), min(width - 1, pw)) }
         if quitConfirm { return (Row(spans: [Span(p, .prompt)]), min(width - 1, pw)) }
-        var visible = ""
+        var spans = [Span(p, .prompt)]
+        func put(_ text: String, _ style: Style) {
+            if let last = spans.last, last.style == style, spans.count > 1 { spans[spans.count - 1].text += text } else { spans.append(Span(text, style)) }
+        }
         var col = 0            // column within the whole text
         var cursorCol = pw
         let start = editor.scrollColumn
         for (i, ch) in editor.chars.enumerated() {
-            let cw = DisplayWidth.of(ch)
+            let cw = Self.inputWidth(ch)
             if i == editor.cursor { cursorCol = pw + max(0, col - start) }
             if col >= start && col + cw <= start + avail {
-                visible.append(ch)
+                // A formatting code shows as its key's letter in reverse (Ctrl-B: B), as in irssi.
+                if let code = Self.codeLetter(ch) { put(String(code), .inputCode) } else { put(String(ch), .normal) }
             } else if col < start && col + cw > start {
-                visible += String(repeating: " ", count: col + cw - start)   // half a wide character
+                put(String(repeating: " ", count: col + cw - start), .normal)   // half a wide character
             }
             col += cw
         }
         if editor.cursor == editor.chars.count { cursorCol = pw + max(0, col - start) }
-        return (Row(spans: [Span(p, .prompt), Span(visible, .normal)]), min(max(0, width - 1), cursorCol))
+        if spans.count == 1 { spans.append(Span("", .normal)) }
+        return (Row(spans: spans), min(max(0, width - 1), cursorCol))
     }
 }

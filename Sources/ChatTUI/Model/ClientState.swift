@@ -38,8 +38,6 @@ struct ClientState: Sendable {
     var landed = false
     /// Ctrl-D on an empty line asked whether to quit; the next key answers.
     var quitConfirm = false
-    /// The hint that Ctrl-C does not quit has been shown (once a session).
-    var ctrlCNoted = false
     /// --raw: the nick the status bar shows, as the user gave it (`--nick`, or the answer to
     /// the server's nickname prompt); nil shows none (a plain server has no nick we know of).
     var rawNick: String?
@@ -304,7 +302,10 @@ struct ClientState: Sendable {
     mutating func append(_ line: Line, to index: Int) {
         guard windows.indices.contains(index) else { return }
         var line = line
-        line.text = TextSafety.sanitize(line.text)
+        // mIRC formatting stays (unless the user strips it) for the layout to show; every
+        // other control goes here.
+        line.text = TextSafety.sanitize(line.text, keepIRCFormatting: config.showFormatting)
+        line.formatted = config.showFormatting && TextFormat.mayBeFormatted(line.text)
         if let n = line.nick { line.nick = TextSafety.sanitize(n) }
         if !line.own, line.nick != nil, config.mode == .irc, mentions(line.text, nick: nick) { line.highlight = true }
         // A full scrollback drops its oldest line here; a view scrolled up to it is moved
@@ -332,6 +333,8 @@ struct ClientState: Sendable {
     private func logText(_ line: Line) -> String {
         let t = TimeFormat.dateTime(line.time, utcOffset: config.utcOffset)
         let n = line.nick ?? ""
+        var line = line
+        if line.formatted { line.text = TextSafety.stripIRCFormatting(line.text) }
         switch line.kind {
         case .message: return "\(t) <\(n)> \(line.text)"
         case .action: return "\(t) * \(n) \(line.text)"

@@ -55,7 +55,14 @@ extension ClientState {
         case .backspace, .ctrl("h"): editor.apply(.deleteBackward)
         case .ctrl("d") where editor.isEmpty: quitConfirm = true
         case .delete, .ctrl("d"): editor.apply(.deleteForward)
-        case .left, .ctrl("b"): editor.apply(.left)
+        case .left: editor.apply(.left)
+        // irssi's formatting keys insert the mIRC codes: bold, colour, reset, reverse, italic, underline.
+        case .ctrl("b"): editor.insert(String(TextFormat.boldCode))
+        case .ctrl("c"): editor.insert(String(TextFormat.colorCode))
+        case .ctrl("o"): editor.insert(String(TextFormat.resetCode))
+        case .ctrl("v"): editor.insert(String(TextFormat.reverseCode))
+        case .ctrl("]"): editor.insert(String(TextFormat.italicCode))
+        case .ctrl("_"): editor.insert(String(TextFormat.underlineCode))
         case .right, .ctrl("f"): editor.apply(.right)
         case .home, .ctrl("a"): editor.apply(.home)
         case .end, .ctrl("e"): editor.apply(.end)
@@ -86,12 +93,6 @@ extension ClientState {
         case .function(7), .alt("N"):
             nickListEnabled.toggle()
         case .ctrl("l"): emit(.repaint)
-        case .ctrl("c"):
-            // irssi's colour key, never a way out: the line stays, /quit leaves.
-            if !ctrlCNoted {
-                ctrlCNoted = true
-                info("Ctrl-C does not quit: /quit leaves (or Ctrl-D on an empty line).")
-            }
         case .pasteStart:
             paste = .collecting("", since: now)
             pasteEscape = .none
@@ -165,14 +166,14 @@ extension ClientState {
     /// Keeps the cursor inside the visible part of a long input line.
     mutating func updateInputScroll() {
         let avail = max(1, cols - DisplayWidth.of(prompt))
-        let cursorCol = editor.chars[..<editor.cursor].reduce(0) { $0 + DisplayWidth.of($1) }
+        let cursorCol = editor.chars[..<editor.cursor].reduce(0) { $0 + Self.inputWidth($1) }
         var s = editor.scrollColumn
         if cursorCol < s {
             s = max(0, cursorCol - avail / 3)
         } else if cursorCol >= s + avail {
             s = cursorCol - avail + 1 + avail / 3
         }
-        let total = editor.chars.reduce(0) { $0 + DisplayWidth.of($1) }
+        let total = editor.chars.reduce(0) { $0 + Self.inputWidth($1) }
         // Do not leave blank space on the right when the text got shorter.
         s = max(0, min(s, total + 1 - avail))
         s = min(s, cursorCol)

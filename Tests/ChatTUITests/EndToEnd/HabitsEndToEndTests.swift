@@ -2,23 +2,34 @@ import Testing
 import TestSupport
 @testable import ChatTUI
 
-/// An irssi user's habits through the terminal, against the real server.
+/// An irssi user's habits through the terminal, against the real server: formatting keys
+/// (Ctrl-C among them, which never quits), Ctrl-U, Ctrl-D, a query's spelling.
 extension EndToEndTests {
-    @Test func ctrlCKeepsTheLineCtrlDAsksAndAQueryFollowsTheServersSpelling() async throws {
+    @Test func formattingKeysCtrlDAsksCtrlUAndAQueryFollowsTheServersSpelling() async throws {
         let (server, tmux, bob) = try await aliceWithBob()
         defer { tmux.kill(); withExtendedLifetime(server) {} }
         func status(_ text: String) async throws {
             try await tmux.waitFor("status bar \"\(text)\"") { $0.count == 30 && $0[28].contains(text) }
         }
 
-        // Ctrl-C (irssi's colour key) neither quits nor throws the line away.
-        try await tmux.type("kept through ctrl-c")
+        // Ctrl-C is irssi's colour key: it neither quits nor throws the line away. With
+        // Ctrl-B (bold) and Ctrl-_ (underline), the codes show as letters in reverse.
+        try await tmux.type("kept ")
+        try await tmux.keys("C-b")
+        try await tmux.type("bold")
+        try await tmux.keys("C-b")
+        try await tmux.type(" ")
         try await tmux.keys("C-c")
-        try await tmux.waitFor("the hint, the line still typed") { s in
-            s.contains { $0.contains("Ctrl-C does not quit") } && s.last?.hasPrefix("[#lobby] kept through ctrl-c") == true
-        }
+        try await tmux.type("4red ")
+        try await tmux.keys("C-_")
+        try await tmux.type("under")
+        try await tmux.waitFor("the codes in the input line") { $0.last?.hasPrefix("[#lobby] kept BboldB C4red _under") == true }
         try await tmux.keys("Enter")
-        try await bob.expect("PRIVMSG #lobby :kept through ctrl-c")
+        try await bob.expect("PRIVMSG #lobby :kept \u{2}bold\u{2} \u{3}4red \u{1f}under")
+        try await tmux.waitFor(text: "<alice> kept bold red under")
+        let styled = try await tmux.cmd(["capture-pane", "-p", "-e", "-t", ":0"])
+        let row = styled.split(separator: "\n").first { $0.contains("kept") }.map(String.init) ?? ""
+        #expect(row.contains("1mbold") && row.contains("4munder"), "\(row.debugDescription)")
 
         // Ctrl-U erases the whole line, wherever the cursor is; Ctrl-Y brings it back.
         try await tmux.type("erased whole")
