@@ -459,7 +459,7 @@ import TestSupport
         t.enter("/window 99")
         #expect(t.texts().last == "There is no window 99: windows 1 to 2 are open.")
         t.enter("/window")
-        #expect(t.texts().last == "Usage: /window N")
+        #expect(t.texts().last == "Usage: /window N|list|close|move N")   // list, close and move: issue 18
     }
 
     @Test func reconnectSaysNow() {

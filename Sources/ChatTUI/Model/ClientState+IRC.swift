@@ -137,6 +137,7 @@ extension ClientState {
         if !channels.isEmpty {
             emit(.send("JOIN " + channels.joined(separator: ",") + (keys.isEmpty ? "" : " " + keys.joined(separator: ","))))
         }
+        if let a = awayMessage { emit(.send("AWAY :" + a)) }   // still away after a reconnect
         sendLagPing()
     }
 
@@ -165,6 +166,7 @@ extension ClientState {
             case "CASEMAPPING":
                 irc.caseMapping = value == "ascii" ? .ascii : .rfc1459
             case "NETWORK": irc.network = value
+            case "MODES": if let n = Int(value), n >= 1 { irc.modesPerLine = min(n, 20) }
             case "DEFCHAN":
                 // Only a name we could send back as one JOIN parameter, without controls.
                 let clean = !value.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }
@@ -224,7 +226,7 @@ extension ClientState {
             info("\(p[1]) has been idle \(idle)\(since)")
         case 319 where p.count >= 3:
             info("\(p[1]) is in \(p[2])")
-        case 318, 315, 369: break   // end of WHOIS / WHO / WHOWAS
+        case 318, 369: break   // end of WHOIS / WHOWAS
         case 324 where p.count >= 3:
             let w = windowIndex(p[1]) ?? active
             info("Mode of \(p[1]): \(p.dropFirst(2).joined(separator: " "))", window: w)
@@ -248,7 +250,21 @@ extension ClientState {
                 info("Topic of \(p[1]): \(p[2])")
             }
         case 321: break             // the channel list's header
+        case 305:
+            isAway = false
+            info(p.last ?? "You are no longer marked as away", window: 0)
+        case 306:
+            isAway = true
+            info(p.last ?? "You have been marked as away", window: 0)
+        case 352 where p.count >= 8:
+            // <channel> <user> <host> <server> <nick> <flags> :<hops> <real name>
+            let real = p[7].split(separator: " ", maxSplits: 1).dropFirst().first.map(String.init) ?? ""
+            info("\(p[1]) \(p[5]) \(p[6]) \(p[2])@\(p[3]) \(real)")
+        case 315: break
+        case 341 where p.count >= 3:
+            info("\(p[1]) is invited to \(p[2])")
         case 322 where p.count >= 3:
+            irc.noteListed(p[1])
             let topic = p.count > 3 && !p[3].isEmpty ? ": \(p[3])" : ""
             info("\(p[1]) (\(p[2]))\(topic)", window: 0)
         case 323:
@@ -337,6 +353,7 @@ extension ClientState {
             target = String(target.dropFirst())
         }
 
+        if isIgnored(.messages, source: m.source) { return }
         var kind: LineKind = notice ? .notice : .message
         if text.hasPrefix("\u{1}") {
             var body = text.dropFirst()
@@ -356,6 +373,11 @@ extension ClientState {
                 // The token is echoed without control characters (no escape sequences or
                 // formatting go back out under our name).
                 ctcpReply(to: irc.ctcpReplyTarget(src)!, "PING \(TextSafety.sanitize(arg))")
+                return
+            case ("PING", true) where Int64(arg).map({ $0 <= now && now - $0 < 86_400_000 }) == true:
+                // The answer to our /ping: the token is the time we sent it.
+                let h = (now - Int64(arg)! + 5) / 10   // hundredths of a second
+                info("CTCP PING reply from \(from): \(h / 100).\(h % 100 < 10 ? "0" : "")\(h % 100) s.")
                 return
             default:
                 info("CTCP \(command) \(notice ? "reply " : "")from \(from): \(arg)", window: 0)
@@ -424,6 +446,7 @@ extension ClientState {
                 event("You joined \(channel)", window: w, time: time)
             } else if let w = windowIndex(channel) {
                 windows[w].nicks.add(who)
+                if isIgnored(.joins, source: m.source) { continue }
                 let src = IRCSource(parsing: m.source ?? who)
                 let mask = src.user.map { " (\($0)@\(src.host ?? "?"))" } ?? ""
                 event("\(who)\(mask) joined \(channel)", window: w, time: time)
@@ -442,6 +465,7 @@ extension ClientState {
                 event("You left \(channel)\(reason). /close closes this window.", window: w, time: time)
             } else {
                 windows[w].nicks.remove(who)
+                if isIgnored(.joins, source: m.source) { continue }
                 event("\(who) left \(channel)\(reason)", window: w, time: time)
             }
         }
@@ -452,7 +476,7 @@ extension ClientState {
         let reason = m.params.first.map { " (\($0))" } ?? ""
         for w in windows.indices {
             let present = windows[w].isChannel ? windows[w].nicks.remove(who) : (windows[w].kind == .query && caseMapping.equal(windows[w].name, who))
-            if present { event("\(who) quit\(reason)", window: w, time: time) }
+            if present && !isIgnored(.joins, source: m.source) { event("\(who) quit\(reason)", window: w, time: time) }
         }
     }
 

@@ -70,7 +70,7 @@ extension ClientState {
         var spans: [Span] = []
         func add(_ text: String, _ style: Style = .statusBar) { spans.append(Span(text, style)) }
         let w = activeWindow
-        if let n = config.mode == .irc ? nick : rawNick { add(" " + Self.shown(n) + " │ ") } else { add(" ") }
+        if let n = config.mode == .irc ? nick : rawNick { add(" " + Self.shown(n) + (isAway ? " (away)" : "") + " │ ") } else { add(" ") }
         add("\(active + 1):\(Self.shown(w.name))")
         if w.isChannel && config.mode == .irc { add(" (\(w.nicks.count))") }
         if w.isChannel && !w.joined { add(" (not joined)") }

@@ -36,6 +36,13 @@ struct ClientState: Sendable {
     /// The server's default channel (ISUPPORT `DEFCHAN`) has been joined once this session,
     /// or the user named channels: it is not joined again.
     var landed = false
+    /// `/away`'s message while the user wants to be away (sent again after a reconnect), and
+    /// whether the server says we are (305/306).
+    var awayMessage: String?
+    var isAway = false
+    /// `/ignore` and `/hilight`.
+    var ignores: [Ignore] = []
+    var highlights: [String] = []
     /// Ctrl-D on an empty line asked whether to quit; the next key answers.
     var quitConfirm = false
     /// --raw: the nick the status bar shows, as the user gave it (`--nick`, or the answer to
@@ -98,6 +105,7 @@ struct ClientState: Sendable {
             let wasUp = connection == .connected || connection == .registering
             connection = .disconnected(reason: reason, retryAt: retryAt)
             lagMillis = nil
+            isAway = false
             irc.connectionLost()
             // Lines queued for the lost connection are not sent to the next one, whose
             // channels and state may differ.
@@ -290,6 +298,15 @@ struct ClientState: Sendable {
         }
     }
 
+    /// Moves window `index` to place `to` (`/window move`); the server window stays first.
+    mutating func moveWindow(_ index: Int, to: Int) {
+        guard index > 0, to > 0, windows.indices.contains(index), windows.indices.contains(to), index != to else { return }
+        let w = windows.remove(at: index)
+        windows.insert(w, at: to)
+        if active == index { active = to } else if index < active && active <= to { active -= 1 } else if to <= active && active < index { active += 1 }
+        reindexWindows()
+    }
+
     /// The next window with the most important unread activity (Alt-A).
     func nextActiveWindow() -> Int? {
         let candidates = windows.indices.filter { $0 != active && windows[$0].activity > .events }
@@ -307,7 +324,10 @@ struct ClientState: Sendable {
         line.text = TextSafety.sanitize(line.text, keepIRCFormatting: config.showFormatting)
         line.formatted = config.showFormatting && TextFormat.mayBeFormatted(line.text)
         if let n = line.nick { line.nick = TextSafety.sanitize(n) }
-        if !line.own, line.nick != nil, config.mode == .irc, mentions(line.text, nick: nick) { line.highlight = true }
+        if !line.own, line.nick != nil, config.mode == .irc,
+           mentions(line.text, nick: nick) || (!highlights.isEmpty && highlights.contains { mentions(line.text, nick: $0) }) {
+            line.highlight = true
+        }
         // A full scrollback drops its oldest line here; a view scrolled up to it is moved
         // down before it is next drawn or scrolled (`anchorScroll`), not once per line.
         windows[index].scrollback.append(line)

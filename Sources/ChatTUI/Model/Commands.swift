@@ -22,13 +22,13 @@ extension ClientState {
         .init(name: "list", usage: "/list [#channel|pattern]", summary: "list the server's channels (in the server window)"),
         .init(name: "close", usage: "/close", summary: "close this window (parts a channel)"),
         .init(name: "clear", usage: "/clear", summary: "clear this window's scrollback"),
-        .init(name: "window", usage: "/window N", summary: "go to window N"),
+        .init(name: "window", usage: "/window N|list|close|move N", summary: "go to window N, list the windows, close this one, move it to N"),
         .init(name: "reconnect", usage: "/reconnect", summary: "drop the connection and connect again"),
         .init(name: "clearqueue", usage: "/clearqueue", summary: "drop the lines waiting to be sent (a paste goes out one line every 2 s)"),
         .init(name: "raw", usage: "/raw LINE", summary: "send a protocol line as it is (also /quote)"),
         .init(name: "quit", usage: "/quit [message]", summary: "leave and exit"),
         .init(name: "help", usage: "/help [command]", summary: "this list"),
-    ]
+    ] + channelCommandHelp + userCommandHelp
 
     static let commandNames: [String] = commandHelp.map(\.name) + ["quote"]
 
@@ -72,11 +72,7 @@ extension ClientState {
             send(args)
             info("→ \(args)", window: 0)
         case "window":
-            guard let n = words.first.flatMap(Int.init) else { return usage("window") }
-            guard n >= 1, n <= windows.count else {
-                return error("There is no window \(n): windows 1 to \(windows.count) are open.")
-            }
-            switchTo(n - 1)
+            windowCommand(words)
         case "reconnect":
             emit(.reconnect)
         case "clearqueue":
@@ -163,11 +159,12 @@ extension ClientState {
             case .query: closeWindow(active)
             }
         default:
+            if runChannelCommand(name, args) || runUserCommand(name, args) { return }
             error("Unknown command /\(name). /help lists the commands; /raw sends a line as it is.")
         }
     }
 
-    private mutating func usage(_ name: String) {
+    mutating func usage(_ name: String) {
         if let h = Self.commandHelp.first(where: { $0.name == name }) { error("Usage: \(h.usage)") }
     }
 

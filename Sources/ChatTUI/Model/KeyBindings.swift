@@ -129,7 +129,10 @@ extension ClientState {
             // Your own nick last (as irssi does): you rarely address yourself.
             let own = nicks.filter { caseMapping.equal($0, nick) }
             nicks = nicks.filter { !caseMapping.equal($0, nick) } + own.prefix(1)
-            let channels = windows.filter(\.isChannel).map(\.name)
+            // Open channels first, then those seen in /list.
+            var channels = windows.filter(\.isChannel).map(\.name)
+            let open = Set(channels.map(caseMapping.fold))
+            channels += irc.listedChannels.filter { !open.contains(caseMapping.fold($0)) }
             completion = Completion.begin(editor: editor, commands: Self.commandNames, nicks: nicks, channels: channels)
             if completion == nil { return }
         } else if backwards {
