@@ -9,6 +9,7 @@ extension ClientState {
         case .collecting: return "[pasting…] "
         case .none:
             if quitConfirm { return "Quit chat-tui? (y/n) " }
+            if let s = search { return (s.failed ? "(no match) " : "(search) ") + s.query }
             if let p = visibleServerPrompt { return Layout.truncate(String(p[...].trimmingTrailing(while: { $0 == " " })), width: 40) + " " }
             return "[\(Layout.truncate(Self.shown(activeWindow.name), width: 20))] "
         }
@@ -144,7 +145,7 @@ extension ClientState {
         let pw = DisplayWidth.of(p)
         let avail = max(1, width - pw)
         if case .confirm = paste { return (Row(spans: [Span(p, .prompt)]), min(width - 1, pw)) }
-        if quitConfirm { return (Row(spans: [Span(p, .prompt)]), min(width - 1, pw)) }
+        if quitConfirm || search != nil { return (Row(spans: [Span(p, .prompt)]), min(width - 1, pw)) }
         var spans = [Span(p, .prompt)]
         func put(_ text: String, _ style: Style) {
             if let last = spans.last, last.style == style, spans.count > 1 { spans[spans.count - 1].text += text } else { spans.append(Span(text, style)) }

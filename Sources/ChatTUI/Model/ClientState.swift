@@ -43,6 +43,8 @@ struct ClientState: Sendable {
     /// `/ignore` and `/hilight`.
     var ignores: [Ignore] = []
     var highlights: [String] = []
+    /// Ctrl-R's search while it runs.
+    var search: ScrollbackSearch?
     /// Ctrl-D on an empty line asked whether to quit; the next key answers.
     var quitConfirm = false
     /// --raw: the nick the status bar shows, as the user gave it (`--nick`, or the answer to

@@ -38,6 +38,10 @@ extension ClientState {
             return
         case .none: break
         }
+        if search != nil {
+            handleSearchKey(key)
+            return
+        }
         if quitConfirm {
             // Ctrl-D on an empty line asked: y (or Ctrl-D again) leaves, any other key stays.
             quitConfirm = false
@@ -93,6 +97,7 @@ extension ClientState {
         case .function(7), .alt("N"):
             nickListEnabled.toggle()
         case .ctrl("l"): emit(.repaint)
+        case .ctrl("r"): startSearch()
         case .pasteStart:
             paste = .collecting("", since: now)
             pasteEscape = .none

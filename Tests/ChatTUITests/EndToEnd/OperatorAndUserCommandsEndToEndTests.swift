@@ -80,3 +80,25 @@ extension EndToEndTests {
         try await tmux.waitFor(text: "EXIT=0")
     }
 }
+
+extension EndToEndTests {
+    @Test func ctrlRSearchesTheScrollback() async throws {
+        let (server, tmux, bob) = try await aliceWithBob()
+        defer { tmux.kill(); withExtendedLifetime(server) {} }
+        try bob.line("PRIVMSG #lobby :the haystack holds a needle")
+        for i in 0..<40 { try bob.line("PRIVMSG #lobby :filler line \(i)") }
+        try await tmux.waitFor(text: "filler line 39")
+        try await tmux.keys("C-r")
+        try await tmux.type("needle")
+        let s = try await tmux.waitFor("the match in view") { s in
+            s.count == 30 && s.last?.hasPrefix("(search) needle") == true && s.contains { $0.contains("<bob> the haystack holds a needle") }
+        }
+        #expect(s[28].contains("-- more below"))
+        try await tmux.keys("Escape")
+        try await tmux.waitFor("back at the end") { s in
+            s.count == 30 && s.last?.hasPrefix("[#lobby]") == true && !s[28].contains("more below") && s.contains { $0.contains("filler line 39") }
+        }
+        try await tmux.typeLine("/quit")
+        try await tmux.waitFor(text: "EXIT=0")
+    }
+}
