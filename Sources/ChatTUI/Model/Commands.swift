@@ -38,14 +38,7 @@ extension ClientState {
     /// Runs a /command typed by the user; `args` has no leading spaces.
     mutating func runCommand(_ name: String, _ args: String) {
         let words = args.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
-        func rest(after n: Int) -> String {
-            var s = Substring(args)
-            for _ in 0..<n {
-                s = s.drop { $0 == " " }
-                s = s.drop { $0 != " " }
-            }
-            return String(s.drop { $0 == " " })
-        }
+        func rest(after n: Int) -> String { Self.text(args, after: n) }
         switch name {
         case "quit", "exit":
             quitting = true
@@ -181,7 +174,7 @@ extension ClientState {
         }
         info(config.mode == .irc ? "Commands:" : "The client's commands (any other /command goes to the server):")
         for h in Self.commandHelp where applies(h) { info("  \(h.usage) — \(h.summary)") }
-        info("Keys: Alt-1..9/Ctrl-N/Ctrl-P windows, Alt-A next active, PgUp/PgDn scroll, F7 or Alt-Shift-N nick list, Tab complete, Ctrl-L redraw, Ctrl-D on an empty line quit.")
+        info("Keys: Alt-1..9/Ctrl-N/Ctrl-P windows, Alt-A next active, PgUp/PgDn scroll, F7 or Alt-Shift-N nick list, Tab complete, Ctrl-R search, Ctrl-B/C/_/]/V/O formatting, Ctrl-L redraw, Ctrl-D on an empty line quit.")
     }
 
     /// Text typed without a command: to the window's channel or nick (or the plain server).
