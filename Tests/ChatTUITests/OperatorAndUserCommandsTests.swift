@@ -58,6 +58,11 @@ import Testing
         t.now += 1234
         t.recv(":bob!b@h NOTICE me :\u{1}PING \(sentAt)\u{1}")
         #expect(t.texts().last == "CTCP PING reply from bob: 1.23 s.")
+        // Made-up tokens are shown as they are, never computed with.
+        for token in ["-9223372036854775808", "9223372036854775807", "\(t.now + 5)", "abc"] {
+            t.recv(":bob!b@h NOTICE me :\u{1}PING \(token)\u{1}")
+            #expect(t.serverTexts().last == "CTCP PING reply from bob: \(token)")
+        }
         t.enter("/away lunch")
         #expect(t.sent() == ["AWAY :lunch"])
         t.recv(":srv 306 me :You have been marked as being away")

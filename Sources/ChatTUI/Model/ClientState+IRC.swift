@@ -374,8 +374,9 @@ extension ClientState {
                 // formatting go back out under our name).
                 ctcpReply(to: irc.ctcpReplyTarget(src)!, "PING \(TextSafety.sanitize(arg))")
                 return
-            case ("PING", true) where Int64(arg).map({ $0 <= now && now - $0 < 86_400_000 }) == true:
-                // The answer to our /ping: the token is the time we sent it.
+            case ("PING", true) where Int64(arg).map({ $0 >= 0 && $0 <= now && now - $0 < 86_400_000 }) == true:
+                // The answer to our /ping: the token is the time we sent it (within the last
+                // day, never negative: `now - token` must not overflow on a made-up one).
                 let h = (now - Int64(arg)! + 5) / 10   // hundredths of a second
                 info("CTCP PING reply from \(from): \(h / 100).\(h % 100 < 10 ? "0" : "")\(h % 100) s.")
                 return
