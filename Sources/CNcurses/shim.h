@@ -14,7 +14,7 @@ static inline int cn_lines(void) { return LINES; }
 static inline int cn_cols(void) { return COLS; }
 static inline int cn_key_f(int n) { return KEY_F(n); }
 static inline attr_t cn_color_pair(int n) { return (attr_t)COLOR_PAIR(n); }
-static const attr_t CN_A_BOLD = A_BOLD, CN_A_REVERSE = A_REVERSE, CN_A_UNDERLINE = A_UNDERLINE, CN_A_DIM = A_DIM;
+static const attr_t CN_A_BOLD = A_BOLD, CN_A_REVERSE = A_REVERSE, CN_A_UNDERLINE = A_UNDERLINE, CN_A_DIM = A_DIM, CN_A_ITALIC = A_ITALIC;
 static inline const cchar_t *cn_wacs_vline(void) { return WACS_VLINE; }
 static inline const cchar_t *cn_wacs_hline(void) { return WACS_HLINE; }
 static inline void cn_getmaxyx(WINDOW *w, int *y, int *x) { getmaxyx(w, *y, *x); }

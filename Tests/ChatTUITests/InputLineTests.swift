@@ -44,7 +44,7 @@ import ChatProtocol
         #expect(e.text == "alpha beta ")
         #expect(e.killBuffer == Array("gamma"))
         e.apply(.left)
-        e.apply(.killToStart)               // Ctrl-U
+        e.apply(.killToStart)               // irssi's erase_to_beg_of_line (unbound)
         #expect(e.text == " ")
         e.apply(.yank)
         #expect(e.text == "alpha beta ")

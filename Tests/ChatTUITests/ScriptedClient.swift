@@ -7,12 +7,15 @@ struct ScriptedClient {
     var now: Int64 = 1_700_000_000_000
 
     init(mode: ClientConfig.Mode = .irc, nick: String = "me", channels: [String] = [], scrollback: Int = 10_000,
-         cols: Int = 80, rows: Int = 24, logging: Bool = false) {
+         cols: Int = 80, rows: Int = 24, logging: Bool = false, pacing: Bool = false, formatting: Bool = true) {
         var c = ClientConfig(nick: nick, userName: "me", server: "test:6667")
         c.mode = mode
         c.channels = channels
         c.scrollbackLines = scrollback
         c.logging = logging
+        c.showFormatting = formatting
+        // Most tests send many lines at one instant; pacing has its own tests.
+        if !pacing { c.sendBurst = 1_000_000 }
         state = ClientState(config: c)
         state.apply(.resize(cols: cols, rows: rows), now: now)
     }

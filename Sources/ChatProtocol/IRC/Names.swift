@@ -115,6 +115,22 @@ public enum Names {
         return mi == m.count
     }
 
+    /// `mask` as a full `nick!user@host` mask: `bob` is `bob!*@*`, `*@host` is `*!*@host`,
+    /// `bob!u` is `bob!u@*`. Nil for an empty, overlong or unsafe one (bans on the server,
+    /// bans and ignores in the client).
+    public static func normalizedMask(_ mask: String, maxLength: Int) -> String? {
+        guard !mask.isEmpty, mask.utf8.count <= maxLength, !mask.hasPrefix(":"),
+              !mask.utf8.contains(where: { $0 <= 0x20 || $0 == 0x7F || $0 == UInt8(ascii: ",") }),
+              TextSafety.isSafe(mask) else { return nil }
+        let bang = mask.firstIndex(of: "!"), at = mask.firstIndex(of: "@")
+        switch (bang, at) {
+        case (nil, nil): return mask + "!*@*"
+        case (nil, _?): return "*!" + mask
+        case (_?, nil): return mask + "@*"
+        case (let b?, let a?): return b < a ? mask : nil
+        }
+    }
+
     /// A key under which names that look alike collide, so that a server can refuse `A1ice`
     /// while `alice` is connected. First the case is folded per `casemapping`; then, within
     /// ASCII, `0` becomes `o`, and `1`, `l` and `|` become `i` (after rfc1459 folding `I`, `\`

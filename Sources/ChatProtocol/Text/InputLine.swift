@@ -14,7 +14,7 @@ public struct InputLine: Equatable, Sendable {
         case left, right, home, end
         case wordLeft, wordRight
         case deleteBackward, deleteForward
-        case killToEnd, killToStart, killWordBackward, killWordForward
+        case killToEnd, killToStart, killLine, killWordBackward, killWordForward
         case yank
         case transpose
     }
@@ -66,6 +66,7 @@ public struct InputLine: Equatable, Sendable {
             if cursor < chars.count { chars.remove(at: cursor) }
         case .killToEnd: kill(cursor..<chars.count)
         case .killToStart: kill(0..<cursor)
+        case .killLine: kill(0..<chars.count)
         case .killWordBackward: kill(chars.startOfSpaceSeparatedWord(before: cursor)..<cursor)
         case .killWordForward: kill(cursor..<wordEnd(after: cursor))
         case .yank:

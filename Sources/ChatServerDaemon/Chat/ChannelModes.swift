@@ -116,20 +116,8 @@ struct ChannelModes: Equatable {
         return ([letters] + args).joined(separator: " ")
     }
 
-    /// `mask` as a full `nick!user@host` mask: `bob` is `bob!*@*`, `*@host` is `*!*@host`,
-    /// `bob!u` is `bob!u@*`. Nil for an empty, overlong or unsafe one.
-    static func normalizedMask(_ mask: String) -> String? {
-        guard !mask.isEmpty, mask.utf8.count <= maskLength, !mask.hasPrefix(":"),
-              !mask.utf8.contains(where: { $0 <= 0x20 || $0 == 0x7F || $0 == UInt8(ascii: ",") }),
-              TextSafety.isSafe(mask) else { return nil }
-        let bang = mask.firstIndex(of: "!"), at = mask.firstIndex(of: "@")
-        switch (bang, at) {
-        case (nil, nil): return mask + "!*@*"
-        case (nil, _?): return "*!" + mask
-        case (_?, nil): return mask + "@*"
-        case (let b?, let a?): return b < a ? mask : nil
-        }
-    }
+    /// `mask` as a full `nick!user@host` mask (`Names.normalizedMask`), at most `maskLength` bytes.
+    static func normalizedMask(_ mask: String) -> String? { Names.normalizedMask(mask, maxLength: maskLength) }
 
     /// A key may be set: 1 to 23 bytes of printable ASCII, no space or comma (RFC 2812).
     static func isValidKey(_ key: String) -> Bool {

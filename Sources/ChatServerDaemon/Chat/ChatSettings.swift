@@ -34,6 +34,10 @@ struct ChatSettings {
     /// KICK takes one channel (and several nicks).
     static let targmax = "JOIN:,KICK:\(maxTargets),LIST:,NAMES:,NOTICE:\(maxTargets),PART:,PRIVMSG:\(maxTargets),TAGMSG:\(maxTargets),WHOIS:\(maxTargets)"
 
+    /// The channel telnet users are put in, named to IRC clients by ISUPPORT `DEFCHAN` so that
+    /// they can land there too when their user named none (chat-tui does).
+    static let defaultChannel = "#lobby"
+
     var isupport: [String] {
         [
             "AWAYLEN=\(awayLength)", "CASEMAPPING=ascii", "CHANLIMIT=#:\(maxChannelsPerUser)",
@@ -45,6 +49,8 @@ struct ChatSettings {
             "ELIST=MNU", "TARGMAX=\(Self.targmax)", "MONITOR=\(MonitorTable.limit)",
             // IRCv3 draft/chathistory (ChatState+History.swift).
             "CHATHISTORY=\(HistoryQuery.maxLimit)", "MSGREFTYPES=msgid,timestamp",
+            // Where a client that was told no channel may go (no standard token exists).
+            "DEFCHAN=\(Self.defaultChannel)",
         ]
     }
 }

@@ -54,6 +54,9 @@ struct ChatTUICommand: ParsableCommand {
         @Flag(inversion: .prefixedNo, help: "Scroll with the mouse wheel (turn off to select text with the mouse).")
         var mouse = true
 
+        @Flag(help: "Show mIRC bold, colours and the like as plain text.")
+        var stripFormatting = false
+
         @Option(help: .hidden)
         var statsFile: String?
 
@@ -91,6 +94,8 @@ struct ChatTUICommand: ParsableCommand {
             let raw = raw || target.raw
             var config = ClientConfig(nick: nick ?? Self.defaultNick(), userName: Self.defaultUser(), server: "\(target.host):\(target.port)")
             config.mode = raw ? .raw : .irc
+            config.nickGiven = nick != nil
+            config.showFormatting = !stripFormatting
             config.channels = (target.channels + channels).map { $0.hasPrefix("#") || $0.hasPrefix("&") ? $0 : "#" + $0 }
             config.scrollbackLines = scrollback
             config.logging = logDir != nil

@@ -5,6 +5,8 @@ struct ClientConfig: Sendable {
     enum Mode: Equatable, Sendable { case irc, raw }
     var mode: Mode = .irc
     var nick: String
+    /// The nick came from the command line, not from the login name.
+    var nickGiven = false
     var userName: String
     var realName = "chat-tui user"
     /// "host:port", shown in the title and used for the server window.
@@ -16,5 +18,10 @@ struct ClientConfig: Sendable {
     var utcOffset = 0
     /// A paste of more lines than this asks before sending.
     var pasteConfirmLines = 3
+    /// Show mIRC bold, italic, underline, reverse and colours (`--strip-formatting`: no).
+    var showFormatting = true
+    /// Lines sent at once before pacing starts, and the pace after that (ms a line).
+    var sendBurst = 5
+    var sendInterval: Int64 = 2000
     var version = "chat-tui"
 }

@@ -137,6 +137,7 @@ extension ClientState {
         if !channels.isEmpty {
             emit(.send("JOIN " + channels.joined(separator: ",") + (keys.isEmpty ? "" : " " + keys.joined(separator: ","))))
         }
+        if let a = awayMessage { emit(.send("AWAY :" + a)) }   // still away after a reconnect
         sendLagPing()
     }
 
@@ -165,6 +166,11 @@ extension ClientState {
             case "CASEMAPPING":
                 irc.caseMapping = value == "ascii" ? .ascii : .rfc1459
             case "NETWORK": irc.network = value
+            case "MODES": if let n = Int(value), n >= 1 { irc.modesPerLine = min(n, 20) }
+            case "DEFCHAN":
+                // Only a name we could send back as one JOIN parameter, without controls.
+                let clean = !value.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }
+                irc.defaultChannel = irc.isChannelName(value) && IRCLinkState.isOneWord(value) && clean ? value : nil
             default: break
             }
         }
@@ -186,15 +192,25 @@ extension ClientState {
         case 5: parseISupport(m)
         case 376, 422:
             info(text, window: 0)
-            // Registered, in no channel and none asked for: say what to do next.
+            // Registered, in no channel and none asked for: land in the server's default
+            // channel, once a session (a user who left it is not put back), or say what to do.
             if !windows.contains(where: { $0.isChannel }) {
-                info("You are in no channel yet: /join #channel to join one (/list shows them).", window: 0)
+                if !landed, let c = irc.defaultChannel {
+                    landed = true
+                    info("Joining \(c), the server's default channel (/part leaves it).", window: 0)
+                    runCommand("join", c)
+                } else {
+                    info("You are in no channel yet: /join #channel to join one (/list shows them).", window: 0)
+                }
             }
         case 4 where p.count >= 3:
             // <server> <version> <user modes> <channel modes>: only the first two mean anything
             // to a person.
             info("\(p[1]) runs \(p[2])", window: 0)
-        case 2, 3, 4, 250...266, 372, 375:
+        case 265, 266:
+            // `[<u> <m>] :Current local users…`: the numbers are in the text (ngIRCd sends both).
+            info(p.last ?? text, window: 0)
+        case 2, 3, 4, 250...264, 372, 375:
             info(text, window: 0)
         case 301 where p.count >= 3:
             let target = windowIndex(p[1]) ?? active
@@ -210,7 +226,7 @@ extension ClientState {
             info("\(p[1]) has been idle \(idle)\(since)")
         case 319 where p.count >= 3:
             info("\(p[1]) is in \(p[2])")
-        case 318, 315, 369: break   // end of WHOIS / WHO / WHOWAS
+        case 318, 369: break   // end of WHOIS / WHOWAS
         case 324 where p.count >= 3:
             let w = windowIndex(p[1]) ?? active
             info("Mode of \(p[1]): \(p.dropFirst(2).joined(separator: " "))", window: w)
@@ -234,7 +250,21 @@ extension ClientState {
                 info("Topic of \(p[1]): \(p[2])")
             }
         case 321: break             // the channel list's header
+        case 305:
+            isAway = false
+            info(p.last ?? "You are no longer marked as away", window: 0)
+        case 306:
+            isAway = true
+            info(p.last ?? "You have been marked as away", window: 0)
+        case 352 where p.count >= 8:
+            // <channel> <user> <host> <server> <nick> <flags> :<hops> <real name>
+            let real = p[7].split(separator: " ", maxSplits: 1).dropFirst().first.map(String.init) ?? ""
+            info("\(p[1]) \(p[5]) \(p[6]) \(p[2])@\(p[3]) \(real)")
+        case 315: break
+        case 341 where p.count >= 3:
+            info("\(p[1]) is invited to \(p[2])")
         case 322 where p.count >= 3:
+            irc.noteListed(p[1])
             let topic = p.count > 3 && !p[3].isEmpty ? ": \(p[3])" : ""
             info("\(p[1]) (\(p[2]))\(topic)", window: 0)
         case 323:
@@ -323,6 +353,7 @@ extension ClientState {
             target = String(target.dropFirst())
         }
 
+        if isIgnored(.messages, source: m.source) { return }
         var kind: LineKind = notice ? .notice : .message
         if text.hasPrefix("\u{1}") {
             var body = text.dropFirst()
@@ -343,6 +374,12 @@ extension ClientState {
                 // formatting go back out under our name).
                 ctcpReply(to: irc.ctcpReplyTarget(src)!, "PING \(TextSafety.sanitize(arg))")
                 return
+            case ("PING", true) where Int64(arg).map({ $0 >= 0 && $0 <= now && now - $0 < 86_400_000 }) == true:
+                // The answer to our /ping: the token is the time we sent it (within the last
+                // day, never negative: `now - token` must not overflow on a made-up one).
+                let h = (now - Int64(arg)! + 5) / 10   // hundredths of a second
+                info("CTCP PING reply from \(from): \(h / 100).\(h % 100 < 10 ? "0" : "")\(h % 100) s.")
+                return
             default:
                 info("CTCP \(command) \(notice ? "reply " : "")from \(from): \(arg)", window: 0)
                 return
@@ -358,9 +395,15 @@ extension ClientState {
         } else if fromServer || !IRCLinkState.isOneWord(from) {
             window = 0
         } else if notice {
-            window = windowIndex(from) ?? active
+            if let w = windowIndex(from) {
+                window = w
+                followSpelling(of: from, in: w)
+            } else {
+                window = active
+            }
         } else if let w = windowIndex(from) {
             window = w
+            followSpelling(of: from, in: window)
         } else if queryWindowCount >= Self.maxQueryWindows {
             if !queryLimitNoted {
                 queryLimitNoted = true
@@ -371,6 +414,13 @@ extension ClientState {
             window = ensureWindow(from, kind: .query)
         }
         append(Line(time: time, kind: kind, nick: fromServer && notice ? (src?.nick ?? "server") : from, text: text), to: window)
+    }
+
+    /// A query opened as `/query BOB` takes the server's spelling (`bob`) once it hears from
+    /// the nick, as a channel window does on our JOIN.
+    private mutating func followSpelling(of from: String, in window: Int) {
+        guard windows[window].kind == .query, windows[window].name != from else { return }
+        renameWindow(window, to: from)
     }
 
     /// `NOTICE to :\u{1}body\u{1}`, unless that line would be longer than an IRC line may be
@@ -397,6 +447,7 @@ extension ClientState {
                 event("You joined \(channel)", window: w, time: time)
             } else if let w = windowIndex(channel) {
                 windows[w].nicks.add(who)
+                if isIgnored(.joins, source: m.source) { continue }
                 let src = IRCSource(parsing: m.source ?? who)
                 let mask = src.user.map { " (\($0)@\(src.host ?? "?"))" } ?? ""
                 event("\(who)\(mask) joined \(channel)", window: w, time: time)
@@ -415,6 +466,7 @@ extension ClientState {
                 event("You left \(channel)\(reason). /close closes this window.", window: w, time: time)
             } else {
                 windows[w].nicks.remove(who)
+                if isIgnored(.joins, source: m.source) { continue }
                 event("\(who) left \(channel)\(reason)", window: w, time: time)
             }
         }
@@ -425,7 +477,7 @@ extension ClientState {
         let reason = m.params.first.map { " (\($0))" } ?? ""
         for w in windows.indices {
             let present = windows[w].isChannel ? windows[w].nicks.remove(who) : (windows[w].kind == .query && caseMapping.equal(windows[w].name, who))
-            if present { event("\(who) quit\(reason)", window: w, time: time) }
+            if present && !isIgnored(.joins, source: m.source) { event("\(who) quit\(reason)", window: w, time: time) }
         }
     }
 

@@ -8,6 +8,8 @@ extension ClientState {
         case .confirm(let lines): return "Send \(lines.count) pasted lines? (y/n) "
         case .collecting: return "[pasting…] "
         case .none:
+            if quitConfirm { return "Quit chat-tui? (y/n) " }
+            if let s = search { return (s.failed ? "(no match) " : "(search) ") + s.query }
             if let p = visibleServerPrompt { return Layout.truncate(String(p[...].trimmingTrailing(while: { $0 == " " })), width: 40) + " " }
             return "[\(Layout.truncate(Self.shown(activeWindow.name), width: 20))] "
         }
@@ -69,7 +71,7 @@ extension ClientState {
         var spans: [Span] = []
         func add(_ text: String, _ style: Style = .statusBar) { spans.append(Span(text, style)) }
         let w = activeWindow
-        add(" " + (config.mode == .irc ? Self.shown(nick) : "raw") + " │ ")
+        if let n = config.mode == .irc ? nick : rawNick { add(" " + Self.shown(n) + (isAway ? " (away)" : "") + " │ ") } else { add(" ") }
         add("\(active + 1):\(Self.shown(w.name))")
         if w.isChannel && config.mode == .irc { add(" (\(w.nicks.count))") }
         if w.isChannel && !w.joined { add(" (not joined)") }
@@ -90,6 +92,7 @@ extension ClientState {
                 add("disconnected", .statusMention)
             }
         }
+        if !pacer.queue.isEmpty { add(" │ "); add("queued \(pacer.queue.count)", .statusActive) }
         let busy = windows.indices.filter { $0 != active && windows[$0].activity > .none }
         if !busy.isEmpty {
             add(" │ act: ")
@@ -127,14 +130,32 @@ extension ClientState {
         return "\(tenths / 10).\(tenths % 10) s"
     }
 
+    /// The letter a formatting code in the input line shows as (its Ctrl key), nil for text.
+    static func codeLetter(_ ch: Character) -> Character? {
+        guard let v = ch.unicodeScalars.first?.value, v < 0x20, ch.unicodeScalars.count == 1 else { return nil }
+        return Character(Unicode.Scalar(UInt8(v + 0x40)))
+    }
+
+    /// Columns a character of the input line takes (a formatting code: one, its letter).
+    static func inputWidth(_ ch: Character) -> Int { codeLetter(ch) == nil ? DisplayWidth.of(ch) : 1 }
+
     /// The input line cut to the screen around the cursor, and the cursor's column.
     func inputRow(width: Int) -> (Row, Int) {
         let p = Layout.truncate(prompt, width: max(0, width - 1))
         let pw = DisplayWidth.of(p)
         let avail = max(1, width - pw)
         if case .confirm = paste { return (Row(spans: [Span(p, .prompt)]), min(width - 1, pw)) }
-        let (visible, column) = editor.visible(width: avail)
-        let cursorCol = pw + column
-        return (Row(spans: [Span(p, .prompt), Span(visible, .normal)]), min(max(0, width - 1), cursorCol))
+        if quitConfirm || search != nil { return (Row(spans: [Span(p, .prompt)]), min(width - 1, pw)) }
+        var spans = [Span(p, .prompt)]
+        func put(_ text: String, _ style: Style) {
+            if let last = spans.last, last.style == style, spans.count > 1 { spans[spans.count - 1].text += text } else { spans.append(Span(text, style)) }
+        }
+        let column = editor.forEachVisible(width: avail, widthOf: Self.inputWidth) { ch, spaces in
+            guard let ch else { return put(String(repeating: " ", count: spaces), .normal) }  // half a wide character
+            // A formatting code shows as its key's letter in reverse (Ctrl-B: B), as in irssi.
+            if let code = Self.codeLetter(ch) { put(String(code), .inputCode) } else { put(String(ch), .normal) }
+        }
+        if spans.count == 1 { spans.append(Span("", .normal)) }
+        return (Row(spans: spans), min(max(0, width - 1), pw + column))
     }
 }

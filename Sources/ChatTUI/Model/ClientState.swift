@@ -27,14 +27,34 @@ struct ClientState: Sendable {
     var serverPrompt: (text: String, since: Int64)?
     static let promptDelay: Int64 = 250
     var irc = IRCLinkState()
+    /// What the user sends waits here when it comes faster than servers accept.
+    var pacer: SendPacer
     private(set) var now: Int64 = 0
     private(set) var effects: [Effect] = []
     /// Set by /quit: the app flushes and exits.
     var quitting = false
+    /// The server's default channel (ISUPPORT `DEFCHAN`) has been joined once this session,
+    /// or the user named channels: it is not joined again.
+    var landed = false
+    /// `/away`'s message while the user wants to be away (sent again after a reconnect), and
+    /// whether the server says we are (305/306).
+    var awayMessage: String?
+    var isAway = false
+    /// `/ignore` and `/hilight`.
+    var ignores: [Ignore] = []
+    var highlights: [String] = []
+    /// Ctrl-R's search while it runs.
+    var search: ScrollbackSearch?
+    /// Ctrl-D on an empty line asked whether to quit; the next key answers.
+    var quitConfirm = false
+    /// --raw: the nick the status bar shows, as the user gave it (`--nick`, or the answer to
+    /// the server's nickname prompt); nil shows none (a plain server has no nick we know of).
+    var rawNick: String?
 
     init(config: ClientConfig) {
         self.config = config
         self.nick = config.nick
+        pacer = SendPacer(burst: config.sendBurst, interval: config.sendInterval)
         var server = Window(name: config.server, kind: .server, capacity: config.scrollbackLines)
         server.joined = true
         windows = [server]
@@ -43,6 +63,8 @@ struct ClientState: Sendable {
             windows[i].joined = true   // join it once registered
         }
         if config.mode == .irc, windows.count > 1 { active = 1 }
+        landed = !config.channels.isEmpty
+        if config.mode == .raw && config.nickGiven { rawNick = config.nick }
     }
 
     // MARK: - Actions
@@ -59,6 +81,7 @@ struct ClientState: Sendable {
             connection = .connecting
             info("Connecting to \(address)…", window: 0)
         case .connected:
+            pacer.reset()
             if config.mode == .raw {
                 connection = .connected
                 info("Connected.", window: 0)
@@ -84,7 +107,12 @@ struct ClientState: Sendable {
             let wasUp = connection == .connected || connection == .registering
             connection = .disconnected(reason: reason, retryAt: retryAt)
             lagMillis = nil
+            isAway = false
             irc.connectionLost()
+            // Lines queued for the lost connection are not sent to the next one, whose
+            // channels and state may differ.
+            let dropped = pacer.clear()
+            if dropped > 0 { error("\(dropped) line\(dropped == 1 ? "" : "s") waiting to be sent dropped.", window: 0) }
             var text = "Disconnected: \(reason)."
             if let at = retryAt { text += at <= now ? " Reconnecting now." : " Reconnecting in \((at - now + 999) / 1000) s." }
             for i in windows.indices where i == 0 || (wasUp && windows[i].isChannel) {
@@ -114,6 +142,12 @@ struct ClientState: Sendable {
 
     mutating func emit(_ e: Effect) { effects.append(e) }
 
+    /// A line the user sends (a message, a command): paced (`SendPacer`). The client's own
+    /// protocol lines (registration, PONG, the lag probe, CTCP replies, QUIT) go at once.
+    mutating func send(_ line: String) {
+        if let l = pacer.submit(line, now: now) { emit(.send(l)) }
+    }
+
     private mutating func tick() {
         if case .collecting(let text, let since) = paste, now - since > 1500 {
             // The end marker never came (irssi#942): treat what arrived as the paste.
@@ -121,6 +155,7 @@ struct ClientState: Sendable {
             pasteEscape = .none
             finishPaste(text)
         }
+        for l in pacer.release(now: now) { emit(.send(l)) }
         if config.mode == .irc { ircTick() }
     }
 
@@ -132,6 +167,7 @@ struct ClientState: Sendable {
         if let p = serverPrompt, now < p.since + Self.promptDelay { d = min(d ?? (p.since + Self.promptDelay), p.since + Self.promptDelay) }
         if let t = countdownChange { d = min(d ?? t, t) }
         if let t = lagWaitChange { d = min(d ?? t, t) }
+        if let t = pacer.nextRelease { d = min(d ?? t, t) }
         return d
     }
 
@@ -264,6 +300,15 @@ struct ClientState: Sendable {
         }
     }
 
+    /// Moves window `index` to place `to` (`/window move`); the server window stays first.
+    mutating func moveWindow(_ index: Int, to: Int) {
+        guard index > 0, to > 0, windows.indices.contains(index), windows.indices.contains(to), index != to else { return }
+        let w = windows.remove(at: index)
+        windows.insert(w, at: to)
+        if active == index { active = to } else if index < active && active <= to { active -= 1 } else if to <= active && active < index { active += 1 }
+        reindexWindows()
+    }
+
     /// The next window with the most important unread activity (Alt-A).
     func nextActiveWindow() -> Int? {
         let candidates = windows.indices.filter { $0 != active && windows[$0].activity > .events }
@@ -276,9 +321,15 @@ struct ClientState: Sendable {
     mutating func append(_ line: Line, to index: Int) {
         guard windows.indices.contains(index) else { return }
         var line = line
-        line.text = TextSafety.sanitize(line.text)
+        // mIRC formatting stays (unless the user strips it) for the layout to show; every
+        // other control goes here.
+        line.text = TextSafety.sanitize(line.text, keepIRCFormatting: config.showFormatting)
+        line.formatted = config.showFormatting && TextFormat.mayBeFormatted(line.text)
         if let n = line.nick { line.nick = TextSafety.sanitize(n) }
-        if !line.own, line.nick != nil, config.mode == .irc, mentions(line.text, nick: nick) { line.highlight = true }
+        if !line.own, line.nick != nil, config.mode == .irc,
+           mentions(line.text, nick: nick) || (!highlights.isEmpty && highlights.contains { mentions(line.text, nick: $0) }) {
+            line.highlight = true
+        }
         // A full scrollback drops its oldest line here; a view scrolled up to it is moved
         // down before it is next drawn or scrolled (`anchorScroll`), not once per line.
         windows[index].scrollback.append(line)
@@ -304,6 +355,8 @@ struct ClientState: Sendable {
     private func logText(_ line: Line) -> String {
         let t = TimeFormat.dateTime(line.time, utcOffset: config.utcOffset)
         let n = line.nick ?? ""
+        var line = line
+        if line.formatted { line.text = TextSafety.stripIRCFormatting(line.text) }
         switch line.kind {
         case .message: return "\(t) <\(n)> \(line.text)"
         case .action: return "\(t) * \(n) \(line.text)"

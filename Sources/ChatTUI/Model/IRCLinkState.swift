@@ -14,6 +14,14 @@ struct IRCLinkState: Sendable {
     var chanModes: [Set<Character>] = [["b", "e", "I"], ["k"], ["l"], ["i", "m", "n", "p", "s", "t"]]
     var caseMapping: CaseMapping = .rfc1459
     var network: String?
+    /// ISUPPORT `MODES`: mode changes with a parameter in one MODE line.
+    var modesPerLine = 3
+    /// Channels seen in /list replies, for Tab completion (at most `listedLimit`).
+    var listedChannels: [String] = []
+    var listedFolded: Set<String> = []
+    static let listedLimit = 5000
+    /// ISUPPORT `DEFCHAN`: the channel the server puts users in who name none (ours: #lobby).
+    var defaultChannel: String?
     /// Folded channel names whose NAMES the user asked for: list them when 366 comes.
     var namesRequested: Set<String> = []
     var namesBuffer: [String: [String]] = [:]
@@ -33,6 +41,13 @@ struct IRCLinkState: Sendable {
     func isOperatorSymbol(_ c: Character?) -> Bool {
         guard let c, let i = prefixSymbols.firstIndex(of: c) else { return false }
         return i <= (prefixModes.firstIndex(of: "o") ?? 0)
+    }
+
+    /// Keeps a channel name from a /list reply for completion (the first `listedLimit`).
+    mutating func noteListed(_ name: String) {
+        guard listedChannels.count < Self.listedLimit, Self.isOneWord(name), isChannelName(name),
+              listedFolded.insert(caseMapping.fold(name)).inserted else { return }
+        listedChannels.append(name)
     }
 
     func isChannelName(_ s: String) -> Bool { s.first.map { chanTypes.contains($0) } ?? false }

@@ -40,6 +40,16 @@ extension ClientState {
             return
         case .none: break
         }
+        if search != nil {
+            handleSearchKey(key)
+            return
+        }
+        if quitConfirm {
+            // Ctrl-D on an empty line asked: y (or Ctrl-D again) leaves, any other key stays.
+            quitConfirm = false
+            if key == .text("y") || key == .text("Y") || key == .ctrl("d") { runCommand("quit", "") }
+            return
+        }
 
         if key != .tab && key != .backTab { completion = nil }
         if key != .up && key != .down { history.stopBrowsing() }
@@ -49,15 +59,23 @@ extension ClientState {
         case .enter: submit()
         case .tab, .backTab: complete(backwards: key == .backTab)
         case .backspace, .ctrl("h"): editor.apply(.deleteBackward)
+        case .ctrl("d") where editor.isEmpty: quitConfirm = true
         case .delete, .ctrl("d"): editor.apply(.deleteForward)
-        case .left, .ctrl("b"): editor.apply(.left)
+        case .left: editor.apply(.left)
+        // irssi's formatting keys insert the mIRC codes: bold, colour, reset, reverse, italic, underline.
+        case .ctrl("b"): editor.insert(String(TextFormat.boldCode))
+        case .ctrl("c"): editor.insert(String(TextFormat.colorCode))
+        case .ctrl("o"): editor.insert(String(TextFormat.resetCode))
+        case .ctrl("v"): editor.insert(String(TextFormat.reverseCode))
+        case .ctrl("]"): editor.insert(String(TextFormat.italicCode))
+        case .ctrl("_"): editor.insert(String(TextFormat.underlineCode))
         case .right, .ctrl("f"): editor.apply(.right)
         case .home, .ctrl("a"): editor.apply(.home)
         case .end, .ctrl("e"): editor.apply(.end)
         case .alt("b"), .ctrlLeft: editor.apply(.wordLeft)
         case .alt("f"), .ctrlRight: editor.apply(.wordRight)
         case .ctrl("k"): editor.apply(.killToEnd)
-        case .ctrl("u"): editor.apply(.killToStart)
+        case .ctrl("u"): editor.apply(.killLine)     // irssi's erase_line: the whole line
         case .ctrl("w"), .altBackspace: editor.apply(.killWordBackward)
         case .alt("d"): editor.apply(.killWordForward)
         case .ctrl("y"): editor.apply(.yank)
@@ -81,7 +99,7 @@ extension ClientState {
         case .function(7), .alt("N"):
             nickListEnabled.toggle()
         case .ctrl("l"): emit(.repaint)
-        case .ctrl("c"): runCommand("quit", "")
+        case .ctrl("r"): startSearch()
         case .pasteStart:
             paste = .collecting("", since: now)
             pasteEscape = .none
@@ -118,7 +136,10 @@ extension ClientState {
             // Your own nick last (as irssi does): you rarely address yourself.
             let own = nicks.filter { caseMapping.equal($0, nick) }
             nicks = nicks.filter { !caseMapping.equal($0, nick) } + own.prefix(1)
-            let channels = windows.filter(\.isChannel).map(\.name)
+            // Open channels first, then those seen in /list.
+            var channels = windows.filter(\.isChannel).map(\.name)
+            let open = Set(channels.map(caseMapping.fold))
+            channels += irc.listedChannels.filter { !open.contains(caseMapping.fold($0)) }
             completion = Completion.begin(editor: editor, commands: Self.commandNames, nicks: nicks, channels: channels)
             if completion == nil { return }
         } else if backwards {
@@ -154,6 +175,6 @@ extension ClientState {
 
     /// Keeps the cursor inside the visible part of a long input line.
     mutating func updateInputScroll() {
-        editor.keepCursorVisible(width: max(1, cols - DisplayWidth.of(prompt)))
+        editor.keepCursorVisible(width: max(1, cols - DisplayWidth.of(prompt)), widthOf: Self.inputWidth)
     }
 }

@@ -36,7 +36,7 @@ enum Layout {
         case .plain:
             bodyStyle = line.own ? .ownNick : .normal
         }
-        return (prefix, [Span(line.text, bodyStyle)])
+        return (prefix, line.formatted ? TextFormat.spans(line.text, style: bodyStyle) : [Span(line.text, bodyStyle)])
     }
 
     /// Rows of one line at `width` columns, continuation rows indented under the text.
@@ -53,7 +53,7 @@ enum Layout {
         let prefixWidth = prefix.reduce(0) { $0 + DisplayWidth.of($1.text) }
         let indent = prefixWidth <= width / 2 ? prefixWidth : min(2, width - 1)
 
-        struct Cell { var ch: Character; var style: Style; var width: Int; var breakable: Bool }
+        struct Cell { var ch: Character; var style: Style; var width: Int; var breakable: Bool; var format = TextFormat.plain }
         var rows: [Row] = []
         var cells: [Cell] = []
         var col = 0
@@ -63,10 +63,10 @@ enum Layout {
         func emit(_ cs: ArraySlice<Cell>) {
             var spans: [Span] = []
             for c in cs {
-                if let last = spans.last, last.style == c.style {
+                if let last = spans.last, last.style == c.style, last.format == c.format {
                     spans[spans.count - 1].text.append(c.ch)
                 } else {
-                    spans.append(Span(String(c.ch), c.style))
+                    spans.append(Span(String(c.ch), c.style, c.format))
                 }
             }
             rows.append(Row(spans: spans))
@@ -126,7 +126,7 @@ enum Layout {
                     let w = DisplayWidth.of(ch)
                     // A cluster wider than the row could never fit: show a replacement.
                     let (c, cw) = w > width ? (Character("\u{FFFD}"), 1) : (ch, w)
-                    add(Cell(ch: c, style: span.style, width: cw, breakable: inBody && ch == " "))
+                    add(Cell(ch: c, style: span.style, width: cw, breakable: inBody && ch == " ", format: span.format))
                 }
             }
             inBody = true

@@ -15,4 +15,5 @@ enum Style: Equatable, Hashable, Sendable {
     case title
     case nickListOp, nickListVoice, nickList
     case prompt
+    case inputCode        // a formatting code in the input line, shown as a letter
 }

@@ -78,6 +78,8 @@ enum KeyReader {
             case 9: emit(.tab)
             case 127, 8: emit(.backspace)
             case 1...26: emit(.ctrl(Character(Unicode.Scalar(UInt8(code) + 96))))
+            case 29: emit(.ctrl("]"))      // irssi's italic
+            case 31: emit(.ctrl("_"))      // irssi's underline
             case 0..<32: emit(.unknown)
             default:
                 if let s = Unicode.Scalar(UInt32(code)) { text.unicodeScalars.append(s) }

@@ -11,6 +11,7 @@ final class Screen {
     private(set) var active = false
     private var mouse: Bool
     private(set) var framesDrawn = 0
+    private var mircColors = MircColors()
 
     init(mouse: Bool) { self.mouse = mouse }
 
@@ -126,7 +127,18 @@ final class Screen {
                 text += shown
                 w += cw
             }
-            let (attr, pair) = Self.attributes(span.style)
+            var (attr, pair) = Self.attributes(span.style)
+            if span.format != .plain {
+                let f = span.format
+                if f.bold { attr |= CN_A_BOLD }
+                if f.italic { attr |= CN_A_ITALIC }
+                if f.underline { attr |= CN_A_UNDERLINE }
+                if f.reverse { attr |= CN_A_REVERSE }
+                if f.foreground != nil || f.background != nil {
+                    let p = mircColors.pair(foreground: f.foreground, background: f.background)
+                    if p != 0 { pair = p }
+                }
+            }
             wattr_set(win, attr, pair, nil)
             mvwaddstr(win, Int32(y), Int32(col), text)
             col += w
@@ -193,6 +205,7 @@ final class Screen {
         case .nickListVoice: return (0, p(.nickVoice))
         case .nickList: return (0, 0)
         case .prompt: return (CN_A_BOLD, p(.prompt))
+        case .inputCode: return (CN_A_REVERSE, 0)
         }
     }
 }

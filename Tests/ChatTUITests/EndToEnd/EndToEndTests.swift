@@ -204,7 +204,8 @@ import Glibc
         var s = try await tmux.waitFor(text: "You joined #lobby", window: tom)
         #expect(s.contains { $0.hasSuffix("Choose a nickname: tom") })
         #expect(!s.contains { $0.contains("nickname: --") })
-        #expect(s[28].contains("raw │ 1:127.0.0.1:\(server.port) │ connected"))
+        // The nick as the user answered the server's prompt (there is no IRC nick to show).
+        #expect(s[28].contains(" tom │ 1:127.0.0.1:\(server.port) │ connected"))
         #expect(!s.contains { $0.contains("│") && $0.hasSuffix("│") })   // no nick list
         try await tmux.typeLine("hello from telnet 你好", window: tom)
         try await tmux.waitFor(text: "<tom> hello from telnet 你好")

@@ -45,6 +45,9 @@ final class IRCPeer {
 
     func line(_ text: String) throws { try FD.writeAll(fd, text + "\r\n") }
 
+    /// Everything received so far (what `expect` has read).
+    var received: String { String(decoding: buffer, as: UTF8.self) }
+
     /// Waits until `text` has arrived (answering PINGs meanwhile), polling without holding
     /// a thread.
     func expect(_ text: String, timeout: Double = 10) async throws {

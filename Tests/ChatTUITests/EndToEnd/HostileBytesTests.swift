@@ -53,6 +53,12 @@ extension EndToEndTests {
         hostile += message(Array("\u{9b}2J utf8-c1-csi \u{9d}0;HACKED-TITLE3\u{9c}".utf8))     // C1 as characters
         hostile += message(Array("bad".utf8) + [0xff, 0xfe, 0xc3] + Array(" invalid-utf8".utf8))
         hostile += message([bel, bel] + Array(" bell".utf8))
+        // mIRC formatting is shown (issue 18), and hides nothing else: escape sequences, C1
+        // controls and BEL inside formatted text go as elsewhere.
+        hostile += message([0x02] + Array("fmt-bold".utf8) + [esc] + Array("]0;HACKED-TITLE4".utf8) + [bel, 0x02]
+                           + Array(" ".utf8) + [0x03] + Array("4,1fmt-red".utf8) + [esc] + Array("[2J".utf8) + [0x03]
+                           + Array(" ".utf8) + [0x1f] + Array("fmt-under".utf8) + [0x9b] + Array("31m".utf8) + [0x0f, bel]
+                           + Array(" fmt-end".utf8))
         try server.sendRaw(hostile)
         // Ten megabytes without a line end, then the line end and an ordinary line.
         try server.sendRaw([UInt8](repeating: UInt8(ascii: "A"), count: 10 << 20) + [13, 10])
@@ -60,7 +66,7 @@ extension EndToEndTests {
 
         let s = try await tmux.waitFor(text: "after the hostile lines", timeout: 60)
         for text in ["before the hostile lines", "osc52-clipboard", "osc0-title", "osc2-title-st", "clear-screen",
-                     "raw-c1-csi", "utf8-c1-csi", "invalid-utf8", "bell"] {
+                     "raw-c1-csi", "utf8-c1-csi", "invalid-utf8", "bell", "fmt-bold fmt-red fmt-under", "fmt-end"] {
             #expect(s.contains { $0.contains(text) }, "\(text) is shown, without what came with it")
         }
         #expect(!s.contains { $0.contains("HACKED") || $0.contains("[2J") || $0.contains("52;c") })
@@ -74,6 +80,24 @@ extension EndToEndTests {
         #expect(try await paneTitle("0") == title)
         #expect(try await buffers().isEmpty)
         #expect(try await bell("0") == "0")
+        // The formatted words carry their attributes (tmux's capture with -e shows them as SGR).
+        let styled = try await tmux.cmd(["capture-pane", "-p", "-e", "-t", ":0"])
+        let row = styled.split(separator: "\n").first { $0.contains("fmt-bold") }.map(String.init) ?? ""
+        /// The SGR sequences right before `word` (tmux writes one per attribute).
+        func sgrBefore(_ word: String) -> String {
+            guard let r = row.range(of: word) else { return "" }
+            var start = r.lowerBound
+            while let esc = row[..<start].range(of: "\u{1b}[", options: .backwards),
+                  row[esc.upperBound..<start].dropLast().allSatisfy({ $0.isNumber || $0 == ";" }), row[..<start].hasSuffix("m") {
+                start = esc.lowerBound
+            }
+            return String(row[start..<r.lowerBound])
+        }
+        #expect(sgrBefore("fmt-bold").contains("1"), "bold: \(row.debugDescription)")
+        #expect(sgrBefore("fmt-red").contains("31") || sgrBefore("fmt-red").contains("91") || sgrBefore("fmt-red").contains("38;5;"),
+                "red: \(row.debugDescription)")
+        #expect(sgrBefore("fmt-under").contains("4"), "underline: \(row.debugDescription)")
+        #expect(!row.contains("HACKED") && !row.contains("[2J"))
 
         // The overlong line was dropped with a note in the server window.
         try await tmux.keys("M-1")

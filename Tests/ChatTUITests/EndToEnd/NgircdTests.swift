@@ -32,21 +32,39 @@ func ngircdConfig(port: Int, extra: String = "") -> String {
     """ + extra
 }
 
+/// ngIRCd on a free loopback port, with its configuration in a directory of its own;
+/// stopped and removed when released.
+final class Ngircd {
+    let process: LoggedProcess
+    let port: Int
+    private let dir: String
+
+    init() async throws {
+        guard let ngircdPath else { throw TestFailure("needs ngircd: apt-get install -y ngircd") }
+        dir = NSTemporaryDirectory() + "chattui-ngircd-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        port = try freeLoopbackPort()
+        try ngircdConfig(port: port).write(toFile: dir + "/ngircd.conf", atomically: true, encoding: .utf8)
+        let conf = dir + "/ngircd.conf"
+        process = try LoggedProcess(ngircdPath, name: "chattui-ngircd") { _ in ["-n", "-f", conf] }
+        try await process.waitForLog("Now listening")
+    }
+
+    deinit {
+        process.stopBlocking(SIGTERM, grace: 8)
+        try? FileManager.default.removeItem(atPath: dir)
+    }
+}
+
 extension EndToEndTests {
     @Test func worksWithNgircd() async throws {
-        guard let ngircdPath else {
+        guard ngircdPath != nil else {
             Issue.record("needs ngircd: apt-get install -y ngircd")
             return
         }
-        let dir = NSTemporaryDirectory() + "chattui-ngircd-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let port = try freeLoopbackPort()
-        try ngircdConfig(port: port).write(toFile: dir + "/ngircd.conf", atomically: true, encoding: .utf8)
-        let server = try LoggedProcess(ngircdPath, name: "chattui-ngircd") { _ in ["-n", "-f", dir + "/ngircd.conf"] }
-        defer { server.stopBlocking(SIGTERM, grace: 8) }
-        try await server.waitForLog("Now listening")
-
+        let ngircd = try await Ngircd()
+        let port = ngircd.port
+        defer { withExtendedLifetime(ngircd) {} }
         let tmux = try await Tmux()
         defer { tmux.kill() }
         try await tmux.typeLine(clientCommand("connect irc://127.0.0.1:\(port)/#test --nick alice"))
@@ -65,6 +83,11 @@ extension EndToEndTests {
         try await tmux.waitFor(text: "bob (~bob@127.0.0.1)")
         try bob.line("QUIT :done")
         try await tmux.waitFor("bob gone from the nick list") { s in !s.contains { $0.contains("│ bob") } }
+        // 265/266 carry their numbers as parameters before the text: only the text is shown.
+        try await tmux.keys("M-1")
+        let server1 = try await tmux.waitFor(text: "-!- Current local users")
+        #expect(server1.contains { $0.contains("-!- Current global users") })
+        #expect(!server1.contains { $0.contains("-!- 1 1 ") || $0.contains("-!- 2 2 ") })
         try await tmux.typeLine("/quit")
         try await tmux.waitFor(text: "EXIT=0")
     }
