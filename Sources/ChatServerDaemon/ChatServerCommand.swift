@@ -30,6 +30,7 @@ struct ChatServerCommand: ParsableCommand {
     /// The session spawner is this program too, started again by the hub (`Spawner`).
     static func main() {
         Spawner.serveIfStarted(arguments: CommandLine.arguments)
+        PasswordWorker.serveIfStarted(arguments: CommandLine.arguments)
         do {
             var command = try parseAsRoot()
             try command.run()

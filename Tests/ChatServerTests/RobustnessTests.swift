@@ -196,6 +196,14 @@ func newSession(_ server: ServerProcess, _ body: () async throws -> UserConnecti
         #expect(r.output.contains("is for chat-server's own use"))
     }
 
+    @Test func thePasswordWorkersArgumentTypedByHandIsRefused() async throws {
+        for arguments in [["--password-worker", "1"], ["--password-worker"], ["--password-worker", "x", "y"]] {
+            let r = try await runToExit(productPath("chat-server"), arguments)
+            #expect(r.status == 64, "\(arguments)")
+            #expect(r.output == "chat-server: --password-worker is for chat-server's own use (it starts the process that checks passwords)\n")
+        }
+    }
+
     @Test func startupErrorsAreOneClearLine() async throws {
         let first = try await ServerProcess()
         let r = try await runToExit(productPath("chat-server"), ["--listen", "127.0.0.1:\(first.port)"])

@@ -7,8 +7,10 @@ import Glibc
 /// operator or who owns an account: the hub asks, this process answers, the hub acts on the
 /// answer. It also makes the hashes of new account passwords.
 ///
-/// Forked from the hub when it starts (after it dropped root), it keeps one descriptor, its
-/// end of a sequenced-packet pair (fd 3), and enters the sessions' sandbox: it may read and
+/// Forked from the hub when it starts (after it dropped root) and started again as a fresh
+/// image of this program, so that nothing of the hub's memory (its TLS private key, the
+/// accounts' hashes) is carried into it, it keeps one descriptor, its end of a
+/// sequenced-packet pair (fd 3), and enters the sessions' sandbox: it may read and
 /// write only that descriptor, map no executable memory, and is killed on any other system
 /// call (no file, no socket, no fork). It holds no secret of its own: each check brings the
 /// stored hash with the password (`PasswordCheck`), one at a time, and the answer is a ticket
@@ -18,9 +20,35 @@ enum PasswordWorker {
     /// Its name in ps and /proc (the console leaves it out of the sessions it counts).
     static let processName = "chat-passwords"
 
-    /// Forks the worker. Returns its pid and the hub's end of its channel (non-blocking).
+    /// The argument that starts this program as the worker: `chat-server --password-worker
+    /// HUBPID`, with its channel to the hub on descriptor 3.
+    static let argument = "--password-worker"
+
+    /// Forks the worker, which starts this program again. Returns its pid and the hub's end
+    /// of its channel (non-blocking).
     static func start() throws(SystemError) -> (pid: pid_t, channel: Int32) {
-        try Proc.forkHelper(channelFD: channelFD) { serve() }
+        let hubPID = Proc.pid
+        return try Proc.forkHelper(channelFD: channelFD) {
+            let error = Proc.restartSelf([Proc.programName, argument, String(hubPID)])
+            // Served as forked, it would hold a copy of the hub's memory: no worker rather
+            // than that (the hub says passwords cannot be checked, and tries again).
+            FD.writeAllIgnoringErrors(2, "chat-server: the password worker could not restart itself (\(error)); it will not check passwords\n")
+            Proc.exitImmediately(5)
+        }
+    }
+
+    /// In `main`, before the command line is parsed: when this process is the worker the hub
+    /// started, serve (never returns); when someone typed the argument, say it is not theirs.
+    static func serveIfStarted(arguments: [String]) {
+        guard arguments.count >= 2, arguments[1] == argument else { return }
+        guard arguments.count == 3, let hubPID = pid_t(arguments[2]), hubPID == Proc.parentPID,
+              Socket.isSequencedPacket(channelFD) else {
+            FD.writeAllIgnoringErrors(2, "chat-server: \(argument) is for chat-server's own use (it starts the process that checks passwords)\n")
+            Proc.exitImmediately(64)
+        }
+        Proc.dieWithParent(SIGKILL)
+        if Proc.parentPID != hubPID { Proc.exitImmediately(1) }
+        serve()
     }
 
     /// The worker's loop: a check in, a verdict out, until the hub closes its end.
