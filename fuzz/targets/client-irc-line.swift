@@ -20,7 +20,8 @@
 // - nothing on the screen holds a control character, an escape or a bidi override: every
 //   window's rendered frame (chat, nick list, title, status bar, prompt; window names and
 //   nicks keep the server's spelling in the model, to address it with), its scrollback lines
-//   and their nicks, and its topic;
+//   (which may keep IRC formatting codes for the view, and nothing else) and their nicks, and
+//   its topic;
 // - the state stays consistent: the active window exists and window 0 is the server window;
 //   window names are unique under the casemapping and each one word (the user's lines in a
 //   window are sent to its name) and each is found by its name (`windowIndex`); at most
@@ -112,7 +113,9 @@ func checkState(_ s: inout ClientState) {
         // covers how they are shown.
         shownSafe(win.topic, "topic of \(w)")
         for l in win.scrollback.lines {
-            shownSafe(l.text, "line in window \(w)")
+            // A line keeps the IRC formatting codes (and CTCP's 0x01) for the view to turn into
+            // attributes or leave out: nothing else; the screen check below covers the rest.
+            shownSafe(TextSafety.stripIRCFormatting(l.text), "line in window \(w)")
             if let n = l.nick { shownSafe(n, "nick of a line in window \(w)") }
         }
         if w > 0 {

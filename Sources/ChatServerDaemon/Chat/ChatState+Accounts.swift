@@ -87,7 +87,7 @@ extension ChatState {
     private func startCheck(_ id: Int, _ purpose: PasswordPurpose, account: String?, password: String) -> Bool {
         // Longer than any password (a long message to NickServ): wrong, without the worker,
         // whose packets do not carry it.
-        if password.utf8.count > PasswordCheck.maxField {
+        if password.utf8.count > RequestLimits.name {  // `PasswordCheck.maxField`
             accountPasswordChecked(.init(session: id, purpose: purpose), verdict: false)
             return true
         }
