@@ -115,6 +115,8 @@ import TestSupport
         #expect(HumanInput.parse("/notify bob carol") == .notify(remove: false, nicks: ["bob", "carol"]))
         #expect(HumanInput.parse("/notify -bob") == .notify(remove: true, nicks: ["bob"]))
         #expect(HumanInput.parse("/notify") == .notify(remove: false, nicks: []))
+        // A combining mark after the `-` stays with the nick (the `-` and it are one Character).
+        #expect(HumanInput.parse("/notify -\u{0619}ab") == .notify(remove: true, nicks: ["\u{0619}ab"]))
         #expect(HumanInput.parse("/notify bob").request(currentChannel: nil) == .monitor(.add, targets: ["bob"]))
         #expect(HumanInput.parse("/notify -bob").request(currentChannel: nil) == .monitor(.remove, targets: ["bob"]))
         #expect(HumanInput.parse("/notify").request(currentChannel: nil) == .monitor(.status, targets: []))

@@ -49,7 +49,20 @@ func canonical(_ input: HumanInput) -> String? {
     case .notify(let remove, let nicks): return "/notify" + nicks.map { "\t" + (remove || $0.hasPrefix("-") ? "-" : "") + $0 }.joined()
     case .quit(let r): return "/quit" + (r.map { "\t" + $0 } ?? "")
     case .colour(let on): return "/colour\t" + (on ? "on" : "off")
+    // `REGISTER PASSWORD`, `IDENTIFY [ACCOUNT] PASSWORD`, `LOGOUT`: the command's words, which
+    // hold no space or tab, apart by tabs.
+    case .nickServ(let t): return "/" + String(decoding: t.utf8.map { $0 == 0x20 ? 0x09 : $0 }, as: UTF8.self).lowercasedCommand
+    case .nickServAskingPassword(let command): return "/" + command.lowercased()
     case .help, .usage, .unknownCommand: return nil
+    }
+}
+
+extension String {
+    /// The first word (up to a tab) in lower case, the rest as it is: `REGISTER\tpw` as typed,
+    /// `register\tpw`.
+    var lowercasedCommand: String {
+        guard let tab = firstIndex(of: "\t") else { return lowercased() }
+        return self[..<tab].lowercased() + self[tab...]
     }
 }
 
@@ -98,6 +111,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
             case .names(let c): require(c == nil && current == nil, "names sent nothing")
             case .history(let c, _): require(c == nil && current == nil, "history sent nothing")
             case .oper(_, let p): require(p == nil, "oper with a password sent nothing")  // the password is asked for
+            case .nickServAskingPassword: break  // the password is asked for
             case .mode(let c, _), .invite(_, let c): require(c == nil && current == nil, "mode or invite sent nothing")
             case .kick: require(current == nil, "kick sent nothing")
             default: violation("\(parsed) sent nothing")

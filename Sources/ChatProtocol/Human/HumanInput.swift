@@ -199,7 +199,8 @@ public enum HumanInput: Equatable, Sendable {
         case "notify":
             let words = args.split(whereSeparator: { $0.isWhitespace || $0 == "," }).map(String.init)
             let remove = words.first?.utf8.first == UInt8(ascii: "-")
-            let nicks = words.map { $0.utf8.first == UInt8(ascii: "-") ? String($0.dropFirst()) : $0 }.filter { !$0.isEmpty }
+            // The `-` off by scalar: with a combining mark after it, it is one Character with it.
+            let nicks = words.map { $0.utf8.first == UInt8(ascii: "-") ? String($0.unicodeScalars.dropFirst()) : $0 }.filter { !$0.isEmpty }
             if !words.isEmpty && nicks.isEmpty { return .usage(HumanText.usage(name)) }
             return .notify(remove: remove, nicks: nicks)
         case "away":
