@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CLinux
 
 extension UnixSocket {
     /// A Unix datagram socket bound to `path` (non-blocking, close-on-exec), whose file gets
