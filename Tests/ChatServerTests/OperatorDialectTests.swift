@@ -133,8 +133,19 @@ import TestSupport
     /// check, and the check waiting for it is refused with a reason.
     @Test func thePasswordWorkerIsSandboxedAndReplaced() async throws {
         let server = try await Self.server()
-        let worker = try #require(server.sessionPIDs().first { Proc.name(of: $0) == "chat-passwords" })
-        let status = try String(contentsOfFile: "/proc/\(worker)/status", encoding: .utf8)
+        // The worker is exec'd after the fork, names itself, then enters its sandbox: wait
+        // for the name, then for the filter (a worker that never enters it fails here).
+        var found: Int32?
+        _ = await waitUntil(timeout: 10) {
+            found = server.sessionPIDs().first { Proc.name(of: $0) == "chat-passwords" }
+            return found != nil
+        }
+        let worker = try #require(found)
+        var status = ""
+        _ = await waitUntil(timeout: 10) {
+            status = (try? String(contentsOfFile: "/proc/\(worker)/status", encoding: .utf8)) ?? ""
+            return status.contains("Seccomp:\t2")
+        }
         #expect(status.contains("Seccomp:\t2"), "\(status)")
         #expect(status.contains("CapEff:\t0000000000000000"))
         Proc.signal(worker, SIGKILL)
