@@ -72,6 +72,7 @@ import Glibc
         let server = try await ServerProcess(["--max-per-ip", "1"])
         let alice = try await humanUser(server, nick: "alice")
         let flood = 500
+        let started = Date()
         for _ in 0..<flood {
             let c = try server.connect()
             try await c.expect("Too many connections from your address")
@@ -79,9 +80,12 @@ import Glibc
         }
         // The tally is summed up when its 10 s are over, or as the server stops.
         await server.stop()
+        // At most two lines per 10 s window (its first refusal, its total): on a busy machine
+        // the flood spans more windows than on a quiet one.
+        let windows = Int(Date().timeIntervalSince(started) / 10) + 2
         let log = server.log.split(separator: "\n")
         let refusals = log.filter { $0.contains("refused ") }
-        #expect(refusals.count <= 6, "\(refusals.count) lines for \(flood) refusals:\n\(refusals.prefix(10).joined(separator: "\n"))")
+        #expect(refusals.count <= 2 * windows, "\(refusals.count) lines for \(flood) refusals:\n\(refusals.prefix(10).joined(separator: "\n"))")
         // Each window logs its first refusal, then the window's total when there was more than one.
         let first = refusals.filter { $0.contains("refused 127.0.0.1:") }
         #expect(first.allSatisfy { $0.hasSuffix(": too many connections from one address (1)") }, "\(first)")

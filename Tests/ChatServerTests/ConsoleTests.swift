@@ -44,7 +44,7 @@ final class ControlClient {
     }
 
     /// The next reply as the bytes that came, through its `.` line.
-    func rawReply(timeout: Double = 10) async throws -> [UInt8] {
+    func rawReply(timeout: Double = 30) async throws -> [UInt8] {
         let end = Array("\n.\n".utf8)
         let deadline = Date().addingTimeInterval(timeout)
         while true {
@@ -60,7 +60,7 @@ final class ControlClient {
     }
 
     /// Whether the server closes the connection within `timeout` (what it still sends is dropped).
-    func expectClosed(timeout: Double = 10) async -> Bool {
+    func expectClosed(timeout: Double = 30) async -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             do { _ = try await fill(until: deadline) } catch { return true }
@@ -87,7 +87,7 @@ final class ControlClient {
         return true
     }
 
-    func reply(timeout: Double = 10) async throws -> Reply {
+    func reply(timeout: Double = 30) async throws -> Reply {
         var r = Reply()
         let deadline = Date().addingTimeInterval(timeout)
         while true {
@@ -131,7 +131,7 @@ func bytesWaiting(_ fd: Int32) -> Int32 {
 /// Waits until the file at `path` has a line containing `text`; returns that line. For a
 /// daemon, whose log is the only thing it says.
 @discardableResult
-func waitForLine(_ text: String, in path: String, timeout: Double = 10) async throws -> String {
+func waitForLine(_ text: String, in path: String, timeout: Double = 30) async throws -> String {
     var content = "", found: String?
     _ = await waitUntil(timeout: timeout) {
         content = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
@@ -786,7 +786,7 @@ final class TerminalServer {
 
     /// Reads the screen until it shows `text` after `from`; returns the line holding it.
     @discardableResult
-    func waitFor(_ text: String, after from: String.Index? = nil, timeout: Double = 10) async throws -> String {
+    func waitFor(_ text: String, after from: String.Index? = nil, timeout: Double = 30) async throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         while true {
             let start = from ?? screen.startIndex

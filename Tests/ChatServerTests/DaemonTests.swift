@@ -18,7 +18,7 @@ import Glibc
         return dir
     }
 
-    private func waitFor(_ text: String, inFile path: String, timeout: Double = 10) async throws -> String {
+    private func waitFor(_ text: String, inFile path: String, timeout: Double = 30) async throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         while true {
             let content = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""

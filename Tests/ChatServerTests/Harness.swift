@@ -41,10 +41,10 @@ final class ServerProcess {
     func stop() async { await process.stop() }
 
     @discardableResult
-    func waitForLog(_ text: String, timeout: Double = 10) async throws -> String { try await process.waitForLog(text, timeout: timeout) }
+    func waitForLog(_ text: String, timeout: Double = 30) async throws -> String { try await process.waitForLog(text, timeout: timeout) }
 
     /// The exit code once the server has exited.
-    func waitForExit(timeout: Double = 10) async -> Int32? { await process.waitForExit(timeout: timeout) }
+    func waitForExit(timeout: Double = 30) async -> Int32? { await process.waitForExit(timeout: timeout) }
 
     /// Pids of the session processes (children of the hub).
     func sessionPIDs() -> [pid_t] {

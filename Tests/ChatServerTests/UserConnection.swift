@@ -74,7 +74,7 @@ final class UserConnection {
     /// Waits until the received text contains `needle`; returns everything up to and
     /// including the line holding it, and drops that from the buffer.
     @discardableResult
-    func expect(_ needle: String, timeout: Double = 10, sourceLocation: SourceLocation = #_sourceLocation) async throws -> String {
+    func expect(_ needle: String, timeout: Double = 30, sourceLocation: SourceLocation = #_sourceLocation) async throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         let target = Array(needle.utf8)
         while true {
@@ -119,7 +119,7 @@ final class UserConnection {
 
     /// Waits for whichever of `needles` comes first.
     @discardableResult
-    func expectAny(_ needles: [String], timeout: Double = 10, sourceLocation: SourceLocation = #_sourceLocation) async throws -> String {
+    func expectAny(_ needles: [String], timeout: Double = 30, sourceLocation: SourceLocation = #_sourceLocation) async throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         while true {
             if let n = needles.first(where: { text.contains($0) }) { return try await expect(n, sourceLocation: sourceLocation) }
@@ -140,7 +140,7 @@ final class UserConnection {
     }
 
     /// Waits until the server closes the connection; returns what arrived before.
-    func expectClosed(timeout: Double = 10) async -> Bool {
+    func expectClosed(timeout: Double = 30) async -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         while !closed && Date() < deadline { await fill(timeout: 0.2) }
         return closed

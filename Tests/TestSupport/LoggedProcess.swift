@@ -76,7 +76,7 @@ public final class LoggedProcess {
 
     /// Waits until the log has a line containing `text`; returns that line.
     @discardableResult
-    public func waitForLog(_ text: String, timeout: Double = 10) async throws -> String {
+    public func waitForLog(_ text: String, timeout: Double = 30) async throws -> String {
         var found: String?
         _ = try await waitUntil(timeout: timeout) {
             found = log.split(separator: "\n").first { $0.contains(text) }.map(String.init)
@@ -89,7 +89,7 @@ public final class LoggedProcess {
 
     /// The port of the first `listening on HOST:PORT` line (chat-server's, and the line
     /// servers in the tests print the same way).
-    public func waitForListeningPort(timeout: Double = 10) async throws -> Int {
+    public func waitForListeningPort(timeout: Double = 30) async throws -> Int {
         let line = try await waitForLog("listening on ", timeout: timeout)
         guard let colon = line.lastIndex(of: ":"),
               let port = Int(line[line.index(after: colon)...].prefix { $0.isNumber }) else {
@@ -100,7 +100,7 @@ public final class LoggedProcess {
 
     /// Waits for the exit; its code (nil when it is still running or a signal ended it).
     @discardableResult
-    public func waitForExit(timeout: Double = 10) async -> Int32? {
+    public func waitForExit(timeout: Double = 30) async -> Int32? {
         _ = await waitUntil(timeout: timeout) { !isRunning }
         return exitCode
     }

@@ -54,7 +54,7 @@ public final class Tmux {
     /// Waits until the tmux server has exited, as it does once the program of its last window
     /// has (`exec PROGRAM` typed in the only window); whether it did within `timeout`.
     @discardableResult
-    public func waitUntilEnded(timeout: Double = 10) async -> Bool {
+    public func waitUntilEnded(timeout: Double = 30) async -> Bool {
         await waitUntil(timeout: timeout) { serverPID <= 0 || Glibc.kill(serverPID, 0) != 0 }
     }
 
@@ -101,7 +101,7 @@ public final class Tmux {
 
     /// Polls the screen until `condition` holds; the screen it held on.
     @discardableResult
-    public func waitFor(_ what: String, window: String = "0", timeout: Double = 10,
+    public func waitFor(_ what: String, window: String = "0", timeout: Double = 30,
                         sourceLocation: SourceLocation = #_sourceLocation,
                         _ condition: ([String]) -> Bool) async throws -> [String] {
         let deadline = Date().addingTimeInterval(timeout)
@@ -116,7 +116,7 @@ public final class Tmux {
     }
 
     @discardableResult
-    public func waitFor(text: String, window: String = "0", timeout: Double = 10,
+    public func waitFor(text: String, window: String = "0", timeout: Double = 30,
                         sourceLocation: SourceLocation = #_sourceLocation) async throws -> [String] {
         try await waitFor("\"\(text)\"", window: window, timeout: timeout, sourceLocation: sourceLocation) { s in
             s.contains { $0.contains(text) }

@@ -243,7 +243,7 @@ import Glibc
     @Test func refusesToRunWithoutATerminal() async throws {
         // Both ends redirected (stdin /dev/null, output to a file).
         let p = try LoggedProcess(productPath("chat-tui"), name: "chattui-notty") { _ in ["connect", "127.0.0.1:28201"] }
-        #expect(await p.waitForExit(timeout: 10) == 1)
+        #expect(await p.waitForExit(timeout: 60) == 1)
         #expect(p.log == "chat-tui: standard input and standard output are not a terminal; chat-tui is a full-screen program, run it in one.\n")
 
         // One end only, from a shell in a terminal.

@@ -50,7 +50,7 @@ final class IRCPeer {
 
     /// Waits until `text` has arrived (answering PINGs meanwhile), polling without holding
     /// a thread.
-    func expect(_ text: String, timeout: Double = 10) async throws {
+    func expect(_ text: String, timeout: Double = 30) async throws {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if String(decoding: buffer, as: UTF8.self).contains(text) { return }
