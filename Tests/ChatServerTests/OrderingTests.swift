@@ -134,7 +134,7 @@ import Glibc
         let server = try await ServerProcess()
         let before = Set(server.sessionPIDs())
         let bob = try await humanUser(server, nick: "bob")
-        let session = try #require(Set(server.sessionPIDs()).subtracting(before).first)
+        let session = try #require(Set(server.sessionPIDs()).subtracting(before).first { Proc.name(of: $0) == "chat-session" })
         // The hub stopped, bob's line after /join waits for an answer that cannot come; his
         // hang-up still ends the session (it exits and waits, a zombie, for the hub to reap it).
         kill(server.pid, SIGSTOP)

@@ -12,7 +12,8 @@ import Glibc
 func newSession(_ server: ServerProcess, _ body: () async throws -> UserConnection) async throws -> (UserConnection, pid_t) {
     let before = Set(server.sessionPIDs())
     let c = try await body()
-    let added = Set(server.sessionPIDs()).subtracting(before)
+    // Sessions only: a helper process (the password worker, exec'd at start) may appear too.
+    let added = Set(server.sessionPIDs()).subtracting(before).filter { Proc.name(of: $0) == "chat-session" }
     guard added.count == 1, let pid = added.first else { throw TestFailure("could not tell the new session's pid: \(added)") }
     return (c, pid)
 }
