@@ -3,7 +3,7 @@ import Logging
 extension ChatServerCommand {
     /// Opens the state store (`--state-dir`, or memory without it) and loads the accounts
     /// into the chat state; a start-up error when it cannot.
-    func openStateStore(_ directory: String?, hub: Hub, log: Logger) throws {
+    func openStateStore(_ directory: String?, hub: Hub, config: ServerConfig, log: Logger) throws {
         let store: StateStore
         do { store = try StateStore(directory: directory) } catch {
             throw StartupError("\(error)")
@@ -12,6 +12,13 @@ extension ChatServerCommand {
             throw StartupError("cannot read the accounts from \(store.path ?? "memory"): \(error)")
         }
         if let path = store.path {
+            // Channel lines go to disk only with a state directory: in memory they would be a
+            // second copy of what the hub keeps already.
+            if config.limits.historyDays > 0 {
+                hub.state.historyStorage = store
+                hub.stateStore = store
+                store.reportFailure = { log.error("\($0)") }
+            }
             log.info("state in \(path): \(hub.state.accounts.count) accounts")
         } else {
             log.notice("no --state-dir: accounts are kept in memory only and lost when the server stops")

@@ -87,16 +87,19 @@ struct ChatServerCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Lines of history replayed to whoever joins a channel.")
     var history = 50
 
+    @Option(name: .customLong("history-days"), parsing: .unconditional, help: ArgumentHelp("With --state-dir: days channel lines are kept on disk, replayed after a restart and for CHATHISTORY; 0 keeps none there.", valueName: "DAYS"))
+    var historyDays = 7
+
     @Option(name: .customLong("flood-rate"), parsing: .unconditional, help: ArgumentHelp("Lines per second a client may send on average; 0 turns flood control off.", valueName: "LINES_PER_SECOND"))
     var floodRate: Double = 5
 
     @Option(name: .customLong("flood-burst"), parsing: .unconditional, help: ArgumentHelp("Lines a client may send at once before flood control delays it.", valueName: "LINES"))
     var floodBurst = 20
 
-    @Option(name: .customLong("config"), help: ArgumentHelp("Settings read at start-up and again on SIGHUP, over the options: 'max-clients = 500' lines (max-clients, max-per-ip, history, flood-rate, flood-burst, motd-file, oper, description, admin-location, admin-email, tls-cert, tls-key, state-dir).", valueName: "PATH"))
+    @Option(name: .customLong("config"), help: ArgumentHelp("Settings read at start-up and again on SIGHUP, over the options: 'max-clients = 500' lines (max-clients, max-per-ip, history, flood-rate, flood-burst, motd-file, oper, description, admin-location, admin-email, tls-cert, tls-key, state-dir, history-days).", valueName: "PATH"))
     var configFile: String?
 
-    @Option(name: .customLong("state-dir"), help: ArgumentHelp("Keep the accounts here (state.db, created 0700); without it they are kept in memory and lost at exit.", valueName: "DIR"))
+    @Option(name: .customLong("state-dir"), help: ArgumentHelp("Keep the accounts and the channels' lines here (state.db, created 0700); without it they are kept in memory and lost at exit.", valueName: "DIR"))
     var stateDir: String?
 
     /// --control-socket; a group, so that `chat-server console` shares it (see ControlSocketOption).
@@ -128,6 +131,7 @@ struct ChatServerCommand: ParsableCommand {
         var limits = Limits(maxClients: maxClients, maxPerIP: maxPerIP, history: history, floodRate: floodRate,
                             floodBurst: floodBurst, motdFile: motdFile)
         limits.stateDir = stateDir
+        limits.historyDays = historyDays
         if let serverDescription { limits.about.description = serverDescription }
         limits.tlsCertificate = tlsCertificate
         limits.tlsKey = tlsKey
@@ -305,7 +309,7 @@ struct ChatServerCommand: ParsableCommand {
         }
         try hub.addHook(console)
         // After --user: the database belongs to the user the hub runs as.
-        try openStateStore(config.limits.stateDir, hub: hub, log: log)
+        try openStateStore(config.limits.stateDir, hub: hub, config: config, log: log)
         // After --user: the worker checks passwords as this unprivileged user, in its sandbox.
         do { try hub.addHook(PasswordService()) } catch {
             throw StartupError("cannot start the password worker: \(error)")

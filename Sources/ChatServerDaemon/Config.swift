@@ -20,12 +20,16 @@ struct Limits: Equatable {
     var tlsKey: String?
     /// `--state-dir`, `state-dir`: where the accounts are kept (read at start-up only).
     var stateDir: String?
+    /// `--history-days`, `history-days`: how long channel lines are kept on disk (with a
+    /// state directory); 0 keeps none there.
+    var historyDays = 7
 
     /// The same rules for the command line and the file; the message names the setting.
     func problem() -> String? {
         if maxClients < 0 { return "max-clients must be 0 or more" }
         if maxPerIP < 0 { return "max-per-ip must be 0 or more" }
         if history < 0 || history > 10000 { return "history must be between 0 and 10000" }
+        if historyDays < 0 || historyDays > 36500 { return "history-days must be between 0 and 36500" }
         if !floodRate.isFinite || floodRate < 0 { return "flood-rate must be a number, 0 or more" }
         if floodRate > 1_000_000 { return "flood-rate must be at most 1000000 (0 turns flood control off)" }
         // Sessions multiply the burst (the "Excess flood" bound is ten bursts): an absurd one
@@ -56,6 +60,7 @@ struct Limits: Equatable {
             case "max-clients": maxClients = try int()
             case "max-per-ip": maxPerIP = try int()
             case "history": history = try int()
+            case "history-days": historyDays = try int()
             case "flood-burst": floodBurst = try int()
             case "flood-rate":
                 guard let v = Double(value) else { throw bad("flood-rate takes a number, not '\(TextSafety.sanitize(String(value.prefix(40))))'") }
@@ -84,7 +89,7 @@ struct Limits: Equatable {
                 let resolved = value.isEmpty ? nil : value.hasPrefix("/") ? String(value) : (dir.isEmpty ? "" : dir) + "/" + value
                 if key == "motd-file" { motdFile = resolved } else { stateDir = resolved }
             default:
-                throw bad("unknown setting '\(TextSafety.sanitize(String(key.prefix(40))))' (max-clients, max-per-ip, history, flood-rate, flood-burst, motd-file, oper, description, admin-location, admin-email, tls-cert, tls-key, state-dir)")
+                throw bad("unknown setting '\(TextSafety.sanitize(String(key.prefix(40))))' (max-clients, max-per-ip, history, flood-rate, flood-burst, motd-file, oper, description, admin-location, admin-email, tls-cert, tls-key, state-dir, history-days)")
             }
             if let problem = problem() { throw bad(problem) }
         }
@@ -160,6 +165,7 @@ struct ServerConfig {
         note("max-clients", old.maxClients, limits.maxClients)
         note("max-per-ip", old.maxPerIP, limits.maxPerIP)
         note("history", old.history, limits.history)
+        note("history-days", old.historyDays, limits.historyDays)
         note("flood-rate", old.floodRate, limits.floodRate)
         note("flood-burst", old.floodBurst, limits.floodBurst)
         note("motd-file", old.motdFile ?? "none", limits.motdFile ?? "none")
@@ -181,6 +187,7 @@ struct ServerConfig {
         var s = ChatSettings(serverName: name, network: name, version: "chat-server-\(Self.version)", createdAt: createdAt,
                              historyLength: limits.history, historyMemory: historyMemory, motd: motd)
         s.operators = limits.operators
+        s.historyRetention = Int64(limits.historyDays) * 86_400_000
         return s
     }
 

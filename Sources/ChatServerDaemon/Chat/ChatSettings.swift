@@ -10,6 +10,8 @@ struct ChatSettings {
     /// Bytes of history kept over all channels; past it the oldest lines go first, whichever
     /// channel holds them (`HistoryLedger`).
     var historyMemory = 64 << 20
+    /// How long channel lines are kept on disk (`--history-days`), in milliseconds.
+    var historyRetention: Int64 = 7 * 86_400_000
     var motd: [String]?
     var nickLength = 30
     var channelLength = 50

@@ -17,11 +17,18 @@ extension ChatState {
         guard let ch = channels[fold(q.target)], ch.members[id] != nil else {
             return send(.historyRefused(subcommand: q.subcommand.name, target: shown(name: q.target)), to: id)
         }
-        let lines = ch.orderedHistory
-        charge(work: lines.count)
-        let range = Self.select(lines.map(Self.stamp(of:)), q)
         send(.historyBatch(target: ch.name, isEnd: false), to: id)
-        for f in lines[range] { send(f, to: id) }
+        if let historyStorage {
+            // On disk, the lines the query can reach; the same selection over them.
+            let limit = min(max(0, q.limit), HistoryQuery.maxLimit)
+            let lines = historyStorage.window(channel: fold(ch.name), around: [q.first, q.second], limit: limit)
+            charge(work: lines.count)
+            for line in lines[Self.select(lines.map(\.stamp), q)] { send(line.frame, to: id) }
+        } else {
+            let lines = ch.orderedHistory
+            charge(work: lines.count)
+            for f in lines[Self.select(lines.map(Self.stamp(of:)), q)] { send(f, to: id) }
+        }
         send(.historyBatch(target: ch.name, isEnd: true), to: id)
     }
 

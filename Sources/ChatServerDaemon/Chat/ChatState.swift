@@ -34,6 +34,9 @@ final class ChatState {
     var accounts: [String: Account] = [:]
     /// Where account changes are written (the hub's state store); nil: kept in memory only.
     var accountStorage: AccountStorage?
+    /// Where channel lines are kept across restarts (the state store under `--state-dir`);
+    /// nil: in memory only (`ChatState+History`).
+    var historyStorage: HistoryStorage?
     /// Told when the server ends a user's connection (`end(session:…)`): the console makes
     /// sure a session that does not leave is killed.
     var sessionEnding: ((Int) -> Void)?
@@ -342,6 +345,7 @@ final class ChatState {
             channels[key] = ch
             channelsByName[name] = ch
             history.adopt(ch)
+            restoreHistory(of: ch, key: key)
         }
         users[id]!.channels.insert(key)
         let human = users[id]!.dialect == .human
@@ -356,6 +360,17 @@ final class ChatState {
             sendNames(ch.name, ch, to: id)
         }
         for f in ch.orderedHistory { send(f, to: id) }
+    }
+
+    /// A channel that comes back to life (its first member joins) gets its last lines from
+    /// the store, as if it had never emptied: JOIN replays them.
+    private func restoreHistory(of ch: Channel, key: String) {
+        guard let historyStorage, settings.historyLength > 0 else { return }
+        let lines = historyStorage.recent(channel: key, limit: settings.historyLength)
+        charge(work: lines.count)
+        for line in lines {
+            history.remember(line.frame, in: ch, lineLimit: settings.historyLength, byteLimit: settings.historyMemory)
+        }
     }
 
     /// At most 1,000 members per event, and `chunkBytes` of them.
@@ -520,14 +535,19 @@ final class ChatState {
             if ch.modes.checksSpeech, let why = speechRefusal(id, in: ch) {
                 return error(id, .cannotSendToChannel, [ch.name], why)
             }
+            let messageID = nextMessageID()
             let frame = HubEvent.message(source: u.source, kind: kind, target: ch.name, text: body, time: now,
-                                         id: nextMessageID(), tags: tags).frame()
+                                         id: messageID, tags: tags).frame()
             broadcast(frame, in: ch) { $0 != id }
             if u.caps.contains(.echoMessage) { send(frame, to: id) }
             // Notices and CTCP queries (VERSION, PING: for the clients there now; replayed, a
             // newcomer's client would answer a stale one) stay out of the history.
             if kind != .notice && body.utf8.first != CTCP.delimiter {
                 history.remember(frame, in: ch, lineLimit: settings.historyLength, byteLimit: settings.historyMemory)
+                if let historyStorage {
+                    historyStorage.append(StoredLine(source: u.source, kind: kind, target: ch.name, text: body, time: now, id: messageID, tags: tags),
+                                          channel: fold(ch.name), retention: settings.historyRetention)
+                }
             }
         } else {
             guard let sid = session(named: target), let peer = users[sid] else {

@@ -36,6 +36,8 @@ final class Hub {
     /// Slots with something to write this turn.
     var dirty: [Int] = []
     var turnFrames = TurnFrames()
+    /// The state store when channel lines are kept on disk: committed once per turn.
+    var stateStore: StateStore?
     /// Sessions whose requests wait (`Hub+Costs`).
     var held: [Int] = []
     /// The session whose request is being answered, and the bytes of replies to it so far.
@@ -112,9 +114,12 @@ final class Hub {
                 log.critical("epoll_wait failed: \(error)")
                 return
             }
+            // This turn's channel lines are on disk before its events go out.
+            stateStore?.commitTurn()
             flushDirty()
             checkTimers()
         }
+        stateStore?.commitTurn()
         logRefusalSummary(now: Proc.monotonicNanos(), force: true)
     }
 

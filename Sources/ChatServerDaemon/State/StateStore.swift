@@ -4,12 +4,20 @@ import ChatPOSIX
 /// memory without it. Opened by the hub after it dropped root. WAL journal with
 /// `synchronous=NORMAL`: a committed transaction survives the hub being killed (SIGKILL); a
 /// power loss may lose the last transactions before the WAL was synced, never the database's
-/// integrity (docs/ACCOUNTS.md). Each write is its own transaction, committed before the user
-/// is told it succeeded.
+/// integrity (docs/ACCOUNTS.md). An account change is its own transaction, committed before
+/// the user is told it succeeded; channel lines (`StateStore+History`) are batched into one
+/// transaction per turn of the hub's loop, committed before the turn's events go out.
 final class StateStore: AccountStorage {
     let database: SQLiteDatabase
     /// Where the database is; nil in memory.
     let path: String?
+    /// A transaction holds this turn's channel lines (`commitTurn` ends it).
+    var turnOpen = false
+    /// When old channel lines are next looked for (milliseconds since 1970).
+    var nextPrune: Int64 = 0
+    /// Writes and reads of channel lines that failed, and where they are reported (the log).
+    var historyFailures = 0
+    var reportFailure: ((String) -> Void)?
 
     /// The schema's versions, in order: migration `i` takes `user_version` from `i` to `i + 1`,
     /// each in its own transaction. Never edit one that shipped: add the next.
@@ -23,6 +31,22 @@ final class StateStore: AccountStorage {
             registered_at INTEGER NOT NULL,
             frozen INTEGER NOT NULL DEFAULT 0
         ) STRICT;
+        """,
+        // 2: channel lines (issue 16), by message number; the event's fields, not its frame.
+        """
+        CREATE TABLE history (
+            id INTEGER PRIMARY KEY,
+            channel TEXT NOT NULL,
+            time INTEGER NOT NULL,
+            source TEXT NOT NULL,
+            kind INTEGER NOT NULL,
+            target TEXT NOT NULL,
+            text TEXT NOT NULL,
+            tags TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX history_by_channel ON history (channel, id);
+        CREATE INDEX history_by_channel_time ON history (channel, time);
+        CREATE INDEX history_by_time ON history (time);
         """,
     ]
 
@@ -92,12 +116,14 @@ final class StateStore: AccountStorage {
     }
 
     func save(account: Account, folded: String) throws {
+        commitTurn()  // the turn's lines first: this change commits on its own, now
         // One statement is one transaction (autocommit): committed when `run` returns.
         try database.statement("INSERT OR REPLACE INTO account (folded, name, hash, registered_at, frozen) VALUES (?, ?, ?, ?, ?)")
             .run([.text(folded), .text(account.name), .text(account.hash), .int(account.registeredAt), .int(account.frozen ? 1 : 0)])
     }
 
     func deleteAccount(folded: String) throws {
+        commitTurn()
         try database.statement("DELETE FROM account WHERE folded = ?").run([.text(folded)])
     }
 }
