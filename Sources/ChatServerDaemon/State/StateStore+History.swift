@@ -29,8 +29,10 @@ extension StateStore: HistoryStorage {
     /// Deletes at most `pruneBatch` lines older than `cutoff`; looks again next turn if there
     /// may be more, else in an hour.
     private func prune(before cutoff: Int64, now: Int64) throws {
-        try database.statement("DELETE FROM history WHERE id IN (SELECT id FROM history WHERE time < ? ORDER BY time LIMIT ?)")
-            .run([.int(cutoff), .int(Self.pruneBatch)])
+        // Message numbers grow with time (`ChatState.nextMessageID`), so the oldest lines are
+        // the lowest numbers: the table's own order, no index on time needed.
+        try database.statement("DELETE FROM history WHERE id IN (SELECT id FROM (SELECT id, time FROM history ORDER BY id LIMIT ?) WHERE time < ?)")
+            .run([.int(Self.pruneBatch), .int(cutoff)])
         nextPrune = database.changes < Self.pruneBatch ? now + Self.pruneInterval : now
     }
 

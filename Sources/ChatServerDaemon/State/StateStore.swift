@@ -46,7 +46,6 @@ final class StateStore: AccountStorage {
         ) STRICT;
         CREATE INDEX history_by_channel ON history (channel, id);
         CREATE INDEX history_by_channel_time ON history (channel, time);
-        CREATE INDEX history_by_time ON history (time);
         """,
     ]
 
