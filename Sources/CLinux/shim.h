@@ -93,6 +93,15 @@ static inline long clinux_receive_with_fds(int sock, void *buf, size_t len, int 
     return n;
 }
 
+/// fork(), except that the child's parent is the caller's parent (CLONE_PARENT): a spawner's
+/// sessions are the hub's children from their first instruction, with no intermediate
+/// process to fork and reap. glibc's fork() bookkeeping is skipped (its atfork handlers, the
+/// thread id it caches), so only for a single-threaded caller that depends on neither.
+/// 0 in the child, the child's pid in the caller, -1 with errno on failure.
+static inline long clinux_fork_sibling(void) {
+    return syscall(SYS_clone, (unsigned long)(0x00008000 /* CLONE_PARENT */ | SIGCHLD), 0UL, (void *)0, (void *)0, 0UL);
+}
+
 static inline int clinux_set_child_subreaper(void) { return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); }
 
 static inline int clinux_set_pdeathsig(int sig) { return prctl(PR_SET_PDEATHSIG, sig, 0, 0, 0); }

@@ -13,6 +13,14 @@ public enum Proc {
         return pid == 0 ? .child : .parent(pid)
     }
 
+    /// A new process whose parent is this process's parent (`clinux_fork_sibling`): what a
+    /// single-threaded spawner uses so that its parent adopts nobody, it is the parent.
+    public static func forkSibling() throws(SystemError) -> ForkResult {
+        let pid = clinux_fork_sibling()
+        if pid < 0 { throw SystemError("clone(CLONE_PARENT)") }
+        return pid == 0 ? .child : .parent(pid_t(pid))
+    }
+
     /// Replaces this process's image with a fresh start of the same program (`/proc/self/exe`,
     /// which still works when the file has since been replaced or deleted), with `arguments`
     /// as its argv. Returns only when that failed.

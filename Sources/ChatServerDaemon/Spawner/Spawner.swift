@@ -13,10 +13,11 @@ import Glibc
 /// forks in constant time; and a session forked from it shares the spawner's few pages rather
 /// than copies of the hub's busy ones.
 ///
-/// Each session is forked through a short-lived intermediate process that reports the
-/// session's pid and exits at once: the session is orphaned and adopted by the hub (a child
-/// subreaper), so the hub stays the parent of every session and reaps and signals them as
-/// before. The hub passes the client's socket and the session's end of its socket pair with
+/// Each session is forked with CLONE_PARENT (`Proc.forkSibling`): its parent is the spawner's
+/// parent, the hub, so the hub is the parent of every session and reaps and signals them, and
+/// one process is created per connection. (Until 2026-12 a short-lived intermediate process
+/// forked the session and exited, and the hub, a child subreaper, adopted it: two forks per
+/// connection, and the session waited for its adoption.) The hub passes the client's socket and the session's end of its socket pair with
 /// each request (SCM_RIGHTS over a sequenced-packet socket pair). Requests and replies are
 /// hub frames (`HubFrame`, types `spawnerRequest` and `spawnerReply`), one to a packet.
 ///
@@ -131,9 +132,8 @@ enum Spawner {
         // Ctrl-C on the server's terminal is for the hub, which shuts down gracefully; the
         // spawner and the sessions (forked from it) get their orders from the hub.
         Proc.startOwnProcessGroup()
-        // The intermediate processes are reaped by the kernel: the spawner goes on to the next
-        // request while the last one finishes on the other core. (Sessions are the hub's
-        // children, and a session resets this in itself.)
+        // The spawner has no children of its own to wait for (sessions are the hub's, and a
+        // session resets this in itself); the rehearsal's, if any, are reaped by the kernel.
         SignalQueue.ignore(SIGCHLD)
         // Room for the certificate's frame (`ServerCertificate.frame`), the largest.
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: HubFrame.maxPayload + 64, alignment: 8)
@@ -172,38 +172,18 @@ enum Spawner {
     private static func spawnSession(spawn: UInt32, socket: Int32, hubEnd: Int32, hubPID: pid_t, config: SessionConfig,
                                      tls: TLSContext?, probe: SandboxProbe?) {
         let utcOffset = Proc.utcOffsetSeconds()
-        switch Result(catching: { () throws(SystemError) in try Proc.fork() }) {
+        // The session is the hub's child at once (CLONE_PARENT): one process created per
+        // connection, not an intermediate too, and nothing to wait for before it may start.
+        switch Result(catching: { () throws(SystemError) in try Proc.forkSibling() }) {
         case .failure(let error):
             reply(Reply(spawn: spawn, pid: 0, errno: error.errno))
-        case .success(.parent):
-            break
+        case .success(.parent(let session)):
+            reply(Reply(spawn: spawn, pid: session, errno: 0))
         case .success(.child):
-            // The intermediate process: fork the session, report it, leave.
-            switch Result(catching: { () throws(SystemError) in try Proc.fork() }) {
-            case .failure(let error):
-                reply(Reply(spawn: spawn, pid: 0, errno: error.errno))
-            case .success(.parent(let session)):
-                reply(Reply(spawn: spawn, pid: session, errno: 0))
-            case .success(.child):
-                awaitAdoption(by: hubPID)
-                guard let peer = try? Socket.peerAddress(socket) else { Proc.exitImmediately(0) }
-                SessionProcess.start(socket: socket, hub: hubEnd, hubPID: hubPID, peer: peer, config: config,
-                                     utcOffset: utcOffset, tls: tls, probe: probe)
-            }
-            Proc.exitImmediately(0)
+            // A hub that died meanwhile left us to someone else: nobody to serve.
+            guard Proc.parentPID == hubPID, let peer = try? Socket.peerAddress(socket) else { Proc.exitImmediately(1) }
+            SessionProcess.start(socket: socket, hub: hubEnd, hubPID: hubPID, peer: peer, config: config,
+                                 utcOffset: utcOffset, tls: tls, probe: probe)
         }
-    }
-
-    /// In a new session: waits (briefly) until the intermediate process has gone and the hub
-    /// has adopted us; if someone else does, the hub is gone and so do we.
-    private static func awaitAdoption(by hubPID: pid_t) {
-        let intermediate = Proc.parentPID
-        for _ in 0..<20_000 {
-            let parent = Proc.parentPID
-            if parent == hubPID { return }
-            if parent != intermediate { Proc.exitImmediately(1) }
-            usleep(50)
-        }
-        Proc.exitImmediately(1)
     }
 }
