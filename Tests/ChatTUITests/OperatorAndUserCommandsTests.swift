@@ -48,6 +48,41 @@ import Testing
         #expect(t.serverTexts().last == "#c bob H@ bob@b.host Bob Smith")
     }
 
+    /// A nick whose host the client has seen (JOIN, NAMES with userhost-in-names, WHO,
+    /// WHOIS) is banned by host, as irssi and WeeChat do; the host follows a nick change; an
+    /// unknown nick is banned by nick; a host no mask could be built from is not used.
+    @Test func aNickWithAKnownHostIsBannedByHost() {
+        var t = channel()
+        t.recv(":bob!b@bob.example JOIN #c")
+        t.recv(":srv 353 me = #c :@me!u@h +carol!c@carol.example dave")
+        t.recv(":srv 366 me #c :End of NAMES list")
+        t.recv(":srv 352 me #c e erin.example srv erin H :0 Erin")
+        t.recv(":srv 311 me frank f frank.example * :Frank")
+        t.recv(":bob!b@bob.example NICK :robert")
+        t.recv(":mal!m@bad*host JOIN #c")
+        _ = t.sent()
+        t.enter("/ban robert")
+        t.enter("/ban CAROL")
+        t.enter("/kickban erin bye")
+        t.enter("/ban frank")
+        t.enter("/ban dave")
+        t.enter("/ban mal")
+        t.enter("/ban *!*@typed.mask")
+        #expect(t.sent() == ["MODE #c +b *!*@bob.example", "MODE #c +b *!*@carol.example",
+                             "MODE #c +b *!*@erin.example", "KICK #c erin :bye", "MODE #c +b *!*@frank.example",
+                             "MODE #c +b dave!*@*", "MODE #c +b mal!*@*", "MODE #c +b *!*@typed.mask"])
+        // The nick list still shows nicks alone.
+        #expect(t.state.activeWindow.nicks.member("carol")?.nick == "carol")
+    }
+
+    @Test func userhostInNamesIsAskedFor() {
+        var t = ScriptedClient(nick: "me")
+        t.apply(.connected)
+        _ = t.sent()
+        t.recv(":srv CAP * LS :multi-prefix userhost-in-names server-time")
+        #expect(t.sent() == ["CAP REQ :multi-prefix userhost-in-names server-time"])
+    }
+
     @Test func ctcpPingAndAway() {
         var t = channel()
         t.enter("/ctcp bob version")

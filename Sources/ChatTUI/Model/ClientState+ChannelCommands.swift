@@ -9,7 +9,7 @@ extension ClientState {
         .init(name: "voice", usage: "/voice nick [nick…]", summary: "give voice (+v)"),
         .init(name: "devoice", usage: "/devoice nick [nick…]", summary: "take voice (-v)"),
         .init(name: "kick", usage: "/kick nick [reason]", summary: "kick someone from this channel"),
-        .init(name: "ban", usage: "/ban nick|mask", summary: "ban from this channel (a nick bans nick!*@*)"),
+        .init(name: "ban", usage: "/ban nick|mask", summary: "ban from this channel (a nick bans *!*@its-host, or nick!*@* if its host is unknown)"),
         .init(name: "unban", usage: "/unban nick|mask", summary: "lift a ban"),
         .init(name: "kickban", usage: "/kickban nick [reason]", summary: "ban, then kick"),
         .init(name: "mode", usage: "/mode [target] +modes [args]", summary: "set or show modes (this channel by default)"),
@@ -56,7 +56,9 @@ extension ClientState {
         case "ban", "unban", "kickban":
             guard let who = words.first else { usage(name); return true }
             guard let c = needChannel() else { return true }
-            guard let mask = Names.normalizedMask(who, maxLength: Ignore.maskLength) else {
+            // A nick whose host we know is banned by host (`*!*@host`), as irssi and WeeChat
+            // do: a nick ban is undone by changing nick. Unbanning a nick unbans that mask too.
+            guard let mask = irc.hosts.banMask(for: who, mapping: caseMapping, maxLength: Ignore.maskLength) else {
                 error("\(who) is not a nick or a nick!user@host mask.")
                 return true
             }

@@ -101,7 +101,8 @@ extension ClientState {
         switch sub {
         case "LS":
             let more = m.params.count >= 4 && m.params[2] == "*"
-            let wanted = list.filter { ["server-time", "multi-prefix"].contains($0) }
+            // userhost-in-names: the hosts of those already in a channel we join, for /ban.
+            let wanted = list.filter { ["server-time", "multi-prefix", "userhost-in-names"].contains($0) }
             if !wanted.isEmpty { emit(.send("CAP REQ :" + wanted.joined(separator: " "))) }
             if wanted.isEmpty && !more { emit(.send("CAP END")) }
         case "ACK":
@@ -216,6 +217,7 @@ extension ClientState {
             let target = windowIndex(p[1]) ?? active
             info("\(p[1]) is away: \(p[2])", window: target)
         case 311 where p.count >= 6:
+            irc.hosts.note(nick: p[1], host: p[3], mapping: caseMapping)
             info("\(p[1]) (\(p[2])@\(p[3])): \(p[5])")
         case 312 where p.count >= 4:
             info("\(p[1]) is on \(p[2]) (\(p[3]))")
@@ -259,6 +261,7 @@ extension ClientState {
         case 352 where p.count >= 8:
             // <channel> <user> <host> <server> <nick> <flags> :<hops> <real name>
             let real = p[7].split(separator: " ", maxSplits: 1).dropFirst().first.map(String.init) ?? ""
+            irc.hosts.note(nick: p[5], host: p[3], mapping: caseMapping)
             info("\(p[1]) \(p[5]) \(p[6]) \(p[2])@\(p[3]) \(real)")
         case 315: break
         case 341 where p.count >= 3:
@@ -316,7 +319,10 @@ extension ClientState {
             windows[w].nicks.removeAll()
             windows[w].namesInProgress = true
         }
-        for e in entries.split(separator: " ") { windows[w].nicks.add(namesEntry: String(e)) }
+        for e in entries.split(separator: " ") {
+            if e.contains("!") { irc.hosts.note(source: String(e.drop { irc.prefixSymbols.contains($0) }), mapping: caseMapping) }
+            windows[w].nicks.add(namesEntry: String(e))
+        }
     }
 
     private mutating func endOfNames(channel: String) {
@@ -435,6 +441,7 @@ extension ClientState {
 
     private mutating func handleJoin(_ m: IRCMessage, time: Int64) {
         guard let who = sourceNick(m), let channels = m.params.first else { return }
+        if let source = m.source { irc.hosts.note(source: source, mapping: caseMapping) }
         for channel in channels.split(separator: ",").map(String.init) where IRCLinkState.isOneWord(channel) {
             if isMe(who) {
                 guard let w = channelWindowFromServer(channel) else { continue }
@@ -484,6 +491,7 @@ extension ClientState {
     private mutating func handleNick(_ m: IRCMessage, time: Int64) {
         guard let old = sourceNick(m), let new = m.params.first, IRCLinkState.isOneWord(new) else { return }
         let me = isMe(old)
+        irc.hosts.rename(old, to: new, mapping: caseMapping)
         if me {
             nick = new
             irc.wantedNick = new

@@ -20,6 +20,8 @@ struct IRCLinkState: Sendable {
     var listedChannels: [String] = []
     var listedFolded: Set<String> = []
     static let listedLimit = 5000
+    /// Nicks' hosts, for `/ban nick` (`NickHosts`).
+    var hosts = NickHosts()
     /// ISUPPORT `DEFCHAN`: the channel the server puts users in who name none (ours: #lobby).
     var defaultChannel: String?
     /// Folded channel names whose NAMES the user asked for: list them when 366 comes.
