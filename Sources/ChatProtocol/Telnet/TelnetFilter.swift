@@ -18,7 +18,8 @@
 ///
 /// Negotiation: with `offersCharacterMode`, a peer that negotiates before sending any data is
 /// offered character mode (see `TelnetCharacterMode`, which then answers for ECHO, SGA, NAWS
-/// and TTYPE). Otherwise we start one only, `WILL ECHO` while a person types a password
+/// and TTYPE), and so is one the session judges a telnet client later (`offerCharacterMode`,
+/// `LateCharacterModeOffer`). Otherwise we start one only, `WILL ECHO` while a person types a password
 /// (`offerEcho`, `withdrawEcho`: the client stops echoing what is typed, and we echo nothing),
 /// and we agree to nothing except, if asked for at init,
 /// `DO SUPPRESS-GO-AHEAD` (we never send GA, so `WILL SGA` is simply true). It is off by
@@ -187,6 +188,14 @@ public struct TelnetFilter: Sendable {
     /// Array convenience.
     public mutating func filter(_ input: [UInt8], data: inout [UInt8], replies: inout [UInt8]) {
         input.withUnsafeBytes { filter($0, data: &data, replies: &replies) }
+    }
+
+    /// Offers character mode to a peer that has not negotiated (`LateCharacterModeOffer`): the
+    /// bytes to send, or none when it was offered already or is not to be.
+    public mutating func offerCharacterMode() -> [UInt8] {
+        guard offersCharacterMode, characterMode == nil else { return [] }
+        characterMode = TelnetCharacterMode()
+        return TelnetCharacterMode.offer
     }
 
     /// The peer's first negotiation: if it came before any data, offer character mode.
