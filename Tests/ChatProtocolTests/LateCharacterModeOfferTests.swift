@@ -83,6 +83,24 @@ private func watched(_ chunks: [[UInt8]]) -> LateCharacterModeOffer.State {
         #expect(replies.isEmpty && data.isEmpty, "\(replies)")
     }
 
+    /// A client that refused character mode and is asked for a password in line mode: our
+    /// WILL ECHO, its DO ECHO, and the echo stays ours until we give it back.
+    @Test func aPasswordAfterARefusalIsNotShown() {
+        var f = TelnetFilter()
+        f.offersCharacterMode = true
+        _ = f.offerCharacterMode()
+        var data: [UInt8] = [], replies: [UInt8] = []
+        f.filter([IAC, DONT, 1, IAC, DONT, 3, IAC, WONT, 31, IAC, WONT, 24], data: &data, replies: &replies)
+        let offer = f.offerEcho()
+        #expect(offer == [IAC, WILL, 1])
+        f.filter([IAC, DO, 1] + b("sesame\r\n"), data: &data, replies: &replies)
+        #expect(replies.isEmpty && f.isEchoing && f.characterMode?.isOn == false, "\(replies)")
+        let withdraw = f.withdrawEcho()
+        #expect(withdraw == [IAC, WONT, 1])
+        f.filter([IAC, DONT, 1], data: &data, replies: &replies)
+        #expect(replies.isEmpty && !f.isEchoing)
+    }
+
     /// Hostile bytes after the offer: the answers stay within a small multiple of what the
     /// peer sent (an option turned on again costs its reply, TTYPE's question with it), and
     /// nothing of the negotiation becomes data.

@@ -48,6 +48,7 @@ public struct LateCharacterModeOffer: Sendable, Equatable {
 
     /// Looks at the client's data (telnet commands removed) up to the first line end.
     public mutating func watch(_ data: [UInt8]) {
+        guard isWatching else { return }
         for b in data {
             if state == .afterCR {
                 state = b == 0x0A ? .due : .done

@@ -206,7 +206,10 @@ public struct TelnetFilter: Sendable {
     }
 
     private mutating func negotiate(_ command: State, option: UInt8, replies: inout [UInt8]) {
-        if characterMode != nil {
+        // A password's ECHO in line mode (character mode refused) is answered below: character
+        // mode would take a DO ECHO for a change of heart and give it back at once (its SGA is
+        // off), and the password would show.
+        if characterMode != nil && !(option == TelnetCode.echo && echo != .off) {
             let byte: UInt8
             switch command {
             case .will: byte = TelnetCode.will
