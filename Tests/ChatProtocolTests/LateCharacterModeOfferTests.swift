@@ -14,6 +14,16 @@ private func watched(_ chunks: [[UInt8]]) -> LateCharacterModeOffer.State {
     return o.state
 }
 
+/// A filter that offered character mode late and was refused, as Python's telnetlib refuses.
+private func refused() -> (TelnetFilter, [UInt8], [UInt8]) {
+    var f = TelnetFilter()
+    f.offersCharacterMode = true
+    _ = f.offerCharacterMode()
+    var data: [UInt8] = [], replies: [UInt8] = []
+    f.filter([IAC, DONT, 1, IAC, DONT, 3, IAC, WONT, 31, IAC, WONT, 24], data: &data, replies: &replies)
+    return (f, data, replies)
+}
+
 /// Character mode offered at a person's first line when it ends with CR LF, as a telnet client
 /// in line mode ends it (plain `telnet host 4444`), and never for nc's LF.
 @Suite(.serialized, .compute) struct LateCharacterModeOfferTests {
@@ -74,11 +84,7 @@ private func watched(_ chunks: [[UInt8]]) -> LateCharacterModeOffer.State {
     }
 
     @Test func aTelnetLibraryThatRefusesKeepsLineModeWithoutALoop() {
-        var f = TelnetFilter()
-        f.offersCharacterMode = true
-        _ = f.offerCharacterMode()
-        var data: [UInt8] = [], replies: [UInt8] = []
-        f.filter([IAC, DONT, 1, IAC, DONT, 3, IAC, WONT, 31, IAC, WONT, 24], data: &data, replies: &replies)
+        let (f, data, replies) = refused()
         #expect(f.characterMode?.isRefused == true && f.characterMode?.isOn == false)
         #expect(replies.isEmpty && data.isEmpty, "\(replies)")
     }
@@ -86,11 +92,7 @@ private func watched(_ chunks: [[UInt8]]) -> LateCharacterModeOffer.State {
     /// A client that refused character mode and is asked for a password in line mode: our
     /// WILL ECHO, its DO ECHO, and the echo stays ours until we give it back.
     @Test func aPasswordAfterARefusalIsNotShown() {
-        var f = TelnetFilter()
-        f.offersCharacterMode = true
-        _ = f.offerCharacterMode()
-        var data: [UInt8] = [], replies: [UInt8] = []
-        f.filter([IAC, DONT, 1, IAC, DONT, 3, IAC, WONT, 31, IAC, WONT, 24], data: &data, replies: &replies)
+        var (f, data, replies) = refused()
         let offer = f.offerEcho()
         #expect(offer == [IAC, WILL, 1])
         f.filter([IAC, DO, 1] + b("sesame\r\n"), data: &data, replies: &replies)

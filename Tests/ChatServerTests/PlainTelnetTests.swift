@@ -17,6 +17,17 @@ private func expectBytes(_ c: UserConnection, count: Int, sourceLocation: Source
     }
 }
 
+/// A person connected to `server` who answers the nickname question with `nick` and CR LF,
+/// as plain telnet does; waits for the offer that follows (the transcript starts with it).
+private func offeredAtNickname(_ server: ServerProcess, _ nick: String) async throws -> UserConnection {
+    let c = try server.connect()
+    try await c.expect("nickname")
+    c.transcript = []
+    try c.telnetLine(nick)
+    try await expectBytes(c, count: TelnetCharacterMode.offer.count)
+    return c
+}
+
 /// Plain `telnet host 4444` negotiates nothing, but ends its lines with CR LF: it is offered
 /// character mode at its first line. nc (LF) never is, nor an IRC client; a script that sends
 /// CR LF and never answers gets the offer and a blank, then line mode.
@@ -24,11 +35,7 @@ private func expectBytes(_ c: UserConnection, count: Int, sourceLocation: Source
     @Test func aLineModeTelnetClientIsOfferedCharacterModeAtItsNickname() async throws {
         let server = try await ServerProcess()
         let bob = try await humanUser(server, nick: "bob")
-        let alice = try server.connect()
-        try await alice.expect("nickname")
-        alice.transcript = []
-        try alice.telnetLine("alice")
-        try await expectBytes(alice, count: TelnetCharacterMode.offer.count)
+        let alice = try await offeredAtNickname(server, "alice")
         #expect(alice.transcript == TelnetCharacterMode.offer, "the offer alone: the nickname waits for the answer")
         // What inetutils telnet answers in line mode (seen on the wire): DO ECHO, DO SGA,
         // WILL NAWS and its size, WILL TTYPE; then its type when asked.
@@ -94,11 +101,7 @@ private func expectBytes(_ c: UserConnection, count: Int, sourceLocation: Source
     @Test func aTelnetLibraryThatRefusesGetsLineModeAndNoBlank() async throws {
         let server = try await ServerProcess()
         let bob = try await humanUser(server, nick: "bob")
-        let erin = try server.connect()
-        try await erin.expect("nickname")
-        erin.transcript = []
-        try erin.telnetLine("erin")
-        try await expectBytes(erin, count: TelnetCharacterMode.offer.count)
+        let erin = try await offeredAtNickname(server, "erin")
         // Python's telnetlib refuses what it is offered.
         try erin.send(bytes: [IAC, DONT, 1, IAC, DONT, 3, IAC, WONT, 31, IAC, WONT, 24])
         try await erin.expect("You joined #lobby")

@@ -30,6 +30,19 @@ import TestSupport
         try await startClient(tmux, "\(telnet) 127.0.0.1 " + (negotiating ? "-- -\(server.port)" : "\(server.port)"), nick: nick)
     }
 
+    /// Types `half`, has bob say `line`, and waits for bob's line above the intact half line,
+    /// the cursor after it.
+    private func halfLineSurvives(_ tmux: Tmux, _ bob: UserConnection, half: String, line: String) async throws {
+        try await tmux.type(half)
+        try await tmux.waitFor("the half line") { rows($0).last == "[#lobby] \(half)" }
+        try bob.line(line)
+        try await tmux.waitFor("bob's line above the intact half line", timeout: 20) { s in
+            let r = rows(s)
+            return r.count >= 2 && r[r.count - 1] == "[#lobby] \(half)" && r[r.count - 2].hasSuffix("] <bob> \(line)")
+        }
+        #expect(try await cursorX(tmux) == 9 + half.count)
+    }
+
     /// `command` started in tmux, logged in as `nick`, the input row showing `[#lobby]`.
     private func startClient(_ tmux: Tmux, _ command: String, nick: String) async throws {
         try await tmux.typeLine("exec env TERM=xterm \(command)")
@@ -145,15 +158,7 @@ import TestSupport
         let s = rows(await tmux.screen())
         #expect(s.contains("Choose a nickname: alice"), "\(s)")
         #expect(!s.contains { $0.contains("\u{FFFD}") }, "\(s)")
-        let half = "typed before bob"
-        try await tmux.type(half)
-        try await tmux.waitFor("the half line") { rows($0).last == "[#lobby] \(half)" }
-        try bob.line("interrupting you!")
-        try await tmux.waitFor("bob's line above the intact half line", timeout: 20) { s in
-            let r = rows(s)
-            return r.count >= 2 && r[r.count - 1] == "[#lobby] \(half)" && r[r.count - 2].hasSuffix("] <bob> interrupting you!")
-        }
-        #expect(try await cursorX(tmux) == 9 + half.count)
+        try await halfLineSurvives(tmux, bob, half: "typed before bob", line: "interrupting you!")
         // Editing keys: Home, Ctrl-E, Backspace, Left.
         try await tmux.keys("Home")
         try await tmux.type("I ")
@@ -188,15 +193,7 @@ import TestSupport
         defer { tmux.kill() }
         try await startClient(tmux, "\(plink) -telnet -P \(server.port) 127.0.0.1", nick: "carol")
         try await bob.expect("carol joined")
-        let half = "half a line"
-        try await tmux.type(half)
-        try await tmux.waitFor("the half line") { rows($0).last == "[#lobby] \(half)" }
-        try bob.line("interrupting carol")
-        try await tmux.waitFor("bob's line above the intact half line", timeout: 20) { s in
-            let r = rows(s)
-            return r.count >= 2 && r[r.count - 1] == "[#lobby] \(half)" && r[r.count - 2].hasSuffix("] <bob> interrupting carol")
-        }
-        #expect(try await cursorX(tmux) == 9 + half.count)
+        try await halfLineSurvives(tmux, bob, half: "half a line", line: "interrupting carol")
         try await tmux.keys("C-u")
         try await tmux.type("bo")
         try await tmux.keys("Tab")
