@@ -17,6 +17,25 @@ private func expectBytes(_ c: UserConnection, count: Int, sourceLocation: Source
     }
 }
 
+/// What a person in line mode is sent, times as `[HH:MM]`, who answers the nickname question
+/// with `nick` (after which `afterNickname` comes), joins bob in #lobby, hears `hi NICK` from
+/// him and quits.
+func lineModeTranscript(nick: String, afterNickname: String = "") -> String {
+    [
+        "*** Welcome to test.server, a chat server.\r\n",
+        "*** Pick a nickname, then type a line and press Enter to talk.\r\n",
+        "*** Commands start with /, for example /join #rust or /quit. Type /help for all of them.\r\n",
+        "Choose a nickname: ",
+        afterNickname,
+        "-- Welcome to test.server, \(nick)!\r\n",
+        "-- 2 people are here, in 1 channel\r\n",
+        "-- You joined #lobby\r\n",
+        "-- In #lobby: @bob, \(nick)\r\n",
+        "[HH:MM] <bob> hi \(nick)\r\n",
+        "*** Goodbye!\r\n",
+    ].joined()
+}
+
 /// A person connected to `server` who answers the nickname question with `nick` and CR LF,
 /// as plain telnet does; waits for the offer that follows (the transcript starts with it).
 private func offeredAtNickname(_ server: ServerProcess, _ nick: String) async throws -> UserConnection {
@@ -81,20 +100,7 @@ private func offeredAtNickname(_ server: ServerProcess, _ nick: String) async th
         let text = String(decoding: raw, as: UTF8.self)
             .replacing(/\[[0-2][0-9]:[0-5][0-9]\]/, with: "[HH:MM]")
         // Today's line mode byte for byte, but for the offer and the blank after the nickname.
-        let expected = [
-            "*** Welcome to test.server, a chat server.\r\n",
-            "*** Pick a nickname, then type a line and press Enter to talk.\r\n",
-            "*** Commands start with /, for example /join #rust or /quit. Type /help for all of them.\r\n",
-            "Choose a nickname: ",
-            offer, "\r            \r",
-            "-- Welcome to test.server, dave!\r\n",
-            "-- 2 people are here, in 1 channel\r\n",
-            "-- You joined #lobby\r\n",
-            "-- In #lobby: @bob, dave\r\n",
-            "[HH:MM] <bob> hi dave\r\n",
-            "*** Goodbye!\r\n",
-        ].joined()
-        #expect(text == expected)
+        #expect(text == lineModeTranscript(nick: "dave", afterNickname: offer + "\r            \r"))
         #expect(raw.filter { $0 == 0xFF }.count == 4 && !raw.contains(0x1B) && !raw.contains(0x08))
     }
 
