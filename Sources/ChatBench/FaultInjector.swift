@@ -302,7 +302,7 @@ final class FaultInjector {
             // Every other connection registers first, so noise reaches both the registration
             // path and the chat path (human: the noise is then said in #lobby).
             if clients[i].generation % 2 == 0 {
-                if clients[i].kind == .irc { write(i, "JOIN #lobby\r\n") } else { write(i, clients[i].nick + "\r\n") }
+                if clients[i].kind == .irc { write(i, "JOIN #lobby\r\n") } else { write(i, clients[i].nick + "\n") }
             }
             return
         }
@@ -354,7 +354,7 @@ final class FaultInjector {
             }
             clients[i].carry = Array(data[start...].suffix(4096))
             if !clients[i].ready && clients[i].kind == .human && contains(clients[i].carry, "nickname") {
-                write(i, clients[i].nick + "\r\n")
+                write(i, clients[i].nick + "\n")
                 clients[i].carry = []
             }
         case .wouldBlock?:
@@ -419,7 +419,7 @@ final class FaultInjector {
                 registered(i)
                 if clients[i].role == .churn { clients[i].confirmedNick = clients[i].nick }
             } else if contains(l, "nickname") {
-                write(i, clients[i].nick + "\r\n")
+                write(i, clients[i].nick + "\n")
             }
             return
         }

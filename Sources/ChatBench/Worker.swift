@@ -499,7 +499,8 @@ final class Worker {
     private func askedNick(_ i: Int) {
         guard states[i] == .greeting else { return }
         states[i] = .joining
-        writeSmall(i, cfg.nick(gids[i]) + (kinds[i] == .typist ? "\r\u{0}" : "\r\n"))
+        // A human answers as nc does (LF): CR LF would have the server offer character mode.
+        writeSmall(i, cfg.nick(gids[i]) + (kinds[i] == .typist ? "\r\u{0}" : "\n"))
     }
 
     @inline(__always)

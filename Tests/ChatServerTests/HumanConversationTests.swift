@@ -163,6 +163,21 @@ import TestSupport
         #expect(fast != nil && fast == d.received())
     }
 
+    /// In character mode the password's row is left as the editor leaves it: no empty line
+    /// after it (line mode's stands for the Enter the client did not echo).
+    @Test func aPasswordInCharacterModeLeavesNoEmptyLine() {
+        let c = chatting()
+        let human = c.conversation as! HumanConversation
+        human.terminalChanged(characterMode: true, colour: false, output: &c.output)
+        _ = c.requests()
+        c.type("/oper boss")
+        #expect(c.received() == ["Password for boss (not shown): "])
+        _ = c.output.takeHideInput()
+        c.type("sesame")
+        #expect(c.requests() == [.oper(name: "boss", password: "sesame")])
+        #expect(c.received().isEmpty)
+    }
+
     /// `/oper NAME` asks for the password with the client's echo off; the next line is the
     /// password, never said to a channel; `/oper NAME PASSWORD` goes at once.
     @Test func operAsksForThePasswordUnseen() {

@@ -42,7 +42,11 @@ final class UserConnection {
 
     func send(_ text: String) throws { try FD.writeAll(fd, Array(text.utf8)) }
     func send(bytes: [UInt8]) throws { try FD.writeAll(fd, bytes) }
-    func line(_ text: String) throws { try send(text + "\r\n") }
+    /// Sends a line ended as nc ends it, with LF: CR LF, a telnet client's line end, makes the
+    /// server offer a person character mode at their first line (`telnetLine`).
+    func line(_ text: String) throws { try send(text + "\n") }
+    /// Sends a line ended as a telnet client in line mode ends it, with CR LF.
+    func telnetLine(_ text: String) throws { try send(text + "\r\n") }
 
     /// Reads whatever arrives within `timeout` seconds (at least one poll). Between polls it
     /// sleeps 1 ms, then longer up to 10 ms while nothing comes.

@@ -18,7 +18,8 @@
 ///
 /// Negotiation: with `offersCharacterMode`, a peer that negotiates before sending any data is
 /// offered character mode (see `TelnetCharacterMode`, which then answers for ECHO, SGA, NAWS
-/// and TTYPE). Otherwise we start one only, `WILL ECHO` while a person types a password
+/// and TTYPE), and so is one the session judges a telnet client later (`offerCharacterMode`,
+/// `LateCharacterModeOffer`). Otherwise we start one only, `WILL ECHO` while a person types a password
 /// (`offerEcho`, `withdrawEcho`: the client stops echoing what is typed, and we echo nothing),
 /// and we agree to nothing except, if asked for at init,
 /// `DO SUPPRESS-GO-AHEAD` (we never send GA, so `WILL SGA` is simply true). It is off by
@@ -189,6 +190,14 @@ public struct TelnetFilter: Sendable {
         input.withUnsafeBytes { filter($0, data: &data, replies: &replies) }
     }
 
+    /// Offers character mode to a peer that has not negotiated (`LateCharacterModeOffer`): the
+    /// bytes to send, or none when it was offered already or is not to be.
+    public mutating func offerCharacterMode() -> [UInt8] {
+        guard offersCharacterMode, characterMode == nil else { return [] }
+        characterMode = TelnetCharacterMode()
+        return TelnetCharacterMode.offer
+    }
+
     /// The peer's first negotiation: if it came before any data, offer character mode.
     private mutating func firstNegotiation(_ replies: inout [UInt8]) {
         guard offersCharacterMode, characterMode == nil, !sawNegotiation, !sawData else { return }
@@ -197,7 +206,10 @@ public struct TelnetFilter: Sendable {
     }
 
     private mutating func negotiate(_ command: State, option: UInt8, replies: inout [UInt8]) {
-        if characterMode != nil {
+        // A password's ECHO in line mode (character mode refused) is answered below: character
+        // mode would take a DO ECHO for a change of heart and give it back at once (its SGA is
+        // off), and the password would show.
+        if characterMode != nil && !(option == TelnetCode.echo && echo != .off) {
             let byte: UInt8
             switch command {
             case .will: byte = TelnetCode.will

@@ -123,7 +123,9 @@ final class HumanConversation: Conversation {
     /// line or a command. Echo comes back on; nil, and `refusal` said, when it is empty.
     private func typedPassword(_ text: String, else refusal: String, _ output: inout SessionOutput) -> String? {
         output.hideInput(false)
-        output.sendLine("")
+        // In line mode the client echoed nothing, not even the Enter; in character mode the
+        // input row already moved on.
+        if !characterMode { output.sendLine("") }
         let password = String(text[...].trimming(while: { $0.isWhitespace }))
         if password.isEmpty { output.sendLine(refusal) }
         return password.isEmpty ? nil : password

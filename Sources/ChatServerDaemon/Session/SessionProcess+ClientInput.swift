@@ -35,6 +35,7 @@ extension SessionProcess {
             if !replies.isEmpty && !deferReplies { output.toClient.append(replies) }
             if telnet.sawNegotiation && !dialectDecided { decideDialect(firstLine: nil) }
             if telnet.characterMode != nil { followCharacterMode() }
+            if lateOffer.isWatching { watchFirstLineEnd(data) }
             if !replies.isEmpty && deferReplies {
                 if screen != nil { screen!.replies += replies } else { output.toClient.append(replies) }
             }
@@ -92,6 +93,7 @@ extension SessionProcess {
             if !dialectDecided {
                 decideDialect(firstLine: line)
             }
+            if lateOffer.state != .done, !firstLineMayGo() { break }
             guard !hubBacklogged, flood.take(now: Proc.monotonicNanos()) else { break }
             guard handOn(line) else {
                 flood.giveBack()  // handed again later, and counted then

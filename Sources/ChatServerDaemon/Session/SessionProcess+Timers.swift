@@ -9,8 +9,11 @@ extension SessionProcess {
         var wait = UInt64.max
         func until(_ deadline: UInt64) { wait = min(wait, deadline > now ? deadline - now : 0) }
         if !dialectDecided { until(quietPeriodEnd) }
+        // A first line held for the client's answer to the late offer waits for that, or its end.
+        let holding = lateOffer.state == .held
+        if holding { until(lateOffer.deadline) }
         // Lines held behind the hub's backlog wait for the hub to take it, not for the clock.
-        if pendingStart < pendingLines.count && output.pendingSync == nil && !hubBacklogged {
+        if !holding && pendingStart < pendingLines.count && output.pendingSync == nil && !hubBacklogged {
             wait = min(wait, flood.wait(now: now))
         }
         if releaseAt != .max { until(releaseAt) }

@@ -31,6 +31,8 @@ final class SessionProcess {
     var telnet = TelnetFilter()
     /// The input line of a telnet user in character mode; nil in line mode and for IRC.
     var screen: TelnetScreen?
+    /// Character mode offered late, at a person's first line (`+LateOffer`).
+    var lateOffer = LateCharacterModeOffer()
     var framer: LineFramer
     var events = FrameDecoder()
     /// nil until the dialect is decided (the first line, or the quiet period).

@@ -43,7 +43,10 @@ enum SessionRehearsal {
         // The IRC client speaks first; the human says nothing, so the quiet period (0 ms
         // here) makes it a person: greeting, nickname question.
         stage.type("CAP LS 302\r\nNICK bob\r\nUSER bob 0 * :Bob\r\n", by: irc)
+        // Its Enter is CR LF, as a telnet client's in line mode: it is offered character
+        // mode, and refuses, as a script that speaks telnet does.
         stage.type("zed\r\n", by: human)
+        stage.type([255, 254, 1, 255, 254, 3, 255, 252, 31, 255, 252, 24], by: human)
         // A telnet client negotiates first, agrees to character mode, gives its window and
         // terminal, and types key by key, with edits, wide characters and history.
         stage.type([255, 251, 31, 255, 251, 24, 255, 253, 3], by: typist)

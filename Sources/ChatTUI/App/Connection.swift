@@ -29,6 +29,10 @@ final class Connection {
     private(set) var firstBytes: [UInt8] = []
     /// The server's certificate has been judged and trusted: lines may go out.
     var verified = false
+    /// A plain server (--raw, telnet://) may speak telnet: its negotiation is refused and kept
+    /// off the screen (chat-server offers character mode to a client whose lines end in CR
+    /// LF, as ours do; we keep line mode).
+    var telnet: TelnetFilter?
 
     init(address: SocketAddress, tls: TLSConnection? = nil) throws(SystemError) {
         let (fd, connected) = try Socket.startConnect(address)
@@ -156,6 +160,19 @@ final class Connection {
 
     /// Frames what came in and keeps the unfinished line.
     private func take(_ chunk: UnsafeRawBufferPointer) {
+        if telnet != nil {
+            var data: [UInt8] = []
+            var replies: [UInt8] = []
+            telnet!.filter(chunk, data: &data, replies: &replies)
+            if !replies.isEmpty {
+                if tls != nil { plainOut += replies } else { outbox += replies }
+            }
+            return data.withUnsafeBytes { takeData($0) }
+        }
+        takeData(chunk)
+    }
+
+    private func takeData(_ chunk: UnsafeRawBufferPointer) {
         framer.push(chunk) { pending.append($0) }
         if let end = chunk.lastIndex(where: { $0 == 10 || $0 == 13 }) {
             partial = Array(chunk[(end + 1)...].prefix(512))

@@ -243,6 +243,7 @@ final class EventLoop {
             let a = addresses.removeFirst()
             do {
                 let c = try Connection(address: a, tls: tls.map { try TLSConnection(context: $0.context, host: host) })
+                if state.config.mode == .raw { c.telnet = TelnetFilter() }
                 connection = c
                 connectDeadline = Proc.wallMillis() + Self.connectTimeout
                 if c.isOpen { opened() }

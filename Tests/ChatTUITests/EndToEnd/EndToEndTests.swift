@@ -204,6 +204,9 @@ import Glibc
         var s = try await tmux.waitFor(text: "You joined #lobby", window: tom)
         #expect(s.contains { $0.hasSuffix("Choose a nickname: tom") })
         #expect(!s.contains { $0.contains("nickname: --") })
+        // Our lines end in CR LF, so the server offers character mode: refused, and none of it
+        // shown (no replacement characters for the telnet bytes).
+        #expect(!s.contains { $0.contains("\u{FFFD}") })
         // The nick as the user answered the server's prompt (there is no IRC nick to show).
         #expect(s[28].contains(" tom │ 1:127.0.0.1:\(server.port) │ connected"))
         #expect(!s.contains { $0.contains("│") && $0.hasSuffix("│") })   // no nick list
