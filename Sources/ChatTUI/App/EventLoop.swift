@@ -54,7 +54,7 @@ final class EventLoop {
     init(config: ClientConfig, host: String, port: Int, logDirectory: String?, mouse: Bool, statsFile: String?, tls: ClientTLS? = nil) {
         self.tls = tls
         self.state = ClientState(config: config)
-        self.screen = Screen(mouse: mouse)
+        self.screen = Screen(mouse: mouse, colors: ColorScheme(config.settings))
         self.host = host
         self.port = port
         self.statsFile = statsFile

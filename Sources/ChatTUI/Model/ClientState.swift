@@ -43,6 +43,8 @@ struct ClientState: Sendable {
     /// `/ignore` and `/hilight`.
     var ignores: [Ignore] = []
     var highlights: [String] = []
+    /// The configuration's settings as `/set` left them.
+    var settings = Settings()
     /// Ctrl-R's search while it runs.
     var search: ScrollbackSearch?
     /// Ctrl-D on an empty line asked whether to quit; the next key answers.
@@ -65,6 +67,9 @@ struct ClientState: Sendable {
         if config.mode == .irc, windows.count > 1 { active = 1 }
         landed = !config.channels.isEmpty
         if config.mode == .raw && config.nickGiven { rawNick = config.nick }
+        settings = config.settings
+        highlights = settings.values["highlights"]?.list ?? []
+        ignores = (settings.values["ignores"]?.list ?? []).compactMap { try? Ignore.parse($0).get() }
     }
 
     // MARK: - Actions
