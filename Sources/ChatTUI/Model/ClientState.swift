@@ -45,6 +45,8 @@ struct ClientState: Sendable {
     var highlights: [String] = []
     /// The configuration's settings as `/set` left them.
     var settings = Settings()
+    /// Show mIRC formatting (`strip_formatting` off); `/set` changes it.
+    var showFormatting = true
     /// Ctrl-R's search while it runs.
     var search: ScrollbackSearch?
     /// Ctrl-D on an empty line asked whether to quit; the next key answers.
@@ -68,6 +70,7 @@ struct ClientState: Sendable {
         landed = !config.channels.isEmpty
         if config.mode == .raw && config.nickGiven { rawNick = config.nick }
         settings = config.settings
+        showFormatting = config.showFormatting
         highlights = settings.values["highlights"]?.list ?? []
         ignores = (settings.values["ignores"]?.list ?? []).compactMap { try? Ignore.parse($0).get() }
     }
@@ -328,8 +331,8 @@ struct ClientState: Sendable {
         var line = line
         // mIRC formatting stays (unless the user strips it) for the layout to show; every
         // other control goes here.
-        line.text = TextSafety.sanitize(line.text, keepIRCFormatting: config.showFormatting)
-        line.formatted = config.showFormatting && TextFormat.mayBeFormatted(line.text)
+        line.text = TextSafety.sanitize(line.text, keepIRCFormatting: showFormatting)
+        line.formatted = showFormatting && TextFormat.mayBeFormatted(line.text)
         if let n = line.nick { line.nick = TextSafety.sanitize(n) }
         if !line.own, line.nick != nil, config.mode == .irc,
            mentions(line.text, nick: nick) || (!highlights.isEmpty && highlights.contains { mentions(line.text, nick: $0) }) {

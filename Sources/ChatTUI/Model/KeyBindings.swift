@@ -127,7 +127,9 @@ extension ClientState {
     }
 
     private mutating func complete(backwards: Bool) {
-        if completion == nil {
+        if completion == nil, let keys = settingCompletion() {
+            completion = keys
+        } else if completion == nil {
             let w = activeWindow
             var nicks = w.recentSpeakers
             if w.kind == .query { nicks.append(w.name) }

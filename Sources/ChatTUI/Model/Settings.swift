@@ -97,7 +97,7 @@ struct Settings: Equatable, Sendable {
         case (.ignores, .list(let entries)):
             if entries.count > Ignore.limit { return .init("at most \(Ignore.limit) ignores") }
             for e in entries {
-                if case .failure(let why) = Ignore.parse(e) { return .init("\(SettingValue.quoted(e)): \(why)") }
+                if case .failure(let why) = Ignore.parse(e) { return .init("\(SettingValue.quoted(e)): \(why.message)") }
             }
             return nil
         case (.words, _), (.channels, _), (.ignores, _): return .init("must be a list of strings, [\"…\", …]")

@@ -98,7 +98,7 @@ struct ConfigFile {
         if let st = Files.status(path, followingLinks: true) { mode = st.mode & 0o777 }
         do {
             if let slash = path.lastIndex(of: "/"), slash != path.startIndex { try FD.makeDirectories(String(path[..<slash])) }
-            try Files.replace(path, with: root.convert(to: .toml) + "\n", mode: mode)
+            try Files.replace(path, with: root.convert(to: .toml, options: [.allowUnicodeStrings]) + "\n", mode: mode)
         } catch {
             throw ConfigError(file: path, key: key, message: "not saved: \(error)")
         }

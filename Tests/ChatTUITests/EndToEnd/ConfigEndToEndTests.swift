@@ -67,3 +67,66 @@ extension EndToEndTests {
         try await tmux.waitFor(text: "EXIT=0")
     }
 }
+
+extension EndToEndTests {
+    @Test func setChangesASettingAtRunTimeAndSavesTheFile() async throws {
+        let server = try await ChatServer()
+        defer { server.stop() }
+        let dir = try configDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/config.toml"
+        _ = FileManager.default.createFile(atPath: path, contents: Data("""
+            # mine
+            nick = "alice"
+            [networks.home]
+            address = "127.0.0.1:\(server.port)"
+            channels = ["#lobby"]
+            """.utf8))
+        let tmux = try await Tmux()
+        defer { tmux.kill() }
+        try await tmux.typeLine(clientCommand("connect --config \(path)"))
+        try await tmux.waitFor(text: "You joined #lobby")
+
+        // Tab completes the key; the value applies at once and is saved.
+        try await tmux.type("/set hig")
+        try await tmux.keys("Tab")
+        try await tmux.waitFor("the key completed") { $0.last?.hasPrefix("[#lobby] /set highlights") == true }
+        try await tmux.typeLine("swift, tea")
+        try await tmux.waitFor(text: "highlights = [\"swift\", \"tea\"]; saved.")
+        let saved = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(saved.contains("highlights = [ \"swift\", \"tea\" ]"), "\(saved)")
+        #expect(saved.contains("address = \"127.0.0.1:\(server.port)\"") && saved.contains("nick = \"alice\""), "\(saved)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["config.toml"])
+
+        // Colours change on screen at once: the status bar from white on blue to black on cyan.
+        func statusRow() async throws -> String {
+            let styled = try await tmux.cmd(["capture-pane", "-p", "-e", "-t", ":0"])
+            return styled.split(separator: "\n").first { $0.contains("alice") && $0.contains("2:#lobby") }.map(String.init) ?? ""
+        }
+        #expect(try await statusRow().contains("44m"))
+        try await tmux.typeLine("/set colors.status black,cyan")
+        try await tmux.waitFor(text: "colors.status = \"black,cyan\"; saved.")
+        var row = ""
+        for _ in 0..<200 {
+            row = try await statusRow()
+            if row.contains("46m") { break }
+            await pause(.milliseconds(50))
+        }
+        #expect(row.contains("46m") && !row.contains("44m"), "\(row.debugDescription)")
+
+        // A bad value is said and changes nothing.
+        try await tmux.typeLine("/set scrollback 5")
+        try await tmux.waitFor(text: "scrollback: must be from 100 to 1000000")
+        #expect(!(try String(contentsOfFile: path, encoding: .utf8)).contains("scrollback"))
+
+        // The next start reads what was saved.
+        try await tmux.typeLine("/quit")
+        try await tmux.waitFor(text: "EXIT=0")
+        try await tmux.typeLine(clientCommand("connect --config \(path)"))
+        try await tmux.waitFor(text: "You joined #lobby")
+        try await tmux.typeLine("/set highlights")
+        try await tmux.waitFor(text: "highlights = [\"swift\", \"tea\"]")
+        try await tmux.typeLine("/quit")
+        try await tmux.waitFor(text: "EXIT=0")
+    }
+}
