@@ -45,6 +45,11 @@ import Testing
         nick = "alice_l"
         tls_fingerprint = "SHA256:\(String(repeating: "AB:", count: 31))AB"
 
+        [keys]
+        ctrl-g = "/join #swift"
+        alt-x = "kill-line"
+        "ctrl-]" = "none"
+
         [colors]
         highlight = "bright-yellow"
         status = "white,blue"
@@ -60,6 +65,8 @@ import Testing
         #expect(s.values["networks.home.channels"] == .list(["#lobby", "swift"]))
         #expect(s.values["networks.libera.tls"] == .bool(true))
         #expect(s.networkNames == ["home", "libera"])
+        let keys = KeyTable(s)
+        #expect(keys[.ctrl("g")] == .command("/join #swift") && keys[.alt("x")] == .killLine && keys[.ctrl("]")] == nil)
         let colors = ColorScheme(s)
         #expect(colors[.highlight] == .init(foreground: 11, background: -1))
         #expect(colors[.nick_op] == .init(foreground: 208, background: -1))
@@ -103,6 +110,9 @@ import Testing
             ("realname = \"a\\u0007b\"\n", "realname", 1, "control characters"),
             ("[networks.home]\nchannels = []\n", "networks.home", 1, "needs an address"),
             ("network = \"work\"\n", "network", 1, "no [networks.work]"),
+            ("[keys]\nctrl-q = \"fly\"\n", "keys.ctrl-q", 2, "unknown action \"fly\""),
+            ("[keys]\n\"hyper-x\" = \"yank\"\n", "keys.hyper-x", 2, "unknown key name"),
+            ("[keys]\nctrl-q = true\n", "keys.ctrl-q", 2, "must be a string"),
         ]
         for (text, key, line, words) in cases {
             let e = try #require(failure(text), "\(text)")

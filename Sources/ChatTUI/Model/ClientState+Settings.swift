@@ -5,7 +5,26 @@ import ChatProtocol
 extension ClientState {
     static let settingsCommandHelp: [CommandHelp] = [
         .init(name: "set", usage: "/set [-reset] [key [value]]", summary: "list, show or change a setting (saved to the configuration file)"),
+        .init(name: "bind", usage: "/bind [key [action|/command]]", summary: "list the key bindings, show one, or bind a key (saved)"),
+        .init(name: "unbind", usage: "/unbind key", summary: "make a key do nothing (/set -reset keys.KEY brings its default back)"),
     ]
+
+    /// `/bind` and `/unbind`: the `[keys]` settings under other names.
+    mutating func runBindCommand(_ name: String, _ args: String) {
+        let words = args.split(separator: " ", maxSplits: 1).map(String.init)
+        guard let key = words.first else {
+            if name == "unbind" { return usage(name) }
+            info("Key bindings:")
+            for l in keyTable.described { info("  " + l) }
+            return
+        }
+        if name == "unbind" { return runSetCommand("keys.\(key) none") }
+        guard words.count > 1 else {
+            guard let k = KeyName.key(key) else { return runSetCommand("keys.\(key)") }   // says why not
+            return info(keyTable[k].map { "\(key) = \($0.name)" } ?? "\(key) is not bound.")
+        }
+        runSetCommand("keys.\(key) \(words[1])")
+    }
 
     /// Keys whose change shows at once; the others are used from the next start.
     static let settingsLive: Set<String> = ["highlights", "ignores", "strip_formatting", "mouse"]
@@ -64,9 +83,10 @@ extension ClientState {
         case "highlights": highlights = value?.list ?? []
         case "ignores": ignores = (value?.list ?? []).compactMap { try? Ignore.parse($0).get() }
         case "strip_formatting": showFormatting = !(value?.bool ?? false)
+        case _ where key.hasPrefix("keys."): keyTable = KeyTable(settings)
         default: break
         }
-        let live = Self.settingsLive.contains(key) || key.hasPrefix("colors.")
+        let live = Self.settingsLive.contains(key) || key.hasPrefix("colors.") || key.hasPrefix("keys.")
         let shown = value.map { key + " = " + $0.toml } ?? describe(key)
         emit(.saveSetting(key: key, value: value))
         info(shown + (live ? "" : " (used from the next start)") + (config.configPath == nil ? "" : "; saved."))

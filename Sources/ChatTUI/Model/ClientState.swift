@@ -45,6 +45,8 @@ struct ClientState: Sendable {
     var highlights: [String] = []
     /// The configuration's settings as `/set` left them.
     var settings = Settings()
+    /// Which key does what (`[keys]`, `/bind`).
+    var keyTable = KeyTable()
     /// Show mIRC formatting (`strip_formatting` off); `/set` changes it.
     var showFormatting = true
     /// Ctrl-R's search while it runs.
@@ -71,6 +73,7 @@ struct ClientState: Sendable {
         if config.mode == .raw && config.nickGiven { rawNick = config.nick }
         settings = config.settings
         showFormatting = config.showFormatting
+        keyTable = KeyTable(settings)
         highlights = settings.values["highlights"]?.list ?? []
         ignores = (settings.values["ignores"]?.list ?? []).compactMap { try? Ignore.parse($0).get() }
     }

@@ -33,7 +33,7 @@ extension ClientState {
     static let commandNames: [String] = commandHelp.map(\.name) + ["quote"]
 
     /// The commands that are the client's own in --raw mode (the rest go to the server).
-    static let rawModeCommands: Set<String> = ["quit", "clear", "window", "reconnect", "clearqueue", "raw", "help", "set"]
+    static let rawModeCommands: Set<String> = ["quit", "clear", "window", "reconnect", "clearqueue", "raw", "help", "set", "bind", "unbind"]
 
     /// Runs a /command typed by the user; `args` has no leading spaces.
     mutating func runCommand(_ name: String, _ args: String) {
@@ -73,6 +73,8 @@ extension ClientState {
             info(n == 0 ? "No lines are waiting to be sent." : "\(n) line\(n == 1 ? "" : "s") waiting to be sent dropped.")
         case "set":
             runSetCommand(args)
+        case "bind", "unbind":
+            runBindCommand(name, args)
         case "close" where config.mode == .raw:
             error("There is only the server window.")
         case _ where config.mode == .raw:

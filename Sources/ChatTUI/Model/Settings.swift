@@ -6,7 +6,7 @@ import ChatProtocol
 struct Settings: Equatable, Sendable {
     /// What a setting holds, and so how it is checked and how `/set` reads typed text.
     enum Kind: Equatable, Sendable {
-        case nick, userName, text, bool, path, address, fingerprint, color, networkName
+        case nick, userName, text, bool, path, address, fingerprint, color, networkName, keyAction
         case count(ClosedRange<Int>)
         case words(limit: Int)
         case channels
@@ -57,6 +57,11 @@ struct Settings: Equatable, Sendable {
                 return .failure(.init("unknown key \(parts[2]) in a network (known: " + networkKeys.map(\.key).joined(separator: ", ") + ")"))
             }
             return .success(k.kind)
+        case "keys":
+            guard parts.count == 2, KeyName.key(parts[1]) != nil else {
+                return .failure(.init("unknown key name (ctrl-a…ctrl-z, ctrl-], ctrl-_, alt-CHAR, f1…f12, " + KeyName.plain.map(\.0).joined(separator: ", ") + ")"))
+            }
+            return .success(.keyAction)
         case "colors":
             guard parts.count == 2, ColorScheme.Element(rawValue: parts[1]) != nil else {
                 return .failure(.init("unknown colour (known: " + ColorScheme.Element.allCases.map(\.rawValue).joined(separator: ", ") + ")"))
@@ -120,6 +125,9 @@ struct Settings: Equatable, Sendable {
                 return addressCheck(s).map { .init($0) }
             case .fingerprint:
                 return isFingerprint(s) ? nil : .init("must be a SHA-256 fingerprint: 64 hex digits, colons optional")
+            case .keyAction:
+                return KeyAction(name: s) != nil ? nil
+                    : .init("unknown action \(SettingValue.quoted(s)) (a /command, or one of: " + KeyAction.named.map(\.0).filter { !$0.hasPrefix("window-") }.joined(separator: ", ") + ", window-1…window-10)")
             case .color:
                 return ColorScheme.parse(s) != nil ? nil
                     : .init("\(SettingValue.quoted(s)) is not a colour: a name (default, black, red, green, yellow, blue, magenta, cyan, white, bright-NAME) or 0-255, optionally followed by , and the background")
@@ -185,6 +193,7 @@ struct Settings: Equatable, Sendable {
         Self.topLevel.map(\.key)
             + networkNames.flatMap { n in Self.networkKeys.map { "networks.\(n).\($0.key)" } }
             + ColorScheme.Element.allCases.map { "colors." + $0.rawValue }
+            + values.keys.filter { $0.hasPrefix("keys.") }.sorted()
     }
 
     /// A key's value, or its default (nil: none, as `log_dir` or a nick from the login).

@@ -130,3 +130,34 @@ extension EndToEndTests {
         try await tmux.waitFor(text: "EXIT=0")
     }
 }
+
+extension EndToEndTests {
+    @Test func keysFromTheFileAndBindWorkInTheTerminal() async throws {
+        let server = try await ChatServer()
+        defer { server.stop() }
+        let dir = try configDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/config.toml"
+        _ = FileManager.default.createFile(atPath: path, contents: Data("""
+            [keys]
+            ctrl-g = "/join #bound"
+            """.utf8))
+        let tmux = try await Tmux()
+        defer { tmux.kill() }
+        try await startClient(tmux, server: server, nick: "alice", extra: "--config \(path)")
+        try await tmux.keys("C-g")
+        try await tmux.waitFor(text: "You joined #bound")
+        // /bind: Ctrl-X erases the line; saved beside the file's binding.
+        try await tmux.typeLine("/bind ctrl-x kill-line")
+        try await tmux.waitFor(text: "keys.ctrl-x = \"kill-line\"; saved.")
+        try await tmux.type("to be erased")
+        try await tmux.keys("C-x")
+        try await tmux.waitFor("an empty input line") { $0.last?.trimmingCharacters(in: .whitespaces) == "[#bound]" }
+        let saved = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(saved.contains("ctrl-g = \"/join #bound\"") && saved.contains("ctrl-x = \"kill-line\""), "\(saved)")
+        try await tmux.typeLine("/bind ctrl-x fly")
+        try await tmux.waitFor(text: "keys.ctrl-x: unknown action \"fly\"")
+        try await tmux.typeLine("/quit")
+        try await tmux.waitFor(text: "EXIT=0")
+    }
+}
