@@ -17,7 +17,7 @@ extension ChatTUICommand.Connect {
     /// Combines `settings` (from `file`) with the options; throws a sentence when no server
     /// can be chosen.
     func choose(_ settings: Settings, file: ConfigFile?) throws(ConfigError) -> Chosen {
-        let where_ = file?.path ?? "the configuration file"
+        let source = file?.path ?? "the configuration file"
         let networks = settings.networkNames
         var network: String?
         if let server, networks.contains(server) {
@@ -25,7 +25,7 @@ extension ChatTUICommand.Connect {
         } else if server == nil {
             network = settings.values["network"]?.string ?? (networks.count == 1 ? networks[0] : nil)
             guard network != nil else {
-                throw ConfigError(file: where_, message: networks.isEmpty
+                throw ConfigError(file: source, message: networks.isEmpty
                     ? "no server given, and the file has no [networks.NAME]: chat-tui connect HOST:PORT"
                     : "no server given, and the file has several networks (\(networks.joined(separator: ", "))) but no `network = \"NAME\"` to choose one")
             }
@@ -34,7 +34,7 @@ extension ChatTUICommand.Connect {
         let address = server.flatMap { network == nil ? $0 : nil } ?? net("address")?.string ?? ""
         let target: ServerTarget
         do { target = try ServerTarget.parse(address) } catch {
-            throw ConfigError(file: where_, key: network.map { "networks.\($0).address" }, message: error.description)
+            throw ConfigError(file: source, key: network.map { "networks.\($0).address" }, message: error.description)
         }
         let fileNick = net("nick")?.string ?? settings.values["nick"]?.string
         var config = ClientConfig(nick: nick ?? fileNick ?? Self.defaultNick(),
