@@ -160,4 +160,33 @@ import Testing
         #expect(ConfigFile.line(of: "colors.networks.b.tls", in: text) == 6)
         #expect(ConfigFile.line(of: "networks.home", in: text) == 2)
     }
+
+    @Test func theCommandLineWinsOverTheNetworkOverTheFile() throws {
+        var s = try load(Self.complete)
+        func choose(_ args: [String]) throws -> ChatTUICommand.Connect.Chosen {
+            try ChatTUICommand.Connect.parse(args).choose(s, file: ConfigFile(path: "conf.toml"))
+        }
+        // The file's `network`, its channels; the top-level nick and settings.
+        var c = try choose([])
+        #expect(c.target.host == "127.0.0.1" && c.target.port == 4444)
+        #expect(c.config.nick == "alice" && c.config.channels == ["#lobby", "#swift"] && c.config.userName == "alice")
+        #expect(c.config.realName == "Alice Liddell" && !c.config.showFormatting && c.config.scrollbackLines == 5000 && !c.mouse)
+        #expect(c.logDir?.hasSuffix("/irclogs") == true && c.logDir?.hasPrefix("~") == false)
+        // A network by name: its nick over the top-level one, its TLS and fingerprint.
+        c = try choose(["libera"])
+        #expect(c.config.nick == "alice_l" && c.tls && c.fingerprint != nil && c.target.port == 6697)
+        // Options over everything; --channel replaces the network's channels.
+        c = try choose(["home", "--nick", "dave", "--channel", "#x", "--mouse", "--no-strip-formatting", "--scrollback", "200", "--log-dir", "/logs"])
+        #expect(c.config.nick == "dave" && c.config.channels == ["#x"] && c.mouse && c.config.showFormatting)
+        #expect(c.config.scrollbackLines == 200 && c.logDir == "/logs")
+        // A server that is no network's name is a host, as before.
+        c = try choose(["other.example:6667"])
+        #expect(c.target.host == "other.example" && c.config.channels.isEmpty)
+        // No server and several networks without `network`: said, with the file.
+        s.values["network"] = nil
+        #expect(throws: ConfigError.self) { try choose([]) }
+        do { _ = try choose([]) } catch {
+            #expect("\(error)" == "conf.toml: no server given, and the file has several networks (home, libera) but no `network = \"NAME\"` to choose one")
+        }
+    }
 }
