@@ -12,6 +12,27 @@ extension EndToEndTests {
         return dir
     }
 
+    /// A server, tmux and a configuration file written from `text` (given the server's
+    /// port), for one test; `cleanUp` ends them all.
+    func configured(_ text: (Int) -> String) async throws -> (server: ChatServer, tmux: Tmux, path: String, cleanUp: () -> Void) {
+        let server = try await ChatServer()
+        let dir = try configDirectory()
+        let path = dir + "/config.toml"
+        _ = FileManager.default.createFile(atPath: path, contents: Data(text(server.port).utf8))
+        let tmux = try await Tmux()
+        return (server, tmux, path, {
+            tmux.kill()
+            server.stop()
+            try? FileManager.default.removeItem(atPath: dir)
+        })
+    }
+
+    /// `/quit`, and the client's exit status 0.
+    func quitClient(_ tmux: Tmux) async throws {
+        try await tmux.typeLine("/quit")
+        try await tmux.waitFor(text: "EXIT=0")
+    }
+
     @Test func aMistakeInTheConfigurationFileIsOneLineAndNoStart() async throws {
         let dir = try configDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -34,21 +55,15 @@ extension EndToEndTests {
     }
 
     @Test func theFileNamesTheNetworkNickAndChannelsAndTheCommandLineWins() async throws {
-        let server = try await ChatServer()
-        defer { server.stop() }
-        let dir = try configDirectory()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let path = dir + "/config.toml"
-        _ = FileManager.default.createFile(atPath: path, contents: Data("""
+        let (server, tmux, path, cleanUp) = try await configured { port in """
             nick = "carol"
             highlights = ["swift"]
 
             [networks.home]
-            address = "127.0.0.1:\(server.port)"
+            address = "127.0.0.1:\(port)"
             channels = ["#lobby", "#config"]
-            """.utf8))
-        let tmux = try await Tmux()
-        defer { tmux.kill() }
+            """ }
+        defer { cleanUp() }
         // No server named: the file's only network, its channels, its nick.
         try await tmux.typeLine(clientCommand("connect --config \(path)"))
         try await tmux.waitFor(text: "You joined #lobby")
@@ -58,32 +73,24 @@ extension EndToEndTests {
         try bob.line("PRIVMSG #config :swift is here")
         // The file's highlight word makes it a mention.
         try await tmux.waitFor("a mention on window 3") { $0.count == 30 && $0[28].contains("act: 1,3!") }
-        try await tmux.typeLine("/quit")
-        try await tmux.waitFor(text: "EXIT=0")
+        try await quitClient(tmux)
         // The network by name, and --nick over the file's nick.
         try await tmux.typeLine(clientCommand("connect home --config \(path) --nick dave"))
         try await tmux.waitFor("dave in #lobby") { $0.count == 30 && $0[28].hasPrefix(" dave │ 2:#lobby") }
-        try await tmux.typeLine("/quit")
-        try await tmux.waitFor(text: "EXIT=0")
+        try await quitClient(tmux)
     }
 }
 
 extension EndToEndTests {
     @Test func setChangesASettingAtRunTimeAndSavesTheFile() async throws {
-        let server = try await ChatServer()
-        defer { server.stop() }
-        let dir = try configDirectory()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let path = dir + "/config.toml"
-        _ = FileManager.default.createFile(atPath: path, contents: Data("""
+        let (server, tmux, path, cleanUp) = try await configured { port in """
             # mine
             nick = "alice"
             [networks.home]
-            address = "127.0.0.1:\(server.port)"
+            address = "127.0.0.1:\(port)"
             channels = ["#lobby"]
-            """.utf8))
-        let tmux = try await Tmux()
-        defer { tmux.kill() }
+            """ }
+        defer { cleanUp() }
         try await tmux.typeLine(clientCommand("connect --config \(path)"))
         try await tmux.waitFor(text: "You joined #lobby")
 
@@ -96,7 +103,7 @@ extension EndToEndTests {
         let saved = try String(contentsOfFile: path, encoding: .utf8)
         #expect(saved.contains("highlights = [ \"swift\", \"tea\" ]"), "\(saved)")
         #expect(saved.contains("address = \"127.0.0.1:\(server.port)\"") && saved.contains("nick = \"alice\""), "\(saved)")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["config.toml"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: String(path[..<path.lastIndex(of: "/")!])) == ["config.toml"])
 
         // Colours change on screen at once: the status bar from white on blue to black on cyan.
         func statusRow() async throws -> String {
@@ -120,30 +127,22 @@ extension EndToEndTests {
         #expect(!(try String(contentsOfFile: path, encoding: .utf8)).contains("scrollback"))
 
         // The next start reads what was saved.
-        try await tmux.typeLine("/quit")
-        try await tmux.waitFor(text: "EXIT=0")
+        try await quitClient(tmux)
         try await tmux.typeLine(clientCommand("connect --config \(path)"))
         try await tmux.waitFor(text: "You joined #lobby")
         try await tmux.typeLine("/set highlights")
         try await tmux.waitFor(text: "highlights = [\"swift\", \"tea\"]")
-        try await tmux.typeLine("/quit")
-        try await tmux.waitFor(text: "EXIT=0")
+        try await quitClient(tmux)
     }
 }
 
 extension EndToEndTests {
     @Test func keysFromTheFileAndBindWorkInTheTerminal() async throws {
-        let server = try await ChatServer()
-        defer { server.stop() }
-        let dir = try configDirectory()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let path = dir + "/config.toml"
-        _ = FileManager.default.createFile(atPath: path, contents: Data("""
+        let (server, tmux, path, cleanUp) = try await configured { port in """
             [keys]
             ctrl-g = "/join #bound"
-            """.utf8))
-        let tmux = try await Tmux()
-        defer { tmux.kill() }
+            """ }
+        defer { cleanUp() }
         try await startClient(tmux, server: server, nick: "alice", extra: "--config \(path)")
         try await tmux.keys("C-g")
         try await tmux.waitFor(text: "You joined #bound")
@@ -157,7 +156,6 @@ extension EndToEndTests {
         #expect(saved.contains("ctrl-g = \"/join #bound\"") && saved.contains("ctrl-x = \"kill-line\""), "\(saved)")
         try await tmux.typeLine("/bind ctrl-x fly")
         try await tmux.waitFor(text: "keys.ctrl-x: unknown action \"fly\"")
-        try await tmux.typeLine("/quit")
-        try await tmux.waitFor(text: "EXIT=0")
+        try await quitClient(tmux)
     }
 }
