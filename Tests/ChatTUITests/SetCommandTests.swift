@@ -4,12 +4,7 @@ import Testing
 /// `/set`: settings listed, shown, changed at run time (and saved: `Effect.saveSetting`),
 /// reset; bad keys and values refused; Tab completes the keys.
 @Suite(.serialized, .compute) struct SetCommandTests {
-    func client() -> ScriptedClient {
-        var t = ScriptedClient.registered(channels: ["#c"])
-        t.recv(":me!u@h JOIN #c")
-        _ = t.sent()
-        return t
-    }
+    func client() -> ScriptedClient { ScriptedClient.joined("#c") }
 
     func saves(_ t: inout ScriptedClient) -> [Effect] {
         t.state.takeEffects().filter { if case .saveSetting = $0 { true } else { false } }
