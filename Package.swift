@@ -13,6 +13,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        // chat-tui's configuration file (TOML), read and written in Sources/ChatTUI/Settings only.
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // Linux calls that Swift's Glibc module does not export (signalfd, epoll, pipe2, prctl).
@@ -48,6 +50,7 @@ let package = Package(
             dependencies: [
                 "ChatProtocol", "ChatPOSIX", "ChatTLS", "CNcurses",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
             ]
         ),
         // Load generator and meter (docs/BENCHMARKS.md).

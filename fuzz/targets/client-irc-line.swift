@@ -97,6 +97,7 @@ func drain(_ s: inout ClientState) {
         case .send(let l): checkSent(l)
         case .log, .repaint, .discardPartialLine, .reconnect, .dropConnection: break
         case .quit: violation("the server made the client quit")
+        case .saveSetting(let key, _): violation("the server made the client save the setting \(key)")
         }
     }
 }

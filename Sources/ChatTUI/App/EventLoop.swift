@@ -54,7 +54,7 @@ final class EventLoop {
     init(config: ClientConfig, host: String, port: Int, logDirectory: String?, mouse: Bool, statsFile: String?, tls: ClientTLS? = nil) {
         self.tls = tls
         self.state = ClientState(config: config)
-        self.screen = Screen(mouse: mouse)
+        self.screen = Screen(mouse: mouse, colors: ColorScheme(config.settings))
         self.host = host
         self.port = port
         self.statsFile = statsFile
@@ -200,9 +200,25 @@ final class EventLoop {
                 drop(reason: reason, retryIn: nil)
             case .repaint:
                 screen.repaintAll()
+            case .saveSetting(let key, let value):
+                saveSetting(key, value)
             case .discardPartialLine:
                 connection?.discardPartial()
             }
+        }
+    }
+
+    /// `/set`: the view's part of a setting, then the file.
+    private func saveSetting(_ key: String, _ value: SettingValue?) {
+        if key.hasPrefix("colors.") { screen.setColors(ColorScheme(state.settings)) }
+        if key == "mouse" { screen.setMouse(value?.bool ?? true) }
+        guard let path = state.config.configPath else {
+            return state.apply(.failure("No configuration file (no HOME): not saved.", inServerWindow: false), now: Proc.wallMillis())
+        }
+        do {
+            try ConfigFile(path: path).save(key, value)
+        } catch {
+            state.apply(.failure("\(error)", inServerWindow: false), now: Proc.wallMillis())
         }
     }
 

@@ -27,8 +27,11 @@ struct ChatTUICommand: ParsableCommand {
     struct Connect: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Connect to a server and open the chat screen.")
 
-        @Argument(help: "HOST:PORT, irc://HOST:PORT/#channel, ircs://HOST[:6697]/#channel (TLS) or telnet://HOST:PORT.")
-        var server: String
+        @Argument(help: "HOST:PORT, irc://HOST:PORT/#channel, ircs://HOST[:6697]/#channel (TLS), telnet://HOST:PORT, or a network of the configuration file (default: its `network`).")
+        var server: String?
+
+        @Option(help: ArgumentHelp("The configuration file (default: $XDG_CONFIG_HOME/chat-tui/config.toml, else ~/.config/chat-tui/config.toml).", valueName: "PATH"))
+        var config: String?
 
         @Option(help: "Nick to use (default: your login name).")
         var nick: String?
@@ -48,24 +51,20 @@ struct ChatTUICommand: ParsableCommand {
         @Option(help: "Write one log file per window into this directory.")
         var logDir: String?
 
-        @Option(help: "Lines kept per window.")
-        var scrollback = 10_000
+        @Option(help: "Lines kept per window (default 10000).")
+        var scrollback: Int?
 
         @Flag(inversion: .prefixedNo, help: "Scroll with the mouse wheel (turn off to select text with the mouse).")
-        var mouse = true
+        var mouse: Bool?
 
-        @Flag(help: "Show mIRC bold, colours and the like as plain text.")
-        var stripFormatting = false
+        @Flag(inversion: .prefixedNo, help: "Show mIRC bold, colours and the like as plain text.")
+        var stripFormatting: Bool?
 
         @Option(help: .hidden)
         var statsFile: String?
 
         func validate() throws {
-            do {
-                _ = try ServerTarget.parse(server)
-            } catch {
-                throw ValidationError(error.description)
-            }
+            if let server, let problem = Self.addressProblem(server) { throw ValidationError(problem) }
             if let nick, nick.utf8.count > Self.maxNickLength {
                 throw ValidationError("\"\(nick)\" is too long for a nick: at most \(Self.maxNickLength) characters.")
             }
@@ -75,13 +74,29 @@ struct ChatTUICommand: ParsableCommand {
             for c in channels where !(Names.isValidChannel(c) || Names.isValidChannel("#" + c)) {
                 throw ValidationError("\"\(c)\" is not a valid channel name.")
             }
-            guard scrollback >= 100 else { throw ValidationError("--scrollback must be at least 100.") }
+            if let scrollback, scrollback < 100 { throw ValidationError("--scrollback must be at least 100.") }
             if let tlsFingerprint, TLSFingerprint(parsing: tlsFingerprint) == nil {
                 throw ValidationError("--tls-fingerprint takes a SHA-256 fingerprint: 64 hex digits, colons optional (openssl x509 -fingerprint -sha256 prints one).")
             }
         }
 
         func run() throws {
+            // The file first: a mistake in it is said before anything else happens.
+            let file = config.map(ConfigFile.init(path:)) ?? ConfigFile.forUser()
+            let settings: Settings
+            do {
+                settings = try file?.load(addressCheck: Self.addressProblem) ?? Settings()
+            } catch {
+                FD.writeAllIgnoringErrors(2, "chat-tui: \(error)\n")
+                throw ExitCode(1)
+            }
+            let chosen: Chosen
+            do {
+                chosen = try choose(settings, file: file)
+            } catch {
+                FD.writeAllIgnoringErrors(2, "chat-tui: \(error)\n")
+                throw ExitCode(1)
+            }
             // ncurses on a pipe or a file can neither read keys nor draw, and polls a
             // descriptor that is always ready: refuse before starting it.
             let missing = [(Int32(0), "standard input"), (1, "standard output")].filter { !TTY.isTerminal($0.0) }.map(\.1)
@@ -90,35 +105,38 @@ struct ChatTUICommand: ParsableCommand {
                 FD.writeAllIgnoringErrors(2, "chat-tui: \(what) not a terminal; chat-tui is a full-screen program, run it in one.\n")
                 throw ExitCode(Self.notATerminal)
             }
-            let target = try ServerTarget.parse(server)
-            let raw = raw || target.raw
-            var config = ClientConfig(nick: nick ?? Self.defaultNick(), userName: Self.defaultUser(), server: "\(target.host):\(target.port)")
-            config.mode = raw ? .raw : .irc
-            config.nickGiven = nick != nil
-            config.showFormatting = !stripFormatting
-            config.channels = (target.channels + channels).map { $0.hasPrefix("#") || $0.hasPrefix("&") ? $0 : "#" + $0 }
-            config.scrollbackLines = scrollback
-            config.logging = logDir != nil
-            config.utcOffset = Proc.utcOffsetSeconds()
-            config.version = "chat-tui \(ChatTUICommand.version)"
+            let target = chosen.target
+            var config = chosen.config
             var clientTLS: ClientTLS?
-            if target.tls || tls || tlsFingerprint != nil {
+            if chosen.tls {
                 let context: TLSContext
                 do { context = try TLSContext.client() } catch {
                     FD.writeAllIgnoringErrors(2, "chat-tui: cannot set up TLS: \(error)\n")
                     throw ExitCode(1)
                 }
                 let port = target.port
-                clientTLS = ClientTLS(context: context, pinned: tlsFingerprint.flatMap(TLSFingerprint.init(parsing:)),
+                clientTLS = ClientTLS(context: context, pinned: chosen.fingerprint.flatMap(TLSFingerprint.init(parsing:)),
                                       knownHosts: KnownHosts.forUser(), server: "\(target.host):\(port)", host: target.host)
                 let (ok, message) = clientTLS!.firstContact(port: port)
                 if let message { FD.writeAllIgnoringErrors(2, "chat-tui: \(message)\n") }
                 if !ok { throw ExitCode(1) }
             }
+            config.utcOffset = Proc.utcOffsetSeconds()
             Screen.setUTF8Locale()
-            let loop = EventLoop(config: config, host: target.host, port: target.port, logDirectory: logDir, mouse: mouse, statsFile: statsFile, tls: clientTLS)
+            let loop = EventLoop(config: config, host: target.host, port: target.port, logDirectory: chosen.logDir, mouse: chosen.mouse,
+                                 statsFile: statsFile, tls: clientTLS)
             let code = loop.run()
             if code != 0 { throw ExitCode(code) }
+        }
+
+        /// Why `address` is no server address (nil: it is one), as `ServerTarget` says.
+        @Sendable static func addressProblem(_ address: String) -> String? {
+            do {
+                _ = try ServerTarget.parse(address)
+                return nil
+            } catch {
+                return error.description
+            }
         }
 
         /// Longest nick accepted (`Names.isValidNick`'s default, our server's limit).

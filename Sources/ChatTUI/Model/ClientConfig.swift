@@ -24,4 +24,10 @@ struct ClientConfig: Sendable {
     var sendBurst = 5
     var sendInterval: Int64 = 2000
     var version = "chat-tui"
+    /// The configuration file's settings (`/set` shows and changes them), and where it is
+    /// (nil: none, so `/set` cannot save).
+    var settings = Settings()
+    var configPath: String?
+    /// Judges a network's address as the command line would (the parser is outside the model).
+    var addressCheck: @Sendable (String) -> String? = { _ in nil }
 }

@@ -35,27 +35,18 @@ extension ClientState {
             send("PRIVMSG \(who) :\u{1}PING \(now)\u{1}")
             info("→ CTCP PING to \(who)")
         case "ignore":
-            guard let first = words.first else {
+            guard !words.isEmpty else {
                 info(ignores.isEmpty ? "Nobody is ignored." : "Ignored: " + ignores.map(\.described).joined(separator: "; "))
                 return true
             }
-            var kinds = Set<Ignore.Kind>()
-            for w in words.dropFirst() {
-                let l = w.lowercased()
-                if l == "all" {
-                    kinds.formUnion(Ignore.Kind.allCases)
-                } else if let k = Ignore.Kind(rawValue: l) {
-                    kinds.insert(k)
-                } else {
-                    error("/ignore takes messages, joins or all, not \(w).")
-                    return true
-                }
-            }
-            if kinds.isEmpty { kinds = Set(Ignore.Kind.allCases) }
-            guard let mask = Names.normalizedMask(first, maxLength: Ignore.maskLength) else {
-                error("\(first) is not a nick or a nick!user@host mask.")
+            let parsed: Ignore
+            switch Ignore.parse(args) {
+            case .success(let i): parsed = i
+            case .failure(let why):
+                error(why.message)
                 return true
             }
+            let mask = parsed.mask, kinds = parsed.kinds
             if let i = ignores.firstIndex(where: { caseMapping.equal($0.mask, mask) }) {
                 ignores[i].kinds = kinds
             } else {

@@ -43,6 +43,12 @@ struct ClientState: Sendable {
     /// `/ignore` and `/hilight`.
     var ignores: [Ignore] = []
     var highlights: [String] = []
+    /// The configuration's settings as `/set` left them.
+    var settings = Settings()
+    /// Which key does what (`[keys]`, `/bind`).
+    var keyTable = KeyTable()
+    /// Show mIRC formatting (`strip_formatting` off); `/set` changes it.
+    var showFormatting = true
     /// Ctrl-R's search while it runs.
     var search: ScrollbackSearch?
     /// Ctrl-D on an empty line asked whether to quit; the next key answers.
@@ -65,6 +71,11 @@ struct ClientState: Sendable {
         if config.mode == .irc, windows.count > 1 { active = 1 }
         landed = !config.channels.isEmpty
         if config.mode == .raw && config.nickGiven { rawNick = config.nick }
+        settings = config.settings
+        showFormatting = config.showFormatting
+        keyTable = KeyTable(settings)
+        highlights = settings.values["highlights"]?.list ?? []
+        ignores = (settings.values["ignores"]?.list ?? []).compactMap { try? Ignore.parse($0).get() }
     }
 
     // MARK: - Actions
@@ -323,8 +334,8 @@ struct ClientState: Sendable {
         var line = line
         // mIRC formatting stays (unless the user strips it) for the layout to show; every
         // other control goes here.
-        line.text = TextSafety.sanitize(line.text, keepIRCFormatting: config.showFormatting)
-        line.formatted = config.showFormatting && TextFormat.mayBeFormatted(line.text)
+        line.text = TextSafety.sanitize(line.text, keepIRCFormatting: showFormatting)
+        line.formatted = showFormatting && TextFormat.mayBeFormatted(line.text)
         if let n = line.nick { line.nick = TextSafety.sanitize(n) }
         if !line.own, line.nick != nil, config.mode == .irc,
            mentions(line.text, nick: nick) || (!highlights.isEmpty && highlights.contains { mentions(line.text, nick: $0) }) {

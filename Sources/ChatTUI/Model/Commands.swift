@@ -28,12 +28,12 @@ extension ClientState {
         .init(name: "raw", usage: "/raw LINE", summary: "send a protocol line as it is (also /quote)"),
         .init(name: "quit", usage: "/quit [message]", summary: "leave and exit"),
         .init(name: "help", usage: "/help [command]", summary: "this list"),
-    ] + channelCommandHelp + userCommandHelp
+    ] + channelCommandHelp + userCommandHelp + settingsCommandHelp
 
     static let commandNames: [String] = commandHelp.map(\.name) + ["quote"]
 
     /// The commands that are the client's own in --raw mode (the rest go to the server).
-    static let rawModeCommands: Set<String> = ["quit", "clear", "window", "reconnect", "clearqueue", "raw", "help"]
+    static let rawModeCommands: Set<String> = ["quit", "clear", "window", "reconnect", "clearqueue", "raw", "help", "set", "bind", "unbind"]
 
     /// Runs a /command typed by the user; `args` has no leading spaces.
     mutating func runCommand(_ name: String, _ args: String) {
@@ -71,6 +71,10 @@ extension ClientState {
         case "clearqueue":
             let n = pacer.clear()
             info(n == 0 ? "No lines are waiting to be sent." : "\(n) line\(n == 1 ? "" : "s") waiting to be sent dropped.")
+        case "set":
+            runSetCommand(args)
+        case "bind", "unbind":
+            runBindCommand(name, args)
         case "close" where config.mode == .raw:
             error("There is only the server window.")
         case _ where config.mode == .raw:

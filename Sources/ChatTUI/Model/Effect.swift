@@ -12,6 +12,9 @@ enum Effect: Equatable, Sendable {
     case dropConnection(reason: String)
     /// Clear and repaint the whole terminal (Ctrl-L).
     case repaint
+    /// Save a setting to the configuration file (nil: remove it) and apply what the view
+    /// shows of it (colours, the mouse): `/set`.
+    case saveSetting(key: String, value: SettingValue?)
     /// Forget the unfinished line from the server (the user answered it as a prompt).
     case discardPartialLine
 }

@@ -1,5 +1,5 @@
 /// A key press as the model sees it; the view decodes terminal input into these.
-enum Key: Equatable, Sendable {
+enum Key: Hashable, Sendable {
     case text(String)          // printable text (one key, or a run typed between two reads)
     case enter, tab, backTab, backspace, delete, escape
     case up, down, left, right, home, end, pageUp, pageDown

@@ -1,6 +1,7 @@
 import ChatProtocol
 
-/// What each key does: irssi's emacs-style bindings, window switching, scrolling, paste.
+/// What each key does: paste and search first, then the key table (`KeyTable`: irssi's
+/// emacs-style bindings, window switching, scrolling, with the user's `[keys]` over them).
 extension ClientState {
     mutating func handleKey(_ key: Key) {
         switch paste {
@@ -51,61 +52,73 @@ extension ClientState {
             return
         }
 
-        if key != .tab && key != .backTab { completion = nil }
-        if key != .up && key != .down { history.stopBrowsing() }
+        // Typed text is never bound (the hot path stays a single check); other keys go
+        // through the table (`KeyTable`: the defaults with the user's [keys] over them).
+        let action: KeyAction?
+        if case .text = key { action = nil } else { action = keyTable[key] }
+        if action != .complete && action != .completeBackward { completion = nil }
+        if action != .historyPrevious && action != .historyNext { history.stopBrowsing() }
 
         switch key {
         case .text(let t): editor.insert(t)
-        case .enter: submit()
-        case .tab, .backTab: complete(backwards: key == .backTab)
-        case .backspace, .ctrl("h"): editor.apply(.deleteBackward)
-        case .ctrl("d") where editor.isEmpty: quitConfirm = true
-        case .delete, .ctrl("d"): editor.apply(.deleteForward)
-        case .left: editor.apply(.left)
-        // irssi's formatting keys insert the mIRC codes: bold, colour, reset, reverse, italic, underline.
-        case .ctrl("b"): editor.insert(String(TextFormat.boldCode))
-        case .ctrl("c"): editor.insert(String(TextFormat.colorCode))
-        case .ctrl("o"): editor.insert(String(TextFormat.resetCode))
-        case .ctrl("v"): editor.insert(String(TextFormat.reverseCode))
-        case .ctrl("]"): editor.insert(String(TextFormat.italicCode))
-        case .ctrl("_"): editor.insert(String(TextFormat.underlineCode))
-        case .right, .ctrl("f"): editor.apply(.right)
-        case .home, .ctrl("a"): editor.apply(.home)
-        case .end, .ctrl("e"): editor.apply(.end)
-        case .alt("b"), .ctrlLeft: editor.apply(.wordLeft)
-        case .alt("f"), .ctrlRight: editor.apply(.wordRight)
-        case .ctrl("k"): editor.apply(.killToEnd)
-        case .ctrl("u"): editor.apply(.killLine)     // irssi's erase_line: the whole line
-        case .ctrl("w"), .altBackspace: editor.apply(.killWordBackward)
-        case .alt("d"): editor.apply(.killWordForward)
-        case .ctrl("y"): editor.apply(.yank)
-        case .ctrl("t"): editor.apply(.transpose)
-        case .up:
-            if let older = history.older(current: editor.text) { editor.setText(older) }
-        case .down:
-            if let newer = history.newer() { editor.setText(newer) }
-        case .pageUp, .alt("p"): scroll(by: geometry.pageRows)
-        case .pageDown, .alt("n"): scroll(by: -geometry.pageRows)
-        case .wheelUp: scroll(by: 3)
-        case .wheelDown: scroll(by: -3)
-        case .ctrlHome: scroll(by: Int.max / 4)
-        case .ctrlEnd: windows[active].scroll = nil
-        case .ctrl("n"): switchTo((active + 1) % windows.count)
-        case .ctrl("p"): switchTo((active + windows.count - 1) % windows.count)
-        case .alt(let c) where c.isNumber:
-            if let d = c.wholeNumberValue { switchTo(d == 0 ? 9 : d - 1) }
-        case .alt("a"):
-            if let i = nextActiveWindow() { switchTo(i) }
-        case .function(7), .alt("N"):
-            nickListEnabled.toggle()
-        case .ctrl("l"): emit(.repaint)
-        case .ctrl("r"): startSearch()
         case .pasteStart:
             paste = .collecting("", since: now)
             pasteEscape = .none
-        default: break
+        default:
+            if let action { perform(action) }
         }
         updateInputScroll()
+    }
+
+    /// Does what a bound key asks.
+    mutating func perform(_ action: KeyAction) {
+        switch action {
+        case .send: submit()
+        case .complete: complete(backwards: false)
+        case .completeBackward: complete(backwards: true)
+        case .deleteBackward: editor.apply(.deleteBackward)
+        case .deleteForwardOrQuit where editor.isEmpty: quitConfirm = true
+        case .deleteForward, .deleteForwardOrQuit: editor.apply(.deleteForward)
+        case .backwardChar: editor.apply(.left)
+        case .forwardChar: editor.apply(.right)
+        // irssi's formatting keys insert the mIRC codes: bold, colour, reset, reverse, italic, underline.
+        case .insertBold: editor.insert(String(TextFormat.boldCode))
+        case .insertColor: editor.insert(String(TextFormat.colorCode))
+        case .insertReset: editor.insert(String(TextFormat.resetCode))
+        case .insertReverse: editor.insert(String(TextFormat.reverseCode))
+        case .insertItalic: editor.insert(String(TextFormat.italicCode))
+        case .insertUnderline: editor.insert(String(TextFormat.underlineCode))
+        case .beginningOfLine: editor.apply(.home)
+        case .endOfLine: editor.apply(.end)
+        case .backwardWord: editor.apply(.wordLeft)
+        case .forwardWord: editor.apply(.wordRight)
+        case .killToEnd: editor.apply(.killToEnd)
+        case .killLine: editor.apply(.killLine)     // irssi's erase_line: the whole line
+        case .killWordBackward: editor.apply(.killWordBackward)
+        case .killWordForward: editor.apply(.killWordForward)
+        case .yank: editor.apply(.yank)
+        case .transpose: editor.apply(.transpose)
+        case .historyPrevious:
+            if let older = history.older(current: editor.text) { editor.setText(older) }
+        case .historyNext:
+            if let newer = history.newer() { editor.setText(newer) }
+        case .scrollUp: scroll(by: geometry.pageRows)
+        case .scrollDown: scroll(by: -geometry.pageRows)
+        case .wheelUp: scroll(by: 3)
+        case .wheelDown: scroll(by: -3)
+        case .scrollTop: scroll(by: Int.max / 4)
+        case .scrollBottom: windows[active].scroll = nil
+        case .nextWindow: switchTo((active + 1) % windows.count)
+        case .previousWindow: switchTo((active + windows.count - 1) % windows.count)
+        case .window(let n): switchTo(n - 1)
+        case .activeWindow:
+            if let i = nextActiveWindow() { switchTo(i) }
+        case .toggleNickList: nickListEnabled.toggle()
+        case .repaint: emit(.repaint)
+        case .search: startSearch()
+        case .command(let line): run(line)
+        case .none: break
+        }
     }
 
     /// Enter: a command, or text for the window.
@@ -114,6 +127,11 @@ extension ClientState {
         editor.clear()
         guard !line.isEmpty else { return }
         history.add(line)
+        run(line)
+    }
+
+    /// A line typed (or bound to a key): a command, or text for the window.
+    private mutating func run(_ line: String) {
         if config.mode == .raw && line.hasPrefix("//") {
             sendText(line)   // the plain server undoubles it itself (our telnet dialect does)
         } else if line.hasPrefix("/") && !line.hasPrefix("//") {
@@ -127,7 +145,9 @@ extension ClientState {
     }
 
     private mutating func complete(backwards: Bool) {
-        if completion == nil {
+        if completion == nil, let keys = settingCompletion() {
+            completion = keys
+        } else if completion == nil {
             let w = activeWindow
             var nicks = w.recentSpeakers
             if w.kind == .query { nicks.append(w.name) }

@@ -12,8 +12,12 @@ final class Screen {
     private var mouse: Bool
     private(set) var framesDrawn = 0
     private var mircColors = MircColors()
+    private var colors: ColorScheme
 
-    init(mouse: Bool) { self.mouse = mouse }
+    init(mouse: Bool, colors: ColorScheme = ColorScheme()) {
+        self.mouse = mouse
+        self.colors = colors
+    }
 
     /// Makes sure text is decoded as UTF-8 whatever the environment says: this machine has
     /// only C, C.UTF-8 and POSIX, and "en_US.UTF-8" there would leave ncurses in ASCII.
@@ -163,23 +167,45 @@ final class Screen {
         for (i, c) in Self.nickColors.enumerated() {
             init_pair(Int16(1 + i), colors >= 16 ? c : (c >= 8 ? c - 8 : c), -1)
         }
-        func pair(_ p: Pair, _ fg: Int32, _ bg: Int32) { init_pair(p.rawValue, Int16(fg), Int16(bg)) }
-        pair(.timestamp, -1, -1)
-        pair(.highlight, COLOR_YELLOW, -1)
-        pair(.event, COLOR_CYAN, -1)
-        pair(.info, -1, -1)
-        pair(.error, COLOR_RED, -1)
-        pair(.notice, COLOR_MAGENTA, -1)
-        pair(.action, COLOR_MAGENTA, -1)
-        pair(.marker, COLOR_RED, -1)
-        pair(.status, COLOR_WHITE, COLOR_BLUE)
-        pair(.statusActive, COLOR_WHITE, COLOR_BLUE)
-        pair(.statusMention, COLOR_YELLOW, COLOR_BLUE)
-        pair(.statusMore, COLOR_BLACK, COLOR_YELLOW)
-        pair(.title, COLOR_WHITE, COLOR_BLUE)
-        pair(.nickOp, COLOR_GREEN, -1)
-        pair(.nickVoice, COLOR_YELLOW, -1)
-        pair(.prompt, COLOR_CYAN, -1)
+        applyColors()
+    }
+
+    /// Sets the pairs of the screen's parts from `colors` (`[colors]`, `/set colors.…`).
+    /// A colour the terminal lacks (above COLORS) falls back to its default.
+    private func applyColors() {
+        let count = Int(COLORS)
+        func fit(_ c: Int) -> Int16 { c < count ? Int16(c) : -1 }
+        for e in ColorScheme.Element.allCases {
+            let p = colors[e]
+            init_pair(Self.pair(e).rawValue, fit(p.foreground), fit(p.background))
+        }
+    }
+
+    /// Changes the colours of the screen's parts (a `/set colors.…`).
+    func setColors(_ scheme: ColorScheme) {
+        colors = scheme
+        if active && has_colors() { applyColors() }
+    }
+
+    private static func pair(_ e: ColorScheme.Element) -> Pair {
+        switch e {
+        case .timestamp: .timestamp
+        case .highlight: .highlight
+        case .event: .event
+        case .info: .info
+        case .error: .error
+        case .notice: .notice
+        case .action: .action
+        case .marker: .marker
+        case .status: .status
+        case .status_active: .statusActive
+        case .status_mention: .statusMention
+        case .status_more: .statusMore
+        case .title: .title
+        case .nick_op: .nickOp
+        case .nick_voice: .nickVoice
+        case .prompt: .prompt
+        }
     }
 
     private static func attributes(_ style: Style) -> (attr_t, Int16) {
