@@ -11,6 +11,9 @@ import TestSupport
                                    maxLineLength: 4096, registrationTimeout: 60, pingInterval: 120, pingTimeout: 240,
                                    quietPeriodMS: 300)
         config.about = ServerAbout(description: "Die Kälte", adminLocation: nil, adminEmail: "ops@chat.example")
+        config.tlsPort = 6697
+        config.stsPort = 6698
+        config.stsDuration = 86_400
         let bytes = Spawner.request(spawn: 0xFFFF_FFFE, config: config)
         let parsed = try #require(bytes.withUnsafeBytes { Spawner.parseRequest($0) })
         #expect(parsed.spawn == 0xFFFF_FFFE)
@@ -18,6 +21,7 @@ import TestSupport
         #expect(c.serverName == "chat.example" && c.floodRate == 2.75 && c.floodBurst == 9 && c.queueLimit == 1 << 20)
         #expect(c.maxLineLength == 4096 && c.registrationTimeout == 60 && c.pingInterval == 120 && c.pingTimeout == 240)
         #expect(c.quietPeriodMS == 300 && c.about == config.about)
+        #expect(c.tlsPort == 6697 && c.stsPort == 6698 && c.stsDuration == 86_400)
         // Truncated or padded requests are refused, not misread.
         #expect(bytes.dropLast().withUnsafeBytes { Spawner.parseRequest($0) } == nil)
         #expect((bytes + [0]).withUnsafeBytes { Spawner.parseRequest($0) } == nil)
