@@ -30,7 +30,7 @@ final class TLSClients {
     private let records: UnsafeMutableRawBufferPointer
 
     init(clients: Int) throws(TLSError) {
-        context = try TLSContext.client()
+        context = try TLSContext.client(systemStore: false)
         connections = Array(repeating: nil, count: clients)
         pending = Array(repeating: [], count: clients)
         pendingStart = Array(repeating: 0, count: clients)

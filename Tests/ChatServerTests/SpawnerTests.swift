@@ -1,4 +1,6 @@
 import ChatProtocol
+import ChatTLS
+import Foundation
 import Glibc
 import Testing
 import TestSupport
@@ -88,6 +90,18 @@ import TestSupport
         #expect(t.characterMode.contains("\r[#lobby] half\u{1B}[K"))
         #expect(t.characterMode.contains("Press Ctrl-D again to quit."))
         #expect(t.irc.contains("PRIVMSG #lobby :héllo 世界"))
+    }
+
+    /// The TLS part, with a context that has no key (as the spawner's): the handshake goes as
+    /// far as the server's signature, which is refused, and can be played again.
+    @Test func theTLSRehearsalGoesAsFarAsTheSignature() async throws {
+        let dir = NSTemporaryDirectory() + "rehearsal-\(UUID().uuidString.prefix(8))"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let cert = try await TestCertificate.make(in: dir)
+        let chain = Array(try Data(contentsOf: URL(fileURLWithPath: cert.certificatePath)))
+        let context = try TLSContext.server(chainPEM: chain)
+        #expect(SessionRehearsal.performTLS(context: context))
+        #expect(SessionRehearsal.performTLS(context: context))
     }
 
     @Test func itCanBePlayedAgainAndLeavesNoDescriptorsOpen() throws {
