@@ -110,27 +110,20 @@ start_server() {  # chat-server | ngircd | ncat; three tries (the machine is sha
 
 start_server_once() {
     case "$1" in
-        chat-server-tls)
-            "$BIN/chat-server" --listen 127.0.0.1:0 --tls-listen 127.0.0.1:0 --tls-cert "$WORK/tls.crt" \
-                --tls-key "$WORK/tls.key" --flood-rate 0 --max-per-ip 0 --max-clients 0 \
-                --control-socket "$WORK/control.sock" >"$WORK/server.log" 2>&1 &
-            SERVER_PID=$!
-            PORT=""
-            for _ in $(seq 1 200); do
-                PORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\) (TLS).*/\1/p' "$WORK/server.log" | head -1)
-                [ -n "$PORT" ] && break
-                sleep 0.05
-            done
-            ;;
-        chat-server|baseline)
-            local server_bin=$BIN
+        chat-server|baseline|chat-server-tls)
+            local server_bin=$BIN tls=() which=''
             [ "$1" = baseline ] && server_bin=$BASELINE
-            "$server_bin/chat-server" --listen 127.0.0.1:0 --flood-rate 0 --max-per-ip 0 --max-clients 0 \
+            if [ "$1" = chat-server-tls ]; then
+                # The bench talks to the TLS port, the one logged with "(TLS)".
+                tls=(--tls-listen 127.0.0.1:0 --tls-cert "$WORK/tls.crt" --tls-key "$WORK/tls.key")
+                which=' (TLS)'
+            fi
+            "$server_bin/chat-server" --listen 127.0.0.1:0 "${tls[@]}" --flood-rate 0 --max-per-ip 0 --max-clients 0 \
                 --control-socket "$WORK/control.sock" >"$WORK/server.log" 2>&1 &
             SERVER_PID=$!
             PORT=""
             for _ in $(seq 1 200); do
-                PORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$WORK/server.log" | head -1)
+                PORT=$(sed -n "s/.*listening on 127\\.0\\.0\\.1:\\([0-9]*\\)$which.*/\\1/p" "$WORK/server.log" | head -1)
                 [ -n "$PORT" ] && break
                 sleep 0.05
             done
