@@ -8,11 +8,14 @@
 #   bench/compare.sh --baseline DIR
 #                               # also another build's chat-server (DIR holds its binary, e.g.
 #                               # an older commit's .build/release), measured in the same run
+#   bench/compare.sh --no-tls   # without the TLS columns (chat-server's and ngircd's TLS
+#                               # ports, with a self-signed certificate made for the run)
 #
 # Environment: RESULTS=DIR keeps the JSON of every run there (default: a temp dir),
 # SOAK_SECONDS (default 30), DURATION (fanout/latency seconds, default 10),
 # CONN_CLIENTS (connections scenario, default 1000), SCENARIOS (default
-# "fanout latency connections soak": a subset runs only those).
+# "fanout latency connections soak": a subset runs only those), TLS_CONN_CLIENTS (the
+# TLS connection rate target with --targets, default 5000).
 # Needs root to install ncat, ngircd and jq when they are missing (Debian packages).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,6 +23,7 @@ export SWIFT_BACKTRACE=interactive=no
 export DEBIAN_FRONTEND=noninteractive
 
 TARGETS=0
+TLS=1
 BASELINE=""
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -27,7 +31,8 @@ while [ $# -gt 0 ]; do
         --baseline)
             [ $# -ge 2 ] && [ -x "$2/chat-server" ] || { echo "--baseline needs a folder with a chat-server binary" >&2; exit 2; }
             BASELINE=$(cd "$2" && pwd); shift ;;
-        -h|--help) sed -n 2,18p "$0"; exit 0 ;;
+        --no-tls) TLS=0 ;;
+        -h|--help) sed -n 2,21p "$0"; exit 0 ;;
         *) echo "unknown argument: $1" >&2; exit 2 ;;
     esac
     shift
@@ -37,6 +42,7 @@ SCENARIOS=${SCENARIOS:-fanout latency connections soak}
 DURATION=${DURATION:-10}
 SOAK_SECONDS=${SOAK_SECONDS:-30}
 CONN_CLIENTS=${CONN_CLIENTS:-1000}
+TLS_CONN_CLIENTS=${TLS_CONN_CLIENTS:-5000}
 RESULTS=${RESULTS:-$(mktemp -d /tmp/chat-compare.XXXXXX)}
 mkdir -p "$RESULTS"
 WORK=$(mktemp -d /tmp/chat-compare-run.XXXXXX)
@@ -62,7 +68,16 @@ swift build -c release >&2
 BIN=$(swift build -c release --show-bin-path)
 BENCH="$BIN/chat-bench"
 
-# 3. Servers. Each scenario gets a fresh server; SERVER_PID and PORT describe it.
+# A self-signed certificate for the TLS ports (P-256, as a Let's Encrypt ECDSA one), readable
+# by the users both servers drop to.
+if [ "$TLS" = 1 ]; then
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$WORK/tls.key" \
+        -out "$WORK/tls.crt" -days 2 -subj /CN=localhost -addext subjectAltName=IP:127.0.0.1 2>/dev/null
+    chmod 644 "$WORK/tls.key" "$WORK/tls.crt"
+fi
+
+# 3. Servers. Each scenario gets a fresh server; SERVER_PID and PORT describe it (for the
+# TLS kinds, PORT is the TLS port).
 SERVER_PID=""
 PORT=""
 
@@ -95,28 +110,42 @@ start_server() {  # chat-server | ngircd | ncat; three tries (the machine is sha
 
 start_server_once() {
     case "$1" in
-        chat-server|baseline)
-            local server_bin=$BIN
+        chat-server|baseline|chat-server-tls)
+            local server_bin=$BIN tls=() which=''
             [ "$1" = baseline ] && server_bin=$BASELINE
-            "$server_bin/chat-server" --listen 127.0.0.1:0 --flood-rate 0 --max-per-ip 0 --max-clients 0 \
+            if [ "$1" = chat-server-tls ]; then
+                # The bench talks to the TLS port, the one logged with "(TLS)".
+                tls=(--tls-listen 127.0.0.1:0 --tls-cert "$WORK/tls.crt" --tls-key "$WORK/tls.key")
+                which=' (TLS)'
+            fi
+            "$server_bin/chat-server" --listen 127.0.0.1:0 "${tls[@]}" --flood-rate 0 --max-per-ip 0 --max-clients 0 \
                 --control-socket "$WORK/control.sock" >"$WORK/server.log" 2>&1 &
             SERVER_PID=$!
             PORT=""
             for _ in $(seq 1 200); do
-                PORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$WORK/server.log" | head -1)
+                PORT=$(sed -n "s/.*listening on 127\\.0\\.0\\.1:\\([0-9]*\\)$which.*/\\1/p" "$WORK/server.log" | head -1)
                 [ -n "$PORT" ] && break
                 sleep 0.05
             done
             ;;
-        ngircd)
+        ngircd|ngircd-tls)
             PORT=$(free_port)
+            local ports=$PORT ssl=""
+            if [ "$1" = ngircd-tls ]; then
+                # The plain port on another number; the bench talks to the TLS one.
+                ports=$(free_port)
+                ssl="[SSL]
+CertFile = $WORK/tls.crt
+KeyFile = $WORK/tls.key
+Ports = $PORT"
+            fi
             mkdir -p "$WORK/conf.d"
             cat >"$WORK/ngircd.conf" <<EOF
 [Global]
 Name = bench.irc
 Info = chat-bench comparison
 Listen = 127.0.0.1
-Ports = $PORT
+Ports = $ports
 MotdPhrase = chat-bench
 PidFile = $WORK/ngircd.pid
 [Limits]
@@ -132,6 +161,7 @@ DNS = no
 Ident = no
 PAM = no
 IncludeDir = $WORK/conf.d
+$ssl
 EOF
             ngircd -n -f "$WORK/ngircd.conf" >"$WORK/server.log" 2>&1 &
             SERVER_PID=$!
@@ -160,6 +190,7 @@ trap 'stop_server; rm -rf "$WORK"' EXIT
 COLUMNS_=("chat-server irc" "chat-server human")
 [ -n "$BASELINE" ] && COLUMNS_+=("baseline irc" "baseline human")
 COLUMNS_+=("ngircd irc" "ncat raw")
+[ "$TLS" = 1 ] && COLUMNS_+=("chat-server-tls irc" "chat-server-tls human" "ngircd-tls irc")
 
 # run NAME SERVER DIALECT SCENARIO [bench options...]: JSON to $RESULTS/NAME.json.
 # The machine is shared: if the server did not survive the run (someone else's cleanup
@@ -173,8 +204,9 @@ run() {
             return 0
         fi
         log "$scenario against $server ($dialect): $*"
-        local ok=1
-        "$BENCH" "$scenario" --target "127.0.0.1:$PORT" --dialect "$dialect" --server-pid "$SERVER_PID" \
+        local ok=1 tls=()
+        case "$server" in *-tls) tls=(--tls) ;; esac
+        "$BENCH" "$scenario" "${tls[@]}" --target "127.0.0.1:$PORT" --dialect "$dialect" --server-pid "$SERVER_PID" \
             --label "$server" --json --quiet "$@" >"$RESULTS/$name.json" 2>"$RESULTS/$name.err" || ok=0
         if ! kill -0 "$SERVER_PID" 2>/dev/null || grep -q "shutting down" "$WORK/server.log" 2>/dev/null; then
             log "  the server ended during the run (not by us)"
@@ -219,6 +251,13 @@ if [ "$TARGETS" = 1 ]; then
     if [ $(( n + 32 )) -gt "$lim" ]; then n=$(( lim - 32 )); fi
     log "target 4 with $n clients (descriptor limit $lim)"
     run "target-connections" chat-server human connections --clients "$n" --hold 10 --connect-concurrency 2000 --register-timeout 600
+    if [ "$TLS" = 1 ]; then
+        # Issue 15: as many telnet users over TLS, and new TLS connections per second (telnet
+        # users, 1,000 at once: their 300 ms quiet period overlaps, and nobody's arrival is
+        # told to a crowd, as an IRC JOIN is, so the ramp is the handshakes and the forks).
+        run "target-tls-connections" chat-server-tls human connections --clients "$n" --hold 10 --connect-concurrency 2000 --register-timeout 600
+        run "target-tls-rate" chat-server-tls human connections --clients "$TLS_CONN_CLIENTS" --hold 1 --connect-concurrency 1000 --register-timeout 600
+    fi
 fi
 
 # 5. The table.
@@ -251,6 +290,9 @@ row() {  # row LABEL SCENARIO JQ-EXPRESSION
             "baseline human") header+=" baseline (telnet) |" ;;
             "ngircd irc") header+=" ngircd $(dpkg-query -W -f '${Version}' ngircd 2>/dev/null) (IRC) |" ;;
             "ncat raw") header+=" ncat --chat $(dpkg-query -W -f '${Version}' ncat 2>/dev/null) (raw) |" ;;
+            "chat-server-tls irc") header+=" chat-server TLS (IRC) |" ;;
+            "chat-server-tls human") header+=" chat-server TLS (telnet) |" ;;
+            "ngircd-tls irc") header+=" ngircd TLS (IRC) |" ;;
         esac
         rule+="---|"
     done
@@ -266,6 +308,7 @@ row() {  # row LABEL SCENARIO JQ-EXPRESSION
     row "latency: server CPU per delivered line (µs)" latency ".server.cpu_per_line_us | $f2"
     row "latency: lost/dup/reordered/corrupt" latency "$loss"
     row "**connections** $CONN_CLIENTS clients: ready / time (s)" connections '"\(.ready) / \(.ramp_s | . * 100 | round / 100)"'
+    row "connections: new connections per second (ready / ramp)" connections 'if .ramp_s > 0 then (.ready / .ramp_s | round) else "n/a" end'
     row "connections: server PSS per client (KiB)" connections ".server.pss_per_client_kib | $f2"
     row "connections: server CPU while idle (% of one core)" connections ".server.cpu_pct | $f2"
     row "**soak** 200 clients, 10 senders, 500 lines/s, ${SOAK_SECONDS} s: delivered lines/s" soak '.delivered_per_s | round'
@@ -279,6 +322,25 @@ row() {  # row LABEL SCENARIO JQ-EXPRESSION
         echo
         t=target-connections
         echo "- connections, telnet: $(j $t '.ready') of $(j $t '.clients') ready in $(j $t '.ramp_s') s, PSS $(j $t '.server.pss_per_session_kib') KiB per session ($(j $t '.server.pss_per_client_kib') KiB per client with the hub's growth), hub CPU while idle $(j $t '.server.hub_cpu_pct')%"
+        if [ "$TLS" = 1 ]; then
+            t=target-tls-connections
+            echo "- connections, telnet over TLS: $(j $t '.ready') of $(j $t '.clients') ready in $(j $t '.ramp_s') s, PSS $(j $t '.server.pss_per_session_kib') KiB per session ($(j $t '.server.pss_per_client_kib') KiB per client with the hub's growth), hub CPU while idle $(j $t '.server.hub_cpu_pct')%"
+            t=target-tls-rate
+            echo "- new TLS connections (telnet users, 1,000 at once): $(j $t '.ready') of $(j $t '.clients') ready in $(j $t '.ramp_s') s: $(j $t 'if .ramp_s > 0 then (.ready / .ramp_s | round) else "n/a" end') per second"
+        fi
+    fi
+    if [ "$TLS" = 1 ]; then
+        # Issue 15's CPU target: TLS at most 1.5x plain per delivered line, and below ngircd's TLS.
+        ratio() {  # ratio SCENARIO DIALECT
+            local a b
+            a=$(j "$1-chat-server-tls-$2" '.server.cpu_per_line_us')
+            b=$(j "$1-chat-server-$2" '.server.cpu_per_line_us')
+            awk -v a="$a" -v b="$b" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.2f", a / b; else print "n/a" }'
+        }
+        case " $SCENARIOS " in *" fanout "*)
+            echo
+            echo "Server CPU per delivered line, TLS over plain (fanout): IRC $(ratio fanout irc)x, telnet $(ratio fanout human)x; ngircd TLS over plain: $(awk -v a="$(j fanout-ngircd-tls-irc '.server.cpu_per_line_us')" -v b="$(j fanout-ngircd-irc '.server.cpu_per_line_us')" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.2f", a / b; else print "n/a" }')x"
+        esac
     fi
     echo
     echo "JSON of every run: $RESULTS"

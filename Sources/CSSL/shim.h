@@ -87,17 +87,18 @@ fail:
     return NULL;
 }
 
-/// A client context: TLS 1.2 at least, the system's CA store; the verification itself is
-/// judged after the handshake (`cssl_verify_result`), so that a self-signed server can be
-/// trusted on first use. NULL with `err` filled.
-static inline SSL_CTX *cssl_client_context(char *err, size_t errSize) {
+/// A client context: TLS 1.2 at least, the system's CA store unless `systemStore` is 0 (a
+/// client that judges no certificate: the bench, the spawner's rehearsal); the verification
+/// itself is judged after the handshake (`cssl_verify_result`), so that a self-signed server
+/// can be trusted on first use. NULL with `err` filled.
+static inline SSL_CTX *cssl_client_context(int systemStore, char *err, size_t errSize) {
     ERR_clear_error();
     SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
     if (!ctx) { cssl_last_error(err, errSize); return NULL; }
     SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
     SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION | SSL_OP_NO_COMPRESSION);
     SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
-    if (SSL_CTX_set_default_verify_paths(ctx) != 1) ERR_clear_error();
+    if (systemStore && SSL_CTX_set_default_verify_paths(ctx) != 1) ERR_clear_error();
     return ctx;
 }
 

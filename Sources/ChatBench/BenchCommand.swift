@@ -113,6 +113,9 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .customLong("clients-total"), help: "Soak with faults: make --clients the measured clients left after the faulty, churning and watcher clients are taken out of this total.")
     var clientsTotal: Int?
 
+    @Flag(help: "The target is a TLS port: clients connect over TLS (handshake, then their dialect); certificates are not checked.")
+    var tls = false
+
     @Option(help: "Name of the server under test, for the report.")
     var label: String?
 
@@ -160,13 +163,16 @@ struct BenchCommand: ParsableCommand {
         if lineSize < Payload.minimumSize + 16 || lineSize > 400 { throw ValidationError("--line-size must be between \(Payload.minimumSize + 16) and 400") }
         if window < 1 || batch < 1 { throw ValidationError("--window and --batch must be at least 1") }
         if dialect == .mixed && scenario == .connections { }
+        if tls && (dialect == .raw || faults.any) {
+            throw ValidationError("--tls is for the irc, human, mixed and typist dialects, without faults")
+        }
         return BenchConfig(
             scenario: scenario, dialect: dialect, target: addr, clients: c, senders: s,
             duration: duration ?? defaults.duration, rate: rate ?? defaults.rate, lineSize: lineSize,
             varySize: scenario == .soak, workers: w, window: window, batch: batch, channel: channel,
             serverPID: serverPID, hold: hold, connectConcurrency: max(connectConcurrency, 1),
             settleQuietMS: settleMS, drainTimeout: drainTimeout, registerTimeout: registerTimeout,
-            interval: interval, nickPrefix: nickPrefix, faults: faults)
+            interval: interval, nickPrefix: nickPrefix, faults: faults, tls: tls)
     }
 
     @Option(help: "codec: frames per round.")
@@ -210,7 +216,10 @@ struct BenchCommand: ParsableCommand {
                                               : CodecBench.table(figures, frames: frames, textSize: lineSize))
             return
         }
-        if scenario == .amplification { return try runAmplification() }
+        if scenario == .amplification {
+            if tls { throw ValidationError("--tls is for fanout, latency, connections and soak") }
+            return try runAmplification()
+        }
         let cfg = try config()
         let quiet = self.quiet
         let runner = try Runner(cfg: cfg) { line in

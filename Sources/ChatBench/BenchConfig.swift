@@ -38,6 +38,8 @@ struct BenchConfig: Sendable {
     var nickPrefix: String
     /// Soak: faults injected besides the measured traffic (Faults.swift).
     var faults = FaultConfig()
+    /// The target is a TLS port: every client talks TLS (ChatTLS) under its dialect.
+    var tls = false
 
     /// Sessions the soak kills: kill-percent of every session of the run, these included.
     var victims: Int { faults.victims }

@@ -82,7 +82,7 @@ extension BenchResult {
     func table(label: String?) -> String {
         let c = config
         var rows: [(String, String)] = []
-        rows.append(("scenario", "\(c.scenario.rawValue), dialect \(c.dialect.rawValue), target \(c.target)\(label.map { " (\($0))" } ?? "")"))
+        rows.append(("scenario", "\(c.scenario.rawValue), dialect \(c.dialect.rawValue)\(c.tls ? " over TLS" : ""), target \(c.target)\(label.map { " (\($0))" } ?? "")"))
         var shape = "\(c.clients) clients, \(c.workers) workers"
         if c.scenario != .connections {
             shape += ", \(c.senders) senders, " + (c.paced ? "\(fmt(c.rate, 0)) lines/s in all" : "flat out (window \(c.window) lines/sender)")
@@ -147,6 +147,7 @@ extension BenchResult {
         var f: [(String, String)] = []
         f.append(("scenario", jsonString(c.scenario.rawValue)))
         f.append(("dialect", jsonString(c.dialect.rawValue)))
+        f.append(("tls", c.tls ? "true" : "false"))
         f.append(("target", jsonString(c.target.description)))
         if let label { f.append(("label", jsonString(label))) }
         f.append(("clients", "\(c.clients)"))

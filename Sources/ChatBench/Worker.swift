@@ -14,7 +14,7 @@ import Glibc
 /// parsed in place in one read buffer; only a partial last line is copied (to the client's
 /// carry area). No allocation per line.
 final class Worker {
-    enum State: UInt8 { case waiting = 0, connecting, greeting, joining, ready, dead }
+    enum State: UInt8 { case waiting = 0, connecting, greeting, joining, ready, dead, handshaking }
     enum Phase { case connecting, idle, settling, running, draining, reported }
 
     static let controlTag = UInt64.max
@@ -98,6 +98,8 @@ final class Worker {
     var notes: [String] = []
 
     let readBuf: UnsafeMutableRawPointer
+    /// `--tls`: every client's TLS connection (nil: plain TCP).
+    let tls: TLSClients?
 
     init(cfg: BenchConfig, index: Int, clients: [Int], shared: SharedCounters, control: Int32, report: Int32) throws(SystemError) {
         self.cfg = cfg
@@ -130,6 +132,7 @@ final class Worker {
         maxInFlight = max(1, cfg.connectConcurrency / max(cfg.workers, 1))
         workerStart = Proc.monotonicNanos()
         prefix[Int(ClientKind.irc.rawValue)] = Array("PRIVMSG \(cfg.ircChannel) :".utf8)
+        do { tls = cfg.tls ? try TLSClients(clients: n) : nil } catch { throw SystemError("TLS client context", errno: 0, detail: "\(error)") }
 
         let lineMax = 64 + max(cfg.lineSize, 64) + 2
         for i in 0..<n where gids[i] < S {
@@ -299,6 +302,13 @@ final class Worker {
 
     private func connected(_ i: Int) {
         try? epoll.modify(fds[i], events: Epoll.readable, data: UInt64(i))
+        if let tls, states[i] == .connecting {
+            // The handshake first; the dialect starts when it is done (`readTLS`).
+            states[i] = .handshaking
+            if !tls.start(i, fd: fds[i]) { return fail(i, "TLS: cannot start the handshake") }
+            if tls.hasPending(i) { try? epoll.modify(fds[i], events: Epoll.readable | Epoll.writable, data: UInt64(i)) }
+            return
+        }
         switch kinds[i] {
         case .raw:
             becomeReady(i)
@@ -313,7 +323,7 @@ final class Worker {
             // the server's WILL ECHO: character mode, no terminal type (no escapes, no colour).
             states[i] = .greeting
             let opening: [UInt8] = [255, 253, 3, 255, 251, 24, 255, 251, 31, 255, 253, 1]
-            if case .done(let k)? = opening.withUnsafeBytes({ try? FD.write(fds[i], $0) }) { counts.bytesOut += UInt64(k) }
+            if case .done(let k)? = opening.withUnsafeBytes({ write(i, $0) }) { counts.bytesOut += UInt64(k) }
         }
     }
 
@@ -331,7 +341,7 @@ final class Worker {
     private func fail(_ i: Int, _ why: String) {
         guard states[i] != .dead else { return }
         switch states[i] {
-        case .connecting: connectFailed += 1; inFlight -= 1
+        case .connecting, .handshaking: connectFailed += 1; inFlight -= 1
         case .greeting, .joining: registerFailed += 1; inFlight -= 1
         case .ready:
             dropped += 1
@@ -346,6 +356,7 @@ final class Worker {
             FD.close(fds[i])
             fds[i] = -1
         }
+        tls?.end(i)
     }
 
     /// Registration-time and control writes (nick, JOIN, PONG): small, rare; a sender's go
@@ -361,7 +372,7 @@ final class Worker {
                 return
             }
         }
-        let r = bytes.withUnsafeBytes { raw in try? FD.write(fds[i], raw) }
+        let r = bytes.withUnsafeBytes { raw in write(i, raw) }
         if case .done(let k)? = r, k == bytes.count { counts.bytesOut += UInt64(k); return }
         note("client \(gids[i]): could not write a control line at once")
     }
@@ -375,7 +386,12 @@ final class Worker {
             if events & (Epoll.writable | Epoll.readable) != 0 { connected(i) }
             return
         }
-        if events & (Epoll.readable | Epoll.hangup | Epoll.error) != 0 { readClient(i) }
+        if events & (Epoll.readable | Epoll.hangup | Epoll.error) != 0 { tls == nil ? readClient(i) : readTLS(i) }
+        if events & Epoll.writable != 0, senderOf[i] < 0, fds[i] >= 0, let tls {
+            // Records of a control line (or the handshake) that did not fit at once.
+            if tls.flushPending(i, fd: fds[i]) == .failed { return fail(i, "write failed") }
+            if !tls.hasPending(i) { try? epoll.modify(fds[i], events: Epoll.readable, data: UInt64(i)) }
+        }
         if events & Epoll.writable != 0, senderOf[i] >= 0, fds[i] >= 0 {
             let k = senderOf[i]
             senders[k].blocked = false
@@ -398,6 +414,44 @@ final class Worker {
             break
         case .eof?, nil:
             fail(i, "connection closed by the server")
+        }
+    }
+
+    /// `readClient` for a TLS client: records from the socket, each run of plaintext after the
+    /// carry, as `readClient` puts the bytes it reads; the dialect starts with the handshake done.
+    private func readTLS(_ i: Int) {
+        guard let tls else { return }
+        var now = Proc.monotonicNanos()
+        var fresh = 0
+        let r = tls.receive(i, fd: fds[i], room: {
+            fresh = max(carryLen[i], 0)
+            if fresh > 0 { readBuf.copyMemory(from: carry + i * Self.carryCap, byteCount: fresh) }
+            return UnsafeMutableRawBufferPointer(start: readBuf + fresh, count: Self.readCap)
+        }) { k in
+            now = Proc.monotonicNanos()
+            lastInput = now
+            counts.bytesIn += UInt64(k)
+            lines(i, readBuf.assumingMemoryBound(to: UInt8.self), fresh, fresh + k, now)
+        }
+        switch r {
+        case .ok(let handshakeDone):
+            if handshakeDone && states[i] == .handshaking { connected(i) }
+            if tls.hasPending(i) && fds[i] >= 0 {
+                try? epoll.modify(fds[i], events: Epoll.readable | Epoll.writable, data: UInt64(i))
+            }
+        case .closed: fail(i, "connection closed by the server")
+        case .failed(let why): fail(i, why)
+        }
+    }
+
+    /// Writes to client `i`'s socket, or seals the bytes into TLS records (`.done` once they
+    /// are taken; `.wouldBlock` while earlier records still wait for the socket).
+    private func write(_ i: Int, _ bytes: UnsafeRawBufferPointer) -> IOResult? {
+        guard let tls else { return try? FD.write(fds[i], bytes) }
+        switch tls.send(i, fd: fds[i], bytes) {
+        case .taken: return .done(bytes.count)
+        case .blocked: return .wouldBlock
+        case .failed: return nil
         }
     }
 
@@ -660,8 +714,8 @@ final class Worker {
         // A typist sends each key in a write of its own.
         let most = kinds[i] == .typist ? 1 : Int.max
         while senders[k].off < senders[k].len {
-            let r = try? FD.write(fds[i], UnsafeRawBufferPointer(start: senders[k].buf + senders[k].off,
-                                                                 count: min(most, senders[k].len - senders[k].off)))
+            let r = write(i, UnsafeRawBufferPointer(start: senders[k].buf + senders[k].off,
+                                                    count: min(most, senders[k].len - senders[k].off)))
             switch r {
             case .done(let w)?:
                 senders[k].off += w
@@ -677,6 +731,11 @@ final class Worker {
         }
         senders[k].off = 0
         senders[k].len = 0
+        if let tls, fds[i] >= 0, tls.hasPending(i) {
+            // The last records wait for the socket: wait for writable, as for a short write.
+            senders[k].blocked = true
+            try? epoll.modify(fds[i], events: Epoll.readable | Epoll.writable, data: UInt64(i))
+        }
     }
 
     private func finishSender(_ k: Int) {

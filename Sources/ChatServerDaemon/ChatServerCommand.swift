@@ -359,6 +359,9 @@ struct Tuning: ParsableArguments {
     @Option(name: .customLong("ping-timeout"), parsing: .unconditional, help: ArgumentHelp("Seconds of silence before an IRC client is dropped.", valueName: "SECONDS"))
     var pingTimeout = 180
 
+    @Option(name: .customLong("sts-duration"), parsing: .unconditional, help: ArgumentHelp("Seconds IRC clients that reached a TLS port are told to use TLS only (IRCv3 sts's duration=; 0 withdraws the policy). Plain ports advertise the TLS port (sts's port=).", valueName: "SECONDS"))
+    var stsDuration = ServerConfig.defaultSTSDuration
+
     func validate() throws {
         if sessionQueue < 4096 || hubQueue < 4096 { throw ValidationError("queue sizes must be at least 4096 bytes") }
         // Queues are counted in Int bytes and added to: bounded well below any overflow.
@@ -374,6 +377,9 @@ struct Tuning: ParsableArguments {
             || max(registrationTimeout, pingInterval, pingTimeout) > longest {
             throw ValidationError("timeouts must be positive and at most 7 days (\(longest) seconds), and --ping-timeout longer than --ping-interval")
         }
+        if stsDuration < 0 || stsDuration > ServerConfig.longestSTSDuration {
+            throw ValidationError("--sts-duration must be between 0 and \(ServerConfig.longestSTSDuration) seconds (a year)")
+        }
     }
 
     func apply(to c: inout ServerConfig) {
@@ -384,5 +390,6 @@ struct Tuning: ParsableArguments {
         c.registrationTimeout = registrationTimeout
         c.pingInterval = pingInterval
         c.pingTimeout = pingTimeout
+        c.stsDuration = stsDuration
     }
 }

@@ -124,6 +124,8 @@ struct ServerConfig {
     var pingInterval = 90
     var pingTimeout = 180
     var quietPeriodMS = 300
+    /// IRCv3 `sts`'s `duration=` on TLS ports: how long a client keeps to TLS (`--sts-duration`).
+    var stsDuration = ServerConfig.defaultSTSDuration
     let createdAt = Proc.wallMillis() / 1000
 
     static let version = "0.1.0"

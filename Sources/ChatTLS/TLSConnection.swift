@@ -42,17 +42,47 @@ public final class TLSConnection {
                 return
             }
         }
-        var chunk = [UInt8](repeating: 0, count: 16 * 1024)
+        // One record at most per read; the chunk is not zero-filled (only what a record
+        // writes into it is read back).
+        let room = 16 * 1024
+        var chunk = [UInt8](unsafeUninitializedCapacity: room) { _, count in count = room }
         while true {
-            ERR_clear_error()
-            let n = chunk.withUnsafeMutableBytes { SSL_read(ssl, $0.baseAddress, Int32($0.count)) }
-            if n > 0 {
-                plaintext.append(contentsOf: chunk[..<Int(n)])
-                continue
-            }
-            try check(n)
-            return
+            let read = chunk.withUnsafeMutableBytes { raw in Result { () throws(TLSError) in try readRecord(into: raw) } }
+            let n = try read.get()
+            if n == 0 { return }
+            plaintext.append(contentsOf: chunk[..<n])
         }
+    }
+
+    /// Advances the handshake, then reads what plaintext is ready (at most one record's worth)
+    /// into `buffer`: its length, 0 when nothing is ready yet. Allocates nothing, for loops that
+    /// read many connections (the bench); call again until 0.
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws(TLSError) -> Int {
+        if !handshakeDone {
+            ERR_clear_error()
+            let r = SSL_do_handshake(ssl)
+            guard r == 1 else {
+                try check(r)
+                return 0
+            }
+            handshakeDone = true
+        }
+        return try readRecord(into: buffer)
+    }
+
+    private func readRecord(into buffer: UnsafeMutableRawBufferPointer) throws(TLSError) -> Int {
+        guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
+        ERR_clear_error()
+        let n = SSL_read(ssl, base, Int32(clamping: buffer.count))
+        if n > 0 { return Int(n) }
+        try check(n)
+        return 0
+    }
+
+    /// Moves up to `buffer.count` bytes for the network into `buffer`: how many (allocates nothing).
+    public func takeOutput(into buffer: UnsafeMutableRawBufferPointer) -> Int {
+        guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
+        return max(Int(cssl_take_out(ssl, base, Int32(clamping: buffer.count))), 0)
     }
 
     /// Encrypts plaintext for the peer (after the handshake; before it, nothing is written and

@@ -28,9 +28,10 @@ public final class TLSContext {
 
     /// A client's context with the system's CA store; certificates are judged after the
     /// handshake (`TLSConnection.verification`), so that a caller may trust one on first use.
-    public static func client() throws(TLSError) -> TLSContext {
+    /// `systemStore` false: no CA store read (a client that trusts whatever it reaches).
+    public static func client(systemStore: Bool = true) throws(TLSError) -> TLSContext {
         var err = [CChar](repeating: 0, count: 256)
-        guard let ctx = cssl_client_context(&err, err.count) else {
+        guard let ctx = cssl_client_context(systemStore ? 1 : 0, &err, err.count) else {
             throw TLSError(String(decoding: err.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
         }
         return TLSContext(raw: ctx, isServer: false)

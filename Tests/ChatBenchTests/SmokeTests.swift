@@ -12,7 +12,7 @@ import Glibc
 // in order and intact, never how fast.
 
 /// A server under test: its process (output in a log) and the port it listens on.
-private struct Server {
+struct Server {
     let process: LoggedProcess
     let port: Int
     /// ncat does not end on SIGTERM.
@@ -32,7 +32,7 @@ private struct Server {
 }
 
 /// Runs chat-bench with `arguments` plus --json; its parsed output.
-private func bench(_ arguments: [String]) async throws -> [String: Any] {
+func bench(_ arguments: [String]) async throws -> [String: Any] {
     let r = try await runToExit(productPath("chat-bench"), arguments + ["--json", "--quiet", "--workers", "2"], errorsApart: true)
     let data = Data(r.output.utf8), errText = r.errors
     guard r.status == 0 else {
@@ -44,10 +44,10 @@ private func bench(_ arguments: [String]) async throws -> [String: Any] {
     return json
 }
 
-private func int(_ j: [String: Any], _ key: String) -> Int { (j[key] as? NSNumber)?.intValue ?? -1 }
+func int(_ j: [String: Any], _ key: String) -> Int { (j[key] as? NSNumber)?.intValue ?? -1 }
 
 /// Every line delivered exactly once, in order, intact, to every other client.
-private func expectPerfect(_ j: [String: Any], clients: Int, sourceLocation: SourceLocation = #_sourceLocation) {
+func expectPerfect(_ j: [String: Any], clients: Int, sourceLocation: SourceLocation = #_sourceLocation) {
     let sent = int(j, "sent")
     #expect(int(j, "ready") == clients, "\(j)", sourceLocation: sourceLocation)
     #expect(sent > 0, "\(j)", sourceLocation: sourceLocation)

@@ -48,6 +48,42 @@ import TestSupport
         }
     }
 
+    /// The buffer API (the bench's): records opened into a caller's buffer, one at most per
+    /// read, and the bytes for the network taken into one; a burst of one-byte records (a
+    /// typist, a key per record) arrives whole, in order, through both APIs.
+    @Test func recordsReadIntoABufferAndManySmallRecordsAtOnce() async throws {
+        let dir = NSTemporaryDirectory() + "tlsconn-\(UUID().uuidString.prefix(8))"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let cert = try await TestCertificate.make(in: dir)
+        let chain = Array(try Data(contentsOf: URL(fileURLWithPath: cert.certificatePath)))
+        let key = Array(try Data(contentsOf: URL(fileURLWithPath: cert.keyPath)))
+        let server = try TLSConnection(context: try TLSContext.server(chainPEM: chain, keyPEM: key))
+        let client = try TLSConnection(context: try TLSContext.client())
+        var s: [UInt8] = [], c: [UInt8] = []
+        try client.readPlaintext(into: &c)
+        try pump(client, server, &c, &s)
+        let typed = Array(String(repeating: "a line of keys\r\n", count: 40).utf8)
+        for byte in typed { try [byte].withUnsafeBytes { _ = try client.write($0) } }
+        let wire = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
+        defer { wire.deallocate() }
+        let n = client.takeOutput(into: wire)
+        #expect(n > typed.count * 20 && !client.hasOutput, "\(n)")
+        // Half through the buffer API, one record at a time; the rest as the server reads.
+        server.feed(UnsafeRawBufferPointer(rebasing: wire[..<n]))
+        let room = UnsafeMutableRawBufferPointer.allocate(byteCount: 16 * 1024, alignment: 16)
+        defer { room.deallocate() }
+        var got: [UInt8] = []
+        for _ in 0..<(typed.count / 2) {
+            let k = try server.read(into: room)
+            #expect(k == 1)
+            got += room[..<k]
+        }
+        try server.readPlaintext(into: &got)
+        #expect(got == typed)
+        #expect(try server.read(into: room) == 0)
+        #expect(server.takeOutput(into: room) == 0)
+    }
+
     @Test func garbageIsAnErrorNotACrash() throws {
         let server = try TLSConnection(context: try TLSContext.client())
         var out: [UInt8] = []

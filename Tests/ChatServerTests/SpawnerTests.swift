@@ -1,4 +1,6 @@
 import ChatProtocol
+import ChatTLS
+import Foundation
 import Glibc
 import Testing
 import TestSupport
@@ -11,6 +13,9 @@ import TestSupport
                                    maxLineLength: 4096, registrationTimeout: 60, pingInterval: 120, pingTimeout: 240,
                                    quietPeriodMS: 300)
         config.about = ServerAbout(description: "Die Kälte", adminLocation: nil, adminEmail: "ops@chat.example")
+        config.tlsPort = 6697
+        config.stsPort = 6698
+        config.stsDuration = 86_400
         let bytes = Spawner.request(spawn: 0xFFFF_FFFE, config: config)
         let parsed = try #require(bytes.withUnsafeBytes { Spawner.parseRequest($0) })
         #expect(parsed.spawn == 0xFFFF_FFFE)
@@ -18,6 +23,7 @@ import TestSupport
         #expect(c.serverName == "chat.example" && c.floodRate == 2.75 && c.floodBurst == 9 && c.queueLimit == 1 << 20)
         #expect(c.maxLineLength == 4096 && c.registrationTimeout == 60 && c.pingInterval == 120 && c.pingTimeout == 240)
         #expect(c.quietPeriodMS == 300 && c.about == config.about)
+        #expect(c.tlsPort == 6697 && c.stsPort == 6698 && c.stsDuration == 86_400)
         // Truncated or padded requests are refused, not misread.
         #expect(bytes.dropLast().withUnsafeBytes { Spawner.parseRequest($0) } == nil)
         #expect((bytes + [0]).withUnsafeBytes { Spawner.parseRequest($0) } == nil)
@@ -84,6 +90,18 @@ import TestSupport
         #expect(t.characterMode.contains("\r[#lobby] half\u{1B}[K"))
         #expect(t.characterMode.contains("Press Ctrl-D again to quit."))
         #expect(t.irc.contains("PRIVMSG #lobby :héllo 世界"))
+    }
+
+    /// The TLS part, with a context that has no key (as the spawner's): the handshake goes as
+    /// far as the server's signature, which is refused, and can be played again.
+    @Test func theTLSRehearsalGoesAsFarAsTheSignature() async throws {
+        let dir = NSTemporaryDirectory() + "rehearsal-\(UUID().uuidString.prefix(8))"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let cert = try await TestCertificate.make(in: dir)
+        let chain = Array(try Data(contentsOf: URL(fileURLWithPath: cert.certificatePath)))
+        let context = try TLSContext.server(chainPEM: chain)
+        #expect(SessionRehearsal.performTLS(context: context))
+        #expect(SessionRehearsal.performTLS(context: context))
     }
 
     @Test func itCanBePlayedAgainAndLeavesNoDescriptorsOpen() throws {

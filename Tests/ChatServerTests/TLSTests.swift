@@ -51,9 +51,10 @@ import Glibc
         try await tmux.typeLine("exec sh -c '(printf \"\(lines)\"; cat) | openssl s_client -quiet -connect 127.0.0.1:\(tlsPort)'")
         _ = try await tmux.waitFor(text: "CAP * LS", timeout: 20)
         _ = try await tmux.waitFor(text: "001 tlsirc", timeout: 20)
-        // On the TLS port there is no sts (no duration is configured).
+        // On the TLS port sts carries the persistence policy (a day by default), not a port.
         let screen = await tmux.screen().joined(separator: "\n")
-        #expect(!screen.contains("sts="), "\(screen)")
+        #expect(screen.contains("sts=duration=86400"), "\(screen)")
+        #expect(!screen.contains("sts=port="), "\(screen)")
         _ = try await tmux.waitFor(text: "366 tlsirc #tls", timeout: 20)
         await server.stop()
     }
@@ -65,7 +66,25 @@ import Glibc
         try c.line("CAP LS 302")
         let ls = try await c.expect("\r\n")
         #expect(ls.contains("sts=port=\(tlsPort)"), "\(ls)")
+        #expect(!ls.contains("duration="), "\(ls)")
         await server.stop()
+    }
+
+    /// `--sts-duration` sets the TLS port's `duration=` (0 withdraws a policy); bad values are
+    /// one clear line at start-up.
+    @Test func theTLSPortsSTSDurationIsASetting() async throws {
+        let (server, tlsPort, _, dir) = try await tlsServer(["--sts-duration", "0"])
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let tmux = try await Tmux(cols: 160, rows: 30)
+        defer { tmux.kill() }
+        try await tmux.typeLine("exec sh -c '(printf \"CAP LS 302\\r\\n\"; cat) | openssl s_client -quiet -connect 127.0.0.1:\(tlsPort)'")
+        _ = try await tmux.waitFor(text: "sts=duration=0", timeout: 20)
+        await server.stop()
+        for bad in ["-1", "31536001", "day"] {
+            let e = try await runToExit(productPath("chat-server"), ["--listen", "127.0.0.1:0", "--no-console", "--user", "root",
+                                                                  "--sts-duration", bad], errorsApart: true, timeout: 60)
+            #expect(e.status != 0 && e.errors.contains("--sts-duration"), "\(bad): \(e)")
+        }
     }
 
     @Test func irssiConnectsOverTLS() async throws {
@@ -225,12 +244,7 @@ import Glibc
 
 /// The port of a server's TLS listener, from its `listening on HOST:PORT (TLS)` line.
 func tlsPort(of server: ServerProcess) async throws -> Int {
-    let line = try await server.waitForLog("(TLS)")
-    guard let colon = line.range(of: " (TLS)").map({ line[..<$0.lowerBound] })?.lastIndex(of: ":"),
-          let port = Int(line[line.index(after: colon)...].prefix { $0.isNumber }) else {
-        throw TestFailure("no TLS port in \(line)")
-    }
-    return port
+    try await server.process.waitForTLSPort(timeout: 20)
 }
 
 /// A person on `ncat --ssl` in tmux, registered as `nick` and in #lobby.

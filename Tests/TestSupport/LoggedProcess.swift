@@ -98,6 +98,16 @@ public final class LoggedProcess {
         return port
     }
 
+    /// The port of chat-server's TLS listener, from its `listening on HOST:PORT (TLS)` line.
+    public func waitForTLSPort(timeout: Double = 10) async throws -> Int {
+        let line = try await waitForLog(" (TLS)", timeout: timeout)
+        guard let colon = line.range(of: " (TLS)").map({ line[..<$0.lowerBound] })?.lastIndex(of: ":"),
+              let port = Int(line[line.index(after: colon)...].prefix { $0.isNumber }) else {
+            throw TestFailure("no TLS port in \(line)")
+        }
+        return port
+    }
+
     /// Waits for the exit; its code (nil when it is still running or a signal ended it).
     @discardableResult
     public func waitForExit(timeout: Double = 30) async -> Int32? {

@@ -7,11 +7,12 @@ import ChatTLS
 /// hub never runs TLS itself: the handshake and the records are the session's.
 extension Hub {
     /// The settings of a session whose client reached `tlsPort` (0: a plain listener); a
-    /// plain one learns the TLS port for IRCv3 `sts`.
+    /// plain one learns the TLS port for IRCv3 `sts`, a TLS one the policy's duration.
     func sessionConfig(tlsPort: Int) -> SessionConfig {
         var c = config.sessionConfig()
         c.tlsPort = tlsPort
         if tlsPort == 0, let first = tlsListeners.min() { c.stsPort = listeners[first].address.port }
+        if tlsPort != 0 { c.stsDuration = config.stsDuration }
         return c
     }
 

@@ -50,8 +50,8 @@ final class IRCConversation: Conversation {
 
     /// The server's description and administrator (LINKS, WHOIS, VERSION, ADMIN).
     let about: ServerAbout
-    /// IRCv3 `sts`'s value (`port=6697`) on a plain port when the server has a TLS port
-    /// (https://ircv3.net/specs/extensions/sts); nil: not offered.
+    /// IRCv3 `sts`'s value (https://ircv3.net/specs/extensions/sts): `port=6697` on a plain
+    /// port when the server has a TLS port, `duration=86400` on a TLS port; nil: not offered.
     var stsPolicy: String?
 
     init(serverName: String, about: ServerAbout = ServerAbout()) {

@@ -15,4 +15,6 @@ struct SessionConfig {
     var tlsPort = 0
     /// The TLS port a plain port's IRC clients are told of (IRCv3 `sts`); 0 for none.
     var stsPort = 0
+    /// On a TLS port, the `duration=` of IRCv3 `sts`: seconds the client is to keep to TLS.
+    var stsDuration = 0
 }

@@ -10,6 +10,8 @@ extension SessionProcess {
         if let firstLine, IRCInput.startsRegistration(firstLine) {
             let irc = IRCConversation(serverName: config.serverName, about: config.about)
             if config.stsPort != 0 { irc.stsPolicy = "port=\(config.stsPort)" }
+            // A secure connection gets the persistence policy (sts's duration=, 0 included).
+            if config.tlsPort != 0 { irc.stsPolicy = "duration=\(config.stsDuration)" }
             conversation = irc
         } else {
             conversation = HumanConversation(serverName: config.serverName, maxLineLength: config.maxLineLength,

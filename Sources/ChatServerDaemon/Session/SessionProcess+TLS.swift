@@ -34,9 +34,12 @@ extension SessionProcess {
         if tls.connection.peerClosed { clientGone = true }
     }
 
-    /// The handshake is done: the hub learns the version and cipher (the console's `who`).
+    /// The handshake is done: the hub learns the version and cipher (the console's `who`), and
+    /// a second after the registration's burst the session gives back what the handshake left
+    /// (its buffers and key exchange were freed into heap pages this session alone had written).
     func tlsEstablished(_ tls: SessionTLS) {
         output.request(.tlsInfo(version: tls.connection.version, cipher: tls.connection.cipher))
+        releaseAt = Proc.monotonicNanos() + 1_000_000_000
     }
 
     /// A plaintext client on a TLS port (a line, or silence): one plaintext line that says

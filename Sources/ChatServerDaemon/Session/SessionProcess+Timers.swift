@@ -63,6 +63,7 @@ extension SessionProcess {
         output.toHub.releaseMemory()
         events.releaseMemory()
         framer.releaseMemory()
+        tls?.releaseMemory()
         pendingLines = []
         pendingStart = 0
         Proc.discardPages(buffer)

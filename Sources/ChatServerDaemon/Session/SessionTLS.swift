@@ -31,6 +31,12 @@ final class SessionTLS {
         wire.append(out)
     }
 
+    /// Drops the buffers an idle connection does not need (with the session's, after a burst).
+    func releaseMemory() {
+        wire.releaseMemory()
+        plaintext = []
+    }
+
     /// The first byte of a TLS record that carries a handshake (a ClientHello).
     static let handshakeRecord: UInt8 = 0x16
 

@@ -12,6 +12,7 @@ extension SessionConfig {
         for text in [about.description, about.adminLocation ?? "", about.adminEmail ?? ""] { w.string(text) }
         w.int(Int64(tlsPort))
         w.int(Int64(stsPort))
+        w.int(Int64(stsDuration))
     }
 
     init(from r: inout BinaryReader) throws(PayloadError) {
@@ -30,5 +31,6 @@ extension SessionConfig {
         about.adminEmail = email.isEmpty ? nil : email
         tlsPort = Int(try r.int())
         stsPort = Int(try r.int())
+        stsDuration = Int(try r.int())
     }
 }

@@ -151,6 +151,10 @@ enum Spawner {
             let packet = UnsafeRawBufferPointer(rebasing: buffer[..<n])
             if fds.isEmpty, let context = ServerCertificate.context(fromFrame: packet) {
                 tls = context
+                // Warm OpenSSL for the sessions, then plug the holes the context and the
+                // rehearsal left, as after the first rehearsal.
+                _ = SessionRehearsal.performTLS(context: context)
+                Proc.plugHeapHoles()
                 continue
             }
             guard fds.count == 2, let (spawn, config) = parseRequest(packet) else {

@@ -14,6 +14,13 @@ extension ServerConfig {
             throw StartupError("--tls-cert needs --tls-key (the private key, PEM)")
         }
     }
+
+    /// A day: long enough for a client to keep to TLS between visits, short enough that a
+    /// server that drops TLS (or its certificate's validity) strands no one for long. Ergo
+    /// ships sts off, with about a month in its example; a TLS port here always offers sts.
+    static let defaultSTSDuration = 86_400
+    /// A year, the most `--sts-duration` takes.
+    static let longestSTSDuration = 365 * 86_400
 }
 
 extension Limits {
