@@ -27,7 +27,7 @@ struct ChatTUICommand: ParsableCommand {
     struct Connect: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Connect to a server and open the chat screen.")
 
-        @Argument(help: "HOST:PORT, irc://HOST:PORT/#channel, ircs://HOST[:6697]/#channel (TLS), telnet://HOST:PORT, or a network of the configuration file (default: its `network`).")
+        @Argument(help: "HOST:PORT, irc://HOST:PORT/#channel, ircs://HOST[:6697]/#channel (TLS), telnet://HOST:PORT, or a network of the configuration file (default: the file's network key).")
         var server: String?
 
         @Option(help: ArgumentHelp("The configuration file (default: $XDG_CONFIG_HOME/chat-tui/config.toml, else ~/.config/chat-tui/config.toml).", valueName: "PATH"))
@@ -57,7 +57,7 @@ struct ChatTUICommand: ParsableCommand {
         @Flag(inversion: .prefixedNo, help: "Scroll with the mouse wheel (turn off to select text with the mouse).")
         var mouse: Bool?
 
-        @Flag(inversion: .prefixedNo, help: "Show mIRC bold, colours and the like as plain text.")
+        @Flag(inversion: .prefixedNo, help: "Show mIRC bold, colours and the like as plain text (--no-strip-formatting: show them, the default, whatever the configuration file says).")
         var stripFormatting: Bool?
 
         @Option(help: .hidden)
