@@ -40,6 +40,11 @@ final class ChatState {
     /// The last message's number (IRCv3 `msgid`), counted from the start time so that a
     /// restarted hub does not reuse numbers (`ChatState+Caps.swift`).
     var lastMessageID: UInt64 = 0
+    /// Users on a registered nick they have not identified for, and when they must have
+    /// (`ChatState+NickProtection.swift`).
+    var nickGuards = NickGuards()
+    /// The number of the last guest nick given (`Guest12345`), seeded from the clock.
+    var guestNumber: Int?
 
     static let reservedNicks: Set<String> = ["server", "console", "operator", "oper", "admin", "root", "system",
                                              "chanserv", "nickserv", "irc", "hub"]
@@ -76,6 +81,7 @@ final class ChatState {
     func disconnect(session id: Int, reason: String) {
         guard let u = users[id] else { return }
         if operChecks.awaits(id) { operChecks.forget(session: id) }
+        nickGuards.stop(id)
         sink.audit(.quit(session: id, nick: u.registered ? u.nick : nil, reason: clean(reason, limit: settings.quitLength)))
         if u.registered {
             // A quit reason reaches every channel the user was in: cleaned as a part reason is.
@@ -89,6 +95,9 @@ final class ChatState {
         monitors.clear(id)
         users[id] = nil
     }
+
+    /// Who holds `nick` or a nick that looks like it (`a1ice` for `alice`), if anyone.
+    func nickHolder(_ nick: String) -> Int? { nicks[Names.impersonationKey(nick, casemapping: settings.casemapping)] }
 
     func session(named nick: String) -> Int? {
         guard let id = nicks[Names.impersonationKey(nick, casemapping: settings.casemapping)],
@@ -181,7 +190,7 @@ final class ChatState {
     // MARK: Registration and nicks
 
     /// Why `nick` cannot be used by session `id`, or nil when it can.
-    private func nickProblem(_ nick: String, for id: Int) -> (ErrorCode, String)? {
+    func nickProblem(_ nick: String, for id: Int) -> (ErrorCode, String)? {
         if nick.isEmpty { return (.noNicknameGiven, "No nickname given") }
         // 432 in every case; the text says which, for the people reading it.
         if Names.isValidNick(nick, maxLength: .max) && nick.count > settings.nickLength {
@@ -222,9 +231,10 @@ final class ChatState {
                               network: settings.network, version: settings.version, createdAt: settings.createdAt,
                               isupport: settings.isupport, users: nicks.count, channels: channels.count,
                               motd: settings.motd)), to: id)
+        protectNick(id)
     }
 
-    private func changeNick(_ id: Int, to new: String) {
+    func changeNick(_ id: Int, to new: String) {
         let u = users[id]!
         if u.nick == new { return }
         if let (code, text) = nickProblem(new, for: id) { return error(id, code, [new], text) }
@@ -241,6 +251,7 @@ final class ChatState {
             announceOffline(u.nick, of: id)
             announceOnline(id)
         }
+        protectNick(id)
     }
 
     /// Consulted before a user is welcomed, with its session, `nick!user@host` and address:
