@@ -150,6 +150,7 @@ extension ChatState {
         guard let account = users[id]!.account else { return nickServNotice(id, "You are not logged in.") }
         users[id]!.account = nil
         send(.loggedOut(nick: users[id]!.nick, source: users[id]!.source), to: id)
+        notifyAccount(of: id)
         nickServNotice(id, "You are now logged out of \(account).")
     }
 
@@ -222,6 +223,7 @@ extension ChatState {
             for (sid, u) in users where u.account.map(fold) == key {
                 users[sid]!.account = nil
                 send(.loggedOut(nick: u.nick, source: u.source), to: sid)
+                notifyAccount(of: sid)
             }
             nickServNotice(id, "The account \(account.name) is dropped.")
         }
@@ -273,6 +275,7 @@ extension ChatState {
         let u = users[id]!
         // Before registration (SASL) there is no user name yet.
         send(.loggedIn(nick: u.nick, source: u.registered ? u.source : "*!*@" + u.host, account: account), to: id)
+        notifyAccount(of: id)
     }
 
     /// Loads the accounts from `storage` and writes through it from now on.

@@ -532,7 +532,7 @@ final class ChatState {
                 return error(id, .cannotSendToChannel, [ch.name], why)
             }
             let frame = HubEvent.message(source: u.source, kind: kind, target: ch.name, text: body, time: now,
-                                         id: nextMessageID(), tags: tags).frame()
+                                         id: nextMessageID(), tags: tags, account: u.account ?? "").frame()
             broadcast(frame, in: ch) { $0 != id }
             if u.caps.contains(.echoMessage) { send(frame, to: id) }
             // Notices and CTCP queries (VERSION, PING: for the clients there now; replayed, a
@@ -545,7 +545,7 @@ final class ChatState {
                 return error(id, .noSuchNick, [target], "No such nick/channel")
             }
             let frame = HubEvent.message(source: u.source, kind: kind, target: peer.nick, text: body, time: now,
-                                         id: nextMessageID(), tags: tags).frame()
+                                         id: nextMessageID(), tags: tags, account: u.account ?? "").frame()
             send(frame, to: sid)
             if u.caps.contains(.echoMessage) { send(frame, to: id) }
             if let away = peer.away, kind != .notice { send(.awayReply(nick: peer.nick, text: away), to: id) }
