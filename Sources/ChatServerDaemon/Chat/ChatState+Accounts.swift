@@ -216,15 +216,10 @@ extension ChatState {
                 return nickServNotice(id, verdict == nil ? "Passwords cannot be checked now; try again later." : "Invalid password.")
             }
             operChecks.succeeded(host: users[id]!.host)
-            do { try accountStorage?.deleteAccount(folded: key) } catch {
+            do { try removeAccount(key) } catch {
                 return nickServNotice(id, "The account could not be dropped (the server could not write it); try again later.")
             }
-            accounts[key] = nil
-            for (sid, u) in users where u.account.map(fold) == key {
-                users[sid]!.account = nil
-                send(.loggedOut(nick: u.nick, source: u.source), to: sid)
-                notifyAccount(of: sid)
-            }
+            logOutEveryone(of: key, why: nil)
             nickServNotice(id, "The account \(account.name) is dropped.")
         }
     }
