@@ -52,6 +52,10 @@ import TestSupport
         #expect(render(.accountChange(source: "al!a@h", account: "")) == [":al!a@h ACCOUNT :*"])
         #expect(render(.extendedJoin(channel: "#c", source: "al!a@h", realName: "Al", account: "alice")) == [":al!a@h JOIN #c alice Al"])
         #expect(render(.extendedJoin(channel: "#c", source: "al!a@h", realName: "Al Bundy")) == [":al!a@h JOIN #c * :Al Bundy"])
+        var invitee = IRCRenderContext(serverName: "irc.test", nick: "bob")
+        invitee.capabilities = [.accountTag, .inviteNotify]
+        #expect(IRCRenderer.render(.invite(channel: "#c", source: "al!a@h", nick: "bob", account: "alice"), context: invitee)
+            .map { $0.serialized() } == ["@account=alice :al!a@h INVITE bob #c"])
         #expect(renderHuman(.accountChange(source: "al!a@h", account: "alice"), context: HumanRenderContext(nick: "bob", serverName: "s")).isEmpty)
     }
 }

@@ -271,7 +271,7 @@ struct RandomMessages {
             return .whowas(nick: string(), entries: strings().map {
                 WhowasEntry(nick: $0, user: string(), host: string(), realName: string(), server: string(), leftAt: int())
             })
-        case 27: return .invite(channel: string(), source: string(), nick: string())
+        case 27: return .invite(channel: string(), source: string(), nick: string(), account: string())
         case 28: return .inviting(channel: string(), nick: string())
         case 29:
             return .modeList(channel: string(), mode: string(), entries: strings().map {

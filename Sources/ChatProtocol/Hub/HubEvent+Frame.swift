@@ -128,7 +128,7 @@ extension HubEvent {
             for e in entries {
                 w.string(e.nick); w.string(e.user); w.string(e.host); w.string(e.realName); w.string(e.server); w.int(e.leftAt)
             }
-        case .invite(let c, let s, let n): w.string(c); w.string(s); w.string(n)
+        case .invite(let c, let s, let n, let a): w.string(c); w.string(s); w.string(n); w.string(a)
         case .inviting(let c, let n): w.string(c); w.string(n)
         case .modeList(let c, let m, let entries):
             w.string(c); w.string(m); w.varint(UInt64(entries.count))
@@ -262,7 +262,7 @@ extension HubEvent {
                                            realName: try r.string(), server: try r.string(), leftAt: try r.int()))
             }
             self = .whowas(nick: nick, entries: entries)
-        case .eventInvite?: self = .invite(channel: try r.string(), source: try r.string(), nick: try r.string())
+        case .eventInvite?: self = .invite(channel: try r.string(), source: try r.string(), nick: try r.string(), account: try r.string())
         case .eventInviting?: self = .inviting(channel: try r.string(), nick: try r.string())
         case .eventModeList?:
             let c = try r.string(), m = try r.string()

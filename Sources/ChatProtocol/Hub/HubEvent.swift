@@ -59,8 +59,9 @@ public enum HubEvent: Equatable, Sendable {
     /// before it brought has come before this one. Not shown to the client.
     case sync(token: UInt64)
     /// `source` invited `nick` to `channel`: sent to the invitee and to the channel's other
-    /// operators (IRC clients show theirs only with `invite-notify`).
-    case invite(channel: String, source: String, nick: String)
+    /// operators (IRC clients show theirs only with `invite-notify`). `account`: the
+    /// inviter's ("" for none), shown to clients with account-tag.
+    case invite(channel: String, source: String, nick: String, account: String = "")
     /// Reply to the session's own `invite`: the invitation went to `nick` (IRC 341).
     case inviting(channel: String, nick: String)
     /// A channel's list mode (`b` bans, `e` ban exceptions, `I` invite exceptions), all of it.

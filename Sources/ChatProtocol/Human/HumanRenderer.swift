@@ -167,7 +167,7 @@ struct HumanRenderer {
         case .sync, .tlsSignature:
             return []  // the session's own barrier or handshake, not news for the user
 
-        case .invite(let channel, let source, let nick):
+        case .invite(let channel, let source, let nick, _):
             let by = nickOf(source)
             if isMe(nick) { return ["-- \(by) invites you to \(channel): /join \(channel) to go there"] }
             return ["-- \(by) invited \(nick) to \(channel)"]

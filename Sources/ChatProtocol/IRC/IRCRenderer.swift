@@ -305,10 +305,11 @@ private struct Renderer {
         case .sync, .tlsSignature:
             break  // the session's own barrier or handshake, not a line for the client
 
-        case .invite(let channel, let source, let nick):
+        case .invite(let channel, let source, let nick, let account):
             // The invitee always; the channel's other operators with invite-notify.
             if C.clean(nick) == me || context.capabilities.contains(.inviteNotify) {
-                out.append(IRCMessage(source: C.clean(source), command: "INVITE", params: [C.clean(nick), C.clean(channel)]))
+                let tags = !account.isEmpty && context.capabilities.contains(.accountTag) ? [IRCTag(key: "account", value: C.clean(account))] : []
+                out.append(IRCMessage(tags: tags, source: C.clean(source), command: "INVITE", params: [C.clean(nick), C.clean(channel)]))
             }
 
         case .inviting(let channel, let nick):
