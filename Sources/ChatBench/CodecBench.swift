@@ -70,7 +70,7 @@ struct CodecBench {
             }
         }
         let decodeEvent = decode { type, payload in
-            (try? HubEvent(type: type, payload: payload)).map { if case .message(_, _, _, let t, _, _, _) = $0 { return t.utf8.count } else { return 0 } } ?? 0
+            (try? HubEvent(type: type, payload: payload)).map { if case .message(_, _, _, let t, _, _, _, _) = $0 { return t.utf8.count } else { return 0 } } ?? 0
         }
         let decodeView = decode { _, payload in MessageView(payload: payload)?.text.count ?? 0 }
         var line: [UInt8] = []

@@ -96,11 +96,14 @@ struct ChatServerCommand: ParsableCommand {
     @Option(name: .customLong("flood-burst"), parsing: .unconditional, help: ArgumentHelp("Lines a client may send at once before flood control delays it.", valueName: "LINES"))
     var floodBurst = 20
 
-    @Option(name: .customLong("config"), help: ArgumentHelp("Settings read at start-up and again on SIGHUP, over the options: 'max-clients = 500' lines (max-clients, max-per-ip, history, flood-rate, flood-burst, motd-file, oper, description, admin-location, admin-email, tls-cert, tls-key, state-dir, history-days).", valueName: "PATH"))
+    @Option(name: .customLong("config"), help: ArgumentHelp("Settings read at start-up and again on SIGHUP, over the options: 'max-clients = 500' lines (max-clients, max-per-ip, history, flood-rate, flood-burst, motd-file, oper, description, admin-location, admin-email, tls-cert, tls-key, state-dir, history-days, nick-grace).", valueName: "PATH"))
     var configFile: String?
 
     @Option(name: .customLong("state-dir"), help: ArgumentHelp("Keep the accounts and the channels' lines here (state.db, created 0700); without it they are kept in memory and lost at exit.", valueName: "DIR"))
     var stateDir: String?
+
+    @Option(name: .customLong("nick-grace"), parsing: .unconditional, help: ArgumentHelp("Seconds someone on a registered nick has to identify before being renamed to a guest nick; 0: registered nicks are not enforced.", valueName: "SECONDS"))
+    var nickGrace = 60
 
     /// --control-socket; a group, so that `chat-server console` shares it (see ControlSocketOption).
     @OptionGroup var control: ControlSocketOption
@@ -132,6 +135,7 @@ struct ChatServerCommand: ParsableCommand {
                             floodBurst: floodBurst, motdFile: motdFile)
         limits.stateDir = stateDir
         limits.historyDays = historyDays
+        limits.nickGrace = nickGrace
         if let serverDescription { limits.about.description = serverDescription }
         limits.tlsCertificate = tlsCertificate
         limits.tlsKey = tlsKey

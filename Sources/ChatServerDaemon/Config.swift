@@ -23,6 +23,8 @@ struct Limits: Equatable {
     /// `--history-days`, `history-days`: how long channel lines are kept on disk (with a
     /// state directory); 0 keeps none there.
     var historyDays = 7
+    /// `--nick-grace`, `nick-grace`: seconds to identify for a registered nick; 0: not enforced.
+    var nickGrace = 60
 
     /// The same rules for the command line and the file; the message names the setting.
     func problem() -> String? {
@@ -35,6 +37,7 @@ struct Limits: Equatable {
         // Sessions multiply the burst (the "Excess flood" bound is ten bursts): an absurd one
         // overflowed and crashed every session.
         if floodBurst < 1 || floodBurst > 100_000 { return "flood-burst must be between 1 and 100000" }
+        if nickGrace < 0 || nickGrace > 86400 { return "nick-grace must be between 0 and 86400 seconds (0: registered nicks are not enforced)" }
         return about.problem()
     }
 
@@ -62,6 +65,7 @@ struct Limits: Equatable {
             case "history": history = try int()
             case "history-days": historyDays = try int()
             case "flood-burst": floodBurst = try int()
+            case "nick-grace": nickGrace = try int()
             case "flood-rate":
                 guard let v = Double(value) else { throw bad("flood-rate takes a number, not '\(TextSafety.sanitize(String(value.prefix(40))))'") }
                 floodRate = v
@@ -89,7 +93,7 @@ struct Limits: Equatable {
                 let resolved = value.isEmpty ? nil : value.hasPrefix("/") ? String(value) : (dir.isEmpty ? "" : dir) + "/" + value
                 if key == "motd-file" { motdFile = resolved } else { stateDir = resolved }
             default:
-                throw bad("unknown setting '\(TextSafety.sanitize(String(key.prefix(40))))' (max-clients, max-per-ip, history, flood-rate, flood-burst, motd-file, oper, description, admin-location, admin-email, tls-cert, tls-key, state-dir, history-days)")
+                throw bad("unknown setting '\(TextSafety.sanitize(String(key.prefix(40))))' (max-clients, max-per-ip, history, flood-rate, flood-burst, motd-file, oper, description, admin-location, admin-email, tls-cert, tls-key, state-dir, history-days, nick-grace)")
             }
             if let problem = problem() { throw bad(problem) }
         }
@@ -170,6 +174,7 @@ struct ServerConfig {
         note("history-days", old.historyDays, limits.historyDays)
         note("flood-rate", old.floodRate, limits.floodRate)
         note("flood-burst", old.floodBurst, limits.floodBurst)
+        note("nick-grace", old.nickGrace, limits.nickGrace)
         note("motd-file", old.motdFile ?? "none", limits.motdFile ?? "none")
         if old.stateDir != limits.stateDir { changes.append("state-dir \(limits.stateDir ?? "none") takes effect at the next start") }
         note("description", old.about.description, limits.about.description)
@@ -190,6 +195,7 @@ struct ServerConfig {
                              historyLength: limits.history, historyMemory: historyMemory, motd: motd)
         s.operators = limits.operators
         s.historyRetention = Int64(limits.historyDays) * 86_400_000
+        s.nickGrace = limits.nickGrace
         return s
     }
 

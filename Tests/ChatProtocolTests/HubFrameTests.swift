@@ -256,7 +256,8 @@ struct RandomMessages {
     }
 
     mutating func event() -> HubEvent {
-        switch Int.random(in: 0..<48, using: &rng) {  // 24: disconnect
+        switch Int.random(in: 0..<49, using: &rng) {  // 24: disconnect
+        case 48: return .accountChange(source: string(), account: string())
         case 47: return .tlsSignature(Array(string().utf8))
         case 43: return .loggedIn(nick: string(), source: string(), account: string())
         case 44: return .loggedOut(nick: string(), source: string())
@@ -270,7 +271,7 @@ struct RandomMessages {
             return .whowas(nick: string(), entries: strings().map {
                 WhowasEntry(nick: $0, user: string(), host: string(), realName: string(), server: string(), leftAt: int())
             })
-        case 27: return .invite(channel: string(), source: string(), nick: string())
+        case 27: return .invite(channel: string(), source: string(), nick: string(), account: string())
         case 28: return .inviting(channel: string(), nick: string())
         case 29:
             return .modeList(channel: string(), mode: string(), entries: strings().map {
@@ -324,11 +325,11 @@ struct RandomMessages {
         case 34: return .wallops(source: string(), text: string())
         case 35:
             return .message(source: string(), kind: kind(), target: string(), text: string(), time: int(),
-                            id: UInt64.random(in: 0...UInt64.max, using: &rng), tags: string())
+                            id: UInt64.random(in: 0...UInt64.max, using: &rng), tags: string(), account: string())
         case 36: return .tagMessage(source: string(), target: string(), tags: string(), time: int(), id: UInt64.random(in: 0...UInt64.max, using: &rng))
         case 37: return .awayChange(source: string(), text: opt())
         case 38: return .setName(source: string(), realName: string())
-        case 39: return .extendedJoin(channel: string(), source: string(), realName: string())
+        case 39: return .extendedJoin(channel: string(), source: string(), realName: string(), account: string())
         default: return .disconnect(reason: string())
         }
     }

@@ -8,6 +8,10 @@ import Testing
         #expect(HumanInput.parse("/IDENTIFY  sesame1 ") == .nickServ("IDENTIFY sesame1"))
         #expect(HumanInput.parse("/identify alice sesame1") == .nickServ("IDENTIFY alice sesame1"))
         #expect(HumanInput.parse("/logout now") == .nickServ("LOGOUT"))
+        #expect(HumanInput.parse("/regain alice") == .nickServ("REGAIN alice"))
+        #expect(HumanInput.parse("/regain  alice sesame1 ") == .nickServ("REGAIN alice sesame1"))
+        #expect(HumanInput.parse("/regain") == .usage("!! Usage: /regain NICK [PASSWORD]"))
+        #expect(HumanInput.parse("/regain a b c") == .usage("!! Usage: /regain NICK [PASSWORD]"))
         #expect(HumanInput.nickServ("LOGOUT").request(currentChannel: nil)
                 == .message(kind: .privmsg, target: "NickServ", text: "LOGOUT"))
     }

@@ -296,6 +296,14 @@ private let left = "\u{1B}[D", right = "\u{1B}[C", up = "\u{1B}[A", down = "\u{1
         #expect(r.editor.history.entries == ["/msg bob sesame"])
     }
 
+    @Test func aRegainPasswordIsStarredAndTheNickShown() {
+        var r = Rig(columns: 60)
+        r.type("/regain alice sesame")
+        #expect(r.term.cursorRow == "[#lobby] /regain alice ******")
+        r.type("\r")
+        #expect(r.lines == ["/regain alice sesame"] && r.editor.history.entries.isEmpty)
+    }
+
     @Test func unknownEscapesAndAltKeysAreIgnored() {
         var r = Rig()
         r.type("ab\u{1B}[15~\u{1B}[2J\u{1B}x\u{1B}Oz" + "c")

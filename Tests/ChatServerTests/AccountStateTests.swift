@@ -3,7 +3,7 @@ import Testing
 @testable import ChatServerDaemon
 
 /// A password worker stand-in: keeps the checks and hash requests for the test to answer.
-private final class AccountChecker: PasswordChecker {
+final class AccountChecker: PasswordChecker {
     var checks: [(ticket: UInt64, hash: String, password: String)] = []
     var hashes: [(ticket: UInt64, password: String)] = []
     func check(ticket: UInt64, hash: String, password: String) -> Bool {
@@ -17,7 +17,7 @@ private final class AccountChecker: PasswordChecker {
 }
 
 /// An account store stand-in: what was written, and a switch to make writes fail.
-private final class MemoryAccounts: AccountStorage {
+final class MemoryAccounts: AccountStorage {
     var rows: [String: Account] = [:]
     var failing = false
     struct Refused: Error {}
@@ -35,8 +35,8 @@ private final class MemoryAccounts: AccountStorage {
 /// NickServ and SASL in the chat state, in process, with a stand-in worker and store.
 @Suite(.serialized, .compute) struct AccountStateTests {
     let sink = RecordingSink()
-    private let checker = AccountChecker()
-    private let store = MemoryAccounts()
+    let checker = AccountChecker()
+    let store = MemoryAccounts()
     let state: ChatState
     final class Clock { var now: Int64 = 1_764_300_000_000 }
     let clock = Clock()

@@ -36,6 +36,9 @@ import TestSupport
             try alice.line("PRIVMSG #v3 :line \(i)")
             echoes.append(lines(try await alice.expect("PRIVMSG #v3 :line \(i)\r\n")).last ?? "")
             try await bob.expect("PRIVMSG #v3 :line \(i)\r\n")
+            // Each line in a millisecond of its own: the timestamp references below are
+            // milliseconds, and two lines in one would be one reference (it happened).
+            await pause(.milliseconds(3))
         }
         let ids = echoes.compactMap { $0.firstMatch(of: /msgid=([0-9a-f]+)/).map { String($0.1) } }
         try #require(ids.count == 5)

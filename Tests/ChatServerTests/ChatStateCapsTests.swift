@@ -35,7 +35,7 @@ import TestSupport
         state.handle(.message(kind: .privmsg, target: "#lobby", text: "hi"), from: 1)
         let echoed = sink.take(1), delivered = sink.take(2)
         #expect(echoed.count == 1 && echoed == delivered, "same time, same id")
-        guard case .message(_, _, "#lobby", "hi", now, let id, "")? = echoed.first else { Issue.record("\(echoed)"); return }
+        guard case .message(_, _, "#lobby", "hi", now, let id, "", _)? = echoed.first else { Issue.record("\(echoed)"); return }
         #expect(id != 0)
         state.handle(.message(kind: .privmsg, target: "bob", text: "psst"), from: 1)
         #expect(sink.take(1) == sink.take(2))
@@ -53,7 +53,7 @@ import TestSupport
         clear()
         for text in ["a", "b"] { state.handle(.message(kind: .privmsg, target: "#lobby", text: text), from: 1) }
         let ids = sink.take(2).compactMap { e -> UInt64? in
-            if case .message(_, _, _, _, _, let id, _) = e { return id } else { return nil }
+            if case .message(_, _, _, _, _, let id, _, _) = e { return id } else { return nil }
         }
         #expect(ids.count == 2 && ids[0] != ids[1] && ids[0] != 0)
     }
@@ -63,13 +63,13 @@ import TestSupport
         user(2, "bob")
         clear()
         state.handle(.taggedMessage(kind: .privmsg, target: "#lobby", text: "hi", tags: "+draft/reply=abc;+typing"), from: 1)
-        guard case .message(_, _, _, "hi", _, _, "+draft/reply=abc;+typing")? = sink.take(2).first else {
+        guard case .message(_, _, _, "hi", _, _, "+draft/reply=abc;+typing", _)? = sink.take(2).first else {
             Issue.record("tags not relayed"); return
         }
         // A hostile session's tags (a line break, a server tag, a space) never reach anyone.
         for bad in ["+a=b\r\nQUIT", "label=x", "+a b", String(repeating: "+a=b;", count: 1000)] {
             state.handle(.taggedMessage(kind: .privmsg, target: "#lobby", text: "x", tags: bad), from: 1)
-            guard case .message(_, _, _, "x", _, _, "")? = sink.take(2).first else { Issue.record("\(bad.prefix(20))"); return }
+            guard case .message(_, _, _, "x", _, _, "", _)? = sink.take(2).first else { Issue.record("\(bad.prefix(20))"); return }
         }
     }
 

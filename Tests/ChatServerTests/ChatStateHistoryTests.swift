@@ -35,7 +35,7 @@ import TestSupport
         for i in 0..<10 {
             clock.now += 20
             state.handle(.message(kind: .privmsg, target: "#h", text: "m\(i)"), from: 1)
-            guard case .message(_, _, _, let text, let time, let id, _)? = sink.take(2).first else { continue }
+            guard case .message(_, _, _, let text, let time, let id, _, _)? = sink.take(2).first else { continue }
             sent.append((text, time, id))
         }
         return sent
@@ -48,7 +48,7 @@ import TestSupport
         let events = sink.take(id)
         guard case .historyBatch("#h", false)? = events.first, case .historyBatch("#h", true)? = events.last else { return nil }
         return events.dropFirst().dropLast().compactMap { e in
-            if case .message(_, _, _, let text, _, _, _) = e { return text } else { return nil }
+            if case .message(_, _, _, let text, _, _, _, _) = e { return text } else { return nil }
         }
     }
 
@@ -86,7 +86,7 @@ import TestSupport
         #expect(ChatState.select(Array(repeating: .init(time: 1, id: 1), count: 300),
                                  HistoryQuery(subcommand: .latest, target: "#h", first: .none, limit: 1000)).count == HistoryQuery.maxLimit)
         state.handle(.chatHistory(HistoryQuery(subcommand: .latest, target: "#H", first: .none, limit: 1)), from: 2)
-        guard case .message(let source, .privmsg, "#h", "m9", m[9].time, m[9].id, "")? = sink.take(2).dropFirst().first else {
+        guard case .message(let source, .privmsg, "#h", "m9", m[9].time, m[9].id, "", _)? = sink.take(2).dropFirst().first else {
             Issue.record("the last line as it was first sent"); return
         }
         #expect(source.hasPrefix("alice!"))

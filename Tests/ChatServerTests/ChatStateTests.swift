@@ -200,12 +200,12 @@ final class RecordingSink: EventSink {
         for t in ["one", "two", "three"] { state.handle(.message(kind: .privmsg, target: "#lobby", text: t), from: 1) }
         #expect(sink.take(1).isEmpty)
         let got = sink.take(2).compactMap { e -> String? in
-            if case .message(_, _, "#lobby", let text, _, _, _) = e { return text } else { return nil }
+            if case .message(_, _, "#lobby", let text, _, _, _, _) = e { return text } else { return nil }
         }
         #expect(got == ["one", "two", "three"])
         user(3, "carol")
         let replay = sink.take(3).compactMap { e -> String? in
-            if case .message(_, _, _, let text, _, _, _) = e { return text } else { return nil }
+            if case .message(_, _, _, let text, _, _, _, _) = e { return text } else { return nil }
         }
         #expect(replay == ["two", "three"], "history keeps the last 2")
     }
@@ -217,7 +217,7 @@ final class RecordingSink: EventSink {
         }
         user(2, "bob")
         let replay = sink.take(2).compactMap { e -> String? in
-            if case .message(_, _, _, let text, _, _, _) = e { return text } else { return nil }
+            if case .message(_, _, _, let text, _, _, _, _) = e { return text } else { return nil }
         }
         #expect(replay == ["kept", "waves"])
     }
@@ -227,7 +227,7 @@ final class RecordingSink: EventSink {
         user(2, "bob")
         _ = sink.take(2)
         state.handle(.message(kind: .privmsg, target: "#LOBBY", text: "a\u{1B}[31mb\u{7}c\u{202E}d"), from: 1)
-        guard case .message(_, _, let target, let text, _, _, _) = sink.take(2).first else { Issue.record("nothing"); return }
+        guard case .message(_, _, let target, let text, _, _, _, _) = sink.take(2).first else { Issue.record("nothing"); return }
         #expect(target == "#lobby")
         #expect(text == "abcd")
     }
@@ -404,7 +404,7 @@ final class RecordingSink: EventSink {
         user(2, "bob", join: name)
         _ = sink.take(1); _ = sink.take(2)
         state.handle(.message(kind: .privmsg, target: name, text: "hi"), from: 1)
-        guard case .message(_, _, let target, "hi", _, _, _) = sink.take(2).first else { Issue.record("not delivered"); return }
+        guard case .message(_, _, let target, "hi", _, _, _, _) = sink.take(2).first else { Issue.record("not delivered"); return }
         #expect(target == name)
     }
 }

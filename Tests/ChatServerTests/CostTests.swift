@@ -100,7 +100,7 @@ import TestSupport
         _ = sink.take(2)
         state.handle(.join(channels: ["#c19"]), from: 2)
         let replayed = sink.take(2).compactMap { e -> String? in
-            if case .message(_, _, _, let text, _, _, _) = e { return text } else { return nil }
+            if case .message(_, _, _, let text, _, _, _, _) = e { return text } else { return nil }
         }
         #expect(replayed.last?.hasPrefix("#c19 49 ") == true, "\(replayed.map { $0.prefix(8) })")
         // A channel that empties gives its history back.

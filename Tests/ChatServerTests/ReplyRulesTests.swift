@@ -35,7 +35,7 @@ import TestSupport
         state.handle(.message(kind: .privmsg, target: "#nonexistent", text: "hello"), from: 2)
         guard case .error(.noSuchNick, _, _)? = sink.take(2).first else { Issue.record("401 expected"); return }
         state.handle(.message(kind: .notice, target: "alice", text: "psst"), from: 2)
-        guard case .message(_, .notice, "alice", "psst", _, _, _)? = sink.take(1).first else { Issue.record("no notice"); return }
+        guard case .message(_, .notice, "alice", "psst", _, _, _, _)? = sink.take(1).first else { Issue.record("no notice"); return }
     }
 
     private func listed(_ filters: [String], by id: Int = 9) -> [String] {

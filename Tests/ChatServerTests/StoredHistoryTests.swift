@@ -13,7 +13,8 @@ import Testing
 
     func line(_ i: Int, time: Int64? = nil, channel: String = "#keep") -> StoredLine {
         StoredLine(source: "alice!a@h", kind: i % 3 == 2 ? .action : .privmsg, target: channel, text: "line \(i)",
-                   time: time ?? 1_000_000 + Int64(i) * 10, id: UInt64(5_000 + i), tags: i == 1 ? "+draft/react=x" : "")
+                   time: time ?? 1_000_000 + Int64(i) * 10, id: UInt64(5_000 + i), tags: i == 1 ? "+draft/react=x" : "",
+                   account: i == 3 ? "alice" : "")
     }
 
     @Test func linesWaitForTheTurnsCommitAndComeBackInOrder() throws {

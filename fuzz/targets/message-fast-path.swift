@@ -24,7 +24,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
             }
             return
         }
-        guard case .message(let source, let kind, let target, let text, let time, let id, let tags)? =
+        guard case .message(let source, let kind, let target, let text, let time, let id, let tags, let account)? =
                 try? HubEvent(type: HubMessageType.eventMessage.rawValue, payload: payload) else {
             // Not valid UTF-8 (the hub only sends valid strings): the general path would
             // refuse the frame; nothing to compare.
@@ -32,7 +32,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         }
         require(view.source.elementsEqual(source.utf8) && view.target.elementsEqual(target.utf8)
                     && view.text.elementsEqual(text.utf8) && view.kind == kind.rawValue && view.time == time
-                    && view.id == id && view.tags.elementsEqual(tags.utf8),
+                    && view.id == id && view.tags.elementsEqual(tags.utf8) && view.account.elementsEqual(account.utf8),
                 "MessageView and HubEvent read different fields")
 
         // IRC.

@@ -50,6 +50,7 @@ extension HubEvent {
         case .tlsSignature: return .eventTlsSignature
         case .historyBatch: return .eventHistoryBatch
         case .historyRefused: return .eventHistoryRefused
+        case .accountChange: return .eventAccountChange
         }
     }
 
@@ -76,8 +77,8 @@ extension HubEvent {
         case .part(let c, let s, let r): w.string(c); w.string(s); w.string(r)
         case .quit(let s, let r): w.string(s); w.string(r)
         case .kick(let c, let s, let n, let r): w.string(c); w.string(s); w.string(n); w.string(r)
-        case .message(let s, let k, let t, let text, let time, let id, let tags):
-            w.string(s); w.u8(k.rawValue); w.string(t); w.string(text); w.int(time); w.varint(id); w.string(tags)
+        case .message(let s, let k, let t, let text, let time, let id, let tags, let account):
+            w.string(s); w.u8(k.rawValue); w.string(t); w.string(text); w.int(time); w.varint(id); w.string(tags); w.string(account)
         case .topic(let c, let t, let by, let at, let change):
             w.string(c); w.string(t); w.string(by); w.int(at); w.bool(change)
         case .names(let c, let members, let more, let secret):
@@ -127,7 +128,7 @@ extension HubEvent {
             for e in entries {
                 w.string(e.nick); w.string(e.user); w.string(e.host); w.string(e.realName); w.string(e.server); w.int(e.leftAt)
             }
-        case .invite(let c, let s, let n): w.string(c); w.string(s); w.string(n)
+        case .invite(let c, let s, let n, let a): w.string(c); w.string(s); w.string(n); w.string(a)
         case .inviting(let c, let n): w.string(c); w.string(n)
         case .modeList(let c, let m, let entries):
             w.string(c); w.string(m); w.varint(UInt64(entries.count))
@@ -144,11 +145,12 @@ extension HubEvent {
         case .tagMessage(let s, let t, let tags, let time, let id): w.string(s); w.string(t); w.string(tags); w.int(time); w.varint(id)
         case .awayChange(let s, let t): w.string(s); w.optionalString(t)
         case .setName(let s, let r): w.string(s); w.string(r)
-        case .extendedJoin(let c, let s, let r): w.string(c); w.string(s); w.string(r)
+        case .extendedJoin(let c, let s, let r, let a): w.string(c); w.string(s); w.string(r); w.string(a)
         case .invitations(let c): w.strings(c)
         case .tlsSignature(let s): w.byteArray(s)
         case .historyBatch(let t, let end): w.string(t); w.bool(end)
         case .historyRefused(let sub, let t): w.string(sub); w.string(t)
+        case .accountChange(let s, let a): w.string(s); w.string(a)
         }
     }
 
@@ -188,7 +190,7 @@ extension HubEvent {
             let s = try r.string()
             guard let k = MessageKind(rawValue: try r.u8()) else { throw .invalidValue("message kind") }
             self = .message(source: s, kind: k, target: try r.string(), text: try r.string(), time: try r.int(),
-                            id: try r.varint(), tags: try r.string())
+                            id: try r.varint(), tags: try r.string(), account: try r.string())
         case .eventTopic?:
             self = .topic(channel: try r.string(), text: try r.string(), setBy: try r.string(), setAt: try r.int(),
                           isChange: try r.bool())
@@ -260,7 +262,7 @@ extension HubEvent {
                                            realName: try r.string(), server: try r.string(), leftAt: try r.int()))
             }
             self = .whowas(nick: nick, entries: entries)
-        case .eventInvite?: self = .invite(channel: try r.string(), source: try r.string(), nick: try r.string())
+        case .eventInvite?: self = .invite(channel: try r.string(), source: try r.string(), nick: try r.string(), account: try r.string())
         case .eventInviting?: self = .inviting(channel: try r.string(), nick: try r.string())
         case .eventModeList?:
             let c = try r.string(), m = try r.string()
@@ -283,11 +285,13 @@ extension HubEvent {
             self = .tagMessage(source: try r.string(), target: try r.string(), tags: try r.string(), time: try r.int(), id: try r.varint())
         case .eventAwayChange?: self = .awayChange(source: try r.string(), text: try r.optionalString())
         case .eventSetName?: self = .setName(source: try r.string(), realName: try r.string())
-        case .eventExtendedJoin?: self = .extendedJoin(channel: try r.string(), source: try r.string(), realName: try r.string())
+        case .eventExtendedJoin?:
+            self = .extendedJoin(channel: try r.string(), source: try r.string(), realName: try r.string(), account: try r.string())
         case .eventInvitations?: self = .invitations(channels: try r.strings())
         case .eventTlsSignature?: self = .tlsSignature(try r.byteArray(limit: 2048, "tls signature"))
         case .eventHistoryBatch?: self = .historyBatch(target: try r.string(), isEnd: try r.bool())
         case .eventHistoryRefused?: self = .historyRefused(subcommand: try r.string(), target: try r.string())
+        case .eventAccountChange?: self = .accountChange(source: try r.string(), account: try r.string())
         default: throw .unknownType(type)
         }
         try r.finish()

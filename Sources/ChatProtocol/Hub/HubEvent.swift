@@ -12,7 +12,10 @@ public enum HubEvent: Equatable, Sendable {
     /// `id` is the hub's number for it (IRCv3 `msgid`, 0 for none), the same for every
     /// recipient and the sender's echo; `tags` the sender's client-only tags as escaped on
     /// the wire (`+draft/reply=…`), shown only to clients that enabled message-tags.
-    case message(source: String, kind: MessageKind, target: String, text: String, time: Int64, id: UInt64 = 0, tags: String = "")
+    /// `account`: the account the sender is logged in to ("" for none), shown as
+    /// `@account=` to clients that enabled account-tag (the session decides, not the hub).
+    case message(source: String, kind: MessageKind, target: String, text: String, time: Int64, id: UInt64 = 0, tags: String = "",
+                 account: String = "")
     /// `isChange`: someone just set it (broadcast); otherwise a reply (empty text: no topic).
     case topic(channel: String, text: String, setBy: String, setAt: Int64, isChange: Bool)
     /// Long lists come in several events; all but the last have `more` set, so that a frame
@@ -56,8 +59,9 @@ public enum HubEvent: Equatable, Sendable {
     /// before it brought has come before this one. Not shown to the client.
     case sync(token: UInt64)
     /// `source` invited `nick` to `channel`: sent to the invitee and to the channel's other
-    /// operators (IRC clients show theirs only with `invite-notify`).
-    case invite(channel: String, source: String, nick: String)
+    /// operators (IRC clients show theirs only with `invite-notify`). `account`: the
+    /// inviter's ("" for none), shown to clients with account-tag.
+    case invite(channel: String, source: String, nick: String, account: String = "")
     /// Reply to the session's own `invite`: the invitation went to `nick` (IRC 341).
     case inviting(channel: String, nick: String)
     /// A channel's list mode (`b` bans, `e` ban exceptions, `I` invite exceptions), all of it.
@@ -90,9 +94,9 @@ public enum HubEvent: Equatable, Sendable {
     /// IRCv3 setname: a user (a channel peer, or the session's own) has a new real name.
     /// Sent to peers that enabled setname, and to the user itself.
     case setName(source: String, realName: String)
-    /// A JOIN with the joiner's real name (IRCv3 extended-join; no account: there are
-    /// none), instead of `join` to the sessions that enabled extended-join.
-    case extendedJoin(channel: String, source: String, realName: String)
+    /// A JOIN with the joiner's real name and account ("" for none) (IRCv3 extended-join),
+    /// instead of `join` to the sessions that enabled extended-join.
+    case extendedJoin(channel: String, source: String, realName: String, account: String = "")
     /// Reply to `invitations`: the channels the user may join once by invitation, oldest first.
     case invitations(channels: [String])
     /// Answer to `tlsSign`: the signature, or nothing when refused (the handshake then fails).
@@ -103,6 +107,9 @@ public enum HubEvent: Equatable, Sendable {
     /// CHATHISTORY of a target the user may not read (not a channel it is in):
     /// `FAIL CHATHISTORY INVALID_TARGET`. `subcommand` is `HistoryQuery.Subcommand`'s name.
     case historyRefused(subcommand: String, target: String)
+    /// IRCv3 account-notify: a channel peer logged in to `account`, or out ("" for none).
+    /// Sent only to sessions that enabled account-notify.
+    case accountChange(source: String, account: String)
 }
 
 /// The nick part of a `nick!user@host` source (the whole string when there is no `!`).

@@ -84,6 +84,8 @@ public enum HubMessageType: UInt8, CaseIterable, Sendable {
     case eventServiceNotice = 100
     case eventMonitor = 101
     case eventMonitorList = 102
+    // Accounts: IRCv3 account-notify (issue 16).
+    case eventAccountChange = 103
     // IRCv3 capabilities (issue 14).
     case eventTagMessage = 106
     case eventAwayChange = 107

@@ -13,13 +13,16 @@ public struct MessageView {
     public var id: UInt64
     /// Client-only tags as escaped on the wire, empty for none.
     public var tags: UnsafeRawBufferPointer
+    /// The account the sender is logged in to, empty for none (account-tag).
+    public var account: UnsafeRawBufferPointer
 
     /// Reads a message event's payload (type `HubMessageType.eventMessage`), nil if malformed.
     public init?(payload: UnsafeRawBufferPointer) {
         var r = BinaryReader(payload)
         guard let s = try? r.rawString(), let k = try? r.u8(), k <= 2,
               let t = try? r.rawString(), let x = try? r.rawString(), let time = try? r.int(),
-              let id = try? r.varint(), let tags = try? r.rawString(), r.remaining == 0 else { return nil }
+              let id = try? r.varint(), let tags = try? r.rawString(), let account = try? r.rawString(),
+              r.remaining == 0 else { return nil }
         source = s
         kind = k
         target = t
@@ -27,6 +30,7 @@ public struct MessageView {
         self.time = time
         self.id = id
         self.tags = tags
+        self.account = account
     }
 
     var nick: UnsafeRawBufferPointer {

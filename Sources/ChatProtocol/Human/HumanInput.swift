@@ -64,7 +64,7 @@ public enum HumanInput: Equatable, Sendable {
     /// `/oper NAME [PASSWORD]`: become a server operator; without the password the session
     /// asks for it, hidden (nil here).
     case oper(name: String, password: String?)
-    /// `/register PASSWORD`, `/identify [ACCOUNT] PASSWORD`, `/logout`: the command for
+    /// `/register PASSWORD`, `/identify [ACCOUNT] PASSWORD`, `/logout`, `/regain NICK [PASSWORD]`: the command for
     /// NickServ (`REGISTER PASSWORD`…), sent to it as a private message.
     case nickServ(String)
     /// `/register` or `/identify [ACCOUNT]` without the password: the session asks for it,
@@ -224,6 +224,10 @@ public enum HumanInput: Equatable, Sendable {
             return .nickServ("IDENTIFY " + given.joined(separator: " "))
         case "logout":
             return .nickServ("LOGOUT")
+        case "regain":
+            let given = words(args)
+            if given.isEmpty || given.count > 2 { return .usage(HumanText.usage(name)) }
+            return .nickServ("REGAIN " + given.joined(separator: " "))
         case "kill":
             let (nick, reason) = splitWord(args)
             if nick.isEmpty { return .usage(HumanText.usage(name)) }

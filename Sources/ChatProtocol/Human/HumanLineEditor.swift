@@ -71,7 +71,7 @@ public struct HumanLineEditor: Sendable {
     public var text: String { input.text }
 
     /// Where the password starts in a line that carries one (a character position), shown as
-    /// `*`s and never kept in the history; nil for any other line. `/oper NAME PASSWORD`;
+    /// `*`s and never kept in the history; nil for any other line. `/oper NAME PASSWORD`, `/regain NICK PASSWORD`;
     /// `/register PASSWORD` and `/identify [ACCOUNT] PASSWORD` (all of it: while it is typed,
     /// one word may be either); `/msg NickServ ...`.
     var secretStart: Int? {
@@ -87,7 +87,7 @@ public struct HumanLineEditor: Sendable {
             return w
         }
         switch word() {
-        case "oper": if i < c.count { _ = word() }
+        case "oper", "regain": if i < c.count { _ = word() }
         case "register", "identify": break
         case "msg": guard word() == "nickserv" else { return nil }
         default: return nil

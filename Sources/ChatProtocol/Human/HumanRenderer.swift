@@ -35,7 +35,7 @@ struct HumanRenderer {
             let old = nickOf(source)
             return [isMe(old) ? "-- You are now known as \(newNick)" : "-- \(old) is now known as \(newNick)"]
 
-        case .join(let channel, let source), .extendedJoin(let channel, let source, _):
+        case .join(let channel, let source), .extendedJoin(let channel, let source, _, _):
             let who = nickOf(source)
             return [isMe(who) ? "-- You joined \(channel)" : "-- \(who) joined \(channel)"]
 
@@ -59,7 +59,7 @@ struct HumanRenderer {
             }
             return [line + parenthesised(reason)]
 
-        case .message(let source, let kind, let target, let text, let time, _, _):
+        case .message(let source, let kind, let target, let text, let time, _, _, _):
             if kind != .action, let ctcp = CTCP(parsing: text) {
                 return ctcpLine(source: source, isReply: kind == .notice, target: target, ctcp: ctcp)
             }
@@ -167,7 +167,7 @@ struct HumanRenderer {
         case .sync, .tlsSignature:
             return []  // the session's own barrier or handshake, not news for the user
 
-        case .invite(let channel, let source, let nick):
+        case .invite(let channel, let source, let nick, _):
             let by = nickOf(source)
             if isMe(nick) { return ["-- \(by) invites you to \(channel): /join \(channel) to go there"] }
             return ["-- \(by) invited \(nick) to \(channel)"]
@@ -226,6 +226,9 @@ struct HumanRenderer {
 
         case .historyRefused(_, let target):
             return ["-- No history of \(target): you are not in that channel"]
+
+        case .accountChange:
+            return []  // account-notify is IRC's; the hub sends it to no telnet user
         }
     }
 

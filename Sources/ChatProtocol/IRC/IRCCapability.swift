@@ -38,6 +38,11 @@ public enum IRCCapability: String, CaseIterable, Sendable {
     case chatHistory = "draft/chathistory"
     /// SASL logins to accounts, PLAIN (https://ircv3.net/specs/extensions/sasl-3.2).
     case sasl
+    /// `ACCOUNT name` (`*` on logout) of channel peers as they log in and out
+    /// (https://ircv3.net/specs/extensions/account-notify).
+    case accountNotify = "account-notify"
+    /// `@account=name` on messages from users logged in (https://ircv3.net/specs/extensions/account-tag).
+    case accountTag = "account-tag"
 
     /// The value `CAP LS 302` gives after `=`; nil for a capability without one.
     public var value: String? {
@@ -49,9 +54,10 @@ public enum IRCCapability: String, CaseIterable, Sendable {
     /// (told by the `capabilities` request); the others are the session's alone.
     public var concernsHub: Bool {
         switch self {
-        case .messageTags, .echoMessage, .awayNotify, .extendedJoin, .setname: return true
+        case .messageTags, .echoMessage, .awayNotify, .extendedJoin, .setname, .accountNotify: return true
+        // account-tag: every message carries its sender's account; the session shows it or not.
         case .serverTime, .batch, .labeledResponse, .standardReplies, .capNotify, .multiPrefix, .userhostInNames,
-             .inviteNotify, .chatHistory, .sasl: return false
+             .inviteNotify, .chatHistory, .sasl, .accountTag: return false
         }
     }
 

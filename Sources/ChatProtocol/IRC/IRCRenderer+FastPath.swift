@@ -3,15 +3,19 @@ extension IRCRenderer {
     /// Returns false, appending nothing, where the general renderer must decide (a line over
     /// 512 bytes, bytes that need cleaning).
     public static func appendMessageLine(_ m: MessageView, context: IRCRenderContext, to out: inout [UInt8]) -> Bool {
-        appendMessageLine(m, serverTime: context.serverTime, messageTags: context.messageTags, to: &out)
+        appendMessageLine(m, serverTime: context.serverTime, messageTags: context.messageTags,
+                          accountTag: context.capabilities.contains(.accountTag), to: &out)
     }
 
     /// The same, for a client that did (`serverTime`) or did not negotiate `server-time`, and
     /// did or did not negotiate `message-tags` (then `msgid` and the sender's client-only
     /// tags come first): the only parts of the rendering context a message line depends on.
+    /// `accountTag`: the client negotiated account-tag (`account=` when the sender is logged in).
     public static func appendMessageLine(_ m: MessageView, serverTime: Bool, messageTags: Bool = false,
-                                         to out: inout [UInt8]) -> Bool {
-        if messageTags { return appendTaggedMessageLine(m, serverTime: serverTime, to: &out) }
+                                         accountTag: Bool = false, to out: inout [UInt8]) -> Bool {
+        if messageTags || (accountTag && m.account.count != 0) {
+            return appendTaggedMessageLine(m, serverTime: serverTime, messageTags: messageTags, accountTag: accountTag, to: &out)
+        }
         guard let body = bodyBytes(m) else { return false }
         let time = serverTime ? timestamp(epochMilliseconds: m.time) : ""
         let tag = serverTime ? 6 + time.utf8.count + 1 : 0
@@ -28,13 +32,21 @@ extension IRCRenderer {
 
     /// `appendMessageLine` for a client with message-tags: `@msgid=…;+tags;time=… ` before
     /// the line. Off the common path (a plain client takes the branch above), so kept apart.
-    private static func appendTaggedMessageLine(_ m: MessageView, serverTime: Bool, to out: inout [UInt8]) -> Bool {
+    /// With account-tag alone, only `account=` (and `time=`) come first.
+    private static func appendTaggedMessageLine(_ m: MessageView, serverTime: Bool, messageTags: Bool, accountTag: Bool,
+                                                to out: inout [UInt8]) -> Bool {
         guard let body = bodyBytes(m), m.tags.count <= ClientTags.maxBytes, fitsLine(m.tags, allowSpace: false)
         else { return false }
+        let account = accountTag && m.account.count != 0
+        // An account name is a nick: a `\\` in it needs escaping, left to the general path.
+        if account && (!fitsLine(m.account, allowSpace: false) || m.account.contains(UInt8(ascii: "\\"))
+                       || m.account.contains(UInt8(ascii: ";"))) { return false }
         let time = serverTime ? timestamp(epochMilliseconds: m.time) : ""
+        let id = messageTags && m.id != 0, tags = messageTags && !m.tags.isEmpty
         var tagBytes = 0
-        if m.id != 0 { tagBytes += 6 + 16 + 1 }  // "msgid=" + 16 hex digits + ";"
-        if !m.tags.isEmpty { tagBytes += m.tags.count + 1 }
+        if id { tagBytes += 6 + 16 + 1 }  // "msgid=" + 16 hex digits + ";"
+        if tags { tagBytes += m.tags.count + 1 }
+        if account { tagBytes += 8 + m.account.count + 1 }  // "account=" + name + ";"
         if serverTime { tagBytes += 5 + time.utf8.count + 1 }
         let tag = tagBytes == 0 ? 0 : tagBytes + 1  // '@' and ' ' for the last ';'
         LineWriter.append(count: tag + body + 2, to: &out) { w in
@@ -44,14 +56,19 @@ extension IRCRenderer {
                     w.put(first ? UInt8(ascii: "@") : UInt8(ascii: ";"))
                     first = false
                 }
-                if m.id != 0 {
+                if id {
                     separator(&w)
                     w.put("msgid=")
                     putHex(m.id, &w)
                 }
-                if !m.tags.isEmpty {
+                if tags {
                     separator(&w)
                     w.put(m.tags)
+                }
+                if account {
+                    separator(&w)
+                    w.put("account=")
+                    w.put(m.account)
                 }
                 if serverTime {
                     separator(&w)

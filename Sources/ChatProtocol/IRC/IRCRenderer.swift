@@ -176,9 +176,9 @@ private struct Renderer {
             out.append(IRCMessage(source: C.clean(source), command: "KICK",
                                   params: [C.clean(channel), C.clean(nick), C.clean(reason)]))
 
-        case .message(let source, let kind, let target, let text, let time, let id, let tags):
+        case .message(let source, let kind, let target, let text, let time, let id, let tags, let account):
             message(source: C.clean(source), kind: kind, target: C.clean(target), text: C.clean(text), time: time,
-                    tags: messageTags(id: id, clientTags: tags, time: time))
+                    tags: messageTags(id: id, clientTags: tags, time: time, account: account))
 
         case .topic(let channel, let text, let setBy, let setAt, let isChange):
             let channel = C.clean(channel), text = C.clean(text)
@@ -305,10 +305,11 @@ private struct Renderer {
         case .sync, .tlsSignature:
             break  // the session's own barrier or handshake, not a line for the client
 
-        case .invite(let channel, let source, let nick):
+        case .invite(let channel, let source, let nick, let account):
             // The invitee always; the channel's other operators with invite-notify.
             if C.clean(nick) == me || context.capabilities.contains(.inviteNotify) {
-                out.append(IRCMessage(source: C.clean(source), command: "INVITE", params: [C.clean(nick), C.clean(channel)]))
+                let tags = !account.isEmpty && context.capabilities.contains(.accountTag) ? [IRCTag(key: "account", value: C.clean(account))] : []
+                out.append(IRCMessage(tags: tags, source: C.clean(source), command: "INVITE", params: [C.clean(nick), C.clean(channel)]))
             }
 
         case .inviting(let channel, let nick):
@@ -387,11 +388,15 @@ private struct Renderer {
             guard context.capabilities.contains(.setname) else { return }
             out.append(IRCMessage(source: C.clean(source), command: "SETNAME", params: [C.clean(realName)]))
 
-        case .extendedJoin(let channel, let source, let realName):
-            // No accounts exist: `*` is "not logged in".
+        case .extendedJoin(let channel, let source, let realName, let account):
+            // `*` is "not logged in".
             let extended = context.capabilities.contains(.extendedJoin)
+            let name = account.isEmpty ? "*" : C.clean(account)
             out.append(IRCMessage(source: C.clean(source), command: "JOIN",
-                                  params: extended ? [C.clean(channel), "*", C.clean(realName)] : [C.clean(channel)]))
+                                  params: extended ? [C.clean(channel), name, C.clean(realName)] : [C.clean(channel)]))
+
+        case .accountChange(let source, let account):
+            out.append(IRCMessage(source: C.clean(source), command: "ACCOUNT", params: [account.isEmpty ? "*" : C.clean(account)]))
 
         case .historyBatch:
             return  // the session opens and closes the batch: it holds the references
@@ -460,12 +465,13 @@ private struct Renderer {
 
     /// A message's tags for this client: `msgid` and the sender's client-only tags with
     /// message-tags, `time` with server-time.
-    func messageTags(id: UInt64, clientTags: String, time: Int64) -> [IRCTag] {
+    func messageTags(id: UInt64, clientTags: String, time: Int64, account: String = "") -> [IRCTag] {
         var tags: [IRCTag] = []
         if context.messageTags {
             if id != 0 { tags.append(IRCTag(key: "msgid", value: C.messageID(id))) }
             tags += ClientTags.tags(clientTags)
         }
+        if !account.isEmpty && context.capabilities.contains(.accountTag) { tags.append(IRCTag(key: "account", value: C.clean(account))) }
         if context.serverTime { tags.append(IRCTag(key: "time", value: C.timestamp(epochMilliseconds: time))) }
         return tags
     }

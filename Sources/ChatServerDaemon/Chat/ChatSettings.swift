@@ -26,6 +26,9 @@ struct ChatSettings {
     var casemapping: CaseMapping = .ascii
     /// Who may become a server operator, from the config file (`oper = NAME HASH [MASK]`).
     var operators: [OperatorBlock] = []
+    /// Seconds a user on a registered nick has to identify before being renamed to a guest
+    /// nick (`--nick-grace`); 0: registered nicks are not enforced (REGAIN still works).
+    var nickGrace = 60
 
     /// Targets of one PRIVMSG or NOTICE (ISUPPORT MAXTARGETS); IRC sessions refuse the rest.
     static let maxTargets = 4

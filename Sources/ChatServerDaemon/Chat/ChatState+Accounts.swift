@@ -42,6 +42,7 @@ extension ChatState {
         case "set": nickServSet(id, args)
         case "drop": nickServDrop(id, args)
         case "info": nickServInfo(id, args)
+        case "regain", "ghost": nickServRegain(id, args, ghost: verb == "ghost")
         case "help": nickServHelp(id)
         default: nickServNotice(id, "Unknown command \(shown(name: String(verb.prefix(32)))). Type /msg NickServ HELP for the commands.")
         }
@@ -56,6 +57,8 @@ extension ChatState {
             "SET PASSWORD <new password>    change the password of the account you are logged in to",
             "DROP <password>                delete the account you are logged in to",
             "INFO [account]                 when an account was registered",
+            "REGAIN <nick> [password]       take your registered nick back from whoever has it (renamed to a guest nick)",
+            "GHOST <nick> [password]        the same, disconnecting whoever has it",
         ] { nickServNotice(id, line) }
     }
 
@@ -69,7 +72,7 @@ extension ChatState {
     }
 
     /// Whether a check or hash may start for `id` now; if not, says why (NickServ) and returns false.
-    private func mayCheck(_ id: Int) -> Bool {
+    func mayCheck(_ id: Int) -> Bool {
         guard passwords != nil, operChecks.count < OperChecks.limit, !operChecks.awaits(id) else {
             nickServNotice(id, "Passwords cannot be checked now; try again later.")
             return false
@@ -84,7 +87,7 @@ extension ChatState {
 
     /// Starts a check of `password` against `account`'s hash (the decoy's for none); false
     /// when the worker cannot take it (the caller answers at once).
-    private func startCheck(_ id: Int, _ purpose: PasswordPurpose, account: String?, password: String) -> Bool {
+    func startCheck(_ id: Int, _ purpose: PasswordPurpose, account: String?, password: String) -> Bool {
         // Longer than any password (a long message to NickServ): wrong, without the worker,
         // whose packets do not carry it.
         if password.utf8.count > RequestLimits.name {  // `PasswordCheck.maxField`
@@ -147,6 +150,7 @@ extension ChatState {
         guard let account = users[id]!.account else { return nickServNotice(id, "You are not logged in.") }
         users[id]!.account = nil
         send(.loggedOut(nick: users[id]!.nick, source: users[id]!.source), to: id)
+        notifyAccount(of: id)
         nickServNotice(id, "You are now logged out of \(account).")
     }
 
@@ -192,6 +196,7 @@ extension ChatState {
         guard users[id] != nil else { return }
         switch p.purpose {
         case .oper: return
+        case .regain(let key, let ghost): regainChecked(id, key: key, ghost: ghost, verdict: verdict)
         case .register, .setPassword:
             return passwordHashed(p, hash: nil)
         case .identify(let key, let sasl):
@@ -211,14 +216,10 @@ extension ChatState {
                 return nickServNotice(id, verdict == nil ? "Passwords cannot be checked now; try again later." : "Invalid password.")
             }
             operChecks.succeeded(host: users[id]!.host)
-            do { try accountStorage?.deleteAccount(folded: key) } catch {
+            do { try removeAccount(key) } catch {
                 return nickServNotice(id, "The account could not be dropped (the server could not write it); try again later.")
             }
-            accounts[key] = nil
-            for (sid, u) in users where u.account.map(fold) == key {
-                users[sid]!.account = nil
-                send(.loggedOut(nick: u.nick, source: u.source), to: sid)
-            }
+            logOutEveryone(of: key, why: nil)
             nickServNotice(id, "The account \(account.name) is dropped.")
         }
     }
@@ -257,17 +258,19 @@ extension ChatState {
             }
             accounts[key] = account
             nickServNotice(id, "The password of \(account.name) is changed.")
-        case .oper, .identify, .drop:
+        case .oper, .identify, .drop, .regain:
             return
         }
     }
 
     /// `id` is now logged in to `account`: 900 for IRC clients, a line for people.
-    private func logIn(_ id: Int, account: String) {
+    func logIn(_ id: Int, account: String) {
         users[id]!.account = account
+        if fold(account) == fold(users[id]!.nick) { nickGuards.stop(id) }
         let u = users[id]!
         // Before registration (SASL) there is no user name yet.
         send(.loggedIn(nick: u.nick, source: u.registered ? u.source : "*!*@" + u.host, account: account), to: id)
+        notifyAccount(of: id)
     }
 
     /// Loads the accounts from `storage` and writes through it from now on.

@@ -70,7 +70,7 @@ extension ChatState {
             broadcast(frame) { $0 += plain }
         }
         if !extended.isEmpty {
-            let frame = HubEvent.extendedJoin(channel: ch.name, source: u.source, realName: u.realName).frame()
+            let frame = HubEvent.extendedJoin(channel: ch.name, source: u.source, realName: u.realName, account: u.account ?? "").frame()
             broadcast(frame) { $0 += extended }
         }
         if let away = u.away {
@@ -78,6 +78,16 @@ extension ChatState {
             broadcast(frame) { recipients in
                 for m in ch.ircMembers where m != id && users[m]?.caps.contains(.awayNotify) == true { recipients.append(m) }
             }
+        }
+    }
+
+    /// The user's account (nil: logged out), as it just changed, to the channel peers with
+    /// account-notify (IRCv3 `ACCOUNT`).
+    func notifyAccount(of id: Int) {
+        guard let u = users[id], u.registered else { return }
+        let frame = HubEvent.accountChange(source: u.source, account: u.account ?? "").frame()
+        broadcast(frame) { recipients in
+            for peer in peers(of: id) where users[peer]?.caps.contains(.accountNotify) == true { recipients.append(peer) }
         }
     }
 

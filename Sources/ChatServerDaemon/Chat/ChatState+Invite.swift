@@ -22,7 +22,7 @@ extension ChatState {
         list.append(key)
         users[target]!.invitations = Array(list.suffix(Self.maxInvitations))
         send(.inviting(channel: ch.name, nick: invitee.nick), to: id)
-        let frame = HubEvent.invite(channel: ch.name, source: users[id]!.source, nick: invitee.nick).frame()
+        let frame = HubEvent.invite(channel: ch.name, source: users[id]!.source, nick: invitee.nick, account: users[id]!.account ?? "").frame()
         send(frame, to: target)
         // The channel's other operators hear of it (IRC clients show it with invite-notify).
         broadcast(frame, in: ch) { $0 != id && $0 != target && ch.members[$0] == true }

@@ -43,6 +43,11 @@ final class ChatState {
     /// The last message's number (IRCv3 `msgid`), counted from the start time so that a
     /// restarted hub does not reuse numbers (`ChatState+Caps.swift`).
     var lastMessageID: UInt64 = 0
+    /// Users on a registered nick they have not identified for, and when they must have
+    /// (`ChatState+NickProtection.swift`).
+    var nickGuards = NickGuards()
+    /// The number of the last guest nick given (`Guest12345`), seeded from the clock.
+    var guestNumber: Int?
 
     static let reservedNicks: Set<String> = ["server", "console", "operator", "oper", "admin", "root", "system",
                                              "chanserv", "nickserv", "irc", "hub"]
@@ -79,6 +84,7 @@ final class ChatState {
     func disconnect(session id: Int, reason: String) {
         guard let u = users[id] else { return }
         if operChecks.awaits(id) { operChecks.forget(session: id) }
+        nickGuards.stop(id)
         sink.audit(.quit(session: id, nick: u.registered ? u.nick : nil, reason: clean(reason, limit: settings.quitLength)))
         if u.registered {
             // A quit reason reaches every channel the user was in: cleaned as a part reason is.
@@ -92,6 +98,9 @@ final class ChatState {
         monitors.clear(id)
         users[id] = nil
     }
+
+    /// Who holds `nick` or a nick that looks like it (`a1ice` for `alice`), if anyone.
+    func nickHolder(_ nick: String) -> Int? { nicks[Names.impersonationKey(nick, casemapping: settings.casemapping)] }
 
     func session(named nick: String) -> Int? {
         guard let id = nicks[Names.impersonationKey(nick, casemapping: settings.casemapping)],
@@ -184,7 +193,7 @@ final class ChatState {
     // MARK: Registration and nicks
 
     /// Why `nick` cannot be used by session `id`, or nil when it can.
-    private func nickProblem(_ nick: String, for id: Int) -> (ErrorCode, String)? {
+    func nickProblem(_ nick: String, for id: Int) -> (ErrorCode, String)? {
         if nick.isEmpty { return (.noNicknameGiven, "No nickname given") }
         // 432 in every case; the text says which, for the people reading it.
         if Names.isValidNick(nick, maxLength: .max) && nick.count > settings.nickLength {
@@ -225,9 +234,10 @@ final class ChatState {
                               network: settings.network, version: settings.version, createdAt: settings.createdAt,
                               isupport: settings.isupport, users: nicks.count, channels: channels.count,
                               motd: settings.motd)), to: id)
+        protectNick(id)
     }
 
-    private func changeNick(_ id: Int, to new: String) {
+    func changeNick(_ id: Int, to new: String) {
         let u = users[id]!
         if u.nick == new { return }
         if let (code, text) = nickProblem(new, for: id) { return error(id, code, [new], text) }
@@ -244,6 +254,7 @@ final class ChatState {
             announceOffline(u.nick, of: id)
             announceOnline(id)
         }
+        protectNick(id)
     }
 
     /// Consulted before a user is welcomed, with its session, `nick!user@host` and address:
@@ -537,7 +548,7 @@ final class ChatState {
             }
             let messageID = nextMessageID()
             let frame = HubEvent.message(source: u.source, kind: kind, target: ch.name, text: body, time: now,
-                                         id: messageID, tags: tags).frame()
+                                         id: messageID, tags: tags, account: u.account ?? "").frame()
             broadcast(frame, in: ch) { $0 != id }
             if u.caps.contains(.echoMessage) { send(frame, to: id) }
             // Notices and CTCP queries (VERSION, PING: for the clients there now; replayed, a
@@ -545,7 +556,8 @@ final class ChatState {
             if kind != .notice && body.utf8.first != CTCP.delimiter {
                 history.remember(frame, in: ch, lineLimit: settings.historyLength, byteLimit: settings.historyMemory)
                 if let historyStorage {
-                    historyStorage.append(StoredLine(source: u.source, kind: kind, target: ch.name, text: body, time: now, id: messageID, tags: tags),
+                    historyStorage.append(StoredLine(source: u.source, kind: kind, target: ch.name, text: body, time: now, id: messageID,
+                                                     tags: tags, account: u.account ?? ""),
                                           channel: fold(ch.name), retention: settings.historyRetention)
                 }
             }
@@ -554,7 +566,7 @@ final class ChatState {
                 return error(id, .noSuchNick, [target], "No such nick/channel")
             }
             let frame = HubEvent.message(source: u.source, kind: kind, target: peer.nick, text: body, time: now,
-                                         id: nextMessageID(), tags: tags).frame()
+                                         id: nextMessageID(), tags: tags, account: u.account ?? "").frame()
             send(frame, to: sid)
             if u.caps.contains(.echoMessage) { send(frame, to: id) }
             if let away = peer.away, kind != .notice { send(.awayReply(nick: peer.nick, text: away), to: id) }

@@ -11,4 +11,6 @@ enum PasswordPurpose: Equatable {
     case setPassword(account: String)
     /// NickServ DROP of `account`: its password is being checked.
     case drop(account: String)
+    /// NickServ REGAIN (GHOST: `ghost`) of the nick of `account`, by its password.
+    case regain(account: String, ghost: Bool)
 }

@@ -11,6 +11,7 @@ struct PeerCapabilities: OptionSet {
     static let awayNotify = PeerCapabilities(rawValue: 1 << 2)
     static let extendedJoin = PeerCapabilities(rawValue: 1 << 3)
     static let setname = PeerCapabilities(rawValue: 1 << 4)
+    static let accountNotify = PeerCapabilities(rawValue: 1 << 5)
 
     init(rawValue: UInt8) { self.rawValue = rawValue }
 
@@ -24,6 +25,7 @@ struct PeerCapabilities: OptionSet {
             case .awayNotify?: caps.insert(.awayNotify)
             case .extendedJoin?: caps.insert(.extendedJoin)
             case .setname?: caps.insert(.setname)
+            case .accountNotify?: caps.insert(.accountNotify)
             default: break
             }
         }

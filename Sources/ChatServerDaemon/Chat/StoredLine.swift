@@ -11,10 +11,12 @@ struct StoredLine: Equatable {
     var time: Int64
     var id: UInt64
     var tags: String
+    /// The sender's account when it was said (IRCv3 account-tag), "" for none.
+    var account: String = ""
 
     /// The message event, as it was first sent.
     var frame: [UInt8] {
-        HubEvent.message(source: source, kind: kind, target: target, text: text, time: time, id: id, tags: tags).frame()
+        HubEvent.message(source: source, kind: kind, target: target, text: text, time: time, id: id, tags: tags, account: account).frame()
     }
 
     var stamp: ChatState.HistoryStamp { .init(time: time, id: id) }

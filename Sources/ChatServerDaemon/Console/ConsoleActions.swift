@@ -141,6 +141,8 @@ final class ConsoleActions {
             return .ok("shutdown cancelled; everyone was told")
         case .detach:
             return .failed("this is the server's own console", hint: "'shutdown' stops the server; only 'chat-server console' can quit")
+        case .accounts, .freeze, .unfreeze, .dropAccount:
+            return accountCommand(command, by: who, host: host)
         }
     }
 

@@ -23,12 +23,17 @@ enum ConsoleCommand: Equatable {
     case shutdownCancel
     /// `quit` / `exit`: leave a socket console (the terminal console refuses it).
     case detach
+    /// Accounts (ConsoleCommand+Accounts.swift): list, freeze, unfreeze, drop.
+    case accounts(mask: String?)
+    case freeze(account: String)
+    case unfreeze(account: String)
+    case dropAccount(account: String)
 
     /// Whether carrying it out changes nothing (a listing, help): the audit log has a line of
     /// its own for these, where a change is logged with what it did.
     var onlyLooks: Bool {
         switch self {
-        case .help, .who, .channels, .bans, .motd, .stats, .detach: true
+        case .help, .who, .channels, .bans, .motd, .stats, .detach, .accounts: true
         case .logLevel(let level): level == nil
         case .topic(_, let text): text == nil
         default: false
@@ -147,7 +152,7 @@ enum ConsoleCommand: Equatable {
             }
             return .success(.shutdown(seconds: seconds, message: words.rest))
         default:
-            return .failure(unknown(verb))
+            return parseAccountCommand(spec.name, &words, usage: usage) ?? .failure(unknown(verb))
         }
     }
 

@@ -133,6 +133,8 @@ final class Hub {
         if !awaitingReap.isEmpty { deadlines.append(now + 100_000_000) }
         if let d = refusals.deadline { deadlines.append(d) }
         if let d = heldDeadline(now: now) { deadlines.append(d) }
+        // Protected nicks' grace periods, on the chat state's (wall) clock.
+        if let d = state.nextNickDeadline { deadlines.append(now + UInt64(max(0, d - state.clock())) * 1_000_000) }
         for h in hooks { if let d = h.nextDeadline() { deadlines.append(d) } }
         guard let next = deadlines.min() else { return -1 }
         return Int32(clamping: next > now ? (next - now) / 1_000_000 + 1 : 0)
@@ -171,6 +173,7 @@ final class Hub {
                 return true
             }
         }
+        if let d = state.nextNickDeadline, d <= state.clock() { state.expireNickGuards() }
         for h in hooks { h.tick(now: now, host: self) }
     }
 }

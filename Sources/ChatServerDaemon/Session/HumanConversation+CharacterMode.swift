@@ -53,7 +53,7 @@ extension HumanConversation {
 
     /// A line of `event` as the terminal shows it in character mode.
     func styled(_ line: String, _ event: HubEvent) -> String {
-        guard case .message(let source, _, _, let text, _, _, _) = event else { return line }
+        guard case .message(let source, _, _, let text, _, _, _, _) = event else { return line }
         let from = nickOf(source)
         let mine = CaseMapping.ascii.equal(String(from), nick)
         return HumanStyle.message(line, from: mine && line.hasPrefix("->") ? "" : from,

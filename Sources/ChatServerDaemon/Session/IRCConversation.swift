@@ -15,12 +15,15 @@ final class IRCConversation: Conversation {
         didSet {
             serverTime = capabilities.contains(.serverTime)
             messageTags = capabilities.contains(.messageTags)
+            accountTag = capabilities.contains(.accountTag)
         }
     }
     /// `capabilities` has `.serverTime`, kept apart for the message fast path.
     private(set) var serverTime = false
     /// `capabilities` has `.messageTags`, kept apart for the message fast path.
     private(set) var messageTags = false
+    /// `capabilities` has `.accountTag`, kept apart for the message fast path.
+    private(set) var accountTag = false
     /// The version the client gave with `CAP LS` (0 for none, 302 for values and cap-notify).
     var capVersion = 0
     /// The client-only tags of the line being handled, as the hub relays them (message-tags).
@@ -311,8 +314,10 @@ final class IRCConversation: Conversation {
 
     func fastMessage(_ m: MessageView, output: inout SessionOutput) -> Bool {
         guard case .registered = stage, labeled == nil, historyReference == nil else { return false }
-        let serverTime = serverTime, messageTags = messageTags
-        return output.toClient.append { IRCRenderer.appendMessageLine(m, serverTime: serverTime, messageTags: messageTags, to: &$0) }
+        let serverTime = serverTime, messageTags = messageTags, accountTag = accountTag
+        return output.toClient.append {
+            IRCRenderer.appendMessageLine(m, serverTime: serverTime, messageTags: messageTags, accountTag: accountTag, to: &$0)
+        }
     }
 
     /// What the general renderer needs (the fast path above reads only `serverTime` and
@@ -332,7 +337,7 @@ final class IRCConversation: Conversation {
             welcome = w
         case .nick(let source, let newNick):
             if CaseMapping.ascii.equal(String(nickOf(source)), nick) { nick = newNick }
-        case .join(let channel, let source), .extendedJoin(let channel, let source, _):
+        case .join(let channel, let source), .extendedJoin(let channel, let source, _, _):
             if CaseMapping.ascii.equal(String(nickOf(source)), nick) { channels.insert(channel) }
         case .part(let channel, let source, _):
             if CaseMapping.ascii.equal(String(nickOf(source)), nick) { channels.remove(channel) }

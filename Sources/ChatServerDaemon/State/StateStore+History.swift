@@ -9,7 +9,7 @@ extension StateStore: HistoryStorage {
     static let pruneBatch: Int64 = 1000
     /// How often old lines are looked for once none are left (milliseconds).
     static let pruneInterval: Int64 = 3_600_000
-    private static let columns = "id, time, source, kind, target, text, tags"
+    private static let columns = "id, time, source, kind, target, text, tags, account"
 
     func append(_ line: StoredLine, channel folded: String, retention: Int64) {
         do {
@@ -17,9 +17,9 @@ extension StateStore: HistoryStorage {
                 try database.execute("BEGIN")
                 turnOpen = true
             }
-            try database.statement("INSERT OR IGNORE INTO history (id, channel, time, source, kind, target, text, tags) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+            try database.statement("INSERT OR IGNORE INTO history (id, channel, time, source, kind, target, text, tags, account) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
                 .run([.int(Int64(bitPattern: line.id)), .text(folded), .int(line.time), .text(line.source),
-                      .int(Int64(line.kind.rawValue)), .text(line.target), .text(line.text), .text(line.tags)])
+                      .int(Int64(line.kind.rawValue)), .text(line.target), .text(line.text), .text(line.tags), .text(line.account)])
             if line.time >= nextPrune { try prune(before: line.time - retention, now: line.time) }
         } catch {
             failed("cannot keep a line of \(folded)", error)
@@ -84,9 +84,9 @@ extension StateStore: HistoryStorage {
             while try s.step() {
                 guard let kind = MessageKind(rawValue: UInt8(truncatingIfNeeded: s.int(3))), s.int(3) >= 0, s.int(3) <= 255 else { continue }
                 let line = StoredLine(source: s.text(2), kind: kind, target: s.text(4), text: s.text(5), time: s.int(1),
-                                      id: UInt64(bitPattern: s.int(0)), tags: s.text(6))
+                                      id: UInt64(bitPattern: s.int(0)), tags: s.text(6), account: s.text(7))
                 guard line.source.utf8.count <= 1024, line.target.utf8.count <= 1024, line.text.utf8.count <= 16 * 1024,
-                      line.tags.utf8.count <= 8 * 1024 else { continue }
+                      line.tags.utf8.count <= 8 * 1024, line.account.utf8.count <= 1024 else { continue }
                 lines[s.int(0)] = line
             }
         } catch {

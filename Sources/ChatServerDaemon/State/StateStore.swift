@@ -42,7 +42,8 @@ final class StateStore: AccountStorage {
             kind INTEGER NOT NULL,
             target TEXT NOT NULL,
             text TEXT NOT NULL,
-            tags TEXT NOT NULL
+            tags TEXT NOT NULL,
+            account TEXT NOT NULL
         ) STRICT;
         CREATE INDEX history_by_channel ON history (channel, id);
         CREATE INDEX history_by_channel_time ON history (channel, time);
