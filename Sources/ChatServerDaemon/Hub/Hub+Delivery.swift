@@ -52,6 +52,9 @@ extension Hub: EventSink {
     /// Writes what waits for a session; ends it when it is too far behind, and closes it when
     /// its channel failed.
     func flush(slot id: Int) {
+        // Nothing leaves before this turn's channel lines are on disk: a session that became
+        // writable mid-turn may be sent a line said earlier in the same turn.
+        stateStore?.commitTurn()
         // Mutated in place: a copy of the slot would copy its whole queue.
         let written = turnFrames.withBytes { frames in
             slots.update(id) { slot -> (result: Result<IOResult, SystemError>, pending: Int, overflowed: Bool)? in

@@ -114,7 +114,8 @@ final class Hub {
                 log.critical("epoll_wait failed: \(error)")
                 return
             }
-            // This turn's channel lines are on disk before its events go out.
+            // This turn's channel lines are on disk before its events go out (`flush(slot:)`
+            // commits too), and no transaction outlives the turn.
             stateStore?.commitTurn()
             flushDirty()
             checkTimers()
