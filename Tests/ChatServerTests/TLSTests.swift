@@ -40,6 +40,31 @@ import Glibc
         await server.stop()
     }
 
+    /// socat, as SERVER.md documents it (`socat - OPENSSL:host:port`; Debian's socat has no
+    /// READLINE): a telnet user over TLS too; `verify=0` because the test's certificate is
+    /// self-signed.
+    @Test func socatOverTLSIsGreetedAsATelnetUserAndTalks() async throws {
+        guard let socat = findExecutable("socat") else {
+            Issue.record("needs socat: apt-get install -y socat")
+            return
+        }
+        let (server, tlsPort, _, dir) = try await tlsServer()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let tmux = try await Tmux(cols: 100, rows: 30)
+        defer { tmux.kill() }
+        try await tmux.typeLine("exec \(socat) - OPENSSL:127.0.0.1:\(tlsPort),verify=0")
+        _ = try await tmux.waitFor(text: "Choose a nickname", timeout: 20)
+        try await tmux.typeLine("carol")
+        _ = try await tmux.waitFor(text: "You joined #lobby", timeout: 20)
+        let plain = try await humanUser(server, nick: "bob")
+        try await plain.expect("In #lobby")
+        try await tmux.typeLine("hello from socat")
+        try await plain.expect("<carol> hello from socat")
+        try plain.line("hello back")
+        _ = try await tmux.waitFor(text: "<bob> hello back", timeout: 20)
+        await server.stop()
+    }
+
     @Test func opensslClientRegistersAsAnIRCClientOverTLS() async throws {
         let (server, tlsPort, _, dir) = try await tlsServer()
         defer { try? FileManager.default.removeItem(atPath: dir) }
