@@ -14,8 +14,8 @@
 # Environment: RESULTS=DIR keeps the JSON of every run there (default: a temp dir),
 # SOAK_SECONDS (default 30), DURATION (fanout/latency seconds, default 10),
 # CONN_CLIENTS (connections scenario, default 1000), SCENARIOS (default
-# "fanout latency connections soak": a subset runs only those), TLS_CONN_CLIENTS (the
-# TLS connection rate target with --targets, default 5000).
+# "fanout latency connections soak community": a subset runs only those), COMMUNITY_SECONDS
+# (default 30), TLS_CONN_CLIENTS (the TLS connection rate target with --targets, default 5000).
 # Needs root to install ncat, ngircd and jq when they are missing (Debian packages).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,15 +32,16 @@ while [ $# -gt 0 ]; do
             [ $# -ge 2 ] && [ -x "$2/chat-server" ] || { echo "--baseline needs a folder with a chat-server binary" >&2; exit 2; }
             BASELINE=$(cd "$2" && pwd); shift ;;
         --no-tls) TLS=0 ;;
-        -h|--help) sed -n 2,21p "$0"; exit 0 ;;
+        -h|--help) sed -n 2,22p "$0"; exit 0 ;;
         *) echo "unknown argument: $1" >&2; exit 2 ;;
     esac
     shift
 done
-SCENARIOS=${SCENARIOS:-fanout latency connections soak}
+SCENARIOS=${SCENARIOS:-fanout latency connections soak community}
 
 DURATION=${DURATION:-10}
 SOAK_SECONDS=${SOAK_SECONDS:-30}
+COMMUNITY_SECONDS=${COMMUNITY_SECONDS:-30}
 CONN_CLIENTS=${CONN_CLIENTS:-1000}
 TLS_CONN_CLIENTS=${TLS_CONN_CLIENTS:-5000}
 RESULTS=${RESULTS:-$(mktemp -d /tmp/chat-compare.XXXXXX)}
@@ -238,6 +239,8 @@ for col in "${COLUMNS_[@]}"; do
             latency) run "latency-$key" "$server" "$dialect" latency --clients 50 --senders 1 --rate 200 --duration "$DURATION" --connect-concurrency "$conc" ;;
             connections) run "connections-$key" "$server" "$dialect" connections --clients "$CONN_CLIENTS" --hold 5 --connect-concurrency "$conc" ;;
             soak) run "soak-$key" "$server" "$dialect" soak --clients 200 --senders 10 --rate 500 --duration "$SOAK_SECONDS" --interval 10 --connect-concurrency "$conc" ;;
+            # IRC users only: a telnet user talks in one channel at a time.
+            community) if [ "$dialect" = irc ]; then run "community-$key" "$server" "$dialect" community --clients 2000 --channels 20 --senders 80 --private 20 --duration "$COMMUNITY_SECONDS" --connect-concurrency "$conc"; fi ;;
             *) log "unknown scenario $scenario (SCENARIOS)"; exit 2 ;;
         esac
     done
@@ -316,6 +319,12 @@ row() {  # row LABEL SCENARIO JQ-EXPRESSION
     row "soak: server CPU per delivered line (µs)" soak ".server.cpu_per_line_us | $f2"
     row "soak: server PSS start → end (KiB)" soak '"\(.server.pss_at_start_kib) → \(.server.pss_kib)"'
     row "soak: lost/dup/reordered/corrupt" soak "$loss"
+    row "**community** 2,000 users, 20 channels (one of 1,000) at 0.2-5 lines/s, 20 private conversations, ${COMMUNITY_SECONDS} s: delivered lines/s" community '.delivered_per_s | round'
+    row "community: server CPU (% of one core)" community ".server.cpu_pct | $f2"
+    row "community: server CPU per delivered line (µs)" community ".server.cpu_per_line_us | $f2"
+    row "community: server PSS (MiB)" community "(.server.pss_kib / 1024 | round)"
+    row "community: every delivery p50 / p99 (ms)" community '"\(.latency_all.p50_ms) / \(.latency_all.p99_ms)"'
+    row "community: lost/dup/reordered/corrupt" community "$loss"
     if [ "$TARGETS" = 1 ]; then
         echo
         echo "Target runs (chat-server alone):"

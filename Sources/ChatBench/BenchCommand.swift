@@ -19,14 +19,15 @@ struct BenchCommand: ParsableCommand {
             (long fixed-rate traffic with varying line sizes and progress lines), codec (no server: \
             the hub frame codec alone, nanoseconds per message frame), amplification (a few \
             connections ask for big replies; how long two other users wait for each other's lines, \
-            and the hub's memory). Every line carries \
+            and the hub's memory), community (IRC users in channels of mixed sizes at human rates, \
+            and private conversations: server CPU, memory and delivery latency). Every line carries \
             its sender, sequence number, send time and a checksum, so loss, duplicates, reordering \
             and corruption are counted. With --server-pid, the CPU and PSS of the server's whole \
             process tree are measured too. See docs/BENCHMARKS.md.
             """
     )
 
-    @Argument(help: "fanout, latency, connections, soak, codec or amplification.")
+    @Argument(help: "fanout, latency, connections, soak, codec, amplification or community.")
     var scenario: Scenario
 
     @Option(name: .customLong("target"), help: ArgumentHelp("Server address.", valueName: "HOST:PORT"))
@@ -35,16 +36,16 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "human, irc, raw (any line server), mixed (human and IRC in #lobby) or typist (telnet in character mode, a write per key).")
     var dialect: Dialect = .irc
 
-    @Option(help: "Clients (default: fanout 100, latency 50, connections 10000, soak 200).")
+    @Option(help: "Clients (default: fanout 100, latency 50, connections 10000, soak 200, community 2000).")
     var clients: Int?
 
-    @Option(help: "Clients that send (default: fanout 5, latency 1, soak 10).")
+    @Option(help: "Clients that send (default: fanout 5, latency 1, soak 10, community 80: three per channel and the private ones).")
     var senders: Int?
 
-    @Option(help: "Seconds of traffic (default: fanout 10, latency 10, soak 300).")
+    @Option(help: "Seconds of traffic (default: fanout 10, latency 10, soak 300, community 30).")
     var duration: Double?
 
-    @Option(help: "Total lines per second over all senders; 0 is flat out (default: fanout 0, latency 200, soak 2000).")
+    @Option(help: "Total lines per second over all senders; 0 is flat out (default: fanout 0, latency 200, soak 2000; community: each channel's own, 5 down to 0.2).")
     var rate: Double?
 
     @Option(name: .customLong("line-size"), help: "Bytes of message text per line.")
@@ -59,8 +60,14 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Most lines per write when sending flat out.")
     var batch = 32
 
-    @Option(help: "Channel the IRC clients join.")
+    @Option(help: "Channel the IRC clients join (community: the channels' names start with it).")
     var channel = "#bench"
+
+    @Option(help: "community: channels (the first holds half the users, channel k about the users / 4k).")
+    var channels = 20
+
+    @Option(name: .customLong("private"), help: "community: senders that write to one user each (0.2 lines/s), out of --senders.")
+    var privateSenders = 20
 
     @Option(name: .customLong("server-pid"), help: "Measure this process and its descendants (CPU, PSS).")
     var serverPID: Int32?
@@ -137,6 +144,7 @@ struct BenchCommand: ParsableCommand {
             case .soak: return (200, 10, 300, 2000)
             case .codec: return (0, 0, 0, 0)
             case .amplification: return (200, 4, 10, 100)
+            case .community: return (2000, 80, 30, 0)
             }
         }()
         var faults = FaultConfig(killPercent: killPercent, stallers: stallers, noisy: noisy, churn: churn,
@@ -166,13 +174,24 @@ struct BenchCommand: ParsableCommand {
         if tls && (dialect == .raw || faults.any) {
             throw ValidationError("--tls is for the irc, human, mixed and typist dialects, without faults")
         }
+        var plan: CommunityPlan?
+        if scenario == .community {
+            // A telnet user talks in one channel at a time: a community is IRC clients.
+            if dialect != .irc { throw ValidationError("community is for the irc dialect") }
+            if faults.any { throw ValidationError("faults (--kill-percent, --stallers, --noisy, --churn) are for the soak scenario") }
+            let s = senders ?? defaults.senders
+            if let why = CommunityPlan.problem(clients: c, channels: channels, senders: s, privateSenders: privateSenders) {
+                throw ValidationError(why)
+            }
+            plan = CommunityPlan(clients: c, channels: channels, senders: s, privateSenders: privateSenders, channelPrefix: channel)
+        }
         return BenchConfig(
             scenario: scenario, dialect: dialect, target: addr, clients: c, senders: s,
-            duration: duration ?? defaults.duration, rate: rate ?? defaults.rate, lineSize: lineSize,
+            duration: duration ?? defaults.duration, rate: plan?.totalRate ?? rate ?? defaults.rate, lineSize: lineSize,
             varySize: scenario == .soak, workers: w, window: window, batch: batch, channel: channel,
             serverPID: serverPID, hold: hold, connectConcurrency: max(connectConcurrency, 1),
             settleQuietMS: settleMS, drainTimeout: drainTimeout, registerTimeout: registerTimeout,
-            interval: interval, nickPrefix: nickPrefix, faults: faults, tls: tls)
+            interval: interval, nickPrefix: nickPrefix, faults: faults, tls: tls, community: plan)
     }
 
     @Option(help: "codec: frames per round.")

@@ -40,6 +40,8 @@ struct BenchConfig: Sendable {
     var faults = FaultConfig()
     /// The target is a TLS port: every client talks TLS (ChatTLS) under its dialect.
     var tls = false
+    /// The community scenario's channels, senders and rates (nil: one channel, one rate).
+    var community: CommunityPlan?
 
     /// Sessions the soak kills: kill-percent of every session of the run, these included.
     var victims: Int { faults.victims }
@@ -68,9 +70,12 @@ struct BenchConfig: Sendable {
     /// Lines per second of one sender.
     var perSenderRate: Double { senders > 0 ? rate / Double(senders) : 0 }
 
+    /// Lines per second of sender `s`.
+    func rate(ofSender s: Int) -> Double { community?.rates[s] ?? perSenderRate }
+
     /// Lines one sender can send in the run (an upper bound), for per-line arrays.
     var linesPerSenderBound: Int {
         guard paced else { return 0 }
-        return Int(perSenderRate * duration * 1.05) + 16
+        return Int((community?.rates.max() ?? perSenderRate) * duration * 1.05) + 16
     }
 }

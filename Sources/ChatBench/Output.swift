@@ -91,6 +91,7 @@ extension BenchResult {
             shape += ", hold \(fmt(c.hold, 1)) s"
         }
         rows.append(("run", shape))
+        if let plan = c.community { rows.append(("community", plan.summary)) }
         rows.append(("clients ready", "\(group(ready)) of \(group(c.clients)) in \(fmt(rampSeconds, 2)) s (connect failed \(connectFailed), registration failed \(registerFailed), dropped later \(dropped))"))
         if registration.totalCount > 0 { rows.append(("registration time", registration.summary())) }
         if c.scenario != .connections {
@@ -155,6 +156,10 @@ extension BenchResult {
         f.append(("workers", "\(c.workers)"))
         f.append(("rate", fmt(c.rate, 3)))
         f.append(("line_size", "\(c.lineSize)"))
+        if let plan = c.community {
+            let privates = plan.targets.filter { if case .user = $0 { return true } else { return false } }.count
+            f.append(("community", "{\"channel_sizes\": [\(plan.sizes.map(String.init).joined(separator: ", "))], \"private_senders\": \(privates)}"))
+        }
         f.append(("duration_s", fmt(c.duration, 3)))
         f.append(("ready", "\(ready)"))
         f.append(("connect_failed", "\(connectFailed)"))

@@ -14,4 +14,7 @@ enum Scenario: String, CaseIterable, Sendable {
     /// A few connections ask for big replies with small requests; two other users measure how
     /// long they wait for each other's lines, and the hub's memory (`AmplificationBench`).
     case amplification
+    /// A community as a busy server holds it: 2,000 IRC users in 20 channels of mixed sizes
+    /// (one of 1,000), each channel at a human rate, some private conversations (`CommunityPlan`).
+    case community
 }

@@ -168,8 +168,11 @@ extension Worker {
                 fail(i, "server error: \(text)")
             case (_, 1?) where states[i] == .greeting:
                 states[i] = .joining
-                writeSmall(i, "JOIN \(cfg.ircChannel)\r\n")
+                writeSmall(i, (cfg.community?.joinCommand(gids[i]) ?? "JOIN \(cfg.ircChannel)") + "\r\n")
             case (_, 366?) where states[i] == .joining:
+                // A community member joins several channels: ready at the last one's names.
+                if let plan = cfg.community, msg.params.count >= 2,
+                   msg.params[1].lowercased() != plan.lastChannel(gids[i]).lowercased() { break }
                 becomeReady(i)
             case (_, 432?), (_, 433?), (_, 403?), (_, 405?), (_, 471?), (_, 473?), (_, 474?), (_, 475?):
                 fail(i, "registration refused: \(text)")

@@ -14,7 +14,7 @@ extension Worker {
     /// so that S paced senders make one smooth stream instead of S-line bursts.
     @inline(__always)
     func dueTime(_ id: Int, _ seq: UInt64) -> UInt64 {
-        base &+ UInt64((Double(seq) + phase(id)) / cfg.perSenderRate * 1e9)
+        base &+ UInt64((Double(seq) + phase(id)) / cfg.rate(ofSender: id) * 1e9)
     }
 
     @inline(__always)
@@ -26,7 +26,7 @@ extension Worker {
             var m = UInt64.max
             var i = 0
             while i < n {
-                if states[i] == .ready && gids[i] != s { m = min(m, expected[i &* S &+ s]) }
+                if states[i] == .ready && receives(i, s) { m = min(m, expected[i &* S &+ s]) }
                 i += 1
             }
             shared.store(layout.low(index, s), m)
@@ -34,6 +34,7 @@ extension Worker {
     }
 
     func windowRoom(_ s: Int, _ nextSeq: UInt64) -> Int {
+        if cfg.community != nil { return cfg.window }
         var low = UInt64.max
         for w in 0..<cfg.workers { low = min(low, shared.load(layout.low(w, s))) }
         if low == .max || low >= nextSeq { return cfg.window }
@@ -73,7 +74,7 @@ extension Worker {
         var len = senders[k].len
         let stamp = now - base
         var seq = senders[k].nextSeq
-        prefix[kind].withUnsafeBufferPointer { pre in
+        (senders[k].prefix ?? prefix[kind]).withUnsafeBufferPointer { pre in
             suffix[kind].withUnsafeBufferPointer { suf in
                 for _ in 0..<count {
                     (buf + len).update(from: pre.baseAddress!, count: pre.count)

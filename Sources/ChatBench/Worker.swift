@@ -69,6 +69,8 @@ final class Worker {
         var len = 0
         var blocked = false
         var finished = false
+        /// What precedes each payload when it is the sender's own (a community's targets).
+        var prefix: [UInt8]?
     }
     var senders: [Sender] = []
     var prefix: [[UInt8]] = [[], [], [], []]  // per client kind, before the payload
@@ -138,7 +140,9 @@ final class Worker {
         for i in 0..<n where gids[i] < S {
             let cap = lineMax * max(cfg.batch, 1) + 4096
             senderOf[i] = senders.count
-            senders.append(Sender(client: i, id: gids[i], buf: .allocate(capacity: cap), cap: cap))
+            var sender = Sender(client: i, id: gids[i], buf: .allocate(capacity: cap), cap: cap)
+            if let plan = cfg.community { sender.prefix = Array(plan.prefix(gids[i], nick: cfg.nick).utf8) }
+            senders.append(sender)
         }
         try epoll.add(control, events: Epoll.readable, data: Self.controlTag)
     }
@@ -171,8 +175,9 @@ final class Worker {
                 }
             case .running, .draining:
                 if S > 0 {
-                    // O(clients × senders): at most every 250 µs, not once per wake-up.
-                    if now - lastPublish > 250_000 {
+                    // O(clients × senders): at most every 250 µs, not once per wake-up; not
+                    // at all for a community, whose human rates never meet a window.
+                    if cfg.community == nil && now - lastPublish > 250_000 {
                         lastPublish = now
                         publishLow()
                     }
@@ -232,7 +237,7 @@ final class Worker {
                 endTime = m.values[1]
                 for s in 0..<S {
                     var r: UInt64 = 0
-                    for i in 0..<n where states[i] == .ready && gids[i] != s { r += 1 }
+                    for i in 0..<n where states[i] == .ready && receives(i, s) { r += 1 }
                     receiversAtStart[s] = r
                 }
                 // Wait for the common start (a few milliseconds away).
@@ -247,6 +252,13 @@ final class Worker {
                 break
             }
         }
+    }
+
+    /// Whether local client `i` is owed sender `s`'s lines: every other client, or in a
+    /// community the members of its channel or the one it writes to.
+    func receives(_ i: Int, _ s: Int) -> Bool {
+        guard let plan = cfg.community else { return gids[i] != s }
+        return plan.receives(gids[i], from: s)
     }
 
     func send(_ m: WireMessage) {
@@ -271,7 +283,7 @@ final class Worker {
         if complete {
             outer: for s in 0..<S {
                 let sent = shared.load(layout.sent(s))
-                for i in 0..<n where states[i] == .ready && gids[i] != s && expected[i * S + s] < sent {
+                for i in 0..<n where states[i] == .ready && receives(i, s) && expected[i * S + s] < sent {
                     complete = false
                     break outer
                 }

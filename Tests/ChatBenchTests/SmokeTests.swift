@@ -69,6 +69,29 @@ func expectPerfect(_ j: [String: Any], clients: Int, sourceLocation: SourceLocat
         #expect((s?["processes"] as? NSNumber)?.intValue == 9, "hub + spawner + password worker + 6 sessions: \(String(describing: s))")
     }
 
+    /// The community scenario against the real server: every member of each channel, and each
+    /// private addressee, gets every line once, in order, intact.
+    @Test func communityIRC() async throws {
+        let server = try await Server.chatServer()
+        defer { server.stop() }
+        let j = try await bench(["community", "--target", "127.0.0.1:\(server.port)", "--clients", "40", "--channels", "4",
+                                 "--senders", "10", "--private", "2", "--duration", "2", "--server-pid", "\(server.pid)"])
+        #expect(int(j, "ready") == 40, "\(j)")
+        #expect(int(j, "sent") > 0 && int(j, "expected") > int(j, "sent"), "\(j)")
+        #expect(int(j, "delivered") == int(j, "expected"), "\(j)")
+        for key in ["lost", "duplicated", "reordered", "corrupted", "dropped"] {
+            #expect(int(j, key) == 0, "\(key) in \(j)")
+        }
+        let community = j["community"] as? [String: Any]
+        #expect((community?["channel_sizes"] as? [Any])?.count == 4, "\(j)")
+        #expect((community?["private_senders"] as? NSNumber)?.intValue == 2, "\(j)")
+    }
+
+    @Test func communityRefusesTheHumanDialect() async throws {
+        let r = try await runToExit(productPath("chat-bench"), ["community", "--dialect", "human", "--quiet"], errorsApart: true)
+        #expect(r.status != 0 && r.errors.contains("community is for the irc dialect"), "\(r)")
+    }
+
     @Test func latencyHuman() async throws {
         let server = try await Server.chatServer()
         defer { server.stop() }
