@@ -7,8 +7,11 @@ import TestSupport
 /// any, `NickServ CERT ADD` keeps its fingerprint, SASL EXTERNAL (openssl s_client, irssi)
 /// and `IDENTIFY` without a password log in by it, and EXTERNAL without one is a clear 904.
 extension TLSTests {
-    /// `alice` registered over plain IRC, with the certificate `cert` added to her account.
-    func aliceWithCertificate(_ server: ServerProcess, _ cert: TestCertificate) async throws {
+    /// A TLS server where `alice` registered over plain IRC and added a new client
+    /// certificate to her account; its TLS port, that certificate, and the directory to remove.
+    func serverWithAlicesCertificate() async throws -> (ServerProcess, Int, TestCertificate, String) {
+        let (server, port, _, dir) = try await tlsServer()
+        let cert = try await TestCertificate.make(in: dir, name: "client", commonName: "alice")
         let owner = try await ircUser(server, nick: "alice")
         try owner.line("NS REGISTER sesame1")
         try await owner.expect(" 900 alice ")
@@ -17,6 +20,7 @@ extension TLSTests {
         let plain = cert.fingerprint.lowercased().filter { $0 != ":" }
         try await owner.expect("Added the fingerprint \(plain) to alice.")
         try owner.line("QUIT")
+        return (server, port, cert, dir)
     }
 
     /// openssl s_client in `tmux`, with the client certificate `cert` when given, sending `lines` once connected.
@@ -27,10 +31,8 @@ extension TLSTests {
     }
 
     @Test func saslExternalLogsInByTheClientCertificate() async throws {
-        let (server, port, _, dir) = try await tlsServer()
+        let (server, port, cert, dir) = try await serverWithAlicesCertificate()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let cert = try await TestCertificate.make(in: dir, name: "client", commonName: "alice")
-        try await aliceWithCertificate(server, cert)
         let tmux = try await Tmux(cols: 200, rows: 40)
         defer { tmux.kill() }
         try await sClient(tmux, port: port, cert: cert, lines: [
@@ -69,10 +71,8 @@ extension TLSTests {
     }
 
     @Test func identifyWithoutAPasswordOverTLSUsesTheCertificate() async throws {
-        let (server, port, _, dir) = try await tlsServer()
+        let (server, port, cert, dir) = try await serverWithAlicesCertificate()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let cert = try await TestCertificate.make(in: dir, name: "client", commonName: "alice")
-        try await aliceWithCertificate(server, cert)
         let tmux = try await Tmux(cols: 200, rows: 40)
         defer { tmux.kill() }
         try await sClient(tmux, port: port, cert: cert, lines: ["NICK certuser", "USER certuser 0 * :x"])
@@ -87,10 +87,8 @@ extension TLSTests {
             Issue.record("needs irssi: apt-get install -y irssi")
             return
         }
-        let (server, port, _, dir) = try await tlsServer()
+        let (server, port, cert, dir) = try await serverWithAlicesCertificate()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let cert = try await TestCertificate.make(in: dir, name: "client", commonName: "alice")
-        try await aliceWithCertificate(server, cert)
         let home = server.dir + "/irssi-external"
         try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
         let tmux = try await Tmux(cols: 160, rows: 40)
