@@ -68,3 +68,32 @@ extension EndToEndTests {
         try await tmux.typeLine("/quit")
     }
 }
+
+/// ngIRCd wants a server password and has no SASL: chat-tui sends the configured `password`
+/// as PASS, says in one line that it cannot log in, and registers.
+extension EndToEndTests {
+    @Test func ngircdGetsTheServerPasswordAndItsLackOfSASLIsSaid() async throws {
+        let ngircd = try await Ngircd(global: "Password = letmein-e2e\n")
+        let dir = try configDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/config.toml"
+        _ = FileManager.default.createFile(atPath: path, contents: Data("""
+            password = "letmein-e2e"
+            sasl_mechanism = "plain"
+            sasl_password = "sesame-e2e"
+            [networks.ng]
+            address = "127.0.0.1:\(ngircd.port)"
+            channels = ["#sasl"]
+            """.utf8))
+        let tmux = try await Tmux()
+        defer { tmux.kill() }
+        try await tmux.typeLine(clientCommand("connect ng --nick passer --config \(path)"))
+        try await tmux.waitFor(text: "You joined #sasl", timeout: 30)
+        try await tmux.typeLine("/window 1")
+        try await tmux.waitFor(text: "The server offers no SASL: not logged in (sasl_mechanism is set).", timeout: 20)
+        let screen = (await tmux.screen()).joined()
+        #expect(!screen.contains("letmein-e2e") && !screen.contains("sesame-e2e"), "\(screen)")
+        try await tmux.typeLine("/quit")
+        try await tmux.waitFor(text: "EXIT=0", timeout: 20)
+    }
+}
