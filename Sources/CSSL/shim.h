@@ -25,6 +25,10 @@ static inline void cssl_last_error(char *out, size_t size) {
     if (reason) { strncpy(out, reason, size - 1); out[size - 1] = 0; } else { ERR_error_string_n(e, out, size); }
 }
 
+/// Accepts any client certificate without judging its chain: the certificate's fingerprint is
+/// the identity (SASL EXTERNAL, NickServ CERT), as Ergo and InspIRCd have it.
+static int cssl_accept_any_certificate(X509_STORE_CTX *store, void *arg) { (void)store; (void)arg; return 1; }
+
 /// A server context with the certificate chain (leaf first) from PEM bytes, TLS 1.2 at least,
 /// no renegotiation, no compression; its leaf in `leafOut` (owned by the caller). NULL with
 /// `err` filled.
@@ -38,6 +42,9 @@ static inline SSL_CTX *cssl_server_context_with_chain(const void *chain, int cha
     // No session cache: every session is its own process, a cache would live in one of them.
     SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
     SSL_CTX_set_num_tickets(ctx, 0);
+    // Ask for a client certificate, require none, and take any (no CA store, no file read).
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
+    SSL_CTX_set_cert_verify_callback(ctx, cssl_accept_any_certificate, NULL);
     BIO *bio = BIO_new_mem_buf(chain, chainLength);
     X509 *leaf = bio ? PEM_read_bio_X509(bio, NULL, NULL, NULL) : NULL;
     if (!leaf) {
@@ -100,6 +107,34 @@ static inline SSL_CTX *cssl_client_context(int systemStore, char *err, size_t er
     SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
     if (systemStore && SSL_CTX_set_default_verify_paths(ctx) != 1) ERR_clear_error();
     return ctx;
+}
+
+/// Gives a client context the certificate (chain) and private key of PEM bytes (both in one
+/// file, as irssi's `-tls_cert` takes them), checked to match. 0 with `err` filled.
+static inline int cssl_client_use_certificate(SSL_CTX *ctx, const void *pem, int length, char *err, size_t errSize) {
+    ERR_clear_error();
+    BIO *bio = BIO_new_mem_buf(pem, length);
+    X509 *leaf = bio ? PEM_read_bio_X509(bio, NULL, NULL, NULL) : NULL;
+    EVP_PKEY *key = NULL;
+    int ok = 0;
+    if (!leaf) { strncpy(err, "no PEM certificate in the file", errSize - 1); err[errSize - 1] = 0; goto done; }
+    if (SSL_CTX_use_certificate(ctx, leaf) != 1) { cssl_last_error(err, errSize); goto done; }
+    BIO_free(bio);
+    bio = BIO_new_mem_buf(pem, length);  // the key may come before or after the certificates
+    key = bio ? PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL) : NULL;
+    if (!key) { strncpy(err, "no PEM private key in the file (or it is encrypted)", errSize - 1); err[errSize - 1] = 0; goto done; }
+    if (SSL_CTX_use_PrivateKey(ctx, key) != 1) { cssl_last_error(err, errSize); goto done; }
+    if (SSL_CTX_check_private_key(ctx) != 1) {
+        strncpy(err, "the private key does not match the certificate", errSize - 1); err[errSize - 1] = 0;
+        goto done;
+    }
+    ok = 1;
+done:
+    if (key) EVP_PKEY_free(key);
+    if (leaf) X509_free(leaf);
+    if (bio) BIO_free(bio);
+    ERR_clear_error();
+    return ok;
 }
 
 /// A connection over two memory BIOs (network bytes in, network bytes out). `host`, for a

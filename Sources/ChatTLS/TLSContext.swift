@@ -37,6 +37,14 @@ public final class TLSContext {
         return TLSContext(raw: ctx, isServer: false)
     }
 
+    /// Presents the certificate and private key of PEM bytes (one file holding both) to the
+    /// servers this client context reaches (SASL EXTERNAL); throws when they do not parse or match.
+    public func useClientCertificate(pem: [UInt8]) throws(TLSError) {
+        var err = [CChar](repeating: 0, count: 256)
+        let ok = pem.withUnsafeBytes { cssl_client_use_certificate(raw, $0.baseAddress, Int32($0.count), &err, err.count) }
+        guard ok == 1 else { throw TLSError(String(decoding: err.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)) }
+    }
+
     /// The SHA-256 fingerprint of the first certificate in PEM bytes; nil when there is none.
     public static func fingerprint(ofPEM pem: [UInt8]) -> TLSFingerprint? {
         var md = [UInt8](repeating: 0, count: 32)

@@ -15,6 +15,10 @@ public struct TLSFingerprint: Equatable, Hashable, Sendable, CustomStringConvert
 
     public var description: String { "SHA256:" + hex }
 
+    /// Lower-case hex without colons, as Ergo shows and stores a client certificate's
+    /// fingerprint (the server's accounts keep them so).
+    public var plainHex: String { hex.lowercased().filter { $0 != ":" } }
+
     /// Hex with or without colons, with or without a `SHA256:` in front; nil for anything else.
     public init?(parsing text: String) {
         var t = Substring(text)

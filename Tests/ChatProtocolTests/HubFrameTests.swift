@@ -214,10 +214,11 @@ struct RandomMessages {
     }
 
     mutating func request() -> HubRequest {
-        switch Int.random(in: 0..<37, using: &rng) {  // 33: quit
+        switch Int.random(in: 0..<38, using: &rng) {  // 33: quit
+        case 37: return .authenticateExternal(account: string())
         case 36: return .authenticate(account: string(), password: string())
         case 35: return .tlsSign(kind: UInt8.random(in: 0...255, using: &rng), padding: 3, input: Array(string().utf8))
-        case 34: return .tlsInfo(version: string(), cipher: string())
+        case 34: return .tlsInfo(version: string(), cipher: string(), certificate: string())
         case 31: return .invitations
         case 32: return .chatHistory(historyQuery())
         case 22: return .join(channels: strings(), keys: strings())

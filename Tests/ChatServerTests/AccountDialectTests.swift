@@ -123,7 +123,7 @@ import TestSupport
         try c.line("CAP REQ :sasl")
         try await c.expect("CAP * ACK")
         try c.line("AUTHENTICATE FOO")
-        try await c.expect(" 908 * PLAIN :are available SASL mechanisms")
+        try await c.expect(" 908 * PLAIN,EXTERNAL :are available SASL mechanisms")
         try await c.expect(" 904 * :SASL authentication failed")
         try c.line("AUTHENTICATE PLAIN")
         try await c.expect("AUTHENTICATE +")

@@ -30,6 +30,14 @@ final class MemoryAccounts: AccountStorage {
         if failing { throw Refused() }
         rows[folded] = nil
     }
+    func addCertificate(_ fingerprint: String, folded: String) throws {
+        if failing { throw Refused() }
+        rows[folded]!.certificates.append(fingerprint)
+    }
+    func deleteCertificate(_ fingerprint: String) throws {
+        if failing { throw Refused() }
+        for key in rows.keys { rows[key]!.certificates.removeAll { $0 == fingerprint } }
+    }
 }
 
 /// NickServ and SASL in the chat state, in process, with a stand-in worker and store.

@@ -143,10 +143,10 @@ import Glibc
             .invite(nick: n, channel: "#lobby"), .mode(target: "#lobby", args: ["+beI"] + list.dropLast()),
             .oper(name: n, password: n), .kill(nick: n, reason: t), .wallops(text: t),
             // NickServ: a password as long as the text limit allows (refused, or wrong at once).
-            .authenticate(account: n, password: n),
+            .authenticate(account: n, password: n), .authenticateExternal(account: n),
             .message(kind: .privmsg, target: "NickServ", text: "REGISTER " + String(repeating: "p", count: text - 9)),
             .message(kind: .privmsg, target: "nickserv", text: "IDENTIFY \(n) " + String(repeating: "p", count: text - 10 - name)),
-            .capabilities(names: [n]), .capabilities(names: list), .setName(realName: t), .tlsInfo(version: n, cipher: n),
+            .capabilities(names: [n]), .capabilities(names: list), .setName(realName: t), .tlsInfo(version: n, cipher: n, certificate: n),
             .tlsSign(kind: 1, padding: 0, input: [UInt8](repeating: 7, count: RequestLimits.signatureInput)),
             .chatHistory(HistoryQuery(subcommand: .between, target: n, first: .time(.min), second: .messageID(.max), limit: .max)),
             .chatHistory(HistoryQuery(subcommand: .latest, target: "#lobby", first: .none, limit: 0)),
@@ -179,8 +179,9 @@ import Glibc
         func name() -> String { Bool.random(using: &rng) ? "#lobby" : string(RequestLimits.name) }
         func text() -> String { string(RequestLimits.text) }
         func list() -> [String] { (0..<Int.random(in: 0...8, using: &rng)).map { _ in name() } }
-        switch Int.random(in: 0..<35, using: &rng) {  // 23: hello
-        case 32: return .tlsInfo(version: name(), cipher: name())
+        switch Int.random(in: 0..<36, using: &rng) {  // 23: hello
+        case 35: return .authenticateExternal(account: name())
+        case 32: return .tlsInfo(version: name(), cipher: name(), certificate: name())
         case 33: return .tlsSign(kind: 2, padding: 3, input: Array(name().utf8))
         case 34: return .authenticate(account: name(), password: name())
         case 31:

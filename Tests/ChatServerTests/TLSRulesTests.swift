@@ -26,7 +26,7 @@ import TestSupport
                                     historyLength: 2, motd: nil)
         let state = ChatState(settings: settings, sink: RecordingSink(), clock: { 1_764_300_000_000 })
         state.connect(session: 1, host: "127.0.0.1")
-        state.handle(.tlsInfo(version: "TLSv1.3", cipher: "TLS_AES_128_GCM_SHA256\u{7}"), from: 1)
+        state.handle(.tlsInfo(version: "TLSv1.3", cipher: "TLS_AES_128_GCM_SHA256\u{7}", certificate: ""), from: 1)
         #expect(state.users[1]?.tls == "TLSv1.3/TLS_AES_128_GCM_SHA256")
     }
 }

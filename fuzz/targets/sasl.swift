@@ -1,4 +1,4 @@
-// Base64 and the SASL PLAIN exchange (SASLExchange): what an IRC client's AUTHENTICATE lines
+// Base64 and the SASL PLAIN and EXTERNAL exchange (SASLExchange): what an IRC client's AUTHENTICATE lines
 // go through before anything reaches the hub.
 //
 // Oracles:
@@ -7,7 +7,8 @@
 // - SASLExchange.plain gives a non-empty account and password, neither holding a NUL, and
 //   `\0account\0password` parses back to the same;
 // - an exchange fed the input's lines never yields a login that `plain` would refuse, keeps
-//   no payload after a verdict, and accepts no line over 400 bytes.
+//   no payload after a verdict, and accepts no line over 400 bytes; an EXTERNAL login's
+//   authorization identity holds no NUL.
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
@@ -35,6 +36,10 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
             require(wasUnderWay, "a login without AUTHENTICATE PLAIN")
             require(!account.isEmpty && !password.isEmpty && !password.utf8.contains(0), "a bad login passed")
             require(!exchange.isUnderWay, "payload kept after a login")
+        case .external(let account):
+            require(wasUnderWay, "an EXTERNAL login without AUTHENTICATE EXTERNAL")
+            require(!account.utf8.contains(0), "a NUL in EXTERNAL's authorization identity")
+            require(!exchange.isUnderWay, "payload kept after an EXTERNAL login")
         case .failed, .tooLong, .aborted:
             require(!exchange.isUnderWay, "payload kept after a verdict")
         case .more:

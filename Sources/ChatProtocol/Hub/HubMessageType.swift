@@ -31,6 +31,7 @@ public enum HubMessageType: UInt8, CaseIterable, Sendable {
     case requestKill = 26
     case requestWallops = 27
     case requestWhowas = 29
+    case requestAuthenticateExternal = 31
     case requestMonitor = 32
     // IRCv3 capabilities (issue 14).
     case requestCapabilities = 37

@@ -29,6 +29,7 @@ extension HubRequest {
         case .monitor: return .requestMonitor
         case .oper: return .requestOper
         case .authenticate: return .requestAuthenticate
+        case .authenticateExternal: return .requestAuthenticateExternal
         case .kill: return .requestKill
         case .wallops: return .requestWallops
         case .capabilities: return .requestCapabilities
@@ -75,13 +76,14 @@ extension HubRequest {
         case .monitor(let a, let t): w.u8(a.rawValue); w.strings(t)
         case .oper(let n, let p): w.string(n); w.string(p)
         case .authenticate(let a, let p): w.string(a); w.string(p)
+        case .authenticateExternal(let a): w.string(a)
         case .kill(let n, let r): w.string(n); w.string(r)
         case .wallops(let t): w.string(t)
         case .capabilities(let n): w.strings(n)
         case .taggedMessage(let k, let t, let text, let tags): w.u8(k.rawValue); w.string(t); w.string(text); w.string(tags)
         case .tagMessage(let t, let tags): w.string(t); w.string(tags)
         case .setName(let r): w.string(r)
-        case .tlsInfo(let v, let c): w.string(v); w.string(c)
+        case .tlsInfo(let v, let c, let f): w.string(v); w.string(c); w.string(f)
         case .tlsSign(let k, let p, let input): w.u8(k); w.u8(p); w.byteArray(input)
         case .chatHistory(let q):
             w.u8(q.subcommand.rawValue); w.string(q.target); w.historyReference(q.first); w.historyReference(q.second)
@@ -142,6 +144,7 @@ extension HubRequest {
         case .requestOper?: self = .oper(name: try r.string(limit: name, "oper name"), password: try r.string(limit: name, "oper password"))
         case .requestAuthenticate?:
             self = .authenticate(account: try r.string(limit: name, "authenticate account"), password: try r.string(limit: name, "authenticate password"))
+        case .requestAuthenticateExternal?: self = .authenticateExternal(account: try r.string(limit: name, "authenticate account"))
         case .requestKill?: self = .kill(nick: try r.string(limit: name, "kill nick"), reason: try r.string(limit: text, "kill reason"))
         case .requestWallops?: self = .wallops(text: try r.string(limit: text, "wallops text"))
         case .requestCapabilities?: self = .capabilities(names: try r.strings(items: items, limit: name, "capabilities"))
@@ -156,7 +159,8 @@ extension HubRequest {
         case .requestTlsSign?:
             self = .tlsSign(kind: try r.u8(), padding: try r.u8(), input: try r.byteArray(limit: RequestLimits.signatureInput, "tls signature input"))
         case .requestTlsInfo?:
-            self = .tlsInfo(version: try r.string(limit: name, "tls version"), cipher: try r.string(limit: name, "tls cipher"))
+            self = .tlsInfo(version: try r.string(limit: name, "tls version"), cipher: try r.string(limit: name, "tls cipher"),
+                            certificate: try r.string(limit: name, "tls certificate"))
         case .requestChatHistory?:
             guard let sub = HistoryQuery.Subcommand(rawValue: try r.u8()) else { throw .invalidValue("chathistory subcommand") }
             self = .chatHistory(HistoryQuery(subcommand: sub, target: try r.string(limit: name, "chathistory target"),

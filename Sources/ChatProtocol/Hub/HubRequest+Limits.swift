@@ -47,6 +47,7 @@ extension HubRequest {
         case .monitor(let action, let targets): return .monitor(action, targets: l(targets))
         case .oper(let operName, let password): return .oper(name: n(operName), password: n(password))
         case .authenticate(let account, let password): return .authenticate(account: n(account), password: n(password))
+        case .authenticateExternal(let account): return .authenticateExternal(account: n(account))
         case .kill(let nick, let reason): return .kill(nick: n(nick), reason: t(reason))
         case .wallops(let body): return .wallops(text: t(body))
         case .capabilities(let names): return .capabilities(names: l(names))
@@ -57,7 +58,7 @@ extension HubRequest {
         case .chatHistory(var q):
             q.target = n(q.target)
             return .chatHistory(q)
-        case .tlsInfo(let version, let cipher): return .tlsInfo(version: n(version), cipher: n(cipher))
+        case .tlsInfo(let version, let cipher, let certificate): return .tlsInfo(version: n(version), cipher: n(cipher), certificate: n(certificate))
         case .tlsSign(let kind, let padding, let input): return .tlsSign(kind: kind, padding: padding, input: Array(input.prefix(RequestLimits.signatureInput)))
         }
     }

@@ -53,6 +53,10 @@ public enum HubRequest: Equatable, Sendable {
     /// Log in to `account` with `password` (SASL PLAIN, during or after registration). The
     /// hub has the password checked by its password worker and answers with `saslResult`.
     case authenticate(account: String, password: String)
+    /// Log in by the client's TLS certificate (SASL EXTERNAL): to the account that holds the
+    /// certificate's fingerprint (`tlsInfo`), which must be `account` when that is not empty
+    /// (the client's authorization identity). Answered with `saslResult`.
+    case authenticateExternal(account: String)
     /// A server operator ends another user's connection (IRC KILL, telnet /kill).
     case kill(nick: String, reason: String)
     /// A server operator's message to every user with user mode +w and every operator.
@@ -72,8 +76,10 @@ public enum HubRequest: Equatable, Sendable {
     /// IRCv3 CHATHISTORY: lines of a channel's history (`HistoryQuery`).
     case chatHistory(HistoryQuery)
     /// The client's TLS handshake is done: its protocol version and cipher, for the console's
-    /// `who`. Sent once, before registration, by a session on a TLS port (issue 15).
-    case tlsInfo(version: String, cipher: String)
+    /// `who`, and the SHA-256 fingerprint of the certificate the client presented (64 lower-case
+    /// hex digits; empty for none), its identity for SASL EXTERNAL and NickServ CERT. Sent once,
+    /// before registration, by a session on a TLS port (issue 15).
+    case tlsInfo(version: String, cipher: String, certificate: String)
     /// A TLS handshake's one signature, asked of the hub, which holds the private key: `kind`
     /// 1 ECDSA over a digest, 2 an RSA private-key operation with `padding`; at most
     /// `RequestLimits.signatureInput` bytes. Granted once per session, before its hello.

@@ -49,6 +49,7 @@ extension ChatState {
     /// Deletes the account `key` from the store, then from memory (NickServ DROP, the console).
     func removeAccount(_ key: String) throws {
         try accountStorage?.deleteAccount(folded: key)
+        for fp in accounts[key]?.certificates ?? [] { certificateOwners[fp] = nil }
         accounts[key] = nil
     }
 

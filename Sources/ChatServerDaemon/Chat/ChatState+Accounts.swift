@@ -43,6 +43,7 @@ extension ChatState {
         case "drop": nickServDrop(id, args)
         case "info": nickServInfo(id, args)
         case "regain", "ghost": nickServRegain(id, args, ghost: verb == "ghost")
+        case "cert": nickServCert(id, args)
         case "help": nickServHelp(id)
         default: nickServNotice(id, "Unknown command \(shown(name: String(verb.prefix(32)))). Type /msg NickServ HELP for the commands.")
         }
@@ -53,12 +54,15 @@ extension ChatState {
             "NickServ keeps accounts: register your nick with a password, then log in to it from any connection.",
             "REGISTER <password>            register the nick you are using as an account (5 to 64 bytes)",
             "IDENTIFY [account] <password>  log in (IRC clients may use SASL PLAIN instead)",
+            "IDENTIFY                       log in by your TLS client certificate (added with CERT ADD)",
             "LOGOUT                         log out",
             "SET PASSWORD <new password>    change the password of the account you are logged in to",
             "DROP <password>                delete the account you are logged in to",
             "INFO [account]                 when an account was registered",
             "REGAIN <nick> [password]       take your registered nick back from whoever has it (renamed to a guest nick)",
             "GHOST <nick> [password]        the same, disconnecting whoever has it",
+            "CERT ADD [fingerprint]         let a TLS client certificate log in to your account (SASL EXTERNAL); default: this connection's",
+            "CERT DEL <fingerprint>         remove one; CERT LIST lists them",
         ] { nickServNotice(id, line) }
     }
 
@@ -120,9 +124,10 @@ extension ChatState {
     }
 
     private func nickServIdentify(_ id: Int, _ args: [String]) {
+        if let account = users[id]!.account { return nickServNotice(id, "You are already logged in as \(account).") }
+        if args.isEmpty { return identifyByCertificate(id) }
         guard args.count == 1 || args.count == 2 else { return nickServNotice(id, "Usage: IDENTIFY [account] <password>") }
         let u = users[id]!
-        if let account = u.account { return nickServNotice(id, "You are already logged in as \(account).") }
         guard mayCheck(id) else { return }
         let name = args.count == 2 ? args[0] : u.nick
         let key = fold(name)
@@ -277,5 +282,6 @@ extension ChatState {
     func useAccountStorage(_ storage: AccountStorage) throws {
         accounts = try storage.loadAccounts()
         accountStorage = storage
+        indexCertificates()
     }
 }

@@ -41,11 +41,12 @@ extension ChatState {
             return .setName(realName: clean(realName, limit: Self.realNameLimit))
         case .tlsSign:
             return request
-        case .tlsInfo(let version, let cipher):
-            return .tlsInfo(version: Self.tlsWord(version), cipher: Self.tlsWord(cipher))
+        case .tlsInfo(let version, let cipher, let certificate):
+            return .tlsInfo(version: Self.tlsWord(version), cipher: Self.tlsWord(cipher),
+                            certificate: Self.certificateFingerprint(certificate) ?? "")
         // A password is compared, never shown: it goes to the check as typed.
         case .hello, .nick, .join, .topic, .names, .who, .whois, .away, .mode, .list, .motd, .lusers, .invitations, .ison, .userhost, .sync,
-             .whowas, .invite, .monitor, .oper, .capabilities, .chatHistory, .authenticate:
+             .whowas, .invite, .monitor, .oper, .capabilities, .chatHistory, .authenticate, .authenticateExternal:
             return request
         }
     }

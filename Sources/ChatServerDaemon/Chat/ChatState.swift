@@ -32,6 +32,8 @@ final class ChatState {
     var operChecks = OperChecks()
     /// Every registered account by folded name, loaded from `accountStorage` at start.
     var accounts: [String: Account] = [:]
+    /// Which account (folded name) holds each client certificate fingerprint (ChatState+Certificates).
+    var certificateOwners: [String: String] = [:]
     /// Where account changes are written (the hub's state store); nil: kept in memory only.
     var accountStorage: AccountStorage?
     /// Where channel lines are kept across restarts (the state store under `--state-dir`);
@@ -135,9 +137,12 @@ final class ChatState {
             }
         case .register(let nick, let user, let real): register(id, nick: nick, user: user, realName: real)
         case .capabilities(let names): users[id]!.caps = PeerCapabilities(names: names)
-        case .tlsInfo(let version, let cipher): users[id]!.tls = "\(version)/\(cipher)"
+        case .tlsInfo(let version, let cipher, let certificate):
+            users[id]!.tls = "\(version)/\(cipher)"
+            users[id]!.certificate = certificate.isEmpty ? nil : certificate
         case .tlsSign: break  // the hub's (`Hub+TLS`), never the chat state's
         case .authenticate(let account, let password): authenticate(id, account: account, password: password)
+        case .authenticateExternal(let account): authenticateExternal(id, account: account)
         case .quit(let reason):
             disconnect(session: id, reason: reason)
         default:
@@ -151,7 +156,7 @@ final class ChatState {
 
     private func handleRegistered(_ request: HubRequest, from id: Int) {
         switch request {
-        case .hello, .register, .quit, .sync, .capabilities, .tlsInfo, .tlsSign, .authenticate: break
+        case .hello, .register, .quit, .sync, .capabilities, .tlsInfo, .tlsSign, .authenticate, .authenticateExternal: break
         case .taggedMessage(let kind, let target, let text, let tags): message(id, kind: kind, target: target, text: text, tags: tags)
         case .tagMessage(let target, let tags): tagMessage(id, target: target, tags: tags)
         case .setName(let realName): setName(id, realName: realName)

@@ -31,6 +31,9 @@ struct User {
     var caps: PeerCapabilities = []
     /// "TLSv1.3/TLS_AES_256_GCM_SHA384" for a client on a TLS port, once its handshake is done.
     var tls: String?
+    /// The SHA-256 fingerprint (64 lower-case hex digits) of the TLS client certificate it
+    /// presented; nil without one (ChatState+Certificates).
+    var certificate: String?
     /// `nick!user@host`, kept up to date so the hot path does not build it per message.
     private(set) var source: String = ""
 }

@@ -12,9 +12,9 @@ extension ConsoleActions {
                 return .ok(mask == nil ? "no accounts are registered" : "no account matches '\(ConsoleFormat.clean(mask!))'")
             }
             let now = Proc.wallMillis()
-            return .ok(ConsoleFormat.table(["ACCOUNT", "REGISTERED", "FROZEN", "LOGGED IN"], rows.map { row in
+            return .ok(ConsoleFormat.table(["ACCOUNT", "REGISTERED", "FROZEN", "CERTS", "LOGGED IN"], rows.map { row in
                 [row.account.name, ConsoleFormat.time(millis: row.account.registeredAt * 1000, now: now),
-                 row.account.frozen ? "frozen" : "-", String(row.sessions)]
+                 row.account.frozen ? "frozen" : "-", String(row.account.certificates.count), String(row.sessions)]
             }) + [NumberFormat.count(rows.count, "account")])
         case .freeze(let name), .unfreeze(let name):
             let freezing = if case .freeze = command { true } else { false }

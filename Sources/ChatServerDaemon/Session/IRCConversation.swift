@@ -32,6 +32,8 @@ final class IRCConversation: Conversation {
     var labeled: LabeledResponse?
     /// The SASL exchange under way, if any (IRCConversation+SASL.swift).
     var sasl = SASLExchange()
+    /// Whether the client presented a TLS client certificate (SASL EXTERNAL may log it in).
+    var hasClientCertificate = false
     /// The hub said the user is logged in (900) and not since out (901): SASL answers 907.
     var loggedIn = false
     /// The last `BATCH` reference given, counted per connection.

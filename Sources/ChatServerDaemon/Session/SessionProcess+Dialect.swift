@@ -12,6 +12,7 @@ extension SessionProcess {
             if config.stsPort != 0 { irc.stsPolicy = "port=\(config.stsPort)" }
             // A secure connection gets the persistence policy (sts's duration=, 0 included).
             if config.tlsPort != 0 { irc.stsPolicy = "duration=\(config.stsDuration)" }
+            irc.hasClientCertificate = tls?.clientCertificate != nil
             conversation = irc
         } else {
             conversation = HumanConversation(serverName: config.serverName, maxLineLength: config.maxLineLength,

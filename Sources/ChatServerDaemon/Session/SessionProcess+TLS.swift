@@ -34,11 +34,14 @@ extension SessionProcess {
         if tls.connection.peerClosed { clientGone = true }
     }
 
-    /// The handshake is done: the hub learns the version and cipher (the console's `who`), and
+    /// The handshake is done: the hub learns the version and cipher (the console's `who`) and
+    /// the client certificate's fingerprint (SASL EXTERNAL), and
     /// a second after the registration's burst the session gives back what the handshake left
     /// (its buffers and key exchange were freed into heap pages this session alone had written).
     func tlsEstablished(_ tls: SessionTLS) {
-        output.request(.tlsInfo(version: tls.connection.version, cipher: tls.connection.cipher))
+        tls.clientCertificate = tls.connection.peerFingerprint?.plainHex
+        output.request(.tlsInfo(version: tls.connection.version, cipher: tls.connection.cipher,
+                                certificate: tls.clientCertificate ?? ""))
         releaseAt = Proc.monotonicNanos() + 1_000_000_000
     }
 

@@ -13,6 +13,9 @@ final class SessionTLS {
     var heardFrom = false
     /// When the handshake finished: the quiet period that decides the dialect starts then.
     var handshakeDoneAt: UInt64?
+    /// The SHA-256 fingerprint of the client's certificate (lower-case hex), once the handshake
+    /// is done; nil when it presented none.
+    var clientCertificate: String?
     /// Plaintext read but not yet framed (reused).
     var plaintext: [UInt8] = []
 

@@ -48,6 +48,16 @@ final class StateStore: AccountStorage {
         CREATE INDEX history_by_channel ON history (channel, id);
         CREATE INDEX history_by_channel_time ON history (channel, time);
         """,
+        // 5: TLS client certificates of accounts (NickServ CERT, SASL EXTERNAL), by SHA-256
+        // fingerprint (64 lower-case hex digits); deleted with their account (`deleteAccount`).
+        """
+        CREATE TABLE certificate (
+            fingerprint TEXT PRIMARY KEY,
+            account TEXT NOT NULL,
+            added INTEGER NOT NULL
+        ) STRICT;
+        CREATE INDEX certificate_by_account ON certificate (account);
+        """,
     ]
 
     static var schemaVersion: Int64 { Int64(migrations.count) }
@@ -112,6 +122,9 @@ final class StateStore: AccountStorage {
         while try s.step() {
             out[s.text(0)] = Account(name: s.text(1), hash: s.text(2), registeredAt: s.int(3), frozen: s.int(4) != 0)
         }
+        let c = try database.statement("SELECT fingerprint, account FROM certificate ORDER BY rowid")
+        defer { c.reset() }
+        while try c.step() { out[c.text(1)]?.certificates.append(c.text(0)) }
         return out
     }
 
@@ -124,6 +137,20 @@ final class StateStore: AccountStorage {
 
     func deleteAccount(folded: String) throws {
         commitTurn()
-        try database.statement("DELETE FROM account WHERE folded = ?").run([.text(folded)])
+        try database.transaction { () throws(SQLiteError) in
+            try database.statement("DELETE FROM account WHERE folded = ?").run([.text(folded)])
+            try database.statement("DELETE FROM certificate WHERE account = ?").run([.text(folded)])
+        }
+    }
+
+    func addCertificate(_ fingerprint: String, folded: String) throws {
+        commitTurn()
+        try database.statement("INSERT INTO certificate (fingerprint, account, added) VALUES (?, ?, ?)")
+            .run([.text(fingerprint), .text(folded), .int(Proc.wallMillis())])
+    }
+
+    func deleteCertificate(_ fingerprint: String) throws {
+        commitTurn()
+        try database.statement("DELETE FROM certificate WHERE fingerprint = ?").run([.text(fingerprint)])
     }
 }

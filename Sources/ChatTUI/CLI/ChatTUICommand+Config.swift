@@ -10,6 +10,8 @@ extension ChatTUICommand.Connect {
         var config: ClientConfig
         var tls: Bool
         var fingerprint: String?
+        /// The client certificate's PEM file (`tls_cert`), presented over TLS.
+        var certificate: String?
         var logDir: String?
         var mouse: Bool
     }
@@ -54,10 +56,27 @@ extension ChatTUICommand.Connect {
         config.configPath = file?.path
         config.addressCheck = Self.addressProblem
         let fingerprint = tlsFingerprint ?? net("tls_fingerprint")?.string
-        return Chosen(target: target, config: config,
-                      tls: target.tls || tls || fingerprint != nil || net("tls")?.bool == true,
-                      fingerprint: fingerprint, logDir: logDir,
-                      mouse: mouse ?? settings.values["mouse"]?.bool ?? true)
+        // The login keys: the network's, else the file's top-level ones.
+        func login(_ key: String) -> String? { net(key)?.string ?? settings.values[key]?.string }
+        let certificate = login("tls_cert").map(Self.expandingHome)
+        let useTLS = target.tls || tls || fingerprint != nil || net("tls")?.bool == true
+        config.serverPassword = login("password")
+        if let mechanism = login("sasl_mechanism")?.lowercased() {
+            let key = network.map { "networks.\($0).sasl_mechanism" } ?? "sasl_mechanism"
+            if mechanism == "external" {
+                guard certificate != nil, useTLS else {
+                    throw ConfigError(file: source, key: key, message: "sasl_mechanism = \"external\" needs TLS (ircs:// or tls = true) and a tls_cert")
+                }
+                config.sasl = SASLLogin(mechanism: .external)
+            } else {
+                guard let password = login("sasl_password") else {
+                    throw ConfigError(file: source, key: key, message: "sasl_mechanism = \"plain\" needs a sasl_password")
+                }
+                config.sasl = SASLLogin(mechanism: .plain, username: login("sasl_username") ?? config.nick, password: password)
+            }
+        }
+        return Chosen(target: target, config: config, tls: useTLS, fingerprint: fingerprint, certificate: certificate,
+                      logDir: logDir, mouse: mouse ?? settings.values["mouse"]?.bool ?? true)
     }
 
     /// `~/logs` as `$HOME/logs` (the file's paths are written by hand).

@@ -114,6 +114,12 @@ struct ChatTUICommand: ParsableCommand {
                     FD.writeAllIgnoringErrors(2, "chat-tui: cannot set up TLS: \(error)\n")
                     throw ExitCode(1)
                 }
+                if let path = chosen.certificate {
+                    do { try context.useClientCertificate(pem: try FD.readFile(path, limit: 1 << 20)) } catch {
+                        FD.writeAllIgnoringErrors(2, "chat-tui: tls_cert \(path): \(error)\n")
+                        throw ExitCode(1)
+                    }
+                }
                 let port = target.port
                 clientTLS = ClientTLS(context: context, pinned: chosen.fingerprint.flatMap(TLSFingerprint.init(parsing:)),
                                       knownHosts: KnownHosts.forUser(), server: "\(target.host):\(port)", host: target.host)

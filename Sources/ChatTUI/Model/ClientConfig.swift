@@ -28,6 +28,10 @@ struct ClientConfig: Sendable {
     /// (nil: none, so `/set` cannot save).
     var settings = Settings()
     var configPath: String?
+    /// The SASL login to make while connecting (the configuration's `sasl_*` keys); nil: none.
+    var sasl: SASLLogin?
+    /// The server password (`password`, sent as PASS before registering); nil: none.
+    var serverPassword: String?
     /// Judges a network's address as the command line would (the parser is outside the model).
     var addressCheck: @Sendable (String) -> String? = { _ in nil }
 }

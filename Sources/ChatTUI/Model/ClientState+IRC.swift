@@ -10,6 +10,7 @@ extension ClientState {
         nick = irc.wantedNick
         irc.registrationDeadline = now + IRCLinkState.registrationTimeout
         emit(.send("CAP LS 302"))
+        if let password = config.serverPassword { emit(.send("PASS :" + password)) }
         emit(.send("NICK " + irc.wantedNick))
         emit(.send("USER \(config.userName) 0 * :\(config.realName)"))
     }
@@ -64,6 +65,7 @@ extension ClientState {
         case "PING": emit(.send("PONG :" + (m.params.last ?? "")))
         case "PONG": handlePong(m)
         case "CAP": handleCap(m)
+        case "AUTHENTICATE": handleAuthenticate(m)
         case "PRIVMSG": handleMessage(m, time: time, notice: false)
         case "NOTICE": handleMessage(m, time: time, notice: true)
         case "JOIN": handleJoin(m, time: time)
@@ -102,14 +104,16 @@ extension ClientState {
         case "LS":
             let more = m.params.count >= 4 && m.params[2] == "*"
             // userhost-in-names: the hosts of those already in a channel we join, for /ban.
-            let wanted = list.filter { ["server-time", "multi-prefix", "userhost-in-names"].contains($0) }
+            var wanted = list.filter { ["server-time", "multi-prefix", "userhost-in-names"].contains($0) }
+            if saslWanted((m.params.last ?? "").split(separator: " "), more: more) { wanted.append("sasl") }
             if !wanted.isEmpty { emit(.send("CAP REQ :" + wanted.joined(separator: " "))) }
-            if wanted.isEmpty && !more { emit(.send("CAP END")) }
+            if wanted.isEmpty && !more && irc.sasl != .requested { emit(.send("CAP END")) }
         case "ACK":
             if list.contains("server-time") { irc.serverTime = true }
-            emit(.send("CAP END"))
+            if !saslAcknowledged(list) { emit(.send("CAP END")) }
         case "NAK":
-            emit(.send("CAP END"))
+            saslRefused(list)
+            if irc.sasl != .authenticating { emit(.send("CAP END")) }
         default: break
         }
     }
@@ -186,8 +190,10 @@ extension ClientState {
     private mutating func handleNumeric(_ n: Int, _ m: IRCMessage, time: Int64) {
         let p = m.params
         let text = p.dropFirst().joined(separator: " ")
+        if (900...908).contains(n), handleSASLNumeric(n, m) { return }
         switch n {
         case 1:
+            saslWelcomed()
             welcome(m)
             info(p.last ?? "Welcome", window: 0)
         case 5: parseISupport(m)

@@ -62,8 +62,8 @@ extension ClientState {
 
     /// `key = value`, or `key = value (default)` for a key nobody set.
     private func describe(_ key: String) -> String {
-        if let v = current(key) { return key + " = " + v.toml }
-        if let d = settings.effective(key) { return key + " = " + d.toml + " (default)" }
+        if let v = current(key) { return key + " = " + Settings.shown(key, v) }
+        if let d = settings.effective(key) { return key + " = " + Settings.shown(key, d) + " (default)" }
         return key + " (not set)"
     }
 
@@ -87,7 +87,7 @@ extension ClientState {
         default: break
         }
         let live = Self.settingsLive.contains(key) || key.hasPrefix("colors.") || key.hasPrefix("keys.")
-        let shown = value.map { key + " = " + $0.toml } ?? describe(key)
+        let shown = value.map { key + " = " + Settings.shown(key, $0) } ?? describe(key)
         emit(.saveSetting(key: key, value: value))
         info(shown + (live ? "" : " (used from the next start)") + (config.configPath == nil ? "" : "; saved."))
     }

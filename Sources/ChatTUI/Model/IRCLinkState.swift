@@ -7,6 +7,8 @@ struct IRCLinkState: Sendable {
     var nickAttempts = 0
     var registered = false
     var serverTime = false
+    /// The SASL login's progress on this connection (`ClientState+SASL`).
+    var sasl = SASLStage.idle
     var prefixModes: [Character] = ["o", "v"]
     var prefixSymbols: [Character] = ["@", "+"]
     var chanTypes: Set<Character> = ["#", "&"]

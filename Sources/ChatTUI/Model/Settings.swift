@@ -7,6 +7,10 @@ struct Settings: Equatable, Sendable {
     /// What a setting holds, and so how it is checked and how `/set` reads typed text.
     enum Kind: Equatable, Sendable {
         case nick, userName, text, bool, path, address, fingerprint, color, networkName, keyAction
+        /// A password: never shown (`/set` shows `********`).
+        case secret
+        /// `plain` or `external` (SASL)
+        case saslMechanism
         case count(ClosedRange<Int>)
         case words(limit: Int)
         case channels
@@ -28,6 +32,16 @@ struct Settings: Equatable, Sendable {
         ("mouse", .bool, "capture the mouse for wheel scrolling"),
         ("scrollback", .count(100...1_000_000), "lines kept per window"),
         ("log_dir", .path, "a directory for one log file per window"),
+    ] + loginKeys
+
+    /// The login keys (SASL, the server password, a client certificate), at the top of the
+    /// file (for every network) and in a `[networks.NAME]` table (for that one).
+    static let loginKeys: [(key: String, kind: Kind, help: String)] = [
+        ("sasl_mechanism", .saslMechanism, "log in with SASL while connecting: plain (user name and password) or external (the tls_cert)"),
+        ("sasl_username", .text, "the account to log in to (SASL PLAIN; default: the nick)"),
+        ("sasl_password", .secret, "its password (SASL PLAIN)"),
+        ("tls_cert", .path, "a PEM file with a client certificate and its key, presented over TLS (SASL EXTERNAL, NickServ CERT)"),
+        ("password", .secret, "the server password, sent as PASS, for servers that want one"),
     ]
 
     /// The keys of a `[networks.NAME]` table.
@@ -37,7 +51,7 @@ struct Settings: Equatable, Sendable {
         ("tls_fingerprint", .fingerprint, "trust only this certificate (SHA-256)"),
         ("channels", .channels, "channels to join once connected"),
         ("nick", .nick, "the nick on this network"),
-    ]
+    ] + loginKeys
 
     /// Defaults `/set` shows for keys nobody set (the nick and user depend on the login).
     static let defaults: [String: SettingValue] = [
@@ -117,6 +131,10 @@ struct Settings: Equatable, Sendable {
                     : .init("\(SettingValue.quoted(s)) is not a user name (1 to 16 letters, digits, -, _ or .)")
             case .text:
                 return !s.isEmpty && s.utf8.count <= 100 ? nil : .init("must be 1 to 100 bytes")
+            case .secret:
+                return !s.isEmpty && s.utf8.count <= 300 ? nil : .init("must be 1 to 300 bytes")
+            case .saslMechanism:
+                return ["plain", "external"].contains(s.lowercased()) ? nil : .init("must be plain or external")
             case .path:
                 return !s.isEmpty && s.utf8.count <= 4096 ? nil : .init("must be a path")
             case .networkName:
@@ -135,6 +153,12 @@ struct Settings: Equatable, Sendable {
             }
         case (_, _): return .init("must be a string")
         }
+    }
+
+    /// A value as `/set` shows it: its TOML, or `"********"` for a password (never on screen).
+    static func shown(_ key: String, _ value: SettingValue) -> String {
+        if case .success(.secret) = kind(of: key) { return "\"********\"" }
+        return value.toml
     }
 
     /// Reads what the user typed after `/set key` as a value of `key`'s kind: on/off, a

@@ -12,12 +12,12 @@ import Glibc
 /// client does not depend on its quirks (PREFIX with five modes, CHANTYPES #&+, penalties).
 private let ngircdPath = findExecutable("ngircd")
 
-/// An ngIRCd configuration for the tests: loopback, `port`, no PAM, ident or DNS; `extra`
-/// sections after (ClientTLSTests adds its [SSL]).
-func ngircdConfig(port: Int, extra: String = "") -> String {
+/// An ngIRCd configuration for the tests: loopback, `port`, no PAM, ident or DNS; `global`
+/// lines in [Global] (a server password), `extra` sections after (ClientTLSTests adds its [SSL]).
+func ngircdConfig(port: Int, global: String = "", extra: String = "") -> String {
     """
     [Global]
-    Name = irc.test.local
+    \(global)Name = irc.test.local
     Info = chat-tui test
     Listen = 127.0.0.1
     Ports = \(port)
@@ -39,12 +39,12 @@ final class Ngircd {
     let port: Int
     private let dir: String
 
-    init() async throws {
+    init(global: String = "") async throws {
         guard let ngircdPath else { throw TestFailure("needs ngircd: apt-get install -y ngircd") }
         dir = NSTemporaryDirectory() + "chattui-ngircd-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         port = try freeLoopbackPort()
-        try ngircdConfig(port: port).write(toFile: dir + "/ngircd.conf", atomically: true, encoding: .utf8)
+        try ngircdConfig(port: port, global: global).write(toFile: dir + "/ngircd.conf", atomically: true, encoding: .utf8)
         let conf = dir + "/ngircd.conf"
         process = try LoggedProcess(ngircdPath, name: "chattui-ngircd") { _ in ["-n", "-f", conf] }
         try await process.waitForLog("Now listening")

@@ -29,18 +29,23 @@ final class ScriptedIRCServer: @unchecked Sendable {
     /// Accepts the client and registers it as `nick` in `channel`.
     func register(nick: String, channel: String, timeout: Double = 30) async throws {
         let deadline = Date().addingTimeInterval(timeout)
-        while client < 0 {
-            guard Date() < deadline else { throw TestFailure("the client never connected") }
-            var p = [pollfd(fd: listener, events: Poll.readable, revents: 0)]
-            if try Poll.wait(&p, timeoutMS: 0) == 0 { await pause(.milliseconds(5)) }
-            if let (fd, _) = try Socket.accept(listener) { client = fd }
-        }
+        try await accept(deadline: deadline)
         try await expect("USER ", deadline: deadline)
         try send([":srv 001 \(nick) :Welcome", ":srv 005 \(nick) CHANTYPES=# PREFIX=(ov)@+ :are supported",
                   ":srv 422 \(nick) :No MOTD"])
         try await expect("JOIN \(channel)", deadline: deadline)
         try send([":\(nick)!u@h JOIN \(channel)", ":srv 353 \(nick) = \(channel) :@\(nick) bob",
                   ":srv 366 \(nick) \(channel) :End"])
+    }
+
+    /// Accepts the client (once).
+    func accept(deadline: Date) async throws {
+        while client < 0 {
+            guard Date() < deadline else { throw TestFailure("the client never connected") }
+            var p = [pollfd(fd: listener, events: Poll.readable, revents: 0)]
+            if try Poll.wait(&p, timeoutMS: 0) == 0 { await pause(.milliseconds(5)) }
+            if let (fd, _) = try Socket.accept(listener) { client = fd }
+        }
     }
 
     /// Polls without holding a thread.
