@@ -6,6 +6,8 @@ import ChatProtocol
 extension ChatTUICommand.Connect {
     /// What `run` starts with once the file and the options are combined.
     struct Chosen {
+        /// What the user calls it: the network's name in the file, else `HOST:PORT`.
+        var name: String
         var target: ServerTarget
         var config: ClientConfig
         var tls: Bool
@@ -30,8 +32,21 @@ extension ChatTUICommand.Connect {
                     : "no server given, and the file has several networks (\(networks.joined(separator: ", "))) but no `network = \"NAME\"` to choose one")
             }
         }
+        return try chosen(network: network, address: server.flatMap { network == nil ? $0 : nil }, settings, file: file, options: true)
+    }
+
+    /// One network of the file (`network`) or a server (`address`), with the command line's
+    /// options over the file's keys; `options` false leaves out those that belong to the
+    /// network the command line named (its channels, nick, TLS, --raw): `/connect`.
+    func chosen(network: String?, address: String?, _ settings: Settings, file: ConfigFile?, options: Bool) throws(ConfigError) -> Chosen {
+        let source = file?.path ?? "the configuration file"
+        let nick = options ? nick : nil
+        let channels = options ? channels : []
+        let raw = options && raw
+        let tls = options && tls
+        let tlsFingerprint = options ? tlsFingerprint : nil
         func net(_ key: String) -> SettingValue? { network.flatMap { settings.values["networks.\($0).\(key)"] } }
-        let address = server.flatMap { network == nil ? $0 : nil } ?? net("address")?.string ?? ""
+        let address = address ?? net("address")?.string ?? ""
         let target: ServerTarget
         do { target = try ServerTarget.parse(address) } catch {
             throw ConfigError(file: source, key: network.map { "networks.\($0).address" }, message: error.description)
@@ -54,7 +69,7 @@ extension ChatTUICommand.Connect {
         config.configPath = file?.path
         config.addressCheck = Self.addressProblem
         let fingerprint = tlsFingerprint ?? net("tls_fingerprint")?.string
-        return Chosen(target: target, config: config,
+        return Chosen(name: network ?? config.server, target: target, config: config,
                       tls: target.tls || tls || fingerprint != nil || net("tls")?.bool == true,
                       fingerprint: fingerprint, logDir: logDir,
                       mouse: mouse ?? settings.values["mouse"]?.bool ?? true)

@@ -90,9 +90,9 @@ struct ChatTUICommand: ParsableCommand {
                 FD.writeAllIgnoringErrors(2, "chat-tui: \(error)\n")
                 throw ExitCode(1)
             }
-            let chosen: Chosen
+            let chosen: [Chosen]
             do {
-                chosen = try choose(settings, file: file)
+                chosen = try chooseNetworks(settings, file: file)
             } catch {
                 FD.writeAllIgnoringErrors(2, "chat-tui: \(error)\n")
                 throw ExitCode(1)
@@ -105,26 +105,18 @@ struct ChatTUICommand: ParsableCommand {
                 FD.writeAllIgnoringErrors(2, "chat-tui: \(what) not a terminal; chat-tui is a full-screen program, run it in one.\n")
                 throw ExitCode(Self.notATerminal)
             }
-            let target = chosen.target
-            var config = chosen.config
-            var clientTLS: ClientTLS?
-            if chosen.tls {
-                let context: TLSContext
-                do { context = try TLSContext.client() } catch {
-                    FD.writeAllIgnoringErrors(2, "chat-tui: cannot set up TLS: \(error)\n")
+            var starts: [NetworkStart] = []
+            for c in chosen {
+                do {
+                    starts.append(try start(c, askingTrust: true))
+                } catch {
+                    if !error.message.isEmpty { FD.writeAllIgnoringErrors(2, "chat-tui: \(error.message)\n") }
                     throw ExitCode(1)
                 }
-                let port = target.port
-                clientTLS = ClientTLS(context: context, pinned: chosen.fingerprint.flatMap(TLSFingerprint.init(parsing:)),
-                                      knownHosts: KnownHosts.forUser(), server: "\(target.host):\(port)", host: target.host)
-                let (ok, message) = clientTLS!.firstContact(port: port)
-                if let message { FD.writeAllIgnoringErrors(2, "chat-tui: \(message)\n") }
-                if !ok { throw ExitCode(1) }
             }
-            config.utcOffset = Proc.utcOffsetSeconds()
             Screen.setUTF8Locale()
-            let loop = EventLoop(config: config, host: target.host, port: target.port, logDirectory: chosen.logDir, mouse: chosen.mouse,
-                                 statsFile: statsFile, tls: clientTLS)
+            let loop = EventLoop(networks: starts, mouse: chosen[0].mouse, statsFile: statsFile,
+                                 resolve: { name, settings in resolve(name, settings, file: file) })
             let code = loop.run()
             if code != 0 { throw ExitCode(code) }
         }
