@@ -48,14 +48,14 @@ import TestSupport
         }
     }
 
-    @Test func connectReadsANetworkOrAnAddressWithoutTheCommandLinesNetworkOptions() throws {
+    @Test func connectReadsANetworkOrAnAddressWithTheNickButNotTheCommandLinesNetworkOptions() throws {
         let command = try ChatTUICommand.Connect.parse(["home", "--nick", "bob", "--channel", "#mine"])
         let file = ConfigFile(path: "conf.toml")
         let work = try command.resolve("work", Self.settings, file: file).get()
-        #expect(work.name == "work" && work.port == 5555 && work.config.nick == "alice_w" && work.config.channels.isEmpty)
+        #expect(work.name == "work" && work.port == 5555 && work.config.nick == "bob" && work.config.channels.isEmpty)
         #expect(work.logDirectory == "/logs/work")
         let server = try command.resolve("irc.example.org:6667", Self.settings, file: file).get()
-        #expect(server.name == "irc.example.org:6667" && server.host == "irc.example.org" && server.config.nick == "alice")
+        #expect(server.name == "irc.example.org:6667" && server.host == "irc.example.org" && server.config.nick == "bob")
         #expect(server.logDirectory == "/logs/irc.example.org:6667")
         // Neither a network nor an address: the address's own complaint.
         guard case .failure(let why) = command.resolve("no such:place", Self.settings, file: file) else {

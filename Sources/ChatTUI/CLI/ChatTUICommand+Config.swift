@@ -37,10 +37,10 @@ extension ChatTUICommand.Connect {
 
     /// One network of the file (`network`) or a server (`address`), with the command line's
     /// options over the file's keys; `options` false leaves out those that belong to the
-    /// network the command line named (its channels, nick, TLS, --raw): `/connect`.
+    /// network the command line named (its channels, TLS, --raw): `/connect`. The nick is
+    /// the person's, so --nick holds for every network.
     func chosen(network: String?, address: String?, _ settings: Settings, file: ConfigFile?, options: Bool) throws(ConfigError) -> Chosen {
         let source = file?.path ?? "the configuration file"
-        let nick = options ? nick : nil
         let channels = options ? channels : []
         let raw = options && raw
         let tls = options && tls
