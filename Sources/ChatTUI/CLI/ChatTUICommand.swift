@@ -27,7 +27,7 @@ struct ChatTUICommand: ParsableCommand {
     struct Connect: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Connect to a server and open the chat screen.")
 
-        @Argument(help: "HOST:PORT, irc://HOST:PORT/#channel, ircs://HOST[:6697]/#channel (TLS), telnet://HOST:PORT, or a network of the configuration file (default: the file's network key).")
+        @Argument(help: "HOST:PORT, irc://HOST:PORT/#channel, ircs://HOST[:6697]/#channel (TLS), telnet://HOST:PORT, or a network of the configuration file (default: every network with autoconnect = true, else the file's network key).")
         var server: String?
 
         @Option(help: ArgumentHelp("The configuration file (default: $XDG_CONFIG_HOME/chat-tui/config.toml, else ~/.config/chat-tui/config.toml).", valueName: "PATH"))
