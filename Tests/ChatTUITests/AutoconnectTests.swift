@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TestSupport
 @testable import ChatTUI
@@ -63,5 +64,24 @@ import TestSupport
             return
         }
         #expect(!why.message.isEmpty)
+    }
+
+    @Test func badAutoconnectAndBuflistValuesAreOneLineWithTheKey() throws {
+        let dir = NSTemporaryDirectory() + "chattui-auto-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/config.toml"
+        for (text, said) in [
+            ("[networks.home]\naddress = \"h:1\"\nautoconnect = \"yes\"\n", ":3: networks.home.autoconnect: "),
+            ("nick = \"a\"\nbuflist = 3\n", ":2: buflist: "),
+        ] {
+            _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+            do {
+                _ = try ConfigFile(path: path).load(addressCheck: ChatTUICommand.Connect.addressProblem)
+                Issue.record("accepted \(text)")
+            } catch {
+                #expect("\(error)".hasPrefix(path + said), "\(error)")
+            }
+        }
     }
 }

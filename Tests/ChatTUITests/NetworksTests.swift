@@ -207,4 +207,26 @@ import TestSupport
         #expect(f.buflist.count == f.geometry.chatHeight)
         #expect(f.buflist.contains { $0.spans[0].style == .buflistActive && $0.text.hasPrefix("12 work") })
     }
+
+    @Test func badNetworkCommandsAreSaidAndChangeNothing() {
+        var t = twoWithChannels()
+        t.key(.alt("2"))
+        _ = t.effects()
+        for (line, said) in [
+            ("/connect", "Usage: /connect NETWORK|HOST:PORT"),
+            ("/connect a b", "Usage: /connect NETWORK|HOST:PORT"),
+            ("/connect " + String(repeating: "a", count: 301), "/connect takes a network's name or HOST:PORT: at most 300 bytes, no control characters."),
+            ("/connect bad\u{2}name", "/connect takes a network's name or HOST:PORT: at most 300 bytes, no control characters."),
+            ("/disconnect a b", "Usage: /disconnect [NETWORK]"),
+            ("/window 0", "There is no window 0: windows 1 to 4 are open."),
+            ("/window -3", "There is no window -3: windows 1 to 4 are open."),
+            ("/window 99999999999999999999", "Usage: /window N|list|close|move N"),
+            ("/window move x", "Usage: /window N|list|close|move N"),
+        ] {
+            t.enter(line)
+            #expect(t.texts.last == said, "\(line)")
+        }
+        #expect(t.effects().allSatisfy { if case .log = $0.effect { true } else { false } })
+        #expect(t.activeName == "home/#a" && t.model.networks.count == 2)
+    }
 }

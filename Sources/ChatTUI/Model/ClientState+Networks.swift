@@ -8,12 +8,18 @@ extension ClientState {
         .init(name: "buflist", usage: "/buflist [on|off]", summary: "show or hide the list of windows at the left (also Alt-Shift-B)"),
     ]
     static let networkCommandNames: Set<String> = Set(networkCommandHelp.map(\.name))
+    static let maxConnectArgument = 300
 
     mutating func runNetworkCommand(_ name: String, _ args: String) {
         let words = args.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
         switch name {
         case "connect":
             guard words.count == 1 else { return usage("connect") }
+            // A host name is at most 253 bytes; nothing longer or with controls (a formatting
+            // key typed in it) is a network or a server.
+            guard words[0].utf8.count <= Self.maxConnectArgument, !words[0].unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f }) else {
+                return error("/connect takes a network's name or HOST:PORT: at most \(Self.maxConnectArgument) bytes, no control characters.")
+            }
             emit(.connectNetwork(words[0]))
         case "disconnect":
             guard words.count <= 1 else { return usage("disconnect") }
