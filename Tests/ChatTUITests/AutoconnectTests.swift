@@ -84,4 +84,10 @@ import TestSupport
             }
         }
     }
+
+    @Test func chatTuiAloneIsConnect() throws {
+        #expect(try ChatTUICommand.parseAsRoot([]) is ChatTUICommand.Connect)
+        let c = try #require(try ChatTUICommand.parseAsRoot(["--config", "x.toml", "--nick", "bob"]) as? ChatTUICommand.Connect)
+        #expect(c.config == "x.toml" && c.nick == "bob" && c.server == nil)
+    }
 }

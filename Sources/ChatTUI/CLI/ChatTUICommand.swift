@@ -16,12 +16,15 @@ struct ChatTUICommand: ParsableCommand {
           chat-tui connect irc://irc.example.org:6667/#chat
           chat-tui connect ircs://irc.example.org/#chat   (TLS, port 6697)
           chat-tui connect telnet://127.0.0.1:4000   (same as --raw)
+          chat-tui   (every network of the configuration file with autoconnect = true)
 
         Inside, /help lists the commands. Alt-1..9 and Ctrl-N/Ctrl-P
         switch windows, PgUp/PgDn scroll, Tab completes, /quit leaves.
         """,
         version: "chat-tui \(version)",
-        subcommands: [Connect.self]
+        subcommands: [Connect.self],
+        // `chat-tui` alone connects as `chat-tui connect` does: the autoconnect networks.
+        defaultSubcommand: Connect.self
     )
 
     struct Connect: ParsableCommand {

@@ -21,7 +21,8 @@ extension EndToEndTests {
             """ }
         defer { cleanUp() }
         let logs = String(path.dropLast("config.toml".count)) + "logs"
-        try await tmux.typeLine(clientCommand("connect --config \(path) --log-dir \(logs)"))
+        // `chat-tui` alone is `chat-tui connect`: every autoconnect network.
+        try await tmux.typeLine(clientCommand("--config \(path) --log-dir \(logs)"))
         // home: 1 server, 2 #lobby; work: 3 server, 4 #work. The first network is shown.
         try await tmux.waitFor("home's #lobby joined") { $0.count == 30 && $0[28].hasPrefix(" alice │ 2:home/#lobby (1) │ connected") }
         let bob = try await IRCPeer(port: server.port, nick: "bob")
