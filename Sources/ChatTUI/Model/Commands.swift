@@ -182,7 +182,7 @@ extension ClientState {
         }
         info(config.mode == .irc ? "Commands:" : "The client's commands (any other /command goes to the server):")
         for h in Self.commandHelp where applies(h) { info("  \(h.usage) — \(h.summary)") }
-        info("Keys: Alt-1..9/Ctrl-N/Ctrl-P windows, Alt-A next active, PgUp/PgDn scroll, F7 or Alt-Shift-N nick list, Tab complete, Ctrl-R search, Ctrl-B/C/_/]/V/O formatting, Ctrl-L redraw, Ctrl-D on an empty line quit.")
+        info("Keys: Alt-1..9/Ctrl-N/Ctrl-P windows, Alt-A next active, PgUp/PgDn scroll, F7 or Alt-Shift-N nick list, Alt-Shift-B window list, Tab complete, Ctrl-R search, Ctrl-B/C/_/]/V/O formatting, Ctrl-L redraw, Ctrl-D on an empty line quit.")
     }
 
     /// Text typed without a command: to the window's channel or nick (or the plain server).
