@@ -98,6 +98,9 @@ func drain(_ s: inout ClientState) {
         case .log, .repaint, .discardPartialLine, .reconnect, .dropConnection: break
         case .quit: violation("the server made the client quit")
         case .saveSetting(let key, _): violation("the server made the client save the setting \(key)")
+        case .window(let request): violation("the server made the client move between windows: \(request)")
+        case .connectNetwork(let name): violation("the server made the client connect to \(name)")
+        case .disconnectNetwork: violation("the server made the client disconnect")
         }
     }
 }

@@ -24,6 +24,10 @@ final class LogFiles {
         return name + ".log"
     }
 
+    /// A directory name for a network (`home`, `irc.example.org:6667`), made harmless as
+    /// window names are.
+    static func directoryName(for network: String) -> String { String(fileName(for: network).dropLast(4)) }
+
     /// Appends a line; the first failure is returned once so the user hears of it.
     func write(window: String, text: String) -> SystemError? {
         guard !failed else { return nil }

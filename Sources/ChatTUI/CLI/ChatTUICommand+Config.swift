@@ -6,6 +6,8 @@ import ChatProtocol
 extension ChatTUICommand.Connect {
     /// What `run` starts with once the file and the options are combined.
     struct Chosen {
+        /// What the user calls it: the network's name in the file, else `HOST:PORT`.
+        var name: String
         var target: ServerTarget
         var config: ClientConfig
         var tls: Bool
@@ -32,8 +34,21 @@ extension ChatTUICommand.Connect {
                     : "no server given, and the file has several networks (\(networks.joined(separator: ", "))) but no `network = \"NAME\"` to choose one")
             }
         }
+        return try chosen(network: network, address: server.flatMap { network == nil ? $0 : nil }, settings, file: file, options: true)
+    }
+
+    /// One network of the file (`network`) or a server (`address`), with the command line's
+    /// options over the file's keys; `options` false leaves out those that belong to the
+    /// network the command line named (its channels, TLS, --raw): `/connect`. The nick is
+    /// the person's, so --nick holds for every network.
+    func chosen(network: String?, address: String?, _ settings: Settings, file: ConfigFile?, options: Bool) throws(ConfigError) -> Chosen {
+        let source = file?.path ?? "the configuration file"
+        let channels = options ? channels : []
+        let raw = options && raw
+        let tls = options && tls
+        let tlsFingerprint = options ? tlsFingerprint : nil
         func net(_ key: String) -> SettingValue? { network.flatMap { settings.values["networks.\($0).\(key)"] } }
-        let address = server.flatMap { network == nil ? $0 : nil } ?? net("address")?.string ?? ""
+        let address = address ?? net("address")?.string ?? ""
         let target: ServerTarget
         do { target = try ServerTarget.parse(address) } catch {
             throw ConfigError(file: source, key: network.map { "networks.\($0).address" }, message: error.description)
@@ -75,8 +90,9 @@ extension ChatTUICommand.Connect {
                 config.sasl = SASLLogin(mechanism: .plain, username: login("sasl_username") ?? config.nick, password: password)
             }
         }
-        return Chosen(target: target, config: config, tls: useTLS, fingerprint: fingerprint, certificate: certificate,
-                      logDir: logDir, mouse: mouse ?? settings.values["mouse"]?.bool ?? true)
+        return Chosen(name: network ?? config.server, target: target, config: config, tls: useTLS,
+                      fingerprint: fingerprint, certificate: certificate, logDir: logDir,
+                      mouse: mouse ?? settings.values["mouse"]?.bool ?? true)
     }
 
     /// `~/logs` as `$HOME/logs` (the file's paths are written by hand).

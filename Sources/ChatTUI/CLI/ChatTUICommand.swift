@@ -16,18 +16,21 @@ struct ChatTUICommand: ParsableCommand {
           chat-tui connect irc://irc.example.org:6667/#chat
           chat-tui connect ircs://irc.example.org/#chat   (TLS, port 6697)
           chat-tui connect telnet://127.0.0.1:4000   (same as --raw)
+          chat-tui   (every network of the configuration file with autoconnect = true)
 
         Inside, /help lists the commands. Alt-1..9 and Ctrl-N/Ctrl-P
         switch windows, PgUp/PgDn scroll, Tab completes, /quit leaves.
         """,
         version: "chat-tui \(version)",
-        subcommands: [Connect.self]
+        subcommands: [Connect.self],
+        // `chat-tui` alone connects as `chat-tui connect` does: the autoconnect networks.
+        defaultSubcommand: Connect.self
     )
 
     struct Connect: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Connect to a server and open the chat screen.")
 
-        @Argument(help: "HOST:PORT, irc://HOST:PORT/#channel, ircs://HOST[:6697]/#channel (TLS), telnet://HOST:PORT, or a network of the configuration file (default: the file's network key).")
+        @Argument(help: "HOST:PORT, irc://HOST:PORT/#channel, ircs://HOST[:6697]/#channel (TLS), telnet://HOST:PORT, or a network of the configuration file (default: every network with autoconnect = true, else the file's network key).")
         var server: String?
 
         @Option(help: ArgumentHelp("The configuration file (default: $XDG_CONFIG_HOME/chat-tui/config.toml, else ~/.config/chat-tui/config.toml).", valueName: "PATH"))
@@ -90,9 +93,9 @@ struct ChatTUICommand: ParsableCommand {
                 FD.writeAllIgnoringErrors(2, "chat-tui: \(error)\n")
                 throw ExitCode(1)
             }
-            let chosen: Chosen
+            let chosen: [Chosen]
             do {
-                chosen = try choose(settings, file: file)
+                chosen = try chooseNetworks(settings, file: file)
             } catch {
                 FD.writeAllIgnoringErrors(2, "chat-tui: \(error)\n")
                 throw ExitCode(1)
@@ -105,32 +108,18 @@ struct ChatTUICommand: ParsableCommand {
                 FD.writeAllIgnoringErrors(2, "chat-tui: \(what) not a terminal; chat-tui is a full-screen program, run it in one.\n")
                 throw ExitCode(Self.notATerminal)
             }
-            let target = chosen.target
-            var config = chosen.config
-            var clientTLS: ClientTLS?
-            if chosen.tls {
-                let context: TLSContext
-                do { context = try TLSContext.client() } catch {
-                    FD.writeAllIgnoringErrors(2, "chat-tui: cannot set up TLS: \(error)\n")
+            var starts: [NetworkStart] = []
+            for c in chosen {
+                do {
+                    starts.append(try start(c, askingTrust: true))
+                } catch {
+                    if !error.message.isEmpty { FD.writeAllIgnoringErrors(2, "chat-tui: \(error.message)\n") }
                     throw ExitCode(1)
                 }
-                if let path = chosen.certificate {
-                    do { try context.useClientCertificate(pem: try FD.readFile(path, limit: 1 << 20)) } catch {
-                        FD.writeAllIgnoringErrors(2, "chat-tui: tls_cert \(path): \(error)\n")
-                        throw ExitCode(1)
-                    }
-                }
-                let port = target.port
-                clientTLS = ClientTLS(context: context, pinned: chosen.fingerprint.flatMap(TLSFingerprint.init(parsing:)),
-                                      knownHosts: KnownHosts.forUser(), server: "\(target.host):\(port)", host: target.host)
-                let (ok, message) = clientTLS!.firstContact(port: port)
-                if let message { FD.writeAllIgnoringErrors(2, "chat-tui: \(message)\n") }
-                if !ok { throw ExitCode(1) }
             }
-            config.utcOffset = Proc.utcOffsetSeconds()
             Screen.setUTF8Locale()
-            let loop = EventLoop(config: config, host: target.host, port: target.port, logDirectory: chosen.logDir, mouse: chosen.mouse,
-                                 statsFile: statsFile, tls: clientTLS)
+            let loop = EventLoop(networks: starts, mouse: chosen[0].mouse, statsFile: statsFile,
+                                 resolve: { name, settings in resolve(name, settings, file: file) })
             let code = loop.run()
             if code != 0 { throw ExitCode(code) }
         }

@@ -72,7 +72,7 @@ extension ClientState {
         func add(_ text: String, _ style: Style = .statusBar) { spans.append(Span(text, style)) }
         let w = activeWindow
         if let n = config.mode == .irc ? nick : rawNick { add(" " + Self.shown(n) + (isAway ? " (away)" : "") + " │ ") } else { add(" ") }
-        add("\(active + 1):\(Self.shown(w.name))")
+        add("\(context.numberOffset + active + 1):" + (context.networkName.map { Self.shown($0) + "/" } ?? "") + Self.shown(w.name))
         if w.isChannel && config.mode == .irc { add(" (\(w.nicks.count))") }
         if w.isChannel && !w.joined { add(" (not joined)") }
         add(" │ ")
@@ -93,14 +93,14 @@ extension ClientState {
             }
         }
         if !pacer.queue.isEmpty { add(" │ "); add("queued \(pacer.queue.count)", .statusActive) }
-        let busy = windows.indices.filter { $0 != active && windows[$0].activity > .none }
+        let busy = context.activity
+            ?? windows.indices.filter { $0 != active && windows[$0].activity > .none }.map { ($0 + 1, windows[$0].activity) }
         if !busy.isEmpty {
             add(" │ act: ")
-            for (k, i) in busy.enumerated() {
+            for (k, (number, a)) in busy.enumerated() {
                 if k > 0 { add(",") }
-                let a = windows[i].activity
                 let style: Style = a == .mention ? .statusMention : (a == .messages ? .statusActive : .statusBar)
-                add("\(i + 1)" + (a == .mention ? "!" : ""), style)
+                add("\(number)" + (a == .mention ? "!" : ""), style)
             }
         }
         if w.scroll != nil {

@@ -27,7 +27,7 @@ extension ClientState {
     }
 
     /// Keys whose change shows at once; the others are used from the next start.
-    static let settingsLive: Set<String> = ["highlights", "ignores", "strip_formatting", "mouse"]
+    static let settingsLive: Set<String> = ["highlights", "ignores", "strip_formatting", "mouse", "buflist"]
 
     mutating func runSetCommand(_ args: String) {
         var words = args.split(separator: " ", maxSplits: 1).map(String.init)
@@ -83,6 +83,7 @@ extension ClientState {
         case "highlights": highlights = value?.list ?? []
         case "ignores": ignores = (value?.list ?? []).compactMap { try? Ignore.parse($0).get() }
         case "strip_formatting": showFormatting = !(value?.bool ?? false)
+        case "buflist": buflistEnabled = value?.bool ?? false
         case _ where key.hasPrefix("keys."): keyTable = KeyTable(settings)
         default: break
         }

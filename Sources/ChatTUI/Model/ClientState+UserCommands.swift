@@ -97,6 +97,7 @@ extension ClientState {
 
     /// `/window N`, `/window list`, `/window close`, `/window move N`.
     mutating func windowCommand(_ words: [String]) {
+        if context.delegatesWindows, let request = Self.windowRequest(words) { return emit(.window(request)) }
         switch words.first?.lowercased() {
         case "list":
             for (i, w) in windows.enumerated() {

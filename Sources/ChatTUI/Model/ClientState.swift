@@ -20,6 +20,10 @@ struct ClientState: Sendable {
     var rows = 24
     /// The user's choice; narrow terminals hide the list anyway.
     var nickListEnabled = true
+    /// The list of windows at the left (`buflist`, Alt-Shift-B); narrow terminals hide it.
+    var buflistEnabled = false
+    /// Where this network sits among the client's others (`ClientNetworks`).
+    var context = NetworkContext()
     var paste: PasteState = .none
     var pasteEscape: PasteEscape = .none
     /// --raw: text the server sent without a line end yet, and since when. Shown as the
@@ -33,6 +37,8 @@ struct ClientState: Sendable {
     private(set) var effects: [Effect] = []
     /// Set by /quit: the app flushes and exits.
     var quitting = false
+    /// The message /quit gave, for the client's other networks to leave with.
+    var quitMessage = "chat-tui"
     /// The server's default channel (ISUPPORT `DEFCHAN`) has been joined once this session,
     /// or the user named channels: it is not joined again.
     var landed = false
@@ -73,6 +79,7 @@ struct ClientState: Sendable {
         if config.mode == .raw && config.nickGiven { rawNick = config.nick }
         settings = config.settings
         showFormatting = config.showFormatting
+        buflistEnabled = settings.values["buflist"]?.bool ?? false
         keyTable = KeyTable(settings)
         highlights = settings.values["highlights"]?.list ?? []
         ignores = (settings.values["ignores"]?.list ?? []).compactMap { try? Ignore.parse($0).get() }
@@ -311,6 +318,19 @@ struct ClientState: Sendable {
         }
     }
 
+    /// Makes window `index` the active one without moving any read marker: the user comes to
+    /// this network from another one's window (`ClientNetworks`), so what arrived meanwhile
+    /// in the window this network had active is still unread.
+    mutating func focus(_ index: Int) {
+        guard windows.indices.contains(index) else { return }
+        active = index
+        context.focused = true
+        windows[index].activity = .none
+        windows[index].unread = 0
+        completion = nil
+        updateInputScroll()
+    }
+
     /// Moves window `index` to place `to` (`/window move`); the server window stays first.
     mutating func moveWindow(_ index: Int, to: Int) {
         guard index > 0, to > 0, windows.indices.contains(index), windows.indices.contains(to), index != to else { return }
@@ -344,7 +364,7 @@ struct ClientState: Sendable {
         // A full scrollback drops its oldest line here; a view scrolled up to it is moved
         // down before it is next drawn or scrolled (`anchorScroll`), not once per line.
         windows[index].scrollback.append(line)
-        if index != active && !line.own {
+        if (index != active || !context.focused) && !line.own {
             let level: Activity
             switch line.kind {
             case .message, .action, .notice:
@@ -415,7 +435,8 @@ struct ClientState: Sendable {
     // MARK: - Layout
 
     var geometry: ScreenGeometry {
-        ScreenGeometry(cols: cols, rows: rows, showNickList: nickListEnabled && activeWindow.isChannel && config.mode == .irc)
+        ScreenGeometry(cols: cols, rows: rows, showNickList: nickListEnabled && activeWindow.isChannel && config.mode == .irc,
+                       showBuflist: buflistEnabled && context.delegatesWindows)
     }
 
     /// Keeps the active window's scrolled-up view full at the current size (see

@@ -28,12 +28,13 @@ extension ClientState {
         .init(name: "raw", usage: "/raw LINE", summary: "send a protocol line as it is (also /quote)"),
         .init(name: "quit", usage: "/quit [message]", summary: "leave and exit"),
         .init(name: "help", usage: "/help [command]", summary: "this list"),
-    ] + channelCommandHelp + userCommandHelp + settingsCommandHelp
+    ] + channelCommandHelp + userCommandHelp + settingsCommandHelp + networkCommandHelp
 
     static let commandNames: [String] = commandHelp.map(\.name) + ["quote"]
 
     /// The commands that are the client's own in --raw mode (the rest go to the server).
-    static let rawModeCommands: Set<String> = ["quit", "clear", "window", "reconnect", "clearqueue", "raw", "help", "set", "bind", "unbind"]
+    static let rawModeCommands: Set<String> = Set(["quit", "clear", "window", "reconnect", "clearqueue", "raw", "help", "set", "bind", "unbind"])
+        .union(networkCommandNames)
 
     /// Runs a /command typed by the user; `args` has no leading spaces.
     mutating func runCommand(_ name: String, _ args: String) {
@@ -42,6 +43,7 @@ extension ClientState {
         switch name {
         case "quit", "exit":
             quitting = true
+            quitMessage = args.isEmpty ? "chat-tui" : args
             _ = pacer.clear()   // the QUIT goes now; what waited is dropped, as irssi does
             if config.mode == .irc && connection != .idle {
                 emit(.send("QUIT :" + (args.isEmpty ? "chat-tui" : args)))
@@ -75,6 +77,8 @@ extension ClientState {
             runSetCommand(args)
         case "bind", "unbind":
             runBindCommand(name, args)
+        case _ where Self.networkCommandNames.contains(name):
+            runNetworkCommand(name, args)
         case "close" where config.mode == .raw:
             error("There is only the server window.")
         case _ where config.mode == .raw:
@@ -178,7 +182,7 @@ extension ClientState {
         }
         info(config.mode == .irc ? "Commands:" : "The client's commands (any other /command goes to the server):")
         for h in Self.commandHelp where applies(h) { info("  \(h.usage) — \(h.summary)") }
-        info("Keys: Alt-1..9/Ctrl-N/Ctrl-P windows, Alt-A next active, PgUp/PgDn scroll, F7 or Alt-Shift-N nick list, Tab complete, Ctrl-R search, Ctrl-B/C/_/]/V/O formatting, Ctrl-L redraw, Ctrl-D on an empty line quit.")
+        info("Keys: Alt-1..9/Ctrl-N/Ctrl-P windows, Alt-A next active, PgUp/PgDn scroll, F7 or Alt-Shift-N nick list, Alt-Shift-B window list, Tab complete, Ctrl-R search, Ctrl-B/C/_/]/V/O formatting, Ctrl-L redraw, Ctrl-D on an empty line quit.")
     }
 
     /// Text typed without a command: to the window's channel or nick (or the plain server).

@@ -17,4 +17,11 @@ enum Effect: Equatable, Sendable {
     case saveSetting(key: String, value: SettingValue?)
     /// Forget the unfinished line from the server (the user answered it as a prompt).
     case discardPartialLine
+    /// Go to another window, or list them: the window list spans every network, so the
+    /// container of the networks (`ClientNetworks`) does it.
+    case window(WindowRequest)
+    /// `/connect NAME|HOST:PORT`: a network of the configuration file, or a server.
+    case connectNetwork(String)
+    /// `/disconnect [NAME]`: leave that network (nil: this window's) and do not reconnect.
+    case disconnectNetwork(String?)
 }

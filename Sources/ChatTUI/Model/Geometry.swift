@@ -1,8 +1,9 @@
 /// Where each part of the screen goes at a given terminal size.
 ///
 /// ```
-/// title row                                   (when there are at least 4 rows)
-/// chat area ....................... │ nicks   (nick list: channels, wide terminals)
+/// title row                                            (when there are at least 4 rows)
+/// windows │ chat area ....................... │ nicks   (window list: when shown and
+///                                                        wide enough; nick list: channels)
 /// status bar
 /// input line
 /// ```
@@ -14,6 +15,10 @@ struct ScreenGeometry: Equatable, Sendable {
     var chatTop: Int
     var chatHeight: Int
     var chatWidth: Int
+    /// Left column of the chat area: right of the window list and its separator.
+    var chatLeft = 0
+    /// Width of the window list at the left (0: hidden); the separator is its next column.
+    var buflistWidth = 0
     /// Left column of the nick list and its width (the separator is one column to its left).
     var nickListLeft: Int?
     var nickListWidth: Int
@@ -23,8 +28,11 @@ struct ScreenGeometry: Equatable, Sendable {
     /// Terminals narrower than this hide the nick list on their own.
     static let nickListMinCols = 60
     static let nickListWidth = 16
+    /// Terminals narrower than this hide the window list on their own.
+    static let buflistMinCols = 80
+    static let buflistWidth = 18
 
-    init(cols: Int, rows: Int, showNickList: Bool) {
+    init(cols: Int, rows: Int, showNickList: Bool, showBuflist: Bool = false) {
         self.cols = max(1, cols)
         self.rows = max(1, rows)
         inputRow = self.rows - 1
@@ -40,6 +48,11 @@ struct ScreenGeometry: Equatable, Sendable {
             nickListWidth = 0
             nickListLeft = nil
             chatWidth = self.cols
+        }
+        if showBuflist && self.cols >= Self.buflistMinCols && chatHeight > 0 {
+            buflistWidth = Self.buflistWidth
+            chatLeft = buflistWidth + 1
+            chatWidth -= chatLeft
         }
     }
 

@@ -8,7 +8,7 @@ enum KeyAction: Hashable, Sendable {
     case insertBold, insertColor, insertReset, insertReverse, insertItalic, insertUnderline
     case scrollUp, scrollDown, wheelUp, wheelDown, scrollTop, scrollBottom
     case nextWindow, previousWindow, activeWindow, window(Int)
-    case toggleNickList, repaint, search
+    case toggleNickList, toggleBuflist, repaint, search
     /// Run this line as if typed (`/join #swift`).
     case command(String)
     /// Nothing (a default unbound with `/unbind`).
@@ -31,7 +31,7 @@ enum KeyAction: Hashable, Sendable {
         ("scroll-up", .scrollUp), ("scroll-down", .scrollDown), ("wheel-up", .wheelUp), ("wheel-down", .wheelDown),
         ("scroll-top", .scrollTop), ("scroll-bottom", .scrollBottom),
         ("next-window", .nextWindow), ("previous-window", .previousWindow), ("active-window", .activeWindow),
-        ("toggle-nick-list", .toggleNickList), ("repaint", .repaint), ("search", .search), ("none", .none),
+        ("toggle-nick-list", .toggleNickList), ("toggle-buflist", .toggleBuflist), ("repaint", .repaint), ("search", .search), ("none", .none),
     ] + (1...10).map { ("window-\($0)", .window($0)) }
 
     /// Reads `kill-line`, `window-3` or `/command args`; nil when it is none of them.

@@ -108,12 +108,17 @@ extension ClientState {
         case .wheelDown: scroll(by: -3)
         case .scrollTop: scroll(by: Int.max / 4)
         case .scrollBottom: windows[active].scroll = nil
+        case .nextWindow where context.delegatesWindows: emit(.window(.next))
+        case .previousWindow where context.delegatesWindows: emit(.window(.previous))
+        case .window(let n) where context.delegatesWindows: emit(.window(.number(n, quiet: true)))
+        case .activeWindow where context.delegatesWindows: emit(.window(.mostActive))
         case .nextWindow: switchTo((active + 1) % windows.count)
         case .previousWindow: switchTo((active + windows.count - 1) % windows.count)
         case .window(let n): switchTo(n - 1)
         case .activeWindow:
             if let i = nextActiveWindow() { switchTo(i) }
         case .toggleNickList: nickListEnabled.toggle()
+        case .toggleBuflist: buflistEnabled.toggle()
         case .repaint: emit(.repaint)
         case .search: startSearch()
         case .command(let line): run(line)

@@ -19,7 +19,7 @@ struct KeyTable: Equatable, Sendable {
             .pageUp: .scrollUp, .alt("p"): .scrollUp, .pageDown: .scrollDown, .alt("n"): .scrollDown,
             .wheelUp: .wheelUp, .wheelDown: .wheelDown, .ctrlHome: .scrollTop, .ctrlEnd: .scrollBottom,
             .ctrl("n"): .nextWindow, .ctrl("p"): .previousWindow, .alt("a"): .activeWindow,
-            .function(7): .toggleNickList, .alt("N"): .toggleNickList,
+            .function(7): .toggleNickList, .alt("N"): .toggleNickList, .alt("B"): .toggleBuflist,
             .ctrl("l"): .repaint, .ctrl("r"): .search,
         ]
         for d in 1...9 { t[.alt(Character(String(d)))] = .window(d) }

@@ -7,6 +7,8 @@ struct ScreenFrame: Equatable, Sendable {
     var title: Row?
     var chat: [Row]
     var nickList: [Row]
+    /// The window list at the left, when the geometry has room for it (`ClientNetworks`).
+    var buflist: [Row] = []
     var status: Row?
     var input: Row
     var cursorColumn: Int
@@ -21,7 +23,13 @@ struct ScreenFrame: Equatable, Sendable {
             out[y] = overlay(out[y], with: Layout.fit(row.text, width: width), at: x)
         }
         if let t = g.titleRow, let title { put(title, at: t, x: 0, width: g.cols) }
-        for (i, r) in chat.enumerated() { put(r, at: g.chatTop + i, x: 0, width: g.chatWidth) }
+        if g.buflistWidth > 0 {
+            for y in g.chatTop..<(g.chatTop + g.chatHeight) {
+                put(Row(spans: [Span("│", .normal)]), at: y, x: g.buflistWidth, width: 1)
+            }
+            for (i, r) in buflist.enumerated() { put(r, at: g.chatTop + i, x: 0, width: g.buflistWidth) }
+        }
+        for (i, r) in chat.enumerated() { put(r, at: g.chatTop + i, x: g.chatLeft, width: g.chatWidth) }
         if let left = g.nickListLeft {
             for y in g.chatTop..<(g.chatTop + g.chatHeight) {
                 put(Row(spans: [Span("│", .normal)]), at: y, x: left - 1, width: 1)

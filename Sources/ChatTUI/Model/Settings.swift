@@ -32,6 +32,7 @@ struct Settings: Equatable, Sendable {
         ("mouse", .bool, "capture the mouse for wheel scrolling"),
         ("scrollback", .count(100...1_000_000), "lines kept per window"),
         ("log_dir", .path, "a directory for one log file per window"),
+        ("buflist", .bool, "show the list of windows at the left (Alt-Shift-B, /buflist)"),
     ] + loginKeys
 
     /// The login keys (SASL, the server password, a client certificate), at the top of the
@@ -51,6 +52,7 @@ struct Settings: Equatable, Sendable {
         ("tls_fingerprint", .fingerprint, "trust only this certificate (SHA-256)"),
         ("channels", .channels, "channels to join once connected"),
         ("nick", .nick, "the nick on this network"),
+        ("autoconnect", .bool, "connected to when `chat-tui connect` names no network"),
     ] + loginKeys
 
     /// Defaults `/set` shows for keys nobody set (the nick and user depend on the login).
@@ -58,6 +60,7 @@ struct Settings: Equatable, Sendable {
         "realname": .string("chat-tui user"), "highlights": .list([]), "ignores": .list([]),
         "strip_formatting": .bool(false), "mouse": .bool(true), "scrollback": .int(10_000),
         "networks.*.tls": .bool(false), "networks.*.channels": .list([]),
+        "buflist": .bool(false), "networks.*.autoconnect": .bool(false),
     ]
 
     /// The kind of `key`, or a sentence saying why there is no such key.

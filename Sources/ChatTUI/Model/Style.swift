@@ -16,4 +16,6 @@ enum Style: Equatable, Hashable, Sendable {
     case nickListOp, nickListVoice, nickList
     case prompt
     case inputCode        // a formatting code in the input line, shown as a letter
+    // The window list: a window without news, with events, messages, a mention; the current one.
+    case buflist, buflistEvents, buflistMessages, buflistMention, buflistActive
 }

@@ -95,7 +95,12 @@ final class Screen {
         let g = frame.geometry
         werase(win)
         if let t = g.titleRow, let title = frame.title { put(title, y: t, x: 0, width: g.cols) }
-        for (i, row) in frame.chat.enumerated() { put(row, y: g.chatTop + i, x: 0, width: g.chatWidth) }
+        if g.buflistWidth > 0, g.chatHeight > 0 {
+            wattr_set(win, 0, 0, nil)
+            mvwvline_set(win, Int32(g.chatTop), Int32(g.buflistWidth), cn_wacs_vline(), Int32(g.chatHeight))
+            for (i, row) in frame.buflist.enumerated() { put(row, y: g.chatTop + i, x: 0, width: g.buflistWidth) }
+        }
+        for (i, row) in frame.chat.enumerated() { put(row, y: g.chatTop + i, x: g.chatLeft, width: g.chatWidth) }
         if let left = g.nickListLeft, g.chatHeight > 0 {
             wattr_set(win, 0, 0, nil)
             mvwvline_set(win, Int32(g.chatTop), Int32(left - 1), cn_wacs_vline(), Int32(g.chatHeight))
@@ -232,6 +237,13 @@ final class Screen {
         case .nickList: return (0, 0)
         case .prompt: return (CN_A_BOLD, p(.prompt))
         case .inputCode: return (CN_A_REVERSE, 0)
+        // The window list takes the status bar's colours for the current window and its
+        // activity colours for the others, as the `act:` list shows them.
+        case .buflist: return (0, 0)
+        case .buflistEvents: return (0, p(.event))
+        case .buflistMessages: return (CN_A_BOLD, 0)
+        case .buflistMention: return (CN_A_BOLD, p(.highlight))
+        case .buflistActive: return (CN_A_BOLD, p(.status))
         }
     }
 }
