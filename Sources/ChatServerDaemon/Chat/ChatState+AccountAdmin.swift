@@ -50,6 +50,7 @@ extension ChatState {
     func removeAccount(_ key: String) throws {
         try accountStorage?.deleteAccount(folded: key)
         accounts[key] = nil
+        forgetInChannels(account: key)
     }
 
     /// Logs out every session logged in to account `key` (901, account-notify), telling each

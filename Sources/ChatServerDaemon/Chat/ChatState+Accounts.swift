@@ -182,9 +182,7 @@ extension ChatState {
         guard args.count <= 1 else { return nickServNotice(id, "Usage: INFO [account]") }
         let name = args.first ?? users[id]!.account ?? users[id]!.nick
         guard let a = accounts[fold(name)] else { return nickServNotice(id, "\(shown(name: name)) is not registered.") }
-        let t = CivilTime(epochSeconds: a.registeredAt)
-        let when = "\(t.year)-\(NumberFormat.twoDigits(t.month))-\(NumberFormat.twoDigits(t.day)) "
-            + "\(NumberFormat.twoDigits(t.hour)):\(NumberFormat.twoDigits(t.minute)) UTC"
+        let when = Self.utcDate(a.registeredAt)
         nickServNotice(id, "\(a.name) is registered since \(when)\(a.frozen ? "; it is frozen by the server operator" : "").")
     }
 
@@ -271,6 +269,7 @@ extension ChatState {
         // Before registration (SASL) there is no user name yet.
         send(.loggedIn(nick: u.nick, source: u.registered ? u.source : "*!*@" + u.host, account: account), to: id)
         notifyAccount(of: id)
+        grantStatusEverywhere(id)
     }
 
     /// Loads the accounts from `storage` and writes through it from now on.
