@@ -39,10 +39,7 @@ extension StateStore: ChannelStorage {
 
     func save(channel r: RegisteredChannel, folded: String, parts: ChannelParts) throws {
         do {
-            if !turnOpen {
-                try database.execute("BEGIN")
-                turnOpen = true
-            }
+            try openTurn()
             if parts.contains(.row) {
                 try database.statement("""
                     INSERT INTO channel (folded, name, founder, registered_at, frozen, topic, topic_by, topic_at, flags, key, user_limit)
@@ -79,12 +76,16 @@ extension StateStore: ChannelStorage {
         }
     }
 
+    /// Begins the turn's transaction unless it is open (`commitTurn` ends it).
+    private func openTurn() throws {
+        guard !turnOpen else { return }
+        try database.execute("BEGIN")
+        turnOpen = true
+    }
+
     func deleteChannel(folded: String) throws {
         do {
-            if !turnOpen {
-                try database.execute("BEGIN")
-                turnOpen = true
-            }
+            try openTurn()
             try database.statement("DELETE FROM channel WHERE folded = ?").run([.text(folded)])
         } catch {
             reportFailure?("cannot drop the registered channel \(folded): \(error)")
