@@ -15,14 +15,18 @@ extension ChatState {
 
     /// The text of a request that is a message to NickServ, with its kind; nil for every other
     /// request. Costs a channel message one length comparison.
-    static func nickServText(_ request: HubRequest) -> (MessageKind, String)? {
+    static func nickServText(_ request: HubRequest) -> (MessageKind, String)? { serviceText(request, to: "nickserv") }
+
+    /// The text of a request that is a message to the service `lowercased` (8 letters), with
+    /// its kind; nil for every other request. Costs a channel message one length comparison.
+    static func serviceText(_ request: HubRequest, to lowercased: String) -> (MessageKind, String)? {
         let kind: MessageKind, target: String, text: String
         switch request {
         case .message(let k, let t, let x): (kind, target, text) = (k, t, x)
         case .taggedMessage(let k, let t, let x, _): (kind, target, text) = (k, t, x)
         default: return nil
         }
-        guard target.utf8.count == 8, target.lowercased() == "nickserv" else { return nil }
+        guard target.utf8.count == 8, target.lowercased() == lowercased else { return nil }
         return (kind, text)
     }
 

@@ -15,16 +15,7 @@ extension ChatState {
 
     /// The text of a request that is a message to ChanServ, with its kind; nil for every
     /// other request. Costs a channel message one length comparison.
-    static func chanServText(_ request: HubRequest) -> (MessageKind, String)? {
-        let kind: MessageKind, target: String, text: String
-        switch request {
-        case .message(let k, let t, let x): (kind, target, text) = (k, t, x)
-        case .taggedMessage(let k, let t, let x, _): (kind, target, text) = (k, t, x)
-        default: return nil
-        }
-        guard target.utf8.count == 8, target.lowercased() == "chanserv" else { return nil }
-        return (kind, text)
-    }
+    static func chanServText(_ request: HubRequest) -> (MessageKind, String)? { serviceText(request, to: "chanserv") }
 
     /// A notice from ChanServ to `id`.
     func chanServNotice(_ id: Int, _ text: String) { send(.serviceNotice(service: Self.chanServ, text: text), to: id) }
