@@ -14,12 +14,15 @@ extension ChatServerCommand {
         if let path = store.path {
             // Channel lines go to disk only with a state directory: in memory they would be a
             // second copy of what the hub keeps already.
-            if config.limits.historyDays > 0 {
-                hub.state.historyStorage = store
-                hub.stateStore = store
-                store.reportFailure = { log.error("\($0)") }
+            // Registered channels' changes and channel lines go into the turn's transaction,
+            // which the hub commits.
+            hub.stateStore = store
+            store.reportFailure = { log.error("\($0)") }
+            if config.limits.historyDays > 0 { hub.state.historyStorage = store }
+            do { try hub.state.useChannelStorage(store) } catch {
+                throw StartupError("cannot read the registered channels from \(path): \(error)")
             }
-            log.info("state in \(path): \(hub.state.accounts.count) accounts")
+            log.info("state in \(path): \(hub.state.accounts.count) accounts, \(hub.state.registeredChannelCount) registered channels")
         } else {
             log.notice("no --state-dir: accounts are kept in memory only and lost when the server stops")
         }

@@ -344,7 +344,7 @@ import Glibc
         #expect(f.feed([0x09]) == [.candidates(["mute", "motd"])])
         var g = editor()
         _ = g.feed(keys("un"))
-        #expect(g.feed([0x09]) == [.candidates(["unban", "unmute", "unfreeze"])])
+        #expect(g.feed([0x09]) == [.candidates(["unban", "unmute", "unfreeze", "unfreeze-channel"])])
     }
 
     @Test func renderingScrollsLongLines() {

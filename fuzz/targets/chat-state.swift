@@ -11,7 +11,9 @@
 //     [op u8][type u8][length u16 LE][payload] 3...7 a request frame's type and payload
 //
 // Half of the runs start with three users registered and in #c (alice an operator), so short
-// inputs reach messages, kicks and modes. A crowd is 130 more users in #c with long hosts and
+// inputs reach messages, kicks and modes; alice and bob are logged in to their accounts, and
+// alice has registered #c with ChanServ (bob on its access list), so that inputs reach
+// ChanServ's commands and a registered channel that empties. A crowd is 130 more users in #c with long hosts and
 // real names (longer than any real host), so that NAMES, WHO and LIST replies need several
 // events and their rows are far bigger than usual: an input of a few bytes reaches them.
 //
@@ -20,7 +22,7 @@
 //   (`HubFrame.append`'s precondition), no index or unwrap fails;
 // - every frame delivered is one whole frame that decodes as a `HubEvent`, goes to a
 //   connected session, and a broadcast names no session twice;
-// - the state stays consistent: every channel has members, each a registered user who lists
+// - the state stays consistent: every channel has members (a registered one may be empty), each a registered user who lists
 //   the channel; voiced members are members; mode lists and invitations stay bounded; every user's channels exist and list the user; registered nicks are unique
 //   under the casemapping and each is found by its name.
 
@@ -51,7 +53,8 @@ final class CheckingSink: EventSink {
 
 func checkConsistent(_ state: ChatState) {
     for (key, ch) in state.channels {
-        require(!ch.members.isEmpty, "channel \(ch.name) is empty but kept")
+        require(!ch.members.isEmpty || ch.registration != nil, "channel \(ch.name) is empty but kept")
+        require((ch.registration?.access.count ?? 0) <= ChannelRegistration.accessLimit, "\(ch.name)'s access list is over its bound")
         require(state.fold(ch.name) == key, "channel \(ch.name) filed under \(key)")
         for (id, _) in ch.members {
             guard let u = state.users[id] else { violation("channel \(ch.name) lists session \(id), which is gone") }
@@ -95,6 +98,13 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
             state.handle(.register(nick: nick, user: nick, realName: "R"), from: id)
             state.handle(.join(channels: ["#c"]), from: id)
         }
+        for (id, nick) in [(1, "alice"), (2, "bob")] {
+            state.accounts[nick] = Account(name: nick, hash: "H", registeredAt: 1)
+            state.logIn(id, account: nick)
+        }
+        state.handle(.message(kind: .privmsg, target: "ChanServ", text: "REGISTER #c"), from: 1)
+        state.handle(.message(kind: .privmsg, target: "ChanServ", text: "ACCESS #c ADD bob OP"), from: 1)
+        require(state.channels["#c"]?.registration?.access.count == 1, "the preset did not register #c")
     }
     checkConsistent(state)
 

@@ -399,6 +399,8 @@ struct HumanRenderer {
             return "Something is missing from that command; see /help."
         case .alreadyRegistered:
             return "You are already registered."
+        case .bannedFromChannel where !p0.isEmpty && text.contains("frozen"):
+            return "You can't join \(p0): it is frozen by the server operator."
         case .bannedFromChannel where !p0.isEmpty:
             return "You are banned from \(p0)."
         case .channelIsFull where !p0.isEmpty:

@@ -175,6 +175,8 @@ public struct IRCCommand: Sendable {
         IRCCommand("AUTHENTICATE", .always, min: 1, nonEmpty: true) { p in .authenticate(p[0]) },
         IRCCommand("NS", .afterRegistration) { p in .message(kind: .privmsg, targets: ["NickServ"], text: p.joined(separator: " ")) },
         IRCCommand("NICKSERV", .afterRegistration) { p in .message(kind: .privmsg, targets: ["NickServ"], text: p.joined(separator: " ")) },
+        IRCCommand("CS", .afterRegistration) { p in .message(kind: .privmsg, targets: ["ChanServ"], text: p.joined(separator: " ")) },
+        IRCCommand("CHANSERV", .afterRegistration) { p in .message(kind: .privmsg, targets: ["ChanServ"], text: p.joined(separator: " ")) },
         // IRCv3 (IRCConversation+Caps.swift).
         IRCCommand("TAGMSG", .afterRegistration, min: 1, nonEmpty: true, missing: .recipientThenText) { p in
             .tagmsg(targets: list(p[0]))

@@ -13,6 +13,8 @@ final class Channel {
     var topic = ""
     var topicBy = ""
     var topicAt: Int64 = 0
+    /// Set when the channel is registered (ChanServ): it then outlives its last member.
+    var registration: ChannelRegistration?
     /// Recent messages, already encoded as event frames, replayed to whoever joins.
     private(set) var history: [[UInt8]] = []
     private(set) var historyStart = 0

@@ -51,6 +51,7 @@ extension ChatState {
         try accountStorage?.deleteAccount(folded: key)
         for fp in accounts[key]?.certificates ?? [] { certificateOwners[fp] = nil }
         accounts[key] = nil
+        forgetInChannels(account: key)
     }
 
     /// Logs out every session logged in to account `key` (901, account-notify), telling each

@@ -15,14 +15,18 @@ extension ChatState {
 
     /// The text of a request that is a message to NickServ, with its kind; nil for every other
     /// request. Costs a channel message one length comparison.
-    static func nickServText(_ request: HubRequest) -> (MessageKind, String)? {
+    static func nickServText(_ request: HubRequest) -> (MessageKind, String)? { serviceText(request, to: "nickserv") }
+
+    /// The text of a request that is a message to the service `lowercased` (8 letters), with
+    /// its kind; nil for every other request. Costs a channel message one length comparison.
+    static func serviceText(_ request: HubRequest, to lowercased: String) -> (MessageKind, String)? {
         let kind: MessageKind, target: String, text: String
         switch request {
         case .message(let k, let t, let x): (kind, target, text) = (k, t, x)
         case .taggedMessage(let k, let t, let x, _): (kind, target, text) = (k, t, x)
         default: return nil
         }
-        guard target.utf8.count == 8, target.lowercased() == "nickserv" else { return nil }
+        guard target.utf8.count == 8, target.lowercased() == lowercased else { return nil }
         return (kind, text)
     }
 
@@ -187,9 +191,7 @@ extension ChatState {
         guard args.count <= 1 else { return nickServNotice(id, "Usage: INFO [account]") }
         let name = args.first ?? users[id]!.account ?? users[id]!.nick
         guard let a = accounts[fold(name)] else { return nickServNotice(id, "\(shown(name: name)) is not registered.") }
-        let t = CivilTime(epochSeconds: a.registeredAt)
-        let when = "\(t.year)-\(NumberFormat.twoDigits(t.month))-\(NumberFormat.twoDigits(t.day)) "
-            + "\(NumberFormat.twoDigits(t.hour)):\(NumberFormat.twoDigits(t.minute)) UTC"
+        let when = Self.utcDate(a.registeredAt)
         nickServNotice(id, "\(a.name) is registered since \(when)\(a.frozen ? "; it is frozen by the server operator" : "").")
     }
 
@@ -276,6 +278,7 @@ extension ChatState {
         // Before registration (SASL) there is no user name yet.
         send(.loggedIn(nick: u.nick, source: u.registered ? u.source : "*!*@" + u.host, account: account), to: id)
         notifyAccount(of: id)
+        grantStatusEverywhere(id)
     }
 
     /// Loads the accounts from `storage` and writes through it from now on.

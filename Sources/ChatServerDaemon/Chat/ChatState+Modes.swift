@@ -51,6 +51,7 @@ extension ChatState {
             if let done = apply(c, to: ch, by: id) { applied.append(done) }
         }
         guard !applied.isEmpty else { return }
+        if ch.registration != nil { keepModes(ch, applied) }
         let (modes, args) = ChannelModeChange.format(applied)
         broadcast(HubEvent.channelModeChange(channel: ch.name, source: users[id]!.source, modes: modes, args: args).frame(), in: ch)
     }
@@ -137,6 +138,10 @@ extension ChatState {
     /// invitation lets them in past all four, once.
     func admits(_ id: Int, to ch: Channel, key: String?) -> Bool {
         let u = users[id]!
+        if ch.registration?.frozen == true && !u.isOperator {
+            error(id, .bannedFromChannel, [ch.name], Self.frozenRefusal)
+            return false
+        }
         let folded = fold(ch.name)
         if let i = u.invitations.firstIndex(of: folded) {
             users[id]!.invitations.remove(at: i)

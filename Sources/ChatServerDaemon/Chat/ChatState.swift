@@ -39,6 +39,9 @@ final class ChatState {
     /// Where channel lines are kept across restarts (the state store under `--state-dir`);
     /// nil: in memory only (`ChatState+History`).
     var historyStorage: HistoryStorage?
+    /// Where registered channels are written (the state store under `--state-dir`); nil:
+    /// kept in memory only (`ChatState+ChannelRegistry`).
+    var channelStorage: ChannelStorage?
     /// Told when the server ends a user's connection (`end(session:…)`): the console makes
     /// sure a session that does not leave is killed.
     var sessionEnding: ((Int) -> Void)?
@@ -128,6 +131,10 @@ final class ChatState {
         // Every string a session sends enters here: free text cleaned, names as they are
         // (ChatState+Text.swift).
         let request = accepted(request)
+        if let (kind, text) = Self.chanServText(request), users[id]!.registered {
+            users[id]!.lastActive = clock()
+            return chanServ(id, kind: kind, text: text)
+        }
         switch request {
         case .hello(let d):
             users[id]!.dialect = d
@@ -358,10 +365,7 @@ final class ChatState {
         } else {
             ch = Channel(name: name, createdAt: clock() / 1000)
             ch.members[id] = true
-            channels[key] = ch
-            channelsByName[name] = ch
-            history.adopt(ch)
-            restoreHistory(of: ch, key: key)
+            open(ch)
         }
         users[id]!.channels.insert(key)
         let human = users[id]!.dialect == .human
@@ -376,6 +380,25 @@ final class ChatState {
             sendNames(ch.name, ch, to: id)
         }
         for f in ch.orderedHistory { send(f, to: id) }
+        if ch.registration != nil { grantStatus(id, in: ch) }
+    }
+
+    /// Makes `ch` known (its first member joins, or it is a registered channel loaded at
+    /// start), with its last lines from the store.
+    func open(_ ch: Channel) {
+        let key = fold(ch.name)
+        channels[key] = ch
+        channelsByName[ch.name] = ch
+        history.adopt(ch)
+        restoreHistory(of: ch, key: key)
+    }
+
+    /// Forgets `ch` if nobody is in it and it is not registered.
+    func closeIfEmpty(_ ch: Channel) {
+        guard ch.members.isEmpty, ch.registration == nil else { return }
+        channels[fold(ch.name)] = nil
+        channelsByName[ch.name] = nil
+        history.forget(ch)
     }
 
     /// A channel that comes back to life (its first member joins) gets its last lines from
@@ -419,11 +442,7 @@ final class ChatState {
         ch.ircMembers.remove(id)
         ch.voiced.remove(id)
         users[id]?.channels.remove(key)
-        if ch.members.isEmpty {
-            channels[key] = nil
-            channelsByName[ch.name] = nil
-            history.forget(ch)
-        }
+        closeIfEmpty(ch)
     }
 
     /// The channel `name` if `id` is a member; otherwise sends the error and returns nil.
@@ -464,6 +483,7 @@ final class ChatState {
         ch.topic = clean(text, limit: settings.topicLength)
         ch.topicBy = by
         ch.topicAt = clock() / 1000
+        if ch.registration != nil { keep(ch, .row) }
         let source = users.values.first { $0.nick == by }?.source ?? by
         let frame = HubEvent.topic(channel: ch.name, text: ch.topic, setBy: source, setAt: ch.topicAt, isChange: true).frame()
         broadcast(frame, in: ch)

@@ -143,6 +143,8 @@ final class ConsoleActions {
             return .failed("this is the server's own console", hint: "'shutdown' stops the server; only 'chat-server console' can quit")
         case .accounts, .freeze, .unfreeze, .dropAccount:
             return accountCommand(command, by: who, host: host)
+        case .freezeChannel, .unfreezeChannel, .dropChannel:
+            return channelCommand(command, by: who, host: host)
         }
     }
 
@@ -275,10 +277,14 @@ final class ConsoleActions {
     }
 
     private func channelList(host: ConsoleHost) -> ConsoleReply {
-        let rows = host.chat.channels.values.sorted { $0.name < $1.name }
-            .map { [$0.name, String($0.members.count), $0.topic.isEmpty ? "-" : ConsoleFormat.clean($0.topic)] }
+        let now = Proc.wallMillis()
+        let rows = host.chat.channels.values.sorted { $0.name < $1.name }.map { ch in
+            // A registered channel's founder and registration (`ConsoleActions+Channels`).
+            [ch.name, String(ch.members.count)] + registrationColumns(ch, now: now)
+                + [ch.topic.isEmpty ? "-" : ConsoleFormat.clean(ch.topic)]
+        }
         if rows.isEmpty { return .ok("no channels") }
-        return .ok(ConsoleFormat.table(["CHANNEL", "USERS", "TOPIC"], rows))
+        return .ok(ConsoleFormat.table(["CHANNEL", "USERS", "FOUNDER", "REGISTERED", "FROZEN", "TOPIC"], rows))
     }
 
     private func banList(now: Int64) -> ConsoleReply {

@@ -28,6 +28,10 @@ enum ConsoleCommand: Equatable {
     case freeze(account: String)
     case unfreeze(account: String)
     case dropAccount(account: String)
+    /// Registered channels (ConsoleCommand+Channels.swift): freeze, unfreeze, drop.
+    case freezeChannel(channel: String)
+    case unfreezeChannel(channel: String)
+    case dropChannel(channel: String)
 
     /// Whether carrying it out changes nothing (a listing, help): the audit log has a line of
     /// its own for these, where a change is logged with what it did.
@@ -152,7 +156,8 @@ enum ConsoleCommand: Equatable {
             }
             return .success(.shutdown(seconds: seconds, message: words.rest))
         default:
-            return parseAccountCommand(spec.name, &words, usage: usage) ?? .failure(unknown(verb))
+            return parseAccountCommand(spec.name, &words, usage: usage) ?? parseChannelCommand(spec.name, &words, usage: usage)
+                ?? .failure(unknown(verb))
         }
     }
 

@@ -48,7 +48,42 @@ final class StateStore: AccountStorage {
         CREATE INDEX history_by_channel ON history (channel, id);
         CREATE INDEX history_by_channel_time ON history (channel, time);
         """,
-        // 5: TLS client certificates of accounts (NickServ CERT, SASL EXTERNAL), by SHA-256
+        // 3: registered channels (ChanServ): the channel's own row, its access list, its
+        // mask lists. A key of '' and a limit of 0 mean none.
+        """
+        CREATE TABLE channel (
+            folded TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            founder TEXT NOT NULL,
+            registered_at INTEGER NOT NULL,
+            frozen INTEGER NOT NULL DEFAULT 0,
+            topic TEXT NOT NULL DEFAULT '',
+            topic_by TEXT NOT NULL DEFAULT '',
+            topic_at INTEGER NOT NULL DEFAULT 0,
+            flags INTEGER NOT NULL DEFAULT 0,
+            key TEXT NOT NULL DEFAULT '',
+            user_limit INTEGER NOT NULL DEFAULT 0
+        ) STRICT;
+        CREATE TABLE channel_access (
+            channel TEXT NOT NULL REFERENCES channel (folded) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            account TEXT NOT NULL,
+            level TEXT NOT NULL,
+            added_by TEXT NOT NULL,
+            added_at INTEGER NOT NULL,
+            PRIMARY KEY (channel, position)
+        ) STRICT;
+        CREATE TABLE channel_mask (
+            channel TEXT NOT NULL REFERENCES channel (folded) ON DELETE CASCADE,
+            list TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            mask TEXT NOT NULL,
+            set_by TEXT NOT NULL,
+            set_at INTEGER NOT NULL,
+            PRIMARY KEY (channel, list, position)
+        ) STRICT;
+        """,
+        // 4: TLS client certificates of accounts (NickServ CERT, SASL EXTERNAL), by SHA-256
         // fingerprint (64 lower-case hex digits); deleted with their account (`deleteAccount`).
         """
         CREATE TABLE certificate (
