@@ -28,6 +28,8 @@ enum ConsoleCommand: Equatable {
     case freeze(account: String)
     case unfreeze(account: String)
     case dropAccount(account: String)
+    /// `backup PATH`: a copy of the state database (ConsoleCommand+Backup.swift).
+    case backup(path: String)
 
     /// Whether carrying it out changes nothing (a listing, help): the audit log has a line of
     /// its own for these, where a change is logged with what it did.
@@ -152,7 +154,8 @@ enum ConsoleCommand: Equatable {
             }
             return .success(.shutdown(seconds: seconds, message: words.rest))
         default:
-            return parseAccountCommand(spec.name, &words, usage: usage) ?? .failure(unknown(verb))
+            return parseAccountCommand(spec.name, &words, usage: usage) ?? parseBackupCommand(spec.name, &words, usage: usage)
+                ?? .failure(unknown(verb))
         }
     }
 
