@@ -70,7 +70,7 @@ enum ConsoleHelp {
         Spec(name: "drop-account", usage: "drop-account ACCOUNT", summary: "delete an account; its sessions are logged out",
              details: ["Its nick is free for anyone after this. Example: drop-account mallory"]),
         Spec(name: "backup", usage: "backup PATH", summary: "write a consistent copy of the state database while the server runs",
-             details: ["PATH is absolute and must not exist; the copy is made a few pages per turn of the",
+             details: ["PATH is absolute and must not exist; the copy is made 32 pages per turn of the",
                        "server's loop (the chat goes on), and the console answers when it is whole.",
                        "Lines said meanwhile are in the copy up to the moment it ends. Needs --state-dir.",
                        "Example: backup /var/backups/chat-state-2026-12-07.db"]),

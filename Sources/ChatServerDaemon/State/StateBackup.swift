@@ -27,8 +27,8 @@ final class StateBackup {
     /// The file is ours (created here): only then may a failure remove it.
     private var created = false
 
-    /// Pages copied per step (4 KiB each: about 256 KiB a turn).
-    static let pagesPerStep: Int32 = 64
+    /// Pages copied per step (4 KiB each: 128 KiB a turn, about a millisecond; docs/BENCHMARKS.md).
+    static let pagesPerStep: Int32 = 32
     /// Steps in a row a lock may hold the copy up before it is given up (tried again every
     /// `busyRetryNanos`: half a minute).
     static let maxBusySteps = 3000
