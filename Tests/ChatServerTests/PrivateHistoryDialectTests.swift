@@ -9,15 +9,9 @@ import TestSupport
 /// their conversation with CHATHISTORY and the other's nick; a third reads nothing of it; a
 /// bad value in the config file is a clear start-up error.
 @Suite(.serialized) struct PrivateHistoryDialectTests {
+    /// An IRC client with draft/chathistory (HistoryPersistenceTests' own, in a channel of its own).
     func historyUser(_ server: ServerProcess, nick: String) async throws -> UserConnection {
-        let c = try UserConnection(port: server.port)
-        try c.line("CAP LS 302")
-        try await c.expect("CAP * LS :")
-        try c.line("CAP REQ :batch server-time message-tags draft/chathistory")
-        try await c.expect("CAP * ACK")
-        try c.send("NICK \(nick)\r\nUSER \(nick) 0 * :Real\r\nCAP END\r\n")
-        try await c.expectAny([" 376 \(nick) ", " 422 \(nick) "])
-        return c
+        try await HistoryPersistenceTests().historyUser(server, nick: nick, channel: "#" + nick).0
     }
 
     @Test func aConversationSurvivesARestartForItsTwoPartiesOnly() async throws {
