@@ -26,5 +26,8 @@ extension ChatServerCommand {
         } else {
             log.notice("no --state-dir: accounts are kept in memory only and lost when the server stops")
         }
+        if config.limits.historyPrivate && hub.state.historyStorage == nil {
+            log.notice("--history-private keeps nothing without --state-dir and --history-days above 0")
+        }
     }
 }

@@ -96,7 +96,7 @@ struct ChatServerCommand: ParsableCommand {
     @Option(name: .customLong("flood-burst"), parsing: .unconditional, help: ArgumentHelp("Lines a client may send at once before flood control delays it.", valueName: "LINES"))
     var floodBurst = 20
 
-    @Option(name: .customLong("config"), help: ArgumentHelp("Settings read at start-up and again on SIGHUP, over the options: 'max-clients = 500' lines (max-clients, max-per-ip, history, flood-rate, flood-burst, motd-file, oper, description, admin-location, admin-email, tls-cert, tls-key, state-dir, history-days, nick-grace).", valueName: "PATH"))
+    @Option(name: .customLong("config"), help: ArgumentHelp("Settings read at start-up and again on SIGHUP, over the options: 'max-clients = 500' lines (max-clients, max-per-ip, history, flood-rate, flood-burst, motd-file, oper, description, admin-location, admin-email, tls-cert, tls-key, state-dir, history-days, history-private, nick-grace).", valueName: "PATH"))
     var configFile: String?
 
     @Option(name: .customLong("state-dir"), help: ArgumentHelp("Keep the accounts and the channels' lines here (state.db, created 0700); without it they are kept in memory and lost at exit.", valueName: "DIR"))
@@ -107,6 +107,9 @@ struct ChatServerCommand: ParsableCommand {
 
     /// --control-socket; a group, so that `chat-server console` shares it (see ControlSocketOption).
     @OptionGroup var control: ControlSocketOption
+
+    @Flag(name: .customLong("history-private"), help: "With --state-dir: keep private messages (PRIVMSG and NOTICE between two users) with the channel lines, for --history-days, readable by the two through CHATHISTORY.")
+    var historyPrivate = false
 
     @Flag(name: .customLong("no-console"), help: "Do not read operator commands from the terminal (the control socket still works).")
     var noConsole = false
@@ -136,6 +139,7 @@ struct ChatServerCommand: ParsableCommand {
         limits.stateDir = stateDir
         limits.historyDays = historyDays
         limits.nickGrace = nickGrace
+        limits.historyPrivate = historyPrivate
         if let serverDescription { limits.about.description = serverDescription }
         limits.tlsCertificate = tlsCertificate
         limits.tlsKey = tlsKey

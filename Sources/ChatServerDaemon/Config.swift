@@ -25,6 +25,9 @@ struct Limits: Equatable {
     var historyDays = 7
     /// `--nick-grace`, `nick-grace`: seconds to identify for a registered nick; 0: not enforced.
     var nickGrace = 60
+    /// `--history-private`, `history-private`: private messages are kept with the channel
+    /// lines (on disk, with a state directory) and served to CHATHISTORY.
+    var historyPrivate = false
 
     /// The same rules for the command line and the file; the message names the setting.
     func problem() -> String? {
@@ -66,6 +69,12 @@ struct Limits: Equatable {
             case "history-days": historyDays = try int()
             case "flood-burst": floodBurst = try int()
             case "nick-grace": nickGrace = try int()
+            case "history-private":
+                switch value.lowercased() {
+                case "yes", "on", "true": historyPrivate = true
+                case "no", "off", "false": historyPrivate = false
+                default: throw bad("history-private takes yes or no, not '\(TextSafety.sanitize(String(value.prefix(40))))'")
+                }
             case "flood-rate":
                 guard let v = Double(value) else { throw bad("flood-rate takes a number, not '\(TextSafety.sanitize(String(value.prefix(40))))'") }
                 floodRate = v
@@ -93,7 +102,7 @@ struct Limits: Equatable {
                 let resolved = value.isEmpty ? nil : value.hasPrefix("/") ? String(value) : (dir.isEmpty ? "" : dir) + "/" + value
                 if key == "motd-file" { motdFile = resolved } else { stateDir = resolved }
             default:
-                throw bad("unknown setting '\(TextSafety.sanitize(String(key.prefix(40))))' (max-clients, max-per-ip, history, flood-rate, flood-burst, motd-file, oper, description, admin-location, admin-email, tls-cert, tls-key, state-dir, history-days, nick-grace)")
+                throw bad("unknown setting '\(TextSafety.sanitize(String(key.prefix(40))))' (max-clients, max-per-ip, history, flood-rate, flood-burst, motd-file, oper, description, admin-location, admin-email, tls-cert, tls-key, state-dir, history-days, history-private, nick-grace)")
             }
             if let problem = problem() { throw bad(problem) }
         }
@@ -175,6 +184,7 @@ struct ServerConfig {
         note("flood-rate", old.floodRate, limits.floodRate)
         note("flood-burst", old.floodBurst, limits.floodBurst)
         note("nick-grace", old.nickGrace, limits.nickGrace)
+        note("history-private", old.historyPrivate, limits.historyPrivate)
         note("motd-file", old.motdFile ?? "none", limits.motdFile ?? "none")
         if old.stateDir != limits.stateDir { changes.append("state-dir \(limits.stateDir ?? "none") takes effect at the next start") }
         note("description", old.about.description, limits.about.description)
@@ -196,6 +206,7 @@ struct ServerConfig {
         s.operators = limits.operators
         s.historyRetention = Int64(limits.historyDays) * 86_400_000
         s.nickGrace = limits.nickGrace
+        s.historyPrivate = limits.historyPrivate
         return s
     }
 

@@ -58,4 +58,20 @@ import TestSupport
             .map { $0.serialized() } == ["@account=alice :al!a@h INVITE bob #c"])
         #expect(renderHuman(.accountChange(source: "al!a@h", account: "alice"), context: HumanRenderContext(nick: "bob", serverName: "s")).isEmpty)
     }
+
+    @Test func joinsAndTagmsgsCarryTheAccountToClientsWithAccountTag() {
+        func render(_ e: HubEvent, _ caps: Set<IRCCapability>) -> [String] {
+            var ctx = IRCRenderContext(serverName: "irc.test", nick: "bob")
+            ctx.capabilities = caps
+            return IRCRenderer.render(e, context: ctx).map { $0.serialized() }
+        }
+        let join = HubEvent.join(channel: "#c", source: "al!a@h", account: "alice")
+        #expect(render(join, [.accountTag]) == ["@account=alice :al!a@h JOIN #c"])
+        #expect(render(join, []) == [":al!a@h JOIN #c"])
+        #expect(render(.join(channel: "#c", source: "al!a@h"), [.accountTag]) == [":al!a@h JOIN #c"], "not logged in: no tag")
+        let tagmsg = HubEvent.tagMessage(source: "al!a@h", target: "#c", tags: "+typing=active", time: 0, id: 7, account: "alice")
+        #expect(render(tagmsg, [.messageTags, .accountTag]) == ["@msgid=0000000000000007;+typing=active;account=alice :al!a@h TAGMSG #c"])
+        #expect(render(tagmsg, [.messageTags]) == ["@msgid=0000000000000007;+typing=active :al!a@h TAGMSG #c"])
+        #expect(render(tagmsg, [.accountTag]).isEmpty, "without message-tags a TAGMSG is nothing")
+    }
 }

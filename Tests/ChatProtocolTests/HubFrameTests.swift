@@ -49,6 +49,8 @@ func decodeAll(_ decoder: inout FrameDecoder) throws -> [(UInt8, [UInt8])] {
     let sample: [HubEvent] = [
         .message(source: "alice!alice@127.0.0.1", kind: .privmsg, target: "#lobby", text: "hello 世界 😀", time: 1_764_300_000_123),
         .join(channel: "#lobby", source: "bob!bob@::1"),
+        .join(channel: "#lobby", source: "bob!bob@::1", account: "bob"),
+        .tagMessage(source: "al!al@h", target: "#a", tags: "+typing=active", time: 1, id: 2, account: "al"),
         .error(code: .nicknameInUse, params: ["alice"], text: "Nickname is already in use"),
         .names(channel: "#lobby", members: [Member(nick: "alice", isOperator: true), Member(nick: "bob", isOperator: false)]),
         .names(channel: "#club", members: [Member(nick: "carol", isOperator: true, isVoiced: true, source: "carol!c@h"),
@@ -285,7 +287,7 @@ struct RandomMessages {
                                     motd: bool() ? strings() : nil))
         case 1: return .error(code: ErrorCode(rawValue: UInt16.random(in: 0...999, using: &rng)), params: strings(), text: string())
         case 2: return .nick(source: string(), newNick: string())
-        case 3: return .join(channel: string(), source: string())
+        case 3: return .join(channel: string(), source: string(), account: string())
         case 4: return .part(channel: string(), source: string(), reason: string())
         case 5: return .quit(source: string(), reason: string())
         case 6: return .kick(channel: string(), source: string(), nick: string(), reason: string())
@@ -327,7 +329,8 @@ struct RandomMessages {
         case 35:
             return .message(source: string(), kind: kind(), target: string(), text: string(), time: int(),
                             id: UInt64.random(in: 0...UInt64.max, using: &rng), tags: string(), account: string())
-        case 36: return .tagMessage(source: string(), target: string(), tags: string(), time: int(), id: UInt64.random(in: 0...UInt64.max, using: &rng))
+        case 36: return .tagMessage(source: string(), target: string(), tags: string(), time: int(), id: UInt64.random(in: 0...UInt64.max, using: &rng),
+                                   account: string())
         case 37: return .awayChange(source: string(), text: opt())
         case 38: return .setName(source: string(), realName: string())
         case 39: return .extendedJoin(channel: string(), source: string(), realName: string(), account: string())

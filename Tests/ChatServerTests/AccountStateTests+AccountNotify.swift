@@ -50,4 +50,27 @@ extension AccountStateTests {
         state.handle(.join(channels: ["#lobby"]), from: 1)
         #expect(sink.take(2).contains(.extendedJoin(channel: "#lobby", source: "alice!alice@10.0.0.1", realName: "R", account: "alice")))
     }
+
+    @Test func tagmsgsAndPlainJoinsCarryTheSendersAccount() {
+        user(1, "alice")
+        register(1)
+        user(2, "bob")
+        caps(1, [.messageTags])
+        caps(2, [.messageTags, .accountTag])
+        state.handle(.tagMessage(target: "#lobby", tags: "+typing=active"), from: 1)
+        state.handle(.tagMessage(target: "bob", tags: "+typing=paused"), from: 1)
+        let got = sink.take(2)
+        #expect(got.count == 2)
+        for e in got {
+            guard case .tagMessage(_, _, _, _, _, let account) = e else { Issue.record("\(e)"); continue }
+            #expect(account == "alice")
+        }
+        state.handle(.tagMessage(target: "#lobby", tags: "+typing=active"), from: 2)
+        guard case .tagMessage(_, _, _, _, _, let none)? = sink.take(1).first else { Issue.record("nothing"); return }
+        #expect(none == "")
+        // Bob has no extended-join: a plain JOIN, with the account for his session to tag.
+        state.handle(.part(channels: ["#lobby"], reason: ""), from: 1)
+        state.handle(.join(channels: ["#lobby"]), from: 1)
+        #expect(sink.take(2).contains(.join(channel: "#lobby", source: "alice!alice@10.0.0.1", account: "alice")))
+    }
 }

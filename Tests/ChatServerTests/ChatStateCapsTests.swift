@@ -81,7 +81,7 @@ import TestSupport
         clear()
         state.handle(.tagMessage(target: "#lobby", tags: "+typing=active"), from: 1)
         let echo = sink.take(1), bob = sink.take(2)
-        guard case .tagMessage(_, "#lobby", "+typing=active", _, let id)? = bob.first else { Issue.record("\(bob)"); return }
+        guard case .tagMessage(_, "#lobby", "+typing=active", _, let id, _)? = bob.first else { Issue.record("\(bob)"); return }
         #expect(id != 0 && echo == bob)
         #expect(sink.take(3).isEmpty && sink.take(4).isEmpty)
         // To a user without message-tags: nothing; to a missing one: 401; no tags: nothing.

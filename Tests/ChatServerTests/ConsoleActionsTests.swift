@@ -20,6 +20,8 @@ final class StandInConsoleHost: ConsoleHost {
     var statistics = HubStatistics()
     let startedAt = Proc.monotonicNanos()
     var isShuttingDown = false
+    /// The state database `backup` copies (nil: in memory).
+    var stateDatabase: StateStore?
 
     init() {
         let limits = Limits(maxClients: 10, maxPerIP: 2, history: 5, floodRate: 5, floodBurst: 20, motdFile: nil)

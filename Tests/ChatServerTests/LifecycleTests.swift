@@ -63,7 +63,7 @@ import Glibc
         let r = try await runToExit(productPath("chat-server"), ["--config", dir + "/chat.conf", "--listen", "127.0.0.1:0",
                                                            "--control-socket", "none", "--no-console"])
         #expect(r.status == 1)
-        #expect(r.output == "chat-server: error: config file \(dir)/chat.conf, line 3: unknown setting 'max-cleints' (max-clients, max-per-ip, history, flood-rate, flood-burst, motd-file, oper, description, admin-location, admin-email, tls-cert, tls-key, state-dir, history-days, nick-grace)\n")
+        #expect(r.output == "chat-server: error: config file \(dir)/chat.conf, line 3: unknown setting 'max-cleints' (max-clients, max-per-ip, history, flood-rate, flood-burst, motd-file, oper, description, admin-location, admin-email, tls-cert, tls-key, state-dir, history-days, history-private, nick-grace)\n")
         try "flood-rate = -3\n".write(toFile: dir + "/chat.conf", atomically: true, encoding: .utf8)
         let negative = try await runToExit(productPath("chat-server"), ["--config", dir + "/chat.conf", "--listen", "127.0.0.1:0",
                                                                   "--control-socket", "none", "--no-console"])

@@ -73,7 +73,7 @@ extension HubEvent {
             if let m = x.motd { w.u8(1); w.strings(m) } else { w.u8(0) }
         case .error(let c, let p, let t): w.u16(c.rawValue); w.strings(p); w.string(t)
         case .nick(let s, let n): w.string(s); w.string(n)
-        case .join(let c, let s): w.string(c); w.string(s)
+        case .join(let c, let s, let a): w.string(c); w.string(s); w.string(a)
         case .part(let c, let s, let r): w.string(c); w.string(s); w.string(r)
         case .quit(let s, let r): w.string(s); w.string(r)
         case .kick(let c, let s, let n, let r): w.string(c); w.string(s); w.string(n); w.string(r)
@@ -142,7 +142,7 @@ extension HubEvent {
         case .saslResult(let o): w.u8(o.rawValue)
         case .serviceNotice(let s, let t): w.string(s); w.string(t)
         case .wallops(let s, let t): w.string(s); w.string(t)
-        case .tagMessage(let s, let t, let tags, let time, let id): w.string(s); w.string(t); w.string(tags); w.int(time); w.varint(id)
+        case .tagMessage(let s, let t, let tags, let time, let id, let a): w.string(s); w.string(t); w.string(tags); w.int(time); w.varint(id); w.string(a)
         case .awayChange(let s, let t): w.string(s); w.optionalString(t)
         case .setName(let s, let r): w.string(s); w.string(r)
         case .extendedJoin(let c, let s, let r, let a): w.string(c); w.string(s); w.string(r); w.string(a)
@@ -182,7 +182,7 @@ extension HubEvent {
                                     channels: channels, motd: motd))
         case .eventError?: self = .error(code: ErrorCode(rawValue: try r.u16()), params: try r.strings(), text: try r.string())
         case .eventNick?: self = .nick(source: try r.string(), newNick: try r.string())
-        case .eventJoin?: self = .join(channel: try r.string(), source: try r.string())
+        case .eventJoin?: self = .join(channel: try r.string(), source: try r.string(), account: try r.string())
         case .eventPart?: self = .part(channel: try r.string(), source: try r.string(), reason: try r.string())
         case .eventQuit?: self = .quit(source: try r.string(), reason: try r.string())
         case .eventKick?: self = .kick(channel: try r.string(), source: try r.string(), nick: try r.string(), reason: try r.string())
@@ -282,7 +282,8 @@ extension HubEvent {
         case .eventServiceNotice?: self = .serviceNotice(service: try r.string(), text: try r.string())
         case .eventWallops?: self = .wallops(source: try r.string(), text: try r.string())
         case .eventTagMessage?:
-            self = .tagMessage(source: try r.string(), target: try r.string(), tags: try r.string(), time: try r.int(), id: try r.varint())
+            self = .tagMessage(source: try r.string(), target: try r.string(), tags: try r.string(), time: try r.int(), id: try r.varint(),
+                               account: try r.string())
         case .eventAwayChange?: self = .awayChange(source: try r.string(), text: try r.optionalString())
         case .eventSetName?: self = .setName(source: try r.string(), realName: try r.string())
         case .eventExtendedJoin?:

@@ -4,7 +4,8 @@ public enum HubEvent: Equatable, Sendable {
     case welcome(Welcome)
     case error(code: ErrorCode, params: [String], text: String)
     case nick(source: String, newNick: String)
-    case join(channel: String, source: String)
+    /// `account`: the joiner's, "" for none; `@account=` to clients with account-tag.
+    case join(channel: String, source: String, account: String = "")
     case part(channel: String, source: String, reason: String)
     case quit(source: String, reason: String)
     case kick(channel: String, source: String, nick: String, reason: String)
@@ -87,7 +88,8 @@ public enum HubEvent: Equatable, Sendable {
     /// A server operator's message to users with +w and to operators; `source` is `nick!user@host`.
     case wallops(source: String, text: String)
     /// IRCv3 TAGMSG: client-only tags alone, to a channel or a user that enabled message-tags.
-    case tagMessage(source: String, target: String, tags: String, time: Int64, id: UInt64)
+    /// `account`: the sender's, "" for none; `@account=` to clients with account-tag.
+    case tagMessage(source: String, target: String, tags: String, time: Int64, id: UInt64, account: String = "")
     /// IRCv3 away-notify: a channel peer went away (`text`) or came back (nil); also after
     /// the JOIN of someone who is away. Sent only to sessions that enabled away-notify.
     case awayChange(source: String, text: String?)

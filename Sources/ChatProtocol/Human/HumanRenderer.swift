@@ -35,7 +35,7 @@ struct HumanRenderer {
             let old = nickOf(source)
             return [isMe(old) ? "-- You are now known as \(newNick)" : "-- \(old) is now known as \(newNick)"]
 
-        case .join(let channel, let source), .extendedJoin(let channel, let source, _, _):
+        case .join(let channel, let source, _), .extendedJoin(let channel, let source, _, _):
             let who = nickOf(source)
             return [isMe(who) ? "-- You joined \(channel)" : "-- \(who) joined \(channel)"]
 

@@ -161,8 +161,9 @@ private struct Renderer {
         case .nick(let source, let newNick):
             out.append(IRCMessage(source: C.clean(source), command: "NICK", params: [C.clean(newNick)]))
 
-        case .join(let channel, let source):
-            out.append(IRCMessage(source: C.clean(source), command: "JOIN", params: [C.clean(channel)]))
+        case .join(let channel, let source, let account):
+            let tags = !account.isEmpty && context.capabilities.contains(.accountTag) ? [IRCTag(key: "account", value: C.clean(account))] : []
+            out.append(IRCMessage(tags: tags, source: C.clean(source), command: "JOIN", params: [C.clean(channel)]))
 
         case .part(let channel, let source, let reason):
             let reason = C.clean(reason)
@@ -373,10 +374,10 @@ private struct Renderer {
                 out.append(IRCMessage(source: source, command: "WALLOPS", params: [piece]))
             }
 
-        case .tagMessage(let source, let target, let tags, let time, let id):
+        case .tagMessage(let source, let target, let tags, let time, let id, let account):
             // Only for clients with message-tags: to others a TAGMSG is nothing.
             guard context.messageTags else { return }
-            out.append(IRCMessage(tags: messageTags(id: id, clientTags: tags, time: time), source: C.clean(source),
+            out.append(IRCMessage(tags: messageTags(id: id, clientTags: tags, time: time, account: account), source: C.clean(source),
                                   command: "TAGMSG", params: [C.clean(target)]))
 
         case .awayChange(let source, let text):

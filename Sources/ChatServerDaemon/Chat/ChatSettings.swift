@@ -12,6 +12,8 @@ struct ChatSettings {
     var historyMemory = 64 << 20
     /// How long channel lines are kept on disk (`--history-days`), in milliseconds.
     var historyRetention: Int64 = 7 * 86_400_000
+    /// Private messages are kept with them (`--history-private`; ChatState+PrivateHistory).
+    var historyPrivate = false
     var motd: [String]?
     var nickLength = 30
     var channelLength = 50

@@ -25,14 +25,14 @@ extension ChatState {
             guard ch.members[id] != nil else {
                 return error(id, .cannotSendToChannel, [ch.name], "Cannot send to channel (no external messages)")
             }
-            let frame = HubEvent.tagMessage(source: u.source, target: ch.name, tags: tags, time: now, id: nextMessageID()).frame()
+            let frame = HubEvent.tagMessage(source: u.source, target: ch.name, tags: tags, time: now, id: nextMessageID(), account: u.account ?? "").frame()
             broadcast(frame, in: ch) { $0 != id && users[$0]?.caps.contains(.messageTags) == true }
             if u.caps.contains(.echoMessage) { send(frame, to: id) }
         } else {
             guard let sid = session(named: target), let peer = users[sid] else {
                 return error(id, .noSuchNick, [target], "No such nick/channel")
             }
-            let frame = HubEvent.tagMessage(source: u.source, target: peer.nick, tags: tags, time: now, id: nextMessageID()).frame()
+            let frame = HubEvent.tagMessage(source: u.source, target: peer.nick, tags: tags, time: now, id: nextMessageID(), account: u.account ?? "").frame()
             if peer.caps.contains(.messageTags) { send(frame, to: sid) }
             if u.caps.contains(.echoMessage) { send(frame, to: id) }
         }
@@ -66,7 +66,7 @@ extension ChatState {
             for m in ch.members.keys { add(m) }
         }
         if !plain.isEmpty {
-            let frame = HubEvent.join(channel: ch.name, source: u.source).frame()
+            let frame = HubEvent.join(channel: ch.name, source: u.source, account: u.account ?? "").frame()
             broadcast(frame) { $0 += plain }
         }
         if !extended.isEmpty {

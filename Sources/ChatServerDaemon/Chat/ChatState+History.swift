@@ -3,8 +3,8 @@ import ChatProtocol
 // IRCv3 CHATHISTORY (https://ircv3.net/specs/extensions/chathistory) over the lines a channel
 // keeps (`Channel.history`, the frames JOIN replays): the lines a query selects, sent as they
 // were first sent (their time and msgid are in the frames) between two `historyBatch` events
-// that the session renders as `BATCH +ref chathistory` / `BATCH -ref`. Only channels keep
-// history: a private message is not stored, so a nick is not a target.
+// that the session renders as `BATCH +ref chathistory` / `BATCH -ref`. A nick is a target when
+// private messages are stored (`--history-private`, ChatState+PrivateHistory.swift).
 extension ChatState {
     /// A kept line's time and message number, read from its frame.
     struct HistoryStamp: Equatable {
@@ -13,6 +13,7 @@ extension ChatState {
     }
 
     func chatHistory(_ id: Int, _ q: HistoryQuery) {
+        if q.target.utf8.first != UInt8(ascii: "#") { return privateHistory(id, q) }
         // Not a member (a secret or invite-only channel included): as if it did not exist.
         guard let ch = channels[fold(q.target)], ch.members[id] != nil else {
             return send(.historyRefused(subcommand: q.subcommand.name, target: shown(name: q.target)), to: id)

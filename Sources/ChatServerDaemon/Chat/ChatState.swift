@@ -590,10 +590,15 @@ final class ChatState {
             guard let sid = session(named: target), let peer = users[sid] else {
                 return error(id, .noSuchNick, [target], "No such nick/channel")
             }
+            let messageID = nextMessageID()
             let frame = HubEvent.message(source: u.source, kind: kind, target: peer.nick, text: body, time: now,
-                                         id: nextMessageID(), tags: tags, account: u.account ?? "").frame()
+                                         id: messageID, tags: tags, account: u.account ?? "").frame()
             send(frame, to: sid)
             if u.caps.contains(.echoMessage) { send(frame, to: id) }
+            if settings.historyPrivate {
+                keepPrivate(StoredLine(source: u.source, kind: kind, target: peer.nick, text: body, time: now, id: messageID,
+                                       tags: tags, account: u.account ?? ""), from: u, to: peer)
+            }
             if let away = peer.away, kind != .notice { send(.awayReply(nick: peer.nick, text: away), to: id) }
         }
     }

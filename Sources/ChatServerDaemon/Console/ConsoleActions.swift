@@ -23,6 +23,8 @@ final class ConsoleActions {
     /// Frames were queued outside the hub's dispatch: have the loop come round at once so
     /// they are written (the hub flushes after each wait).
     private var flushSoon = false
+    /// The `backup` under way, copied a step per turn (ConsoleActions+Backup.swift).
+    var backupJob: BackupJob?
 
     struct Countdown {
         var deadline: UInt64  // monotonic ns
@@ -39,11 +41,14 @@ final class ConsoleActions {
     /// Parses and runs one console line typed by `who`.
     /// Every command is in the log: a change with what it did (at `notice`, where it is
     /// made), anything else (a listing, a refusal) here, at `info`.
-    func run(_ line: String, by who: String, host: ConsoleHost) -> ConsoleReply {
+    /// `later`: where the answer of a command that takes longer than a turn (`backup`) goes;
+    /// such a command answers `ConsoleReply.pending` now (or an error), the rest when done.
+    /// Without it, such a command is refused.
+    func run(_ line: String, by who: String, host: ConsoleHost, later: ((ConsoleReply) -> Void)? = nil) -> ConsoleReply {
         let reply: ConsoleReply, looked: Bool
         switch ConsoleCommand.parse(line) {
         case .failure(let e): (reply, looked) = (ConsoleReply(error: e), true)
-        case .success(let command): (reply, looked) = (execute(command, by: who, host: host), command.onlyLooks)
+        case .success(let command): (reply, looked) = (execute(command, by: who, host: host, later: later), command.onlyLooks)
         }
         if looked || reply.error != nil {
             let failed = reply.error.map { " (failed: \($0.message))" } ?? ""
@@ -52,7 +57,7 @@ final class ConsoleActions {
         return reply
     }
 
-    func execute(_ command: ConsoleCommand, by who: String, host: ConsoleHost) -> ConsoleReply {
+    func execute(_ command: ConsoleCommand, by who: String, host: ConsoleHost, later: ((ConsoleReply) -> Void)? = nil) -> ConsoleReply {
         let now = Proc.wallMillis()
         switch command {
         case .help(let topic):
@@ -141,6 +146,8 @@ final class ConsoleActions {
             return .ok("shutdown cancelled; everyone was told")
         case .detach:
             return .failed("this is the server's own console", hint: "'shutdown' stops the server; only 'chat-server console' can quit")
+        case .backup(let path):
+            return startBackup(path, by: who, host: host, later: later)
         case .accounts, .freeze, .unfreeze, .dropAccount:
             return accountCommand(command, by: who, host: host)
         case .freezeChannel, .unfreezeChannel, .dropChannel:
@@ -390,11 +397,13 @@ final class ConsoleActions {
         }
         if let k = pendingKills.first { d.append(k.deadline) }
         if let m = timedMutes.min(by: { $0.deadline < $1.deadline }) { d.append(m.deadline) }
+        if let b = backupJob { d.append(b.nextStep) }
         return d.min()
     }
 
     func tick(now: UInt64, host: ConsoleHost) {
         flushSoon = false
+        if let b = backupJob, now >= b.nextStep { stepBackup(b, now: now, host: host) }
         if samples.last.map({ now - $0.at >= 1_000_000_000 }) ?? true {
             samples.append((now, host.statistics.requests, host.statistics.framesOut))
             if samples.count > 130 { samples.removeFirst(samples.count - 130) }

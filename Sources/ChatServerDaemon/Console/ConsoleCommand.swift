@@ -32,6 +32,8 @@ enum ConsoleCommand: Equatable {
     case freezeChannel(channel: String)
     case unfreezeChannel(channel: String)
     case dropChannel(channel: String)
+    /// `backup PATH`: a copy of the state database (ConsoleCommand+Backup.swift).
+    case backup(path: String)
 
     /// Whether carrying it out changes nothing (a listing, help): the audit log has a line of
     /// its own for these, where a change is logged with what it did.
@@ -157,6 +159,7 @@ enum ConsoleCommand: Equatable {
             return .success(.shutdown(seconds: seconds, message: words.rest))
         default:
             return parseAccountCommand(spec.name, &words, usage: usage) ?? parseChannelCommand(spec.name, &words, usage: usage)
+                ?? parseBackupCommand(spec.name, &words, usage: usage)
                 ?? .failure(unknown(verb))
         }
     }

@@ -80,6 +80,11 @@ enum ConsoleHelp {
         Spec(name: "drop-channel", usage: "drop-channel #CHANNEL", summary: "unregister a channel (its members stay)",
              details: ["Its founder, access list, kept topic and modes are forgotten; an empty channel goes.",
                        "Example: drop-channel #warez"]),
+        Spec(name: "backup", usage: "backup PATH", summary: "write a consistent copy of the state database while the server runs",
+             details: ["PATH is absolute and must not exist; the copy is made 32 pages per turn of the",
+                       "server's loop (the chat goes on), and the console answers when it is whole.",
+                       "Lines said meanwhile are in the copy up to the moment it ends. Needs --state-dir.",
+                       "Example: backup /var/backups/chat-state-2026-12-07.db"]),
         Spec(name: "quit", aliases: ["exit"], usage: "quit", summary: "leave 'chat-server console' (the server keeps running)",
              details: ["Only for a console attached through the control socket; Ctrl-D does the same."]),
     ]

@@ -59,6 +59,9 @@ protocol ConsoleHost: AnyObject {
     /// Changes what `fd` is watched for.
     func rewatch(_ fd: Int32, events: UInt32, hook: Int, sub: Int)
     func unwatch(_ fd: Int32)
+
+    /// The state database (`--state-dir`), for `backup`; nil when the state is in memory.
+    var stateDatabase: StateStore? { get }
 }
 
 extension ConsoleHost {

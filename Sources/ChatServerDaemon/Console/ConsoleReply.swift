@@ -2,6 +2,10 @@
 struct ConsoleReply: Equatable {
     var lines: [String] = []
     var error: ConsoleError?
+    /// The answer comes later (a `backup` under way): nothing to show yet.
+    var isPending = false
+
+    static let pending = ConsoleReply(isPending: true)
 
     static func ok(_ lines: [String]) -> ConsoleReply { ConsoleReply(lines: lines) }
     static func ok(_ line: String) -> ConsoleReply { ConsoleReply(lines: [line]) }

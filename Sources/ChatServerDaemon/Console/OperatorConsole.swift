@@ -18,6 +18,10 @@ final class OperatorConsole: HubHook {
     private var terminal: TerminalConsole?
     private var wantsTerminal: Bool
     private var hookIndex = 0
+    /// The hub, for answers that come after the command's turn.
+    private weak var host: ConsoleHost?
+    /// Each connection's number (`awaiting`), by slot.
+    private var serials: [Int: Int] = [:]
     /// Who may attach besides root: the user the server runs as.
     private let ownerUID: UInt32
 
@@ -59,6 +63,7 @@ final class OperatorConsole: HubHook {
 
     func register(in host: ConsoleHost, index: Int) throws {
         hookIndex = index
+        self.host = host
         actions.watchEndings(host)
         if listenFD >= 0 {
             try host.watch(listenFD, events: Epoll.readable, hook: index, sub: Self.listenerSub)
@@ -97,6 +102,11 @@ final class OperatorConsole: HubHook {
     /// Connections with commands read but not yet run (a script's batch), served a slice at a
     /// time so that the hub goes back to the chat in between.
     private var backlog: Set<Int> = []
+    /// Connections waiting for the answer of a command that takes more than a turn (a
+    /// `backup`), by slot, with the number that tells this connection from a later one in
+    /// the same slot. Their next commands wait too: answers come in the order of the commands.
+    private var awaiting: [Int: Int] = [:]
+    private var connectionSerial = 0
     /// How long one wake-up may spend running one connection's commands.
     static let commandSliceNanos: UInt64 = 5_000_000
 
@@ -123,6 +133,7 @@ final class OperatorConsole: HubHook {
     /// The hub is going down: say so on every connection, close the socket and remove its
     /// file, and give the terminal back.
     func shutdown(host: ConsoleHost) {
+        actions.abandonBackup(host: host)
         for i in connections.indices where connections[i] != nil {
             connections[i]!.queue("- the server is shutting down\n.\n")
             close(i, host: host, flushFirst: true)
@@ -186,6 +197,8 @@ final class OperatorConsole: HubHook {
         }
         c.queue(ConsoleReply.ok("\(host.identity); 'help' lists the commands").wire)
         connections[slot] = c
+        connectionSerial += 1
+        serials[slot] = connectionSerial
         host.log.debug("console attached: \(who)")
         flush(slot, host: host)
     }
@@ -193,6 +206,11 @@ final class OperatorConsole: HubHook {
     private func serve(_ i: Int, events: UInt32, host: ConsoleHost) {
         if events & Epoll.writable != 0 { flush(i, host: host) }
         guard connections[i] != nil else { return }
+        if awaiting[i] != nil {
+            // Not reading while an answer is awaited; a hangup now is a console that left.
+            if events & (Epoll.hangup | Epoll.error) != 0 { close(i, host: host, flushFirst: false) }
+            return
+        }
         if events & (Epoll.readable | Epoll.hangup | Epoll.error) != 0 {
             var chunk = [UInt8](repeating: 0, count: 4096)
             let fd = connections[i]!.fd
@@ -204,7 +222,7 @@ final class OperatorConsole: HubHook {
                     connections[i]!.input.append(contentsOf: chunk[..<n])
                     runLines(i, host: host)
                     // Commands still waiting: read no more until they have run.
-                    guard connections[i] != nil, !connections[i]!.closing, !backlog.contains(i) else { return }
+                    guard connections[i] != nil, !connections[i]!.closing, !backlog.contains(i), awaiting[i] == nil else { return }
                 case .success(.wouldBlock):
                     return
                 case .success(.eof), .failure:
@@ -216,7 +234,7 @@ final class OperatorConsole: HubHook {
 
     private func runLines(_ i: Int, host: ConsoleHost) {
         let started = Proc.monotonicNanos()
-        while connections[i] != nil, !connections[i]!.closing,
+        while connections[i] != nil, !connections[i]!.closing, awaiting[i] == nil,
               let nl = connections[i]!.input.firstIndex(of: UInt8(ascii: "\n")) {
             if Proc.monotonicNanos() - started > Self.commandSliceNanos {
                 // The rest on the next turn, after whatever else is waiting (`tick`).
@@ -248,8 +266,12 @@ final class OperatorConsole: HubHook {
                 connections[i]!.closing = true
                 break
             }
-            let reply = actions.run(line, by: who, host: host)
-            connections[i]!.queue(reply.wire)
+            let reply = actions.run(line, by: who, host: host, later: answerLater(i))
+            if reply.isPending {
+                awaiting[i] = serials[i]
+            } else {
+                connections[i]!.queue(reply.wire)
+            }
         }
         // A line still without its end: only that part is checked (complete lines may wait).
         if let c = connections[i], c.input.count - ((c.input.lastIndex(of: UInt8(ascii: "\n")) ?? -1) + 1) > Self.maxLine {
@@ -258,6 +280,19 @@ final class OperatorConsole: HubHook {
             connections[i]!.closing = true
         }
         flush(i, host: host)
+    }
+
+    /// Where the late answer of a command run for connection `i` goes: to that connection if
+    /// it is still there, whose next commands then run.
+    private func answerLater(_ i: Int) -> (ConsoleReply) -> Void {
+        let serial = serials[i]
+        return { [weak self] reply in
+            guard let self, let host = self.host, serial != nil, self.serials[i] == serial, self.awaiting[i] == serial,
+                  self.connections[i] != nil else { return }
+            self.awaiting[i] = nil
+            self.connections[i]!.queue(reply.wire)
+            self.runLines(i, host: host)
+        }
     }
 
     private func flush(_ i: Int, host: ConsoleHost) {
@@ -288,7 +323,7 @@ final class OperatorConsole: HubHook {
         }
         // Writable while replies wait; readable unless commands already read are waiting to
         // run (level-triggered epoll would otherwise wake the hub for input it will not take).
-        let mask = (backlog.contains(i) ? 0 : Epoll.readable) | Epoll.hangup | (c.pending > 0 ? Epoll.writable : 0)
+        let mask = (backlog.contains(i) || awaiting[i] != nil ? 0 : Epoll.readable) | Epoll.hangup | (c.pending > 0 ? Epoll.writable : 0)
         if mask != c.interest {
             connections[i]!.interest = mask
             host.rewatch(c.fd, events: mask, hook: hookIndex, sub: Self.firstConnectionSub + i)
@@ -301,6 +336,8 @@ final class OperatorConsole: HubHook {
             _ = c.output.withUnsafeBytes { raw in try? FD.write(c.fd, UnsafeRawBufferPointer(rebasing: raw[c.outStart...])) }
         }
         backlog.remove(i)
+        awaiting[i] = nil
+        serials[i] = nil
         host.unwatch(c.fd)
         FD.close(c.fd)
         connections[i] = nil

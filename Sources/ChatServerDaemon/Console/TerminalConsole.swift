@@ -79,7 +79,13 @@ final class TerminalConsole {
                 write(editor.prompt.isEmpty ? "" : "\r" + editor.prompt + ConsoleFormat.clean(line) + "\u{1B}[K\n")
                 promptShown = false
                 if !line.isBlank {
-                    print(actions.run(line, by: "terminal", host: host).text)
+                    let reply = actions.run(line, by: "terminal", host: host) { [weak self] late in
+                        guard let self, self.running else { return }
+                        self.print(late.text)
+                        self.showPrompt()
+                    }
+                    // A backup answers when it is done; meanwhile the prompt takes other commands.
+                    print(reply.isPending ? ["(writing the backup; the answer comes when it is done)"] : reply.text)
                 }
                 if running { showPrompt() }
             case .interrupt(let hadText):

@@ -40,7 +40,7 @@ extension HumanConversation {
         switch event {
         case .names(let channel, let members, _, _) where channel == currentChannel:
             for m in members { add(m.nick[...]) }
-        case .join(let channel, let source):
+        case .join(let channel, let source, _):
             if CaseMapping.ascii.equal(String(nickOf(source)), nick) { nicksHere = [] } else if channel == currentChannel { add(nickOf(source)) }
         case .part(let channel, let source, _) where channel == currentChannel: remove(nickOf(source))
         case .kick(let channel, _, let target, _) where channel == currentChannel: remove(target[...])

@@ -245,7 +245,7 @@ final class HumanConversation: Conversation {
                 nick = newNick
                 return
             }
-        case .join(let channel, let source):
+        case .join(let channel, let source, _):
             if equalsNick(nickOf(source)) {
                 if !channels.contains(channel) { channels.append(channel) }
                 currentChannel = channel

@@ -129,7 +129,7 @@ extension IRCConversation {
     func isReply(_ event: HubEvent) -> Bool {
         if historyReference != nil { return true }  // a CHATHISTORY answer's lines
         switch event {
-        case .message(let source, _, let target, _, _, _, _, _), .tagMessage(let source, let target, _, _, _):
+        case .message(let source, _, let target, _, _, _, _, _), .tagMessage(let source, let target, _, _, _, _):
             guard CaseMapping.ascii.equal(String(nickOf(source)), nick) else { return false }
             if CaseMapping.ascii.equal(target, nick) && capabilities.contains(.echoMessage) && !sawOwnDelivery {
                 sawOwnDelivery = true

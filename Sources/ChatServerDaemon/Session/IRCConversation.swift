@@ -339,7 +339,7 @@ final class IRCConversation: Conversation {
             welcome = w
         case .nick(let source, let newNick):
             if CaseMapping.ascii.equal(String(nickOf(source)), nick) { nick = newNick }
-        case .join(let channel, let source), .extendedJoin(let channel, let source, _, _):
+        case .join(let channel, let source, _), .extendedJoin(let channel, let source, _, _):
             if CaseMapping.ascii.equal(String(nickOf(source)), nick) { channels.insert(channel) }
         case .part(let channel, let source, _):
             if CaseMapping.ascii.equal(String(nickOf(source)), nick) { channels.remove(channel) }

@@ -4,7 +4,8 @@ import CSQLite
 /// their text, transactions. Errors come back as `SQLiteError` with SQLite's message. Used by
 /// the hub alone (the `StateStore`), on its thread; SQLite starts no thread of its own.
 final class SQLiteDatabase {
-    private var handle: OpaquePointer?
+    /// The connection; nil once closed (read by `StateBackup`, which copies from it).
+    private(set) var handle: OpaquePointer?
     /// Statements by their SQL, prepared once and reset after each use.
     private var prepared: [String: SQLiteStatement] = [:]
 
