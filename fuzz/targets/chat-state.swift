@@ -30,19 +30,28 @@ import ChatProtocol
 
 final class CheckingSink: EventSink {
     weak var state: ChatState?  // the state holds its sink
+    /// Sessions the hub has a slot for: connected once (the hub connects a session as it
+    /// makes its slot, and keeps the slot after a quit until the process is gone).
+    var slots = Set<Int>()
 
     func deliver(_ frame: [UInt8], to session: Int) {
-        require(state?.users[session] != nil, "a frame for session \(session), which is not connected")
         var d = FrameDecoder()
         d.append(frame)
+        var event: HubEvent?
         do {
-            guard try d.next({ type, payload in _ = try HubEvent(type: type, payload: payload) }) != nil else {
+            guard try d.next({ type, payload in event = try HubEvent(type: type, payload: payload) }) != nil else {
                 violation("a delivered frame is incomplete: \(hex(frame))")
             }
         } catch {
             violation("a delivered frame does not decode (\(error)): \(hex(frame))")
         }
         require(d.buffered == 0, "a delivery holds more than one frame")
+        if case .sync? = event {
+            // The barrier is answered after a quit too (a quitting session waits on it).
+            require(slots.contains(session), "a sync for session \(session), which never connected")
+        } else {
+            require(state?.users[session] != nil, "a frame for session \(session), which is not connected")
+        }
     }
 
     func deliver(_ frame: [UInt8], toEach sessions: [Int]) {
@@ -94,6 +103,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     if rng.below(2) == 1 {
         for (id, nick) in [(1, "alice"), (2, "bob"), (3, "carol")] {
             state.connect(session: id, host: "10.0.0.\(id)")
+            sink.slots.insert(id)
             state.handle(.hello(dialect: id == 2 ? .irc : .human), from: id)
             state.handle(.register(nick: nick, user: nick, realName: "R"), from: id)
             state.handle(.join(channels: ["#c"]), from: id)
@@ -115,7 +125,10 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         let id = Int(op & 7) + 1
         switch (op >> 3) & 7 {
         case 0:
-            if state.users[id] == nil { state.connect(session: id, host: "10.0.0.\(id)") }
+            if state.users[id] == nil {
+                state.connect(session: id, host: "10.0.0.\(id)")
+                sink.slots.insert(id)
+            }
         case 1:
             state.disconnect(session: id, reason: "Connection closed")
         case 2 where id == 8:
@@ -123,6 +136,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
                 let host = String(repeating: "h", count: 400)
                 for crowd in 100..<230 {
                     state.connect(session: crowd, host: host + "\(crowd)")
+                    sink.slots.insert(crowd)
                     state.handle(.register(nick: "crowd\(crowd)", user: "u", realName: String(repeating: "r", count: 200)), from: crowd)
                     state.handle(.join(channels: ["#c", "#crowd\(crowd % 40)"]), from: crowd)
                 }
@@ -137,6 +151,8 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
             let end = min(start + length, input.count)
             i = end
             // As the hub: a frame that does not decode, or breaks a limit, ends its session.
+            // No session sends before the hub has made its slot (and connected it).
+            guard sink.slots.contains(id) else { break }
             let request: HubRequest? = input[start..<end].withUnsafeBytes { try? HubRequest(type: type, payload: $0) }
             if let request {
                 state.handle(request, from: id)
