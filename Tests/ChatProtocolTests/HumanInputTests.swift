@@ -86,6 +86,9 @@ import TestSupport
         #expect(HumanInput.parse("/topic") == .topic(nil))
         #expect(HumanInput.parse("/topic   ") == .topic(nil))
         #expect(HumanInput.parse("/topic Rust  talk ") == .topic("Rust  talk"))
+        // A channel first names the channel, as irssi and IRC users type it.
+        #expect(HumanInput.parse("/topic #rust") == .topic(nil, channel: "#rust"))
+        #expect(HumanInput.parse("/topic #rust  Rust  talk") == .topic("Rust  talk", channel: "#rust"))
     }
 
     @Test func whoNamesWhois() {
@@ -186,6 +189,8 @@ import TestSupport
         #expect(HumanInput.me("waves").request(currentChannel: nil) == nil)
         #expect(HumanInput.topic(nil).request(currentChannel: nil) == nil)
         #expect(HumanInput.topic("x").request(currentChannel: nil) == nil)
+        #expect(HumanInput.topic("x", channel: "#rust").request(currentChannel: nil) == .topic(channel: "#rust", text: "x"))
+        #expect(HumanInput.topic(nil, channel: "#rust").request(currentChannel: "#lobby") == .topic(channel: "#rust", text: nil))
         #expect(HumanInput.who(nil).request(currentChannel: nil) == nil)
         #expect(HumanInput.part(channel: nil, reason: "bye").request(currentChannel: nil) == nil)
     }

@@ -33,7 +33,7 @@ func canonical(_ input: HumanInput) -> String? {
     case .invitations: return "/invite"
     case .history(let c, let n): return "/history" + (c.map { "\t" + $0 } ?? "") + "\t" + String(n)
     case .part(let c, let r): return "/part" + (c.map { "\t" + $0 } ?? "") + (r.map { "\t" + $0 } ?? "")
-    case .topic(let t): return "/topic" + (t.map { "\t" + $0 } ?? "")
+    case .topic(let t, let c): return "/topic" + (c.map { "\t" + $0 } ?? "") + (t.map { "\t" + $0 } ?? "")
     case .who(let m): return "/who" + (m.map { "\t" + $0 } ?? "")
     case .names(let c): return "/names" + (c.map { "\t" + $0 } ?? "")
     case .list(let f): return "/list" + (f.isEmpty ? "" : "\t" + f.joined(separator: ","))
@@ -105,7 +105,8 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         guard let request = parsed.request(currentChannel: current) else {
             switch parsed {
             case .empty, .help, .usage, .unknownCommand, .colour: break
-            case .say, .me, .topic: require(current == nil, "\(parsed) sent nothing with a current channel")
+            case .say, .me: require(current == nil, "\(parsed) sent nothing with a current channel")
+            case .topic(_, let c): require(c == nil && current == nil, "topic sent nothing")
             case .part(let c, _): require(c == nil && current == nil, "part sent nothing")
             case .who(let m): require(m == nil && current == nil, "who sent nothing")
             case .names(let c): require(c == nil && current == nil, "names sent nothing")

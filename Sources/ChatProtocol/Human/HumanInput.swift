@@ -37,8 +37,9 @@ public enum HumanInput: Equatable, Sendable {
     case invitations
     /// `/part [#channel] [reason]`; `channel == nil`: the current channel.
     case part(channel: String?, reason: String?)
-    /// `/topic [text]`: nil shows the current channel's topic, text sets it.
-    case topic(String?)
+    /// `/topic [#channel] [text]`: nil shows the topic, text sets it; of the current channel
+    /// unless a channel comes first (as irssi and IRC users type it).
+    case topic(String?, channel: String? = nil)
     /// `/who [mask]`: nil is the current channel.
     case who(String?)
     /// `/names [#channel]`: nil is the current channel.
@@ -168,6 +169,10 @@ public enum HumanInput: Equatable, Sendable {
             }
             return .part(channel: nil, reason: args.isEmpty ? nil : String(args))
         case "topic":
+            let (first, more) = splitWord(args)
+            if first.utf8.first == UInt8(ascii: "#") {
+                return .topic(more.isEmpty ? nil : String(more), channel: String(first))
+            }
             return .topic(args.isEmpty ? nil : String(args))
         case "who", "names", "whois", "whowas":
             if args.isEmpty {
@@ -285,8 +290,8 @@ public enum HumanInput: Equatable, Sendable {
         case .part(let channel, let reason):
             guard let channel = channel.map(HumanInput.channelName) ?? currentChannel else { return nil }
             return .part(channels: [channel], reason: reason ?? "")
-        case .topic(let text):
-            return currentChannel.map { .topic(channel: $0, text: text) }
+        case .topic(let text, let channel):
+            return (channel ?? currentChannel).map { .topic(channel: $0, text: text) }
         case .who(let mask):
             return (mask ?? currentChannel).map { .who(mask: $0) }
         case .names(let channel):
