@@ -35,6 +35,8 @@ final class AmplificationBench {
         var carry: [UInt8] = []
         var out: [UInt8] = []
         var welcomed = false
+        /// NickServ answered (`AccountsBench`).
+        var answered = false
         var joined = 0
         var gone = false
         /// Attack rounds sent and not yet answered.
