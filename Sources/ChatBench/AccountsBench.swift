@@ -105,7 +105,7 @@ final class AccountsBench {
             _ = try? Poll.wait(&fds, timeoutMS: Int32(clamping: wake > now ? (wake - now) / 1_000_000 : 0))
             for (i, l) in pair.enumerated() where fds[i].revents != 0 {
                 _ = l.read(buffer) { line in
-                    guard let at = line.firstRange(of: marker) else { return Self.setUp(l, line) }
+                    guard let at = line.firstRange(of: marker) else { return l.note(line) }
                     let digits = line[at.upperBound...].prefix { $0 >= 0x30 && $0 <= 0x39 }
                     guard let t0 = UInt64(String(decoding: digits, as: UTF8.self)) else { return }
                     let t = Proc.monotonicNanos()
@@ -172,7 +172,7 @@ final class AccountsBench {
                             f.loginsFailed += 1
                             l.gone = true
                         } else {
-                            Self.setUp(l, line)
+                            l.note(line)
                         }
                     }
                 }
@@ -240,19 +240,6 @@ final class AccountsBench {
 
     // MARK: Set-up
 
-    private func connect(_ nicks: [String]) throws -> [Link] {
-        var links: [Link] = []
-        for nick in nicks {
-            let fd = try Socket.connect([s.target])
-            try FD.setNonBlocking(fd)
-            let l = Link(fd: fd, nick: nick)
-            l.send("NICK \(nick)\r\nUSER \(nick) 0 * :chat-bench accounts\r\n")
-            links.append(l)
-        }
-        try wait(links, "\(nicks.count) clients to register") { $0.welcomed }
-        return links
-    }
-
     /// Sends a PING and reads until its PONG: replies come in the order of the commands, so
     /// everything asked before has been answered.
     private func sync(_ l: Link, _ what: String, count: (ArraySlice<UInt8>) -> Void = { _ in }) throws {
@@ -268,40 +255,13 @@ final class AccountsBench {
 
     private var syncs = 0
 
-    /// Reads from `links` until `done` holds for each and nothing arrived for `quietMS`.
-    private func wait(_ links: [Link], _ what: String, quietMS: UInt64 = 200, _ done: (Link) -> Bool,
-                      count: (ArraySlice<UInt8>) -> Void = { _ in }) throws {
-        let deadline = Proc.monotonicNanos() + 120_000_000_000
-        var quietSince = Proc.monotonicNanos()
-        while Proc.monotonicNanos() < deadline {
-            var fds = links.map { pollfd(fd: $0.fd, events: Poll.readable, revents: 0) }
-            _ = try Poll.wait(&fds, timeoutMS: 50)
-            var any = false
-            for (i, l) in links.enumerated() where fds[i].revents != 0 {
-                any = true
-                guard l.read(buffer, { line in count(line); Self.setUp(l, line) }) else {
-                    throw BenchError("\(l.nick) was disconnected while waiting for \(what)")
-                }
-            }
-            if any { quietSince = Proc.monotonicNanos() }
-            if links.allSatisfy(done) && Proc.monotonicNanos() - quietSince >= quietMS * 1_000_000 { return }
-        }
-        throw BenchError("timed out waiting for \(what)")
+    private func connect(_ nicks: [String]) throws -> [Link] {
+        try Link.connect(nicks, to: s.target, realName: "chat-bench accounts", buffer: buffer)
     }
 
-    private static func setUp(_ l: Link, _ line: ArraySlice<UInt8>) {
-        let words = line.split(separator: 0x20, maxSplits: 2)
-        guard words.count >= 2 else { return }
-        if words[0].elementsEqual("PING".utf8) {
-            l.send("PONG \(String(decoding: words[1], as: UTF8.self))\r\n")
-        } else if words[1].elementsEqual("001".utf8) {
-            l.welcomed = true
-        } else if words[1].elementsEqual("366".utf8) {
-            l.joined += 1
-        } else if words[1].elementsEqual("900".utf8)
-                    || (words[1].elementsEqual("NOTICE".utf8) && words[0].starts(with: ":NickServ!".utf8)) {
-            l.answered = true
-        }
+    private func wait(_ links: [Link], _ what: String, quietMS: UInt64 = 200, _ done: (Link) -> Bool,
+                      count: (ArraySlice<UInt8>) -> Void = { _ in }) throws {
+        try Link.wait(links, what, quietMS: quietMS, buffer: buffer, done, count: count)
     }
 
     // MARK: Output

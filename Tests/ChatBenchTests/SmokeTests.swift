@@ -222,13 +222,13 @@ func expectPerfect(_ j: [String: Any], clients: Int, sourceLocation: SourceLocat
     }
 
     @Test func accountsRefusesBadSizes() async throws {
-        for bad in [["--accounts", "0"], ["--logins", "-1"], ["--replay", "20000"], ["--joins", "-2"]] {
+        for bad in [["--accounts", "0"], ["--logins=-1"], ["--replay", "20000"], ["--joins=-2"]] {
             let r = try await runToExit(productPath("chat-bench"), ["accounts", "--target", "127.0.0.1:1", "--replay", "0"] + bad,
                                         errorsApart: true)
             #expect(r.status != 0 && r.errors.contains("--accounts from 1"), "\(bad): \(r.errors)")
         }
         let r = try await runToExit(productPath("chat-bench"), ["accounts", "--target", "127.0.0.1:1"], errorsApart: true)
-        #expect(r.status != 0 && r.errors.contains("--server-pid"), r.errors)
+        #expect(r.status != 0 && r.errors.contains("--server-pid"), "\(r.errors)")
     }
 
     @Test func codecMeasuresEveryStep() async throws {
