@@ -35,6 +35,8 @@ final class AmplificationBench {
         var carry: [UInt8] = []
         var out: [UInt8] = []
         var welcomed = false
+        /// NickServ answered (`AccountsBench`).
+        var answered = false
         var joined = 0
         var gone = false
         /// Attack rounds sent and not yet answered.
@@ -156,50 +158,12 @@ final class AmplificationBench {
 
     // MARK: Phases
 
-    /// Connects and registers everyone in `nicks`.
     private func connect(_ nicks: [String]) throws -> [Link] {
-        var links: [Link] = []
-        for nick in nicks {
-            let fd = try Socket.connect([s.target])
-            try FD.setNonBlocking(fd)
-            let l = Link(fd: fd, nick: nick)
-            l.send("NICK \(nick)\r\nUSER \(nick) 0 * :chat-bench amplification\r\n")
-            links.append(l)
-        }
-        try wait(links, "\(nicks.count) clients to register") { $0.welcomed }
-        return links
+        try Link.connect(nicks, to: s.target, realName: "chat-bench amplification", buffer: buffer)
     }
 
-    /// Reads from `links` until `done` holds for each (and, for the last call, a quiet moment).
     private func wait(_ links: [Link], _ what: String, _ done: (Link) -> Bool) throws {
-        let deadline = Proc.monotonicNanos() + 120_000_000_000
-        var quietSince = Proc.monotonicNanos()
-        while Proc.monotonicNanos() < deadline {
-            var fds = links.map { pollfd(fd: $0.fd, events: Poll.readable, revents: 0) }
-            _ = try Poll.wait(&fds, timeoutMS: 50)
-            var any = false
-            for (i, l) in links.enumerated() where fds[i].revents != 0 {
-                any = true
-                guard l.read(buffer, { line in Self.setUp(l, line) }) else {
-                    throw BenchError("\(l.nick) was disconnected while waiting for \(what)")
-                }
-            }
-            if any { quietSince = Proc.monotonicNanos() }
-            if links.allSatisfy(done) && Proc.monotonicNanos() - quietSince > 200_000_000 { return }
-        }
-        throw BenchError("timed out waiting for \(what)")
-    }
-
-    private static func setUp(_ l: Link, _ line: ArraySlice<UInt8>) {
-        let words = line.split(separator: 0x20, maxSplits: 2)
-        guard words.count >= 2 else { return }
-        if words[0].elementsEqual("PING".utf8) {
-            l.send("PONG \(String(decoding: words[1], as: UTF8.self))\r\n")
-        } else if words[1].elementsEqual("001".utf8) {
-            l.welcomed = true
-        } else if words[1].elementsEqual("366".utf8) {
-            l.joined += 1
-        }
+        try Link.wait(links, what, buffer: buffer, done)
     }
 
     /// alice and bob say a line each every 1/rate s until `end`, while `attackers` keep their
@@ -227,7 +191,7 @@ final class AmplificationBench {
             figures.rssPeakKiB = max(figures.rssPeakKiB, rss)
             for (i, l) in pair.enumerated() where fds[i].revents != 0 {
                 _ = l.read(buffer) { line in
-                    guard let at = line.firstRange(of: marker) else { return Self.setUp(l, line) }
+                    guard let at = line.firstRange(of: marker) else { return l.note(line) }
                     let digits = line[at.upperBound...].prefix { $0 >= 0x30 && $0 <= 0x39 }
                     guard let sent = UInt64(String(decoding: digits, as: UTF8.self)) else { return }
                     let t = Proc.monotonicNanos()

@@ -20,14 +20,16 @@ struct BenchCommand: ParsableCommand {
             the hub frame codec alone, nanoseconds per message frame), amplification (a few \
             connections ask for big replies; how long two other users wait for each other's lines, \
             and the hub's memory), community (IRC users in channels of mixed sizes at human rates, \
-            and private conversations: server CPU, memory and delivery latency). Every line carries \
+            and private conversations: server CPU, memory and delivery latency), accounts (delivery \
+            latency with and without a storm of NickServ logins; the hub's CPU time to replay history \
+            on join). Every line carries \
             its sender, sequence number, send time and a checksum, so loss, duplicates, reordering \
             and corruption are counted. With --server-pid, the CPU and PSS of the server's whole \
             process tree are measured too. See docs/BENCHMARKS.md.
             """
     )
 
-    @Argument(help: "fanout, latency, connections, soak, codec, amplification or community.")
+    @Argument(help: "fanout, latency, connections, soak, codec, amplification, community or accounts.")
     var scenario: Scenario
 
     @Option(name: .customLong("target"), help: ArgumentHelp("Server address.", valueName: "HOST:PORT"))
@@ -145,6 +147,7 @@ struct BenchCommand: ParsableCommand {
             case .codec: return (0, 0, 0, 0)
             case .amplification: return (200, 4, 10, 100)
             case .community: return (2000, 80, 30, 0)
+            case .accounts: return (2, 0, 10, 100)
             }
         }()
         var faults = FaultConfig(killPercent: killPercent, stallers: stallers, noisy: noisy, churn: churn,
@@ -203,6 +206,18 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .customLong("attack-rounds"), help: "amplification: rounds of requests each attacker keeps in flight; 0 writes them as fast as its socket takes them.")
     var attackRounds = 4
 
+    @Option(help: "accounts: accounts registered first, logged in to again and again.")
+    var accounts = 20
+
+    @Option(help: "accounts: logins a second (NickServ IDENTIFY, each from a new connection) during the storm; 0 skips the logins.")
+    var logins: Double = 100
+
+    @Option(help: "accounts: lines of history each measured join replays (the server's --history must allow as many); 0 skips the replay.")
+    var replay = 500
+
+    @Option(help: "accounts: joins of the channel with history (and as many of an empty one, subtracted).")
+    var joins = 40
+
     /// The amplification scenario: --clients is the crowd in #big, --senders the attackers,
     /// --rate the lines a second each of the pair says.
     func runAmplification() throws {
@@ -238,6 +253,10 @@ struct BenchCommand: ParsableCommand {
         if scenario == .amplification {
             if tls { throw ValidationError("--tls is for fanout, latency, connections and soak") }
             return try runAmplification()
+        }
+        if scenario == .accounts {
+            if tls { throw ValidationError("--tls is for fanout, latency, connections and soak") }
+            return try runAccounts()
         }
         let cfg = try config()
         let quiet = self.quiet

@@ -17,4 +17,8 @@ enum Scenario: String, CaseIterable, Sendable {
     /// A community as a busy server holds it: 2,000 IRC users in 20 channels of mixed sizes
     /// (one of 1,000), each channel at a human rate, some private conversations (`CommunityPlan`).
     case community
+    /// Accounts and stored history (issue 16): two users' delivery latency with and without a
+    /// storm of NickServ logins, and the hub's CPU time to replay stored history on join
+    /// (`AccountsBench`).
+    case accounts
 }

@@ -198,6 +198,39 @@ func expectPerfect(_ j: [String: Any], clients: Int, sourceLocation: SourceLocat
         #expect(server.process.isRunning, "the hub died:\n\(server.process.log)")
     }
 
+    /// Accounts and stored history at a small size (docs/BENCHMARKS.md, issue 16): every line
+    /// of the pair arrives, every login is answered 900, every join replays the whole history.
+    @Test func accountsMeasuresLoginsAndReplay() async throws {
+        let state = NSTemporaryDirectory() + "chat-bench-accounts-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
+        try shareWithServerUser(state)
+        defer { try? FileManager.default.removeItem(atPath: state) }
+        let server = try await Server.chatServer(["--state-dir", state + "/s", "--history", "30", "--reply-budget", "0"])
+        defer { server.stop() }
+        let j = try await bench(["accounts", "--target", "127.0.0.1:\(server.port)", "--accounts", "3", "--logins", "4",
+                                 "--rate", "20", "--duration", "1", "--replay", "30", "--joins", "3", "--server-pid", "\(server.pid)"])
+        #expect(j["scenario"] as? String == "accounts")
+        #expect(int(j, "sent") > 0 && int(j, "received") == int(j, "sent"), "\(j)")
+        for phase in ["quiet", "logins"] {
+            let h = j[phase] as? [String: Any]
+            #expect(h.map { int($0, "count") } ?? 0 > 0, "\(phase): \(j)")
+        }
+        #expect(int(j, "logins_started") > 0 && int(j, "logins_ok") == int(j, "logins_started"), "\(j)")
+        #expect(int(j, "logins_failed") == 0, "\(j)")
+        #expect(int(j, "replayed_lines") == 30 * 3, "\(j)")
+        #expect(server.process.isRunning, "the hub died:\n\(server.process.log)")
+    }
+
+    @Test func accountsRefusesBadSizes() async throws {
+        for bad in [["--accounts", "0"], ["--logins=-1"], ["--replay", "20000"], ["--joins=-2"]] {
+            let r = try await runToExit(productPath("chat-bench"), ["accounts", "--target", "127.0.0.1:1", "--replay", "0"] + bad,
+                                        errorsApart: true)
+            #expect(r.status != 0 && r.errors.contains("--accounts from 1"), "\(bad): \(r.errors)")
+        }
+        let r = try await runToExit(productPath("chat-bench"), ["accounts", "--target", "127.0.0.1:1"], errorsApart: true)
+        #expect(r.status != 0 && r.errors.contains("--server-pid"), "\(r.errors)")
+    }
+
     @Test func codecMeasuresEveryStep() async throws {
         let j = try await bench(["codec", "--frames", "2000"])
         #expect(j["scenario"] as? String == "codec")
