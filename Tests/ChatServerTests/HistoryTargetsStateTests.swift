@@ -7,31 +7,19 @@ import TestSupport
 /// CHATHISTORY TARGETS in process, with a state store in memory: the asker's channels and the
 /// people they talked with (either way round), by the time of their latest line, strictly
 /// between the two times, at most the limit from the earlier time; nobody else's
-/// conversations; channels only without `--history-private`; a version-4 database upgraded.
+/// conversations; channels only without `--history-private`; swept with expired lines; a
+/// version-4 database upgraded.
 @Suite(.serialized) struct HistoryTargetsStateTests {
-    final class Clock { var now: Int64 = 1_764_300_000_000 }
-    let sink = RecordingSink()
-    let clock = Clock()
-    let state: ChatState
-    let store: StateStore
+    /// PrivateHistoryStateTests' hub (`--history-private`, a store in memory) and its helpers.
+    let base: PrivateHistoryStateTests
+    var sink: RecordingSink { base.sink }
+    var clock: PrivateHistoryStateTests.Clock { base.clock }
+    var state: ChatState { base.state }
+    var store: StateStore { base.store }
 
-    init() throws {
-        var settings = ChatSettings(serverName: "test.server", network: "test", version: "v", createdAt: 0,
-                                    historyLength: 50, motd: nil)
-        settings.historyPrivate = true
-        let clock = clock
-        state = ChatState(settings: settings, sink: sink, clock: { clock.now })
-        store = try StateStore(directory: nil)
-        state.historyStorage = store
-    }
+    init() throws { base = try PrivateHistoryStateTests() }
 
-    func user(_ id: Int, _ nick: String, account: String? = nil) {
-        state.connect(session: id, host: "10.0.0.\(id)")
-        state.handle(.hello(dialect: .irc), from: id)
-        state.handle(.register(nick: nick, user: nick, realName: "Real \(nick)"), from: id)
-        state.users[id]!.account = account
-        _ = sink.take(id)
-    }
+    func user(_ id: Int, _ nick: String, account: String? = nil) { base.user(id, nick, account: account) }
 
     /// Says `text` to `target` at the next time; returns that time.
     @discardableResult func say(_ id: Int, _ target: String, _ text: String) -> Int64 {
@@ -70,7 +58,6 @@ import TestSupport
         #expect(targets(1, t2, t2) == [])
         // Carol sees her channel and alice, nothing of alice and bob's conversation.
         #expect(targets(3).map(\.name) == ["#one", "alice"])
-        _ = t2
     }
 
     @Test func aLoggedInPeerIsListedByItsAccount() {
@@ -101,6 +88,16 @@ import TestSupport
         _ = sink.take(1)
         state.handle(.chatHistory(HistoryQuery(subcommand: .targets, target: "*", first: .time(0), second: .time(.max), limit: 5)), from: 1)
         #expect(sink.take(1) == [.historyTargets([HistoryTarget(name: "#one", time: u)])])
+    }
+
+    @Test func aConversationWhoseLinesExpiredIsSweptWithThem() throws {
+        store.noteConversation(party: "n:alice", peer: "n:bob", name: "bob", time: 5)
+        store.noteConversation(party: "n:alice", peer: "n:carol", name: "carol", time: 950)
+        // A line at 1000 kept 100 ms: lines and conversations older than 900 go.
+        store.append(StoredLine(source: "a!a@h", kind: .privmsg, target: "#a", text: "hi", time: 1000, id: 1, tags: ""),
+                     channel: "#a", retention: 100)
+        store.commitTurn()
+        #expect(store.conversations(party: "n:alice", after: 0, before: .max, limit: 10) == [HistoryTarget(name: "carol", time: 950)])
     }
 
     @Test func aVersionFourDatabaseIsUpgradedWithItsConversations() throws {
