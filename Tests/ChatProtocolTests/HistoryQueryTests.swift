@@ -43,7 +43,7 @@ import TestSupport
         }
         #expect(code("") == "INVALID_PARAMS")
         #expect(code("FETCH #c * 10") == "UNKNOWN_COMMAND")
-        #expect(code("TARGETS * * 10") == "INVALID_PARAMS", "private messages are not kept")
+        #expect(code("TARGETS * * 10") == "INVALID_PARAMS", "* is not a timestamp")
         #expect(code("LATEST #c *") == "INVALID_PARAMS")
         #expect(code("LATEST #c * ten") == "INVALID_PARAMS")
         #expect(code("LATEST #c * 0") == "INVALID_PARAMS")
@@ -55,6 +55,22 @@ import TestSupport
         // A refusal echoes one word of what was sent, never a space.
         guard case .failure(let r) = HistoryQuery.parse(["bad word\u{1}" + String(repeating: "x", count: 99)]) else { return }
         #expect(r.context == ["bad"])
+    }
+
+    @Test func targetsTakesTwoTimestampsAndALimit() throws {
+        let a = "timestamp=2025-11-28T03:20:00.000Z", b = "timestamp=2025-11-28T03:20:01.000Z"
+        #expect(try parse("targets \(a) \(b) 10").get()
+                == HistoryQuery(subcommand: .targets, target: "*", first: .time(1_764_300_000_000), second: .time(1_764_300_001_000), limit: 10))
+        #expect(try parse("TARGETS \(b) \(a) 1000").get().limit == HistoryQuery.maxLimit)
+        for bad in ["TARGETS", "TARGETS \(a) \(b)", "TARGETS \(a) \(b) 0", "TARGETS \(a) \(b) -1", "TARGETS \(a) \(b) many",
+                    "TARGETS msgid=0000000000000001 \(b) 5", "TARGETS \(a) * 5", "TARGETS timestamp=yesterday \(b) 5"] {
+            guard case .failure(let r) = parse(bad) else { Issue.record("\(bad) parsed"); continue }
+            #expect(r.code == "INVALID_PARAMS" && r.context == ["TARGETS"], "\(bad)")
+        }
+        let lines = IRCRenderer.render(.historyTargets([HistoryTarget(name: "#c", time: 1_764_300_000_000), HistoryTarget(name: "bob\r\n", time: 0)]),
+                                       context: IRCRenderContext(serverName: "irc.test", nick: "al"))
+        #expect(lines.map { $0.serialized() } == [":irc.test CHATHISTORY TARGETS #c :2025-11-28T03:20:00.000Z",
+                                                  ":irc.test CHATHISTORY TARGETS bob :1970-01-01T00:00:00.000Z"])
     }
 
     @Test func theCommandIsKnownAndRefusalsRender() throws {

@@ -259,7 +259,8 @@ struct RandomMessages {
     }
 
     mutating func event() -> HubEvent {
-        switch Int.random(in: 0..<49, using: &rng) {  // 24: disconnect
+        switch Int.random(in: 0..<50, using: &rng) {  // 24: disconnect
+        case 49: return .historyTargets(strings().map { HistoryTarget(name: $0, time: int()) })
         case 48: return .accountChange(source: string(), account: string())
         case 47: return .tlsSignature(Array(string().utf8))
         case 43: return .loggedIn(nick: string(), source: string(), account: string())

@@ -150,6 +150,8 @@ import Glibc
             .tlsSign(kind: 1, padding: 0, input: [UInt8](repeating: 7, count: RequestLimits.signatureInput)),
             .chatHistory(HistoryQuery(subcommand: .between, target: n, first: .time(.min), second: .messageID(.max), limit: .max)),
             .chatHistory(HistoryQuery(subcommand: .latest, target: "#lobby", first: .none, limit: 0)),
+            .chatHistory(HistoryQuery(subcommand: .targets, target: n, first: .time(.max), second: .time(.min), limit: .max)),
+            .chatHistory(HistoryQuery(subcommand: .targets, target: "*", first: .messageID(1), second: .none, limit: -1)),
             .taggedMessage(kind: .privmsg, target: "#lobby", text: t, tags: "+" + String(repeating: "a", count: RequestLimits.tags - 1)),
             .taggedMessage(kind: .notice, target: n, text: t, tags: ""), .tagMessage(target: "#lobby", tags: "+a"),
             .tagMessage(target: n, tags: ""), .quit(reason: t),

@@ -4,6 +4,9 @@ public struct HistoryQuery: Equatable, Sendable {
     /// The subcommand, its wire name the raw value's case name uppercased.
     public enum Subcommand: UInt8, CaseIterable, Sendable {
         case latest = 0, before, after, around, between
+        /// `TARGETS <timestamp> <timestamp> <limit>`: the targets with a line between the two
+        /// times (`first`, `second`), not a target's lines; its `target` is `*`.
+        case targets
 
         /// Its name on the wire: `LATEST`, `BEFORE`…
         public var name: String { String(describing: self).uppercased() }

@@ -50,6 +50,7 @@ extension HubEvent {
         case .tlsSignature: return .eventTlsSignature
         case .historyBatch: return .eventHistoryBatch
         case .historyRefused: return .eventHistoryRefused
+        case .historyTargets: return .eventHistoryTargets
         case .accountChange: return .eventAccountChange
         }
     }
@@ -150,6 +151,9 @@ extension HubEvent {
         case .tlsSignature(let s): w.byteArray(s)
         case .historyBatch(let t, let end): w.string(t); w.bool(end)
         case .historyRefused(let sub, let t): w.string(sub); w.string(t)
+        case .historyTargets(let targets):
+            w.varint(UInt64(targets.count))
+            for t in targets { w.string(t.name); w.int(t.time) }
         case .accountChange(let s, let a): w.string(s); w.string(a)
         }
     }
@@ -292,6 +296,12 @@ extension HubEvent {
         case .eventTlsSignature?: self = .tlsSignature(try r.byteArray(limit: 2048, "tls signature"))
         case .eventHistoryBatch?: self = .historyBatch(target: try r.string(), isEnd: try r.bool())
         case .eventHistoryRefused?: self = .historyRefused(subcommand: try r.string(), target: try r.string())
+        case .eventHistoryTargets?:
+            let count = try r.varint()
+            guard count <= UInt64(HistoryQuery.maxLimit) else { throw .invalidValue("chathistory targets") }
+            var targets: [HistoryTarget] = []
+            for _ in 0..<count { targets.append(HistoryTarget(name: try r.string(), time: try r.int())) }
+            self = .historyTargets(targets)
         case .eventAccountChange?: self = .accountChange(source: try r.string(), account: try r.string())
         default: throw .unknownType(type)
         }

@@ -109,6 +109,9 @@ public enum HubEvent: Equatable, Sendable {
     /// CHATHISTORY of a target the user may not read (not a channel it is in):
     /// `FAIL CHATHISTORY INVALID_TARGET`. `subcommand` is `HistoryQuery.Subcommand`'s name.
     case historyRefused(subcommand: String, target: String)
+    /// Answer to `CHATHISTORY TARGETS`: the targets with a line between its two times, oldest
+    /// latest line first, at most `HistoryQuery.maxLimit`.
+    case historyTargets([HistoryTarget])
     /// IRCv3 account-notify: a channel peer logged in to `account`, or out ("" for none).
     /// Sent only to sessions that enabled account-notify.
     case accountChange(source: String, account: String)

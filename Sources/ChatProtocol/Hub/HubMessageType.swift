@@ -95,6 +95,7 @@ public enum HubMessageType: UInt8, CaseIterable, Sendable {
     // IRCv3 draft/chathistory (issue 14).
     case eventHistoryBatch = 110
     case eventHistoryRefused = 111
+    case eventHistoryTargets = 112
     case eventInvitations = 113
     // TLS (issue 15).
     case eventTlsSignature = 114

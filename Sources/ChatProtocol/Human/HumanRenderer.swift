@@ -227,6 +227,9 @@ struct HumanRenderer {
         case .historyRefused(_, let target):
             return ["-- No history of \(target): you are not in that channel"]
 
+        case .historyTargets(let targets):
+            return targets.map { "-- History of \($0.name) until \(IRCRenderer.timestamp(epochMilliseconds: $0.time))" }
+
         case .accountChange:
             return []  // account-notify is IRC's; the hub sends it to no telnet user
         }

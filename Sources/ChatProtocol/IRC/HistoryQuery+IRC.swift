@@ -15,13 +15,10 @@ extension HistoryQuery {
             .failure(Refusal(code: "INVALID_PARAMS", context: p.prefix(1).map(word), description: what))
         }
         guard let word = p.first else { return invalid("Missing subcommand") }
-        if word.uppercased() == "TARGETS" {
-            return .failure(Refusal(code: "INVALID_PARAMS", context: ["TARGETS"],
-                                    description: "TARGETS is not offered: private messages are not kept"))
-        }
         guard let sub = Subcommand(name: word) else {
             return .failure(Refusal(code: "UNKNOWN_COMMAND", context: [Self.word(word)], description: "Unknown subcommand"))
         }
+        if sub == .targets { return targets(p) }
         let needed = sub == .between ? 5 : 4
         guard p.count >= needed else { return invalid("Not enough parameters") }
         guard let limit = Int(p[needed - 1]), limit > 0 else { return invalid("Invalid limit") }
@@ -33,6 +30,19 @@ extension HistoryQuery {
         }
         if first == .none && sub != .latest { return invalid("Only LATEST takes *") }
         return .success(HistoryQuery(subcommand: sub, target: p[1], first: first, second: second, limit: min(limit, maxLimit)))
+    }
+
+    /// `TARGETS <timestamp> <timestamp> <limit>`: two times (no `*`, no msgid), a limit over 0.
+    private static func targets(_ p: [String]) -> Result<HistoryQuery, Refusal> {
+        func invalid(_ what: String) -> Result<HistoryQuery, Refusal> {
+            .failure(Refusal(code: "INVALID_PARAMS", context: ["TARGETS"], description: what))
+        }
+        guard p.count >= 4 else { return invalid("Not enough parameters") }
+        guard let limit = Int(p[3]), limit > 0 else { return invalid("Invalid limit") }
+        guard case .time(let a)? = Reference(parsing: p[1]), case .time(let b)? = Reference(parsing: p[2]) else {
+            return invalid("Invalid timestamp")
+        }
+        return .success(HistoryQuery(subcommand: .targets, target: "*", first: .time(a), second: .time(b), limit: min(limit, maxLimit)))
     }
 
     /// What a refusal echoes of a parameter: its first word, at most 32 bytes (`*` for none).

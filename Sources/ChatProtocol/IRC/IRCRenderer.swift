@@ -406,6 +406,13 @@ private struct Renderer {
             out.append(StandardReply.fail.message(server: context.serverName, command: "CHATHISTORY", code: "INVALID_TARGET",
                                                   context: [C.clean(subcommand), C.clean(target)],
                                                   description: "Messages could not be retrieved"))
+
+        case .historyTargets(let targets):
+            // The session wraps these in a `draft/chathistory-targets` batch (with `batch`).
+            for t in targets {
+                out.append(IRCMessage(source: context.serverName, command: "CHATHISTORY",
+                                      params: ["TARGETS", C.clean(t.name), IRCRenderer.timestamp(epochMilliseconds: t.time)]))
+            }
         }
     }
 

@@ -13,6 +13,7 @@ extension ChatState {
     }
 
     func chatHistory(_ id: Int, _ q: HistoryQuery) {
+        if q.subcommand == .targets { return historyTargets(id, q) }
         if q.target.utf8.first != UInt8(ascii: "#") { return privateHistory(id, q) }
         // Not a member (a secret or invite-only channel included): as if it did not exist.
         guard let ch = channels[fold(q.target)], ch.members[id] != nil else {
@@ -88,6 +89,8 @@ extension ChatState {
                   let bAfter = after(q.second), let bBefore = before(q.second) else { return 0..<0 }
             if aAfter <= bBefore { return oldest(aAfter..<bBefore) }
             return bAfter < aBefore ? newest(bAfter..<aBefore) : 0..<0
+        case .targets:
+            return 0..<0  // a list of targets, not lines (ChatState+HistoryTargets.swift)
         }
     }
 }

@@ -24,7 +24,10 @@ extension ChatState {
     /// store. CTCP queries stay out, as in channels (an ACTION arrives as its own kind).
     func keepPrivate(_ line: StoredLine, from u: User, to peer: User) {
         guard settings.historyPrivate, let historyStorage, line.text.utf8.first != CTCP.delimiter else { return }
-        historyStorage.append(line, channel: Self.conversationKey(partyKey(u), partyKey(peer)), retention: settings.historyRetention)
+        let (mine, theirs) = (partyKey(u), partyKey(peer))
+        historyStorage.append(line, channel: Self.conversationKey(mine, theirs), retention: settings.historyRetention)
+        historyStorage.noteConversation(party: mine, peer: theirs, name: peer.account ?? peer.nick, time: line.time)
+        if mine != theirs { historyStorage.noteConversation(party: theirs, peer: mine, name: u.account ?? u.nick, time: line.time) }
     }
 
     /// CHATHISTORY with a nick as target: the asker's conversation with that nick, under each

@@ -14,4 +14,10 @@ protocol HistoryStorage: AnyObject {
     /// select, oldest first, each once: the newest `limit`, and `limit` on each side of each
     /// reference (a message reference's own line included; `*`: the oldest `limit`).
     func window(channel folded: String, around references: [HistoryQuery.Reference], limit: Int) -> [StoredLine]
+    /// Notes that `party` (a `ChatState.partyKey`) had a private line with `peer` at `time`,
+    /// shown as `name` (the peer's account or nick): what CHATHISTORY TARGETS lists.
+    func noteConversation(party: String, peer: String, name: String, time: Int64)
+    /// The people `party` talked with whose latest line is strictly between `after` and
+    /// `before`, oldest first, at most `limit`.
+    func conversations(party: String, after: Int64, before: Int64, limit: Int) -> [HistoryTarget]
 }

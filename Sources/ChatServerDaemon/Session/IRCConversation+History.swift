@@ -30,6 +30,22 @@ extension IRCConversation {
         }
     }
 
+    /// CHATHISTORY TARGETS' lines, in a `draft/chathistory-targets` batch for a client with
+    /// `batch` (bare without it, as Ergo sends them since its issue 2066).
+    func historyTargets(_ lines: [IRCMessage], _ output: inout SessionOutput) {
+        guard capabilities.contains(.batch) else {
+            for m in lines { send(m, &output) }
+            return
+        }
+        let ref = nextBatchReference()
+        send(IRCMessage(source: serverName, command: "BATCH", params: ["+" + ref, "draft/chathistory-targets"]), &output)
+        for var m in lines {
+            m.tags.insert(IRCTag(key: "batch", value: ref), at: 0)
+            send(m, &output)
+        }
+        send(IRCMessage(source: serverName, command: "BATCH", params: ["-" + ref]), &output)
+    }
+
     /// A line of the open history batch gets its reference.
     func inHistoryBatch(_ lines: [IRCMessage]) -> [IRCMessage] {
         guard let ref = historyReference else { return lines }

@@ -353,6 +353,7 @@ final class IRCConversation: Conversation {
         let gathered = labeled
         if gathered != nil && !isReply(event) { labeled = nil }
         if case .historyBatch(let target, let isEnd) = event { return historyBatch(target: target, isEnd: isEnd, &output) }
+        if case .historyTargets = event { return historyTargets(IRCRenderer.render(event, context: renderContext), &output) }
         var lines = IRCRenderer.render(event, context: renderContext)
         if case .names(_, _, false, _) = event, namesEnds != nil { oneNamesEnd(&lines) }
         if historyReference != nil, case .message = event { lines = inHistoryBatch(lines) }

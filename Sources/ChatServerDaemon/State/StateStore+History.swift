@@ -33,7 +33,11 @@ extension StateStore: HistoryStorage {
         // the lowest numbers: the table's own order, no index on time needed.
         try database.statement("DELETE FROM history WHERE id IN (SELECT id FROM (SELECT id, time FROM history ORDER BY id LIMIT ?) WHERE time < ?)")
             .run([.int(Self.pruneBatch), .int(cutoff)])
-        nextPrune = database.changes < Self.pruneBatch ? now + Self.pruneInterval : now
+        let done = database.changes < Self.pruneBatch
+        // Conversations whose lines have all gone are listed no more (a small table, swept
+        // once the lines are).
+        if done { try database.statement("DELETE FROM conversation WHERE last < ?").run([.int(cutoff)]) }
+        nextPrune = done ? now + Self.pruneInterval : now
     }
 
     /// Ends the turn's transaction: its lines are on disk (in the WAL) when this returns.
@@ -95,7 +99,7 @@ extension StateStore: HistoryStorage {
     }
 
     /// Reports the first failure and then every thousandth: a full disk must not flood the log.
-    private func failed(_ what: String, _ error: Error) {
+    func failed(_ what: String, _ error: Error) {
         historyFailures += 1
         if historyFailures == 1 || historyFailures % 1000 == 0 {
             reportFailure?("\(what): \(error) (\(historyFailures) failures of channel history so far)")

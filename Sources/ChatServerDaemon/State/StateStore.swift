@@ -93,6 +93,28 @@ final class StateStore: AccountStorage {
         ) STRICT;
         CREATE INDEX certificate_by_account ON certificate (account);
         """,
+        // 5: who talked privately with whom, and when last (CHATHISTORY TARGETS, issue 16): one
+        // row per party and peer (`ChatState.partyKey`s), `name` as the peer is shown. Filled
+        // from the private lines a version-4 database already holds (keys `@party peer`,
+        // shown by their folded names).
+        """
+        CREATE TABLE conversation (
+            party TEXT NOT NULL,
+            peer TEXT NOT NULL,
+            name TEXT NOT NULL,
+            last INTEGER NOT NULL,
+            PRIMARY KEY (party, peer)
+        ) STRICT, WITHOUT ROWID;
+        CREATE INDEX conversation_by_time ON conversation (party, last);
+        INSERT OR REPLACE INTO conversation (party, peer, name, last)
+            SELECT a, b, substr(b, 3), last FROM (
+                SELECT substr(channel, 2, instr(channel, ' ') - 2) AS a, substr(channel, instr(channel, ' ') + 1) AS b,
+                       max(time) AS last FROM history WHERE channel LIKE '@% %' GROUP BY channel)
+            UNION ALL
+            SELECT b, a, substr(a, 3), last FROM (
+                SELECT substr(channel, 2, instr(channel, ' ') - 2) AS a, substr(channel, instr(channel, ' ') + 1) AS b,
+                       max(time) AS last FROM history WHERE channel LIKE '@% %' GROUP BY channel);
+        """,
     ]
 
     static var schemaVersion: Int64 { Int64(migrations.count) }
