@@ -51,10 +51,23 @@ public final class Epoll {
     /// Waits up to `timeoutMS` and calls `body(data, events)` for each ready descriptor.
     /// EINTR counts as a timeout.
     public func wait(timeoutMS: Int32, _ body: (UInt64, UInt32) -> Void) throws(SystemError) {
-        let n = epoll_wait(fd, events.baseAddress, Int32(events.count), timeoutMS)
+        try report(epoll_wait(fd, events.baseAddress, Int32(events.count), timeoutMS), "epoll_wait", body)
+    }
+
+    /// `wait` with a timeout in nanoseconds (negative: none), for deadlines finer than a
+    /// millisecond (`epoll_pwait2`, Linux 5.11): the hub's delivery tick (`Hub+Delivery`).
+    public func wait(timeoutNanos: Int64, _ body: (UInt64, UInt32) -> Void) throws(SystemError) {
+        var spec = timespec(tv_sec: Int(timeoutNanos / 1_000_000_000), tv_nsec: Int(timeoutNanos % 1_000_000_000))
+        let n = timeoutNanos < 0
+            ? epoll_pwait2(fd, events.baseAddress, Int32(events.count), nil, nil)
+            : epoll_pwait2(fd, events.baseAddress, Int32(events.count), &spec, nil)
+        try report(n, "epoll_pwait2", body)
+    }
+
+    private func report(_ n: Int32, _ call: String, _ body: (UInt64, UInt32) -> Void) throws(SystemError) {
         if n < 0 {
             if errno == EINTR { return }
-            throw SystemError("epoll_wait")
+            throw SystemError(call)
         }
         for i in 0..<Int(n) {
             let ev = events[i]

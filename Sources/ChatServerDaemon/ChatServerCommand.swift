@@ -352,6 +352,9 @@ struct Tuning: ParsableArguments {
     @Option(name: .customLong("hub-queue"), parsing: .unconditional, help: ArgumentHelp("Bytes the hub buffers for a session that does not read its channel before it ends the session.", valueName: "BYTES"))
     var hubQueue = 8 << 20
 
+    @Option(name: .customLong("delivery-tick"), parsing: .unconditional, help: ArgumentHelp("Microseconds a session's lines may wait for more when the hub wrote to it less than that ago (one wake-up for several lines to a busy reader; a line after a quiet spell, and replies, go at once). 0 sends every line at once.", valueName: "MICROSECONDS"))
+    var deliveryTick = ServerConfig.defaultDeliveryTick
+
     @Option(name: .customLong("reply-budget"), parsing: .unconditional, help: ArgumentHelp("Bytes of replies (names, who, list, history) a session may ask the hub for, a second on average, four seconds' worth at once; beyond it its requests wait. 0 for no limit.", valueName: "BYTES"))
     var replyBudget = 256 * 1024
 
@@ -377,6 +380,7 @@ struct Tuning: ParsableArguments {
         if replyBudget != 0 && (replyBudget < 4096 || replyBudget > 1 << 30) {
             throw ValidationError("--reply-budget must be 0 (no limit) or between 4096 and \(1 << 30) bytes")
         }
+        if deliveryTick < 0 || deliveryTick > 100_000 { throw ValidationError("--delivery-tick must be between 0 and 100000 microseconds (0.1 s)") }
         if historyMemory < 0 || historyMemory > 1 << 40 { throw ValidationError("--history-memory must be between 0 and \(1 << 40) bytes") }
         // A bound keeps every deadline a session computes (seconds to nanoseconds, added to the
         // clock) far from overflowing, which would trap in every session.
@@ -393,6 +397,7 @@ struct Tuning: ParsableArguments {
     func apply(to c: inout ServerConfig) {
         c.sessionQueueLimit = sessionQueue
         c.hubQueueLimit = hubQueue
+        c.deliveryTickNanos = UInt64(deliveryTick) * 1000
         c.replyRate = replyBudget
         c.historyMemory = historyMemory
         c.registrationTimeout = registrationTimeout

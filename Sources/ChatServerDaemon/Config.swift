@@ -125,6 +125,12 @@ struct ServerConfig {
     var configFile: String?
     var commandLineLimits: Limits
     var hubQueueLimit = 8 << 20
+    /// `--delivery-tick`: how long events for a session the hub has just written to may wait
+    /// for more (`Hub+Delivery`); 0: never.
+    var deliveryTickNanos = UInt64(ServerConfig.defaultDeliveryTick) * 1000
+    /// In microseconds: a line waits at most 8 ms, and only for a reader sent 250 lines a
+    /// second or more (docs/BENCHMARKS.md, "The delivery tick").
+    static let defaultDeliveryTick = 8000
     /// Bytes' worth of replies a session may ask for, a second on average (`WorkBudget`); 0: no limit.
     var replyRate = 256 * 1024
     /// What it may ask for at once: four seconds' worth.

@@ -113,3 +113,68 @@ import Glibc
         #expect(!turn.withFrames { slot.enqueue(big, of: $0, limit: 100) })  // already past it
     }
 }
+
+/// The delivery tick (`--delivery-tick`, `SessionSlot.park`): a session that is sent two
+/// events a tick or more, and was written to less than a tick ago, gets this turn's events
+/// a tick after that write; anyone else gets them now.
+@Suite(.compute) struct DeliveryTickTests {
+    let tick: UInt64 = 8_000_000
+    let second: UInt64 = 1_000_000_000
+
+    /// A slot sent `events` one-byte frames over the 100 ms rate window that ends at `now`,
+    /// last written to at `written`.
+    private func slot(events: Int, windowEndsAt now: UInt64, written: UInt64) -> (SessionSlot, TurnFrames) {
+        var turn = TurnFrames()
+        var slot = SessionSlot(life: .running(pid: 1), channel: -1, host: "h", port: 1, connectedAt: 0)
+        // The window opens at the first look, and the rate is what came until the next.
+        #expect(!turn.withBytes { slot.park($0, now: now - SessionSlot.rateWindow, tick: tick, bytes: 1024) })
+        for i in 0..<events {
+            let r = turn.store([UInt8(truncatingIfNeeded: i)])
+            _ = turn.withFrames { slot.enqueue(r, of: $0, limit: 1 << 20) }
+        }
+        _ = turn.withBytes { slot.write(turnFrames: $0, now: written) }  // fails (no channel): only the time counts
+        turn.endTurn()
+        return (slot, turn)
+    }
+
+    @Test func aBusySessionWaitsUntilATickAfterItsLastWriteWithItsFramesCopied() {
+        let now = 5 * second
+        // 30 events in 100 ms, and this turn's 2: 320 a second, 2.56 a tick.
+        var (slot, turn) = slot(events: 30, windowEndsAt: now, written: now - 3_000_000)
+        let a = turn.store([1, 2, 3]), b = turn.store([4, 5])
+        _ = turn.withFrames { slot.enqueue(a, of: $0, limit: 1 << 20) }
+        _ = turn.withFrames { slot.enqueue(b, of: $0, limit: 1 << 20) }
+        #expect(turn.withBytes { slot.park($0, now: now, tick: tick, bytes: 1024) })
+        #expect(slot.eventRate == 320 && slot.parkedUntil == now - 3_000_000 + tick)
+        // Its ranges are copied: the turn's frames may go.
+        #expect(slot.shared.isEmpty && slot.out == [1, 2, 3, 4, 5] && slot.pending == 5)
+        turn.endTurn()
+        // Parked, it is not parked again; a write ends the wait.
+        #expect(!turn.withBytes { slot.park($0, now: now + 1, tick: tick, bytes: 1024) })
+        _ = turn.withBytes { slot.write(turnFrames: $0, now: now + tick) }
+        #expect(slot.parkedUntil == nil && slot.lastWrite == now + tick)
+    }
+
+    @Test(arguments: [
+        (19, 3_000_000 as UInt64, false, 1024),  // with this turn's, 200 events a second: 1.6 a tick
+        (30, 9_000_000, false, 1024),            // written more than a tick ago: a quiet spell ended
+        (30, 3_000_000, true, 1024),             // something for it alone (a reply)
+        (30, 3_000_000, false, 5),               // already as many bytes as a wake-up should carry
+    ])
+    func everyoneElseGetsTheirEventsNow(events: Int, sinceWrite: UInt64, urgent: Bool, bytes: Int) {
+        let now = 5 * second
+        var (slot, turn) = slot(events: events, windowEndsAt: now, written: now - sinceWrite)
+        let a = turn.store([1, 2, 3, 4, 5, 6])
+        _ = turn.withFrames { slot.enqueue(a, of: $0, limit: 1 << 20) }
+        slot.urgent = urgent
+        #expect(!turn.withBytes { slot.park($0, now: now, tick: tick, bytes: bytes) })
+        #expect(slot.parkedUntil == nil && slot.shared == [a])
+    }
+
+    @Test func aClosedSessionIsNotParked() {
+        let now = 5 * second
+        var (slot, turn) = slot(events: 30, windowEndsAt: now, written: now - 1_000_000)
+        slot.close(at: now)
+        #expect(!turn.withBytes { slot.park($0, now: now, tick: tick, bytes: 1024) })
+    }
+}

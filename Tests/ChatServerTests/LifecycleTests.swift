@@ -20,6 +20,8 @@ import Glibc
         (["--listen"], "Missing value for '--listen <HOST:PORT>'"),
         (["--frobnicate"], "Unknown option '--frobnicate'"),
         (["--hub-queue", "-1"], "queue sizes must be at least 4096 bytes"),
+        (["--delivery-tick", "100001"], "--delivery-tick must be between 0 and 100000 microseconds"),
+        (["--delivery-tick", "-5"], "--delivery-tick must be between 0 and 100000 microseconds"),
         (["--send-queue", "9223372036854775807"], "queue sizes must be at most 1073741824 bytes"),
         (["--flood-burst", "9223372036854775807"], "--flood-burst must be between 1 and 100000"),
         (["--flood-rate", "1e300"], "--flood-rate must be at most 1000000"),

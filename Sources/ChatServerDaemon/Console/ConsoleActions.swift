@@ -352,6 +352,7 @@ final class ConsoleActions {
             ["bytes", "\(NumberFormat.bytes(stats.bytesIn)) in, \(NumberFormat.bytes(stats.bytesOut)) out (hub channels)"],
             ["hub queue", "\(NumberFormat.bytes(pending.bytes)) waiting for \(NumberFormat.count(pending.sessions, "session"))"],
             ["held", "\(NumberFormat.count(stats.holds, "time")) a session's requests waited (reply budget, turn share)"],
+            ["ticks", "\(NumberFormat.count(stats.ticksWaited, "time")) a session's lines waited for the delivery tick"],
             ["refused", "\(NumberFormat.count(stats.refused, "connection")); \(NumberFormat.count(bans.bans.count, "ban")) in force"],
             ["dropped", "\(NumberFormat.count(stats.queueOverflows, "queue overflow")), \(NumberFormat.count(stats.corruptFrames, "corrupt frame"))"],
             ["memory", mem],

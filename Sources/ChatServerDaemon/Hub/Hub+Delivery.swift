@@ -14,8 +14,13 @@ extension Hub: EventSink {
         if id == costed { replyBytes &+= frame.count }
         let range = turnFrames.store(frame)
         let limit = config.hubQueueLimit
+        // It is for this session alone: it goes this turn, with whatever waits for the tick.
         let flush = turnFrames.withFrames { frames in
-            slots.update(id) { $0.enqueue(range, of: frames, limit: limit) }
+            slots.update(id) { slot -> Bool in
+                let waitedForTick = slot.parkedUntil != nil && !slot.urgent
+                slot.urgent = true
+                return slot.enqueue(range, of: frames, limit: limit) || waitedForTick
+            }
         }
         if flush == true { dirty.append(id) }
         stats.framesOut += 1
@@ -38,28 +43,84 @@ extension Hub: EventSink {
     }
 
     func flushDirty() {
+        let tick = config.deliveryTickNanos
+        let now = tick > 0 && !dirty.isEmpty ? Proc.monotonicNanos() : 0
         // Flushing can end a session (one too far behind), and its quit is delivered to the
         // others as new ranges of this turn's frames: flush again until nothing refers to them.
         while !dirty.isEmpty {
             let list = dirty
             dirty.removeAll(keepingCapacity: true)
-            for id in list where slots.contains(id) { flush(slot: id) }
+            for id in list where slots.contains(id) {
+                if tick > 0 && park(slot: id, now: now, tick: tick) { continue }
+                flush(slot: id, now: now)
+            }
         }
-        // Every slot with shared ranges was dirty and is flushed: the turn's frames are done.
+        // Every slot with shared ranges was dirty and is flushed or parked (its ranges
+        // copied): the turn's frames are done.
         turnFrames.endTurn()
+    }
+
+    // MARK: The delivery tick
+
+    /// Bytes past which a session's events go at once rather than wait for the tick.
+    static let parkedBytesLimit = 16 * 1024
+
+    /// The delivery tick (`--delivery-tick`): a session the hub wrote to less than a tick
+    /// ago gets this turn's events a tick after that write, together with whatever comes
+    /// meanwhile, instead of one wake-up each. A session woken after a quiet spell, and a
+    /// reply, go at once; so only a session that is sent lines faster than one a tick waits,
+    /// at most a tick. At a few lines a second nothing changes; at hundreds a second a session
+    /// wakes a few times fewer (see docs/BENCHMARKS.md).
+    private func park(slot id: Int, now: UInt64, tick: UInt64) -> Bool {
+        let parked = turnFrames.withBytes { frames in
+            slots.update(id) { slot -> UInt64? in
+                slot.park(frames, now: now, tick: tick, bytes: Self.parkedBytesLimit) ? slot.parkedUntil : nil
+            }
+        }
+        guard let until = parked ?? nil else { return false }
+        parkedSlots.append(id)
+        if until < parkedDeadline { parkedDeadline = until }
+        stats.ticksWaited += 1
+        return true
+    }
+
+    /// Writes the parked sessions whose tick has come.
+    func flushParked() {
+        guard parkedDeadline != .max else { return }
+        let now = Proc.monotonicNanos()
+        guard now >= parkedDeadline else { return }
+        var due: [Int] = []
+        var next = UInt64.max
+        var kept = 0
+        for id in parkedSlots {
+            // A slot written since (a reply came) or gone is no longer parked.
+            guard let until = slots.update(id, { $0.parkedUntil }) ?? nil else { continue }
+            if until <= now {
+                due.append(id)
+            } else {
+                parkedSlots[kept] = id
+                kept += 1
+                next = min(next, until)
+            }
+        }
+        parkedSlots.removeLast(parkedSlots.count - kept)
+        parkedDeadline = next
+        for id in due where slots.contains(id) { flush(slot: id, now: now) }
     }
 
     /// Writes what waits for a session; ends it when it is too far behind, and closes it when
     /// its channel failed.
-    func flush(slot id: Int) {
+    func flush(slot id: Int, now: UInt64? = nil) {
         // Nothing leaves before this turn's channel lines are on disk: a session that became
         // writable mid-turn may be sent a line said earlier in the same turn.
         stateStore?.commitTurn()
+        // When it was written to, for the delivery tick.
+        let clock = config.deliveryTickNanos == 0 ? 0 : now ?? Proc.monotonicNanos()
         // Mutated in place: a copy of the slot would copy its whole queue.
         let written = turnFrames.withBytes { frames in
             slots.update(id) { slot -> (result: Result<IOResult, SystemError>, pending: Int, overflowed: Bool)? in
                 guard slot.life.isOpen else { return nil }
-                let result = slot.write(turnFrames: frames)
+                let result = slot.write(turnFrames: frames, now: clock)
                 return (result, slot.pending, slot.overflowed)
             }
         }

@@ -8,6 +8,6 @@ extension Hub {
             + "channels \(state.channels.count), sessions forked \(stats.sessionsForked), "
             + "requests \(stats.requests), frames out \(stats.framesOut), bytes in \(stats.bytesIn), "
             + "bytes out \(stats.bytesOut), refused \(stats.refused), corrupt frames \(stats.corruptFrames), "
-            + "queue overflows \(stats.queueOverflows), requests held \(stats.holds), hub queue \(slots.queued().bytes) bytes"
+            + "queue overflows \(stats.queueOverflows), requests held \(stats.holds), waited for the delivery tick \(stats.ticksWaited), hub queue \(slots.queued().bytes) bytes"
     }
 }

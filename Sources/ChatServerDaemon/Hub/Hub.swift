@@ -35,6 +35,10 @@ final class Hub {
     var slots = SlotTable()
     /// Slots with something to write this turn.
     var dirty: [Int] = []
+    /// Slots whose events wait for the delivery tick, and the earliest of their deadlines
+    /// (`.max`: none) (`Hub+Delivery`).
+    var parkedSlots: [Int] = []
+    var parkedDeadline = UInt64.max
     var turnFrames = TurnFrames()
     /// The state store when channel lines are kept on disk: committed once per turn.
     var stateStore: StateStore?
@@ -109,11 +113,12 @@ final class Hub {
             resumeHeld()
             let timeout = nextTimeout()
             do {
-                try epoll.wait(timeoutMS: timeout) { data, events in dispatch(data, events) }
+                try epoll.wait(timeoutNanos: timeout) { data, events in dispatch(data, events) }
             } catch {
                 log.critical("epoll_wait failed: \(error)")
                 return
             }
+            flushParked()
             // This turn's channel lines are on disk before its events go out (`flush(slot:)`
             // commits too), and no transaction outlives the turn.
             stateStore?.commitTurn()
@@ -124,10 +129,13 @@ final class Hub {
         logRefusalSummary(now: Proc.monotonicNanos(), force: true)
     }
 
-    private func nextTimeout() -> Int32 {
+    /// Nanoseconds until the next deadline; -1: none.
+    private func nextTimeout() -> Int64 {
         // Events queued after the last flush (by timers) go out now, not at the next wake-up.
         if !dirty.isEmpty { return 0 }
         let now = Proc.monotonicNanos()
+        // The delivery tick's deadline to the microsecond; the others' to the next millisecond.
+        let parked = parkedDeadline == .max ? Int64.max : Int64(clamping: parkedDeadline > now ? parkedDeadline - now : 0)
         var deadlines: [UInt64] = []
         if let paused = gate.pausedUntil, paused > now { deadlines.append(paused) }
         if let d = shutdownDeadline { deadlines.append(d) }
@@ -137,8 +145,8 @@ final class Hub {
         // Protected nicks' grace periods, on the chat state's (wall) clock.
         if let d = state.nextNickDeadline { deadlines.append(now + UInt64(max(0, d - state.clock())) * 1_000_000) }
         for h in hooks { if let d = h.nextDeadline() { deadlines.append(d) } }
-        guard let next = deadlines.min() else { return -1 }
-        return Int32(clamping: next > now ? (next - now) / 1_000_000 + 1 : 0)
+        guard let next = deadlines.min() else { return parked == .max ? -1 : parked }
+        return min(parked, Int64(clamping: next > now ? ((next - now) / 1_000_000 + 1) * 1_000_000 : 0))
     }
 
     private func dispatch(_ data: UInt64, _ events: UInt32) {

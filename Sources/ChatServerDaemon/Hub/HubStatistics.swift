@@ -11,4 +11,6 @@ struct HubStatistics {
     var queueOverflows = 0
     /// Times a session's requests were left waiting (`Hub+Costs`).
     var holds = 0
+    /// Times a session's events waited for the delivery tick (`Hub+Delivery`).
+    var ticksWaited = 0
 }

@@ -32,6 +32,18 @@ struct SessionSlot {
     private(set) var held = false
     /// Events were left out past the queue limit: the flush ends the session, whatever it writes.
     private(set) var overflowed = false
+    /// When the hub last wrote to the session (monotonic nanoseconds; 0: never, or no delivery
+    /// tick), and until when its events wait to go with the next ones (`Hub+Delivery`).
+    private(set) var lastWrite: UInt64 = 0
+    private(set) var parkedUntil: UInt64?
+    /// An event for this session alone (a reply, a private message) waits: it goes this turn.
+    var urgent = false
+    /// Events queued for the session since `rateSince`, and the rate (events a second) of
+    /// the last window of at least `rateWindow`: whether it is sent lines faster than the tick.
+    private var eventsSince = 0
+    private var rateSince: UInt64 = 0
+    private(set) var eventRate = 0
+    static let rateWindow: UInt64 = 100_000_000
 
     init(life: SessionLife, channel: Int32, host: String, port: Int, connectedAt: Int64) {
         self.life = life
@@ -42,6 +54,27 @@ struct SessionSlot {
     }
 
     var pending: Int { out.count - outStart }
+
+    /// Bytes waiting for the session: copied, and this turn's shared ranges.
+    var waiting: Int { shared.reduce(pending) { $0 + $1.count } }
+
+    /// Whether this turn's events may wait for the delivery tick: the session was written to
+    /// less than `tick` ago, nothing for it alone waits, and less than `bytes` do. They are
+    /// then copied out of the turn's frames (which end with the turn), to go at `lastWrite + tick`.
+    mutating func park(_ frames: UnsafeRawBufferPointer, now: UInt64, tick: UInt64, bytes: Int) -> Bool {
+        if now &- rateSince >= Self.rateWindow {
+            if rateSince != 0 { eventRate = Int(UInt64(eventsSince) * 1_000_000_000 / (now - rateSince)) }
+            rateSince = now
+            eventsSince = 0
+        }
+        // Two events a tick or more: a wake-up would usually carry one line where it could carry two.
+        guard parkedUntil == nil, !urgent, !overflowed, !waitingForWritable, life.isOpen,
+              UInt64(eventRate) * tick >= 2_000_000_000, lastWrite &+ tick > now, waiting < bytes else { return false }
+        for range in shared { keep(range, of: frames) }
+        shared.removeAll(keepingCapacity: true)
+        parkedUntil = lastWrite + tick
+        return true
+    }
 
     /// Whether the hub is to watch the channel for writability; true when that changed.
     mutating func waitForWritable(_ wait: Bool) -> Bool {
@@ -79,6 +112,7 @@ struct SessionSlot {
     /// the session, `overflowed`, is ended at the flush.
     @inline(__always)
     mutating func enqueue(_ range: Range<Int>, of frames: UnsafeBufferPointer<UInt8>, limit: Int) -> Bool {
+        eventsSince &+= 1
         let backlog = pending
         if backlog > 0 {
             if backlog > limit {
@@ -103,7 +137,11 @@ struct SessionSlot {
     /// Writes what waits: this turn's shared ranges with one `writev` (what the session did not
     /// take is copied into its own queue, so nothing refers to the turn's frames afterwards),
     /// else its own queue.
-    mutating func write(turnFrames frames: UnsafeRawBufferPointer) -> Result<IOResult, SystemError> {
+    /// `now`: the clock when the hub keeps a delivery tick, else 0.
+    mutating func write(turnFrames frames: UnsafeRawBufferPointer, now: UInt64) -> Result<IOResult, SystemError> {
+        lastWrite = now
+        parkedUntil = nil
+        urgent = false
         if !shared.isEmpty { return writeShared(frames) }
         let fd = channel, start = outStart
         let result = out.withUnsafeBytes { raw in
@@ -124,12 +162,16 @@ struct SessionSlot {
         if case .done(let n) = r { written = n }
         for range in shared {
             if written >= range.count { written -= range.count; continue }
-            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: frames[(range.lowerBound + written)..<range.upperBound])
-                .assumingMemoryBound(to: UInt8.self))
+            keep((range.lowerBound + written)..<range.upperBound, of: frames)
             written = 0
         }
         shared.removeAll(keepingCapacity: true)
         return result
+    }
+
+    /// Copies a range of the turn's frames into the session's own queue.
+    private mutating func keep(_ range: Range<Int>, of frames: UnsafeRawBufferPointer) {
+        out.append(contentsOf: UnsafeRawBufferPointer(rebasing: frames[range]).assumingMemoryBound(to: UInt8.self))
     }
 
     /// Drops `n` written bytes.

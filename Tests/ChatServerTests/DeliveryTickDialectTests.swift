@@ -1,0 +1,36 @@
+import Testing
+import TestSupport
+
+/// The delivery tick over TCP with the real server: a reader sent lines faster than two a
+/// tick gets them in batches, every line once and in order; the console counts the waits.
+@Suite(.serialized) struct DeliveryTickDialectTests {
+    @Test func aBusyReaderGetsEveryLineInOrderAndTheHubCountsTheWaits() async throws {
+        // 20 ms: two lines a tick is 100 lines a second.
+        let server = try await ServerProcess(["--delivery-tick", "20000", "--flood-rate", "0"])
+        let console = try await ControlClient(server)
+        let sender = try await ircUser(server, nick: "sender", join: "#busy")
+        let reader = try await ircUser(server, nick: "reader", join: "#busy")
+        try await sender.expect(":reader!")
+        #expect(try await console.ok("stats").contains("0 times a session's lines waited for the delivery tick"))
+        // Ten lines at a time, the next ten once the reader has them: a few hundred lines a
+        // second, until the hub says a wake-up waited (the rate is measured over 100 ms).
+        var saw = ""
+        var rounds = 0
+        var waited = false
+        while !waited && rounds < 5000 {
+            try sender.send((0..<10).map { "PRIVMSG #busy :line \(rounds * 10 + $0)\r\n" }.joined())
+            saw += try await reader.expect("PRIVMSG #busy :line \(rounds * 10 + 9)\r\n")
+            rounds += 1
+            if rounds % 20 == 0 { waited = try await !console.ok("stats").contains(" 0 times a session's lines waited") }
+        }
+        #expect(waited)
+        let numbers = saw.split(whereSeparator: \.isNewline).compactMap { line -> Int? in
+            guard let r = line.range(of: "PRIVMSG #busy :line ") else { return nil }
+            return Int(line[r.upperBound...])
+        }
+        #expect(numbers == Array(0..<(rounds * 10)))
+        // The reader, busy a moment ago, is answered by the hub (a reply goes at once: `DeliveryTickTests`).
+        try reader.line("MODE #busy")
+        try await reader.expect(" 324 reader #busy ")
+    }
+}
