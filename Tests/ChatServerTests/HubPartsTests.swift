@@ -114,9 +114,9 @@ import Glibc
     }
 }
 
-/// The delivery tick (`--delivery-tick`, `SessionSlot.park`): a session that is sent two
-/// events a tick or more, and was written to less than a tick ago, gets this turn's events
-/// a tick after that write; anyone else gets them now.
+/// The delivery tick (`--delivery-tick`, `SessionSlot.park`): a session written to less than
+/// a tick ago gets this turn's news about members a tick after that write, and lines said
+/// too when it is sent two events a tick or more; anyone else gets them now.
 @Suite(.compute) struct DeliveryTickTests {
     let tick: UInt64 = 8_000_000
     let second: UInt64 = 1_000_000_000
@@ -144,7 +144,9 @@ import Glibc
         let a = turn.store([1, 2, 3]), b = turn.store([4, 5])
         _ = turn.withFrames { slot.enqueue(a, of: $0, limit: 1 << 20) }
         _ = turn.withFrames { slot.enqueue(b, of: $0, limit: 1 << 20) }
+        slot.carriesLines = true
         #expect(turn.withBytes { slot.park($0, now: now, tick: tick, bytes: 1024) })
+        #expect(!slot.carriesLines)
         #expect(slot.eventRate == 320 && slot.parkedUntil == now - 3_000_000 + tick)
         // Its ranges are copied: the turn's frames may go.
         #expect(slot.shared.isEmpty && slot.out == [1, 2, 3, 4, 5] && slot.pending == 5)
@@ -167,8 +169,23 @@ import Glibc
         let a = turn.store([1, 2, 3, 4, 5, 6])
         _ = turn.withFrames { slot.enqueue(a, of: $0, limit: 1 << 20) }
         slot.urgent = urgent
+        slot.carriesLines = true
         #expect(!turn.withBytes { slot.park($0, now: now, tick: tick, bytes: bytes) })
         #expect(slot.parkedUntil == nil && slot.shared == [a])
+    }
+
+    @Test func newsAboutMembersWaitsWhateverTheRateButNotAfterAQuietSpell() {
+        let now = 5 * second
+        // One event in the window: 10 a second.
+        var (slot, turn) = slot(events: 1, windowEndsAt: now, written: now - 3_000_000)
+        let join = turn.store([1, 2, 3])
+        _ = turn.withFrames { slot.enqueue(join, of: $0, limit: 1 << 20) }
+        #expect(turn.withBytes { slot.park($0, now: now, tick: tick, bytes: 1024) })
+        #expect(slot.parkedUntil == now - 3_000_000 + tick)
+        var (quiet, turn2) = self.slot(events: 1, windowEndsAt: now, written: now - tick)
+        let join2 = turn2.store([1, 2, 3])
+        _ = turn2.withFrames { quiet.enqueue(join2, of: $0, limit: 1 << 20) }
+        #expect(!turn2.withBytes { quiet.park($0, now: now, tick: tick, bytes: 1024) })
     }
 
     @Test func aClosedSessionIsNotParked() {

@@ -37,6 +37,10 @@ public enum HubFrame {
         swap(&w.bytes, &out)
     }
 
+    /// The type byte of an encoded frame (at least a header long).
+    @inline(__always)
+    public static func type(of frame: [UInt8]) -> UInt8 { frame[3] }
+
     /// One frame as a new array.
     public static func make(type: UInt8, _ body: (inout BinaryWriter) -> Void) -> [UInt8] {
         var out: [UInt8] = []

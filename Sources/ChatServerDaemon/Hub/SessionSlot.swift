@@ -38,6 +38,8 @@ struct SessionSlot {
     private(set) var parkedUntil: UInt64?
     /// An event for this session alone (a reply, a private message) waits: it goes this turn.
     var urgent = false
+    /// A line someone said (not news about members) is among this turn's events.
+    var carriesLines = false
     /// Events queued for the session since `rateSince`, and the rate (events a second) of
     /// the last window of at least `rateWindow`: whether it is sent lines faster than the tick.
     private var eventsSince = 0
@@ -67,11 +69,14 @@ struct SessionSlot {
             rateSince = now
             eventsSince = 0
         }
-        // Two events a tick or more: a wake-up would usually carry one line where it could carry two.
+        // News about members may wait; lines said, for a session sent two events a tick or more
+        // (a wake-up would usually carry one line where it could carry two).
         guard parkedUntil == nil, !urgent, !overflowed, !waitingForWritable, life.isOpen,
-              UInt64(eventRate) * tick >= 2_000_000_000, lastWrite &+ tick > now, waiting < bytes else { return false }
+              !carriesLines || UInt64(eventRate) * tick >= 2_000_000_000,
+              lastWrite &+ tick > now, waiting < bytes else { return false }
         for range in shared { keep(range, of: frames) }
         shared.removeAll(keepingCapacity: true)
+        carriesLines = false
         parkedUntil = lastWrite + tick
         return true
     }
@@ -142,6 +147,7 @@ struct SessionSlot {
         lastWrite = now
         parkedUntil = nil
         urgent = false
+        carriesLines = false
         if !shared.isEmpty { return writeShared(frames) }
         let fd = channel, start = outStart
         let result = out.withUnsafeBytes { raw in
