@@ -352,7 +352,7 @@ struct Tuning: ParsableArguments {
     @Option(name: .customLong("hub-queue"), parsing: .unconditional, help: ArgumentHelp("Bytes the hub buffers for a session that does not read its channel before it ends the session.", valueName: "BYTES"))
     var hubQueue = 8 << 20
 
-    @Option(name: .customLong("delivery-tick"), parsing: .unconditional, help: ArgumentHelp("Microseconds a session's lines may wait for more when the hub wrote to it less than that ago (one wake-up for several lines to a busy reader; a line after a quiet spell, and replies, go at once). 0 sends every line at once.", valueName: "MICROSECONDS"))
+    @Option(name: .customLong("delivery-tick"), parsing: .unconditional, help: ArgumentHelp("Microseconds what the hub has for a session may wait for more when it wrote to the session less than that ago: news about channel members always, lines said only to a reader sent two a tick or more (one wake-up for several). Replies, and anything after a quiet spell, go at once. 0 sends everything at once.", valueName: "MICROSECONDS"))
     var deliveryTick = ServerConfig.defaultDeliveryTick
 
     @Option(name: .customLong("reply-budget"), parsing: .unconditional, help: ArgumentHelp("Bytes of replies (names, who, list, history) a session may ask the hub for, a second on average, four seconds' worth at once; beyond it its requests wait. 0 for no limit.", valueName: "BYTES"))
