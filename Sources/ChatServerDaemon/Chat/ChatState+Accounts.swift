@@ -18,7 +18,8 @@ extension ChatState {
     static func nickServText(_ request: HubRequest) -> (MessageKind, String)? { serviceText(request, to: "nickserv") }
 
     /// The text of a request that is a message to the service `lowercased` (8 letters), with
-    /// its kind; nil for every other request. Costs a channel message one length comparison.
+    /// its kind; nil for every other request. Costs a channel message one length comparison
+    /// (and an 8-byte one, such as `#general`, a comparison without allocating).
     static func serviceText(_ request: HubRequest, to lowercased: String) -> (MessageKind, String)? {
         let kind: MessageKind, target: String, text: String
         switch request {
@@ -26,7 +27,8 @@ extension ChatState {
         case .taggedMessage(let k, let t, let x, _): (kind, target, text) = (k, t, x)
         default: return nil
         }
-        guard target.utf8.count == 8, target.lowercased() == lowercased else { return nil }
+        // Byte by byte, ASCII letters folded: no new string for every channel message.
+        guard target.utf8.count == 8, CaseMapping.ascii.equal(target, lowercased) else { return nil }
         return (kind, text)
     }
 
