@@ -61,7 +61,7 @@ final class MemoryChannels: ChannelStorage {
         }
     }
 
-    func failure(_ r: Result<Channel, ChatState.ChannelAdminError>) -> ChatState.ChannelAdminError? {
+    func failure(_ r: Result<Channel, ChatState.AdminError>) -> ChatState.AdminError? {
         if case .failure(let e) = r { e } else { nil }
     }
 
@@ -240,7 +240,7 @@ final class MemoryChannels: ChannelStorage {
         user(1, "alice", account: "alice")
         cs(1, "REGISTER #lobby")
         _ = notices(1)
-        #expect(failure(state.setChannelFrozen("#nowhere", true)) == .notRegistered)
+        #expect(failure(state.setChannelFrozen("#nowhere", true)) == .notFound)
         guard case .success = state.setChannelFrozen("#LOBBY", true) else { Issue.record("not frozen"); return }
         #expect(store.rows["#lobby"]?.registration.frozen == true)
         #expect(notices(1).first?.hasPrefix("#lobby is frozen by the server operator") == true)

@@ -4,13 +4,14 @@ import ChatProtocol
 /// `unfreeze`, `drop-account`): each change is written through `accountStorage` first, as
 /// NickServ's are, and the users logged in to the account are told.
 extension ChatState {
-    /// Why an operator's change to an account failed.
-    enum AccountAdminError: Error, Equatable {
-        case noSuchAccount
+    /// Why an operator's change to an account or a registered channel failed.
+    enum AdminError: Error, Equatable {
+        /// No such account, or no such registered channel.
+        case notFound
         /// Already in the state asked for (frozen, or not).
         case unchanged
-        /// The state store refused the write: nothing changed.
-        case notWritten(String)
+        /// The state store refused the write (why, when it said): nothing changed.
+        case notWritten(String?)
     }
 
     /// The accounts whose name matches `mask` (`*` and `?`; nil: all), by name, with how many
@@ -26,9 +27,9 @@ extension ChatState {
 
     /// Freezes (no login to it; its sessions are logged out) or unfreezes `name`; returns the
     /// account and how many sessions were logged out.
-    func setFrozen(_ name: String, _ frozen: Bool) -> Result<(Account, Int), AccountAdminError> {
+    func setFrozen(_ name: String, _ frozen: Bool) -> Result<(Account, Int), AdminError> {
         let key = fold(name)
-        guard var account = accounts[key] else { return .failure(.noSuchAccount) }
+        guard var account = accounts[key] else { return .failure(.notFound) }
         guard account.frozen != frozen else { return .failure(.unchanged) }
         account.frozen = frozen
         do { try accountStorage?.save(account: account, folded: key) } catch { return .failure(.notWritten("\(error)")) }
@@ -39,9 +40,9 @@ extension ChatState {
 
     /// Deletes the account `name` (the console's `drop-account`); returns it and how many
     /// sessions were logged out.
-    func dropAccount(_ name: String) -> Result<(Account, Int), AccountAdminError> {
+    func dropAccount(_ name: String) -> Result<(Account, Int), AdminError> {
         let key = fold(name)
-        guard let account = accounts[key] else { return .failure(.noSuchAccount) }
+        guard let account = accounts[key] else { return .failure(.notFound) }
         do { try removeAccount(key) } catch { return .failure(.notWritten("\(error)")) }
         return .success((account, logOutEveryone(of: key, why: "The account \(account.name) is dropped by the server operator.")))
     }

@@ -4,15 +4,6 @@ import ChatProtocol
 /// `unfreeze-channel`, `drop-channel`): each change is written through `channelStorage`
 /// first, as ChanServ's are, and the channel's members are told by ChanServ.
 extension ChatState {
-    /// Why an operator's change to a registered channel failed.
-    enum ChannelAdminError: Error, Equatable {
-        case notRegistered
-        /// Already in the state asked for (frozen, or not).
-        case unchanged
-        /// The state store refused the write: nothing changed.
-        case notWritten
-    }
-
     /// The registered channels, by name.
     func registeredChannels() -> [Channel] {
         charge(work: channels.count)
@@ -23,13 +14,13 @@ extension ChatState {
 
     /// Freezes (only server operators may join it; ChanServ changes nothing in it) or
     /// unfreezes the registered channel `name`; returns it.
-    func setChannelFrozen(_ name: String, _ frozen: Bool) -> Result<Channel, ChannelAdminError> {
-        guard let ch = channels[fold(name)], let reg = ch.registration else { return .failure(.notRegistered) }
+    func setChannelFrozen(_ name: String, _ frozen: Bool) -> Result<Channel, AdminError> {
+        guard let ch = channels[fold(name)], let reg = ch.registration else { return .failure(.notFound) }
         guard reg.frozen != frozen else { return .failure(.unchanged) }
         ch.registration!.frozen = frozen
         guard save(ch, .row) else {
             ch.registration!.frozen = !frozen
-            return .failure(.notWritten)
+            return .failure(.notWritten(nil))
         }
         let text = frozen ? "\(ch.name) is frozen by the server operator: nobody else can join it, and ChanServ changes nothing in it."
                           : "\(ch.name) is no longer frozen."
@@ -39,9 +30,9 @@ extension ChatState {
 
     /// Unregisters the channel `name` (the console's `drop-channel`); returns its founder.
     /// Its members stay; an empty channel goes.
-    func dropChannel(_ name: String) -> Result<(channel: String, founder: String), ChannelAdminError> {
-        guard let ch = channels[fold(name)], let reg = ch.registration else { return .failure(.notRegistered) }
-        guard unregister(ch) else { return .failure(.notWritten) }
+    func dropChannel(_ name: String) -> Result<(channel: String, founder: String), AdminError> {
+        guard let ch = channels[fold(name)], let reg = ch.registration else { return .failure(.notFound) }
+        guard unregister(ch) else { return .failure(.notWritten(nil)) }
         broadcast(HubEvent.serviceNotice(service: Self.chanServ, text: "\(ch.name) is no longer registered (dropped by the server operator).").frame(), in: ch)
         return .success((ch.name, reg.founder))
     }

@@ -23,7 +23,7 @@ extension ConsoleActions {
                 host.log.notice("console [\(who)]: \(freezing ? "freeze" : "unfreeze") account \(account.name)")
                 let logged = out == 0 ? "" : "; logged out \(NumberFormat.count(out, "session"))"
                 return .ok("\(freezing ? "froze" : "unfroze") \(account.name)\(logged)")
-            case .failure(let e): return failure(e, name, freezing ? "frozen" : "not frozen")
+            case .failure(let e): return adminFailure(e, name, state: freezing ? "frozen" : "not frozen", kind: "account", list: "accounts")
             }
         case .dropAccount(let name):
             switch host.chat.dropAccount(name) {
@@ -31,21 +31,10 @@ extension ConsoleActions {
                 host.log.notice("console [\(who)]: drop account \(account.name)")
                 let logged = out == 0 ? "" : "; logged out \(NumberFormat.count(out, "session"))"
                 return .ok("dropped \(account.name)\(logged)")
-            case .failure(let e): return failure(e, name, "")
+            case .failure(let e): return adminFailure(e, name, state: "", kind: "account", list: "accounts")
             }
         default:
             return .failed("not an account command", hint: "'help' lists the commands")
-        }
-    }
-
-    private func failure(_ e: ChatState.AccountAdminError, _ name: String, _ state: String) -> ConsoleReply {
-        switch e {
-        case .noSuchAccount:
-            return .failed("no account named '\(ConsoleFormat.clean(name))'", hint: "'accounts' lists them")
-        case .unchanged:
-            return .failed("\(ConsoleFormat.clean(name)) is already \(state)", hint: "'accounts' shows which are frozen")
-        case .notWritten(let why):
-            return .failed("the state database refused the change: \(ConsoleFormat.clean(why))", hint: "nothing changed; see the log, and try again")
         }
     }
 }

@@ -14,14 +14,14 @@ extension ConsoleActions {
                 host.log.notice("console [\(who)]: \(freezing ? "freeze" : "unfreeze") channel \(ch.name)")
                 return .ok(freezing ? "froze \(ch.name): only server operators may join it; its \(NumberFormat.count(ch.members.count, "member")) stay"
                                     : "unfroze \(ch.name)")
-            case .failure(let e): return failure(e, name, freezing ? "frozen" : "not frozen")
+            case .failure(let e): return adminFailure(e, name, state: freezing ? "frozen" : "not frozen", kind: "registered channel", list: "channels")
             }
         case .dropChannel(let name):
             switch host.chat.dropChannel(name) {
             case .success(let (channel, founder)):
                 host.log.notice("console [\(who)]: drop channel \(channel)")
                 return .ok("dropped the registration of \(channel) (founder \(founder))")
-            case .failure(let e): return failure(e, name, "")
+            case .failure(let e): return adminFailure(e, name, state: "", kind: "registered channel", list: "channels")
             }
         default:
             return .failed("not a channel command", hint: "'help' lists the commands")
@@ -32,16 +32,5 @@ extension ConsoleActions {
     func registrationColumns(_ ch: Channel, now: Int64) -> [String] {
         guard let reg = ch.registration else { return ["-", "-", "-"] }
         return [reg.founder, ConsoleFormat.time(millis: reg.registeredAt * 1000, now: now), reg.frozen ? "frozen" : "-"]
-    }
-
-    private func failure(_ e: ChatState.ChannelAdminError, _ name: String, _ state: String) -> ConsoleReply {
-        switch e {
-        case .notRegistered:
-            return .failed("no registered channel named '\(ConsoleFormat.clean(name))'", hint: "'channels' lists them, with their founders")
-        case .unchanged:
-            return .failed("\(ConsoleFormat.clean(name)) is already \(state)", hint: "'channels' shows which are frozen")
-        case .notWritten:
-            return .failed("the state database refused the change", hint: "nothing changed; see the log, and try again")
-        }
     }
 }

@@ -492,3 +492,19 @@ final class ConsoleActions {
         return text
     }
 }
+
+extension ConsoleActions {
+    /// A change the chat state refused, in the console's words: `kind` names what `name` is
+    /// ("account", "registered channel"), `list` the command that lists them.
+    func adminFailure(_ e: ChatState.AdminError, _ name: String, state: String, kind: String, list: String) -> ConsoleReply {
+        switch e {
+        case .notFound:
+            return .failed("no \(kind) named '\(ConsoleFormat.clean(name))'", hint: "'\(list)' lists them")
+        case .unchanged:
+            return .failed("\(ConsoleFormat.clean(name)) is already \(state)", hint: "'\(list)' shows which are frozen")
+        case .notWritten(let why):
+            let detail = why.map { ": " + ConsoleFormat.clean($0) } ?? ""
+            return .failed("the state database refused the change\(detail)", hint: "nothing changed; see the log, and try again")
+        }
+    }
+}
