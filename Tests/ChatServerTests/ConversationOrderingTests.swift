@@ -144,10 +144,41 @@ import TestSupport
 
     @Test func withNothingOutstandingLocalAnswersAndMessagesGoAtOnce() {
         let c = ircClient()
-        c.type(["PING :a", "PRIVMSG #lobby :hi", "PRIVMSG #lobby :again"])
-        #expect(c.received() == [":chat.test PONG chat.test a"])
+        c.type(["VERSION", "PRIVMSG #lobby :hi", "PRIVMSG #lobby :again"])
+        let got = c.received()
+        #expect(got.first?.hasPrefix(":chat.test 351 bob ") == true && !got.isEmpty, "\(got)")
         #expect(c.requests(syncs: true) == [.message(kind: .privmsg, target: "#lobby", text: "hi"),
                                             .message(kind: .privmsg, target: "#lobby", text: "again")])
+    }
+
+    /// A PING is a barrier: the hub may hold lines for the delivery tick and sends them with
+    /// any answer, so the PONG waits for a sync asked after the PING came, and the lines after
+    /// it wait with it.
+    @Test func aPingWaitsForASyncAskedAfterIt() {
+        let c = ircClient()
+        c.type(["PING :a", "PRIVMSG #lobby :hi"])
+        #expect(c.received().isEmpty)
+        let asked = c.requests(syncs: true)
+        #expect(asked.count == 1 && { if case .sync = asked[0] { true } else { false } }(), "\(asked)")
+        c.hub(.message(source: "alice!a@h", kind: .privmsg, target: "#lobby", text: "held for the tick", time: 0))
+        c.answerSync()
+        #expect(c.received() == [":alice!a@h PRIVMSG #lobby :held for the tick", ":chat.test PONG chat.test a"])
+        #expect(c.requests(syncs: true) == [.message(kind: .privmsg, target: "#lobby", text: "hi")])
+    }
+
+    /// A PING waiting behind other lines asks for its own sync once it is handed on: the one
+    /// they waited for was asked before it, and its answer may have left the hub before what
+    /// the PING must follow.
+    @Test func aPingBehindOtherLinesAsksForItsOwnSync() {
+        let c = ircClient()
+        c.type(["JOIN #b", "VERSION", "PING :b"])  // VERSION waits for the JOIN's answers
+        #expect(c.output.pendingSync != nil && c.received().isEmpty)
+        c.answerSync()
+        let first = c.received()
+        #expect(first.contains { $0.hasPrefix(":chat.test 351 bob ") } && !first.contains { $0.contains("PONG") }, "\(first)")
+        #expect(c.output.pendingSync != nil)
+        c.answerSync()
+        #expect(c.received() == [":chat.test PONG chat.test b"])
     }
 
     @Test func errorComesAfterTheHubHasTheQuit() {

@@ -43,4 +43,23 @@ import TestSupport
         let line = stats.split(separator: "\n").first { $0.contains("waited for the delivery tick") } ?? ""
         return Int(line.split(separator: " ").first { Int($0) != nil } ?? "") ?? -1
     }
+
+    /// A PING is a client's barrier (irctest synchronises on it): news the hub held back for
+    /// the tick arrives before the PONG, not a tick after it.
+    @Test func aPingComesAfterWhatTheTickHeldBack() async throws {
+        // 100 ms: news of baz's join, right after bar's own, surely waits.
+        let server = try await ServerProcess(["--delivery-tick", "100000"])
+        let bar = try await ircUser(server, nick: "bar", join: "#chan")
+        // Everything bar asked is answered (a PING after the JOIN), so the next PING has no
+        // answers of its own to wait for.
+        try bar.line("PING first")
+        try await bar.expect("PONG test.server first")
+        let baz = try await ircUser(server, nick: "baz", join: "#chan")
+        try bar.line("PING barrier")
+        let before = try await bar.expect("PONG test.server barrier")
+        #expect(before.contains(":baz!") && before.contains(" JOIN #chan"), "\(before)")
+        // And a line said after it, to a reader sent little, goes at once.
+        try baz.line("PRIVMSG #chan :after the barrier")
+        try await bar.expect("PRIVMSG #chan :after the barrier", timeout: 5)
+    }
 }

@@ -44,6 +44,8 @@ final class IRCConversation: Conversation {
     /// A labeled message to ourselves came back once already: the next copy is the echo.
     var sawOwnDelivery = false
     var channels = Set<String>()  // folded, for JOIN 0
+    /// How many syncs had been asked of the hub when the PING waiting for one came (`line`).
+    var pingArrivedAfter: Int?
     /// What the hub said at registration: VERSION is answered from it.
     var welcome: Welcome?
     /// A NAMES of several channels under way: one 366 ends them all (IRCConversation+Names).
@@ -130,6 +132,18 @@ final class IRCConversation: Conversation {
             default: numeric(421, ["*"], "Malformed line: \(error)", &output)
             }
             return true
+        }
+        // A PING is a client's barrier: what happened before it is to arrive before the PONG.
+        // The hub may hold lines for this session for the delivery tick (`Hub+Delivery`) and
+        // sends them with any answer, so a registered client's PING goes once a sync asked
+        // after it came has been answered.
+        if message.verb == "PING", isRegistered {
+            if let asked = pingArrivedAfter, output.syncsAnswered > asked {
+                pingArrivedAfter = nil
+            } else {
+                if pingArrivedAfter == nil { pingArrivedAfter = output.syncsAsked }
+                return false
+            }
         }
         // A `@label=` gathers the replies (IRCConversation+Caps.swift).
         return handleLabeled(message, bytes, &output)

@@ -22,6 +22,9 @@ struct SessionOutput {
     /// The token of the sync with the hub; while there is one the session hands its
     /// conversation no line.
     private(set) var pendingSync: UInt64?
+    /// Syncs asked of the hub, and answered, so far (a PING waits for one asked after it).
+    private(set) var syncsAsked = 0
+    private(set) var syncsAnswered = 0
     /// Lines the conversation set aside until it can act on them (typed ahead of
     /// registration), at most `maxHeldLines`.
     private(set) var heldLines: [[UInt8]] = []
@@ -74,6 +77,7 @@ struct SessionOutput {
     /// Asks the hub to say when it has handled every request sent so far; one at a time.
     mutating func requestSync() {
         guard pendingSync == nil, !hubGone else { return }
+        syncsAsked += 1
         pendingSync = requestsSent
         toHub.append(request: .sync(token: requestsSent))
     }
@@ -82,6 +86,7 @@ struct SessionOutput {
     /// pending one is ignored.
     mutating func synced(_ token: UInt64) {
         guard token == pendingSync else { return }
+        syncsAnswered += 1
         pendingSync = nil
         requestsAnswered = token
     }
