@@ -113,95 +113,6 @@ final class ChatState {
         return id
     }
 
-    // MARK: Requests
-
-    func handle(_ request: HubRequest, from id: Int) {
-        if case .sync(let token) = request {
-            // The session's barrier: everything it sent before has been handled, so its answers
-            // are queued ahead of this one. Answered before registration and after a quit too
-            // (a quitting session waits on it to say goodbye after its quit is announced).
-            return send(.sync(token: token), to: id)
-        }
-        guard users[id] != nil else { return }
-        // Passwords go to NickServ as typed, never cleaned or kept (ChatState+Accounts.swift).
-        if let (kind, text) = Self.nickServText(request), users[id]!.registered {
-            users[id]!.lastActive = clock()
-            return nickServ(id, kind: kind, text: text)
-        }
-        // Every string a session sends enters here: free text cleaned, names as they are
-        // (ChatState+Text.swift).
-        let request = accepted(request)
-        if let (kind, text) = Self.chanServText(request), users[id]!.registered {
-            users[id]!.lastActive = clock()
-            return chanServ(id, kind: kind, text: text)
-        }
-        switch request {
-        case .hello(let d):
-            users[id]!.dialect = d
-            sink.audit(.connected(session: id, dialect: d))
-            for key in users[id]!.channels {  // normally none: a session says hello first
-                if d == .human { channels[key]?.ircMembers.remove(id) } else { channels[key]?.ircMembers.insert(id) }
-            }
-        case .register(let nick, let user, let real): register(id, nick: nick, user: user, realName: real)
-        case .capabilities(let names): users[id]!.caps = PeerCapabilities(names: names)
-        case .tlsInfo(let version, let cipher, let certificate):
-            users[id]!.tls = "\(version)/\(cipher)"
-            users[id]!.certificate = certificate.isEmpty ? nil : certificate
-        case .tlsSign: break  // the hub's (`Hub+TLS`), never the chat state's
-        case .authenticate(let account, let password): authenticate(id, account: account, password: password)
-        case .authenticateExternal(let account): authenticateExternal(id, account: account)
-        case .quit(let reason):
-            disconnect(session: id, reason: reason)
-        default:
-            guard users[id]!.registered else {
-                return error(id, .notRegistered, [], "You have not registered")
-            }
-            users[id]!.lastActive = clock()
-            handleRegistered(request, from: id)
-        }
-    }
-
-    private func handleRegistered(_ request: HubRequest, from id: Int) {
-        switch request {
-        case .hello, .register, .quit, .sync, .capabilities, .tlsInfo, .tlsSign, .authenticate, .authenticateExternal: break
-        case .taggedMessage(let kind, let target, let text, let tags): message(id, kind: kind, target: target, text: text, tags: tags)
-        case .tagMessage(let target, let tags): tagMessage(id, target: target, tags: tags)
-        case .setName(let realName): setName(id, realName: realName)
-        case .chatHistory(let query): chatHistory(id, query)
-        case .nick(let n): changeNick(id, to: n)
-        case .join(let list, let keys): joinAll(id, list, keys: keys)
-        case .invite(let nick, let channel): invite(id, nick: nick, channel: channel)
-        case .part(let list, let reason): for c in settings.casemapping.unique(list) { part(id, channel: c, reason: reason) }
-        case .message(let kind, let target, let text): message(id, kind: kind, target: target, text: text)
-        case .topic(let c, let text): topic(id, channel: c, text: text)
-        case .names(let c): names(id, channel: c)
-        case .who(let mask, let options): who(id, mask: mask, options: options)
-        case .whois(let nick): whois(id, nick: nick)
-        case .whowas(let nick, let count): whowas(id, nick: nick, count: count)
-        case .kick(let c, let nick, let reason): kick(id, channel: c, nick: nick, reason: reason)
-        case .away(let text): away(id, text: text)
-        case .mode(let target, let args):
-            if settings.casemapping.equal(target, users[id]!.nick) { return userMode(id, args: args) }
-            mode(id, target: target, args: args)
-        case .list(let filters): list(id, filters: filters)
-        case .motd: send(.motd(settings.motd), to: id)
-        case .lusers: send(.lusers(luserCounts()), to: id)
-        case .invitations: invitations(id)
-        case .ison(let list):
-            send(.ison(nicks: settings.casemapping.unique(list).compactMap { session(named: $0).map { users[$0]!.nick } }), to: id)
-        case .userhost(let list):
-            let rows = settings.casemapping.unique(list).prefix(5).compactMap { n in
-                session(named: n).flatMap { users[$0] }.map { UserHost(nick: $0.nick, user: $0.user, host: $0.host, isAway: $0.away != nil,
-                                                                      isServerOperator: $0.isOperator) }
-            }
-            send(.userhost(rows), to: id)
-        case .monitor(let action, let targets): monitor(id, action, targets: targets)
-        case .oper(let name, let password): oper(id, name: name, password: password)
-        case .kill(let nick, let reason): kill(id, nick: nick, reason: reason)
-        case .wallops(let text): wallops(id, text: text)
-        }
-    }
-
     // MARK: Registration and nicks
 
     /// Why `nick` cannot be used by session `id`, or nil when it can.
@@ -226,7 +137,7 @@ final class ChatState {
         return nil
     }
 
-    private func register(_ id: Int, nick: String, user: String, realName: String) {
+    func register(_ id: Int, nick: String, user: String, realName: String) {
         if users[id]!.registered { return error(id, .alreadyRegistered, [], "You may not reregister") }
         if let (code, text) = nickProblem(nick, for: id) { return error(id, code, [nick], text) }
         var u = users[id]!
@@ -307,7 +218,7 @@ final class ChatState {
     func isQuiet(_ ch: Channel) -> Bool { ch.members.count > settings.quietChannelSize }
 
     /// A membership notice to a channel, as `isQuiet` allows; `id` (who it is about) always gets it.
-    private func announce(_ frame: [UInt8], in ch: Channel, about id: Int) {
+    func announce(_ frame: [UInt8], in ch: Channel, about id: Int) {
         guard isQuiet(ch) else { return broadcast(frame, in: ch) }
         broadcast(frame) { recipients in
             if ch.members[id] != nil { recipients.append(id) }
@@ -338,50 +249,7 @@ final class ChatState {
         }
     }
 
-    // MARK: Channels
-
-    /// Each channel once, with the key in its place.
-    private func joinAll(_ id: Int, _ list: [String], keys: [String]) {
-        var seen = Set<String>()
-        for (i, c) in list.enumerated() where seen.insert(fold(c)).inserted {
-            join(id, channel: c, key: i < keys.count ? keys[i] : nil)
-        }
-    }
-
-    private func join(_ id: Int, channel name: String, key keyGiven: String? = nil) {
-        guard Names.isValidChannel(name, maxLength: settings.channelLength) else {
-            return error(id, .noSuchChannel, [name], "No such channel")
-        }
-        let key = fold(name)
-        if users[id]!.channels.contains(key) { return }
-        if users[id]!.channels.count >= settings.maxChannelsPerUser {
-            return error(id, .tooManyChannels, [name], "You have joined too many channels")
-        }
-        let ch: Channel
-        if let existing = channels[key] {
-            ch = existing
-            guard admits(id, to: ch, key: keyGiven) else { return }
-            ch.members[id] = false
-        } else {
-            ch = Channel(name: name, createdAt: clock() / 1000)
-            ch.members[id] = true
-            open(ch)
-        }
-        users[id]!.channels.insert(key)
-        let human = users[id]!.dialect == .human
-        if !human { ch.ircMembers.insert(id) }
-        announceJoin(of: id, in: ch)
-        if !ch.topic.isEmpty {
-            send(.topic(channel: ch.name, text: ch.topic, setBy: ch.topicBy, setAt: ch.topicAt, isChange: false), to: id)
-        }
-        if human && isQuiet(ch) {
-            send(.memberCount(channel: ch.name, count: ch.members.count), to: id)
-        } else {
-            sendNames(ch.name, ch, to: id)
-        }
-        for f in ch.orderedHistory { send(f, to: id) }
-        if ch.registration != nil { grantStatus(id, in: ch) }
-    }
+    // MARK: Channels opening and closing
 
     /// Makes `ch` known (its first member joins, or it is a registered channel loaded at
     /// start), with its last lines from the store.
@@ -403,7 +271,7 @@ final class ChatState {
 
     /// A channel that comes back to life (its first member joins) gets its last lines from
     /// the store, as if it had never emptied: JOIN replays them.
-    private func restoreHistory(of ch: Channel, key: String) {
+    func restoreHistory(of ch: Channel, key: String) {
         guard let historyStorage, settings.historyLength > 0 else { return }
         let lines = historyStorage.recent(channel: key, limit: settings.historyLength)
         charge(work: lines.count)
@@ -412,146 +280,10 @@ final class ChatState {
         }
     }
 
-    /// At most 1,000 members per event, and `chunkBytes` of them.
-    func sendNames(_ name: String, _ ch: Channel?, to id: Int) {
-        let secret = ch?.modes.flags.contains(.secret) ?? false
-        sendChunked(ch.map(members(of:)) ?? [], rows: 1000, to: id, bytes: HubEvent.encodedSize) {
-            .names(channel: name, members: Array($0), more: $1, isSecret: secret)
-        }
-    }
-
-    /// Operators first, then by nick, case-insensitively. Each nick is lowercased once, not
-    /// at every comparison: this runs for every IRC client that joins, over the whole channel.
-    func members(of ch: Channel) -> [Member] {
-        var keyed: [(key: String, member: Member)] = []
-        keyed.reserveCapacity(ch.members.count)
-        work &+= ch.members.count
-        for (id, op) in ch.members {
-            guard let u = users[id] else { continue }
-            let voiced = !ch.voiced.isEmpty && ch.voiced.contains(id)
-            keyed.append(((op ? "0" : voiced ? "1" : "2") + u.nick.lowercased(),
-                          Member(nick: u.nick, isOperator: op, isVoiced: voiced, source: u.source)))
-        }
-        keyed.sort { $0.key < $1.key }
-        return keyed.map(\.member)
-    }
-
-    private func leave(channelKey key: String, session id: Int) {
-        guard let ch = channels[key] else { return }
-        ch.members[id] = nil
-        ch.ircMembers.remove(id)
-        ch.voiced.remove(id)
-        users[id]?.channels.remove(key)
-        closeIfEmpty(ch)
-    }
-
-    /// The channel `name` if `id` is a member; otherwise sends the error and returns nil.
-    func memberChannel(_ id: Int, _ name: String) -> Channel? {
-        guard let ch = channels[fold(name)] else {
-            error(id, .noSuchChannel, [name], "No such channel")
-            return nil
-        }
-        guard ch.members[id] != nil else {
-            error(id, .notOnChannel, [ch.name], "You're not on that channel")
-            return nil
-        }
-        return ch
-    }
-
-    private func part(_ id: Int, channel name: String, reason: String) {
-        guard let ch = memberChannel(id, name) else { return }
-        let frame = HubEvent.part(channel: ch.name, source: users[id]!.source, reason: reason).frame()
-        announce(frame, in: ch, about: id)
-        leave(channelKey: fold(name), session: id)
-    }
-
-    private func topic(_ id: Int, channel name: String, text: String?) {
-        guard let text else {
-            guard let ch = channels[fold(name)] else { return error(id, .noSuchChannel, [name], "No such channel") }
-            send(.topic(channel: ch.name, text: ch.topic, setBy: ch.topicBy, setAt: ch.topicAt, isChange: false), to: id)
-            return
-        }
-        guard let ch = memberChannel(id, name) else { return }
-        if ch.modes.flags.contains(.topicLock) && ch.members[id] != true {
-            return error(id, .chanOpPrivsNeeded, [ch.name], "You're not channel operator")
-        }
-        setTopic(ch, text: text, by: users[id]!.nick)
-    }
-
-    /// Sets a channel's topic and tells its members (also used by the operator console).
-    func setTopic(_ ch: Channel, text: String, by: String) {
-        ch.topic = clean(text, limit: settings.topicLength)
-        ch.topicBy = by
-        ch.topicAt = clock() / 1000
-        if ch.registration != nil { keep(ch, .row) }
-        let source = users.values.first { $0.nick == by }?.source ?? by
-        let frame = HubEvent.topic(channel: ch.name, text: ch.topic, setBy: source, setAt: ch.topicAt, isChange: true).frame()
-        broadcast(frame, in: ch)
-    }
-
-    private func names(_ id: Int, channel name: String?) {
-        if let name {
-            // A secret channel's members are hidden from outsiders: an empty list, as for a
-            // channel that does not exist.
-            let ch = channels[fold(name)].flatMap { isHidden($0, from: id) ? nil : $0 }
-            sendNames(ch?.name ?? shown(name: name), ch, to: id)
-        } else if users[id]!.channels.isEmpty {
-            // In no channel: an empty list, so that IRC clients get `366 nick * :End of /NAMES list.`
-            sendNames("*", nil, to: id)
-        } else {
-            for key in users[id]!.channels.sorted() {
-                if let ch = channels[key] { sendNames(ch.name, ch, to: id) }
-            }
-        }
-    }
-
-    private func whois(_ id: Int, nick: String) {
-        guard let sid = session(named: nick), let u = users[sid] else {
-            return send(.whoisMissing(nick: shown(name: nick)), to: id)
-        }
-        work &+= u.channels.count
-        let chans = u.channels.compactMap { key -> String? in
-            guard let ch = channels[key], !isHidden(ch, from: id) else { return nil }
-            return (ch.members[sid] == true ? "@" : ch.voiced.contains(sid) ? "+" : "") + ch.name
-        }.sorted()
-        let now = clock()
-        send(.whois(WhoisInfo(nick: u.nick, user: u.user, host: u.host, realName: u.realName, channels: chans,
-                              idleSeconds: (now - u.lastActive) / 1000, signonTime: u.connectedAt / 1000,
-                              away: u.away, isServerOperator: u.isOperator, account: u.account)), to: id)
-    }
-
-    private func kick(_ id: Int, channel name: String, nick: String, reason: String) {
-        guard let ch = memberChannel(id, name) else { return }
-        guard ch.members[id] == true else {
-            return error(id, .chanOpPrivsNeeded, [ch.name], "You're not channel operator")
-        }
-        guard let target = session(named: nick), ch.members[target] != nil else {
-            return error(id, .userNotInChannel, [nick, ch.name], "They aren't on that channel")
-        }
-        let why = reason.isEmpty ? users[id]!.nick : reason
-        let frame = HubEvent.kick(channel: ch.name, source: users[id]!.source, nick: users[target]!.nick, reason: why).frame()
-        broadcast(frame, in: ch)
-        sink.audit(.kick(by: id, channel: ch.name, target: target, targetNick: users[target]!.nick, reason: why))
-        leave(channelKey: fold(ch.name), session: target)
-    }
-
-    private func away(_ id: Int, text: String?) {
-        users[id]!.away = (text?.isEmpty ?? true) ? nil : text
-        send(.awayStatus(isAway: users[id]!.away != nil), to: id)
-        notifyAway(of: id)
-    }
-
-    private func list(_ id: Int, filters: [String]) {
-        work &+= channels.count
-        let rows = listedChannels(filters, for: id).sorted { $0.name < $1.name }
-            .map { ChannelSummary(name: $0.name, users: $0.members.count, topic: $0.topic) }
-        sendChunked(rows, rows: 100, to: id, bytes: HubEvent.encodedSize) { .list(Array($0), more: $1) }
-    }
-
     // MARK: Messages
 
     /// `tags`: the sender's client-only tags (IRCv3 message-tags), checked by `accepted`.
-    private func message(_ id: Int, kind: MessageKind, target: String, text: String, tags: String = "") {
+    func message(_ id: Int, kind: MessageKind, target: String, text: String, tags: String = "") {
         // A NOTICE never gets an automatic reply (RFC 2812 3.3.2): its errors are not sent.
         quietErrors = kind == .notice
         defer { quietErrors = false }
